@@ -1,0 +1,241 @@
+//! From TOML text to a checked [`Standard`]: parse, merge a provincial file onto the national one it
+//! extends, then check every invariant the classifier relies on.
+
+use super::schema::{self, File, OneOrMany};
+use super::*;
+use crate::rules::{Rule, RuleError};
+use crate::text::nfc;
+
+/// A standard file that cannot be used, naming the file and the field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StandardError {
+    /// The file name or built-in id the text came from.
+    pub origin: String,
+    pub kind: StandardErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StandardErrorKind {
+    /// The TOML does not parse or does not have the expected shape (the message is the parser's, in English).
+    Syntax(String),
+    /// `extends` names a standard that is not built in.
+    UnknownBase(String),
+    /// A value breaks a rule of standards: `field` is its path, `problem` says which rule.
+    Invalid { field: String, problem: Problem },
+    /// An indicator's rule does not parse.
+    Rule { indicator: String, error: RuleError },
+    /// No built-in standard has this id.
+    UnknownId { id: String, known: Vec<String> },
+    /// No built-in standard governs this review year.
+    NoStandardForYear(u16),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    NotPositive,
+    NotAbove { other: String },
+    MissingForTwoTier,
+    NotAllowedForSingleTier,
+    UnknownCombining(String),
+    Duplicate(String),
+    UnknownDimension(String),
+    TooManyIndicators,
+    NoIndicators,
+    BadId,
+    YearsReversed,
+}
+
+impl Standard {
+    /// Reads a standard from the text of a TOML file. `origin` names the file in errors.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Standard, StandardError> {
+        let err = |kind| StandardError { origin: origin.to_owned(), kind };
+        let mut value: toml::Table = text.parse().map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
+        if let Some(base) = value.get("extends").and_then(|v| v.as_str()).map(str::to_owned) {
+            let base_text = builtin::source(&base).ok_or_else(|| err(StandardErrorKind::UnknownBase(base.clone())))?;
+            let mut merged: toml::Table = base_text.parse().map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
+            merge(&mut merged, value);
+            value = merged;
+        }
+        let file: File = value.try_into().map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
+        check(file).map_err(err)
+    }
+}
+
+/// Tables merge key by key; anything else (numbers, strings, arrays such as `indicators`) is replaced whole.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+fn invalid(field: impl Into<String>, problem: Problem) -> StandardErrorKind {
+    StandardErrorKind::Invalid { field: field.into(), problem }
+}
+
+fn sourced<T, U>(v: schema::Value<T>, f: impl FnOnce(T) -> U) -> Sourced<U> {
+    Sourced { value: f(v.value), verified: v.verified, source: nfc(&v.source) }
+}
+
+fn money(v: schema::Value<i64>, field: &str) -> Result<Sourced<Vnd>, StandardErrorKind> {
+    if v.value <= 0 {
+        return Err(invalid(field, Problem::NotPositive));
+    }
+    let amount = Vnd::new(v.value).map_err(|_| invalid(field, Problem::NotPositive))?;
+    Ok(sourced(v, |_| amount))
+}
+
+fn check_id(id: &str, field: &str) -> Result<(), StandardErrorKind> {
+    let ok = !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && id.as_bytes()[0].is_ascii_lowercase();
+    if ok { Ok(()) } else { Err(invalid(field, Problem::BadId)) }
+}
+
+fn check(f: File) -> Result<Standard, StandardErrorKind> {
+    check_id(&f.id, "id")?;
+    let combining = match f.combining.value.as_str() {
+        "two_tier" => CombiningRule::TwoTier,
+        "single_tier" => CombiningRule::SingleTier,
+        other => return Err(invalid("combining", Problem::UnknownCombining(other.to_owned()))),
+    };
+    if f.min_deprivations.value == 0 {
+        return Err(invalid("min_deprivations", Problem::NotPositive));
+    }
+    if f.years.first > f.years.last {
+        return Err(invalid("years", Problem::YearsReversed));
+    }
+
+    let mut income = Vec::with_capacity(2);
+    for (area, raw) in [("rural", f.income.rural), ("urban", f.income.urban)] {
+        let at = |k: &str| format!("income.{area}.{k}");
+        let poverty = money(raw.poverty, &at("poverty"))?;
+        let near_poverty = raw.near_poverty.map(|v| money(v, &at("near_poverty"))).transpose()?;
+        let middle_income = raw.middle_income.map(|v| money(v, &at("middle_income"))).transpose()?;
+        match (combining, &near_poverty) {
+            (CombiningRule::TwoTier, None) => return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier)),
+            (CombiningRule::SingleTier, Some(_)) => {
+                return Err(invalid(at("near_poverty"), Problem::NotAllowedForSingleTier));
+            }
+            _ => {}
+        }
+        let mut below = ("poverty", poverty.value);
+        for (name, line) in [("near_poverty", &near_poverty), ("middle_income", &middle_income)] {
+            if let Some(line) = line {
+                if line.value <= below.1 {
+                    return Err(invalid(at(name), Problem::NotAbove { other: at(below.0) }));
+                }
+                below = (name, line.value);
+            }
+        }
+        income.push(IncomeLines { poverty, near_poverty, middle_income });
+    }
+    let income: [IncomeLines; 2] = income.try_into().map_err(|_| invalid("income", Problem::NotPositive))?;
+
+    let score = match f.score {
+        None => None,
+        Some(s) => {
+            if s.points_per_deprivation.value == 0 {
+                return Err(invalid("score.points_per_deprivation", Problem::NotPositive));
+            }
+            let mut lines = Vec::with_capacity(2);
+            for (area, raw) in [("rural", s.rural), ("urban", s.urban)] {
+                let at = |k: &str| format!("score.{area}.{k}");
+                match (combining, &raw.near_poverty) {
+                    (CombiningRule::TwoTier, None) => return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier)),
+                    (CombiningRule::SingleTier, Some(_)) => {
+                        return Err(invalid(at("near_poverty"), Problem::NotAllowedForSingleTier));
+                    }
+                    _ => {}
+                }
+                if let Some(near) = &raw.near_poverty
+                    && near.value <= raw.poverty.value
+                {
+                    return Err(invalid(at("near_poverty"), Problem::NotAbove { other: at("poverty") }));
+                }
+                lines.push(ScoreLines {
+                    poverty: sourced(raw.poverty, |v| v),
+                    near_poverty: raw.near_poverty.map(|v| sourced(v, |v| v)),
+                });
+            }
+            Some(ScoreRules {
+                points_per_deprivation: sourced(s.points_per_deprivation, |v| v),
+                deprivation_threshold: sourced(s.deprivation_threshold, |v| v),
+                lines: lines.try_into().map_err(|_| invalid("score", Problem::NotPositive))?,
+            })
+        }
+    };
+
+    let mut dimensions: Vec<Dimension> = Vec::with_capacity(f.dimensions.len());
+    for (i, d) in f.dimensions.into_iter().enumerate() {
+        check_id(&d.id, &format!("dimensions[{i}].id"))?;
+        if dimensions.iter().any(|x| x.id == d.id) {
+            return Err(invalid(format!("dimensions[{i}].id"), Problem::Duplicate(d.id)));
+        }
+        dimensions.push(Dimension { id: d.id, name_vi: nfc(&d.name_vi), name_en: d.name_en });
+    }
+
+    if f.indicators.is_empty() {
+        return Err(invalid("indicators", Problem::NoIndicators));
+    }
+    if f.indicators.len() > 32 {
+        return Err(invalid("indicators", Problem::TooManyIndicators));
+    }
+    let mut indicators: Vec<Indicator> = Vec::with_capacity(f.indicators.len());
+    for (i, ind) in f.indicators.into_iter().enumerate() {
+        check_id(&ind.id, &format!("indicators[{i}].id"))?;
+        if indicators.iter().any(|x| x.id == ind.id) {
+            return Err(invalid(format!("indicators[{i}].id"), Problem::Duplicate(ind.id)));
+        }
+        if !dimensions.iter().any(|d| d.id == ind.dimension) {
+            return Err(invalid(format!("indicators.{}.dimension", ind.id), Problem::UnknownDimension(ind.dimension)));
+        }
+        let lines = match ind.rule {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        };
+        let rule = Rule::parse(&lines).map_err(|error| StandardErrorKind::Rule { indicator: ind.id.clone(), error })?;
+        indicators.push(Indicator {
+            id: ind.id,
+            dimension: ind.dimension,
+            name_vi: nfc(&ind.name_vi),
+            name_en: ind.name_en,
+            deprived_vi: nfc(&ind.deprived_vi),
+            deprived_en: ind.deprived_en,
+            rule,
+            verified: ind.verified,
+            source: nfc(&ind.source),
+        });
+    }
+
+    Ok(Standard {
+        id: f.id,
+        name_vi: nfc(&f.name_vi),
+        name_en: f.name_en,
+        extends: f.extends,
+        instrument: Instrument {
+            code: nfc(&f.instrument.code),
+            name_vi: nfc(&f.instrument.name_vi),
+            name_en: f.instrument.name_en,
+            signed: f.instrument.signed,
+            verified: f.instrument.verified,
+            source: nfc(&f.instrument.source),
+        },
+        years: Sourced {
+            value: (f.years.first, f.years.last),
+            verified: f.years.verified,
+            source: nfc(&f.years.source),
+        },
+        early_reviews: f.years.early_reviews,
+        combining: sourced(f.combining, |_| combining),
+        min_deprivations: sourced(f.min_deprivations, |v| v),
+        income,
+        score,
+        dimensions,
+        indicators,
+    })
+}

@@ -1,0 +1,197 @@
+//! Poverty standards as data: the legal lines, thresholds, indicators and rules of one period, each value with
+//! its source and whether it is verified.
+//!
+//! A standard is read from a TOML file ([`schema`]) and checked once, on load, into a [`Standard`] that cannot
+//! be inconsistent: lines ordered, indicators unique and at most 32, every rule parsed. The national standards
+//! are built in ([`builtin`]); a province's standard is a file that may `extends` a national one.
+
+pub mod builtin;
+mod load;
+mod schema;
+
+pub use load::StandardError;
+pub use load::{Problem, StandardErrorKind};
+
+use crate::rules::Rule;
+use crate::{Area, Lang, Vnd};
+
+/// A legal value with where it comes from and whether its text was read in a legal source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub verified: bool,
+    pub source: String,
+}
+
+/// How income and the count of deprivations combine into a class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CombiningRule {
+    /// 2016-2020: income at or below the poverty line is poor whatever the deprivations; between the poverty
+    /// and near-poverty lines the count of deprivations decides between poor and near-poor.
+    TwoTier,
+    /// 2022 onward: at or below the one line, the count of deprivations decides between poor and near-poor.
+    SingleTier,
+}
+
+impl CombiningRule {
+    pub fn code(self) -> &'static str {
+        match self {
+            CombiningRule::TwoTier => "two_tier",
+            CombiningRule::SingleTier => "single_tier",
+        }
+    }
+}
+
+/// The income lines of one area, in đồng per person per month, all inclusive ("từ … trở xuống").
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncomeLines {
+    pub poverty: Sourced<Vnd>,
+    /// Only two-tier standards have a separate near-poverty line.
+    pub near_poverty: Option<Sourced<Vnd>>,
+    /// The ceiling of the middle-income band, where known.
+    pub middle_income: Option<Sourced<Vnd>>,
+}
+
+/// The income score (proxy-means points) lines of one area, used when the review scores instead of measuring.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreLines {
+    pub poverty: Sourced<u32>,
+    pub near_poverty: Option<Sourced<u32>>,
+}
+
+/// The scoring used by the review forms: points per deprived indicator and the deprivation cut-off in points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreRules {
+    pub points_per_deprivation: Sourced<u32>,
+    pub deprivation_threshold: Sourced<u32>,
+    pub lines: [ScoreLines; 2],
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instrument {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub signed: String,
+    pub verified: bool,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dimension {
+    pub id: String,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub dimension: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// The legal definition of "deprived", as text for people.
+    pub deprived_vi: String,
+    pub deprived_en: String,
+    /// The same definition as a rule over household facts.
+    pub rule: Rule,
+    pub verified: bool,
+    pub source: String,
+}
+
+impl Indicator {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_vi, &self.name_en)
+    }
+}
+
+/// One poverty standard, checked and ready to classify with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standard {
+    pub id: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// The national standard a provincial one extends, if any.
+    pub extends: Option<String>,
+    pub instrument: Instrument,
+    /// The review years this standard governs, inclusive.
+    pub years: Sourced<(u16, u16)>,
+    /// Earlier reviews held under this standard before its period began (the first multidimensional review at
+    /// the end of 2015 set the 2016 lists).
+    pub early_reviews: Vec<u16>,
+    pub combining: Sourced<CombiningRule>,
+    /// Deprived on at least this many indicators counts as "deprived" for the combining rule.
+    pub min_deprivations: Sourced<u32>,
+    pub income: [IncomeLines; 2],
+    pub score: Option<ScoreRules>,
+    pub dimensions: Vec<Dimension>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// One value of a standard that is not verified, for warnings and `standards show`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unverified {
+    /// Where the value sits, e.g. `income.rural.middle_income`.
+    pub path: String,
+    pub source: String,
+}
+
+impl Standard {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_vi, &self.name_en)
+    }
+
+    pub fn lines(&self, area: Area) -> &IncomeLines {
+        &self.income[area.index()]
+    }
+
+    pub fn governs(&self, year: u16) -> bool {
+        let (first, last) = self.years.value;
+        (first..=last).contains(&year) || self.early_reviews.contains(&year)
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<(usize, &Indicator)> {
+        self.indicators.iter().enumerate().find(|(_, i)| i.id == id)
+    }
+
+    /// Every value of the standard that is not verified, in file order.
+    pub fn unverified(&self) -> Vec<Unverified> {
+        let mut out = Vec::new();
+        let mut note = |path: String, verified: bool, source: &str| {
+            if !verified {
+                out.push(Unverified { path, source: source.to_owned() });
+            }
+        };
+        note("instrument".into(), self.instrument.verified, &self.instrument.source);
+        note("years".into(), self.years.verified, &self.years.source);
+        note("combining".into(), self.combining.verified, &self.combining.source);
+        note("min_deprivations".into(), self.min_deprivations.verified, &self.min_deprivations.source);
+        for area in Area::ALL {
+            let l = self.lines(area);
+            let a = area.code();
+            note(format!("income.{a}.poverty"), l.poverty.verified, &l.poverty.source);
+            if let Some(v) = &l.near_poverty {
+                note(format!("income.{a}.near_poverty"), v.verified, &v.source);
+            }
+            if let Some(v) = &l.middle_income {
+                note(format!("income.{a}.middle_income"), v.verified, &v.source);
+            }
+        }
+        if let Some(s) = &self.score {
+            note("score.points_per_deprivation".into(), s.points_per_deprivation.verified, &s.points_per_deprivation.source);
+            note("score.deprivation_threshold".into(), s.deprivation_threshold.verified, &s.deprivation_threshold.source);
+            for area in Area::ALL {
+                let l = &s.lines[area.index()];
+                let a = area.code();
+                note(format!("score.{a}.poverty"), l.poverty.verified, &l.poverty.source);
+                if let Some(v) = &l.near_poverty {
+                    note(format!("score.{a}.near_poverty"), v.verified, &v.source);
+                }
+            }
+        }
+        for i in &self.indicators {
+            note(format!("indicators.{}", i.id), i.verified, &i.source);
+        }
+        out
+    }
+}

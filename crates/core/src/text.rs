@@ -1,0 +1,67 @@
+//! Vietnamese text at the boundary: every stored string is NFC, and search compares folded forms.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises to NFC, the one form stored anywhere in giamngheo. Text typed on macOS or converted from old
+/// encodings arrives decomposed, and would otherwise break equality and uniqueness.
+pub fn nfc(s: &str) -> String {
+    if unicode_normalization::is_nfc(s) {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// Folds for search and duplicate detection: no diacritics, `đ` as `d`, lower case, spaces collapsed.
+/// "Nguyễn Văn Đức" and "nguyen van duc" fold to the same string.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = true;
+    for c in s.nfd() {
+        let c = match c {
+            '\u{0300}'..='\u{036f}' => continue,
+            'đ' | 'Đ' => 'd',
+            c if c.is_whitespace() => {
+                if !last_space {
+                    out.push(' ');
+                }
+                last_space = true;
+                continue;
+            }
+            c => c,
+        };
+        last_space = false;
+        out.extend(c.to_lowercase());
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The edit distance between two short strings, for "did you mean …?" hints on misspelled names.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely misspelling.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = fold(word);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word, &fold(c)), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}

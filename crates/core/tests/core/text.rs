@@ -1,0 +1,65 @@
+use giamngheo_core::text::{closest, fold, nfc};
+use giamngheo_core::vi_format;
+use giamngheo_core::{Area, Lang};
+
+#[test]
+fn folding_ignores_diacritics_case_and_d_bar() {
+    let cases = [
+        ("Nguyễn Văn A", "nguyen van a"),
+        ("nguyen van a", "nguyen van a"),
+        ("ĐẶNG  Thị   Hằng", "dang thi hang"),
+        ("Nguye\u{0302}\u{0303}n", "nguyen"),
+        ("  Lê ", "le"),
+    ];
+    for (input, expect) in cases {
+        assert_eq!(fold(input), expect, "{input:?}");
+    }
+}
+
+#[test]
+fn nfc_composes_decomposed_vietnamese() {
+    let decomposed = "Nguye\u{0302}\u{0303}n Thi\u{0323} Ha\u{0306}\u{0300}ng";
+    assert_eq!(nfc(decomposed), "Nguyễn Thị Hằng");
+    assert_ne!(decomposed, "Nguyễn Thị Hằng");
+}
+
+#[test]
+fn numbers_and_money_the_vietnamese_way() {
+    let cases: &[(i64, Lang, &str)] = &[
+        (0, Lang::Vi, "0 đ"),
+        (700_000, Lang::Vi, "700.000 đ"),
+        (1_500_000, Lang::Vi, "1.500.000 đ"),
+        (1_500_000, Lang::En, "VND 1,500,000"),
+        (12_345, Lang::Vi, "12.345 đ"),
+        (999, Lang::Vi, "999 đ"),
+    ];
+    for (n, lang, expect) in cases {
+        assert_eq!(vi_format::vnd(*n, *lang), *expect);
+    }
+    assert_eq!(vi_format::decimal(7.42, 2, Lang::Vi), "7,42");
+    assert_eq!(vi_format::decimal(7.42, 2, Lang::En), "7.42");
+}
+
+#[test]
+fn areas_parse_in_both_languages() {
+    let cases = [
+        ("rural", Some(Area::Rural)),
+        ("urban", Some(Area::Urban)),
+        ("nông thôn", Some(Area::Rural)),
+        ("Thành thị", Some(Area::Urban)),
+        ("nong thon", Some(Area::Rural)),
+        ("city", None),
+        ("", None),
+    ];
+    for (input, expect) in cases {
+        assert_eq!(Area::parse(input), expect, "{input:?}");
+    }
+}
+
+#[test]
+fn misspellings_find_the_closest_name() {
+    let names = ["household_id", "income_per_capita", "sanitation", "water"];
+    assert_eq!(closest("sanitaton", names), Some("sanitation"));
+    assert_eq!(closest("income_per_capital", names), Some("income_per_capita"));
+    assert_eq!(closest("ho_ten", names), None);
+}
