@@ -1,0 +1,10 @@
+//! File formats of giamngheo. Every reader names the file, row and column of bad input, and nothing here
+//! decides where output lands: callers write to a temporary file and rename it, so a failed run leaves nothing.
+
+pub mod classify_csv;
+pub mod csv_scan;
+pub mod error;
+pub mod messages;
+
+pub use classify_csv::{ClassifyOptions, ClassifySummary, classify};
+pub use error::{CsvError, CsvErrorKind};

@@ -1,0 +1,72 @@
+use std::fs::File;
+use std::io::Read;
+
+use giamngheo_core::{Class, Classifier, Lang, Standard, vi_format};
+use giamngheo_formats::{ClassifyOptions, ClassifySummary};
+
+use crate::ClassifyArgs;
+use crate::errors::CliError;
+use crate::output::{AtomicFile, stdout};
+use crate::standard_arg;
+
+pub fn run(args: ClassifyArgs, lang: Lang) -> Result<(), CliError> {
+    let standard = standard_arg::resolve(&args.standard)?;
+    let classifier = Classifier::new(standard);
+    let opts = ClassifyOptions { lang, threads: args.threads };
+    let (input, name): (Box<dyn Read + Send>, String) = if args.input == "-" {
+        (Box::new(std::io::stdin()), "<stdin>".to_owned())
+    } else {
+        let f = File::open(&args.input).map_err(|error| CliError::File { path: args.input.clone(), error })?;
+        (Box::new(f), args.input.clone())
+    };
+    let summary = match &args.output {
+        Some(path) => {
+            let mut out = AtomicFile::create(path)?;
+            let summary = giamngheo_formats::classify(input, &name, out.writer(), &classifier, opts)?;
+            out.commit()?;
+            summary
+        }
+        None => giamngheo_formats::classify(input, &name, &mut stdout(), &classifier, opts)?,
+    };
+    if !args.quiet {
+        eprintln!("{}", summary_line(&summary, classifier.standard(), lang));
+        if let Some(note) = unverified_note(classifier.standard(), lang) {
+            eprintln!("{note}");
+        }
+    }
+    Ok(())
+}
+
+fn summary_line(s: &ClassifySummary, standard: &Standard, lang: Lang) -> String {
+    let parts: Vec<String> = Class::ALL
+        .iter()
+        .zip(s.by_class)
+        .map(|(c, n)| format!("{} {}", vi_format::int(n as i64, lang), c.name(lang)))
+        .collect();
+    let n = vi_format::int(s.households as i64, lang);
+    match lang {
+        Lang::Vi => format!("Đã phân loại {n} hộ theo chuẩn {}: {}.", standard.id, parts.join(", ")),
+        Lang::En => format!("Classified {n} households under {}: {}.", standard.id, parts.join(", ")),
+    }
+}
+
+/// The unverified values a flag-based classification relies on (indicator definitions are not used: the
+/// flags are given), so the user knows which results rest on them.
+pub fn unverified_note(standard: &Standard, lang: Lang) -> Option<String> {
+    let used: Vec<String> =
+        standard.unverified().into_iter().map(|u| u.path).filter(|p| !p.starts_with("indicators.")).collect();
+    if used.is_empty() {
+        return None;
+    }
+    let list = used.join(", ");
+    Some(match lang {
+        Lang::Vi => format!(
+            "Lưu ý: chuẩn {} dùng giá trị chưa xác minh với văn bản pháp luật: {list}. Xem nguồn: giamngheo standards show {}",
+            standard.id, standard.id
+        ),
+        Lang::En => format!(
+            "Note: standard {} uses values not verified against the legal text: {list}. Sources: giamngheo standards show {}",
+            standard.id, standard.id
+        ),
+    })
+}

@@ -1,0 +1,70 @@
+//! The command line's one error type: every boundary's error, printed in Vietnamese then English.
+
+use giamngheo_core::messages::Localized;
+use giamngheo_core::{Lang, StandardError};
+use giamngheo_formats::{CsvError, CsvErrorKind};
+
+pub enum CliError {
+    Standard(StandardError),
+    Csv(CsvError),
+    /// A file could not be opened, created or renamed.
+    File { path: String, error: std::io::Error },
+    NoScoreLines(giamngheo_core::classify::NoScoreLines),
+    /// A household facts file that does not parse.
+    Facts { path: String, message: String },
+    /// A command-line value that is not valid.
+    Argument { name: &'static str, value: String, vi: String, en: String },
+    /// The reader of our standard output went away (`| head`): not an error.
+    BrokenPipe,
+}
+
+impl From<StandardError> for CliError {
+    fn from(e: StandardError) -> Self {
+        CliError::Standard(e)
+    }
+}
+
+impl From<CsvError> for CliError {
+    fn from(e: CsvError) -> Self {
+        match e.kind {
+            CsvErrorKind::Write { broken_pipe: true, .. } => CliError::BrokenPipe,
+            _ => CliError::Csv(e),
+        }
+    }
+}
+
+impl CliError {
+    /// 2 for anything the user can fix in their input; 1 for the machine's own failures.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::File { .. } => 1,
+            CliError::Csv(CsvError { kind: CsvErrorKind::Read(_) | CsvErrorKind::Write { .. }, .. }) => 1,
+            _ => 2,
+        }
+    }
+}
+
+impl Localized for CliError {
+    fn message(&self, lang: Lang) -> String {
+        let prefix = lang.pick("Lỗi: ", "Error: ");
+        let body = match self {
+            CliError::Standard(e) => e.message(lang),
+            CliError::Csv(e) => e.message(lang),
+            CliError::NoScoreLines(e) => e.message(lang),
+            CliError::File { path, error } => match lang {
+                Lang::Vi => format!("Không mở hoặc ghi được tệp {path}: {error}"),
+                Lang::En => format!("Cannot open or write file {path}: {error}"),
+            },
+            CliError::Facts { path, message } => match lang {
+                Lang::Vi => format!("Tệp thông tin hộ {path} không hợp lệ: {message}"),
+                Lang::En => format!("Household facts file {path} is not valid: {message}"),
+            },
+            CliError::Argument { name, value, vi, en } => match lang {
+                Lang::Vi => format!("Tham số --{name} '{value}': {vi}"),
+                Lang::En => format!("Option --{name} '{value}': {en}"),
+            },
+            CliError::BrokenPipe => String::new(),
+        };
+        format!("{prefix}{body}")
+    }
+}

@@ -1,0 +1,54 @@
+use giamngheo_core::facts::HouseholdFacts;
+use giamngheo_core::text::nfc;
+use giamngheo_core::{Area, Classifier, Income, Lang, Vnd};
+
+use crate::ExplainArgs;
+use crate::errors::CliError;
+use crate::standard_arg;
+
+/// Prints each indicator of the standard with the household's result and the rule used, then the class
+/// with its reason: the "why" a household officer is asked for.
+pub fn run(args: ExplainArgs, lang: Lang) -> Result<(), CliError> {
+    let standard = standard_arg::resolve(&args.standard)?;
+    let area = Area::parse(&nfc(&args.area)).ok_or_else(|| CliError::Argument {
+        name: "area",
+        value: args.area.clone(),
+        vi: "ghi nông thôn (rural) hoặc thành thị (urban)".into(),
+        en: "write rural (nông thôn) or urban (thành thị)".into(),
+    })?;
+    let income = match (&args.income, args.score) {
+        (Some(v), _) => Income::Vnd(
+            Vnd::parse(v)
+                .map_err(|why| {
+                    use giamngheo_core::messages::Localized;
+                    CliError::Argument {
+                        name: "income",
+                        value: v.clone(),
+                        vi: why.message(Lang::Vi),
+                        en: why.message(Lang::En),
+                    }
+                })?
+                .get(),
+        ),
+        (None, Some(s)) => Income::Score(s),
+        (None, None) => unreachable!("clap requires --income or --score"),
+    };
+    let path = args.facts.display().to_string();
+    let text = std::fs::read_to_string(&args.facts).map_err(|error| CliError::File { path: path.clone(), error })?;
+    let facts = HouseholdFacts::from_toml(&text).map_err(|message| CliError::Facts { path, message })?;
+    let classifier = Classifier::new(standard);
+    let d = classifier.deprivations(&facts);
+    let outcome = classifier.classify(area, income, d).map_err(CliError::NoScoreLines)?;
+    let std = classifier.standard();
+    println!("{} ({})", std.name(lang), std.id);
+    for (i, ind) in std.indicators.iter().enumerate() {
+        let mark = if d.contains(i) { lang.pick("THIẾU HỤT", "DEPRIVED") } else { lang.pick("đạt", "ok") };
+        let unverified = if ind.verified { "" } else { lang.pick(" (định nghĩa chưa xác minh)", " (definition unverified)") };
+        println!("  [{mark}] {}{unverified}", ind.name(lang));
+        println!("      {}", lang.pick(&ind.deprived_vi, &ind.deprived_en));
+    }
+    println!();
+    println!("{}: {}", lang.pick("Kết quả", "Result"), outcome.class.name(lang));
+    println!("{}: {}", lang.pick("Lý do", "Reason"), classifier.reason(&outcome, lang));
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Output that is all or nothing: a file is written under a temporary name beside its destination and
+//! renamed into place only when the whole run succeeded.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use crate::errors::CliError;
+
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(dest: &Path) -> Result<AtomicFile, CliError> {
+        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+        let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let file = File::create(&tmp).map_err(|error| CliError::File { path: tmp.display().to_string(), error })?;
+        Ok(AtomicFile { tmp, dest: dest.to_owned(), file: Some(BufWriter::with_capacity(1 << 20, file)) })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file.as_mut().expect("the file is open until commit")
+    }
+
+    /// Flushes, syncs and renames into place.
+    pub fn commit(mut self) -> Result<(), CliError> {
+        let fail = |error, path: &Path| CliError::File { path: path.display().to_string(), error };
+        if let Some(w) = self.file.take() {
+            let f = w.into_inner().map_err(|e| fail(e.into_error(), &self.tmp))?;
+            f.sync_all().map_err(|e| fail(e, &self.tmp))?;
+        }
+        std::fs::rename(&self.tmp, &self.dest).map_err(|e| fail(e, &self.dest))
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed: remove the partial file.
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Standard output with a large buffer; a closed pipe ends the run quietly.
+pub fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
+    BufWriter::with_capacity(1 << 20, std::io::stdout().lock())
+}
+
+

@@ -1,0 +1,428 @@
+//! `giamngheo classify`: households with indicator flags in, classes with reasons out, as CSV.
+//!
+//! The input is read in blocks of whole records; blocks are classified on every core and written back in
+//! their original order, so memory stays at a few blocks whatever the size of the file.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use giamngheo_core::text::{closest, nfc};
+use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, Vnd};
+
+use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_field, push_quoted};
+use crate::error::{CsvError, CsvErrorKind};
+
+const BLOCK_SIZE: usize = 1 << 20;
+
+#[derive(Clone, Copy, Debug)]
+pub struct ClassifyOptions {
+    pub lang: Lang,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+impl Default for ClassifyOptions {
+    fn default() -> Self {
+        ClassifyOptions { lang: Lang::Vi, threads: 0 }
+    }
+}
+
+/// What a run classified.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassifySummary {
+    pub households: u64,
+    /// Households per class, in the order of [`Class::ALL`].
+    pub by_class: [u64; 4],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Role {
+    Id,
+    Area,
+    Income,
+    Score,
+    Indicator(u8),
+    Ignored,
+}
+
+/// The header, read into the role of each column.
+struct Layout {
+    roles: Vec<Role>,
+    names: Vec<String>,
+}
+
+const ID: &str = "household_id";
+const AREA: &str = "area";
+const INCOME: &str = "income_per_capita";
+const SCORE: &str = "income_score";
+
+impl Layout {
+    fn from_header(names: Vec<String>, classifier: &Classifier, file: &str) -> Result<Layout, CsvError> {
+        let std = classifier.standard();
+        let err = |kind, col: Option<(String, usize)>| CsvError { file: file.to_owned(), row: Some(1), column: col, kind };
+        let mut roles = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let role = match name.as_str() {
+                ID => Role::Id,
+                AREA => Role::Area,
+                INCOME => Role::Income,
+                SCORE => Role::Score,
+                other => match std.indicator(other) {
+                    Some((k, _)) => Role::Indicator(k as u8),
+                    None => Role::Ignored,
+                },
+            };
+            if role != Role::Ignored && roles.contains(&role) {
+                return Err(err(CsvErrorKind::DuplicateColumn, Some((name.clone(), i + 1))));
+            }
+            roles.push(role);
+        }
+        let has = |r: Role| roles.contains(&r);
+        let mut required: Vec<&str> = vec![ID, AREA];
+        required.extend(std.indicators.iter().map(|i| i.id.as_str()));
+        let ignored: Vec<&str> =
+            names.iter().zip(&roles).filter(|(_, r)| **r == Role::Ignored).map(|(n, _)| n.as_str()).collect();
+        for want in required {
+            let present = match want {
+                ID => has(Role::Id),
+                AREA => has(Role::Area),
+                _ => std.indicator(want).is_some_and(|(k, _)| has(Role::Indicator(k as u8))),
+            };
+            if !present {
+                // A misspelled column is the likely cause: name the column that looks like it.
+                let suggestion = ignored.iter().copied().find(|n| closest(n, [want]).is_some()).map(str::to_owned);
+                return Err(err(CsvErrorKind::MissingColumn { suggestion }, Some((want.to_owned(), 0))));
+            }
+        }
+        match (has(Role::Income), has(Role::Score)) {
+            (false, false) => return Err(err(CsvErrorKind::NoIncomeColumn, None)),
+            (true, true) => return Err(err(CsvErrorKind::BothIncomeColumns, None)),
+            (false, true) if !classifier.has_score_lines() => {
+                return Err(err(CsvErrorKind::NoScoreLines { standard: std.id.clone() }, None));
+            }
+            _ => {}
+        }
+        Ok(Layout { roles, names })
+    }
+}
+
+/// A problem found while classifying a block, before its absolute row number is known.
+struct BlockError {
+    /// Records before the bad one in this block.
+    record: u64,
+    column: Option<usize>,
+    kind: CsvErrorKind,
+}
+
+struct BlockResult {
+    out: Vec<u8>,
+    records: u64,
+    by_class: [u64; 4],
+    error: Option<BlockError>,
+}
+
+/// Classifies every household of a CSV stream and writes the result as CSV.
+///
+/// On error, output written so far is incomplete: write to a temporary file and rename it on success.
+pub fn classify<R, W>(
+    input: R,
+    file: &str,
+    output: &mut W,
+    classifier: &Classifier,
+    opts: ClassifyOptions,
+) -> Result<ClassifySummary, CsvError>
+where
+    R: Read + Send,
+    W: Write,
+{
+    let io = |e: std::io::Error| CsvError::file(file, CsvErrorKind::Read(e.to_string()));
+    let write_failed = |e: std::io::Error| {
+        let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        CsvError::file(file, CsvErrorKind::Write { message: e.to_string(), broken_pipe })
+    };
+    let mut reader = BlockReader::new(input, BLOCK_SIZE);
+    let Some(mut first) = reader.next_block().map_err(io)? else {
+        return Err(CsvError::file(file, CsvErrorKind::Empty));
+    };
+    if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
+        return Err(CsvError { row: Some(1), ..CsvError::file(file, CsvErrorKind::Utf16) });
+    }
+    if first.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        first.drain(..3);
+    }
+    let mut scan = Scanner::new(&first);
+    let mut names = Vec::new();
+    loop {
+        let (f, end) = scan
+            .field()
+            .map_err(|_| CsvError { row: Some(1), ..CsvError::file(file, CsvErrorKind::UnterminatedQuote) })?;
+        let text = std::str::from_utf8(&f)
+            .map_err(|_| CsvError { row: Some(1), ..CsvError::file(file, CsvErrorKind::NotUtf8) })?;
+        names.push(nfc(text.trim()).to_lowercase());
+        if matches!(end, FieldEnd::Record) {
+            break;
+        }
+    }
+    if names.iter().all(String::is_empty) {
+        return Err(CsvError::file(file, CsvErrorKind::Empty));
+    }
+    let header_len = scan.pos;
+    let layout = Layout::from_header(names, classifier, file)?;
+    let rest = first.split_off(header_len);
+    drop(first);
+
+    output.write_all(b"household_id,deprivations,class,reason\n").map_err(write_failed)?;
+
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut summary = ClassifySummary::default();
+    let mut first_error: Option<(u64, BlockError)> = None;
+    let mut read_error: Option<std::io::Error> = None;
+    let mut write_error: Option<std::io::Error> = None;
+
+    std::thread::scope(|s| {
+        let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
+        let (done_tx, done_rx) = sync_channel::<(u64, BlockResult)>(threads * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            let layout = &layout;
+            s.spawn(move || worker(&work_rx, &done_tx, layout, classifier, opts.lang));
+        }
+        drop(done_tx);
+        let reader_thread = s.spawn(move || feed(reader, rest, &work_tx));
+
+        // Write blocks back in order; after the first error, keep draining so the workers can finish.
+        let mut pending: BTreeMap<u64, BlockResult> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut rows_before = 0u64;
+        for (seq, result) in done_rx.iter() {
+            pending.insert(seq, result);
+            while let Some(r) = pending.remove(&next) {
+                next += 1;
+                if first_error.is_some() || write_error.is_some() {
+                    continue;
+                }
+                if let Some(e) = r.error {
+                    first_error = Some((rows_before, e));
+                    continue;
+                }
+                if let Err(e) = output.write_all(&r.out) {
+                    write_error = Some(e);
+                    continue;
+                }
+                rows_before += r.records;
+                summary.households += r.records;
+                for (t, n) in summary.by_class.iter_mut().zip(r.by_class) {
+                    *t += n;
+                }
+            }
+        }
+        if let Ok(Err(e)) = reader_thread.join() {
+            read_error = Some(e);
+        }
+    });
+
+    if let Some((rows_before, e)) = first_error {
+        let column = e.column.map(|c| (layout.names.get(c).cloned().unwrap_or_default(), c + 1));
+        // Row 1 is the header; the first household is row 2.
+        return Err(CsvError { file: file.to_owned(), row: Some(rows_before + e.record + 2), column, kind: e.kind });
+    }
+    if let Some(e) = read_error {
+        return Err(io(e));
+    }
+    if let Some(e) = write_error {
+        return Err(write_failed(e));
+    }
+    output.flush().map_err(write_failed)?;
+    Ok(summary)
+}
+
+fn feed<R: Read>(mut reader: BlockReader<R>, first: Vec<u8>, tx: &SyncSender<(u64, Vec<u8>)>) -> std::io::Result<()> {
+    let mut seq = 0;
+    if !first.is_empty() {
+        if tx.send((seq, first)).is_err() {
+            return Ok(());
+        }
+        seq += 1;
+    }
+    while let Some(block) = reader.next_block()? {
+        if tx.send((seq, block)).is_err() {
+            break;
+        }
+        seq += 1;
+    }
+    Ok(())
+}
+
+fn worker(
+    rx: &Mutex<Receiver<(u64, Vec<u8>)>>,
+    tx: &SyncSender<(u64, BlockResult)>,
+    layout: &Layout,
+    classifier: &Classifier,
+    lang: Lang,
+) {
+    let mut reason = String::with_capacity(256);
+    loop {
+        let next = match rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok((seq, block)) = next else { return };
+        let result = classify_block(&block, layout, classifier, lang, &mut reason);
+        if tx.send((seq, result)).is_err() {
+            return;
+        }
+    }
+}
+
+fn classify_block(block: &[u8], layout: &Layout, classifier: &Classifier, lang: Lang, reason: &mut String) -> BlockResult {
+    let mut out = Vec::with_capacity(block.len() + block.len() / 2);
+    let mut by_class = [0u64; 4];
+    let mut records = 0u64;
+    let fail = |records: u64, column: Option<usize>, kind: CsvErrorKind, out: Vec<u8>, by_class| BlockResult {
+        out,
+        records,
+        by_class,
+        error: Some(BlockError { record: records, column, kind }),
+    };
+    if let Err(e) = std::str::from_utf8(block) {
+        // Find the record that holds the bad byte, counting line breaks (exact unless a quoted field spans lines).
+        let at = e.valid_up_to();
+        let record = memchr::memchr_iter(b'\n', &block[..at]).count() as u64;
+        let line_start = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
+        let column = memchr::memchr_iter(b',', &block[line_start..at]).count();
+        return fail(record, Some(column), CsvErrorKind::NotUtf8, out, by_class);
+    }
+    let n_cols = layout.roles.len();
+    let mut scan = Scanner::new(block);
+    while !scan.at_end() {
+        let mut id: Cow<[u8]> = Cow::Borrowed(&[]);
+        let mut area = Area::Rural;
+        let mut income = Income::Vnd(0);
+        let mut d = DeprivationSet(0);
+        let mut col = 0usize;
+        loop {
+            let Ok((field, end)) = scan.field() else {
+                return fail(records, Some(col), CsvErrorKind::UnterminatedQuote, out, by_class);
+            };
+            let Some(role) = layout.roles.get(col) else {
+                // Count the extra fields for the message.
+                let mut found = col + 1;
+                let mut end = end;
+                while matches!(end, FieldEnd::Comma) {
+                    match scan.field() {
+                        Ok((_, e)) => {
+                            found += 1;
+                            end = e;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let kind = CsvErrorKind::TooManyFields { expected: n_cols, found };
+                return fail(records, None, kind, out, by_class);
+            };
+            match role {
+                Role::Indicator(k) => match &*field {
+                    b"1" => d.insert(usize::from(*k)),
+                    b"0" => {}
+                    other => match trim(other) {
+                        b"1" => d.insert(usize::from(*k)),
+                        b"0" => {}
+                        _ => {
+                            let kind = CsvErrorKind::NotZeroOne(lossy(other));
+                            return fail(records, Some(col), kind, out, by_class);
+                        }
+                    },
+                },
+                Role::Id => id = field,
+                Role::Area => {
+                    area = match &*field {
+                        b"rural" => Area::Rural,
+                        b"urban" => Area::Urban,
+                        other => match Area::parse(&lossy(other)) {
+                            Some(a) => a,
+                            None => return fail(records, Some(col), CsvErrorKind::BadArea(lossy(other)), out, by_class),
+                        },
+                    }
+                }
+                Role::Income => match Vnd::parse_bytes(trim(&field)) {
+                    Ok(v) => income = Income::Vnd(v.get()),
+                    Err(why) => {
+                        let kind = CsvErrorKind::BadIncome { value: lossy(&field), why };
+                        return fail(records, Some(col), kind, out, by_class);
+                    }
+                },
+                Role::Score => match parse_score(trim(&field)) {
+                    Some(s) => income = Income::Score(s),
+                    None => return fail(records, Some(col), CsvErrorKind::BadScore(lossy(&field)), out, by_class),
+                },
+                Role::Ignored => {}
+            }
+            if let FieldEnd::Record = end {
+                break;
+            }
+            col += 1;
+        }
+        if col + 1 < n_cols {
+            // A blank line is not a household.
+            if col == 0 && id.is_empty() {
+                continue;
+            }
+            let kind = CsvErrorKind::TooFewFields { expected: n_cols, found: col + 1 };
+            return fail(records, None, kind, out, by_class);
+        }
+        let outcome = match classifier.classify(area, income, d) {
+            Ok(o) => o,
+            Err(e) => return fail(records, None, CsvErrorKind::NoScoreLines { standard: e.standard }, out, by_class),
+        };
+        push_field(&mut out, &id);
+        out.push(b',');
+        push_small(&mut out, d.count());
+        out.push(b',');
+        out.extend_from_slice(outcome.class.code().as_bytes());
+        out.push(b',');
+        reason.clear();
+        classifier.write_reason(&outcome, lang, reason);
+        push_quoted(&mut out, reason.as_bytes());
+        out.push(b'\n');
+        by_class[class_index(outcome.class)] += 1;
+        records += 1;
+    }
+    BlockResult { out, records, by_class, error: None }
+}
+
+fn class_index(c: Class) -> usize {
+    c as usize
+}
+
+fn push_small(out: &mut Vec<u8>, n: u32) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+    } else {
+        out.extend_from_slice(n.to_string().as_bytes());
+    }
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &b[start..end]
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn parse_score(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 6 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse().ok()
+}

@@ -1,0 +1,216 @@
+//! A small RFC 4180 scanner built for speed: the input is cut into blocks at record boundaries (a newline
+//! outside quotes), so blocks can be parsed on several cores and written back in order.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+/// Reads a stream as blocks of whole records.
+pub struct BlockReader<R> {
+    inner: R,
+    /// Bytes read but not yet handed out; always starts at a record boundary.
+    carry: Vec<u8>,
+    block_size: usize,
+    eof: bool,
+}
+
+impl<R: Read> BlockReader<R> {
+    pub fn new(inner: R, block_size: usize) -> BlockReader<R> {
+        BlockReader { inner, carry: Vec::new(), block_size, eof: false }
+    }
+
+    /// The next block: about `block_size` bytes cut at the last record boundary, or the rest of the input.
+    pub fn next_block(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        loop {
+            if !self.eof && self.carry.len() < self.block_size {
+                let start = self.carry.len();
+                self.carry.resize(self.block_size.max(start * 2).max(start + 64 * 1024), 0);
+                let mut filled = start;
+                while filled < self.carry.len() {
+                    match self.inner.read(&mut self.carry[filled..]) {
+                        Ok(0) => {
+                            self.eof = true;
+                            break;
+                        }
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+                self.carry.truncate(filled);
+            }
+            if self.carry.is_empty() {
+                return Ok(None);
+            }
+            if self.eof {
+                return Ok(Some(std::mem::take(&mut self.carry)));
+            }
+            match last_boundary(&self.carry) {
+                Some(end) => {
+                    let rest = self.carry.split_off(end);
+                    let block = std::mem::replace(&mut self.carry, rest);
+                    return Ok(Some(block));
+                }
+                // One record longer than a block: read more.
+                None => self.block_size *= 2,
+            }
+        }
+    }
+}
+
+/// The index just past the last newline that lies outside quotes, if any. A block always starts at a record
+/// boundary, so the quote parity from its start is exact.
+pub fn last_boundary(buf: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr(b'\n', buf).map(|i| i + 1);
+    }
+    let mut in_quotes = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+/// One field of a record: its text (unescaped when it was quoted) and where the scanner goes next.
+pub enum FieldEnd {
+    /// A comma follows: more fields in this record.
+    Comma,
+    /// The record ends (newline or end of block).
+    Record,
+}
+
+/// Scans fields from a block. `pos` is advanced past the field and its delimiter.
+pub struct Scanner<'a> {
+    pub buf: &'a [u8],
+    pub pos: usize,
+}
+
+/// A quoted field that is never closed.
+#[derive(Debug)]
+pub struct Unterminated;
+
+impl<'a> Scanner<'a> {
+    pub fn new(buf: &'a [u8]) -> Scanner<'a> {
+        Scanner { buf, pos: 0 }
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.buf.len()
+    }
+
+    /// The next field. Unquoted fields are borrowed; a trailing `\r` before the newline is dropped.
+    #[inline]
+    pub fn field(&mut self) -> Result<(Cow<'a, [u8]>, FieldEnd), Unterminated> {
+        let buf = self.buf;
+        let start = self.pos;
+        if buf.get(start) == Some(&b'"') {
+            return self.quoted();
+        }
+        let mut i = start;
+        while i < buf.len() {
+            match buf[i] {
+                b',' => {
+                    self.pos = i + 1;
+                    return Ok((Cow::Borrowed(&buf[start..i]), FieldEnd::Comma));
+                }
+                b'\n' => {
+                    self.pos = i + 1;
+                    let end = if i > start && buf[i - 1] == b'\r' { i - 1 } else { i };
+                    return Ok((Cow::Borrowed(&buf[start..end]), FieldEnd::Record));
+                }
+                _ => i += 1,
+            }
+        }
+        self.pos = buf.len();
+        let end = if i > start && buf[i - 1] == b'\r' { i - 1 } else { i };
+        Ok((Cow::Borrowed(&buf[start..end]), FieldEnd::Record))
+    }
+
+    fn quoted(&mut self) -> Result<(Cow<'a, [u8]>, FieldEnd), Unterminated> {
+        let buf = self.buf;
+        let mut out: Option<Vec<u8>> = None;
+        let mut seg = self.pos + 1;
+        let mut i = seg;
+        loop {
+            let Some(q) = memchr::memchr(b'"', &buf[i..]) else { return Err(Unterminated) };
+            let q = i + q;
+            if buf.get(q + 1) == Some(&b'"') {
+                let o = out.get_or_insert_with(Vec::new);
+                o.extend_from_slice(&buf[seg..=q]);
+                i = q + 2;
+                seg = i;
+                continue;
+            }
+            let text: Cow<'a, [u8]> = match out {
+                Some(mut o) => {
+                    o.extend_from_slice(&buf[seg..q]);
+                    Cow::Owned(o)
+                }
+                None => Cow::Borrowed(&buf[seg..q]),
+            };
+            // After the closing quote: a delimiter, the end, or (leniently) spaces and a carriage return.
+            let mut j = q + 1;
+            while j < buf.len() && (buf[j] == b' ' || buf[j] == b'\r') {
+                j += 1;
+            }
+            return match buf.get(j) {
+                Some(b',') => {
+                    self.pos = j + 1;
+                    Ok((text, FieldEnd::Comma))
+                }
+                Some(b'\n') => {
+                    self.pos = j + 1;
+                    Ok((text, FieldEnd::Record))
+                }
+                None => {
+                    self.pos = j;
+                    Ok((text, FieldEnd::Record))
+                }
+                // Text after a closing quote: treat the quote as unbalanced.
+                Some(_) => Err(Unterminated),
+            };
+        }
+    }
+
+    /// Skips to the start of the next record (used after an error to find the row of a later problem).
+    pub fn skip_record(&mut self) {
+        while !self.at_end() {
+            match self.field() {
+                Ok((_, FieldEnd::Record)) => return,
+                Ok(_) => {}
+                Err(_) => {
+                    self.pos = self.buf.len();
+                }
+            }
+        }
+    }
+}
+
+/// Writes a field, quoting it when it holds a delimiter, a quote or a line break.
+pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        push_quoted(out, field);
+    } else {
+        out.extend_from_slice(field);
+    }
+}
+
+/// Writes a field in quotes, doubling any quote inside.
+pub fn push_quoted(out: &mut Vec<u8>, field: &[u8]) {
+    out.push(b'"');
+    if memchr::memchr(b'"', field).is_none() {
+        out.extend_from_slice(field);
+    } else {
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+    }
+    out.push(b'"');
+}

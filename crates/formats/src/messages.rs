@@ -1,0 +1,90 @@
+//! Every message of the file formats' errors, in Vietnamese and English, in one place.
+
+use giamngheo_core::Lang;
+use giamngheo_core::messages::Localized;
+
+use crate::error::{CsvError, CsvErrorKind};
+
+/// Excel's name of a 1-based column number: 1 → A, 27 → AA.
+pub fn column_letter(mut n: usize) -> String {
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+fn what(kind: &CsvErrorKind, lang: Lang) -> String {
+    use CsvErrorKind::*;
+    match (kind, lang) {
+        (Read(e), Lang::Vi) => format!("không đọc được tệp: {e}"),
+        (Read(e), Lang::En) => format!("cannot read the file: {e}"),
+        (Write { message, .. }, Lang::Vi) => format!("không ghi được kết quả: {message}"),
+        (Write { message, .. }, Lang::En) => format!("cannot write the result: {message}"),
+        (Empty, Lang::Vi) => "tệp trống, không có dòng tiêu đề".into(),
+        (Empty, Lang::En) => "the file is empty: no header row".into(),
+        (Utf16, Lang::Vi) => "tệp được lưu dạng UTF-16 (Unicode Text); hãy lưu lại bằng \"CSV UTF-8\"".into(),
+        (Utf16, Lang::En) => "the file is UTF-16 (Unicode Text); save it again as \"CSV UTF-8\"".into(),
+        (NotUtf8, Lang::Vi) => {
+            "tệp không phải mã UTF-8 (có thể là TCVN3, VNI hoặc Windows-1258); hãy lưu lại bằng \"CSV UTF-8\"".into()
+        }
+        (NotUtf8, Lang::En) => {
+            "the file is not UTF-8 (perhaps TCVN3, VNI or Windows-1258); save it again as \"CSV UTF-8\"".into()
+        }
+        (MissingColumn { suggestion }, Lang::Vi) => match suggestion {
+            Some(s) => format!("thiếu cột này; có cột '{s}', có phải viết sai?"),
+            None => "thiếu cột này trong dòng tiêu đề".into(),
+        },
+        (MissingColumn { suggestion }, Lang::En) => match suggestion {
+            Some(s) => format!("the column is missing; there is a column '{s}': is it misspelled?"),
+            None => "the column is missing from the header row".into(),
+        },
+        (DuplicateColumn, Lang::Vi) => "cột này xuất hiện hai lần".into(),
+        (DuplicateColumn, Lang::En) => "this column appears twice".into(),
+        (NoIncomeColumn, Lang::Vi) => "cần cột income_per_capita (thu nhập bình quân) hoặc income_score (điểm)".into(),
+        (NoIncomeColumn, Lang::En) => "a column income_per_capita or income_score is needed".into(),
+        (BothIncomeColumns, Lang::Vi) => "chỉ dùng một trong hai cột income_per_capita và income_score".into(),
+        (BothIncomeColumns, Lang::En) => "use only one of the columns income_per_capita and income_score".into(),
+        (NotZeroOne(v), Lang::Vi) => format!("giá trị '{v}' không hợp lệ: chỉ số thiếu hụt ghi 1 (thiếu hụt) hoặc 0"),
+        (NotZeroOne(v), Lang::En) => format!("'{v}' is not valid: an indicator is 1 (deprived) or 0"),
+        (BadArea(v), Lang::Vi) => format!("khu vực '{v}' không hợp lệ: ghi nông thôn (rural) hoặc thành thị (urban)"),
+        (BadArea(v), Lang::En) => format!("area '{v}' is not valid: write rural (nông thôn) or urban (thành thị)"),
+        (BadIncome { value, why }, Lang::Vi) => format!("thu nhập '{value}' {}", why.message(lang)),
+        (BadIncome { value, why }, Lang::En) => format!("income '{value}' {}", why.message(lang)),
+        (BadScore(v), Lang::Vi) => format!("điểm '{v}' không hợp lệ: cần số nguyên không âm"),
+        (BadScore(v), Lang::En) => format!("score '{v}' is not valid: a whole number of points is needed"),
+        (UnterminatedQuote, Lang::Vi) => "dấu ngoặc kép không được đóng".into(),
+        (UnterminatedQuote, Lang::En) => "a quoted field is never closed".into(),
+        (TooManyFields { expected, found }, Lang::Vi) => format!("dòng có {found} ô, tiêu đề có {expected} cột"),
+        (TooManyFields { expected, found }, Lang::En) => format!("the row has {found} fields, the header {expected}"),
+        (TooFewFields { expected, found }, Lang::Vi) => format!("dòng chỉ có {found} ô, tiêu đề có {expected} cột"),
+        (TooFewFields { expected, found }, Lang::En) => format!("the row has only {found} fields, the header {expected}"),
+        (NoScoreLines { standard }, _) => giamngheo_core::classify::NoScoreLines { standard: standard.clone() }.message(lang),
+    }
+}
+
+impl Localized for CsvError {
+    fn message(&self, lang: Lang) -> String {
+        let mut at = match lang {
+            Lang::Vi => format!("Tệp {}", self.file),
+            Lang::En => format!("File {}", self.file),
+        };
+        if let Some(row) = self.row {
+            at.push_str(&match lang {
+                Lang::Vi => format!(", dòng {row}"),
+                Lang::En => format!(", row {row}"),
+            });
+        }
+        if let Some((name, pos)) = &self.column {
+            let place = if *pos > 0 { format!(" ({})", column_letter(*pos)) } else { String::new() };
+            at.push_str(&match lang {
+                Lang::Vi => format!(", cột {name}{place}"),
+                Lang::En => format!(", column {name}{place}"),
+            });
+        }
+        format!("{at}: {}", what(&self.kind, lang))
+    }
+}
