@@ -12,17 +12,25 @@ use crate::standard_arg;
 pub fn run(args: ClassifyArgs, lang: Lang) -> Result<(), CliError> {
     let standard = standard_arg::resolve(&args.standard)?;
     let classifier = Classifier::new(standard);
-    let opts = ClassifyOptions { lang, threads: args.threads };
+    let opts = ClassifyOptions {
+        lang,
+        threads: args.threads,
+        ..ClassifyOptions::default()
+    };
     let (input, name): (Box<dyn Read + Send>, String) = if args.input == "-" {
         (Box::new(std::io::stdin()), "<stdin>".to_owned())
     } else {
-        let f = File::open(&args.input).map_err(|error| CliError::File { path: args.input.clone(), error })?;
+        let f = File::open(&args.input).map_err(|error| CliError::File {
+            path: args.input.clone(),
+            error,
+        })?;
         (Box::new(f), args.input.clone())
     };
     let summary = match &args.output {
         Some(path) => {
             let mut out = AtomicFile::create(path)?;
-            let summary = giamngheo_formats::classify(input, &name, out.writer(), &classifier, opts)?;
+            let summary =
+                giamngheo_formats::classify(input, &name, out.writer(), &classifier, opts)?;
             out.commit()?;
             summary
         }
@@ -45,16 +53,28 @@ fn summary_line(s: &ClassifySummary, standard: &Standard, lang: Lang) -> String 
         .collect();
     let n = vi_format::int(s.households as i64, lang);
     match lang {
-        Lang::Vi => format!("Đã phân loại {n} hộ theo chuẩn {}: {}.", standard.id, parts.join(", ")),
-        Lang::En => format!("Classified {n} households under {}: {}.", standard.id, parts.join(", ")),
+        Lang::Vi => format!(
+            "Đã phân loại {n} hộ theo chuẩn {}: {}.",
+            standard.id,
+            parts.join(", ")
+        ),
+        Lang::En => format!(
+            "Classified {n} households under {}: {}.",
+            standard.id,
+            parts.join(", ")
+        ),
     }
 }
 
 /// The unverified values a flag-based classification relies on (indicator definitions are not used: the
 /// flags are given), so the user knows which results rest on them.
 pub fn unverified_note(standard: &Standard, lang: Lang) -> Option<String> {
-    let used: Vec<String> =
-        standard.unverified().into_iter().map(|u| u.path).filter(|p| !p.starts_with("indicators.")).collect();
+    let used: Vec<String> = standard
+        .unverified()
+        .into_iter()
+        .map(|u| u.path)
+        .filter(|p| !p.starts_with("indicators."))
+        .collect();
     if used.is_empty() {
         return None;
     }

@@ -8,12 +8,23 @@ pub enum CliError {
     Standard(StandardError),
     Csv(CsvError),
     /// A file could not be opened, created or renamed.
-    File { path: String, error: std::io::Error },
+    File {
+        path: String,
+        error: std::io::Error,
+    },
     NoScoreLines(giamngheo_core::classify::NoScoreLines),
     /// A household facts file that does not parse.
-    Facts { path: String, message: String },
+    Facts {
+        path: String,
+        message: String,
+    },
     /// A command-line value that is not valid.
-    Argument { name: &'static str, value: String, vi: String, en: String },
+    Argument {
+        name: &'static str,
+        value: String,
+        vi: String,
+        en: String,
+    },
     /// The reader of our standard output went away (`| head`): not an error.
     BrokenPipe,
 }
@@ -27,7 +38,9 @@ impl From<StandardError> for CliError {
 impl From<CsvError> for CliError {
     fn from(e: CsvError) -> Self {
         match e.kind {
-            CsvErrorKind::Write { broken_pipe: true, .. } => CliError::BrokenPipe,
+            CsvErrorKind::Write {
+                broken_pipe: true, ..
+            } => CliError::BrokenPipe,
             _ => CliError::Csv(e),
         }
     }
@@ -38,7 +51,10 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::File { .. } => 1,
-            CliError::Csv(CsvError { kind: CsvErrorKind::Read(_) | CsvErrorKind::Write { .. }, .. }) => 1,
+            CliError::Csv(CsvError {
+                kind: CsvErrorKind::Read(_) | CsvErrorKind::Write { .. },
+                ..
+            }) => 1,
             _ => 2,
         }
     }
@@ -59,7 +75,12 @@ impl Localized for CliError {
                 Lang::Vi => format!("Tệp thông tin hộ {path} không hợp lệ: {message}"),
                 Lang::En => format!("Household facts file {path} is not valid: {message}"),
             },
-            CliError::Argument { name, value, vi, en } => match lang {
+            CliError::Argument {
+                name,
+                value,
+                vi,
+                en,
+            } => match lang {
                 Lang::Vi => format!("Tham số --{name} '{value}': {vi}"),
                 Lang::En => format!("Option --{name} '{value}': {en}"),
             },

@@ -34,21 +34,43 @@ pub fn run(args: ExplainArgs, lang: Lang) -> Result<(), CliError> {
         (None, None) => unreachable!("clap requires --income or --score"),
     };
     let path = args.facts.display().to_string();
-    let text = std::fs::read_to_string(&args.facts).map_err(|error| CliError::File { path: path.clone(), error })?;
-    let facts = HouseholdFacts::from_toml(&text).map_err(|message| CliError::Facts { path, message })?;
+    let text = std::fs::read_to_string(&args.facts).map_err(|error| CliError::File {
+        path: path.clone(),
+        error,
+    })?;
+    let facts =
+        HouseholdFacts::from_toml(&text).map_err(|message| CliError::Facts { path, message })?;
     let classifier = Classifier::new(standard);
     let d = classifier.deprivations(&facts);
-    let outcome = classifier.classify(area, income, d).map_err(CliError::NoScoreLines)?;
+    let outcome = classifier
+        .classify(area, income, d)
+        .map_err(CliError::NoScoreLines)?;
     let std = classifier.standard();
     println!("{} ({})", std.name(lang), std.id);
     for (i, ind) in std.indicators.iter().enumerate() {
-        let mark = if d.contains(i) { lang.pick("THIẾU HỤT", "DEPRIVED") } else { lang.pick("đạt", "ok") };
-        let unverified = if ind.verified { "" } else { lang.pick(" (định nghĩa chưa xác minh)", " (definition unverified)") };
+        let mark = if d.contains(i) {
+            lang.pick("THIẾU HỤT", "DEPRIVED")
+        } else {
+            lang.pick("đạt", "ok")
+        };
+        let unverified = if ind.verified {
+            ""
+        } else {
+            lang.pick(" (định nghĩa chưa xác minh)", " (definition unverified)")
+        };
         println!("  [{mark}] {}{unverified}", ind.name(lang));
         println!("      {}", lang.pick(&ind.deprived_vi, &ind.deprived_en));
     }
     println!();
-    println!("{}: {}", lang.pick("Kết quả", "Result"), outcome.class.name(lang));
-    println!("{}: {}", lang.pick("Lý do", "Reason"), classifier.reason(&outcome, lang));
+    println!(
+        "{}: {}",
+        lang.pick("Kết quả", "Result"),
+        outcome.class.name(lang)
+    );
+    println!(
+        "{}: {}",
+        lang.pick("Lý do", "Reason"),
+        classifier.reason(&outcome, lang)
+    );
     Ok(())
 }

@@ -17,7 +17,11 @@ use giamngheo_core::messages::Localized;
 use crate::errors::CliError;
 
 #[derive(Parser)]
-#[command(name = "giamngheo", version, about = "Giảm nghèo: rà soát, phân loại hộ nghèo, cận nghèo / poverty review and classification")]
+#[command(
+    name = "giamngheo",
+    version,
+    about = "Giảm nghèo: rà soát, phân loại hộ nghèo, cận nghèo / poverty review and classification"
+)]
 struct Cli {
     /// Language of messages and explanations: vi (default) or en.
     #[arg(long, global = true, default_value = "vi", value_parser = parse_lang)]
@@ -107,8 +111,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Classify(a) => classify_cmd::run(a, lang),
         Command::Explain(a) => explain_cmd::run(a, lang),
-        Command::Standards { command: StandardsCommand::List } => standards_cmd::list(lang),
-        Command::Standards { command: StandardsCommand::Show { standard } } => standards_cmd::show(&standard, lang),
+        Command::Standards {
+            command: StandardsCommand::List,
+        } => standards_cmd::list(lang),
+        Command::Standards {
+            command: StandardsCommand::Show { standard },
+        } => standards_cmd::show(&standard, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

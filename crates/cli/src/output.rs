@@ -15,10 +15,20 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(dest: &Path) -> Result<AtomicFile, CliError> {
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
         let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&tmp).map_err(|error| CliError::File { path: tmp.display().to_string(), error })?;
-        Ok(AtomicFile { tmp, dest: dest.to_owned(), file: Some(BufWriter::with_capacity(1 << 20, file)) })
+        let file = File::create(&tmp).map_err(|error| CliError::File {
+            path: tmp.display().to_string(),
+            error,
+        })?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_owned(),
+            file: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
     }
 
     pub fn writer(&mut self) -> &mut BufWriter<File> {
@@ -27,9 +37,14 @@ impl AtomicFile {
 
     /// Flushes, syncs and renames into place.
     pub fn commit(mut self) -> Result<(), CliError> {
-        let fail = |error, path: &Path| CliError::File { path: path.display().to_string(), error };
+        let fail = |error, path: &Path| CliError::File {
+            path: path.display().to_string(),
+            error,
+        };
         if let Some(w) = self.file.take() {
-            let f = w.into_inner().map_err(|e| fail(e.into_error(), &self.tmp))?;
+            let f = w
+                .into_inner()
+                .map_err(|e| fail(e.into_error(), &self.tmp))?;
             f.sync_all().map_err(|e| fail(e, &self.tmp))?;
         }
         std::fs::rename(&self.tmp, &self.dest).map_err(|e| fail(e, &self.dest))
@@ -49,5 +64,3 @@ impl Drop for AtomicFile {
 pub fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
     BufWriter::with_capacity(1 << 20, std::io::stdout().lock())
 }
-
-

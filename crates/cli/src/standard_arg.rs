@@ -22,11 +22,15 @@ pub fn load(s: &str) -> Result<Standard, CliError> {
         return Ok(builtin::get(s)?);
     }
     let path = Path::new(s);
-    let looks_like_file = s.ends_with(".toml") || s.contains('/') || s.contains('\\') || path.exists();
+    let looks_like_file =
+        s.ends_with(".toml") || s.contains('/') || s.contains('\\') || path.exists();
     if !looks_like_file {
         // Not a file name: most likely a misspelled id.
         return Ok(builtin::get(s)?);
     }
-    let text = std::fs::read_to_string(path).map_err(|error| CliError::File { path: s.to_owned(), error })?;
+    let text = std::fs::read_to_string(path).map_err(|error| CliError::File {
+        path: s.to_owned(),
+        error,
+    })?;
     Ok(Standard::from_toml(&text, s)?)
 }

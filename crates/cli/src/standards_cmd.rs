@@ -5,7 +5,13 @@ use crate::errors::CliError;
 use crate::standard_arg;
 
 pub fn list(lang: Lang) -> Result<(), CliError> {
-    println!("{:<14} {:<11} {:<16} {}", "id", lang.pick("năm", "years"), lang.pick("văn bản", "instrument"), lang.pick("tên", "name"));
+    println!(
+        "{:<14} {:<11} {:<16} {}",
+        "id",
+        lang.pick("năm", "years"),
+        lang.pick("văn bản", "instrument"),
+        lang.pick("tên", "name")
+    );
     for s in builtin::all()? {
         let (a, b) = s.years.value;
         let n = s.unverified().len();
@@ -13,13 +19,27 @@ pub fn list(lang: Lang) -> Result<(), CliError> {
             Lang::Vi => format!("{n} giá trị chưa xác minh"),
             Lang::En => format!("{n} unverified values"),
         };
-        println!("{:<14} {:<11} {:<16} {} ({note})", s.id, format!("{a}-{b}"), s.instrument.code, s.name(lang));
+        println!(
+            "{:<14} {:<11} {:<16} {} ({note})",
+            s.id,
+            format!("{a}-{b}"),
+            s.instrument.code,
+            s.name(lang)
+        );
     }
     Ok(())
 }
 
 fn mark<T>(v: &Sourced<T>, lang: Lang) -> String {
-    if v.verified { String::new() } else { format!("  ⚠ {} [{}]", lang.pick("chưa xác minh", "unverified"), v.source) }
+    if v.verified {
+        String::new()
+    } else {
+        format!(
+            "  ⚠ {} [{}]",
+            lang.pick("chưa xác minh", "unverified"),
+            v.source
+        )
+    }
 }
 
 fn money(v: &Sourced<Vnd>, lang: Lang) -> String {
@@ -41,11 +61,23 @@ pub fn render(s: &Standard, lang: Lang) -> String {
     };
     line(format!("{} ({})", s.name(lang), s.id));
     if let Some(base) = &s.extends {
-        line(format!("  {}: {base}", lang.pick("mở rộng từ chuẩn", "extends")));
+        line(format!(
+            "  {}: {base}",
+            lang.pick("mở rộng từ chuẩn", "extends")
+        ));
     }
     let i = &s.instrument;
-    let iv = if i.verified { String::new() } else { format!("  ⚠ {}", lang.pick("chưa xác minh", "unverified")) };
-    line(format!("  {}: {} ({}){iv}", lang.pick("Văn bản", "Instrument"), lang.pick(&i.name_vi, &i.name_en), i.signed));
+    let iv = if i.verified {
+        String::new()
+    } else {
+        format!("  ⚠ {}", lang.pick("chưa xác minh", "unverified"))
+    };
+    line(format!(
+        "  {}: {} ({}){iv}",
+        lang.pick("Văn bản", "Instrument"),
+        lang.pick(&i.name_vi, &i.name_en),
+        i.signed
+    ));
     let (a, b) = s.years.value;
     let early = if s.early_reviews.is_empty() {
         String::new()
@@ -53,40 +85,92 @@ pub fn render(s: &Standard, lang: Lang) -> String {
         let ys: Vec<String> = s.early_reviews.iter().map(u16::to_string).collect();
         format!(" + {}", ys.join(", "))
     };
-    line(format!("  {}: {a}-{b}{early}{}", lang.pick("Năm rà soát áp dụng", "Review years"), mark(&s.years, lang)));
+    line(format!(
+        "  {}: {a}-{b}{early}{}",
+        lang.pick("Năm rà soát áp dụng", "Review years"),
+        mark(&s.years, lang)
+    ));
     let rule = match (s.combining.value, lang) {
-        (giamngheo_core::standard::CombiningRule::TwoTier, Lang::Vi) => "hai tầng: dưới chuẩn nghèo là hộ nghèo; giữa chuẩn nghèo và chuẩn cận nghèo, số chỉ số thiếu hụt quyết định",
-        (giamngheo_core::standard::CombiningRule::TwoTier, Lang::En) => "two-tier: below the poverty line is poor; between the poverty and near-poverty lines the count of deprivations decides",
-        (giamngheo_core::standard::CombiningRule::SingleTier, Lang::Vi) => "một tầng: dưới chuẩn nghèo, số chỉ số thiếu hụt quyết định hộ nghèo hay cận nghèo",
-        (giamngheo_core::standard::CombiningRule::SingleTier, Lang::En) => "single-tier: below the line, the count of deprivations decides poor or near-poor",
+        (giamngheo_core::standard::CombiningRule::TwoTier, Lang::Vi) => {
+            "hai tầng: dưới chuẩn nghèo là hộ nghèo; giữa chuẩn nghèo và chuẩn cận nghèo, số chỉ số thiếu hụt quyết định"
+        }
+        (giamngheo_core::standard::CombiningRule::TwoTier, Lang::En) => {
+            "two-tier: below the poverty line is poor; between the poverty and near-poverty lines the count of deprivations decides"
+        }
+        (giamngheo_core::standard::CombiningRule::SingleTier, Lang::Vi) => {
+            "một tầng: dưới chuẩn nghèo, số chỉ số thiếu hụt quyết định hộ nghèo hay cận nghèo"
+        }
+        (giamngheo_core::standard::CombiningRule::SingleTier, Lang::En) => {
+            "single-tier: below the line, the count of deprivations decides poor or near-poor"
+        }
     };
-    line(format!("  {}: {rule}{}", lang.pick("Quy tắc", "Rule"), mark(&s.combining, lang)));
+    line(format!(
+        "  {}: {rule}{}",
+        lang.pick("Quy tắc", "Rule"),
+        mark(&s.combining, lang)
+    ));
     line(format!(
         "  {}: {}{}",
-        lang.pick("Số chỉ số thiếu hụt tối thiểu để là hộ nghèo", "Deprivations that make a household poor"),
+        lang.pick(
+            "Số chỉ số thiếu hụt tối thiểu để là hộ nghèo",
+            "Deprivations that make a household poor"
+        ),
         s.min_deprivations.value,
         mark(&s.min_deprivations, lang)
     ));
     line(String::new());
-    line(format!("  {}", lang.pick("Chuẩn thu nhập (đồng/người/tháng, tính cả mức bằng chuẩn):", "Income lines (VND per person per month, inclusive):")));
+    line(format!(
+        "  {}",
+        lang.pick(
+            "Chuẩn thu nhập (đồng/người/tháng, tính cả mức bằng chuẩn):",
+            "Income lines (VND per person per month, inclusive):"
+        )
+    ));
     for area in Area::ALL {
         let l = s.lines(area);
         let area_name = lang.pick(area.name_vi(), area.code());
         line(format!("    {area_name}:"));
-        line(format!("      {}: {}", lang.pick("chuẩn nghèo", "poverty line"), money(&l.poverty, lang)));
+        line(format!(
+            "      {}: {}",
+            lang.pick("chuẩn nghèo", "poverty line"),
+            money(&l.poverty, lang)
+        ));
         if let Some(v) = &l.near_poverty {
-            line(format!("      {}: {}", lang.pick("chuẩn cận nghèo", "near-poverty line"), money(v, lang)));
+            line(format!(
+                "      {}: {}",
+                lang.pick("chuẩn cận nghèo", "near-poverty line"),
+                money(v, lang)
+            ));
         }
         match &l.middle_income {
-            Some(v) => line(format!("      {}: {}", lang.pick("mức sống trung bình đến", "middle-income ceiling"), money(v, lang))),
-            None => line(format!("      {}", lang.pick("mức sống trung bình: chưa có số liệu", "middle-income ceiling: not known"))),
+            Some(v) => line(format!(
+                "      {}: {}",
+                lang.pick("mức sống trung bình đến", "middle-income ceiling"),
+                money(v, lang)
+            )),
+            None => line(format!(
+                "      {}",
+                lang.pick(
+                    "mức sống trung bình: chưa có số liệu",
+                    "middle-income ceiling: not known"
+                )
+            )),
         }
     }
     line(String::new());
     match &s.score {
-        None => line(format!("  {}", lang.pick("Chấm điểm: chuẩn này chưa có ngưỡng điểm thu nhập", "Scoring: this standard has no income score lines"))),
+        None => line(format!(
+            "  {}",
+            lang.pick(
+                "Chấm điểm: chuẩn này chưa có ngưỡng điểm thu nhập",
+                "Scoring: this standard has no income score lines"
+            )
+        )),
         Some(sc) => {
-            line(format!("  {}", lang.pick("Chấm điểm trên phiếu rà soát:", "Review form scoring:")));
+            line(format!(
+                "  {}",
+                lang.pick("Chấm điểm trên phiếu rà soát:", "Review form scoring:")
+            ));
             line(format!(
                 "    {}: {}{}",
                 lang.pick("điểm mỗi chỉ số thiếu hụt", "points per deprived indicator"),
@@ -109,33 +193,60 @@ pub fn render(s: &Standard, lang: Lang) -> String {
                     mark(&l.poverty, lang)
                 );
                 if let Some(n) = &l.near_poverty {
-                    t.push_str(&format!("; {} ≤ {}{}", lang.pick("cận nghèo", "near-poor"), n.value, mark(n, lang)));
+                    t.push_str(&format!(
+                        "; {} ≤ {}{}",
+                        lang.pick("cận nghèo", "near-poor"),
+                        n.value,
+                        mark(n, lang)
+                    ));
                 }
                 line(t);
             }
         }
     }
     line(String::new());
-    line(format!("  {}", lang.pick("Chiều và chỉ số thiếu hụt:", "Dimensions and indicators:")));
+    line(format!(
+        "  {}",
+        lang.pick("Chiều và chỉ số thiếu hụt:", "Dimensions and indicators:")
+    ));
     for d in &s.dimensions {
         line(format!("    {}", lang.pick(&d.name_vi, &d.name_en)));
         for ind in s.indicators.iter().filter(|i| i.dimension == d.id) {
             let v = if ind.verified {
                 String::new()
             } else {
-                format!("  ⚠ {}", lang.pick("định nghĩa chưa xác minh", "definition unverified"))
+                format!(
+                    "  ⚠ {}",
+                    lang.pick("định nghĩa chưa xác minh", "definition unverified")
+                )
             };
             line(format!("      {} [{}]{v}", ind.name(lang), ind.id));
-            line(format!("        {}: {}", lang.pick("thiếu hụt khi", "deprived when"), lang.pick(&ind.deprived_vi, &ind.deprived_en)));
-            line(format!("        {}: {}", lang.pick("quy tắc", "rule"), ind.rule.text().join(" | ")));
-            line(format!("        {}: {}", lang.pick("nguồn", "source"), ind.source));
+            line(format!(
+                "        {}: {}",
+                lang.pick("thiếu hụt khi", "deprived when"),
+                lang.pick(&ind.deprived_vi, &ind.deprived_en)
+            ));
+            line(format!(
+                "        {}: {}",
+                lang.pick("quy tắc", "rule"),
+                ind.rule.text().join(" | ")
+            ));
+            line(format!(
+                "        {}: {}",
+                lang.pick("nguồn", "source"),
+                ind.source
+            ));
         }
     }
     let n = s.unverified().len();
     line(String::new());
     line(match lang {
-        Lang::Vi => format!("  {n} giá trị chưa được đối chiếu với văn bản pháp luật (đánh dấu ⚠); kết quả dùng chúng được ghi chú."),
-        Lang::En => format!("  {n} values not checked against the legal text (marked ⚠); results that use them say so."),
+        Lang::Vi => format!(
+            "  {n} giá trị chưa được đối chiếu với văn bản pháp luật (đánh dấu ⚠); kết quả dùng chúng được ghi chú."
+        ),
+        Lang::En => format!(
+            "  {n} values not checked against the legal text (marked ⚠); results that use them say so."
+        ),
     });
     o
 }

@@ -10,7 +10,12 @@ pub enum Class {
 }
 
 impl Class {
-    pub const ALL: [Class; 4] = [Class::Poor, Class::NearPoor, Class::MiddleIncome, Class::NotPoor];
+    pub const ALL: [Class; 4] = [
+        Class::Poor,
+        Class::NearPoor,
+        Class::MiddleIncome,
+        Class::NotPoor,
+    ];
 
     /// The stable code written in files and the database.
     pub fn code(self) -> &'static str {

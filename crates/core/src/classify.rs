@@ -114,7 +114,12 @@ impl Classifier {
         let (points_per_deprivation, deprivation_threshold) = standard
             .score
             .as_ref()
-            .map(|s| (s.points_per_deprivation.value, s.deprivation_threshold.value))
+            .map(|s| {
+                (
+                    s.points_per_deprivation.value,
+                    s.deprivation_threshold.value,
+                )
+            })
             .unwrap_or((10, 10 * standard.min_deprivations.value));
         Classifier {
             min_deprivations: standard.min_deprivations.value,
@@ -139,30 +144,55 @@ impl Classifier {
     fn deprived_enough(&self, income: Income, d: DeprivationSet) -> bool {
         match income {
             Income::Vnd(_) => d.count() >= self.min_deprivations,
-            Income::Score(_) => d.count() * self.points_per_deprivation >= self.deprivation_threshold,
+            Income::Score(_) => {
+                d.count() * self.points_per_deprivation >= self.deprivation_threshold
+            }
         }
     }
 
     /// Classifies one household. Lines are inclusive: income equal to a line is at the line.
-    pub fn classify(&self, area: Area, income: Income, deprivations: DeprivationSet) -> Result<Outcome, NoScoreLines> {
+    pub fn classify(
+        &self,
+        area: Area,
+        income: Income,
+        deprivations: DeprivationSet,
+    ) -> Result<Outcome, NoScoreLines> {
         let lines = match income {
             Income::Vnd(_) => self.income[area.index()],
             Income::Score(_) => match &self.score {
                 Some(s) => s[area.index()],
-                None => return Err(NoScoreLines { standard: self.standard.id.clone() }),
+                None => {
+                    return Err(NoScoreLines {
+                        standard: self.standard.id.clone(),
+                    });
+                }
             },
         };
         let x = income.amount();
         let deprived = self.deprived_enough(income, deprivations);
-        let by_deprivation = if deprived { Class::Poor } else { Class::NearPoor };
+        let by_deprivation = if deprived {
+            Class::Poor
+        } else {
+            Class::NearPoor
+        };
         let (class, basis) = match self.standard.combining.value {
             CombiningRule::TwoTier if x <= lines.poverty => (Class::Poor, Basis::AtOrBelowPoverty),
-            CombiningRule::TwoTier if lines.near.is_some_and(|n| x <= n) => (by_deprivation, Basis::NearPovertyBand),
-            CombiningRule::SingleTier if x <= lines.poverty => (by_deprivation, Basis::AtOrBelowLine),
+            CombiningRule::TwoTier if lines.near.is_some_and(|n| x <= n) => {
+                (by_deprivation, Basis::NearPovertyBand)
+            }
+            CombiningRule::SingleTier if x <= lines.poverty => {
+                (by_deprivation, Basis::AtOrBelowLine)
+            }
             _ if lines.middle.is_some_and(|m| x <= m) => (Class::MiddleIncome, Basis::MiddleBand),
             _ => (Class::NotPoor, Basis::AboveLines),
         };
-        Ok(Outcome { class, basis, area, income, deprivations })
+        Ok(Outcome {
+            class,
+            basis,
+            area,
+            income,
+            deprivations,
+        })
     }
 
     /// The indicators a household is deprived on, by the rules of the standard.
@@ -183,12 +213,21 @@ impl Classifier {
         let score_mode = matches!(o.income, Income::Score(_));
         let area = o.area;
         let l = std.lines(area);
-        let (poverty, near, middle): (Line, Option<Line>, Option<Line>) = if let Some(s) = std.score.as_ref().filter(|_| score_mode) {
-            let sl = &s.lines[area.index()];
-            (Line::score(&sl.poverty), sl.near_poverty.as_ref().map(Line::score), None)
-        } else {
-            (Line::money(&l.poverty), l.near_poverty.as_ref().map(Line::money), l.middle_income.as_ref().map(Line::money))
-        };
+        let (poverty, near, middle): (Line, Option<Line>, Option<Line>) =
+            if let Some(s) = std.score.as_ref().filter(|_| score_mode) {
+                let sl = &s.lines[area.index()];
+                (
+                    Line::score(&sl.poverty),
+                    sl.near_poverty.as_ref().map(Line::score),
+                    None,
+                )
+            } else {
+                (
+                    Line::money(&l.poverty),
+                    l.near_poverty.as_ref().map(Line::money),
+                    l.middle_income.as_ref().map(Line::money),
+                )
+            };
         let area_name = match lang {
             Lang::Vi => area.name_vi(),
             Lang::En => area.code(),
@@ -318,11 +357,17 @@ struct Line {
 
 impl Line {
     fn money(s: &Sourced<crate::Vnd>) -> Line {
-        Line { value: s.value.get(), verified: s.verified }
+        Line {
+            value: s.value.get(),
+            verified: s.verified,
+        }
     }
 
     fn score(s: &Sourced<u32>) -> Line {
-        Line { value: i64::from(s.value), verified: s.verified }
+        Line {
+            value: i64::from(s.value),
+            verified: s.verified,
+        }
     }
 }
 

@@ -169,11 +169,18 @@ pub struct HouseholdFacts {
 impl HouseholdFacts {
     /// How many of walls, columns and roof are of non-durable materials (0 to 3).
     pub fn non_durable_parts(&self) -> u8 {
-        [self.walls, self.columns, self.roof].iter().filter(|m| **m == Material::NonDurable).count() as u8
+        [self.walls, self.columns, self.roof]
+            .iter()
+            .filter(|m| **m == Material::NonDurable)
+            .count() as u8
     }
 
     pub fn floor_area_per_person(&self) -> f64 {
-        if self.members.is_empty() { self.floor_area } else { self.floor_area / self.members.len() as f64 }
+        if self.members.is_empty() {
+            self.floor_area
+        } else {
+            self.floor_area / self.members.len() as f64
+        }
     }
 }
 

@@ -52,7 +52,10 @@ impl Vnd {
             if !c.is_ascii_digit() {
                 return Err(VndError::NotAnInteger);
             }
-            n = n.checked_mul(10).and_then(|n| n.checked_add(i64::from(c - b'0'))).ok_or(VndError::TooLarge)?;
+            n = n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(i64::from(c - b'0')))
+                .ok_or(VndError::TooLarge)?;
         }
         Vnd::new(n)
     }

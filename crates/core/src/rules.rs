@@ -13,7 +13,9 @@
 //! [`crate::facts`]; a misspelled field or value is an error at load time, naming the indicator, so a
 //! standard that loads can always be evaluated.
 
-use crate::facts::{Education, Employment, HouseholdFacts, Latrine, Material, MemberFacts, Sex, Waste, WaterSource};
+use crate::facts::{
+    Education, Employment, HouseholdFacts, Latrine, Material, MemberFacts, Sex, Waste, WaterSource,
+};
 
 /// A field a rule may test, with the scope it belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +78,12 @@ const FIELDS: &[(&str, Field, Scope, FieldType)] = {
         ("in_school", F::InSchool, Member, Bool),
         ("education", F::Education, Member, Choice(Education::CODES)),
         ("health_insurance", F::HealthInsurance, Member, Bool),
-        ("employment", F::Employment, Member, Choice(Employment::CODES)),
+        (
+            "employment",
+            F::Employment,
+            Member,
+            Choice(Employment::CODES),
+        ),
         ("on_the_job_training", F::OnTheJobTraining, Member, Bool),
         ("disability", F::Disability, Member, Bool),
         ("monthly_allowance", F::MonthlyAllowance, Member, Bool),
@@ -84,12 +91,22 @@ const FIELDS: &[(&str, Field, Scope, FieldType)] = {
         ("malnourished", F::Malnourished, Member, Bool),
         ("members", F::Members, Household, Number),
         ("floor_area", F::FloorArea, Household, Number),
-        ("floor_area_per_person", F::FloorAreaPerPerson, Household, Number),
+        (
+            "floor_area_per_person",
+            F::FloorAreaPerPerson,
+            Household,
+            Number,
+        ),
         ("walls", F::Walls, Household, Choice(Material::CODES)),
         ("columns", F::Columns, Household, Choice(Material::CODES)),
         ("roof", F::Roof, Household, Choice(Material::CODES)),
         ("non_durable_parts", F::NonDurableParts, Household, Number),
-        ("water_source", F::WaterSource, Household, Choice(WaterSource::CODES)),
+        (
+            "water_source",
+            F::WaterSource,
+            Household,
+            Choice(WaterSource::CODES),
+        ),
         ("latrine", F::Latrine, Household, Choice(Latrine::CODES)),
         ("waste", F::Waste, Household, Choice(Waste::CODES)),
         ("uses_phone", F::UsesPhone, Household, Bool),
@@ -233,18 +250,29 @@ impl Rule {
     /// Parses the lines of a rule.
     pub fn parse<S: AsRef<str>>(lines: &[S]) -> Result<Rule, RuleError> {
         if lines.is_empty() {
-            return Err(RuleError { text: String::new(), offset: 0, kind: RuleErrorKind::Empty });
+            return Err(RuleError {
+                text: String::new(),
+                offset: 0,
+                kind: RuleErrorKind::Empty,
+            });
         }
         let mut parsed = Vec::with_capacity(lines.len());
         for line in lines {
             let line = line.as_ref();
-            parsed.push(Parser::new(line)?.rule().map_err(|(offset, kind)| RuleError {
-                text: line.to_owned(),
-                offset,
-                kind,
-            })?);
+            parsed.push(
+                Parser::new(line)?
+                    .rule()
+                    .map_err(|(offset, kind)| RuleError {
+                        text: line.to_owned(),
+                        offset,
+                        kind,
+                    })?,
+            );
         }
-        Ok(Rule { lines: parsed, text: lines.iter().map(|l| l.as_ref().to_owned()).collect() })
+        Ok(Rule {
+            lines: parsed,
+            text: lines.iter().map(|l| l.as_ref().to_owned()).collect(),
+        })
     }
 
     /// The rule as written in the standard file.
@@ -259,7 +287,11 @@ impl Rule {
             Quantifier::AnyMember => h.members.iter().any(|m| e.eval(&|f| member_value(f, m))),
             Quantifier::NoMember => !h.members.iter().any(|m| e.eval(&|f| member_value(f, m))),
             Quantifier::MoreThanShare(share) => {
-                let n = h.members.iter().filter(|m| e.eval(&|f| member_value(f, m))).count();
+                let n = h
+                    .members
+                    .iter()
+                    .filter(|m| e.eval(&|f| member_value(f, m)))
+                    .count();
                 !h.members.is_empty() && n as f64 > share * h.members.len() as f64
             }
         })
@@ -279,13 +311,33 @@ pub struct RuleError {
 pub enum RuleErrorKind {
     Empty,
     UnexpectedChar(char),
-    Expected { expected: &'static str, found: String },
-    UnknownField { name: String, scope: Scope, suggestion: Option<&'static str> },
-    WrongScope { name: String, scope: Scope },
-    UnknownChoice { field: String, value: String, allowed: &'static [&'static str] },
-    NotANumber { field: String },
-    NotABool { field: String },
-    NotAChoice { field: String },
+    Expected {
+        expected: &'static str,
+        found: String,
+    },
+    UnknownField {
+        name: String,
+        scope: Scope,
+        suggestion: Option<&'static str>,
+    },
+    WrongScope {
+        name: String,
+        scope: Scope,
+    },
+    UnknownChoice {
+        field: String,
+        value: String,
+        allowed: &'static [&'static str],
+    },
+    NotANumber {
+        field: String,
+    },
+    NotABool {
+        field: String,
+    },
+    NotAChoice {
+        field: String,
+    },
     BadShare,
 }
 
@@ -392,7 +444,11 @@ impl Parser {
             toks.push((start, tok));
         }
         toks.push((b.len(), Tok::End));
-        Ok(Parser { toks, pos: 0, scope: Scope::Household })
+        Ok(Parser {
+            toks,
+            pos: 0,
+            scope: Scope::Household,
+        })
     }
 
     fn peek(&self) -> &Tok {
@@ -412,7 +468,13 @@ impl Parser {
     }
 
     fn fail<T>(&self, expected: &'static str) -> PResult<T> {
-        Err((self.offset(), RuleErrorKind::Expected { expected, found: describe(self.peek()) }))
+        Err((
+            self.offset(),
+            RuleErrorKind::Expected {
+                expected,
+                found: describe(self.peek()),
+            },
+        ))
     }
 
     fn is_word(&self, w: &str) -> bool {
@@ -444,7 +506,9 @@ impl Parser {
             self.next();
             self.word("than")?;
             let at = self.offset();
-            let Tok::Num(pct) = self.next() else { return Err((at, RuleErrorKind::BadShare)) };
+            let Tok::Num(pct) = self.next() else {
+                return Err((at, RuleErrorKind::BadShare));
+            };
             if !(0.0..100.0).contains(&pct) {
                 return Err((at, RuleErrorKind::BadShare));
             }
@@ -458,7 +522,11 @@ impl Parser {
         } else {
             return self.fail("household | any member | no member | more than N% of members");
         };
-        self.scope = if q == Quantifier::Household { Scope::Household } else { Scope::Member };
+        self.scope = if q == Quantifier::Household {
+            Scope::Household
+        } else {
+            Scope::Member
+        };
         self.word("where")?;
         let e = self.or()?;
         if *self.peek() != Tok::End {
@@ -473,7 +541,11 @@ impl Parser {
             self.next();
             xs.push(self.and()?);
         }
-        Ok(if xs.len() == 1 { xs.remove(0) } else { Expr::Or(xs) })
+        Ok(if xs.len() == 1 {
+            xs.remove(0)
+        } else {
+            Expr::Or(xs)
+        })
     }
 
     fn and(&mut self) -> PResult<Expr> {
@@ -482,7 +554,11 @@ impl Parser {
             self.next();
             xs.push(self.unary()?);
         }
-        Ok(if xs.len() == 1 { xs.remove(0) } else { Expr::And(xs) })
+        Ok(if xs.len() == 1 {
+            xs.remove(0)
+        } else {
+            Expr::And(xs)
+        })
     }
 
     fn unary(&mut self) -> PResult<Expr> {
@@ -510,18 +586,34 @@ impl Parser {
         self.next();
         let Some((field, scope, ty)) = Field::lookup(&name) else {
             let suggestion = crate::text::closest(&name, Field::names(self.scope));
-            return Err((at, RuleErrorKind::UnknownField { name, scope: self.scope, suggestion }));
+            return Err((
+                at,
+                RuleErrorKind::UnknownField {
+                    name,
+                    scope: self.scope,
+                    suggestion,
+                },
+            ));
         };
         if scope != self.scope {
-            return Err((at, RuleErrorKind::WrongScope { name, scope: self.scope }));
+            return Err((
+                at,
+                RuleErrorKind::WrongScope {
+                    name,
+                    scope: self.scope,
+                },
+            ));
         }
-        let negated_in = self.is_word("not") && matches!(self.toks.get(self.pos + 1), Some((_, Tok::Ident(w))) if w == "in");
+        let negated_in = self.is_word("not")
+            && matches!(self.toks.get(self.pos + 1), Some((_, Tok::Ident(w))) if w == "in");
         if negated_in || self.is_word("in") {
             if negated_in {
                 self.next();
             }
             self.next();
-            let FieldType::Choice(allowed) = ty else { return Err((at, RuleErrorKind::NotAChoice { field: name })) };
+            let FieldType::Choice(allowed) = ty else {
+                return Err((at, RuleErrorKind::NotAChoice { field: name }));
+            };
             if *self.peek() != Tok::LBracket {
                 return self.fail("[");
             }
@@ -539,7 +631,11 @@ impl Parser {
                 };
             }
             let e = Expr::OneOf(field, set);
-            return Ok(if negated_in { Expr::Not(Box::new(e)) } else { e });
+            return Ok(if negated_in {
+                Expr::Not(Box::new(e))
+            } else {
+                e
+            });
         }
         let Tok::Op(op) = self.peek().clone() else {
             return match ty {
@@ -550,7 +646,9 @@ impl Parser {
         self.next();
         match ty {
             FieldType::Number => {
-                let Tok::Num(n) = self.next() else { return Err((at, RuleErrorKind::NotANumber { field: name })) };
+                let Tok::Num(n) = self.next() else {
+                    return Err((at, RuleErrorKind::NotANumber { field: name }));
+                };
                 Ok(Expr::Compare(field, op, n))
             }
             FieldType::Choice(allowed) => {
@@ -568,7 +666,11 @@ impl Parser {
                     Tok::Ident(w) if w == "false" || w == "no" => false,
                     _ => return Err((at, RuleErrorKind::NotABool { field: name })),
                 };
-                let e = if v { Expr::IsTrue(field) } else { Expr::Not(Box::new(Expr::IsTrue(field))) };
+                let e = if v {
+                    Expr::IsTrue(field)
+                } else {
+                    Expr::Not(Box::new(Expr::IsTrue(field)))
+                };
                 match op {
                     CmpOp::Eq => Ok(e),
                     CmpOp::Ne => Ok(Expr::Not(Box::new(e))),
@@ -583,9 +685,23 @@ impl Parser {
         match self.next() {
             Tok::Ident(v) => match allowed.iter().position(|a| *a == v) {
                 Some(o) => Ok(o as u8),
-                None => Err((at, RuleErrorKind::UnknownChoice { field: field.to_owned(), value: v, allowed })),
+                None => Err((
+                    at,
+                    RuleErrorKind::UnknownChoice {
+                        field: field.to_owned(),
+                        value: v,
+                        allowed,
+                    },
+                )),
             },
-            t => Err((at, RuleErrorKind::UnknownChoice { field: field.to_owned(), value: describe(&t), allowed })),
+            t => Err((
+                at,
+                RuleErrorKind::UnknownChoice {
+                    field: field.to_owned(),
+                    value: describe(&t),
+                    allowed,
+                },
+            )),
         }
     }
 }

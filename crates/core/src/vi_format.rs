@@ -14,7 +14,7 @@ pub fn push_int(out: &mut String, n: i64, lang: Lang) {
     let digits = n.unsigned_abs().to_string();
     let first = digits.len() % 3;
     for (i, d) in digits.chars().enumerate() {
-        if i != 0 && (i + 3 - first) % 3 == 0 {
+        if i != 0 && (i + 3 - first).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(d);

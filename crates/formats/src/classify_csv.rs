@@ -22,11 +22,17 @@ pub struct ClassifyOptions {
     pub lang: Lang,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Bytes per block handed to a worker. Small values exist for tests of block boundaries.
+    pub block_size: usize,
 }
 
 impl Default for ClassifyOptions {
     fn default() -> Self {
-        ClassifyOptions { lang: Lang::Vi, threads: 0 }
+        ClassifyOptions {
+            lang: Lang::Vi,
+            threads: 0,
+            block_size: BLOCK_SIZE,
+        }
     }
 }
 
@@ -60,9 +66,18 @@ const INCOME: &str = "income_per_capita";
 const SCORE: &str = "income_score";
 
 impl Layout {
-    fn from_header(names: Vec<String>, classifier: &Classifier, file: &str) -> Result<Layout, CsvError> {
+    fn from_header(
+        names: Vec<String>,
+        classifier: &Classifier,
+        file: &str,
+    ) -> Result<Layout, CsvError> {
         let std = classifier.standard();
-        let err = |kind, col: Option<(String, usize)>| CsvError { file: file.to_owned(), row: Some(1), column: col, kind };
+        let err = |kind, col: Option<(String, usize)>| CsvError {
+            file: file.to_owned(),
+            row: Some(1),
+            column: col,
+            kind,
+        };
         let mut roles = Vec::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             let role = match name.as_str() {
@@ -76,32 +91,53 @@ impl Layout {
                 },
             };
             if role != Role::Ignored && roles.contains(&role) {
-                return Err(err(CsvErrorKind::DuplicateColumn, Some((name.clone(), i + 1))));
+                return Err(err(
+                    CsvErrorKind::DuplicateColumn,
+                    Some((name.clone(), i + 1)),
+                ));
             }
             roles.push(role);
         }
         let has = |r: Role| roles.contains(&r);
         let mut required: Vec<&str> = vec![ID, AREA];
         required.extend(std.indicators.iter().map(|i| i.id.as_str()));
-        let ignored: Vec<&str> =
-            names.iter().zip(&roles).filter(|(_, r)| **r == Role::Ignored).map(|(n, _)| n.as_str()).collect();
+        let ignored: Vec<&str> = names
+            .iter()
+            .zip(&roles)
+            .filter(|(_, r)| **r == Role::Ignored)
+            .map(|(n, _)| n.as_str())
+            .collect();
         for want in required {
             let present = match want {
                 ID => has(Role::Id),
                 AREA => has(Role::Area),
-                _ => std.indicator(want).is_some_and(|(k, _)| has(Role::Indicator(k as u8))),
+                _ => std
+                    .indicator(want)
+                    .is_some_and(|(k, _)| has(Role::Indicator(k as u8))),
             };
             if !present {
                 // A misspelled column is the likely cause: name the column that looks like it.
-                let suggestion = ignored.iter().copied().find(|n| closest(n, [want]).is_some()).map(str::to_owned);
-                return Err(err(CsvErrorKind::MissingColumn { suggestion }, Some((want.to_owned(), 0))));
+                let suggestion = ignored
+                    .iter()
+                    .copied()
+                    .find(|n| closest(n, [want]).is_some())
+                    .map(str::to_owned);
+                return Err(err(
+                    CsvErrorKind::MissingColumn { suggestion },
+                    Some((want.to_owned(), 0)),
+                ));
             }
         }
         match (has(Role::Income), has(Role::Score)) {
             (false, false) => return Err(err(CsvErrorKind::NoIncomeColumn, None)),
             (true, true) => return Err(err(CsvErrorKind::BothIncomeColumns, None)),
             (false, true) if !classifier.has_score_lines() => {
-                return Err(err(CsvErrorKind::NoScoreLines { standard: std.id.clone() }, None));
+                return Err(err(
+                    CsvErrorKind::NoScoreLines {
+                        standard: std.id.clone(),
+                    },
+                    None,
+                ));
             }
             _ => {}
         }
@@ -141,14 +177,23 @@ where
     let io = |e: std::io::Error| CsvError::file(file, CsvErrorKind::Read(e.to_string()));
     let write_failed = |e: std::io::Error| {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-        CsvError::file(file, CsvErrorKind::Write { message: e.to_string(), broken_pipe })
+        CsvError::file(
+            file,
+            CsvErrorKind::Write {
+                message: e.to_string(),
+                broken_pipe,
+            },
+        )
     };
-    let mut reader = BlockReader::new(input, BLOCK_SIZE);
+    let mut reader = BlockReader::new(input, opts.block_size.max(16));
     let Some(mut first) = reader.next_block().map_err(io)? else {
         return Err(CsvError::file(file, CsvErrorKind::Empty));
     };
     if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
-        return Err(CsvError { row: Some(1), ..CsvError::file(file, CsvErrorKind::Utf16) });
+        return Err(CsvError {
+            row: Some(1),
+            ..CsvError::file(file, CsvErrorKind::Utf16)
+        });
     }
     if first.starts_with(&[0xEF, 0xBB, 0xBF]) {
         first.drain(..3);
@@ -156,11 +201,14 @@ where
     let mut scan = Scanner::new(&first);
     let mut names = Vec::new();
     loop {
-        let (f, end) = scan
-            .field()
-            .map_err(|_| CsvError { row: Some(1), ..CsvError::file(file, CsvErrorKind::UnterminatedQuote) })?;
-        let text = std::str::from_utf8(&f)
-            .map_err(|_| CsvError { row: Some(1), ..CsvError::file(file, CsvErrorKind::NotUtf8) })?;
+        let (f, end) = scan.field().map_err(|_| CsvError {
+            row: Some(1),
+            ..CsvError::file(file, CsvErrorKind::UnterminatedQuote)
+        })?;
+        let text = std::str::from_utf8(&f).map_err(|_| CsvError {
+            row: Some(1),
+            ..CsvError::file(file, CsvErrorKind::NotUtf8)
+        })?;
         names.push(nfc(text.trim()).to_lowercase());
         if matches!(end, FieldEnd::Record) {
             break;
@@ -174,7 +222,9 @@ where
     let rest = first.split_off(header_len);
     drop(first);
 
-    output.write_all(b"household_id,deprivations,class,reason\n").map_err(write_failed)?;
+    output
+        .write_all(b"household_id,deprivations,class,reason\n")
+        .map_err(write_failed)?;
 
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -230,9 +280,16 @@ where
     });
 
     if let Some((rows_before, e)) = first_error {
-        let column = e.column.map(|c| (layout.names.get(c).cloned().unwrap_or_default(), c + 1));
+        let column = e
+            .column
+            .map(|c| (layout.names.get(c).cloned().unwrap_or_default(), c + 1));
         // Row 1 is the header; the first household is row 2.
-        return Err(CsvError { file: file.to_owned(), row: Some(rows_before + e.record + 2), column, kind: e.kind });
+        return Err(CsvError {
+            file: file.to_owned(),
+            row: Some(rows_before + e.record + 2),
+            column,
+            kind: e.kind,
+        });
     }
     if let Some(e) = read_error {
         return Err(io(e));
@@ -244,7 +301,11 @@ where
     Ok(summary)
 }
 
-fn feed<R: Read>(mut reader: BlockReader<R>, first: Vec<u8>, tx: &SyncSender<(u64, Vec<u8>)>) -> std::io::Result<()> {
+fn feed<R: Read>(
+    mut reader: BlockReader<R>,
+    first: Vec<u8>,
+    tx: &SyncSender<(u64, Vec<u8>)>,
+) -> std::io::Result<()> {
     let mut seq = 0;
     if !first.is_empty() {
         if tx.send((seq, first)).is_err() {
@@ -282,15 +343,27 @@ fn worker(
     }
 }
 
-fn classify_block(block: &[u8], layout: &Layout, classifier: &Classifier, lang: Lang, reason: &mut String) -> BlockResult {
+fn classify_block(
+    block: &[u8],
+    layout: &Layout,
+    classifier: &Classifier,
+    lang: Lang,
+    reason: &mut String,
+) -> BlockResult {
     let mut out = Vec::with_capacity(block.len() + block.len() / 2);
     let mut by_class = [0u64; 4];
     let mut records = 0u64;
-    let fail = |records: u64, column: Option<usize>, kind: CsvErrorKind, out: Vec<u8>, by_class| BlockResult {
-        out,
-        records,
-        by_class,
-        error: Some(BlockError { record: records, column, kind }),
+    let fail = |records: u64, column: Option<usize>, kind: CsvErrorKind, out: Vec<u8>, by_class| {
+        BlockResult {
+            out,
+            records,
+            by_class,
+            error: Some(BlockError {
+                record: records,
+                column,
+                kind,
+            }),
+        }
     };
     if let Err(e) = std::str::from_utf8(block) {
         // Find the record that holds the bad byte, counting line breaks (exact unless a quoted field spans lines).
@@ -310,7 +383,13 @@ fn classify_block(block: &[u8], layout: &Layout, classifier: &Classifier, lang: 
         let mut col = 0usize;
         loop {
             let Ok((field, end)) = scan.field() else {
-                return fail(records, Some(col), CsvErrorKind::UnterminatedQuote, out, by_class);
+                return fail(
+                    records,
+                    Some(col),
+                    CsvErrorKind::UnterminatedQuote,
+                    out,
+                    by_class,
+                );
             };
             let Some(role) = layout.roles.get(col) else {
                 // Count the extra fields for the message.
@@ -325,7 +404,10 @@ fn classify_block(block: &[u8], layout: &Layout, classifier: &Classifier, lang: 
                         Err(_) => break,
                     }
                 }
-                let kind = CsvErrorKind::TooManyFields { expected: n_cols, found };
+                let kind = CsvErrorKind::TooManyFields {
+                    expected: n_cols,
+                    found,
+                };
                 return fail(records, None, kind, out, by_class);
             };
             match role {
@@ -348,20 +430,39 @@ fn classify_block(block: &[u8], layout: &Layout, classifier: &Classifier, lang: 
                         b"urban" => Area::Urban,
                         other => match Area::parse(&lossy(other)) {
                             Some(a) => a,
-                            None => return fail(records, Some(col), CsvErrorKind::BadArea(lossy(other)), out, by_class),
+                            None => {
+                                return fail(
+                                    records,
+                                    Some(col),
+                                    CsvErrorKind::BadArea(lossy(other)),
+                                    out,
+                                    by_class,
+                                );
+                            }
                         },
                     }
                 }
                 Role::Income => match Vnd::parse_bytes(trim(&field)) {
                     Ok(v) => income = Income::Vnd(v.get()),
                     Err(why) => {
-                        let kind = CsvErrorKind::BadIncome { value: lossy(&field), why };
+                        let kind = CsvErrorKind::BadIncome {
+                            value: lossy(&field),
+                            why,
+                        };
                         return fail(records, Some(col), kind, out, by_class);
                     }
                 },
                 Role::Score => match parse_score(trim(&field)) {
                     Some(s) => income = Income::Score(s),
-                    None => return fail(records, Some(col), CsvErrorKind::BadScore(lossy(&field)), out, by_class),
+                    None => {
+                        return fail(
+                            records,
+                            Some(col),
+                            CsvErrorKind::BadScore(lossy(&field)),
+                            out,
+                            by_class,
+                        );
+                    }
                 },
                 Role::Ignored => {}
             }
@@ -375,12 +476,25 @@ fn classify_block(block: &[u8], layout: &Layout, classifier: &Classifier, lang: 
             if col == 0 && id.is_empty() {
                 continue;
             }
-            let kind = CsvErrorKind::TooFewFields { expected: n_cols, found: col + 1 };
+            let kind = CsvErrorKind::TooFewFields {
+                expected: n_cols,
+                found: col + 1,
+            };
             return fail(records, None, kind, out, by_class);
         }
         let outcome = match classifier.classify(area, income, d) {
             Ok(o) => o,
-            Err(e) => return fail(records, None, CsvErrorKind::NoScoreLines { standard: e.standard }, out, by_class),
+            Err(e) => {
+                return fail(
+                    records,
+                    None,
+                    CsvErrorKind::NoScoreLines {
+                        standard: e.standard,
+                    },
+                    out,
+                    by_class,
+                );
+            }
         };
         push_field(&mut out, &id);
         out.push(b',');
@@ -395,7 +509,12 @@ fn classify_block(block: &[u8], layout: &Layout, classifier: &Classifier, lang: 
         by_class[class_index(outcome.class)] += 1;
         records += 1;
     }
-    BlockResult { out, records, by_class, error: None }
+    BlockResult {
+        out,
+        records,
+        by_class,
+        error: None,
+    }
 }
 
 fn class_index(c: Class) -> usize {
@@ -411,8 +530,14 @@ fn push_small(out: &mut Vec<u8>, n: u32) {
 }
 
 fn trim(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end]
 }
 

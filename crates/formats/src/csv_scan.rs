@@ -15,7 +15,12 @@ pub struct BlockReader<R> {
 
 impl<R: Read> BlockReader<R> {
     pub fn new(inner: R, block_size: usize) -> BlockReader<R> {
-        BlockReader { inner, carry: Vec::new(), block_size, eof: false }
+        BlockReader {
+            inner,
+            carry: Vec::new(),
+            block_size,
+            eof: false,
+        }
     }
 
     /// The next block: about `block_size` bytes cut at the last record boundary, or the rest of the input.
@@ -23,7 +28,7 @@ impl<R: Read> BlockReader<R> {
         loop {
             if !self.eof && self.carry.len() < self.block_size {
                 let start = self.carry.len();
-                self.carry.resize(self.block_size.max(start * 2).max(start + 64 * 1024), 0);
+                self.carry.resize(self.block_size, 0);
                 let mut filled = start;
                 while filled < self.carry.len() {
                     match self.inner.read(&mut self.carry[filled..]) {
@@ -119,14 +124,22 @@ impl<'a> Scanner<'a> {
                 }
                 b'\n' => {
                     self.pos = i + 1;
-                    let end = if i > start && buf[i - 1] == b'\r' { i - 1 } else { i };
+                    let end = if i > start && buf[i - 1] == b'\r' {
+                        i - 1
+                    } else {
+                        i
+                    };
                     return Ok((Cow::Borrowed(&buf[start..end]), FieldEnd::Record));
                 }
                 _ => i += 1,
             }
         }
         self.pos = buf.len();
-        let end = if i > start && buf[i - 1] == b'\r' { i - 1 } else { i };
+        let end = if i > start && buf[i - 1] == b'\r' {
+            i - 1
+        } else {
+            i
+        };
         Ok((Cow::Borrowed(&buf[start..end]), FieldEnd::Record))
     }
 
@@ -136,7 +149,9 @@ impl<'a> Scanner<'a> {
         let mut seg = self.pos + 1;
         let mut i = seg;
         loop {
-            let Some(q) = memchr::memchr(b'"', &buf[i..]) else { return Err(Unterminated) };
+            let Some(q) = memchr::memchr(b'"', &buf[i..]) else {
+                return Err(Unterminated);
+            };
             let q = i + q;
             if buf.get(q + 1) == Some(&b'"') {
                 let o = out.get_or_insert_with(Vec::new);
@@ -192,7 +207,10 @@ impl<'a> Scanner<'a> {
 
 /// Writes a field, quoting it when it holds a delimiter, a quote or a line break.
 pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
-    if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    if field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         push_quoted(out, field);
     } else {
         out.extend_from_slice(field);

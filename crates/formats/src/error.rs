@@ -15,30 +15,51 @@ pub enum CsvErrorKind {
     /// The input could not be read.
     Read(String),
     /// The output could not be written; `broken_pipe` when its reader went away (`| head`).
-    Write { message: String, broken_pipe: bool },
+    Write {
+        message: String,
+        broken_pipe: bool,
+    },
     /// The file has no header row.
     Empty,
     /// UTF-16 or another encoding that is not UTF-8.
     Utf16,
     NotUtf8,
-    MissingColumn { suggestion: Option<String> },
+    MissingColumn {
+        suggestion: Option<String>,
+    },
     DuplicateColumn,
     NoIncomeColumn,
     BothIncomeColumns,
     /// An indicator column that holds something other than 0 or 1.
     NotZeroOne(String),
     BadArea(String),
-    BadIncome { value: String, why: VndError },
+    BadIncome {
+        value: String,
+        why: VndError,
+    },
     BadScore(String),
     UnterminatedQuote,
-    TooManyFields { expected: usize, found: usize },
-    TooFewFields { expected: usize, found: usize },
+    TooManyFields {
+        expected: usize,
+        found: usize,
+    },
+    TooFewFields {
+        expected: usize,
+        found: usize,
+    },
     /// Classifying by income score under a standard that has no score lines.
-    NoScoreLines { standard: String },
+    NoScoreLines {
+        standard: String,
+    },
 }
 
 impl CsvError {
     pub fn file(file: &str, kind: CsvErrorKind) -> CsvError {
-        CsvError { file: file.to_owned(), row: None, column: None, kind }
+        CsvError {
+            file: file.to_owned(),
+            row: None,
+            column: None,
+            kind,
+        }
     }
 }

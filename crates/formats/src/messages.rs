@@ -79,7 +79,11 @@ impl Localized for CsvError {
             });
         }
         if let Some((name, pos)) = &self.column {
-            let place = if *pos > 0 { format!(" ({})", column_letter(*pos)) } else { String::new() };
+            let place = if *pos > 0 {
+                format!(" ({})", column_letter(*pos))
+            } else {
+                String::new()
+            };
             at.push_str(&match lang {
                 Lang::Vi => format!(", cột {name}{place}"),
                 Lang::En => format!(", column {name}{place}"),

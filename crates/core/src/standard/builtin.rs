@@ -3,9 +3,18 @@
 use super::{Standard, StandardError, StandardErrorKind};
 
 const SOURCES: &[(&str, &str)] = &[
-    ("vn-2016-2020", include_str!("../../../../standards/vn-2016-2020.toml")),
-    ("vn-2022-2025", include_str!("../../../../standards/vn-2022-2025.toml")),
-    ("vn-2026-2030", include_str!("../../../../standards/vn-2026-2030.toml")),
+    (
+        "vn-2016-2020",
+        include_str!("../../../../standards/vn-2016-2020.toml"),
+    ),
+    (
+        "vn-2022-2025",
+        include_str!("../../../../standards/vn-2022-2025.toml"),
+    ),
+    (
+        "vn-2026-2030",
+        include_str!("../../../../standards/vn-2026-2030.toml"),
+    ),
 ];
 
 /// The ids of the built-in standards, oldest first.
@@ -24,7 +33,10 @@ pub fn get(id: &str) -> Result<Standard, StandardError> {
         Some(text) => Standard::from_toml(text, id),
         None => Err(StandardError {
             origin: id.to_owned(),
-            kind: StandardErrorKind::UnknownId { id: id.to_owned(), known: ids().map(str::to_owned).collect() },
+            kind: StandardErrorKind::UnknownId {
+                id: id.to_owned(),
+                known: ids().map(str::to_owned).collect(),
+            },
         }),
     }
 }
@@ -41,5 +53,8 @@ pub fn for_year(year: u16) -> Result<Standard, StandardError> {
             return Ok(s);
         }
     }
-    Err(StandardError { origin: year.to_string(), kind: StandardErrorKind::NoStandardForYear(year) })
+    Err(StandardError {
+        origin: year.to_string(),
+        kind: StandardErrorKind::NoStandardForYear(year),
+    })
 }

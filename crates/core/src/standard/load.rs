@@ -23,7 +23,10 @@ pub enum StandardErrorKind {
     /// A value breaks a rule of standards: `field` is its path, `problem` says which rule.
     Invalid { field: String, problem: Problem },
     /// An indicator's rule does not parse.
-    Rule { indicator: String, error: RuleError },
+    Rule {
+        indicator: String,
+        error: Box<RuleError>,
+    },
     /// No built-in standard has this id.
     UnknownId { id: String, known: Vec<String> },
     /// No built-in standard governs this review year.
@@ -48,15 +51,29 @@ pub enum Problem {
 impl Standard {
     /// Reads a standard from the text of a TOML file. `origin` names the file in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Standard, StandardError> {
-        let err = |kind| StandardError { origin: origin.to_owned(), kind };
-        let mut value: toml::Table = text.parse().map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
-        if let Some(base) = value.get("extends").and_then(|v| v.as_str()).map(str::to_owned) {
-            let base_text = builtin::source(&base).ok_or_else(|| err(StandardErrorKind::UnknownBase(base.clone())))?;
-            let mut merged: toml::Table = base_text.parse().map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
+        let err = |kind| StandardError {
+            origin: origin.to_owned(),
+            kind,
+        };
+        let mut value: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
+        if let Some(base) = value
+            .get("extends")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+        {
+            let base_text = builtin::source(&base)
+                .ok_or_else(|| err(StandardErrorKind::UnknownBase(base.clone())))?;
+            let mut merged: toml::Table = base_text
+                .parse()
+                .map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
             merge(&mut merged, value);
             value = merged;
         }
-        let file: File = value.try_into().map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
+        let file: File = value
+            .try_into()
+            .map_err(|e: toml::de::Error| err(StandardErrorKind::Syntax(e.to_string())))?;
         check(file).map_err(err)
     }
 }
@@ -74,11 +91,18 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 }
 
 fn invalid(field: impl Into<String>, problem: Problem) -> StandardErrorKind {
-    StandardErrorKind::Invalid { field: field.into(), problem }
+    StandardErrorKind::Invalid {
+        field: field.into(),
+        problem,
+    }
 }
 
 fn sourced<T, U>(v: schema::Value<T>, f: impl FnOnce(T) -> U) -> Sourced<U> {
-    Sourced { value: f(v.value), verified: v.verified, source: nfc(&v.source) }
+    Sourced {
+        value: f(v.value),
+        verified: v.verified,
+        source: nfc(&v.source),
+    }
 }
 
 fn money(v: schema::Value<i64>, field: &str) -> Result<Sourced<Vnd>, StandardErrorKind> {
@@ -91,9 +115,15 @@ fn money(v: schema::Value<i64>, field: &str) -> Result<Sourced<Vnd>, StandardErr
 
 fn check_id(id: &str, field: &str) -> Result<(), StandardErrorKind> {
     let ok = !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
         && id.as_bytes()[0].is_ascii_lowercase();
-    if ok { Ok(()) } else { Err(invalid(field, Problem::BadId)) }
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(field, Problem::BadId))
+    }
 }
 
 fn check(f: File) -> Result<Standard, StandardErrorKind> {
@@ -101,7 +131,12 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
     let combining = match f.combining.value.as_str() {
         "two_tier" => CombiningRule::TwoTier,
         "single_tier" => CombiningRule::SingleTier,
-        other => return Err(invalid("combining", Problem::UnknownCombining(other.to_owned()))),
+        other => {
+            return Err(invalid(
+                "combining",
+                Problem::UnknownCombining(other.to_owned()),
+            ));
+        }
     };
     if f.min_deprivations.value == 0 {
         return Err(invalid("min_deprivations", Problem::NotPositive));
@@ -114,17 +149,31 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
     for (area, raw) in [("rural", f.income.rural), ("urban", f.income.urban)] {
         let at = |k: &str| format!("income.{area}.{k}");
         let poverty = money(raw.poverty, &at("poverty"))?;
-        let near_poverty = raw.near_poverty.map(|v| money(v, &at("near_poverty"))).transpose()?;
-        let middle_income = raw.middle_income.map(|v| money(v, &at("middle_income"))).transpose()?;
+        let near_poverty = raw
+            .near_poverty
+            .map(|v| money(v, &at("near_poverty")))
+            .transpose()?;
+        let middle_income = raw
+            .middle_income
+            .map(|v| money(v, &at("middle_income")))
+            .transpose()?;
         match (combining, &near_poverty) {
-            (CombiningRule::TwoTier, None) => return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier)),
+            (CombiningRule::TwoTier, None) => {
+                return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier));
+            }
             (CombiningRule::SingleTier, Some(_)) => {
-                return Err(invalid(at("near_poverty"), Problem::NotAllowedForSingleTier));
+                return Err(invalid(
+                    at("near_poverty"),
+                    Problem::NotAllowedForSingleTier,
+                ));
             }
             _ => {}
         }
         let mut below = ("poverty", poverty.value);
-        for (name, line) in [("near_poverty", &near_poverty), ("middle_income", &middle_income)] {
+        for (name, line) in [
+            ("near_poverty", &near_poverty),
+            ("middle_income", &middle_income),
+        ] {
             if let Some(line) = line {
                 if line.value <= below.1 {
                     return Err(invalid(at(name), Problem::NotAbove { other: at(below.0) }));
@@ -132,30 +181,49 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
                 below = (name, line.value);
             }
         }
-        income.push(IncomeLines { poverty, near_poverty, middle_income });
+        income.push(IncomeLines {
+            poverty,
+            near_poverty,
+            middle_income,
+        });
     }
-    let income: [IncomeLines; 2] = income.try_into().map_err(|_| invalid("income", Problem::NotPositive))?;
+    let income: [IncomeLines; 2] = income
+        .try_into()
+        .map_err(|_| invalid("income", Problem::NotPositive))?;
 
     let score = match f.score {
         None => None,
         Some(s) => {
             if s.points_per_deprivation.value == 0 {
-                return Err(invalid("score.points_per_deprivation", Problem::NotPositive));
+                return Err(invalid(
+                    "score.points_per_deprivation",
+                    Problem::NotPositive,
+                ));
             }
             let mut lines = Vec::with_capacity(2);
             for (area, raw) in [("rural", s.rural), ("urban", s.urban)] {
                 let at = |k: &str| format!("score.{area}.{k}");
                 match (combining, &raw.near_poverty) {
-                    (CombiningRule::TwoTier, None) => return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier)),
+                    (CombiningRule::TwoTier, None) => {
+                        return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier));
+                    }
                     (CombiningRule::SingleTier, Some(_)) => {
-                        return Err(invalid(at("near_poverty"), Problem::NotAllowedForSingleTier));
+                        return Err(invalid(
+                            at("near_poverty"),
+                            Problem::NotAllowedForSingleTier,
+                        ));
                     }
                     _ => {}
                 }
                 if let Some(near) = &raw.near_poverty
                     && near.value <= raw.poverty.value
                 {
-                    return Err(invalid(at("near_poverty"), Problem::NotAbove { other: at("poverty") }));
+                    return Err(invalid(
+                        at("near_poverty"),
+                        Problem::NotAbove {
+                            other: at("poverty"),
+                        },
+                    ));
                 }
                 lines.push(ScoreLines {
                     poverty: sourced(raw.poverty, |v| v),
@@ -165,7 +233,9 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
             Some(ScoreRules {
                 points_per_deprivation: sourced(s.points_per_deprivation, |v| v),
                 deprivation_threshold: sourced(s.deprivation_threshold, |v| v),
-                lines: lines.try_into().map_err(|_| invalid("score", Problem::NotPositive))?,
+                lines: lines
+                    .try_into()
+                    .map_err(|_| invalid("score", Problem::NotPositive))?,
             })
         }
     };
@@ -174,9 +244,16 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
     for (i, d) in f.dimensions.into_iter().enumerate() {
         check_id(&d.id, &format!("dimensions[{i}].id"))?;
         if dimensions.iter().any(|x| x.id == d.id) {
-            return Err(invalid(format!("dimensions[{i}].id"), Problem::Duplicate(d.id)));
+            return Err(invalid(
+                format!("dimensions[{i}].id"),
+                Problem::Duplicate(d.id),
+            ));
         }
-        dimensions.push(Dimension { id: d.id, name_vi: nfc(&d.name_vi), name_en: d.name_en });
+        dimensions.push(Dimension {
+            id: d.id,
+            name_vi: nfc(&d.name_vi),
+            name_en: d.name_en,
+        });
     }
 
     if f.indicators.is_empty() {
@@ -189,16 +266,25 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
     for (i, ind) in f.indicators.into_iter().enumerate() {
         check_id(&ind.id, &format!("indicators[{i}].id"))?;
         if indicators.iter().any(|x| x.id == ind.id) {
-            return Err(invalid(format!("indicators[{i}].id"), Problem::Duplicate(ind.id)));
+            return Err(invalid(
+                format!("indicators[{i}].id"),
+                Problem::Duplicate(ind.id),
+            ));
         }
         if !dimensions.iter().any(|d| d.id == ind.dimension) {
-            return Err(invalid(format!("indicators.{}.dimension", ind.id), Problem::UnknownDimension(ind.dimension)));
+            return Err(invalid(
+                format!("indicators.{}.dimension", ind.id),
+                Problem::UnknownDimension(ind.dimension),
+            ));
         }
         let lines = match ind.rule {
             OneOrMany::One(s) => vec![s],
             OneOrMany::Many(v) => v,
         };
-        let rule = Rule::parse(&lines).map_err(|error| StandardErrorKind::Rule { indicator: ind.id.clone(), error })?;
+        let rule = Rule::parse(&lines).map_err(|error| StandardErrorKind::Rule {
+            indicator: ind.id.clone(),
+            error: Box::new(error),
+        })?;
         indicators.push(Indicator {
             id: ind.id,
             dimension: ind.dimension,

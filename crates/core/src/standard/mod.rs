@@ -159,17 +159,36 @@ impl Standard {
         let mut out = Vec::new();
         let mut note = |path: String, verified: bool, source: &str| {
             if !verified {
-                out.push(Unverified { path, source: source.to_owned() });
+                out.push(Unverified {
+                    path,
+                    source: source.to_owned(),
+                });
             }
         };
-        note("instrument".into(), self.instrument.verified, &self.instrument.source);
+        note(
+            "instrument".into(),
+            self.instrument.verified,
+            &self.instrument.source,
+        );
         note("years".into(), self.years.verified, &self.years.source);
-        note("combining".into(), self.combining.verified, &self.combining.source);
-        note("min_deprivations".into(), self.min_deprivations.verified, &self.min_deprivations.source);
+        note(
+            "combining".into(),
+            self.combining.verified,
+            &self.combining.source,
+        );
+        note(
+            "min_deprivations".into(),
+            self.min_deprivations.verified,
+            &self.min_deprivations.source,
+        );
         for area in Area::ALL {
             let l = self.lines(area);
             let a = area.code();
-            note(format!("income.{a}.poverty"), l.poverty.verified, &l.poverty.source);
+            note(
+                format!("income.{a}.poverty"),
+                l.poverty.verified,
+                &l.poverty.source,
+            );
             if let Some(v) = &l.near_poverty {
                 note(format!("income.{a}.near_poverty"), v.verified, &v.source);
             }
@@ -178,12 +197,24 @@ impl Standard {
             }
         }
         if let Some(s) = &self.score {
-            note("score.points_per_deprivation".into(), s.points_per_deprivation.verified, &s.points_per_deprivation.source);
-            note("score.deprivation_threshold".into(), s.deprivation_threshold.verified, &s.deprivation_threshold.source);
+            note(
+                "score.points_per_deprivation".into(),
+                s.points_per_deprivation.verified,
+                &s.points_per_deprivation.source,
+            );
+            note(
+                "score.deprivation_threshold".into(),
+                s.deprivation_threshold.verified,
+                &s.deprivation_threshold.source,
+            );
             for area in Area::ALL {
                 let l = &s.lines[area.index()];
                 let a = area.code();
-                note(format!("score.{a}.poverty"), l.poverty.verified, &l.poverty.source);
+                note(
+                    format!("score.{a}.poverty"),
+                    l.poverty.verified,
+                    &l.poverty.source,
+                );
                 if let Some(v) = &l.near_poverty {
                     note(format!("score.{a}.near_poverty"), v.verified, &v.source);
                 }

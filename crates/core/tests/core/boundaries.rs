@@ -11,9 +11,16 @@ fn deprived(n: u32) -> DeprivationSet {
 /// One case a line: `standard area measure value deprivations class`. The measure is `vnd` or `score`.
 #[track_caller]
 fn check(table: &str) {
-    for (no, line) in table.lines().map(str::trim).enumerate().filter(|(_, l)| !l.is_empty() && !l.starts_with('#')) {
+    for (no, line) in table
+        .lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+    {
         let f: Vec<&str> = line.split_whitespace().collect();
-        let [id, area, measure, value, d, expect] = f[..] else { panic!("bad case line {no}: {line}") };
+        let [id, area, measure, value, d, expect] = f[..] else {
+            panic!("bad case line {no}: {line}")
+        };
         let c = Classifier::new(builtin::get(id).unwrap());
         let area = Area::parse(area).unwrap();
         let value: i64 = value.replace('_', "").parse().unwrap();
@@ -22,8 +29,15 @@ fn check(table: &str) {
             "score" => Income::Score(value as u32),
             _ => panic!("bad measure in {line}"),
         };
-        let o = c.classify(area, income, deprived(d.parse().unwrap())).unwrap();
-        assert_eq!(o.class, Class::parse(expect).unwrap(), "case {line}: {}", c.reason(&o, Lang::En));
+        let o = c
+            .classify(area, income, deprived(d.parse().unwrap()))
+            .unwrap();
+        assert_eq!(
+            o.class,
+            Class::parse(expect).unwrap(),
+            "case {line}: {}",
+            c.reason(&o, Lang::En)
+        );
     }
 }
 
@@ -131,7 +145,12 @@ fn score_mode_lines() {
 fn score_mode_is_refused_where_the_standard_has_no_score_lines() {
     let c = Classifier::new(builtin::get("vn-2026-2030").unwrap());
     let got = c.classify(Area::Rural, Income::Score(100), DeprivationSet(0));
-    assert_eq!(got, Err(NoScoreLines { standard: "vn-2026-2030".into() }));
+    assert_eq!(
+        got,
+        Err(NoScoreLines {
+            standard: "vn-2026-2030".into()
+        })
+    );
 }
 
 #[test]
@@ -151,7 +170,9 @@ fn transition_years_2021_and_2026_use_the_standard_in_force() {
     ];
     for (year, area, income, d, expect) in cases {
         let c = Classifier::new(builtin::for_year(*year).unwrap());
-        let o = c.classify(*area, Income::Vnd(*income), deprived(*d)).unwrap();
+        let o = c
+            .classify(*area, Income::Vnd(*income), deprived(*d))
+            .unwrap();
         assert_eq!(o.class, *expect, "{year} {area:?} {income} {d}");
     }
 }
@@ -212,7 +233,11 @@ fn reasons_name_the_line_and_the_indicators() {
 fn two_tier_reasons() {
     let c = Classifier::new(builtin::get("vn-2016-2020").unwrap());
     let cases: &[(i64, u32, &str)] = &[
-        (650_000, 0, "thu nhập 650.000 đ ≤ chuẩn nghèo nông thôn 700.000 đ"),
+        (
+            650_000,
+            0,
+            "thu nhập 650.000 đ ≤ chuẩn nghèo nông thôn 700.000 đ",
+        ),
         (
             800_000,
             1,
@@ -225,7 +250,9 @@ fn two_tier_reasons() {
         ),
     ];
     for (income, d, expect) in cases {
-        let o = c.classify(Area::Rural, Income::Vnd(*income), deprived(*d)).unwrap();
+        let o = c
+            .classify(Area::Rural, Income::Vnd(*income), deprived(*d))
+            .unwrap();
         assert_eq!(c.reason(&o, Lang::Vi), *expect);
     }
 }

@@ -5,7 +5,11 @@ use giamngheo_core::{Area, Classifier, DeprivationSet, Income};
 use proptest::prelude::*;
 
 fn classifiers() -> Vec<Classifier> {
-    builtin::all().unwrap().into_iter().map(Classifier::new).collect()
+    builtin::all()
+        .unwrap()
+        .into_iter()
+        .map(Classifier::new)
+        .collect()
 }
 
 proptest! {

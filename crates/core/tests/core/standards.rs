@@ -39,10 +39,34 @@ fn builtin_standards_load_with_the_required_indicator_ids() {
 fn income_lines_match_the_legal_texts() {
     // (standard, area, poverty, near-poverty, middle-income ceiling)
     let cases: &[(&str, Area, i64, Option<i64>, Option<i64>)] = &[
-        ("vn-2016-2020", Area::Rural, 700_000, Some(1_000_000), Some(1_500_000)),
-        ("vn-2016-2020", Area::Urban, 900_000, Some(1_300_000), Some(1_950_000)),
-        ("vn-2022-2025", Area::Rural, 1_500_000, None, Some(2_250_000)),
-        ("vn-2022-2025", Area::Urban, 2_000_000, None, Some(3_000_000)),
+        (
+            "vn-2016-2020",
+            Area::Rural,
+            700_000,
+            Some(1_000_000),
+            Some(1_500_000),
+        ),
+        (
+            "vn-2016-2020",
+            Area::Urban,
+            900_000,
+            Some(1_300_000),
+            Some(1_950_000),
+        ),
+        (
+            "vn-2022-2025",
+            Area::Rural,
+            1_500_000,
+            None,
+            Some(2_250_000),
+        ),
+        (
+            "vn-2022-2025",
+            Area::Urban,
+            2_000_000,
+            None,
+            Some(3_000_000),
+        ),
         ("vn-2026-2030", Area::Rural, 2_200_000, None, None),
         ("vn-2026-2030", Area::Urban, 2_800_000, None, None),
     ];
@@ -50,8 +74,16 @@ fn income_lines_match_the_legal_texts() {
         let s = builtin::get(id).unwrap();
         let l = s.lines(*area);
         assert_eq!(l.poverty.value.get(), *poverty, "{id} {area:?}");
-        assert_eq!(l.near_poverty.as_ref().map(|v| v.value.get()), *near, "{id} {area:?}");
-        assert_eq!(l.middle_income.as_ref().map(|v| v.value.get()), *middle, "{id} {area:?}");
+        assert_eq!(
+            l.near_poverty.as_ref().map(|v| v.value.get()),
+            *near,
+            "{id} {area:?}"
+        );
+        assert_eq!(
+            l.middle_income.as_ref().map(|v| v.value.get()),
+            *middle,
+            "{id} {area:?}"
+        );
     }
 }
 
@@ -86,7 +118,9 @@ fn unverified_values_are_listed_with_their_source() {
 }
 
 fn load_err(text: &str) -> String {
-    Standard::from_toml(text, "tinh.toml").unwrap_err().message(giamngheo_core::Lang::En)
+    Standard::from_toml(text, "tinh.toml")
+        .unwrap_err()
+        .message(giamngheo_core::Lang::En)
 }
 
 #[test]
@@ -124,14 +158,26 @@ fn bad_standard_files_are_refused_naming_the_field() {
             base.replace("value = 1_500_000", "value = 2_500_000"),
             "field income.rural.middle_income: must be above income.rural.poverty",
         ),
-        (base.replace("value = \"single_tier\"", "value = \"three_tier\""), "'three_tier' is not two_tier or single_tier"),
-        (base.replace("value = \"single_tier\"", "value = \"two_tier\""), "field income.rural.near_poverty: is required"),
         (
-            base.replace("rule = \"household where not uses_internet\"", "rule = \"household where uses_internett\""),
+            base.replace("value = \"single_tier\"", "value = \"three_tier\""),
+            "'three_tier' is not two_tier or single_tier",
+        ),
+        (
+            base.replace("value = \"single_tier\"", "value = \"two_tier\""),
+            "field income.rural.near_poverty: is required",
+        ),
+        (
+            base.replace(
+                "rule = \"household where not uses_internet\"",
+                "rule = \"household where uses_internett\"",
+            ),
             "rule of indicator telecom: no household field 'uses_internett' (did you mean 'uses_internet'?)",
         ),
         (
-            base.replace("dimension = \"information\"\nname_vi = \"Phương", "dimension = \"info\"\nname_vi = \"Phương"),
+            base.replace(
+                "dimension = \"information\"\nname_vi = \"Phương",
+                "dimension = \"info\"\nname_vi = \"Phương",
+            ),
             "field indicators.information_means.dimension: no dimension 'info'",
         ),
     ];

@@ -60,6 +60,9 @@ fn areas_parse_in_both_languages() {
 fn misspellings_find_the_closest_name() {
     let names = ["household_id", "income_per_capita", "sanitation", "water"];
     assert_eq!(closest("sanitaton", names), Some("sanitation"));
-    assert_eq!(closest("income_per_capital", names), Some("income_per_capita"));
+    assert_eq!(
+        closest("income_per_capital", names),
+        Some("income_per_capita")
+    );
     assert_eq!(closest("ho_ten", names), None);
 }

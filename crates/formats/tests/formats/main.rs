@@ -1,1 +1,3 @@
+//! The formats crate's one integration-test binary.
 
+mod classify_csv;
