@@ -163,7 +163,7 @@ s = {k: stat(k) for k in ("giamngheo", "duckdb", "duckdb-class-only")}
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 print(f"households: {n:,}   runs per contender: {runs}   cores: {nproc}")
 print()
-hdr = f"| {'contender':<34} | {'best s':>7} | {'median s':>8} | {'households/s (best)':>19} | {'households/s (median)':>21} | {'peak RSS MB':>11} |"
+hdr = f"| {'contender':<34} | {'best s':>7} | {'median s':>8} | {'households/s (best)':>19} | {'households/s (median)':>21} | {'peak RSS MB (max)':>17} |"
 print(hdr)
 print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
 labels = {
@@ -173,7 +173,7 @@ labels = {
 }
 for k, label in labels.items():
     v = s[k]
-    print(f"| {label:<34} | {v['best']:>7.3f} | {v['median']:>8.3f} | {n / v['best']:>19,.0f} | {n / v['median']:>21,.0f} | {v['rss']:>11.0f} |")
+    print(f"| {label:<34} | {v['best']:>7.3f} | {v['median']:>8.3f} | {n / v['best']:>19,.0f} | {n / v['median']:>21,.0f} | {v['rss']:>17.0f} |")
 print()
 for k in ("duckdb", "duckdb-class-only"):
     v = s[k]

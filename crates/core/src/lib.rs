@@ -10,7 +10,11 @@
 pub mod area;
 pub mod class;
 pub mod classify;
+pub mod date;
 pub mod facts;
+pub mod ids;
+pub mod registry;
+pub mod units;
 pub mod lang;
 pub mod messages;
 pub mod money;

@@ -47,6 +47,8 @@ pub enum CsvErrorKind {
         expected: usize,
         found: usize,
     },
+    /// A value that is not valid for its column.
+    BadValue(String),
     /// Classifying by income score under a standard that has no score lines.
     NoScoreLines {
         standard: String,

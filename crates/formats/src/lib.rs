@@ -4,6 +4,9 @@
 pub mod classify_csv;
 pub mod csv_scan;
 pub mod error;
+pub mod households;
+pub mod table;
+pub mod units;
 pub mod messages;
 
 pub use classify_csv::{ClassifyOptions, ClassifySummary, classify};

@@ -62,6 +62,8 @@ fn what(kind: &CsvErrorKind, lang: Lang) -> String {
         (TooManyFields { expected, found }, Lang::En) => format!("the row has {found} fields, the header {expected}"),
         (TooFewFields { expected, found }, Lang::Vi) => format!("dòng chỉ có {found} ô, tiêu đề có {expected} cột"),
         (TooFewFields { expected, found }, Lang::En) => format!("the row has only {found} fields, the header {expected}"),
+        (BadValue(v), Lang::Vi) => format!("giá trị '{v}' không hợp lệ"),
+        (BadValue(v), Lang::En) => format!("'{v}' is not a valid value"),
         (NoScoreLines { standard }, _) => giamngheo_core::classify::NoScoreLines { standard: standard.clone() }.message(lang),
     }
 }
@@ -90,5 +92,66 @@ impl Localized for CsvError {
             });
         }
         format!("{at}: {}", what(&self.kind, lang))
+    }
+}
+
+impl Localized for crate::households::ImportProblem {
+    fn message(&self, lang: Lang) -> String {
+        use crate::households::ProblemKind::*;
+        let mut at = match lang {
+            Lang::Vi => format!("Tệp {}", self.file),
+            Lang::En => format!("File {}", self.file),
+        };
+        if let Some(s) = &self.sheet {
+            at.push_str(&match lang {
+                Lang::Vi => format!(", trang {s}"),
+                Lang::En => format!(", sheet {s}"),
+            });
+        }
+        at.push_str(&match lang {
+            Lang::Vi => format!(", dòng {}", self.row),
+            Lang::En => format!(", row {}", self.row),
+        });
+        if let Some(c) = &self.column {
+            at.push_str(&match lang {
+                Lang::Vi => format!(", cột {c}"),
+                Lang::En => format!(", column {c}"),
+            });
+        }
+        let what = match (&self.kind, lang) {
+            (MissingColumn, Lang::Vi) => "thiếu cột này".to_owned(),
+            (MissingColumn, Lang::En) => "the column is missing".to_owned(),
+            (Empty, Lang::Vi) => "ô trống".to_owned(),
+            (Empty, Lang::En) => "the cell is empty".to_owned(),
+            (BadHouseholdCode(v), Lang::Vi) => format!("mã hộ '{v}' không hợp lệ (chữ, số, - _ . /, tối đa 40 ký tự)"),
+            (BadHouseholdCode(v), Lang::En) => format!("household code '{v}' is not valid (letters, digits, - _ . /, at most 40)"),
+            (BadCommuneCode(v), Lang::Vi) => format!("mã xã '{v}' không hợp lệ (5 chữ số)"),
+            (BadCommuneCode(v), Lang::En) => format!("commune code '{v}' is not valid (5 digits)"),
+            (BadArea(v), Lang::Vi) => format!("khu vực '{v}' không hợp lệ: nông thôn hoặc thành thị"),
+            (BadArea(v), Lang::En) => format!("area '{v}' is not valid: rural or urban"),
+            (BadName(v), Lang::Vi) => format!("họ tên '{v}' không hợp lệ"),
+            (BadName(v), Lang::En) => format!("name '{v}' is not valid"),
+            (BadRelation(v), Lang::Vi) => format!("quan hệ '{v}' không hợp lệ (chủ hộ, vợ, chồng, con, …)"),
+            (BadRelation(v), Lang::En) => format!("relation '{v}' is not valid (head, spouse, child, …)"),
+            (BadSex(v), Lang::Vi) => format!("giới tính '{v}' không hợp lệ: nam hoặc nữ"),
+            (BadSex(v), Lang::En) => format!("sex '{v}' is not valid: male or female"),
+            (BadDate(v), Lang::Vi) => format!("ngày '{v}' không hợp lệ (dd/mm/yyyy)"),
+            (BadDate(v), Lang::En) => format!("date '{v}' is not valid (dd/mm/yyyy)"),
+            (FutureBirth(v), Lang::Vi) => format!("ngày sinh '{v}' ở tương lai"),
+            (FutureBirth(v), Lang::En) => format!("birth date '{v}' is in the future"),
+            (BadCitizenId(v), Lang::Vi) => format!("số định danh '{v}' phải có đúng 12 chữ số"),
+            (BadCitizenId(v), Lang::En) => format!("citizen ID '{v}' must have exactly 12 digits"),
+            (Conflicting { first_row, first, here }, Lang::Vi) => {
+                format!("'{here}' khác với '{first}' ở dòng {first_row} của cùng hộ")
+            }
+            (Conflicting { first_row, first, here }, Lang::En) => {
+                format!("'{here}' differs from '{first}' on row {first_row} of the same household")
+            }
+            (NoHead, Lang::Vi) => "hộ không có chủ hộ".to_owned(),
+            (NoHead, Lang::En) => "the household has no head".to_owned(),
+            (TwoHeads { first_row }, Lang::Vi) => format!("hộ có hai chủ hộ (chủ hộ thứ nhất ở dòng {first_row})"),
+            (TwoHeads { first_row }, Lang::En) => format!("the household has two heads (the first on row {first_row})"),
+        };
+        format!("{at}: {what}")
     }
 }

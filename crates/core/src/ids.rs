@@ -1,0 +1,119 @@
+//! Identifiers parsed at the edge: once built, always valid.
+
+use crate::text::nfc;
+
+/// A household's code in the registry: 1 to 40 letters, digits, `-`, `_`, `.` or `/`, as communes write them
+/// ("TX-XH-001", "HD/0123").
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HouseholdCode(String);
+
+impl HouseholdCode {
+    pub fn parse(s: &str) -> Option<HouseholdCode> {
+        let s = s.trim();
+        let ok = !s.is_empty()
+            && s.len() <= 40
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
+        ok.then(|| HouseholdCode(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A 12-digit citizen identity number (số định danh cá nhân / CCCD). Personal data: masked in public.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CitizenId(String);
+
+impl CitizenId {
+    pub fn parse(s: &str) -> Option<CitizenId> {
+        let s: String = s.trim().chars().filter(|c| *c != ' ' && *c != '.').collect();
+        (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())).then_some(CitizenId(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The last three digits only, for lists shown to people who need to tell two records apart.
+    pub fn masked(&self) -> String {
+        format!("*********{}", &self.0[9..])
+    }
+}
+
+/// The code of an administrative unit: 2 digits (province), 3 (district), 5 (commune); a village's code is
+/// its commune's code, a dash and a number the commune gives it ("15493-07").
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitCode(String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UnitLevel {
+    Province,
+    District,
+    Commune,
+    Village,
+}
+
+impl UnitLevel {
+    pub const ALL: [UnitLevel; 4] = [UnitLevel::Province, UnitLevel::District, UnitLevel::Commune, UnitLevel::Village];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UnitLevel::Province => "province",
+            UnitLevel::District => "district",
+            UnitLevel::Commune => "commune",
+            UnitLevel::Village => "village",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitLevel> {
+        UnitLevel::ALL.into_iter().find(|l| l.code() == s.trim())
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            UnitLevel::Province => "tỉnh",
+            UnitLevel::District => "huyện",
+            UnitLevel::Commune => "xã",
+            UnitLevel::Village => "thôn",
+        }
+    }
+}
+
+impl UnitCode {
+    pub fn parse(level: UnitLevel, s: &str) -> Option<UnitCode> {
+        let s = s.trim();
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        let ok = match level {
+            UnitLevel::Province => digits(s, 2),
+            UnitLevel::District => digits(s, 3),
+            UnitLevel::Commune => digits(s, 5),
+            UnitLevel::Village => match s.split_once('-') {
+                Some((c, v)) => digits(c, 5) && !v.is_empty() && v.len() <= 8 && v.bytes().all(|b| b.is_ascii_alphanumeric()),
+                None => false,
+            },
+        };
+        ok.then(|| UnitCode(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's name: NFC, single spaces, not empty, at most 100 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(s: &str) -> Option<PersonName> {
+        let s = nfc(s);
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let ok = !s.is_empty() && s.chars().count() <= 100 && !s.chars().any(|c| c.is_control() || c.is_ascii_digit());
+        ok.then_some(PersonName(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}

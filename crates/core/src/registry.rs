@@ -1,0 +1,274 @@
+//! Households and members as the registry records them, checked when built: a household has exactly one head.
+
+use crate::date::Date;
+use crate::facts::Sex;
+use crate::ids::{CitizenId, HouseholdCode, PersonName, UnitCode};
+use crate::text::{fold, nfc};
+use crate::Area;
+
+/// A member's relation to the head of the household (quan hệ với chủ hộ).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Relation {
+    Head,
+    Spouse,
+    Child,
+    Parent,
+    Grandparent,
+    Grandchild,
+    Sibling,
+    ChildInLaw,
+    Other,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 9] = [
+        Relation::Head,
+        Relation::Spouse,
+        Relation::Child,
+        Relation::Parent,
+        Relation::Grandparent,
+        Relation::Grandchild,
+        Relation::Sibling,
+        Relation::ChildInLaw,
+        Relation::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Relation::Head => "head",
+            Relation::Spouse => "spouse",
+            Relation::Child => "child",
+            Relation::Parent => "parent",
+            Relation::Grandparent => "grandparent",
+            Relation::Grandchild => "grandchild",
+            Relation::Sibling => "sibling",
+            Relation::ChildInLaw => "child_in_law",
+            Relation::Other => "other",
+        }
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Relation::Head => "chủ hộ",
+            Relation::Spouse => "vợ/chồng",
+            Relation::Child => "con",
+            Relation::Parent => "bố/mẹ",
+            Relation::Grandparent => "ông/bà",
+            Relation::Grandchild => "cháu",
+            Relation::Sibling => "anh/chị/em",
+            Relation::ChildInLaw => "con dâu/con rể",
+            Relation::Other => "khác",
+        }
+    }
+
+    /// The code, or the words Vietnamese forms use, with or without diacritics.
+    pub fn parse(s: &str) -> Option<Relation> {
+        if let Some(r) = Relation::ALL.into_iter().find(|r| r.code() == s.trim()) {
+            return Some(r);
+        }
+        Some(match fold(s).as_str() {
+            "chu ho" => Relation::Head,
+            "vo" | "chong" | "vo/chong" => Relation::Spouse,
+            "con" | "con de" | "con nuoi" => Relation::Child,
+            "bo" | "me" | "cha" | "bo/me" | "cha/me" => Relation::Parent,
+            "ong" | "ba" | "ong/ba" => Relation::Grandparent,
+            "chau" => Relation::Grandchild,
+            "anh" | "chi" | "em" | "anh/chi/em" => Relation::Sibling,
+            "con dau" | "con re" | "con dau/con re" => Relation::ChildInLaw,
+            "khac" => Relation::Other,
+            _ => return None,
+        })
+    }
+}
+
+impl Sex {
+    /// `male`/`female`, `nam`/`nữ`, or the form's codes `1`/`2`.
+    pub fn parse_any(s: &str) -> Option<Sex> {
+        match fold(s).as_str() {
+            "male" | "nam" | "1" | "m" => Some(Sex::Male),
+            "female" | "nu" | "2" | "f" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an ethnicity is an ethnic minority (any but Kinh), for reports that break results down by it.
+pub fn is_ethnic_minority(ethnicity: &str) -> bool {
+    let f = fold(ethnicity);
+    !f.is_empty() && f != "kinh"
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberRecord {
+    pub name: PersonName,
+    pub sex: Sex,
+    pub birth_date: Date,
+    pub ethnicity: String,
+    pub citizen_id: Option<CitizenId>,
+    pub relation: Relation,
+}
+
+impl MemberRecord {
+    pub fn new(
+        name: PersonName,
+        sex: Sex,
+        birth_date: Date,
+        ethnicity: &str,
+        citizen_id: Option<CitizenId>,
+        relation: Relation,
+    ) -> MemberRecord {
+        MemberRecord { name, sex, birth_date, ethnicity: nfc(ethnicity.trim()), citizen_id, relation }
+    }
+}
+
+/// A household with its members as one import row group or one form describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdRecord {
+    pub code: HouseholdCode,
+    pub commune: UnitCode,
+    /// The village (thôn, bản, tổ dân phố) by name; villages have no national code.
+    pub village: Option<String>,
+    pub area: Area,
+    pub address: String,
+    members: Vec<MemberRecord>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HouseholdProblem {
+    NoMembers,
+    NoHead,
+    /// Holds the index of the second head.
+    TwoHeads(usize),
+}
+
+impl HouseholdRecord {
+    pub fn new(
+        code: HouseholdCode,
+        commune: UnitCode,
+        village: Option<String>,
+        area: Area,
+        address: &str,
+        members: Vec<MemberRecord>,
+    ) -> Result<HouseholdRecord, HouseholdProblem> {
+        if members.is_empty() {
+            return Err(HouseholdProblem::NoMembers);
+        }
+        let mut heads = members.iter().enumerate().filter(|(_, m)| m.relation == Relation::Head);
+        if heads.next().is_none() {
+            return Err(HouseholdProblem::NoHead);
+        }
+        if let Some((i, _)) = heads.next() {
+            return Err(HouseholdProblem::TwoHeads(i));
+        }
+        let village = village.map(|v| nfc(v.trim())).filter(|v| !v.is_empty());
+        Ok(HouseholdRecord { code, commune, village, area, address: nfc(address.trim()), members })
+    }
+
+    pub fn members(&self) -> &[MemberRecord] {
+        &self.members
+    }
+
+    pub fn head(&self) -> &MemberRecord {
+        // `new` guarantees exactly one head.
+        self.members.iter().find(|m| m.relation == Relation::Head).unwrap_or(&self.members[0])
+    }
+
+    pub fn ethnic_minority(&self) -> bool {
+        is_ethnic_minority(&self.head().ethnicity)
+    }
+}
+
+/// What happened to a household or a member, kept as history so the registry reads as of any date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    Registered,
+    Moved,
+    SplitFrom,
+    MergedInto,
+    Birth,
+    Death,
+    MemberJoined,
+    MemberLeft,
+    Updated,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        EventKind::Registered,
+        EventKind::Moved,
+        EventKind::SplitFrom,
+        EventKind::MergedInto,
+        EventKind::Birth,
+        EventKind::Death,
+        EventKind::MemberJoined,
+        EventKind::MemberLeft,
+        EventKind::Updated,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Registered => "registered",
+            EventKind::Moved => "moved",
+            EventKind::SplitFrom => "split_from",
+            EventKind::MergedInto => "merged_into",
+            EventKind::Birth => "birth",
+            EventKind::Death => "death",
+            EventKind::MemberJoined => "member_joined",
+            EventKind::MemberLeft => "member_left",
+            EventKind::Updated => "updated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            EventKind::Registered => "đăng ký",
+            EventKind::Moved => "chuyển nơi ở",
+            EventKind::SplitFrom => "tách hộ",
+            EventKind::MergedInto => "nhập hộ",
+            EventKind::Birth => "sinh",
+            EventKind::Death => "chết",
+            EventKind::MemberJoined => "thành viên nhập hộ",
+            EventKind::MemberLeft => "thành viên rời hộ",
+            EventKind::Updated => "cập nhật",
+        }
+    }
+}
+
+/// One member as a flat row of text, the shape of import and export files (dates dd/mm/yyyy).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberRow {
+    pub household_code: String,
+    pub commune_code: String,
+    pub village: String,
+    pub area: String,
+    pub address: String,
+    pub full_name: String,
+    pub relation: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub ethnicity: String,
+    pub citizen_id: String,
+}
+
+impl MemberRow {
+    pub fn cells(&self) -> [&str; 11] {
+        [
+            &self.household_code,
+            &self.commune_code,
+            &self.village,
+            &self.area,
+            &self.address,
+            &self.full_name,
+            &self.relation,
+            &self.sex,
+            &self.birth_date,
+            &self.ethnicity,
+            &self.citizen_id,
+        ]
+    }
+}
+

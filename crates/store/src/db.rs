@@ -1,0 +1,349 @@
+//! One connection type over SQLite and PostgreSQL, so every query of the store is written once.
+//!
+//! SQL is written with PostgreSQL's `$1` placeholders; for SQLite they become `?1`, which SQLite reads as the
+//! same positional parameter. Values cross the boundary as [`Value`], rows come back as `Vec<Value>`.
+
+use std::collections::HashMap;
+
+use bytes::BytesMut;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+
+use crate::error::StoreError;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Value {
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Real(r) => Some(*r as i64),
+            _ => None,
+        }
+    }
+
+    pub fn real(&self) -> Option<f64> {
+        match self {
+            Value::Real(r) => Some(*r),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                _ => i.to_sql(ty, out),
+            },
+            Value::Real(r) => r.to_sql(ty, out),
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Real(r) => ToSqlOutput::Borrowed(ValueRef::Real(*r)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
+pub type Row = Vec<Value>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub enum Conn {
+    Sqlite(rusqlite::Connection),
+    Postgres { client: Box<postgres::Client>, sql: HashMap<String, postgres::Statement> },
+}
+
+/// `$1` → `?1` for SQLite (outside string literals).
+fn sqlite_sql(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut in_str = false;
+    for c in sql.chars() {
+        if c == '\'' {
+            in_str = !in_str;
+        }
+        if c == '$' && !in_str {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Conn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    /// Runs several statements without parameters (migrations, transaction control).
+    pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite(c) => c.execute_batch(sql).map_err(StoreError::from),
+            Conn::Postgres { client, .. } => client.batch_execute(sql).map_err(StoreError::from),
+        }
+    }
+
+    /// Runs one statement; returns the rows it changed. `sql` is a literal so its prepared form can be cached.
+    pub fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, StoreError> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
+                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+            }
+            Conn::Postgres { client, sql: cache } => {
+                let st = pg_statement(client, cache, sql)?;
+                let p: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                Ok(client.execute(&st, &p)?)
+            }
+        }
+    }
+
+    /// Runs a statement built at run time (batched inserts); not cached.
+    pub fn execute_dynamic(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
+                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+            }
+            Conn::Postgres { client, sql: cache } => {
+                let st = pg_statement(client, cache, sql)?;
+                let p: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                Ok(client.execute(&st, &p)?)
+            }
+        }
+    }
+
+    pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
+                let n = st.column_count();
+                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let mut row = Vec::with_capacity(n);
+                    for i in 0..n {
+                        use rusqlite::types::ValueRef;
+                        row.push(match r.get_ref(i)? {
+                            ValueRef::Null => Value::Null,
+                            ValueRef::Integer(i) => Value::Int(i),
+                            ValueRef::Real(f) => Value::Real(f),
+                            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Blob(b) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+                        });
+                    }
+                    out.push(row);
+                }
+                Ok(out)
+            }
+            Conn::Postgres { client, sql: cache } => {
+                let st = pg_statement(client, cache, sql)?;
+                let p: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                let rows = client.query(&st, &p)?;
+                rows.iter().map(pg_row).collect()
+            }
+        }
+    }
+
+    pub fn query_one(&mut self, sql: &'static str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// Runs `f` in a transaction: committed if it returns `Ok`, rolled back otherwise (and on panic, by the
+    /// database, since the connection is dropped with the transaction open).
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.batch("BEGIN")?;
+        match f(self) {
+            Ok(v) => {
+                self.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+fn pg_statement(
+    client: &mut postgres::Client,
+    cache: &mut HashMap<String, postgres::Statement>,
+    sql: &str,
+) -> Result<postgres::Statement, StoreError> {
+    if let Some(st) = cache.get(sql) {
+        return Ok(st.clone());
+    }
+    let st = client.prepare(sql)?;
+    cache.insert(sql.to_owned(), st.clone());
+    Ok(st)
+}
+
+/// Inserts many rows with multi-row `INSERT … VALUES (…), (…)` statements: one round trip per batch.
+pub struct BatchInsert {
+    head: String,
+    columns: usize,
+    rows_per_batch: usize,
+    pending: Vec<Value>,
+}
+
+impl BatchInsert {
+    /// `head` is `INSERT INTO t (a, b, c)`.
+    pub fn new(head: &str, columns: usize) -> BatchInsert {
+        // SQLite allows 32,766 parameters a statement; stay well below.
+        let rows_per_batch = (8000 / columns).clamp(1, 500);
+        BatchInsert { head: head.to_owned(), columns, rows_per_batch, pending: Vec::new() }
+    }
+
+    pub fn push(&mut self, conn: &mut Conn, row: impl IntoIterator<Item = Value>) -> Result<(), StoreError> {
+        let before = self.pending.len();
+        self.pending.extend(row);
+        debug_assert_eq!(self.pending.len() - before, self.columns);
+        if self.pending.len() >= self.columns * self.rows_per_batch {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self, conn: &mut Conn) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let rows = self.pending.len() / self.columns;
+        let mut sql = String::with_capacity(self.head.len() + rows * self.columns * 6);
+        sql.push_str(&self.head);
+        sql.push_str(" VALUES ");
+        let mut n = 1;
+        for r in 0..rows {
+            if r > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..self.columns {
+                if c > 0 {
+                    sql.push(',');
+                }
+                sql.push('$');
+                sql.push_str(&n.to_string());
+                n += 1;
+            }
+            sql.push(')');
+        }
+        conn.execute_dynamic(&sql, &self.pending)?;
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
+    let mut row = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let v = match *col.type_() {
+            Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::Int),
+            Type::INT4 => r.try_get::<_, Option<i32>>(i)?.map_or(Value::Null, |v| Value::Int(i64::from(v))),
+            Type::INT2 => r.try_get::<_, Option<i16>>(i)?.map_or(Value::Null, |v| Value::Int(i64::from(v))),
+            Type::BOOL => r.try_get::<_, Option<bool>>(i)?.map_or(Value::Null, |v| Value::Int(i64::from(v))),
+            Type::FLOAT8 => r.try_get::<_, Option<f64>>(i)?.map_or(Value::Null, Value::Real),
+            Type::FLOAT4 => r.try_get::<_, Option<f32>>(i)?.map_or(Value::Null, |v| Value::Real(f64::from(v))),
+            _ => r.try_get::<_, Option<String>>(i)?.map_or(Value::Null, Value::Text),
+        };
+        row.push(v);
+    }
+    Ok(row)
+}

@@ -1,0 +1,58 @@
+/// What went wrong in the store. Database messages are kept as text; the kinds the user can act on are
+/// separate variants so the web and CLI can say what to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StoreError {
+    /// The database cannot be opened (a bad URL, a file that is not a database, a server that is down).
+    Open { url: String, message: String },
+    NotFound { what: &'static str, key: String },
+    /// A decided review was to be changed: corrections are new records.
+    Immutable,
+    /// Someone else changed the record since it was read.
+    Conflict { what: &'static str, key: String },
+    /// Input that refers to things the registry does not have, found before anything was written.
+    Rejected(Vec<Rejection>),
+    Db(String),
+}
+
+/// One problem with one input record, with the row it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejection {
+    pub row: u64,
+    pub field: &'static str,
+    pub kind: RejectionKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RejectionKind {
+    /// No unit with this code existed on the date.
+    UnknownUnit { code: String, date: String },
+    /// The same citizen ID is in another household.
+    CitizenIdElsewhere { citizen_id: String, household: String },
+    /// The same household code twice in one file.
+    DuplicateHousehold { code: String, first_row: u64 },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        let msg = e.to_string();
+        if msg.contains("giamngheo: decided review records are immutable") {
+            StoreError::Immutable
+        } else {
+            StoreError::Db(msg)
+        }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        let msg = match e.as_db_error() {
+            Some(db) => db.message().to_owned(),
+            None => e.to_string(),
+        };
+        if msg.contains("giamngheo: decided review records are immutable") {
+            StoreError::Immutable
+        } else {
+            StoreError::Db(msg)
+        }
+    }
+}

@@ -1,0 +1,556 @@
+//! Households and members over time: import with upsert by household code, and reads as of any date.
+
+use std::collections::HashMap;
+
+use giamngheo_core::date::Date;
+use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord};
+use giamngheo_core::text::fold;
+
+use crate::Store;
+use crate::db::{BatchInsert, Conn, Value};
+use crate::error::{Rejection, RejectionKind, StoreError};
+use crate::units::next_id;
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportSummary {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub members_added: u64,
+    /// Possible duplicates that were imported all the same (namesakes exist): same folded name and birth date
+    /// in two households.
+    pub possible_duplicates: Vec<PossibleDuplicate>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PossibleDuplicate {
+    pub row: u64,
+    pub name: String,
+    pub birth_date: String,
+    pub other_household: String,
+}
+
+/// A member as the registry holds them on a date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberView {
+    pub person_id: i64,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub ethnicity: String,
+    pub citizen_id: Option<String>,
+    pub relation: String,
+    pub since: String,
+    pub until: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResidenceView {
+    pub commune_id: i64,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub village_id: Option<i64>,
+    pub village_name: Option<String>,
+    pub area: String,
+    pub address: String,
+    pub since: String,
+    pub until: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventView {
+    pub date: String,
+    pub kind: String,
+    pub person: Option<String>,
+    pub note: String,
+}
+
+/// A household with everything that happened to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdHistory {
+    pub id: i64,
+    pub code: String,
+    pub registered_on: String,
+    pub version: i64,
+    pub residences: Vec<ResidenceView>,
+    pub members: Vec<MemberView>,
+    pub events: Vec<EventView>,
+    pub reviews: Vec<crate::reviews::ReviewView>,
+}
+
+impl HouseholdHistory {
+    /// The household as it was on `date`: its residence and members then.
+    pub fn as_of(&self, date: Date) -> Option<(ResidenceView, Vec<MemberView>)> {
+        let d = date.iso();
+        let within = |from: &str, until: &Option<String>| from <= d.as_str() && until.as_deref().is_none_or(|u| u >= d.as_str());
+        let res = self.residences.iter().find(|r| within(&r.since, &r.until))?.clone();
+        let members = self.members.iter().filter(|m| within(&m.since, &m.until)).cloned().collect();
+        Some((res, members))
+    }
+}
+
+/// Where one household of an import goes: its units resolved before anything is written.
+struct Resolved<'a> {
+    row: u64,
+    record: &'a HouseholdRecord,
+    commune_id: i64,
+}
+
+impl Store {
+    /// Imports households with their members. Everything is checked first (units exist on `as_of`, no citizen
+    /// ID in two households, no household twice); if anything is wrong nothing is written and every problem is
+    /// returned. A household already in the registry is compared with the record: unchanged ones are left
+    /// alone, so importing the same file twice changes nothing; changes are recorded as events dated `as_of`.
+    pub fn import_households(
+        &mut self,
+        records: &[(u64, HouseholdRecord)],
+        as_of: Date,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportSummary, StoreError> {
+        let mut rejections = Vec::new();
+        let mut resolved = Vec::with_capacity(records.len());
+        let mut communes: HashMap<String, Option<i64>> = HashMap::new();
+        let mut seen_codes: HashMap<&str, u64> = HashMap::new();
+        let mut seen_ids: HashMap<&str, (&str, u64)> = HashMap::new();
+        for (row, rec) in records {
+            if let Some(first) = seen_codes.insert(rec.code.as_str(), *row) {
+                rejections.push(Rejection {
+                    row: *row,
+                    field: "household_code",
+                    kind: RejectionKind::DuplicateHousehold { code: rec.code.as_str().to_owned(), first_row: first },
+                });
+                continue;
+            }
+            let code = rec.commune.as_str();
+            let id = match communes.get(code) {
+                Some(id) => *id,
+                None => {
+                    let id = self.unit_at(UnitLevel::Commune, code, as_of)?.map(|u| u.id);
+                    communes.insert(code.to_owned(), id);
+                    id
+                }
+            };
+            let Some(commune_id) = id else {
+                rejections.push(Rejection {
+                    row: *row,
+                    field: "commune_code",
+                    kind: RejectionKind::UnknownUnit { code: code.to_owned(), date: as_of.vi() },
+                });
+                continue;
+            };
+            for m in rec.members() {
+                if let Some(cid) = &m.citizen_id {
+                    if let Some((other, _)) = seen_ids.insert(cid.as_str(), (rec.code.as_str(), *row))
+                        && other != rec.code.as_str()
+                    {
+                        rejections.push(Rejection {
+                            row: *row,
+                            field: "citizen_id",
+                            kind: RejectionKind::CitizenIdElsewhere { citizen_id: cid.as_str().to_owned(), household: other.to_owned() },
+                        });
+                    }
+                }
+            }
+            resolved.push(Resolved { row: *row, record: rec, commune_id });
+        }
+        // Citizen IDs already held by other households in the registry.
+        if !seen_ids.is_empty() {
+            let held = self.citizen_ids_by_household()?;
+            for (cid, (code, row)) in &seen_ids {
+                if let Some(other) = held.get(*cid)
+                    && other != code
+                {
+                    rejections.push(Rejection {
+                        row: *row,
+                        field: "citizen_id",
+                        kind: RejectionKind::CitizenIdElsewhere { citizen_id: (*cid).to_owned(), household: other.clone() },
+                    });
+                }
+            }
+        }
+        if !rejections.is_empty() {
+            rejections.sort_by_key(|r| r.row);
+            return Err(StoreError::Rejected(rejections));
+        }
+        // Villages are created (outside the import transaction, idempotently) before the households.
+        let mut villages: HashMap<(i64, String), i64> = HashMap::new();
+        for r in &resolved {
+            if let Some(v) = &r.record.village {
+                let key = (r.commune_id, fold(v));
+                if !villages.contains_key(&key) {
+                    let id = self.village(r.commune_id, v, None)?;
+                    villages.insert(key, id);
+                }
+            }
+        }
+        let existing = self.household_ids()?;
+        let name_index = self.name_birth_index()?;
+        let day = as_of.iso();
+        self.conn.transaction(|c| {
+            if c.backend() == crate::db::Backend::Postgres {
+                c.batch("LOCK TABLE household IN EXCLUSIVE MODE")?;
+            }
+            let mut summary = ImportSummary::default();
+            let mut hh_id = next_id(c, "household")?;
+            let mut person_id = next_id(c, "person")?;
+            let mut event_id = next_id(c, "household_event")?;
+            let mut households = BatchInsert::new("INSERT INTO household (id, code, registered_on, version)", 4);
+            let mut residences = BatchInsert::new(
+                "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address)",
+                7,
+            );
+            let mut persons = BatchInsert::new(
+                "INSERT INTO person (id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date)",
+                8,
+            );
+            let mut memberships =
+                BatchInsert::new("INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until)", 5);
+            let mut events = BatchInsert::new("INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
+            for (n, r) in resolved.iter().enumerate() {
+                if n % 4096 == 0 {
+                    progress(n as u64);
+                }
+                let rec = r.record;
+                let village_id = rec.village.as_ref().and_then(|v| villages.get(&(r.commune_id, fold(v)))).copied();
+                for m in rec.members() {
+                    let key = (fold(m.name.as_str()), m.birth_date.iso());
+                    if let Some(other) = name_index.get(&key)
+                        && other != rec.code.as_str()
+                    {
+                        summary.possible_duplicates.push(PossibleDuplicate {
+                            row: r.row,
+                            name: m.name.as_str().to_owned(),
+                            birth_date: m.birth_date.vi(),
+                            other_household: other.clone(),
+                        });
+                    }
+                }
+                if let Some(&id) = existing.get(rec.code.as_str()) {
+                    let changed = update_household(c, id, rec, r.commune_id, village_id, &day, &mut person_id, &mut event_id)?;
+                    if changed.0 {
+                        summary.updated += 1;
+                        summary.members_added += changed.1;
+                    } else {
+                        summary.unchanged += 1;
+                    }
+                    continue;
+                }
+                let id = hh_id;
+                hh_id += 1;
+                households.push(c, [Value::Int(id), rec.code.as_str().into(), day.clone().into(), Value::Int(1)])?;
+                residences.push(
+                    c,
+                    [
+                        Value::Int(id),
+                        day.clone().into(),
+                        Value::Null,
+                        Value::Int(r.commune_id),
+                        village_id.into(),
+                        rec.area.code().into(),
+                        rec.address.clone().into(),
+                    ],
+                )?;
+                for m in rec.members() {
+                    persons.push(c, person_values(person_id, m))?;
+                    memberships.push(c, [Value::Int(person_id), Value::Int(id), m.relation.code().into(), day.clone().into(), Value::Null])?;
+                    person_id += 1;
+                    summary.members_added += 1;
+                }
+                events.push(c, [Value::Int(event_id), Value::Int(id), Value::Null, day.clone().into(), EventKind::Registered.code().into(), "".into()])?;
+                event_id += 1;
+                summary.added += 1;
+            }
+            households.flush(c)?;
+            residences.flush(c)?;
+            persons.flush(c)?;
+            memberships.flush(c)?;
+            events.flush(c)?;
+            progress(resolved.len() as u64);
+            Ok(summary)
+        })
+    }
+
+    fn household_ids(&mut self) -> Result<HashMap<String, i64>, StoreError> {
+        let rows = self.conn.query("SELECT code, id FROM household", &[])?;
+        Ok(rows.into_iter().filter_map(|r| Some((r[0].text()?.to_owned(), r[1].int()?))).collect())
+    }
+
+    fn citizen_ids_by_household(&mut self) -> Result<HashMap<String, String>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT p.citizen_id, h.code FROM person p JOIN membership m ON m.person_id = p.id \
+             JOIN household h ON h.id = m.household_id WHERE p.citizen_id IS NOT NULL AND m.valid_until IS NULL",
+            &[],
+        )?;
+        Ok(rows.into_iter().filter_map(|r| Some((r[0].text()?.to_owned(), r[1].text()?.to_owned()))).collect())
+    }
+
+    fn name_birth_index(&mut self) -> Result<HashMap<(String, String), String>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT p.name_fold, p.birth_date, h.code FROM person p JOIN membership m ON m.person_id = p.id \
+             JOIN household h ON h.id = m.household_id WHERE m.valid_until IS NULL",
+            &[],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| Some(((r[0].text()?.to_owned(), r[1].text()?.to_owned()), r[2].text()?.to_owned())))
+            .collect())
+    }
+
+    /// A household's full history by its code.
+    pub fn household_history(&mut self, code: &str) -> Result<HouseholdHistory, StoreError> {
+        let c = &mut self.conn;
+        let h = c
+            .query_one("SELECT id, code, registered_on, version FROM household WHERE code = $1", &[code.into()])?
+            .ok_or_else(|| StoreError::NotFound { what: "household", key: code.to_owned() })?;
+        let id = h[0].int().unwrap_or(0);
+        let residences = c
+            .query(
+                "SELECT r.commune_id, cu.code, cu.name, r.village_id, vu.name, r.area, r.address, r.valid_from, r.valid_until \
+                 FROM residence r JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+                 WHERE r.household_id = $1 ORDER BY r.valid_from",
+                &[id.into()],
+            )?
+            .into_iter()
+            .map(|r| {
+                let mut it = r.into_iter();
+                let mut next = || it.next().unwrap_or(Value::Null);
+                ResidenceView {
+                    commune_id: next().int().unwrap_or(0),
+                    commune_code: next().into_text().unwrap_or_default(),
+                    commune_name: next().into_text().unwrap_or_default(),
+                    village_id: next().int(),
+                    village_name: next().into_text(),
+                    area: next().into_text().unwrap_or_default(),
+                    address: next().into_text().unwrap_or_default(),
+                    since: next().into_text().unwrap_or_default(),
+                    until: next().into_text(),
+                }
+            })
+            .collect();
+        let members = c
+            .query(
+                "SELECT p.id, p.full_name, p.sex, p.birth_date, p.ethnicity, p.citizen_id, m.relation, m.valid_from, m.valid_until \
+                 FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = $1 ORDER BY m.valid_from, p.id",
+                &[id.into()],
+            )?
+            .into_iter()
+            .map(member_view)
+            .collect();
+        let events = c
+            .query(
+                "SELECT e.date, e.kind, p.full_name, e.note FROM household_event e LEFT JOIN person p ON p.id = e.person_id \
+                 WHERE e.household_id = $1 ORDER BY e.date, e.id",
+                &[id.into()],
+            )?
+            .into_iter()
+            .map(|r| EventView {
+                date: r[0].text().unwrap_or_default().to_owned(),
+                kind: r[1].text().unwrap_or_default().to_owned(),
+                person: r[2].text().map(str::to_owned),
+                note: r[3].text().unwrap_or_default().to_owned(),
+            })
+            .collect();
+        let reviews = crate::reviews::reviews_of(c, id)?;
+        Ok(HouseholdHistory {
+            id,
+            code: h[1].text().unwrap_or_default().to_owned(),
+            registered_on: h[2].text().unwrap_or_default().to_owned(),
+            version: h[3].int().unwrap_or(1),
+            residences,
+            members,
+            events,
+            reviews,
+        })
+    }
+
+    /// Household codes with their current commune and village, for exports and generators.
+    pub fn household_count(&mut self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_one("SELECT count(*) FROM household", &[])?.and_then(|r| r[0].int()).unwrap_or(0))
+    }
+}
+
+fn member_view(r: Vec<Value>) -> MemberView {
+    let mut it = r.into_iter();
+    let mut next = || it.next().unwrap_or(Value::Null);
+    MemberView {
+        person_id: next().int().unwrap_or(0),
+        name: next().into_text().unwrap_or_default(),
+        sex: next().into_text().unwrap_or_default(),
+        birth_date: next().into_text().unwrap_or_default(),
+        ethnicity: next().into_text().unwrap_or_default(),
+        citizen_id: next().into_text(),
+        relation: next().into_text().unwrap_or_default(),
+        since: next().into_text().unwrap_or_default(),
+        until: next().into_text(),
+    }
+}
+
+fn person_values(id: i64, m: &MemberRecord) -> [Value; 8] {
+    [
+        Value::Int(id),
+        m.name.as_str().into(),
+        fold(m.name.as_str()).into(),
+        m.sex.code().into(),
+        m.birth_date.iso().into(),
+        m.ethnicity.clone().into(),
+        m.citizen_id.as_ref().map(|c| c.as_str()).into(),
+        Value::Null,
+    ]
+}
+
+/// Applies the differences between the registry and a record; returns (changed, members added).
+#[allow(clippy::too_many_arguments)]
+fn update_household(
+    c: &mut Conn,
+    id: i64,
+    rec: &HouseholdRecord,
+    commune_id: i64,
+    village_id: Option<i64>,
+    day: &str,
+    person_id: &mut i64,
+    event_id: &mut i64,
+) -> Result<(bool, u64), StoreError> {
+    let mut changed = false;
+    let mut added = 0;
+    let mut event = |c: &mut Conn, kind: EventKind, person: Option<i64>, note: String| -> Result<(), StoreError> {
+        c.execute(
+            "INSERT INTO household_event (id, household_id, person_id, date, kind, note) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[Value::Int(*event_id), Value::Int(id), person.into(), day.into(), kind.code().into(), note.into()],
+        )?;
+        *event_id += 1;
+        Ok(())
+    };
+    let res = c.query_one(
+        "SELECT commune_id, village_id, area, address FROM residence WHERE household_id = $1 AND valid_until IS NULL",
+        &[id.into()],
+    )?;
+    let same_residence = res.as_ref().is_some_and(|r| {
+        r[0].int() == Some(commune_id) && r[1].int() == village_id && r[2].text() == Some(rec.area.code()) && r[3].text() == Some(&rec.address)
+    });
+    if !same_residence {
+        changed = true;
+        let yesterday = Date::parse(day).map(|d| d.pred().iso()).unwrap_or_else(|_| day.to_owned());
+        c.execute(
+            "UPDATE residence SET valid_until = $2 WHERE household_id = $1 AND valid_until IS NULL",
+            &[id.into(), yesterday.into()],
+        )?;
+        c.execute(
+            "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address) \
+             VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+            &[id.into(), day.into(), commune_id.into(), village_id.into(), rec.area.code().into(), rec.address.clone().into()],
+        )?;
+        event(c, EventKind::Moved, None, String::new())?;
+    }
+    let current: Vec<MemberView> = c
+        .query(
+            "SELECT p.id, p.full_name, p.sex, p.birth_date, p.ethnicity, p.citizen_id, m.relation, m.valid_from, m.valid_until \
+             FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = $1 AND m.valid_until IS NULL",
+            &[id.into()],
+        )?
+        .into_iter()
+        .map(member_view)
+        .collect();
+    let same_person = |v: &MemberView, m: &MemberRecord| match (&v.citizen_id, &m.citizen_id) {
+        (Some(a), Some(b)) => a == b.as_str(),
+        _ => fold(&v.name) == fold(m.name.as_str()) && v.birth_date == m.birth_date.iso(),
+    };
+    let mut matched = vec![false; current.len()];
+    for m in rec.members() {
+        match current.iter().enumerate().find(|(i, v)| !matched[*i] && same_person(v, m)) {
+            Some((i, v)) => {
+                matched[i] = true;
+                let same = v.name == m.name.as_str()
+                    && v.sex == m.sex.code()
+                    && v.birth_date == m.birth_date.iso()
+                    && v.ethnicity == m.ethnicity
+                    && v.citizen_id.as_deref() == m.citizen_id.as_ref().map(|c| c.as_str())
+                    && v.relation == m.relation.code();
+                if !same {
+                    changed = true;
+                    c.execute(
+                        "UPDATE person SET full_name = $2, name_fold = $3, sex = $4, birth_date = $5, ethnicity = $6, citizen_id = $7 WHERE id = $1",
+                        &person_values(v.person_id, m)[..7],
+                    )?;
+                    if v.relation != m.relation.code() {
+                        c.execute(
+                            "UPDATE membership SET relation = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+                            &[v.person_id.into(), id.into(), m.relation.code().into()],
+                        )?;
+                    }
+                    event(c, EventKind::Updated, Some(v.person_id), format!("{} → {}", v.name, m.name.as_str()))?;
+                }
+            }
+            None => {
+                changed = true;
+                let pid = *person_id;
+                *person_id += 1;
+                let values = person_values(pid, m);
+                c.execute(
+                    "INSERT INTO person (id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &values,
+                )?;
+                c.execute(
+                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, $3, $4, NULL)",
+                    &[pid.into(), id.into(), m.relation.code().into(), day.into()],
+                )?;
+                event(c, EventKind::MemberJoined, Some(pid), String::new())?;
+                added += 1;
+            }
+        }
+    }
+    let yesterday = Date::parse(day).map(|d| d.pred().iso()).unwrap_or_else(|_| day.to_owned());
+    for (i, v) in current.iter().enumerate() {
+        if !matched[i] {
+            changed = true;
+            c.execute(
+                "UPDATE membership SET valid_until = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+                &[v.person_id.into(), id.into(), yesterday.clone().into()],
+            )?;
+            event(c, EventKind::MemberLeft, Some(v.person_id), String::new())?;
+        }
+    }
+    if changed {
+        c.execute("UPDATE household SET version = version + 1 WHERE id = $1", &[id.into()])?;
+    }
+    Ok((changed, added))
+}
+
+impl Store {
+    /// Every member of every household as on `as_of`, one row each, ordered by household code: the export.
+    pub fn export_members(&mut self, as_of: Date) -> Result<Vec<giamngheo_core::registry::MemberRow>, StoreError> {
+        let d = as_of.iso();
+        let rows = self.conn.query(
+            "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \
+             p.ethnicity, coalesce(p.citizen_id, '') \
+             FROM household h \
+             JOIN residence r ON r.household_id = h.id AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
+             JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+             JOIN membership m ON m.household_id = h.id AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
+             JOIN person p ON p.id = m.person_id \
+             ORDER BY h.code, CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id",
+            &[d.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let t = |i: usize| r[i].text().unwrap_or_default().to_owned();
+                giamngheo_core::registry::MemberRow {
+                    household_code: t(0),
+                    commune_code: t(1),
+                    village: t(2),
+                    area: t(3),
+                    address: t(4),
+                    full_name: t(5),
+                    relation: t(6),
+                    sex: t(7),
+                    birth_date: Date::parse(&t(8)).map(|d| d.vi()).unwrap_or_else(|_| t(8)),
+                    ethnicity: t(9),
+                    citizen_id: t(10),
+                }
+            })
+            .collect())
+    }
+}

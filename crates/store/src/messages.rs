@@ -1,0 +1,71 @@
+//! Every message of the store's errors, in Vietnamese and English, in one place.
+
+use giamngheo_core::Lang;
+use giamngheo_core::messages::Localized;
+
+use crate::error::{Rejection, RejectionKind, StoreError};
+
+impl Localized for Rejection {
+    fn message(&self, lang: Lang) -> String {
+        let at = match lang {
+            Lang::Vi => format!("dòng {}, cột {}", self.row, self.field),
+            Lang::En => format!("row {}, column {}", self.row, self.field),
+        };
+        let what = match (&self.kind, lang) {
+            (RejectionKind::UnknownUnit { code, date }, Lang::Vi) => format!("không có đơn vị hành chính mã {code} vào ngày {date}"),
+            (RejectionKind::UnknownUnit { code, date }, Lang::En) => format!("no administrative unit {code} existed on {date}"),
+            (RejectionKind::CitizenIdElsewhere { citizen_id, household }, Lang::Vi) => {
+                format!("số định danh {citizen_id} đã thuộc hộ {household}")
+            }
+            (RejectionKind::CitizenIdElsewhere { citizen_id, household }, Lang::En) => {
+                format!("citizen ID {citizen_id} already belongs to household {household}")
+            }
+            (RejectionKind::DuplicateHousehold { code, first_row }, Lang::Vi) => {
+                format!("mã hộ {code} đã có ở dòng {first_row}")
+            }
+            (RejectionKind::DuplicateHousehold { code, first_row }, Lang::En) => {
+                format!("household code {code} already appears on row {first_row}")
+            }
+        };
+        format!("{at}: {what}")
+    }
+}
+
+impl Localized for StoreError {
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (StoreError::Open { url, message }, Lang::Vi) => format!("Không mở được cơ sở dữ liệu {url}: {message}"),
+            (StoreError::Open { url, message }, Lang::En) => format!("Cannot open database {url}: {message}"),
+            (StoreError::NotFound { what, key }, Lang::Vi) => format!("Không tìm thấy {} {key}", what_vi(what)),
+            (StoreError::NotFound { what, key }, Lang::En) => format!("No {what} {key}"),
+            (StoreError::Immutable, Lang::Vi) => {
+                "Kết quả rà soát đã được quyết định công nhận, không sửa hay xoá được; hãy tạo bản đính chính".into()
+            }
+            (StoreError::Immutable, Lang::En) => {
+                "A decided review cannot be changed or deleted; record a correction instead".into()
+            }
+            (StoreError::Conflict { what, key }, Lang::Vi) => {
+                format!("{} {key} vừa được người khác sửa; hãy tải lại và làm lại", what_vi(what))
+            }
+            (StoreError::Conflict { what, key }, Lang::En) => {
+                format!("{what} {key} was changed by someone else; reload and try again")
+            }
+            (StoreError::Rejected(list), _) => {
+                let head = lang.pick("Không ghi gì vì có lỗi:", "Nothing was written because of these problems:");
+                let lines: Vec<String> = list.iter().map(|r| format!("  - {}", r.message(lang))).collect();
+                format!("{head}\n{}", lines.join("\n"))
+            }
+            (StoreError::Db(m), Lang::Vi) => format!("Lỗi cơ sở dữ liệu: {m}"),
+            (StoreError::Db(m), Lang::En) => format!("Database error: {m}"),
+        }
+    }
+}
+
+fn what_vi(what: &str) -> &str {
+    match what {
+        "household" => "hộ",
+        "commune" => "xã",
+        "undecided review" => "kết quả rà soát chưa quyết định",
+        other => other,
+    }
+}

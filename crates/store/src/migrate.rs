@@ -1,0 +1,42 @@
+//! Embedded, append-only migrations, one list per backend, applied in order inside one transaction.
+
+use crate::Store;
+use crate::db::{Backend, Value};
+use crate::error::StoreError;
+
+const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_registry.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_registry.sql"))];
+
+impl Store {
+    pub(crate) fn migrate(&mut self) -> Result<(), StoreError> {
+        let list = match self.backend() {
+            Backend::Sqlite => SQLITE,
+            Backend::Postgres => POSTGRES,
+        };
+        self.conn.batch("CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, applied_on TEXT NOT NULL)")?;
+        self.conn.transaction(|c| {
+            if c.backend() == Backend::Postgres {
+                c.batch("LOCK TABLE schema_migration IN EXCLUSIVE MODE")?;
+            }
+            let done: Vec<i64> =
+                c.query("SELECT version FROM schema_migration", &[])?.into_iter().filter_map(|r| r[0].int()).collect();
+            for (version, sql) in list {
+                if done.contains(version) {
+                    continue;
+                }
+                c.batch(sql)?;
+                c.execute(
+                    "INSERT INTO schema_migration (version, applied_on) VALUES ($1, $2)",
+                    &[Value::Int(*version), Value::from(today())],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Today's date (UTC) as ISO text, from the system clock.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    giamngheo_core::date::Date::from_unix_days(secs.div_euclid(86_400)).iso()
+}

@@ -1,0 +1,344 @@
+//! Administrative units over time: loading the official lists, villages, lineage, and lookups by date.
+
+use std::collections::HashMap;
+
+use giamngheo_core::date::Date;
+use giamngheo_core::ids::{UnitCode, UnitLevel};
+use giamngheo_core::text::{fold, nfc};
+use giamngheo_core::units::{LineageKind, LineageLink, ReformLink, UnitLineage, UnitRecord};
+
+use crate::Store;
+use crate::db::{BatchInsert, Conn, Value};
+use crate::error::StoreError;
+
+/// One unit as stored: a code valid over a range of dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unit {
+    pub id: i64,
+    pub level: UnitLevel,
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UnitLoadSummary {
+    pub provinces: u64,
+    pub districts: u64,
+    pub communes: u64,
+    pub links: u64,
+}
+
+fn unit_from_row(r: Vec<Value>) -> Option<Unit> {
+    let mut it = r.into_iter();
+    let id = it.next()?.int()?;
+    let level = UnitLevel::parse(it.next()?.text()?)?;
+    Some(Unit {
+        id,
+        level,
+        code: it.next()?.into_text()?,
+        name: it.next()?.into_text()?,
+        short_name: it.next()?.into_text()?,
+        valid_from: it.next()?.into_text(),
+        valid_until: it.next()?.into_text(),
+    })
+}
+
+pub(crate) fn next_id(conn: &mut Conn, table: &'static str) -> Result<i64, StoreError> {
+    let sql = match table {
+        "unit" => "SELECT coalesce(max(id), 0) FROM unit",
+        "household" => "SELECT coalesce(max(id), 0) FROM household",
+        "person" => "SELECT coalesce(max(id), 0) FROM person",
+        "household_event" => "SELECT coalesce(max(id), 0) FROM household_event",
+        "review" => "SELECT coalesce(max(id), 0) FROM review",
+        _ => return Err(StoreError::Db(format!("no id sequence for {table}"))),
+    };
+    Ok(conn.query_one(sql, &[])?.and_then(|r| r[0].int()).unwrap_or(0) + 1)
+}
+
+impl Store {
+    /// Loads the official unit lists around a reform: the list in force until the day before `reform`, the
+    /// list from `reform`, and the links from each old commune to its successors. Units already loaded are
+    /// left as they are, so loading twice changes nothing.
+    pub fn load_units(
+        &mut self,
+        before: &[UnitRecord],
+        after: &[UnitRecord],
+        links: &[ReformLink],
+        reform: Date,
+    ) -> Result<UnitLoadSummary, StoreError> {
+        self.conn.transaction(|c| {
+            if c.query_one("SELECT id FROM unit WHERE level = 'commune' AND valid_from = $1", &[reform.iso().into()])?.is_some() {
+                return Ok(UnitLoadSummary::default());
+            }
+            let end = reform.pred().iso();
+            let start = reform.iso();
+            let mut id = next_id(c, "unit")?;
+            let mut summary = UnitLoadSummary::default();
+            let mut units = BatchInsert::new(
+                "INSERT INTO unit (id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon)",
+                10,
+            );
+            let mut parents = BatchInsert::new("INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until)", 4);
+            // Provinces that keep their code across the reform are one continuing unit.
+            let after_provinces: HashMap<&str, &UnitRecord> =
+                after.iter().filter(|u| u.level == UnitLevel::Province).map(|u| (u.code.as_str(), u)).collect();
+            let mut old_ids: HashMap<(UnitLevel, String), i64> = HashMap::new();
+            let mut new_ids: HashMap<(UnitLevel, String), i64> = HashMap::new();
+            for u in before {
+                let continuing = u.level == UnitLevel::Province && after_provinces.contains_key(u.code.as_str());
+                let until = if continuing { None } else { Some(end.clone()) };
+                let rec = if continuing { after_provinces[u.code.as_str()] } else { u };
+                units.push(c, unit_values(id, rec, None, until))?;
+                old_ids.insert((u.level, u.code.as_str().to_owned()), id);
+                if continuing {
+                    new_ids.insert((u.level, u.code.as_str().to_owned()), id);
+                }
+                match u.level {
+                    UnitLevel::Province => summary.provinces += 1,
+                    UnitLevel::District => summary.districts += 1,
+                    _ => summary.communes += 1,
+                }
+                id += 1;
+            }
+            for u in after {
+                if u.level == UnitLevel::Province && new_ids.contains_key(&(u.level, u.code.as_str().to_owned())) {
+                    continue;
+                }
+                units.push(c, unit_values(id, u, Some(start.clone()), None))?;
+                new_ids.insert((u.level, u.code.as_str().to_owned()), id);
+                match u.level {
+                    UnitLevel::Province => summary.provinces += 1,
+                    UnitLevel::District => summary.districts += 1,
+                    _ => summary.communes += 1,
+                }
+                id += 1;
+            }
+            units.flush(c)?;
+            let parent_level = |l: UnitLevel, old: bool| match l {
+                UnitLevel::Commune if old => Some(UnitLevel::District),
+                UnitLevel::Commune | UnitLevel::District => Some(UnitLevel::Province),
+                _ => None,
+            };
+            for (list, ids, old) in [(before, &old_ids, true), (after, &new_ids, false)] {
+                for u in list {
+                    let (Some(p), Some(pl)) = (&u.parent, parent_level(u.level, old)) else { continue };
+                    let (Some(child), Some(parent)) =
+                        (ids.get(&(u.level, u.code.as_str().to_owned())), ids.get(&(pl, p.as_str().to_owned())))
+                    else {
+                        continue;
+                    };
+                    let (from, until) = if old { (None, Some(end.clone())) } else { (Some(start.clone()), None) };
+                    parents.push(c, [Value::Int(*child), Value::Int(*parent), from.into(), until.into()])?;
+                }
+            }
+            parents.flush(c)?;
+            let mut lineage = BatchInsert::new(
+                "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor)",
+                6,
+            );
+            let mut province_votes: HashMap<(String, String), u64> = HashMap::new();
+            let old_parent: HashMap<&str, &str> = before
+                .iter()
+                .filter_map(|u| Some((u.code.as_str(), u.parent.as_ref()?.as_str())))
+                .collect();
+            let new_parent: HashMap<&str, &str> =
+                after.iter().filter_map(|u| Some((u.code.as_str(), u.parent.as_ref()?.as_str()))).collect();
+            for l in links {
+                let (Some(from), Some(to)) = (
+                    old_ids.get(&(UnitLevel::Commune, l.old.as_str().to_owned())),
+                    new_ids.get(&(UnitLevel::Commune, l.new.as_str().to_owned())),
+                ) else {
+                    continue;
+                };
+                lineage.push(
+                    c,
+                    [
+                        Value::Int(*from),
+                        Value::Int(*to),
+                        start.clone().into(),
+                        l.kind.code().into(),
+                        Value::Null,
+                        l.default_successor.into(),
+                    ],
+                )?;
+                summary.links += 1;
+                if l.default_successor || l.kind == LineageKind::Merge {
+                    let district = old_parent.get(l.old.as_str()).copied().unwrap_or_default();
+                    let old_province = old_parent.get(district).copied().unwrap_or_default();
+                    let new_province = new_parent.get(l.new.as_str()).copied().unwrap_or_default();
+                    *province_votes.entry((old_province.to_owned(), new_province.to_owned())).or_default() += 1;
+                }
+            }
+            // An old province that ended went to the new province most of its communes went to.
+            let mut best: HashMap<String, (String, u64)> = HashMap::new();
+            for ((old, new), n) in province_votes {
+                let e = best.entry(old).or_insert((new.clone(), 0));
+                if n > e.1 {
+                    *e = (new, n);
+                }
+            }
+            for (old, (new, _)) in best {
+                let (Some(from), Some(to)) =
+                    (old_ids.get(&(UnitLevel::Province, old.clone())), new_ids.get(&(UnitLevel::Province, new)))
+                else {
+                    continue;
+                };
+                if from != to {
+                    lineage.push(
+                        c,
+                        [Value::Int(*from), Value::Int(*to), start.clone().into(), "merge".into(), Value::Null, true.into()],
+                    )?;
+                }
+            }
+            lineage.flush(c)?;
+            Ok(summary)
+        })
+    }
+
+    /// The unit of a level with this code that existed on `date`.
+    pub fn unit_at(&mut self, level: UnitLevel, code: &str, date: Date) -> Result<Option<Unit>, StoreError> {
+        let d = date.iso();
+        let row = self.conn.query_one(
+            "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit \
+             WHERE level = $1 AND code = $2 AND (valid_from IS NULL OR valid_from <= $3) \
+             AND (valid_until IS NULL OR valid_until >= $3)",
+            &[level.code().into(), code.into(), d.into()],
+        )?;
+        Ok(row.and_then(unit_from_row))
+    }
+
+    pub fn unit(&mut self, id: i64) -> Result<Option<Unit>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit WHERE id = $1",
+            &[id.into()],
+        )?;
+        Ok(row.and_then(unit_from_row))
+    }
+
+    /// The parent of a unit on a date.
+    pub fn parent_at(&mut self, unit_id: i64, date: Date) -> Result<Option<Unit>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT u.id, u.level, u.code, u.name, u.short_name, u.valid_from, u.valid_until \
+             FROM unit_parent p JOIN unit u ON u.id = p.parent_id WHERE p.unit_id = $1 \
+             AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)",
+            &[unit_id.into(), date.iso().into()],
+        )?;
+        Ok(row.and_then(unit_from_row))
+    }
+
+    /// The units of one level whose name or code matches, valid on `date`.
+    pub fn find_units(&mut self, level: UnitLevel, name_or_code: &str, date: Date) -> Result<Vec<Unit>, StoreError> {
+        let folded = fold(name_or_code);
+        let rows = self.conn.query(
+            "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit \
+             WHERE level = $1 AND (code = $2 OR name_fold = $3 OR name_fold LIKE $4) \
+             AND (valid_from IS NULL OR valid_from <= $5) AND (valid_until IS NULL OR valid_until >= $5) ORDER BY code",
+            &[level.code().into(), name_or_code.trim().into(), folded.clone().into(), format!("% {folded}").into(), date.iso().into()],
+        )?;
+        Ok(rows.into_iter().filter_map(unit_from_row).collect())
+    }
+
+    /// A village under a commune, found by its folded name or created. Villages persist across the reform:
+    /// on the reform date a village moves under the commune that took its commune's records.
+    pub fn village(&mut self, commune_id: i64, name: &str, since: Option<Date>) -> Result<i64, StoreError> {
+        let name = nfc(name.trim());
+        let folded = fold(&name);
+        if let Some(r) = self.conn.query_one(
+            "SELECT u.id FROM unit u JOIN unit_parent p ON p.unit_id = u.id \
+             WHERE u.level = 'village' AND p.parent_id = $1 AND u.name_fold = $2",
+            &[commune_id.into(), folded.clone().into()],
+        )? {
+            return r[0].int().ok_or_else(|| StoreError::Db("village id".into()));
+        }
+        let commune = self.unit(commune_id)?.ok_or(StoreError::NotFound { what: "commune", key: commune_id.to_string() })?;
+        let n = self
+            .conn
+            .query_one("SELECT count(*) FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE u.level = 'village' AND p.parent_id = $1", &[commune_id.into()])?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        let code = format!("{}-{:02}", commune.code, n + 1);
+        let c = &mut self.conn;
+        c.transaction(|c| {
+            let id = next_id(c, "unit")?;
+            let from: Value = since.map(|d| d.iso()).into();
+            c.execute(
+                "INSERT INTO unit (id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon) \
+                 VALUES ($1, 'village', $2, $3, $4, $5, $6, NULL, NULL, NULL)",
+                &[id.into(), code.into(), name.clone().into(), name.clone().into(), folded.into(), from.clone()],
+            )?;
+            let until: Value = commune.valid_until.clone().into();
+            c.execute(
+                "INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until) VALUES ($1, $2, $3, $4)",
+                &[id.into(), commune_id.into(), from, until],
+            )?;
+            // A village of a commune that ended continues under the commune that took its records.
+            if let Some(end) = &commune.valid_until {
+                let next = c.query_one(
+                    "SELECT to_id, date FROM unit_lineage WHERE from_id = $1 ORDER BY default_successor DESC, to_id LIMIT 1",
+                    &[commune_id.into()],
+                )?;
+                if let Some(r) = next {
+                    c.execute(
+                        "INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until) VALUES ($1, $2, $3, NULL)",
+                        &[id.into(), r[0].clone(), r[1].clone()],
+                    )?;
+                    let _ = end;
+                }
+            }
+            Ok(id)
+        })
+    }
+
+    /// Every lineage link, keyed by unit code, for mapping figures between boundaries.
+    pub fn lineage(&mut self) -> Result<UnitLineage, StoreError> {
+        let rows = self.conn.query(
+            "SELECT f.level, f.code, t.code, l.date, l.kind, l.share, l.default_successor \
+             FROM unit_lineage l JOIN unit f ON f.id = l.from_id JOIN unit t ON t.id = l.to_id",
+            &[],
+        )?;
+        let mut links = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(level) = r[0].text().and_then(UnitLevel::parse) else { continue };
+            let (Some(from), Some(to)) = (
+                r[1].text().and_then(|c| UnitCode::parse(level, c)),
+                r[2].text().and_then(|c| UnitCode::parse(level, c)),
+            ) else {
+                continue;
+            };
+            let (Some(date), Some(kind)) =
+                (r[3].text().and_then(|d| Date::parse(d).ok()), r[4].text().and_then(LineageKind::parse))
+            else {
+                continue;
+            };
+            links.push(LineageLink { date, kind, from, to, share: r[5].real(), default_successor: r[6].int() == Some(1) });
+        }
+        Ok(UnitLineage::new(links))
+    }
+
+    /// Adds lineage links between existing units (tests, and provincial corrections of the official data).
+    pub fn add_lineage(&mut self, from: i64, to: i64, date: Date, kind: LineageKind, share: Option<f64>, default_successor: bool) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[from.into(), to.into(), date.iso().into(), kind.code().into(), share.into(), default_successor.into()],
+        )?;
+        Ok(())
+    }
+}
+
+fn unit_values(id: i64, u: &UnitRecord, from: Option<String>, until: Option<String>) -> Vec<Value> {
+    vec![
+        Value::Int(id),
+        u.level.code().into(),
+        u.code.as_str().into(),
+        u.name.clone().into(),
+        u.short_name.clone().into(),
+        fold(&u.name).into(),
+        from.into(),
+        until.into(),
+        u.lat.into(),
+        u.lon.into(),
+    ]
+}
