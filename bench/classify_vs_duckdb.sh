@@ -8,6 +8,8 @@
 #   RUNS        timed runs per contender (default 3; best and median reported)
 #   THREADS     giamngheo --threads (default 0 = one per core); DuckDB always
 #               uses its default (all cores)
+#   GIAMNGHEO_BIN  use this giamngheo binary instead of building
+#               target/release/giamngheo (e.g. one built from a clean checkout)
 #
 # Files (bench/data/ is git-ignored):
 #   bench/data/households-<N>.csv      input, generated once by gen_households.py
@@ -20,7 +22,9 @@
 # around the process, peak RSS from /usr/bin/time -v. The input is read once
 # before timing so that every run finds it in the page cache, and `sync` runs
 # before each timed run so that earlier output is not being written back
-# during it. Outputs are deleted before each run.
+# during it. Outputs are deleted before each run. The machine should be
+# otherwise idle: for each run the script also reports the CPU time that other
+# processes used meanwhile (from /proc/stat), so that a disturbed run shows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +45,7 @@ OUT_D="$DATA/out-duckdb.csv"
 OUT_DC="$DATA/out-duckdb-class.csv"
 TIMINGS="$DATA/timings-$LABEL.tsv"
 RESULTS="$DATA/results-$LABEL.txt"
-BIN=target/release/giamngheo
+BIN=${GIAMNGHEO_BIN:-target/release/giamngheo}
 mkdir -p "$DATA"
 
 log() { printf '>> %s\n' "$*" >&2; }
@@ -56,8 +60,12 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
     python3 -m pip install --quiet duckdb
 fi
 
-log "building $BIN"
-cargo build --release -p giamngheo --quiet
+if [[ -n "${GIAMNGHEO_BIN:-}" ]]; then
+    log "using $BIN ($("$BIN" --version)), not building"
+else
+    log "building $BIN"
+    cargo build --release -p giamngheo --quiet
+fi
 
 if [[ ! -f "$IN" ]]; then
     log "generating $IN ($HOUSEHOLDS households)"
@@ -72,22 +80,33 @@ log "warming the page cache with $IN ($(du -h "$IN" | cut -f1))"
 cat "$IN" > /dev/null
 
 # --- timed runs ----------------------------------------------------------------
-# time_one NAME OUTFILE CMD...: one timed run, appends "NAME<TAB>seconds<TAB>maxrss_kb[<TAB>query_s]"
+HZ=$(getconf CLK_TCK)
+# Busy CPU time of the whole machine so far, in clock ticks (all but idle and iowait).
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# time_one NAME OUTFILE CMD...: one timed run; appends
+# "NAME<TAB>seconds<TAB>maxrss_kb<TAB>query_s<TAB>other_cpu_s" to $TIMINGS.
 time_one() {
     local name=$1 out=$2; shift 2
     local tv="$DATA/.time-$name.txt" err="$DATA/.stderr-$name.txt"
     rm -f "$out"
     sync
-    local t0 t1
+    local t0 t1 b0 b1
+    b0=$(busy_ticks)
     t0=$(date +%s%N)
     /usr/bin/time -v -o "$tv" "$@" 2> "$err"
     t1=$(date +%s%N)
-    local rss secs q
+    b1=$(busy_ticks)
+    local rss secs q own other
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     q=$(sed -n 's/.*query_seconds=\([0-9.]*\).*/\1/p' "$err")
-    printf '%s\t%s\t%s\t%s\n' "$name" "$secs" "$rss" "${q:-}" >> "$TIMINGS"
-    log "$(printf '%-20s %8s s  %8.0f MB peak RSS%s' "$name" "$secs" "$((rss / 1024))" "${q:+  (query $q s)}")"
+    own=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$tv")
+    other=$(awk -v b0="$b0" -v b1="$b1" -v hz="$HZ" -v own="$own" \
+        'BEGIN { o = (b1 - b0) / hz - own; if (o < 0) o = 0; printf "%.1f", o }')
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$secs" "$rss" "${q:-}" "$other" >> "$TIMINGS"
+    log "$(printf '%-20s %8s s  %8.0f MB peak RSS  %5s s CPU by other processes%s' \
+        "$name" "$secs" "$((rss / 1024))" "$other" "${q:+  (query $q s)}")"
 }
 
 : > "$TIMINGS"
@@ -139,15 +158,20 @@ fi
 log "output bodies (below the header line) of giamngheo and DuckDB are byte for byte $BYTES"
 
 # --- results ---------------------------------------------------------------------
-python3 - "$TIMINGS" "$HOUSEHOLDS" "$RUNS" "$VERIFY" "$BYTES" <<'PY' | tee "$RESULTS"
+DUCKDB_VERSION=$(python3 -c 'import duckdb; print(duckdb.__version__)')
+GIAMNGHEO_VERSION=$("$BIN" --version)
+python3 - "$TIMINGS" "$HOUSEHOLDS" "$RUNS" "$VERIFY" "$BYTES" "$DUCKDB_VERSION" "$GIAMNGHEO_VERSION" "$BIN" <<'PY' | tee "$RESULTS"
 import statistics, subprocess, sys
 from collections import defaultdict
 
-path, n, runs, verify, same_bytes = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+path, n, runs, verify, same_bytes, duckdb_v, giamngheo_v, binary = sys.argv[1:9]
+n = int(n)
 rows = defaultdict(list)
+other_cpu = []
 for line in open(path):
-    name, secs, rss, q = (line.rstrip("\n").split("\t") + [""])[:4]
+    name, secs, rss, q, other = (line.rstrip("\n").split("\t") + ["", ""])[:5]
     rows[name].append((float(secs), int(rss), float(q) if q else None))
+    other_cpu.append(float(other or 0))
 
 def stat(name):
     r = rows[name]
@@ -162,6 +186,8 @@ def stat(name):
 s = {k: stat(k) for k in ("giamngheo", "duckdb", "duckdb-class-only")}
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 print(f"households: {n:,}   runs per contender: {runs}   cores: {nproc}")
+print(f"{giamngheo_v} ({binary}), duckdb {duckdb_v} (Python package)")
+print(f"CPU time used by other processes during a timed run: at most {max(other_cpu):.1f} s")
 print()
 hdr = f"| {'contender':<34} | {'best s':>7} | {'median s':>8} | {'households/s (best)':>19} | {'households/s (median)':>21} | {'peak RSS MB (max)':>17} |"
 print(hdr)

@@ -15,7 +15,11 @@ pub struct DateError;
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date, DateError> {
-        if !(1000..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(1000..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return Err(DateError);
         }
         Ok(Date { year, month, day })
@@ -33,7 +37,11 @@ impl Date {
             return Date::new(num(y)?, num(m)? as u8, num(d)? as u8);
         }
         let mut parts = s.split('/');
-        let (d, m, y) = (parts.next().ok_or(DateError)?, parts.next().ok_or(DateError)?, parts.next().ok_or(DateError)?);
+        let (d, m, y) = (
+            parts.next().ok_or(DateError)?,
+            parts.next().ok_or(DateError)?,
+            parts.next().ok_or(DateError)?,
+        );
         if parts.next().is_some() || y.len() != 4 || m.len() > 2 || d.len() > 2 {
             return Err(DateError);
         }
@@ -78,13 +86,24 @@ impl Date {
     /// The day before: validity ranges end the day before the next one starts.
     pub fn pred(self) -> Date {
         if self.day > 1 {
-            return Date { day: self.day - 1, ..self };
+            return Date {
+                day: self.day - 1,
+                ..self
+            };
         }
         if self.month > 1 {
             let m = self.month - 1;
-            return Date { month: m, day: days_in_month(self.year, m), ..self };
+            return Date {
+                month: m,
+                day: days_in_month(self.year, m),
+                ..self
+            };
         }
-        Date { year: self.year - 1, month: 12, day: 31 }
+        Date {
+            year: self.year - 1,
+            month: 12,
+            day: 31,
+        }
     }
 }
 

@@ -12,7 +12,8 @@ impl HouseholdCode {
         let s = s.trim();
         let ok = !s.is_empty()
             && s.len() <= 40
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
         ok.then(|| HouseholdCode(s.to_owned()))
     }
 
@@ -27,7 +28,11 @@ pub struct CitizenId(String);
 
 impl CitizenId {
     pub fn parse(s: &str) -> Option<CitizenId> {
-        let s: String = s.trim().chars().filter(|c| *c != ' ' && *c != '.').collect();
+        let s: String = s
+            .trim()
+            .chars()
+            .filter(|c| *c != ' ' && *c != '.')
+            .collect();
         (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())).then_some(CitizenId(s))
     }
 
@@ -55,7 +60,12 @@ pub enum UnitLevel {
 }
 
 impl UnitLevel {
-    pub const ALL: [UnitLevel; 4] = [UnitLevel::Province, UnitLevel::District, UnitLevel::Commune, UnitLevel::Village];
+    pub const ALL: [UnitLevel; 4] = [
+        UnitLevel::Province,
+        UnitLevel::District,
+        UnitLevel::Commune,
+        UnitLevel::Village,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -89,7 +99,12 @@ impl UnitCode {
             UnitLevel::District => digits(s, 3),
             UnitLevel::Commune => digits(s, 5),
             UnitLevel::Village => match s.split_once('-') {
-                Some((c, v)) => digits(c, 5) && !v.is_empty() && v.len() <= 8 && v.bytes().all(|b| b.is_ascii_alphanumeric()),
+                Some((c, v)) => {
+                    digits(c, 5)
+                        && !v.is_empty()
+                        && v.len() <= 8
+                        && v.bytes().all(|b| b.is_ascii_alphanumeric())
+                }
                 None => false,
             },
         };
@@ -109,7 +124,9 @@ impl PersonName {
     pub fn parse(s: &str) -> Option<PersonName> {
         let s = nfc(s);
         let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        let ok = !s.is_empty() && s.chars().count() <= 100 && !s.chars().any(|c| c.is_control() || c.is_ascii_digit());
+        let ok = !s.is_empty()
+            && s.chars().count() <= 100
+            && !s.chars().any(|c| c.is_control() || c.is_ascii_digit());
         ok.then_some(PersonName(s))
     }
 

@@ -13,14 +13,14 @@ pub mod classify;
 pub mod date;
 pub mod facts;
 pub mod ids;
-pub mod registry;
-pub mod units;
 pub mod lang;
 pub mod messages;
 pub mod money;
+pub mod registry;
 pub mod rules;
 pub mod standard;
 pub mod text;
+pub mod units;
 pub mod vi_format;
 
 pub use area::Area;

@@ -1,10 +1,10 @@
 //! Households and members as the registry records them, checked when built: a household has exactly one head.
 
+use crate::Area;
 use crate::date::Date;
 use crate::facts::Sex;
 use crate::ids::{CitizenId, HouseholdCode, PersonName, UnitCode};
 use crate::text::{fold, nfc};
-use crate::Area;
 
 /// A member's relation to the head of the household (quan hệ với chủ hộ).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -117,7 +117,14 @@ impl MemberRecord {
         citizen_id: Option<CitizenId>,
         relation: Relation,
     ) -> MemberRecord {
-        MemberRecord { name, sex, birth_date, ethnicity: nfc(ethnicity.trim()), citizen_id, relation }
+        MemberRecord {
+            name,
+            sex,
+            birth_date,
+            ethnicity: nfc(ethnicity.trim()),
+            citizen_id,
+            relation,
+        }
     }
 }
 
@@ -153,7 +160,10 @@ impl HouseholdRecord {
         if members.is_empty() {
             return Err(HouseholdProblem::NoMembers);
         }
-        let mut heads = members.iter().enumerate().filter(|(_, m)| m.relation == Relation::Head);
+        let mut heads = members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.relation == Relation::Head);
         if heads.next().is_none() {
             return Err(HouseholdProblem::NoHead);
         }
@@ -161,7 +171,14 @@ impl HouseholdRecord {
             return Err(HouseholdProblem::TwoHeads(i));
         }
         let village = village.map(|v| nfc(v.trim())).filter(|v| !v.is_empty());
-        Ok(HouseholdRecord { code, commune, village, area, address: nfc(address.trim()), members })
+        Ok(HouseholdRecord {
+            code,
+            commune,
+            village,
+            area,
+            address: nfc(address.trim()),
+            members,
+        })
     }
 
     pub fn members(&self) -> &[MemberRecord] {
@@ -170,7 +187,10 @@ impl HouseholdRecord {
 
     pub fn head(&self) -> &MemberRecord {
         // `new` guarantees exactly one head.
-        self.members.iter().find(|m| m.relation == Relation::Head).unwrap_or(&self.members[0])
+        self.members
+            .iter()
+            .find(|m| m.relation == Relation::Head)
+            .unwrap_or(&self.members[0])
     }
 
     pub fn ethnic_minority(&self) -> bool {
@@ -271,4 +291,3 @@ impl MemberRow {
         ]
     }
 }
-

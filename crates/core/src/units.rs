@@ -29,9 +29,14 @@ impl LineageKind {
     }
 
     pub fn parse(s: &str) -> Option<LineageKind> {
-        [LineageKind::Merge, LineageKind::Split, LineageKind::Rename, LineageKind::Reparent]
-            .into_iter()
-            .find(|k| k.code() == s.trim())
+        [
+            LineageKind::Merge,
+            LineageKind::Split,
+            LineageKind::Rename,
+            LineageKind::Reparent,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s.trim())
     }
 }
 
@@ -62,7 +67,11 @@ impl UnitLineage {
             out.entry(l.from.clone()).or_default().push(l);
         }
         for v in out.values_mut() {
-            v.sort_by(|a, b| a.date.cmp(&b.date).then(b.default_successor.cmp(&a.default_successor)));
+            v.sort_by(|a, b| {
+                a.date
+                    .cmp(&b.date)
+                    .then(b.default_successor.cmp(&a.default_successor))
+            });
         }
         UnitLineage { out }
     }
@@ -80,7 +89,11 @@ impl UnitLineage {
                 let links: Vec<&LineageLink> = self
                     .out
                     .get(u)
-                    .map(|v| v.iter().filter(|l| l.date > *since && l.date <= to).collect())
+                    .map(|v| {
+                        v.iter()
+                            .filter(|l| l.date > *since && l.date <= to)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let Some(first) = links.first() else {
                     add(&mut next, u.clone(), *w, *since);
@@ -93,10 +106,18 @@ impl UnitLineage {
                 let known: f64 = same.iter().filter_map(|l| l.share).sum();
                 if same.iter().all(|l| l.share.is_some()) && known > 0.0 {
                     for l in &same {
-                        add(&mut next, l.to.clone(), w * l.share.unwrap_or(0.0) / known, date);
+                        add(
+                            &mut next,
+                            l.to.clone(),
+                            w * l.share.unwrap_or(0.0) / known,
+                            date,
+                        );
                     }
                 } else {
-                    let target = same.iter().find(|l| l.default_successor).unwrap_or(&same[0]);
+                    let target = same
+                        .iter()
+                        .find(|l| l.default_successor)
+                        .unwrap_or(&same[0]);
                     add(&mut next, target.to.clone(), *w, date);
                 }
             }
@@ -117,7 +138,13 @@ impl UnitLineage {
                 let mut cands = v.iter().filter(|l| l.date > after && l.date <= to);
                 let first = cands.next()?;
                 let date = first.date;
-                Some(std::iter::once(first).chain(cands.filter(|l| l.date == date)).find(|l| l.default_successor).unwrap_or(first).clone())
+                Some(
+                    std::iter::once(first)
+                        .chain(cands.filter(|l| l.date == date))
+                        .find(|l| l.default_successor)
+                        .unwrap_or(first)
+                        .clone(),
+                )
             });
             match next {
                 Some(l) => {

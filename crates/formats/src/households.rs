@@ -9,7 +9,9 @@ use giamngheo_core::Area;
 use giamngheo_core::date::Date;
 use giamngheo_core::facts::Sex;
 use giamngheo_core::ids::{CitizenId, HouseholdCode, PersonName, UnitCode, UnitLevel};
-use giamngheo_core::registry::{HouseholdProblem, HouseholdRecord, MemberRecord, MemberRow, Relation};
+use giamngheo_core::registry::{
+    HouseholdProblem, HouseholdRecord, MemberRecord, MemberRow, Relation,
+};
 use giamngheo_core::text::fold;
 
 use crate::csv_scan::push_field;
@@ -23,14 +25,35 @@ pub const COLUMNS: &[(&str, &str, &[&str])] = &[
     ("area", "Khu vực", &["khu_vuc"]),
     ("address", "Địa chỉ", &["dia_chi"]),
     ("full_name", "Họ và tên", &["ho_ten", "ho_va_ten"]),
-    ("relation", "Quan hệ với chủ hộ", &["quan_he", "quan_he_voi_chu_ho"]),
+    (
+        "relation",
+        "Quan hệ với chủ hộ",
+        &["quan_he", "quan_he_voi_chu_ho"],
+    ),
     ("sex", "Giới tính", &["gioi_tinh"]),
-    ("birth_date", "Ngày sinh", &["ngay_sinh", "ngay_thang_nam_sinh"]),
+    (
+        "birth_date",
+        "Ngày sinh",
+        &["ngay_sinh", "ngay_thang_nam_sinh"],
+    ),
     ("ethnicity", "Dân tộc", &["dan_toc"]),
-    ("citizen_id", "Số định danh cá nhân", &["so_dinh_danh", "so_dinh_danh_ca_nhan", "cccd", "so_cccd"]),
+    (
+        "citizen_id",
+        "Số định danh cá nhân",
+        &["so_dinh_danh", "so_dinh_danh_ca_nhan", "cccd", "so_cccd"],
+    ),
 ];
 
-const REQUIRED: &[&str] = &["household_code", "commune_code", "area", "full_name", "relation", "sex", "birth_date", "ethnicity"];
+const REQUIRED: &[&str] = &[
+    "household_code",
+    "commune_code",
+    "area",
+    "full_name",
+    "relation",
+    "sex",
+    "birth_date",
+    "ethnicity",
+];
 
 /// One problem in one cell or row of an import file.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,9 +79,15 @@ pub enum ProblemKind {
     FutureBirth(String),
     BadCitizenId(String),
     /// A household field that differs between two rows of the same household.
-    Conflicting { first_row: u64, first: String, here: String },
+    Conflicting {
+        first_row: u64,
+        first: String,
+        here: String,
+    },
     NoHead,
-    TwoHeads { first_row: u64 },
+    TwoHeads {
+        first_row: u64,
+    },
 }
 
 fn header_key(h: &str) -> String {
@@ -66,7 +95,10 @@ fn header_key(h: &str) -> String {
 }
 
 /// Reads households from a table; every problem is reported, in row order.
-pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
+pub fn read_households(
+    t: &Table,
+    today: Date,
+) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
     let problem = |row: u64, column: Option<&str>, kind: ProblemKind| ImportProblem {
         file: t.file.clone(),
         sheet: t.sheet.clone(),
@@ -77,12 +109,17 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, h) in t.header.iter().enumerate() {
         let key = header_key(h);
-        if let Some((code, _, _)) = COLUMNS.iter().find(|(code, vi, aliases)| key == *code || key == header_key(vi) || aliases.contains(&key.as_str())) {
+        if let Some((code, _, _)) = COLUMNS.iter().find(|(code, vi, aliases)| {
+            key == *code || key == header_key(vi) || aliases.contains(&key.as_str())
+        }) {
             index.entry(code).or_insert(i);
         }
     }
-    let missing: Vec<ImportProblem> =
-        REQUIRED.iter().filter(|c| !index.contains_key(*c)).map(|c| problem(1, Some(c), ProblemKind::MissingColumn)).collect();
+    let missing: Vec<ImportProblem> = REQUIRED
+        .iter()
+        .filter(|c| !index.contains_key(*c))
+        .map(|c| problem(1, Some(c), ProblemKind::MissingColumn))
+        .collect();
     if !missing.is_empty() {
         return Err(missing);
     }
@@ -98,7 +135,13 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
     let mut groups: HashMap<String, Group> = HashMap::new();
     for (row, cells) in &t.rows {
         let row = *row;
-        let get = |c: &str| index.get(c).and_then(|i| cells.get(*i)).map(String::as_str).unwrap_or("");
+        let get = |c: &str| {
+            index
+                .get(c)
+                .and_then(|i| cells.get(*i))
+                .map(String::as_str)
+                .unwrap_or("")
+        };
         let mut ok = true;
         let mut req = |c: &'static str, problems: &mut Vec<ImportProblem>| -> Option<String> {
             let v = get(c);
@@ -120,17 +163,29 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
         let ethnicity = req("ethnicity", &mut problems);
         let code = code.and_then(|v| {
             HouseholdCode::parse(&v).or_else(|| {
-                problems.push(problem(row, Some("household_code"), ProblemKind::BadHouseholdCode(v.clone())));
+                problems.push(problem(
+                    row,
+                    Some("household_code"),
+                    ProblemKind::BadHouseholdCode(v.clone()),
+                ));
                 None
             })
         });
         let commune_ok = commune.as_ref().map(|v| {
             // Excel drops leading zeros of codes typed as numbers.
-            let padded = if v.len() < 5 && v.bytes().all(|b| b.is_ascii_digit()) { format!("{v:0>5}") } else { v.clone() };
+            let padded = if v.len() < 5 && v.bytes().all(|b| b.is_ascii_digit()) {
+                format!("{v:0>5}")
+            } else {
+                v.clone()
+            };
             match UnitCode::parse(UnitLevel::Commune, &padded) {
                 Some(c) => Some(c),
                 None => {
-                    problems.push(problem(row, Some("commune_code"), ProblemKind::BadCommuneCode(v.clone())));
+                    problems.push(problem(
+                        row,
+                        Some("commune_code"),
+                        ProblemKind::BadCommuneCode(v.clone()),
+                    ));
                     None
                 }
             }
@@ -143,13 +198,21 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
         });
         let name_ok = name.and_then(|v| {
             PersonName::parse(&v).or_else(|| {
-                problems.push(problem(row, Some("full_name"), ProblemKind::BadName(v.clone())));
+                problems.push(problem(
+                    row,
+                    Some("full_name"),
+                    ProblemKind::BadName(v.clone()),
+                ));
                 None
             })
         });
         let relation_ok = relation.and_then(|v| {
             Relation::parse(&v).or_else(|| {
-                problems.push(problem(row, Some("relation"), ProblemKind::BadRelation(v.clone())));
+                problems.push(problem(
+                    row,
+                    Some("relation"),
+                    ProblemKind::BadRelation(v.clone()),
+                ));
                 None
             })
         });
@@ -161,12 +224,20 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
         });
         let birth_ok = birth.and_then(|v| match Date::parse(&v) {
             Ok(d) if d > today => {
-                problems.push(problem(row, Some("birth_date"), ProblemKind::FutureBirth(v.clone())));
+                problems.push(problem(
+                    row,
+                    Some("birth_date"),
+                    ProblemKind::FutureBirth(v.clone()),
+                ));
                 None
             }
             Ok(d) => Some(d),
             Err(_) => {
-                problems.push(problem(row, Some("birth_date"), ProblemKind::BadDate(v.clone())));
+                problems.push(problem(
+                    row,
+                    Some("birth_date"),
+                    ProblemKind::BadDate(v.clone()),
+                ));
                 None
             }
         });
@@ -174,33 +245,63 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
         let cid = if cid_raw.is_empty() {
             Some(None)
         } else {
-            let padded = if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) { format!("0{cid_raw}") } else { cid_raw.to_owned() };
+            let padded = if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) {
+                format!("0{cid_raw}")
+            } else {
+                cid_raw.to_owned()
+            };
             match CitizenId::parse(&padded) {
                 Some(c) => Some(Some(c)),
                 None => {
-                    problems.push(problem(row, Some("citizen_id"), ProblemKind::BadCitizenId(cid_raw.to_owned())));
+                    problems.push(problem(
+                        row,
+                        Some("citizen_id"),
+                        ProblemKind::BadCitizenId(cid_raw.to_owned()),
+                    ));
                     None
                 }
             }
         };
         let Some(code) = code else { continue };
         let fields = [
-            commune_ok.clone().flatten().map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            commune_ok
+                .clone()
+                .flatten()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
             get("village").to_owned(),
-            area_ok.flatten().map(|a| a.code().to_owned()).unwrap_or_default(),
+            area_ok
+                .flatten()
+                .map(|a| a.code().to_owned())
+                .unwrap_or_default(),
             get("address").to_owned(),
         ];
         let g = groups.entry(code.as_str().to_owned()).or_insert_with(|| {
             order.push(code.as_str().to_owned());
-            Group { first_row: row, fields: fields.clone(), members: Vec::new(), valid: true }
+            Group {
+                first_row: row,
+                fields: fields.clone(),
+                members: Vec::new(),
+                valid: true,
+            }
         });
         if g.first_row != row {
-            for (k, name) in ["commune_code", "village", "area", "address"].iter().enumerate() {
-                if fold(&g.fields[k]) != fold(&fields[k]) && !fields[k].is_empty() && !g.fields[k].is_empty() {
+            for (k, name) in ["commune_code", "village", "area", "address"]
+                .iter()
+                .enumerate()
+            {
+                if fold(&g.fields[k]) != fold(&fields[k])
+                    && !fields[k].is_empty()
+                    && !g.fields[k].is_empty()
+                {
                     problems.push(problem(
                         row,
                         Some(name),
-                        ProblemKind::Conflicting { first_row: g.first_row, first: g.fields[k].clone(), here: fields[k].clone() },
+                        ProblemKind::Conflicting {
+                            first_row: g.first_row,
+                            first: g.fields[k].clone(),
+                            here: fields[k].clone(),
+                        },
                     ));
                     ok = false;
                 }
@@ -208,24 +309,35 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
         }
         match (name_ok, sex_ok, birth_ok, cid, relation_ok) {
             (Some(n), Some(s), Some(b), Some(c), Some(r)) if ok => {
-                g.members.push((row, MemberRecord::new(n, s, b, ethnicity.as_deref().unwrap_or(""), c, r)));
+                g.members.push((
+                    row,
+                    MemberRecord::new(n, s, b, ethnicity.as_deref().unwrap_or(""), c, r),
+                ));
             }
             _ => g.valid = false,
         }
     }
     let mut out = Vec::with_capacity(order.len());
     for code in order {
-        let Some(g) = groups.remove(&code) else { continue };
+        let Some(g) = groups.remove(&code) else {
+            continue;
+        };
         if !g.valid || g.fields[0].is_empty() || g.fields[2].is_empty() {
             continue;
         }
-        let (Some(hc), Some(commune), Some(area)) =
-            (HouseholdCode::parse(&code), UnitCode::parse(UnitLevel::Commune, &g.fields[0]), Area::parse(&g.fields[2]))
-        else {
+        let (Some(hc), Some(commune), Some(area)) = (
+            HouseholdCode::parse(&code),
+            UnitCode::parse(UnitLevel::Commune, &g.fields[0]),
+            Area::parse(&g.fields[2]),
+        ) else {
             continue;
         };
         let rows: Vec<u64> = g.members.iter().map(|(r, _)| *r).collect();
-        let first_head = g.members.iter().find(|(_, m)| m.relation == Relation::Head).map_or(g.first_row, |(r, _)| *r);
+        let first_head = g
+            .members
+            .iter()
+            .find(|(_, m)| m.relation == Relation::Head)
+            .map_or(g.first_row, |(r, _)| *r);
         let members: Vec<MemberRecord> = g.members.into_iter().map(|(_, m)| m).collect();
         let village = Some(g.fields[1].clone()).filter(|v| !v.is_empty());
         match HouseholdRecord::new(hc, commune, village, area, &g.fields[3], members) {
@@ -233,9 +345,13 @@ pub fn read_households(t: &Table, today: Date) -> Result<Vec<(u64, HouseholdReco
             Err(HouseholdProblem::NoHead | HouseholdProblem::NoMembers) => {
                 problems.push(problem(g.first_row, Some("relation"), ProblemKind::NoHead))
             }
-            Err(HouseholdProblem::TwoHeads(i)) => {
-                problems.push(problem(rows[i], Some("relation"), ProblemKind::TwoHeads { first_row: first_head }))
-            }
+            Err(HouseholdProblem::TwoHeads(i)) => problems.push(problem(
+                rows[i],
+                Some("relation"),
+                ProblemKind::TwoHeads {
+                    first_row: first_head,
+                },
+            )),
         }
     }
     if problems.is_empty() {
@@ -269,7 +385,10 @@ pub fn write_households_csv<W: Write>(out: &mut W, rows: &[MemberRow]) -> std::i
 }
 
 /// Writes an XLSX workbook with Vietnamese headers; every cell is text so Excel keeps leading zeros.
-pub fn write_households_xlsx(path: &std::path::Path, rows: &[MemberRow]) -> Result<(), rust_xlsxwriter::XlsxError> {
+pub fn write_households_xlsx(
+    path: &std::path::Path,
+    rows: &[MemberRow],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory()?;

@@ -5,9 +5,9 @@ pub mod classify_csv;
 pub mod csv_scan;
 pub mod error;
 pub mod households;
+pub mod messages;
 pub mod table;
 pub mod units;
-pub mod messages;
 
 pub use classify_csv::{ClassifyOptions, ClassifySummary, classify};
 pub use error::{CsvError, CsvErrorKind};

@@ -123,16 +123,26 @@ impl Localized for crate::households::ImportProblem {
             (MissingColumn, Lang::En) => "the column is missing".to_owned(),
             (Empty, Lang::Vi) => "ô trống".to_owned(),
             (Empty, Lang::En) => "the cell is empty".to_owned(),
-            (BadHouseholdCode(v), Lang::Vi) => format!("mã hộ '{v}' không hợp lệ (chữ, số, - _ . /, tối đa 40 ký tự)"),
-            (BadHouseholdCode(v), Lang::En) => format!("household code '{v}' is not valid (letters, digits, - _ . /, at most 40)"),
+            (BadHouseholdCode(v), Lang::Vi) => {
+                format!("mã hộ '{v}' không hợp lệ (chữ, số, - _ . /, tối đa 40 ký tự)")
+            }
+            (BadHouseholdCode(v), Lang::En) => {
+                format!("household code '{v}' is not valid (letters, digits, - _ . /, at most 40)")
+            }
             (BadCommuneCode(v), Lang::Vi) => format!("mã xã '{v}' không hợp lệ (5 chữ số)"),
             (BadCommuneCode(v), Lang::En) => format!("commune code '{v}' is not valid (5 digits)"),
-            (BadArea(v), Lang::Vi) => format!("khu vực '{v}' không hợp lệ: nông thôn hoặc thành thị"),
+            (BadArea(v), Lang::Vi) => {
+                format!("khu vực '{v}' không hợp lệ: nông thôn hoặc thành thị")
+            }
             (BadArea(v), Lang::En) => format!("area '{v}' is not valid: rural or urban"),
             (BadName(v), Lang::Vi) => format!("họ tên '{v}' không hợp lệ"),
             (BadName(v), Lang::En) => format!("name '{v}' is not valid"),
-            (BadRelation(v), Lang::Vi) => format!("quan hệ '{v}' không hợp lệ (chủ hộ, vợ, chồng, con, …)"),
-            (BadRelation(v), Lang::En) => format!("relation '{v}' is not valid (head, spouse, child, …)"),
+            (BadRelation(v), Lang::Vi) => {
+                format!("quan hệ '{v}' không hợp lệ (chủ hộ, vợ, chồng, con, …)")
+            }
+            (BadRelation(v), Lang::En) => {
+                format!("relation '{v}' is not valid (head, spouse, child, …)")
+            }
             (BadSex(v), Lang::Vi) => format!("giới tính '{v}' không hợp lệ: nam hoặc nữ"),
             (BadSex(v), Lang::En) => format!("sex '{v}' is not valid: male or female"),
             (BadDate(v), Lang::Vi) => format!("ngày '{v}' không hợp lệ (dd/mm/yyyy)"),
@@ -141,16 +151,34 @@ impl Localized for crate::households::ImportProblem {
             (FutureBirth(v), Lang::En) => format!("birth date '{v}' is in the future"),
             (BadCitizenId(v), Lang::Vi) => format!("số định danh '{v}' phải có đúng 12 chữ số"),
             (BadCitizenId(v), Lang::En) => format!("citizen ID '{v}' must have exactly 12 digits"),
-            (Conflicting { first_row, first, here }, Lang::Vi) => {
+            (
+                Conflicting {
+                    first_row,
+                    first,
+                    here,
+                },
+                Lang::Vi,
+            ) => {
                 format!("'{here}' khác với '{first}' ở dòng {first_row} của cùng hộ")
             }
-            (Conflicting { first_row, first, here }, Lang::En) => {
+            (
+                Conflicting {
+                    first_row,
+                    first,
+                    here,
+                },
+                Lang::En,
+            ) => {
                 format!("'{here}' differs from '{first}' on row {first_row} of the same household")
             }
             (NoHead, Lang::Vi) => "hộ không có chủ hộ".to_owned(),
             (NoHead, Lang::En) => "the household has no head".to_owned(),
-            (TwoHeads { first_row }, Lang::Vi) => format!("hộ có hai chủ hộ (chủ hộ thứ nhất ở dòng {first_row})"),
-            (TwoHeads { first_row }, Lang::En) => format!("the household has two heads (the first on row {first_row})"),
+            (TwoHeads { first_row }, Lang::Vi) => {
+                format!("hộ có hai chủ hộ (chủ hộ thứ nhất ở dòng {first_row})")
+            }
+            (TwoHeads { first_row }, Lang::En) => {
+                format!("the household has two heads (the first on row {first_row})")
+            }
         };
         format!("{at}: {what}")
     }

@@ -27,7 +27,10 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
     while let Some(mut block) = reader.next_block().map_err(io)? {
         if first {
             if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
-                return Err(CsvError { row: Some(1), ..CsvError::file(file, CsvErrorKind::Utf16) });
+                return Err(CsvError {
+                    row: Some(1),
+                    ..CsvError::file(file, CsvErrorKind::Utf16)
+                });
             }
             if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 block.drain(..3);
@@ -65,7 +68,12 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
         }
     }
     let header = header.ok_or_else(|| CsvError::file(file, CsvErrorKind::Empty))?;
-    Ok(Table { file: file.to_owned(), sheet: None, header, rows })
+    Ok(Table {
+        file: file.to_owned(),
+        sheet: None,
+        header,
+        rows,
+    })
 }
 
 /// Reads the first sheet of an XLSX workbook. Numbers that hold codes keep no decimals; dates become
@@ -73,8 +81,14 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
 pub fn read_xlsx(path: &std::path::Path, file: &str) -> Result<Table, CsvError> {
     let fail = |m: String| CsvError::file(file, CsvErrorKind::Read(m));
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
-    let sheet = wb.sheet_names().first().cloned().ok_or_else(|| CsvError::file(file, CsvErrorKind::Empty))?;
-    let range = wb.worksheet_range(&sheet).map_err(|e| fail(e.to_string()))?;
+    let sheet = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| CsvError::file(file, CsvErrorKind::Empty))?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| fail(e.to_string()))?;
     let (start_row, _) = range.start().unwrap_or((0, 0));
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
@@ -90,7 +104,12 @@ pub fn read_xlsx(path: &std::path::Path, file: &str) -> Result<Table, CsvError> 
         }
     }
     let header = header.ok_or_else(|| CsvError::file(file, CsvErrorKind::Empty))?;
-    Ok(Table { file: file.to_owned(), sheet: Some(sheet), header, rows })
+    Ok(Table {
+        file: file.to_owned(),
+        sheet: Some(sheet),
+        header,
+        rows,
+    })
 }
 
 fn cell_text(d: &Data) -> String {

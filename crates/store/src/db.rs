@@ -99,7 +99,11 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 }
 
 impl ToSql for Value {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
         match self {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(i) => match *ty {
@@ -143,7 +147,10 @@ pub enum Backend {
 
 pub enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres { client: Box<postgres::Client>, sql: HashMap<String, postgres::Statement> },
+    Postgres {
+        client: Box<postgres::Client>,
+        sql: HashMap<String, postgres::Statement>,
+    },
 }
 
 /// `$1` → `?1` for SQLite (outside string literals).
@@ -188,7 +195,8 @@ impl Conn {
             }
             Conn::Postgres { client, sql: cache } => {
                 let st = pg_statement(client, cache, sql)?;
-                let p: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                let p: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
                 Ok(client.execute(&st, &p)?)
             }
         }
@@ -203,7 +211,8 @@ impl Conn {
             }
             Conn::Postgres { client, sql: cache } => {
                 let st = pg_statement(client, cache, sql)?;
-                let p: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                let p: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
                 Ok(client.execute(&st, &p)?)
             }
         }
@@ -224,8 +233,12 @@ impl Conn {
                             ValueRef::Null => Value::Null,
                             ValueRef::Integer(i) => Value::Int(i),
                             ValueRef::Real(f) => Value::Real(f),
-                            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-                            ValueRef::Blob(b) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+                            ValueRef::Text(t) => {
+                                Value::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                            ValueRef::Blob(b) => {
+                                Value::Text(String::from_utf8_lossy(b).into_owned())
+                            }
                         });
                     }
                     out.push(row);
@@ -234,20 +247,28 @@ impl Conn {
             }
             Conn::Postgres { client, sql: cache } => {
                 let st = pg_statement(client, cache, sql)?;
-                let p: Vec<&(dyn ToSql + Sync)> = params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                let p: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
                 let rows = client.query(&st, &p)?;
                 rows.iter().map(pg_row).collect()
             }
         }
     }
 
-    pub fn query_one(&mut self, sql: &'static str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+    pub fn query_one(
+        &mut self,
+        sql: &'static str,
+        params: &[Value],
+    ) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
     /// Runs `f` in a transaction: committed if it returns `Ok`, rolled back otherwise (and on panic, by the
     /// database, since the connection is dropped with the transaction open).
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         self.batch("BEGIN")?;
         match f(self) {
             Ok(v) => {
@@ -288,10 +309,19 @@ impl BatchInsert {
     pub fn new(head: &str, columns: usize) -> BatchInsert {
         // SQLite allows 32,766 parameters a statement; stay well below.
         let rows_per_batch = (8000 / columns).clamp(1, 500);
-        BatchInsert { head: head.to_owned(), columns, rows_per_batch, pending: Vec::new() }
+        BatchInsert {
+            head: head.to_owned(),
+            columns,
+            rows_per_batch,
+            pending: Vec::new(),
+        }
     }
 
-    pub fn push(&mut self, conn: &mut Conn, row: impl IntoIterator<Item = Value>) -> Result<(), StoreError> {
+    pub fn push(
+        &mut self,
+        conn: &mut Conn,
+        row: impl IntoIterator<Item = Value>,
+    ) -> Result<(), StoreError> {
         let before = self.pending.len();
         self.pending.extend(row);
         debug_assert_eq!(self.pending.len() - before, self.columns);
@@ -335,13 +365,27 @@ fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
     let mut row = Vec::with_capacity(r.len());
     for (i, col) in r.columns().iter().enumerate() {
         let v = match *col.type_() {
-            Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::Int),
-            Type::INT4 => r.try_get::<_, Option<i32>>(i)?.map_or(Value::Null, |v| Value::Int(i64::from(v))),
-            Type::INT2 => r.try_get::<_, Option<i16>>(i)?.map_or(Value::Null, |v| Value::Int(i64::from(v))),
-            Type::BOOL => r.try_get::<_, Option<bool>>(i)?.map_or(Value::Null, |v| Value::Int(i64::from(v))),
-            Type::FLOAT8 => r.try_get::<_, Option<f64>>(i)?.map_or(Value::Null, Value::Real),
-            Type::FLOAT4 => r.try_get::<_, Option<f32>>(i)?.map_or(Value::Null, |v| Value::Real(f64::from(v))),
-            _ => r.try_get::<_, Option<String>>(i)?.map_or(Value::Null, Value::Text),
+            Type::INT8 => r
+                .try_get::<_, Option<i64>>(i)?
+                .map_or(Value::Null, Value::Int),
+            Type::INT4 => r
+                .try_get::<_, Option<i32>>(i)?
+                .map_or(Value::Null, |v| Value::Int(i64::from(v))),
+            Type::INT2 => r
+                .try_get::<_, Option<i16>>(i)?
+                .map_or(Value::Null, |v| Value::Int(i64::from(v))),
+            Type::BOOL => r
+                .try_get::<_, Option<bool>>(i)?
+                .map_or(Value::Null, |v| Value::Int(i64::from(v))),
+            Type::FLOAT8 => r
+                .try_get::<_, Option<f64>>(i)?
+                .map_or(Value::Null, Value::Real),
+            Type::FLOAT4 => r
+                .try_get::<_, Option<f32>>(i)?
+                .map_or(Value::Null, |v| Value::Real(f64::from(v))),
+            _ => r
+                .try_get::<_, Option<String>>(i)?
+                .map_or(Value::Null, Value::Text),
         };
         row.push(v);
     }

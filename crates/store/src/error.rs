@@ -3,12 +3,21 @@
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreError {
     /// The database cannot be opened (a bad URL, a file that is not a database, a server that is down).
-    Open { url: String, message: String },
-    NotFound { what: &'static str, key: String },
+    Open {
+        url: String,
+        message: String,
+    },
+    NotFound {
+        what: &'static str,
+        key: String,
+    },
     /// A decided review was to be changed: corrections are new records.
     Immutable,
     /// Someone else changed the record since it was read.
-    Conflict { what: &'static str, key: String },
+    Conflict {
+        what: &'static str,
+        key: String,
+    },
     /// Input that refers to things the registry does not have, found before anything was written.
     Rejected(Vec<Rejection>),
     Db(String),
@@ -27,7 +36,10 @@ pub enum RejectionKind {
     /// No unit with this code existed on the date.
     UnknownUnit { code: String, date: String },
     /// The same citizen ID is in another household.
-    CitizenIdElsewhere { citizen_id: String, household: String },
+    CitizenIdElsewhere {
+        citizen_id: String,
+        household: String,
+    },
     /// The same household code twice in one file.
     DuplicateHousehold { code: String, first_row: u64 },
 }

@@ -84,9 +84,20 @@ impl HouseholdHistory {
     /// The household as it was on `date`: its residence and members then.
     pub fn as_of(&self, date: Date) -> Option<(ResidenceView, Vec<MemberView>)> {
         let d = date.iso();
-        let within = |from: &str, until: &Option<String>| from <= d.as_str() && until.as_deref().is_none_or(|u| u >= d.as_str());
-        let res = self.residences.iter().find(|r| within(&r.since, &r.until))?.clone();
-        let members = self.members.iter().filter(|m| within(&m.since, &m.until)).cloned().collect();
+        let within = |from: &str, until: &Option<String>| {
+            from <= d.as_str() && until.as_deref().is_none_or(|u| u >= d.as_str())
+        };
+        let res = self
+            .residences
+            .iter()
+            .find(|r| within(&r.since, &r.until))?
+            .clone();
+        let members = self
+            .members
+            .iter()
+            .filter(|m| within(&m.since, &m.until))
+            .cloned()
+            .collect();
         Some((res, members))
     }
 }
@@ -119,7 +130,10 @@ impl Store {
                 rejections.push(Rejection {
                     row: *row,
                     field: "household_code",
-                    kind: RejectionKind::DuplicateHousehold { code: rec.code.as_str().to_owned(), first_row: first },
+                    kind: RejectionKind::DuplicateHousehold {
+                        code: rec.code.as_str().to_owned(),
+                        first_row: first,
+                    },
                 });
                 continue;
             }
@@ -136,24 +150,34 @@ impl Store {
                 rejections.push(Rejection {
                     row: *row,
                     field: "commune_code",
-                    kind: RejectionKind::UnknownUnit { code: code.to_owned(), date: as_of.vi() },
+                    kind: RejectionKind::UnknownUnit {
+                        code: code.to_owned(),
+                        date: as_of.vi(),
+                    },
                 });
                 continue;
             };
             for m in rec.members() {
-                if let Some(cid) = &m.citizen_id {
-                    if let Some((other, _)) = seen_ids.insert(cid.as_str(), (rec.code.as_str(), *row))
-                        && other != rec.code.as_str()
-                    {
-                        rejections.push(Rejection {
-                            row: *row,
-                            field: "citizen_id",
-                            kind: RejectionKind::CitizenIdElsewhere { citizen_id: cid.as_str().to_owned(), household: other.to_owned() },
-                        });
-                    }
+                if let Some(cid) = &m.citizen_id
+                    && let Some((other, _)) =
+                        seen_ids.insert(cid.as_str(), (rec.code.as_str(), *row))
+                    && other != rec.code.as_str()
+                {
+                    rejections.push(Rejection {
+                        row: *row,
+                        field: "citizen_id",
+                        kind: RejectionKind::CitizenIdElsewhere {
+                            citizen_id: cid.as_str().to_owned(),
+                            household: other.to_owned(),
+                        },
+                    });
                 }
             }
-            resolved.push(Resolved { row: *row, record: rec, commune_id });
+            resolved.push(Resolved {
+                row: *row,
+                record: rec,
+                commune_id,
+            });
         }
         // Citizen IDs already held by other households in the registry.
         if !seen_ids.is_empty() {
@@ -165,7 +189,10 @@ impl Store {
                     rejections.push(Rejection {
                         row: *row,
                         field: "citizen_id",
-                        kind: RejectionKind::CitizenIdElsewhere { citizen_id: (*cid).to_owned(), household: other.clone() },
+                        kind: RejectionKind::CitizenIdElsewhere {
+                            citizen_id: (*cid).to_owned(),
+                            household: other.clone(),
+                        },
                     });
                 }
             }
@@ -179,9 +206,8 @@ impl Store {
         for r in &resolved {
             if let Some(v) = &r.record.village {
                 let key = (r.commune_id, fold(v));
-                if !villages.contains_key(&key) {
-                    let id = self.village(r.commune_id, v, None)?;
-                    villages.insert(key, id);
+                if let std::collections::hash_map::Entry::Vacant(e) = villages.entry(key) {
+                    e.insert(self.village(r.commune_id, v, None)?);
                 }
             }
         }
@@ -274,7 +300,10 @@ impl Store {
 
     fn household_ids(&mut self) -> Result<HashMap<String, i64>, StoreError> {
         let rows = self.conn.query("SELECT code, id FROM household", &[])?;
-        Ok(rows.into_iter().filter_map(|r| Some((r[0].text()?.to_owned(), r[1].int()?))).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| Some((r[0].text()?.to_owned(), r[1].int()?)))
+            .collect())
     }
 
     fn citizen_ids_by_household(&mut self) -> Result<HashMap<String, String>, StoreError> {
@@ -283,7 +312,10 @@ impl Store {
              JOIN household h ON h.id = m.household_id WHERE p.citizen_id IS NOT NULL AND m.valid_until IS NULL",
             &[],
         )?;
-        Ok(rows.into_iter().filter_map(|r| Some((r[0].text()?.to_owned(), r[1].text()?.to_owned()))).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| Some((r[0].text()?.to_owned(), r[1].text()?.to_owned())))
+            .collect())
     }
 
     fn name_birth_index(&mut self) -> Result<HashMap<(String, String), String>, StoreError> {
@@ -294,7 +326,12 @@ impl Store {
         )?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| Some(((r[0].text()?.to_owned(), r[1].text()?.to_owned()), r[2].text()?.to_owned())))
+            .filter_map(|r| {
+                Some((
+                    (r[0].text()?.to_owned(), r[1].text()?.to_owned()),
+                    r[2].text()?.to_owned(),
+                ))
+            })
             .collect())
     }
 
@@ -302,8 +339,14 @@ impl Store {
     pub fn household_history(&mut self, code: &str) -> Result<HouseholdHistory, StoreError> {
         let c = &mut self.conn;
         let h = c
-            .query_one("SELECT id, code, registered_on, version FROM household WHERE code = $1", &[code.into()])?
-            .ok_or_else(|| StoreError::NotFound { what: "household", key: code.to_owned() })?;
+            .query_one(
+                "SELECT id, code, registered_on, version FROM household WHERE code = $1",
+                &[code.into()],
+            )?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "household",
+                key: code.to_owned(),
+            })?;
         let id = h[0].int().unwrap_or(0);
         let residences = c
             .query(
@@ -367,7 +410,11 @@ impl Store {
 
     /// Household codes with their current commune and village, for exports and generators.
     pub fn household_count(&mut self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_one("SELECT count(*) FROM household", &[])?.and_then(|r| r[0].int()).unwrap_or(0))
+        Ok(self
+            .conn
+            .query_one("SELECT count(*) FROM household", &[])?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0))
     }
 }
 
@@ -414,7 +461,11 @@ fn update_household(
 ) -> Result<(bool, u64), StoreError> {
     let mut changed = false;
     let mut added = 0;
-    let mut event = |c: &mut Conn, kind: EventKind, person: Option<i64>, note: String| -> Result<(), StoreError> {
+    let mut event = |c: &mut Conn,
+                     kind: EventKind,
+                     person: Option<i64>,
+                     note: String|
+     -> Result<(), StoreError> {
         c.execute(
             "INSERT INTO household_event (id, household_id, person_id, date, kind, note) VALUES ($1, $2, $3, $4, $5, $6)",
             &[Value::Int(*event_id), Value::Int(id), person.into(), day.into(), kind.code().into(), note.into()],
@@ -427,11 +478,16 @@ fn update_household(
         &[id.into()],
     )?;
     let same_residence = res.as_ref().is_some_and(|r| {
-        r[0].int() == Some(commune_id) && r[1].int() == village_id && r[2].text() == Some(rec.area.code()) && r[3].text() == Some(&rec.address)
+        r[0].int() == Some(commune_id)
+            && r[1].int() == village_id
+            && r[2].text() == Some(rec.area.code())
+            && r[3].text() == Some(&rec.address)
     });
     if !same_residence {
         changed = true;
-        let yesterday = Date::parse(day).map(|d| d.pred().iso()).unwrap_or_else(|_| day.to_owned());
+        let yesterday = Date::parse(day)
+            .map(|d| d.pred().iso())
+            .unwrap_or_else(|_| day.to_owned());
         c.execute(
             "UPDATE residence SET valid_until = $2 WHERE household_id = $1 AND valid_until IS NULL",
             &[id.into(), yesterday.into()],
@@ -458,7 +514,11 @@ fn update_household(
     };
     let mut matched = vec![false; current.len()];
     for m in rec.members() {
-        match current.iter().enumerate().find(|(i, v)| !matched[*i] && same_person(v, m)) {
+        match current
+            .iter()
+            .enumerate()
+            .find(|(i, v)| !matched[*i] && same_person(v, m))
+        {
             Some((i, v)) => {
                 matched[i] = true;
                 let same = v.name == m.name.as_str()
@@ -479,7 +539,12 @@ fn update_household(
                             &[v.person_id.into(), id.into(), m.relation.code().into()],
                         )?;
                     }
-                    event(c, EventKind::Updated, Some(v.person_id), format!("{} → {}", v.name, m.name.as_str()))?;
+                    event(
+                        c,
+                        EventKind::Updated,
+                        Some(v.person_id),
+                        format!("{} → {}", v.name, m.name.as_str()),
+                    )?;
                 }
             }
             None => {
@@ -501,7 +566,9 @@ fn update_household(
             }
         }
     }
-    let yesterday = Date::parse(day).map(|d| d.pred().iso()).unwrap_or_else(|_| day.to_owned());
+    let yesterday = Date::parse(day)
+        .map(|d| d.pred().iso())
+        .unwrap_or_else(|_| day.to_owned());
     for (i, v) in current.iter().enumerate() {
         if !matched[i] {
             changed = true;
@@ -513,14 +580,20 @@ fn update_household(
         }
     }
     if changed {
-        c.execute("UPDATE household SET version = version + 1 WHERE id = $1", &[id.into()])?;
+        c.execute(
+            "UPDATE household SET version = version + 1 WHERE id = $1",
+            &[id.into()],
+        )?;
     }
     Ok((changed, added))
 }
 
 impl Store {
     /// Every member of every household as on `as_of`, one row each, ordered by household code: the export.
-    pub fn export_members(&mut self, as_of: Date) -> Result<Vec<giamngheo_core::registry::MemberRow>, StoreError> {
+    pub fn export_members(
+        &mut self,
+        as_of: Date,
+    ) -> Result<Vec<giamngheo_core::registry::MemberRow>, StoreError> {
         let d = as_of.iso();
         let rows = self.conn.query(
             "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \

@@ -25,8 +25,14 @@ impl Store {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Store::open_postgres(url, None);
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-        let open_err = |e: rusqlite::Error| StoreError::Open { url: url.to_owned(), message: e.to_string() };
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        let open_err = |e: rusqlite::Error| StoreError::Open {
+            url: url.to_owned(),
+            message: e.to_string(),
+        };
         let c = rusqlite::Connection::open(path).map_err(open_err)?;
         // WAL lets the web app read while an import writes; NORMAL sync is safe with WAL (no corruption, at most
         // the last transactions lost on power failure).
@@ -34,23 +40,42 @@ impl Store {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
              PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
         )
-        .map_err(|e| StoreError::Open { url: url.to_owned(), message: e.to_string() })?;
+        .map_err(|e| StoreError::Open {
+            url: url.to_owned(),
+            message: e.to_string(),
+        })?;
         c.set_prepared_statement_cache_capacity(256);
-        let mut store = Store { conn: Conn::Sqlite(c) };
+        let mut store = Store {
+            conn: Conn::Sqlite(c),
+        };
         store.migrate()?;
         Ok(store)
     }
 
     /// Opens PostgreSQL, optionally inside its own schema (created if missing): tests use one schema each.
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
-        let client = postgres::Client::connect(url, postgres::NoTls)
-            .map_err(|e| StoreError::Open { url: url.to_owned(), message: e.to_string() })?;
-        let mut conn = Conn::Postgres { client: Box::new(client), sql: Default::default() };
+        let client =
+            postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Open {
+                url: url.to_owned(),
+                message: e.to_string(),
+            })?;
+        let mut conn = Conn::Postgres {
+            client: Box::new(client),
+            sql: Default::default(),
+        };
         if let Some(schema) = schema {
-            if !schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-                return Err(StoreError::Open { url: url.to_owned(), message: format!("bad schema name {schema}") });
+            if !schema
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(StoreError::Open {
+                    url: url.to_owned(),
+                    message: format!("bad schema name {schema}"),
+                });
             }
-            conn.batch(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"))?;
+            conn.batch(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
+            ))?;
         }
         conn.batch("SET client_min_messages TO WARNING")?;
         let mut store = Store { conn };

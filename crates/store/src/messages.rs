@@ -12,12 +12,28 @@ impl Localized for Rejection {
             Lang::En => format!("row {}, column {}", self.row, self.field),
         };
         let what = match (&self.kind, lang) {
-            (RejectionKind::UnknownUnit { code, date }, Lang::Vi) => format!("không có đơn vị hành chính mã {code} vào ngày {date}"),
-            (RejectionKind::UnknownUnit { code, date }, Lang::En) => format!("no administrative unit {code} existed on {date}"),
-            (RejectionKind::CitizenIdElsewhere { citizen_id, household }, Lang::Vi) => {
+            (RejectionKind::UnknownUnit { code, date }, Lang::Vi) => {
+                format!("không có đơn vị hành chính mã {code} vào ngày {date}")
+            }
+            (RejectionKind::UnknownUnit { code, date }, Lang::En) => {
+                format!("no administrative unit {code} existed on {date}")
+            }
+            (
+                RejectionKind::CitizenIdElsewhere {
+                    citizen_id,
+                    household,
+                },
+                Lang::Vi,
+            ) => {
                 format!("số định danh {citizen_id} đã thuộc hộ {household}")
             }
-            (RejectionKind::CitizenIdElsewhere { citizen_id, household }, Lang::En) => {
+            (
+                RejectionKind::CitizenIdElsewhere {
+                    citizen_id,
+                    household,
+                },
+                Lang::En,
+            ) => {
                 format!("citizen ID {citizen_id} already belongs to household {household}")
             }
             (RejectionKind::DuplicateHousehold { code, first_row }, Lang::Vi) => {

@@ -18,8 +18,11 @@ impl Store {
             if c.backend() == Backend::Postgres {
                 c.batch("LOCK TABLE schema_migration IN EXCLUSIVE MODE")?;
             }
-            let done: Vec<i64> =
-                c.query("SELECT version FROM schema_migration", &[])?.into_iter().filter_map(|r| r[0].int()).collect();
+            let done: Vec<i64> = c
+                .query("SELECT version FROM schema_migration", &[])?
+                .into_iter()
+                .filter_map(|r| r[0].int())
+                .collect();
             for (version, sql) in list {
                 if done.contains(version) {
                     continue;
@@ -37,6 +40,8 @@ impl Store {
 
 /// Today's date (UTC) as ISO text, from the system clock.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     giamngheo_core::date::Date::from_unix_days(secs.div_euclid(86_400)).iso()
 }

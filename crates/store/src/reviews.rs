@@ -120,25 +120,36 @@ impl Store {
             &[id.into(), class.code().into(), on.iso().into()],
         )?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "undecided review", key: id.to_string() });
+            return Err(StoreError::NotFound {
+                what: "undecided review",
+                key: id.to_string(),
+            });
         }
         Ok(())
     }
 
     /// Records a correction of a decided review as a new review pointing to it.
-    pub fn correct_review(&mut self, corrected: i64, mut review: NewReview) -> Result<i64, StoreError> {
+    pub fn correct_review(
+        &mut self,
+        corrected: i64,
+        mut review: NewReview,
+    ) -> Result<i64, StoreError> {
         review.corrects = Some(corrected);
         self.insert_reviews(std::slice::from_ref(&review))
     }
 
     /// Changes the reason of a review (allowed only while it is undecided).
     pub fn set_review_reason(&mut self, id: i64, reason: &str) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE review SET reason = $2 WHERE id = $1", &[id.into(), reason.into()])?;
+        self.conn.execute(
+            "UPDATE review SET reason = $2 WHERE id = $1",
+            &[id.into(), reason.into()],
+        )?;
         Ok(())
     }
 
     pub fn delete_review(&mut self, id: i64) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM review WHERE id = $1", &[id.into()])?;
+        self.conn
+            .execute("DELETE FROM review WHERE id = $1", &[id.into()])?;
         Ok(())
     }
 }

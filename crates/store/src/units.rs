@@ -55,7 +55,11 @@ pub(crate) fn next_id(conn: &mut Conn, table: &'static str) -> Result<i64, Store
         "review" => "SELECT coalesce(max(id), 0) FROM review",
         _ => return Err(StoreError::Db(format!("no id sequence for {table}"))),
     };
-    Ok(conn.query_one(sql, &[])?.and_then(|r| r[0].int()).unwrap_or(0) + 1)
+    Ok(conn
+        .query_one(sql, &[])?
+        .and_then(|r| r[0].int())
+        .unwrap_or(0)
+        + 1)
 }
 
 impl Store {
@@ -199,7 +203,12 @@ impl Store {
     }
 
     /// The unit of a level with this code that existed on `date`.
-    pub fn unit_at(&mut self, level: UnitLevel, code: &str, date: Date) -> Result<Option<Unit>, StoreError> {
+    pub fn unit_at(
+        &mut self,
+        level: UnitLevel,
+        code: &str,
+        date: Date,
+    ) -> Result<Option<Unit>, StoreError> {
         let d = date.iso();
         let row = self.conn.query_one(
             "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit \
@@ -230,7 +239,12 @@ impl Store {
     }
 
     /// The units of one level whose name or code matches, valid on `date`.
-    pub fn find_units(&mut self, level: UnitLevel, name_or_code: &str, date: Date) -> Result<Vec<Unit>, StoreError> {
+    pub fn find_units(
+        &mut self,
+        level: UnitLevel,
+        name_or_code: &str,
+        date: Date,
+    ) -> Result<Vec<Unit>, StoreError> {
         let folded = fold(name_or_code);
         let rows = self.conn.query(
             "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit \
@@ -243,7 +257,12 @@ impl Store {
 
     /// A village under a commune, found by its folded name or created. Villages persist across the reform:
     /// on the reform date a village moves under the commune that took its commune's records.
-    pub fn village(&mut self, commune_id: i64, name: &str, since: Option<Date>) -> Result<i64, StoreError> {
+    pub fn village(
+        &mut self,
+        commune_id: i64,
+        name: &str,
+        since: Option<Date>,
+    ) -> Result<i64, StoreError> {
         let name = nfc(name.trim());
         let folded = fold(&name);
         if let Some(r) = self.conn.query_one(
@@ -251,9 +270,14 @@ impl Store {
              WHERE u.level = 'village' AND p.parent_id = $1 AND u.name_fold = $2",
             &[commune_id.into(), folded.clone().into()],
         )? {
-            return r[0].int().ok_or_else(|| StoreError::Db("village id".into()));
+            return r[0]
+                .int()
+                .ok_or_else(|| StoreError::Db("village id".into()));
         }
-        let commune = self.unit(commune_id)?.ok_or(StoreError::NotFound { what: "commune", key: commune_id.to_string() })?;
+        let commune = self.unit(commune_id)?.ok_or(StoreError::NotFound {
+            what: "commune",
+            key: commune_id.to_string(),
+        })?;
         let n = self
             .conn
             .query_one("SELECT count(*) FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE u.level = 'village' AND p.parent_id = $1", &[commune_id.into()])?
@@ -301,25 +325,43 @@ impl Store {
         )?;
         let mut links = Vec::with_capacity(rows.len());
         for r in rows {
-            let Some(level) = r[0].text().and_then(UnitLevel::parse) else { continue };
+            let Some(level) = r[0].text().and_then(UnitLevel::parse) else {
+                continue;
+            };
             let (Some(from), Some(to)) = (
                 r[1].text().and_then(|c| UnitCode::parse(level, c)),
                 r[2].text().and_then(|c| UnitCode::parse(level, c)),
             ) else {
                 continue;
             };
-            let (Some(date), Some(kind)) =
-                (r[3].text().and_then(|d| Date::parse(d).ok()), r[4].text().and_then(LineageKind::parse))
-            else {
+            let (Some(date), Some(kind)) = (
+                r[3].text().and_then(|d| Date::parse(d).ok()),
+                r[4].text().and_then(LineageKind::parse),
+            ) else {
                 continue;
             };
-            links.push(LineageLink { date, kind, from, to, share: r[5].real(), default_successor: r[6].int() == Some(1) });
+            links.push(LineageLink {
+                date,
+                kind,
+                from,
+                to,
+                share: r[5].real(),
+                default_successor: r[6].int() == Some(1),
+            });
         }
         Ok(UnitLineage::new(links))
     }
 
     /// Adds lineage links between existing units (tests, and provincial corrections of the official data).
-    pub fn add_lineage(&mut self, from: i64, to: i64, date: Date, kind: LineageKind, share: Option<f64>, default_successor: bool) -> Result<(), StoreError> {
+    pub fn add_lineage(
+        &mut self,
+        from: i64,
+        to: i64,
+        date: Date,
+        kind: LineageKind,
+        share: Option<f64>,
+        default_successor: bool,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor) VALUES ($1, $2, $3, $4, $5, $6)",
             &[from.into(), to.into(), date.iso().into(), kind.code().into(), share.into(), default_successor.into()],

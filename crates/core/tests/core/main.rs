@@ -5,3 +5,4 @@ mod properties;
 mod rules;
 mod standards;
 mod text;
+mod units;

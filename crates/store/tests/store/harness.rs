@@ -1,0 +1,117 @@
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use giamngheo_core::date::Date;
+use giamngheo_core::units::{ReformLink, UnitRecord};
+use giamngheo_store::Store;
+
+pub fn pg_url() -> String {
+    std::env::var("GIAMNGHEO_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+/// A database for one test; the PostgreSQL schema or SQLite file is removed when it is dropped.
+pub struct TestDb {
+    pub name: &'static str,
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Schema(String),
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(p) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+                }
+            }
+            Cleanup::Schema(s) => {
+                if let Ok(mut c) = postgres::Client::connect(&pg_url(), postgres::NoTls) {
+                    let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {s} CASCADE"));
+                }
+            }
+        }
+    }
+}
+
+/// Runs `f` on a fresh SQLite database and a fresh PostgreSQL schema.
+pub fn on_both(test: &str, f: impl Fn(&mut TestDb)) {
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let pid = std::process::id();
+    let path = std::env::temp_dir().join(format!("giamngheo-store-{test}-{pid}-{n}.db"));
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(path.to_str().unwrap()).expect("open SQLite");
+    let mut db = TestDb {
+        name: "sqlite",
+        store,
+        cleanup: Cleanup::File(path),
+    };
+    f(&mut db);
+    drop(db);
+    let schema = format!("t_{}_{pid}_{n}", test.replace('-', "_"));
+    let store = Store::open_postgres(&pg_url(), Some(&schema)).unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL at {} is needed for the store suite: {e:?}",
+            pg_url()
+        )
+    });
+    let mut db = TestDb {
+        name: "postgres",
+        store,
+        cleanup: Cleanup::Schema(schema),
+    };
+    f(&mut db);
+}
+
+pub struct Units {
+    pub before: Vec<UnitRecord>,
+    pub after: Vec<UnitRecord>,
+    pub links: Vec<ReformLink>,
+}
+
+/// The shipped national unit lists, parsed once.
+pub fn units() -> &'static Units {
+    static U: OnceLock<Units> = OnceLock::new();
+    U.get_or_init(|| {
+        use giamngheo_formats::units::{read_lineage, read_units};
+        Units {
+            before: read_units(
+                include_str!("../../../../data/units/units-before-2025-07-01.csv"),
+                "before",
+            )
+            .unwrap(),
+            after: read_units(
+                include_str!("../../../../data/units/units-from-2025-07-01.csv"),
+                "after",
+            )
+            .unwrap(),
+            links: read_lineage(
+                include_str!("../../../../data/units/lineage-2025-07-01.csv"),
+                "lineage",
+            )
+            .unwrap(),
+        }
+    })
+}
+
+pub fn reform() -> Date {
+    Date::new(2025, 7, 1).unwrap()
+}
+
+pub fn date(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+pub fn load_units(store: &mut Store) {
+    let u = units();
+    store
+        .load_units(&u.before, &u.after, &u.links, reform())
+        .unwrap();
+}

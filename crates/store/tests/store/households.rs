@@ -1,0 +1,307 @@
+use giamngheo_core::Area;
+use giamngheo_core::facts::Sex;
+use giamngheo_core::ids::{CitizenId, HouseholdCode, PersonName, UnitCode, UnitLevel};
+use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
+use giamngheo_store::{RejectionKind, StoreError};
+
+use crate::harness::{date, load_units, on_both};
+
+pub fn member(name: &str, relation: Relation, born: &str, cid: Option<&str>) -> MemberRecord {
+    let sex = if name.contains("Thị") {
+        Sex::Female
+    } else {
+        Sex::Male
+    };
+    MemberRecord::new(
+        PersonName::parse(name).unwrap(),
+        sex,
+        date(born),
+        "Kinh",
+        cid.map(|c| CitizenId::parse(c).unwrap()),
+        relation,
+    )
+}
+
+pub fn household(
+    code: &str,
+    commune: &str,
+    village: &str,
+    members: Vec<MemberRecord>,
+) -> HouseholdRecord {
+    HouseholdRecord::new(
+        HouseholdCode::parse(code).unwrap(),
+        UnitCode::parse(UnitLevel::Commune, commune).unwrap(),
+        Some(village.to_owned()),
+        Area::Rural,
+        "",
+        members,
+    )
+    .unwrap()
+}
+
+pub fn three_households() -> Vec<(u64, HouseholdRecord)> {
+    vec![
+        (
+            2,
+            household(
+                "XH-001",
+                "15493",
+                "Thôn 1",
+                vec![
+                    member(
+                        "Lê Văn Hùng",
+                        Relation::Head,
+                        "1975-03-02",
+                        Some("038075000111"),
+                    ),
+                    member(
+                        "Nguyễn Thị Mai",
+                        Relation::Spouse,
+                        "1978-08-15",
+                        Some("038178000222"),
+                    ),
+                    member("Lê Văn Nam", Relation::Child, "2008-01-20", None),
+                ],
+            ),
+        ),
+        (
+            5,
+            household(
+                "XH-002",
+                "15493",
+                "Thôn 2",
+                vec![member("Trịnh Văn Đức", Relation::Head, "1960-11-11", None)],
+            ),
+        ),
+        (
+            6,
+            household(
+                "HD-001",
+                "20764",
+                "Thôn Trung An",
+                vec![
+                    member(
+                        "Hồ Văn Lâm",
+                        Relation::Head,
+                        "1982-05-05",
+                        Some("049082000333"),
+                    ),
+                    member("Hồ Thị Sen", Relation::Child, "2012-09-09", None),
+                ],
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn import_is_idempotent_and_changes_become_history() {
+    on_both("hh_import", |db| {
+        load_units(&mut db.store);
+        let recs = three_households();
+        let d1 = date("2019-10-01");
+        let s = db.store.import_households(&recs, d1, &mut |_| {}).unwrap();
+        assert_eq!(
+            (s.added, s.updated, s.unchanged, s.members_added),
+            (3, 0, 0, 6),
+            "{}",
+            db.name
+        );
+        let again = db
+            .store
+            .import_households(&recs, date("2020-10-01"), &mut |_| {})
+            .unwrap();
+        assert_eq!(
+            (again.added, again.updated, again.unchanged),
+            (0, 0, 3),
+            "{}",
+            db.name
+        );
+
+        // In 2021 XH-001's son leaves, a baby is born, and the household moves to another village.
+        let mut changed = recs.clone();
+        changed[0].1 = household(
+            "XH-001",
+            "15493",
+            "Thôn 3",
+            vec![
+                member(
+                    "Lê Văn Hùng",
+                    Relation::Head,
+                    "1975-03-02",
+                    Some("038075000111"),
+                ),
+                member(
+                    "Nguyễn Thị Mai",
+                    Relation::Spouse,
+                    "1978-08-15",
+                    Some("038178000222"),
+                ),
+                member("Lê Thị Hoa", Relation::Child, "2021-04-01", None),
+            ],
+        );
+        let d2 = date("2021-10-01");
+        let s = db
+            .store
+            .import_households(&changed, d2, &mut |_| {})
+            .unwrap();
+        assert_eq!(
+            (s.added, s.updated, s.unchanged, s.members_added),
+            (0, 1, 2, 1),
+            "{}",
+            db.name
+        );
+
+        let h = db.store.household_history("XH-001").unwrap();
+        assert_eq!(h.version, 2);
+        let kinds: Vec<&str> = h.events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["registered", "moved", "member_joined", "member_left"],
+            "{}",
+            db.name
+        );
+        let (res, members) = h.as_of(date("2020-01-01")).unwrap();
+        assert_eq!(res.village_name.as_deref(), Some("Thôn 1"));
+        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"],
+            "{}",
+            db.name
+        );
+        let (res, members) = h.as_of(date("2022-01-01")).unwrap();
+        assert_eq!(res.village_name.as_deref(), Some("Thôn 3"));
+        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Thị Hoa"],
+            "{}",
+            db.name
+        );
+        assert!(h.as_of(date("2019-09-30")).is_none(), "not registered yet");
+
+        // The export on a date reads the registry as it was.
+        let rows = db.store.export_members(date("2020-01-01")).unwrap();
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows[0].household_code, "HD-001");
+        assert_eq!(
+            rows.iter()
+                .filter(|r| r.household_code == "XH-001")
+                .map(|r| r.full_name.as_str())
+                .collect::<Vec<_>>(),
+            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"]
+        );
+        assert_eq!(rows[0].birth_date, "05/05/1982");
+    });
+}
+
+#[test]
+fn bad_imports_write_nothing_and_name_every_row() {
+    on_both("hh_reject", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let before = db.store.household_count().unwrap();
+        let bad = vec![
+            // A commune that no longer exists on the import date (15499 is the new Xã Thọ Xuân).
+            (
+                2,
+                household(
+                    "NEW-1",
+                    "15493",
+                    "Thôn 1",
+                    vec![member("Phạm Văn A", Relation::Head, "1990-01-01", None)],
+                ),
+            ),
+            // A citizen ID that belongs to another household.
+            (
+                3,
+                household(
+                    "NEW-2",
+                    "15499",
+                    "Thôn 1",
+                    vec![member(
+                        "Phạm Văn B",
+                        Relation::Head,
+                        "1990-01-01",
+                        Some("038075000111"),
+                    )],
+                ),
+            ),
+            // The same household twice.
+            (
+                4,
+                household(
+                    "NEW-3",
+                    "15499",
+                    "Thôn 1",
+                    vec![member("Phạm Văn C", Relation::Head, "1990-01-01", None)],
+                ),
+            ),
+            (
+                5,
+                household(
+                    "NEW-3",
+                    "15499",
+                    "Thôn 1",
+                    vec![member("Phạm Văn C", Relation::Head, "1990-01-01", None)],
+                ),
+            ),
+        ];
+        let err = db
+            .store
+            .import_households(&bad, date("2025-08-01"), &mut |_| {})
+            .unwrap_err();
+        let StoreError::Rejected(list) = err else {
+            panic!("{err:?}")
+        };
+        let got: Vec<(u64, &str)> = list.iter().map(|r| (r.row, r.field)).collect();
+        assert_eq!(
+            got,
+            [
+                (2, "commune_code"),
+                (3, "citizen_id"),
+                (5, "household_code")
+            ],
+            "{}",
+            db.name
+        );
+        assert!(
+            matches!(&list[1].kind, RejectionKind::CitizenIdElsewhere { household, .. } if household == "XH-001")
+        );
+        assert_eq!(
+            db.store.household_count().unwrap(),
+            before,
+            "nothing written ({})",
+            db.name
+        );
+    });
+}
+
+#[test]
+fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
+    on_both("hh_dupes", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let other = vec![(
+            9,
+            household(
+                "XH-009",
+                "15493",
+                "Thôn 4",
+                vec![member("Le Van Hung", Relation::Head, "1975-03-02", None)],
+            ),
+        )];
+        let s = db
+            .store
+            .import_households(&other, date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        assert_eq!(s.added, 1);
+        assert_eq!(s.possible_duplicates.len(), 1, "{}", db.name);
+        assert_eq!(s.possible_duplicates[0].other_household, "XH-001");
+        assert_eq!(s.possible_duplicates[0].row, 9);
+    });
+}

@@ -1,0 +1,77 @@
+use giamngheo_core::Class;
+use giamngheo_store::StoreError;
+use giamngheo_store::reviews::{NewReview, Round};
+
+use crate::harness::{date, load_units, on_both};
+use crate::households::three_households;
+
+fn review(household_id: i64, commune_id: i64, year: i32, class: Class) -> NewReview {
+    NewReview {
+        household_id,
+        year,
+        round: Round::Periodic,
+        review_date: date(&format!("{year}-11-15")),
+        commune_id,
+        village_id: None,
+        area: "rural".into(),
+        ethnic_minority: false,
+        members: 3,
+        standard_id: "vn-2016-2020".into(),
+        income_per_capita: Some(650_000),
+        income_score: None,
+        deprivations: 0b101,
+        computed_class: class,
+        reason: "thu nhập 650.000 đ ≤ chuẩn nghèo nông thôn 700.000 đ".into(),
+        decided: None,
+        corrects: None,
+        facts: None,
+    }
+}
+
+#[test]
+fn decided_reviews_are_immutable_and_corrections_are_new_records() {
+    on_both("reviews", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let h = db.store.household_history("XH-001").unwrap();
+        let commune = h.residences[0].commune_id;
+        let id = db
+            .store
+            .insert_reviews(&[review(h.id, commune, 2019, Class::Poor)])
+            .unwrap();
+        // Undecided: may still be edited and removed.
+        db.store.set_review_reason(id, "sửa lý do").unwrap();
+        db.store
+            .decide_review(id, Class::Poor, date("2019-12-10"))
+            .unwrap();
+        assert!(matches!(
+            db.store
+                .decide_review(id, Class::NearPoor, date("2019-12-11")),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(
+            db.store.set_review_reason(id, "sửa sau quyết định"),
+            Err(StoreError::Immutable),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            db.store.delete_review(id),
+            Err(StoreError::Immutable),
+            "{}",
+            db.name
+        );
+        let fixed = db
+            .store
+            .correct_review(id, review(h.id, commune, 2019, Class::NearPoor))
+            .unwrap();
+        let h = db.store.household_history("XH-001").unwrap();
+        assert_eq!(h.reviews.len(), 2);
+        assert_eq!(h.reviews[0].reason, "sửa lý do");
+        assert_eq!(h.reviews[0].decided_class.as_deref(), Some("poor"));
+        assert_eq!(h.reviews[1].id, fixed);
+        assert_eq!(h.reviews[1].corrects_id, Some(id), "{}", db.name);
+    });
+}
