@@ -6,6 +6,10 @@ use giamngheo_formats::{CsvError, CsvErrorKind};
 
 pub enum CliError {
     Standard(StandardError),
+    Store(giamngheo_store::StoreError),
+    /// Every problem found in an import file; nothing was written.
+    Import(Vec<giamngheo_formats::households::ImportProblem>),
+    Demo(String, String),
     Csv(CsvError),
     /// A file could not be opened, created or renamed.
     File {
@@ -35,6 +39,12 @@ impl From<StandardError> for CliError {
     }
 }
 
+impl From<giamngheo_store::StoreError> for CliError {
+    fn from(e: giamngheo_store::StoreError) -> Self {
+        CliError::Store(e)
+    }
+}
+
 impl From<CsvError> for CliError {
     fn from(e: CsvError) -> Self {
         match e.kind {
@@ -51,6 +61,10 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::File { .. } => 1,
+            CliError::Store(
+                giamngheo_store::StoreError::Db(_) | giamngheo_store::StoreError::Open { .. },
+            ) => 1,
+            CliError::Demo(..) => 1,
             CliError::Csv(CsvError {
                 kind: CsvErrorKind::Read(_) | CsvErrorKind::Write { .. },
                 ..
@@ -66,6 +80,25 @@ impl Localized for CliError {
         let body = match self {
             CliError::Standard(e) => e.message(lang),
             CliError::Csv(e) => e.message(lang),
+            CliError::Store(e) => e.message(lang),
+            CliError::Import(list) => {
+                let head = lang.pick(
+                    "Không ghi gì vì tệp có lỗi:",
+                    "Nothing was written; the file has these problems:",
+                );
+                let lines: Vec<String> = list
+                    .iter()
+                    .take(200)
+                    .map(|p| format!("  - {}", p.message(lang)))
+                    .collect();
+                let more = if list.len() > 200 {
+                    format!("\n  … {}", list.len() - 200)
+                } else {
+                    String::new()
+                };
+                format!("{head}\n{}{more}", lines.join("\n"))
+            }
+            CliError::Demo(vi, en) => lang.pick(vi, en).to_owned(),
             CliError::NoScoreLines(e) => e.message(lang),
             CliError::File { path, error } => match lang {
                 Lang::Vi => format!("Không mở hoặc ghi được tệp {path}: {error}"),

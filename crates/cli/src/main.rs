@@ -1,9 +1,12 @@
 //! The `giamngheo` command line: glue between the user's files and the library crates. No domain logic here.
 
 mod classify_cmd;
+mod demo_cmd;
 mod errors;
 mod explain_cmd;
 mod output;
+mod progress;
+mod registry_cmd;
 mod standard_arg;
 mod standards_cmd;
 
@@ -26,6 +29,14 @@ struct Cli {
     /// Language of messages and explanations: vi (default) or en.
     #[arg(long, global = true, default_value = "vi", value_parser = parse_lang)]
     lang: Lang,
+    /// The database: a SQLite file (default giamngheo.db) or postgres://… (also from GIAMNGHEO_DB).
+    #[arg(
+        long,
+        global = true,
+        env = "GIAMNGHEO_DB",
+        default_value = "giamngheo.db"
+    )]
+    db: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,6 +51,75 @@ enum Command {
     Standards {
         #[command(subcommand)]
         command: StandardsCommand,
+    },
+    /// Build the synthetic demo registry of Thọ Xuân and Hiệp Đức (tạo dữ liệu mẫu).
+    Demo {
+        /// Households in all (default about 76,000: 65,000 in Thọ Xuân, 11,000 in Hiệp Đức).
+        #[arg(long)]
+        households: Option<u64>,
+        /// The seed: the same seed builds the same registry.
+        #[arg(long, default_value_t = 2019)]
+        seed: u64,
+    },
+    /// Administrative units (đơn vị hành chính).
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// Import households and members from CSV or XLSX (nhập hộ).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export households and members to CSV or XLSX (xuất hộ).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// One household: members, residence, events, reviews (xem hộ).
+    Household {
+        #[command(subcommand)]
+        command: HouseholdCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsCommand {
+    /// Load the national unit lists before and after the reform of 1 July 2025 (shipped with the program).
+    Load,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// One row per member: household_code, commune_code, village, area, address, full_name, relation, sex,
+    /// birth_date, ethnicity, citizen_id (Vietnamese headers accepted).
+    Households {
+        file: PathBuf,
+        /// The date the import describes (default today); changes are recorded as of this date.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    Households {
+        /// .csv or .xlsx
+        #[arg(long, short)]
+        output: PathBuf,
+        /// The registry as it was on this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum HouseholdCommand {
+    Show {
+        code: String,
+        /// Show the household as it was on this date.
+        #[arg(long)]
+        as_of: Option<String>,
     },
 }
 
@@ -117,6 +197,26 @@ fn main() -> ExitCode {
         Command::Standards {
             command: StandardsCommand::Show { standard },
         } => standards_cmd::show(&standard, lang),
+        Command::Demo { households, seed } => {
+            let db = if cli.db == "giamngheo.db" {
+                "giamngheo-demo.db".to_owned()
+            } else {
+                cli.db.clone()
+            };
+            demo_cmd::run(&db, households, seed, lang)
+        }
+        Command::Units {
+            command: UnitsCommand::Load,
+        } => registry_cmd::units_load(&cli.db, lang),
+        Command::Import {
+            command: ImportCommand::Households { file, as_of },
+        } => registry_cmd::import_households(&cli.db, &file, as_of.as_deref(), lang),
+        Command::Export {
+            command: ExportCommand::Households { output, as_of },
+        } => registry_cmd::export_households(&cli.db, &output, as_of.as_deref(), lang),
+        Command::Household {
+            command: HouseholdCommand::Show { code, as_of },
+        } => registry_cmd::household_show(&cli.db, &code, as_of.as_deref(), lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -35,6 +35,20 @@ impl AtomicFile {
         self.file.as_mut().expect("the file is open until commit")
     }
 
+    /// The temporary path, for writers that need a path rather than a stream.
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Another writer wrote the whole file at [`Self::path`]: rename it into place.
+    pub fn commit_written(mut self) -> Result<(), CliError> {
+        self.file.take();
+        std::fs::rename(&self.tmp, &self.dest).map_err(|error| CliError::File {
+            path: self.dest.display().to_string(),
+            error,
+        })
+    }
+
     /// Flushes, syncs and renames into place.
     pub fn commit(mut self) -> Result<(), CliError> {
         let fail = |error, path: &Path| CliError::File {
@@ -53,10 +67,9 @@ impl AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        // Not committed: remove the partial file.
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+        // Not committed (or committed and renamed already, when removing finds nothing): remove the partial file.
+        self.file.take();
+        let _ = std::fs::remove_file(&self.tmp);
     }
 }
 

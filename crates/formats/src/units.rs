@@ -103,3 +103,33 @@ pub fn read_lineage(text: &str, file: &str) -> Result<Vec<ReformLink>, CsvError>
     }
     Ok(out)
 }
+
+/// The national unit lists shipped in `data/units/`, compiled in.
+pub struct NationalUnits {
+    pub before: Vec<UnitRecord>,
+    pub after: Vec<UnitRecord>,
+    pub links: Vec<ReformLink>,
+}
+
+/// The date of the 2025 reform the shipped lists describe.
+pub fn reform_2025() -> giamngheo_core::date::Date {
+    giamngheo_core::date::Date::new(2025, 7, 1).unwrap_or_else(|_| unreachable!("a valid date"))
+}
+
+/// Parses the shipped lists; they are checked by the tests, so an error here is a broken build.
+pub fn national() -> Result<NationalUnits, CsvError> {
+    Ok(NationalUnits {
+        before: read_units(
+            include_str!("../../../data/units/units-before-2025-07-01.csv"),
+            "data/units/units-before-2025-07-01.csv",
+        )?,
+        after: read_units(
+            include_str!("../../../data/units/units-from-2025-07-01.csv"),
+            "data/units/units-from-2025-07-01.csv",
+        )?,
+        links: read_lineage(
+            include_str!("../../../data/units/lineage-2025-07-01.csv"),
+            "data/units/lineage-2025-07-01.csv",
+        )?,
+    })
+}

@@ -331,6 +331,16 @@ impl BatchInsert {
         Ok(())
     }
 
+    /// Adds a row without flushing: for batches of tables that reference each other, flushed together in
+    /// dependency order when any of them [`Self::is_full`].
+    pub fn add(&mut self, row: impl IntoIterator<Item = Value>) {
+        self.pending.extend(row);
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.pending.len() >= self.columns * self.rows_per_batch
+    }
+
     pub fn flush(&mut self, conn: &mut Conn) -> Result<(), StoreError> {
         if self.pending.is_empty() {
             return Ok(());

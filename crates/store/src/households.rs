@@ -265,9 +265,8 @@ impl Store {
                 }
                 let id = hh_id;
                 hh_id += 1;
-                households.push(c, [Value::Int(id), rec.code.as_str().into(), day.clone().into(), Value::Int(1)])?;
-                residences.push(
-                    c,
+                households.add([Value::Int(id), rec.code.as_str().into(), day.clone().into(), Value::Int(1)]);
+                residences.add(
                     [
                         Value::Int(id),
                         day.clone().into(),
@@ -277,16 +276,24 @@ impl Store {
                         rec.area.code().into(),
                         rec.address.clone().into(),
                     ],
-                )?;
+                );
                 for m in rec.members() {
-                    persons.push(c, person_values(person_id, m))?;
-                    memberships.push(c, [Value::Int(person_id), Value::Int(id), m.relation.code().into(), day.clone().into(), Value::Null])?;
+                    persons.add(person_values(person_id, m));
+                    memberships.add([Value::Int(person_id), Value::Int(id), m.relation.code().into(), day.clone().into(), Value::Null]);
                     person_id += 1;
                     summary.members_added += 1;
                 }
-                events.push(c, [Value::Int(event_id), Value::Int(id), Value::Null, day.clone().into(), EventKind::Registered.code().into(), "".into()])?;
+                events.add([Value::Int(event_id), Value::Int(id), Value::Null, day.clone().into(), EventKind::Registered.code().into(), "".into()]);
                 event_id += 1;
                 summary.added += 1;
+                // Parents before children, so every reference is to a row already written.
+                if households.is_full() || residences.is_full() || persons.is_full() || memberships.is_full() || events.is_full() {
+                    households.flush(c)?;
+                    residences.flush(c)?;
+                    persons.flush(c)?;
+                    memberships.flush(c)?;
+                    events.flush(c)?;
+                }
             }
             households.flush(c)?;
             residences.flush(c)?;
@@ -623,6 +630,42 @@ impl Store {
                     ethnicity: t(9),
                     citizen_id: t(10),
                 }
+            })
+            .collect())
+    }
+}
+
+/// Where a household lived on a date, for generators and bulk reviews.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located {
+    pub code: String,
+    pub id: i64,
+    pub commune_id: i64,
+    pub village_id: Option<i64>,
+    pub area: String,
+    pub members: i64,
+}
+
+impl Store {
+    /// Every household resident on `date` with its commune, village, area and number of members then.
+    pub fn households_on(&mut self, date: Date) -> Result<Vec<Located>, StoreError> {
+        let d = date.iso();
+        let rows = self.conn.query(
+            "SELECT h.code, h.id, r.commune_id, r.village_id, r.area, \
+             (SELECT count(*) FROM membership m WHERE m.household_id = h.id AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1)) \
+             FROM household h JOIN residence r ON r.household_id = h.id \
+             WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) ORDER BY h.id",
+            &[d.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Located {
+                code: r[0].text().unwrap_or_default().to_owned(),
+                id: r[1].int().unwrap_or(0),
+                commune_id: r[2].int().unwrap_or(0),
+                village_id: r[3].int(),
+                area: r[4].text().unwrap_or_default().to_owned(),
+                members: r[5].int().unwrap_or(0),
             })
             .collect())
     }

@@ -8,11 +8,13 @@ pub mod error;
 pub mod households;
 pub mod messages;
 mod migrate;
+pub mod rates;
 pub mod reviews;
 pub mod units;
 
 use db::{Backend, Conn};
 pub use error::{Rejection, RejectionKind, StoreError};
+pub use migrate::today;
 
 pub struct Store {
     conn: Conn,

@@ -384,3 +384,72 @@ fn unit_values(id: i64, u: &UnitRecord, from: Option<String>, until: Option<Stri
         u.lon.into(),
     ]
 }
+
+impl Store {
+    /// Applies a reform to the registry: every residence still open in a commune that ended before `reform`
+    /// is closed the day before and reopened in the commune that took it (the village's new parent, or the
+    /// commune's record successor). Nobody moved, so the event is an update, not a move. Returns how many
+    /// households were re-assigned. Running it twice changes nothing.
+    pub fn apply_reform(&mut self, reform: Date) -> Result<u64, StoreError> {
+        let day = reform.iso();
+        let end = reform.pred().iso();
+        self.conn.transaction(|c| {
+            let rows = c.query(
+                "SELECT r.household_id, r.commune_id, r.village_id, r.area, r.address, \
+                 (SELECT p.parent_id FROM unit_parent p WHERE p.unit_id = r.village_id AND p.valid_from = $1), \
+                 (SELECT l.to_id FROM unit_lineage l WHERE l.from_id = r.commune_id ORDER BY l.default_successor DESC, l.to_id LIMIT 1) \
+                 FROM residence r JOIN unit u ON u.id = r.commune_id \
+                 WHERE r.valid_until IS NULL AND u.valid_until IS NOT NULL AND u.valid_until < $1",
+                &[day.clone().into()],
+            )?;
+            let mut event_id = next_id(c, "household_event")?;
+            let mut residences = BatchInsert::new(
+                "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address)",
+                7,
+            );
+            let mut events = BatchInsert::new("INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
+            let mut n = 0;
+            c.execute(
+                "UPDATE residence SET valid_until = $2 WHERE valid_until IS NULL AND commune_id IN \
+                 (SELECT id FROM unit WHERE valid_until IS NOT NULL AND valid_until < $1)",
+                &[day.clone().into(), end.clone().into()],
+            )?;
+            for r in rows {
+                let Some(new_commune) = r[5].int().or(r[6].int()) else { continue };
+                residences.push(
+                    c,
+                    [r[0].clone(), day.clone().into(), Value::Null, Value::Int(new_commune), r[2].clone(), r[3].clone(), r[4].clone()],
+                )?;
+                events.push(
+                    c,
+                    [
+                        Value::Int(event_id),
+                        r[0].clone(),
+                        Value::Null,
+                        day.clone().into(),
+                        "updated".into(),
+                        format!("sắp xếp đơn vị hành chính {}", reform.vi()).into(),
+                    ],
+                )?;
+                event_id += 1;
+                n += 1;
+            }
+            residences.flush(c)?;
+            events.flush(c)?;
+            Ok(n)
+        })
+    }
+}
+
+impl Store {
+    /// The units directly under `parent` on `date`.
+    pub fn children_at(&mut self, parent: i64, date: Date) -> Result<Vec<Unit>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT u.id, u.level, u.code, u.name, u.short_name, u.valid_from, u.valid_until \
+             FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE p.parent_id = $1 \
+             AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2) ORDER BY u.code",
+            &[parent.into(), date.iso().into()],
+        )?;
+        Ok(rows.into_iter().filter_map(unit_from_row).collect())
+    }
+}

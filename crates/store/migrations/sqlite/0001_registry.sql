@@ -114,6 +114,7 @@ CREATE TABLE review (
 );
 CREATE INDEX review_household ON review (household_id, year);
 CREATE INDEX review_year_commune ON review (year, commune_id);
+CREATE INDEX review_corrects ON review (corrects_id);
 
 -- A decided review is a legal record: it is never changed or removed; a correction is a new record.
 CREATE TRIGGER review_decided_is_immutable BEFORE UPDATE ON review

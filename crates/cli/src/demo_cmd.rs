@@ -1,0 +1,190 @@
+//! `giamngheo demo`: builds the synthetic registry into a database file, atomically, and shows what it holds.
+
+use std::path::Path;
+
+use giamngheo_core::{Lang, vi_format};
+use giamngheo_demo::{DemoError, DemoOptions};
+
+use crate::errors::CliError;
+use crate::progress::Progress;
+
+pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(), CliError> {
+    let mut opts = DemoOptions {
+        seed,
+        ..DemoOptions::default()
+    };
+    if let Some(n) = households {
+        opts.households = n;
+    }
+    // Build under a temporary name and rename: an interrupted demo leaves no half-built database.
+    let dest = Path::new(db);
+    let tmp = dest.with_file_name(format!(
+        ".{}.{}.tmp",
+        dest.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let remove = |p: &Path| {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        }
+    };
+    remove(&tmp);
+    let started = std::time::Instant::now();
+    let result = {
+        let mut store = giamngheo_store::Store::open(&tmp.display().to_string())?;
+        let mut bar = Progress::new();
+        let r = giamngheo_demo::build(&mut store, opts, &mut |phase, done, total| {
+            bar.update(phase, done, total)
+        });
+        bar.finish();
+        r
+    };
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            remove(&tmp);
+            return Err(match e {
+                DemoError::Store(e) => CliError::Store(e),
+                DemoError::Standard(e) => CliError::Standard(e),
+                DemoError::Units(e) => CliError::Csv(e),
+                DemoError::Calibration {
+                    district,
+                    year,
+                    expected,
+                    found,
+                } => CliError::Demo(
+                    format!(
+                        "Lỗi hiệu chỉnh dữ liệu mẫu: {district} năm {year} cần {expected} hộ nghèo, bộ phân loại cho {found}"
+                    ),
+                    format!(
+                        "Demo calibration failed: {district} {year} needs {expected} poor households, the classifier found {found}"
+                    ),
+                ),
+            });
+        }
+    };
+    remove(dest);
+    std::fs::rename(&tmp, dest).map_err(|error| CliError::File {
+        path: db.to_owned(),
+        error,
+    })?;
+    let n = |x: u64| vi_format::int(x as i64, lang);
+    let secs = started.elapsed().as_secs_f64();
+    match lang {
+        Lang::Vi => println!(
+            "Đã tạo sổ hộ mẫu {db} trong {} giây: {} hộ, {} nhân khẩu, {} kết quả rà soát {}-{}.",
+            vi_format::decimal(secs, 1, lang),
+            n(summary.households),
+            n(summary.members),
+            n(summary.reviews),
+            giamngheo_demo::FIRST_YEAR,
+            giamngheo_demo::LAST_YEAR
+        ),
+        Lang::En => println!(
+            "Built the demo registry {db} in {} s: {} households, {} members, {} review records {}-{}.",
+            vi_format::decimal(secs, 1, lang),
+            n(summary.households),
+            n(summary.members),
+            n(summary.reviews),
+            giamngheo_demo::FIRST_YEAR,
+            giamngheo_demo::LAST_YEAR
+        ),
+    }
+    for d in &summary.districts {
+        println!();
+        match lang {
+            Lang::Vi => println!(
+                "Huyện {} (địa giới năm 2020), tỷ lệ hộ nghèo cuối mỗi năm:",
+                d.model.name
+            ),
+            Lang::En => println!(
+                "{} district (2020 boundaries), poor-household rate at the end of each year:",
+                d.model.name
+            ),
+        }
+        println!(
+            "  {:<5} {:<13} {:>9} {:>9} {:>8} {:>10} {:>8}",
+            lang.pick("Năm", "Year"),
+            lang.pick("Chuẩn", "Standard"),
+            lang.pick("Số hộ", "Households"),
+            lang.pick("Hộ nghèo", "Poor"),
+            "%",
+            lang.pick("Cận nghèo", "Near-poor"),
+            "%"
+        );
+        let mut last_standard = None;
+        for r in &d.rates {
+            let standard = r.standard_id.clone().unwrap_or_default();
+            if last_standard.as_ref().is_some_and(|s| *s != standard) {
+                println!(
+                    "  {}",
+                    lang.pick("—— đổi chuẩn nghèo ——", "—— change of standard ——")
+                );
+            }
+            last_standard = Some(standard.clone());
+            println!(
+                "  {:<5} {:<13} {:>9} {:>9} {:>8} {:>10} {:>8}",
+                r.year,
+                standard,
+                n(r.households as u64),
+                n(r.poor as u64),
+                vi_format::decimal(r.poor_rate(), 2, lang),
+                n(r.near_poor as u64),
+                vi_format::decimal(r.near_poor_rate(), 2, lang)
+            );
+        }
+        let at = |y: i32| d.rates.iter().find(|r| r.year == y).map(|r| r.poor_rate());
+        if let (Some(a), Some(b)) = (at(2015), at(2019)) {
+            let fall = (round2(a) - round2(b)) / 4.0;
+            match lang {
+                Lang::Vi => println!(
+                    "  Giảm bình quân 2015-2019: {} điểm %/năm.",
+                    vi_format::decimal(fall, 2, lang)
+                ),
+                Lang::En => println!(
+                    "  Average annual reduction 2015-2019: {} points a year.",
+                    vi_format::decimal(fall, 2, lang)
+                ),
+            }
+        }
+        match lang {
+            Lang::Vi => println!(
+                "  Số liệu công bố dùng để hiệu chỉnh: {}",
+                d.model.published
+            ),
+            Lang::En => println!(
+                "  Published figures used for calibration: {}",
+                d.model.published
+            ),
+        }
+    }
+    println!();
+    println!(
+        "{}",
+        lang.pick(
+            "Lưu ý: mọi hộ, họ tên, thu nhập và thiếu hụt là dữ liệu GIẢ LẬP. Chỉ danh mục đơn vị hành chính và các số liệu công bố nêu trên là thật.",
+            "Note: every household, name, income and deprivation is SYNTHETIC. Only the administrative units and the published figures above are real."
+        )
+    );
+    match lang {
+        Lang::Vi => println!(
+            "Xem một hộ: giamngheo --db {db} household show {}",
+            first_code(&summary)
+        ),
+        Lang::En => println!(
+            "See a household: giamngheo --db {db} household show {}",
+            first_code(&summary)
+        ),
+    }
+    Ok(())
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn first_code(_summary: &giamngheo_demo::DemoSummary) -> &'static str {
+    "15493-00001"
+}
