@@ -103,8 +103,15 @@ pub fn import_households(
     }
     let total = records.len() as u64;
     let mut bar = Progress::new();
+    // Fault injection for the crash test: abort (no unwinding, no cleanup) in the middle of the transaction.
+    let abort_after: Option<u64> = std::env::var("GIAMNGHEO_TEST_ABORT_AFTER")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let summary = store.import_households(&records, as_of, &mut |done| {
-        bar.update("import", done, total)
+        bar.update("import", done, total);
+        if abort_after.is_some_and(|n| done >= n && done < total) {
+            std::process::abort();
+        }
     })?;
     bar.finish();
     match lang {

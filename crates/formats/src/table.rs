@@ -9,6 +9,7 @@ use crate::csv_scan::{BlockReader, FieldEnd, Scanner};
 use crate::error::{CsvError, CsvErrorKind};
 
 /// Rows of cells; `rows[i].0` is the row number as Excel shows it (the header is row 1).
+#[derive(Debug)]
 pub struct Table {
     pub file: String,
     pub sheet: Option<String>,

@@ -1,3 +1,4 @@
 //! The formats crate's one integration-test binary.
 
 mod classify_csv;
+mod households;

@@ -1,0 +1,184 @@
+//! The registry from the command line: demo, import, export, crash safety.
+
+use std::path::Path;
+
+use crate::{giamngheo, scratch, text};
+
+fn db_arg(p: &Path) -> String {
+    p.to_str().unwrap().to_owned()
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = giamngheo(args);
+    assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+    text(&o.stdout)
+}
+
+#[test]
+fn demo_import_export_round_trip_and_idempotent_reimport() {
+    let dir = scratch("registry");
+    let demo = db_arg(&dir.join("demo.db"));
+    let out = ok(&["--db", &demo, "demo", "--households", "1520"]);
+    // The model keeps the published rates at any scale.
+    assert!(
+        out.contains("2015  vn-2016-2020      1.300        96     7,38"),
+        "{out}"
+    );
+    assert!(out.contains("GIẢ LẬP"), "{out}");
+    assert!(!dir.join(".demo.db.tmp").exists());
+
+    let csv1 = dir.join("ho-1.csv");
+    let xlsx = dir.join("ho.xlsx");
+    ok(&[
+        "--db",
+        &demo,
+        "export",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        "--output",
+        csv1.to_str().unwrap(),
+    ]);
+    ok(&[
+        "--db",
+        &demo,
+        "export",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        "--output",
+        xlsx.to_str().unwrap(),
+    ]);
+
+    // The XLSX imported into a new registry exports to the same CSV.
+    let fresh = db_arg(&dir.join("fresh.db"));
+    let out = ok(&[
+        "--db",
+        &fresh,
+        "import",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("1.520 hộ mới") || out.contains("1520 hộ mới"),
+        "{out}"
+    );
+    let csv2 = dir.join("ho-2.csv");
+    ok(&[
+        "--db",
+        &fresh,
+        "export",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        "--output",
+        csv2.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&csv1).unwrap(),
+        std::fs::read_to_string(&csv2).unwrap()
+    );
+
+    // Importing the same file again changes nothing.
+    let out = ok(&[
+        "--db",
+        &fresh,
+        "import",
+        "households",
+        "--as-of",
+        "2021-01-01",
+        csv1.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("0 hộ mới, 0 hộ thay đổi, 1520 hộ không đổi"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was() {
+    let dir = scratch("crash");
+    let demo = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &demo, "demo", "--households", "6000"]);
+    let csv = dir.join("ho.csv");
+    ok(&[
+        "--db",
+        &demo,
+        "export",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+
+    let target = db_arg(&dir.join("target.db"));
+    ok(&["--db", &target, "units", "load"]);
+    // A file with one bad row: exit 2, every problem named, nothing written.
+    let content = std::fs::read_to_string(&csv).unwrap();
+    let mut lines: Vec<String> = content.lines().map(str::to_owned).collect();
+    lines[40] = lines[40]
+        .replacen(",male,", ",đực,", 1)
+        .replacen(",female,", ",đực,", 1);
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    let o = giamngheo(&[
+        "--db",
+        &target,
+        "import",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("dòng 41, cột sex: giới tính 'đực' không hợp lệ"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 41, column sex: sex 'đực' is not valid"),
+        "{err}"
+    );
+
+    // An import killed in the middle of its transaction.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args([
+            "--db",
+            &target,
+            "import",
+            "households",
+            "--as-of",
+            "2020-01-01",
+            csv.to_str().unwrap(),
+        ])
+        .env("GIAMNGHEO_TEST_ABORT_AFTER", "4096")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the import was to be killed");
+    let out = ok(&[
+        "--db",
+        &target,
+        "export",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        "--output",
+        dir.join("after.csv").to_str().unwrap(),
+    ]);
+    assert!(out.contains("Đã xuất 0 hộ"), "{out}");
+    // And the database still works: the same import, not killed, goes through.
+    let out = ok(&[
+        "--db",
+        &target,
+        "import",
+        "households",
+        "--as-of",
+        "2020-01-01",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.contains("6000 hộ mới"), "{out}");
+}

@@ -1,0 +1,203 @@
+//! Household import files: every problem named by row and column; CSV and XLSX round trips.
+
+use giamngheo_core::Lang;
+use giamngheo_core::date::Date;
+use giamngheo_core::messages::Localized;
+use giamngheo_core::registry::MemberRow;
+use giamngheo_formats::households::{read_households, write_households_csv, write_households_xlsx};
+use giamngheo_formats::table::{read_csv, read_xlsx};
+
+const HEADER: &str = "household_code,commune_code,village,area,address,full_name,relation,sex,birth_date,ethnicity,citizen_id";
+
+fn today() -> Date {
+    Date::new(2026, 11, 29).unwrap()
+}
+
+fn problems(csv: &str) -> Vec<String> {
+    let t = read_csv(csv.as_bytes(), "ho.csv").unwrap();
+    match read_households(&t, today()) {
+        Ok(r) => panic!("expected problems, read {} households", r.len()),
+        Err(list) => list.iter().map(|p| p.message(Lang::En)).collect(),
+    }
+}
+
+#[test]
+fn reads_households_grouping_member_rows_with_vietnamese_headers() {
+    let csv = "Mã hộ,Mã xã,Thôn,Khu vực,Địa chỉ,Họ và tên,Quan hệ với chủ hộ,Giới tính,Ngày sinh,Dân tộc,Số định danh cá nhân\n\
+               XH-001,15493,Thôn 1,nông thôn,,Lê Văn Hùng,Chủ hộ,Nam,02/03/1975,Kinh,038075000111\n\
+               XH-002,15493,Thôn 2,nông thôn,,Trịnh Văn Đức,chủ hộ,nam,11/11/1960,Kinh,\n\
+               XH-001,15493,Thôn 1,nông thôn,,Nguyễn Thị Mai,Vợ,Nữ,15/08/1978,Kinh,38178000222\n";
+    let t = read_csv(csv.as_bytes(), "ho.csv").unwrap();
+    let hh = read_households(&t, today()).unwrap();
+    assert_eq!(hh.len(), 2);
+    let (row, first) = &hh[0];
+    assert_eq!(*row, 2);
+    assert_eq!(first.code.as_str(), "XH-001");
+    assert_eq!(first.members().len(), 2);
+    assert_eq!(first.head().name.as_str(), "Lê Văn Hùng");
+    // Excel drops the leading zero of a 12-digit ID typed as a number.
+    assert_eq!(
+        first.members()[1].citizen_id.as_ref().unwrap().as_str(),
+        "038178000222"
+    );
+}
+
+#[test]
+fn every_problem_is_named_by_row_and_column() {
+    let rows = [
+        "XH-001,15493,Thôn 1,rural,,Lê Văn Hùng,head,male,31/02/1975,Kinh,",
+        "XH-002,154930,Thôn 1,rural,,Lê Văn B,head,male,01/02/1975,Kinh,12345",
+        "XH-003,15493,Thôn 1,moon,,Lê Văn C,head,male,01/02/1975,Kinh,",
+        "XH-004,15493,Thôn 1,rural,,Lê Văn D,head,male,01/02/1975,Kinh,",
+        "XH-004,15493,Thôn 1,rural,,Lê Thị E,head,female,01/02/1979,Kinh,",
+        "XH-005,15493,Thôn 1,rural,,Lê Văn F,son,male,01/02/2030,Kinh,",
+        "XH-006,15493,Thôn 1,rural,,,head,x,01/02/1990,Kinh,",
+        "XH-007,15493,Thôn 1,rural,,Lê Văn G,child,male,01/02/2000,Kinh,",
+        "XH 8,15493,Thôn 1,rural,,Lê Văn H,head,male,01/02/2000,Kinh,",
+        "XH-009,15493,Thôn 1,rural,,Lê Văn I,head,male,01/02/2000,Kinh,",
+        "XH-009,15496,Thôn 1,rural,,Lê Văn K,child,male,01/02/2010,Kinh,",
+    ];
+    let csv = format!("{HEADER}\n{}\n", rows.join("\n"));
+    let got = problems(&csv);
+    let expect = [
+        "row 2, column birth_date: date '31/02/1975' is not valid (dd/mm/yyyy)",
+        "row 3, column commune_code: commune code '154930' is not valid (5 digits)",
+        "row 3, column citizen_id: citizen ID '12345' must have exactly 12 digits",
+        "row 4, column area: area 'moon' is not valid: rural or urban",
+        "row 6, column relation: the household has two heads (the first on row 5)",
+        "row 7, column relation: relation 'son' is not valid",
+        "row 7, column birth_date: birth date '01/02/2030' is in the future",
+        "row 8, column full_name: the cell is empty",
+        "row 8, column sex: sex 'x' is not valid: male or female",
+        "row 9, column relation: the household has no head",
+        "row 10, column household_code: household code 'XH 8' is not valid",
+        "row 12, column commune_code: '15496' differs from '15493' on row 11 of the same household",
+    ];
+    for e in expect {
+        assert!(
+            got.iter().any(|g| g.contains(e)),
+            "missing {e:?} in\n{}",
+            got.join("\n")
+        );
+    }
+    assert!(
+        got.iter().all(|g| g.starts_with("File ho.csv, row ")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn missing_columns_are_all_listed() {
+    let got = problems("household_code,full_name\nX,Y\n");
+    let missing: Vec<&str> = got
+        .iter()
+        .filter_map(|g| g.split("column ").nth(1))
+        .map(|s| s.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "commune_code",
+            "area",
+            "relation",
+            "sex",
+            "birth_date",
+            "ethnicity"
+        ]
+    );
+}
+
+fn sample_rows() -> Vec<MemberRow> {
+    let row = |code: &str, name: &str, rel: &str, sex: &str, born: &str, cid: &str| MemberRow {
+        household_code: code.into(),
+        commune_code: "15493".into(),
+        village: "Thôn 1".into(),
+        area: "rural".into(),
+        address: "Xóm Đông, \"ngõ 3\"".into(),
+        full_name: name.into(),
+        relation: rel.into(),
+        sex: sex.into(),
+        birth_date: born.into(),
+        ethnicity: "Kinh".into(),
+        citizen_id: cid.into(),
+    };
+    vec![
+        row(
+            "XH-001",
+            "Lê Văn Hùng",
+            "head",
+            "male",
+            "02/03/1975",
+            "038075000111",
+        ),
+        row(
+            "XH-001",
+            "Nguyễn Thị Mai",
+            "spouse",
+            "female",
+            "15/08/1978",
+            "038178000222",
+        ),
+        row("XH-002", "Đặng Thị Ánh", "head", "female", "01/01/1950", ""),
+    ]
+}
+
+fn dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("giamngheo-formats-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn csv_export_reads_back_to_the_same_records() {
+    let rows = sample_rows();
+    let mut out = Vec::new();
+    write_households_csv(&mut out, &rows).unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.clone()).unwrap());
+    let t = read_csv(out.as_slice(), "x.csv").unwrap();
+    let hh = read_households(&t, today()).unwrap();
+    assert_eq!(hh.len(), 2);
+    assert_eq!(hh[0].1.address, "Xóm Đông, \"ngõ 3\"");
+    assert_eq!(hh[0].1.members()[1].name.as_str(), "Nguyễn Thị Mai");
+}
+
+#[test]
+fn xlsx_export_reads_back_cell_by_cell() {
+    let rows = sample_rows();
+    let d = dir("xlsx");
+    let path = d.join("ho.xlsx");
+    write_households_xlsx(&path, &rows).unwrap();
+    let t = read_xlsx(&path, "ho.xlsx").unwrap();
+    assert_eq!(t.sheet.as_deref(), Some("Hộ gia đình"));
+    assert_eq!(t.header[0], "Mã hộ");
+    assert_eq!(t.header[10], "Số định danh cá nhân");
+    assert_eq!(t.rows.len(), rows.len());
+    for ((row_no, cells), expect) in t.rows.iter().zip(&rows) {
+        let expect: Vec<&str> = expect.cells().to_vec();
+        let mut got: Vec<&str> = cells.iter().map(String::as_str).collect();
+        got.resize(expect.len(), "");
+        assert_eq!(got, expect, "row {row_no}");
+    }
+    assert_eq!(t.rows[0].0, 2);
+    let hh = read_households(&t, today()).unwrap();
+    assert_eq!(hh.len(), 2);
+    assert_eq!(
+        hh[0].1.members()[0].citizen_id.as_ref().unwrap().as_str(),
+        "038075000111"
+    );
+}
+
+#[test]
+fn a_broken_xlsx_names_the_file() {
+    let d = dir("broken");
+    let path = d.join("hong.xlsx");
+    std::fs::write(&path, b"PK\x03\x04 not really a zip").unwrap();
+    let e = read_xlsx(&path, "hong.xlsx").unwrap_err();
+    assert!(
+        e.message(Lang::En)
+            .starts_with("File hong.xlsx: cannot read the file"),
+        "{}",
+        e.message(Lang::En)
+    );
+}
