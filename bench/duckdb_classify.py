@@ -22,26 +22,24 @@ import time
 
 import duckdb
 
-# Column name and Vietnamese name of the twelve indicators, in column order.
-INDICATORS = [
-    ("employment", "Việc làm"),
-    ("dependants", "Người phụ thuộc trong hộ gia đình"),
-    ("nutrition", "Dinh dưỡng"),
-    ("health_insurance", "Bảo hiểm y tế"),
-    ("adult_education", "Trình độ giáo dục của người lớn"),
-    ("child_schooling", "Tình trạng đi học của trẻ em"),
-    ("housing_quality", "Chất lượng nhà ở"),
-    ("floor_area", "Diện tích nhà ở bình quân đầu người"),
-    ("water", "Nguồn nước sinh hoạt"),
-    ("sanitation", "Nhà tiêu hợp vệ sinh"),
-    ("telecom", "Sử dụng dịch vụ viễn thông"),
-    ("information_means", "Phương tiện phục vụ tiếp cận thông tin"),
-]
+# The indicators (column id, short Vietnamese name used in reasons) and the lines are read from the same
+# standard file giamngheo compiles in, so the two never drift apart.
+import pathlib
+import tomllib
+
+_STANDARD = tomllib.loads(
+    (pathlib.Path(__file__).resolve().parent.parent / "standards" / "vn-2022-2025.toml").read_text(encoding="utf-8")
+)
+INDICATORS = [(i["id"], i.get("short_vi", i["name_vi"])) for i in _STANDARD["indicators"]]
 
 # vn-2022-2025: poverty line P and middle-income ceiling M, VND per person-month.
 LINES = {
-    "rural": {"label": "nông thôn", "P": 1_500_000, "M": 2_250_000},
-    "urban": {"label": "thành thị", "P": 2_000_000, "M": 3_000_000},
+    area: {
+        "label": label,
+        "P": _STANDARD["income"][area]["poverty"]["value"],
+        "M": _STANDARD["income"][area]["middle_income"]["value"],
+    }
+    for area, label in (("rural", "nông thôn"), ("urban", "thành thị"))
 }
 MIN_DEPRIVATIONS = 3
 

@@ -29,8 +29,13 @@ pub fn run(args: ClassifyArgs, lang: Lang) -> Result<(), CliError> {
     let summary = match &args.output {
         Some(path) => {
             let mut out = AtomicFile::create(path)?;
-            let summary =
-                giamngheo_formats::classify(input, &name, out.writer(), &classifier, opts)?;
+            let summary = giamngheo_formats::classify_csv::classify_to_file(
+                input,
+                &name,
+                out.file(),
+                &classifier,
+                opts,
+            )?;
             out.commit()?;
             summary
         }

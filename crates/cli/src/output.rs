@@ -35,6 +35,11 @@ impl AtomicFile {
         self.file.as_mut().expect("the file is open until commit")
     }
 
+    /// The file itself, for writers that write at offsets (nothing may be buffered in the writer).
+    pub fn file(&mut self) -> &File {
+        self.writer().get_ref()
+    }
+
     /// The temporary path, for writers that need a path rather than a stream.
     pub fn path(&self) -> &Path {
         &self.tmp
@@ -49,17 +54,17 @@ impl AtomicFile {
         })
     }
 
-    /// Flushes, syncs and renames into place.
+    /// Flushes and renames into place. No fsync: these are derived files, made again by running the command
+    /// again, and syncing a 1.5 GB result costs more than computing it. The rename guarantees that the name
+    /// never shows a file the program left half-written; the registry itself (SQLite, PostgreSQL) is durable.
     pub fn commit(mut self) -> Result<(), CliError> {
         let fail = |error, path: &Path| CliError::File {
             path: path.display().to_string(),
             error,
         };
         if let Some(w) = self.file.take() {
-            let f = w
-                .into_inner()
+            w.into_inner()
                 .map_err(|e| fail(e.into_error(), &self.tmp))?;
-            f.sync_all().map_err(|e| fail(e, &self.tmp))?;
         }
         std::fs::rename(&self.tmp, &self.dest).map_err(|e| fail(e, &self.dest))
     }

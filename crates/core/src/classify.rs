@@ -94,6 +94,11 @@ pub struct Classifier {
     min_deprivations: u32,
     points_per_deprivation: u32,
     deprivation_threshold: u32,
+    /// [lang][score mode][area]
+    phrases: [[[Phrases; 2]; 2]; 2],
+    /// [lang][indicator]
+    indicator_names: [Vec<String>; 2],
+    words_have_quotes: bool,
 }
 
 impl Classifier {
@@ -121,7 +126,26 @@ impl Classifier {
                 )
             })
             .unwrap_or((10, 10 * standard.min_deprivations.value));
+        let by_area = |lang, score| Area::ALL.map(|a| phrases(&standard, lang, score, a));
+        let by_mode = |lang| [by_area(lang, false), by_area(lang, true)];
+        let phrases = [by_mode(Lang::Vi), by_mode(Lang::En)];
+        let indicator_names: [Vec<String>; 2] = [Lang::Vi, Lang::En].map(|l| {
+            standard
+                .indicators
+                .iter()
+                .map(|i| i.short_name(l).to_owned())
+                .collect()
+        });
+        let words_have_quotes = indicator_names.iter().flatten().any(|n| n.contains('"'))
+            || phrases.iter().flatten().flatten().any(|p| {
+                p.poverty.contains('"')
+                    || p.near.as_deref().is_some_and(|n| n.contains('"'))
+                    || p.middle.as_deref().is_some_and(|n| n.contains('"'))
+            });
         Classifier {
+            words_have_quotes,
+            phrases,
+            indicator_names,
             min_deprivations: standard.min_deprivations.value,
             income,
             score,
@@ -208,131 +232,134 @@ impl Classifier {
 
     /// Writes the short explanation of an outcome: the measure, the line that decided and, where the count of
     /// deprivations decided, the indicators. Unverified values are marked where they are used.
-    pub fn write_reason(&self, o: &Outcome, lang: Lang, out: &mut String) {
-        let std = &self.standard;
-        let score_mode = matches!(o.income, Income::Score(_));
-        let area = o.area;
-        let l = std.lines(area);
-        let (poverty, near, middle): (Line, Option<Line>, Option<Line>) =
-            if let Some(s) = std.score.as_ref().filter(|_| score_mode) {
-                let sl = &s.lines[area.index()];
-                (
-                    Line::score(&sl.poverty),
-                    sl.near_poverty.as_ref().map(Line::score),
-                    None,
-                )
-            } else {
-                (
-                    Line::money(&l.poverty),
-                    l.near_poverty.as_ref().map(Line::money),
-                    l.middle_income.as_ref().map(Line::money),
-                )
-            };
-        let area_name = match lang {
-            Lang::Vi => area.name_vi(),
-            Lang::En => area.code(),
-        };
-        // The measure of this household.
+    pub fn write_reason<S: ReasonSink + ?Sized>(&self, o: &Outcome, lang: Lang, out: &mut S) {
+        self.write_measure(o, lang, out);
+        self.write_verdict(o, lang, out);
+    }
+
+    /// The first part of the explanation: the household's own measure ("thu nhập 1.200.000 đ").
+    pub fn write_measure<S: ReasonSink + ?Sized>(&self, o: &Outcome, lang: Lang, out: &mut S) {
+        let words = Words::of(lang);
+        let mut buf = [0u8; 32];
         match o.income {
             Income::Vnd(v) => {
-                out.push_str(lang.pick("thu nhập ", "income "));
-                push_money(out, v, lang);
+                out.put(words.income);
+                match lang {
+                    Lang::Vi => {
+                        out.put_ascii(vi_format::format_ascii(&mut buf, v, lang));
+                        out.put(" đ");
+                    }
+                    Lang::En => {
+                        out.put("VND ");
+                        out.put_ascii(vi_format::format_ascii(&mut buf, v, lang));
+                    }
+                }
             }
-            Income::Score(s) => {
-                out.push_str(lang.pick("điểm thu nhập ", "income score "));
-                vi_format::push_int(out, i64::from(s), lang);
+            Income::Score(sc) => {
+                out.put(words.score);
+                out.put_ascii(vi_format::format_ascii(&mut buf, i64::from(sc), lang));
             }
         }
-        let line_name = |which: LineName| -> &'static str {
-            match (which, score_mode, lang) {
-                (LineName::Poverty, false, Lang::Vi) => "chuẩn nghèo",
-                (LineName::Poverty, false, Lang::En) => "poverty line",
-                (LineName::Poverty, true, Lang::Vi) => "ngưỡng điểm nghèo",
-                (LineName::Poverty, true, Lang::En) => "poverty score line",
-                (LineName::Near, false, Lang::Vi) => "chuẩn cận nghèo",
-                (LineName::Near, false, Lang::En) => "near-poverty line",
-                (LineName::Near, true, Lang::Vi) => "ngưỡng điểm cận nghèo",
-                (LineName::Near, true, Lang::En) => "near-poverty score line",
-                (LineName::Middle, _, Lang::Vi) => "mức sống trung bình",
-                (LineName::Middle, _, Lang::En) => "middle-income ceiling",
-            }
-        };
-        let push_line = |out: &mut String, rel: &str, which: LineName, line: &Line| {
-            out.push_str(rel);
-            out.push_str(line_name(which));
-            out.push(' ');
-            out.push_str(area_name);
-            out.push(' ');
-            if score_mode {
-                vi_format::push_int(out, line.value, lang);
-            } else {
-                push_money(out, line.value, lang);
-            }
-            if !line.verified {
-                out.push_str(lang.pick(" (chưa xác minh)", " (unverified)"));
-            }
-        };
-        let le = " ≤ ";
-        let above = lang.pick(" > ", " > ");
+    }
+
+    /// The rest of the explanation: the line that decided and, where they decided, the deprivations. It
+    /// depends only on [`Self::verdict_key`], so callers writing millions of rows can reuse it.
+    pub fn write_verdict<S: ReasonSink + ?Sized>(&self, o: &Outcome, lang: Lang, out: &mut S) {
+        let score_mode = matches!(o.income, Income::Score(_));
+        let ph = &self.phrases[lang as usize][usize::from(score_mode)][o.area.index()];
+        let words = Words::of(lang);
+        let mut buf = [0u8; 32];
         match o.basis {
             Basis::AtOrBelowPoverty => {
-                push_line(out, le, LineName::Poverty, &poverty);
+                out.put(" ≤ ");
+                out.put(&ph.poverty);
                 return;
             }
             Basis::NearPovertyBand => {
-                push_line(out, above, LineName::Poverty, &poverty);
-                if let Some(n) = &near {
-                    push_line(out, le, LineName::Near, n);
+                out.put(" > ");
+                out.put(&ph.poverty);
+                if let Some(n) = &ph.near {
+                    out.put(" ≤ ");
+                    out.put(n);
                 }
             }
-            Basis::AtOrBelowLine => push_line(out, le, LineName::Poverty, &poverty),
+            Basis::AtOrBelowLine => {
+                out.put(" ≤ ");
+                out.put(&ph.poverty);
+            }
             Basis::MiddleBand => {
-                match &near {
-                    Some(n) => push_line(out, above, LineName::Near, n),
-                    None => push_line(out, above, LineName::Poverty, &poverty),
-                }
-                if let Some(m) = &middle {
-                    push_line(out, le, LineName::Middle, m);
+                out.put(" > ");
+                out.put(ph.near.as_deref().unwrap_or(&ph.poverty));
+                if let Some(m) = &ph.middle {
+                    out.put(" ≤ ");
+                    out.put(m);
                 }
                 return;
             }
             Basis::AboveLines => {
-                match (&middle, &near) {
-                    (Some(m), _) => push_line(out, above, LineName::Middle, m),
-                    (None, Some(n)) => push_line(out, above, LineName::Near, n),
-                    (None, None) => push_line(out, above, LineName::Poverty, &poverty),
-                }
+                out.put(" > ");
+                out.put(
+                    ph.middle
+                        .as_deref()
+                        .or(ph.near.as_deref())
+                        .unwrap_or(&ph.poverty),
+                );
                 return;
             }
         }
         // The count of deprivations decided between poor and near-poor.
         let n = o.deprivations.count();
         let deprived = o.class == Class::Poor;
-        out.push_str("; ");
+        out.put("; ");
         if score_mode {
-            out.push_str(lang.pick("điểm thiếu hụt ", "deprivation score "));
-            vi_format::push_int(out, i64::from(n * self.points_per_deprivation), lang);
-            out.push_str(if deprived { " ≥ " } else { " < " });
-            vi_format::push_int(out, i64::from(self.deprivation_threshold), lang);
+            out.put(words.deprivation_score);
+            out.put_ascii(vi_format::format_ascii(
+                &mut buf,
+                i64::from(n * self.points_per_deprivation),
+                lang,
+            ));
+            out.put(if deprived { " ≥ " } else { " < " });
+            out.put_ascii(vi_format::format_ascii(
+                &mut buf,
+                i64::from(self.deprivation_threshold),
+                lang,
+            ));
         } else {
-            out.push_str(lang.pick("thiếu hụt ", "deprived on "));
-            vi_format::push_int(out, i64::from(n), lang);
-            out.push_str(if deprived { " ≥ " } else { " < " });
-            vi_format::push_int(out, i64::from(self.min_deprivations), lang);
-            out.push_str(lang.pick(" chỉ số", " indicators"));
+            out.put(words.deprived_on);
+            out.put_ascii(vi_format::format_ascii(&mut buf, i64::from(n), lang));
+            out.put(if deprived { " ≥ " } else { " < " });
+            out.put_ascii(vi_format::format_ascii(
+                &mut buf,
+                i64::from(self.min_deprivations),
+                lang,
+            ));
+            out.put(words.indicators);
         }
         if n > 0 {
-            out.push_str(": ");
+            out.put(": ");
+            let names = &self.indicator_names[lang as usize];
             for (k, i) in o.deprivations.iter().enumerate() {
                 if k > 0 {
-                    out.push_str(", ");
+                    out.put(", ");
                 }
-                match std.indicators.get(i) {
-                    Some(ind) => out.push_str(ind.name(lang)),
-                    None => out.push('?'),
-                }
+                out.put(names.get(i).map_or("?", String::as_str));
             }
         }
+    }
+
+    /// Everything [`Self::write_verdict`] depends on, as one number.
+    pub fn verdict_key(o: &Outcome) -> u64 {
+        let deprivations_matter = matches!(o.basis, Basis::NearPovertyBand | Basis::AtOrBelowLine);
+        let mask = if deprivations_matter {
+            u64::from(o.deprivations.0)
+        } else {
+            0
+        };
+        (o.area as u64)
+            | (o.basis as u64) << 1
+            | (o.class as u64) << 4
+            | u64::from(matches!(o.income, Income::Score(_))) << 7
+            | mask << 8
     }
 
     /// The explanation as a new string.
@@ -343,32 +370,164 @@ impl Classifier {
     }
 }
 
+/// Where an explanation is written: a `String`, or a CSV cell being built ([`CsvQuotedSink`]).
+pub trait ReasonSink {
+    fn put(&mut self, s: &str);
+    /// Digits and separators only.
+    fn put_ascii(&mut self, b: &[u8]) {
+        self.put(std::str::from_utf8(b).unwrap_or_default());
+    }
+}
+
+impl ReasonSink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+/// Writes into a quoted CSV field. Quotes are doubled only when the standard's own words contain one (a
+/// provincial standard may name an indicator with a quote); numbers never do.
+pub struct CsvQuotedSink<'a> {
+    out: &'a mut Vec<u8>,
+    escape: bool,
+}
+
+impl<'a> CsvQuotedSink<'a> {
+    pub fn new(out: &'a mut Vec<u8>, classifier: &Classifier) -> CsvQuotedSink<'a> {
+        CsvQuotedSink {
+            out,
+            escape: classifier.words_have_quotes,
+        }
+    }
+}
+
+impl ReasonSink for CsvQuotedSink<'_> {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        if self.escape && s.as_bytes().contains(&b'"') {
+            for b in s.bytes() {
+                if b == b'"' {
+                    self.out.push(b'"');
+                }
+                self.out.push(b);
+            }
+        } else {
+            self.out.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    #[inline]
+    fn put_ascii(&mut self, b: &[u8]) {
+        self.out.extend_from_slice(b);
+    }
+}
+
+struct Words {
+    income: &'static str,
+    score: &'static str,
+    deprivation_score: &'static str,
+    deprived_on: &'static str,
+    indicators: &'static str,
+}
+
+impl Words {
+    fn of(lang: Lang) -> Words {
+        match lang {
+            Lang::Vi => Words {
+                income: "thu nhập ",
+                score: "điểm thu nhập ",
+                deprivation_score: "điểm thiếu hụt ",
+                deprived_on: "thiếu hụt ",
+                indicators: " chỉ số",
+            },
+            Lang::En => Words {
+                income: "income ",
+                score: "income score ",
+                deprivation_score: "deprivation score ",
+                deprived_on: "deprived on ",
+                indicators: " indicators",
+            },
+        }
+    }
+}
+
+/// The lines of one area in one language and measure, written out once: "chuẩn nghèo nông thôn 1.500.000 đ".
+#[derive(Clone, Debug, Default)]
+struct Phrases {
+    poverty: String,
+    near: Option<String>,
+    middle: Option<String>,
+}
+
+fn phrases(standard: &Standard, lang: Lang, score_mode: bool, area: Area) -> Phrases {
+    let area_name = match lang {
+        Lang::Vi => area.name_vi(),
+        Lang::En => area.code(),
+    };
+    let line = |name: &str, value: i64, verified: bool| {
+        let mut s = format!("{name} {area_name} ");
+        if score_mode {
+            vi_format::push_int(&mut s, value, lang);
+        } else {
+            push_money(&mut s, value, lang);
+        }
+        if !verified {
+            s.push_str(lang.pick(" (chưa xác minh)", " (unverified)"));
+        }
+        s
+    };
+    let names = |which: LineName| -> &'static str {
+        match (which, score_mode, lang) {
+            (LineName::Poverty, false, Lang::Vi) => "chuẩn nghèo",
+            (LineName::Poverty, false, Lang::En) => "poverty line",
+            (LineName::Poverty, true, Lang::Vi) => "ngưỡng điểm nghèo",
+            (LineName::Poverty, true, Lang::En) => "poverty score line",
+            (LineName::Near, false, Lang::Vi) => "chuẩn cận nghèo",
+            (LineName::Near, false, Lang::En) => "near-poverty line",
+            (LineName::Near, true, Lang::Vi) => "ngưỡng điểm cận nghèo",
+            (LineName::Near, true, Lang::En) => "near-poverty score line",
+            (LineName::Middle, _, Lang::Vi) => "mức sống trung bình",
+            (LineName::Middle, _, Lang::En) => "middle-income ceiling",
+        }
+    };
+    if score_mode {
+        let Some(sc) = &standard.score else {
+            return Phrases::default();
+        };
+        let l = &sc.lines[area.index()];
+        let s = |v: &Sourced<u32>| (i64::from(v.value), v.verified);
+        let (pv, pok) = s(&l.poverty);
+        Phrases {
+            poverty: line(names(LineName::Poverty), pv, pok),
+            near: l.near_poverty.as_ref().map(|n| {
+                let (v, ok) = s(n);
+                line(names(LineName::Near), v, ok)
+            }),
+            middle: None,
+        }
+    } else {
+        let l = standard.lines(area);
+        let m = |v: &Sourced<crate::Vnd>| (v.value.get(), v.verified);
+        let (pv, pok) = m(&l.poverty);
+        Phrases {
+            poverty: line(names(LineName::Poverty), pv, pok),
+            near: l.near_poverty.as_ref().map(|n| {
+                let (v, ok) = m(n);
+                line(names(LineName::Near), v, ok)
+            }),
+            middle: l.middle_income.as_ref().map(|n| {
+                let (v, ok) = m(n);
+                line(names(LineName::Middle), v, ok)
+            }),
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 enum LineName {
     Poverty,
     Near,
     Middle,
-}
-
-struct Line {
-    value: i64,
-    verified: bool,
-}
-
-impl Line {
-    fn money(s: &Sourced<crate::Vnd>) -> Line {
-        Line {
-            value: s.value.get(),
-            verified: s.verified,
-        }
-    }
-
-    fn score(s: &Sourced<u32>) -> Line {
-        Line {
-            value: i64::from(s.value),
-            verified: s.verified,
-        }
-    }
 }
 
 fn push_money(out: &mut String, v: i64, lang: Lang) {

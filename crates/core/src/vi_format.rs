@@ -2,23 +2,45 @@
 
 use crate::Lang;
 
-/// Writes an integer with a thousands separator: `.` in Vietnamese, `,` in English.
+/// Writes an integer with a thousands separator: `.` in Vietnamese, `,` in English. No allocation: the
+/// classifier writes tens of millions of these.
 pub fn push_int(out: &mut String, n: i64, lang: Lang) {
+    let mut buf = [0u8; 32];
+    out.push_str(format_int(&mut buf, n, lang));
+}
+
+/// Formats into a caller's buffer and returns the text.
+pub fn format_int(buf: &mut [u8; 32], n: i64, lang: Lang) -> &str {
+    std::str::from_utf8(format_ascii(buf, n, lang)).unwrap_or_default()
+}
+
+/// Formats into a caller's buffer and returns the bytes (ASCII).
+pub fn format_ascii(buf: &mut [u8; 32], n: i64, lang: Lang) -> &[u8] {
     let sep = match lang {
-        Lang::Vi => '.',
-        Lang::En => ',',
+        Lang::Vi => b'.',
+        Lang::En => b',',
     };
-    if n < 0 {
-        out.push('-');
-    }
-    let digits = n.unsigned_abs().to_string();
-    let first = digits.len() % 3;
-    for (i, d) in digits.chars().enumerate() {
-        if i != 0 && (i + 3 - first).is_multiple_of(3) {
-            out.push(sep);
+    let mut v = n.unsigned_abs();
+    let mut i = buf.len();
+    let mut digits = 0;
+    loop {
+        if digits > 0 && digits % 3 == 0 {
+            i -= 1;
+            buf[i] = sep;
         }
-        out.push(d);
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        digits += 1;
+        if v == 0 {
+            break;
+        }
     }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
 }
 
 /// An integer with thousands separators: `1.500.000` (vi) or `1,500,000` (en).

@@ -4,15 +4,16 @@
 //! their original order, so memory stays at a few blocks whatever the size of the file.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
+use giamngheo_core::classify::CsvQuotedSink;
 use giamngheo_core::text::{closest, nfc};
-use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, Vnd};
+use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, Outcome, Vnd};
 
-use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_field, push_quoted};
+use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_field};
 use crate::error::{CsvError, CsvErrorKind};
 
 const BLOCK_SIZE: usize = 1 << 20;
@@ -58,6 +59,9 @@ enum Role {
 struct Layout {
     roles: Vec<Role>,
     names: Vec<String>,
+    /// The longest run of consecutive indicator columns: (first column, indicator of each), read in one
+    /// stride on the fast path since each is one character.
+    flag_run: (usize, Vec<u8>),
 }
 
 const ID: &str = "household_id";
@@ -141,7 +145,25 @@ impl Layout {
             }
             _ => {}
         }
-        Ok(Layout { roles, names })
+        let mut flag_run = (0, Vec::new());
+        let mut i = 0;
+        while i < roles.len() {
+            let start = i;
+            let mut ks = Vec::new();
+            while let Some(Role::Indicator(k)) = roles.get(i) {
+                ks.push(*k);
+                i += 1;
+            }
+            if ks.len() > flag_run.1.len() {
+                flag_run = (start, ks);
+            }
+            i = i.max(start + 1);
+        }
+        Ok(Layout {
+            roles,
+            names,
+            flag_run,
+        })
     }
 }
 
@@ -167,6 +189,46 @@ pub fn classify<R, W>(
     input: R,
     file: &str,
     output: &mut W,
+    classifier: &Classifier,
+    opts: ClassifyOptions,
+) -> Result<ClassifySummary, CsvError>
+where
+    R: Read + Send,
+    W: Write,
+{
+    run(input, file, Out::Stream(output), classifier, opts)
+}
+
+/// The same, into a file written at known offsets by two threads, so that copying a result of gigabytes into
+/// the page cache runs on both cores while the workers classify.
+pub fn classify_to_file<R: Read + Send>(
+    input: R,
+    file: &str,
+    output: &std::fs::File,
+    classifier: &Classifier,
+    opts: ClassifyOptions,
+) -> Result<ClassifySummary, CsvError> {
+    run::<R, std::io::Sink>(input, file, Out::File(output), classifier, opts)
+}
+
+enum Out<'a, W> {
+    Stream(&'a mut W),
+    File(&'a std::fs::File),
+}
+
+impl<W: Write> Out<'_, W> {
+    fn write_at(&mut self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+        match self {
+            Out::Stream(w) => w.write_all(data),
+            Out::File(f) => std::os::unix::fs::FileExt::write_all_at(*f, data, offset),
+        }
+    }
+}
+
+fn run<R, W>(
+    input: R,
+    file: &str,
+    mut output: Out<'_, W>,
     classifier: &Classifier,
     opts: ClassifyOptions,
 ) -> Result<ClassifySummary, CsvError>
@@ -222,9 +284,9 @@ where
     let rest = first.split_off(header_len);
     drop(first);
 
-    output
-        .write_all(b"household_id,deprivations,class,reason\n")
-        .map_err(write_failed)?;
+    const HEADER: &[u8] = b"household_id,deprivations,class,reason\n";
+    output.write_at(0, HEADER).map_err(write_failed)?;
+    let mut offset = HEADER.len() as u64;
 
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -235,6 +297,7 @@ where
     let mut read_error: Option<std::io::Error> = None;
     let mut write_error: Option<std::io::Error> = None;
 
+    let writer_error: Arc<Mutex<Option<std::io::Error>>> = Arc::new(Mutex::new(None));
     std::thread::scope(|s| {
         let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
         let (done_tx, done_rx) = sync_channel::<(u64, BlockResult)>(threads * 2);
@@ -248,6 +311,33 @@ where
         drop(done_tx);
         let reader_thread = s.spawn(move || feed(reader, rest, &work_tx));
 
+        // A file is written by two threads at offsets given here in order; a stream in order by this thread.
+        let (write_tx, write_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
+        let write_rx = Arc::new(Mutex::new(write_rx));
+        let parallel_file = match &output {
+            Out::File(f) => Some(*f),
+            Out::Stream(_) => None,
+        };
+        if let Some(f) = parallel_file {
+            for _ in 0..2 {
+                let write_rx = Arc::clone(&write_rx);
+                let writer_error = Arc::clone(&writer_error);
+                s.spawn(move || {
+                    loop {
+                        let next = match write_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((at, buf)) = next else { return };
+                        if let Err(e) = std::os::unix::fs::FileExt::write_all_at(f, &buf, at)
+                            && let Ok(mut slot) = writer_error.lock()
+                        {
+                            slot.get_or_insert(e);
+                        }
+                    }
+                });
+            }
+        }
         // Write blocks back in order; after the first error, keep draining so the workers can finish.
         let mut pending: BTreeMap<u64, BlockResult> = BTreeMap::new();
         let mut next = 0u64;
@@ -263,10 +353,17 @@ where
                     first_error = Some((rows_before, e));
                     continue;
                 }
-                if let Err(e) = output.write_all(&r.out) {
+                let len = r.out.len() as u64;
+                if parallel_file.is_some() {
+                    if write_tx.send((offset, r.out)).is_err() {
+                        write_error = Some(std::io::Error::other("writer stopped"));
+                        continue;
+                    }
+                } else if let Err(e) = output.write_at(offset, &r.out) {
                     write_error = Some(e);
                     continue;
                 }
+                offset += len;
                 rows_before += r.records;
                 summary.households += r.records;
                 for (t, n) in summary.by_class.iter_mut().zip(r.by_class) {
@@ -274,10 +371,18 @@ where
                 }
             }
         }
+        drop(write_tx);
         if let Ok(Err(e)) = reader_thread.join() {
             read_error = Some(e);
         }
+        // The scope joins the writers; their first error, if any, is the write error.
+        let _ = &writer_error;
     });
+    if write_error.is_none()
+        && let Ok(mut slot) = writer_error.lock()
+    {
+        write_error = slot.take();
+    }
 
     if let Some((rows_before, e)) = first_error {
         let column = e
@@ -297,7 +402,9 @@ where
     if let Some(e) = write_error {
         return Err(write_failed(e));
     }
-    output.flush().map_err(write_failed)?;
+    if let Out::Stream(w) = &mut output {
+        w.flush().map_err(write_failed)?;
+    }
     Ok(summary)
 }
 
@@ -329,28 +436,53 @@ fn worker(
     classifier: &Classifier,
     lang: Lang,
 ) {
-    let mut reason = String::with_capacity(256);
+    let mut verdicts = Verdicts::default();
     loop {
         let next = match rx.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
         let Ok((seq, block)) = next else { return };
-        let result = classify_block(&block, layout, classifier, lang, &mut reason);
+        let result = classify_block(&block, layout, classifier, lang, &mut verdicts);
         if tx.send((seq, result)).is_err() {
             return;
         }
     }
 }
 
+/// A hasher for small integer keys: one multiplication instead of SipHash's rounds.
+#[derive(Default, Clone, Copy)]
+struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// The second half of each explanation, by [`Classifier::verdict_key`]: written once per worker, copied after.
+type Verdicts = HashMap<u64, Vec<u8>, std::hash::BuildHasherDefault<IntHasher>>;
+
 fn classify_block(
     block: &[u8],
     layout: &Layout,
     classifier: &Classifier,
     lang: Lang,
-    reason: &mut String,
+    verdicts: &mut Verdicts,
 ) -> BlockResult {
-    let mut out = Vec::with_capacity(block.len() + block.len() / 2);
+    // The reason makes a row of output about three times its input.
+    let mut out = Vec::with_capacity(block.len() * 4);
     let mut by_class = [0u64; 4];
     let mut records = 0u64;
     let fail = |records: u64, column: Option<usize>, kind: CsvErrorKind, out: Vec<u8>, by_class| {
@@ -372,6 +504,20 @@ fn classify_block(
         let line_start = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
         let column = memchr::memchr_iter(b',', &block[line_start..at]).count();
         return fail(record, Some(column), CsvErrorKind::NotUtf8, out, by_class);
+    }
+    if memchr::memchr(b'"', block).is_none() {
+        let mark = out.len();
+        if let Some((records, by_class)) =
+            classify_plain(block, layout, classifier, lang, verdicts, &mut out)
+        {
+            return BlockResult {
+                out,
+                records,
+                by_class,
+                error: None,
+            };
+        }
+        out.truncate(mark);
     }
     let n_cols = layout.roles.len();
     let mut scan = Scanner::new(block);
@@ -496,16 +642,7 @@ fn classify_block(
                 );
             }
         };
-        push_field(&mut out, &id);
-        out.push(b',');
-        push_small(&mut out, d.count());
-        out.push(b',');
-        out.extend_from_slice(outcome.class.code().as_bytes());
-        out.push(b',');
-        reason.clear();
-        classifier.write_reason(&outcome, lang, reason);
-        push_quoted(&mut out, reason.as_bytes());
-        out.push(b'\n');
+        emit(&mut out, &id, &outcome, classifier, lang, verdicts);
         by_class[class_index(outcome.class)] += 1;
         records += 1;
     }
@@ -515,6 +652,137 @@ fn classify_block(
         by_class,
         error: None,
     }
+}
+
+/// Writes one output row: id, count of deprivations, class, and the quoted reason.
+#[inline]
+fn emit(
+    out: &mut Vec<u8>,
+    id: &[u8],
+    outcome: &Outcome,
+    classifier: &Classifier,
+    lang: Lang,
+    verdicts: &mut Verdicts,
+) {
+    push_field(out, id);
+    out.push(b',');
+    push_small(out, outcome.deprivations.count());
+    out.push(b',');
+    out.extend_from_slice(outcome.class.code().as_bytes());
+    out.extend_from_slice(b",\"");
+    classifier.write_measure(outcome, lang, &mut CsvQuotedSink::new(out, classifier));
+    let verdict = verdicts
+        .entry(Classifier::verdict_key(outcome))
+        .or_insert_with(|| {
+            let mut v = Vec::with_capacity(128);
+            classifier.write_verdict(outcome, lang, &mut CsvQuotedSink::new(&mut v, classifier));
+            v.extend_from_slice(b"\"\n");
+            v
+        });
+    out.extend_from_slice(verdict);
+}
+
+/// The fast path for a block without quotes (the usual export from Excel): one pass over each line, no
+/// allocation. Anything unexpected returns `None`, and the general path reads the block again to say
+/// exactly what is wrong and where.
+fn classify_plain(
+    block: &[u8],
+    layout: &Layout,
+    classifier: &Classifier,
+    lang: Lang,
+    verdicts: &mut Verdicts,
+    out: &mut Vec<u8>,
+) -> Option<(u64, [u64; 4])> {
+    let roles = &layout.roles;
+    let n_cols = roles.len();
+    let mut by_class = [0u64; 4];
+    let mut records = 0u64;
+    let mut rest = block;
+    while !rest.is_empty() {
+        let nl = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let mut line = &rest[..nl];
+        rest = rest.get(nl + 1..).unwrap_or(&[]);
+        if let [head @ .., b'\r'] = line {
+            line = head;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let mut id: &[u8] = &[];
+        let mut area = Area::Rural;
+        let mut income = Income::Vnd(0);
+        let mut d = DeprivationSet(0);
+        let mut pos = 0usize;
+        let (run_start, run) = (&layout.flag_run.0, &layout.flag_run.1);
+        let mut col = 0usize;
+        while col < n_cols {
+            if col == *run_start && !run.is_empty() {
+                // "0,1,0,…": each flag one character followed by a comma (or the end of the line).
+                let bytes = line.get(pos..pos + 2 * run.len() - 1)?;
+                for (j, k) in run.iter().enumerate() {
+                    match bytes[2 * j] {
+                        b'1' => d.insert(usize::from(*k)),
+                        b'0' => {}
+                        _ => return None,
+                    }
+                    if j + 1 < run.len() && bytes[2 * j + 1] != b',' {
+                        return None;
+                    }
+                }
+                pos += 2 * run.len() - 1;
+                col += run.len();
+                let last = col == n_cols;
+                match line.get(pos) {
+                    None if last => {}
+                    Some(b',') if !last => pos += 1,
+                    _ => return None,
+                }
+                continue;
+            }
+            let role = &roles[col];
+            col += 1;
+            let start = pos;
+            let stop = if line.get(start + 1).is_none_or(|&b| b == b',') && start < line.len() {
+                start + 1
+            } else {
+                start
+                    + line
+                        .get(start..)?
+                        .iter()
+                        .position(|&b| b == b',')
+                        .unwrap_or(line.len() - start)
+            };
+            let last = col == n_cols;
+            if last != (stop >= line.len()) {
+                return None;
+            }
+            let field = &line[start..stop];
+            pos = stop + 1;
+            match role {
+                Role::Indicator(k) => match field {
+                    b"1" => d.insert(usize::from(*k)),
+                    b"0" => {}
+                    _ => return None,
+                },
+                Role::Id => id = field,
+                Role::Area => {
+                    area = match field {
+                        b"rural" => Area::Rural,
+                        b"urban" => Area::Urban,
+                        other => Area::parse(std::str::from_utf8(other).ok()?)?,
+                    }
+                }
+                Role::Income => income = Income::Vnd(Vnd::parse_bytes(field).ok()?.get()),
+                Role::Score => income = Income::Score(parse_score(field)?),
+                Role::Ignored => {}
+            }
+        }
+        let outcome = classifier.classify(area, income, d).ok()?;
+        emit(out, id, &outcome, classifier, lang, verdicts);
+        by_class[class_index(outcome.class)] += 1;
+        records += 1;
+    }
+    Some((records, by_class))
 }
 
 fn class_index(c: Class) -> usize {

@@ -112,6 +112,22 @@ impl<'a> Scanner<'a> {
     pub fn field(&mut self) -> Result<(Cow<'a, [u8]>, FieldEnd), Unterminated> {
         let buf = self.buf;
         let start = self.pos;
+        // Most fields of a classification file are one character (0/1 flags): answer those at once.
+        if let (Some(&c), Some(&d)) = (buf.get(start), buf.get(start + 1))
+            && c != b'"'
+            && c != b','
+            && c != b'\n'
+        {
+            if d == b',' {
+                self.pos = start + 2;
+                return Ok((Cow::Borrowed(&buf[start..start + 1]), FieldEnd::Comma));
+            }
+            if d == b'\n' {
+                self.pos = start + 2;
+                let end = if c == b'\r' { start } else { start + 1 };
+                return Ok((Cow::Borrowed(&buf[start..end]), FieldEnd::Record));
+            }
+        }
         if buf.get(start) == Some(&b'"') {
             return self.quoted();
         }

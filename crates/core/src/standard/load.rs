@@ -288,6 +288,8 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
         indicators.push(Indicator {
             id: ind.id,
             dimension: ind.dimension,
+            short_vi: nfc(ind.short_vi.as_deref().unwrap_or(&ind.name_vi)),
+            short_en: ind.short_en.unwrap_or_else(|| ind.name_en.clone()),
             name_vi: nfc(&ind.name_vi),
             name_en: ind.name_en,
             deprived_vi: nfc(&ind.deprived_vi),

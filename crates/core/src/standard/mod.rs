@@ -90,6 +90,9 @@ pub struct Indicator {
     pub dimension: String,
     pub name_vi: String,
     pub name_en: String,
+    /// Short names for explanations and table headers ("BHYT"); the full name where none is given.
+    pub short_vi: String,
+    pub short_en: String,
     /// The legal definition of "deprived", as text for people.
     pub deprived_vi: String,
     pub deprived_en: String,
@@ -102,6 +105,10 @@ pub struct Indicator {
 impl Indicator {
     pub fn name(&self, lang: Lang) -> &str {
         lang.pick(&self.name_vi, &self.name_en)
+    }
+
+    pub fn short_name(&self, lang: Lang) -> &str {
+        lang.pick(&self.short_vi, &self.short_en)
     }
 }
 

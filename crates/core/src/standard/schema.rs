@@ -100,6 +100,10 @@ pub(super) struct Indicator {
     pub dimension: String,
     pub name_vi: String,
     pub name_en: String,
+    #[serde(default)]
+    pub short_vi: Option<String>,
+    #[serde(default)]
+    pub short_en: Option<String>,
     pub deprived_vi: String,
     pub deprived_en: String,
     pub rule: OneOrMany,

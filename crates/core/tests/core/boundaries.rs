@@ -192,7 +192,7 @@ fn reasons_name_the_line_and_the_indicators() {
             Income::Vnd(1_200_000),
             d,
             Lang::Vi,
-            "thu nhập 1.200.000 đ ≤ chuẩn nghèo nông thôn 1.500.000 đ; thiếu hụt 3 ≥ 3 chỉ số: Việc làm, Dinh dưỡng, Nguồn nước sinh hoạt",
+            "thu nhập 1.200.000 đ ≤ chuẩn nghèo nông thôn 1.500.000 đ; thiếu hụt 3 ≥ 3 chỉ số: việc làm, dinh dưỡng, nước sinh hoạt",
         ),
         (
             Area::Urban,
@@ -220,7 +220,7 @@ fn reasons_name_the_line_and_the_indicators() {
             Income::Score(120),
             d,
             Lang::Vi,
-            "điểm thu nhập 120 ≤ ngưỡng điểm nghèo nông thôn 140 (chưa xác minh); điểm thiếu hụt 30 ≥ 30: Việc làm, Dinh dưỡng, Nguồn nước sinh hoạt",
+            "điểm thu nhập 120 ≤ ngưỡng điểm nghèo nông thôn 140 (chưa xác minh); điểm thiếu hụt 30 ≥ 30: việc làm, dinh dưỡng, nước sinh hoạt",
         ),
     ];
     for (area, income, d, lang, expect) in cases {
@@ -241,7 +241,7 @@ fn two_tier_reasons() {
         (
             800_000,
             1,
-            "thu nhập 800.000 đ > chuẩn nghèo nông thôn 700.000 đ ≤ chuẩn cận nghèo nông thôn 1.000.000 đ; thiếu hụt 1 < 3 chỉ số: Tiếp cận dịch vụ y tế",
+            "thu nhập 800.000 đ > chuẩn nghèo nông thôn 700.000 đ ≤ chuẩn cận nghèo nông thôn 1.000.000 đ; thiếu hụt 1 < 3 chỉ số: khám chữa bệnh",
         ),
         (
             1_200_000,
