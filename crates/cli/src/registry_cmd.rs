@@ -5,7 +5,7 @@ use std::path::Path;
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
 use giamngheo_formats::households::{read_households, write_households_csv, write_households_xlsx};
-use giamngheo_formats::table::{read_csv, read_xlsx};
+use giamngheo_formats::table::{CsvRows, read_xlsx};
 use giamngheo_store::Store;
 
 use crate::errors::CliError;
@@ -74,16 +74,18 @@ pub fn import_households(
         None => today(),
     };
     let name = file.display().to_string();
-    let table = if is_xlsx(file) {
-        read_xlsx(file, &name)?
+    let records = if is_xlsx(file) {
+        let mut table = read_xlsx(file, &name)?;
+        read_households(&mut table, today())
     } else {
         let f = std::fs::File::open(file).map_err(|error| CliError::File {
             path: name.clone(),
             error,
         })?;
-        read_csv(f, &name)?
-    };
-    let records = read_households(&table, today()).map_err(CliError::Import)?;
+        let mut rows = CsvRows::open(f, &name)?;
+        read_households(&mut rows, today())
+    }
+    .map_err(CliError::Import)?;
     let mut store = open(db)?;
     if store
         .unit_at(

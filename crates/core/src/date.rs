@@ -66,7 +66,24 @@ impl Date {
 
     /// The ISO text stored in databases and files.
     pub fn iso(self) -> String {
-        self.to_string()
+        // Without the formatting machinery: imports write millions of these.
+        let y = self.year.unsigned_abs();
+        let digits = [
+            (y / 1000 % 10) as u8,
+            (y / 100 % 10) as u8,
+            (y / 10 % 10) as u8,
+            (y % 10) as u8,
+            10,
+            self.month / 10,
+            self.month % 10,
+            10,
+            self.day / 10,
+            self.day % 10,
+        ];
+        digits
+            .iter()
+            .map(|&d| if d == 10 { '-' } else { char::from(b'0' + d) })
+            .collect()
     }
 
     /// `29/11/2026`.

@@ -116,21 +116,38 @@ impl UnitCode {
     }
 }
 
-/// A person's name: NFC, single spaces, not empty, at most 100 characters.
+/// A person's name: NFC, single spaces, not empty, at most 100 characters; with its folded form for search
+/// and duplicate checks, computed once.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PersonName(String);
+pub struct PersonName {
+    text: String,
+    folded: String,
+}
 
 impl PersonName {
     pub fn parse(s: &str) -> Option<PersonName> {
-        let s = nfc(s);
-        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        let ok = !s.is_empty()
-            && s.chars().count() <= 100
-            && !s.chars().any(|c| c.is_control() || c.is_ascii_digit());
-        ok.then_some(PersonName(s))
+        let normalized = nfc(s);
+        let text = if normalized.split(' ').all(|w| !w.is_empty())
+            && !normalized.chars().any(|c| c.is_whitespace() && c != ' ')
+        {
+            normalized
+        } else {
+            normalized.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let ok = !text.is_empty()
+            && text.chars().count() <= 100
+            && !text.chars().any(|c| c.is_control() || c.is_ascii_digit());
+        ok.then(|| PersonName {
+            folded: crate::text::fold(&text),
+            text,
+        })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    pub fn folded(&self) -> &str {
+        &self.folded
     }
 }

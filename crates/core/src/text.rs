@@ -17,21 +17,32 @@ pub fn nfc(s: &str) -> String {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
-    for c in s.nfd() {
-        let c = match c {
-            '\u{0300}'..='\u{036f}' => continue,
-            'đ' | 'Đ' => 'd',
-            c if c.is_whitespace() => {
-                if !last_space {
-                    out.push(' ');
-                }
-                last_space = true;
-                continue;
+    let mut push = |c: char, out: &mut String| {
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
             }
-            c => c,
-        };
+            last_space = true;
+            return;
+        }
         last_space = false;
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    };
+    for c in s.chars() {
+        match c {
+            // The common case, and the letters with no decomposition, without the decomposition tables.
+            c if c.is_ascii() => push(c, &mut out),
+            'đ' | 'Đ' => push('d', &mut out),
+            c => unicode_normalization::char::decompose_canonical(c, |d| {
+                if !('\u{0300}'..='\u{036f}').contains(&d) {
+                    push(d, &mut out);
+                }
+            }),
+        }
     }
     if out.ends_with(' ') {
         out.pop();

@@ -15,7 +15,7 @@ use giamngheo_core::registry::{
 use giamngheo_core::text::fold;
 
 use crate::csv_scan::push_field;
-use crate::table::Table;
+use crate::table::Rows;
 
 /// The columns, their Vietnamese headers (as exported to XLSX) and other accepted spellings.
 pub const COLUMNS: &[(&str, &str, &[&str])] = &[
@@ -85,6 +85,8 @@ pub enum ProblemKind {
         here: String,
     },
     NoHead,
+    /// The file itself cannot be read (encoding, quotes, IO).
+    Unreadable(crate::error::CsvErrorKind),
     TwoHeads {
         first_row: u64,
     },
@@ -94,239 +96,230 @@ fn header_key(h: &str) -> String {
     fold(h).replace([' ', '-'], "_")
 }
 
-/// Reads households from a table; every problem is reported, in row order.
+/// Reads households from rows (a CSV stream or an XLSX sheet); every problem is reported, in row order.
 pub fn read_households(
-    t: &Table,
+    t: &mut dyn Rows,
     today: Date,
 ) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
+    let file = t.file().to_owned();
+    let sheet = t.sheet().map(str::to_owned);
     let problem = |row: u64, column: Option<&str>, kind: ProblemKind| ImportProblem {
-        file: t.file.clone(),
-        sheet: t.sheet.clone(),
+        file: file.clone(),
+        sheet: sheet.clone(),
         row,
         column: column.map(str::to_owned),
         kind,
     };
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, h) in t.header.iter().enumerate() {
+    // Column positions, in the order of COLUMNS.
+    let mut index: [Option<usize>; 11] = [None; 11];
+    for (i, h) in t.header().iter().enumerate() {
         let key = header_key(h);
-        if let Some((code, _, _)) = COLUMNS.iter().find(|(code, vi, aliases)| {
+        if let Some(c) = COLUMNS.iter().position(|(code, vi, aliases)| {
             key == *code || key == header_key(vi) || aliases.contains(&key.as_str())
-        }) {
-            index.entry(code).or_insert(i);
+        }) && index[c].is_none()
+        {
+            index[c] = Some(i);
         }
     }
     let missing: Vec<ImportProblem> = REQUIRED
         .iter()
-        .filter(|c| !index.contains_key(*c))
+        .filter(|c| {
+            COLUMNS
+                .iter()
+                .position(|x| x.0 == **c)
+                .is_none_or(|i| index[i].is_none())
+        })
         .map(|c| problem(1, Some(c), ProblemKind::MissingColumn))
         .collect();
     if !missing.is_empty() {
         return Err(missing);
     }
     let mut problems = Vec::new();
-    // Household code → (first row, household fields, members with their rows).
-    let mut order: Vec<String> = Vec::new();
     struct Group {
+        code: HouseholdCode,
         first_row: u64,
+        /// commune code, village, area code, address
         fields: [String; 4],
         members: Vec<(u64, MemberRecord)>,
         valid: bool,
     }
-    let mut groups: HashMap<String, Group> = HashMap::new();
-    for (row, cells) in &t.rows {
-        let row = *row;
-        let get = |c: &str| {
-            index
-                .get(c)
-                .and_then(|i| cells.get(*i))
-                .map(String::as_str)
-                .unwrap_or("")
-        };
+    // Households in order of first appearance; the map finds a household's group by its code.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_code: HashMap<String, usize> = HashMap::new();
+    let read = t.each(&mut |row, cells| {
+        let get = |c: usize| index[c].and_then(|i| cells.get(i)).copied().unwrap_or("");
         let mut ok = true;
-        let mut req = |c: &'static str, problems: &mut Vec<ImportProblem>| -> Option<String> {
+        let mut req = |c: usize, problems: &mut Vec<ImportProblem>| -> Option<&str> {
             let v = get(c);
             if v.is_empty() {
-                problems.push(problem(row, Some(c), ProblemKind::Empty));
+                problems.push(problem(row, Some(COLUMNS[c].0), ProblemKind::Empty));
                 ok = false;
                 None
             } else {
-                Some(v.to_owned())
+                Some(v)
             }
         };
-        let code = req("household_code", &mut problems);
-        let commune = req("commune_code", &mut problems);
-        let area = req("area", &mut problems);
-        let name = req("full_name", &mut problems);
-        let relation = req("relation", &mut problems);
-        let sex = req("sex", &mut problems);
-        let birth = req("birth_date", &mut problems);
-        let ethnicity = req("ethnicity", &mut problems);
+        let code = req(0, &mut problems);
+        let commune = req(1, &mut problems);
+        let area = req(3, &mut problems);
+        let name = req(5, &mut problems);
+        let relation = req(6, &mut problems);
+        let sex = req(7, &mut problems);
+        let birth = req(8, &mut problems);
+        let ethnicity = req(9, &mut problems);
+        let mut bad =
+            |column: &str, kind: ProblemKind| problems.push(problem(row, Some(column), kind));
         let code = code.and_then(|v| {
-            HouseholdCode::parse(&v).or_else(|| {
-                problems.push(problem(
-                    row,
-                    Some("household_code"),
-                    ProblemKind::BadHouseholdCode(v.clone()),
-                ));
+            HouseholdCode::parse(v).or_else(|| {
+                bad(
+                    "household_code",
+                    ProblemKind::BadHouseholdCode(v.to_owned()),
+                );
                 None
             })
         });
-        let commune_ok = commune.as_ref().map(|v| {
+        let commune_ok = commune.and_then(|v| {
             // Excel drops leading zeros of codes typed as numbers.
-            let padded = if v.len() < 5 && v.bytes().all(|b| b.is_ascii_digit()) {
-                format!("{v:0>5}")
+            let parsed = if v.len() < 5 && v.bytes().all(|b| b.is_ascii_digit()) {
+                UnitCode::parse(UnitLevel::Commune, &format!("{v:0>5}"))
             } else {
-                v.clone()
+                UnitCode::parse(UnitLevel::Commune, v)
             };
-            match UnitCode::parse(UnitLevel::Commune, &padded) {
-                Some(c) => Some(c),
-                None => {
-                    problems.push(problem(
-                        row,
-                        Some("commune_code"),
-                        ProblemKind::BadCommuneCode(v.clone()),
-                    ));
-                    None
-                }
-            }
+            parsed.or_else(|| {
+                bad("commune_code", ProblemKind::BadCommuneCode(v.to_owned()));
+                None
+            })
         });
-        let area_ok = area.as_ref().map(|v| {
+        let area_ok = area.and_then(|v| {
             Area::parse(v).or_else(|| {
-                problems.push(problem(row, Some("area"), ProblemKind::BadArea(v.clone())));
+                bad("area", ProblemKind::BadArea(v.to_owned()));
                 None
             })
         });
         let name_ok = name.and_then(|v| {
-            PersonName::parse(&v).or_else(|| {
-                problems.push(problem(
-                    row,
-                    Some("full_name"),
-                    ProblemKind::BadName(v.clone()),
-                ));
+            PersonName::parse(v).or_else(|| {
+                bad("full_name", ProblemKind::BadName(v.to_owned()));
                 None
             })
         });
         let relation_ok = relation.and_then(|v| {
-            Relation::parse(&v).or_else(|| {
-                problems.push(problem(
-                    row,
-                    Some("relation"),
-                    ProblemKind::BadRelation(v.clone()),
-                ));
+            Relation::parse(v).or_else(|| {
+                bad("relation", ProblemKind::BadRelation(v.to_owned()));
                 None
             })
         });
         let sex_ok = sex.and_then(|v| {
-            Sex::parse_any(&v).or_else(|| {
-                problems.push(problem(row, Some("sex"), ProblemKind::BadSex(v.clone())));
+            Sex::parse_any(v).or_else(|| {
+                bad("sex", ProblemKind::BadSex(v.to_owned()));
                 None
             })
         });
-        let birth_ok = birth.and_then(|v| match Date::parse(&v) {
+        let birth_ok = birth.and_then(|v| match Date::parse(v) {
             Ok(d) if d > today => {
-                problems.push(problem(
-                    row,
-                    Some("birth_date"),
-                    ProblemKind::FutureBirth(v.clone()),
-                ));
+                bad("birth_date", ProblemKind::FutureBirth(v.to_owned()));
                 None
             }
             Ok(d) => Some(d),
             Err(_) => {
-                problems.push(problem(
-                    row,
-                    Some("birth_date"),
-                    ProblemKind::BadDate(v.clone()),
-                ));
+                bad("birth_date", ProblemKind::BadDate(v.to_owned()));
                 None
             }
         });
-        let cid_raw = get("citizen_id");
+        let cid_raw = get(10);
         let cid = if cid_raw.is_empty() {
             Some(None)
         } else {
-            let padded = if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) {
-                format!("0{cid_raw}")
+            let parsed = if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) {
+                CitizenId::parse(&format!("0{cid_raw}"))
             } else {
-                cid_raw.to_owned()
+                CitizenId::parse(cid_raw)
             };
-            match CitizenId::parse(&padded) {
+            match parsed {
                 Some(c) => Some(Some(c)),
                 None => {
-                    problems.push(problem(
-                        row,
-                        Some("citizen_id"),
-                        ProblemKind::BadCitizenId(cid_raw.to_owned()),
-                    ));
+                    bad("citizen_id", ProblemKind::BadCitizenId(cid_raw.to_owned()));
                     None
                 }
             }
         };
-        let Some(code) = code else { continue };
-        let fields = [
-            commune_ok
-                .clone()
-                .flatten()
-                .map(|c| c.as_str().to_owned())
-                .unwrap_or_default(),
-            get("village").to_owned(),
-            area_ok
-                .flatten()
-                .map(|a| a.code().to_owned())
-                .unwrap_or_default(),
-            get("address").to_owned(),
+        let Some(code) = code else { return };
+        let fields: [&str; 4] = [
+            commune_ok.as_ref().map_or("", |c| c.as_str()),
+            get(2),
+            area_ok.map_or("", |a| a.code()),
+            get(4),
         ];
-        let g = groups.entry(code.as_str().to_owned()).or_insert_with(|| {
-            order.push(code.as_str().to_owned());
-            Group {
-                first_row: row,
-                fields: fields.clone(),
-                members: Vec::new(),
-                valid: true,
-            }
-        });
-        if g.first_row != row {
-            for (k, name) in ["commune_code", "village", "area", "address"]
-                .iter()
-                .enumerate()
-            {
-                if fold(&g.fields[k]) != fold(&fields[k])
-                    && !fields[k].is_empty()
-                    && !g.fields[k].is_empty()
+        let g = match by_code.get(code.as_str()) {
+            Some(&i) => {
+                let g = &mut groups[i];
+                for (k, name) in ["commune_code", "village", "area", "address"]
+                    .iter()
+                    .enumerate()
                 {
-                    problems.push(problem(
-                        row,
-                        Some(name),
-                        ProblemKind::Conflicting {
-                            first_row: g.first_row,
-                            first: g.fields[k].clone(),
-                            here: fields[k].clone(),
-                        },
-                    ));
-                    ok = false;
+                    let (first, here) = (&g.fields[k], fields[k]);
+                    if first != here
+                        && !first.is_empty()
+                        && !here.is_empty()
+                        && fold(first) != fold(here)
+                    {
+                        problems.push(problem(
+                            row,
+                            Some(name),
+                            ProblemKind::Conflicting {
+                                first_row: g.first_row,
+                                first: first.clone(),
+                                here: here.to_owned(),
+                            },
+                        ));
+                        ok = false;
+                    }
                 }
+                g
             }
-        }
+            None => {
+                by_code.insert(code.as_str().to_owned(), groups.len());
+                groups.push(Group {
+                    code,
+                    first_row: row,
+                    fields: fields.map(str::to_owned),
+                    members: Vec::with_capacity(4),
+                    valid: true,
+                });
+                groups
+                    .last_mut()
+                    .unwrap_or_else(|| unreachable!("just pushed"))
+            }
+        };
         match (name_ok, sex_ok, birth_ok, cid, relation_ok) {
             (Some(n), Some(s), Some(b), Some(c), Some(r)) if ok => {
                 g.members.push((
                     row,
-                    MemberRecord::new(n, s, b, ethnicity.as_deref().unwrap_or(""), c, r),
+                    MemberRecord::new(n, s, b, ethnicity.unwrap_or(""), c, r),
                 ));
             }
             _ => g.valid = false,
         }
+    });
+    if let Err(e) = read {
+        return Err(vec![ImportProblem {
+            file: e.file.clone(),
+            sheet: sheet.clone(),
+            row: e.row.unwrap_or(0),
+            column: e
+                .column
+                .as_ref()
+                .map(|c| c.0.clone())
+                .filter(|c| !c.is_empty()),
+            kind: ProblemKind::Unreadable(e.kind),
+        }]);
     }
-    let mut out = Vec::with_capacity(order.len());
-    for code in order {
-        let Some(g) = groups.remove(&code) else {
-            continue;
-        };
+    drop(by_code);
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
         if !g.valid || g.fields[0].is_empty() || g.fields[2].is_empty() {
             continue;
         }
-        let (Some(hc), Some(commune), Some(area)) = (
-            HouseholdCode::parse(&code),
+        let (Some(commune), Some(area)) = (
             UnitCode::parse(UnitLevel::Commune, &g.fields[0]),
             Area::parse(&g.fields[2]),
         ) else {
@@ -339,8 +332,9 @@ pub fn read_households(
             .find(|(_, m)| m.relation == Relation::Head)
             .map_or(g.first_row, |(r, _)| *r);
         let members: Vec<MemberRecord> = g.members.into_iter().map(|(_, m)| m).collect();
-        let village = Some(g.fields[1].clone()).filter(|v| !v.is_empty());
-        match HouseholdRecord::new(hc, commune, village, area, &g.fields[3], members) {
+        let [_, village, _, address] = g.fields;
+        let village = Some(village).filter(|v| !v.is_empty());
+        match HouseholdRecord::new(g.code, commune, village, area, &address, members) {
             Ok(h) => out.push((g.first_row, h)),
             Err(HouseholdProblem::NoHead | HouseholdProblem::NoMembers) => {
                 problems.push(problem(g.first_row, Some("relation"), ProblemKind::NoHead))

@@ -17,7 +17,7 @@ pub fn column_letter(mut n: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-fn what(kind: &CsvErrorKind, lang: Lang) -> String {
+pub(crate) fn what(kind: &CsvErrorKind, lang: Lang) -> String {
     use CsvErrorKind::*;
     match (kind, lang) {
         (Read(e), Lang::Vi) => format!("không đọc được tệp: {e}"),
@@ -171,6 +171,7 @@ impl Localized for crate::households::ImportProblem {
             ) => {
                 format!("'{here}' differs from '{first}' on row {first_row} of the same household")
             }
+            (Unreadable(kind), _) => what(kind, lang),
             (NoHead, Lang::Vi) => "hộ không có chủ hộ".to_owned(),
             (NoHead, Lang::En) => "the household has no head".to_owned(),
             (TwoHeads { first_row }, Lang::Vi) => {

@@ -130,3 +130,176 @@ fn cell_text(d: &Data) -> String {
         Data::Error(e) => format!("#{e:?}"),
     }
 }
+
+/// Rows of text cells with their spreadsheet row numbers, read once from the start.
+pub trait Rows {
+    fn file(&self) -> &str;
+    fn sheet(&self) -> Option<&str>;
+    fn header(&self) -> &[String];
+    /// Calls `f` with each data row (empty rows skipped). Stops at the first unreadable part of the file.
+    fn each(&mut self, f: &mut dyn FnMut(u64, &[&str])) -> Result<(), CsvError>;
+}
+
+impl Rows for Table {
+    fn file(&self) -> &str {
+        &self.file
+    }
+
+    fn sheet(&self) -> Option<&str> {
+        self.sheet.as_deref()
+    }
+
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn each(&mut self, f: &mut dyn FnMut(u64, &[&str])) -> Result<(), CsvError> {
+        let mut cells: Vec<&str> = Vec::new();
+        for (row, r) in &self.rows {
+            cells.clear();
+            cells.extend(r.iter().map(String::as_str));
+            f(*row, &cells);
+        }
+        Ok(())
+    }
+}
+
+/// A CSV file read row by row: cells are borrowed from the block being read (and NFC-normalised only when
+/// they are not NFC already), so a file of millions of rows never becomes millions of strings.
+pub struct CsvRows<R> {
+    file: String,
+    header: Vec<String>,
+    reader: BlockReader<R>,
+    first: Vec<u8>,
+    row_no: u64,
+}
+
+impl<R: Read> CsvRows<R> {
+    pub fn open(input: R, file: &str) -> Result<CsvRows<R>, CsvError> {
+        let io = |e: std::io::Error| CsvError::file(file, CsvErrorKind::Read(e.to_string()));
+        let mut reader = BlockReader::new(input, 1 << 20);
+        let mut block = reader.next_block().map_err(io)?.unwrap_or_default();
+        if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
+            return Err(CsvError {
+                row: Some(1),
+                ..CsvError::file(file, CsvErrorKind::Utf16)
+            });
+        }
+        if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            block.drain(..3);
+        }
+        let mut rows = CsvRows {
+            file: file.to_owned(),
+            header: Vec::new(),
+            reader,
+            first: Vec::new(),
+            row_no: 0,
+        };
+        // The header is the first row that is not empty.
+        let mut header = None;
+        let consumed = rows.scan_block(&block, true, &mut |_, cells| {
+            header = Some(
+                cells
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect::<Vec<String>>(),
+            );
+        })?;
+        rows.header = header.ok_or_else(|| CsvError::file(file, CsvErrorKind::Empty))?;
+        rows.first = block.split_off(consumed);
+        Ok(rows)
+    }
+
+    /// Scans records of a block; with `only_first`, stops after the first non-empty record and returns the
+    /// bytes consumed.
+    fn scan_block(
+        &mut self,
+        block: &[u8],
+        only_first: bool,
+        f: &mut dyn FnMut(u64, &[&str]),
+    ) -> Result<usize, CsvError> {
+        use std::borrow::Cow;
+        let mut scan = Scanner::new(block);
+        let mut cells: Vec<Cow<str>> = Vec::new();
+        while !scan.at_end() {
+            self.row_no += 1;
+            cells.clear();
+            loop {
+                let col = cells.len();
+                let at = |kind| CsvError {
+                    row: Some(self.row_no),
+                    column: Some((String::new(), col + 1)),
+                    ..CsvError::file(&self.file, kind)
+                };
+                let (field, end) = scan
+                    .field()
+                    .map_err(|_| at(CsvErrorKind::UnterminatedQuote))?;
+                let cell: Cow<str> = match field {
+                    Cow::Borrowed(b) => {
+                        let text = std::str::from_utf8(b)
+                            .map_err(|_| at(CsvErrorKind::NotUtf8))?
+                            .trim();
+                        if unicode_normalization::is_nfc(text) {
+                            Cow::Borrowed(text)
+                        } else {
+                            Cow::Owned(nfc(text))
+                        }
+                    }
+                    Cow::Owned(v) => {
+                        let text = String::from_utf8(v).map_err(|_| at(CsvErrorKind::NotUtf8))?;
+                        Cow::Owned(nfc(text.trim()))
+                    }
+                };
+                cells.push(cell);
+                if matches!(end, FieldEnd::Record) {
+                    break;
+                }
+            }
+            if cells.iter().all(|c| c.is_empty()) {
+                continue;
+            }
+            // Up to 32 cells are passed from the stack; a wider row pays for one vector.
+            let mut small: [&str; 32] = [""; 32];
+            if cells.len() <= small.len() {
+                for (slot, c) in small.iter_mut().zip(&cells) {
+                    *slot = c.as_ref();
+                }
+                f(self.row_no, &small[..cells.len()]);
+            } else {
+                let refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+                f(self.row_no, &refs);
+            }
+            if only_first {
+                return Ok(scan.pos);
+            }
+        }
+        Ok(scan.pos)
+    }
+}
+
+impl<R: Read> Rows for CsvRows<R> {
+    fn file(&self) -> &str {
+        &self.file
+    }
+
+    fn sheet(&self) -> Option<&str> {
+        None
+    }
+
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn each(&mut self, f: &mut dyn FnMut(u64, &[&str])) -> Result<(), CsvError> {
+        let first = std::mem::take(&mut self.first);
+        self.scan_block(&first, false, f)?;
+        loop {
+            let block = self
+                .reader
+                .next_block()
+                .map_err(|e| CsvError::file(&self.file, CsvErrorKind::Read(e.to_string())))?;
+            let Some(block) = block else { return Ok(()) };
+            self.scan_block(&block, false, f)?;
+        }
+    }
+}

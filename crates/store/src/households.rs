@@ -212,49 +212,65 @@ impl Store {
             }
         }
         let existing = self.household_ids()?;
-        let name_index = self.name_birth_index()?;
-        let day = as_of.iso();
-        self.conn.transaction(|c| {
+        let possible_duplicates = self.possible_duplicates(&resolved)?;
+        let village_of: Vec<Option<i64>> = resolved
+            .iter()
+            .map(|r| {
+                r.record
+                    .village
+                    .as_ref()
+                    .and_then(|v| villages.get(&(r.commune_id, fold(v))))
+                    .copied()
+            })
+            .collect();
+        let day_text = as_of.iso();
+        let day = Value::Shared(std::sync::Arc::from(day_text.as_str()));
+        // A large import into a registry smaller than itself builds the secondary indexes once at the end
+        // (a sorted build) instead of row by row; references were checked above, so SQLite's per-row foreign
+        // key checks are switched off for it too. Both happen inside the transaction or around it, all or nothing.
+        let new_households = resolved
+            .iter()
+            .filter(|r| !existing.contains_key(r.record.code.as_str()))
+            .count();
+        let bulk = new_households >= 20_000 && new_households > existing.len();
+        let sqlite = self.conn.backend() == crate::db::Backend::Sqlite;
+        if bulk && sqlite {
+            self.conn.batch("PRAGMA foreign_keys = OFF")?;
+        }
+        let result = self.conn.transaction(|c| {
             if c.backend() == crate::db::Backend::Postgres {
                 c.batch("LOCK TABLE household IN EXCLUSIVE MODE")?;
             }
-            let mut summary = ImportSummary::default();
+            if bulk {
+                for (name, _) in BULK_INDEXES {
+                    c.batch(&format!("DROP INDEX {name}"))?;
+                }
+            }
+            let mut summary = ImportSummary { possible_duplicates, ..ImportSummary::default() };
             let mut hh_id = next_id(c, "household")?;
             let mut person_id = next_id(c, "person")?;
             let mut event_id = next_id(c, "household_event")?;
-            let mut households = BatchInsert::new("INSERT INTO household (id, code, registered_on, version)", 4);
-            let mut residences = BatchInsert::new(
+            let mut households = BatchInsert::new(c.backend(), "INSERT INTO household (id, code, registered_on, version)", 4);
+            let mut residences = BatchInsert::new(c.backend(),
                 "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address)",
                 7,
             );
-            let mut persons = BatchInsert::new(
+            let mut persons = BatchInsert::new(c.backend(),
                 "INSERT INTO person (id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date)",
                 8,
             );
             let mut memberships =
-                BatchInsert::new("INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until)", 5);
-            let mut events = BatchInsert::new("INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
+                BatchInsert::new(c.backend(), "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until)", 5);
+            let mut events = BatchInsert::new(c.backend(), "INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
             for (n, r) in resolved.iter().enumerate() {
                 if n % 4096 == 0 {
                     progress(n as u64);
                 }
                 let rec = r.record;
-                let village_id = rec.village.as_ref().and_then(|v| villages.get(&(r.commune_id, fold(v)))).copied();
-                for m in rec.members() {
-                    let key = (fold(m.name.as_str()), m.birth_date.iso());
-                    if let Some(other) = name_index.get(&key)
-                        && other != rec.code.as_str()
-                    {
-                        summary.possible_duplicates.push(PossibleDuplicate {
-                            row: r.row,
-                            name: m.name.as_str().to_owned(),
-                            birth_date: m.birth_date.vi(),
-                            other_household: other.clone(),
-                        });
-                    }
-                }
+                let village_id = village_of[n];
                 if let Some(&id) = existing.get(rec.code.as_str()) {
-                    let changed = update_household(c, id, rec, r.commune_id, village_id, &day, &mut person_id, &mut event_id)?;
+                    let changed =
+                        update_household(c, id, rec, r.commune_id, village_id, &day_text, &mut person_id, &mut event_id)?;
                     if changed.0 {
                         summary.updated += 1;
                         summary.members_added += changed.1;
@@ -265,25 +281,32 @@ impl Store {
                 }
                 let id = hh_id;
                 hh_id += 1;
-                households.add([Value::Int(id), rec.code.as_str().into(), day.clone().into(), Value::Int(1)]);
+                households.add([Value::Int(id), rec.code.as_str().into(), day.clone(), Value::Int(1)]);
                 residences.add(
                     [
                         Value::Int(id),
-                        day.clone().into(),
+                        day.clone(),
                         Value::Null,
                         Value::Int(r.commune_id),
                         village_id.into(),
-                        rec.area.code().into(),
+                        Value::Static(rec.area.code()),
                         rec.address.clone().into(),
                     ],
                 );
                 for m in rec.members() {
                     persons.add(person_values(person_id, m));
-                    memberships.add([Value::Int(person_id), Value::Int(id), m.relation.code().into(), day.clone().into(), Value::Null]);
+                    memberships.add([Value::Int(person_id), Value::Int(id), Value::Static(m.relation.code()), day.clone(), Value::Null]);
                     person_id += 1;
                     summary.members_added += 1;
                 }
-                events.add([Value::Int(event_id), Value::Int(id), Value::Null, day.clone().into(), EventKind::Registered.code().into(), "".into()]);
+                events.add([
+                    Value::Int(event_id),
+                    Value::Int(id),
+                    Value::Null,
+                    day.clone(),
+                    Value::Static(EventKind::Registered.code()),
+                    Value::Static(""),
+                ]);
                 event_id += 1;
                 summary.added += 1;
                 // Parents before children, so every reference is to a row already written.
@@ -300,9 +323,18 @@ impl Store {
             persons.flush(c)?;
             memberships.flush(c)?;
             events.flush(c)?;
+            if bulk {
+                for (_, create) in BULK_INDEXES {
+                    c.batch(create)?;
+                }
+            }
             progress(resolved.len() as u64);
             Ok(summary)
-        })
+        });
+        if bulk && sqlite {
+            self.conn.batch("PRAGMA foreign_keys = ON")?;
+        }
+        result
     }
 
     fn household_ids(&mut self) -> Result<HashMap<String, i64>, StoreError> {
@@ -325,21 +357,60 @@ impl Store {
             .collect())
     }
 
-    fn name_birth_index(&mut self) -> Result<HashMap<(String, String), String>, StoreError> {
+    /// Members whose folded name and birth date are those of a member of another household, in the registry
+    /// or elsewhere in the file. Keys are 64-bit hashes, so a million members cost no string per member.
+    fn possible_duplicates(
+        &mut self,
+        resolved: &[Resolved],
+    ) -> Result<Vec<PossibleDuplicate>, StoreError> {
         let rows = self.conn.query(
             "SELECT p.name_fold, p.birth_date, h.code FROM person p JOIN membership m ON m.person_id = p.id \
              JOIN household h ON h.id = m.household_id WHERE m.valid_until IS NULL",
             &[],
         )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some((
-                    (r[0].text()?.to_owned(), r[1].text()?.to_owned()),
-                    r[2].text()?.to_owned(),
-                ))
-            })
-            .collect())
+        let mut registry: HashMap<u64, String> = HashMap::with_capacity(rows.len());
+        for r in rows {
+            if let (Some(f), Some(b), Some(code)) = (
+                r[0].text(),
+                r[1].text().and_then(|d| Date::parse(d).ok()),
+                r[2].text(),
+            ) {
+                registry.insert(person_key(f, b), code.to_owned());
+            }
+        }
+        let mut in_file: HashMap<u64, usize> = HashMap::new();
+        let mut out = Vec::new();
+        for (i, r) in resolved.iter().enumerate() {
+            let code = r.record.code.as_str();
+            for m in r.record.members() {
+                let key = person_key(m.name.folded(), m.birth_date);
+                let other = match in_file.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        let o = resolved[*e.get()].record.code.as_str();
+                        (o != code).then_some(o)
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(i);
+                        None
+                    }
+                };
+                let other = other.or_else(|| {
+                    registry
+                        .get(&key)
+                        .map(String::as_str)
+                        .filter(|o| *o != code)
+                });
+                if let Some(other) = other {
+                    out.push(PossibleDuplicate {
+                        row: r.row,
+                        name: m.name.as_str().to_owned(),
+                        birth_date: m.birth_date.vi(),
+                        other_household: other.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// A household's full history by its code.
@@ -441,12 +512,34 @@ fn member_view(r: Vec<Value>) -> MemberView {
     }
 }
 
+/// The secondary indexes an import of many households rebuilds at its end (the same names on both backends):
+/// those whose keys arrive in random order. The others (by household, by person) grow at their right edge as
+/// ids are assigned in order, which costs nothing to keep up row by row.
+const BULK_INDEXES: &[(&str, &str)] = &[
+    (
+        "residence_commune",
+        "CREATE INDEX residence_commune ON residence (commune_id)",
+    ),
+    (
+        "residence_village",
+        "CREATE INDEX residence_village ON residence (village_id)",
+    ),
+    (
+        "person_name_fold",
+        "CREATE INDEX person_name_fold ON person (name_fold)",
+    ),
+    (
+        "person_citizen_id",
+        "CREATE INDEX person_citizen_id ON person (citizen_id)",
+    ),
+];
+
 fn person_values(id: i64, m: &MemberRecord) -> [Value; 8] {
     [
         Value::Int(id),
         m.name.as_str().into(),
-        fold(m.name.as_str()).into(),
-        m.sex.code().into(),
+        m.name.folded().into(),
+        Value::Static(m.sex.code()),
         m.birth_date.iso().into(),
         m.ethnicity.clone().into(),
         m.citizen_id.as_ref().map(|c| c.as_str()).into(),
@@ -517,7 +610,7 @@ fn update_household(
         .collect();
     let same_person = |v: &MemberView, m: &MemberRecord| match (&v.citizen_id, &m.citizen_id) {
         (Some(a), Some(b)) => a == b.as_str(),
-        _ => fold(&v.name) == fold(m.name.as_str()) && v.birth_date == m.birth_date.iso(),
+        _ => fold(&v.name) == m.name.folded() && v.birth_date == m.birth_date.iso(),
     };
     let mut matched = vec![false; current.len()];
     for m in rec.members() {
@@ -669,4 +762,20 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// FNV-1a over the folded name and the birth date.
+fn person_key(folded: &str, born: Date) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let date = [born.month(), born.day()];
+    for b in folded
+        .bytes()
+        .chain([0])
+        .chain(born.year().to_le_bytes())
+        .chain(date)
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }

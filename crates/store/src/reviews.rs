@@ -104,7 +104,7 @@ impl Store {
     pub fn insert_reviews(&mut self, reviews: &[NewReview]) -> Result<i64, StoreError> {
         self.conn.transaction(|c| {
             let first = next_id(c, "review")?;
-            let mut batch = BatchInsert::new(REVIEW_COLUMNS, 21);
+            let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
             for (i, r) in reviews.iter().enumerate() {
                 batch.push(c, review_values(first + i as i64, r))?;
             }

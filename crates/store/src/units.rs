@@ -81,11 +81,11 @@ impl Store {
             let start = reform.iso();
             let mut id = next_id(c, "unit")?;
             let mut summary = UnitLoadSummary::default();
-            let mut units = BatchInsert::new(
+            let mut units = BatchInsert::new(c.backend(),
                 "INSERT INTO unit (id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon)",
                 10,
             );
-            let mut parents = BatchInsert::new("INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until)", 4);
+            let mut parents = BatchInsert::new(c.backend(), "INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until)", 4);
             // Provinces that keep their code across the reform are one continuing unit.
             let after_provinces: HashMap<&str, &UnitRecord> =
                 after.iter().filter(|u| u.level == UnitLevel::Province).map(|u| (u.code.as_str(), u)).collect();
@@ -139,7 +139,7 @@ impl Store {
                 }
             }
             parents.flush(c)?;
-            let mut lineage = BatchInsert::new(
+            let mut lineage = BatchInsert::new(c.backend(),
                 "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor)",
                 6,
             );
@@ -403,11 +403,11 @@ impl Store {
                 &[day.clone().into()],
             )?;
             let mut event_id = next_id(c, "household_event")?;
-            let mut residences = BatchInsert::new(
+            let mut residences = BatchInsert::new(c.backend(),
                 "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address)",
                 7,
             );
-            let mut events = BatchInsert::new("INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
+            let mut events = BatchInsert::new(c.backend(), "INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
             let mut n = 0;
             c.execute(
                 "UPDATE residence SET valid_until = $2 WHERE valid_until IS NULL AND commune_id IN \

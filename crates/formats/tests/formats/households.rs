@@ -5,7 +5,7 @@ use giamngheo_core::date::Date;
 use giamngheo_core::messages::Localized;
 use giamngheo_core::registry::MemberRow;
 use giamngheo_formats::households::{read_households, write_households_csv, write_households_xlsx};
-use giamngheo_formats::table::{read_csv, read_xlsx};
+use giamngheo_formats::table::{CsvRows, read_csv, read_xlsx};
 
 const HEADER: &str = "household_code,commune_code,village,area,address,full_name,relation,sex,birth_date,ethnicity,citizen_id";
 
@@ -14,8 +14,8 @@ fn today() -> Date {
 }
 
 fn problems(csv: &str) -> Vec<String> {
-    let t = read_csv(csv.as_bytes(), "ho.csv").unwrap();
-    match read_households(&t, today()) {
+    let mut t = CsvRows::open(csv.as_bytes(), "ho.csv").unwrap();
+    match read_households(&mut t, today()) {
         Ok(r) => panic!("expected problems, read {} households", r.len()),
         Err(list) => list.iter().map(|p| p.message(Lang::En)).collect(),
     }
@@ -27,8 +27,8 @@ fn reads_households_grouping_member_rows_with_vietnamese_headers() {
                XH-001,15493,Thôn 1,nông thôn,,Lê Văn Hùng,Chủ hộ,Nam,02/03/1975,Kinh,038075000111\n\
                XH-002,15493,Thôn 2,nông thôn,,Trịnh Văn Đức,chủ hộ,nam,11/11/1960,Kinh,\n\
                XH-001,15493,Thôn 1,nông thôn,,Nguyễn Thị Mai,Vợ,Nữ,15/08/1978,Kinh,38178000222\n";
-    let t = read_csv(csv.as_bytes(), "ho.csv").unwrap();
-    let hh = read_households(&t, today()).unwrap();
+    let mut t = CsvRows::open(csv.as_bytes(), "ho.csv").unwrap();
+    let hh = read_households(&mut t, today()).unwrap();
     assert_eq!(hh.len(), 2);
     let (row, first) = &hh[0];
     assert_eq!(*row, 2);
@@ -155,8 +155,10 @@ fn csv_export_reads_back_to_the_same_records() {
     let mut out = Vec::new();
     write_households_csv(&mut out, &rows).unwrap();
     insta::assert_snapshot!(String::from_utf8(out.clone()).unwrap());
-    let t = read_csv(out.as_slice(), "x.csv").unwrap();
-    let hh = read_households(&t, today()).unwrap();
+    let mut t = read_csv(out.as_slice(), "x.csv").unwrap();
+    let hh = read_households(&mut t, today()).unwrap();
+    let mut streamed = CsvRows::open(out.as_slice(), "x.csv").unwrap();
+    assert_eq!(read_households(&mut streamed, today()).unwrap(), hh);
     assert_eq!(hh.len(), 2);
     assert_eq!(hh[0].1.address, "Xóm Đông, \"ngõ 3\"");
     assert_eq!(hh[0].1.members()[1].name.as_str(), "Nguyễn Thị Mai");
@@ -168,7 +170,7 @@ fn xlsx_export_reads_back_cell_by_cell() {
     let d = dir("xlsx");
     let path = d.join("ho.xlsx");
     write_households_xlsx(&path, &rows).unwrap();
-    let t = read_xlsx(&path, "ho.xlsx").unwrap();
+    let mut t = read_xlsx(&path, "ho.xlsx").unwrap();
     assert_eq!(t.sheet.as_deref(), Some("Hộ gia đình"));
     assert_eq!(t.header[0], "Mã hộ");
     assert_eq!(t.header[10], "Số định danh cá nhân");
@@ -180,7 +182,7 @@ fn xlsx_export_reads_back_cell_by_cell() {
         assert_eq!(got, expect, "row {row_no}");
     }
     assert_eq!(t.rows[0].0, 2);
-    let hh = read_households(&t, today()).unwrap();
+    let hh = read_households(&mut t, today()).unwrap();
     assert_eq!(hh.len(), 2);
     assert_eq!(
         hh[0].1.members()[0].citizen_id.as_ref().unwrap().as_str(),
