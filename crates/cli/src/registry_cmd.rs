@@ -5,7 +5,7 @@ use std::path::Path;
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
 use giamngheo_formats::households::{read_households, write_households_csv, write_households_xlsx};
-use giamngheo_formats::table::{CsvRows, read_xlsx};
+use giamngheo_formats::table::read_xlsx;
 use giamngheo_store::Store;
 
 use crate::errors::CliError;
@@ -74,6 +74,7 @@ pub fn import_households(
         None => today(),
     };
     let name = file.display().to_string();
+    let started = std::time::Instant::now();
     let records = if is_xlsx(file) {
         let mut table = read_xlsx(file, &name)?;
         read_households(&mut table, today())
@@ -82,10 +83,13 @@ pub fn import_households(
             path: name.clone(),
             error,
         })?;
-        let mut rows = CsvRows::open(f, &name)?;
-        read_households(&mut rows, today())
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        giamngheo_formats::households::read_households_csv(f, &name, today(), threads)
     }
     .map_err(CliError::Import)?;
+    if std::env::var_os("GIAMNGHEO_TIMING").is_some() {
+        eprintln!("timing read: {:.2} s", started.elapsed().as_secs_f64());
+    }
     let mut store = open(db)?;
     if store
         .unit_at(

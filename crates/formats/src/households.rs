@@ -96,23 +96,17 @@ fn header_key(h: &str) -> String {
     fold(h).replace([' ', '-'], "_")
 }
 
-/// Reads households from rows (a CSV stream or an XLSX sheet); every problem is reported, in row order.
-pub fn read_households(
-    t: &mut dyn Rows,
-    today: Date,
-) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
-    let file = t.file().to_owned();
-    let sheet = t.sheet().map(str::to_owned);
-    let problem = |row: u64, column: Option<&str>, kind: ProblemKind| ImportProblem {
-        file: file.clone(),
-        sheet: sheet.clone(),
-        row,
-        column: column.map(str::to_owned),
-        kind,
-    };
-    // Column positions, in the order of COLUMNS.
-    let mut index: [Option<usize>; 11] = [None; 11];
-    for (i, h) in t.header().iter().enumerate() {
+/// Where each column is, by the position of its code in [`COLUMNS`].
+pub type ColumnIndex = [Option<usize>; 11];
+
+/// Finds the columns from the header, or lists the missing ones.
+pub fn column_index(
+    header: &[String],
+    file: &str,
+    sheet: Option<&str>,
+) -> Result<ColumnIndex, Vec<ImportProblem>> {
+    let mut index: ColumnIndex = [None; 11];
+    for (i, h) in header.iter().enumerate() {
         let key = header_key(h);
         if let Some(c) = COLUMNS.iter().position(|(code, vi, aliases)| {
             key == *code || key == header_key(vi) || aliases.contains(&key.as_str())
@@ -129,159 +123,230 @@ pub fn read_households(
                 .position(|x| x.0 == **c)
                 .is_none_or(|i| index[i].is_none())
         })
-        .map(|c| problem(1, Some(c), ProblemKind::MissingColumn))
+        .map(|c| ImportProblem {
+            file: file.to_owned(),
+            sheet: sheet.map(str::to_owned),
+            row: 1,
+            column: Some((*c).to_owned()),
+            kind: ProblemKind::MissingColumn,
+        })
         .collect();
-    if !missing.is_empty() {
-        return Err(missing);
+    if missing.is_empty() {
+        Ok(index)
+    } else {
+        Err(missing)
     }
-    let mut problems = Vec::new();
+}
+
+/// One row read and checked on its own: the household it belongs to, its household fields and its member.
+pub struct ParsedRow {
+    pub row: u64,
+    code: Option<HouseholdCode>,
+    commune: Option<UnitCode>,
+    village: String,
+    area: Option<Area>,
+    address: String,
+    /// The member, when every member field of the row is valid.
+    member: Option<MemberRecord>,
+    /// Problems of this row, as (column, kind).
+    problems: Vec<(&'static str, ProblemKind)>,
+}
+
+/// Reads one row. Pure: rows can be read on several threads and grouped afterwards.
+pub fn parse_row(index: &ColumnIndex, row: u64, cells: &[&str], today: Date) -> ParsedRow {
+    let get = |c: usize| index[c].and_then(|i| cells.get(i)).copied().unwrap_or("");
+    let mut problems: Vec<(&'static str, ProblemKind)> = Vec::new();
+    let req = |c: usize, problems: &mut Vec<(&'static str, ProblemKind)>| -> Option<&str> {
+        let v = get(c);
+        if v.is_empty() {
+            problems.push((COLUMNS[c].0, ProblemKind::Empty));
+            None
+        } else {
+            Some(v)
+        }
+    };
+    let code = req(0, &mut problems);
+    let commune = req(1, &mut problems);
+    let area = req(3, &mut problems);
+    let name = req(5, &mut problems);
+    let relation = req(6, &mut problems);
+    let sex = req(7, &mut problems);
+    let birth = req(8, &mut problems);
+    let ethnicity = req(9, &mut problems);
+    let mut bad = |column: &'static str, kind: ProblemKind| problems.push((column, kind));
+    let code = code.and_then(|v| {
+        HouseholdCode::parse(v).or_else(|| {
+            bad(
+                "household_code",
+                ProblemKind::BadHouseholdCode(v.to_owned()),
+            );
+            None
+        })
+    });
+    let commune = commune.and_then(|v| {
+        // Excel drops leading zeros of codes typed as numbers.
+        let parsed = if v.len() < 5 && v.bytes().all(|b| b.is_ascii_digit()) {
+            UnitCode::parse(UnitLevel::Commune, &format!("{v:0>5}"))
+        } else {
+            UnitCode::parse(UnitLevel::Commune, v)
+        };
+        parsed.or_else(|| {
+            bad("commune_code", ProblemKind::BadCommuneCode(v.to_owned()));
+            None
+        })
+    });
+    let area = area.and_then(|v| {
+        Area::parse(v).or_else(|| {
+            bad("area", ProblemKind::BadArea(v.to_owned()));
+            None
+        })
+    });
+    let name = name.and_then(|v| {
+        PersonName::parse(v).or_else(|| {
+            bad("full_name", ProblemKind::BadName(v.to_owned()));
+            None
+        })
+    });
+    let relation = relation.and_then(|v| {
+        Relation::parse(v).or_else(|| {
+            bad("relation", ProblemKind::BadRelation(v.to_owned()));
+            None
+        })
+    });
+    let sex = sex.and_then(|v| {
+        Sex::parse_any(v).or_else(|| {
+            bad("sex", ProblemKind::BadSex(v.to_owned()));
+            None
+        })
+    });
+    let birth = birth.and_then(|v| match Date::parse(v) {
+        Ok(d) if d > today => {
+            bad("birth_date", ProblemKind::FutureBirth(v.to_owned()));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            bad("birth_date", ProblemKind::BadDate(v.to_owned()));
+            None
+        }
+    });
+    let cid_raw = get(10);
+    let cid = if cid_raw.is_empty() {
+        Some(None)
+    } else {
+        let parsed = if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) {
+            CitizenId::parse(&format!("0{cid_raw}"))
+        } else {
+            CitizenId::parse(cid_raw)
+        };
+        match parsed {
+            Some(c) => Some(Some(c)),
+            None => {
+                bad("citizen_id", ProblemKind::BadCitizenId(cid_raw.to_owned()));
+                None
+            }
+        }
+    };
+    let member = match (name, sex, birth, cid, relation, ethnicity) {
+        (Some(n), Some(s), Some(b), Some(c), Some(r), Some(e)) if problems.is_empty() => {
+            Some(MemberRecord::new(n, s, b, e, c, r))
+        }
+        _ => None,
+    };
+    ParsedRow {
+        row,
+        code,
+        commune,
+        village: get(2).to_owned(),
+        area,
+        address: get(4).to_owned(),
+        member,
+        problems,
+    }
+}
+
+/// Groups parsed rows (in file order) into households and reports every problem, in row order.
+pub fn group_rows(
+    rows: impl IntoIterator<Item = ParsedRow>,
+    file: &str,
+    sheet: Option<&str>,
+) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
+    let problem = |row: u64, column: &str, kind: ProblemKind| ImportProblem {
+        file: file.to_owned(),
+        sheet: sheet.map(str::to_owned),
+        row,
+        column: Some(column.to_owned()),
+        kind,
+    };
     struct Group {
         code: HouseholdCode,
         first_row: u64,
-        /// commune code, village, area code, address
-        fields: [String; 4],
+        commune: Option<UnitCode>,
+        village: String,
+        area: Option<Area>,
+        address: String,
         members: Vec<(u64, MemberRecord)>,
         valid: bool,
     }
-    // Households in order of first appearance; the map finds a household's group by its code.
+    let mut problems = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_code: HashMap<String, usize> = HashMap::new();
-    let read = t.each(&mut |row, cells| {
-        let get = |c: usize| index[c].and_then(|i| cells.get(i)).copied().unwrap_or("");
-        let mut ok = true;
-        let mut req = |c: usize, problems: &mut Vec<ImportProblem>| -> Option<&str> {
-            let v = get(c);
-            if v.is_empty() {
-                problems.push(problem(row, Some(COLUMNS[c].0), ProblemKind::Empty));
-                ok = false;
-                None
-            } else {
-                Some(v)
-            }
-        };
-        let code = req(0, &mut problems);
-        let commune = req(1, &mut problems);
-        let area = req(3, &mut problems);
-        let name = req(5, &mut problems);
-        let relation = req(6, &mut problems);
-        let sex = req(7, &mut problems);
-        let birth = req(8, &mut problems);
-        let ethnicity = req(9, &mut problems);
-        let mut bad =
-            |column: &str, kind: ProblemKind| problems.push(problem(row, Some(column), kind));
-        let code = code.and_then(|v| {
-            HouseholdCode::parse(v).or_else(|| {
-                bad(
-                    "household_code",
-                    ProblemKind::BadHouseholdCode(v.to_owned()),
-                );
-                None
-            })
-        });
-        let commune_ok = commune.and_then(|v| {
-            // Excel drops leading zeros of codes typed as numbers.
-            let parsed = if v.len() < 5 && v.bytes().all(|b| b.is_ascii_digit()) {
-                UnitCode::parse(UnitLevel::Commune, &format!("{v:0>5}"))
-            } else {
-                UnitCode::parse(UnitLevel::Commune, v)
-            };
-            parsed.or_else(|| {
-                bad("commune_code", ProblemKind::BadCommuneCode(v.to_owned()));
-                None
-            })
-        });
-        let area_ok = area.and_then(|v| {
-            Area::parse(v).or_else(|| {
-                bad("area", ProblemKind::BadArea(v.to_owned()));
-                None
-            })
-        });
-        let name_ok = name.and_then(|v| {
-            PersonName::parse(v).or_else(|| {
-                bad("full_name", ProblemKind::BadName(v.to_owned()));
-                None
-            })
-        });
-        let relation_ok = relation.and_then(|v| {
-            Relation::parse(v).or_else(|| {
-                bad("relation", ProblemKind::BadRelation(v.to_owned()));
-                None
-            })
-        });
-        let sex_ok = sex.and_then(|v| {
-            Sex::parse_any(v).or_else(|| {
-                bad("sex", ProblemKind::BadSex(v.to_owned()));
-                None
-            })
-        });
-        let birth_ok = birth.and_then(|v| match Date::parse(v) {
-            Ok(d) if d > today => {
-                bad("birth_date", ProblemKind::FutureBirth(v.to_owned()));
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) => {
-                bad("birth_date", ProblemKind::BadDate(v.to_owned()));
-                None
-            }
-        });
-        let cid_raw = get(10);
-        let cid = if cid_raw.is_empty() {
-            Some(None)
-        } else {
-            let parsed = if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) {
-                CitizenId::parse(&format!("0{cid_raw}"))
-            } else {
-                CitizenId::parse(cid_raw)
-            };
-            match parsed {
-                Some(c) => Some(Some(c)),
-                None => {
-                    bad("citizen_id", ProblemKind::BadCitizenId(cid_raw.to_owned()));
-                    None
-                }
-            }
-        };
-        let Some(code) = code else { return };
-        let fields: [&str; 4] = [
-            commune_ok.as_ref().map_or("", |c| c.as_str()),
-            get(2),
-            area_ok.map_or("", |a| a.code()),
-            get(4),
-        ];
-        let g = match by_code.get(code.as_str()) {
+    let mut by_code: HashMap<HouseholdCode, usize> = HashMap::new();
+    for r in rows {
+        let ok = r.problems.is_empty();
+        for (column, kind) in r.problems {
+            problems.push(problem(r.row, column, kind));
+        }
+        let Some(code) = r.code else { continue };
+        let g = match by_code.get(&code) {
             Some(&i) => {
                 let g = &mut groups[i];
-                for (k, name) in ["commune_code", "village", "area", "address"]
-                    .iter()
-                    .enumerate()
-                {
-                    let (first, here) = (&g.fields[k], fields[k]);
+                let pairs: [(&str, &str, &str); 4] = [
+                    (
+                        "commune_code",
+                        g.commune.as_ref().map_or("", |c| c.as_str()),
+                        r.commune.as_ref().map_or("", |c| c.as_str()),
+                    ),
+                    ("village", &g.village, &r.village),
+                    (
+                        "area",
+                        g.area.map_or("", |a| a.code()),
+                        r.area.map_or("", |a| a.code()),
+                    ),
+                    ("address", &g.address, &r.address),
+                ];
+                let mut conflict = false;
+                for (name, first, here) in pairs {
                     if first != here
                         && !first.is_empty()
                         && !here.is_empty()
                         && fold(first) != fold(here)
                     {
                         problems.push(problem(
-                            row,
-                            Some(name),
+                            r.row,
+                            name,
                             ProblemKind::Conflicting {
                                 first_row: g.first_row,
-                                first: first.clone(),
+                                first: first.to_owned(),
                                 here: here.to_owned(),
                             },
                         ));
-                        ok = false;
+                        conflict = true;
                     }
+                }
+                if conflict {
+                    g.valid = false;
                 }
                 g
             }
             None => {
-                by_code.insert(code.as_str().to_owned(), groups.len());
+                by_code.insert(code.clone(), groups.len());
                 groups.push(Group {
                     code,
-                    first_row: row,
-                    fields: fields.map(str::to_owned),
+                    first_row: r.row,
+                    commune: r.commune,
+                    village: r.village,
+                    area: r.area,
+                    address: r.address,
                     members: Vec::with_capacity(4),
                     valid: true,
                 });
@@ -290,39 +355,15 @@ pub fn read_households(
                     .unwrap_or_else(|| unreachable!("just pushed"))
             }
         };
-        match (name_ok, sex_ok, birth_ok, cid, relation_ok) {
-            (Some(n), Some(s), Some(b), Some(c), Some(r)) if ok => {
-                g.members.push((
-                    row,
-                    MemberRecord::new(n, s, b, ethnicity.unwrap_or(""), c, r),
-                ));
-            }
+        match r.member {
+            Some(m) if ok => g.members.push((r.row, m)),
             _ => g.valid = false,
         }
-    });
-    if let Err(e) = read {
-        return Err(vec![ImportProblem {
-            file: e.file.clone(),
-            sheet: sheet.clone(),
-            row: e.row.unwrap_or(0),
-            column: e
-                .column
-                .as_ref()
-                .map(|c| c.0.clone())
-                .filter(|c| !c.is_empty()),
-            kind: ProblemKind::Unreadable(e.kind),
-        }]);
     }
     drop(by_code);
     let mut out = Vec::with_capacity(groups.len());
     for g in groups {
-        if !g.valid || g.fields[0].is_empty() || g.fields[2].is_empty() {
-            continue;
-        }
-        let (Some(commune), Some(area)) = (
-            UnitCode::parse(UnitLevel::Commune, &g.fields[0]),
-            Area::parse(&g.fields[2]),
-        ) else {
+        let (true, Some(commune), Some(area)) = (g.valid, g.commune, g.area) else {
             continue;
         };
         let rows: Vec<u64> = g.members.iter().map(|(r, _)| *r).collect();
@@ -332,16 +373,15 @@ pub fn read_households(
             .find(|(_, m)| m.relation == Relation::Head)
             .map_or(g.first_row, |(r, _)| *r);
         let members: Vec<MemberRecord> = g.members.into_iter().map(|(_, m)| m).collect();
-        let [_, village, _, address] = g.fields;
-        let village = Some(village).filter(|v| !v.is_empty());
-        match HouseholdRecord::new(g.code, commune, village, area, &address, members) {
+        let village = Some(g.village).filter(|v| !v.is_empty());
+        match HouseholdRecord::new(g.code, commune, village, area, &g.address, members) {
             Ok(h) => out.push((g.first_row, h)),
             Err(HouseholdProblem::NoHead | HouseholdProblem::NoMembers) => {
-                problems.push(problem(g.first_row, Some("relation"), ProblemKind::NoHead))
+                problems.push(problem(g.first_row, "relation", ProblemKind::NoHead))
             }
             Err(HouseholdProblem::TwoHeads(i)) => problems.push(problem(
                 rows[i],
-                Some("relation"),
+                "relation",
                 ProblemKind::TwoHeads {
                     first_row: first_head,
                 },
@@ -354,6 +394,141 @@ pub fn read_households(
         problems.sort_by_key(|p| p.row);
         Err(problems)
     }
+}
+
+fn unreadable(e: crate::error::CsvError, sheet: Option<&str>) -> Vec<ImportProblem> {
+    vec![ImportProblem {
+        file: e.file.clone(),
+        sheet: sheet.map(str::to_owned),
+        row: e.row.unwrap_or(0),
+        column: e
+            .column
+            .as_ref()
+            .map(|c| c.0.clone())
+            .filter(|c| !c.is_empty()),
+        kind: ProblemKind::Unreadable(e.kind),
+    }]
+}
+
+/// Reads households from rows (a CSV stream or an XLSX sheet) on this thread; every problem is reported.
+pub fn read_households(
+    t: &mut dyn Rows,
+    today: Date,
+) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
+    let file = t.file().to_owned();
+    let sheet = t.sheet().map(str::to_owned);
+    let index = column_index(t.header(), &file, sheet.as_deref())?;
+    let mut parsed = Vec::new();
+    t.each(&mut |row, cells| parsed.push(parse_row(&index, row, cells, today)))
+        .map_err(|e| unreadable(e, sheet.as_deref()))?;
+    group_rows(parsed, &file, sheet.as_deref())
+}
+
+/// Reads households from a CSV file with one worker per core: blocks of whole records are read on the
+/// workers, grouped in file order here.
+pub fn read_households_csv<R: std::io::Read + Send>(
+    input: R,
+    file: &str,
+    today: Date,
+    threads: usize,
+) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Arc, Mutex};
+    let rows = crate::table::CsvRows::open(input, file).map_err(|e| unreadable(e, None))?;
+    let index = column_index(&rows.header, file, None)?;
+    let (mut reader, first, header_rows) = (rows.reader, rows.first, rows.row_no);
+    let threads = threads.max(1);
+    type Done = (u64, Result<(u64, Vec<ParsedRow>), crate::error::CsvError>);
+    let mut results: std::collections::BTreeMap<u64, (u64, Vec<ParsedRow>)> =
+        std::collections::BTreeMap::new();
+    let mut failure: Option<(u64, crate::error::CsvError)> = None;
+    let mut read_error: Option<std::io::Error> = None;
+    std::thread::scope(|s| {
+        let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
+        let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            let index = &index;
+            s.spawn(move || {
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, block)) = next else { return };
+                    let mut parsed = Vec::new();
+                    // Rows are numbered from 0 within the block; the base is added when grouping.
+                    let r = crate::table::scan_rows(&block, file, 0, false, &mut |row, cells| {
+                        parsed.push(parse_row(index, row, cells, today))
+                    })
+                    .map(|(_, records)| (records, parsed));
+                    if done_tx.send((seq, r)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let feeder = s.spawn(move || -> std::io::Result<()> {
+            let mut seq = 0;
+            if !first.is_empty() {
+                if work_tx.send((seq, first)).is_err() {
+                    return Ok(());
+                }
+                seq += 1;
+            }
+            while let Some(block) = reader.next_block()? {
+                if work_tx.send((seq, block)).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+            Ok(())
+        });
+        for (seq, r) in done_rx.iter() {
+            match r {
+                Ok(v) => {
+                    results.insert(seq, v);
+                }
+                Err(e) => {
+                    if failure.as_ref().is_none_or(|(s, _)| seq < *s) {
+                        failure = Some((seq, e));
+                    }
+                }
+            }
+        }
+        if let Ok(Err(e)) = feeder.join() {
+            read_error = Some(e);
+        }
+    });
+    // Row numbers: each block's rows follow the records of the blocks before it.
+    let mut base = header_rows;
+    let mut bases = std::collections::BTreeMap::new();
+    for (seq, (records, _)) in &results {
+        bases.insert(*seq, base);
+        base += records;
+    }
+    if let Some((seq, mut e)) = failure {
+        let before: u64 = results.range(..seq).map(|(_, (n, _))| n).sum();
+        e.row = e.row.map(|r| r + header_rows + before);
+        return Err(unreadable(e, None));
+    }
+    if let Some(e) = read_error {
+        return Err(unreadable(
+            crate::error::CsvError::file(file, crate::error::CsvErrorKind::Read(e.to_string())),
+            None,
+        ));
+    }
+    let rows = results.into_iter().flat_map(|(seq, (_, parsed))| {
+        let b = bases.get(&seq).copied().unwrap_or(0);
+        parsed.into_iter().map(move |mut p| {
+            p.row += b;
+            p
+        })
+    });
+    group_rows(rows, file, None)
 }
 
 /// Writes CSV with the column codes as header.

@@ -167,11 +167,13 @@ impl Rows for Table {
 /// A CSV file read row by row: cells are borrowed from the block being read (and NFC-normalised only when
 /// they are not NFC already), so a file of millions of rows never becomes millions of strings.
 pub struct CsvRows<R> {
-    file: String,
-    header: Vec<String>,
-    reader: BlockReader<R>,
-    first: Vec<u8>,
-    row_no: u64,
+    pub(crate) file: String,
+    pub(crate) header: Vec<String>,
+    pub(crate) reader: BlockReader<R>,
+    /// The rest of the first block after the header.
+    pub(crate) first: Vec<u8>,
+    /// Records read so far (the header and any empty lines before it).
+    pub(crate) row_no: u64,
 }
 
 impl<R: Read> CsvRows<R> {
@@ -210,71 +212,84 @@ impl<R: Read> CsvRows<R> {
         Ok(rows)
     }
 
-    /// Scans records of a block; with `only_first`, stops after the first non-empty record and returns the
-    /// bytes consumed.
     fn scan_block(
         &mut self,
         block: &[u8],
         only_first: bool,
         f: &mut dyn FnMut(u64, &[&str]),
     ) -> Result<usize, CsvError> {
-        use std::borrow::Cow;
-        let mut scan = Scanner::new(block);
-        let mut cells: Vec<Cow<str>> = Vec::new();
-        while !scan.at_end() {
-            self.row_no += 1;
-            cells.clear();
-            loop {
-                let col = cells.len();
-                let at = |kind| CsvError {
-                    row: Some(self.row_no),
-                    column: Some((String::new(), col + 1)),
-                    ..CsvError::file(&self.file, kind)
-                };
-                let (field, end) = scan
-                    .field()
-                    .map_err(|_| at(CsvErrorKind::UnterminatedQuote))?;
-                let cell: Cow<str> = match field {
-                    Cow::Borrowed(b) => {
-                        let text = std::str::from_utf8(b)
-                            .map_err(|_| at(CsvErrorKind::NotUtf8))?
-                            .trim();
-                        if unicode_normalization::is_nfc(text) {
-                            Cow::Borrowed(text)
-                        } else {
-                            Cow::Owned(nfc(text))
-                        }
+        let (consumed, records) = scan_rows(block, &self.file, self.row_no, only_first, f)?;
+        self.row_no += records;
+        Ok(consumed)
+    }
+}
+
+/// Scans the records of a block of whole records, numbering them from `base + 1`; with `only_first`, stops
+/// after the first record that is not empty. Returns the bytes consumed and the records seen.
+pub(crate) fn scan_rows(
+    block: &[u8],
+    file: &str,
+    base: u64,
+    only_first: bool,
+    f: &mut dyn FnMut(u64, &[&str]),
+) -> Result<(usize, u64), CsvError> {
+    use std::borrow::Cow;
+    let mut scan = Scanner::new(block);
+    let mut cells: Vec<Cow<str>> = Vec::new();
+    let mut row_no = base;
+    while !scan.at_end() {
+        row_no += 1;
+        cells.clear();
+        loop {
+            let col = cells.len();
+            let at = |kind| CsvError {
+                row: Some(row_no),
+                column: Some((String::new(), col + 1)),
+                ..CsvError::file(file, kind)
+            };
+            let (field, end) = scan
+                .field()
+                .map_err(|_| at(CsvErrorKind::UnterminatedQuote))?;
+            let cell: Cow<str> = match field {
+                Cow::Borrowed(b) => {
+                    let text = std::str::from_utf8(b)
+                        .map_err(|_| at(CsvErrorKind::NotUtf8))?
+                        .trim();
+                    if unicode_normalization::is_nfc(text) {
+                        Cow::Borrowed(text)
+                    } else {
+                        Cow::Owned(nfc(text))
                     }
-                    Cow::Owned(v) => {
-                        let text = String::from_utf8(v).map_err(|_| at(CsvErrorKind::NotUtf8))?;
-                        Cow::Owned(nfc(text.trim()))
-                    }
-                };
-                cells.push(cell);
-                if matches!(end, FieldEnd::Record) {
-                    break;
                 }
-            }
-            if cells.iter().all(|c| c.is_empty()) {
-                continue;
-            }
-            // Up to 32 cells are passed from the stack; a wider row pays for one vector.
-            let mut small: [&str; 32] = [""; 32];
-            if cells.len() <= small.len() {
-                for (slot, c) in small.iter_mut().zip(&cells) {
-                    *slot = c.as_ref();
+                Cow::Owned(v) => {
+                    let text = String::from_utf8(v).map_err(|_| at(CsvErrorKind::NotUtf8))?;
+                    Cow::Owned(nfc(text.trim()))
                 }
-                f(self.row_no, &small[..cells.len()]);
-            } else {
-                let refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
-                f(self.row_no, &refs);
-            }
-            if only_first {
-                return Ok(scan.pos);
+            };
+            cells.push(cell);
+            if matches!(end, FieldEnd::Record) {
+                break;
             }
         }
-        Ok(scan.pos)
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        // Up to 32 cells are passed from the stack; a wider row pays for one vector.
+        let mut small: [&str; 32] = [""; 32];
+        if cells.len() <= small.len() {
+            for (slot, c) in small.iter_mut().zip(&cells) {
+                *slot = c.as_ref();
+            }
+            f(row_no, &small[..cells.len()]);
+        } else {
+            let refs: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
+            f(row_no, &refs);
+        }
+        if only_first {
+            return Ok((scan.pos, row_no - base));
+        }
     }
+    Ok((scan.pos, row_no - base))
 }
 
 impl<R: Read> Rows for CsvRows<R> {

@@ -120,6 +120,7 @@ impl Store {
         as_of: Date,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportSummary, StoreError> {
+        let mut clock = std::time::Instant::now();
         let mut rejections = Vec::new();
         let mut resolved = Vec::with_capacity(records.len());
         let mut communes: HashMap<String, Option<i64>> = HashMap::new();
@@ -211,8 +212,10 @@ impl Store {
                 }
             }
         }
+        phase("resolve and villages", &mut clock);
         let existing = self.household_ids()?;
         let possible_duplicates = self.possible_duplicates(&resolved)?;
+        phase("duplicates", &mut clock);
         let village_of: Vec<Option<i64>> = resolved
             .iter()
             .map(|r| {
@@ -232,7 +235,7 @@ impl Store {
             .iter()
             .filter(|r| !existing.contains_key(r.record.code.as_str()))
             .count();
-        let bulk = new_households >= 20_000 && new_households > existing.len();
+        let bulk = new_households >= BULK_MIN && new_households > existing.len();
         let sqlite = self.conn.backend() == crate::db::Backend::Sqlite;
         if bulk && sqlite {
             self.conn.batch("PRAGMA foreign_keys = OFF")?;
@@ -323,14 +326,17 @@ impl Store {
             persons.flush(c)?;
             memberships.flush(c)?;
             events.flush(c)?;
+            phase("insert", &mut clock);
             if bulk {
                 for (_, create) in BULK_INDEXES {
                     c.batch(create)?;
                 }
             }
+            phase("indexes", &mut clock);
             progress(resolved.len() as u64);
             Ok(summary)
         });
+        phase("commit", &mut clock);
         if bulk && sqlite {
             self.conn.batch("PRAGMA foreign_keys = ON")?;
         }
@@ -511,6 +517,9 @@ fn member_view(r: Vec<Value>) -> MemberView {
         until: next().into_text(),
     }
 }
+
+/// From this many new households (and more than the registry holds), an import takes the bulk path.
+pub const BULK_MIN: usize = 5_000;
 
 /// The secondary indexes an import of many households rebuilds at its end (the same names on both backends):
 /// those whose keys arrive in random order. The others (by household, by person) grow at their right edge as
@@ -762,6 +771,14 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Phase timings on standard error when GIAMNGHEO_TIMING is set (for benchmarks).
+pub(crate) fn phase(name: &str, since: &mut std::time::Instant) {
+    if std::env::var_os("GIAMNGHEO_TIMING").is_some() {
+        eprintln!("timing {name}: {:.2} s", since.elapsed().as_secs_f64());
+    }
+    *since = std::time::Instant::now();
 }
 
 /// FNV-1a over the folded name and the birth date.

@@ -305,3 +305,59 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
         assert_eq!(s.possible_duplicates[0].row, 9);
     });
 }
+
+#[test]
+fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
+    on_both("hh_bulk", |db| {
+        load_units(&mut db.store);
+        let n = giamngheo_store::households::BULK_MIN + 200;
+        let recs: Vec<(u64, HouseholdRecord)> = (0..n)
+            .map(|i| {
+                let cid = format!("038090{:06}", i);
+                let members = vec![
+                    member("Lê Văn Hùng", Relation::Head, "1975-03-02", Some(&cid)),
+                    member("Nguyễn Thị Mai", Relation::Spouse, "1978-08-15", None),
+                ];
+                (
+                    i as u64 + 2,
+                    household(
+                        &format!("B-{i:05}"),
+                        "15493",
+                        &format!("Thôn {}", i % 7 + 1),
+                        members,
+                    ),
+                )
+            })
+            .collect();
+        let s = db
+            .store
+            .import_households(&recs, date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        assert_eq!(
+            (s.added, s.members_added),
+            (n as u64, 2 * n as u64),
+            "{}",
+            db.name
+        );
+        // Every household shares its members' names and birth dates with the others: all flagged.
+        assert_eq!(s.possible_duplicates.len(), 2 * (n - 1), "{}", db.name);
+        let sql = match db.name {
+            "sqlite" => {
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('person_name_fold', 'person_citizen_id', 'residence_commune', 'residence_village')"
+            }
+            _ => {
+                "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN ('person_name_fold', 'person_citizen_id', 'residence_commune', 'residence_village')"
+            }
+        };
+        let indexes = db.store.conn().query(sql, &[]).unwrap()[0][0].int();
+        assert_eq!(indexes, Some(4), "{}", db.name);
+        let h = db.store.household_history("B-00042").unwrap();
+        assert_eq!(h.members.len(), 2);
+        assert_eq!(h.members[0].citizen_id.as_deref(), Some("038090000042"));
+        // Foreign keys are back on for SQLite after the bulk path.
+        if db.name == "sqlite" {
+            let fk = db.store.conn().query("PRAGMA foreign_keys", &[]).unwrap()[0][0].int();
+            assert_eq!(fk, Some(1));
+        }
+    });
+}
