@@ -203,3 +203,40 @@ fn a_broken_xlsx_names_the_file() {
         e.message(Lang::En)
     );
 }
+
+/// A file of several blocks read on several threads: the same households as one thread, and a problem far
+/// down the file keeps its own row number.
+#[test]
+fn parallel_reading_numbers_rows_across_blocks() {
+    use giamngheo_formats::households::read_households_csv;
+    let mut csv = format!("{HEADER}\n");
+    let n = 30_000;
+    for i in 0..n {
+        // Quoted addresses with commas, so block boundaries are found outside quotes.
+        csv.push_str(&format!("H{i:05},15493,Thôn {},rural,\"Xóm {i}, ngõ 2\",Lê Văn Hùng,head,male,01/02/1970,Kinh,\n", i % 9));
+        csv.push_str(&format!("H{i:05},15493,Thôn {},rural,\"Xóm {i}, ngõ 2\",Lê Thị Mai,spouse,female,01/02/1972,Kinh,\n", i % 9));
+    }
+    assert!(csv.len() > 2 << 20, "at least three blocks");
+    let one = read_households(
+        &mut CsvRows::open(csv.as_bytes(), "x.csv").unwrap(),
+        today(),
+    )
+    .unwrap();
+    for threads in [1, 2, 3] {
+        let many = read_households_csv(csv.as_bytes(), "x.csv", today(), threads).unwrap();
+        assert_eq!(many, one, "{threads} threads");
+    }
+    assert_eq!(one.len(), n);
+    assert_eq!(one[n - 1].0, 2 * n as u64);
+    let bad = csv.replacen(
+        "H29999,15493,Thôn 2,rural,\"Xóm 29999, ngõ 2\",Lê Thị Mai,spouse,female",
+        "H29999,15493,Thôn 2,rural,\"Xóm 29999, ngõ 2\",Lê Thị Mai,spouse,cái",
+        1,
+    );
+    let e = read_households_csv(bad.as_bytes(), "x.csv", today(), 2).unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        (e[0].row, e[0].column.as_deref()),
+        (2 * n as u64 + 1, Some("sex"))
+    );
+}
