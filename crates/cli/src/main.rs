@@ -85,8 +85,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UnitsCommand {
-    /// Load the national unit lists before and after the reform of 1 July 2025 (shipped with the program).
-    Load,
+    /// Load the national unit lists before and after the reform of 1 July 2025 (shipped with the program), or
+    /// lists of your own in the same CSV layout (see data/units/README.md).
+    Load {
+        #[arg(long, requires_all = ["after", "lineage"])]
+        before: Option<PathBuf>,
+        #[arg(long)]
+        after: Option<PathBuf>,
+        #[arg(long)]
+        lineage: Option<PathBuf>,
+        /// The first day of the lists given with --after.
+        #[arg(long, default_value = "2025-07-01")]
+        reform_date: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -120,6 +131,51 @@ enum HouseholdCommand {
         /// Show the household as it was on this date.
         #[arg(long)]
         as_of: Option<String>,
+    },
+    /// A child born into the household (khai sinh).
+    Birth {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// nam/nữ (male/female)
+        #[arg(long)]
+        sex: String,
+        /// The birth date, which is also the date of the event.
+        #[arg(long)]
+        born: String,
+        #[arg(long, default_value = "Kinh")]
+        ethnicity: String,
+        #[arg(long, default_value = "con")]
+        relation: String,
+    },
+    /// A member died (khai tử); the person id is shown by `household show`.
+    Death {
+        code: String,
+        #[arg(long)]
+        person: i64,
+        #[arg(long)]
+        date: String,
+    },
+    /// Members leave to found a new household (tách hộ).
+    Split {
+        code: String,
+        #[arg(long)]
+        new_code: String,
+        /// Person ids, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        members: Vec<i64>,
+        #[arg(long)]
+        head: i64,
+        #[arg(long)]
+        date: String,
+    },
+    /// The household joins another one (nhập hộ).
+    Merge {
+        code: String,
+        #[arg(long)]
+        into: String,
+        #[arg(long)]
+        date: String,
     },
 }
 
@@ -206,8 +262,14 @@ fn main() -> ExitCode {
             demo_cmd::run(&db, households, seed, lang)
         }
         Command::Units {
-            command: UnitsCommand::Load,
-        } => registry_cmd::units_load(&cli.db, lang),
+            command:
+                UnitsCommand::Load {
+                    before,
+                    after,
+                    lineage,
+                    reform_date,
+                },
+        } => registry_cmd::units_load(&cli.db, before.zip(after).zip(lineage), &reform_date, lang),
         Command::Import {
             command: ImportCommand::Households { file, as_of },
         } => registry_cmd::import_households(&cli.db, &file, as_of.as_deref(), lang),
@@ -217,6 +279,35 @@ fn main() -> ExitCode {
         Command::Household {
             command: HouseholdCommand::Show { code, as_of },
         } => registry_cmd::household_show(&cli.db, &code, as_of.as_deref(), lang),
+        Command::Household {
+            command:
+                HouseholdCommand::Birth {
+                    code,
+                    name,
+                    sex,
+                    born,
+                    ethnicity,
+                    relation,
+                },
+        } => registry_cmd::birth(
+            &cli.db, &code, &name, &sex, &born, &ethnicity, &relation, lang,
+        ),
+        Command::Household {
+            command: HouseholdCommand::Death { code, person, date },
+        } => registry_cmd::death(&cli.db, &code, person, &date, lang),
+        Command::Household {
+            command:
+                HouseholdCommand::Split {
+                    code,
+                    new_code,
+                    members,
+                    head,
+                    date,
+                },
+        } => registry_cmd::split(&cli.db, &code, &new_code, &members, head, &date, lang),
+        Command::Household {
+            command: HouseholdCommand::Merge { code, into, date },
+        } => registry_cmd::merge(&cli.db, &code, &into, &date, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! The registry from the command line: units, household import and export, one household's history.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
@@ -30,15 +30,32 @@ pub fn open(db: &str) -> Result<Store, CliError> {
     Ok(Store::open(db)?)
 }
 
-pub fn units_load(db: &str, lang: Lang) -> Result<(), CliError> {
+pub fn units_load(
+    db: &str,
+    files: Option<((PathBuf, PathBuf), PathBuf)>,
+    reform_date: &str,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let reform = parse_date("reform-date", reform_date)?;
     let mut store = open(db)?;
-    let units = giamngheo_formats::units::national()?;
-    let s = store.load_units(
-        &units.before,
-        &units.after,
-        &units.links,
-        giamngheo_formats::units::reform_2025(),
-    )?;
+    let units = match files {
+        None => giamngheo_formats::units::national()?,
+        Some(((before, after), lineage)) => {
+            let read = |p: &PathBuf| {
+                std::fs::read_to_string(p).map_err(|error| CliError::File {
+                    path: p.display().to_string(),
+                    error,
+                })
+            };
+            let name = |p: &PathBuf| p.display().to_string();
+            giamngheo_formats::units::NationalUnits {
+                before: giamngheo_formats::units::read_units(&read(&before)?, &name(&before))?,
+                after: giamngheo_formats::units::read_units(&read(&after)?, &name(&after))?,
+                links: giamngheo_formats::units::read_lineage(&read(&lineage)?, &name(&lineage))?,
+            }
+        }
+    };
+    let s = store.load_units(&units.before, &units.after, &units.links, reform)?;
     match lang {
         Lang::Vi if s.communes == 0 => {
             println!("Danh mục đơn vị hành chính đã có sẵn trong {db}; không thay đổi gì.")
@@ -243,7 +260,7 @@ pub fn household_show(
                     res.village_name.unwrap_or_default(),
                     res.commune_name,
                     res.commune_code,
-                    res.area
+                    area_name(&res.area, lang)
                 );
                 for m in members {
                     println!(
@@ -268,7 +285,7 @@ pub fn household_show(
             r.village_name.clone().unwrap_or_default(),
             r.commune_name,
             r.commune_code,
-            r.area
+            area_name(&r.area, lang)
         );
     }
     println!("{}", lang.pick("Thành viên:", "Members:"));
@@ -276,12 +293,13 @@ pub fn household_show(
         let until = m.until.as_deref().map(d).unwrap_or_default();
         let cid = m.citizen_id.as_deref().unwrap_or("");
         println!(
-            "  {} – {}: {} ({}, {}, {}) {cid}",
+            "  {} – {}: [{}] {} ({}, {}, {}) {cid}",
             d(&m.since),
             until,
+            m.person_id,
             m.name,
             d(&m.birth_date),
-            m.relation,
+            relation_name(&m.relation, lang),
             m.ethnicity
         );
     }
@@ -290,7 +308,7 @@ pub fn household_show(
         println!(
             "  {} {} {} {}",
             d(&e.date),
-            e.kind,
+            event_name(&e.kind, lang),
             e.person.clone().unwrap_or_default(),
             e.note
         );
@@ -311,4 +329,132 @@ pub fn household_show(
         );
     }
     Ok(())
+}
+
+fn done(lang: Lang, vi: String, en: String) -> Result<(), CliError> {
+    println!("{}", lang.pick(&vi, &en));
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn birth(
+    db: &str,
+    code: &str,
+    name: &str,
+    sex: &str,
+    born: &str,
+    ethnicity: &str,
+    relation: &str,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_core::ids::PersonName;
+    use giamngheo_core::registry::{MemberRecord, Relation};
+    let arg = |name: &'static str, value: &str, vi: &str, en: &str| CliError::Argument {
+        name,
+        value: value.to_owned(),
+        vi: vi.to_owned(),
+        en: en.to_owned(),
+    };
+    let born_on = parse_date("born", born)?;
+    let member = MemberRecord::new(
+        PersonName::parse(name)
+            .ok_or_else(|| arg("name", name, "họ tên không hợp lệ", "not a valid name"))?,
+        giamngheo_core::facts::Sex::parse_any(sex)
+            .ok_or_else(|| arg("sex", sex, "nam hoặc nữ", "male or female"))?,
+        born_on,
+        ethnicity,
+        None,
+        Relation::parse(relation).ok_or_else(|| {
+            arg(
+                "relation",
+                relation,
+                "quan hệ không hợp lệ",
+                "not a valid relation",
+            )
+        })?,
+    );
+    let id = open(db)?.record_birth(code, &member, born_on)?;
+    done(
+        lang,
+        format!("Đã ghi khai sinh {name} (mã người {id}) vào hộ {code}."),
+        format!("Recorded the birth of {name} (person {id}) in household {code}."),
+    )
+}
+
+pub fn death(db: &str, code: &str, person: i64, date: &str, lang: Lang) -> Result<(), CliError> {
+    let d = parse_date("date", date)?;
+    open(db)?.record_death(code, person, d)?;
+    done(
+        lang,
+        format!(
+            "Đã ghi khai tử người {person} của hộ {code}, ngày {}.",
+            d.vi()
+        ),
+        format!(
+            "Recorded the death of person {person} of household {code} on {}.",
+            d.vi()
+        ),
+    )
+}
+
+pub fn split(
+    db: &str,
+    code: &str,
+    new_code: &str,
+    members: &[i64],
+    head: i64,
+    date: &str,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let d = parse_date("date", date)?;
+    if giamngheo_core::ids::HouseholdCode::parse(new_code).is_none() {
+        return Err(CliError::Argument {
+            name: "new-code",
+            value: new_code.to_owned(),
+            vi: "mã hộ không hợp lệ".into(),
+            en: "not a valid household code".into(),
+        });
+    }
+    open(db)?.split_household(code, new_code, members, head, d)?;
+    done(
+        lang,
+        format!("Đã tách hộ {new_code} từ hộ {code}, ngày {}.", d.vi()),
+        format!("Household {new_code} split from {code} on {}.", d.vi()),
+    )
+}
+
+pub fn merge(db: &str, code: &str, into: &str, date: &str, lang: Lang) -> Result<(), CliError> {
+    let d = parse_date("date", date)?;
+    open(db)?.merge_households(code, into, d)?;
+    done(
+        lang,
+        format!("Đã nhập hộ {code} vào hộ {into}, ngày {}.", d.vi()),
+        format!("Household {code} merged into {into} on {}.", d.vi()),
+    )
+}
+
+fn relation_name(code: &str, lang: Lang) -> String {
+    match (
+        giamngheo_core::registry::Relation::ALL
+            .iter()
+            .find(|r| r.code() == code),
+        lang,
+    ) {
+        (Some(r), Lang::Vi) => r.name_vi().to_owned(),
+        _ => code.to_owned(),
+    }
+}
+
+fn area_name(code: &str, lang: Lang) -> String {
+    match (giamngheo_core::Area::parse(code), lang) {
+        (Some(a), Lang::Vi) => a.name_vi().to_owned(),
+        _ => code.to_owned(),
+    }
+}
+
+fn event_name(code: &str, lang: Lang) -> String {
+    match (giamngheo_core::registry::EventKind::parse(code), lang) {
+        (Some(k), Lang::Vi) => k.name_vi().to_owned(),
+        _ => code.to_owned(),
+    }
 }

@@ -796,3 +796,172 @@ fn person_key(folded: &str, born: Date) -> u64 {
     }
     h
 }
+
+impl Store {
+    fn household_id(c: &mut Conn, code: &str) -> Result<i64, StoreError> {
+        c.query_one("SELECT id FROM household WHERE code = $1", &[code.into()])?
+            .and_then(|r| r[0].int())
+            .ok_or_else(|| StoreError::NotFound {
+                what: "household",
+                key: code.to_owned(),
+            })
+    }
+
+    fn event(
+        c: &mut Conn,
+        household: i64,
+        person: Option<i64>,
+        date: &str,
+        kind: EventKind,
+        note: &str,
+    ) -> Result<(), StoreError> {
+        let id = next_id(c, "household_event")?;
+        c.execute(
+            "INSERT INTO household_event (id, household_id, person_id, date, kind, note) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[id.into(), household.into(), person.into(), date.into(), kind.code().into(), note.into()],
+        )?;
+        c.execute(
+            "UPDATE household SET version = version + 1 WHERE id = $1",
+            &[household.into()],
+        )?;
+        Ok(())
+    }
+
+    /// A child born into a household on `date`: a new person and membership, and a birth event.
+    pub fn record_birth(
+        &mut self,
+        code: &str,
+        member: &MemberRecord,
+        date: Date,
+    ) -> Result<i64, StoreError> {
+        let day = date.iso();
+        self.conn.transaction(|c| {
+            let hh = Self::household_id(c, code)?;
+            let pid = next_id(c, "person")?;
+            c.execute(
+                "INSERT INTO person (id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &person_values(pid, member),
+            )?;
+            c.execute(
+                "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, $3, $4, NULL)",
+                &[pid.into(), hh.into(), member.relation.code().into(), day.clone().into()],
+            )?;
+            Self::event(c, hh, Some(pid), &day, EventKind::Birth, "")?;
+            Ok(pid)
+        })
+    }
+
+    /// A member who died on `date`: the membership ends that day and the death is recorded.
+    pub fn record_death(
+        &mut self,
+        code: &str,
+        person_id: i64,
+        date: Date,
+    ) -> Result<(), StoreError> {
+        let day = date.iso();
+        self.conn.transaction(|c| {
+            let hh = Self::household_id(c, code)?;
+            let n = c.execute(
+                "UPDATE membership SET valid_until = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+                &[person_id.into(), hh.into(), day.clone().into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "member", key: format!("{code}/{person_id}") });
+            }
+            c.execute("UPDATE person SET death_date = $2 WHERE id = $1", &[person_id.into(), day.clone().into()])?;
+            Self::event(c, hh, Some(person_id), &day, EventKind::Death, "")
+        })
+    }
+
+    /// Members leave `from` on `date` to found household `new_code` at the same residence, `head` at its head.
+    pub fn split_household(
+        &mut self,
+        from: &str,
+        new_code: &str,
+        members: &[i64],
+        head: i64,
+        date: Date,
+    ) -> Result<i64, StoreError> {
+        let day = date.iso();
+        let before = date.pred().iso();
+        self.conn.transaction(|c| {
+            let old = Self::household_id(c, from)?;
+            if c.query_one("SELECT id FROM household WHERE code = $1", &[new_code.into()])?.is_some() {
+                return Err(StoreError::Conflict { what: "household", key: new_code.to_owned() });
+            }
+            if !members.contains(&head) {
+                return Err(StoreError::NotFound { what: "member", key: format!("{from}/{head}") });
+            }
+            let new = next_id(c, "household")?;
+            c.execute(
+                "INSERT INTO household (id, code, registered_on, version) VALUES ($1, $2, $3, 1)",
+                &[new.into(), new_code.into(), day.clone().into()],
+            )?;
+            let res = c
+                .query_one(
+                    "SELECT commune_id, village_id, area, address FROM residence WHERE household_id = $1 AND valid_until IS NULL",
+                    &[old.into()],
+                )?
+                .ok_or(StoreError::NotFound { what: "residence", key: from.to_owned() })?;
+            c.execute(
+                "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address) \
+                 VALUES ($1, $2, NULL, $3, $4, $5, $6)",
+                &[new.into(), day.clone().into(), res[0].clone(), res[1].clone(), res[2].clone(), res[3].clone()],
+            )?;
+            for &p in members {
+                let n = c.execute(
+                    "UPDATE membership SET valid_until = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+                    &[p.into(), old.into(), before.clone().into()],
+                )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound { what: "member", key: format!("{from}/{p}") });
+                }
+                let relation = if p == head { "head" } else { "other" };
+                c.execute(
+                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, $3, $4, NULL)",
+                    &[p.into(), new.into(), relation.into(), day.clone().into()],
+                )?;
+            }
+            Self::event(c, new, Some(head), &day, EventKind::SplitFrom, from)?;
+            Self::event(c, old, Some(head), &day, EventKind::SplitFrom, new_code)?;
+            Ok(new)
+        })
+    }
+
+    /// Household `from` joins household `into` on `date`: its members move, its residence ends.
+    pub fn merge_households(
+        &mut self,
+        from: &str,
+        into: &str,
+        date: Date,
+    ) -> Result<(), StoreError> {
+        let day = date.iso();
+        let before = date.pred().iso();
+        self.conn.transaction(|c| {
+            let old = Self::household_id(c, from)?;
+            let target = Self::household_id(c, into)?;
+            let members: Vec<i64> = c
+                .query("SELECT person_id FROM membership WHERE household_id = $1 AND valid_until IS NULL", &[old.into()])?
+                .into_iter()
+                .filter_map(|r| r[0].int())
+                .collect();
+            c.execute(
+                "UPDATE membership SET valid_until = $2 WHERE household_id = $1 AND valid_until IS NULL",
+                &[old.into(), before.clone().into()],
+            )?;
+            c.execute(
+                "UPDATE residence SET valid_until = $2 WHERE household_id = $1 AND valid_until IS NULL",
+                &[old.into(), before.clone().into()],
+            )?;
+            for p in &members {
+                c.execute(
+                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, 'other', $3, NULL)",
+                    &[(*p).into(), target.into(), day.clone().into()],
+                )?;
+            }
+            Self::event(c, old, None, &day, EventKind::MergedInto, into)?;
+            Self::event(c, target, None, &day, EventKind::MemberJoined, from)
+        })
+    }
+}

@@ -182,3 +182,106 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
     ]);
     assert!(out.contains("6000 hộ mới"), "{out}");
 }
+
+#[test]
+fn births_deaths_splits_and_merges_from_the_command_line() {
+    let dir = scratch("events");
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &db, "demo", "--households", "800"]);
+    let code = "15493-00002";
+    let out = ok(&[
+        "--db",
+        &db,
+        "household",
+        "birth",
+        code,
+        "--name",
+        "Lê Thị Hoa",
+        "--sex",
+        "nữ",
+        "--born",
+        "01/03/2026",
+    ]);
+    assert!(out.contains("Đã ghi khai sinh Lê Thị Hoa"), "{out}");
+    let show = ok(&["--db", &db, "household", "show", code]);
+    assert!(
+        show.contains("Lê Thị Hoa (01/03/2026, con, Kinh)") && show.contains("sinh"),
+        "{show}"
+    );
+    let id: String = show
+        .lines()
+        .find(|l| l.contains("Lê Thị Hoa"))
+        .unwrap()
+        .split('[')
+        .nth(1)
+        .unwrap()
+        .split(']')
+        .next()
+        .unwrap()
+        .into();
+    let out = ok(&[
+        "--db",
+        &db,
+        "household",
+        "split",
+        code,
+        "--new-code",
+        "15493-09999",
+        "--members",
+        &id,
+        "--head",
+        &id,
+        "--date",
+        "2026-04-01",
+    ]);
+    assert!(out.contains("Đã tách hộ 15493-09999"), "{out}");
+    let show = ok(&["--db", &db, "household", "show", "15493-09999"]);
+    assert!(
+        show.contains("Lê Thị Hoa") && show.contains("tách hộ"),
+        "{show}"
+    );
+    let o = giamngheo(&[
+        "--db",
+        &db,
+        "household",
+        "merge",
+        "15493-09999",
+        "--into",
+        "NO-SUCH",
+        "--date",
+        "2026-05-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("Không tìm thấy hộ NO-SUCH"),
+        "{}",
+        text(&o.stderr)
+    );
+    let out = ok(&[
+        "--db",
+        &db,
+        "household",
+        "merge",
+        "15493-09999",
+        "--into",
+        code,
+        "--date",
+        "2026-05-01",
+    ]);
+    assert!(
+        out.contains("Đã nhập hộ 15493-09999 vào hộ 15493-00002"),
+        "{out}"
+    );
+    let out = ok(&[
+        "--db",
+        &db,
+        "household",
+        "death",
+        code,
+        "--person",
+        &id,
+        "--date",
+        "2026-06-01",
+    ]);
+    assert!(out.contains("Đã ghi khai tử"), "{out}");
+}

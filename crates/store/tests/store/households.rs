@@ -361,3 +361,98 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
         }
     });
 }
+
+#[test]
+fn births_deaths_splits_and_merges_are_history() {
+    on_both("hh_events", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let born = db
+            .store
+            .record_birth(
+                "XH-001",
+                &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
+                date("2020-03-01"),
+            )
+            .unwrap();
+        let grandpa = db.store.household_history("XH-002").unwrap().members[0].person_id;
+        db.store
+            .record_death("XH-002", grandpa, date("2021-06-30"))
+            .unwrap();
+        // The son of XH-001 founds his own household in 2022.
+        let h = db.store.household_history("XH-001").unwrap();
+        let son = h
+            .members
+            .iter()
+            .find(|m| m.name == "Lê Văn Nam")
+            .unwrap()
+            .person_id;
+        db.store
+            .split_household("XH-001", "XH-001B", &[son], son, date("2022-01-15"))
+            .unwrap();
+        // And HD-001 joins XH-001B (a made-up case across communes, to test the mechanics).
+        db.store
+            .merge_households("HD-001", "XH-001B", date("2023-05-01"))
+            .unwrap();
+
+        let names = |code: &str, day: &str, db: &mut crate::harness::TestDb| -> Vec<String> {
+            let h = db.store.household_history(code).unwrap();
+            h.as_of(date(day))
+                .map(|(_, m)| m.into_iter().map(|m| m.name).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            names("XH-001", "2020-01-01", db),
+            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"]
+        );
+        assert_eq!(
+            names("XH-001", "2021-01-01", db),
+            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam", "Lê Thị Hoa"]
+        );
+        assert_eq!(
+            names("XH-001", "2022-02-01", db),
+            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Thị Hoa"]
+        );
+        assert_eq!(names("XH-001B", "2022-02-01", db), ["Lê Văn Nam"]);
+        assert_eq!(
+            names("XH-001B", "2023-06-01", db),
+            ["Lê Văn Nam", "Hồ Văn Lâm", "Hồ Thị Sen"],
+            "{}",
+            db.name
+        );
+        assert_eq!(names("HD-001", "2023-06-01", db), Vec::<String>::new());
+        assert_eq!(names("XH-002", "2021-06-30", db), ["Trịnh Văn Đức"]);
+        assert_eq!(names("XH-002", "2021-07-01", db), Vec::<String>::new());
+        let kinds = |code: &str, db: &mut crate::harness::TestDb| -> Vec<String> {
+            db.store
+                .household_history(code)
+                .unwrap()
+                .events
+                .into_iter()
+                .map(|e| e.kind)
+                .collect()
+        };
+        assert_eq!(
+            kinds("XH-001", db),
+            ["registered", "birth", "split_from"],
+            "{}",
+            db.name
+        );
+        assert_eq!(kinds("XH-001B", db), ["split_from", "member_joined"]);
+        assert_eq!(kinds("HD-001", db), ["registered", "merged_into"]);
+        assert_eq!(kinds("XH-002", db), ["registered", "death"]);
+        assert!(born > 0);
+        // Refused: a split into an existing code, a death of someone not in the household.
+        assert!(matches!(
+            db.store
+                .split_household("XH-001", "XH-002", &[born], born, date("2024-01-01")),
+            Err(StoreError::Conflict { .. })
+        ));
+        assert!(matches!(
+            db.store.record_death("XH-001", grandpa, date("2024-01-01")),
+            Err(StoreError::NotFound { .. })
+        ));
+    });
+}
