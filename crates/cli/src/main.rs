@@ -102,6 +102,20 @@ enum UnitsCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// Review results of a year, one row per household: household_code, income_per_capita or income_score,
+    /// then one 0/1 column per indicator or a column deprived_indicators; optional area, decided_class and
+    /// decided_on. Classified under the standard in force that year.
+    Reviews {
+        file: PathBuf,
+        #[arg(long)]
+        year: u16,
+        /// Another standard than the one in force (an id or a file).
+        #[arg(long)]
+        standard: Option<String>,
+        /// The review date (default 15/11 of the year).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// One row per member: household_code, commune_code, village, area, address, full_name, relation, sex,
     /// birth_date, ethnicity, citizen_id (Vietnamese headers accepted).
     Households {
@@ -114,6 +128,14 @@ enum ImportCommand {
 
 #[derive(Subcommand)]
 enum ExportCommand {
+    /// The latest periodic review of each household for a year.
+    Reviews {
+        #[arg(long)]
+        year: u16,
+        /// .csv or .xlsx
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     Households {
         /// .csv or .xlsx
         #[arg(long, short)]
@@ -276,6 +298,25 @@ fn main() -> ExitCode {
         Command::Export {
             command: ExportCommand::Households { output, as_of },
         } => registry_cmd::export_households(&cli.db, &output, as_of.as_deref(), lang),
+        Command::Import {
+            command:
+                ImportCommand::Reviews {
+                    file,
+                    year,
+                    standard,
+                    date,
+                },
+        } => registry_cmd::import_reviews(
+            &cli.db,
+            &file,
+            year,
+            standard.as_deref(),
+            date.as_deref(),
+            lang,
+        ),
+        Command::Export {
+            command: ExportCommand::Reviews { year, output },
+        } => registry_cmd::export_reviews(&cli.db, year, &output, lang),
         Command::Household {
             command: HouseholdCommand::Show { code, as_of },
         } => registry_cmd::household_show(&cli.db, &code, as_of.as_deref(), lang),

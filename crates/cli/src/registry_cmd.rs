@@ -458,3 +458,91 @@ fn event_name(code: &str, lang: Lang) -> String {
         _ => code.to_owned(),
     }
 }
+
+pub fn import_reviews(
+    db: &str,
+    file: &Path,
+    year: u16,
+    standard: Option<&str>,
+    date: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_core::standard::builtin;
+    let standard = match standard {
+        Some(s) => crate::standard_arg::load(s)?,
+        None => builtin::for_year(year)?,
+    };
+    let day = match date {
+        Some(d) => parse_date("date", d)?,
+        None => Date::new(i32::from(year), 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
+    };
+    let name = file.display().to_string();
+    let reviews = if is_xlsx(file) {
+        let mut table = read_xlsx(file, &name)?;
+        giamngheo_formats::reviews::read_reviews(&mut table, &standard)
+    } else {
+        let f = std::fs::File::open(file).map_err(|error| CliError::File {
+            path: name.clone(),
+            error,
+        })?;
+        let mut rows = giamngheo_formats::table::CsvRows::open(f, &name)?;
+        giamngheo_formats::reviews::read_reviews(&mut rows, &standard)
+    }
+    .map_err(CliError::Import)?;
+    let classifier = giamngheo_core::Classifier::new(standard);
+    let s = open(db)?.import_reviews(i32::from(year), day, &classifier, &reviews)?;
+    let [poor, near, middle, not_poor] = s.by_class;
+    match lang {
+        Lang::Vi => println!(
+            "Đã nhập kết quả rà soát năm {year} theo chuẩn {}: {} mới, {} thay thế, {} không đổi ({poor} hộ nghèo, {near} hộ cận nghèo, {middle} hộ có mức sống trung bình, {not_poor} không nghèo).",
+            classifier.standard().id,
+            s.added,
+            s.replaced,
+            s.unchanged
+        ),
+        Lang::En => println!(
+            "Imported the {year} reviews under {}: {} new, {} replaced, {} unchanged ({poor} poor, {near} near-poor, {middle} middle-income, {not_poor} not poor).",
+            classifier.standard().id,
+            s.added,
+            s.replaced,
+            s.unchanged
+        ),
+    }
+    if let Some(note) = crate::classify_cmd::unverified_note(classifier.standard(), lang) {
+        eprintln!("{note}");
+    }
+    Ok(())
+}
+
+pub fn export_reviews(db: &str, year: u16, output: &Path, lang: Lang) -> Result<(), CliError> {
+    let rows = open(db)?.export_reviews(i32::from(year))?;
+    let standard_of = |id: &str| giamngheo_core::standard::builtin::get(id).ok();
+    let mut out = AtomicFile::create(output)?;
+    let path = output.display().to_string();
+    if is_xlsx(output) {
+        let tmp = out.path().to_owned();
+        giamngheo_formats::reviews::write_reviews_xlsx(&tmp, &rows, &standard_of).map_err(|e| {
+            CliError::File {
+                path: path.clone(),
+                error: std::io::Error::other(e.to_string()),
+            }
+        })?;
+        out.commit_written()?;
+    } else {
+        giamngheo_formats::reviews::write_reviews_csv(out.writer(), &rows, &standard_of).map_err(
+            |error| CliError::File {
+                path: path.clone(),
+                error,
+            },
+        )?;
+        out.commit()?;
+    }
+    done(
+        lang,
+        format!(
+            "Đã xuất {} kết quả rà soát năm {year} ra {path}.",
+            rows.len()
+        ),
+        format!("Exported {} reviews of {year} to {path}.", rows.len()),
+    )
+}

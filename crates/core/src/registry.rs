@@ -291,3 +291,32 @@ impl MemberRow {
         ]
     }
 }
+
+/// One review of an import, parsed and checked against its file; the store checks it against the registry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewInput {
+    pub row: u64,
+    pub household_code: String,
+    pub income: crate::Income,
+    pub deprivations: crate::DeprivationSet,
+    /// Overrides the registry's area for this review.
+    pub area: Option<crate::Area>,
+    pub decided: Option<(crate::Class, Date)>,
+}
+
+/// One review as exported: the latest record of each household's periodic review of a year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewRow {
+    pub household_code: String,
+    pub year: i64,
+    pub review_date: String,
+    pub standard_id: String,
+    pub area: String,
+    pub income_per_capita: Option<i64>,
+    pub income_score: Option<i64>,
+    pub deprivations: u32,
+    pub computed_class: String,
+    pub decided_class: Option<String>,
+    pub decided_on: Option<String>,
+    pub reason: String,
+}

@@ -85,6 +85,10 @@ pub enum ProblemKind {
         here: String,
     },
     NoHead,
+    BadNumber(String),
+    UnknownIndicator(String),
+    NotZeroOne(String),
+    BadClass(String),
     /// The file itself cannot be read (encoding, quotes, IO).
     Unreadable(crate::error::CsvErrorKind),
     TwoHeads {

@@ -6,6 +6,7 @@ pub mod csv_scan;
 pub mod error;
 pub mod households;
 pub mod messages;
+pub mod reviews;
 pub mod table;
 pub mod units;
 

@@ -172,6 +172,22 @@ impl Localized for crate::households::ImportProblem {
                 format!("'{here}' differs from '{first}' on row {first_row} of the same household")
             }
             (Unreadable(kind), _) => what(kind, lang),
+            (BadNumber(v), Lang::Vi) => format!("'{v}' không phải số nguyên không âm"),
+            (BadNumber(v), Lang::En) => format!("'{v}' is not a whole non-negative number"),
+            (UnknownIndicator(v), Lang::Vi) => {
+                format!("không có chỉ số '{v}' trong chuẩn nghèo này")
+            }
+            (UnknownIndicator(v), Lang::En) => format!("no indicator '{v}' in this standard"),
+            (NotZeroOne(v), Lang::Vi) => {
+                format!("giá trị '{v}' không hợp lệ: ghi 1 (thiếu hụt) hoặc 0")
+            }
+            (NotZeroOne(v), Lang::En) => format!("'{v}' is not valid: 1 (deprived) or 0"),
+            (BadClass(v), Lang::Vi) => {
+                format!("'{v}' không phải poor, near_poor, middle_income hoặc not_poor")
+            }
+            (BadClass(v), Lang::En) => {
+                format!("'{v}' is not poor, near_poor, middle_income or not_poor")
+            }
             (NoHead, Lang::Vi) => "hộ không có chủ hộ".to_owned(),
             (NoHead, Lang::En) => "the household has no head".to_owned(),
             (TwoHeads { first_row }, Lang::Vi) => {

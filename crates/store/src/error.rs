@@ -42,6 +42,12 @@ pub enum RejectionKind {
     },
     /// The same household code twice in one file.
     DuplicateHousehold { code: String, first_row: u64 },
+    /// No household with this code lived in a commune on the date.
+    UnknownHousehold { code: String, date: String },
+    /// The household's review of the year is decided and differs: only a correction may change it.
+    AlreadyDecided { code: String, year: i32 },
+    /// Income scores under a standard without score lines.
+    NoScoreLines,
 }
 
 impl From<rusqlite::Error> for StoreError {

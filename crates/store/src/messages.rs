@@ -36,6 +36,28 @@ impl Localized for Rejection {
             ) => {
                 format!("citizen ID {citizen_id} already belongs to household {household}")
             }
+            (RejectionKind::UnknownHousehold { code, date }, Lang::Vi) => {
+                format!("không có hộ {code} trong sổ vào ngày {date}")
+            }
+            (RejectionKind::UnknownHousehold { code, date }, Lang::En) => {
+                format!("no household {code} in the registry on {date}")
+            }
+            (RejectionKind::AlreadyDecided { code, year }, Lang::Vi) => {
+                format!(
+                    "kết quả rà soát năm {year} của hộ {code} đã được quyết định và khác tệp; hãy lập bản đính chính"
+                )
+            }
+            (RejectionKind::AlreadyDecided { code, year }, Lang::En) => {
+                format!(
+                    "the {year} review of household {code} is decided and differs from the file; record a correction"
+                )
+            }
+            (RejectionKind::NoScoreLines, Lang::Vi) => {
+                "chuẩn nghèo này không có ngưỡng điểm thu nhập".to_owned()
+            }
+            (RejectionKind::NoScoreLines, Lang::En) => {
+                "this standard has no income score lines".to_owned()
+            }
             (RejectionKind::DuplicateHousehold { code, first_row }, Lang::Vi) => {
                 format!("mã hộ {code} đã có ở dòng {first_row}")
             }

@@ -9,6 +9,7 @@ use crate::Store;
 use crate::db::{BatchInsert, Conn, Value};
 use crate::error::StoreError;
 use crate::units::next_id;
+pub use giamngheo_core::registry::{ReviewInput, ReviewRow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Round {
@@ -182,4 +183,195 @@ pub(crate) fn reviews_of(c: &mut Conn, household_id: i64) -> Result<Vec<ReviewVi
             }
         })
         .collect())
+}
+
+/// What an import of reviews did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReviewImportSummary {
+    pub added: u64,
+    pub replaced: u64,
+    pub unchanged: u64,
+    pub by_class: [u64; 4],
+}
+
+impl Store {
+    /// Records the periodic review of `year` for the households of a file, classified by `classifier`, all
+    /// in one transaction after every row has been checked: the household exists and lived in a commune on
+    /// the review date, appears once, and has no decided review of that year that differs (a decided review
+    /// is changed only by a correction). An undecided review of the year is replaced; an identical one is
+    /// left as it is, so importing the same file twice changes nothing.
+    pub fn import_reviews(
+        &mut self,
+        year: i32,
+        review_date: Date,
+        classifier: &giamngheo_core::Classifier,
+        reviews: &[ReviewInput],
+    ) -> Result<ReviewImportSummary, StoreError> {
+        use crate::error::{Rejection, RejectionKind};
+        use giamngheo_core::{Area, Income, Lang};
+        let day = review_date.iso();
+        let mut rejections = Vec::new();
+        let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        let mut planned: Vec<(NewReview, Option<(i64, bool)>)> = Vec::new();
+        let mut summary = ReviewImportSummary::default();
+        for r in reviews {
+            if let Some(first) = seen.insert(r.household_code.as_str(), r.row) {
+                rejections.push(Rejection {
+                    row: r.row,
+                    field: "household_code",
+                    kind: RejectionKind::DuplicateHousehold {
+                        code: r.household_code.clone(),
+                        first_row: first,
+                    },
+                });
+                continue;
+            }
+            let found = self.conn.query_one(
+                "SELECT h.id, r.commune_id, r.village_id, r.area, \
+                 (SELECT count(*) FROM membership m WHERE m.household_id = h.id AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2)), \
+                 (SELECT p.ethnicity FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = h.id AND m.relation = 'head' \
+                  AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1) \
+                 FROM household h JOIN residence r ON r.household_id = h.id \
+                 WHERE h.code = $1 AND r.valid_from <= $2 AND (r.valid_until IS NULL OR r.valid_until >= $2)",
+                &[r.household_code.as_str().into(), day.clone().into()],
+            )?;
+            let Some(h) = found else {
+                rejections.push(Rejection {
+                    row: r.row,
+                    field: "household_code",
+                    kind: RejectionKind::UnknownHousehold {
+                        code: r.household_code.clone(),
+                        date: review_date.vi(),
+                    },
+                });
+                continue;
+            };
+            let household_id = h[0].int().unwrap_or(0);
+            let area = r
+                .area
+                .or_else(|| h[3].text().and_then(Area::parse))
+                .unwrap_or(Area::Rural);
+            let outcome = match classifier.classify(area, r.income, r.deprivations) {
+                Ok(o) => o,
+                Err(_) => {
+                    rejections.push(Rejection {
+                        row: r.row,
+                        field: "income_score",
+                        kind: RejectionKind::NoScoreLines,
+                    });
+                    continue;
+                }
+            };
+            let (income_per_capita, income_score) = match r.income {
+                Income::Vnd(v) => (Some(v), None),
+                Income::Score(s) => (None, Some(i64::from(s))),
+            };
+            let review = NewReview {
+                household_id,
+                year,
+                round: Round::Periodic,
+                review_date,
+                commune_id: h[1].int().unwrap_or(0),
+                village_id: h[2].int(),
+                area: area.code().to_owned(),
+                ethnic_minority: h[5]
+                    .text()
+                    .is_some_and(giamngheo_core::registry::is_ethnic_minority),
+                members: h[4].int().unwrap_or(0),
+                standard_id: classifier.standard().id.clone(),
+                income_per_capita,
+                income_score,
+                deprivations: r.deprivations.0,
+                computed_class: outcome.class,
+                reason: classifier.reason(&outcome, Lang::Vi),
+                decided: r.decided,
+                corrects: None,
+                facts: None,
+            };
+            let existing = self.conn.query_one(
+                "SELECT id, decided_on, income_per_capita, income_score, deprivations, decided_class, standard_id FROM review \
+                 WHERE household_id = $1 AND year = $2 AND round = 'periodic' \
+                 AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = review.id) ORDER BY id DESC LIMIT 1",
+                &[household_id.into(), Value::from(year)],
+            )?;
+            let prior = match existing {
+                None => None,
+                Some(e) => {
+                    let same = e[2].int() == income_per_capita
+                        && e[3].int() == income_score
+                        && e[4].int() == Some(i64::from(r.deprivations.0))
+                        && e[5].text() == r.decided.map(|(c, _)| c.code())
+                        && e[6].text() == Some(classifier.standard().id.as_str());
+                    let decided = e[1].text().is_some();
+                    if decided && !same {
+                        rejections.push(Rejection {
+                            row: r.row,
+                            field: "household_code",
+                            kind: RejectionKind::AlreadyDecided {
+                                code: r.household_code.clone(),
+                                year,
+                            },
+                        });
+                        continue;
+                    }
+                    Some((e[0].int().unwrap_or(0), same))
+                }
+            };
+            summary.by_class[outcome.class as usize] += 1;
+            planned.push((review, prior));
+        }
+        if !rejections.is_empty() {
+            rejections.sort_by_key(|r| r.row);
+            return Err(StoreError::Rejected(rejections));
+        }
+        self.conn.transaction(|c| {
+            let mut id = next_id(c, "review")?;
+            let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
+            for (review, prior) in &planned {
+                match prior {
+                    Some((_, true)) => {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                    Some((old, false)) => {
+                        c.execute("DELETE FROM review WHERE id = $1", &[(*old).into()])?;
+                        summary.replaced += 1;
+                    }
+                    None => summary.added += 1,
+                }
+                batch.push(c, review_values(id, review))?;
+                id += 1;
+            }
+            batch.flush(c)?;
+            Ok(summary)
+        })
+    }
+
+    /// The latest periodic review of each household for `year`, ordered by household code.
+    pub fn export_reviews(&mut self, year: i32) -> Result<Vec<ReviewRow>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT h.code, v.year, v.review_date, v.standard_id, v.area, v.income_per_capita, v.income_score, v.deprivations, \
+             v.computed_class, v.decided_class, v.decided_on, v.reason FROM review v JOIN household h ON h.id = v.household_id \
+             WHERE v.year = $1 AND v.round = 'periodic' AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+             ORDER BY h.code, v.id",
+            &[Value::from(year)],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ReviewRow {
+                household_code: r[0].text().unwrap_or_default().to_owned(),
+                year: r[1].int().unwrap_or(0),
+                review_date: r[2].text().unwrap_or_default().to_owned(),
+                standard_id: r[3].text().unwrap_or_default().to_owned(),
+                area: r[4].text().unwrap_or_default().to_owned(),
+                income_per_capita: r[5].int(),
+                income_score: r[6].int(),
+                deprivations: r[7].int().unwrap_or(0) as u32,
+                computed_class: r[8].text().unwrap_or_default().to_owned(),
+                decided_class: r[9].text().map(str::to_owned),
+                decided_on: r[10].text().map(str::to_owned),
+                reason: r[11].text().unwrap_or_default().to_owned(),
+            })
+            .collect())
+    }
 }

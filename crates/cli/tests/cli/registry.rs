@@ -285,3 +285,142 @@ fn births_deaths_splits_and_merges_from_the_command_line() {
     ]);
     assert!(out.contains("Đã ghi khai tử"), "{out}");
 }
+
+#[test]
+fn review_results_export_and_import_round_trip() {
+    let dir = scratch("reviews");
+    let demo = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &demo, "demo", "--households", "900"]);
+    let households = dir.join("ho.csv");
+    let reviews = dir.join("rs-2019.csv");
+    let reviews_xlsx = dir.join("rs-2019.xlsx");
+    ok(&[
+        "--db",
+        &demo,
+        "export",
+        "households",
+        "--as-of",
+        "2019-11-15",
+        "--output",
+        households.to_str().unwrap(),
+    ]);
+    let out = ok(&[
+        "--db",
+        &demo,
+        "export",
+        "reviews",
+        "--year",
+        "2019",
+        "--output",
+        reviews.to_str().unwrap(),
+    ]);
+    assert!(out.contains("kết quả rà soát năm 2019"), "{out}");
+    ok(&[
+        "--db",
+        &demo,
+        "export",
+        "reviews",
+        "--year",
+        "2019",
+        "--output",
+        reviews_xlsx.to_str().unwrap(),
+    ]);
+
+    let fresh = db_arg(&dir.join("fresh.db"));
+    ok(&[
+        "--db",
+        &fresh,
+        "import",
+        "households",
+        "--as-of",
+        "2015-09-01",
+        households.to_str().unwrap(),
+    ]);
+    let out = ok(&[
+        "--db",
+        &fresh,
+        "import",
+        "reviews",
+        "--year",
+        "2019",
+        reviews_xlsx.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("theo chuẩn vn-2016-2020") && out.contains("0 thay thế, 0 không đổi"),
+        "{out}"
+    );
+    let again = dir.join("rs-2019-again.csv");
+    ok(&[
+        "--db",
+        &fresh,
+        "export",
+        "reviews",
+        "--year",
+        "2019",
+        "--output",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&reviews).unwrap(),
+        std::fs::read_to_string(&again).unwrap()
+    );
+    // The same file again changes nothing.
+    let out = ok(&[
+        "--db",
+        &fresh,
+        "import",
+        "reviews",
+        "--year",
+        "2019",
+        reviews.to_str().unwrap(),
+    ]);
+    assert!(out.contains(": 0 mới, 0 thay thế,"), "{out}");
+
+    // A decided review that a file contradicts is refused, naming the row; nothing changes.
+    let text_in = std::fs::read_to_string(&reviews).unwrap();
+    let mut lines: Vec<String> = text_in.lines().map(str::to_owned).collect();
+    let cols: Vec<&str> = lines[1].split(',').collect();
+    let income = cols[5].to_owned();
+    lines[1] = lines[1].replacen(&format!(",{income},"), ",9999999,", 1);
+    let changed = dir.join("rs-changed.csv");
+    std::fs::write(&changed, lines.join("\n")).unwrap();
+    let o = giamngheo(&[
+        "--db",
+        &fresh,
+        "import",
+        "reviews",
+        "--year",
+        "2019",
+        changed.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("dòng 2, cột household_code: kết quả rà soát năm 2019 của hộ"),
+        "{}",
+        text(&o.stderr)
+    );
+    // An unknown household and a bad indicator list are named too.
+    let bad = dir.join("rs-bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{}\nXX-1,2019,15/11/2019,vn-2016-2020,rural,500000,,1,water moon,poor,,,\n",
+            lines[0]
+        ),
+    )
+    .unwrap();
+    let o = giamngheo(&[
+        "--db",
+        &fresh,
+        "import",
+        "reviews",
+        "--year",
+        "2019",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(
+        text(&o.stderr).contains("row 2, column deprived_indicators: no indicator 'moon'"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -75,3 +75,87 @@ fn decided_reviews_are_immutable_and_corrections_are_new_records() {
         assert_eq!(h.reviews[1].corrects_id, Some(id), "{}", db.name);
     });
 }
+
+#[test]
+fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_decided() {
+    use giamngheo_core::standard::builtin;
+    use giamngheo_core::{Classifier, DeprivationSet, Income};
+    use giamngheo_store::RejectionKind;
+    use giamngheo_store::reviews::ReviewInput;
+    on_both("reviews_import", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let c = Classifier::new(builtin::for_year(2019).unwrap());
+        let input = |row: u64, code: &str, income: i64, decided: bool| ReviewInput {
+            row,
+            household_code: code.into(),
+            income: Income::Vnd(income),
+            deprivations: DeprivationSet(0b111),
+            area: None,
+            decided: decided.then(|| (Class::Poor, date("2019-12-10"))),
+        };
+        let day = date("2019-11-15");
+        let s = db
+            .store
+            .import_reviews(
+                2019,
+                day,
+                &c,
+                &[
+                    input(2, "XH-001", 650_000, false),
+                    input(3, "XH-002", 900_000, true),
+                ],
+            )
+            .unwrap();
+        assert_eq!((s.added, s.replaced, s.unchanged), (2, 0, 0), "{}", db.name);
+        assert_eq!(s.by_class[0], 2, "both poor under the two-tier rule");
+        let s = db
+            .store
+            .import_reviews(
+                2019,
+                day,
+                &c,
+                &[
+                    input(2, "XH-001", 650_000, false),
+                    input(3, "XH-002", 900_000, true),
+                ],
+            )
+            .unwrap();
+        assert_eq!((s.added, s.replaced, s.unchanged), (0, 0, 2), "{}", db.name);
+        let s = db
+            .store
+            .import_reviews(2019, day, &c, &[input(2, "XH-001", 800_000, false)])
+            .unwrap();
+        assert_eq!((s.added, s.replaced), (0, 1), "{}", db.name);
+        let err = db
+            .store
+            .import_reviews(
+                2019,
+                day,
+                &c,
+                &[
+                    input(5, "XH-002", 1_900_000, true),
+                    input(6, "NOPE", 1, false),
+                ],
+            )
+            .unwrap_err();
+        let StoreError::Rejected(list) = err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            matches!(list[0].kind, RejectionKind::AlreadyDecided { .. }),
+            "{}",
+            db.name
+        );
+        assert!(matches!(
+            list[1].kind,
+            RejectionKind::UnknownHousehold { .. }
+        ));
+        let rows = db.store.export_reviews(2019).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].income_per_capita, Some(800_000));
+        assert!(rows[0].reason.contains("800.000 đ"), "{}", rows[0].reason);
+    });
+}
