@@ -126,7 +126,15 @@ impl UnitLineage {
                 break;
             }
         }
-        current.into_iter().map(|(u, w, _)| (u, w)).collect()
+        // The same unit reached by two paths (split, then merged back) is one entry.
+        let mut out: Vec<(UnitCode, f64)> = Vec::with_capacity(current.len());
+        for (u, w, _) in current {
+            match out.iter_mut().find(|(x, _)| *x == u) {
+                Some((_, x)) => *x += w,
+                None => out.push((u, w)),
+            }
+        }
+        out
     }
 
     /// The one unit on the boundaries of `to` that takes the records of `unit` (as on `from`).

@@ -177,7 +177,10 @@ struct BlockError {
 
 struct BlockResult {
     out: Vec<u8>,
+    /// Households classified.
     records: u64,
+    /// Physical records read, blank lines included: what numbers the rows.
+    lines: u64,
     by_class: [u64; 4],
     error: Option<BlockError>,
 }
@@ -364,7 +367,7 @@ where
                     continue;
                 }
                 offset += len;
-                rows_before += r.records;
+                rows_before += r.lines;
                 summary.households += r.records;
                 for (t, n) in summary.by_class.iter_mut().zip(r.by_class) {
                     *t += n;
@@ -489,9 +492,10 @@ fn classify_block(
         BlockResult {
             out,
             records,
+            lines: records,
             by_class,
             error: Some(BlockError {
-                record: records,
+                record: records.saturating_sub(1),
                 column,
                 kind,
             }),
@@ -503,16 +507,23 @@ fn classify_block(
         let record = memchr::memchr_iter(b'\n', &block[..at]).count() as u64;
         let line_start = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
         let column = memchr::memchr_iter(b',', &block[line_start..at]).count();
-        return fail(record, Some(column), CsvErrorKind::NotUtf8, out, by_class);
+        return fail(
+            record + 1,
+            Some(column),
+            CsvErrorKind::NotUtf8,
+            out,
+            by_class,
+        );
     }
     if memchr::memchr(b'"', block).is_none() {
         let mark = out.len();
-        if let Some((records, by_class)) =
+        if let Some((records, lines, by_class)) =
             classify_plain(block, layout, classifier, lang, verdicts, &mut out)
         {
             return BlockResult {
                 out,
                 records,
+                lines,
                 by_class,
                 error: None,
             };
@@ -521,7 +532,11 @@ fn classify_block(
     }
     let n_cols = layout.roles.len();
     let mut scan = Scanner::new(block);
+    // Physical records (blank lines too) number the rows; households count the output.
+    let mut lines = 0u64;
     while !scan.at_end() {
+        lines += 1;
+        let mut all_empty = true;
         let mut id: Cow<[u8]> = Cow::Borrowed(&[]);
         let mut area = Area::Rural;
         let mut income = Income::Vnd(0);
@@ -530,13 +545,16 @@ fn classify_block(
         loop {
             let Ok((field, end)) = scan.field() else {
                 return fail(
-                    records,
+                    lines,
                     Some(col),
                     CsvErrorKind::UnterminatedQuote,
                     out,
                     by_class,
                 );
             };
+            if !field.is_empty() {
+                all_empty = false;
+            }
             let Some(role) = layout.roles.get(col) else {
                 // Count the extra fields for the message.
                 let mut found = col + 1;
@@ -554,7 +572,7 @@ fn classify_block(
                     expected: n_cols,
                     found,
                 };
-                return fail(records, None, kind, out, by_class);
+                return fail(lines, None, kind, out, by_class);
             };
             match role {
                 Role::Indicator(k) => match &*field {
@@ -565,7 +583,7 @@ fn classify_block(
                         b"0" => {}
                         _ => {
                             let kind = CsvErrorKind::NotZeroOne(lossy(other));
-                            return fail(records, Some(col), kind, out, by_class);
+                            return fail(lines, Some(col), kind, out, by_class);
                         }
                     },
                 },
@@ -578,7 +596,7 @@ fn classify_block(
                             Some(a) => a,
                             None => {
                                 return fail(
-                                    records,
+                                    lines,
                                     Some(col),
                                     CsvErrorKind::BadArea(lossy(other)),
                                     out,
@@ -595,14 +613,14 @@ fn classify_block(
                             value: lossy(&field),
                             why,
                         };
-                        return fail(records, Some(col), kind, out, by_class);
+                        return fail(lines, Some(col), kind, out, by_class);
                     }
                 },
                 Role::Score => match parse_score(trim(&field)) {
                     Some(s) => income = Income::Score(s),
                     None => {
                         return fail(
-                            records,
+                            lines,
                             Some(col),
                             CsvErrorKind::BadScore(lossy(&field)),
                             out,
@@ -619,20 +637,20 @@ fn classify_block(
         }
         if col + 1 < n_cols {
             // A blank line is not a household.
-            if col == 0 && id.is_empty() {
+            if col == 0 && all_empty {
                 continue;
             }
             let kind = CsvErrorKind::TooFewFields {
                 expected: n_cols,
                 found: col + 1,
             };
-            return fail(records, None, kind, out, by_class);
+            return fail(lines, None, kind, out, by_class);
         }
         let outcome = match classifier.classify(area, income, d) {
             Ok(o) => o,
             Err(e) => {
                 return fail(
-                    records,
+                    lines,
                     None,
                     CsvErrorKind::NoScoreLines {
                         standard: e.standard,
@@ -649,6 +667,7 @@ fn classify_block(
     BlockResult {
         out,
         records,
+        lines,
         by_class,
         error: None,
     }
@@ -692,13 +711,15 @@ fn classify_plain(
     lang: Lang,
     verdicts: &mut Verdicts,
     out: &mut Vec<u8>,
-) -> Option<(u64, [u64; 4])> {
+) -> Option<(u64, u64, [u64; 4])> {
     let roles = &layout.roles;
     let n_cols = roles.len();
     let mut by_class = [0u64; 4];
     let mut records = 0u64;
+    let mut lines = 0u64;
     let mut rest = block;
     while !rest.is_empty() {
+        lines += 1;
         let nl = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         let mut line = &rest[..nl];
         rest = rest.get(nl + 1..).unwrap_or(&[]);
@@ -742,7 +763,10 @@ fn classify_plain(
             let role = &roles[col];
             col += 1;
             let start = pos;
-            let stop = if line.get(start + 1).is_none_or(|&b| b == b',') && start < line.len() {
+            let stop = if start < line.len()
+                && line[start] != b','
+                && line.get(start + 1).is_none_or(|&b| b == b',')
+            {
                 start + 1
             } else {
                 start
@@ -782,7 +806,7 @@ fn classify_plain(
         by_class[class_index(outcome.class)] += 1;
         records += 1;
     }
-    Some((records, by_class))
+    Some((records, lines, by_class))
 }
 
 fn class_index(c: Class) -> usize {

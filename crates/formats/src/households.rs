@@ -340,6 +340,19 @@ pub fn group_rows(
                 if conflict {
                     g.valid = false;
                 }
+                // A household field left empty on its first row is taken from a later row that has it.
+                if g.village.is_empty() && !r.village.is_empty() {
+                    g.village = r.village;
+                }
+                if g.address.is_empty() && !r.address.is_empty() {
+                    g.address = r.address;
+                }
+                if g.commune.is_none() {
+                    g.commune = r.commune;
+                }
+                if g.area.is_none() {
+                    g.area = r.area;
+                }
                 g
             }
             None => {

@@ -158,7 +158,22 @@ impl Store {
                 });
                 continue;
             };
+            let mut own: Vec<&str> = Vec::new();
             for m in rec.members() {
+                // The same ID twice in one household is as wrong as in two.
+                if let Some(cid) = &m.citizen_id {
+                    if own.contains(&cid.as_str()) {
+                        rejections.push(Rejection {
+                            row: *row,
+                            field: "citizen_id",
+                            kind: RejectionKind::CitizenIdElsewhere {
+                                citizen_id: cid.as_str().to_owned(),
+                                household: rec.code.as_str().to_owned(),
+                            },
+                        });
+                    }
+                    own.push(cid.as_str());
+                }
                 if let Some(cid) = &m.citizen_id
                     && let Some((other, _)) =
                         seen_ids.insert(cid.as_str(), (rec.code.as_str(), *row))
@@ -202,30 +217,10 @@ impl Store {
             rejections.sort_by_key(|r| r.row);
             return Err(StoreError::Rejected(rejections));
         }
-        // Villages are created (outside the import transaction, idempotently) before the households.
-        let mut villages: HashMap<(i64, String), i64> = HashMap::new();
-        for r in &resolved {
-            if let Some(v) = &r.record.village {
-                let key = (r.commune_id, fold(v));
-                if let std::collections::hash_map::Entry::Vacant(e) = villages.entry(key) {
-                    e.insert(self.village(r.commune_id, v, None)?);
-                }
-            }
-        }
         phase("resolve and villages", &mut clock);
         let existing = self.household_ids()?;
         let possible_duplicates = self.possible_duplicates(&resolved)?;
         phase("duplicates", &mut clock);
-        let village_of: Vec<Option<i64>> = resolved
-            .iter()
-            .map(|r| {
-                r.record
-                    .village
-                    .as_ref()
-                    .and_then(|v| villages.get(&(r.commune_id, fold(v))))
-                    .copied()
-            })
-            .collect();
         let day_text = as_of.iso();
         let day = Value::Shared(std::sync::Arc::from(day_text.as_str()));
         // A large import into a registry smaller than itself builds the secondary indexes once at the end
@@ -243,6 +238,20 @@ impl Store {
         let result = self.conn.transaction(|c| {
             if c.backend() == crate::db::Backend::Postgres {
                 c.batch("LOCK TABLE household IN EXCLUSIVE MODE")?;
+            }
+            // Villages are found or created inside the transaction: a failed import leaves none behind.
+            let mut villages: HashMap<(i64, String), i64> = HashMap::new();
+            let mut village_of: Vec<Option<i64>> = Vec::with_capacity(resolved.len());
+            for r in &resolved {
+                village_of.push(match &r.record.village {
+                    None => None,
+                    Some(v) => Some(match villages.entry((r.commune_id, fold(v))) {
+                        std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            *e.insert(crate::units::village_in(c, r.commune_id, v, None, Some(as_of))?)
+                        }
+                    }),
+                });
             }
             if bulk {
                 for (name, _) in BULK_INDEXES {
@@ -715,6 +724,9 @@ impl Store {
              ORDER BY h.code, CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id",
             &[d.into()],
         )?;
+        // Sorted here, not by the database: PostgreSQL's collation and SQLite's byte order differ.
+        let mut rows = rows;
+        rows.sort_by(|a, b| a[0].text().cmp(&b[0].text()));
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -924,7 +936,9 @@ impl Store {
                 )?;
             }
             Self::event(c, new, Some(head), &day, EventKind::SplitFrom, from)?;
-            Self::event(c, old, Some(head), &day, EventKind::SplitFrom, new_code)?;
+            for &p in members {
+                Self::event(c, old, Some(p), &day, EventKind::MemberLeft, new_code)?;
+            }
             Ok(new)
         })
     }
@@ -938,9 +952,18 @@ impl Store {
     ) -> Result<(), StoreError> {
         let day = date.iso();
         let before = date.pred().iso();
+        if from == into {
+            return Err(StoreError::Conflict {
+                what: "household",
+                key: into.to_owned(),
+            });
+        }
         self.conn.transaction(|c| {
             let old = Self::household_id(c, from)?;
             let target = Self::household_id(c, into)?;
+            if c.query_one("SELECT 1 FROM residence WHERE household_id = $1 AND valid_until IS NULL", &[target.into()])?.is_none() {
+                return Err(StoreError::NotFound { what: "residence", key: into.to_owned() });
+            }
             let members: Vec<i64> = c
                 .query("SELECT person_id FROM membership WHERE household_id = $1 AND valid_until IS NULL", &[old.into()])?
                 .into_iter()

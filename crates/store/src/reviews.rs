@@ -356,6 +356,9 @@ impl Store {
              ORDER BY h.code, v.id",
             &[Value::from(year)],
         )?;
+        // Sorted here, not by the database: PostgreSQL's collation and SQLite's byte order differ.
+        let mut rows = rows;
+        rows.sort_by(|a, b| a[0].text().cmp(&b[0].text()));
         Ok(rows
             .into_iter()
             .map(|r| ReviewRow {

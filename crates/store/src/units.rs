@@ -263,57 +263,8 @@ impl Store {
         name: &str,
         since: Option<Date>,
     ) -> Result<i64, StoreError> {
-        let name = nfc(name.trim());
-        let folded = fold(&name);
-        if let Some(r) = self.conn.query_one(
-            "SELECT u.id FROM unit u JOIN unit_parent p ON p.unit_id = u.id \
-             WHERE u.level = 'village' AND p.parent_id = $1 AND u.name_fold = $2",
-            &[commune_id.into(), folded.clone().into()],
-        )? {
-            return r[0]
-                .int()
-                .ok_or_else(|| StoreError::Db("village id".into()));
-        }
-        let commune = self.unit(commune_id)?.ok_or(StoreError::NotFound {
-            what: "commune",
-            key: commune_id.to_string(),
-        })?;
-        let n = self
-            .conn
-            .query_one("SELECT count(*) FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE u.level = 'village' AND p.parent_id = $1", &[commune_id.into()])?
-            .and_then(|r| r[0].int())
-            .unwrap_or(0);
-        let code = format!("{}-{:02}", commune.code, n + 1);
-        let c = &mut self.conn;
-        c.transaction(|c| {
-            let id = next_id(c, "unit")?;
-            let from: Value = since.map(|d| d.iso()).into();
-            c.execute(
-                "INSERT INTO unit (id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon) \
-                 VALUES ($1, 'village', $2, $3, $4, $5, $6, NULL, NULL, NULL)",
-                &[id.into(), code.into(), name.clone().into(), name.clone().into(), folded.into(), from.clone()],
-            )?;
-            let until: Value = commune.valid_until.clone().into();
-            c.execute(
-                "INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until) VALUES ($1, $2, $3, $4)",
-                &[id.into(), commune_id.into(), from, until],
-            )?;
-            // A village of a commune that ended continues under the commune that took its records.
-            if let Some(end) = &commune.valid_until {
-                let next = c.query_one(
-                    "SELECT to_id, date FROM unit_lineage WHERE from_id = $1 ORDER BY default_successor DESC, to_id LIMIT 1",
-                    &[commune_id.into()],
-                )?;
-                if let Some(r) = next {
-                    c.execute(
-                        "INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until) VALUES ($1, $2, $3, NULL)",
-                        &[id.into(), r[0].clone(), r[1].clone()],
-                    )?;
-                    let _ = end;
-                }
-            }
-            Ok(id)
-        })
+        self.conn
+            .transaction(|c| village_in(c, commune_id, name, since, since))
     }
 
     /// Every lineage link, keyed by unit code, for mapping figures between boundaries.
@@ -396,7 +347,7 @@ impl Store {
         self.conn.transaction(|c| {
             let rows = c.query(
                 "SELECT r.household_id, r.commune_id, r.village_id, r.area, r.address, \
-                 (SELECT p.parent_id FROM unit_parent p WHERE p.unit_id = r.village_id AND p.valid_from = $1), \
+                 (SELECT p.parent_id FROM unit_parent p WHERE p.unit_id = r.village_id AND p.valid_from = $1 ORDER BY p.parent_id LIMIT 1), \
                  (SELECT l.to_id FROM unit_lineage l WHERE l.from_id = r.commune_id ORDER BY l.default_successor DESC, l.to_id LIMIT 1) \
                  FROM residence r JOIN unit u ON u.id = r.commune_id \
                  WHERE r.valid_until IS NULL AND u.valid_until IS NOT NULL AND u.valid_until < $1",
@@ -409,13 +360,14 @@ impl Store {
             );
             let mut events = BatchInsert::new(c.backend(), "INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
             let mut n = 0;
-            c.execute(
-                "UPDATE residence SET valid_until = $2 WHERE valid_until IS NULL AND commune_id IN \
-                 (SELECT id FROM unit WHERE valid_until IS NOT NULL AND valid_until < $1)",
-                &[day.clone().into(), end.clone().into()],
-            )?;
             for r in rows {
+                // A commune with no successor in the lineage keeps its households where they are: nothing is
+                // closed that is not reopened.
                 let Some(new_commune) = r[5].int().or(r[6].int()) else { continue };
+                c.execute(
+                    "UPDATE residence SET valid_until = $2 WHERE household_id = $1 AND valid_until IS NULL",
+                    &[r[0].clone(), end.clone().into()],
+                )?;
                 residences.push(
                     c,
                     [r[0].clone(), day.clone().into(), Value::Null, Value::Int(new_commune), r[2].clone(), r[3].clone(), r[4].clone()],
@@ -452,4 +404,69 @@ impl Store {
         )?;
         Ok(rows.into_iter().filter_map(unit_from_row).collect())
     }
+}
+
+/// The village of this name under a commune (on `on`, when given), or a new one: inside the caller's
+/// transaction, so an import that fails leaves no village behind.
+pub(crate) fn village_in(
+    c: &mut Conn,
+    commune_id: i64,
+    name: &str,
+    since: Option<Date>,
+    on: Option<Date>,
+) -> Result<i64, StoreError> {
+    let name = nfc(name.trim());
+    let folded = fold(&name);
+    let on: Value = on.map(|d| d.iso()).into();
+    if let Some(r) = c.query_one(
+        "SELECT u.id FROM unit u JOIN unit_parent p ON p.unit_id = u.id \
+         WHERE u.level = 'village' AND p.parent_id = $1 AND u.name_fold = $2 \
+         AND (CAST($3 AS TEXT) IS NULL OR ((p.valid_from IS NULL OR p.valid_from <= $3) AND (p.valid_until IS NULL OR p.valid_until >= $3))) \
+         ORDER BY u.id LIMIT 1",
+        &[commune_id.into(), folded.clone().into(), on],
+    )? {
+        return r[0].int().ok_or_else(|| StoreError::Db("village id".into()));
+    }
+    let commune = c
+        .query_one(
+            "SELECT code, valid_until FROM unit WHERE id = $1",
+            &[commune_id.into()],
+        )?
+        .ok_or(StoreError::NotFound {
+            what: "commune",
+            key: commune_id.to_string(),
+        })?;
+    let n = c
+        .query_one(
+            "SELECT count(*) FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE u.level = 'village' AND p.parent_id = $1",
+            &[commune_id.into()],
+        )?
+        .and_then(|r| r[0].int())
+        .unwrap_or(0);
+    let code = format!("{}-{:02}", commune[0].text().unwrap_or_default(), n + 1);
+    let id = next_id(c, "unit")?;
+    let from: Value = since.map(|d| d.iso()).into();
+    c.execute(
+        "INSERT INTO unit (id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon) \
+         VALUES ($1, 'village', $2, $3, $4, $5, $6, NULL, NULL, NULL)",
+        &[id.into(), code.into(), name.clone().into(), name.clone().into(), folded.into(), from.clone()],
+    )?;
+    c.execute(
+        "INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until) VALUES ($1, $2, $3, $4)",
+        &[id.into(), commune_id.into(), from, commune[1].clone()],
+    )?;
+    // A village of a commune that ended continues under the commune that took its records.
+    if commune[1].text().is_some() {
+        let next = c.query_one(
+            "SELECT to_id, date FROM unit_lineage WHERE from_id = $1 ORDER BY default_successor DESC, to_id LIMIT 1",
+            &[commune_id.into()],
+        )?;
+        if let Some(r) = next {
+            c.execute(
+                "INSERT INTO unit_parent (unit_id, parent_id, valid_from, valid_until) VALUES ($1, $2, $3, NULL)",
+                &[id.into(), r[0].clone(), r[1].clone()],
+            )?;
+        }
+    }
+    Ok(id)
 }

@@ -178,6 +178,24 @@ fn bad_input_names_file_row_and_column() {
             vec![0xFF, 0xFE, b'h', 0],
             "File ho.csv, row 1: the file is UTF-16",
         ),
+        // Blank lines count as rows, as in a spreadsheet.
+        (
+            format!("{h}\n\n{good}\n\nB,city,1,0,0,0,0,0,0,0,0,0,0,0,0\n").into_bytes(),
+            "row 5, column area (B): area 'city' is not valid",
+        ),
+        (
+            format!("{h}\n\"x\"\n\nB,city,1,0,0,0,0,0,0,0,0,0,0,0,0\n").into_bytes(),
+            "row 2: the row has only 1 fields",
+        ),
+        // Two empty fields side by side are two fields, on the fast path too.
+        (
+            format!("{h}\nA,rural,1000000,0,0,0,0,0,0,0,0,0,0,0,0,,\n").into_bytes(),
+            "row 2: the row has 17 fields, the header 15",
+        ),
+        (
+            format!("{h}\n,,rural,1000000,0,0,0,0,0,0,0,0,0,0,0\n").into_bytes(),
+            "row 2, column area (B): area '' is not valid",
+        ),
     ];
     for (input, expect) in cases {
         let msg = err("vn-2022-2025", &input);

@@ -436,7 +436,7 @@ fn births_deaths_splits_and_merges_are_history() {
         };
         assert_eq!(
             kinds("XH-001", db),
-            ["registered", "birth", "split_from"],
+            ["registered", "birth", "member_left"],
             "{}",
             db.name
         );
