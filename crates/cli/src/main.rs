@@ -7,6 +7,7 @@ mod explain_cmd;
 mod output;
 mod progress;
 mod registry_cmd;
+mod report_cmd;
 mod standard_arg;
 mod standards_cmd;
 
@@ -76,10 +77,43 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Reports: rates by year and their trend (báo cáo).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// One household: members, residence, events, reviews (xem hộ).
     Household {
         #[command(subcommand)]
         command: HouseholdCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// unit_code,unit_name,year,standard,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent).
+    Rates {
+        /// A unit code or name (province, district, commune, village).
+        #[arg(long)]
+        unit: String,
+        /// FROM-TO, e.g. 2015-2019.
+        #[arg(long)]
+        years: String,
+        /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        /// .csv or .xlsx (default: CSV on standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The average annual reduction of the poor-household rate over a span, in percentage points.
+    Trend {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        years: String,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
     },
 }
 
@@ -317,6 +351,30 @@ fn main() -> ExitCode {
         Command::Export {
             command: ExportCommand::Reviews { year, output },
         } => registry_cmd::export_reviews(&cli.db, year, &output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Rates {
+                    unit,
+                    years,
+                    as_of_boundaries,
+                    output,
+                },
+        } => report_cmd::report_rates(
+            &cli.db,
+            &unit,
+            &years,
+            as_of_boundaries.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::Trend {
+                    unit,
+                    years,
+                    as_of_boundaries,
+                },
+        } => report_cmd::report_trend(&cli.db, &unit, &years, as_of_boundaries.as_deref(), lang),
         Command::Household {
             command: HouseholdCommand::Show { code, as_of },
         } => registry_cmd::household_show(&cli.db, &code, as_of.as_deref(), lang),

@@ -424,3 +424,122 @@ fn review_results_export_and_import_round_trip() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn rates_and_trend_reports() {
+    let dir = scratch("report");
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &db, "demo", "--households", "1520"]);
+    let csv = ok(&[
+        "--db",
+        &db,
+        "report",
+        "rates",
+        "--unit",
+        "395",
+        "--years",
+        "2015-2019",
+        "--as-of-boundaries",
+        "2020-01-01",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "unit_code,unit_name,year,standard,households,poor,poor_rate,near_poor,near_poor_rate"
+    );
+    assert_eq!(
+        lines[1],
+        "395,Huyện Thọ Xuân,2015,vn-2016-2020,1300,96,7.38,88,6.77"
+    );
+    assert_eq!(lines.len(), 6);
+    let rate = |l: &str| l.split(',').nth(6).unwrap().parse::<f64>().unwrap();
+    let expect = (rate(lines[1]) - rate(lines[5])) / 4.0;
+    let out = ok(&[
+        "--lang",
+        "en",
+        "--db",
+        &db,
+        "report",
+        "trend",
+        "--unit",
+        "Huyện Thọ Xuân",
+        "--years",
+        "2015-2019",
+        "--as-of-boundaries",
+        "2020-01-01",
+    ]);
+    assert!(
+        out.contains(&format!("average reduction {expect:.2} points a year")),
+        "{out} vs {expect}"
+    );
+    // The same households on the new boundaries: the communes that took Thọ Xuân's villages.
+    let csv = ok(&[
+        "--db",
+        &db,
+        "report",
+        "rates",
+        "--unit",
+        "15499",
+        "--years",
+        "2025-2025",
+        "--as-of-boundaries",
+        "2026-01-01",
+    ]);
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("15499,Xã Thọ Xuân,2025,vn-2022-2025,"),
+        "{csv}"
+    );
+    // Refused: an unknown unit, a year without reviews, a span of one year.
+    for (args, expect) in [
+        (
+            vec![
+                "report",
+                "rates",
+                "--unit",
+                "Hà Nội Mới",
+                "--years",
+                "2015-2016",
+            ],
+            "no unit has this code or name",
+        ),
+        (
+            vec![
+                "report",
+                "rates",
+                "--unit",
+                "395",
+                "--years",
+                "2012-2015",
+                "--as-of-boundaries",
+                "2020-01-01",
+            ],
+            "no review in Huyện Thọ Xuân in 2012",
+        ),
+        (
+            vec![
+                "report",
+                "trend",
+                "--unit",
+                "395",
+                "--years",
+                "2019-2019",
+                "--as-of-boundaries",
+                "2020-01-01",
+            ],
+            "a span of at least two years",
+        ),
+    ] {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend(args);
+        let o = giamngheo(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(
+            text(&o.stderr).contains(expect),
+            "{all:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}
