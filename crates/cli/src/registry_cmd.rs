@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
-use giamngheo_formats::households::{read_households, write_households_csv, write_households_xlsx};
+use giamngheo_formats::households::read_households;
 use giamngheo_formats::table::read_xlsx;
 use giamngheo_store::Store;
 
@@ -180,43 +180,69 @@ pub fn export_households(
     as_of: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
+    use giamngheo_formats::households::{MembersCsv, MembersXlsx};
     let as_of = match as_of {
         Some(s) => parse_date("as-of", s)?,
         None => today(),
     };
     let mut store = open(db)?;
-    let rows = store.export_members(as_of)?;
+    let total = store.household_count()? as u64;
     let mut out = AtomicFile::create(output)?;
     let path = output.display().to_string();
+    let io_err = |e: std::io::Error| giamngheo_store::StoreError::Db(e.to_string());
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| CliError::File {
+        path: path.clone(),
+        error: std::io::Error::other(e.to_string()),
+    };
+    let mut bar = Progress::new();
+    let (mut members, mut households, mut last) = (0u64, 0u64, String::new());
+    // Rows stream from the database into the file: a million households never sit in memory.
+    let mut count = |r: &giamngheo_core::registry::MemberRow| {
+        members += 1;
+        if r.household_code != last {
+            households += 1;
+            last.clone_from(&r.household_code);
+            if households % 4096 == 0 {
+                bar.update("export", households, total);
+            }
+        }
+    };
     if is_xlsx(output) {
-        // The XLSX writer needs a path: write beside the temporary file, then move it over.
-        let tmp = out.path().to_owned();
-        write_households_xlsx(&tmp, &rows).map_err(|e| CliError::File {
-            path: path.clone(),
-            error: std::io::Error::other(e.to_string()),
+        let mut w = MembersXlsx::new().map_err(xlsx_err)?;
+        let mut failed = None;
+        store.each_member(as_of, &mut |r| {
+            count(&r);
+            if let Err(e) = w.row(&r) {
+                failed.get_or_insert(e);
+            }
+            Ok(())
         })?;
+        if let Some(e) = failed {
+            return Err(xlsx_err(e));
+        }
+        let tmp = out.path().to_owned();
+        w.save(&tmp).map_err(xlsx_err)?;
         out.commit_written()?;
     } else {
-        write_households_csv(out.writer(), &rows).map_err(|error| CliError::File {
+        let mut w = MembersCsv::new(out.writer());
+        store.each_member(as_of, &mut |r| {
+            count(&r);
+            w.row(&r).map_err(io_err)
+        })?;
+        w.finish().map_err(|error| CliError::File {
             path: path.clone(),
             error,
         })?;
         out.commit()?;
     }
-    let households = rows
-        .iter()
-        .map(|r| r.household_code.as_str())
-        .collect::<std::collections::HashSet<_>>()
-        .len();
+    bar.finish();
     match lang {
         Lang::Vi => println!(
-            "Đã xuất {households} hộ, {} nhân khẩu (ngày {}) ra {path}.",
-            rows.len(),
+            "Đã xuất {households} hộ, {members} nhân khẩu (ngày {}) ra {path}.",
             as_of.vi()
         ),
         Lang::En => println!(
-            "Exported {households} households, {} members (as of {}) to {path}.",
-            rows.len(),
+            "Exported {households} households, {members} members (as of {}) to {path}.",
             as_of.vi()
         ),
     }

@@ -548,26 +548,85 @@ pub fn read_households_csv<R: std::io::Read + Send>(
     group_rows(rows, file, None)
 }
 
-/// Writes CSV with the column codes as header.
-pub fn write_households_csv<W: Write>(out: &mut W, rows: &[MemberRow]) -> std::io::Result<()> {
-    let mut buf = Vec::with_capacity(1 << 16);
-    let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
-    buf.extend_from_slice(header.join(",").as_bytes());
-    buf.push(b'\n');
-    for r in rows {
+/// Writes CSV with the column codes as header, one row at a time.
+pub struct MembersCsv<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> MembersCsv<W> {
+    pub fn new(out: W) -> MembersCsv<W> {
+        let mut buf = Vec::with_capacity(1 << 16);
+        let header: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+        buf.extend_from_slice(header.join(",").as_bytes());
+        buf.push(b'\n');
+        MembersCsv { out, buf }
+    }
+
+    pub fn row(&mut self, r: &MemberRow) -> std::io::Result<()> {
         for (i, c) in r.cells().iter().enumerate() {
             if i > 0 {
-                buf.push(b',');
+                self.buf.push(b',');
             }
-            push_field(&mut buf, c.as_bytes());
+            push_field(&mut self.buf, c.as_bytes());
         }
-        buf.push(b'\n');
-        if buf.len() > 1 << 16 {
-            out.write_all(&buf)?;
-            buf.clear();
+        self.buf.push(b'\n');
+        if self.buf.len() > 1 << 16 {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
         }
+        Ok(())
     }
-    out.write_all(&buf)
+
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.write_all(&self.buf)?;
+        Ok(self.out)
+    }
+}
+
+/// Writes CSV with the column codes as header.
+pub fn write_households_csv<W: Write>(out: &mut W, rows: &[MemberRow]) -> std::io::Result<()> {
+    let mut w = MembersCsv::new(out);
+    for r in rows {
+        w.row(r)?;
+    }
+    w.finish().map(|_| ())
+}
+
+/// Writes an XLSX workbook with Vietnamese headers, one row at a time (constant memory); every cell is text
+/// so Excel keeps leading zeros.
+pub struct MembersXlsx {
+    wb: rust_xlsxwriter::Workbook,
+    next: u32,
+}
+
+impl MembersXlsx {
+    pub fn new() -> Result<MembersXlsx, rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name("Hộ gia đình")?;
+        let bold = Format::new().set_bold();
+        for (i, c) in COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(0, i as u16, c.1, &bold)?;
+        }
+        Ok(MembersXlsx { wb, next: 1 })
+    }
+
+    pub fn row(&mut self, r: &MemberRow) -> Result<(), rust_xlsxwriter::XlsxError> {
+        let ws = self.wb.worksheet_from_index(0)?;
+        for (i, c) in r.cells().iter().enumerate() {
+            if !c.is_empty() {
+                ws.write_string(self.next, i as u16, *c)?;
+            }
+        }
+        self.next += 1;
+        Ok(())
+    }
+
+    pub fn save(mut self, path: &std::path::Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+        self.wb.save(path)
+    }
 }
 
 /// Writes an XLSX workbook with Vietnamese headers; every cell is text so Excel keeps leading zeros.
@@ -575,20 +634,9 @@ pub fn write_households_xlsx(
     path: &std::path::Path,
     rows: &[MemberRow],
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet_with_constant_memory()?;
-    ws.set_name("Hộ gia đình")?;
-    let bold = Format::new().set_bold();
-    for (i, c) in COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, c.1, &bold)?;
+    let mut w = MembersXlsx::new()?;
+    for r in rows {
+        w.row(r)?;
     }
-    for (n, r) in rows.iter().enumerate() {
-        for (i, c) in r.cells().iter().enumerate() {
-            if !c.is_empty() {
-                ws.write_string(n as u32 + 1, i as u16, *c)?;
-            }
-        }
-    }
-    wb.save(path)
+    w.save(path)
 }

@@ -245,6 +245,47 @@ impl Conn {
         }
     }
 
+    /// Runs a query and hands each row to `f` as it arrives, so a million rows never sit in memory at once.
+    pub fn query_each(
+        &mut self,
+        sql: &'static str,
+        params: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
+                let n = st.column_count();
+                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+                while let Some(r) = rows.next()? {
+                    let mut row = Vec::with_capacity(n);
+                    for i in 0..n {
+                        use rusqlite::types::ValueRef;
+                        row.push(match r.get_ref(i)? {
+                            ValueRef::Null => Value::Null,
+                            ValueRef::Integer(i) => Value::Int(i),
+                            ValueRef::Real(f) => Value::Real(f),
+                            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                Value::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                        });
+                    }
+                    f(row)?;
+                }
+                Ok(())
+            }
+            Conn::Postgres { client, sql: cache } => {
+                use postgres::fallible_iterator::FallibleIterator;
+                let st = pg_statement(client, cache, sql)?;
+                let mut it = client.query_raw(&st, params.iter())?;
+                while let Some(r) = it.next()? {
+                    f(pg_row(&r)?)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
             Conn::Sqlite(c) => {

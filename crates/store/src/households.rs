@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
-use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord};
+use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord, MemberRow};
 use giamngheo_core::text::fold;
 
 use crate::Store;
@@ -708,44 +708,61 @@ fn update_household(
 
 impl Store {
     /// Every member of every household as on `as_of`, one row each, ordered by household code: the export.
-    pub fn export_members(
+    pub fn export_members(&mut self, as_of: Date) -> Result<Vec<MemberRow>, StoreError> {
+        let mut out = Vec::new();
+        self.each_member(as_of, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The export, row by row, in household-code order (byte order on both backends).
+    pub fn each_member(
         &mut self,
         as_of: Date,
-    ) -> Result<Vec<giamngheo_core::registry::MemberRow>, StoreError> {
+        f: &mut dyn FnMut(MemberRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let d = as_of.iso();
-        let rows = self.conn.query(
-            "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \
+        // Byte order of the codes on both backends (PostgreSQL would otherwise sort by its locale).
+        let sql = match self.conn.backend() {
+            crate::db::Backend::Sqlite => {
+                "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \
              p.ethnicity, coalesce(p.citizen_id, '') \
              FROM household h \
              JOIN residence r ON r.household_id = h.id AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
              JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
              JOIN membership m ON m.household_id = h.id AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
              JOIN person p ON p.id = m.person_id \
-             ORDER BY h.code, CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id",
-            &[d.into()],
-        )?;
-        // Sorted here, not by the database: PostgreSQL's collation and SQLite's byte order differ.
-        let mut rows = rows;
-        rows.sort_by(|a, b| a[0].text().cmp(&b[0].text()));
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let t = |i: usize| r[i].text().unwrap_or_default().to_owned();
-                giamngheo_core::registry::MemberRow {
-                    household_code: t(0),
-                    commune_code: t(1),
-                    village: t(2),
-                    area: t(3),
-                    address: t(4),
-                    full_name: t(5),
-                    relation: t(6),
-                    sex: t(7),
-                    birth_date: Date::parse(&t(8)).map(|d| d.vi()).unwrap_or_else(|_| t(8)),
-                    ethnicity: t(9),
-                    citizen_id: t(10),
-                }
+             ORDER BY h.code, CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id"
+            }
+            crate::db::Backend::Postgres => {
+                "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \
+             p.ethnicity, coalesce(p.citizen_id, '') \
+             FROM household h \
+             JOIN residence r ON r.household_id = h.id AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
+             JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+             JOIN membership m ON m.household_id = h.id AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
+             JOIN person p ON p.id = m.person_id \
+             ORDER BY h.code COLLATE \"C\", CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id"
+            }
+        };
+        self.conn.query_each(sql, &[d.into()], &mut |r| {
+            let t = |i: usize| r[i].text().unwrap_or_default().to_owned();
+            f(MemberRow {
+                household_code: t(0),
+                commune_code: t(1),
+                village: t(2),
+                area: t(3),
+                address: t(4),
+                full_name: t(5),
+                relation: t(6),
+                sex: t(7),
+                birth_date: Date::parse(&t(8)).map(|d| d.vi()).unwrap_or_else(|_| t(8)),
+                ethnicity: t(9),
+                citizen_id: t(10),
             })
-            .collect())
+        })
     }
 }
 
