@@ -160,3 +160,63 @@ fn a_commune_merged_from_three_and_a_commune_split() {
         );
     });
 }
+
+#[test]
+fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
+    use crate::households::{household, member};
+    use giamngheo_core::registry::Relation;
+    on_both("units_reform", |db| {
+        load_units(&mut db.store);
+        let u = units();
+        // A commune whose successor the lineage does not give (removed here to make the case).
+        let orphan = "15502".to_owned();
+        db.store
+            .conn()
+            .batch("DELETE FROM unit_lineage WHERE from_id = (SELECT id FROM unit WHERE level = 'commune' AND code = '15502' AND valid_from IS NULL)")
+            .unwrap();
+        let recs = vec![
+            (
+                2,
+                household(
+                    "R-1",
+                    "15493",
+                    "Thôn 1",
+                    vec![member("Lê Văn A", Relation::Head, "1970-01-01", None)],
+                ),
+            ),
+            (
+                3,
+                household(
+                    "R-2",
+                    &orphan,
+                    "Thôn 1",
+                    vec![member("Lê Văn B", Relation::Head, "1970-01-01", None)],
+                ),
+            ),
+        ];
+        db.store
+            .import_households(&recs, date("2020-01-01"), &mut |_| {})
+            .unwrap();
+        assert_eq!(db.store.apply_reform(reform()).unwrap(), 1, "{}", db.name);
+        assert_eq!(
+            db.store.apply_reform(reform()).unwrap(),
+            0,
+            "twice changes nothing ({})",
+            db.name
+        );
+        let moved = db.store.household_history("R-1").unwrap();
+        assert_eq!(moved.residences.len(), 2);
+        assert_eq!(
+            moved.residences[1].commune_code, "15499",
+            "Xuân Hồng went into Xã Thọ Xuân ({})",
+            db.name
+        );
+        assert_eq!(moved.residences[1].village_name.as_deref(), Some("Thôn 1"));
+        let kept = db.store.household_history("R-2").unwrap();
+        assert_eq!(kept.residences.len(), 1, "{}", db.name);
+        assert!(
+            kept.residences[0].until.is_none(),
+            "never closed without a successor"
+        );
+    });
+}
