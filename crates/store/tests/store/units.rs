@@ -167,7 +167,6 @@ fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
     use giamngheo_core::registry::Relation;
     on_both("units_reform", |db| {
         load_units(&mut db.store);
-        let u = units();
         // A commune whose successor the lineage does not give (removed here to make the case).
         let orphan = "15502".to_owned();
         db.store
