@@ -258,19 +258,7 @@ impl Conn {
                 let n = st.column_count();
                 let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
                 while let Some(r) = rows.next()? {
-                    let mut row = Vec::with_capacity(n);
-                    for i in 0..n {
-                        use rusqlite::types::ValueRef;
-                        row.push(match r.get_ref(i)? {
-                            ValueRef::Null => Value::Null,
-                            ValueRef::Integer(i) => Value::Int(i),
-                            ValueRef::Real(f) => Value::Real(f),
-                            ValueRef::Text(t) | ValueRef::Blob(t) => {
-                                Value::Text(String::from_utf8_lossy(t).into_owned())
-                            }
-                        });
-                    }
-                    f(row)?;
+                    f(sqlite_row(r, n)?)?;
                 }
                 Ok(())
             }
@@ -287,40 +275,12 @@ impl Conn {
     }
 
     pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        match self {
-            Conn::Sqlite(c) => {
-                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
-                let n = st.column_count();
-                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    let mut row = Vec::with_capacity(n);
-                    for i in 0..n {
-                        use rusqlite::types::ValueRef;
-                        row.push(match r.get_ref(i)? {
-                            ValueRef::Null => Value::Null,
-                            ValueRef::Integer(i) => Value::Int(i),
-                            ValueRef::Real(f) => Value::Real(f),
-                            ValueRef::Text(t) => {
-                                Value::Text(String::from_utf8_lossy(t).into_owned())
-                            }
-                            ValueRef::Blob(b) => {
-                                Value::Text(String::from_utf8_lossy(b).into_owned())
-                            }
-                        });
-                    }
-                    out.push(row);
-                }
-                Ok(out)
-            }
-            Conn::Postgres { client, sql: cache } => {
-                let st = pg_statement(client, cache, sql)?;
-                let p: Vec<&(dyn ToSql + Sync)> =
-                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-                let rows = client.query(&st, &p)?;
-                rows.iter().map(pg_row).collect()
-            }
-        }
+        let mut out = Vec::new();
+        self.query_each(sql, params, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     pub fn query_one(
@@ -467,6 +427,22 @@ impl BatchInsert {
         self.pending.clear();
         Ok(())
     }
+}
+
+fn sqlite_row(r: &rusqlite::Row, n: usize) -> Result<Row, StoreError> {
+    use rusqlite::types::ValueRef;
+    let mut row = Vec::with_capacity(n);
+    for i in 0..n {
+        row.push(match r.get_ref(i)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::Int(i),
+            ValueRef::Real(f) => Value::Real(f),
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                Value::Text(String::from_utf8_lossy(t).into_owned())
+            }
+        });
+    }
+    Ok(row)
 }
 
 fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
