@@ -4,6 +4,7 @@ mod classify_cmd;
 mod demo_cmd;
 mod errors;
 mod explain_cmd;
+mod mpi_cmd;
 mod output;
 mod progress;
 mod registry_cmd;
@@ -76,6 +77,27 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: ExportCommand,
+    },
+    /// The Alkire-Foster multidimensional poverty index of a CSV of 0/1 indicators (chỉ số nghèo đa chiều).
+    Mpi {
+        /// The dimensions and indicators (TOML): [[dimensions]] name, indicators, optional weights.
+        #[arg(long)]
+        spec: PathBuf,
+        /// Poverty cutoffs in percent (poor when the weighted deprivation score is at least k/100); repeatable.
+        #[arg(long = "k", value_parser = clap::value_parser!(u8).range(1..=100))]
+        ks: Vec<u8>,
+        /// Subgroup columns; repeatable.
+        #[arg(long)]
+        over: Vec<String>,
+        /// A column of sampling weights.
+        #[arg(long)]
+        weight: Option<String>,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(default_value = "-")]
+        input: String,
     },
     /// Reports: rates by year and their trend (báo cáo).
     Report {
@@ -351,6 +373,26 @@ fn main() -> ExitCode {
         Command::Export {
             command: ExportCommand::Reviews { year, output },
         } => registry_cmd::export_reviews(&cli.db, year, &output, lang),
+        Command::Mpi {
+            spec,
+            ks,
+            over,
+            weight,
+            format,
+            output,
+            input,
+        } => mpi_cmd::run(
+            mpi_cmd::MpiArgs {
+                spec,
+                ks,
+                over,
+                weight,
+                json: format == "json",
+                output,
+                input,
+            },
+            lang,
+        ),
         Command::Report {
             command:
                 ReportCommand::Rates {

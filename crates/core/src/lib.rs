@@ -16,6 +16,7 @@ pub mod ids;
 pub mod lang;
 pub mod messages;
 pub mod money;
+pub mod mpi;
 pub mod registry;
 pub mod rules;
 pub mod standard;

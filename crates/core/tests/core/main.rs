@@ -1,6 +1,7 @@
 //! The core's one integration-test binary: every module's tests, as tables of cases.
 
 mod boundaries;
+mod mpi;
 mod properties;
 mod rules;
 mod standards;

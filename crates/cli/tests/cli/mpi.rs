@@ -1,0 +1,88 @@
+//! `giamngheo mpi` from the command line: output rows, subgroups, and the errors of issue 5.
+
+use crate::{giamngheo, scratch, text};
+
+const SPEC: &str = "[[dimensions]]\nname = \"education\"\nindicators = [\"i1\", \"i2\"]\n[[dimensions]]\nname = \"living\"\nindicators = [\"i3\", \"i4\"]\n";
+const DATA: &str = "id,region,w,i1,i2,i3,i4\n1,north,1,0,0,0,0\n2,north,1,1,0,0,1\n3,south,1,1,1,1,1\n4,south,1,0,0,0,1\n";
+
+#[test]
+fn mpi_rows_for_the_population_and_subgroups() {
+    let dir = scratch("mpi");
+    let spec = dir.join("spec.toml");
+    let data = dir.join("data.csv");
+    std::fs::write(&spec, SPEC).unwrap();
+    std::fs::write(&data, DATA).unwrap();
+    let (s, d) = (spec.to_str().unwrap(), data.to_str().unwrap());
+    let o = giamngheo(&[
+        "mpi", "--spec", s, "--k", "33", "--over", "region", "--weight", "w", d,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "k,over,subgroup,measure,indicator,value");
+    assert_eq!(
+        &lines[1..4],
+        ["33,,,H,,0.5", "33,,,A,,0.75", "33,,,M0,,0.375"]
+    );
+    assert!(lines.contains(&"33,,,pctb,i1,0.3333333333333333"), "{out}");
+    assert!(lines.contains(&"33,region,north,H,,0.5"), "{out}");
+    assert!(lines.contains(&"33,region,south,M0,,0.5"), "{out}");
+    // 1 + 3 + 16 rows for the population, the same for each of two subgroups.
+    assert_eq!(lines.len(), 1 + 3 * 19);
+    let json = giamngheo(&["mpi", "--spec", s, "--format", "json", d]);
+    assert!(text(&json.stdout).contains("{\"k\": 33, \"over\": \"\", \"subgroup\": \"\", \"measure\": \"H\", \"indicator\": \"\", \"value\": 0.5},"));
+}
+
+#[test]
+fn mpi_errors_exit_2_and_name_the_problem() {
+    let dir = scratch("mpi-bad");
+    let spec = dir.join("spec.toml");
+    let bad_spec = dir.join("bad.toml");
+    let data = dir.join("data.csv");
+    let bad_data = dir.join("bad.csv");
+    std::fs::write(&spec, SPEC).unwrap();
+    std::fs::write(
+        &bad_spec,
+        "[[dimensions]]\nname = \"a\"\nindicators = [\"i1\", \"i2\"]\nweights = [0.5, 0.6]\n",
+    )
+    .unwrap();
+    std::fs::write(&data, DATA).unwrap();
+    std::fs::write(
+        &bad_data,
+        DATA.replace("3,south,1,1,1,1,1", "3,south,1,1,2,1,1"),
+    )
+    .unwrap();
+    let (s, bs, d, bd) = (
+        spec.to_str().unwrap(),
+        bad_spec.to_str().unwrap(),
+        data.to_str().unwrap(),
+        bad_data.to_str().unwrap(),
+    );
+    for (args, expect) in [
+        (vec!["mpi", "--spec", bs, d], "the weights sum to 1.1"),
+        (
+            vec!["mpi", "--spec", s, "--over", "province", d],
+            "column province: the column is missing",
+        ),
+        (
+            vec!["mpi", "--spec", s, bd],
+            "row 4, column i2 (E): '2' is not valid",
+        ),
+        (
+            vec!["mpi", "--spec", s, "--k", "0", d],
+            "0 is not in 1..=100",
+        ),
+        (
+            vec!["mpi", "--spec", s, "--k", "101", d],
+            "101 is not in 1..=100",
+        ),
+    ] {
+        let o = giamngheo(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&o.stderr).contains(expect),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}
