@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use giamngheo_core::Lang;
 use giamngheo_core::mpi::{MpiAccumulator, MpiSpec, MpiSpecError};
 use giamngheo_formats::table::{CsvRows, Rows};
+
 use giamngheo_formats::{CsvError, CsvErrorKind};
 
 use crate::errors::CliError;
@@ -76,7 +77,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         })?;
         (Box::new(f), args.input.clone())
     };
-    let mut rows = CsvRows::open(input, &name)?;
+    let rows = CsvRows::open(input, &name)?;
     let header: Vec<String> = rows.header().iter().map(|h| h.trim().to_owned()).collect();
     let col = |c: &str| header.iter().position(|h| h == c);
     let missing = |c: &str| CsvError {
@@ -97,54 +98,148 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         Some(w) => Some(col(w).ok_or_else(|| missing(w))?),
         None => None,
     };
+    // Blocks of whole records are summed on every core; the sums merge, and the first error in file order
+    // is the one reported, with its row counted from the top of the file.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (first, mut reader, header_rows) = rows.into_blocks();
+    struct Part {
+        all: MpiAccumulator,
+        groups: Vec<BTreeMap<String, MpiAccumulator>>,
+        records: u64,
+        error: Option<CsvError>,
+    }
+    let n_ind = spec.indicators.len();
+    let sum_block = |block: &[u8]| -> Part {
+        let mut part = Part {
+            all: MpiAccumulator::new(&spec, &ks),
+            groups: vec![BTreeMap::new(); over_cols.len()],
+            records: 0,
+            error: None,
+        };
+        let mut g = vec![false; n_ind];
+        let at = |row: u64, c: usize, kind: CsvErrorKind| CsvError {
+            row: Some(row),
+            column: Some((header.get(c).cloned().unwrap_or_default(), c + 1)),
+            ..CsvError::file(&name, kind)
+        };
+        let mut add = |part: &mut Part, row: u64, cells: &[&str]| -> Result<(), CsvError> {
+            for (j, &c) in ind_cols.iter().enumerate() {
+                g[j] = match cells.get(c).copied().unwrap_or("") {
+                    "1" => true,
+                    "0" => false,
+                    v => return Err(at(row, c, CsvErrorKind::NotZeroOne(v.to_owned()))),
+                };
+            }
+            let w = match weight_col {
+                None => 1.0,
+                Some(c) => {
+                    let v = cells.get(c).copied().unwrap_or("");
+                    match v.parse::<f64>() {
+                        Ok(w) if w >= 0.0 && w.is_finite() => w,
+                        _ => return Err(at(row, c, CsvErrorKind::BadValue(v.to_owned()))),
+                    }
+                }
+            };
+            part.all.add(w, &g);
+            for (gi, (_, c)) in over_cols.iter().enumerate() {
+                let key = cells.get(*c).copied().unwrap_or("");
+                match part.groups[gi].get_mut(key) {
+                    Some(acc) => acc.add(w, &g),
+                    None => {
+                        let mut acc = MpiAccumulator::new(&spec, &ks);
+                        acc.add(w, &g);
+                        part.groups[gi].insert(key.to_owned(), acc);
+                    }
+                }
+            }
+            Ok(())
+        };
+        let scanned =
+            giamngheo_formats::table::scan_rows(block, &name, 0, false, &mut |row, cells| {
+                if part.error.is_none()
+                    && let Err(e) = add(&mut part, row, cells)
+                {
+                    part.error = Some(e);
+                }
+            });
+        match scanned {
+            Ok((_, records)) => part.records = records,
+            Err(e) => {
+                part.error.get_or_insert(e);
+            }
+        }
+        part
+    };
+    let mut parts: BTreeMap<u64, Part> = BTreeMap::new();
+    let mut read_error: Option<std::io::Error> = None;
+    std::thread::scope(|s| {
+        use std::sync::mpsc::sync_channel;
+        use std::sync::{Arc, Mutex};
+        let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
+        let (done_tx, done_rx) = sync_channel::<(u64, Part)>(threads * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        for _ in 0..threads {
+            let (work_rx, done_tx, sum_block) = (Arc::clone(&work_rx), done_tx.clone(), &sum_block);
+            s.spawn(move || {
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, block)) = next else { return };
+                    if done_tx.send((seq, sum_block(&block))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let feeder = s.spawn(move || -> std::io::Result<()> {
+            let mut seq = 0;
+            if !first.is_empty() {
+                if work_tx.send((seq, first)).is_err() {
+                    return Ok(());
+                }
+                seq += 1;
+            }
+            while let Some(block) = reader.next_block()? {
+                if work_tx.send((seq, block)).is_err() {
+                    break;
+                }
+                seq += 1;
+            }
+            Ok(())
+        });
+        for (seq, part) in done_rx.iter() {
+            parts.insert(seq, part);
+        }
+        if let Ok(Err(e)) = feeder.join() {
+            read_error = Some(e);
+        }
+    });
+    if let Some(e) = read_error {
+        return Err(CsvError::file(&name, CsvErrorKind::Read(e.to_string())).into());
+    }
     let mut all = MpiAccumulator::new(&spec, &ks);
     let mut groups: Vec<BTreeMap<String, MpiAccumulator>> = vec![BTreeMap::new(); over_cols.len()];
-    let mut g = vec![false; spec.indicators.len()];
-    let mut failure: Option<CsvError> = None;
-    let at = |row: u64, c: usize, kind: CsvErrorKind| CsvError {
-        row: Some(row),
-        column: Some((header.get(c).cloned().unwrap_or_default(), c + 1)),
-        ..CsvError::file(&name, kind)
-    };
-    rows.each(&mut |row, cells| {
-        if failure.is_some() {
-            return;
+    let mut base = header_rows;
+    for part in parts.into_values() {
+        if let Some(mut e) = part.error {
+            e.row = e.row.map(|r| r + base);
+            return Err(e.into());
         }
-        for (j, &c) in ind_cols.iter().enumerate() {
-            match cells.get(c).copied().unwrap_or("") {
-                "1" => g[j] = true,
-                "0" => g[j] = false,
-                v => {
-                    failure = Some(at(row, c, CsvErrorKind::NotZeroOne(v.to_owned())));
-                    return;
+        base += part.records;
+        all.merge(&part.all);
+        for (gi, map) in part.groups.into_iter().enumerate() {
+            for (key, acc) in map {
+                match groups[gi].get_mut(&key) {
+                    Some(a) => a.merge(&acc),
+                    None => {
+                        groups[gi].insert(key, acc);
+                    }
                 }
             }
         }
-        let w = match weight_col {
-            None => 1.0,
-            Some(c) => match cells.get(c).copied().unwrap_or("").parse::<f64>() {
-                Ok(w) if w >= 0.0 && w.is_finite() => w,
-                _ => {
-                    failure = Some(at(
-                        row,
-                        c,
-                        CsvErrorKind::BadValue(cells.get(c).copied().unwrap_or("").to_owned()),
-                    ));
-                    return;
-                }
-            },
-        };
-        all.add(w, &g);
-        for (gi, (_, c)) in over_cols.iter().enumerate() {
-            let key = cells.get(*c).copied().unwrap_or("").to_owned();
-            groups[gi]
-                .entry(key)
-                .or_insert_with(|| MpiAccumulator::new(&spec, &ks))
-                .add(w, &g);
-        }
-    })?;
-    if let Some(e) = failure {
-        return Err(e.into());
     }
     // Rows: k, over, subgroup, measure, indicator, value — the population first, then each subgroup.
     let mut out_rows: Vec<(u8, String, String, &'static str, String, f64)> = Vec::new();

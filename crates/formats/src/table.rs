@@ -226,7 +226,7 @@ impl<R: Read> CsvRows<R> {
 
 /// Scans the records of a block of whole records, numbering them from `base + 1`; with `only_first`, stops
 /// after the first record that is not empty. Returns the bytes consumed and the records seen.
-pub(crate) fn scan_rows(
+pub fn scan_rows(
     block: &[u8],
     file: &str,
     base: u64,
@@ -290,6 +290,14 @@ pub(crate) fn scan_rows(
         }
     }
     Ok((scan.pos, row_no - base))
+}
+
+impl<R: Read> CsvRows<R> {
+    /// The rest of the input as blocks of whole records, for readers that spread blocks over threads: the
+    /// bytes after the header, the reader of the blocks after them, and the records the header took.
+    pub fn into_blocks(self) -> (Vec<u8>, BlockReader<R>, u64) {
+        (self.first, self.reader, self.row_no)
+    }
 }
 
 impl<R: Read> Rows for CsvRows<R> {

@@ -86,3 +86,76 @@ fn mpi_errors_exit_2_and_name_the_problem() {
         );
     }
 }
+
+#[test]
+fn mpi_over_many_blocks_names_the_row_of_a_late_problem() {
+    let dir = scratch("mpi-big");
+    let spec = dir.join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let n = 60_000;
+    let mut csv = String::from("id,region,w,i1,i2,i3,i4\n");
+    for i in 0..n {
+        let d = |k: usize| {
+            if (i * 7 + k * 3).is_multiple_of(5) {
+                1
+            } else {
+                0
+            }
+        };
+        csv.push_str(&format!(
+            "{i},r{},1,{},{},{},{}\n",
+            i % 3,
+            d(1),
+            d(2),
+            d(3),
+            d(4)
+        ));
+    }
+    assert!(csv.len() > 1 << 20, "more than one block");
+    let data = dir.join("data.csv");
+    std::fs::write(&data, &csv).unwrap();
+    let o = giamngheo(&[
+        "mpi",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--over",
+        "region",
+        data.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    // The weighted mean over all rows equals the mean of the subgroup means weighted by their sizes.
+    let value = |over: &str, sub: &str, measure: &str| -> f64 {
+        out.lines()
+            .find(|l| l.starts_with(&format!("33,{over},{sub},{measure},,")))
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let h = value("", "", "H");
+    let hs = (value("region", "r0", "H") * 20_000.0
+        + value("region", "r1", "H") * 20_000.0
+        + value("region", "r2", "H") * 20_000.0)
+        / 60_000.0;
+    assert!((h - hs).abs() < 1e-12, "{h} vs {hs}");
+    let bad = csv.replace(&format!("{},r2,1,", n - 1), &format!("{},r2,x,", n - 1));
+    let bad_path = dir.join("bad.csv");
+    std::fs::write(&bad_path, bad).unwrap();
+    let o = giamngheo(&[
+        "mpi",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--weight",
+        "w",
+        bad_path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains(&format!("row {}, column w (C)", n + 1)),
+        "{}",
+        text(&o.stderr)
+    );
+}
