@@ -168,23 +168,19 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
             "Note: every household, name, income and deprivation is SYNTHETIC. Only the administrative units and the published figures above are real."
         )
     );
-    match lang {
-        Lang::Vi => println!(
-            "Xem một hộ: giamngheo --db {db} household show {}",
-            first_code(&summary)
-        ),
-        Lang::En => println!(
-            "See a household: giamngheo --db {db} household show {}",
-            first_code(&summary)
-        ),
+    if let Some(code) = &summary.example {
+        match lang {
+            Lang::Vi => {
+                println!("Xem một hộ đã thoát nghèo: giamngheo --db {db} household show {code}")
+            }
+            Lang::En => println!(
+                "See a household that escaped poverty: giamngheo --db {db} household show {code}"
+            ),
+        }
     }
     Ok(())
 }
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
-}
-
-fn first_code(_summary: &giamngheo_demo::DemoSummary) -> &'static str {
-    "15493-00001"
 }

@@ -341,10 +341,15 @@ pub fn household_show(
     }
     println!("{}", lang.pick("Kết quả rà soát:", "Reviews:"));
     for r in &h.reviews {
-        let decided = r
+        let decided = match r
             .decided_class
-            .clone()
-            .unwrap_or_else(|| lang.pick("chưa quyết định", "undecided").to_owned());
+            .as_deref()
+            .map(|c| (c, giamngheo_core::Class::parse(c)))
+        {
+            Some((_, Some(class))) => class.name(lang).to_owned(),
+            Some((code, None)) => code.to_owned(),
+            None => lang.pick("chưa quyết định", "undecided").to_owned(),
+        };
         println!(
             "  {} {} {}: {} ({})",
             r.year,

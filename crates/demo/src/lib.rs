@@ -117,6 +117,8 @@ pub struct DistrictResult {
 }
 
 pub struct DemoSummary {
+    /// A household to look at: poor in the first review, no longer poor in 2019.
+    pub example: Option<String>,
     pub households: u64,
     pub members: u64,
     pub reviews: u64,
@@ -219,6 +221,8 @@ pub fn build(
     let mut reviews = 0u64;
     let years: Vec<i32> = (FIRST_YEAR..=LAST_YEAR).collect();
     let mut last_listed: Vec<bool> = vec![false; hhs.len()];
+    let mut poor_first: Vec<bool> = vec![false; hhs.len()];
+    let mut example: Option<String> = None;
     let codes: std::collections::HashMap<&str, usize> = hhs
         .iter()
         .enumerate()
@@ -279,6 +283,16 @@ pub fn build(
                 if outcome.class == Class::Poor {
                     found_poor += 1;
                 }
+                if year == FIRST_YEAR && outcome.class == Class::Poor {
+                    poor_first[i] = true;
+                }
+                if year == 2019
+                    && poor_first[i]
+                    && outcome.class != Class::Poor
+                    && example.as_ref().is_none_or(|e| hhs[i].code < *e)
+                {
+                    example = Some(hhs[i].code.clone());
+                }
                 listed[i] = matches!(outcome.class, Class::Poor | Class::NearPoor);
                 batch.push(NewReview {
                     household_id: l.id,
@@ -329,6 +343,7 @@ pub fn build(
         });
     }
     Ok(DemoSummary {
+        example,
         households: total,
         members,
         reviews,
