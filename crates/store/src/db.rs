@@ -199,33 +199,9 @@ impl Conn {
 
     /// Runs one statement; returns the rows it changed. `sql` is a literal so its prepared form can be cached.
     pub fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, StoreError> {
-        match self {
-            Conn::Sqlite(c) => {
-                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
-                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
-            }
-            Conn::Postgres { client, sql: cache } => {
-                let st = pg_statement(client, cache, sql)?;
-                let p: Vec<&(dyn ToSql + Sync)> =
-                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-                Ok(client.execute(&st, &p)?)
-            }
-        }
-    }
-
-    /// Runs a statement built at run time (batched inserts); not cached.
-    pub fn execute_dynamic(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        match self {
-            Conn::Sqlite(c) => {
-                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
-                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
-            }
-            Conn::Postgres { client, sql: cache } => {
-                let st = pg_statement(client, cache, sql)?;
-                let p: Vec<&(dyn ToSql + Sync)> =
-                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-                Ok(client.execute(&st, &p)?)
-            }
+        match self.backend() {
+            Backend::Sqlite => self.execute_native(&sqlite_sql(sql), params),
+            Backend::Postgres => self.execute_native(sql, params),
         }
     }
 
