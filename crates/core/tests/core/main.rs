@@ -3,6 +3,7 @@
 mod boundaries;
 mod mpi;
 mod properties;
+mod rounds;
 mod rules;
 mod standards;
 mod text;
