@@ -4,8 +4,20 @@ use crate::Store;
 use crate::db::{Backend, Value};
 use crate::error::StoreError;
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_registry.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_registry.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_registry.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_review_procedure.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_registry.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_review_procedure.sql"),
+    ),
+];
 
 impl Store {
     pub(crate) fn migrate(&mut self) -> Result<(), StoreError> {

@@ -4,4 +4,5 @@
 mod harness;
 mod households;
 mod reviews;
+mod rounds;
 mod units;
