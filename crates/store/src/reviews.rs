@@ -70,11 +70,11 @@ pub struct ReviewView {
     pub corrects_id: Option<i64>,
 }
 
-const REVIEW_COLUMNS: &str = "INSERT INTO review (id, household_id, year, round, review_date, commune_id, village_id, area, \
+pub(crate) const REVIEW_COLUMNS: &str = "INSERT INTO review (id, household_id, year, round, review_date, commune_id, village_id, area, \
      ethnic_minority, members, standard_id, income_per_capita, income_score, deprivations, deprivation_count, \
      computed_class, reason, decided_class, decided_on, corrects_id, facts)";
 
-fn review_values(id: i64, r: &NewReview) -> Vec<Value> {
+pub(crate) fn review_values(id: i64, r: &NewReview) -> Vec<Value> {
     vec![
         Value::Int(id),
         Value::Int(r.household_id),
@@ -153,15 +153,6 @@ impl Store {
             .execute("DELETE FROM review WHERE id = $1", &[id.into()])?;
         Ok(())
     }
-}
-
-/// Inserts one review inside the caller's transaction; returns its id.
-pub(crate) fn insert_review_in(c: &mut Conn, review: &NewReview) -> Result<i64, StoreError> {
-    let id = next_id(c, "review")?;
-    let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
-    batch.push(c, review_values(id, review))?;
-    batch.flush(c)?;
-    Ok(id)
 }
 
 pub(crate) fn reviews_of(c: &mut Conn, household_id: i64) -> Result<Vec<ReviewView>, StoreError> {
