@@ -111,20 +111,40 @@ enum Command {
     },
 }
 
+#[derive(Args)]
+struct SpanArgs {
+    /// A unit code or name (province, district, commune, village).
+    #[arg(long)]
+    unit: String,
+    /// FROM-TO, e.g. 2015-2019.
+    #[arg(long)]
+    years: String,
+    /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
+    #[arg(long)]
+    as_of_boundaries: Option<String>,
+}
+
+impl SpanArgs {
+    fn span(&self) -> report_cmd::Span<'_> {
+        report_cmd::Span {
+            unit: &self.unit,
+            years: &self.years,
+            boundaries: self.as_of_boundaries.as_deref(),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum ReportCommand {
-    /// unit_code,unit_name,year,standard,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent).
+    /// unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent), then the
+    /// standard, its change, and urban, rural and ethnic-minority households.
     Rates {
-        /// A unit code or name (province, district, commune, village).
+        #[command(flatten)]
+        span: SpanArgs,
+        /// csv, xlsx (default: from the output's extension, else CSV).
         #[arg(long)]
-        unit: String,
-        /// FROM-TO, e.g. 2015-2019.
-        #[arg(long)]
-        years: String,
-        /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
-        #[arg(long)]
-        as_of_boundaries: Option<String>,
-        /// .csv or .xlsx (default: CSV on standard output).
+        format: Option<String>,
+        /// The output file (default: CSV on standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -396,19 +416,11 @@ fn main() -> ExitCode {
         Command::Report {
             command:
                 ReportCommand::Rates {
-                    unit,
-                    years,
-                    as_of_boundaries,
+                    span,
+                    format,
                     output,
                 },
-        } => report_cmd::report_rates(
-            &cli.db,
-            &unit,
-            &years,
-            as_of_boundaries.as_deref(),
-            output,
-            lang,
-        ),
+        } => report_cmd::report_rates(&cli.db, &span.span(), format.as_deref(), output, lang),
         Command::Report {
             command:
                 ReportCommand::Trend {

@@ -1,13 +1,14 @@
 //! `giamngheo report rates` and `report trend`: the poor-household rate of a unit year by year, on the
 //! boundaries of any date, and its average annual reduction.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::{Lang, vi_format};
+use giamngheo_report::table::{Cell, Table};
 use giamngheo_store::Store;
-use giamngheo_store::rates::YearRate;
+use giamngheo_store::rates::{Counts, YearRate, standard_breaks};
 use giamngheo_store::units::Unit;
 
 use crate::errors::CliError;
@@ -110,126 +111,237 @@ fn rates(
     Ok(rates)
 }
 
-pub fn report_rates(
-    db: &str,
-    unit: &str,
-    years: &str,
-    boundaries: Option<&str>,
-    output: Option<PathBuf>,
-    lang: Lang,
-) -> Result<(), CliError> {
-    let (from, to) = parse_years(years)?;
-    let on = match boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
+/// The output of a report: its format from `--format`, else from the output's extension, else CSV.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn pick(format: Option<&str>, output: Option<&Path>) -> Result<Format, CliError> {
+        let ext = output
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match format
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+            .or(ext.as_deref())
+        {
+            Some("xlsx") => Ok(Format::Xlsx),
+            Some("csv") | None => Ok(Format::Csv),
+            Some(_) if format.is_none() => Ok(Format::Csv),
+            Some(other) => Err(arg(
+                "format",
+                other,
+                "định dạng phải là csv hoặc xlsx",
+                "the format must be csv or xlsx",
+            )),
+        }
+    }
+}
+
+/// Writes a table to the output file (atomically) or CSV to standard output.
+pub fn emit(table: &Table, format: Format, output: Option<&Path>) -> Result<(), CliError> {
+    let file_err = |path: &Path, error| CliError::File {
+        path: path.display().to_string(),
+        error,
     };
-    let mut store = open(db)?;
-    let u = find_unit(&mut store, unit, on)?;
-    let rates = rates(&mut store, &u, on, from, to)?;
-    let header = [
+    match (format, output) {
+        (Format::Xlsx, None) => Err(arg(
+            "output",
+            "",
+            "XLSX cần --output TỆP",
+            "XLSX needs --output FILE",
+        )),
+        (Format::Xlsx, Some(path)) => {
+            let out = AtomicFile::create(path)?;
+            table
+                .write_xlsx(out.path())
+                .map_err(|e| file_err(path, std::io::Error::other(e.to_string())))?;
+            out.commit_written()
+        }
+        (Format::Csv, Some(path)) => {
+            let mut out = AtomicFile::create(path)?;
+            table
+                .write_csv(out.writer())
+                .map_err(|e| file_err(path, e))?;
+            out.commit()
+        }
+        (Format::Csv, None) => {
+            let mut out = crate::output::stdout();
+            let std = Path::new("<stdout>");
+            table.write_csv(&mut out).map_err(|e| file_err(std, e))?;
+            std::io::Write::flush(&mut out).map_err(|e| file_err(std, e))
+        }
+    }
+}
+
+/// The rates table: the issue's required columns first, then the standard and its break, then urban, rural
+/// and ethnic-minority households.
+pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table {
+    let mut columns: Vec<String> = [
         "unit_code",
         "unit_name",
         "year",
-        "standard",
         "households",
         "poor",
         "poor_rate",
         "near_poor",
         "near_poor_rate",
-    ];
-    let rows: Vec<[String; 9]> = rates
-        .iter()
-        .map(|r| {
-            [
-                u.code.clone(),
-                u.name.clone(),
-                r.year.to_string(),
-                r.standard_id.clone().unwrap_or_default(),
-                r.households.to_string(),
-                r.poor.to_string(),
-                format!("{:.2}", r.poor_rate()),
-                r.near_poor.to_string(),
-                format!("{:.2}", r.near_poor_rate()),
-            ]
-        })
-        .collect();
-    match output {
-        Some(path)
-            if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
-        {
-            let out = AtomicFile::create(&path)?;
-            let fail = |e: rust_xlsxwriter::XlsxError| CliError::File {
-                path: path.display().to_string(),
-                error: std::io::Error::other(e.to_string()),
-            };
-            let mut wb = rust_xlsxwriter::Workbook::new();
-            let ws = wb.add_worksheet();
-            ws.set_name("Tỷ lệ hộ nghèo").map_err(fail)?;
-            for (c, h) in header.iter().enumerate() {
-                ws.write_string(0, c as u16, *h).map_err(fail)?;
-            }
-            for (r, row) in rows.iter().enumerate() {
-                for (c, v) in row.iter().enumerate() {
-                    // Counts and rates as numbers, so the province can compute with them.
-                    match (c, v.parse::<f64>()) {
-                        (2 | 4..=8, Ok(x)) => {
-                            ws.write_number(r as u32 + 1, c as u16, x).map(|_| ())
-                        }
-                        _ => ws.write_string(r as u32 + 1, c as u16, v).map(|_| ()),
-                    }
-                    .map_err(fail)?;
-                }
-            }
-            let tmp = out.path().to_owned();
-            wb.save(&tmp).map_err(fail)?;
-            out.commit_written()?;
-        }
-        Some(path) => {
-            let mut out = AtomicFile::create(&path)?;
-            write_csv(out.writer(), &header, &rows).map_err(|error| CliError::File {
-                path: path.display().to_string(),
-                error,
-            })?;
-            out.commit()?;
-        }
-        None => {
-            let mut out = crate::output::stdout();
-            write_csv(&mut out, &header, &rows).map_err(|error| CliError::File {
-                path: "<stdout>".into(),
-                error,
-            })?;
-            std::io::Write::flush(&mut out).map_err(|error| CliError::File {
-                path: "<stdout>".into(),
-                error,
-            })?;
+        "standard",
+        "standard_changed",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let mut labels: Vec<String> = match lang {
+        Lang::Vi => [
+            "Mã",
+            "Đơn vị",
+            "Năm",
+            "Số hộ",
+            "Hộ nghèo",
+            "Tỷ lệ nghèo (%)",
+            "Hộ cận nghèo",
+            "Tỷ lệ cận nghèo (%)",
+            "Chuẩn nghèo",
+            "Đổi chuẩn",
+        ],
+        Lang::En => [
+            "Code",
+            "Unit",
+            "Year",
+            "Households",
+            "Poor",
+            "Poor rate (%)",
+            "Near-poor",
+            "Near-poor rate (%)",
+            "Standard",
+            "New standard",
+        ],
+    }
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for (group, vi, en) in [
+        ("urban", "thành thị", "urban"),
+        ("rural", "nông thôn", "rural"),
+        ("ethnic_minority", "DTTS", "ethnic minority"),
+    ] {
+        for (field, lvi, len) in [
+            ("households", "Số hộ", "Households"),
+            ("poor", "Hộ nghèo", "Poor"),
+            ("poor_rate", "Tỷ lệ nghèo (%)", "Poor rate (%)"),
+            ("near_poor", "Hộ cận nghèo", "Near-poor"),
+            (
+                "near_poor_rate",
+                "Tỷ lệ cận nghèo (%)",
+                "Near-poor rate (%)",
+            ),
+        ] {
+            columns.push(format!("{group}_{field}"));
+            labels.push(match lang {
+                Lang::Vi => format!("{lvi} {vi}"),
+                Lang::En => format!("{len}, {en}"),
+            });
         }
     }
-    let _ = lang;
-    Ok(())
+    let mut t = Table {
+        title: match lang {
+            Lang::Vi => format!(
+                "Tỷ lệ hộ nghèo, cận nghèo: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Poor and near-poor households: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        columns,
+        labels,
+        ..Table::default()
+    };
+    let breaks = standard_breaks(rates);
+    for (i, r) in rates.iter().enumerate() {
+        let mut row = vec![
+            Cell::text(&u.code),
+            Cell::text(&u.name),
+            Cell::Int(r.year.into()),
+        ];
+        push_counts(&mut row, &r.all());
+        row.push(Cell::text(r.standard_id.clone().unwrap_or_default()));
+        row.push(Cell::Int(breaks[i].into()));
+        for c in [&r.urban, &r.rural, &r.ethnic_minority] {
+            push_counts(&mut row, c);
+        }
+        if breaks[i] {
+            t.breaks.push(i);
+            t.notes.push(match lang {
+                Lang::Vi => format!(
+                    "Từ năm {} áp dụng chuẩn {} (trước đó {}): tỷ lệ hai bên đường kẻ không so sánh trực tiếp được.",
+                    r.year,
+                    r.standard_id.as_deref().unwrap_or(""),
+                    rates[i - 1].standard_id.as_deref().unwrap_or("")
+                ),
+                Lang::En => format!(
+                    "From {} the standard is {} (before: {}): rates on either side of the rule are not directly comparable.",
+                    r.year,
+                    r.standard_id.as_deref().unwrap_or(""),
+                    rates[i - 1].standard_id.as_deref().unwrap_or("")
+                ),
+            });
+        }
+        t.rows.push(row);
+    }
+    t
 }
 
-fn write_csv<W: std::io::Write>(
-    out: &mut W,
-    header: &[&str],
-    rows: &[[String; 9]],
-) -> std::io::Result<()> {
-    writeln!(out, "{}", header.join(","))?;
-    for r in rows {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
-        writeln!(out, "{}", cells.join(","))?;
-    }
-    Ok(())
+fn push_counts(row: &mut Vec<Cell>, c: &Counts) {
+    row.extend([
+        Cell::Int(c.households),
+        Cell::Int(c.poor),
+        Cell::rate(c.poor_rate()),
+        Cell::Int(c.near_poor),
+        Cell::rate(c.near_poor_rate()),
+    ]);
+}
+
+pub struct Span<'a> {
+    pub unit: &'a str,
+    pub years: &'a str,
+    pub boundaries: Option<&'a str>,
+}
+
+/// Opens the store and resolves the unit, the years and the boundary date.
+fn resolve(db: &str, span: &Span) -> Result<(Store, Unit, Date, i32, i32), CliError> {
+    let (from, to) = parse_years(span.years)?;
+    let on = match span.boundaries {
+        Some(d) => parse_date("as-of-boundaries", d)?,
+        None => today(),
+    };
+    let mut store = open(db)?;
+    let u = find_unit(&mut store, span.unit, on)?;
+    Ok((store, u, on, from, to))
+}
+
+pub fn report_rates(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let rates = rates(&mut store, &u, on, from, to)?;
+    emit(
+        &rates_table(&u, on, &rates, lang),
+        format,
+        output.as_deref(),
+    )
 }
 
 /// The average annual reduction over a span: (rate at the end of the first year − rate at the end of the

@@ -1,0 +1,3 @@
+//! Report output: tables, charts and PDFs, checked as text snapshots.
+
+mod table;

@@ -1,0 +1,181 @@
+//! Reports from the registry: rates broken down by area and ethnicity, on a small registry whose every figure
+//! can be counted by hand from the table below.
+
+use giamngheo_core::facts::Sex;
+use giamngheo_core::ids::{HouseholdCode, PersonName, UnitCode, UnitLevel};
+use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
+use giamngheo_core::{Area, Class};
+use giamngheo_store::Store;
+use giamngheo_store::rates::Counts;
+use giamngheo_store::reviews::{NewReview, Round};
+
+use crate::harness::{date, load_units, on_both};
+
+pub const YEARS: [i32; 3] = [2021, 2022, 2023];
+
+/// Code, area, the head's ethnicity, and the periodic review class of 2021, 2022 and 2023 (None: not
+/// reviewed that year). All in Xã Xuân Hồng (15493) of Huyện Thọ Xuân (395).
+pub const STORY: &[(&str, Area, &str, [Option<Class>; 3])] = &[
+    (
+        "H1",
+        Area::Rural,
+        "Kinh",
+        [
+            Some(Class::Poor),
+            Some(Class::NearPoor),
+            Some(Class::NotPoor),
+        ],
+    ),
+    (
+        "H2",
+        Area::Rural,
+        "Mường",
+        [Some(Class::Poor), Some(Class::Poor), Some(Class::Poor)],
+    ),
+    (
+        "H3",
+        Area::Urban,
+        "kinh",
+        [Some(Class::NearPoor), Some(Class::Poor), None],
+    ),
+    (
+        "H4",
+        Area::Urban,
+        "Thái",
+        [None, Some(Class::Poor), Some(Class::NearPoor)],
+    ),
+    (
+        "H5",
+        Area::Rural,
+        "Kinh",
+        [Some(Class::NotPoor), None, Some(Class::Poor)],
+    ),
+];
+
+/// The standard in force for a review year of the story.
+pub fn standard(year: i32) -> &'static str {
+    if year < 2022 {
+        "vn-2016-2020"
+    } else {
+        "vn-2022-2025"
+    }
+}
+
+/// Loads the story: households registered in 2020, reviews as the table says, decided.
+pub fn load_story(store: &mut Store) {
+    load_units(store);
+    let recs: Vec<(u64, HouseholdRecord)> = STORY
+        .iter()
+        .enumerate()
+        .map(|(i, (code, area, ethnicity, _))| {
+            let head = MemberRecord::new(
+                PersonName::parse(
+                    [
+                        "Lê Văn An",
+                        "Hà Văn Bình",
+                        "Lê Văn Chung",
+                        "Lò Văn Dũng",
+                        "Lê Văn Em",
+                    ][i],
+                )
+                .unwrap(),
+                Sex::Male,
+                date("1970-01-01"),
+                ethnicity,
+                None,
+                Relation::Head,
+            );
+            let rec = HouseholdRecord::new(
+                HouseholdCode::parse(code).unwrap(),
+                UnitCode::parse(UnitLevel::Commune, "15493").unwrap(),
+                Some("Thôn 1".into()),
+                *area,
+                "",
+                vec![head],
+            )
+            .unwrap();
+            (i as u64 + 2, rec)
+        })
+        .collect();
+    store
+        .import_households(&recs, date("2020-01-01"), &mut |_| {})
+        .unwrap();
+    let mut reviews = Vec::new();
+    for (code, area, ethnicity, classes) in STORY {
+        let h = store.household_history(code).unwrap();
+        for (year, class) in YEARS.iter().zip(classes) {
+            let Some(class) = class else { continue };
+            reviews.push(NewReview {
+                household_id: h.id,
+                year: *year,
+                round: Round::Periodic,
+                review_date: date(&format!("{year}-11-15")),
+                commune_id: h.residences[0].commune_id,
+                village_id: h.residences[0].village_id,
+                area: area.code().into(),
+                ethnic_minority: giamngheo_core::registry::is_ethnic_minority(ethnicity),
+                members: 1,
+                standard_id: standard(*year).into(),
+                income_per_capita: Some(1_000_000),
+                income_score: None,
+                deprivations: 0,
+                computed_class: *class,
+                reason: String::new(),
+                decided: Some((*class, date(&format!("{year}-12-10")))),
+                corrects: None,
+                facts: None,
+            });
+        }
+    }
+    store.insert_reviews(&reviews).unwrap();
+}
+
+/// The counts of one group in one year, counted from the story table: `keep` picks the households.
+fn expected(year_index: usize, keep: impl Fn(Area, &str) -> bool) -> Counts {
+    let mut c = Counts::default();
+    for (_, area, ethnicity, classes) in STORY {
+        if !keep(*area, ethnicity) {
+            continue;
+        }
+        c.households += 1;
+        match classes[year_index] {
+            Some(Class::Poor) => c.poor += 1,
+            Some(Class::NearPoor) => c.near_poor += 1,
+            _ => {}
+        }
+    }
+    c
+}
+
+#[test]
+fn rates_by_area_and_ethnicity_with_the_standard_break() {
+    on_both("rates_groups", |db| {
+        load_story(&mut db.store);
+        let district = db
+            .store
+            .unit_at(UnitLevel::District, "395", date("2024-01-01"))
+            .unwrap()
+            .unwrap();
+        let years: Vec<_> = YEARS
+            .iter()
+            .map(|y| (*y, date(&format!("{y}-11-15"))))
+            .collect();
+        let rates = db
+            .store
+            .rates(district.id, date("2024-01-01"), &years)
+            .unwrap();
+        let em = giamngheo_core::registry::is_ethnic_minority;
+        for (i, r) in rates.iter().enumerate() {
+            let ctx = format!("{} {}", db.name, r.year);
+            assert_eq!(r.all(), expected(i, |_, _| true), "{ctx}");
+            assert_eq!(r.urban, expected(i, |a, _| a == Area::Urban), "{ctx}");
+            assert_eq!(r.rural, expected(i, |a, _| a == Area::Rural), "{ctx}");
+            assert_eq!(r.ethnic_minority, expected(i, |_, e| em(e)), "{ctx}");
+            assert_eq!(r.standard_id.as_deref(), Some(standard(r.year)), "{ctx}");
+        }
+        assert_eq!(
+            giamngheo_store::rates::standard_breaks(&rates),
+            [false, true, false]
+        );
+    });
+}
