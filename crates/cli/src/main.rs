@@ -104,6 +104,11 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Plan targets of a unit (chỉ tiêu kế hoạch).
+    Target {
+        #[command(subcommand)]
+        command: TargetCommand,
+    },
     /// One household: members, residence, events, reviews (xem hộ).
     Household {
         #[command(subcommand)]
@@ -148,6 +153,15 @@ enum ReportCommand {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Each year's plan target against the reviewed rate, or the projected one for years not yet reviewed.
+    Targets {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// The average annual reduction of the poor-household rate over a span, in percentage points.
     Trend {
         #[arg(long)]
@@ -177,7 +191,35 @@ enum UnitsCommand {
 }
 
 #[derive(Subcommand)]
+enum TargetCommand {
+    /// Sets the poor-household rate (percent) a unit plans to reach at the end of a year.
+    Set {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        poor_rate: f64,
+        #[arg(long)]
+        near_poor_rate: Option<f64>,
+        /// Where the target comes from (a resolution, a plan).
+        #[arg(long)]
+        note: Option<String>,
+        /// Find the unit on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ImportCommand {
+    /// Plan targets from CSV or XLSX: unit_code, year, poor_rate, optional near_poor_rate and note.
+    Targets {
+        file: PathBuf,
+        /// Find the units on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
     /// Review results of a year, one row per household: household_code, income_per_capita or income_score,
     /// then one 0/1 column per indicator or a column deprived_indicators; optional area, decided_class and
     /// decided_on. Classified under the standard in force that year.
@@ -429,6 +471,43 @@ fn main() -> ExitCode {
                     as_of_boundaries,
                 },
         } => report_cmd::report_trend(&cli.db, &unit, &years, as_of_boundaries.as_deref(), lang),
+        Command::Report {
+            command:
+                ReportCommand::Targets {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_targets(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Target {
+            command:
+                TargetCommand::Set {
+                    unit,
+                    year,
+                    poor_rate,
+                    near_poor_rate,
+                    note,
+                    as_of_boundaries,
+                },
+        } => report_cmd::target_set(
+            &cli.db,
+            &report_cmd::TargetArgs {
+                unit: &unit,
+                year,
+                poor_rate,
+                near_poor_rate,
+                note: note.as_deref(),
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            lang,
+        ),
+        Command::Import {
+            command:
+                ImportCommand::Targets {
+                    file,
+                    as_of_boundaries,
+                },
+        } => report_cmd::import_targets(&cli.db, &file, as_of_boundaries.as_deref(), lang),
         Command::Household {
             command: HouseholdCommand::Show { code, as_of },
         } => registry_cmd::household_show(&cli.db, &code, as_of.as_deref(), lang),

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
-use giamngheo_core::{Lang, vi_format};
+use giamngheo_core::{Lang, trend, vi_format};
 use giamngheo_report::table::{Cell, Table};
 use giamngheo_store::Store;
 use giamngheo_store::rates::{Counts, YearRate, standard_breaks};
+use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
 use crate::errors::CliError;
@@ -369,10 +370,12 @@ pub fn report_trend(
     let mut store = open(db)?;
     let u = find_unit(&mut store, unit, on)?;
     let rates = rates(&mut store, &u, on, from, to)?;
-    let round2 = |x: f64| (x * 100.0).round() / 100.0;
     let (first, last) = (&rates[0], &rates[rates.len() - 1]);
-    let (a, b) = (round2(first.poor_rate()), round2(last.poor_rate()));
-    let per_year = (a - b) / f64::from(to - from);
+    let (a, b) = (
+        trend::round2(first.poor_rate()),
+        trend::round2(last.poor_rate()),
+    );
+    let per_year = trend::average_annual_reduction((from, a), (to, b)).unwrap_or_default();
     let standards: std::collections::BTreeSet<&str> = rates
         .iter()
         .filter_map(|r| r.standard_id.as_deref())
@@ -415,4 +418,224 @@ pub fn report_trend(
         );
     }
     Ok(())
+}
+
+fn check_rate(name: &'static str, r: f64) -> Result<f64, CliError> {
+    if (0.0..=100.0).contains(&r) {
+        Ok(r)
+    } else {
+        Err(arg(
+            name,
+            &r.to_string(),
+            "tỷ lệ phải từ 0 đến 100 (%)",
+            "a rate must be between 0 and 100 (%)",
+        ))
+    }
+}
+
+pub struct TargetArgs<'a> {
+    pub unit: &'a str,
+    pub year: u16,
+    pub poor_rate: f64,
+    pub near_poor_rate: Option<f64>,
+    pub note: Option<&'a str>,
+    pub boundaries: Option<&'a str>,
+}
+
+/// `giamngheo target set`: one unit's plan target for one year.
+pub fn target_set(db: &str, a: &TargetArgs, lang: Lang) -> Result<(), CliError> {
+    let poor_rate = check_rate("poor-rate", a.poor_rate)?;
+    let near_poor_rate = a
+        .near_poor_rate
+        .map(|r| check_rate("near-poor-rate", r))
+        .transpose()?;
+    let on = match a.boundaries {
+        Some(d) => parse_date("as-of-boundaries", d)?,
+        None => today(),
+    };
+    let mut store = open(db)?;
+    let u = find_unit(&mut store, a.unit, on)?;
+    let year = i32::from(a.year);
+    store.set_targets(&[Target {
+        unit_id: u.id,
+        year,
+        poor_rate,
+        near_poor_rate,
+        note: a.note.map(giamngheo_core::text::nfc).unwrap_or_default(),
+    }])?;
+    let r = vi_format::decimal(poor_rate, 2, lang);
+    match lang {
+        Lang::Vi => println!(
+            "Đã đặt chỉ tiêu {} ({}) năm {year}: tỷ lệ hộ nghèo {r} %.",
+            u.name, u.code
+        ),
+        Lang::En => println!(
+            "Target set for {} ({}) in {year}: poor-household rate {r} %.",
+            u.name, u.code
+        ),
+    }
+    Ok(())
+}
+
+/// `giamngheo import targets FILE`: every row checked and its unit found before anything is written.
+pub fn import_targets(
+    db: &str,
+    file: &Path,
+    boundaries: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_formats::error::{CsvError, CsvErrorKind};
+    let on = match boundaries {
+        Some(d) => parse_date("as-of-boundaries", d)?,
+        None => today(),
+    };
+    let name = file.display().to_string();
+    let table = if file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        giamngheo_formats::table::read_xlsx(file, &name)?
+    } else {
+        let f = std::fs::File::open(file).map_err(|error| CliError::File {
+            path: name.clone(),
+            error,
+        })?;
+        giamngheo_formats::table::read_csv(f, &name)?
+    };
+    let rows = giamngheo_formats::targets::read_targets(&table)?;
+    let unit_c = table
+        .header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("unit_code") || h.eq_ignore_ascii_case("unit"))
+        .unwrap_or(0);
+    let mut store = open(db)?;
+    let mut targets = Vec::with_capacity(rows.len());
+    for r in &rows {
+        // An unknown or ambiguous unit is a problem of this cell of the file.
+        let u = find_unit(&mut store, &r.unit, on).map_err(|e| match e {
+            CliError::Argument { .. } => CliError::Csv(CsvError {
+                row: Some(r.row),
+                column: Some((table.header[unit_c].clone(), unit_c + 1)),
+                ..CsvError::file(&name, CsvErrorKind::BadValue(r.unit.clone()))
+            }),
+            other => other,
+        })?;
+        targets.push(Target {
+            unit_id: u.id,
+            year: r.year,
+            poor_rate: r.poor_rate,
+            near_poor_rate: r.near_poor_rate,
+            note: r.note.clone(),
+        });
+    }
+    store.set_targets(&targets)?;
+    match lang {
+        Lang::Vi => println!("Đã nhập {} chỉ tiêu từ {name}.", targets.len()),
+        Lang::En => println!("Imported {} targets from {name}.", targets.len()),
+    }
+    Ok(())
+}
+
+/// `giamngheo report targets`: each year's target against the reviewed rate, or for later years against the
+/// rate projected at the average annual reduction so far.
+pub fn report_targets(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let targets = store.targets(u.id, from, to)?;
+    if targets.is_empty() {
+        return Err(arg(
+            "years",
+            span.years,
+            &format!("{} chưa có chỉ tiêu nào trong các năm này", u.name),
+            &format!("{} has no target in these years", u.name),
+        ));
+    }
+    let years: Vec<(i32, Date)> = (from..=to)
+        .map(|y| {
+            (
+                y,
+                Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
+            )
+        })
+        .collect();
+    let actual: Vec<(i32, f64)> = store
+        .rates(u.id, on, &years)?
+        .iter()
+        .filter(|r| r.standard_id.is_some())
+        .map(|r| (r.year, r.poor_rate()))
+        .collect();
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Thực hiện chỉ tiêu giảm nghèo: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Poverty reduction targets: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "unit_code",
+            "unit_name",
+            "year",
+            "target_poor_rate",
+            "poor_rate",
+            "judged_rate",
+            "status",
+            "status_text",
+        ],
+    );
+    t.labels = match lang {
+        Lang::Vi => [
+            "Mã",
+            "Đơn vị",
+            "Năm",
+            "Chỉ tiêu (%)",
+            "Thực hiện (%)",
+            "Đánh giá theo (%)",
+            "Mã đánh giá",
+            "Đánh giá",
+        ],
+        Lang::En => [
+            "Code",
+            "Unit",
+            "Year",
+            "Target (%)",
+            "Reviewed (%)",
+            "Judged by (%)",
+            "Status code",
+            "Status",
+        ],
+    }
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for target in &targets {
+        let (status, by) = trend::target_status(target.year, target.poor_rate, &actual);
+        let reviewed = actual.iter().find(|(y, _)| *y == target.year);
+        t.rows.push(vec![
+            Cell::text(&u.code),
+            Cell::text(&u.name),
+            Cell::Int(target.year.into()),
+            Cell::rate(target.poor_rate),
+            reviewed.map_or(Cell::Empty, |(_, r)| Cell::rate(*r)),
+            by.map_or(Cell::Empty, Cell::rate),
+            Cell::text(status.code()),
+            Cell::text(status.name(lang)),
+        ]);
+    }
+    t.notes.push(lang.pick(
+        "Năm chưa rà soát được đánh giá theo tỷ lệ dự báo: tỷ lệ năm rà soát gần nhất trừ mức giảm bình quân hằng năm.",
+        "Years not yet reviewed are judged by a projection: the last reviewed rate less the average annual reduction.",
+    ).to_owned());
+    emit(&t, format, output.as_deref())
 }

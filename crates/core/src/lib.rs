@@ -21,6 +21,7 @@ pub mod registry;
 pub mod rules;
 pub mod standard;
 pub mod text;
+pub mod trend;
 pub mod units;
 pub mod vi_format;
 

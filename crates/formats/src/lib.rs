@@ -8,6 +8,7 @@ pub mod households;
 pub mod messages;
 pub mod reviews;
 pub mod table;
+pub mod targets;
 pub mod units;
 
 pub use classify_csv::{ClassifyOptions, ClassifySummary, classify};

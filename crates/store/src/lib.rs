@@ -10,6 +10,7 @@ pub mod messages;
 mod migrate;
 pub mod rates;
 pub mod reviews;
+pub mod targets;
 pub mod units;
 
 use db::{Backend, Conn};

@@ -4,8 +4,15 @@ use crate::Store;
 use crate::db::{Backend, Value};
 use crate::error::StoreError;
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_registry.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_registry.sql"))];
+// Version 2 is the review procedure's (issue 4); each version is applied once, whatever the order it arrives in.
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_registry.sql")),
+    (3, include_str!("../migrations/sqlite/0003_targets.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_registry.sql")),
+    (3, include_str!("../migrations/postgres/0003_targets.sql")),
+];
 
 impl Store {
     pub(crate) fn migrate(&mut self) -> Result<(), StoreError> {

@@ -5,6 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 mod mpi;
 mod registry;
+mod report;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

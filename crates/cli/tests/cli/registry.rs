@@ -4,11 +4,11 @@ use std::path::Path;
 
 use crate::{giamngheo, scratch, text};
 
-fn db_arg(p: &Path) -> String {
+pub fn db_arg(p: &Path) -> String {
     p.to_str().unwrap().to_owned()
 }
 
-fn ok(args: &[&str]) -> String {
+pub fn ok(args: &[&str]) -> String {
     let o = giamngheo(args);
     assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
     text(&o.stdout)

@@ -6,4 +6,5 @@ mod properties;
 mod rules;
 mod standards;
 mod text;
+mod trend;
 mod units;

@@ -179,3 +179,49 @@ fn rates_by_area_and_ethnicity_with_the_standard_break() {
         );
     });
 }
+
+#[test]
+fn targets_are_replaced_by_unit_and_year() {
+    use giamngheo_store::targets::Target;
+    on_both("targets", |db| {
+        load_units(&mut db.store);
+        let (a, b) = (db_unit(&mut db.store, "395"), db_unit(&mut db.store, "396"));
+        let t = |unit_id, year, poor_rate, near: Option<f64>| Target {
+            unit_id,
+            year,
+            poor_rate,
+            near_poor_rate: near,
+            note: "Nghị quyết số 01".into(),
+        };
+        db.store
+            .set_targets(&[
+                t(a, 2021, 3.5, Some(4.0)),
+                t(a, 2022, 3.0, None),
+                t(b, 2022, 9.0, None),
+            ])
+            .unwrap();
+        db.store.set_targets(&[t(a, 2022, 2.75, None)]).unwrap();
+        assert_eq!(
+            db.store.targets(a, 2020, 2030).unwrap(),
+            [t(a, 2021, 3.5, Some(4.0)), t(a, 2022, 2.75, None)],
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            db.store.targets(a, 2022, 2022).unwrap(),
+            [t(a, 2022, 2.75, None)]
+        );
+        assert_eq!(db.store.targets(b, 2020, 2021).unwrap(), []);
+        // The database refuses a rate outside 0-100 whatever the caller checked.
+        assert!(db.store.set_targets(&[t(a, 2023, 101.0, None)]).is_err());
+        assert_eq!(db.store.targets(a, 2023, 2023).unwrap(), []);
+    });
+}
+
+fn db_unit(store: &mut Store, district: &str) -> i64 {
+    store
+        .unit_at(UnitLevel::District, district, date("2024-01-01"))
+        .unwrap()
+        .unwrap()
+        .id
+}

@@ -1,0 +1,224 @@
+//! Reports from the command line: targets, and the refusals of bad input.
+
+use crate::registry::{db_arg, ok};
+use crate::{giamngheo, scratch, text};
+
+/// The column `name` of a CSV output, row by row.
+fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == name).unwrap();
+    lines.map(|l| l.split(',').nth(i).unwrap()).collect()
+}
+
+#[test]
+fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
+    let dir = scratch("targets");
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &db, "demo", "--households", "1520"]);
+    let b = ["--as-of-boundaries", "2020-01-01"];
+    let rates = ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "rates",
+            "--unit",
+            "395",
+            "--years",
+            "2018-2019",
+        ][..],
+        &b,
+    ]
+    .concat());
+    let reviewed: Vec<f64> = column(&rates, "poor_rate")
+        .iter()
+        .map(|r| r.parse().unwrap())
+        .collect();
+    // 2018 just at its rate (met), 2019 a hundredth below (missed), 2021 far above (met).
+    let set = |year: &str, rate: String| {
+        ok(&[
+            &[
+                "--db",
+                &db,
+                "target",
+                "set",
+                "--unit",
+                "395",
+                "--year",
+                year,
+                "--poor-rate",
+                &rate,
+            ][..],
+            &b,
+        ]
+        .concat());
+    };
+    set("2018", format!("{:.2}", reviewed[0]));
+    let file = dir.join("chi-tieu.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "unit_code,year,poor_rate,note\n395,2019,\"{}\",NQ 01\nHuyện Thọ Xuân,2021,50,\n",
+            format!("{:.2}", reviewed[1] - 0.01).replace('.', ",")
+        ),
+    )
+    .unwrap();
+    let out = ok(&[
+        &["--db", &db, "import", "targets", file.to_str().unwrap()][..],
+        &b,
+    ]
+    .concat());
+    assert!(out.contains("Đã nhập 2 chỉ tiêu"), "{out}");
+    let report = ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "targets",
+            "--unit",
+            "395",
+            "--years",
+            "2015-2021",
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert_eq!(
+        column(&report, "year"),
+        ["2018", "2019", "2021"],
+        "{report}"
+    );
+    assert_eq!(
+        column(&report, "status"),
+        ["met", "missed", "met"],
+        "{report}"
+    );
+    // Setting a target again replaces it.
+    set("2019", "100".into());
+    let report = ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "targets",
+            "--unit",
+            "395",
+            "--years",
+            "2019-2019",
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert_eq!(column(&report, "status"), ["met"], "{report}");
+    // XLSX through the same table, written whole or not at all.
+    let xlsx = dir.join("chi-tieu.xlsx");
+    ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "targets",
+            "--unit",
+            "395",
+            "--years",
+            "2015-2021",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
+
+    let bad_file = |name: &str, body: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let unknown = bad_file(
+        "unknown.csv",
+        "unit_code,year,poor_rate\n395,2019,1\nXYZ,2020,1\n",
+    );
+    let too_high = bad_file("high.csv", "unit_code,year,poor_rate\n395,2019,150\n");
+    let no_rate = bad_file("norate.csv", "unit_code,year\n395,2019\n");
+    for (args, expect) in [
+        (
+            vec!["import", "targets", &unknown],
+            "unknown.csv, row 3, column unit_code (A): 'XYZ' is not a valid value",
+        ),
+        (
+            vec!["import", "targets", &too_high],
+            "high.csv, row 2, column poor_rate (C): '150' is not a valid value",
+        ),
+        (
+            vec!["import", "targets", &no_rate],
+            "norate.csv, row 1, column poor_rate",
+        ),
+        (
+            vec![
+                "target",
+                "set",
+                "--unit",
+                "395",
+                "--year",
+                "2020",
+                "--poor-rate=-1",
+            ],
+            "between 0 and 100",
+        ),
+        (
+            vec!["report", "targets", "--unit", "395", "--years", "2010-2012"],
+            "has no target in these years",
+        ),
+        (
+            vec![
+                "report",
+                "rates",
+                "--unit",
+                "395",
+                "--years",
+                "2019-2019",
+                "--format",
+                "odt",
+            ],
+            "csv",
+        ),
+    ] {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend(args);
+        all.extend(b);
+        let o = giamngheo(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(
+            text(&o.stderr).contains(expect),
+            "{all:?}: {}",
+            text(&o.stderr)
+        );
+    }
+    // Nothing was written by the refused imports: 2019 is still the target set last.
+    let report = ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "targets",
+            "--unit",
+            "395",
+            "--years",
+            "2015-2021",
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert_eq!(
+        column(&report, "year"),
+        ["2018", "2019", "2021"],
+        "{report}"
+    );
+    assert_eq!(
+        column(&report, "target_poor_rate")[1..],
+        ["100.00", "50.00"],
+        "{report}"
+    );
+}
