@@ -3,8 +3,10 @@
 mod boundaries;
 mod mpi;
 mod properties;
+mod rounds;
 mod rules;
 mod standards;
 mod text;
+mod transitions;
 mod trend;
 mod units;
