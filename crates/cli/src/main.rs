@@ -162,6 +162,24 @@ enum ReportCommand {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Per year: households escaped, newly poor, re-poor, stayed… since their previous review.
+    Transitions {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Per year and indicator: the share of reviewed households deprived, and poor and deprived.
+    Profile {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// The average annual reduction of the poor-household rate over a span, in percentage points.
     Trend {
         #[arg(long)]
@@ -479,6 +497,22 @@ fn main() -> ExitCode {
                     output,
                 },
         } => report_cmd::report_targets(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Transitions {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_transitions(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Profile {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_profile(&cli.db, &span.span(), format.as_deref(), output, lang),
         Command::Target {
             command:
                 TargetCommand::Set {

@@ -3,6 +3,7 @@
 //! The store is synchronous: the command line calls it directly and the web app from a blocking pool. Every
 //! write that must be all-or-nothing runs in one transaction; migrations are embedded and applied on open.
 
+pub mod analytics;
 pub mod db;
 pub mod error;
 pub mod households;

@@ -5,7 +5,7 @@ use giamngheo_core::date::Date;
 use giamngheo_core::registry::is_ethnic_minority;
 
 use crate::Store;
-use crate::db::Value;
+use crate::db::{Conn, Value};
 use crate::error::StoreError;
 
 /// Households and those poor and near-poor in one group (all, urban, rural, ethnic-minority).
@@ -77,6 +77,25 @@ pub fn standard_breaks(rates: &[YearRate]) -> Vec<bool> {
         .collect()
 }
 
+/// Fills the temporary table `rate_units` with the unit and every unit under it on the boundary date; queries
+/// then select records whose village (or commune, for records without a village) is in it.
+pub(crate) fn fill_rate_units(
+    c: &mut Conn,
+    unit_id: i64,
+    boundaries: Date,
+) -> Result<(), StoreError> {
+    c.batch("CREATE TEMP TABLE IF NOT EXISTS rate_units (id BIGINT PRIMARY KEY)")?;
+    c.batch("DELETE FROM rate_units")?;
+    c.execute(
+        "INSERT INTO rate_units (id) WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION \
+         SELECT p.unit_id FROM unit_parent p JOIN sub ON p.parent_id = sub.id \
+         WHERE (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)) \
+         SELECT id FROM sub",
+        &[unit_id.into(), boundaries.iso().into()],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Rates of `unit_id` (as it stood on `boundaries`) for each year, counting households resident on that
     /// year's review date and the latest record of each household's periodic review (a correction replaces
@@ -87,17 +106,8 @@ impl Store {
         boundaries: Date,
         years: &[(i32, Date)],
     ) -> Result<Vec<YearRate>, StoreError> {
-        let b = boundaries.iso();
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
         let c = &mut self.conn;
-        c.batch("CREATE TEMP TABLE IF NOT EXISTS rate_units (id BIGINT PRIMARY KEY)")?;
-        c.batch("DELETE FROM rate_units")?;
-        c.execute(
-            "INSERT INTO rate_units (id) WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION \
-             SELECT p.unit_id FROM unit_parent p JOIN sub ON p.parent_id = sub.id \
-             WHERE (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)) \
-             SELECT id FROM sub",
-            &[unit_id.into(), b.into()],
-        )?;
         let mut out = Vec::with_capacity(years.len());
         for (year, day) in years {
             let d = day.iso();

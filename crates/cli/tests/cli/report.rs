@@ -222,3 +222,68 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         "{report}"
     );
 }
+
+#[test]
+fn transitions_and_profile_agree_with_the_rates() {
+    let dir = scratch("transitions");
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &db, "demo", "--households", "1520"]);
+    let span = [
+        "--unit",
+        "395",
+        "--years",
+        "2015-2021",
+        "--as-of-boundaries",
+        "2020-01-01",
+    ];
+    let run = |report: &str| ok(&[&["--db", &db, "report", report][..], &span].concat());
+    let nums = |csv: &str, name: &str| -> Vec<i64> {
+        column(csv, name)
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let rates = run("rates");
+    let moves = run("transitions");
+    assert_eq!(column(&moves, "year").len(), 7);
+    let (poor, near) = (nums(&rates, "poor"), nums(&rates, "near_poor"));
+    let m = |name| nums(&moves, name);
+    for y in 0..7 {
+        // Every poor household of a year was reviewed that year: it stayed, is new, or fell back.
+        assert_eq!(
+            m("stayed_poor")[y] + m("newly_poor")[y] + m("re_poor")[y],
+            poor[y],
+            "{moves}"
+        );
+        assert_eq!(
+            m("stayed_near_poor")[y] + m("newly_near_poor")[y] + m("escaped_to_near_poor")[y],
+            near[y],
+            "{moves}"
+        );
+        if y > 0 {
+            // Every poor household of the year before was reviewed again.
+            assert_eq!(
+                m("stayed_poor")[y] + m("escaped")[y] + m("escaped_to_near_poor")[y],
+                poor[y - 1],
+                "{moves}"
+            );
+        }
+    }
+    // The demo's first year has no history: everyone on a list is new.
+    assert_eq!(m("stayed_poor")[0] + m("re_poor")[0], 0);
+
+    let profile = run("profile");
+    let (deprived, poor_deprived) = (nums(&profile, "deprived"), nums(&profile, "poor_deprived"));
+    let years = column(&profile, "year");
+    assert_eq!(
+        years.iter().filter(|y| **y == "2015").count(),
+        10,
+        "vn-2016-2020 has ten indicators"
+    );
+    for i in 0..deprived.len() {
+        assert!(poor_deprived[i] <= deprived[i]);
+        let year: i32 = years[i].parse().unwrap();
+        assert!(poor_deprived[i] <= poor[(year - 2015) as usize]);
+    }
+    assert!(deprived.iter().any(|d| *d > 0));
+}

@@ -13,9 +13,11 @@ use crate::harness::{date, load_units, on_both};
 
 pub const YEARS: [i32; 3] = [2021, 2022, 2023];
 
-/// Code, area, the head's ethnicity, and the periodic review class of 2021, 2022 and 2023 (None: not
-/// reviewed that year). All in Xã Xuân Hồng (15493) of Huyện Thọ Xuân (395).
-pub const STORY: &[(&str, Area, &str, [Option<Class>; 3])] = &[
+/// Code, area, the head's ethnicity, the periodic review class of 2021, 2022 and 2023 (None: not reviewed
+/// that year), and the indicators the household is deprived in (bits). All in Xã Xuân Hồng (15493) of
+/// Huyện Thọ Xuân (395).
+type Story = (&'static str, Area, &'static str, [Option<Class>; 3], u32);
+pub const STORY: &[Story] = &[
     (
         "H1",
         Area::Rural,
@@ -25,30 +27,42 @@ pub const STORY: &[(&str, Area, &str, [Option<Class>; 3])] = &[
             Some(Class::NearPoor),
             Some(Class::NotPoor),
         ],
+        0b011,
     ),
     (
         "H2",
         Area::Rural,
         "Mường",
         [Some(Class::Poor), Some(Class::Poor), Some(Class::Poor)],
+        0b001,
     ),
     (
         "H3",
         Area::Urban,
         "kinh",
         [Some(Class::NearPoor), Some(Class::Poor), None],
+        0b100,
     ),
     (
         "H4",
         Area::Urban,
         "Thái",
         [None, Some(Class::Poor), Some(Class::NearPoor)],
+        0b110,
     ),
     (
         "H5",
         Area::Rural,
         "Kinh",
         [Some(Class::NotPoor), None, Some(Class::Poor)],
+        0,
+    ),
+    (
+        "H6",
+        Area::Rural,
+        "Kinh",
+        [Some(Class::Poor), Some(Class::NotPoor), Some(Class::Poor)],
+        0b001,
     ),
 ];
 
@@ -67,7 +81,7 @@ pub fn load_story(store: &mut Store) {
     let recs: Vec<(u64, HouseholdRecord)> = STORY
         .iter()
         .enumerate()
-        .map(|(i, (code, area, ethnicity, _))| {
+        .map(|(i, (code, area, ethnicity, ..))| {
             let head = MemberRecord::new(
                 PersonName::parse(
                     [
@@ -76,6 +90,7 @@ pub fn load_story(store: &mut Store) {
                         "Lê Văn Chung",
                         "Lò Văn Dũng",
                         "Lê Văn Em",
+                        "Lê Văn Giang",
                     ][i],
                 )
                 .unwrap(),
@@ -101,7 +116,7 @@ pub fn load_story(store: &mut Store) {
         .import_households(&recs, date("2020-01-01"), &mut |_| {})
         .unwrap();
     let mut reviews = Vec::new();
-    for (code, area, ethnicity, classes) in STORY {
+    for (code, area, ethnicity, classes, deprivations) in STORY {
         let h = store.household_history(code).unwrap();
         for (year, class) in YEARS.iter().zip(classes) {
             let Some(class) = class else { continue };
@@ -118,7 +133,7 @@ pub fn load_story(store: &mut Store) {
                 standard_id: standard(*year).into(),
                 income_per_capita: Some(1_000_000),
                 income_score: None,
-                deprivations: 0,
+                deprivations: *deprivations,
                 computed_class: *class,
                 reason: String::new(),
                 decided: Some((*class, date(&format!("{year}-12-10")))),
@@ -133,7 +148,7 @@ pub fn load_story(store: &mut Store) {
 /// The counts of one group in one year, counted from the story table: `keep` picks the households.
 fn expected(year_index: usize, keep: impl Fn(Area, &str) -> bool) -> Counts {
     let mut c = Counts::default();
-    for (_, area, ethnicity, classes) in STORY {
+    for (_, area, ethnicity, classes, _) in STORY {
         if !keep(*area, ethnicity) {
             continue;
         }
@@ -224,4 +239,102 @@ fn db_unit(store: &mut Store, district: &str) -> i64 {
         .unwrap()
         .unwrap()
         .id
+}
+
+#[test]
+fn transitions_follow_each_household_from_review_to_review() {
+    use giamngheo_core::transition::Transition::*;
+    // Counted by hand from STORY: each household's class against its previous review.
+    let by_year = [
+        (
+            2021,
+            vec![(NewlyPoor, 3), (NewlyNearPoor, 1), (StayedOut, 1)],
+        ),
+        (
+            2022,
+            vec![
+                (EscapedToNearPoor, 1),
+                (StayedPoor, 1),
+                (NewlyPoor, 2),
+                (Escaped, 1),
+            ],
+        ),
+        (
+            2023,
+            vec![
+                (LeftNearPoor, 1),
+                (StayedPoor, 1),
+                (EscapedToNearPoor, 1),
+                (NewlyPoor, 1),
+                (RePoor, 1),
+            ],
+        ),
+    ];
+    on_both("transitions", |db| {
+        load_story(&mut db.store);
+        let d = db_unit(&mut db.store, "395");
+        // The whole span, and a span that starts after the first reviews (they still count as history).
+        for from in [2021, 2022] {
+            let got = db
+                .store
+                .transitions(d, date("2024-01-01"), from, 2023)
+                .unwrap();
+            let expect: Vec<_> = by_year.iter().filter(|(y, _)| *y >= from).collect();
+            assert_eq!(got.len(), expect.len());
+            for (g, (year, counts)) in got.iter().zip(expect) {
+                assert_eq!(g.year, *year);
+                assert_eq!(
+                    g.reviewed,
+                    counts.iter().map(|(_, n)| n).sum::<i64>(),
+                    "{} {year}",
+                    db.name
+                );
+                let want: std::collections::BTreeMap<_, _> = counts.iter().copied().collect();
+                assert_eq!(g.counts, want, "{} {year}", db.name);
+            }
+        }
+        // Another district has none of these households.
+        let other = db_unit(&mut db.store, "396");
+        let got = db
+            .store
+            .transitions(other, date("2024-01-01"), 2021, 2023)
+            .unwrap();
+        assert!(got.iter().all(|y| y.reviewed == 0 && y.counts.is_empty()));
+    });
+}
+
+#[test]
+fn profile_counts_households_deprived_and_poor_and_deprived() {
+    on_both("profile", |db| {
+        load_story(&mut db.store);
+        let d = db_unit(&mut db.store, "395");
+        let got = db.store.profile(d, date("2024-01-01"), 2021, 2023).unwrap();
+        assert_eq!(got.len(), 3);
+        for (i, p) in got.iter().enumerate() {
+            assert_eq!(p.year, YEARS[i]);
+            assert_eq!(p.standard_id, standard(p.year));
+            let reviewed: Vec<_> = STORY
+                .iter()
+                .filter_map(|s| s.3[i].map(|c| (c, s.4)))
+                .collect();
+            assert_eq!(p.reviewed, reviewed.len() as i64, "{} {}", db.name, p.year);
+            for bit in 0..32 {
+                let deprived = reviewed.iter().filter(|(_, b)| b & (1 << bit) != 0);
+                assert_eq!(
+                    p.deprived[bit],
+                    deprived.clone().count() as i64,
+                    "{} {} {bit}",
+                    db.name,
+                    p.year
+                );
+                assert_eq!(
+                    p.poor_deprived[bit],
+                    deprived.filter(|(c, _)| *c == Class::Poor).count() as i64,
+                    "{} {} {bit}",
+                    db.name,
+                    p.year
+                );
+            }
+        }
+    });
 }
