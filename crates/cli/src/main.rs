@@ -180,6 +180,29 @@ enum ReportCommand {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Localities side by side: rates year by year, average reduction, escaped, newly poor, re-poor.
+    Compare {
+        /// Unit codes or names separated by commas.
+        #[arg(long)]
+        units: String,
+        #[arg(long)]
+        years: String,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The communes under a unit ranked by average annual reduction, fastest first.
+    Ranking {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// The average annual reduction of the poor-household rate over a span, in percentage points.
     Trend {
         #[arg(long)]
@@ -513,6 +536,32 @@ fn main() -> ExitCode {
                     output,
                 },
         } => report_cmd::report_profile(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Compare {
+                    units,
+                    years,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_compare(
+            &cli.db,
+            &units,
+            &years,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::Ranking {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_ranking(&cli.db, &span.span(), format.as_deref(), output, lang),
         Command::Target {
             command:
                 TargetCommand::Set {

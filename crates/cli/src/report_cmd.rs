@@ -280,23 +280,10 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
         }
         if breaks[i] {
             t.breaks.push(i);
-            t.notes.push(match lang {
-                Lang::Vi => format!(
-                    "Từ năm {} áp dụng chuẩn {} (trước đó {}): tỷ lệ hai bên đường kẻ không so sánh trực tiếp được.",
-                    r.year,
-                    r.standard_id.as_deref().unwrap_or(""),
-                    rates[i - 1].standard_id.as_deref().unwrap_or("")
-                ),
-                Lang::En => format!(
-                    "From {} the standard is {} (before: {}): rates on either side of the rule are not directly comparable.",
-                    r.year,
-                    r.standard_id.as_deref().unwrap_or(""),
-                    rates[i - 1].standard_id.as_deref().unwrap_or("")
-                ),
-            });
         }
         t.rows.push(row);
     }
+    note_breaks(&mut t, rates, lang);
     t
 }
 
@@ -798,5 +785,316 @@ pub fn report_profile(
         )
         .to_owned(),
     );
+    emit(&t, format, output.as_deref())
+}
+
+/// One unit over a span, as compare and ranking show it.
+struct Summary {
+    unit: Unit,
+    rates: Vec<YearRate>,
+    /// Average annual reduction between the first and last years, when both were reviewed.
+    per_year: Option<f64>,
+    escaped: i64,
+    entered: i64,
+    re_poor: i64,
+}
+
+fn summarise(
+    store: &mut Store,
+    unit: Unit,
+    on: Date,
+    from: i32,
+    to: i32,
+) -> Result<Summary, CliError> {
+    use giamngheo_core::transition::Transition;
+    let years: Vec<(i32, Date)> = (from..=to)
+        .map(|y| {
+            (
+                y,
+                Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
+            )
+        })
+        .collect();
+    let rates = store.rates(unit.id, on, &years)?;
+    let (first, last) = (&rates[0], &rates[rates.len() - 1]);
+    let per_year = if first.standard_id.is_some() && last.standard_id.is_some() {
+        trend::average_annual_reduction(
+            (first.year, first.poor_rate()),
+            (last.year, last.poor_rate()),
+        )
+    } else {
+        None
+    };
+    let moves = store.transitions(unit.id, on, from, to)?;
+    // Movements after the first year: the first year's are against reviews before the span.
+    let sum = |f: &dyn Fn(Transition) -> bool| -> i64 {
+        moves
+            .iter()
+            .skip(1)
+            .flat_map(|y| y.counts.iter())
+            .filter(|(t, _)| f(**t))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    Ok(Summary {
+        escaped: sum(&|t| t.is_escape()),
+        entered: sum(&|t| t == Transition::NewlyPoor),
+        re_poor: sum(&|t| t == Transition::RePoor),
+        unit,
+        rates,
+        per_year,
+    })
+}
+
+/// `giamngheo report compare`: units side by side, one row each: the poor-household rate of every year, the
+/// average annual reduction, the households that escaped, became poor and fell back over the span.
+pub fn report_compare(
+    db: &str,
+    units: &str,
+    years: &str,
+    boundaries: Option<&str>,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let keys: Vec<&str> = units
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect();
+    if keys.len() < 2 {
+        return Err(arg(
+            "units",
+            units,
+            "cần ít nhất hai đơn vị, cách nhau bởi dấu phẩy",
+            "at least two units are needed, separated by commas",
+        ));
+    }
+    let first = Span {
+        unit: keys[0],
+        years,
+        boundaries,
+    };
+    let (mut store, u0, on, from, to) = resolve(db, &first)?;
+    if from == to {
+        return Err(arg(
+            "years",
+            years,
+            "cần ít nhất hai năm",
+            "a span of at least two years is needed",
+        ));
+    }
+    let mut list = vec![u0];
+    for k in &keys[1..] {
+        list.push(find_unit(&mut store, k, on)?);
+    }
+    let mut summaries = Vec::new();
+    for u in list {
+        let s = summarise(&mut store, u, on, from, to)?;
+        refuse_unreviewed(
+            &s.unit,
+            s.rates.iter().map(|r| (r.year, r.standard_id.is_some())),
+        )?;
+        summaries.push(s);
+    }
+    let mut columns = vec!["unit_code".to_owned(), "unit_name".to_owned()];
+    let mut labels = vec![
+        lang.pick("Mã", "Code").to_owned(),
+        lang.pick("Đơn vị", "Unit").to_owned(),
+    ];
+    for y in from..=to {
+        columns.push(format!("poor_rate_{y}"));
+        labels.push(format!("{} {y} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")));
+    }
+    for (c, vi, en) in [
+        (
+            "reduction_per_year",
+            "Giảm bình quân (điểm %/năm)",
+            "Average reduction (points a year)",
+        ),
+        ("escaped", "Thoát nghèo", "Escaped"),
+        ("newly_poor", "Nghèo phát sinh", "Newly poor"),
+        ("re_poor", "Tái nghèo", "Re-poor"),
+    ] {
+        columns.push(c.to_owned());
+        labels.push(lang.pick(vi, en).to_owned());
+    }
+    let mut t = Table {
+        title: match lang {
+            Lang::Vi => format!(
+                "So sánh các địa phương {from}-{to} (địa giới ngày {})",
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Localities compared, {from}-{to} (boundaries of {})",
+                on.vi()
+            ),
+        },
+        columns,
+        labels,
+        ..Table::default()
+    };
+    for s in &summaries {
+        let mut row = vec![Cell::text(&s.unit.code), Cell::text(&s.unit.name)];
+        row.extend(s.rates.iter().map(|r| Cell::rate(r.poor_rate())));
+        row.push(s.per_year.map_or(Cell::Empty, Cell::rate));
+        row.extend([
+            Cell::Int(s.escaped),
+            Cell::Int(s.entered),
+            Cell::Int(s.re_poor),
+        ]);
+        t.rows.push(row);
+    }
+    note_breaks(&mut t, &summaries[0].rates, lang);
+    t.notes.push(
+        lang.pick(
+            "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng.",
+            "Escaped, newly poor, re-poor: summed over the years after the first of the span.",
+        )
+        .to_owned(),
+    );
+    emit(&t, format, output.as_deref())
+}
+
+fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
+    let breaks = standard_breaks(rates);
+    for (i, r) in rates.iter().enumerate().filter(|(i, _)| breaks[*i]) {
+        t.notes.push(match lang {
+            Lang::Vi => format!(
+                "Từ năm {} áp dụng chuẩn {} (trước đó {}): tỷ lệ trước và sau không so sánh trực tiếp được.",
+                r.year,
+                r.standard_id.as_deref().unwrap_or(""),
+                rates[i - 1].standard_id.as_deref().unwrap_or("")
+            ),
+            Lang::En => format!(
+                "From {} the standard is {} (before: {}): rates before and after are not directly comparable.",
+                r.year,
+                r.standard_id.as_deref().unwrap_or(""),
+                rates[i - 1].standard_id.as_deref().unwrap_or("")
+            ),
+        });
+    }
+}
+
+/// The communes under a unit on the boundary date, however many levels down.
+fn communes_under(store: &mut Store, unit: &Unit, on: Date) -> Result<Vec<Unit>, CliError> {
+    if unit.level == UnitLevel::Commune {
+        return Ok(vec![unit.clone()]);
+    }
+    let mut out = Vec::new();
+    for c in store.children_at(unit.id, on)? {
+        match c.level {
+            UnitLevel::Commune => out.push(c),
+            UnitLevel::Village => {}
+            _ => out.extend(communes_under(store, &c, on)?),
+        }
+    }
+    Ok(out)
+}
+
+/// `giamngheo report ranking`: the communes under a unit ranked by their average annual reduction (fastest
+/// first); communes without a review at both ends of the span are listed last, unranked.
+pub fn report_ranking(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    if from == to {
+        return Err(arg(
+            "years",
+            span.years,
+            "cần ít nhất hai năm",
+            "a span of at least two years is needed",
+        ));
+    }
+    let mut list = Vec::new();
+    for c in communes_under(&mut store, &u, on)? {
+        list.push(summarise(&mut store, c, on, from, to)?);
+    }
+    // Fastest reduction first; then the lower final rate; then the code, so the order is stable.
+    list.sort_by(|a, b| {
+        let last = |s: &Summary| s.rates[s.rates.len() - 1].poor_rate();
+        match (a.per_year, b.per_year) {
+            (Some(x), Some(y)) => y.total_cmp(&x).then(last(a).total_cmp(&last(b))),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.unit.code.cmp(&b.unit.code))
+    });
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Xếp hạng các xã theo tốc độ giảm nghèo {from}-{to}: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Communes ranked by speed of reduction {from}-{to}: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "rank",
+            "unit_code",
+            "unit_name",
+            "households",
+            "poor_rate_first",
+            "poor_rate_last",
+            "reduction_per_year",
+            "escaped",
+            "newly_poor",
+            "re_poor",
+        ],
+    );
+    t.labels = [
+        lang.pick("Hạng", "Rank"),
+        lang.pick("Mã", "Code"),
+        lang.pick("Xã", "Commune"),
+        lang.pick("Số hộ", "Households"),
+        &format!("{} {from} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")),
+        &format!("{} {to} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")),
+        lang.pick(
+            "Giảm bình quân (điểm %/năm)",
+            "Average reduction (points a year)",
+        ),
+        lang.pick("Thoát nghèo", "Escaped"),
+        lang.pick("Nghèo phát sinh", "Newly poor"),
+        lang.pick("Tái nghèo", "Re-poor"),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for (i, s) in list.iter().enumerate() {
+        let (first, last) = (&s.rates[0], &s.rates[s.rates.len() - 1]);
+        let reviewed = |r: &YearRate| {
+            if r.standard_id.is_some() {
+                Cell::rate(r.poor_rate())
+            } else {
+                Cell::Empty
+            }
+        };
+        t.rows.push(vec![
+            s.per_year.map_or(Cell::Empty, |_| Cell::Int(i as i64 + 1)),
+            Cell::text(&s.unit.code),
+            Cell::text(&s.unit.name),
+            Cell::Int(last.households),
+            reviewed(first),
+            reviewed(last),
+            s.per_year.map_or(Cell::Empty, Cell::rate),
+            Cell::Int(s.escaped),
+            Cell::Int(s.entered),
+            Cell::Int(s.re_poor),
+        ]);
+    }
+    if let Some(s) = list.first() {
+        note_breaks(&mut t, &s.rates, lang);
+    }
     emit(&t, format, output.as_deref())
 }

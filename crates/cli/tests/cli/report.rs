@@ -287,3 +287,81 @@ fn transitions_and_profile_agree_with_the_rates() {
     }
     assert!(deprived.iter().any(|d| *d > 0));
 }
+
+#[test]
+fn compare_and_ranking_agree_with_each_unit_s_rates() {
+    let dir = scratch("compare");
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &db, "demo", "--households", "1520"]);
+    let b = ["--years", "2015-2019", "--as-of-boundaries", "2020-01-01"];
+    let rates_of = |unit: &str| -> Vec<f64> {
+        let csv = ok(&[&["--db", &db, "report", "rates", "--unit", unit][..], &b].concat());
+        column(&csv, "poor_rate")
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let per_year = |r: &[f64]| (r[0] - r[r.len() - 1]) / (r.len() - 1) as f64;
+    let cmp = ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "compare",
+            "--units",
+            "395, Huyện Hiệp Đức",
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert_eq!(column(&cmp, "unit_code"), ["395", "512"], "{cmp}");
+    for (i, unit) in ["395", "512"].iter().enumerate() {
+        let r = rates_of(unit);
+        for (k, y) in (2015..=2019).enumerate() {
+            let got: f64 = column(&cmp, &format!("poor_rate_{y}"))[i].parse().unwrap();
+            assert_eq!(got, r[k], "{unit} {y}");
+        }
+        let got: f64 = column(&cmp, "reduction_per_year")[i].parse().unwrap();
+        assert!((got - per_year(&r)).abs() < 0.006, "{unit}: {got}");
+    }
+    let ranking = ok(&[&["--db", &db, "report", "ranking", "--unit", "395"][..], &b].concat());
+    let speeds: Vec<f64> = column(&ranking, "reduction_per_year")
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(speeds.len() > 5, "{ranking}");
+    assert!(speeds.windows(2).all(|w| w[0] >= w[1]), "{ranking}");
+    let codes = column(&ranking, "unit_code");
+    for (code, speed) in codes.iter().zip(&speeds).take(3) {
+        assert!((per_year(&rates_of(code)) - speed).abs() < 0.006, "{code}");
+    }
+    for (args, expect) in [
+        (
+            vec!["report", "compare", "--units", "395"],
+            "at least two units",
+        ),
+        (
+            vec!["report", "compare", "--units", "395,Không Có"],
+            "no unit has this code or name",
+        ),
+        (
+            vec!["report", "ranking", "--unit", "395", "--years", "2019-2019"],
+            "at least two years",
+        ),
+    ] {
+        let mut all = vec!["--db", db.as_str(), "--lang", "en"];
+        all.extend(args);
+        all.extend(["--as-of-boundaries", "2020-01-01"]);
+        if !all.contains(&"--years") {
+            all.extend(["--years", "2015-2019"]);
+        }
+        let o = giamngheo(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(
+            text(&o.stderr).contains(expect),
+            "{all:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}
