@@ -40,7 +40,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => vi_format::int(*n, lang),
-            Cell::Num(x, d) => vi_format::decimal(*x, *d as usize, lang),
+            Cell::Num(x, d) => grouped(*x, *d as usize, lang),
             Cell::Empty => String::new(),
         }
     }
@@ -48,6 +48,25 @@ impl Cell {
     pub fn is_numeric(&self) -> bool {
         matches!(self, Cell::Int(_) | Cell::Num(..))
     }
+}
+
+/// `1.234,50` (vi) or `1,234.50` (en): the integer part grouped like counts.
+fn grouped(x: f64, places: usize, lang: Lang) -> String {
+    let plain = format!("{:.places$}", x.abs());
+    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let mut s = String::new();
+    if x < 0.0 && plain.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        s.push('-');
+    }
+    s.push_str(&vi_format::int(int.parse().unwrap_or(0), lang));
+    if !frac.is_empty() {
+        s.push(match lang {
+            Lang::Vi => ',',
+            Lang::En => '.',
+        });
+        s.push_str(frac);
+    }
+    s
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -37,6 +37,8 @@ fn cells_display_the_vietnamese_way_or_the_english_way() {
         (Cell::Int(1_234_567), "1.234.567", "1,234,567"),
         (Cell::rate(7.4199), "7,42", "7.42"),
         (Cell::Num(-0.5, 1), "-0,5", "-0.5"),
+        (Cell::Num(-0.001, 2), "0,00", "0.00"),
+        (Cell::Num(1234.5, 2), "1.234,50", "1,234.50"),
         (Cell::text("Thọ Xuân"), "Thọ Xuân", "Thọ Xuân"),
         (Cell::Empty, "", ""),
     ] {
