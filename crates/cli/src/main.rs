@@ -146,7 +146,7 @@ enum ReportCommand {
     Rates {
         #[command(flatten)]
         span: SpanArgs,
-        /// csv, xlsx (default: from the output's extension, else CSV).
+        /// csv, xlsx, pdf (default: from the output's extension, else CSV).
         #[arg(long)]
         format: Option<String>,
         /// The output file (default: CSV on standard output).
@@ -200,6 +200,17 @@ enum ReportCommand {
         span: SpanArgs,
         #[arg(long)]
         format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// A chart as SVG: trend (rates by year, targets dashed), communes (rates in the last year), contributions
+    /// (indicators' shares of the deprivations of poor households in the last year).
+    Chart {
+        #[arg(value_parser = ["trend", "communes", "contributions"])]
+        kind: String,
+        #[command(flatten)]
+        span: SpanArgs,
+        /// The SVG file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -562,6 +573,19 @@ fn main() -> ExitCode {
                     output,
                 },
         } => report_cmd::report_ranking(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command: ReportCommand::Chart { kind, span, output },
+        } => report_cmd::report_chart(
+            &cli.db,
+            match kind.as_str() {
+                "communes" => report_cmd::ChartKind::Communes,
+                "contributions" => report_cmd::ChartKind::Contributions,
+                _ => report_cmd::ChartKind::Trend,
+            },
+            &span.span(),
+            output,
+            lang,
+        ),
         Command::Target {
             command:
                 TargetCommand::Set {

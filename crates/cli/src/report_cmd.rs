@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::{Lang, trend, vi_format};
+use giamngheo_report::chart::{BarChart, Drawing, LineChart, Series};
+use giamngheo_report::pdf::{Document, Orientation};
 use giamngheo_report::table::{Cell, Table};
 use giamngheo_store::Store;
 use giamngheo_store::rates::{Counts, YearRate, standard_breaks};
@@ -117,6 +119,7 @@ fn rates(
 pub enum Format {
     Csv,
     Xlsx,
+    Pdf,
 }
 
 impl Format {
@@ -130,31 +133,51 @@ impl Format {
             .or(ext.as_deref())
         {
             Some("xlsx") => Ok(Format::Xlsx),
+            Some("pdf") => Ok(Format::Pdf),
             Some("csv") | None => Ok(Format::Csv),
             Some(_) if format.is_none() => Ok(Format::Csv),
             Some(other) => Err(arg(
                 "format",
                 other,
-                "định dạng phải là csv hoặc xlsx",
-                "the format must be csv or xlsx",
+                "định dạng phải là csv, xlsx hoặc pdf",
+                "the format must be csv, xlsx or pdf",
             )),
         }
     }
 }
 
-/// Writes a table to the output file (atomically) or CSV to standard output.
-pub fn emit(table: &Table, format: Format, output: Option<&Path>) -> Result<(), CliError> {
+/// Writes a table to the output file (atomically) or CSV to standard output; a PDF shows the charts after the
+/// table.
+pub fn emit(
+    table: &Table,
+    format: Format,
+    output: Option<&Path>,
+    charts: &[Drawing],
+    lang: Lang,
+) -> Result<(), CliError> {
     let file_err = |path: &Path, error| CliError::File {
         path: path.display().to_string(),
         error,
     };
     match (format, output) {
-        (Format::Xlsx, None) => Err(arg(
+        (Format::Xlsx | Format::Pdf, None) => Err(arg(
             "output",
             "",
-            "XLSX cần --output TỆP",
-            "XLSX needs --output FILE",
+            "XLSX và PDF cần --output TỆP",
+            "XLSX and PDF need --output FILE",
         )),
+        (Format::Pdf, Some(path)) => {
+            let mut doc = Document::new(&table.title, Orientation::for_table(table, lang), lang);
+            doc.heading(&table.title);
+            doc.table(table);
+            for c in charts {
+                doc.drawing(c);
+            }
+            let mut out = AtomicFile::create(path)?;
+            std::io::Write::write_all(out.writer(), &doc.finish())
+                .map_err(|e| file_err(path, e))?;
+            out.commit()
+        }
         (Format::Xlsx, Some(path)) => {
             let out = AtomicFile::create(path)?;
             table
@@ -270,11 +293,11 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
         let mut row = vec![
             Cell::text(&u.code),
             Cell::text(&u.name),
-            Cell::Int(r.year.into()),
+            Cell::Plain(r.year.into()),
         ];
         push_counts(&mut row, &r.all());
         row.push(Cell::text(r.standard_id.clone().unwrap_or_default()));
-        row.push(Cell::Int(breaks[i].into()));
+        row.push(Cell::Plain(breaks[i].into()));
         for c in [&r.urban, &r.rural, &r.ethnic_minority] {
             push_counts(&mut row, c);
         }
@@ -325,10 +348,14 @@ pub fn report_rates(
     let format = Format::pick(format, output.as_deref())?;
     let (mut store, u, on, from, to) = resolve(db, span)?;
     let rates = rates(&mut store, &u, on, from, to)?;
+    let targets = store.targets(u.id, from, to)?;
+    let chart = trend_chart(&u, &rates, &targets, lang).draw(lang);
     emit(
         &rates_table(&u, on, &rates, lang),
         format,
         output.as_deref(),
+        &[chart],
+        lang,
     )
 }
 
@@ -612,7 +639,7 @@ pub fn report_targets(
         t.rows.push(vec![
             Cell::text(&u.code),
             Cell::text(&u.name),
-            Cell::Int(target.year.into()),
+            Cell::Plain(target.year.into()),
             Cell::rate(target.poor_rate),
             reviewed.map_or(Cell::Empty, |(_, r)| Cell::rate(*r)),
             by.map_or(Cell::Empty, Cell::rate),
@@ -624,7 +651,7 @@ pub fn report_targets(
         "Năm chưa rà soát được đánh giá theo tỷ lệ dự báo: tỷ lệ năm rà soát gần nhất trừ mức giảm bình quân hằng năm.",
         "Years not yet reviewed are judged by a projection: the last reviewed rate less the average annual reduction.",
     ).to_owned());
-    emit(&t, format, output.as_deref())
+    emit(&t, format, output.as_deref(), &[], lang)
 }
 
 /// `giamngheo report transitions`: per year, how the unit's reviewed households moved since their previous
@@ -672,7 +699,7 @@ pub fn report_transitions(
         let mut row = vec![
             Cell::text(&u.code),
             Cell::text(&u.name),
-            Cell::Int(y.year.into()),
+            Cell::Plain(y.year.into()),
             Cell::Int(y.reviewed),
         ];
         row.extend(Transition::ALL.iter().map(|t| Cell::Int(y.count(*t))));
@@ -682,7 +709,7 @@ pub fn report_transitions(
         "So với lần rà soát định kỳ trước của từng hộ; tái nghèo: đã từng nghèo trước lần đó.",
         "Against each household's previous periodic review; re-poor: poor at some review before that one.",
     ).to_owned());
-    emit(&t, format, output.as_deref())
+    emit(&t, format, output.as_deref(), &[], lang)
 }
 
 /// Refuses a span with a year in which the unit has no review at all.
@@ -766,7 +793,7 @@ pub fn report_profile(
             t.rows.push(vec![
                 Cell::text(&u.code),
                 Cell::text(&u.name),
-                Cell::Int(p.year.into()),
+                Cell::Plain(p.year.into()),
                 Cell::text(&p.standard_id),
                 Cell::text(&ind.id),
                 Cell::text(lang.pick(&ind.name_vi, &ind.name_en)),
@@ -785,7 +812,7 @@ pub fn report_profile(
         )
         .to_owned(),
     );
-    emit(&t, format, output.as_deref())
+    emit(&t, format, output.as_deref(), &[], lang)
 }
 
 /// One unit over a span, as compare and ranking show it.
@@ -954,7 +981,7 @@ pub fn report_compare(
         )
         .to_owned(),
     );
-    emit(&t, format, output.as_deref())
+    emit(&t, format, output.as_deref(), &[], lang)
 }
 
 fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
@@ -1081,7 +1108,8 @@ pub fn report_ranking(
             }
         };
         t.rows.push(vec![
-            s.per_year.map_or(Cell::Empty, |_| Cell::Int(i as i64 + 1)),
+            s.per_year
+                .map_or(Cell::Empty, |_| Cell::Plain(i as i64 + 1)),
             Cell::text(&s.unit.code),
             Cell::text(&s.unit.name),
             Cell::Int(last.households),
@@ -1096,5 +1124,177 @@ pub fn report_ranking(
     if let Some(s) = list.first() {
         note_breaks(&mut t, &s.rates, lang);
     }
-    emit(&t, format, output.as_deref())
+    emit(&t, format, output.as_deref(), &[], lang)
+}
+
+/// The poor and near-poor rates year by year, the plan targets dashed, broken where the standard changed.
+fn trend_chart(u: &Unit, rates: &[YearRate], targets: &[Target], lang: Lang) -> LineChart {
+    let breaks = standard_breaks(rates);
+    let mut series = vec![
+        Series {
+            name: lang
+                .pick("Tỷ lệ hộ nghèo", "Poor-household rate")
+                .to_owned(),
+            values: rates
+                .iter()
+                .map(|r| r.standard_id.as_ref().map(|_| r.poor_rate()))
+                .collect(),
+            dashed: false,
+        },
+        Series {
+            name: lang.pick("Tỷ lệ hộ cận nghèo", "Near-poor rate").to_owned(),
+            values: rates
+                .iter()
+                .map(|r| r.standard_id.as_ref().map(|_| r.near_poor_rate()))
+                .collect(),
+            dashed: false,
+        },
+    ];
+    if !targets.is_empty() {
+        series.push(Series {
+            name: lang
+                .pick("Chỉ tiêu tỷ lệ hộ nghèo", "Target poor rate")
+                .to_owned(),
+            values: rates
+                .iter()
+                .map(|r| {
+                    targets
+                        .iter()
+                        .find(|t| t.year == r.year)
+                        .map(|t| t.poor_rate)
+                })
+                .collect(),
+            dashed: true,
+        });
+    }
+    LineChart {
+        title: match lang {
+            Lang::Vi => format!("Tỷ lệ hộ nghèo, cận nghèo: {}", u.name),
+            Lang::En => format!("Poor and near-poor rates: {}", u.name),
+        },
+        y_label: "%".into(),
+        years: rates.iter().map(|r| r.year).collect(),
+        series,
+        breaks: rates
+            .iter()
+            .zip(&breaks)
+            .filter(|(_, b)| **b)
+            .map(|(r, _)| (r.year, r.standard_id.clone().unwrap_or_default()))
+            .collect(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Poor and near-poor rates by year, with the targets.
+    Trend,
+    /// The poor rate of each commune under the unit in the last year of the span.
+    Communes,
+    /// Each indicator's share of the deprivations of poor households in the last year.
+    Contributions,
+}
+
+/// `giamngheo report chart KIND`: one chart as SVG (to a file, or standard output).
+pub fn report_chart(
+    db: &str,
+    kind: ChartKind,
+    span: &Span,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let drawing = match kind {
+        ChartKind::Trend => {
+            let rates = rates(&mut store, &u, on, from, to)?;
+            let targets = store.targets(u.id, from, to)?;
+            trend_chart(&u, &rates, &targets, lang).draw(lang)
+        }
+        ChartKind::Communes => {
+            let day = Date::new(to, 11, 15).unwrap_or_else(|_| unreachable!("a valid date"));
+            let mut bars = Vec::new();
+            for c in communes_under(&mut store, &u, on)? {
+                let r = store.rates(c.id, on, &[(to, day)])?;
+                if let Some(r) = r.first().filter(|r| r.standard_id.is_some()) {
+                    bars.push((c.name.clone(), r.poor_rate()));
+                }
+            }
+            refuse_unreviewed(&u, [(to, !bars.is_empty())].into_iter())?;
+            bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            BarChart {
+                title: match lang {
+                    Lang::Vi => format!("Tỷ lệ hộ nghèo các xã năm {to}: {}", u.name),
+                    Lang::En => format!("Poor-household rate by commune, {to}: {}", u.name),
+                },
+                value_label: lang
+                    .pick("Tỷ lệ hộ nghèo (%)", "Poor-household rate (%)")
+                    .to_owned(),
+                bars,
+            }
+            .draw(lang)
+        }
+        ChartKind::Contributions => {
+            let profile = store.profile(u.id, on, to, to)?;
+            let p = profile.first().ok_or_else(|| {
+                arg(
+                    "years",
+                    &to.to_string(),
+                    &format!("năm {to} không có kết quả rà soát nào ở {}", u.name),
+                    &format!("no review in {} in {to}", u.name),
+                )
+            })?;
+            let standard = giamngheo_core::standard::builtin::get(&p.standard_id)?;
+            let total: i64 = p.poor_deprived.iter().sum();
+            let mut bars: Vec<(String, f64)> = standard
+                .indicators
+                .iter()
+                .enumerate()
+                .map(|(i, ind)| {
+                    (
+                        lang.pick(&ind.name_vi, &ind.name_en).to_owned(),
+                        giamngheo_store::rates::percent(p.poor_deprived[i], total),
+                    )
+                })
+                .collect();
+            bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            BarChart {
+                title: match lang {
+                    Lang::Vi => format!("Cơ cấu thiếu hụt của hộ nghèo năm {to}: {}", u.name),
+                    Lang::En => format!(
+                        "Deprivations of poor households by indicator, {to}: {}",
+                        u.name
+                    ),
+                },
+                value_label: lang
+                    .pick(
+                        "% trong tổng số thiếu hụt của hộ nghèo",
+                        "% of all deprivations of poor households",
+                    )
+                    .to_owned(),
+                bars,
+            }
+            .draw(lang)
+        }
+    };
+    let svg = drawing.to_svg();
+    match output {
+        Some(path) => {
+            let mut out = AtomicFile::create(&path)?;
+            std::io::Write::write_all(out.writer(), svg.as_bytes()).map_err(|error| {
+                CliError::File {
+                    path: path.display().to_string(),
+                    error,
+                }
+            })?;
+            out.commit()
+        }
+        None => {
+            let mut out = crate::output::stdout();
+            std::io::Write::write_all(&mut out, svg.as_bytes())
+                .and_then(|()| std::io::Write::flush(&mut out))
+                .map_err(|error| CliError::File {
+                    path: "<stdout>".into(),
+                    error,
+                })
+        }
+    }
 }

@@ -10,6 +10,8 @@ use giamngheo_core::{Lang, vi_format};
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// An integer shown without separators: a year, a rank.
+    Plain(i64),
     /// A number shown with a fixed number of decimals.
     Num(f64, u8),
     Empty,
@@ -29,7 +31,7 @@ impl Cell {
     pub fn plain(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
-            Cell::Int(n) => n.to_string(),
+            Cell::Int(n) | Cell::Plain(n) => n.to_string(),
             Cell::Num(x, d) => format!("{x:.*}", *d as usize),
             Cell::Empty => String::new(),
         }
@@ -40,13 +42,14 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => vi_format::int(*n, lang),
+            Cell::Plain(n) => n.to_string(),
             Cell::Num(x, d) => grouped(*x, *d as usize, lang),
             Cell::Empty => String::new(),
         }
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Cell::Int(_) | Cell::Num(..))
+        matches!(self, Cell::Int(_) | Cell::Plain(_) | Cell::Num(..))
     }
 }
 
@@ -168,7 +171,9 @@ impl Table {
                 };
                 match cell {
                     Cell::Text(s) => ws.write_string_with_format(y, x, s, &f)?,
-                    Cell::Int(n) => ws.write_number_with_format(y, x, *n as f64, &f)?,
+                    Cell::Int(n) | Cell::Plain(n) => {
+                        ws.write_number_with_format(y, x, *n as f64, &f)?
+                    }
                     Cell::Num(v, _) => ws.write_number_with_format(y, x, *v, &f)?,
                     Cell::Empty => ws.write_blank(y, x, &f)?,
                 };

@@ -365,3 +365,96 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
         );
     }
 }
+
+#[test]
+fn pdf_and_svg_outputs() {
+    let dir = scratch("pdf");
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &db, "demo", "--households", "1520"]);
+    let b = [
+        "--unit",
+        "395",
+        "--years",
+        "2015-2025",
+        "--as-of-boundaries",
+        "2020-01-01",
+    ];
+    let pdf = dir.join("ty-le.pdf");
+    ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "rates",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ][..],
+        &b,
+    ]
+    .concat());
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(String::from_utf8_lossy(&bytes).contains("/FontFile2"));
+    match std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        Err(e) => {
+            println!("skipped the text check: pdftotext is not installed (poppler-utils): {e}")
+        }
+        Ok(o) => {
+            let t = text(&o.stdout);
+            for expect in [
+                "Huyện Thọ Xuân",
+                "vn-2022-2025",
+                "Đổi chuẩn: vn-2022-2025",
+                "Trang 1/",
+            ] {
+                assert!(t.contains(expect), "{expect}: {t}");
+            }
+        }
+    }
+    // Only the PDF is left in the folder besides the database: no temporary file.
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("demo.db"))
+        .collect();
+    assert_eq!(names, ["ty-le.pdf"]);
+
+    let trend = ok(&[&["--db", &db, "report", "chart", "trend"][..], &b].concat());
+    assert!(
+        trend.starts_with("<svg") && trend.contains("Đổi chuẩn: vn-2022-2025"),
+        "{trend}"
+    );
+    let communes = ok(&[&["--db", &db, "report", "chart", "communes"][..], &b].concat());
+    assert!(communes.contains("Xã Xuân Hồng"), "{communes}");
+    let contributions = ok(&[
+        &[
+            "--db",
+            &db,
+            "--lang",
+            "en",
+            "report",
+            "chart",
+            "contributions",
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert!(
+        contributions.contains("Health insurance"),
+        "{contributions}"
+    );
+    // A PDF needs a file to go to.
+    let o = giamngheo(&[&["--db", &db, "report", "rates", "--format", "pdf"][..], &b].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("need --output FILE"),
+        "{}",
+        text(&o.stderr)
+    );
+}

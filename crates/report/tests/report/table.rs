@@ -9,13 +9,13 @@ fn sample() -> Table {
     t.rows = vec![
         vec![
             Cell::text("Huyện Thọ Xuân"),
-            Cell::Int(2021),
+            Cell::Plain(2021),
             Cell::Int(65_012),
             Cell::rate(1.234),
         ],
         vec![
             Cell::text("Xã \"Mới\", Thọ Xuân"),
-            Cell::Int(2022),
+            Cell::Plain(2022),
             Cell::Int(1_300),
             Cell::rate(2.925),
         ],
@@ -35,6 +35,7 @@ fn csv_keeps_machine_numbers_and_quotes_what_needs_it() {
 fn cells_display_the_vietnamese_way_or_the_english_way() {
     for (cell, vi, en) in [
         (Cell::Int(1_234_567), "1.234.567", "1,234,567"),
+        (Cell::Plain(2025), "2025", "2025"),
         (Cell::rate(7.4199), "7,42", "7.42"),
         (Cell::Num(-0.5, 1), "-0,5", "-0.5"),
         (Cell::Num(-0.001, 2), "0,00", "0.00"),
