@@ -214,6 +214,34 @@ enum ReportCommand {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// The review summary table of a year: the unit, urban, rural, then each unit under it.
+    Summary {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The list of poor or near-poor households of a year.
+    List {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long, default_value = "poor", value_parser = ["poor", "near-poor"])]
+        class: String,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// The average annual reduction of the poor-household rate over a span, in percentage points.
     Trend {
         #[arg(long)]
@@ -583,6 +611,46 @@ fn main() -> ExitCode {
                 _ => report_cmd::ChartKind::Trend,
             },
             &span.span(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::Summary {
+                    unit,
+                    year,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_summary(
+            &cli.db,
+            &unit,
+            year,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::List {
+                    unit,
+                    year,
+                    class,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_list(
+            &cli.db,
+            &report_cmd::YearArgs {
+                unit: &unit,
+                year,
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            &class,
+            format.as_deref(),
             output,
             lang,
         ),

@@ -162,3 +162,66 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A household on the poor or near-poor list of a year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListedHousehold {
+    pub code: String,
+    pub head: String,
+    pub commune: String,
+    pub village: String,
+    pub area: String,
+    pub ethnic_minority: bool,
+    pub members: i64,
+    pub income_per_capita: Option<i64>,
+    pub income_score: Option<i64>,
+    pub deprivation_count: i64,
+    pub class: String,
+    pub decided_on: Option<String>,
+}
+
+impl Store {
+    /// The households of `unit_id` whose periodic review of `year` put them in `class` (decided, else
+    /// computed), with the head on the review date; ordered by commune, village and code.
+    pub fn household_list(
+        &mut self,
+        unit_id: i64,
+        boundaries: Date,
+        year: i32,
+        class: Class,
+    ) -> Result<Vec<ListedHousehold>, StoreError> {
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        let sql = concat!(
+            "SELECT h.code, coalesce((SELECT min(p.full_name) FROM membership m JOIN person p ON p.id = m.person_id \
+             WHERE m.household_id = v.household_id AND m.relation = 'head' AND m.valid_from <= v.review_date \
+             AND (m.valid_until IS NULL OR m.valid_until >= v.review_date)), ''), \
+             cu.name, coalesce(vu.name, ''), v.area, v.ethnic_minority, v.members, v.income_per_capita, v.income_score, \
+             v.deprivation_count, coalesce(v.decided_class, v.computed_class), v.decided_on \
+             FROM review v JOIN household h ON h.id = v.household_id JOIN unit cu ON cu.id = v.commune_id \
+             LEFT JOIN unit vu ON vu.id = v.village_id \
+             WHERE v.round = 'periodic' AND v.year = $1 AND coalesce(v.decided_class, v.computed_class) = $2 AND ",
+            in_units!(),
+            " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+             ORDER BY cu.code, coalesce(vu.code, ''), h.code"
+        );
+        Ok(self
+            .conn
+            .query(sql, &[Value::from(year), Value::from(class.code())])?
+            .into_iter()
+            .map(|r| ListedHousehold {
+                code: r[0].text().unwrap_or_default().to_owned(),
+                head: r[1].text().unwrap_or_default().to_owned(),
+                commune: r[2].text().unwrap_or_default().to_owned(),
+                village: r[3].text().unwrap_or_default().to_owned(),
+                area: r[4].text().unwrap_or_default().to_owned(),
+                ethnic_minority: r[5].int() == Some(1),
+                members: r[6].int().unwrap_or(0),
+                income_per_capita: r[7].int(),
+                income_score: r[8].int(),
+                deprivation_count: r[9].int().unwrap_or(0),
+                class: r[10].text().unwrap_or_default().to_owned(),
+                decided_on: r[11].text().map(str::to_owned),
+            })
+            .collect())
+    }
+}

@@ -458,3 +458,76 @@ fn pdf_and_svg_outputs() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn summary_table_and_lists_add_up() {
+    let dir = scratch("summary");
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&["--db", &db, "demo", "--households", "1520"]);
+    let b = ["--unit", "395", "--as-of-boundaries", "2020-01-01"];
+    let rates = ok(&[
+        &["--db", &db, "report", "rates", "--years", "2019-2019"][..],
+        &b,
+    ]
+    .concat());
+    let summary = ok(&[
+        &["--db", &db, "report", "summary", "--year", "2019"][..],
+        &b,
+    ]
+    .concat());
+    let nums = |name: &str| -> Vec<i64> {
+        column(&summary, name)
+            .iter()
+            .map(|v| v.parse().unwrap_or(0))
+            .collect()
+    };
+    for name in ["households", "poor", "near_poor"] {
+        let v = nums(name);
+        let total: i64 = column(&rates, name)[0].parse().unwrap();
+        assert_eq!(v[0], total, "{name}");
+        // Urban and rural, then the communes: each set adds up to the district.
+        assert_eq!(v[1] + v[2], total, "{name}");
+        assert_eq!(v[3..].iter().sum::<i64>(), total, "{name}");
+    }
+    for name in [
+        "ethnic_minority_households",
+        "escaped",
+        "newly_poor",
+        "re_poor",
+    ] {
+        let v = nums(name);
+        assert_eq!(v[3..].iter().sum::<i64>(), v[0], "{name}");
+    }
+    for (class, column_name) in [("poor", "poor"), ("near-poor", "near_poor")] {
+        let list = ok(&[
+            &[
+                "--db", &db, "report", "list", "--year", "2019", "--class", class,
+            ][..],
+            &b,
+        ]
+        .concat());
+        let n = column(&list, "household_code").len() as i64;
+        assert_eq!(n, nums(column_name)[0], "{class}");
+        let numbers: Vec<i64> = column(&list, "no")
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(numbers, (1..=n).collect::<Vec<_>>());
+    }
+    let xlsx = dir.join("tong-hop.xlsx");
+    ok(&[
+        &[
+            "--db",
+            &db,
+            "report",
+            "summary",
+            "--year",
+            "2019",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
+}

@@ -66,6 +66,16 @@ pub const STORY: &[Story] = &[
     ),
 ];
 
+/// The head of each household of the story, in order.
+pub const HEADS: [&str; 6] = [
+    "Lê Văn An",
+    "Hà Văn Bình",
+    "Lê Văn Chung",
+    "Lò Văn Dũng",
+    "Lê Văn Em",
+    "Lê Văn Giang",
+];
+
 /// The standard in force for a review year of the story.
 pub fn standard(year: i32) -> &'static str {
     if year < 2022 {
@@ -83,17 +93,7 @@ pub fn load_story(store: &mut Store) {
         .enumerate()
         .map(|(i, (code, area, ethnicity, ..))| {
             let head = MemberRecord::new(
-                PersonName::parse(
-                    [
-                        "Lê Văn An",
-                        "Hà Văn Bình",
-                        "Lê Văn Chung",
-                        "Lò Văn Dũng",
-                        "Lê Văn Em",
-                        "Lê Văn Giang",
-                    ][i],
-                )
-                .unwrap(),
+                PersonName::parse(HEADS[i]).unwrap(),
                 Sex::Male,
                 date("1970-01-01"),
                 ethnicity,
@@ -334,6 +334,42 @@ fn profile_counts_households_deprived_and_poor_and_deprived() {
                     db.name,
                     p.year
                 );
+            }
+        }
+    });
+}
+
+#[test]
+fn lists_of_poor_and_near_poor_households() {
+    on_both("lists", |db| {
+        load_story(&mut db.store);
+        let d = db_unit(&mut db.store, "395");
+        for (i, year) in YEARS.iter().enumerate() {
+            for class in [Class::Poor, Class::NearPoor] {
+                let got = db
+                    .store
+                    .household_list(d, date("2024-01-01"), *year, class)
+                    .unwrap();
+                let codes: Vec<&str> = got.iter().map(|h| h.code.as_str()).collect();
+                let expect: Vec<&str> = STORY
+                    .iter()
+                    .filter(|s| s.3[i] == Some(class))
+                    .map(|s| s.0)
+                    .collect();
+                assert_eq!(codes, expect, "{} {year} {class:?}", db.name);
+                for h in &got {
+                    let k = STORY.iter().position(|s| s.0 == h.code).unwrap();
+                    let s = &STORY[k];
+                    assert_eq!(h.head, HEADS[k]);
+                    assert_eq!(h.area, s.1.code());
+                    assert_eq!(
+                        h.ethnic_minority,
+                        giamngheo_core::registry::is_ethnic_minority(s.2)
+                    );
+                    assert_eq!(h.commune, "Xã Xuân Hồng");
+                    assert_eq!(h.village, "Thôn 1");
+                    assert_eq!(h.decided_on, Some(format!("{year}-12-10")));
+                }
             }
         }
     });
