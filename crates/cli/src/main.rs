@@ -96,6 +96,12 @@ enum Command {
         format: String,
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// A column of years: measures per year, and their change (absolute, relative, annualised).
+        #[arg(long)]
+        time: Option<String>,
+        /// The two years to compare, FROM-TO (default the first and last years of --time).
+        #[arg(long, requires = "time")]
+        change: Option<String>,
         #[arg(default_value = "-")]
         input: String,
     },
@@ -522,19 +528,29 @@ fn main() -> ExitCode {
             weight,
             format,
             output,
+            time,
+            change,
             input,
-        } => mpi_cmd::run(
-            mpi_cmd::MpiArgs {
-                spec,
-                ks,
-                over,
-                weight,
-                json: format == "json",
-                output,
-                input,
-            },
-            lang,
-        ),
+        } => change
+            .as_deref()
+            .map(report_cmd::parse_years)
+            .transpose()
+            .and_then(|change| {
+                mpi_cmd::run(
+                    mpi_cmd::MpiArgs {
+                        spec,
+                        ks,
+                        over,
+                        weight,
+                        json: format == "json",
+                        output,
+                        input,
+                        time,
+                        change,
+                    },
+                    lang,
+                )
+            }),
         Command::Report {
             command:
                 ReportCommand::Rates {
