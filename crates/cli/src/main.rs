@@ -97,6 +97,12 @@ enum Command {
         format: String,
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// A column of years: measures per year, and their change (absolute, relative, annualised).
+        #[arg(long)]
+        time: Option<String>,
+        /// The two years to compare, FROM-TO (default the first and last years of --time).
+        #[arg(long, requires = "time")]
+        change: Option<String>,
         #[arg(default_value = "-")]
         input: String,
     },
@@ -104,6 +110,11 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: ReportCommand,
+    },
+    /// Plan targets of a unit (chỉ tiêu kế hoạch).
+    Target {
+        #[command(subcommand)]
+        command: TargetCommand,
     },
     /// One household: members, residence, events, reviews (xem hộ).
     Household {
@@ -318,20 +329,129 @@ enum AuditCommand {
     },
 }
 
+#[derive(Args)]
+struct SpanArgs {
+    /// A unit code or name (province, district, commune, village).
+    #[arg(long)]
+    unit: String,
+    /// FROM-TO, e.g. 2015-2019.
+    #[arg(long)]
+    years: String,
+    /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
+    #[arg(long)]
+    as_of_boundaries: Option<String>,
+}
+
+impl SpanArgs {
+    fn span(&self) -> report_cmd::Span<'_> {
+        report_cmd::Span {
+            unit: &self.unit,
+            years: &self.years,
+            boundaries: self.as_of_boundaries.as_deref(),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum ReportCommand {
-    /// unit_code,unit_name,year,standard,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent).
+    /// unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent), then the
+    /// standard, its change, and urban, rural and ethnic-minority households.
     Rates {
-        /// A unit code or name (province, district, commune, village).
+        #[command(flatten)]
+        span: SpanArgs,
+        /// csv, xlsx, pdf (default: from the output's extension, else CSV).
         #[arg(long)]
-        unit: String,
-        /// FROM-TO, e.g. 2015-2019.
+        format: Option<String>,
+        /// The output file (default: CSV on standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Each year's plan target against the reviewed rate, or the projected one for years not yet reviewed.
+    Targets {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Per year: households escaped, newly poor, re-poor, stayed… since their previous review.
+    Transitions {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Per year and indicator: the share of reviewed households deprived, and poor and deprived.
+    Profile {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Localities side by side: rates year by year, average reduction, escaped, newly poor, re-poor.
+    Compare {
+        /// Unit codes or names separated by commas.
+        #[arg(long)]
+        units: String,
         #[arg(long)]
         years: String,
-        /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
         #[arg(long)]
         as_of_boundaries: Option<String>,
-        /// .csv or .xlsx (default: CSV on standard output).
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The communes under a unit ranked by average annual reduction, fastest first.
+    Ranking {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// A chart as SVG: trend (rates by year, targets dashed), communes (rates in the last year), contributions
+    /// (indicators' shares of the deprivations of poor households in the last year).
+    Chart {
+        #[arg(value_parser = ["trend", "communes", "contributions"])]
+        kind: String,
+        #[command(flatten)]
+        span: SpanArgs,
+        /// The SVG file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The review summary table of a year: the unit, urban, rural, then each unit under it.
+    Summary {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The list of poor or near-poor households of a year.
+    List {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long, default_value = "poor", value_parser = ["poor", "near-poor"])]
+        class: String,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -364,7 +484,35 @@ enum UnitsCommand {
 }
 
 #[derive(Subcommand)]
+enum TargetCommand {
+    /// Sets the poor-household rate (percent) a unit plans to reach at the end of a year.
+    Set {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        poor_rate: f64,
+        #[arg(long)]
+        near_poor_rate: Option<f64>,
+        /// Where the target comes from (a resolution, a plan).
+        #[arg(long)]
+        note: Option<String>,
+        /// Find the unit on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ImportCommand {
+    /// Plan targets from CSV or XLSX: unit_code, year, poor_rate, optional near_poor_rate and note.
+    Targets {
+        file: PathBuf,
+        /// Find the units on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
     /// Review results of a year, one row per household: household_code, income_per_capita or income_score,
     /// then one 0/1 column per indicator or a column deprived_indicators; optional area, decided_class and
     /// decided_on. Classified under the standard in force that year.
@@ -587,35 +735,37 @@ fn main() -> ExitCode {
             weight,
             format,
             output,
+            time,
+            change,
             input,
-        } => mpi_cmd::run(
-            mpi_cmd::MpiArgs {
-                spec,
-                ks,
-                over,
-                weight,
-                json: format == "json",
-                output,
-                input,
-            },
-            lang,
-        ),
+        } => change
+            .as_deref()
+            .map(report_cmd::parse_years)
+            .transpose()
+            .and_then(|change| {
+                mpi_cmd::run(
+                    mpi_cmd::MpiArgs {
+                        spec,
+                        ks,
+                        over,
+                        weight,
+                        json: format == "json",
+                        output,
+                        input,
+                        time,
+                        change,
+                    },
+                    lang,
+                )
+            }),
         Command::Report {
             command:
                 ReportCommand::Rates {
-                    unit,
-                    years,
-                    as_of_boundaries,
+                    span,
+                    format,
                     output,
                 },
-        } => report_cmd::report_rates(
-            &cli.db,
-            &unit,
-            &years,
-            as_of_boundaries.as_deref(),
-            output,
-            lang,
-        ),
+        } => report_cmd::report_rates(&cli.db, &span.span(), format.as_deref(), output, lang),
         Command::Report {
             command:
                 ReportCommand::Trend {
@@ -624,6 +774,138 @@ fn main() -> ExitCode {
                     as_of_boundaries,
                 },
         } => report_cmd::report_trend(&cli.db, &unit, &years, as_of_boundaries.as_deref(), lang),
+        Command::Report {
+            command:
+                ReportCommand::Targets {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_targets(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Transitions {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_transitions(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Profile {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_profile(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Compare {
+                    units,
+                    years,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_compare(
+            &cli.db,
+            &units,
+            &years,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::Ranking {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_ranking(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command: ReportCommand::Chart { kind, span, output },
+        } => report_cmd::report_chart(
+            &cli.db,
+            match kind.as_str() {
+                "communes" => report_cmd::ChartKind::Communes,
+                "contributions" => report_cmd::ChartKind::Contributions,
+                _ => report_cmd::ChartKind::Trend,
+            },
+            &span.span(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::Summary {
+                    unit,
+                    year,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_summary(
+            &cli.db,
+            &unit,
+            year,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::List {
+                    unit,
+                    year,
+                    class,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_list(
+            &cli.db,
+            &report_cmd::YearArgs {
+                unit: &unit,
+                year,
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            &class,
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Target {
+            command:
+                TargetCommand::Set {
+                    unit,
+                    year,
+                    poor_rate,
+                    near_poor_rate,
+                    note,
+                    as_of_boundaries,
+                },
+        } => report_cmd::target_set(
+            &cli.db,
+            &report_cmd::TargetArgs {
+                unit: &unit,
+                year,
+                poor_rate,
+                near_poor_rate,
+                note: note.as_deref(),
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            lang,
+        ),
+        Command::Import {
+            command:
+                ImportCommand::Targets {
+                    file,
+                    as_of_boundaries,
+                },
+        } => report_cmd::import_targets(&cli.db, &file, as_of_boundaries.as_deref(), lang),
         Command::Household {
             command: HouseholdCommand::Show { code, as_of },
         } => registry_cmd::household_show(&cli.db, &code, as_of.as_deref(), lang),

@@ -24,6 +24,7 @@ pub mod rules;
 pub mod standard;
 pub mod text;
 pub mod transition;
+pub mod trend;
 pub mod units;
 pub mod vi_format;
 

@@ -9,6 +9,7 @@ pub mod messages;
 pub mod reviews;
 pub mod rounds;
 pub mod table;
+pub mod targets;
 pub mod units;
 
 pub use classify_csv::{ClassifyOptions, ClassifySummary, classify};

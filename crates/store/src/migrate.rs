@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/sqlite/0002_review_procedure.sql"),
     ),
+    (3, include_str!("../migrations/sqlite/0003_targets.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -17,6 +18,7 @@ const POSTGRES: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/postgres/0002_review_procedure.sql"),
     ),
+    (3, include_str!("../migrations/postgres/0003_targets.sql")),
 ];
 
 impl Store {

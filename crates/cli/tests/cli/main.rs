@@ -5,6 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 mod mpi;
 mod registry;
+mod report;
 mod rounds;
 
 fn repo() -> PathBuf {

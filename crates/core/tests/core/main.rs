@@ -8,4 +8,5 @@ mod rules;
 mod standards;
 mod text;
 mod transitions;
+mod trend;
 mod units;

@@ -1,0 +1,5 @@
+//! Report output: tables, charts and PDFs, checked as text snapshots.
+
+mod chart;
+mod pdf;
+mod table;
