@@ -280,6 +280,27 @@ enum RoundCommand {
         #[arg(long)]
         date: Option<String>,
     },
+    /// The chairman's decision with its lists (Mẫu 02) as PDF.
+    Decision {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The issued certificates (Mẫu 03) as one PDF, a page each.
+    CertificatesPdf {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A household's exit request (Mẫu 04) filled from the registry, as PDF.
+    ExitForm {
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// The lists of the decision: poor, near-poor, escaped (.csv or .xlsx).
     Lists {
         round: i64,
@@ -1087,6 +1108,17 @@ fn run_round(
             date,
         } => round_cmd::certificates(db, &who, round, date.as_deref(), household.as_deref(), lang),
         RoundCommand::Lists { round, output } => round_cmd::lists(db, round, &output, lang),
+        RoundCommand::Decision { round, output } => {
+            round_cmd::decision_pdf(db, round, &output, lang)
+        }
+        RoundCommand::CertificatesPdf { round, output } => {
+            round_cmd::certificates_pdf(db, round, &output, lang)
+        }
+        RoundCommand::ExitForm {
+            household,
+            date,
+            output,
+        } => round_cmd::exit_form(db, &household, date.as_deref(), &output, lang),
         RoundCommand::Late { unit, year, as_of } => {
             round_cmd::late(db, &unit, year, as_of.as_deref(), lang)
         }

@@ -275,6 +275,83 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         "{out}"
     );
 
+    // The forms as PDF: the decision with its lists, the certificates, an exit request.
+    let decision = dir.join("quyet-dinh.pdf");
+    ok(
+        &db,
+        &["round", "decision", "1", "-o", decision.to_str().unwrap()],
+    );
+    let certs = dir.join("giay-chung-nhan.pdf");
+    let out = ok(
+        &db,
+        &[
+            "round",
+            "certificates-pdf",
+            "1",
+            "-o",
+            certs.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains(&format!("{poor} giấy chứng nhận")), "{out}");
+    for pdf in [&decision, &certs] {
+        assert!(std::fs::read(pdf).unwrap().starts_with(b"%PDF-"));
+    }
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(&decision)
+        .arg("-")
+        .output()
+    {
+        let t = text(&o.stdout);
+        assert!(
+            t.contains("QUYẾT ĐỊNH")
+                && t.contains("Số: 88/QĐ-UBND")
+                && t.contains("Danh sách hộ nghèo"),
+            "{t}"
+        );
+    }
+    let escaped_code = std::fs::read_to_string(&filled)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",1100000,"))
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .unwrap();
+    let form = dir.join("mau-04.pdf");
+    ok(
+        &db,
+        &[
+            "round",
+            "exit-form",
+            "--household",
+            &escaped_code,
+            "--date",
+            "20/11/2026",
+            "-o",
+            form.to_str().unwrap(),
+        ],
+    );
+    // A household not on either list has no exit request to make.
+    let other_code = std::fs::read_to_string(&filled)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",3500000,") && !l.contains("hộ nghèo"))
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .unwrap();
+    let err = refused(
+        &db,
+        &[
+            "round",
+            "exit-form",
+            "--household",
+            &other_code,
+            "--date",
+            "20/11/2026",
+            "-o",
+            form.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("không thuộc danh sách hộ nghèo"), "{err}");
     let lists = dir.join("danh-sach.xlsx");
     let out = ok(&db, &["round", "lists", "1", "-o", lists.to_str().unwrap()]);
     assert!(out.contains(&format!("{poor} hộ nghèo")), "{out}");
