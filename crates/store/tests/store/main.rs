@@ -2,6 +2,7 @@
 //! per test, dropped afterwards). Set GIAMNGHEO_TEST_PG to use another server.
 
 mod analytics;
+mod audit;
 mod harness;
 mod households;
 mod reviews;
