@@ -10,6 +10,7 @@ mod progress;
 mod registry_cmd;
 mod report_cmd;
 mod round_cmd;
+mod score_cmd;
 mod standard_arg;
 mod standards_cmd;
 
@@ -135,6 +136,18 @@ enum Command {
         actor: ActorArgs,
         #[command(subcommand)]
         command: SupportCommand,
+    },
+    /// The income proxy score of survey answers from a point table (chấm điểm thu nhập): household_code,
+    /// region (urban, nt1-nt6) and one column per item of the table; `illustrative` is the shipped example.
+    Score {
+        #[arg(long, default_value = "illustrative")]
+        table: String,
+        /// The region for rows without a region column.
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        file: PathBuf,
     },
     /// The audit log: verify its hash chain, export it (nhật ký kiểm toán).
     Audit {
@@ -971,6 +984,12 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Score {
+            table,
+            region,
+            output,
+            file,
+        } => score_cmd::run(&table, region.as_deref(), &file, output.as_deref(), lang),
         Command::Audit {
             command: AuditCommand::Verify,
         } => round_cmd::audit_verify(&cli.db, lang),

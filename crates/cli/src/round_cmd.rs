@@ -67,7 +67,7 @@ fn day(name: &'static str, s: Option<&str>) -> Result<Date, CliError> {
     s.map_or_else(|| Ok(today()), |s| parse_date(name, s))
 }
 
-fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
+pub fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
     let name = file.display().to_string();
     let xlsx = file
         .extension()

@@ -388,3 +388,67 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &log[..log.len().min(2000)]
     );
 }
+
+#[test]
+fn income_scores_from_a_point_table_and_answers_that_are_not_on_it() {
+    let dir = scratch("score");
+    let out = dir.join("diem.csv");
+    let o = giamngheo(&[
+        "score",
+        "--output",
+        out.to_str().unwrap(),
+        "samples/score-answers.csv",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(&out).unwrap();
+    let scores: Vec<(&str, &str)> = written
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut c = l.split(',');
+            (c.next().unwrap(), c.nth(1).unwrap())
+        })
+        .collect();
+    // 40 + 5 + 10 + 20 + 0 in NT2; 0 + 0 + 0 + 0 + 0; urban 55 + 15 + 0 + 10 + 5.
+    assert_eq!(
+        scores,
+        [("TX-XH-001", "75"), ("TX-XH-002", "0"), ("HD-TT-001", "85")],
+        "{written}"
+    );
+    assert!(
+        written.contains("Số nhân khẩu của hộ: 3 người (40)"),
+        "{written}"
+    );
+    assert!(
+        text(&o.stderr).contains("bảng điểm minh họa, KHÔNG phải bảng chính thức"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let bad = dir.join("sai.csv");
+    std::fs::write(
+        &bad,
+        "household_code,region,household_size\nA,nt2,3\nB,nt9,3\nC,nt1,mười\n",
+    )
+    .unwrap();
+    let o = giamngheo(&[
+        "score",
+        "--output",
+        out.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("dòng 3, cột region") && err.contains("'nt9'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("dòng 4, cột household_size") && err.contains("'mười'"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_to_string(&out).unwrap() == written,
+        "the earlier output is left as it was"
+    );
+}
