@@ -293,6 +293,12 @@ enum RoundCommand {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Each household's transition with the support it received since its previous review (.csv, .xlsx).
+    Transitions {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// The chairman's decision with its lists (Mẫu 02) as PDF.
     Decision {
         round: i64,
@@ -1127,6 +1133,9 @@ fn run_round(
             date,
         } => round_cmd::certificates(db, &who, round, date.as_deref(), household.as_deref(), lang),
         RoundCommand::Lists { round, output } => round_cmd::lists(db, round, &output, lang),
+        RoundCommand::Transitions { round, output } => {
+            round_cmd::transitions(db, round, &output, lang)
+        }
         RoundCommand::Decision { round, output } => {
             round_cmd::decision_pdf(db, round, &output, lang)
         }

@@ -1363,3 +1363,62 @@ pub fn exit_form(
     );
     Ok(())
 }
+
+/// Every household of the round with its transition and the support it received since its previous
+/// review: the table that shows whether escapes last and what came before a fall back.
+pub fn transitions(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), CliError> {
+    let mut store = open(db)?;
+    let cases = store.round_cases(round_id)?;
+    let support = store.support_between_reviews(round_id)?;
+    let header = [
+        "household_code",
+        "head_name",
+        "village",
+        "previous_class",
+        "class",
+        "transition",
+        "support_items",
+        "support_vnd",
+        "programmes",
+    ];
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .map(|c| {
+            let (n, amount, programmes) = support.get(&c.id).cloned().unwrap_or_default();
+            vec![
+                c.household_code.clone(),
+                c.head_name.clone().unwrap_or_default(),
+                c.village.clone().unwrap_or_default(),
+                c.previous_class.map_or("", |k| k.name(lang)).to_owned(),
+                c.decided_class
+                    .or(c.computed_class)
+                    .map_or("", |k| k.name(lang))
+                    .to_owned(),
+                c.transition.map_or("", |t| t.name(lang)).to_owned(),
+                n.to_string(),
+                amount.to_string(),
+                programmes.join(" "),
+            ]
+        })
+        .collect();
+    write_table(output, &header, &rows)?;
+    let mut counts: Vec<(Transition, usize)> = Transition::ALL
+        .into_iter()
+        .map(|t| (t, cases.iter().filter(|c| c.transition == Some(t)).count()))
+        .filter(|x| x.1 > 0)
+        .collect();
+    counts.sort_by_key(|x| std::cmp::Reverse(x.1));
+    println!("{} {}", lang.pick("Đã ghi", "Wrote"), output.display());
+    for (t, n) in counts {
+        let supported = cases
+            .iter()
+            .filter(|c| c.transition == Some(t) && support.contains_key(&c.id))
+            .count();
+        println!(
+            "  {n:>6}  {} ({supported} {})",
+            t.name(lang),
+            lang.pick("hộ được hỗ trợ", "supported")
+        );
+    }
+    Ok(())
+}

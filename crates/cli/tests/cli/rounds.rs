@@ -309,13 +309,45 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
             "{t}"
         );
     }
-    let escaped_code = std::fs::read_to_string(&filled)
+    let poor_code = std::fs::read_to_string(&filled)
         .unwrap()
         .lines()
         .skip(1)
         .find(|l| l.contains(",1100000,"))
         .map(|l| l.split(',').next().unwrap().to_owned())
         .unwrap();
+    // Support received before the round, and the transitions with it.
+    let support = dir.join("ho-tro.csv");
+    std::fs::write(
+        &support,
+        format!("household_code,programme,received_on,amount_vnd,provider\n{poor_code},livelihood,01/03/2026,8000000,Hội Nông dân\n{poor_code},credit,01/04/2026,30000000,NHCSXH\n"),
+    )
+    .unwrap();
+    let out = ok(&db, &["support", "import", support.to_str().unwrap()]);
+    assert!(out.contains("Đã ghi 2 lượt hỗ trợ"), "{out}");
+    let bad = dir.join("ho-tro-sai.csv");
+    std::fs::write(
+        &bad,
+        "household_code,programme,received_on\nX,livelihood,31/02/2026\n",
+    )
+    .unwrap();
+    let err = refused(&db, &["support", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("dòng 2, cột received_on"), "{err}");
+    let transitions = dir.join("bien-dong.csv");
+    let out = ok(
+        &db,
+        &[
+            "round",
+            "transitions",
+            "1",
+            "-o",
+            transitions.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("vẫn nghèo (1 hộ được hỗ trợ)"), "{out}");
+    let t = std::fs::read_to_string(&transitions).unwrap();
+    let row = t.lines().find(|l| l.starts_with(&poor_code)).unwrap();
+    assert!(row.ends_with(",2,38000000,livelihood credit"), "{row}");
     let form = dir.join("mau-04.pdf");
     ok(
         &db,
@@ -323,7 +355,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
             "round",
             "exit-form",
             "--household",
-            &escaped_code,
+            &poor_code,
             "--date",
             "20/11/2026",
             "-o",

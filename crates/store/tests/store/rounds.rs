@@ -529,6 +529,31 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 }],
             )
             .unwrap();
+        db.store
+            .record_support(
+                &officer,
+                &[NewSupport {
+                    programme_code: "livelihood".into(),
+                    household_code: "XH-001".into(),
+                    person_citizen_id: Some("038075000111".into()),
+                    received_on: date("2024-06-01"),
+                    amount_vnd: Some(5_000_000),
+                    quantity: None,
+                    provider: "Hội Nông dân xã".into(),
+                    note: Some("bò giống".into()),
+                }],
+            )
+            .unwrap();
+        // Between the 2023 decision and this round's: XH-001's livelihood support; XH-002's card came later.
+        let between = db.store.support_between_reviews(round).unwrap();
+        let cases = db.store.round_cases(round).unwrap();
+        assert_eq!(
+            between.get(&cases[0].id),
+            Some(&(1, 5_000_000, vec!["livelihood".to_owned()])),
+            "{}",
+            db.name
+        );
+        assert_eq!(between.get(&cases[1].id), None);
         let got = db.store.support_of("XH-002").unwrap();
         assert_eq!(
             (
