@@ -501,6 +501,20 @@ impl Store {
         } else {
             None
         };
+        // The in-year review runs monthly from the 15th (Decision 24/2021 Art. 3): a month's round opens on or
+        // after the 15th of that month.
+        if let Some(m) = month
+            && let Ok(from) = Date::new(year, m, 15)
+            && opened_on < from
+        {
+            let to = Date::new(
+                if m == 12 { year + 1 } else { year },
+                if m == 12 { 1 } else { m + 1 },
+                1,
+            )
+            .map_or(from, Date::pred);
+            return Err(refuse(RoundError::OutsideWindow { from, to }));
+        }
         self.conn.transaction(|c| {
             let exists = match month {
                 None => c.query_one(

@@ -140,6 +140,28 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 action: Action::OpenRound
             }
         );
+        // An in-year round opens from the 15th of its month; requests then fill it.
+        let in_year = |on: &str| NewRound {
+            commune_id: commune,
+            kind: RoundKind::InYear,
+            year: 2024,
+            month: Some(3),
+            opened_on: date(on),
+            standard_id: "vn-2022-2025".into(),
+        };
+        assert!(matches!(
+            refused(db.store.open_round(&officer, &in_year("2024-03-10"))),
+            RoundError::OutsideWindow { .. }
+        ));
+        let monthly = db
+            .store
+            .open_round(&officer, &in_year("2024-03-15"))
+            .unwrap();
+        assert!(db.store.round_cases(monthly).unwrap().is_empty());
+        assert_eq!(
+            db.store.round(monthly).unwrap().deadline(),
+            date("2024-03-30")
+        );
         let round = open(db, &officer, "2024-09-03").unwrap();
         assert!(matches!(
             open(db, &officer, "2024-09-04"),
