@@ -67,21 +67,21 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let dir = scratch("round");
     let db = dir.join("demo.db").to_str().unwrap().to_owned();
     ok(&db, &["demo", "--households", "800"]);
-    // Thọ Xuân's commune 15493 merged into 15499 on 1 July 2025.
+    // Thọ Xuân's commune 15502 merged into 15505 on 1 July 2025 (the demo's own round is in 15499).
     let opened = ok(
         &db,
         &[
             "round",
             "open",
             "--commune",
-            "15499",
+            "15505",
             "--year",
             "2026",
             "--date",
             "01/09/2026",
         ],
     );
-    assert!(opened.contains("Đã mở đợt rà soát số 1"), "{opened}");
+    assert!(opened.contains("Đã mở đợt rà soát số 2"), "{opened}");
     assert!(opened.contains("không còn cấp huyện"), "{opened}");
     let again = refused(
         &db,
@@ -89,7 +89,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
             "round",
             "open",
             "--commune",
-            "15499",
+            "15505",
             "--year",
             "2026",
             "--date",
@@ -103,13 +103,13 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
 
     // Requests (Mẫu 01) add households to the list; one already on it keeps its place.
     for n in 1..=5 {
-        let code = format!("15493-{n:05}");
+        let code = format!("15502-{n:05}");
         let out = ok(
             &db,
             &[
                 "round",
                 "request",
-                "1",
+                "2",
                 "--household",
                 &code,
                 "--date",
@@ -123,7 +123,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "request",
-            "1",
+            "2",
             "--household",
             "99999-00001",
             "--date",
@@ -133,7 +133,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     assert!(err.contains("99999-00001"), "{err}");
     let sheet = dir.join("phieu.csv");
     let filled = dir.join("ket-qua.csv");
-    ok(&db, &["round", "sheet", "1", "-o", sheet.to_str().unwrap()]);
+    ok(&db, &["round", "sheet", "2", "-o", sheet.to_str().unwrap()]);
     let (poor, other) = fill(&sheet, &filled);
     assert!(
         poor > 0 && other > 0,
@@ -148,7 +148,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
             "Đỗ Văn Minh",
             "--role",
             "village-reviewer",
-            "1",
+            "2",
             filled.to_str().unwrap(),
             "--date",
             "01/10/2026",
@@ -164,7 +164,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "survey",
-            "1",
+            "2",
             filled.to_str().unwrap(),
             "--date",
             "02/10/2026",
@@ -192,7 +192,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         vec![
             "round",
             "meeting",
-            "1",
+            "2",
             votes.to_str().unwrap(),
             "--date",
             "20/10/2026",
@@ -217,14 +217,14 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     );
 
     // Posted on Thursday 12/11/2026 for 3 working days: the decision comes on Tuesday 17/11 at the earliest.
-    let out = ok(&db, &["round", "post", "1", "--date", "12/11/2026"]);
+    let out = ok(&db, &["round", "post", "2", "--date", "12/11/2026"]);
     assert!(out.contains("đến hết ngày 16/11/2026"), "{out}");
     let err = refused(
         &db,
         &[
             "round",
             "decide",
-            "1",
+            "2",
             "--date",
             "16/11/2026",
             "--number",
@@ -239,7 +239,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "decide",
-            "1",
+            "2",
             "--role",
             "auditor",
             "--date",
@@ -256,7 +256,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "decide",
-            "1",
+            "2",
             "--date",
             "17/11/2026",
             "--number",
@@ -269,7 +269,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         out.contains(&format!("{poor} hộ nghèo")) && out.contains("1  thoát nghèo"),
         "{out}"
     );
-    let out = ok(&db, &["round", "certificates", "1", "--date", "18/11/2026"]);
+    let out = ok(&db, &["round", "certificates", "2", "--date", "18/11/2026"]);
     assert!(
         out.contains(&format!("Đã cấp {poor} giấy chứng nhận")),
         "{out}"
@@ -279,7 +279,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let decision = dir.join("quyet-dinh.pdf");
     ok(
         &db,
-        &["round", "decision", "1", "-o", decision.to_str().unwrap()],
+        &["round", "decision", "2", "-o", decision.to_str().unwrap()],
     );
     let certs = dir.join("giay-chung-nhan.pdf");
     let out = ok(
@@ -287,7 +287,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "certificates-pdf",
-            "1",
+            "2",
             "-o",
             certs.to_str().unwrap(),
         ],
@@ -339,7 +339,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "transitions",
-            "1",
+            "2",
             "-o",
             transitions.to_str().unwrap(),
         ],
@@ -385,10 +385,10 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     );
     assert!(err.contains("không thuộc danh sách hộ nghèo"), "{err}");
     let lists = dir.join("danh-sach.xlsx");
-    let out = ok(&db, &["round", "lists", "1", "-o", lists.to_str().unwrap()]);
+    let out = ok(&db, &["round", "lists", "2", "-o", lists.to_str().unwrap()]);
     assert!(out.contains(&format!("{poor} hộ nghèo")), "{out}");
     let csv = dir.join("danh-sach.csv");
-    ok(&db, &["round", "lists", "1", "-o", csv.to_str().unwrap()]);
+    ok(&db, &["round", "lists", "2", "-o", csv.to_str().unwrap()]);
     let listed = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(
         listed.lines().filter(|l| l.starts_with("poor,")).count(),
@@ -403,7 +403,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         "{listed}"
     );
 
-    let status = ok(&db, &["round", "status", "1"]);
+    let status = ok(&db, &["round", "status", "2"]);
     assert!(
         status.contains("[x] Chủ tịch UBND xã ra quyết định công nhận")
             && status.contains("88/QĐ-UBND"),
