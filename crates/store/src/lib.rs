@@ -3,6 +3,7 @@
 //! The store is synchronous: the command line calls it directly and the web app from a blocking pool. Every
 //! write that must be all-or-nothing runs in one transaction; migrations are embedded and applied on open.
 
+pub mod accounts;
 pub mod db;
 pub mod error;
 pub mod households;
@@ -10,11 +11,12 @@ pub mod messages;
 mod migrate;
 pub mod rates;
 pub mod reviews;
+pub mod search;
 pub mod units;
 
 use db::{Backend, Conn};
 pub use error::{Rejection, RejectionKind, StoreError};
-pub use migrate::today;
+pub use migrate::{now_utc, today};
 
 pub struct Store {
     conn: Conn,

@@ -5,3 +5,4 @@ mod harness;
 mod households;
 mod reviews;
 mod units;
+mod web;

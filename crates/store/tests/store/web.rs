@@ -1,0 +1,106 @@
+//! The web app's tables and reads, on both backends: accounts, scopes, search inside a scope, the access log,
+//! feedback.
+
+use giamngheo_store::StoreError;
+use giamngheo_store::accounts::Role;
+
+use crate::harness::{date, load_units, on_both};
+use crate::households::three_households;
+
+#[test]
+fn accounts_scopes_and_search_within_them() {
+    on_both("web_scope", |db| {
+        let s = &mut db.store;
+        load_units(s);
+        s.import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let on = date("2019-10-02");
+        let all = s.search_members(None, "", 10).unwrap();
+        assert!(all.is_empty(), "{}: an empty query finds nothing", db.name);
+        // Folded prefix search: no accents, no case, đ as d.
+        for (q, expect) in [
+            ("le van", "Lê Văn Hùng"),
+            ("TRINH VAN D", "Trịnh Văn Đức"),
+            ("Hồ Thị", "Hồ Thị Sen"),
+        ] {
+            let f = s.search_members(None, q, 10).unwrap();
+            assert!(
+                f.iter().any(|f| f.name == expect),
+                "{}: {q} → {f:?}",
+                db.name
+            );
+        }
+        let f = s.search_members(None, "038075000111", 10).unwrap();
+        assert_eq!(f.len(), 1, "{}", db.name);
+        let home = s.whereabouts(&f[0].code).unwrap().unwrap();
+        let commune = s.unit(home.commune_id).unwrap().unwrap();
+        let other = s
+            .units_at_level(giamngheo_core::ids::UnitLevel::Commune, on)
+            .unwrap()
+            .into_iter()
+            .find(|u| u.id != commune.id)
+            .unwrap();
+        let inside = s
+            .add_account("Cán bộ xã", Role::CommuneOfficer, Some(commune.id), "h")
+            .unwrap();
+        let outside = s
+            .add_account("khác", Role::CommuneOfficer, Some(other.id), "h")
+            .unwrap();
+        assert!(matches!(
+            s.add_account("Cán bộ xã", Role::Auditor, None, "h"),
+            Err(StoreError::Conflict { .. })
+        ));
+        let scope = s.refresh_scope(inside, on).unwrap();
+        assert!(scope.contains(&commune.id), "{}", db.name);
+        assert!(
+            scope.contains(&home.village_id.unwrap()),
+            "{}: villages under the commune",
+            db.name
+        );
+        s.refresh_scope(outside, on).unwrap();
+        assert_eq!(
+            s.search_members(Some(inside), "le van", 10).unwrap().len(),
+            2,
+            "{}",
+            db.name
+        );
+        assert!(
+            s.search_members(Some(outside), "le van", 10)
+                .unwrap()
+                .is_empty(),
+            "{}",
+            db.name
+        );
+        assert!(
+            s.list_households(Some(outside), "", 10).unwrap().is_empty(),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            s.list_households(Some(inside), "", 10).unwrap().len(),
+            2,
+            "{}",
+            db.name
+        );
+        let a = s.account_by_name("Cán bộ xã").unwrap().unwrap();
+        assert_eq!(
+            (a.role, a.unit_id),
+            (Role::CommuneOfficer, Some(commune.id))
+        );
+        s.log_access(Some(inside), "read", "household XH-001", "")
+            .unwrap();
+        s.log_access(None, "login_failed", "login", "x").unwrap();
+        let log = s.access_log(10).unwrap();
+        assert_eq!(log[0].action, "login_failed");
+        assert_eq!(log[1].account.as_deref(), Some("Cán bộ xã"));
+        s.add_feedback(commune.id, true, "Bà Hoa", "", "Nhà tôi bị xếp sai")
+            .unwrap();
+        let fb = s.feedback_of(commune.id).unwrap();
+        assert_eq!(
+            (fb.len(), fb[0].kind.as_str()),
+            (1, "complaint"),
+            "{}",
+            db.name
+        );
+    });
+}
