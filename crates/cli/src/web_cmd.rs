@@ -87,8 +87,10 @@ fn add(
         ));
     }
     let hash = giamngheo_web::auth::hash_password(&password);
-    store.add_account(name, role, unit_id, &hash)?;
-    store.log_access(None, "account_created", name, role.code())?;
+    // The command line acts as the operating-system user who runs it, with full rights over the database.
+    let who = std::env::var("USER").unwrap_or_else(|_| "cli".to_owned());
+    let by = giamngheo_store::audit::Actor::new(&who, Role::Administrator, "cli");
+    store.add_account(&by, name, role, unit_id, &hash)?;
     Ok(generated.then_some(password))
 }
 

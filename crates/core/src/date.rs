@@ -139,6 +139,44 @@ impl Date {
         let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
         Date { year, month, day }
     }
+
+    /// Days since 1970-01-01 (Hinnant's days-from-civil), the inverse of [`Date::from_unix_days`].
+    pub fn unix_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn add_days(self, days: i64) -> Date {
+        Date::from_unix_days(self.unix_days() + days)
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.unix_days() - self.unix_days()
+    }
+
+    /// Monday = 1 … Sunday = 7 (1970-01-01 was a Thursday).
+    pub fn weekday(self) -> u8 {
+        ((self.unix_days() + 3).rem_euclid(7) + 1) as u8
+    }
+
+    /// The date `n` working days after `self` (Monday to Friday; public holidays are not known to the core).
+    pub fn add_working_days(self, n: u32) -> Date {
+        let mut d = self;
+        let mut left = n;
+        while left > 0 {
+            d = d.add_days(1);
+            if d.weekday() <= 5 {
+                left -= 1;
+            }
+        }
+        d
+    }
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {

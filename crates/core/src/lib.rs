@@ -8,6 +8,7 @@
 //! this one, and it must stay cheap to build and impossible to misuse.
 
 pub mod area;
+pub mod audit;
 pub mod class;
 pub mod classify;
 pub mod date;
@@ -18,9 +19,11 @@ pub mod messages;
 pub mod money;
 pub mod mpi;
 pub mod registry;
+pub mod round;
 pub mod rules;
 pub mod standard;
 pub mod text;
+pub mod transition;
 pub mod units;
 pub mod vi_format;
 

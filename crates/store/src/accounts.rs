@@ -11,40 +11,8 @@ use crate::Store;
 use crate::db::{Conn, Value};
 use crate::error::StoreError;
 
-/// What an account may do; the web crate decides what each role allows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    Administrator,
-    ProvinceStaff,
-    CommuneOfficer,
-    VillageReviewer,
-    Auditor,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Administrator,
-        Role::ProvinceStaff,
-        Role::CommuneOfficer,
-        Role::VillageReviewer,
-        Role::Auditor,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Administrator => "administrator",
-            Role::ProvinceStaff => "province_staff",
-            Role::CommuneOfficer => "commune_officer",
-            Role::VillageReviewer => "village_reviewer",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        let s = s.trim().replace('-', "_");
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-}
+/// The roles of the review procedure (core `round`): one list for the procedure and the web app.
+pub use giamngheo_core::round::Role;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Account {
@@ -101,9 +69,11 @@ fn next_account_id(c: &mut Conn) -> Result<i64, StoreError> {
 }
 
 impl Store {
-    /// Creates an account; the name is unique (compared after NFC).
+    /// Creates an account (the name is unique, compared after NFC), recorded in the audit log in the same
+    /// transaction.
     pub fn add_account(
         &mut self,
+        by: &crate::audit::Actor,
         name: &str,
         role: Role,
         unit_id: Option<i64>,
@@ -131,6 +101,22 @@ impl Store {
                     password_hash.into(),
                     crate::today().into(),
                 ],
+            )?;
+            crate::audit::record_one(
+                c,
+                by,
+                crate::audit::Change {
+                    action: "create",
+                    entity: "account",
+                    entity_id: name.clone(),
+                    old_value: None,
+                    new_value: Some(format!(
+                        "{} {}",
+                        role.code(),
+                        unit_id.map_or_else(|| "*".to_owned(), |u| u.to_string())
+                    )),
+                    reason: None,
+                },
             )?;
             Ok(id)
         })
@@ -179,8 +165,8 @@ impl Store {
         })
     }
 
-    /// Records who read or changed what. The hash-chained audit log replaces this table's writer; callers
-    /// go through this one function so only it has to change.
+    /// Records a security event that no account did (a failed login, a forged post from the public page):
+    /// the hash-chained audit log names an actor and a role, which these do not have.
     pub fn log_access(
         &mut self,
         account_id: Option<i64>,
@@ -188,7 +174,7 @@ impl Store {
         target: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let at = crate::migrate::now_utc();
+        let at = crate::audit::now_utc();
         self.conn.execute(
             "INSERT INTO access_log (at, account_id, action, target, detail) VALUES ($1, $2, $3, $4, $5)",
             &[at.into(), account_id.into(), action.into(), nfc(target).into(), nfc(detail).into()],
@@ -229,7 +215,7 @@ impl Store {
             "INSERT INTO feedback (commune_id, received_at, kind, name, contact, message) VALUES ($1, $2, $3, $4, $5, $6)",
             &[
                 commune_id.into(),
-                crate::migrate::now_utc().into(),
+                crate::audit::now_utc().into(),
                 if complaint { "complaint" } else { "feedback" }.into(),
                 nfc(name.trim()).into(),
                 nfc(contact.trim()).into(),

@@ -4,6 +4,7 @@
 //! write that must be all-or-nothing runs in one transaction; migrations are embedded and applied on open.
 
 pub mod accounts;
+pub mod audit;
 pub mod db;
 pub mod error;
 pub mod households;
@@ -11,12 +12,14 @@ pub mod messages;
 mod migrate;
 pub mod rates;
 pub mod reviews;
+pub mod rounds;
 pub mod search;
+pub mod support;
 pub mod units;
 
 use db::{Backend, Conn};
 pub use error::{Rejection, RejectionKind, StoreError};
-pub use migrate::{now_utc, today};
+pub use migrate::today;
 
 pub struct Store {
     conn: Conn,

@@ -6,10 +6,18 @@ use crate::error::StoreError;
 
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_registry.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_review_procedure.sql"),
+    ),
     (4, include_str!("../migrations/sqlite/0004_web.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_review_procedure.sql"),
+    ),
     (4, include_str!("../migrations/postgres/0004_web.sql")),
 ];
 
@@ -50,14 +58,4 @@ pub fn today() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     giamngheo_core::date::Date::from_unix_days(secs.div_euclid(86_400)).iso()
-}
-
-/// Now (UTC) as ISO text to the second, `2026-11-29T22:50:03Z`: text order is time order.
-pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let day = giamngheo_core::date::Date::from_unix_days(secs.div_euclid(86_400)).iso();
-    let s = secs.rem_euclid(86_400);
-    format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }

@@ -155,6 +155,15 @@ impl Store {
     }
 }
 
+/// Inserts one review inside the caller's transaction; returns its id.
+pub(crate) fn insert_review_in(c: &mut Conn, review: &NewReview) -> Result<i64, StoreError> {
+    let id = next_id(c, "review")?;
+    let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
+    batch.push(c, review_values(id, review))?;
+    batch.flush(c)?;
+    Ok(id)
+}
+
 pub(crate) fn reviews_of(c: &mut Conn, household_id: i64) -> Result<Vec<ReviewView>, StoreError> {
     let rows = c.query(
         "SELECT id, year, round, review_date, standard_id, income_per_capita, income_score, deprivation_count, \

@@ -25,8 +25,9 @@ use crate::{AppState, Figures, today};
 
 pub type PageResult = Result<Response, Failure>;
 
-/// Records a read of personal data, a change or a refusal. The one place that writes the access log, so
-/// pointing it at the hash-chained audit log later is a change here.
+/// Records a read of personal data, a change or a refusal: the one place the web app writes its logs. What
+/// an account did goes to the hash-chained audit log (`target` is "entity id"); what no account did (a
+/// failed login, a forged public post) to the security log, since the audit log names an actor and a role.
 pub fn record(
     store: &mut giamngheo_store::Store,
     actor: Option<&Actor>,
@@ -34,7 +35,27 @@ pub fn record(
     target: &str,
     detail: &str,
 ) -> Result<(), WebError> {
-    store.log_access(actor.map(|a| a.account_id), action, target, detail)?;
+    let Some(a) = actor else {
+        store.log_access(None, action, target, detail)?;
+        return Ok(());
+    };
+    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let (entity, id) = target.split_once(' ').unwrap_or((target, ""));
+    store.conn().transaction(|c| {
+        giamngheo_store::audit::record_one(
+            c,
+            &who,
+            giamngheo_store::audit::Change {
+                action,
+                entity,
+                entity_id: id.to_owned(),
+                old_value: None,
+                new_value: None,
+                reason: (!detail.is_empty()).then(|| detail.to_owned()),
+            },
+        )
+        .map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -51,7 +72,7 @@ pub fn nav(state: &AppState, ctx: &Ctx, a: &Actor) -> html::Nav {
         links.push(("/reports", ctx.t("Báo cáo", "Reports")));
     }
     if a.may(Perm::AuditLog) {
-        links.push(("/audit", ctx.t("Nhật ký truy cập", "Access log")));
+        links.push(("/audit", ctx.t("Nhật ký", "Logs")));
     }
     html::Nav {
         user: a.name.clone(),
@@ -247,6 +268,7 @@ fn pseudo_actor(a: &giamngheo_store::accounts::Account) -> Actor {
         unit_id: a.unit_id,
         unit_code: None,
         scope: None,
+        origin: "web".to_owned(),
     }
 }
 
@@ -1553,30 +1575,95 @@ pub async fn rates_xlsx(
 
 pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let a = ctx.require(Perm::AuditLog)?.clone();
-    let entries = state
+    let (chain, entries, security) = state
         .pool
-        .run(|s| Ok(s.access_log(500)?))
+        .run(|s| {
+            let chain = s.verify_audit()?;
+            let last = match &chain {
+                Ok(n) => *n as i64,
+                Err(_) => i64::MAX,
+            };
+            let mut entries = s.audit_entries((last - 299).max(1), 300, None)?;
+            entries.reverse();
+            Ok((chain, entries, s.access_log(300)?))
+        })
         .await
         .map_err(|e| ctx.fail(e))?;
+    let mut body = String::new();
+    match chain {
+        Ok(n) => {
+            let _ = write!(
+                body,
+                "<p class=\"box\">{} {} {}</p>",
+                ctx.t("Chuỗi băm nguyên vẹn:", "Hash chain intact:"),
+                html::int(n as i64, ctx.lang),
+                ctx.t("mục", "entries")
+            );
+        }
+        Err(b) => {
+            let _ = write!(
+                body,
+                "<p class=\"error\">{} {}</p>",
+                ctx.t("Chuỗi băm bị đứt:", "Hash chain broken:"),
+                esc(&format!("{b:?}"))
+            );
+        }
+    }
+    let _ = write!(
+        body,
+        "<h2>{}</h2>",
+        ctx.t(
+            "Nhật ký kiểm toán (300 mục mới nhất)",
+            "Audit log (latest 300)"
+        )
+    );
     let rows: Vec<Vec<String>> = entries
         .iter()
-        .map(|e| {
+        .map(|(e, _)| {
             vec![
+                e.seq.to_string(),
                 esc(&e.at),
-                esc(e.account.as_deref().unwrap_or("—")),
+                esc(&e.actor),
+                esc(&e.role),
+                esc(&e.origin),
                 esc(&e.action),
-                esc(&e.target),
-                esc(&e.detail),
+                esc(&format!("{} {}", e.entity, e.entity_id)),
+                esc(e.reason.as_deref().unwrap_or("")),
             ]
         })
         .collect();
-    let mut body = String::new();
     html::table(
         &mut body,
         "log",
         &[
+            "#",
             ctx.t("Thời điểm (UTC)", "Time (UTC)"),
-            ctx.t("Tài khoản", "Account"),
+            ctx.t("Người", "Who"),
+            ctx.t("Vai trò", "Role"),
+            ctx.t("Từ", "From"),
+            ctx.t("Việc", "Action"),
+            ctx.t("Đối tượng", "Target"),
+            ctx.t("Chi tiết", "Detail"),
+        ],
+        &rows,
+    );
+    let _ = write!(
+        body,
+        "<h2>{}</h2>",
+        ctx.t(
+            "Sự kiện bảo mật không gắn tài khoản",
+            "Security events without an account"
+        )
+    );
+    let rows: Vec<Vec<String>> = security
+        .iter()
+        .map(|e| vec![esc(&e.at), esc(&e.action), esc(&e.target), esc(&e.detail)])
+        .collect();
+    html::table(
+        &mut body,
+        "security",
+        &[
+            ctx.t("Thời điểm (UTC)", "Time (UTC)"),
             ctx.t("Việc", "Action"),
             ctx.t("Đối tượng", "Target"),
             ctx.t("Chi tiết", "Detail"),
@@ -1587,7 +1674,7 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         &state,
         &ctx,
         &a,
-        ctx.t("Nhật ký truy cập", "Access log"),
+        ctx.t("Nhật ký", "Logs"),
         &body,
     ))
 }

@@ -16,7 +16,8 @@ use crate::rules::Rule;
 use crate::{Area, Lang, Vnd};
 
 /// A legal value with where it comes from and whether its text was read in a legal source.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sourced<T> {
     pub value: T,
     pub verified: bool,

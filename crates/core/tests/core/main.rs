@@ -3,7 +3,9 @@
 mod boundaries;
 mod mpi;
 mod properties;
+mod rounds;
 mod rules;
 mod standards;
 mod text;
+mod transitions;
 mod units;

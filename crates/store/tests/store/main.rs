@@ -4,5 +4,6 @@
 mod harness;
 mod households;
 mod reviews;
+mod rounds;
 mod units;
 mod web;

@@ -40,14 +40,21 @@ fn accounts_scopes_and_search_within_them() {
             .into_iter()
             .find(|u| u.id != commune.id)
             .unwrap();
+        let by = giamngheo_store::audit::Actor::new("quản trị", Role::Administrator, "cli");
         let inside = s
-            .add_account("Cán bộ xã", Role::CommuneOfficer, Some(commune.id), "h")
+            .add_account(
+                &by,
+                "Cán bộ xã",
+                Role::CommuneOfficer,
+                Some(commune.id),
+                "h",
+            )
             .unwrap();
         let outside = s
-            .add_account("khác", Role::CommuneOfficer, Some(other.id), "h")
+            .add_account(&by, "khác", Role::CommuneOfficer, Some(other.id), "h")
             .unwrap();
         assert!(matches!(
-            s.add_account("Cán bộ xã", Role::Auditor, None, "h"),
+            s.add_account(&by, "Cán bộ xã", Role::Auditor, None, "h"),
             Err(StoreError::Conflict { .. })
         ));
         let scope = s.refresh_scope(inside, on).unwrap();
@@ -83,6 +90,10 @@ fn accounts_scopes_and_search_within_them() {
             db.name
         );
         let a = s.account_by_name("Cán bộ xã").unwrap().unwrap();
+        // Account creation is in the audit log, whose chain holds.
+        let log = s.audit_entries(1, 10, Some(("account", "khác"))).unwrap();
+        assert_eq!(log.len(), 1, "{}", db.name);
+        assert_eq!(s.verify_audit().unwrap(), Ok(2));
         assert_eq!(
             (a.role, a.unit_id),
             (Role::CommuneOfficer, Some(commune.id))

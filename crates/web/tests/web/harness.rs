@@ -81,6 +81,7 @@ pub fn app() -> App {
     let village = store.unit(first.village_id.unwrap()).unwrap().unwrap();
     let commune_out = store.unit(out.commune_id).unwrap().unwrap();
     let hash = giamngheo_web::auth::hash_password(PASSWORD);
+    let by = giamngheo_store::audit::Actor::new("test", Role::Administrator, "cli");
     for (name, role, unit) in [
         ("admin", Role::Administrator, None),
         ("tinh", Role::ProvinceStaff, Some(province.id)),
@@ -88,7 +89,7 @@ pub fn app() -> App {
         ("thon", Role::VillageReviewer, Some(village.id)),
         ("kiemtoan", Role::Auditor, Some(commune.id)),
     ] {
-        store.add_account(name, role, unit, &hash).unwrap();
+        store.add_account(&by, name, role, unit, &hash).unwrap();
     }
     drop(store);
     let pool = Pool::open(&url, 2).expect("pool");
