@@ -2,6 +2,7 @@
 //! `routes` is the table of who may open what, in and out of their units; `security` the attacks;
 //! `pages` what the pages say.
 
+mod browser;
 mod harness;
 mod pages;
 mod routes;
