@@ -280,4 +280,73 @@ impl Store {
             })
             .collect())
     }
+
+    /// The rates of every unit directly under `unit_id` (on `boundaries`) for one year, in one pass: what
+    /// [`Store::rates`] gives for each child, without one scan of the year's reviews per child (a commune
+    /// has hundreds of villages). Children without any review are left out.
+    pub fn child_rates(
+        &mut self,
+        unit_id: i64,
+        boundaries: giamngheo_core::date::Date,
+        year: i32,
+        review_date: giamngheo_core::date::Date,
+    ) -> Result<Vec<(i64, crate::rates::YearRate)>, StoreError> {
+        let b = boundaries.iso();
+        let d = review_date.iso();
+        let c = &mut self.conn;
+        c.batch("CREATE TEMP TABLE IF NOT EXISTS web_child_units (id BIGINT NOT NULL, child BIGINT NOT NULL)")?;
+        c.batch("DELETE FROM web_child_units")?;
+        c.execute(
+            "INSERT INTO web_child_units (id, child) WITH RECURSIVE sub(id, child) AS ( \
+             SELECT p.unit_id, p.unit_id FROM unit_parent p WHERE p.parent_id = $1 \
+             AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2) \
+             UNION SELECT p.unit_id, sub.child FROM unit_parent p JOIN sub ON p.parent_id = sub.id \
+             WHERE (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)) \
+             SELECT DISTINCT id, child FROM sub",
+            &[unit_id.into(), b.into()],
+        )?;
+        let mut out: std::collections::BTreeMap<i64, crate::rates::YearRate> = Default::default();
+        let blank = |year| crate::rates::YearRate {
+            year,
+            standard_id: None,
+            households: 0,
+            poor: 0,
+            near_poor: 0,
+        };
+        // Residences count by their village, or by their commune when they have none (as `rates` does).
+        for r in c.query(
+            "SELECT w.child, count(*) FROM web_child_units w JOIN residence r ON r.village_id = w.id \
+             WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) GROUP BY w.child \
+             UNION ALL \
+             SELECT w.child, count(*) FROM web_child_units w JOIN residence r ON r.commune_id = w.id \
+             WHERE r.village_id IS NULL AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) GROUP BY w.child",
+            &[d.into()],
+        )? {
+            let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
+            e.households += r[1].int().unwrap_or(0);
+        }
+        for r in c.query(
+            "SELECT w.child, coalesce(v.decided_class, v.computed_class), count(*), min(v.standard_id) FROM review v \
+             JOIN web_child_units w ON w.id = coalesce(v.village_id, v.commune_id) \
+             WHERE v.year = $1 AND v.round = 'periodic' \
+             AND NOT EXISTS (SELECT 1 FROM review x WHERE x.corrects_id = v.id) \
+             GROUP BY w.child, coalesce(v.decided_class, v.computed_class)",
+            &[Value::from(year)],
+        )? {
+            let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
+            let n = r[2].int().unwrap_or(0);
+            match r[1].text() {
+                Some("poor") => e.poor += n,
+                Some("near_poor") => e.near_poor += n,
+                _ => {}
+            }
+            if e.standard_id.is_none() {
+                e.standard_id = r[3].text().map(str::to_owned);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .filter(|(_, r)| r.standard_id.is_some())
+            .collect())
+    }
 }

@@ -110,21 +110,28 @@ pub async fn household(
 
 pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
     ctx.actor()?;
-    let (u, children, lineage) = state
+    let (u, parent, children, lineage) = state
         .pool
         .run(move |s| {
             let Some(u) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
                 return Err(WebError::NotFound);
             };
-            let children = s.children_at(u.id, today())?;
+            let on = u
+                .valid_until
+                .as_deref()
+                .and_then(|d| giamngheo_core::date::Date::parse(d).ok())
+                .unwrap_or_else(today);
+            let parent = s.parent_at(u.id, on)?;
+            let children = s.children_at(u.id, on)?;
             let lineage = s.unit_lineage(u.id)?;
-            Ok((u, children, lineage))
+            Ok((u, parent, children, lineage))
         })
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(Json(json!({
         "code": u.code, "name": u.name, "level": u.level.code(),
         "valid_from": u.valid_from, "valid_until": u.valid_until,
+        "parent": parent.map(|p| json!({"code": p.code, "name": p.name, "level": p.level.code()})),
         "children": children.iter().map(|c| json!({"code": c.code, "name": c.name, "level": c.level.code()})).collect::<Vec<_>>(),
         "lineage": lineage.iter().map(|l| json!({
             "date": l.date, "kind": l.kind, "share": l.share, "direction": if l.outgoing { "to" } else { "from" },

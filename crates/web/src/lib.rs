@@ -43,6 +43,8 @@ pub struct Figures {
     pub unit: Unit,
     pub rates: Vec<YearRate>,
     pub children: Vec<(Unit, Option<YearRate>)>,
+    /// Communes under the unit late with this year's periodic decision or a monthly report.
+    pub late: Vec<giamngheo_store::support::Late>,
 }
 
 /// Figures with the registry fingerprint they were computed under and when.
@@ -103,24 +105,26 @@ impl AppState {
             .filter(|r| r.standard_id.is_some())
             .collect();
         let mut children = Vec::new();
-        let last = rates
-            .last()
-            .map(|r| (r.year, Date::new(r.year, 11, 15).unwrap_or(today)));
+        let last = rates.last().map(|r| r.year);
+        let by_child = match last {
+            Some(y) => {
+                store.child_rates(unit.id, today, y, Date::new(y, 11, 15).unwrap_or(today))?
+            }
+            None => Vec::new(),
+        };
         for c in store.children_at(unit.id, today)? {
-            let r = match last {
-                Some(y) => store
-                    .rates(c.id, today, &[y])?
-                    .into_iter()
-                    .next()
-                    .filter(|r| r.standard_id.is_some()),
-                None => None,
-            };
+            let r = by_child
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .map(|(_, r)| r.clone());
             children.push((c, r));
         }
+        let late = store.late_communes(unit.id, today.year(), today)?;
         let v = Arc::new(Figures {
             unit,
             rates,
             children,
+            late,
         });
         let mut m = self.figures.lock().unwrap_or_else(|e| e.into_inner());
         m.insert(v.unit.id, (fp, Instant::now(), Arc::clone(&v)));

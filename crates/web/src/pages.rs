@@ -41,21 +41,30 @@ pub fn record(
     };
     let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
     let (entity, id) = target.split_once(' ').unwrap_or((target, ""));
-    store.conn().transaction(|c| {
-        giamngheo_store::audit::record_one(
-            c,
-            &who,
-            giamngheo_store::audit::Change {
-                action,
-                entity,
-                entity_id: id.to_owned(),
-                old_value: None,
-                new_value: None,
-                reason: (!detail.is_empty()).then(|| detail.to_owned()),
-            },
-        )
-        .map(|_| ())
+    let c = store.conn();
+    // The entry reads the chain's tail, then appends: on SQLite the write lock is taken first, since a read
+    // transaction that later writes fails at once (not after the busy timeout) when another request wrote.
+    c.batch(match c.backend() {
+        giamngheo_store::db::Backend::Sqlite => "BEGIN IMMEDIATE",
+        giamngheo_store::db::Backend::Postgres => "BEGIN",
     })?;
+    let written = giamngheo_store::audit::record_one(
+        c,
+        &who,
+        giamngheo_store::audit::Change {
+            action,
+            entity,
+            entity_id: id.to_owned(),
+            old_value: None,
+            new_value: None,
+            reason: (!detail.is_empty()).then(|| detail.to_owned()),
+        },
+    )
+    .and_then(|_| c.batch("COMMIT"));
+    if let Err(e) = written {
+        let _ = c.batch("ROLLBACK");
+        return Err(e.into());
+    }
     Ok(())
 }
 
@@ -415,6 +424,67 @@ fn level_name(level: UnitLevel, lang: Lang) -> &'static str {
     }
 }
 
+/// Late communes, one row each: the periodic decision and the monthly reports past their deadlines.
+fn late_section(out: &mut String, lang: Lang, late: &[giamngheo_store::support::Late]) {
+    use giamngheo_store::support::ReportKind;
+    let _ = write!(
+        out,
+        "<h2>{}</h2>",
+        lang.pick("Xã chậm tiến độ", "Late communes")
+    );
+    if late.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{}</p>",
+            lang.pick("Không có xã nào chậm.", "No commune is late.")
+        );
+        return;
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut i = 0;
+    while i < late.len() {
+        let code = &late[i].commune_code;
+        let mut what = Vec::new();
+        let mut months = Vec::new();
+        while i < late.len() && &late[i].commune_code == code {
+            let l = &late[i];
+            match l.kind {
+                ReportKind::Periodic => what.push(format!(
+                    "{} {} ({} {})",
+                    lang.pick("quyết định rà soát định kỳ", "periodic review decision"),
+                    l.year,
+                    lang.pick("hạn", "due"),
+                    l.deadline.vi()
+                )),
+                ReportKind::Monthly => months.push(l.month.unwrap_or(0).to_string()),
+            }
+            i += 1;
+        }
+        if !months.is_empty() {
+            what.push(format!(
+                "{} {}",
+                lang.pick("báo cáo tháng", "monthly reports for"),
+                months.join(", ")
+            ));
+        }
+        let l = &late[i - 1];
+        rows.push(vec![
+            format!(
+                "<a href=\"/dashboard?unit={}\">{}</a>",
+                html::url(&l.commune_code),
+                esc(&l.commune_name)
+            ),
+            esc(&what.join("; ")),
+        ]);
+    }
+    html::table(
+        out,
+        "late",
+        &[lang.pick("Xã", "Commune"), lang.pick("Chậm", "Late with")],
+        &rows,
+    );
+}
+
 /// The unit a dashboard or report is about: the one asked for, if the account sees it, or its own.
 async fn chosen_unit(
     state: &AppState,
@@ -549,6 +619,7 @@ pub async fn dashboard(
             &rows,
         );
     }
+    late_section(&mut body, lang, &f.late);
     let title = format!("{}: {}", ctx.t("Tổng quan", "Dashboard"), f.unit.name);
     Ok(staff_page(&state, &ctx, &a, &title, &body))
 }

@@ -115,3 +115,54 @@ fn accounts_scopes_and_search_within_them() {
         );
     });
 }
+
+#[test]
+fn child_rates_in_one_pass_equal_rates_of_each_child() {
+    on_both("web_child_rates", |db| {
+        let s = &mut db.store;
+        giamngheo_demo::build(
+            s,
+            giamngheo_demo::DemoOptions {
+                households: 400,
+                seed: 3,
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        let on = date("2026-01-01");
+        let provinces = s
+            .units_at_level(giamngheo_core::ids::UnitLevel::Province, on)
+            .unwrap();
+        let mut compared = 0;
+        for year in [2016, 2023] {
+            let review_date = giamngheo_core::date::Date::new(year, 11, 15).unwrap();
+            for p in &provinces {
+                let fast = s.child_rates(p.id, on, year, review_date).unwrap();
+                for c in s.children_at(p.id, on).unwrap() {
+                    let slow = s.rates(c.id, on, &[(year, review_date)]).unwrap().remove(0);
+                    let got = fast
+                        .iter()
+                        .find(|(id, _)| *id == c.id)
+                        .map(|(_, r)| r.clone());
+                    if slow.standard_id.is_none() {
+                        assert!(got.is_none(), "{}: {}", db.name, c.code);
+                        continue;
+                    }
+                    assert_eq!(got.as_ref(), Some(&slow), "{}: {} {year}", db.name, c.code);
+                    // And one level down: the villages of a commune.
+                    let villages = s.child_rates(c.id, on, year, review_date).unwrap();
+                    for (v, r) in villages.iter().take(3) {
+                        assert_eq!(
+                            &s.rates(*v, on, &[(year, review_date)]).unwrap()[0],
+                            r,
+                            "{}",
+                            db.name
+                        );
+                    }
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 2, "{}: {compared}", db.name);
+    });
+}

@@ -101,6 +101,7 @@ fn dashboard_reports_and_public_page() {
         let d = app.get("/dashboard", Some(&xa)).await;
         assert!(d.body.contains("<svg class=\"chart\""));
         assert!(d.body.contains("Tỷ lệ hộ nghèo"));
+        assert!(d.body.contains("Xã chậm tiến độ"));
         let csv = app
             .get(
                 &format!("/reports/rates.csv?unit={}&from=2016&to=2019", app.commune),
@@ -145,4 +146,17 @@ fn dashboard_reports_and_public_page() {
         );
         assert_eq!(app.post_form(&uri, "", &fields).await.status.as_u16(), 403);
     });
+}
+
+#[test]
+fn trend_chart_svg() {
+    let svg = giamngheo_web::html::trend_svg(
+        giamngheo_core::Lang::Vi,
+        &[2015, 2016, 2017],
+        &[
+            ("Tỷ lệ hộ nghèo (%)", "poor", vec![7.42, 5.1, 3.0]),
+            ("Cận nghèo <b>", "near", vec![4.0, 3.5, 3.1]),
+        ],
+    );
+    insta::assert_snapshot!(svg);
 }
