@@ -13,6 +13,7 @@ mod round_cmd;
 mod score_cmd;
 mod standard_arg;
 mod standards_cmd;
+mod web_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +65,21 @@ enum Command {
         /// The seed: the same seed builds the same registry.
         #[arg(long, default_value_t = 2019)]
         seed: u64,
+        /// Do not start the web app afterwards (it starts only from a terminal anyway).
+        #[arg(long)]
+        no_serve: bool,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// The web app (ứng dụng web): staff pages, the public commune pages, the JSON API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Accounts of the web app (tài khoản).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Administrative units (đơn vị hành chính).
     Units {
@@ -390,6 +406,24 @@ impl SpanArgs {
             boundaries: self.as_of_boundaries.as_deref(),
         }
     }
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account bound to a unit; the password is read from standard input or generated and printed.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// administrator, province_staff, commune_officer, village_reviewer or auditor.
+        #[arg(long)]
+        role: String,
+        /// The unit code (province, district, commune or village); none = the whole country (administrator,
+        /// auditor only).
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -726,14 +760,30 @@ fn main() -> ExitCode {
         Command::Standards {
             command: StandardsCommand::Show { standard },
         } => standards_cmd::show(&standard, lang),
-        Command::Demo { households, seed } => {
+        Command::Demo {
+            households,
+            seed,
+            no_serve,
+            bind,
+        } => {
             let db = if cli.db == "giamngheo.db" {
                 "giamngheo-demo.db".to_owned()
             } else {
                 cli.db.clone()
             };
             demo_cmd::run(&db, households, seed, lang)
+                .and_then(|()| web_cmd::demo_accounts_and_serve(&db, &bind, no_serve, lang))
         }
+        Command::Serve { bind } => web_cmd::serve(&cli.db, &bind, lang),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    unit,
+                    password_stdin,
+                },
+        } => web_cmd::user_add(&cli.db, &name, &role, unit.as_deref(), password_stdin, lang),
         Command::Units {
             command:
                 UnitsCommand::Load {

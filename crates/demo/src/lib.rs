@@ -382,8 +382,16 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
     let Some(commune) = store.unit_at(UnitLevel::Commune, ROUND_COMMUNE, opened)? else {
         return Ok(None);
     };
-    let officer = Actor::new("Lê Thị Hương (cán bộ giảm nghèo, dữ liệu mẫu)", Role::CommuneOfficer, "demo");
-    let reviewer = Actor::new("Trịnh Văn Bình (rà soát viên, dữ liệu mẫu)", Role::VillageReviewer, "demo");
+    let officer = Actor::new(
+        "Lê Thị Hương (cán bộ giảm nghèo, dữ liệu mẫu)",
+        Role::CommuneOfficer,
+        "demo",
+    );
+    let reviewer = Actor::new(
+        "Trịnh Văn Bình (rà soát viên, dữ liệu mẫu)",
+        Role::VillageReviewer,
+        "demo",
+    );
     store.set_actor(officer.clone());
     let standard = builtin::for_year(2026)?;
     let classifier = Classifier::new(standard);
@@ -412,7 +420,10 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
             .rev()
             .find(|r| r.decided_class.is_some());
         let mut r = Rng::derive(seed, &[9, i as u64]);
-        let income = last.as_ref().and_then(|l| l.income_per_capita).unwrap_or(1_400_000);
+        let income = last
+            .as_ref()
+            .and_then(|l| l.income_per_capita)
+            .unwrap_or(1_400_000);
         let factor = 0.85 + 0.6 * r.unit();
         let deprived = last.as_ref().map_or(2, |l| l.deprivation_count as usize);
         let mut set = DeprivationSet::default();
@@ -432,8 +443,10 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
         });
     }
     store.record_survey(&reviewer, round, &classifier, d(2026, 10, 5), &inputs)?;
-    let mut by_village: std::collections::BTreeMap<String, Vec<&giamngheo_store::rounds::CaseView>> =
-        std::collections::BTreeMap::new();
+    let mut by_village: std::collections::BTreeMap<
+        String,
+        Vec<&giamngheo_store::rounds::CaseView>,
+    > = std::collections::BTreeMap::new();
     for c in &cases {
         by_village
             .entry(c.village.clone().unwrap_or_default())
@@ -451,7 +464,9 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
                 chair: format!("Trưởng {village}"),
                 secretary: "Thư ký cuộc họp".to_owned(),
                 attendees,
-                minutes: Some(format!("Họp dân {village} thống nhất kết quả rà soát năm 2026 (dữ liệu mẫu).")),
+                minutes: Some(format!(
+                    "Họp dân {village} thống nhất kết quả rà soát năm 2026 (dữ liệu mẫu)."
+                )),
                 votes: list
                     .iter()
                     .enumerate()
@@ -465,7 +480,12 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
             },
         )?;
     }
-    let posting_ends = store.post_results(&officer, round, d(2026, 11, 26), "Trụ sở UBND xã và nhà văn hóa các thôn")?;
+    let posting_ends = store.post_results(
+        &officer,
+        round,
+        d(2026, 11, 26),
+        "Trụ sở UBND xã và nhà văn hóa các thôn",
+    )?;
     let complaint = store.add_complaint(
         &reviewer,
         round,
@@ -480,13 +500,25 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
     let mut support = Vec::new();
     for (i, c) in cases.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
         support.push(giamngheo_store::support::NewSupport {
-            programme_code: ["health_insurance", "livelihood", "credit", "vocational_training"][i % 4].to_owned(),
+            programme_code: [
+                "health_insurance",
+                "livelihood",
+                "credit",
+                "vocational_training",
+            ][i % 4]
+                .to_owned(),
             household_code: c.household_code.clone(),
             person_citizen_id: None,
             received_on: d(2026, 1 + (i % 9) as u8, 10),
             amount_vnd: Some([1_105_000, 8_000_000, 30_000_000, 3_000_000][i % 4]),
             quantity: Some(1),
-            provider: ["BHXH tỉnh", "Hội Nông dân xã", "Ngân hàng Chính sách xã hội", "Trung tâm dạy nghề"][i % 4].to_owned(),
+            provider: [
+                "BHXH tỉnh",
+                "Hội Nông dân xã",
+                "Ngân hàng Chính sách xã hội",
+                "Trung tâm dạy nghề",
+            ][i % 4]
+                .to_owned(),
             note: None,
         });
     }

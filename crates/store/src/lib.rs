@@ -3,6 +3,7 @@
 //! The store is synchronous: the command line calls it directly and the web app from a blocking pool. Every
 //! write that must be all-or-nothing runs in one transaction; migrations are embedded and applied on open.
 
+pub mod accounts;
 pub mod analytics;
 pub mod audit;
 pub mod db;
@@ -13,6 +14,7 @@ mod migrate;
 pub mod rates;
 pub mod reviews;
 pub mod rounds;
+pub mod search;
 pub mod support;
 pub mod targets;
 pub mod units;

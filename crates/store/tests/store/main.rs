@@ -8,3 +8,4 @@ mod households;
 mod reviews;
 mod rounds;
 mod units;
+mod web;
