@@ -110,6 +110,7 @@ pub struct CaseView {
     pub household_id: i64,
     pub household_code: String,
     pub head_name: Option<String>,
+    pub village_id: Option<i64>,
     pub village: Option<String>,
     pub source: CaseSource,
     pub previous_class: Option<Class>,
@@ -1539,7 +1540,7 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
          (SELECT p.full_name FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = k.household_id \
           AND m.relation = 'head' AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1), \
          u.name, k.source, k.previous_class, k.state, v.computed_class, v.decided_class, v.income_score, v.income_per_capita, \
-         v.deprivation_count, v.reason, k.transition, (SELECT number FROM certificate c WHERE c.case_id = k.id), k.version \
+         v.deprivation_count, v.reason, k.transition, (SELECT number FROM certificate c WHERE c.case_id = k.id), k.version, k.village_id \
          FROM round_case k JOIN household h ON h.id = k.household_id LEFT JOIN unit u ON u.id = k.village_id \
          LEFT JOIN review v ON v.id = k.review_id WHERE k.round_id = $1",
         &[round_id.into(), day.into()],
@@ -1563,6 +1564,7 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
                 transition: r[14].text().and_then(Transition::parse),
                 certificate: r[15].text().map(str::to_owned),
                 version: r[16].int().unwrap_or(0),
+                village_id: r[17].int(),
             });
             Ok(())
         },

@@ -73,6 +73,7 @@ pub fn nav(state: &AppState, ctx: &Ctx, a: &Actor) -> html::Nav {
     let mut links = vec![("/dashboard", ctx.t("Tổng quan", "Dashboard"))];
     if a.may(Perm::ReadHouseholds) {
         links.push(("/households", ctx.t("Hộ gia đình", "Households")));
+        links.push(("/rounds", ctx.t("Rà soát", "Review rounds")));
     }
     if a.may(Perm::Import) {
         links.push(("/import", ctx.t("Nhập dữ liệu", "Import")));

@@ -160,3 +160,79 @@ fn trend_chart_svg() {
     );
     insta::assert_snapshot!(svg);
 }
+
+#[test]
+fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explained() {
+    let app = app();
+    run(async {
+        let xa = app.login("xa").await;
+        let round = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        assert!(
+            round.body.contains(&app.hh_in) && round.body.contains("Nhập phiếu"),
+            "{}",
+            round.body
+        );
+        let uri = format!("/rounds/{}/survey/{}", app.round_in, app.hh_in);
+        let form = app.get(&uri, Some(&xa)).await;
+        let version = {
+            let i = form.body.find("name=\"version\" value=\"").unwrap();
+            let rest = &form.body[i + 22..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        let post = |token: String, income: &'static str| {
+            vec![
+                ("csrf", token),
+                ("version", version.clone()),
+                ("area", "rural".to_owned()),
+                ("income", income.to_owned()),
+                ("d0", "1".to_owned()),
+                ("d2", "1".to_owned()),
+                ("d5", "1".to_owned()),
+            ]
+        };
+        let fields = post(form.form_token(), "1,2 triệu");
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let bad = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(bad.status.as_u16(), 422, "{}", bad.body);
+        assert!(
+            bad.body.contains("Thu nhập bình quân đầu người (income)"),
+            "{}",
+            bad.body
+        );
+        assert!(
+            bad.body.contains("value=\"1,2 triệu\""),
+            "the form comes back as it was sent"
+        );
+        let fields = post(bad.form_token(), "1200000");
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let ok = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
+        assert!(ok.body.contains("hộ nghèo"), "{}", ok.body);
+        assert!(
+            ok.body.contains("1.200.000"),
+            "the reason names the income against the line: {}",
+            ok.body
+        );
+        // The same form sent again (another officer's stale copy): told, nothing changed.
+        let again = app.get(&uri, Some(&xa)).await;
+        let fields = post(again.form_token(), "3000000");
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let stale = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(stale.status.as_u16(), 422, "{}", stale.body);
+        assert!(
+            stale.body.contains("vừa được người khác sửa"),
+            "{}",
+            stale.body
+        );
+        let round = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        assert!(
+            round.body.contains("đã rà soát, chờ họp dân"),
+            "{}",
+            round.body
+        );
+    });
+}
