@@ -177,6 +177,9 @@ pub enum Role {
     VillageReviewer,
     /// Reads everything in its units, including the audit log; changes nothing.
     Auditor,
+    /// A resident writing through the public page: may only lodge a complaint. Not an account role (not in
+    /// [`Role::ALL`]); the audit log names complaints sent this way.
+    Citizen,
 }
 
 impl Role {
@@ -195,6 +198,7 @@ impl Role {
             Role::CommuneOfficer => "commune_officer",
             Role::VillageReviewer => "village_reviewer",
             Role::Auditor => "auditor",
+            Role::Citizen => "citizen",
         }
     }
 
@@ -210,6 +214,7 @@ impl Role {
             Role::CommuneOfficer => lang.pick("cán bộ giảm nghèo cấp xã", "commune officer"),
             Role::VillageReviewer => lang.pick("rà soát viên thôn", "village reviewer"),
             Role::Auditor => lang.pick("kiểm toán, thanh tra", "auditor"),
+            Role::Citizen => lang.pick("người dân (trang công khai)", "resident (public page)"),
         }
     }
 
@@ -241,6 +246,7 @@ impl Role {
                 matches!(action, A::AddRequest | A::Survey | A::RecordComplaint)
             }
             Role::Auditor => action == A::ReadAudit,
+            Role::Citizen => action == A::RecordComplaint,
         }
     }
 }

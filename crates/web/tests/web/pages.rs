@@ -236,3 +236,127 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
         );
     });
 }
+
+#[test]
+fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
+    use giamngheo_core::round::Role;
+    use giamngheo_store::audit::Actor;
+    let app = app();
+    let today = giamngheo_web::today();
+    // Run the test round to its posting, today.
+    {
+        let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+        let officer = Actor::new("test", Role::CommuneOfficer, "cli");
+        let round = s.round(app.round_in).unwrap();
+        let classifier = giamngheo_core::Classifier::new(
+            giamngheo_core::standard::builtin::get(&round.standard_id).unwrap(),
+        );
+        let inputs: Vec<giamngheo_store::rounds::SurveyInput> = [&app.hh_in, &app.hh_other_village]
+            .iter()
+            .enumerate()
+            .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
+                input: giamngheo_core::registry::ReviewInput {
+                    row: i as u64 + 2,
+                    household_code: (*code).clone(),
+                    income: giamngheo_core::Income::Vnd(1_000_000),
+                    deprivations: giamngheo_core::DeprivationSet(0b111),
+                    area: None,
+                    decided: None,
+                },
+                expected_version: None,
+            })
+            .collect();
+        s.record_survey(&officer, app.round_in, &classifier, today, &inputs)
+            .unwrap();
+        let votes = [&app.hh_in, &app.hh_other_village]
+            .iter()
+            .enumerate()
+            .map(|(i, code)| giamngheo_store::rounds::VoteInput {
+                row: i as u64 + 2,
+                household_code: (*code).clone(),
+                votes_for: 20,
+                votes_against: 1,
+            })
+            .collect();
+        s.record_meeting(
+            &officer,
+            app.round_in,
+            &giamngheo_store::rounds::NewMeeting {
+                village_id: None,
+                held_on: today,
+                chair: "Trưởng thôn".into(),
+                secretary: "Thư ký".into(),
+                attendees: 25,
+                minutes: None,
+                votes,
+            },
+        )
+        .unwrap();
+        s.post_results(&officer, app.round_in, today, "Nhà văn hóa")
+            .unwrap();
+    }
+    run(async {
+        let xa = app.login("xa").await;
+        let head = {
+            let h = app
+                .get(&format!("/households/{}", app.hh_in), Some(&xa))
+                .await;
+            assert_eq!(h.status.as_u16(), 200);
+            h
+        };
+        let p = app.get(&format!("/public/{}", app.commune), None).await;
+        assert!(
+            p.body.contains("Danh sách niêm yết công khai năm"),
+            "{}",
+            p.body
+        );
+        assert!(p.body.contains("hộ nghèo"), "{}", p.body);
+        assert!(
+            !p.body.contains("Nguyễn") && !p.body.contains("Lê ") && !p.body.contains("Trần "),
+            "names are masked"
+        );
+        assert!(!p.body.contains(&app.hh_in), "no household codes either");
+        assert!(head.body.len() > 0);
+        let pre = p.cookie("gn_pre").unwrap();
+        let fields = [
+            ("csrf", p.form_token()),
+            ("kind", "complaint".to_owned()),
+            ("name", "Bà Hoa".to_owned()),
+            ("contact", "0912 345 678".to_owned()),
+            (
+                "message",
+                "Hộ ông A đã có nhà mới, đề nghị xem lại.".to_owned(),
+            ),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let ok = app
+            .post_form(
+                &format!("/public/{}/feedback", app.commune),
+                &format!("gn_pre={pre}"),
+                &fields,
+            )
+            .await;
+        assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
+    });
+    let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+    let complaints = s.complaints(app.round_in).unwrap();
+    assert_eq!(complaints.len(), 1);
+    assert!(complaints[0].complainant.starts_with("Bà Hoa") && complaints[0].outcome.is_none());
+    // The decision now waits for the answer.
+    let refused = s.decide_round(
+        &Actor::new("test", Role::CommuneOfficer, "cli"),
+        app.round_in,
+        today.add_days(30),
+        "1/QĐ-UBND",
+        "Chủ tịch",
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(giamngheo_store::StoreError::Procedure(
+                giamngheo_core::round::RoundError::OpenComplaints { count: 1 }
+            ))
+        ),
+        "{refused:?}"
+    );
+}
