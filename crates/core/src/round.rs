@@ -72,6 +72,10 @@ pub struct Procedure {
     pub in_year_days: Sourced<u32>,
     /// Day of the month by which a commune reports the month's in-year results upward.
     pub monthly_report_day: Sourced<u32>,
+    /// When a province sends its preliminary and its official periodic results to the ministry ("11-15",
+    /// "12-20": before these days).
+    pub preliminary_report: Sourced<String>,
+    pub official_report: Sourced<String>,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +131,14 @@ impl Procedure {
         };
         Date::new(y, m, self.monthly_report_day.value as u8)
             .unwrap_or_else(|_| Date::new(y, m, 28).unwrap_or(Date::from_unix_days(0)))
+    }
+
+    /// The province's deadlines for the year's periodic results: (preliminary, official).
+    pub fn province_deadlines(&self, year: i32) -> Option<(Date, Date)> {
+        Some((
+            month_day(year, &self.preliminary_report.value)?,
+            month_day(year, &self.official_report.value)?,
+        ))
     }
 
     /// Whether a periodic round may open on `date` (inside its window).
