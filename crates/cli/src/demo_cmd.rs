@@ -178,6 +178,32 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
             ),
         }
     }
+    if let Some(r) = &summary.round {
+        match lang {
+            Lang::Vi => println!(
+                "Đợt rà soát năm 2026 của {} (số {}): {} hộ đã rà soát, họp dân, đang niêm yết đến hết {}; một khiếu nại chờ trả lời. \
+                 Xem: giamngheo --db {db} round status {}; trả lời: round answer {} --outcome rejected --text …; rồi round decide {} --number … --signed-by …",
+                r.commune,
+                r.round_id,
+                r.households,
+                r.posting_ends.vi(),
+                r.round_id,
+                r.open_complaint,
+                r.round_id
+            ),
+            Lang::En => println!(
+                "The 2026 round of {} (no. {}): {} households surveyed and met on, posted until the end of {}; one complaint awaits its answer. \
+                 See: giamngheo --db {db} round status {}; answer: round answer {} --outcome rejected --text …; then round decide {} --number … --signed-by …",
+                r.commune,
+                r.round_id,
+                r.households,
+                r.posting_ends.vi(),
+                r.round_id,
+                r.open_complaint,
+                r.round_id
+            ),
+        }
+    }
     Ok(())
 }
 
