@@ -145,6 +145,17 @@ fn dashboard_reports_and_public_page() {
             403
         );
         assert_eq!(app.post_form(&uri, "", &fields).await.status.as_u16(), 403);
+        // The commune sees it, escaped, and so does its province.
+        let list = app.get("/feedback", Some(&xa)).await;
+        assert!(list.body.contains("Nhà tôi bị xếp sai"));
+        assert!(list.body.contains("Bà &lt;b&gt;Hoa&lt;/b&gt;"));
+        let tinh = app.login("tinh").await;
+        assert!(
+            app.get("/feedback", Some(&tinh))
+                .await
+                .body
+                .contains("Nhà tôi bị xếp sai")
+        );
     });
 }
 
