@@ -9,6 +9,8 @@ mod output;
 mod progress;
 mod registry_cmd;
 mod report_cmd;
+mod round_cmd;
+mod score_cmd;
 mod standard_arg;
 mod standards_cmd;
 mod web_cmd;
@@ -112,6 +114,12 @@ enum Command {
         format: String,
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// A column of years: measures per year, and their change (absolute, relative, annualised).
+        #[arg(long)]
+        time: Option<String>,
+        /// The two years to compare, FROM-TO (default the first and last years of --time).
+        #[arg(long, requires = "time")]
+        change: Option<String>,
         #[arg(default_value = "-")]
         input: String,
     },
@@ -120,11 +128,284 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Plan targets of a unit (chỉ tiêu kế hoạch).
+    Target {
+        #[command(subcommand)]
+        command: TargetCommand,
+    },
     /// One household: members, residence, events, reviews (xem hộ).
     Household {
         #[command(subcommand)]
         command: HouseholdCommand,
     },
+    /// The review round step by step: open, request, survey, meeting, post, complaints, decide,
+    /// certificates, lists (đợt rà soát).
+    Round {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
+    /// Support programmes and what households received (hỗ trợ).
+    Support {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[command(subcommand)]
+        command: SupportCommand,
+    },
+    /// The income proxy score of survey answers from a point table (chấm điểm thu nhập): household_code,
+    /// region (urban, nt1-nt6) and one column per item of the table; `illustrative` is the shipped example.
+    Score {
+        #[arg(long, default_value = "illustrative")]
+        table: String,
+        /// The region for rows without a region column.
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        file: PathBuf,
+    },
+    /// The audit log: verify its hash chain, export it (nhật ký kiểm toán).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// Who acts: recorded in the audit log with every change.
+#[derive(Args)]
+struct ActorArgs {
+    /// Your name as the audit log records it (default GIAMNGHEO_ACTOR or the system user).
+    #[arg(long = "as", global = true)]
+    actor: Option<String>,
+    /// Your role: commune-officer (default), village-reviewer, province-staff, administrator, auditor.
+    #[arg(long, global = true, default_value = "commune-officer")]
+    role: String,
+}
+
+#[derive(Subcommand)]
+enum RoundCommand {
+    /// Open a round for a commune; a periodic round lists its poor and near-poor households.
+    Open {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        year: u16,
+        /// An in-year (monthly) round instead of the periodic one.
+        #[arg(long)]
+        in_year: bool,
+        #[arg(long)]
+        month: Option<u8>,
+        /// The opening date (default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Another standard than the one in force in the year.
+        #[arg(long)]
+        standard: Option<String>,
+    },
+    /// Where the round stands: its steps, households per state, complaints, deadline.
+    Status { round: i64 },
+    /// The survey sheet: the households still to survey, with empty income and indicator columns (.csv, .xlsx).
+    Sheet {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A household's request to be reviewed (Mẫu 01) or to be recognised as escaped (Mẫu 04, --exit).
+    Request {
+        round: i64,
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        exit: bool,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Survey results (CSV/XLSX as `import reviews` reads them), classified under the round's standard.
+    Survey {
+        round: i64,
+        file: PathBuf,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// A village meeting: a file of household_code,votes_for,votes_against.
+    Meeting {
+        round: i64,
+        file: PathBuf,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        attendees: u32,
+        #[arg(long)]
+        chair: String,
+        #[arg(long)]
+        secretary: String,
+        #[arg(long)]
+        village: Option<String>,
+        #[arg(long)]
+        minutes: Option<String>,
+    },
+    /// Post the results publicly.
+    Post {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = "Trụ sở UBND xã và nhà văn hóa thôn")]
+        places: String,
+    },
+    /// Record a complaint or feedback.
+    Complaint {
+        round: i64,
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long = "from")]
+        complainant: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long, default_value = "in_person")]
+        channel: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Answer a complaint: upheld, rejected or withdrawn.
+    Answer {
+        complaint: i64,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The district chairman's opinion (procedures before 1 July 2025).
+    DistrictOpinion {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The commune chairman's decision (Mẫu 02): recognises every posted household; the round locks.
+    Decide {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        signed_by: String,
+    },
+    /// Reopen a decided round (province staff or administrator, with a reason).
+    Reopen {
+        round: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Certificates (Mẫu 03) for the poor and near-poor households of a decided round.
+    Certificates {
+        round: i64,
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Each household's transition with the support it received since its previous review (.csv, .xlsx).
+    Transitions {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The chairman's decision with its lists (Mẫu 02) as PDF.
+    Decision {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The issued certificates (Mẫu 03) as one PDF, a page each.
+    CertificatesPdf {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A household's exit request (Mẫu 04) filled from the registry, as PDF.
+    ExitForm {
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The lists of the decision: poor, near-poor, escaped (.csv or .xlsx).
+    Lists {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Communes under a unit that are late with their round or monthly reports.
+    Late {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Record that a commune sent its report upward (monthly with --month, else the periodic results).
+    ReportSent {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        month: Option<u8>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SupportCommand {
+    /// The programmes.
+    Programmes,
+    /// Support received: household_code, programme, received_on, amount_vnd, quantity, provider, citizen_id.
+    Import { file: PathBuf },
+    /// What one household received.
+    Show { household: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain end to end.
+    Verify,
+    /// Every entry as CSV, with its hash.
+    Export {
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct SpanArgs {
+    /// A unit code or name (province, district, commune, village).
+    #[arg(long)]
+    unit: String,
+    /// FROM-TO, e.g. 2015-2019.
+    #[arg(long)]
+    years: String,
+    /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
+    #[arg(long)]
+    as_of_boundaries: Option<String>,
+}
+
+impl SpanArgs {
+    fn span(&self) -> report_cmd::Span<'_> {
+        report_cmd::Span {
+            unit: &self.unit,
+            years: &self.years,
+            boundaries: self.as_of_boundaries.as_deref(),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -147,18 +428,104 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum ReportCommand {
-    /// unit_code,unit_name,year,standard,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent).
+    /// unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent), then the
+    /// standard, its change, and urban, rural and ethnic-minority households.
     Rates {
-        /// A unit code or name (province, district, commune, village).
+        #[command(flatten)]
+        span: SpanArgs,
+        /// csv, xlsx, pdf (default: from the output's extension, else CSV).
         #[arg(long)]
-        unit: String,
-        /// FROM-TO, e.g. 2015-2019.
+        format: Option<String>,
+        /// The output file (default: CSV on standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Each year's plan target against the reviewed rate, or the projected one for years not yet reviewed.
+    Targets {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Per year: households escaped, newly poor, re-poor, stayed… since their previous review.
+    Transitions {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Per year and indicator: the share of reviewed households deprived, and poor and deprived.
+    Profile {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Localities side by side: rates year by year, average reduction, escaped, newly poor, re-poor.
+    Compare {
+        /// Unit codes or names separated by commas.
+        #[arg(long)]
+        units: String,
         #[arg(long)]
         years: String,
-        /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
         #[arg(long)]
         as_of_boundaries: Option<String>,
-        /// .csv or .xlsx (default: CSV on standard output).
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The communes under a unit ranked by average annual reduction, fastest first.
+    Ranking {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// A chart as SVG: trend (rates by year, targets dashed), communes (rates in the last year), contributions
+    /// (indicators' shares of the deprivations of poor households in the last year).
+    Chart {
+        #[arg(value_parser = ["trend", "communes", "contributions"])]
+        kind: String,
+        #[command(flatten)]
+        span: SpanArgs,
+        /// The SVG file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The review summary table of a year: the unit, urban, rural, then each unit under it.
+    Summary {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The list of poor or near-poor households of a year.
+    List {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long, default_value = "poor", value_parser = ["poor", "near-poor"])]
+        class: String,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -191,7 +558,35 @@ enum UnitsCommand {
 }
 
 #[derive(Subcommand)]
+enum TargetCommand {
+    /// Sets the poor-household rate (percent) a unit plans to reach at the end of a year.
+    Set {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        poor_rate: f64,
+        #[arg(long)]
+        near_poor_rate: Option<f64>,
+        /// Where the target comes from (a resolution, a plan).
+        #[arg(long)]
+        note: Option<String>,
+        /// Find the unit on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ImportCommand {
+    /// Plan targets from CSV or XLSX: unit_code, year, poor_rate, optional near_poor_rate and note.
+    Targets {
+        file: PathBuf,
+        /// Find the units on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
     /// Review results of a year, one row per household: household_code, income_per_capita or income_score,
     /// then one 0/1 column per indicator or a column deprived_indicators; optional area, decided_class and
     /// decided_on. Classified under the standard in force that year.
@@ -430,35 +825,37 @@ fn main() -> ExitCode {
             weight,
             format,
             output,
+            time,
+            change,
             input,
-        } => mpi_cmd::run(
-            mpi_cmd::MpiArgs {
-                spec,
-                ks,
-                over,
-                weight,
-                json: format == "json",
-                output,
-                input,
-            },
-            lang,
-        ),
+        } => change
+            .as_deref()
+            .map(report_cmd::parse_years)
+            .transpose()
+            .and_then(|change| {
+                mpi_cmd::run(
+                    mpi_cmd::MpiArgs {
+                        spec,
+                        ks,
+                        over,
+                        weight,
+                        json: format == "json",
+                        output,
+                        input,
+                        time,
+                        change,
+                    },
+                    lang,
+                )
+            }),
         Command::Report {
             command:
                 ReportCommand::Rates {
-                    unit,
-                    years,
-                    as_of_boundaries,
+                    span,
+                    format,
                     output,
                 },
-        } => report_cmd::report_rates(
-            &cli.db,
-            &unit,
-            &years,
-            as_of_boundaries.as_deref(),
-            output,
-            lang,
-        ),
+        } => report_cmd::report_rates(&cli.db, &span.span(), format.as_deref(), output, lang),
         Command::Report {
             command:
                 ReportCommand::Trend {
@@ -467,6 +864,138 @@ fn main() -> ExitCode {
                     as_of_boundaries,
                 },
         } => report_cmd::report_trend(&cli.db, &unit, &years, as_of_boundaries.as_deref(), lang),
+        Command::Report {
+            command:
+                ReportCommand::Targets {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_targets(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Transitions {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_transitions(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Profile {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_profile(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command:
+                ReportCommand::Compare {
+                    units,
+                    years,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_compare(
+            &cli.db,
+            &units,
+            &years,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::Ranking {
+                    span,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_ranking(&cli.db, &span.span(), format.as_deref(), output, lang),
+        Command::Report {
+            command: ReportCommand::Chart { kind, span, output },
+        } => report_cmd::report_chart(
+            &cli.db,
+            match kind.as_str() {
+                "communes" => report_cmd::ChartKind::Communes,
+                "contributions" => report_cmd::ChartKind::Contributions,
+                _ => report_cmd::ChartKind::Trend,
+            },
+            &span.span(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::Summary {
+                    unit,
+                    year,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_summary(
+            &cli.db,
+            &unit,
+            year,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Report {
+            command:
+                ReportCommand::List {
+                    unit,
+                    year,
+                    class,
+                    as_of_boundaries,
+                    format,
+                    output,
+                },
+        } => report_cmd::report_list(
+            &cli.db,
+            &report_cmd::YearArgs {
+                unit: &unit,
+                year,
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            &class,
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        Command::Target {
+            command:
+                TargetCommand::Set {
+                    unit,
+                    year,
+                    poor_rate,
+                    near_poor_rate,
+                    note,
+                    as_of_boundaries,
+                },
+        } => report_cmd::target_set(
+            &cli.db,
+            &report_cmd::TargetArgs {
+                unit: &unit,
+                year,
+                poor_rate,
+                near_poor_rate,
+                note: note.as_deref(),
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            lang,
+        ),
+        Command::Import {
+            command:
+                ImportCommand::Targets {
+                    file,
+                    as_of_boundaries,
+                },
+        } => report_cmd::import_targets(&cli.db, &file, as_of_boundaries.as_deref(), lang),
         Command::Household {
             command: HouseholdCommand::Show { code, as_of },
         } => registry_cmd::household_show(&cli.db, &code, as_of.as_deref(), lang),
@@ -499,6 +1028,30 @@ fn main() -> ExitCode {
         Command::Household {
             command: HouseholdCommand::Merge { code, into, date },
         } => registry_cmd::merge(&cli.db, &code, &into, &date, lang),
+        Command::Round { actor, command } => run_round(&cli.db, actor, command, lang),
+        Command::Support { actor, command } => {
+            round_cmd::actor(actor.actor.as_deref(), &actor.role).and_then(|who| match command {
+                SupportCommand::Programmes => round_cmd::support_programmes(&cli.db, lang),
+                SupportCommand::Import { file } => {
+                    round_cmd::support_import(&cli.db, &who, &file, lang)
+                }
+                SupportCommand::Show { household } => {
+                    round_cmd::support_show(&cli.db, &household, lang)
+                }
+            })
+        }
+        Command::Score {
+            table,
+            region,
+            output,
+            file,
+        } => score_cmd::run(&table, region.as_deref(), &file, output.as_deref(), lang),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => round_cmd::audit_verify(&cli.db, lang),
+        Command::Audit {
+            command: AuditCommand::Export { output },
+        } => round_cmd::audit_export(&cli.db, &output, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -507,5 +1060,151 @@ fn main() -> ExitCode {
             eprintln!("{}", e.bilingual());
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+fn run_round(
+    db: &str,
+    actor: ActorArgs,
+    command: RoundCommand,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let who = round_cmd::actor(actor.actor.as_deref(), &actor.role)?;
+    match command {
+        RoundCommand::Open {
+            commune,
+            year,
+            in_year,
+            month,
+            date,
+            standard,
+        } => round_cmd::open_round(
+            db,
+            &who,
+            round_cmd::OpenArgs {
+                commune: &commune,
+                year,
+                in_year,
+                month,
+                date: date.as_deref(),
+                standard: standard.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Status { round } => round_cmd::status(db, round, lang),
+        RoundCommand::Sheet { round, output } => round_cmd::sheet(db, round, &output, lang),
+        RoundCommand::Request {
+            round,
+            household,
+            exit,
+            date,
+        } => round_cmd::request(db, &who, round, &household, exit, date.as_deref(), lang),
+        RoundCommand::Survey { round, file, date } => {
+            round_cmd::survey(db, &who, round, &file, date.as_deref(), lang)
+        }
+        RoundCommand::Meeting {
+            round,
+            file,
+            date,
+            attendees,
+            chair,
+            secretary,
+            village,
+            minutes,
+        } => round_cmd::meeting(
+            db,
+            &who,
+            round,
+            round_cmd::MeetingArgs {
+                file: &file,
+                date: &date,
+                attendees,
+                chair: &chair,
+                secretary: &secretary,
+                village: village.as_deref(),
+                minutes: minutes.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Post {
+            round,
+            date,
+            places,
+        } => round_cmd::post(db, &who, round, date.as_deref(), &places, lang),
+        RoundCommand::Complaint {
+            round,
+            household,
+            complainant,
+            text,
+            channel,
+            date,
+        } => {
+            let received_on = match date {
+                Some(d) => registry_cmd::parse_date("date", &d)?,
+                None => registry_cmd::today(),
+            };
+            round_cmd::complaint(
+                db,
+                &who,
+                round,
+                giamngheo_store::rounds::NewComplaint {
+                    household_code: household,
+                    received_on,
+                    complainant,
+                    channel,
+                    content: text,
+                },
+                lang,
+            )
+        }
+        RoundCommand::Answer {
+            complaint,
+            outcome,
+            text,
+            date,
+        } => round_cmd::answer(db, &who, complaint, &outcome, &text, date.as_deref(), lang),
+        RoundCommand::DistrictOpinion { round, date } => {
+            round_cmd::district_opinion(db, &who, round, date.as_deref(), lang)
+        }
+        RoundCommand::Decide {
+            round,
+            date,
+            number,
+            signed_by,
+        } => round_cmd::decide(db, &who, round, date.as_deref(), &number, &signed_by, lang),
+        RoundCommand::Reopen {
+            round,
+            reason,
+            date,
+        } => round_cmd::reopen(db, &who, round, date.as_deref(), &reason, lang),
+        RoundCommand::Certificates {
+            round,
+            household,
+            date,
+        } => round_cmd::certificates(db, &who, round, date.as_deref(), household.as_deref(), lang),
+        RoundCommand::Lists { round, output } => round_cmd::lists(db, round, &output, lang),
+        RoundCommand::Transitions { round, output } => {
+            round_cmd::transitions(db, round, &output, lang)
+        }
+        RoundCommand::Decision { round, output } => {
+            round_cmd::decision_pdf(db, round, &output, lang)
+        }
+        RoundCommand::CertificatesPdf { round, output } => {
+            round_cmd::certificates_pdf(db, round, &output, lang)
+        }
+        RoundCommand::ExitForm {
+            household,
+            date,
+            output,
+        } => round_cmd::exit_form(db, &household, date.as_deref(), &output, lang),
+        RoundCommand::Late { unit, year, as_of } => {
+            round_cmd::late(db, &unit, year, as_of.as_deref(), lang)
+        }
+        RoundCommand::ReportSent {
+            commune,
+            year,
+            month,
+            date,
+        } => round_cmd::report_sent(db, &who, &commune, year, month, date.as_deref(), lang),
     }
 }

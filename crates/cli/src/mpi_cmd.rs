@@ -1,7 +1,7 @@
 //! `giamngheo mpi`: the Alkire-Foster measures of a CSV of 0/1 indicators, for the whole population and for
 //! each subgroup of the `--over` columns.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -22,6 +22,37 @@ pub struct MpiArgs {
     pub json: bool,
     pub output: Option<PathBuf>,
     pub input: String,
+    /// A column of years: measures per year and their change between two of them.
+    pub time: Option<String>,
+    /// The two years to compare (default the first and the last in the file).
+    pub change: Option<(i32, i32)>,
+}
+
+/// Sums of sampling weights per deprivation pattern (bit j: indicator j). The measures are sums of weights
+/// times functions of the pattern, so a group's rows with one pattern add up to one weighted observation: each
+/// row costs an array index instead of a pass over cutoffs and indicators.
+#[derive(Clone)]
+struct Tally(Vec<f64>);
+
+/// Patterns are counted in an array of 2^n sums when there are at most this many indicators.
+const TALLY_MAX_INDICATORS: usize = 16;
+
+impl Tally {
+    fn new(n: usize) -> Tally {
+        Tally(vec![0.0; 1 << n])
+    }
+
+    fn into_accumulator(self, acc: &mut MpiAccumulator, n: usize) {
+        let mut g = vec![false; n];
+        for (mask, w) in self.0.into_iter().enumerate() {
+            if w != 0.0 {
+                for (j, d) in g.iter_mut().enumerate() {
+                    *d = mask & (1 << j) != 0;
+                }
+                acc.add(w, &g);
+            }
+        }
+    }
 }
 
 fn spec_error(path: &str, e: MpiSpecError) -> CliError {
@@ -89,8 +120,14 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     for (ind, _, _) in &spec.indicators {
         ind_cols.push(col(ind).ok_or_else(|| missing(ind))?);
     }
-    let over_cols: Vec<(String, usize)> = args
-        .over
+    let mut over_names = args.over.clone();
+    // Measures per year are measures by the time column; the change compares two of its subgroups.
+    if let Some(t) = &args.time
+        && !over_names.contains(t)
+    {
+        over_names.push(t.clone());
+    }
+    let over_cols: Vec<(String, usize)> = over_names
         .iter()
         .map(|o| col(o).map(|c| (o.clone(), c)).ok_or_else(|| missing(o)))
         .collect::<Result<_, _>>()?;
@@ -105,14 +142,19 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     struct Part {
         all: MpiAccumulator,
         groups: Vec<BTreeMap<String, MpiAccumulator>>,
+        tally: Option<Tally>,
+        tally_groups: Vec<HashMap<Vec<u8>, Tally>>,
         records: u64,
         error: Option<CsvError>,
     }
     let n_ind = spec.indicators.len();
+    let tallied = n_ind <= TALLY_MAX_INDICATORS;
     let sum_plain = |block: &[u8]| -> Option<Part> {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
+            tally: tallied.then(|| Tally::new(n_ind)),
+            tally_groups: vec![HashMap::new(); over_cols.len()],
             records: 0,
             error: None,
         };
@@ -131,12 +173,14 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             if fields.iter().all(|f| f.is_empty()) {
                 continue;
             }
+            let mut mask = 0usize;
             for (j, &c) in ind_cols.iter().enumerate() {
                 g[j] = match fields.get(c).copied() {
                     Some(b"1") => true,
                     Some(b"0") => false,
                     _ => return None,
                 };
+                mask |= usize::from(g[j]) << j;
             }
             let w = match weight_col {
                 None => 1.0,
@@ -149,6 +193,21 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                     w
                 }
             };
+            if let Some(t) = &mut part.tally {
+                t.0[mask] += w;
+                for (gi, (_, c)) in over_cols.iter().enumerate() {
+                    let key = fields.get(*c).copied().filter(|v| clean(v))?;
+                    match part.tally_groups[gi].get_mut(key) {
+                        Some(t) => t.0[mask] += w,
+                        None => {
+                            let mut t = Tally::new(n_ind);
+                            t.0[mask] += w;
+                            part.tally_groups[gi].insert(key.to_vec(), t);
+                        }
+                    }
+                }
+                continue;
+            }
             part.all.add(w, &g);
             for (gi, (_, c)) in over_cols.iter().enumerate() {
                 let key =
@@ -173,6 +232,8 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
+            tally: None,
+            tally_groups: vec![HashMap::new(); over_cols.len()],
             records: 0,
             error: None,
         };
@@ -289,6 +350,14 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     }
     let mut all = MpiAccumulator::new(&spec, &ks);
     let mut groups: Vec<BTreeMap<String, MpiAccumulator>> = vec![BTreeMap::new(); over_cols.len()];
+    // Tallies add up across blocks first and become accumulators once, at the end.
+    let mut tally: Option<Tally> = None;
+    let mut tally_groups: Vec<HashMap<Vec<u8>, Tally>> = vec![HashMap::new(); over_cols.len()];
+    let add_tally = |into: &mut Tally, from: &Tally| {
+        for (a, b) in into.0.iter_mut().zip(&from.0) {
+            *a += b;
+        }
+    };
     let mut base = header_rows;
     for part in parts.into_values() {
         if let Some(mut e) = part.error {
@@ -296,6 +365,22 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             return Err(e.into());
         }
         base += part.records;
+        if let Some(t) = part.tally {
+            match &mut tally {
+                Some(total) => add_tally(total, &t),
+                None => tally = Some(t),
+            }
+            for (gi, map) in part.tally_groups.into_iter().enumerate() {
+                for (key, t) in map {
+                    match tally_groups[gi].get_mut(&key) {
+                        Some(total) => add_tally(total, &t),
+                        None => {
+                            tally_groups[gi].insert(key, t);
+                        }
+                    }
+                }
+            }
+        }
         all.merge(&part.all);
         for (gi, map) in part.groups.into_iter().enumerate() {
             for (key, acc) in map {
@@ -306,6 +391,18 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                     }
                 }
             }
+        }
+    }
+    if let Some(t) = tally {
+        t.into_accumulator(&mut all, n_ind);
+    }
+    for (gi, map) in tally_groups.into_iter().enumerate() {
+        for (key, t) in map {
+            // The plain path keeps only ASCII keys, so they are text.
+            let acc = groups[gi]
+                .entry(String::from_utf8_lossy(&key).into_owned())
+                .or_insert_with(|| MpiAccumulator::new(&spec, &ks));
+            t.into_accumulator(acc, n_ind);
         }
     }
     // Rows: k, over, subgroup, measure, indicator, value — the population first, then each subgroup.
@@ -331,6 +428,68 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                     m.indicator,
                     m.value,
                 ));
+            }
+        }
+    }
+    if let Some(time) = &args.time {
+        let gi = over_cols
+            .iter()
+            .position(|(o, _)| o == time)
+            .unwrap_or_else(|| unreachable!("the time column is among the subgroups"));
+        let years: BTreeMap<i32, &MpiAccumulator> = groups[gi]
+            .iter()
+            .filter_map(|(v, acc)| v.trim().parse::<i32>().ok().map(|y| (y, acc)))
+            .collect();
+        let bad_years = |vi: String, en: String| CliError::Argument {
+            name: "change",
+            value: args
+                .change
+                .map(|(a, b)| format!("{a}-{b}"))
+                .unwrap_or_default(),
+            vi,
+            en,
+        };
+        let (from, to) = match args.change {
+            Some(pair) => pair,
+            None => match (years.keys().next(), years.keys().next_back()) {
+                (Some(a), Some(b)) if a < b => (*a, *b),
+                _ => {
+                    return Err(bad_years(
+                        format!("cột {time} cần ít nhất hai năm"),
+                        format!("the column {time} needs at least two years"),
+                    ));
+                }
+            },
+        };
+        let (Some(a), Some(b)) = (years.get(&from), years.get(&to)) else {
+            return Err(bad_years(
+                format!("cột {time} không có năm {from} hoặc năm {to}"),
+                format!("the column {time} has no rows for {from} or {to}"),
+            ));
+        };
+        let span = f64::from(to - from);
+        let later = b.measures(&spec, &ks);
+        for (m0, m1) in a.measures(&spec, &ks).iter().zip(&later) {
+            if !matches!(m0.measure, "H" | "A" | "M0" | "hd" | "hdk") {
+                continue;
+            }
+            let c = giamngheo_core::mpi::change(m0.value, m1.value, span);
+            for (suffix, v) in [
+                ("abs", Some(c.absolute)),
+                ("abs_ann", Some(c.annualised_absolute)),
+                ("rel", c.relative),
+                ("rel_ann", c.annualised_relative),
+            ] {
+                if let Some(v) = v {
+                    out_rows.push((
+                        m0.k,
+                        time.clone(),
+                        format!("{from}-{to}"),
+                        change_name(m0.measure, suffix),
+                        m0.indicator.clone(),
+                        v,
+                    ));
+                }
             }
         }
     }
@@ -384,4 +543,24 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// `M0_abs`, `H_rel_ann`…: the measure and the kind of change, as static names for the output rows.
+fn change_name(measure: &str, suffix: &str) -> &'static str {
+    const NAMES: [[&str; 4]; 5] = [
+        ["H_abs", "H_abs_ann", "H_rel", "H_rel_ann"],
+        ["A_abs", "A_abs_ann", "A_rel", "A_rel_ann"],
+        ["M0_abs", "M0_abs_ann", "M0_rel", "M0_rel_ann"],
+        ["hd_abs", "hd_abs_ann", "hd_rel", "hd_rel_ann"],
+        ["hdk_abs", "hdk_abs_ann", "hdk_rel", "hdk_rel_ann"],
+    ];
+    let row = ["H", "A", "M0", "hd", "hdk"]
+        .iter()
+        .position(|m| *m == measure)
+        .unwrap_or(0);
+    let col = ["abs", "abs_ann", "rel", "rel_ann"]
+        .iter()
+        .position(|s| *s == suffix)
+        .unwrap_or(0);
+    NAMES[row][col]
 }

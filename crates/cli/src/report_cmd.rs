@@ -1,13 +1,17 @@
 //! `giamngheo report rates` and `report trend`: the poor-household rate of a unit year by year, on the
 //! boundaries of any date, and its average annual reduction.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
-use giamngheo_core::{Lang, vi_format};
+use giamngheo_core::{Lang, trend, vi_format};
+use giamngheo_report::chart::{BarChart, Drawing, LineChart, Series};
+use giamngheo_report::pdf::{Document, Orientation};
+use giamngheo_report::table::{Cell, Table};
 use giamngheo_store::Store;
-use giamngheo_store::rates::YearRate;
+use giamngheo_store::rates::{Counts, YearRate, standard_breaks};
+use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
 use crate::errors::CliError;
@@ -110,126 +114,249 @@ fn rates(
     Ok(rates)
 }
 
-pub fn report_rates(
-    db: &str,
-    unit: &str,
-    years: &str,
-    boundaries: Option<&str>,
-    output: Option<PathBuf>,
+/// The output of a report: its format from `--format`, else from the output's extension, else CSV.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
+impl Format {
+    pub fn pick(format: Option<&str>, output: Option<&Path>) -> Result<Format, CliError> {
+        let ext = output
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match format
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+            .or(ext.as_deref())
+        {
+            Some("xlsx") => Ok(Format::Xlsx),
+            Some("pdf") => Ok(Format::Pdf),
+            Some("csv") | None => Ok(Format::Csv),
+            Some(_) if format.is_none() => Ok(Format::Csv),
+            Some(other) => Err(arg(
+                "format",
+                other,
+                "định dạng phải là csv, xlsx hoặc pdf",
+                "the format must be csv, xlsx or pdf",
+            )),
+        }
+    }
+}
+
+/// Writes a table to the output file (atomically) or CSV to standard output; a PDF shows the charts after the
+/// table.
+pub fn emit(
+    table: &Table,
+    format: Format,
+    output: Option<&Path>,
+    charts: &[Drawing],
     lang: Lang,
 ) -> Result<(), CliError> {
-    let (from, to) = parse_years(years)?;
-    let on = match boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
+    let file_err = |path: &Path, error| CliError::File {
+        path: path.display().to_string(),
+        error,
     };
-    let mut store = open(db)?;
-    let u = find_unit(&mut store, unit, on)?;
-    let rates = rates(&mut store, &u, on, from, to)?;
-    let header = [
+    match (format, output) {
+        (Format::Xlsx | Format::Pdf, None) => Err(arg(
+            "output",
+            "",
+            "XLSX và PDF cần --output TỆP",
+            "XLSX and PDF need --output FILE",
+        )),
+        (Format::Pdf, Some(path)) => {
+            let mut doc = Document::new(&table.title, Orientation::for_table(table, lang), lang);
+            doc.heading(&table.title);
+            doc.table(table);
+            for c in charts {
+                doc.drawing(c);
+            }
+            let mut out = AtomicFile::create(path)?;
+            std::io::Write::write_all(out.writer(), &doc.finish())
+                .map_err(|e| file_err(path, e))?;
+            out.commit()
+        }
+        (Format::Xlsx, Some(path)) => {
+            let out = AtomicFile::create(path)?;
+            table
+                .write_xlsx(out.path())
+                .map_err(|e| file_err(path, std::io::Error::other(e.to_string())))?;
+            out.commit_written()
+        }
+        (Format::Csv, Some(path)) => {
+            let mut out = AtomicFile::create(path)?;
+            table
+                .write_csv(out.writer())
+                .map_err(|e| file_err(path, e))?;
+            out.commit()
+        }
+        (Format::Csv, None) => {
+            let mut out = crate::output::stdout();
+            let std = Path::new("<stdout>");
+            table.write_csv(&mut out).map_err(|e| file_err(std, e))?;
+            std::io::Write::flush(&mut out).map_err(|e| file_err(std, e))
+        }
+    }
+}
+
+/// The rates table: the issue's required columns first, then the standard and its break, then urban, rural
+/// and ethnic-minority households.
+pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table {
+    let mut columns: Vec<String> = [
         "unit_code",
         "unit_name",
         "year",
-        "standard",
         "households",
         "poor",
         "poor_rate",
         "near_poor",
         "near_poor_rate",
-    ];
-    let rows: Vec<[String; 9]> = rates
-        .iter()
-        .map(|r| {
-            [
-                u.code.clone(),
-                u.name.clone(),
-                r.year.to_string(),
-                r.standard_id.clone().unwrap_or_default(),
-                r.households.to_string(),
-                r.poor.to_string(),
-                format!("{:.2}", r.poor_rate()),
-                r.near_poor.to_string(),
-                format!("{:.2}", r.near_poor_rate()),
-            ]
-        })
-        .collect();
-    match output {
-        Some(path)
-            if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
-        {
-            let out = AtomicFile::create(&path)?;
-            let fail = |e: rust_xlsxwriter::XlsxError| CliError::File {
-                path: path.display().to_string(),
-                error: std::io::Error::other(e.to_string()),
-            };
-            let mut wb = rust_xlsxwriter::Workbook::new();
-            let ws = wb.add_worksheet();
-            ws.set_name("Tỷ lệ hộ nghèo").map_err(fail)?;
-            for (c, h) in header.iter().enumerate() {
-                ws.write_string(0, c as u16, *h).map_err(fail)?;
-            }
-            for (r, row) in rows.iter().enumerate() {
-                for (c, v) in row.iter().enumerate() {
-                    // Counts and rates as numbers, so the province can compute with them.
-                    match (c, v.parse::<f64>()) {
-                        (2 | 4..=8, Ok(x)) => {
-                            ws.write_number(r as u32 + 1, c as u16, x).map(|_| ())
-                        }
-                        _ => ws.write_string(r as u32 + 1, c as u16, v).map(|_| ()),
-                    }
-                    .map_err(fail)?;
-                }
-            }
-            let tmp = out.path().to_owned();
-            wb.save(&tmp).map_err(fail)?;
-            out.commit_written()?;
-        }
-        Some(path) => {
-            let mut out = AtomicFile::create(&path)?;
-            write_csv(out.writer(), &header, &rows).map_err(|error| CliError::File {
-                path: path.display().to_string(),
-                error,
-            })?;
-            out.commit()?;
-        }
-        None => {
-            let mut out = crate::output::stdout();
-            write_csv(&mut out, &header, &rows).map_err(|error| CliError::File {
-                path: "<stdout>".into(),
-                error,
-            })?;
-            std::io::Write::flush(&mut out).map_err(|error| CliError::File {
-                path: "<stdout>".into(),
-                error,
-            })?;
+        "standard",
+        "standard_changed",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let mut labels: Vec<String> = match lang {
+        Lang::Vi => [
+            "Mã",
+            "Đơn vị",
+            "Năm",
+            "Số hộ",
+            "Hộ nghèo",
+            "Tỷ lệ nghèo (%)",
+            "Hộ cận nghèo",
+            "Tỷ lệ cận nghèo (%)",
+            "Chuẩn nghèo",
+            "Đổi chuẩn",
+        ],
+        Lang::En => [
+            "Code",
+            "Unit",
+            "Year",
+            "Households",
+            "Poor",
+            "Poor rate (%)",
+            "Near-poor",
+            "Near-poor rate (%)",
+            "Standard",
+            "New standard",
+        ],
+    }
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for (group, vi, en) in [
+        ("urban", "thành thị", "urban"),
+        ("rural", "nông thôn", "rural"),
+        ("ethnic_minority", "DTTS", "ethnic minority"),
+    ] {
+        for (field, lvi, len) in [
+            ("households", "Số hộ", "Households"),
+            ("poor", "Hộ nghèo", "Poor"),
+            ("poor_rate", "Tỷ lệ nghèo (%)", "Poor rate (%)"),
+            ("near_poor", "Hộ cận nghèo", "Near-poor"),
+            (
+                "near_poor_rate",
+                "Tỷ lệ cận nghèo (%)",
+                "Near-poor rate (%)",
+            ),
+        ] {
+            columns.push(format!("{group}_{field}"));
+            labels.push(match lang {
+                Lang::Vi => format!("{lvi} {vi}"),
+                Lang::En => format!("{len}, {en}"),
+            });
         }
     }
-    let _ = lang;
-    Ok(())
+    let mut t = Table {
+        title: match lang {
+            Lang::Vi => format!(
+                "Tỷ lệ hộ nghèo, cận nghèo: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Poor and near-poor households: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        columns,
+        labels,
+        ..Table::default()
+    };
+    let breaks = standard_breaks(rates);
+    for (i, r) in rates.iter().enumerate() {
+        let mut row = vec![
+            Cell::text(&u.code),
+            Cell::text(&u.name),
+            Cell::Plain(r.year.into()),
+        ];
+        push_counts(&mut row, &r.all());
+        row.push(Cell::text(r.standard_id.clone().unwrap_or_default()));
+        row.push(Cell::Plain(breaks[i].into()));
+        for c in [&r.urban, &r.rural, &r.ethnic_minority] {
+            push_counts(&mut row, c);
+        }
+        if breaks[i] {
+            t.breaks.push(i);
+        }
+        t.rows.push(row);
+    }
+    note_breaks(&mut t, rates, lang);
+    t
 }
 
-fn write_csv<W: std::io::Write>(
-    out: &mut W,
-    header: &[&str],
-    rows: &[[String; 9]],
-) -> std::io::Result<()> {
-    writeln!(out, "{}", header.join(","))?;
-    for r in rows {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
-        writeln!(out, "{}", cells.join(","))?;
-    }
-    Ok(())
+fn push_counts(row: &mut Vec<Cell>, c: &Counts) {
+    row.extend([
+        Cell::Int(c.households),
+        Cell::Int(c.poor),
+        Cell::rate(c.poor_rate()),
+        Cell::Int(c.near_poor),
+        Cell::rate(c.near_poor_rate()),
+    ]);
+}
+
+pub struct Span<'a> {
+    pub unit: &'a str,
+    pub years: &'a str,
+    pub boundaries: Option<&'a str>,
+}
+
+/// Opens the store and resolves the unit, the years and the boundary date.
+fn resolve(db: &str, span: &Span) -> Result<(Store, Unit, Date, i32, i32), CliError> {
+    let (from, to) = parse_years(span.years)?;
+    let on = match span.boundaries {
+        Some(d) => parse_date("as-of-boundaries", d)?,
+        None => today(),
+    };
+    let mut store = open(db)?;
+    let u = find_unit(&mut store, span.unit, on)?;
+    Ok((store, u, on, from, to))
+}
+
+pub fn report_rates(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let rates = rates(&mut store, &u, on, from, to)?;
+    let targets = store.targets(u.id, from, to)?;
+    let chart = trend_chart(&u, &rates, &targets, lang).draw(lang);
+    emit(
+        &rates_table(&u, on, &rates, lang),
+        format,
+        output.as_deref(),
+        &[chart],
+        lang,
+    )
 }
 
 /// The average annual reduction over a span: (rate at the end of the first year − rate at the end of the
@@ -257,10 +384,12 @@ pub fn report_trend(
     let mut store = open(db)?;
     let u = find_unit(&mut store, unit, on)?;
     let rates = rates(&mut store, &u, on, from, to)?;
-    let round2 = |x: f64| (x * 100.0).round() / 100.0;
     let (first, last) = (&rates[0], &rates[rates.len() - 1]);
-    let (a, b) = (round2(first.poor_rate()), round2(last.poor_rate()));
-    let per_year = (a - b) / f64::from(to - from);
+    let (a, b) = (
+        trend::round2(first.poor_rate()),
+        trend::round2(last.poor_rate()),
+    );
+    let per_year = trend::average_annual_reduction((from, a), (to, b)).unwrap_or_default();
     let standards: std::collections::BTreeSet<&str> = rates
         .iter()
         .filter_map(|r| r.standard_id.as_deref())
@@ -303,4 +432,1107 @@ pub fn report_trend(
         );
     }
     Ok(())
+}
+
+fn check_rate(name: &'static str, r: f64) -> Result<f64, CliError> {
+    if (0.0..=100.0).contains(&r) {
+        Ok(r)
+    } else {
+        Err(arg(
+            name,
+            &r.to_string(),
+            "tỷ lệ phải từ 0 đến 100 (%)",
+            "a rate must be between 0 and 100 (%)",
+        ))
+    }
+}
+
+pub struct TargetArgs<'a> {
+    pub unit: &'a str,
+    pub year: u16,
+    pub poor_rate: f64,
+    pub near_poor_rate: Option<f64>,
+    pub note: Option<&'a str>,
+    pub boundaries: Option<&'a str>,
+}
+
+/// `giamngheo target set`: one unit's plan target for one year.
+pub fn target_set(db: &str, a: &TargetArgs, lang: Lang) -> Result<(), CliError> {
+    let poor_rate = check_rate("poor-rate", a.poor_rate)?;
+    let near_poor_rate = a
+        .near_poor_rate
+        .map(|r| check_rate("near-poor-rate", r))
+        .transpose()?;
+    let on = match a.boundaries {
+        Some(d) => parse_date("as-of-boundaries", d)?,
+        None => today(),
+    };
+    let mut store = open(db)?;
+    let u = find_unit(&mut store, a.unit, on)?;
+    let year = i32::from(a.year);
+    store.set_targets(&[Target {
+        unit_id: u.id,
+        year,
+        poor_rate,
+        near_poor_rate,
+        note: a.note.map(giamngheo_core::text::nfc).unwrap_or_default(),
+    }])?;
+    let r = vi_format::decimal(poor_rate, 2, lang);
+    match lang {
+        Lang::Vi => println!(
+            "Đã đặt chỉ tiêu {} ({}) năm {year}: tỷ lệ hộ nghèo {r} %.",
+            u.name, u.code
+        ),
+        Lang::En => println!(
+            "Target set for {} ({}) in {year}: poor-household rate {r} %.",
+            u.name, u.code
+        ),
+    }
+    Ok(())
+}
+
+/// `giamngheo import targets FILE`: every row checked and its unit found before anything is written.
+pub fn import_targets(
+    db: &str,
+    file: &Path,
+    boundaries: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_formats::error::{CsvError, CsvErrorKind};
+    let on = match boundaries {
+        Some(d) => parse_date("as-of-boundaries", d)?,
+        None => today(),
+    };
+    let name = file.display().to_string();
+    let table = if file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        giamngheo_formats::table::read_xlsx(file, &name)?
+    } else {
+        let f = std::fs::File::open(file).map_err(|error| CliError::File {
+            path: name.clone(),
+            error,
+        })?;
+        giamngheo_formats::table::read_csv(f, &name)?
+    };
+    let rows = giamngheo_formats::targets::read_targets(&table)?;
+    let unit_c = table
+        .header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("unit_code") || h.eq_ignore_ascii_case("unit"))
+        .unwrap_or(0);
+    let mut store = open(db)?;
+    let mut targets = Vec::with_capacity(rows.len());
+    for r in &rows {
+        // An unknown or ambiguous unit is a problem of this cell of the file.
+        let u = find_unit(&mut store, &r.unit, on).map_err(|e| match e {
+            CliError::Argument { .. } => CliError::Csv(CsvError {
+                row: Some(r.row),
+                column: Some((table.header[unit_c].clone(), unit_c + 1)),
+                ..CsvError::file(&name, CsvErrorKind::BadValue(r.unit.clone()))
+            }),
+            other => other,
+        })?;
+        targets.push(Target {
+            unit_id: u.id,
+            year: r.year,
+            poor_rate: r.poor_rate,
+            near_poor_rate: r.near_poor_rate,
+            note: r.note.clone(),
+        });
+    }
+    store.set_targets(&targets)?;
+    match lang {
+        Lang::Vi => println!("Đã nhập {} chỉ tiêu từ {name}.", targets.len()),
+        Lang::En => println!("Imported {} targets from {name}.", targets.len()),
+    }
+    Ok(())
+}
+
+/// `giamngheo report targets`: each year's target against the reviewed rate, or for later years against the
+/// rate projected at the average annual reduction so far.
+pub fn report_targets(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let targets = store.targets(u.id, from, to)?;
+    if targets.is_empty() {
+        return Err(arg(
+            "years",
+            span.years,
+            &format!("{} chưa có chỉ tiêu nào trong các năm này", u.name),
+            &format!("{} has no target in these years", u.name),
+        ));
+    }
+    let years: Vec<(i32, Date)> = (from..=to)
+        .map(|y| {
+            (
+                y,
+                Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
+            )
+        })
+        .collect();
+    let actual: Vec<(i32, f64)> = store
+        .rates(u.id, on, &years)?
+        .iter()
+        .filter(|r| r.standard_id.is_some())
+        .map(|r| (r.year, r.poor_rate()))
+        .collect();
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Thực hiện chỉ tiêu giảm nghèo: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Poverty reduction targets: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "unit_code",
+            "unit_name",
+            "year",
+            "target_poor_rate",
+            "poor_rate",
+            "judged_rate",
+            "status",
+            "status_text",
+        ],
+    );
+    t.labels = match lang {
+        Lang::Vi => [
+            "Mã",
+            "Đơn vị",
+            "Năm",
+            "Chỉ tiêu (%)",
+            "Thực hiện (%)",
+            "Đánh giá theo (%)",
+            "Mã đánh giá",
+            "Đánh giá",
+        ],
+        Lang::En => [
+            "Code",
+            "Unit",
+            "Year",
+            "Target (%)",
+            "Reviewed (%)",
+            "Judged by (%)",
+            "Status code",
+            "Status",
+        ],
+    }
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for target in &targets {
+        let (status, by) = trend::target_status(target.year, target.poor_rate, &actual);
+        let reviewed = actual.iter().find(|(y, _)| *y == target.year);
+        t.rows.push(vec![
+            Cell::text(&u.code),
+            Cell::text(&u.name),
+            Cell::Plain(target.year.into()),
+            Cell::rate(target.poor_rate),
+            reviewed.map_or(Cell::Empty, |(_, r)| Cell::rate(*r)),
+            by.map_or(Cell::Empty, Cell::rate),
+            Cell::text(status.code()),
+            Cell::text(status.name(lang)),
+        ]);
+    }
+    t.notes.push(lang.pick(
+        "Năm chưa rà soát được đánh giá theo tỷ lệ dự báo: tỷ lệ năm rà soát gần nhất trừ mức giảm bình quân hằng năm.",
+        "Years not yet reviewed are judged by a projection: the last reviewed rate less the average annual reduction.",
+    ).to_owned());
+    emit(&t, format, output.as_deref(), &[], lang)
+}
+
+/// `giamngheo report transitions`: per year, how the unit's reviewed households moved since their previous
+/// review (escaped, newly poor, re-poor, stayed…).
+pub fn report_transitions(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_core::transition::Transition;
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let years = store.transitions(u.id, on, from, to)?;
+    refuse_unreviewed(&u, years.iter().map(|y| (y.year, y.reviewed > 0)))?;
+    let mut columns = vec!["unit_code", "unit_name", "year", "reviewed"];
+    columns.extend(Transition::ALL.iter().map(|t| t.code()));
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Biến động hộ nghèo, cận nghèo: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Movements of poor and near-poor households: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &columns,
+    );
+    t.labels = [
+        lang.pick("Mã", "Code"),
+        lang.pick("Đơn vị", "Unit"),
+        lang.pick("Năm", "Year"),
+        lang.pick("Số hộ rà soát", "Households reviewed"),
+    ]
+    .into_iter()
+    .chain(Transition::ALL.iter().map(|t| t.name(lang)))
+    .map(str::to_owned)
+    .collect();
+    for y in &years {
+        let mut row = vec![
+            Cell::text(&u.code),
+            Cell::text(&u.name),
+            Cell::Plain(y.year.into()),
+            Cell::Int(y.reviewed),
+        ];
+        row.extend(Transition::ALL.iter().map(|t| Cell::Int(y.count(*t))));
+        t.rows.push(row);
+    }
+    t.notes.push(lang.pick(
+        "So với lần rà soát định kỳ trước của từng hộ; tái nghèo: đã từng nghèo trước lần đó.",
+        "Against each household's previous periodic review; re-poor: poor at some review before that one.",
+    ).to_owned());
+    emit(&t, format, output.as_deref(), &[], lang)
+}
+
+/// Refuses a span with a year in which the unit has no review at all.
+fn refuse_unreviewed(u: &Unit, years: impl Iterator<Item = (i32, bool)>) -> Result<(), CliError> {
+    for (year, reviewed) in years {
+        if !reviewed {
+            return Err(arg(
+                "years",
+                &year.to_string(),
+                &format!("năm {year} không có kết quả rà soát nào ở {}", u.name),
+                &format!("no review in {} in {year}", u.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `giamngheo report profile`: per year and indicator, the share of reviewed households deprived in it and the
+/// share both poor and deprived, in percent.
+pub fn report_profile(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_store::rates::percent;
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let profile = store.profile(u.id, on, from, to)?;
+    refuse_unreviewed(
+        &u,
+        (from..=to).map(|y| (y, profile.iter().any(|p| p.year == y))),
+    )?;
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Thiếu hụt dịch vụ xã hội cơ bản: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Deprivation profile: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "unit_code",
+            "unit_name",
+            "year",
+            "standard",
+            "indicator",
+            "indicator_name",
+            "reviewed",
+            "deprived",
+            "deprived_share",
+            "poor_deprived",
+            "poor_deprived_share",
+        ],
+    );
+    t.labels = [
+        lang.pick("Mã", "Code"),
+        lang.pick("Đơn vị", "Unit"),
+        lang.pick("Năm", "Year"),
+        lang.pick("Chuẩn nghèo", "Standard"),
+        lang.pick("Mã chỉ số", "Indicator code"),
+        lang.pick("Chỉ số", "Indicator"),
+        lang.pick("Số hộ rà soát", "Households reviewed"),
+        lang.pick("Số hộ thiếu hụt", "Deprived"),
+        lang.pick("Tỷ lệ thiếu hụt (%)", "Deprived (%)"),
+        lang.pick("Hộ nghèo thiếu hụt", "Poor and deprived"),
+        lang.pick("Tỷ lệ nghèo và thiếu hụt (%)", "Poor and deprived (%)"),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for p in &profile {
+        let standard = giamngheo_core::standard::builtin::get(&p.standard_id)?;
+        for (i, ind) in standard.indicators.iter().enumerate() {
+            t.rows.push(vec![
+                Cell::text(&u.code),
+                Cell::text(&u.name),
+                Cell::Plain(p.year.into()),
+                Cell::text(&p.standard_id),
+                Cell::text(&ind.id),
+                Cell::text(lang.pick(&ind.name_vi, &ind.name_en)),
+                Cell::Int(p.reviewed),
+                Cell::Int(p.deprived[i]),
+                Cell::rate(percent(p.deprived[i], p.reviewed)),
+                Cell::Int(p.poor_deprived[i]),
+                Cell::rate(percent(p.poor_deprived[i], p.reviewed)),
+            ]);
+        }
+    }
+    t.notes.push(
+        lang.pick(
+            "Tỷ lệ tính trên số hộ được rà soát trong năm (chỉ các hộ này có thông tin thiếu hụt).",
+            "Shares are of the households reviewed that year (only they have deprivation data).",
+        )
+        .to_owned(),
+    );
+    emit(&t, format, output.as_deref(), &[], lang)
+}
+
+/// One unit over a span, as compare and ranking show it.
+struct Summary {
+    unit: Unit,
+    rates: Vec<YearRate>,
+    /// Average annual reduction between the first and last years, when both were reviewed.
+    per_year: Option<f64>,
+    escaped: i64,
+    entered: i64,
+    re_poor: i64,
+}
+
+fn summarise(
+    store: &mut Store,
+    unit: Unit,
+    on: Date,
+    from: i32,
+    to: i32,
+) -> Result<Summary, CliError> {
+    use giamngheo_core::transition::Transition;
+    let years: Vec<(i32, Date)> = (from..=to)
+        .map(|y| {
+            (
+                y,
+                Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
+            )
+        })
+        .collect();
+    let rates = store.rates(unit.id, on, &years)?;
+    let (first, last) = (&rates[0], &rates[rates.len() - 1]);
+    let per_year = if first.standard_id.is_some() && last.standard_id.is_some() {
+        trend::average_annual_reduction(
+            (first.year, first.poor_rate()),
+            (last.year, last.poor_rate()),
+        )
+    } else {
+        None
+    };
+    let moves = store.transitions(unit.id, on, from, to)?;
+    // Movements after the first year: the first year's are against reviews before the span.
+    let sum = |f: &dyn Fn(Transition) -> bool| -> i64 {
+        moves
+            .iter()
+            .skip(1)
+            .flat_map(|y| y.counts.iter())
+            .filter(|(t, _)| f(**t))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    Ok(Summary {
+        escaped: sum(&|t| t.is_escape()),
+        entered: sum(&|t| t == Transition::NewlyPoor),
+        re_poor: sum(&|t| t == Transition::RePoor),
+        unit,
+        rates,
+        per_year,
+    })
+}
+
+/// `giamngheo report compare`: units side by side, one row each: the poor-household rate of every year, the
+/// average annual reduction, the households that escaped, became poor and fell back over the span.
+pub fn report_compare(
+    db: &str,
+    units: &str,
+    years: &str,
+    boundaries: Option<&str>,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let keys: Vec<&str> = units
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect();
+    if keys.len() < 2 {
+        return Err(arg(
+            "units",
+            units,
+            "cần ít nhất hai đơn vị, cách nhau bởi dấu phẩy",
+            "at least two units are needed, separated by commas",
+        ));
+    }
+    let first = Span {
+        unit: keys[0],
+        years,
+        boundaries,
+    };
+    let (mut store, u0, on, from, to) = resolve(db, &first)?;
+    if from == to {
+        return Err(arg(
+            "years",
+            years,
+            "cần ít nhất hai năm",
+            "a span of at least two years is needed",
+        ));
+    }
+    let mut list = vec![u0];
+    for k in &keys[1..] {
+        list.push(find_unit(&mut store, k, on)?);
+    }
+    let mut summaries = Vec::new();
+    for u in list {
+        let s = summarise(&mut store, u, on, from, to)?;
+        refuse_unreviewed(
+            &s.unit,
+            s.rates.iter().map(|r| (r.year, r.standard_id.is_some())),
+        )?;
+        summaries.push(s);
+    }
+    let mut columns = vec!["unit_code".to_owned(), "unit_name".to_owned()];
+    let mut labels = vec![
+        lang.pick("Mã", "Code").to_owned(),
+        lang.pick("Đơn vị", "Unit").to_owned(),
+    ];
+    for y in from..=to {
+        columns.push(format!("poor_rate_{y}"));
+        labels.push(format!("{} {y} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")));
+    }
+    for (c, vi, en) in [
+        (
+            "reduction_per_year",
+            "Giảm bình quân (điểm %/năm)",
+            "Average reduction (points a year)",
+        ),
+        ("escaped", "Thoát nghèo", "Escaped"),
+        ("newly_poor", "Nghèo phát sinh", "Newly poor"),
+        ("re_poor", "Tái nghèo", "Re-poor"),
+    ] {
+        columns.push(c.to_owned());
+        labels.push(lang.pick(vi, en).to_owned());
+    }
+    let mut t = Table {
+        title: match lang {
+            Lang::Vi => format!(
+                "So sánh các địa phương {from}-{to} (địa giới ngày {})",
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Localities compared, {from}-{to} (boundaries of {})",
+                on.vi()
+            ),
+        },
+        columns,
+        labels,
+        ..Table::default()
+    };
+    for s in &summaries {
+        let mut row = vec![Cell::text(&s.unit.code), Cell::text(&s.unit.name)];
+        row.extend(s.rates.iter().map(|r| Cell::rate(r.poor_rate())));
+        row.push(s.per_year.map_or(Cell::Empty, Cell::rate));
+        row.extend([
+            Cell::Int(s.escaped),
+            Cell::Int(s.entered),
+            Cell::Int(s.re_poor),
+        ]);
+        t.rows.push(row);
+    }
+    note_breaks(&mut t, &summaries[0].rates, lang);
+    t.notes.push(
+        lang.pick(
+            "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng.",
+            "Escaped, newly poor, re-poor: summed over the years after the first of the span.",
+        )
+        .to_owned(),
+    );
+    emit(&t, format, output.as_deref(), &[], lang)
+}
+
+fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
+    let breaks = standard_breaks(rates);
+    for (i, r) in rates.iter().enumerate().filter(|(i, _)| breaks[*i]) {
+        t.notes.push(match lang {
+            Lang::Vi => format!(
+                "Từ năm {} áp dụng chuẩn {} (trước đó {}): tỷ lệ trước và sau không so sánh trực tiếp được.",
+                r.year,
+                r.standard_id.as_deref().unwrap_or(""),
+                rates[i - 1].standard_id.as_deref().unwrap_or("")
+            ),
+            Lang::En => format!(
+                "From {} the standard is {} (before: {}): rates before and after are not directly comparable.",
+                r.year,
+                r.standard_id.as_deref().unwrap_or(""),
+                rates[i - 1].standard_id.as_deref().unwrap_or("")
+            ),
+        });
+    }
+}
+
+/// The communes under a unit on the boundary date, however many levels down.
+fn communes_under(store: &mut Store, unit: &Unit, on: Date) -> Result<Vec<Unit>, CliError> {
+    if unit.level == UnitLevel::Commune {
+        return Ok(vec![unit.clone()]);
+    }
+    let mut out = Vec::new();
+    for c in store.children_at(unit.id, on)? {
+        match c.level {
+            UnitLevel::Commune => out.push(c),
+            UnitLevel::Village => {}
+            _ => out.extend(communes_under(store, &c, on)?),
+        }
+    }
+    Ok(out)
+}
+
+/// `giamngheo report ranking`: the communes under a unit ranked by their average annual reduction (fastest
+/// first); communes without a review at both ends of the span are listed last, unranked.
+pub fn report_ranking(
+    db: &str,
+    span: &Span,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let format = Format::pick(format, output.as_deref())?;
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    if from == to {
+        return Err(arg(
+            "years",
+            span.years,
+            "cần ít nhất hai năm",
+            "a span of at least two years is needed",
+        ));
+    }
+    let mut list = Vec::new();
+    for c in communes_under(&mut store, &u, on)? {
+        list.push(summarise(&mut store, c, on, from, to)?);
+    }
+    // Fastest reduction first; then the lower final rate; then the code, so the order is stable.
+    list.sort_by(|a, b| {
+        let last = |s: &Summary| s.rates[s.rates.len() - 1].poor_rate();
+        match (a.per_year, b.per_year) {
+            (Some(x), Some(y)) => y.total_cmp(&x).then(last(a).total_cmp(&last(b))),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.unit.code.cmp(&b.unit.code))
+    });
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Xếp hạng các xã theo tốc độ giảm nghèo {from}-{to}: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Communes ranked by speed of reduction {from}-{to}: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "rank",
+            "unit_code",
+            "unit_name",
+            "households",
+            "poor_rate_first",
+            "poor_rate_last",
+            "reduction_per_year",
+            "escaped",
+            "newly_poor",
+            "re_poor",
+        ],
+    );
+    t.labels = [
+        lang.pick("Hạng", "Rank"),
+        lang.pick("Mã", "Code"),
+        lang.pick("Xã", "Commune"),
+        lang.pick("Số hộ", "Households"),
+        &format!("{} {from} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")),
+        &format!("{} {to} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")),
+        lang.pick(
+            "Giảm bình quân (điểm %/năm)",
+            "Average reduction (points a year)",
+        ),
+        lang.pick("Thoát nghèo", "Escaped"),
+        lang.pick("Nghèo phát sinh", "Newly poor"),
+        lang.pick("Tái nghèo", "Re-poor"),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for (i, s) in list.iter().enumerate() {
+        let (first, last) = (&s.rates[0], &s.rates[s.rates.len() - 1]);
+        let reviewed = |r: &YearRate| {
+            if r.standard_id.is_some() {
+                Cell::rate(r.poor_rate())
+            } else {
+                Cell::Empty
+            }
+        };
+        t.rows.push(vec![
+            s.per_year
+                .map_or(Cell::Empty, |_| Cell::Plain(i as i64 + 1)),
+            Cell::text(&s.unit.code),
+            Cell::text(&s.unit.name),
+            Cell::Int(last.households),
+            reviewed(first),
+            reviewed(last),
+            s.per_year.map_or(Cell::Empty, Cell::rate),
+            Cell::Int(s.escaped),
+            Cell::Int(s.entered),
+            Cell::Int(s.re_poor),
+        ]);
+    }
+    if let Some(s) = list.first() {
+        note_breaks(&mut t, &s.rates, lang);
+    }
+    emit(&t, format, output.as_deref(), &[], lang)
+}
+
+/// The poor and near-poor rates year by year, the plan targets dashed, broken where the standard changed.
+fn trend_chart(u: &Unit, rates: &[YearRate], targets: &[Target], lang: Lang) -> LineChart {
+    let breaks = standard_breaks(rates);
+    let mut series = vec![
+        Series {
+            name: lang
+                .pick("Tỷ lệ hộ nghèo", "Poor-household rate")
+                .to_owned(),
+            values: rates
+                .iter()
+                .map(|r| r.standard_id.as_ref().map(|_| r.poor_rate()))
+                .collect(),
+            dashed: false,
+        },
+        Series {
+            name: lang.pick("Tỷ lệ hộ cận nghèo", "Near-poor rate").to_owned(),
+            values: rates
+                .iter()
+                .map(|r| r.standard_id.as_ref().map(|_| r.near_poor_rate()))
+                .collect(),
+            dashed: false,
+        },
+    ];
+    if !targets.is_empty() {
+        series.push(Series {
+            name: lang
+                .pick("Chỉ tiêu tỷ lệ hộ nghèo", "Target poor rate")
+                .to_owned(),
+            values: rates
+                .iter()
+                .map(|r| {
+                    targets
+                        .iter()
+                        .find(|t| t.year == r.year)
+                        .map(|t| t.poor_rate)
+                })
+                .collect(),
+            dashed: true,
+        });
+    }
+    LineChart {
+        title: match lang {
+            Lang::Vi => format!("Tỷ lệ hộ nghèo, cận nghèo: {}", u.name),
+            Lang::En => format!("Poor and near-poor rates: {}", u.name),
+        },
+        y_label: "%".into(),
+        years: rates.iter().map(|r| r.year).collect(),
+        series,
+        breaks: rates
+            .iter()
+            .zip(&breaks)
+            .filter(|(_, b)| **b)
+            .map(|(r, _)| (r.year, r.standard_id.clone().unwrap_or_default()))
+            .collect(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Poor and near-poor rates by year, with the targets.
+    Trend,
+    /// The poor rate of each commune under the unit in the last year of the span.
+    Communes,
+    /// Each indicator's share of the deprivations of poor households in the last year.
+    Contributions,
+}
+
+/// `giamngheo report chart KIND`: one chart as SVG (to a file, or standard output).
+pub fn report_chart(
+    db: &str,
+    kind: ChartKind,
+    span: &Span,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let (mut store, u, on, from, to) = resolve(db, span)?;
+    let drawing = match kind {
+        ChartKind::Trend => {
+            let rates = rates(&mut store, &u, on, from, to)?;
+            let targets = store.targets(u.id, from, to)?;
+            trend_chart(&u, &rates, &targets, lang).draw(lang)
+        }
+        ChartKind::Communes => {
+            let day = Date::new(to, 11, 15).unwrap_or_else(|_| unreachable!("a valid date"));
+            let mut bars = Vec::new();
+            for c in communes_under(&mut store, &u, on)? {
+                let r = store.rates(c.id, on, &[(to, day)])?;
+                if let Some(r) = r.first().filter(|r| r.standard_id.is_some()) {
+                    bars.push((c.name.clone(), r.poor_rate()));
+                }
+            }
+            refuse_unreviewed(&u, [(to, !bars.is_empty())].into_iter())?;
+            bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            BarChart {
+                title: match lang {
+                    Lang::Vi => format!("Tỷ lệ hộ nghèo các xã năm {to}: {}", u.name),
+                    Lang::En => format!("Poor-household rate by commune, {to}: {}", u.name),
+                },
+                value_label: lang
+                    .pick("Tỷ lệ hộ nghèo (%)", "Poor-household rate (%)")
+                    .to_owned(),
+                bars,
+            }
+            .draw(lang)
+        }
+        ChartKind::Contributions => {
+            let profile = store.profile(u.id, on, to, to)?;
+            let p = profile.first().ok_or_else(|| {
+                arg(
+                    "years",
+                    &to.to_string(),
+                    &format!("năm {to} không có kết quả rà soát nào ở {}", u.name),
+                    &format!("no review in {} in {to}", u.name),
+                )
+            })?;
+            let standard = giamngheo_core::standard::builtin::get(&p.standard_id)?;
+            let total: i64 = p.poor_deprived.iter().sum();
+            let mut bars: Vec<(String, f64)> = standard
+                .indicators
+                .iter()
+                .enumerate()
+                .map(|(i, ind)| {
+                    (
+                        lang.pick(&ind.name_vi, &ind.name_en).to_owned(),
+                        giamngheo_store::rates::percent(p.poor_deprived[i], total),
+                    )
+                })
+                .collect();
+            bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            BarChart {
+                title: match lang {
+                    Lang::Vi => format!("Cơ cấu thiếu hụt của hộ nghèo năm {to}: {}", u.name),
+                    Lang::En => format!(
+                        "Deprivations of poor households by indicator, {to}: {}",
+                        u.name
+                    ),
+                },
+                value_label: lang
+                    .pick(
+                        "% trong tổng số thiếu hụt của hộ nghèo",
+                        "% of all deprivations of poor households",
+                    )
+                    .to_owned(),
+                bars,
+            }
+            .draw(lang)
+        }
+    };
+    let svg = drawing.to_svg();
+    match output {
+        Some(path) => {
+            let mut out = AtomicFile::create(&path)?;
+            std::io::Write::write_all(out.writer(), svg.as_bytes()).map_err(|error| {
+                CliError::File {
+                    path: path.display().to_string(),
+                    error,
+                }
+            })?;
+            out.commit()
+        }
+        None => {
+            let mut out = crate::output::stdout();
+            std::io::Write::write_all(&mut out, svg.as_bytes())
+                .and_then(|()| std::io::Write::flush(&mut out))
+                .map_err(|error| CliError::File {
+                    path: "<stdout>".into(),
+                    error,
+                })
+        }
+    }
+}
+
+/// `giamngheo report summary`: the review summary table of one year, the layout of the official summary
+/// (rows: the unit, urban, rural, then each unit under it; columns: households, poor and near-poor, ethnic
+/// minority, movements). Modelled on the summary annexes of the review procedure; column order not verified
+/// against the legal form.
+pub fn report_summary(
+    db: &str,
+    unit: &str,
+    year: u16,
+    boundaries: Option<&str>,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_core::transition::Transition;
+    let format = Format::pick(format, output.as_deref())?;
+    let years = format!("{year}-{year}");
+    let span = Span {
+        unit,
+        years: &years,
+        boundaries,
+    };
+    let (mut store, u, on, y, _) = resolve(db, &span)?;
+    let day = Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date"));
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo năm {y}: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Summary of the {y} review of poor and near-poor households: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "unit_code",
+            "unit_name",
+            "households",
+            "poor",
+            "poor_rate",
+            "near_poor",
+            "near_poor_rate",
+            "ethnic_minority_households",
+            "ethnic_minority_poor",
+            "ethnic_minority_near_poor",
+            "escaped",
+            "newly_poor",
+            "re_poor",
+            "newly_near_poor",
+        ],
+    );
+    t.labels = [
+        lang.pick("Mã", "Code"),
+        lang.pick("Đơn vị", "Unit"),
+        lang.pick("Tổng số hộ", "Households"),
+        lang.pick("Hộ nghèo", "Poor"),
+        lang.pick("Tỷ lệ hộ nghèo (%)", "Poor rate (%)"),
+        lang.pick("Hộ cận nghèo", "Near-poor"),
+        lang.pick("Tỷ lệ hộ cận nghèo (%)", "Near-poor rate (%)"),
+        lang.pick("Hộ DTTS", "Ethnic-minority households"),
+        lang.pick("Hộ nghèo DTTS", "Ethnic-minority poor"),
+        lang.pick("Hộ cận nghèo DTTS", "Ethnic-minority near-poor"),
+        lang.pick("Thoát nghèo", "Escaped"),
+        lang.pick("Nghèo phát sinh", "Newly poor"),
+        lang.pick("Tái nghèo", "Re-poor"),
+        lang.pick("Cận nghèo phát sinh", "Newly near-poor"),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    let counts = |row: &mut Vec<Cell>, c: &Counts| {
+        row.extend([
+            Cell::Int(c.households),
+            Cell::Int(c.poor),
+            Cell::rate(c.poor_rate()),
+            Cell::Int(c.near_poor),
+            Cell::rate(c.near_poor_rate()),
+        ]);
+    };
+    let mut units = vec![u.clone()];
+    units.extend(store.children_at(u.id, on)?);
+    for (i, unit) in units.iter().enumerate() {
+        let r = store.rates(unit.id, on, &[(y, day)])?.remove(0);
+        if i == 0 && r.standard_id.is_none() {
+            refuse_unreviewed(&u, [(y, false)].into_iter())?;
+        }
+        let m = store.transitions(unit.id, on, y, y)?.remove(0);
+        let mut row = vec![Cell::text(&unit.code), Cell::text(&unit.name)];
+        counts(&mut row, &r.all());
+        row.extend([
+            Cell::Int(r.ethnic_minority.households),
+            Cell::Int(r.ethnic_minority.poor),
+            Cell::Int(r.ethnic_minority.near_poor),
+            Cell::Int(m.count(Transition::Escaped) + m.count(Transition::EscapedToNearPoor)),
+            Cell::Int(m.count(Transition::NewlyPoor)),
+            Cell::Int(m.count(Transition::RePoor)),
+            Cell::Int(m.count(Transition::NewlyNearPoor)),
+        ]);
+        t.rows.push(row);
+        if i == 0 {
+            for (name, c) in [
+                (lang.pick("Thành thị", "Urban"), &r.urban),
+                (lang.pick("Nông thôn", "Rural"), &r.rural),
+            ] {
+                let mut row = vec![Cell::Empty, Cell::text(format!("– {name}"))];
+                counts(&mut row, c);
+                row.extend(std::iter::repeat_n(Cell::Empty, 7));
+                t.rows.push(row);
+            }
+            // The units under it start below a rule.
+            t.breaks.push(3);
+        }
+    }
+    t.notes.push(lang.pick(
+        "Thoát nghèo gồm cả hộ thoát nghèo thành hộ cận nghèo. Bố cục theo mẫu tổng hợp kết quả rà soát; chưa đối chiếu với biểu mẫu pháp lý (chưa xác minh).",
+        "Escaped includes households that escaped to near-poverty. Layout after the review summary form; not checked against the legal form (unverified).",
+    ).to_owned());
+    emit(&t, format, output.as_deref(), &[], lang)
+}
+
+/// `giamngheo report list`: the list of poor (or near-poor) households of a year, as the commune posts it.
+pub struct YearArgs<'a> {
+    pub unit: &'a str,
+    pub year: u16,
+    pub boundaries: Option<&'a str>,
+}
+
+pub fn report_list(
+    db: &str,
+    a: &YearArgs,
+    class: &str,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_core::Class;
+    let format = Format::pick(format, output.as_deref())?;
+    let class = match class {
+        "poor" => Class::Poor,
+        _ => Class::NearPoor,
+    };
+    let years = format!("{}-{}", a.year, a.year);
+    let span = Span {
+        unit: a.unit,
+        years: &years,
+        boundaries: a.boundaries,
+    };
+    let (mut store, u, on, y, _) = resolve(db, &span)?;
+    let list = store.household_list(u.id, on, y, class)?;
+    let what = match class {
+        Class::Poor => lang.pick("hộ nghèo", "poor households"),
+        _ => lang.pick("hộ cận nghèo", "near-poor households"),
+    };
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Danh sách {what} năm {y}: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "List of {what}, {y}: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "no",
+            "household_code",
+            "head",
+            "commune",
+            "village",
+            "area",
+            "ethnic_minority",
+            "members",
+            "income_per_capita",
+            "deprivations",
+            "decided_on",
+        ],
+    );
+    t.labels = [
+        lang.pick("STT", "No."),
+        lang.pick("Mã hộ", "Household"),
+        lang.pick("Họ và tên chủ hộ", "Head of household"),
+        lang.pick("Xã", "Commune"),
+        lang.pick("Thôn", "Village"),
+        lang.pick("Khu vực", "Area"),
+        lang.pick("DTTS", "Ethnic minority"),
+        lang.pick("Số nhân khẩu", "Members"),
+        lang.pick(
+            "Thu nhập bình quân (đ/người/tháng)",
+            "Income per capita (VND a month)",
+        ),
+        lang.pick("Số chỉ số thiếu hụt", "Deprivations"),
+        lang.pick("Ngày quyết định", "Decided on"),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for (i, h) in list.iter().enumerate() {
+        t.rows.push(vec![
+            Cell::Plain(i as i64 + 1),
+            Cell::text(&h.code),
+            Cell::text(&h.head),
+            Cell::text(&h.commune),
+            Cell::text(&h.village),
+            Cell::text(match h.area.as_str() {
+                "urban" => lang.pick("thành thị", "urban"),
+                _ => lang.pick("nông thôn", "rural"),
+            }),
+            Cell::text(if h.ethnic_minority { "x" } else { "" }),
+            Cell::Int(h.members),
+            h.income_per_capita.map_or(Cell::Empty, Cell::Int),
+            Cell::Int(h.deprivation_count),
+            Cell::text(
+                h.decided_on
+                    .as_deref()
+                    .and_then(|d| Date::parse(d).ok())
+                    .map(|d| d.vi())
+                    .unwrap_or_default(),
+            ),
+        ]);
+    }
+    t.notes.push(match lang {
+        Lang::Vi => format!(
+            "Tổng cộng: {} {what}.",
+            vi_format::int(list.len() as i64, lang)
+        ),
+        Lang::En => format!(
+            "In all: {} {what}.",
+            vi_format::int(list.len() as i64, lang)
+        ),
+    });
+    emit(&t, format, output.as_deref(), &[], lang)
 }

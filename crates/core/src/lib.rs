@@ -21,9 +21,11 @@ pub mod mpi;
 pub mod registry;
 pub mod round;
 pub mod rules;
+pub mod score_table;
 pub mod standard;
 pub mod text;
 pub mod transition;
+pub mod trend;
 pub mod units;
 pub mod vi_format;
 

@@ -199,3 +199,31 @@ impl MpiAccumulator {
         out
     }
 }
+
+/// Change of a measure between two years, as Alkire, Roche and Vaz define it (and mpitb's `est_cot` reports
+/// the first two): absolute (`to − from`), annualised absolute (÷ years), relative (`(to − from) ÷ from`, in
+/// percent) and annualised relative (`((to ÷ from)^(1/years) − 1)`, in percent). The relative changes are
+/// undefined when the measure starts at zero.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Change {
+    pub absolute: f64,
+    pub annualised_absolute: f64,
+    pub relative: Option<f64>,
+    pub annualised_relative: Option<f64>,
+}
+
+pub fn change(from: f64, to: f64, years: f64) -> Change {
+    let rel = (from != 0.0).then(|| 100.0 * (to - from) / from);
+    let ann_rel = (from > 0.0 && to >= 0.0 && years > 0.0)
+        .then(|| 100.0 * ((to / from).powf(1.0 / years) - 1.0));
+    Change {
+        absolute: to - from,
+        annualised_absolute: if years > 0.0 {
+            (to - from) / years
+        } else {
+            0.0
+        },
+        relative: rel,
+        annualised_relative: ann_rel,
+    }
+}

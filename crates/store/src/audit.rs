@@ -6,7 +6,7 @@ use giamngheo_core::audit::{AuditEntry, ChainBreak, GENESIS};
 use giamngheo_core::round::Role;
 
 use crate::Store;
-use crate::db::{Backend, Conn, Value};
+use crate::db::{Backend, BatchInsert, Conn, Value};
 use crate::error::StoreError;
 
 /// Who is acting, as the audit log records it.
@@ -19,6 +19,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The actor of a store nobody has named: "hệ thống" (the system), acting locally.
+    pub fn system() -> Actor {
+        Actor {
+            name: "hệ thống".to_owned(),
+            role: Role::Administrator,
+            origin: "local".to_owned(),
+        }
+    }
+
     pub fn new(name: &str, role: Role, origin: &str) -> Actor {
         Actor {
             name: giamngheo_core::text::nfc(name),
@@ -56,11 +65,14 @@ pub fn now_utc() -> String {
 
 /// Appends entries inside the caller's transaction. The tail (last sequence number and hash) is read once
 /// per transaction; on PostgreSQL an advisory lock held to the end of the transaction keeps two writers from
-/// chaining onto the same tail (SQLite's write lock does that already).
+/// chaining onto the same tail (SQLite's write lock does that already). Entries are written in batches:
+/// [`AuditWriter::finish`] must be called before the transaction commits (the store's tests count entries).
+#[must_use = "call finish() before the transaction commits"]
 pub struct AuditWriter {
     seq: i64,
     hash: String,
     at: String,
+    batch: BatchInsert,
 }
 
 impl AuditWriter {
@@ -83,7 +95,17 @@ impl AuditWriter {
             seq,
             hash,
             at: now_utc(),
+            batch: BatchInsert::new(
+                c.backend(),
+                "INSERT INTO audit_log (seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash)",
+                12,
+            ),
         })
+    }
+
+    /// Writes the entries still buffered.
+    pub fn finish(mut self, c: &mut Conn) -> Result<(), StoreError> {
+        self.batch.flush(c)
     }
 
     pub fn record(
@@ -106,10 +128,9 @@ impl AuditWriter {
             reason: change.reason,
         };
         let hash = entry.hash(&self.hash);
-        c.execute(
-            "INSERT INTO audit_log (seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            &[
+        self.batch.push(
+            c,
+            [
                 Value::Int(entry.seq),
                 entry.at.into(),
                 entry.actor.into(),
@@ -132,7 +153,10 @@ impl AuditWriter {
 
 /// Records one change in its own small transaction step (for callers that write one thing).
 pub fn record_one(c: &mut Conn, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
-    AuditWriter::start(c)?.record(c, actor, change)
+    let mut w = AuditWriter::start(c)?;
+    let seq = w.record(c, actor, change)?;
+    w.finish(c)?;
+    Ok(seq)
 }
 
 fn entry_of(r: &[Value]) -> (AuditEntry, String) {

@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/sqlite/0002_review_procedure.sql"),
     ),
+    (3, include_str!("../migrations/sqlite/0003_targets.sql")),
     (4, include_str!("../migrations/sqlite/0004_web.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -18,6 +19,7 @@ const POSTGRES: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/postgres/0002_review_procedure.sql"),
     ),
+    (3, include_str!("../migrations/postgres/0003_targets.sql")),
     (4, include_str!("../migrations/postgres/0004_web.sql")),
 ];
 

@@ -2,10 +2,38 @@
 //! the villages and communes that lay under the unit on the boundary date, and those decided poor or near-poor.
 
 use giamngheo_core::date::Date;
+use giamngheo_core::registry::is_ethnic_minority;
 
 use crate::Store;
-use crate::db::Value;
+use crate::db::{Conn, Value};
 use crate::error::StoreError;
+
+/// Households and those poor and near-poor in one group (all, urban, rural, ethnic-minority).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counts {
+    pub households: i64,
+    pub poor: i64,
+    pub near_poor: i64,
+}
+
+impl Counts {
+    pub fn poor_rate(&self) -> f64 {
+        percent(self.poor, self.households)
+    }
+
+    pub fn near_poor_rate(&self) -> f64 {
+        percent(self.near_poor, self.households)
+    }
+}
+
+/// `100 × part ÷ whole`, 0 for an empty group.
+pub fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct YearRate {
@@ -14,24 +42,58 @@ pub struct YearRate {
     pub households: i64,
     pub poor: i64,
     pub near_poor: i64,
+    /// Households by area of residence on the review date, and by the ethnicity of their head then (any
+    /// ethnicity but Kinh, `registry::is_ethnic_minority`); poor and near-poor by what the review recorded.
+    pub urban: Counts,
+    pub rural: Counts,
+    pub ethnic_minority: Counts,
 }
 
 impl YearRate {
-    pub fn poor_rate(&self) -> f64 {
-        if self.households == 0 {
-            0.0
-        } else {
-            100.0 * self.poor as f64 / self.households as f64
+    pub fn all(&self) -> Counts {
+        Counts {
+            households: self.households,
+            poor: self.poor,
+            near_poor: self.near_poor,
         }
     }
 
-    pub fn near_poor_rate(&self) -> f64 {
-        if self.households == 0 {
-            0.0
-        } else {
-            100.0 * self.near_poor as f64 / self.households as f64
-        }
+    pub fn poor_rate(&self) -> f64 {
+        self.all().poor_rate()
     }
+
+    pub fn near_poor_rate(&self) -> f64 {
+        self.all().near_poor_rate()
+    }
+}
+
+/// Whether each year's standard differs from the year before it in the list: the break a report marks, since
+/// rates under two standards are not comparable.
+pub fn standard_breaks(rates: &[YearRate]) -> Vec<bool> {
+    rates
+        .iter()
+        .enumerate()
+        .map(|(i, r)| i > 0 && rates[i - 1].standard_id != r.standard_id)
+        .collect()
+}
+
+/// Fills the temporary table `rate_units` with the unit and every unit under it on the boundary date; queries
+/// then select records whose village (or commune, for records without a village) is in it.
+pub(crate) fn fill_rate_units(
+    c: &mut Conn,
+    unit_id: i64,
+    boundaries: Date,
+) -> Result<(), StoreError> {
+    c.batch("CREATE TEMP TABLE IF NOT EXISTS rate_units (id BIGINT PRIMARY KEY)")?;
+    c.batch("DELETE FROM rate_units")?;
+    c.execute(
+        "INSERT INTO rate_units (id) WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION \
+         SELECT p.unit_id FROM unit_parent p JOIN sub ON p.parent_id = sub.id \
+         WHERE (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)) \
+         SELECT id FROM sub",
+        &[unit_id.into(), boundaries.iso().into()],
+    )?;
+    Ok(())
 }
 
 impl Store {
@@ -44,52 +106,83 @@ impl Store {
         boundaries: Date,
         years: &[(i32, Date)],
     ) -> Result<Vec<YearRate>, StoreError> {
-        let b = boundaries.iso();
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
         let c = &mut self.conn;
-        c.batch("CREATE TEMP TABLE IF NOT EXISTS rate_units (id BIGINT PRIMARY KEY)")?;
-        c.batch("DELETE FROM rate_units")?;
-        c.execute(
-            "INSERT INTO rate_units (id) WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION \
-             SELECT p.unit_id FROM unit_parent p JOIN sub ON p.parent_id = sub.id \
-             WHERE (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)) \
-             SELECT id FROM sub",
-            &[unit_id.into(), b.into()],
-        )?;
         let mut out = Vec::with_capacity(years.len());
         for (year, day) in years {
             let d = day.iso();
-            let households = c
-                .query_one(
-                    "SELECT count(*) FROM residence r WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
-                     AND (r.village_id IN (SELECT id FROM rate_units) OR (r.village_id IS NULL AND r.commune_id IN (SELECT id FROM rate_units)))",
-                    &[d.clone().into()],
-                )?
-                .and_then(|r| r[0].int())
-                .unwrap_or(0);
-            let rows = c.query(
-                "SELECT coalesce(v.decided_class, v.computed_class), count(*), min(v.standard_id) FROM review v \
-                 WHERE v.year = $1 AND v.round = 'periodic' \
-                 AND (v.village_id IN (SELECT id FROM rate_units) OR (v.village_id IS NULL AND v.commune_id IN (SELECT id FROM rate_units))) \
-                 AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
-                 GROUP BY coalesce(v.decided_class, v.computed_class)",
-                &[Value::from(*year)],
-            )?;
             let mut rate = YearRate {
                 year: *year,
                 standard_id: None,
-                households,
+                households: 0,
                 poor: 0,
                 near_poor: 0,
+                urban: Counts::default(),
+                rural: Counts::default(),
+                ethnic_minority: Counts::default(),
             };
-            for r in rows {
+            for r in c.query(
+                "SELECT r.area, count(*) FROM residence r WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
+                 AND (r.village_id IN (SELECT id FROM rate_units) OR (r.village_id IS NULL AND r.commune_id IN (SELECT id FROM rate_units))) \
+                 GROUP BY r.area",
+                &[d.clone().into()],
+            )? {
                 let n = r[1].int().unwrap_or(0);
+                rate.households += n;
                 match r[0].text() {
-                    Some("poor") => rate.poor = n,
-                    Some("near_poor") => rate.near_poor = n,
+                    Some("urban") => rate.urban.households += n,
+                    _ => rate.rural.households += n,
+                }
+            }
+            // Ethnicity is free text (with diacritics or without): grouped here, judged by the one core rule.
+            for r in c.query(
+                "SELECT p.ethnicity, count(DISTINCT r.household_id) FROM residence r \
+                 JOIN membership m ON m.household_id = r.household_id AND m.relation = 'head' AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
+                 JOIN person p ON p.id = m.person_id \
+                 WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
+                 AND (r.village_id IN (SELECT id FROM rate_units) OR (r.village_id IS NULL AND r.commune_id IN (SELECT id FROM rate_units))) \
+                 GROUP BY p.ethnicity",
+                &[d.clone().into()],
+            )? {
+                if r[0].text().is_some_and(is_ethnic_minority) {
+                    rate.ethnic_minority.households += r[1].int().unwrap_or(0);
+                }
+            }
+            let rows = c.query(
+                "SELECT coalesce(v.decided_class, v.computed_class), v.area, v.ethnic_minority, count(*), min(v.standard_id) FROM review v \
+                 WHERE v.year = $1 AND v.round = 'periodic' \
+                 AND (v.village_id IN (SELECT id FROM rate_units) OR (v.village_id IS NULL AND v.commune_id IN (SELECT id FROM rate_units))) \
+                 AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+                 GROUP BY coalesce(v.decided_class, v.computed_class), v.area, v.ethnic_minority",
+                &[Value::from(*year)],
+            )?;
+            for r in rows {
+                let n = r[3].int().unwrap_or(0);
+                let area = if r[1].text() == Some("urban") {
+                    &mut rate.urban
+                } else {
+                    &mut rate.rural
+                };
+                let em = r[2].int().unwrap_or(0) != 0;
+                match r[0].text() {
+                    Some("poor") => {
+                        rate.poor += n;
+                        area.poor += n;
+                        if em {
+                            rate.ethnic_minority.poor += n;
+                        }
+                    }
+                    Some("near_poor") => {
+                        rate.near_poor += n;
+                        area.near_poor += n;
+                        if em {
+                            rate.ethnic_minority.near_poor += n;
+                        }
+                    }
                     _ => {}
                 }
                 if rate.standard_id.is_none() {
-                    rate.standard_id = r[2].text().map(str::to_owned);
+                    rate.standard_id = r[4].text().map(str::to_owned);
                 }
             }
             out.push(rate);

@@ -17,7 +17,7 @@ use crate::Store;
 use crate::audit::{Actor, AuditWriter, Change};
 use crate::db::{Conn, Value};
 use crate::error::{Rejection, RejectionKind, StoreError};
-use crate::reviews::{NewReview, Round, insert_review_in};
+use crate::reviews::{NewReview, Round};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoundView {
@@ -375,6 +375,7 @@ fn cases_by_code(c: &mut Conn, round_id: i64) -> Result<HashMap<String, CaseRow>
     Ok(out)
 }
 
+/// Records a household's move in the audit log and queues it for [`move_cases`].
 fn set_state(
     c: &mut Conn,
     audit: &mut AuditWriter,
@@ -382,17 +383,9 @@ fn set_state(
     case: &CaseRow,
     to: CaseState,
     reason: Option<String>,
+    moves: &mut Vec<Move>,
 ) -> Result<(), StoreError> {
-    let n = c.execute(
-        "UPDATE round_case SET state = $1, version = version + 1 WHERE id = $2 AND version = $3",
-        &[to.code().into(), case.id.into(), case.version.into()],
-    )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            what: "round case",
-            key: case.id.to_string(),
-        });
-    }
+    moves.push((case.id, case.version, to, None, None));
     audit.record(
         c,
         actor,
@@ -405,6 +398,51 @@ fn set_state(
             reason,
         },
     )?;
+    Ok(())
+}
+
+/// Moves many cases at once, each only if it is still at the version that was read: a temporary table of
+/// moves joined in one UPDATE (one round trip instead of one a household). Fewer rows changed than moves
+/// given means someone else changed a case meanwhile: the caller's transaction is then rolled back.
+type Move = (i64, i64, CaseState, Option<Transition>, Option<i64>);
+
+fn move_cases(c: &mut Conn, moves: &[Move]) -> Result<(), StoreError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    c.batch(
+        "CREATE TEMP TABLE IF NOT EXISTS case_move (id BIGINT PRIMARY KEY, version BIGINT NOT NULL, state TEXT NOT NULL, transition TEXT, review_id BIGINT)",
+    )?;
+    c.batch("DELETE FROM case_move")?;
+    let mut batch = crate::db::BatchInsert::new(
+        c.backend(),
+        "INSERT INTO case_move (id, version, state, transition, review_id)",
+        5,
+    );
+    for (id, version, state, transition, review_id) in moves {
+        batch.push(
+            c,
+            [
+                Value::Int(*id),
+                Value::Int(*version),
+                state.code().into(),
+                transition.map(Transition::code).into(),
+                (*review_id).into(),
+            ],
+        )?;
+    }
+    batch.flush(c)?;
+    let n = c.execute(
+        "UPDATE round_case SET state = m.state, transition = coalesce(m.transition, round_case.transition), \
+         review_id = coalesce(m.review_id, round_case.review_id), version = round_case.version + 1 FROM case_move m WHERE m.id = round_case.id AND m.version = round_case.version",
+        &[],
+    )?;
+    if n != moves.len() as u64 {
+        return Err(StoreError::Conflict {
+            what: "round case",
+            key: format!("{} / {}", moves.len() as u64 - n, moves.len()),
+        });
+    }
     Ok(())
 }
 
@@ -463,6 +501,20 @@ impl Store {
         } else {
             None
         };
+        // The in-year review runs monthly from the 15th (Decision 24/2021 Art. 3): a month's round opens on or
+        // after the 15th of that month.
+        if let Some(m) = month
+            && let Ok(from) = Date::new(year, m, 15)
+            && opened_on < from
+        {
+            let to = Date::new(
+                if m == 12 { year + 1 } else { year },
+                if m == 12 { 1 } else { m + 1 },
+                1,
+            )
+            .map_or(from, Date::pred);
+            return Err(refuse(RoundError::OutsideWindow { from, to }));
+        }
         self.conn.transaction(|c| {
             let exists = match month {
                 None => c.query_one(
@@ -525,26 +577,33 @@ impl Store {
                     })
                     .collect();
                 listed.sort_unstable_by_key(|l| l.0);
+                let mut batch = crate::db::BatchInsert::new(
+                    c.backend(),
+                    "INSERT INTO round_case (round_id, household_id, village_id, source, previous_class, poor_earlier, state)",
+                    7,
+                );
                 for (h, village, prev, earlier) in listed {
                     let source = if prev == Some(Class::Poor) {
                         CaseSource::PoorList
                     } else {
                         CaseSource::NearPoorList
                     };
-                    c.execute(
-                        "INSERT INTO round_case (round_id, household_id, village_id, source, previous_class, poor_earlier, state) \
-                         VALUES ($1, $2, $3, $4, $5, $6, 'listed')",
-                        &[
+                    batch.push(
+                        c,
+                        [
                             id.into(),
                             h.into(),
                             village.into(),
                             source.code().into(),
                             prev.map(Class::code).into(),
                             earlier.into(),
+                            "listed".into(),
                         ],
                     )?;
                 }
+                batch.flush(c)?;
             }
+            audit.finish(c)?;
             Ok(id)
         })
     }
@@ -719,23 +778,34 @@ impl Store {
                 rejections.sort_by_key(|r| r.row);
                 return Err(StoreError::Rejected(rejections));
             }
-            let mut audit = AuditWriter::start(c)?;
             let day = surveyed_on.iso();
-            for (s, case) in &planned {
+            // Where each listed household lives, its size and its head's ethnicity on the survey date: one
+            // query for the round rather than one a household.
+            let mut homes: HashMap<i64, Vec<Value>> = HashMap::new();
+            c.query_each(
+                "SELECT r.household_id, r.commune_id, r.village_id, r.area, \
+                 (SELECT count(*) FROM membership m WHERE m.household_id = r.household_id AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2)), \
+                 (SELECT p.ethnicity FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = r.household_id AND m.relation = 'head' \
+                  AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1) \
+                 FROM round_case k JOIN residence r ON r.household_id = k.household_id \
+                 WHERE k.round_id = $1 AND r.valid_from <= $2 AND (r.valid_until IS NULL OR r.valid_until >= $2)",
+                &[round_id.into(), day.clone().into()],
+                &mut |r| {
+                    homes.insert(r[0].int().unwrap_or(0), r[1..].to_vec());
+                    Ok(())
+                },
+            )?;
+            let mut audit = AuditWriter::start(c)?;
+            let first_review = crate::units::next_id(c, "review")?;
+            let mut reviews = crate::db::BatchInsert::new(c.backend(), crate::reviews::REVIEW_COLUMNS, 21);
+            let mut replaced_reviews = Vec::new();
+            let mut case_updates: Vec<(i64, i64, i64, &str)> = Vec::new();
+            for (review_id, (s, case)) in (first_review..).zip(planned.iter()) {
                 let r = &s.input;
-                let h = c
-                    .query_one(
-                        "SELECT r.commune_id, r.village_id, r.area, \
-                         (SELECT count(*) FROM membership m WHERE m.household_id = r.household_id AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2)), \
-                         (SELECT p.ethnicity FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = r.household_id AND m.relation = 'head' \
-                          AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1) \
-                         FROM residence r WHERE r.household_id = $1 AND r.valid_from <= $2 AND (r.valid_until IS NULL OR r.valid_until >= $2)",
-                        &[case.household_id.into(), day.clone().into()],
-                    )?
-                    .ok_or_else(|| StoreError::NotFound {
-                        what: "residence on the survey date",
-                        key: r.household_code.clone(),
-                    })?;
+                let h = homes.get(&case.household_id).ok_or_else(|| StoreError::NotFound {
+                    what: "residence on the survey date",
+                    key: r.household_code.clone(),
+                })?;
                 let area = r
                     .area
                     .or_else(|| h[2].text().and_then(Area::parse))
@@ -784,20 +854,9 @@ impl Store {
                     corrects,
                     facts: None,
                 };
-                let review_id = insert_review_in(c, &review)?;
-                let n = c.execute(
-                    "UPDATE round_case SET state = 'surveyed', review_id = $1, version = version + 1 WHERE id = $2 AND version = $3",
-                    &[review_id.into(), case.id.into(), case.version.into()],
-                )?;
-                if n == 0 {
-                    return Err(StoreError::Conflict {
-                        what: "round case",
-                        key: r.household_code.clone(),
-                    });
-                }
-                if let Some(old) = replaced {
-                    c.execute("DELETE FROM review WHERE id = $1", &[old.into()])?;
-                }
+                reviews.push(c, crate::reviews::review_values(review_id, &review))?;
+                case_updates.push((review_id, case.id, case.version, r.household_code.as_str()));
+                replaced_reviews.extend(replaced);
                 audit.record(
                     c,
                     actor,
@@ -817,6 +876,20 @@ impl Store {
                     },
                 )?;
             }
+            reviews.flush(c)?;
+            // The new records exist now, so the cases may point to them (PostgreSQL checks at once).
+            let moves: Vec<Move> = case_updates
+                .iter()
+                .map(|&(review_id, case_id, version, _)| {
+                    (case_id, version, CaseState::Surveyed, None, Some(review_id))
+                })
+                .collect();
+            move_cases(c, &moves)?;
+            // After the cases point to their new records, the undecided records they replace can go.
+            for old in replaced_reviews {
+                c.execute("DELETE FROM review WHERE id = $1", &[old.into()])?;
+            }
+            audit.finish(c)?;
             Ok(planned.len() as u64)
         })
     }
@@ -933,10 +1006,16 @@ impl Store {
                 meeting_id,
                 ..Default::default()
             };
+            let mut moves = Vec::with_capacity(planned.len());
+            let mut votes = crate::db::BatchInsert::new(
+                c.backend(),
+                "INSERT INTO meeting_vote (meeting_id, case_id, votes_for, votes_against, agreed)",
+                5,
+            );
             for (v, case, agreed, to) in planned {
-                c.execute(
-                    "INSERT INTO meeting_vote (meeting_id, case_id, votes_for, votes_against, agreed) VALUES ($1, $2, $3, $4, $5)",
-                    &[
+                votes.push(
+                    c,
+                    [
                         meeting_id.into(),
                         case.id.into(),
                         Value::from(v.votes_for),
@@ -954,6 +1033,7 @@ impl Store {
                         "{}/{} phiếu đồng ý",
                         v.votes_for, meeting.attendees
                     )),
+                    &mut moves,
                 )?;
                 if agreed {
                     summary.agreed += 1;
@@ -961,6 +1041,9 @@ impl Store {
                     summary.disagreed += 1;
                 }
             }
+            votes.flush(c)?;
+            move_cases(c, &moves)?;
+            audit.finish(c)?;
             Ok(summary)
         })
     }
@@ -1001,9 +1084,12 @@ impl Store {
             let mut audit = AuditWriter::start(c)?;
             let mut agreed: Vec<&CaseRow> = cases.values().filter(|k| k.state == CaseState::Agreed).collect();
             agreed.sort_unstable_by_key(|k| k.id);
+            let mut moves = Vec::with_capacity(agreed.len());
             for case in agreed {
-                set_state(c, &mut audit, actor, case, CaseState::Posted, None)?;
+                set_state(c, &mut audit, actor, case, CaseState::Posted, None, &mut moves)?;
             }
+            move_cases(c, &moves)?;
+            audit.finish(c)?;
             Ok(ends)
         })
     }
@@ -1167,9 +1253,12 @@ impl Store {
                         .state
                         .after(CaseEvent::ComplaintUpheld)
                         .map_err(refuse)?;
-                    set_state(c, &mut audit, actor, case, to, Some(format!("complaint {complaint_id}")))?;
+                    let mut moves = Vec::new();
+                    set_state(c, &mut audit, actor, case, to, Some(format!("complaint {complaint_id}")), &mut moves)?;
+                    move_cases(c, &moves)?;
                 }
             }
+            audit.finish(c)?;
             Ok(())
         })
     }
@@ -1261,25 +1350,22 @@ impl Store {
                 &[decided_on.iso().into(), giamngheo_core::text::nfc(decision_number).into(), giamngheo_core::text::nfc(signed_by).into(), round_id.into()],
             )?;
             round_change(c, actor, &round, "decide", format!("decided {} {}", decided_on.iso(), decision_number), None)?;
+            let day = decided_on.iso();
+            // Every posted household is recognised with the class its survey computed: one statement.
+            c.execute(
+                "UPDATE review SET decided_class = computed_class, decided_on = $1 \
+                 WHERE id IN (SELECT review_id FROM round_case WHERE round_id = $2 AND state = 'posted')",
+                &[day.clone().into(), round_id.into()],
+            )?;
             let mut audit = AuditWriter::start(c)?;
             let mut summary = DecisionSummary::default();
             let mut counts: HashMap<Transition, u64> = HashMap::new();
-            let day = decided_on.iso();
+            let mut moves = Vec::with_capacity(posted.len());
             for case in posted {
                 let review_id = case.review_id.ok_or_else(|| StoreError::Db(format!("case {} has no review", case.id)))?;
                 let class = *classes.get(&review_id).ok_or_else(|| StoreError::Db(format!("review {review_id}")))?;
                 let t = Transition::between(case.previous, class, case.poor_earlier);
-                c.execute(
-                    "UPDATE review SET decided_class = $1, decided_on = $2 WHERE id = $3",
-                    &[class.code().into(), day.clone().into(), review_id.into()],
-                )?;
-                let n = c.execute(
-                    "UPDATE round_case SET state = 'decided', transition = $1, version = version + 1 WHERE id = $2 AND version = $3",
-                    &[t.code().into(), case.id.into(), case.version.into()],
-                )?;
-                if n == 0 {
-                    return Err(StoreError::Conflict { what: "round case", key: case.id.to_string() });
-                }
+                moves.push((case.id, case.version, CaseState::Decided, Some(t), None));
                 audit.record(
                     c,
                     actor,
@@ -1296,10 +1382,12 @@ impl Store {
                 summary.by_class[class as usize] += 1;
                 *counts.entry(t).or_default() += 1;
             }
+            move_cases(c, &moves)?;
             summary.transitions = Transition::ALL
                 .into_iter()
                 .filter_map(|t| counts.get(&t).map(|n| (t, *n)))
                 .collect();
+            audit.finish(c)?;
             Ok(summary)
         })
     }
@@ -1398,8 +1486,41 @@ impl Store {
                 next += 1;
                 issued += 1;
             }
+            audit.finish(c)?;
             Ok(issued)
         })
+    }
+
+    /// The support each household of the round received between its previous decided review and this
+    /// round's decision (or today, while undecided): count, total đồng, and the programmes, by case id. With
+    /// the transitions, the basis of "sustainable" reduction: who escaped with what, who fell back despite what.
+    pub fn support_between_reviews(
+        &mut self,
+        round_id: i64,
+    ) -> Result<HashMap<i64, (i64, i64, Vec<String>)>, StoreError> {
+        let round = round_in(&mut self.conn, round_id)?;
+        let until = round.decided_on.map_or_else(crate::today, |d| d.iso());
+        let mut out: HashMap<i64, (i64, i64, Vec<String>)> = HashMap::new();
+        self.conn.query_each(
+            "SELECT k.id, p.code, s.amount_vnd FROM round_case k JOIN support s ON s.household_id = k.household_id \
+             JOIN support_programme p ON p.id = s.programme_id \
+             WHERE k.round_id = $1 AND s.received_on <= $2 AND s.received_on > coalesce(( \
+                SELECT max(v.decided_on) FROM review v WHERE v.household_id = k.household_id AND v.decided_on < $3 \
+                AND (k.review_id IS NULL OR v.id <> k.review_id)), '0000') \
+             ORDER BY k.id, s.received_on",
+            &[round_id.into(), until.into(), round.opened_on.iso().into()],
+            &mut |r| {
+                let e = out.entry(r[0].int().unwrap_or(0)).or_default();
+                e.0 += 1;
+                e.1 += r[2].int().unwrap_or(0);
+                let code = r[1].text().unwrap_or_default().to_owned();
+                if !e.2.contains(&code) {
+                    e.2.push(code);
+                }
+                Ok(())
+            },
+        )?;
+        Ok(out)
     }
 
     /// Every household of a round with its head, village, classes, transition and certificate, ordered by

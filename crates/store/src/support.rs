@@ -222,6 +222,7 @@ impl Store {
                     },
                 )?;
             }
+            audit.finish(c)?;
             Ok(items.len() as u64)
         })
     }

@@ -343,7 +343,7 @@ fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
             vec![
                 r.year.to_string(),
                 esc(r.standard_id.as_deref().unwrap_or("")),
-                format!("<span class=\"n\">{}</span>", html::int(r.households, lang)),
+                html::int(r.households, lang),
                 html::int(r.poor, lang),
                 html::pct(r.poor_rate(), lang),
                 html::int(r.near_poor, lang),
@@ -377,24 +377,43 @@ pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
         );
         return;
     }
-    let years: Vec<i32> = rates.iter().map(|r| r.year).collect();
-    out.push_str(&html::trend_svg(
-        lang,
-        &years,
-        &[
-            (
+    // The shared chart of the reports (crates/report): the same picture as in the PDF reports, the line
+    // broken and marked where the standard changes.
+    use giamngheo_report::chart::{LineChart, Series};
+    let series = |name: &str, f: fn(&YearRate) -> f64| Series {
+        name: name.to_owned(),
+        values: rates.iter().map(|r| Some(f(r))).collect(),
+        dashed: false,
+    };
+    let chart = LineChart {
+        title: lang
+            .pick(
+                "Tỷ lệ hộ nghèo, cận nghèo theo năm",
+                "Poor and near-poor rates by year",
+            )
+            .to_owned(),
+        y_label: "%".to_owned(),
+        years: rates.iter().map(|r| r.year).collect(),
+        series: vec![
+            series(
                 lang.pick("Tỷ lệ hộ nghèo (%)", "Poor-household rate (%)"),
-                "poor",
-                rates.iter().map(YearRate::poor_rate).collect(),
+                YearRate::poor_rate,
             ),
-            (
+            series(
                 lang.pick("Tỷ lệ hộ cận nghèo (%)", "Near-poor rate (%)"),
-                "near",
-                rates.iter().map(YearRate::near_poor_rate).collect(),
+                YearRate::near_poor_rate,
             ),
         ],
-    ));
-    // A change of standard breaks comparability: say so where it happens.
+        breaks: rates
+            .windows(2)
+            .filter(|w| w[0].standard_id != w[1].standard_id)
+            .map(|w| (w[1].year, w[1].standard_id.clone().unwrap_or_default()))
+            .collect(),
+    };
+    out.push_str("<div class=\"chart\">");
+    out.push_str(&chart.draw(lang).to_svg());
+    out.push_str("</div>");
+    // A change of standard breaks comparability: say so in words too.
     let changes: Vec<String> = rates
         .windows(2)
         .filter(|w| w[0].standard_id != w[1].standard_id)

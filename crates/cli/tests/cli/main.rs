@@ -5,6 +5,8 @@ use std::process::{Command, Output, Stdio};
 
 mod mpi;
 mod registry;
+mod report;
+mod rounds;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -132,3 +132,36 @@ fn specs_that_do_not_add_up_are_refused() {
         }
     }
 }
+
+#[test]
+fn change_over_time_absolute_relative_and_annualised() {
+    use giamngheo_core::mpi::change;
+    // (from, to, years) → absolute, annualised absolute, relative %, annualised relative %.
+    for (from, to, years, abs, ann, rel, ann_rel) in [
+        // M0 halves in 4 years: -50 %, and (1/2)^(1/4) - 1 = -15.91 % a year.
+        (
+            0.2,
+            0.1,
+            4.0,
+            -0.1,
+            -0.025,
+            Some(-50.0),
+            Some(-15.910_358_474_628_55),
+        ),
+        (0.1, 0.121, 2.0, 0.021, 0.0105, Some(21.0), Some(10.0)),
+        (0.0, 0.05, 5.0, 0.05, 0.01, None, None),
+    ] {
+        let c = change(from, to, years);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(c.absolute, abs), "{from} {to}: {c:?}");
+        assert!(close(c.annualised_absolute, ann), "{from} {to}: {c:?}");
+        assert_eq!(c.relative.is_some(), rel.is_some(), "{c:?}");
+        assert_eq!(c.annualised_relative.is_some(), ann_rel.is_some(), "{c:?}");
+        if let (Some(a), Some(b)) = (c.relative, rel) {
+            assert!(close(a, b), "{c:?}");
+        }
+        if let (Some(a), Some(b)) = (c.annualised_relative, ann_rel) {
+            assert!(close(a, b), "{c:?}");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Transitions and deprivation profiles of a unit year by year, from each household's periodic reviews (the
+//! latest record of a year: a correction replaces the record it corrects; the decided class counts, else the
+//! computed one).
+
+use std::collections::BTreeMap;
+
+use giamngheo_core::Class;
+use giamngheo_core::date::Date;
+use giamngheo_core::transition::{Transition, TransitionTracker};
+
+use crate::Store;
+use crate::db::Value;
+use crate::error::StoreError;
+use crate::rates::fill_rate_units;
+
+/// How many of a unit's households reviewed in a year made each transition since their previous review.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YearTransitions {
+    pub year: i32,
+    pub reviewed: i64,
+    pub counts: BTreeMap<Transition, i64>,
+}
+
+impl YearTransitions {
+    pub fn count(&self, t: Transition) -> i64 {
+        self.counts.get(&t).copied().unwrap_or(0)
+    }
+}
+
+/// For each indicator (bit `i` of the standard's list), the reviewed households deprived in it and those
+/// both poor and deprived.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YearProfile {
+    pub year: i32,
+    pub standard_id: String,
+    pub reviewed: i64,
+    pub poor: i64,
+    pub deprived: Vec<i64>,
+    pub poor_deprived: Vec<i64>,
+}
+
+/// The review `v` lies in the units of `rates::fill_rate_units` (a literal, so statements stay `&'static`).
+macro_rules! in_units {
+    () => {
+        "(v.village_id IN (SELECT id FROM rate_units) OR (v.village_id IS NULL AND v.commune_id IN (SELECT id FROM rate_units)))"
+    };
+}
+
+impl Store {
+    /// Transitions of the households reviewed in `unit_id` (on its `boundaries`) in each year `from..=to`: the
+    /// class of that review against the household's previous periodic review wherever it lived then, and
+    /// whether it was poor at any review before that (re-poor). Classified by `core::transition`.
+    pub fn transitions(
+        &mut self,
+        unit_id: i64,
+        boundaries: Date,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<YearTransitions>, StoreError> {
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        let sql = concat!(
+            "SELECT v.household_id, v.year, coalesce(v.decided_class, v.computed_class), CASE WHEN ",
+            in_units!(),
+            " THEN 1 ELSE 0 END FROM review v WHERE v.round = 'periodic' AND v.year <= $2 \
+             AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+             AND v.household_id IN (SELECT v.household_id FROM review v WHERE v.round = 'periodic' \
+             AND v.year >= $1 AND v.year <= $2 AND ",
+            in_units!(),
+            ") ORDER BY v.household_id, v.year, v.id"
+        );
+        let mut years: Vec<YearTransitions> = (from..=to)
+            .map(|year| YearTransitions {
+                year,
+                ..Default::default()
+            })
+            .collect();
+        // One household's reviews arrive together, oldest first; of several records in a year the last counts.
+        let mut household = None;
+        let mut pending: Option<(i32, Class, bool)> = None;
+        let mut tracker = TransitionTracker::default();
+        let mut flush = |tracker: &mut TransitionTracker, p: Option<(i32, Class, bool)>| {
+            if let Some((year, class, here)) = p {
+                let t = tracker.next(class);
+                if here && year >= from {
+                    let y = &mut years[(year - from) as usize];
+                    y.reviewed += 1;
+                    *y.counts.entry(t).or_default() += 1;
+                }
+            }
+        };
+        self.conn
+            .query_each(sql, &[Value::from(from), Value::from(to)], &mut |r| {
+                let h = r[0].int();
+                let year = r[1].int().unwrap_or(0) as i32;
+                let class = r[2].text().and_then(Class::parse).unwrap_or(Class::NotPoor);
+                let here = r[3].int() == Some(1);
+                if h != household {
+                    flush(&mut tracker, pending.take());
+                    tracker = TransitionTracker::default();
+                    household = h;
+                } else if pending.is_some_and(|(y, ..)| y != year) {
+                    flush(&mut tracker, pending.take());
+                }
+                pending = Some((year, class, here));
+                Ok(())
+            })?;
+        flush(&mut tracker, pending.take());
+        Ok(years)
+    }
+
+    /// The deprivation profile of the households reviewed in `unit_id` each year `from..=to`.
+    pub fn profile(
+        &mut self,
+        unit_id: i64,
+        boundaries: Date,
+        from: i32,
+        to: i32,
+    ) -> Result<Vec<YearProfile>, StoreError> {
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        let sql = concat!(
+            "SELECT v.year, v.standard_id, v.deprivations, \
+             CASE WHEN coalesce(v.decided_class, v.computed_class) = 'poor' THEN 1 ELSE 0 END AS poor, count(*) \
+             FROM review v WHERE v.round = 'periodic' AND v.year >= $1 AND v.year <= $2 AND ",
+            in_units!(),
+            " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+             GROUP BY v.year, v.standard_id, v.deprivations, poor ORDER BY v.year"
+        );
+        let mut out: Vec<YearProfile> = Vec::new();
+        for r in self
+            .conn
+            .query(sql, &[Value::from(from), Value::from(to)])?
+        {
+            let year = r[0].int().unwrap_or(0) as i32;
+            let n = r[4].int().unwrap_or(0);
+            let bits = r[2].int().unwrap_or(0) as u32;
+            let poor = r[3].int() == Some(1);
+            if out.last().is_none_or(|p| p.year != year) {
+                out.push(YearProfile {
+                    year,
+                    standard_id: r[1].text().unwrap_or_default().to_owned(),
+                    deprived: vec![0; 32],
+                    poor_deprived: vec![0; 32],
+                    ..Default::default()
+                });
+            }
+            let p = out
+                .last_mut()
+                .unwrap_or_else(|| unreachable!("pushed above"));
+            p.reviewed += n;
+            if poor {
+                p.poor += n;
+            }
+            for i in 0..32 {
+                if bits & (1 << i) != 0 {
+                    p.deprived[i] += n;
+                    if poor {
+                        p.poor_deprived[i] += n;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A household on the poor or near-poor list of a year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListedHousehold {
+    pub code: String,
+    pub head: String,
+    pub commune: String,
+    pub village: String,
+    pub area: String,
+    pub ethnic_minority: bool,
+    pub members: i64,
+    pub income_per_capita: Option<i64>,
+    pub income_score: Option<i64>,
+    pub deprivation_count: i64,
+    pub class: String,
+    pub decided_on: Option<String>,
+}
+
+impl Store {
+    /// The households of `unit_id` whose periodic review of `year` put them in `class` (decided, else
+    /// computed), with the head on the review date; ordered by commune, village and code.
+    pub fn household_list(
+        &mut self,
+        unit_id: i64,
+        boundaries: Date,
+        year: i32,
+        class: Class,
+    ) -> Result<Vec<ListedHousehold>, StoreError> {
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        let sql = concat!(
+            "SELECT h.code, coalesce((SELECT min(p.full_name) FROM membership m JOIN person p ON p.id = m.person_id \
+             WHERE m.household_id = v.household_id AND m.relation = 'head' AND m.valid_from <= v.review_date \
+             AND (m.valid_until IS NULL OR m.valid_until >= v.review_date)), ''), \
+             cu.name, coalesce(vu.name, ''), v.area, v.ethnic_minority, v.members, v.income_per_capita, v.income_score, \
+             v.deprivation_count, coalesce(v.decided_class, v.computed_class), v.decided_on \
+             FROM review v JOIN household h ON h.id = v.household_id JOIN unit cu ON cu.id = v.commune_id \
+             LEFT JOIN unit vu ON vu.id = v.village_id \
+             WHERE v.round = 'periodic' AND v.year = $1 AND coalesce(v.decided_class, v.computed_class) = $2 AND ",
+            in_units!(),
+            " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+             ORDER BY cu.code, coalesce(vu.code, ''), h.code"
+        );
+        Ok(self
+            .conn
+            .query(sql, &[Value::from(year), Value::from(class.code())])?
+            .into_iter()
+            .map(|r| ListedHousehold {
+                code: r[0].text().unwrap_or_default().to_owned(),
+                head: r[1].text().unwrap_or_default().to_owned(),
+                commune: r[2].text().unwrap_or_default().to_owned(),
+                village: r[3].text().unwrap_or_default().to_owned(),
+                area: r[4].text().unwrap_or_default().to_owned(),
+                ethnic_minority: r[5].int() == Some(1),
+                members: r[6].int().unwrap_or(0),
+                income_per_capita: r[7].int(),
+                income_score: r[8].int(),
+                deprivation_count: r[9].int().unwrap_or(0),
+                class: r[10].text().unwrap_or_default().to_owned(),
+                decided_on: r[11].text().map(str::to_owned),
+            })
+            .collect())
+    }
+}

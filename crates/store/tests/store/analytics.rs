@@ -1,0 +1,376 @@
+//! Reports from the registry: rates broken down by area and ethnicity, on a small registry whose every figure
+//! can be counted by hand from the table below.
+
+use giamngheo_core::facts::Sex;
+use giamngheo_core::ids::{HouseholdCode, PersonName, UnitCode, UnitLevel};
+use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
+use giamngheo_core::{Area, Class};
+use giamngheo_store::Store;
+use giamngheo_store::rates::Counts;
+use giamngheo_store::reviews::{NewReview, Round};
+
+use crate::harness::{date, load_units, on_both};
+
+pub const YEARS: [i32; 3] = [2021, 2022, 2023];
+
+/// Code, area, the head's ethnicity, the periodic review class of 2021, 2022 and 2023 (None: not reviewed
+/// that year), and the indicators the household is deprived in (bits). All in Xã Xuân Hồng (15493) of
+/// Huyện Thọ Xuân (395).
+type Story = (&'static str, Area, &'static str, [Option<Class>; 3], u32);
+pub const STORY: &[Story] = &[
+    (
+        "H1",
+        Area::Rural,
+        "Kinh",
+        [
+            Some(Class::Poor),
+            Some(Class::NearPoor),
+            Some(Class::NotPoor),
+        ],
+        0b011,
+    ),
+    (
+        "H2",
+        Area::Rural,
+        "Mường",
+        [Some(Class::Poor), Some(Class::Poor), Some(Class::Poor)],
+        0b001,
+    ),
+    (
+        "H3",
+        Area::Urban,
+        "kinh",
+        [Some(Class::NearPoor), Some(Class::Poor), None],
+        0b100,
+    ),
+    (
+        "H4",
+        Area::Urban,
+        "Thái",
+        [None, Some(Class::Poor), Some(Class::NearPoor)],
+        0b110,
+    ),
+    (
+        "H5",
+        Area::Rural,
+        "Kinh",
+        [Some(Class::NotPoor), None, Some(Class::Poor)],
+        0,
+    ),
+    (
+        "H6",
+        Area::Rural,
+        "Kinh",
+        [Some(Class::Poor), Some(Class::NotPoor), Some(Class::Poor)],
+        0b001,
+    ),
+];
+
+/// The head of each household of the story, in order.
+pub const HEADS: [&str; 6] = [
+    "Lê Văn An",
+    "Hà Văn Bình",
+    "Lê Văn Chung",
+    "Lò Văn Dũng",
+    "Lê Văn Em",
+    "Lê Văn Giang",
+];
+
+/// The standard in force for a review year of the story.
+pub fn standard(year: i32) -> &'static str {
+    if year < 2022 {
+        "vn-2016-2020"
+    } else {
+        "vn-2022-2025"
+    }
+}
+
+/// Loads the story: households registered in 2020, reviews as the table says, decided.
+pub fn load_story(store: &mut Store) {
+    load_units(store);
+    let recs: Vec<(u64, HouseholdRecord)> = STORY
+        .iter()
+        .enumerate()
+        .map(|(i, (code, area, ethnicity, ..))| {
+            let head = MemberRecord::new(
+                PersonName::parse(HEADS[i]).unwrap(),
+                Sex::Male,
+                date("1970-01-01"),
+                ethnicity,
+                None,
+                Relation::Head,
+            );
+            let rec = HouseholdRecord::new(
+                HouseholdCode::parse(code).unwrap(),
+                UnitCode::parse(UnitLevel::Commune, "15493").unwrap(),
+                Some("Thôn 1".into()),
+                *area,
+                "",
+                vec![head],
+            )
+            .unwrap();
+            (i as u64 + 2, rec)
+        })
+        .collect();
+    store
+        .import_households(&recs, date("2020-01-01"), &mut |_| {})
+        .unwrap();
+    let mut reviews = Vec::new();
+    for (code, area, ethnicity, classes, deprivations) in STORY {
+        let h = store.household_history(code).unwrap();
+        for (year, class) in YEARS.iter().zip(classes) {
+            let Some(class) = class else { continue };
+            reviews.push(NewReview {
+                household_id: h.id,
+                year: *year,
+                round: Round::Periodic,
+                review_date: date(&format!("{year}-11-15")),
+                commune_id: h.residences[0].commune_id,
+                village_id: h.residences[0].village_id,
+                area: area.code().into(),
+                ethnic_minority: giamngheo_core::registry::is_ethnic_minority(ethnicity),
+                members: 1,
+                standard_id: standard(*year).into(),
+                income_per_capita: Some(1_000_000),
+                income_score: None,
+                deprivations: *deprivations,
+                computed_class: *class,
+                reason: String::new(),
+                decided: Some((*class, date(&format!("{year}-12-10")))),
+                corrects: None,
+                facts: None,
+            });
+        }
+    }
+    store.insert_reviews(&reviews).unwrap();
+}
+
+/// The counts of one group in one year, counted from the story table: `keep` picks the households.
+fn expected(year_index: usize, keep: impl Fn(Area, &str) -> bool) -> Counts {
+    let mut c = Counts::default();
+    for (_, area, ethnicity, classes, _) in STORY {
+        if !keep(*area, ethnicity) {
+            continue;
+        }
+        c.households += 1;
+        match classes[year_index] {
+            Some(Class::Poor) => c.poor += 1,
+            Some(Class::NearPoor) => c.near_poor += 1,
+            _ => {}
+        }
+    }
+    c
+}
+
+#[test]
+fn rates_by_area_and_ethnicity_with_the_standard_break() {
+    on_both("rates_groups", |db| {
+        load_story(&mut db.store);
+        let district = db
+            .store
+            .unit_at(UnitLevel::District, "395", date("2024-01-01"))
+            .unwrap()
+            .unwrap();
+        let years: Vec<_> = YEARS
+            .iter()
+            .map(|y| (*y, date(&format!("{y}-11-15"))))
+            .collect();
+        let rates = db
+            .store
+            .rates(district.id, date("2024-01-01"), &years)
+            .unwrap();
+        let em = giamngheo_core::registry::is_ethnic_minority;
+        for (i, r) in rates.iter().enumerate() {
+            let ctx = format!("{} {}", db.name, r.year);
+            assert_eq!(r.all(), expected(i, |_, _| true), "{ctx}");
+            assert_eq!(r.urban, expected(i, |a, _| a == Area::Urban), "{ctx}");
+            assert_eq!(r.rural, expected(i, |a, _| a == Area::Rural), "{ctx}");
+            assert_eq!(r.ethnic_minority, expected(i, |_, e| em(e)), "{ctx}");
+            assert_eq!(r.standard_id.as_deref(), Some(standard(r.year)), "{ctx}");
+        }
+        assert_eq!(
+            giamngheo_store::rates::standard_breaks(&rates),
+            [false, true, false]
+        );
+    });
+}
+
+#[test]
+fn targets_are_replaced_by_unit_and_year() {
+    use giamngheo_store::targets::Target;
+    on_both("targets", |db| {
+        load_units(&mut db.store);
+        let (a, b) = (db_unit(&mut db.store, "395"), db_unit(&mut db.store, "396"));
+        let t = |unit_id, year, poor_rate, near: Option<f64>| Target {
+            unit_id,
+            year,
+            poor_rate,
+            near_poor_rate: near,
+            note: "Nghị quyết số 01".into(),
+        };
+        db.store
+            .set_targets(&[
+                t(a, 2021, 3.5, Some(4.0)),
+                t(a, 2022, 3.0, None),
+                t(b, 2022, 9.0, None),
+            ])
+            .unwrap();
+        db.store.set_targets(&[t(a, 2022, 2.75, None)]).unwrap();
+        assert_eq!(
+            db.store.targets(a, 2020, 2030).unwrap(),
+            [t(a, 2021, 3.5, Some(4.0)), t(a, 2022, 2.75, None)],
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            db.store.targets(a, 2022, 2022).unwrap(),
+            [t(a, 2022, 2.75, None)]
+        );
+        assert_eq!(db.store.targets(b, 2020, 2021).unwrap(), []);
+        // The database refuses a rate outside 0-100 whatever the caller checked.
+        assert!(db.store.set_targets(&[t(a, 2023, 101.0, None)]).is_err());
+        assert_eq!(db.store.targets(a, 2023, 2023).unwrap(), []);
+    });
+}
+
+fn db_unit(store: &mut Store, district: &str) -> i64 {
+    store
+        .unit_at(UnitLevel::District, district, date("2024-01-01"))
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[test]
+fn transitions_follow_each_household_from_review_to_review() {
+    use giamngheo_core::transition::Transition::*;
+    // Counted by hand from STORY: each household's class against its previous review.
+    let by_year = [
+        (
+            2021,
+            vec![(NewlyPoor, 3), (NewlyNearPoor, 1), (StayedOut, 1)],
+        ),
+        (
+            2022,
+            vec![
+                (EscapedToNearPoor, 1),
+                (StayedPoor, 1),
+                (NewlyPoor, 2),
+                (Escaped, 1),
+            ],
+        ),
+        (
+            2023,
+            vec![
+                (LeftNearPoor, 1),
+                (StayedPoor, 1),
+                (EscapedToNearPoor, 1),
+                (NewlyPoor, 1),
+                (RePoor, 1),
+            ],
+        ),
+    ];
+    on_both("transitions", |db| {
+        load_story(&mut db.store);
+        let d = db_unit(&mut db.store, "395");
+        // The whole span, and a span that starts after the first reviews (they still count as history).
+        for from in [2021, 2022] {
+            let got = db
+                .store
+                .transitions(d, date("2024-01-01"), from, 2023)
+                .unwrap();
+            let expect: Vec<_> = by_year.iter().filter(|(y, _)| *y >= from).collect();
+            assert_eq!(got.len(), expect.len());
+            for (g, (year, counts)) in got.iter().zip(expect) {
+                assert_eq!(g.year, *year);
+                assert_eq!(
+                    g.reviewed,
+                    counts.iter().map(|(_, n)| n).sum::<i64>(),
+                    "{} {year}",
+                    db.name
+                );
+                let want: std::collections::BTreeMap<_, _> = counts.iter().copied().collect();
+                assert_eq!(g.counts, want, "{} {year}", db.name);
+            }
+        }
+        // Another district has none of these households.
+        let other = db_unit(&mut db.store, "396");
+        let got = db
+            .store
+            .transitions(other, date("2024-01-01"), 2021, 2023)
+            .unwrap();
+        assert!(got.iter().all(|y| y.reviewed == 0 && y.counts.is_empty()));
+    });
+}
+
+#[test]
+fn profile_counts_households_deprived_and_poor_and_deprived() {
+    on_both("profile", |db| {
+        load_story(&mut db.store);
+        let d = db_unit(&mut db.store, "395");
+        let got = db.store.profile(d, date("2024-01-01"), 2021, 2023).unwrap();
+        assert_eq!(got.len(), 3);
+        for (i, p) in got.iter().enumerate() {
+            assert_eq!(p.year, YEARS[i]);
+            assert_eq!(p.standard_id, standard(p.year));
+            let reviewed: Vec<_> = STORY
+                .iter()
+                .filter_map(|s| s.3[i].map(|c| (c, s.4)))
+                .collect();
+            assert_eq!(p.reviewed, reviewed.len() as i64, "{} {}", db.name, p.year);
+            for bit in 0..32 {
+                let deprived = reviewed.iter().filter(|(_, b)| b & (1 << bit) != 0);
+                assert_eq!(
+                    p.deprived[bit],
+                    deprived.clone().count() as i64,
+                    "{} {} {bit}",
+                    db.name,
+                    p.year
+                );
+                assert_eq!(
+                    p.poor_deprived[bit],
+                    deprived.filter(|(c, _)| *c == Class::Poor).count() as i64,
+                    "{} {} {bit}",
+                    db.name,
+                    p.year
+                );
+            }
+        }
+    });
+}
+
+#[test]
+fn lists_of_poor_and_near_poor_households() {
+    on_both("lists", |db| {
+        load_story(&mut db.store);
+        let d = db_unit(&mut db.store, "395");
+        for (i, year) in YEARS.iter().enumerate() {
+            for class in [Class::Poor, Class::NearPoor] {
+                let got = db
+                    .store
+                    .household_list(d, date("2024-01-01"), *year, class)
+                    .unwrap();
+                let codes: Vec<&str> = got.iter().map(|h| h.code.as_str()).collect();
+                let expect: Vec<&str> = STORY
+                    .iter()
+                    .filter(|s| s.3[i] == Some(class))
+                    .map(|s| s.0)
+                    .collect();
+                assert_eq!(codes, expect, "{} {year} {class:?}", db.name);
+                for h in &got {
+                    let k = STORY.iter().position(|s| s.0 == h.code).unwrap();
+                    let s = &STORY[k];
+                    assert_eq!(h.head, HEADS[k]);
+                    assert_eq!(h.area, s.1.code());
+                    assert_eq!(
+                        h.ethnic_minority,
+                        giamngheo_core::registry::is_ethnic_minority(s.2)
+                    );
+                    assert_eq!(h.commune, "Xã Xuân Hồng");
+                    assert_eq!(h.village, "Thôn 1");
+                    assert_eq!(h.decided_on, Some(format!("{year}-12-10")));
+                }
+            }
+        }
+    });
+}
