@@ -109,7 +109,7 @@ fn dashboard_reports_and_public_page() {
             )
             .await;
         assert!(csv.body.starts_with(
-            "unit_code,unit_name,year,standard,households,poor,poor_rate,near_poor,near_poor_rate\n"
+            "unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate,standard,standard_changed\n"
         ));
         assert_eq!(csv.body.lines().count(), 5, "{}", csv.body);
         let xlsx = app
