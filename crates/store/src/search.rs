@@ -313,6 +313,7 @@ impl Store {
             households: 0,
             poor: 0,
             near_poor: 0,
+            // The dashboard's per-child figures are totals; the breakdowns come from `Store::rates`.
             urban: Default::default(),
             rural: Default::default(),
             ethnic_minority: Default::default(),
