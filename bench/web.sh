@@ -79,11 +79,13 @@ cold() { # the first, uncached dashboard
 log "cold dashboard (commune): $(cold /dashboard "$XA") s; province: $(cold "/dashboard?unit=$PROVINCE" "$ADMIN") s"
 RESULTS="$DATA/web-results.txt"
 : > "$RESULTS"
-run() { # run NAME COOKIE LUA
-    log "wrk: $1"
-    echo "== $1" >> "$RESULTS"
-    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $2" -s "$3" "$BASE" | tee -a "$RESULTS" \
-        | grep -E "Requests/sec|  50%|  99%|Non-2xx" >&2
+run() { # run NAME COOKIE LUA: at CONNECTIONS (throughput), then at 2 connections (latency of a light load)
+    for c in "$CONNECTIONS" 2; do
+        log "wrk: $1, $c connections"
+        echo "== $1, $c connections" >> "$RESULTS"
+        wrk -t2 -c"$c" -d"${DURATION}s" --latency -H "Cookie: $2" -s "$3" "$BASE" | tee -a "$RESULTS" \
+            | grep -E "Requests/sec|  50%|  99%|Non-2xx" >&2
+    done
 }
 run "search (commune officer)" "$XA" "$DATA/search.lua"
 run "search (administrator, whole country)" "$ADMIN" "$DATA/search.lua"

@@ -244,4 +244,49 @@ impl Store {
             })
             .collect())
     }
+
+    /// Feedback sent to the communes inside a scope (None: everywhere), newest first.
+    pub fn feedback_in_scope(
+        &mut self,
+        scope: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<(Feedback, String)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT f.id, f.commune_id, f.received_at, f.kind, f.name, f.contact, f.message, u.name FROM feedback f \
+             JOIN unit u ON u.id = f.commune_id \
+             WHERE ($1 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $1 AND s.unit_id = f.commune_id)) \
+             ORDER BY f.id DESC LIMIT $2",
+            &[Value::Int(scope.unwrap_or(0)), limit.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    Feedback {
+                        id: r[0].int().unwrap_or(0),
+                        commune_id: r[1].int().unwrap_or(0),
+                        received_at: r[2].text().unwrap_or_default().to_owned(),
+                        kind: r[3].text().unwrap_or_default().to_owned(),
+                        name: r[4].text().unwrap_or_default().to_owned(),
+                        contact: r[5].text().unwrap_or_default().to_owned(),
+                        message: r[6].text().unwrap_or_default().to_owned(),
+                    },
+                    r[7].text().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect())
+    }
+
+    /// The units accounts are bound to, so the web app can prepare their dashboards at start.
+    pub fn account_units(&mut self) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query(
+                "SELECT DISTINCT unit_id FROM account WHERE unit_id IS NOT NULL AND disabled = 0 ORDER BY unit_id",
+                &[],
+            )?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect())
+    }
 }

@@ -283,7 +283,8 @@ impl Store {
 
     /// The rates of every unit directly under `unit_id` (on `boundaries`) for one year, in one pass: what
     /// [`Store::rates`] gives for each child, without one scan of the year's reviews per child (a commune
-    /// has hundreds of villages). Children without any review are left out.
+    /// has hundreds of villages). Children without any review are left out; the subgroup counts (urban, rural,
+    /// ethnic minority) are left empty: the dashboard shows the totals.
     pub fn child_rates(
         &mut self,
         unit_id: i64,

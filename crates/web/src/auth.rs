@@ -92,6 +92,8 @@ pub enum Perm {
     Import,
     Reports,
     AuditLog,
+    /// Feedback and complaints sent from the public pages (names and contacts of citizens).
+    Feedback,
 }
 
 pub fn allows(role: Role, perm: Perm) -> bool {
@@ -104,10 +106,10 @@ pub fn allows(role: Role, perm: Perm) -> bool {
     matches!(
         (role, perm),
         (Administrator, _)
-            | (ProvinceStaff, ReadHouseholds | Reports)
-            | (CommuneOfficer, ReadHouseholds | Import | Reports)
+            | (ProvinceStaff, ReadHouseholds | Reports | Feedback)
+            | (CommuneOfficer, ReadHouseholds | Import | Reports | Feedback)
             | (VillageReviewer, ReadHouseholds)
-            | (Auditor, ReadHouseholds | Reports)
+            | (Auditor, ReadHouseholds | Reports | Feedback)
     )
 }
 

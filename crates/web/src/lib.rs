@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/rates.csv", get(pages::rates_csv))
         .route("/reports/rates.xlsx", get(pages::rates_xlsx))
         .route("/audit", get(pages::audit))
+        .route("/feedback", get(pages::feedback))
         .route("/public/{code}", get(public::commune))
         .route("/public/{code}/feedback", post(public::feedback))
         .route("/api/openapi.json", get(api::openapi))
@@ -228,7 +229,24 @@ pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), S
             })?;
         let addr = listener.local_addr().map_err(ServeError::Io)?;
         ready(addr);
-        let app = router(AppState::new(pool));
+        let state = AppState::new(pool);
+        // A province's figures take seconds to compute on a large registry (every review of eleven years):
+        // compute the dashboards of the accounts' units once now, on one connection, while requests are served.
+        let warm = state.clone();
+        let pool = Arc::clone(&state.pool);
+        tokio::spawn(async move {
+            let _ = pool
+                .run(move |s| {
+                    for id in s.account_units()? {
+                        if let Some(u) = s.unit(id)? {
+                            warm.figures(s, u)?;
+                        }
+                    }
+                    Ok(())
+                })
+                .await;
+        });
+        let app = router(state);
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

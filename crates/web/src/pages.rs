@@ -81,6 +81,9 @@ pub fn nav(state: &AppState, ctx: &Ctx, a: &Actor) -> html::Nav {
     if a.may(Perm::Reports) {
         links.push(("/reports", ctx.t("Báo cáo", "Reports")));
     }
+    if a.may(Perm::Feedback) {
+        links.push(("/feedback", ctx.t("Góp ý", "Feedback")));
+    }
     if a.may(Perm::AuditLog) {
         links.push(("/audit", ctx.t("Nhật ký", "Logs")));
     }
@@ -341,7 +344,7 @@ fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
             vec![
                 r.year.to_string(),
                 esc(r.standard_id.as_deref().unwrap_or("")),
-                format!("<span class=\"n\">{}</span>", html::int(r.households, lang)),
+                html::int(r.households, lang),
                 html::int(r.poor, lang),
                 html::pct(r.poor_rate(), lang),
                 html::int(r.near_poor, lang),
@@ -375,24 +378,43 @@ pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
         );
         return;
     }
-    let years: Vec<i32> = rates.iter().map(|r| r.year).collect();
-    out.push_str(&html::trend_svg(
-        lang,
-        &years,
-        &[
-            (
+    // The shared chart of the reports (crates/report): the same picture as in the PDF reports, the line
+    // broken and marked where the standard changes.
+    use giamngheo_report::chart::{LineChart, Series};
+    let series = |name: &str, f: fn(&YearRate) -> f64| Series {
+        name: name.to_owned(),
+        values: rates.iter().map(|r| Some(f(r))).collect(),
+        dashed: false,
+    };
+    let chart = LineChart {
+        title: lang
+            .pick(
+                "Tỷ lệ hộ nghèo, cận nghèo theo năm",
+                "Poor and near-poor rates by year",
+            )
+            .to_owned(),
+        y_label: "%".to_owned(),
+        years: rates.iter().map(|r| r.year).collect(),
+        series: vec![
+            series(
                 lang.pick("Tỷ lệ hộ nghèo (%)", "Poor-household rate (%)"),
-                "poor",
-                rates.iter().map(YearRate::poor_rate).collect(),
+                YearRate::poor_rate,
             ),
-            (
+            series(
                 lang.pick("Tỷ lệ hộ cận nghèo (%)", "Near-poor rate (%)"),
-                "near",
-                rates.iter().map(YearRate::near_poor_rate).collect(),
+                YearRate::near_poor_rate,
             ),
         ],
-    ));
-    // A change of standard breaks comparability: say so where it happens.
+        breaks: rates
+            .windows(2)
+            .filter(|w| w[0].standard_id != w[1].standard_id)
+            .map(|w| (w[1].year, w[1].standard_id.clone().unwrap_or_default()))
+            .collect(),
+    };
+    out.push_str("<div class=\"chart\">");
+    out.push_str(&chart.draw(lang).to_svg());
+    out.push_str("</div>");
+    // A change of standard breaks comparability: say so in words too.
     let changes: Vec<String> = rates
         .windows(2)
         .filter(|w| w[0].standard_id != w[1].standard_id)
@@ -1548,36 +1570,65 @@ async fn report_rates(
         .map_err(|e| ctx.fail(e))
 }
 
-pub const RATES_HEADER: [&str; 9] = [
-    "unit_code",
-    "unit_name",
-    "year",
-    "standard",
-    "households",
-    "poor",
-    "poor_rate",
-    "near_poor",
-    "near_poor_rate",
-];
-
-/// The rows of the rates table, as `giamngheo report rates` writes them.
-pub fn rates_rows(u: &Unit, rates: &[YearRate]) -> Vec<[String; 9]> {
-    rates
-        .iter()
-        .map(|r| {
-            [
-                u.code.clone(),
-                u.name.clone(),
-                r.year.to_string(),
-                r.standard_id.clone().unwrap_or_default(),
-                r.households.to_string(),
-                r.poor.to_string(),
-                format!("{:.2}", r.poor_rate()),
-                r.near_poor.to_string(),
-                format!("{:.2}", r.near_poor_rate()),
-            ]
-        })
-        .collect()
+/// The rates table of a report: the first ten columns of `giamngheo report rates`, written by the reports'
+/// table module (crates/report), so the web and the command line write CSV and XLSX the same way.
+pub fn rates_report(u: &Unit, rates: &[YearRate], lang: Lang) -> giamngheo_report::table::Table {
+    use giamngheo_report::table::{Cell, Table};
+    let mut t = Table::new(
+        format!(
+            "{}: {} ({} {})",
+            lang.pick("Tỷ lệ hộ nghèo, cận nghèo", "Poor and near-poor households"),
+            u.name,
+            lang.pick("địa giới ngày", "boundaries of"),
+            today().vi()
+        ),
+        &[
+            "unit_code",
+            "unit_name",
+            "year",
+            "households",
+            "poor",
+            "poor_rate",
+            "near_poor",
+            "near_poor_rate",
+            "standard",
+            "standard_changed",
+        ],
+    );
+    t.labels = [
+        ("Mã", "Code"),
+        ("Đơn vị", "Unit"),
+        ("Năm", "Year"),
+        ("Số hộ", "Households"),
+        ("Hộ nghèo", "Poor"),
+        ("Tỷ lệ nghèo (%)", "Poor rate (%)"),
+        ("Hộ cận nghèo", "Near-poor"),
+        ("Tỷ lệ cận nghèo (%)", "Near-poor rate (%)"),
+        ("Chuẩn nghèo", "Standard"),
+        ("Đổi chuẩn", "New standard"),
+    ]
+    .iter()
+    .map(|(vi, en)| lang.pick(vi, en).to_owned())
+    .collect();
+    let breaks = giamngheo_store::rates::standard_breaks(rates);
+    for (i, r) in rates.iter().enumerate() {
+        t.rows.push(vec![
+            Cell::text(&u.code),
+            Cell::text(&u.name),
+            Cell::Plain(r.year.into()),
+            Cell::Int(r.households),
+            Cell::Int(r.poor),
+            Cell::rate(r.poor_rate()),
+            Cell::Int(r.near_poor),
+            Cell::rate(r.near_poor_rate()),
+            Cell::text(r.standard_id.clone().unwrap_or_default()),
+            Cell::Plain(breaks[i].into()),
+        ]);
+        if breaks[i] {
+            t.breaks.push(i);
+        }
+    }
+    t
 }
 
 fn attachment(name: &str, mime: &'static str, body: Vec<u8>) -> Response {
@@ -1594,33 +1645,18 @@ pub async fn rates_csv(
     ctx: Ctx,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> PageResult {
-    let (u, rates) = report_rates(
-        &state,
-        &ctx,
-        q.map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-            .0,
-    )
-    .await?;
-    let mut out = RATES_HEADER.join(",");
-    out.push('\n');
-    for row in rates_rows(&u, &rates) {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| {
-                if c.contains([',', '"', '\n']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
-    }
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
+    let (u, rates) = report_rates(&state, &ctx, q).await?;
+    let mut out = Vec::new();
+    rates_report(&u, &rates, ctx.lang)
+        .write_csv(&mut out)
+        .map_err(|_| ctx.fail(WebError::Internal))?;
     Ok(attachment(
         &format!("ty-le-ho-ngheo-{}.csv", u.code),
         "text/csv; charset=utf-8",
-        out.into_bytes(),
+        out,
     ))
 }
 
@@ -1629,32 +1665,15 @@ pub async fn rates_xlsx(
     ctx: Ctx,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> PageResult {
-    let (u, rates) = report_rates(
-        &state,
-        &ctx,
-        q.map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-            .0,
-    )
-    .await?;
-    let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        ws.set_name("Tỷ lệ hộ nghèo")?;
-        for (c, h) in RATES_HEADER.iter().enumerate() {
-            ws.write_string(0, c as u16, *h)?;
-        }
-        for (r, row) in rates_rows(&u, &rates).iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                // Counts and rates as numbers, so the province can compute with them.
-                match (c, v.parse::<f64>()) {
-                    (2 | 4..=8, Ok(x)) => ws.write_number(r as u32 + 1, c as u16, x).map(|_| ())?,
-                    _ => ws.write_string(r as u32 + 1, c as u16, v).map(|_| ())?,
-                }
-            }
-        }
-        wb.save_to_buffer()
-    };
-    let bytes = build().map_err(|_| ctx.fail(WebError::Internal))?;
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
+    let (u, rates) = report_rates(&state, &ctx, q).await?;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let bytes = rates_report(&u, &rates, ctx.lang)
+        .add_sheet(&mut wb)
+        .and_then(|()| wb.save_to_buffer())
+        .map_err(|_| ctx.fail(WebError::Internal))?;
     Ok(attachment(
         &format!("ty-le-ho-ngheo-{}.xlsx", u.code),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -1764,6 +1783,77 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         &ctx,
         &a,
         ctx.t("Nhật ký", "Logs"),
+        &body,
+    ))
+}
+
+/// Feedback and complaints from the public pages of the communes inside the account's units. Issue 4's
+/// complaints queue takes the complaints over; until then they are read here.
+pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let a = ctx.require(Perm::Feedback)?.clone();
+    let actor = a.clone();
+    let items = state
+        .pool
+        .run(move |s| {
+            let items = s.feedback_in_scope(actor.scope_account(), 500)?;
+            record(
+                s,
+                Some(&actor),
+                "read",
+                "feedback",
+                &format!("{} items", items.len()),
+            )?;
+            Ok(items)
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|(f, commune)| {
+            vec![
+                esc(&f.received_at),
+                esc(commune),
+                esc(if f.kind == "complaint" {
+                    ctx.t("khiếu nại", "complaint")
+                } else {
+                    ctx.t("góp ý", "feedback")
+                }),
+                esc(&f.name),
+                esc(&f.contact),
+                esc(&f.message),
+            ]
+        })
+        .collect();
+    let mut body = String::new();
+    if rows.is_empty() {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">{}</p>",
+            ctx.t("Chưa có góp ý nào.", "No feedback yet.")
+        );
+    } else {
+        html::table(
+            &mut body,
+            "feedback",
+            &[
+                ctx.t("Nhận lúc (UTC)", "Received (UTC)"),
+                ctx.t("Xã", "Commune"),
+                ctx.t("Loại", "Kind"),
+                ctx.t("Người gửi", "From"),
+                ctx.t("Liên hệ", "Contact"),
+                ctx.t("Nội dung", "Message"),
+            ],
+            &rows,
+        );
+    }
+    Ok(staff_page(
+        &state,
+        &ctx,
+        &a,
+        ctx.t(
+            "Góp ý, khiếu nại từ trang công khai",
+            "Feedback from the public pages",
+        ),
         &body,
     ))
 }

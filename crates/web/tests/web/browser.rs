@@ -174,6 +174,35 @@ impl Driver {
     fn url(&self) -> String {
         self.cmd("GET", "/url", None).as_str().unwrap().to_owned()
     }
+
+    /// Waits until the page holds `needle`, and returns it.
+    fn wait_source(&self, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let s = self.source();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no {needle} in {s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the page's address contains `part`: a click returns before the navigation it starts ends.
+    fn wait_url(&self, part: &str) {
+        let started = Instant::now();
+        while !self.url().contains(part) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "still at {} waiting for {part}",
+                self.url()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
@@ -221,17 +250,17 @@ fn login_find_without_accents_open_and_download_a_report_in_chromium() {
     d.type_into("#name", "xa");
     d.type_into("#password", PASSWORD);
     d.click("button[type=submit]");
-    assert!(d.url().ends_with("/dashboard"), "{}", d.url());
-    assert!(d.source().contains("Tổng quan"));
+    d.wait_url("/dashboard");
+    d.wait_source("Tổng quan");
     d.go(&format!("{base}/households"));
     d.type_into("#q", "nguyen van");
     d.click("form.box button");
-    let results = d.source();
-    assert!(results.contains("Nguyễn Văn"), "{results}");
+    d.wait_url("q=nguyen");
+    d.wait_source("Nguyễn Văn");
     d.click("table.households a");
-    let page = d.source();
-    assert!(d.url().contains("/households/"), "{}", d.url());
-    assert!(page.contains("Thành viên") && page.contains("Nguyễn Văn"));
+    d.wait_url("/households/");
+    let page = d.wait_source("Thành viên");
+    assert!(page.contains("Nguyễn Văn"), "{page}");
     d.go(&format!("{base}/reports"));
     d.click("button[formaction]");
     let file = wait_for_file(&downloads, "xlsx");

@@ -99,7 +99,7 @@ fn dashboard_reports_and_public_page() {
     run(async {
         let xa = app.login("xa").await;
         let d = app.get("/dashboard", Some(&xa)).await;
-        assert!(d.body.contains("<svg class=\"chart\""));
+        assert!(d.body.contains("<div class=\"chart\"><svg"));
         assert!(d.body.contains("Tỷ lệ hộ nghèo"));
         assert!(d.body.contains("Xã chậm tiến độ"));
         let csv = app
@@ -109,7 +109,7 @@ fn dashboard_reports_and_public_page() {
             )
             .await;
         assert!(csv.body.starts_with(
-            "unit_code,unit_name,year,standard,households,poor,poor_rate,near_poor,near_poor_rate\n"
+            "unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate,standard,standard_changed\n"
         ));
         assert_eq!(csv.body.lines().count(), 5, "{}", csv.body);
         let xlsx = app
@@ -145,20 +145,45 @@ fn dashboard_reports_and_public_page() {
             403
         );
         assert_eq!(app.post_form(&uri, "", &fields).await.status.as_u16(), 403);
+        // The commune sees it, escaped, and so does its province.
+        let list = app.get("/feedback", Some(&xa)).await;
+        assert!(list.body.contains("Nhà tôi bị xếp sai"));
+        assert!(list.body.contains("Bà &lt;b&gt;Hoa&lt;/b&gt;"));
+        let tinh = app.login("tinh").await;
+        assert!(
+            app.get("/feedback", Some(&tinh))
+                .await
+                .body
+                .contains("Nhà tôi bị xếp sai")
+        );
     });
 }
 
 #[test]
-fn trend_chart_svg() {
-    let svg = giamngheo_web::html::trend_svg(
-        giamngheo_core::Lang::Vi,
-        &[2015, 2016, 2017],
-        &[
-            ("Tỷ lệ hộ nghèo (%)", "poor", vec![7.42, 5.1, 3.0]),
-            ("Cận nghèo <b>", "near", vec![4.0, 3.5, 3.1]),
-        ],
-    );
-    insta::assert_snapshot!(svg);
+fn rates_section_html() {
+    let rate =
+        |year, standard: &str, households, poor, near_poor| giamngheo_store::rates::YearRate {
+            year,
+            standard_id: Some(standard.to_owned()),
+            households,
+            poor,
+            near_poor,
+            urban: Default::default(),
+            rural: Default::default(),
+            ethnic_minority: Default::default(),
+        };
+    let rates = [
+        rate(2020, "vn-2016-2020", 12_345, 916, 700),
+        rate(2021, "vn-2016-2020", 12_400, 620, 650),
+        rate(2022, "vn-2022-2025", 12_480, 1_010, 820),
+    ];
+    let mut html = String::new();
+    giamngheo_web::pages::rates_section(&mut html, giamngheo_core::Lang::Vi, &rates);
+    // Vietnamese numbers (12.345; 7,42) and the change of standard named.
+    for needle in ["12.345", "7,42", "2021 → 2022"] {
+        assert!(html.contains(needle), "{needle}: {html}");
+    }
+    insta::assert_snapshot!(html.replace("><", ">\n<"));
 }
 
 #[test]

@@ -107,6 +107,13 @@ const CASES: &[(&str, &str, u16)] = &[
     ("xa", "/audit", 403),
     ("thon", "/audit", 403),
     ("kiemtoan", "/audit", 200),
+    // Feedback from the public pages: names and contacts of citizens, not for village reviewers.
+    ("admin", "/feedback", 200),
+    ("tinh", "/feedback", 200),
+    ("xa", "/feedback", 200),
+    ("thon", "/feedback", 403),
+    ("kiemtoan", "/feedback", 200),
+    ("-", "/feedback", 303),
     // The API: the same rules.
     ("admin", "/api/me", 200),
     ("xa", "/api/households?q=nguyen", 200),
