@@ -1,5 +1,6 @@
 //! In headless Chromium (Debian's `chromium` and `chromium-driver`, which `.ci/run` installs): log in, find a
-//! household by its name typed without accents, open it, download the rates report. The browser is driven
+//! household by its name typed without accents, open it, enter a survey and see the class explained, download
+//! the rates report. The browser is driven
 //! through chromedriver's WebDriver HTTP API with a small client, to keep a WebDriver crate out of the build.
 
 use std::io::{Read, Write};
@@ -224,7 +225,7 @@ fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
 }
 
 #[test]
-fn login_find_without_accents_open_and_download_a_report_in_chromium() {
+fn login_find_without_accents_open_enter_a_survey_and_download_a_report_in_chromium() {
     let app = app();
     let (tx, rx) = std::sync::mpsc::channel();
     let db = app.path.display().to_string();
@@ -261,6 +262,23 @@ fn login_find_without_accents_open_and_download_a_report_in_chromium() {
     d.wait_url("/households/");
     let page = d.wait_source("Thành viên");
     assert!(page.contains("Nguyễn Văn"), "{page}");
+    // Enter a survey in this month's round and see the class explained.
+    d.go(&format!("{base}/rounds/{}", app.round_in));
+    d.wait_source("Nhập phiếu");
+    d.go(&format!(
+        "{base}/rounds/{}/survey/{}",
+        app.round_in, app.hh_in
+    ));
+    d.type_into("#income", "1200000");
+    for box_ in ["input[name=d0]", "input[name=d2]", "input[name=d5]"] {
+        d.click(box_);
+    }
+    d.click("form.box button[type=submit]");
+    let result = d.wait_source("Đã ghi phiếu rà soát");
+    assert!(
+        result.contains("hộ nghèo") && result.contains("1.200.000"),
+        "{result}"
+    );
     d.go(&format!("{base}/reports"));
     d.click("button[formaction]");
     let file = wait_for_file(&downloads, "xlsx");
