@@ -9,6 +9,7 @@ mod output;
 mod progress;
 mod registry_cmd;
 mod report_cmd;
+mod round_cmd;
 mod standard_arg;
 mod standards_cmd;
 
@@ -119,6 +120,212 @@ enum Command {
     Household {
         #[command(subcommand)]
         command: HouseholdCommand,
+    },
+    /// The review round step by step: open, request, survey, meeting, post, complaints, decide,
+    /// certificates, lists (đợt rà soát).
+    Round {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
+    /// Support programmes and what households received (hỗ trợ).
+    Support {
+        #[command(flatten)]
+        actor: ActorArgs,
+        #[command(subcommand)]
+        command: SupportCommand,
+    },
+    /// The audit log: verify its hash chain, export it (nhật ký kiểm toán).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// Who acts: recorded in the audit log with every change.
+#[derive(Args)]
+struct ActorArgs {
+    /// Your name as the audit log records it (default GIAMNGHEO_ACTOR or the system user).
+    #[arg(long = "as", global = true)]
+    actor: Option<String>,
+    /// Your role: commune-officer (default), village-reviewer, province-staff, administrator, auditor.
+    #[arg(long, global = true, default_value = "commune-officer")]
+    role: String,
+}
+
+#[derive(Subcommand)]
+enum RoundCommand {
+    /// Open a round for a commune; a periodic round lists its poor and near-poor households.
+    Open {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        year: u16,
+        /// An in-year (monthly) round instead of the periodic one.
+        #[arg(long)]
+        in_year: bool,
+        #[arg(long)]
+        month: Option<u8>,
+        /// The opening date (default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Another standard than the one in force in the year.
+        #[arg(long)]
+        standard: Option<String>,
+    },
+    /// Where the round stands: its steps, households per state, complaints, deadline.
+    Status { round: i64 },
+    /// The survey sheet: the households still to survey, with empty income and indicator columns (.csv, .xlsx).
+    Sheet {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A household's request to be reviewed (Mẫu 01) or to be recognised as escaped (Mẫu 04, --exit).
+    Request {
+        round: i64,
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        exit: bool,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Survey results (CSV/XLSX as `import reviews` reads them), classified under the round's standard.
+    Survey {
+        round: i64,
+        file: PathBuf,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// A village meeting: a file of household_code,votes_for,votes_against.
+    Meeting {
+        round: i64,
+        file: PathBuf,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        attendees: u32,
+        #[arg(long)]
+        chair: String,
+        #[arg(long)]
+        secretary: String,
+        #[arg(long)]
+        village: Option<String>,
+        #[arg(long)]
+        minutes: Option<String>,
+    },
+    /// Post the results publicly.
+    Post {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = "Trụ sở UBND xã và nhà văn hóa thôn")]
+        places: String,
+    },
+    /// Record a complaint or feedback.
+    Complaint {
+        round: i64,
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long = "from")]
+        complainant: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long, default_value = "in_person")]
+        channel: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Answer a complaint: upheld, rejected or withdrawn.
+    Answer {
+        complaint: i64,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The district chairman's opinion (procedures before 1 July 2025).
+    DistrictOpinion {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The commune chairman's decision (Mẫu 02): recognises every posted household; the round locks.
+    Decide {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        signed_by: String,
+    },
+    /// Reopen a decided round (province staff or administrator, with a reason).
+    Reopen {
+        round: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Certificates (Mẫu 03) for the poor and near-poor households of a decided round.
+    Certificates {
+        round: i64,
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The lists of the decision: poor, near-poor, escaped (.csv or .xlsx).
+    Lists {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Communes under a unit that are late with their round or monthly reports.
+    Late {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Record that a commune sent its report upward (monthly with --month, else the periodic results).
+    ReportSent {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        month: Option<u8>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SupportCommand {
+    /// The programmes.
+    Programmes,
+    /// Support received: household_code, programme, received_on, amount_vnd, quantity, provider, citizen_id.
+    Import { file: PathBuf },
+    /// What one household received.
+    Show { household: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain end to end.
+    Verify,
+    /// Every entry as CSV, with its hash.
+    Export {
+        #[arg(long, short)]
+        output: PathBuf,
     },
 }
 
@@ -731,6 +938,24 @@ fn main() -> ExitCode {
         Command::Household {
             command: HouseholdCommand::Merge { code, into, date },
         } => registry_cmd::merge(&cli.db, &code, &into, &date, lang),
+        Command::Round { actor, command } => run_round(&cli.db, actor, command, lang),
+        Command::Support { actor, command } => {
+            round_cmd::actor(actor.actor.as_deref(), &actor.role).and_then(|who| match command {
+                SupportCommand::Programmes => round_cmd::support_programmes(&cli.db, lang),
+                SupportCommand::Import { file } => {
+                    round_cmd::support_import(&cli.db, &who, &file, lang)
+                }
+                SupportCommand::Show { household } => {
+                    round_cmd::support_show(&cli.db, &household, lang)
+                }
+            })
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => round_cmd::audit_verify(&cli.db, lang),
+        Command::Audit {
+            command: AuditCommand::Export { output },
+        } => round_cmd::audit_export(&cli.db, &output, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -739,5 +964,137 @@ fn main() -> ExitCode {
             eprintln!("{}", e.bilingual());
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+fn run_round(
+    db: &str,
+    actor: ActorArgs,
+    command: RoundCommand,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let who = round_cmd::actor(actor.actor.as_deref(), &actor.role)?;
+    match command {
+        RoundCommand::Open {
+            commune,
+            year,
+            in_year,
+            month,
+            date,
+            standard,
+        } => round_cmd::open_round(
+            db,
+            &who,
+            round_cmd::OpenArgs {
+                commune: &commune,
+                year,
+                in_year,
+                month,
+                date: date.as_deref(),
+                standard: standard.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Status { round } => round_cmd::status(db, round, lang),
+        RoundCommand::Sheet { round, output } => round_cmd::sheet(db, round, &output, lang),
+        RoundCommand::Request {
+            round,
+            household,
+            exit,
+            date,
+        } => round_cmd::request(db, &who, round, &household, exit, date.as_deref(), lang),
+        RoundCommand::Survey { round, file, date } => {
+            round_cmd::survey(db, &who, round, &file, date.as_deref(), lang)
+        }
+        RoundCommand::Meeting {
+            round,
+            file,
+            date,
+            attendees,
+            chair,
+            secretary,
+            village,
+            minutes,
+        } => round_cmd::meeting(
+            db,
+            &who,
+            round,
+            round_cmd::MeetingArgs {
+                file: &file,
+                date: &date,
+                attendees,
+                chair: &chair,
+                secretary: &secretary,
+                village: village.as_deref(),
+                minutes: minutes.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Post {
+            round,
+            date,
+            places,
+        } => round_cmd::post(db, &who, round, date.as_deref(), &places, lang),
+        RoundCommand::Complaint {
+            round,
+            household,
+            complainant,
+            text,
+            channel,
+            date,
+        } => {
+            let received_on = match date {
+                Some(d) => registry_cmd::parse_date("date", &d)?,
+                None => registry_cmd::today(),
+            };
+            round_cmd::complaint(
+                db,
+                &who,
+                round,
+                giamngheo_store::rounds::NewComplaint {
+                    household_code: household,
+                    received_on,
+                    complainant,
+                    channel,
+                    content: text,
+                },
+                lang,
+            )
+        }
+        RoundCommand::Answer {
+            complaint,
+            outcome,
+            text,
+            date,
+        } => round_cmd::answer(db, &who, complaint, &outcome, &text, date.as_deref(), lang),
+        RoundCommand::DistrictOpinion { round, date } => {
+            round_cmd::district_opinion(db, &who, round, date.as_deref(), lang)
+        }
+        RoundCommand::Decide {
+            round,
+            date,
+            number,
+            signed_by,
+        } => round_cmd::decide(db, &who, round, date.as_deref(), &number, &signed_by, lang),
+        RoundCommand::Reopen {
+            round,
+            reason,
+            date,
+        } => round_cmd::reopen(db, &who, round, date.as_deref(), &reason, lang),
+        RoundCommand::Certificates {
+            round,
+            household,
+            date,
+        } => round_cmd::certificates(db, &who, round, date.as_deref(), household.as_deref(), lang),
+        RoundCommand::Lists { round, output } => round_cmd::lists(db, round, &output, lang),
+        RoundCommand::Late { unit, year, as_of } => {
+            round_cmd::late(db, &unit, year, as_of.as_deref(), lang)
+        }
+        RoundCommand::ReportSent {
+            commune,
+            year,
+            month,
+            date,
+        } => round_cmd::report_sent(db, &who, &commune, year, month, date.as_deref(), lang),
     }
 }

@@ -416,6 +416,15 @@ pub enum RoundError {
     },
     /// A certificate for a household not decided poor or near-poor.
     NotCertifiable,
+    /// A step the procedure requires before this one has not been done.
+    StepNotDone {
+        step: Step,
+    },
+    /// A periodic round opened outside its window (1 September to 14 December).
+    OutsideWindow {
+        from: Date,
+        to: Date,
+    },
 }
 
 impl CaseState {
@@ -530,6 +539,22 @@ impl RoundError {
             (RoundError::NotCertifiable, Lang::En) => {
                 "the household was not decided poor or near-poor; no certificate".into()
             }
+            (RoundError::StepNotDone { step }, Lang::Vi) => {
+                format!("chưa thực hiện bước \"{}\"", step.name(lang))
+            }
+            (RoundError::StepNotDone { step }, Lang::En) => {
+                format!("the step \"{}\" has not been done", step.name(lang))
+            }
+            (RoundError::OutsideWindow { from, to }, Lang::Vi) => format!(
+                "rà soát định kỳ chỉ tiến hành từ {} đến {}",
+                from.vi(),
+                to.vi()
+            ),
+            (RoundError::OutsideWindow { from, to }, Lang::En) => format!(
+                "the periodic review runs from {} to {} only",
+                from.vi(),
+                to.vi()
+            ),
         }
     }
 }

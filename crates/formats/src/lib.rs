@@ -7,6 +7,7 @@ pub mod error;
 pub mod households;
 pub mod messages;
 pub mod reviews;
+pub mod rounds;
 pub mod table;
 pub mod targets;
 pub mod units;

@@ -273,7 +273,12 @@ impl Conn {
         &mut self,
         f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.batch("BEGIN")?;
+        // SQLite: take the write lock at the start, so two writers queue (busy_timeout) instead of the second
+        // failing when it first writes after reading.
+        match self.backend() {
+            Backend::Sqlite => self.batch("BEGIN IMMEDIATE")?,
+            Backend::Postgres => self.batch("BEGIN")?,
+        }
         match f(self) {
             Ok(v) => match self.batch("COMMIT") {
                 Ok(()) => Ok(v),

@@ -13,6 +13,8 @@ pub enum StoreError {
     },
     /// A decided review was to be changed: corrections are new records.
     Immutable,
+    /// An audit log entry was to be changed or removed.
+    AppendOnly,
     /// Someone else changed the record since it was read.
     Conflict {
         what: &'static str,
@@ -20,6 +22,13 @@ pub enum StoreError {
     },
     /// Input that refers to things the registry does not have, found before anything was written.
     Rejected(Vec<Rejection>),
+    /// A step of the review procedure refused (role, state, lock, dates).
+    Procedure(giamngheo_core::round::RoundError),
+    /// Survey results classified under another standard than the round's.
+    WrongStandard {
+        expected: String,
+        got: String,
+    },
     Db(String),
 }
 
@@ -48,6 +57,13 @@ pub enum RejectionKind {
     AlreadyDecided { code: String, year: i32 },
     /// Income scores under a standard without score lines.
     NoScoreLines,
+    /// The household is not on the round's list (a request, Mẫu 01, adds it).
+    NotOnList { code: String },
+    /// The procedure refuses this household's step.
+    Procedure {
+        code: String,
+        error: giamngheo_core::round::RoundError,
+    },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -55,6 +71,8 @@ impl From<rusqlite::Error> for StoreError {
         let msg = e.to_string();
         if msg.contains("giamngheo: decided review records are immutable") {
             StoreError::Immutable
+        } else if msg.contains("giamngheo: the audit log is append-only") {
+            StoreError::AppendOnly
         } else {
             StoreError::Db(msg)
         }
@@ -69,6 +87,8 @@ impl From<postgres::Error> for StoreError {
         };
         if msg.contains("giamngheo: decided review records are immutable") {
             StoreError::Immutable
+        } else if msg.contains("giamngheo: the audit log is append-only") {
+            StoreError::AppendOnly
         } else {
             StoreError::Db(msg)
         }

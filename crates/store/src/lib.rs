@@ -4,6 +4,7 @@
 //! write that must be all-or-nothing runs in one transaction; migrations are embedded and applied on open.
 
 pub mod analytics;
+pub mod audit;
 pub mod db;
 pub mod error;
 pub mod households;
@@ -11,6 +12,8 @@ pub mod messages;
 mod migrate;
 pub mod rates;
 pub mod reviews;
+pub mod rounds;
+pub mod support;
 pub mod targets;
 pub mod units;
 

@@ -64,6 +64,19 @@ impl Localized for Rejection {
             (RejectionKind::DuplicateHousehold { code, first_row }, Lang::En) => {
                 format!("household code {code} already appears on row {first_row}")
             }
+            (RejectionKind::NotOnList { code }, Lang::Vi) => format!(
+                "hộ {code} không có trong danh sách rà soát của đợt này; hãy ghi nhận giấy đề nghị (Mẫu 01) trước"
+            ),
+            (RejectionKind::NotOnList { code }, Lang::En) => format!(
+                "household {code} is not on this round's list; record its request (form 01) first"
+            ),
+            (RejectionKind::Procedure { code, error }, _) => {
+                format!(
+                    "{} {code}: {}",
+                    lang.pick("hộ", "household"),
+                    error.message(lang)
+                )
+            }
         };
         format!("{at}: {what}")
     }
@@ -93,6 +106,19 @@ impl Localized for StoreError {
                 let lines: Vec<String> = list.iter().map(|r| format!("  - {}", r.message(lang))).collect();
                 format!("{head}\n{}", lines.join("\n"))
             }
+            (StoreError::AppendOnly, Lang::Vi) => {
+                "Nhật ký kiểm toán chỉ được ghi thêm, không sửa hay xoá được".into()
+            }
+            (StoreError::AppendOnly, Lang::En) => {
+                "The audit log is append-only: entries cannot be changed or deleted".into()
+            }
+            (StoreError::Procedure(e), _) => format!("{}{}", lang.pick("Không thực hiện được: ", "Refused: "), e.message(lang)),
+            (StoreError::WrongStandard { expected, got }, Lang::Vi) => format!(
+                "đợt rà soát dùng chuẩn {expected}, không phải {got}"
+            ),
+            (StoreError::WrongStandard { expected, got }, Lang::En) => format!(
+                "the round uses standard {expected}, not {got}"
+            ),
             (StoreError::Db(m), Lang::Vi) => format!("Lỗi cơ sở dữ liệu: {m}"),
             (StoreError::Db(m), Lang::En) => format!("Database error: {m}"),
         }
@@ -104,6 +130,15 @@ fn what_vi(what: &str) -> &str {
         "household" => "hộ",
         "commune" => "xã",
         "undecided review" => "kết quả rà soát chưa quyết định",
+        "review round" => "đợt rà soát",
+        "review round (not decided)" => "đợt rà soát (chưa có quyết định)",
+        "round case" => "hồ sơ hộ trong đợt rà soát",
+        "complaint" => "khiếu nại",
+        "complaint (already answered)" => "khiếu nại (đã trả lời)",
+        "household in the commune" => "hộ trong xã",
+        "household on the round's list" => "hộ trong danh sách rà soát",
+        "residence on the survey date" => "nơi ở vào ngày rà soát",
+        "support programme" => "chương trình hỗ trợ",
         other => other,
     }
 }

@@ -4,13 +4,20 @@ use crate::Store;
 use crate::db::{Backend, Value};
 use crate::error::StoreError;
 
-// Version 2 is the review procedure's (issue 4); each version is applied once, whatever the order it arrives in.
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_registry.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_review_procedure.sql"),
+    ),
     (3, include_str!("../migrations/sqlite/0003_targets.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_review_procedure.sql"),
+    ),
     (3, include_str!("../migrations/postgres/0003_targets.sql")),
 ];
 

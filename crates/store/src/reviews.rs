@@ -70,11 +70,11 @@ pub struct ReviewView {
     pub corrects_id: Option<i64>,
 }
 
-const REVIEW_COLUMNS: &str = "INSERT INTO review (id, household_id, year, round, review_date, commune_id, village_id, area, \
+pub(crate) const REVIEW_COLUMNS: &str = "INSERT INTO review (id, household_id, year, round, review_date, commune_id, village_id, area, \
      ethnic_minority, members, standard_id, income_per_capita, income_score, deprivations, deprivation_count, \
      computed_class, reason, decided_class, decided_on, corrects_id, facts)";
 
-fn review_values(id: i64, r: &NewReview) -> Vec<Value> {
+pub(crate) fn review_values(id: i64, r: &NewReview) -> Vec<Value> {
     vec![
         Value::Int(id),
         Value::Int(r.household_id),

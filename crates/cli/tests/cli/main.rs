@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 mod mpi;
 mod registry;
 mod report;
+mod rounds;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -19,6 +19,16 @@ pub struct TestDb {
     cleanup: Cleanup,
 }
 
+impl TestDb {
+    /// A second connection to the same database: another officer at another desk.
+    pub fn second(&self) -> Store {
+        match &self.cleanup {
+            Cleanup::File(p) => Store::open(p.to_str().unwrap()).unwrap(),
+            Cleanup::Schema(s) => Store::open_postgres(&pg_url(), Some(s)).unwrap(),
+        }
+    }
+}
+
 enum Cleanup {
     File(std::path::PathBuf),
     Schema(String),

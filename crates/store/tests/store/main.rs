@@ -5,4 +5,5 @@ mod analytics;
 mod harness;
 mod households;
 mod reviews;
+mod rounds;
 mod units;

@@ -1,0 +1,1112 @@
+//! The review round from the command line: a commune without the web app runs its round from Excel files,
+//! step by step. Each command is one step of the procedure; the store refuses a step out of order and
+//! changes nothing.
+
+use std::path::Path;
+
+use giamngheo_core::date::Date;
+use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::round::{CaseState, Role, RoundKind, Step};
+use giamngheo_core::transition::Transition;
+use giamngheo_core::{Class, Classifier, Lang};
+use giamngheo_formats::table::{CsvRows, Rows, read_xlsx};
+use giamngheo_store::Store;
+use giamngheo_store::audit::Actor;
+use giamngheo_store::rounds::{
+    CaseSource, CaseView, ComplaintOutcome, NewComplaint, NewMeeting, NewRound, RoundView,
+    SurveyInput, VoteInput,
+};
+
+use crate::errors::CliError;
+use crate::output::AtomicFile;
+use crate::registry_cmd::{open, parse_date, today};
+
+fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
+    CliError::Argument {
+        name,
+        value: value.to_owned(),
+        vi: vi.to_owned(),
+        en: en.to_owned(),
+    }
+}
+
+/// Who runs the command: a name (default the system user) and a role (default commune officer). The
+/// command line has the database file in hand, so this records who acted rather than guarding access: the
+/// web app is where accounts are checked.
+pub fn actor(name: Option<&str>, role: &str) -> Result<Actor, CliError> {
+    let role = Role::parse(role).ok_or_else(|| {
+        arg(
+            "role",
+            role,
+            "vai trò: administrator, province-staff, commune-officer, village-reviewer, auditor",
+            "role: administrator, province-staff, commune-officer, village-reviewer, auditor",
+        )
+    })?;
+    let name = name
+        .map(str::to_owned)
+        .or_else(|| std::env::var("GIAMNGHEO_ACTOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "cli".to_owned());
+    Ok(Actor::new(&name, role, "cli"))
+}
+
+/// One CSV line, quoted where needed, with its newline.
+fn csv_line(cells: &[String]) -> String {
+    let mut line = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        giamngheo_formats::csv_scan::push_field(&mut line, cell.as_bytes());
+    }
+    line.push(b'\n');
+    String::from_utf8(line).unwrap_or_default()
+}
+
+fn day(name: &'static str, s: Option<&str>) -> Result<Date, CliError> {
+    s.map_or_else(|| Ok(today()), |s| parse_date(name, s))
+}
+
+fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
+    let name = file.display().to_string();
+    let xlsx = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if xlsx {
+        Ok(Box::new(read_xlsx(file, &name)?))
+    } else {
+        let f = std::fs::File::open(file).map_err(|error| CliError::File {
+            path: name.clone(),
+            error,
+        })?;
+        Ok(Box::new(CsvRows::open(f, &name)?))
+    }
+}
+
+fn commune(store: &mut Store, key: &str, on: Date) -> Result<i64, CliError> {
+    let mut found = store.find_units(UnitLevel::Commune, key, on)?;
+    match found.len() {
+        1 => Ok(found.remove(0).id),
+        0 => Err(arg(
+            "commune",
+            key,
+            &format!("không có xã nào mã hoặc tên này vào ngày {}", on.vi()),
+            &format!("no commune has this code or name on {}", on.vi()),
+        )),
+        _ => {
+            let list: Vec<String> = found
+                .iter()
+                .take(10)
+                .map(|u| format!("{} {}", u.code, u.name))
+                .collect();
+            Err(arg(
+                "commune",
+                key,
+                &format!("nhiều xã trùng tên, hãy dùng mã: {}", list.join("; ")),
+                &format!("several communes match, use a code: {}", list.join("; ")),
+            ))
+        }
+    }
+}
+
+pub struct OpenArgs<'a> {
+    pub commune: &'a str,
+    pub year: u16,
+    pub in_year: bool,
+    pub month: Option<u8>,
+    pub date: Option<&'a str>,
+    pub standard: Option<&'a str>,
+}
+
+pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<(), CliError> {
+    let opened_on = day("date", a.date)?;
+    let standard = match a.standard {
+        Some(s) => crate::standard_arg::load(s)?,
+        None => giamngheo_core::standard::builtin::for_year(a.year)?,
+    };
+    let mut store = open(db)?;
+    let commune_id = commune(&mut store, a.commune, opened_on)?;
+    let kind = if a.in_year {
+        RoundKind::InYear
+    } else {
+        RoundKind::Periodic
+    };
+    let id = store.open_round(
+        who,
+        &NewRound {
+            commune_id,
+            kind,
+            year: i32::from(a.year),
+            month: a.month,
+            opened_on,
+            standard_id: standard.id.clone(),
+        },
+    )?;
+    let round = store.round(id)?;
+    let cases = store.round_cases(id)?;
+    let poor = cases
+        .iter()
+        .filter(|c| c.source == CaseSource::PoorList)
+        .count();
+    match lang {
+        Lang::Vi => println!(
+            "Đã mở đợt rà soát số {id} ({}, năm {}) của {} theo {} và chuẩn {}: {} hộ cần rà soát ({poor} hộ nghèo, {} hộ cận nghèo). Hạn quyết định: {}.",
+            kind_name(kind, lang),
+            a.year,
+            round.commune_name,
+            round.procedure().name_vi,
+            standard.id,
+            cases.len(),
+            cases.len() - poor,
+            round.deadline().vi()
+        ),
+        Lang::En => println!(
+            "Opened review round {id} ({}, {}) of {} under {} and standard {}: {} households to review ({poor} poor, {} near-poor). Decision due by {}.",
+            kind_name(kind, lang),
+            a.year,
+            round.commune_name,
+            round.procedure().name_en,
+            standard.id,
+            cases.len(),
+            cases.len() - poor,
+            round.deadline().vi()
+        ),
+    }
+    print_unverified(&round, lang);
+    Ok(())
+}
+
+fn kind_name(kind: RoundKind, lang: Lang) -> &'static str {
+    match kind {
+        RoundKind::Periodic => lang.pick("rà soát định kỳ", "periodic review"),
+        RoundKind::InYear => lang.pick("rà soát thường xuyên", "in-year review"),
+    }
+}
+
+/// Says which of the procedure's legal values the round relies on are not verified.
+fn print_unverified(round: &RoundView, lang: Lang) {
+    let p = round.procedure();
+    let mut notes = Vec::new();
+    if !p.posting_working_days.verified {
+        notes.push(match lang {
+            Lang::Vi => format!(
+                "thời gian niêm yết {} ngày làm việc (chưa xác minh: {})",
+                p.posting_working_days.value, p.posting_working_days.source
+            ),
+            Lang::En => format!(
+                "posting period of {} working days (unverified: {})",
+                p.posting_working_days.value, p.posting_working_days.source
+            ),
+        });
+    }
+    if !p.meeting_quorum_percent.verified {
+        notes.push(match lang {
+            Lang::Vi => format!(
+                "họp dân cần {} % người dự đồng ý (chưa xác minh: {})",
+                p.meeting_quorum_percent.value, p.meeting_quorum_percent.source
+            ),
+            Lang::En => format!(
+                "the meeting needs {} % of attendees to agree (unverified: {})",
+                p.meeting_quorum_percent.value, p.meeting_quorum_percent.source
+            ),
+        });
+    }
+    for n in notes {
+        eprintln!("{} {n}", lang.pick("Lưu ý:", "Note:"));
+    }
+}
+
+pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
+    let mut store = open(db)?;
+    let round = store.round(round_id)?;
+    let cases = store.round_cases(round_id)?;
+    let complaints = store.complaints(round_id)?;
+    let p = round.procedure();
+    println!(
+        "{} {} — {} {} — {}",
+        lang.pick("Đợt rà soát", "Review round"),
+        round.id,
+        round.commune_name,
+        round.year,
+        kind_name(round.kind, lang)
+    );
+    println!(
+        "{}: {} ({})",
+        lang.pick("Quy trình", "Procedure"),
+        lang.pick(&p.name_vi, &p.name_en),
+        round.standard_id
+    );
+    for (i, step) in p.steps.iter().enumerate() {
+        let done = match step {
+            Step::List => true,
+            Step::Survey | Step::Meeting => cases.iter().all(|c| {
+                matches!(
+                    c.state,
+                    CaseState::Agreed | CaseState::Posted | CaseState::Decided
+                ) || (*step == Step::Survey && c.state == CaseState::Surveyed)
+            }),
+            Step::Posting => round.posted_on.is_some() || round.decided_on.is_some(),
+            Step::DistrictOpinion => round.district_opinion_on.is_some(),
+            Step::Decision => round.status == "decided",
+            Step::Certificates => {
+                round.status == "decided"
+                    && cases.iter().all(|c| {
+                        c.certificate.is_some()
+                            || !matches!(c.decided_class, Some(Class::Poor | Class::NearPoor))
+                    })
+            }
+        };
+        println!(
+            "  {}. [{}] {}",
+            i + 1,
+            if done { "x" } else { " " },
+            step.name(lang)
+        );
+    }
+    for state in CaseState::ALL {
+        let n = cases.iter().filter(|c| c.state == state).count();
+        if n > 0 {
+            println!("  {:>6}  {}", n, state.name(lang));
+        }
+    }
+    if let (Some(on), Some(ends)) = (round.posted_on, round.posting_ends) {
+        println!(
+            "{} {} → {}",
+            lang.pick("Niêm yết:", "Posted:"),
+            on.vi(),
+            ends.vi()
+        );
+    }
+    let open_complaints = complaints.iter().filter(|c| c.outcome.is_none()).count();
+    println!(
+        "{} {} ({} {})",
+        lang.pick("Khiếu nại:", "Complaints:"),
+        complaints.len(),
+        open_complaints,
+        lang.pick("chưa giải quyết", "open")
+    );
+    if let Some(d) = round.decided_on {
+        println!(
+            "{} {} {}, {} {}",
+            lang.pick("Quyết định số", "Decision"),
+            round.decision_number.as_deref().unwrap_or("-"),
+            d.vi(),
+            lang.pick("người ký", "signed by"),
+            round.signed_by.as_deref().unwrap_or("-")
+        );
+    } else {
+        println!(
+            "{} {}",
+            lang.pick("Hạn quyết định:", "Decision due by:"),
+            round.deadline().vi()
+        );
+    }
+    Ok(())
+}
+
+/// Writes a table as CSV (UTF-8 with a byte-order mark, so Excel shows the diacritics) or XLSX, through a
+/// temporary file renamed into place.
+fn write_table(output: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), CliError> {
+    let mut out = AtomicFile::create(output)?;
+    let path = output.display().to_string();
+    let io = |error: std::io::Error| CliError::File {
+        path: path.clone(),
+        error,
+    };
+    let xlsx = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if xlsx {
+        use rust_xlsxwriter::{Format, Workbook};
+        let xerr = |e: rust_xlsxwriter::XlsxError| io(std::io::Error::other(e.to_string()));
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let sheet = book.add_worksheet();
+        for (i, h) in header.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, i as u16, *h, &bold)
+                .map_err(xerr)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (i, cell) in row.iter().enumerate() {
+                sheet
+                    .write_string(r as u32 + 1, i as u16, cell)
+                    .map_err(xerr)?;
+            }
+        }
+        let bytes = book.save_to_buffer().map_err(xerr)?;
+        std::io::Write::write_all(out.writer(), &bytes).map_err(io)?;
+    } else {
+        let mut text = String::from("\u{feff}");
+        let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+        text.push_str(&csv_line(&header));
+        for row in rows {
+            text.push_str(&csv_line(row));
+        }
+        std::io::Write::write_all(out.writer(), text.as_bytes()).map_err(io)?;
+    }
+    out.commit()
+}
+
+/// The survey sheet: the round's households to visit, with empty columns for the income (or score) and
+/// each indicator of the round's standard, to fill in Excel and read back with `round survey`.
+pub fn sheet(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), CliError> {
+    let mut store = open(db)?;
+    let round = store.round(round_id)?;
+    let standard = crate::standard_arg::load(&round.standard_id)?;
+    let cases = store.round_cases(round_id)?;
+    let mut header = vec![
+        "household_code",
+        "head_name",
+        "village",
+        "source",
+        "previous_class",
+        "state",
+        "income_per_capita",
+    ];
+    header.extend(standard.indicators.iter().map(|i| i.id.as_str()));
+    let open_states = [CaseState::Listed, CaseState::Resurvey];
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .filter(|c| open_states.contains(&c.state))
+        .map(|c| {
+            let mut row = vec![
+                c.household_code.clone(),
+                c.head_name.clone().unwrap_or_default(),
+                c.village.clone().unwrap_or_default(),
+                c.source.name(lang).to_owned(),
+                c.previous_class.map_or("", |k| k.name(lang)).to_owned(),
+                c.state.name(lang).to_owned(),
+                String::new(),
+            ];
+            row.extend(standard.indicators.iter().map(|_| String::new()));
+            row
+        })
+        .collect();
+    write_table(output, &header, &rows)?;
+    println!(
+        "{} {}: {} {}",
+        lang.pick("Đã ghi", "Wrote"),
+        output.display(),
+        rows.len(),
+        lang.pick(
+            "hộ cần rà soát; điền thu nhập và các chỉ số (0/1) rồi nhập lại bằng `round survey`",
+            "households to survey; fill in the income and the 0/1 indicators, then read it back with `round survey`"
+        )
+    );
+    Ok(())
+}
+
+pub fn request(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    household: &str,
+    exit: bool,
+    date: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let source = if exit {
+        CaseSource::ExitRequest
+    } else {
+        CaseSource::Request
+    };
+    let id = open(db)?.add_request(who, round_id, household, source, on)?;
+    println!(
+        "{} {household}: {} ({} {id})",
+        lang.pick("Đã ghi nhận hộ", "Recorded household"),
+        source.name(lang),
+        lang.pick("hồ sơ", "case")
+    );
+    Ok(())
+}
+
+pub fn survey(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    file: &Path,
+    date: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let mut store = open(db)?;
+    let round = store.round(round_id)?;
+    let standard = crate::standard_arg::load(&round.standard_id)?;
+    let mut rows = table(file)?;
+    let inputs = giamngheo_formats::reviews::read_reviews(rows.as_mut(), &standard)
+        .map_err(CliError::Import)?;
+    let classifier = Classifier::new(standard);
+    let inputs: Vec<SurveyInput> = inputs
+        .into_iter()
+        .map(|input| SurveyInput {
+            input,
+            expected_version: None,
+        })
+        .collect();
+    let n = store.record_survey(who, round_id, &classifier, on, &inputs)?;
+    let cases = store.round_cases(round_id)?;
+    let count = |c: Class| {
+        cases
+            .iter()
+            .filter(|k| k.state == CaseState::Surveyed && k.computed_class == Some(c))
+            .count()
+    };
+    match lang {
+        Lang::Vi => println!(
+            "Đã ghi kết quả rà soát {n} hộ. Chờ họp dân: {} hộ nghèo, {} hộ cận nghèo, {} hộ khác.",
+            count(Class::Poor),
+            count(Class::NearPoor),
+            count(Class::MiddleIncome) + count(Class::NotPoor)
+        ),
+        Lang::En => println!(
+            "Recorded {n} surveys. Waiting for the meeting: {} poor, {} near-poor, {} other.",
+            count(Class::Poor),
+            count(Class::NearPoor),
+            count(Class::MiddleIncome) + count(Class::NotPoor)
+        ),
+    }
+    if let Some(note) = crate::classify_cmd::unverified_note(classifier.standard(), lang) {
+        eprintln!("{note}");
+    }
+    Ok(())
+}
+
+pub struct MeetingArgs<'a> {
+    pub file: &'a Path,
+    pub date: &'a str,
+    pub attendees: u32,
+    pub chair: &'a str,
+    pub secretary: &'a str,
+    pub village: Option<&'a str>,
+    pub minutes: Option<&'a str>,
+}
+
+pub fn meeting(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    a: MeetingArgs<'_>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let held_on = parse_date("date", a.date)?;
+    let mut store = open(db)?;
+    let round = store.round(round_id)?;
+    let village_id = match a.village {
+        None => None,
+        Some(v) => {
+            let found = store
+                .children_at(round.commune_id, held_on)?
+                .into_iter()
+                .find(|u| {
+                    u.level == UnitLevel::Village
+                        && (u.code == v
+                            || giamngheo_core::text::fold(&u.name) == giamngheo_core::text::fold(v))
+                });
+            Some(found.map(|u| u.id).ok_or_else(|| {
+                arg(
+                    "village",
+                    v,
+                    "không có thôn này trong xã",
+                    "no such village in the commune",
+                )
+            })?)
+        }
+    };
+    let mut rows = table(a.file)?;
+    let votes = giamngheo_formats::rounds::read_votes(rows.as_mut()).map_err(CliError::Import)?;
+    let summary = store.record_meeting(
+        who,
+        round_id,
+        &NewMeeting {
+            village_id,
+            held_on,
+            chair: a.chair.to_owned(),
+            secretary: a.secretary.to_owned(),
+            attendees: a.attendees,
+            minutes: a.minutes.map(str::to_owned),
+            votes: votes
+                .into_iter()
+                .map(|v| VoteInput {
+                    row: v.row,
+                    household_code: v.household_code,
+                    votes_for: v.votes_for,
+                    votes_against: v.votes_against,
+                })
+                .collect(),
+        },
+    )?;
+    match lang {
+        Lang::Vi => println!(
+            "Đã ghi biên bản họp dân ngày {} ({} người dự): {} hộ được thống nhất, {} hộ chưa đạt 50 % phải rà soát lại.",
+            held_on.vi(),
+            a.attendees,
+            summary.agreed,
+            summary.disagreed
+        ),
+        Lang::En => println!(
+            "Recorded the village meeting of {} ({} attendees): {} households agreed, {} below 50 % to survey again.",
+            held_on.vi(),
+            a.attendees,
+            summary.agreed,
+            summary.disagreed
+        ),
+    }
+    print_unverified(&round, lang);
+    Ok(())
+}
+
+pub fn post(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    date: Option<&str>,
+    places: &str,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let mut store = open(db)?;
+    let ends = store.post_results(who, round_id, on, places)?;
+    println!(
+        "{} {} {} {}; {}",
+        lang.pick("Niêm yết công khai từ", "Posted publicly from"),
+        on.vi(),
+        lang.pick("đến hết ngày", "to the end of"),
+        ends.vi(),
+        lang.pick(
+            "quyết định công nhận từ ngày hôm sau, khi mọi khiếu nại đã được giải quyết.",
+            "the decision may follow the day after, once every complaint is answered."
+        )
+    );
+    print_unverified(&store.round(round_id)?, lang);
+    Ok(())
+}
+
+pub fn complaint(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    new: NewComplaint,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let id = open(db)?.add_complaint(who, round_id, &new)?;
+    println!(
+        "{} {id}",
+        lang.pick("Đã ghi nhận khiếu nại số", "Recorded complaint")
+    );
+    Ok(())
+}
+
+pub fn answer(
+    db: &str,
+    who: &Actor,
+    complaint_id: i64,
+    outcome: &str,
+    text: &str,
+    date: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let outcome = ComplaintOutcome::parse(outcome).ok_or_else(|| {
+        arg(
+            "outcome",
+            outcome,
+            "upheld (chấp nhận), rejected (không chấp nhận) hoặc withdrawn (rút)",
+            "upheld, rejected or withdrawn",
+        )
+    })?;
+    open(db)?.answer_complaint(who, complaint_id, text, on, outcome)?;
+    println!(
+        "{} {complaint_id}{}",
+        lang.pick("Đã trả lời khiếu nại số", "Answered complaint"),
+        if outcome == ComplaintOutcome::Upheld {
+            lang.pick(
+                "; hộ được rà soát lại, họp dân và niêm yết lại",
+                "; the household is surveyed, met on and posted again",
+            )
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+pub fn district_opinion(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    date: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    open(db)?.record_district_opinion(who, round_id, on)?;
+    println!(
+        "{} {}",
+        lang.pick(
+            "Đã ghi ý kiến của Chủ tịch UBND cấp huyện ngày",
+            "Recorded the district chairman's opinion of"
+        ),
+        on.vi()
+    );
+    Ok(())
+}
+
+pub fn decide(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    date: Option<&str>,
+    number: &str,
+    signed_by: &str,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let mut store = open(db)?;
+    let s = store.decide_round(who, round_id, on, number, signed_by)?;
+    let [poor, near, middle, not_poor] = s.by_class;
+    match lang {
+        Lang::Vi => println!(
+            "Quyết định số {number} ngày {}: công nhận {} hộ ({poor} hộ nghèo, {near} hộ cận nghèo, {middle} hộ có mức sống trung bình, {not_poor} không nghèo). Đợt rà soát đã khóa.",
+            on.vi(),
+            s.decided
+        ),
+        Lang::En => println!(
+            "Decision {number} of {}: {} households recognised ({poor} poor, {near} near-poor, {middle} middle-income, {not_poor} not poor). The round is locked.",
+            on.vi(),
+            s.decided
+        ),
+    }
+    for (t, n) in &s.transitions {
+        println!("  {:>6}  {}", n, t.name(lang));
+    }
+    Ok(())
+}
+
+pub fn reopen(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    date: Option<&str>,
+    reason: &str,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    open(db)?.reopen_round(who, round_id, on, reason)?;
+    println!(
+        "{} {round_id} ({})",
+        lang.pick("Đã mở lại đợt rà soát", "Reopened review round"),
+        reason
+    );
+    Ok(())
+}
+
+pub fn certificates(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    date: Option<&str>,
+    household: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let n = open(db)?.issue_certificates(who, round_id, on, household)?;
+    println!(
+        "{} {n} {}",
+        lang.pick("Đã cấp", "Issued"),
+        lang.pick(
+            "giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03)",
+            "certificates (form 03)"
+        )
+    );
+    Ok(())
+}
+
+/// Which list of the decision (Mẫu 02) a household is on.
+fn list_of(c: &CaseView) -> Option<(&'static str, &'static str, &'static str)> {
+    match (c.decided_class, c.transition) {
+        (Some(Class::Poor), _) => Some(("poor", "Danh sách hộ nghèo", "Poor households")),
+        (Some(Class::NearPoor), _) if c.transition.is_some_and(Transition::is_escape) => Some((
+            "escaped_poor",
+            "Danh sách hộ thoát nghèo",
+            "Households that escaped poverty",
+        )),
+        (Some(Class::NearPoor), _) => Some((
+            "near_poor",
+            "Danh sách hộ cận nghèo",
+            "Near-poor households",
+        )),
+        (Some(_), Some(Transition::Escaped)) => Some((
+            "escaped_poor",
+            "Danh sách hộ thoát nghèo",
+            "Households that escaped poverty",
+        )),
+        (Some(_), Some(Transition::LeftNearPoor)) => Some((
+            "escaped_near_poor",
+            "Danh sách hộ thoát cận nghèo",
+            "Households that left near-poverty",
+        )),
+        _ => None,
+    }
+}
+
+const LISTS: [&str; 4] = ["poor", "near_poor", "escaped_poor", "escaped_near_poor"];
+
+/// The lists of the decision (Mẫu 02) as CSV (one table, a `list` column) or XLSX (one sheet per list,
+/// Vietnamese headers).
+pub fn lists(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), CliError> {
+    let mut store = open(db)?;
+    let round = store.round(round_id)?;
+    let cases = store.round_cases(round_id)?;
+    let mut out = AtomicFile::create(output)?;
+    let path = output.display().to_string();
+    let file_err = |error: std::io::Error| CliError::File {
+        path: path.clone(),
+        error,
+    };
+    let xlsx = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let score = |c: &CaseView| {
+        c.income_score.map_or_else(
+            || {
+                c.income_per_capita
+                    .map_or(String::new(), |v| giamngheo_core::vi_format::vnd(v, lang))
+            },
+            |s| s.to_string(),
+        )
+    };
+    if xlsx {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        for key in LISTS {
+            let members: Vec<&CaseView> = cases
+                .iter()
+                .filter(|c| list_of(c).is_some_and(|l| l.0 == key))
+                .collect();
+            let Some((_, title_vi, title_en)) =
+                cases.iter().find_map(|c| list_of(c).filter(|l| l.0 == key))
+            else {
+                continue;
+            };
+            let sheet = book.add_worksheet();
+            let xerr = |e: rust_xlsxwriter::XlsxError| CliError::File {
+                path: output.display().to_string(),
+                error: std::io::Error::other(e.to_string()),
+            };
+            sheet.set_name(key).map_err(xerr)?;
+            let title = format!(
+                "{} — {} {} ({} {})",
+                lang.pick(title_vi, title_en),
+                round.commune_name,
+                round.year,
+                lang.pick("Quyết định số", "Decision"),
+                round.decision_number.as_deref().unwrap_or("-")
+            );
+            sheet
+                .write_string_with_format(0, 0, &title, &bold)
+                .map_err(xerr)?;
+            let header = [
+                lang.pick("TT", "No."),
+                lang.pick("Mã hộ", "Household code"),
+                lang.pick("Họ tên chủ hộ", "Head of household"),
+                lang.pick("Thôn", "Village"),
+                lang.pick("Phân loại trước", "Previous class"),
+                lang.pick("Kết quả", "Result"),
+                lang.pick("Biến động", "Transition"),
+                lang.pick("Điểm / thu nhập", "Score / income"),
+                lang.pick("Số chỉ số thiếu hụt", "Deprivations"),
+                lang.pick("Giấy chứng nhận", "Certificate"),
+            ];
+            for (i, h) in header.iter().enumerate() {
+                sheet
+                    .write_string_with_format(2, i as u16, *h, &bold)
+                    .map_err(xerr)?;
+            }
+            for (i, c) in members.iter().enumerate() {
+                let r = 3 + i as u32;
+                sheet.write_number(r, 0, (i + 1) as f64).map_err(xerr)?;
+                sheet.write_string(r, 1, &c.household_code).map_err(xerr)?;
+                sheet
+                    .write_string(r, 2, c.head_name.as_deref().unwrap_or(""))
+                    .map_err(xerr)?;
+                sheet
+                    .write_string(r, 3, c.village.as_deref().unwrap_or(""))
+                    .map_err(xerr)?;
+                sheet
+                    .write_string(r, 4, c.previous_class.map_or("", |k| k.name(lang)))
+                    .map_err(xerr)?;
+                sheet
+                    .write_string(r, 5, c.decided_class.map_or("", |k| k.name(lang)))
+                    .map_err(xerr)?;
+                sheet
+                    .write_string(r, 6, c.transition.map_or("", |t| t.name(lang)))
+                    .map_err(xerr)?;
+                sheet.write_string(r, 7, score(c)).map_err(xerr)?;
+                sheet
+                    .write_number(r, 8, c.deprivation_count.unwrap_or(0) as f64)
+                    .map_err(xerr)?;
+                sheet
+                    .write_string(r, 9, c.certificate.as_deref().unwrap_or(""))
+                    .map_err(xerr)?;
+            }
+            sheet.set_column_width(2, 28).map_err(xerr)?;
+            sheet.set_column_width(3, 18).map_err(xerr)?;
+            sheet.set_column_width(6, 30).map_err(xerr)?;
+        }
+        let bytes = book.save_to_buffer().map_err(|e| CliError::File {
+            path: output.display().to_string(),
+            error: std::io::Error::other(e.to_string()),
+        })?;
+        std::io::Write::write_all(out.writer(), &bytes).map_err(file_err)?;
+    } else {
+        let mut text = String::from(
+            "list,household_code,head_name,village,previous_class,decided_class,transition,income_score,income_per_capita,deprivations,certificate\n",
+        );
+        for key in LISTS {
+            for c in cases
+                .iter()
+                .filter(|c| list_of(c).is_some_and(|l| l.0 == key))
+            {
+                let cells = [
+                    key.to_owned(),
+                    c.household_code.clone(),
+                    c.head_name.clone().unwrap_or_default(),
+                    c.village.clone().unwrap_or_default(),
+                    c.previous_class.map_or("", Class::code).to_owned(),
+                    c.decided_class.map_or("", Class::code).to_owned(),
+                    c.transition.map_or("", Transition::code).to_owned(),
+                    c.income_score.map_or(String::new(), |v| v.to_string()),
+                    c.income_per_capita.map_or(String::new(), |v| v.to_string()),
+                    c.deprivation_count.map_or(String::new(), |v| v.to_string()),
+                    c.certificate.clone().unwrap_or_default(),
+                ];
+                text.push_str(&csv_line(&cells));
+            }
+        }
+        std::io::Write::write_all(out.writer(), text.as_bytes()).map_err(file_err)?;
+    }
+    out.commit()?;
+    let count = |k: &str| {
+        cases
+            .iter()
+            .filter(|c| list_of(c).is_some_and(|l| l.0 == k))
+            .count()
+    };
+    match lang {
+        Lang::Vi => println!(
+            "Đã ghi {path}: {} hộ nghèo, {} hộ cận nghèo, {} hộ thoát nghèo, {} hộ thoát cận nghèo.",
+            count("poor"),
+            count("near_poor"),
+            count("escaped_poor"),
+            count("escaped_near_poor")
+        ),
+        Lang::En => println!(
+            "Wrote {path}: {} poor, {} near-poor, {} escaped poverty, {} left near-poverty.",
+            count("poor"),
+            count("near_poor"),
+            count("escaped_poor"),
+            count("escaped_near_poor")
+        ),
+    }
+    Ok(())
+}
+
+pub fn late(
+    db: &str,
+    unit: &str,
+    year: u16,
+    as_of: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("as-of", as_of)?;
+    let mut store = open(db)?;
+    let mut found = Vec::new();
+    for level in [UnitLevel::Province, UnitLevel::District, UnitLevel::Commune] {
+        found.extend(store.find_units(level, unit, on)?);
+    }
+    let Some(u) = found.first() else {
+        return Err(arg(
+            "unit",
+            unit,
+            &format!("không có đơn vị nào mã hoặc tên này vào ngày {}", on.vi()),
+            &format!("no unit has this code or name on {}", on.vi()),
+        ));
+    };
+    let late = store.late_communes(u.id, i32::from(year), on)?;
+    println!("commune_code,commune_name,what,deadline,round_open");
+    for l in &late {
+        let what = match (l.kind, l.month) {
+            (giamngheo_store::support::ReportKind::Periodic, _) => lang
+                .pick(
+                    "chưa có quyết định rà soát định kỳ",
+                    "periodic round not decided",
+                )
+                .to_owned(),
+            (_, Some(m)) => format!(
+                "{} {m:02}/{}",
+                lang.pick("chưa gửi báo cáo tháng", "monthly report missing for"),
+                l.year
+            ),
+            (_, None) => String::new(),
+        };
+        print!(
+            "{}",
+            csv_line(&[
+                l.commune_code.clone(),
+                l.commune_name.clone(),
+                what,
+                l.deadline.vi(),
+                l.round_open.to_string(),
+            ])
+        );
+    }
+    eprintln!("{} {}", late.len(), lang.pick("việc trễ hạn", "late items"));
+    Ok(())
+}
+
+pub fn report_sent(
+    db: &str,
+    who: &Actor,
+    commune_key: &str,
+    year: u16,
+    month: Option<u8>,
+    date: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let mut store = open(db)?;
+    let id = commune(&mut store, commune_key, on)?;
+    store.submit_report(who, id, i32::from(year), month, on)?;
+    println!("{}", lang.pick("Đã ghi nhận báo cáo.", "Report recorded."));
+    Ok(())
+}
+
+pub fn audit_verify(db: &str, lang: Lang) -> Result<(), CliError> {
+    match open(db)?.verify_audit()? {
+        Ok(n) => {
+            println!(
+                "{} {n} {}",
+                lang.pick("Nhật ký kiểm toán toàn vẹn:", "The audit log is intact:"),
+                lang.pick("mục", "entries")
+            );
+            Ok(())
+        }
+        Err(b) => Err(CliError::Demo(
+            format!("Nhật ký kiểm toán đã bị sửa: {b:?}"),
+            format!("The audit log was tampered with: {b:?}"),
+        )),
+    }
+}
+
+pub fn audit_export(db: &str, output: &Path, lang: Lang) -> Result<(), CliError> {
+    let mut store = open(db)?;
+    let mut out = AtomicFile::create(output)?;
+    let path = output.display().to_string();
+    let mut text = String::from(
+        "seq,at,actor,role,origin,action,entity,entity_id,old_value,new_value,reason,hash\n",
+    );
+    let mut from = 1;
+    let mut n = 0;
+    loop {
+        let page = store.audit_entries(from, 10_000, None)?;
+        if page.is_empty() {
+            break;
+        }
+        for (e, hash) in &page {
+            let cells = [
+                e.seq.to_string(),
+                e.at.clone(),
+                e.actor.clone(),
+                e.role.clone(),
+                e.origin.clone(),
+                e.action.clone(),
+                e.entity.clone(),
+                e.entity_id.clone(),
+                e.old_value.clone().unwrap_or_default(),
+                e.new_value.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                hash.clone(),
+            ];
+            text.push_str(&csv_line(&cells));
+            from = e.seq + 1;
+            n += 1;
+        }
+    }
+    std::io::Write::write_all(out.writer(), text.as_bytes()).map_err(|error| CliError::File {
+        path: path.clone(),
+        error,
+    })?;
+    out.commit()?;
+    println!(
+        "{} {path}: {n} {}",
+        lang.pick("Đã ghi", "Wrote"),
+        lang.pick("mục", "entries")
+    );
+    Ok(())
+}
+
+pub fn support_import(db: &str, who: &Actor, file: &Path, lang: Lang) -> Result<(), CliError> {
+    let mut rows = table(file)?;
+    let items = giamngheo_formats::rounds::read_support(rows.as_mut()).map_err(CliError::Import)?;
+    let items: Vec<giamngheo_store::support::NewSupport> = items
+        .into_iter()
+        .map(|s| giamngheo_store::support::NewSupport {
+            programme_code: s.programme,
+            household_code: s.household_code,
+            person_citizen_id: s.citizen_id,
+            received_on: s.received_on,
+            amount_vnd: s.amount_vnd,
+            quantity: s.quantity,
+            provider: s.provider,
+            note: s.note,
+        })
+        .collect();
+    let n = open(db)?.record_support(who, &items)?;
+    println!(
+        "{} {n} {}",
+        lang.pick("Đã ghi", "Recorded"),
+        lang.pick("lượt hỗ trợ", "support items")
+    );
+    Ok(())
+}
+
+pub fn support_programmes(db: &str, lang: Lang) -> Result<(), CliError> {
+    println!("code,name,indicator");
+    for p in open(db)?.programmes()? {
+        print!(
+            "{}",
+            csv_line(&[
+                p.code.clone(),
+                lang.pick(&p.name_vi, &p.name_en).to_owned(),
+                p.indicator.clone().unwrap_or_default(),
+            ])
+        );
+    }
+    Ok(())
+}
+
+pub fn support_show(db: &str, household: &str, lang: Lang) -> Result<(), CliError> {
+    let items = open(db)?.support_of(household)?;
+    println!("received_on,programme,member,amount_vnd,quantity,provider,indicator");
+    for s in &items {
+        print!(
+            "{}",
+            csv_line(&[
+                Date::parse(&s.received_on).map_or(s.received_on.clone(), |d| d.vi()),
+                lang.pick(&s.programme_vi, &s.programme_code).to_owned(),
+                s.person.clone().unwrap_or_default(),
+                s.amount_vnd
+                    .map_or(String::new(), |a| giamngheo_core::vi_format::vnd(a, lang)),
+                s.quantity.map_or(String::new(), |q| q.to_string()),
+                s.provider.clone(),
+                s.indicator.clone().unwrap_or_default(),
+            ])
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! The audit log: every change with who, when, from where, the old and new values and the reason, written in
+//! the same transaction as the change, append-only (the database refuses updates and deletes) and
+//! hash-chained (core `audit`) so that a change made around the database's refusal still shows.
+
+use giamngheo_core::audit::{AuditEntry, ChainBreak, GENESIS};
+use giamngheo_core::round::Role;
+
+use crate::Store;
+use crate::db::{Backend, BatchInsert, Conn, Value};
+use crate::error::StoreError;
+
+/// Who is acting, as the audit log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+    /// "cli", or the web client's address.
+    pub origin: String,
+}
+
+impl Actor {
+    pub fn new(name: &str, role: Role, origin: &str) -> Actor {
+        Actor {
+            name: giamngheo_core::text::nfc(name),
+            role,
+            origin: origin.to_owned(),
+        }
+    }
+}
+
+/// One change to record.
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The current time, UTC, to the second.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let day = giamngheo_core::date::Date::from_unix_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        day.iso(),
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// Appends entries inside the caller's transaction. The tail (last sequence number and hash) is read once
+/// per transaction; on PostgreSQL an advisory lock held to the end of the transaction keeps two writers from
+/// chaining onto the same tail (SQLite's write lock does that already). Entries are written in batches:
+/// [`AuditWriter::finish`] must be called before the transaction commits (the store's tests count entries).
+#[must_use = "call finish() before the transaction commits"]
+pub struct AuditWriter {
+    seq: i64,
+    hash: String,
+    at: String,
+    batch: BatchInsert,
+}
+
+impl AuditWriter {
+    pub fn start(c: &mut Conn) -> Result<AuditWriter, StoreError> {
+        if c.backend() == Backend::Postgres {
+            c.batch("SELECT pg_advisory_xact_lock(716041)")?;
+        }
+        let tail = c.query_one(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            &[],
+        )?;
+        let (seq, hash) = match tail {
+            Some(r) => (
+                r[0].int().unwrap_or(0),
+                r[1].text().unwrap_or(GENESIS).to_owned(),
+            ),
+            None => (0, GENESIS.to_owned()),
+        };
+        Ok(AuditWriter {
+            seq,
+            hash,
+            at: now_utc(),
+            batch: BatchInsert::new(
+                c.backend(),
+                "INSERT INTO audit_log (seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash)",
+                12,
+            ),
+        })
+    }
+
+    /// Writes the entries still buffered.
+    pub fn finish(mut self, c: &mut Conn) -> Result<(), StoreError> {
+        self.batch.flush(c)
+    }
+
+    pub fn record(
+        &mut self,
+        c: &mut Conn,
+        actor: &Actor,
+        change: Change<'_>,
+    ) -> Result<i64, StoreError> {
+        let entry = AuditEntry {
+            seq: self.seq + 1,
+            at: self.at.clone(),
+            actor: actor.name.clone(),
+            role: actor.role.code().to_owned(),
+            origin: actor.origin.clone(),
+            action: change.action.to_owned(),
+            entity: change.entity.to_owned(),
+            entity_id: change.entity_id,
+            old_value: change.old_value,
+            new_value: change.new_value,
+            reason: change.reason,
+        };
+        let hash = entry.hash(&self.hash);
+        self.batch.push(
+            c,
+            [
+                Value::Int(entry.seq),
+                entry.at.into(),
+                entry.actor.into(),
+                entry.role.into(),
+                entry.origin.into(),
+                entry.action.into(),
+                entry.entity.into(),
+                entry.entity_id.into(),
+                entry.old_value.into(),
+                entry.new_value.into(),
+                entry.reason.into(),
+                hash.clone().into(),
+            ],
+        )?;
+        self.seq = entry.seq;
+        self.hash = hash;
+        Ok(self.seq)
+    }
+}
+
+/// Records one change in its own small transaction step (for callers that write one thing).
+pub fn record_one(c: &mut Conn, actor: &Actor, change: Change<'_>) -> Result<i64, StoreError> {
+    let mut w = AuditWriter::start(c)?;
+    let seq = w.record(c, actor, change)?;
+    w.finish(c)?;
+    Ok(seq)
+}
+
+fn entry_of(r: &[Value]) -> (AuditEntry, String) {
+    let t = |i: usize| r[i].text().unwrap_or_default().to_owned();
+    (
+        AuditEntry {
+            seq: r[0].int().unwrap_or(0),
+            at: t(1),
+            actor: t(2),
+            role: t(3),
+            origin: t(4),
+            action: t(5),
+            entity: t(6),
+            entity_id: t(7),
+            old_value: r[8].text().map(str::to_owned),
+            new_value: r[9].text().map(str::to_owned),
+            reason: r[10].text().map(str::to_owned),
+        },
+        t(11),
+    )
+}
+
+impl Store {
+    /// Entries from `from_seq` on, oldest first, at most `limit`, with their stored hashes; optionally only
+    /// those about one entity.
+    pub fn audit_entries(
+        &mut self,
+        from_seq: i64,
+        limit: i64,
+        entity: Option<(&str, &str)>,
+    ) -> Result<Vec<(AuditEntry, String)>, StoreError> {
+        let rows = match entity {
+            None => self.conn.query(
+                "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash \
+                 FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2",
+                &[from_seq.into(), limit.into()],
+            )?,
+            Some((e, id)) => self.conn.query(
+                "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash \
+                 FROM audit_log WHERE seq >= $1 AND entity = $3 AND entity_id = $4 ORDER BY seq LIMIT $2",
+                &[from_seq.into(), limit.into(), e.into(), id.into()],
+            )?,
+        };
+        Ok(rows.iter().map(|r| entry_of(r)).collect())
+    }
+
+    /// Walks the whole chain; returns the number of entries, or where it breaks.
+    pub fn verify_audit(&mut self) -> Result<Result<u64, ChainBreak>, StoreError> {
+        let mut prev = GENESIS.to_owned();
+        let mut last: Option<i64> = None;
+        let mut n = 0u64;
+        let mut broken: Option<ChainBreak> = None;
+        self.conn.query_each(
+            "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash \
+             FROM audit_log ORDER BY seq",
+            &[],
+            &mut |r| {
+                if broken.is_some() {
+                    return Ok(());
+                }
+                let (entry, stored) = entry_of(&r);
+                let expected_seq = last.map_or(1, |l| l + 1);
+                if entry.seq != expected_seq {
+                    broken = Some(ChainBreak::Gap {
+                        after: expected_seq - 1,
+                        found: entry.seq,
+                    });
+                    return Ok(());
+                }
+                let want = entry.hash(&prev);
+                if want != stored {
+                    broken = Some(ChainBreak::HashMismatch { seq: entry.seq });
+                    return Ok(());
+                }
+                prev = want;
+                last = Some(entry.seq);
+                n += 1;
+                Ok(())
+            },
+        )?;
+        Ok(match broken {
+            Some(b) => Err(b),
+            None => Ok(n),
+        })
+    }
+
+    /// Records a read of personal data (the web app calls this for household pages and exports).
+    pub fn record_read(
+        &mut self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.transaction(|c| {
+            record_one(
+                c,
+                actor,
+                Change {
+                    action: "read",
+                    entity,
+                    entity_id: entity_id.to_owned(),
+                    old_value: None,
+                    new_value: None,
+                    reason: None,
+                },
+            )
+            .map(|_| ())
+        })
+    }
+}

@@ -1,0 +1,1527 @@
+//! Review rounds: the procedure of core `round` applied to the registry. Each step checks the actor's role,
+//! the round's lock and every household's state, then writes the change, the review records and one audit
+//! entry per change in one transaction: a refused step changes nothing.
+
+use std::collections::HashMap;
+
+use giamngheo_core::date::Date;
+use giamngheo_core::registry::ReviewInput;
+use giamngheo_core::round::{
+    Action, CaseEvent, CaseState, Procedure, RoundError, RoundKind, Step, meeting_agrees,
+    procedure_on, procedures,
+};
+use giamngheo_core::transition::Transition;
+use giamngheo_core::{Area, Class, Classifier, Income, Lang};
+
+use crate::Store;
+use crate::audit::{Actor, AuditWriter, Change};
+use crate::db::{Conn, Value};
+use crate::error::{Rejection, RejectionKind, StoreError};
+use crate::reviews::{NewReview, Round};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoundView {
+    pub id: i64,
+    pub commune_id: i64,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub kind: RoundKind,
+    pub year: i32,
+    pub month: Option<u8>,
+    pub procedure_id: String,
+    pub standard_id: String,
+    pub opened_on: Date,
+    pub status: String,
+    pub posted_on: Option<Date>,
+    pub posting_ends: Option<Date>,
+    pub district_opinion_on: Option<Date>,
+    pub decided_on: Option<Date>,
+    pub decision_number: Option<String>,
+    pub signed_by: Option<String>,
+    pub version: i64,
+}
+
+impl RoundView {
+    pub fn procedure(&self) -> Procedure {
+        procedures()
+            .into_iter()
+            .find(|p| p.id == self.procedure_id)
+            .or_else(|| procedure_on(self.opened_on))
+            .unwrap_or_else(|| procedures().remove(0))
+    }
+
+    pub fn deadline(&self) -> Date {
+        self.procedure()
+            .decision_deadline(self.kind, self.year, self.opened_on)
+    }
+}
+
+/// How a household came onto a round's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseSource {
+    PoorList,
+    NearPoorList,
+    /// A review request (Mẫu 01).
+    Request,
+    /// A request to be recognised as escaped (Mẫu 04).
+    ExitRequest,
+}
+
+impl CaseSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseSource::PoorList => "poor_list",
+            CaseSource::NearPoorList => "near_poor_list",
+            CaseSource::Request => "request",
+            CaseSource::ExitRequest => "exit_request",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseSource> {
+        [
+            CaseSource::PoorList,
+            CaseSource::NearPoorList,
+            CaseSource::Request,
+            CaseSource::ExitRequest,
+        ]
+        .into_iter()
+        .find(|c| c.code() == s)
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            CaseSource::PoorList => lang.pick("danh sách hộ nghèo", "poor list"),
+            CaseSource::NearPoorList => lang.pick("danh sách hộ cận nghèo", "near-poor list"),
+            CaseSource::Request => {
+                lang.pick("giấy đề nghị rà soát (Mẫu 01)", "review request (form 01)")
+            }
+            CaseSource::ExitRequest => lang.pick(
+                "giấy đề nghị thoát nghèo (Mẫu 04)",
+                "exit request (form 04)",
+            ),
+        }
+    }
+}
+
+/// One household in a round, with what the lists and certificates need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseView {
+    pub id: i64,
+    pub household_id: i64,
+    pub household_code: String,
+    pub head_name: Option<String>,
+    pub village: Option<String>,
+    pub source: CaseSource,
+    pub previous_class: Option<Class>,
+    pub state: CaseState,
+    pub computed_class: Option<Class>,
+    pub decided_class: Option<Class>,
+    pub income_score: Option<i64>,
+    pub income_per_capita: Option<i64>,
+    pub deprivation_count: Option<i64>,
+    pub reason: Option<String>,
+    pub transition: Option<Transition>,
+    pub certificate: Option<String>,
+    pub version: i64,
+}
+
+/// A survey result to record, with the case version the officer saw (when the form carried one): a
+/// different version means someone else changed the household meanwhile.
+#[derive(Clone, Debug)]
+pub struct SurveyInput {
+    pub input: ReviewInput,
+    pub expected_version: Option<i64>,
+}
+
+/// A round to open.
+#[derive(Clone, Debug)]
+pub struct NewRound {
+    pub commune_id: i64,
+    pub kind: RoundKind,
+    pub year: i32,
+    /// The month of an in-year round (the opening date's month when absent).
+    pub month: Option<u8>,
+    pub opened_on: Date,
+    pub standard_id: String,
+}
+
+/// A complaint or feedback, optionally about one household on the round's list.
+#[derive(Clone, Debug)]
+pub struct NewComplaint {
+    pub household_code: Option<String>,
+    pub received_on: Date,
+    pub complainant: String,
+    /// in_person, letter, phone, web.
+    pub channel: String,
+    pub content: String,
+}
+
+/// One household's votes at a village meeting.
+#[derive(Clone, Debug)]
+pub struct VoteInput {
+    pub row: u64,
+    pub household_code: String,
+    pub votes_for: u32,
+    pub votes_against: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewMeeting {
+    pub village_id: Option<i64>,
+    pub held_on: Date,
+    pub chair: String,
+    pub secretary: String,
+    pub attendees: u32,
+    pub minutes: Option<String>,
+    pub votes: Vec<VoteInput>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MeetingSummary {
+    pub meeting_id: i64,
+    pub agreed: u64,
+    pub disagreed: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DecisionSummary {
+    pub decided: u64,
+    pub by_class: [u64; 4],
+    pub transitions: Vec<(Transition, u64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComplaintOutcome {
+    /// The complaint is right: the household goes back to the survey.
+    Upheld,
+    Rejected,
+    Withdrawn,
+}
+
+impl ComplaintOutcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            ComplaintOutcome::Upheld => "upheld",
+            ComplaintOutcome::Rejected => "rejected",
+            ComplaintOutcome::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ComplaintOutcome> {
+        match s {
+            "upheld" => Some(ComplaintOutcome::Upheld),
+            "rejected" => Some(ComplaintOutcome::Rejected),
+            "withdrawn" => Some(ComplaintOutcome::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComplaintView {
+    pub id: i64,
+    pub household_code: Option<String>,
+    pub received_on: String,
+    pub complainant: String,
+    pub channel: String,
+    pub content: String,
+    pub answer: Option<String>,
+    pub outcome: Option<String>,
+}
+
+fn refuse(e: RoundError) -> StoreError {
+    StoreError::Procedure(e)
+}
+
+fn allowed(actor: &Actor, action: Action) -> Result<(), StoreError> {
+    if actor.role.may(action) {
+        Ok(())
+    } else {
+        Err(refuse(RoundError::NotAllowed {
+            role: actor.role,
+            action,
+        }))
+    }
+}
+
+fn date_of(v: &Value) -> Option<Date> {
+    v.text().and_then(|t| Date::parse(t).ok())
+}
+
+fn round_in(c: &mut Conn, id: i64) -> Result<RoundView, StoreError> {
+    let r = c
+        .query_one(
+            "SELECT r.id, r.commune_id, u.code, u.name, r.kind, r.year, r.month, r.procedure_id, r.standard_id, r.opened_on, \
+             r.status, r.posted_on, r.posting_ends, r.district_opinion_on, r.decided_on, r.decision_number, r.signed_by, r.version \
+             FROM review_round r JOIN unit u ON u.id = r.commune_id WHERE r.id = $1",
+            &[id.into()],
+        )?
+        .ok_or(StoreError::NotFound {
+            what: "review round",
+            key: id.to_string(),
+        })?;
+    Ok(RoundView {
+        id: r[0].int().unwrap_or(0),
+        commune_id: r[1].int().unwrap_or(0),
+        commune_code: r[2].text().unwrap_or_default().to_owned(),
+        commune_name: r[3].text().unwrap_or_default().to_owned(),
+        kind: r[4]
+            .text()
+            .and_then(RoundKind::parse)
+            .unwrap_or(RoundKind::Periodic),
+        year: r[5].int().unwrap_or(0) as i32,
+        month: r[6].int().map(|m| m as u8),
+        procedure_id: r[7].text().unwrap_or_default().to_owned(),
+        standard_id: r[8].text().unwrap_or_default().to_owned(),
+        opened_on: date_of(&r[9]).unwrap_or(Date::from_unix_days(0)),
+        status: r[10].text().unwrap_or_default().to_owned(),
+        posted_on: date_of(&r[11]),
+        posting_ends: date_of(&r[12]),
+        district_opinion_on: date_of(&r[13]),
+        decided_on: date_of(&r[14]),
+        decision_number: r[15].text().map(str::to_owned),
+        signed_by: r[16].text().map(str::to_owned),
+        version: r[17].int().unwrap_or(0),
+    })
+}
+
+fn unlocked(round: &RoundView) -> Result<(), StoreError> {
+    if round.status == "decided" {
+        Err(refuse(RoundError::Locked))
+    } else {
+        Ok(())
+    }
+}
+
+/// Each household's decided classes before `on` (oldest first), for the households living in the commune
+/// then: the previous class and whether it was poor before that.
+fn class_histories(
+    c: &mut Conn,
+    commune_id: i64,
+    on: Date,
+) -> Result<HashMap<i64, (Option<i64>, Vec<Class>)>, StoreError> {
+    let day = on.iso();
+    let mut out: HashMap<i64, (Option<i64>, Vec<Class>)> = HashMap::new();
+    c.query_each(
+        "SELECT r.household_id, r.village_id FROM residence r WHERE r.commune_id = $1 AND r.valid_from <= $2 \
+         AND (r.valid_until IS NULL OR r.valid_until >= $2)",
+        &[commune_id.into(), day.clone().into()],
+        &mut |r| {
+            out.insert(r[0].int().unwrap_or(0), (r[1].int(), Vec::new()));
+            Ok(())
+        },
+    )?;
+    c.query_each(
+        "SELECT v.household_id, v.decided_class FROM residence r JOIN review v ON v.household_id = r.household_id \
+         WHERE r.commune_id = $1 AND r.valid_from <= $2 AND (r.valid_until IS NULL OR r.valid_until >= $2) \
+         AND v.decided_on IS NOT NULL AND v.decided_on <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+         ORDER BY v.household_id, v.year, v.decided_on, v.id",
+        &[commune_id.into(), day.into()],
+        &mut |r| {
+            if let (Some(h), Some(class)) = (r[0].int(), r[1].text().and_then(Class::parse))
+                && let Some(e) = out.get_mut(&h)
+            {
+                e.1.push(class);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+fn previous_and_earlier(history: &[Class]) -> (Option<Class>, bool) {
+    match history.split_last() {
+        None => (None, false),
+        Some((last, before)) => (Some(*last), before.contains(&Class::Poor)),
+    }
+}
+
+struct CaseRow {
+    id: i64,
+    household_id: i64,
+    state: CaseState,
+    review_id: Option<i64>,
+    previous: Option<Class>,
+    poor_earlier: bool,
+    version: i64,
+}
+
+fn cases_by_code(c: &mut Conn, round_id: i64) -> Result<HashMap<String, CaseRow>, StoreError> {
+    let mut out = HashMap::new();
+    c.query_each(
+        "SELECT h.code, k.id, k.household_id, k.state, k.review_id, k.previous_class, k.poor_earlier, k.version \
+         FROM round_case k JOIN household h ON h.id = k.household_id WHERE k.round_id = $1",
+        &[round_id.into()],
+        &mut |r| {
+            out.insert(
+                r[0].text().unwrap_or_default().to_owned(),
+                CaseRow {
+                    id: r[1].int().unwrap_or(0),
+                    household_id: r[2].int().unwrap_or(0),
+                    state: r[3]
+                        .text()
+                        .and_then(CaseState::parse)
+                        .unwrap_or(CaseState::Listed),
+                    review_id: r[4].int(),
+                    previous: r[5].text().and_then(Class::parse),
+                    poor_earlier: r[6].int().unwrap_or(0) != 0,
+                    version: r[7].int().unwrap_or(0),
+                },
+            );
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Records a household's move in the audit log and queues it for [`move_cases`].
+fn set_state(
+    c: &mut Conn,
+    audit: &mut AuditWriter,
+    actor: &Actor,
+    case: &CaseRow,
+    to: CaseState,
+    reason: Option<String>,
+    moves: &mut Vec<Move>,
+) -> Result<(), StoreError> {
+    moves.push((case.id, case.version, to, None, None));
+    audit.record(
+        c,
+        actor,
+        Change {
+            action: "case_state",
+            entity: "round_case",
+            entity_id: case.id.to_string(),
+            old_value: Some(case.state.code().to_owned()),
+            new_value: Some(to.code().to_owned()),
+            reason,
+        },
+    )?;
+    Ok(())
+}
+
+/// Moves many cases at once, each only if it is still at the version that was read: a temporary table of
+/// moves joined in one UPDATE (one round trip instead of one a household). Fewer rows changed than moves
+/// given means someone else changed a case meanwhile: the caller's transaction is then rolled back.
+type Move = (i64, i64, CaseState, Option<Transition>, Option<i64>);
+
+fn move_cases(c: &mut Conn, moves: &[Move]) -> Result<(), StoreError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    c.batch(
+        "CREATE TEMP TABLE IF NOT EXISTS case_move (id BIGINT PRIMARY KEY, version BIGINT NOT NULL, state TEXT NOT NULL, transition TEXT, review_id BIGINT)",
+    )?;
+    c.batch("DELETE FROM case_move")?;
+    let mut batch = crate::db::BatchInsert::new(
+        c.backend(),
+        "INSERT INTO case_move (id, version, state, transition, review_id)",
+        5,
+    );
+    for (id, version, state, transition, review_id) in moves {
+        batch.push(
+            c,
+            [
+                Value::Int(*id),
+                Value::Int(*version),
+                state.code().into(),
+                transition.map(Transition::code).into(),
+                (*review_id).into(),
+            ],
+        )?;
+    }
+    batch.flush(c)?;
+    let n = c.execute(
+        "UPDATE round_case SET state = m.state, transition = coalesce(m.transition, round_case.transition), \
+         review_id = coalesce(m.review_id, round_case.review_id), version = round_case.version + 1 FROM case_move m WHERE m.id = round_case.id AND m.version = round_case.version",
+        &[],
+    )?;
+    if n != moves.len() as u64 {
+        return Err(StoreError::Conflict {
+            what: "round case",
+            key: format!("{} / {}", moves.len() as u64 - n, moves.len()),
+        });
+    }
+    Ok(())
+}
+
+fn round_change(
+    c: &mut Conn,
+    actor: &Actor,
+    round: &RoundView,
+    action: &str,
+    new_value: String,
+    reason: Option<String>,
+) -> Result<(), StoreError> {
+    crate::audit::record_one(
+        c,
+        actor,
+        Change {
+            action,
+            entity: "review_round",
+            entity_id: round.id.to_string(),
+            old_value: Some(round.status.clone()),
+            new_value: Some(new_value),
+            reason,
+        },
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens a round for a commune. A periodic round lists every household on the commune's poor and
+    /// near-poor lists (its last decided class) on the opening date; an in-year round starts empty and fills
+    /// with requests.
+    pub fn open_round(&mut self, actor: &Actor, new: &NewRound) -> Result<i64, StoreError> {
+        allowed(actor, Action::OpenRound)?;
+        let NewRound {
+            commune_id,
+            kind,
+            year,
+            month,
+            opened_on,
+            ref standard_id,
+        } = *new;
+        let standard_id = standard_id.as_str();
+        let procedure = procedure_on(opened_on).ok_or_else(|| {
+            refuse(RoundError::NoSuchStep {
+                procedure: String::from("-"),
+                step: Step::List,
+            })
+        })?;
+        if kind == RoundKind::Periodic
+            && let Some((from, to)) = procedure.periodic_window(year)
+            && (opened_on < from || opened_on > to)
+        {
+            return Err(refuse(RoundError::OutsideWindow { from, to }));
+        }
+        let month = if kind == RoundKind::InYear {
+            Some(month.unwrap_or(opened_on.month()))
+        } else {
+            None
+        };
+        self.conn.transaction(|c| {
+            let exists = match month {
+                None => c.query_one(
+                    "SELECT id FROM review_round WHERE commune_id = $1 AND year = $2 AND kind = 'periodic'",
+                    &[commune_id.into(), Value::from(year)],
+                )?,
+                Some(m) => c.query_one(
+                    "SELECT id FROM review_round WHERE commune_id = $1 AND year = $2 AND kind = 'in_year' AND month = $3",
+                    &[commune_id.into(), Value::from(year), Value::from(u32::from(m))],
+                )?,
+            };
+            if let Some(r) = exists {
+                return Err(StoreError::Conflict {
+                    what: "review round",
+                    key: r[0].int().unwrap_or(0).to_string(),
+                });
+            }
+            let id = c
+                .query_one(
+                    "INSERT INTO review_round (commune_id, kind, year, month, procedure_id, standard_id, opened_on, status) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
+                    &[
+                        commune_id.into(),
+                        kind.code().into(),
+                        Value::from(year),
+                        month.map(u32::from).into(),
+                        procedure.id.clone().into(),
+                        standard_id.into(),
+                        opened_on.iso().into(),
+                    ],
+                )?
+                .and_then(|r| r[0].int())
+                .ok_or_else(|| StoreError::Db("no round id".into()))?;
+            let mut audit = AuditWriter::start(c)?;
+            audit.record(
+                c,
+                actor,
+                Change {
+                    action: "open_round",
+                    entity: "review_round",
+                    entity_id: id.to_string(),
+                    old_value: None,
+                    new_value: Some(format!(
+                        "{} {year}{} {}",
+                        kind.code(),
+                        month.map(|m| format!("-{m:02}")).unwrap_or_default(),
+                        procedure.id
+                    )),
+                    reason: None,
+                },
+            )?;
+            if kind == RoundKind::Periodic {
+                let histories = class_histories(c, commune_id, opened_on)?;
+                let mut listed: Vec<(i64, Option<i64>, Option<Class>, bool)> = histories
+                    .into_iter()
+                    .filter_map(|(h, (village, classes))| {
+                        let (prev, earlier) = previous_and_earlier(&classes);
+                        matches!(prev, Some(Class::Poor | Class::NearPoor))
+                            .then_some((h, village, prev, earlier))
+                    })
+                    .collect();
+                listed.sort_unstable_by_key(|l| l.0);
+                let mut batch = crate::db::BatchInsert::new(
+                    c.backend(),
+                    "INSERT INTO round_case (round_id, household_id, village_id, source, previous_class, poor_earlier, state)",
+                    7,
+                );
+                for (h, village, prev, earlier) in listed {
+                    let source = if prev == Some(Class::Poor) {
+                        CaseSource::PoorList
+                    } else {
+                        CaseSource::NearPoorList
+                    };
+                    batch.push(
+                        c,
+                        [
+                            id.into(),
+                            h.into(),
+                            village.into(),
+                            source.code().into(),
+                            prev.map(Class::code).into(),
+                            earlier.into(),
+                            "listed".into(),
+                        ],
+                    )?;
+                }
+                batch.flush(c)?;
+            }
+            audit.finish(c)?;
+            Ok(id)
+        })
+    }
+
+    pub fn round(&mut self, id: i64) -> Result<RoundView, StoreError> {
+        round_in(&mut self.conn, id)
+    }
+
+    /// The round of a commune for a year (and month, for in-year rounds).
+    pub fn find_round(
+        &mut self,
+        commune_id: i64,
+        kind: RoundKind,
+        year: i32,
+        month: Option<u8>,
+    ) -> Result<Option<i64>, StoreError> {
+        let row = match kind {
+            RoundKind::Periodic => self.conn.query_one(
+                "SELECT id FROM review_round WHERE commune_id = $1 AND year = $2 AND kind = 'periodic'",
+                &[commune_id.into(), Value::from(year)],
+            )?,
+            RoundKind::InYear => self.conn.query_one(
+                "SELECT id FROM review_round WHERE commune_id = $1 AND year = $2 AND kind = 'in_year' AND month = $3",
+                &[
+                    commune_id.into(),
+                    Value::from(year),
+                    Value::from(u32::from(month.unwrap_or(0))),
+                ],
+            )?,
+        };
+        Ok(row.and_then(|r| r[0].int()))
+    }
+
+    /// Adds a household on its request (Mẫu 01) or exit request (Mẫu 04). A household already on the list
+    /// keeps its place; the request is recorded in the audit log.
+    pub fn add_request(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        household_code: &str,
+        source: CaseSource,
+        on: Date,
+    ) -> Result<i64, StoreError> {
+        allowed(actor, Action::AddRequest)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            let h = c
+                .query_one(
+                    "SELECT h.id, r.village_id FROM household h JOIN residence r ON r.household_id = h.id \
+                     WHERE h.code = $1 AND r.commune_id = $2 AND r.valid_from <= $3 AND (r.valid_until IS NULL OR r.valid_until >= $3)",
+                    &[household_code.into(), round.commune_id.into(), on.iso().into()],
+                )?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "household in the commune",
+                    key: household_code.to_owned(),
+                })?;
+            let household_id = h[0].int().unwrap_or(0);
+            if let Some(r) = c.query_one(
+                "SELECT id FROM round_case WHERE round_id = $1 AND household_id = $2",
+                &[round_id.into(), household_id.into()],
+            )? {
+                return Ok(r[0].int().unwrap_or(0));
+            }
+            let histories = class_histories(c, round.commune_id, on)?;
+            let (prev, earlier) = histories
+                .get(&household_id)
+                .map_or((None, false), |(_, classes)| previous_and_earlier(classes));
+            let id = c
+                .query_one(
+                    "INSERT INTO round_case (round_id, household_id, village_id, source, requested_on, previous_class, poor_earlier, state) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'listed') RETURNING id",
+                    &[
+                        round_id.into(),
+                        household_id.into(),
+                        h[1].clone(),
+                        source.code().into(),
+                        on.iso().into(),
+                        prev.map(Class::code).into(),
+                        earlier.into(),
+                    ],
+                )?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+            crate::audit::record_one(
+                c,
+                actor,
+                Change {
+                    action: "add_request",
+                    entity: "round_case",
+                    entity_id: id.to_string(),
+                    old_value: None,
+                    new_value: Some(format!("{household_code} {}", source.code())),
+                    reason: None,
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Records survey results for households on the round's list, classified by `classifier` (the
+    /// round's standard). Every row is checked first: on the list, not surveyed already in this round,
+    /// unchanged since the officer read it; then all are written, or none.
+    pub fn record_survey(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        classifier: &Classifier,
+        surveyed_on: Date,
+        inputs: &[SurveyInput],
+    ) -> Result<u64, StoreError> {
+        allowed(actor, Action::Survey)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            if classifier.standard().id != round.standard_id {
+                return Err(StoreError::WrongStandard {
+                    expected: round.standard_id.clone(),
+                    got: classifier.standard().id.clone(),
+                });
+            }
+            let cases = cases_by_code(c, round_id)?;
+            let mut rejections = Vec::new();
+            let mut seen: HashMap<&str, u64> = HashMap::new();
+            let mut planned = Vec::new();
+            for s in inputs {
+                let r = &s.input;
+                let code = r.household_code.as_str();
+                if let Some(first) = seen.insert(code, r.row) {
+                    rejections.push(Rejection {
+                        row: r.row,
+                        field: "household_code",
+                        kind: RejectionKind::DuplicateHousehold {
+                            code: code.to_owned(),
+                            first_row: first,
+                        },
+                    });
+                    continue;
+                }
+                let Some(case) = cases.get(code) else {
+                    rejections.push(Rejection {
+                        row: r.row,
+                        field: "household_code",
+                        kind: RejectionKind::NotOnList {
+                            code: code.to_owned(),
+                        },
+                    });
+                    continue;
+                };
+                if let Some(v) = s.expected_version
+                    && v != case.version
+                {
+                    return Err(StoreError::Conflict {
+                        what: "round case",
+                        key: code.to_owned(),
+                    });
+                }
+                if let Err(e) = case.state.after(CaseEvent::Survey) {
+                    rejections.push(Rejection {
+                        row: r.row,
+                        field: "household_code",
+                        kind: RejectionKind::Procedure {
+                            code: code.to_owned(),
+                            error: e,
+                        },
+                    });
+                    continue;
+                }
+                planned.push((s, case));
+            }
+            if !rejections.is_empty() {
+                rejections.sort_by_key(|r| r.row);
+                return Err(StoreError::Rejected(rejections));
+            }
+            let day = surveyed_on.iso();
+            // Where each listed household lives, its size and its head's ethnicity on the survey date: one
+            // query for the round rather than one a household.
+            let mut homes: HashMap<i64, Vec<Value>> = HashMap::new();
+            c.query_each(
+                "SELECT r.household_id, r.commune_id, r.village_id, r.area, \
+                 (SELECT count(*) FROM membership m WHERE m.household_id = r.household_id AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2)), \
+                 (SELECT p.ethnicity FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = r.household_id AND m.relation = 'head' \
+                  AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1) \
+                 FROM round_case k JOIN residence r ON r.household_id = k.household_id \
+                 WHERE k.round_id = $1 AND r.valid_from <= $2 AND (r.valid_until IS NULL OR r.valid_until >= $2)",
+                &[round_id.into(), day.clone().into()],
+                &mut |r| {
+                    homes.insert(r[0].int().unwrap_or(0), r[1..].to_vec());
+                    Ok(())
+                },
+            )?;
+            let mut audit = AuditWriter::start(c)?;
+            let first_review = crate::units::next_id(c, "review")?;
+            let mut reviews = crate::db::BatchInsert::new(c.backend(), crate::reviews::REVIEW_COLUMNS, 21);
+            let mut replaced_reviews = Vec::new();
+            let mut case_updates: Vec<(i64, i64, i64, &str)> = Vec::new();
+            for (review_id, (s, case)) in (first_review..).zip(planned.iter()) {
+                let r = &s.input;
+                let h = homes.get(&case.household_id).ok_or_else(|| StoreError::NotFound {
+                    what: "residence on the survey date",
+                    key: r.household_code.clone(),
+                })?;
+                let area = r
+                    .area
+                    .or_else(|| h[2].text().and_then(Area::parse))
+                    .unwrap_or(Area::Rural);
+                let outcome = classifier
+                    .classify(area, r.income, r.deprivations)
+                    .map_err(|_| {
+                        StoreError::Rejected(vec![Rejection {
+                            row: r.row,
+                            field: "income_score",
+                            kind: RejectionKind::NoScoreLines,
+                        }])
+                    })?;
+                let (income_per_capita, income_score) = match r.income {
+                    Income::Vnd(v) => (Some(v), None),
+                    Income::Score(s) => (None, Some(i64::from(s))),
+                };
+                // A resurvey replaces the undecided record; a survey in a reopened round corrects the
+                // decided one, which stays as the legal record it is.
+                let (corrects, replaced) = match case.review_id {
+                    Some(old) if case.state == CaseState::Decided => (Some(old), None),
+                    other => (None, other),
+                };
+                let review = NewReview {
+                    household_id: case.household_id,
+                    year: round.year,
+                    round: match round.kind {
+                        RoundKind::Periodic => Round::Periodic,
+                        RoundKind::InYear => Round::InYear,
+                    },
+                    review_date: surveyed_on,
+                    commune_id: h[0].int().unwrap_or(round.commune_id),
+                    village_id: h[1].int(),
+                    area: area.code().to_owned(),
+                    ethnic_minority: h[4]
+                        .text()
+                        .is_some_and(giamngheo_core::registry::is_ethnic_minority),
+                    members: h[3].int().unwrap_or(0),
+                    standard_id: round.standard_id.clone(),
+                    income_per_capita,
+                    income_score,
+                    deprivations: r.deprivations.0,
+                    computed_class: outcome.class,
+                    reason: classifier.reason(&outcome, Lang::Vi),
+                    decided: None,
+                    corrects,
+                    facts: None,
+                };
+                reviews.push(c, crate::reviews::review_values(review_id, &review))?;
+                case_updates.push((review_id, case.id, case.version, r.household_code.as_str()));
+                replaced_reviews.extend(replaced);
+                audit.record(
+                    c,
+                    actor,
+                    Change {
+                        action: "survey",
+                        entity: "round_case",
+                        entity_id: case.id.to_string(),
+                        old_value: Some(case.state.code().to_owned()),
+                        new_value: Some(format!(
+                            "surveyed review={review_id} class={} score={} income={} deprivations={}",
+                            outcome.class.code(),
+                            income_score.map_or(String::from("-"), |v| v.to_string()),
+                            income_per_capita.map_or(String::from("-"), |v| v.to_string()),
+                            r.deprivations.0.count_ones()
+                        )),
+                        reason: None,
+                    },
+                )?;
+            }
+            reviews.flush(c)?;
+            // The new records exist now, so the cases may point to them (PostgreSQL checks at once).
+            let moves: Vec<Move> = case_updates
+                .iter()
+                .map(|&(review_id, case_id, version, _)| {
+                    (case_id, version, CaseState::Surveyed, None, Some(review_id))
+                })
+                .collect();
+            move_cases(c, &moves)?;
+            // After the cases point to their new records, the undecided records they replace can go.
+            for old in replaced_reviews {
+                c.execute("DELETE FROM review WHERE id = $1", &[old.into()])?;
+            }
+            audit.finish(c)?;
+            Ok(planned.len() as u64)
+        })
+    }
+
+    /// Records a village meeting and its votes: each household's result is agreed when at least the
+    /// procedure's share of the attendees voted for it; otherwise the household goes back to the survey.
+    pub fn record_meeting(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        meeting: &NewMeeting,
+    ) -> Result<MeetingSummary, StoreError> {
+        allowed(actor, Action::RecordMeeting)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            let quorum = round.procedure().meeting_quorum_percent.value;
+            if meeting.attendees == 0 {
+                return Err(refuse(RoundError::NoAttendees));
+            }
+            let cases = cases_by_code(c, round_id)?;
+            let mut rejections = Vec::new();
+            let mut planned = Vec::new();
+            for v in &meeting.votes {
+                let Some(case) = cases.get(&v.household_code) else {
+                    rejections.push(Rejection {
+                        row: v.row,
+                        field: "household_code",
+                        kind: RejectionKind::NotOnList {
+                            code: v.household_code.clone(),
+                        },
+                    });
+                    continue;
+                };
+                let agreed = match meeting_agrees(
+                    meeting.attendees,
+                    v.votes_for,
+                    v.votes_against,
+                    quorum,
+                ) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        rejections.push(Rejection {
+                            row: v.row,
+                            field: "votes_for",
+                            kind: RejectionKind::Procedure {
+                                code: v.household_code.clone(),
+                                error: e,
+                            },
+                        });
+                        continue;
+                    }
+                };
+                let event = if agreed {
+                    CaseEvent::MeetingAgreed
+                } else {
+                    CaseEvent::MeetingDisagreed
+                };
+                match case.state.after(event) {
+                    Ok(to) => planned.push((v, case, agreed, to)),
+                    Err(e) => rejections.push(Rejection {
+                        row: v.row,
+                        field: "household_code",
+                        kind: RejectionKind::Procedure {
+                            code: v.household_code.clone(),
+                            error: e,
+                        },
+                    }),
+                }
+            }
+            if !rejections.is_empty() {
+                rejections.sort_by_key(|r| r.row);
+                return Err(StoreError::Rejected(rejections));
+            }
+            let meeting_id = c
+                .query_one(
+                    "INSERT INTO village_meeting (round_id, village_id, held_on, chair, secretary, attendees, minutes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &[
+                        round_id.into(),
+                        meeting.village_id.into(),
+                        meeting.held_on.iso().into(),
+                        giamngheo_core::text::nfc(&meeting.chair).into(),
+                        giamngheo_core::text::nfc(&meeting.secretary).into(),
+                        Value::from(meeting.attendees),
+                        meeting
+                            .minutes
+                            .as_deref()
+                            .map(giamngheo_core::text::nfc)
+                            .into(),
+                    ],
+                )?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+            let mut audit = AuditWriter::start(c)?;
+            audit.record(
+                c,
+                actor,
+                Change {
+                    action: "record_meeting",
+                    entity: "village_meeting",
+                    entity_id: meeting_id.to_string(),
+                    old_value: None,
+                    new_value: Some(format!(
+                        "round={round_id} held_on={} attendees={} households={}",
+                        meeting.held_on.iso(),
+                        meeting.attendees,
+                        planned.len()
+                    )),
+                    reason: None,
+                },
+            )?;
+            let mut summary = MeetingSummary {
+                meeting_id,
+                ..Default::default()
+            };
+            let mut moves = Vec::with_capacity(planned.len());
+            let mut votes = crate::db::BatchInsert::new(
+                c.backend(),
+                "INSERT INTO meeting_vote (meeting_id, case_id, votes_for, votes_against, agreed)",
+                5,
+            );
+            for (v, case, agreed, to) in planned {
+                votes.push(
+                    c,
+                    [
+                        meeting_id.into(),
+                        case.id.into(),
+                        Value::from(v.votes_for),
+                        Value::from(v.votes_against),
+                        agreed.into(),
+                    ],
+                )?;
+                set_state(
+                    c,
+                    &mut audit,
+                    actor,
+                    case,
+                    to,
+                    Some(format!(
+                        "{}/{} phiếu đồng ý",
+                        v.votes_for, meeting.attendees
+                    )),
+                    &mut moves,
+                )?;
+                if agreed {
+                    summary.agreed += 1;
+                } else {
+                    summary.disagreed += 1;
+                }
+            }
+            votes.flush(c)?;
+            move_cases(c, &moves)?;
+            audit.finish(c)?;
+            Ok(summary)
+        })
+    }
+
+    /// Posts the results publicly: every household must be through the meeting. Returns the last day of
+    /// the posting period.
+    pub fn post_results(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        posted_on: Date,
+        places: &str,
+    ) -> Result<Date, StoreError> {
+        allowed(actor, Action::Post)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            let procedure = round.procedure();
+            if !procedure.has(Step::Posting) {
+                return Err(refuse(RoundError::NoSuchStep {
+                    procedure: procedure.id.clone(),
+                    step: Step::Posting,
+                }));
+            }
+            let cases = cases_by_code(c, round_id)?;
+            for state in [CaseState::Listed, CaseState::Surveyed, CaseState::Resurvey] {
+                let count = cases.values().filter(|k| k.state == state).count() as u32;
+                if count > 0 {
+                    return Err(refuse(RoundError::Unfinished { count, state }));
+                }
+            }
+            let ends = procedure.posting_ends(posted_on, procedure.posting_working_days.value);
+            c.execute(
+                "UPDATE review_round SET status = 'posted', posted_on = $1, posting_ends = $2, posting_places = $3, version = version + 1 WHERE id = $4",
+                &[posted_on.iso().into(), ends.iso().into(), giamngheo_core::text::nfc(places).into(), round_id.into()],
+            )?;
+            round_change(c, actor, &round, "post", format!("posted {} until {}", posted_on.iso(), ends.iso()), None)?;
+            let mut audit = AuditWriter::start(c)?;
+            let mut agreed: Vec<&CaseRow> = cases.values().filter(|k| k.state == CaseState::Agreed).collect();
+            agreed.sort_unstable_by_key(|k| k.id);
+            let mut moves = Vec::with_capacity(agreed.len());
+            for case in agreed {
+                set_state(c, &mut audit, actor, case, CaseState::Posted, None, &mut moves)?;
+            }
+            move_cases(c, &moves)?;
+            audit.finish(c)?;
+            Ok(ends)
+        })
+    }
+
+    /// Records the district chairman's opinion where the procedure still has the step (before 1 July 2025).
+    pub fn record_district_opinion(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        on: Date,
+    ) -> Result<(), StoreError> {
+        allowed(actor, Action::Decide)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            let procedure = round.procedure();
+            if !procedure.has(Step::DistrictOpinion) {
+                return Err(refuse(RoundError::NoSuchStep {
+                    procedure: procedure.id.clone(),
+                    step: Step::DistrictOpinion,
+                }));
+            }
+            c.execute(
+                "UPDATE review_round SET district_opinion_on = $1, version = version + 1 WHERE id = $2",
+                &[on.iso().into(), round_id.into()],
+            )?;
+            round_change(c, actor, &round, "district_opinion", on.iso(), None)
+        })
+    }
+
+    /// Records a complaint or feedback about a round (optionally about one household on its list).
+    pub fn add_complaint(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        complaint: &NewComplaint,
+    ) -> Result<i64, StoreError> {
+        allowed(actor, Action::RecordComplaint)?;
+        let household_code = complaint.household_code.as_deref();
+        let (received_on, complainant, channel, content) = (
+            complaint.received_on,
+            complaint.complainant.as_str(),
+            complaint.channel.as_str(),
+            complaint.content.as_str(),
+        );
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            let case_id = match household_code {
+                None => None,
+                Some(code) => {
+                    let cases = cases_by_code(c, round_id)?;
+                    Some(cases.get(code).map(|k| k.id).ok_or_else(|| {
+                        StoreError::NotFound {
+                            what: "household on the round's list",
+                            key: code.to_owned(),
+                        }
+                    })?)
+                }
+            };
+            let id = c
+                .query_one(
+                    "INSERT INTO complaint (round_id, case_id, received_on, complainant, channel, content) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    &[
+                        round_id.into(),
+                        case_id.into(),
+                        received_on.iso().into(),
+                        giamngheo_core::text::nfc(complainant).into(),
+                        channel.into(),
+                        giamngheo_core::text::nfc(content).into(),
+                    ],
+                )?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+            crate::audit::record_one(
+                c,
+                actor,
+                Change {
+                    action: "add_complaint",
+                    entity: "complaint",
+                    entity_id: id.to_string(),
+                    old_value: None,
+                    new_value: Some(giamngheo_core::text::nfc(content)),
+                    reason: None,
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Answers and closes a complaint. An upheld complaint about a posted household sends it back to the
+    /// survey (it then needs a meeting and a new posting).
+    pub fn answer_complaint(
+        &mut self,
+        actor: &Actor,
+        complaint_id: i64,
+        answer: &str,
+        answered_on: Date,
+        outcome: ComplaintOutcome,
+    ) -> Result<(), StoreError> {
+        allowed(actor, Action::AnswerComplaint)?;
+        if answer.trim().is_empty() {
+            return Err(refuse(RoundError::NoReason));
+        }
+        self.conn.transaction(|c| {
+            let k = c
+                .query_one(
+                    "SELECT round_id, case_id, outcome, version FROM complaint WHERE id = $1",
+                    &[complaint_id.into()],
+                )?
+                .ok_or(StoreError::NotFound {
+                    what: "complaint",
+                    key: complaint_id.to_string(),
+                })?;
+            let round = round_in(c, k[0].int().unwrap_or(0))?;
+            unlocked(&round)?;
+            if k[2].text().is_some() {
+                return Err(StoreError::Conflict {
+                    what: "complaint (already answered)",
+                    key: complaint_id.to_string(),
+                });
+            }
+            let n = c.execute(
+                "UPDATE complaint SET answer = $1, answered_on = $2, outcome = $3, version = version + 1 WHERE id = $4 AND version = $5",
+                &[
+                    giamngheo_core::text::nfc(answer).into(),
+                    answered_on.iso().into(),
+                    outcome.code().into(),
+                    complaint_id.into(),
+                    k[3].clone(),
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict {
+                    what: "complaint",
+                    key: complaint_id.to_string(),
+                });
+            }
+            let mut audit = AuditWriter::start(c)?;
+            audit.record(
+                c,
+                actor,
+                Change {
+                    action: "answer_complaint",
+                    entity: "complaint",
+                    entity_id: complaint_id.to_string(),
+                    old_value: None,
+                    new_value: Some(format!("{}: {}", outcome.code(), giamngheo_core::text::nfc(answer))),
+                    reason: None,
+                },
+            )?;
+            if outcome == ComplaintOutcome::Upheld
+                && let Some(case_id) = k[1].int()
+            {
+                let cases = cases_by_code(c, round.id)?;
+                if let Some(case) = cases.values().find(|x| x.id == case_id)
+                    && case.state == CaseState::Posted
+                {
+                    let to = case
+                        .state
+                        .after(CaseEvent::ComplaintUpheld)
+                        .map_err(refuse)?;
+                    let mut moves = Vec::new();
+                    set_state(c, &mut audit, actor, case, to, Some(format!("complaint {complaint_id}")), &mut moves)?;
+                    move_cases(c, &moves)?;
+                }
+            }
+            audit.finish(c)?;
+            Ok(())
+        })
+    }
+
+    pub fn complaints(&mut self, round_id: i64) -> Result<Vec<ComplaintView>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT k.id, h.code, k.received_on, k.complainant, k.channel, k.content, k.answer, k.outcome \
+             FROM complaint k LEFT JOIN round_case c ON c.id = k.case_id LEFT JOIN household h ON h.id = c.household_id \
+             WHERE k.round_id = $1 ORDER BY k.id",
+            &[round_id.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ComplaintView {
+                id: r[0].int().unwrap_or(0),
+                household_code: r[1].text().map(str::to_owned),
+                received_on: r[2].text().unwrap_or_default().to_owned(),
+                complainant: r[3].text().unwrap_or_default().to_owned(),
+                channel: r[4].text().unwrap_or_default().to_owned(),
+                content: r[5].text().unwrap_or_default().to_owned(),
+                answer: r[6].text().map(str::to_owned),
+                outcome: r[7].text().map(str::to_owned),
+            })
+            .collect())
+    }
+
+    /// The commune chairman's decision (Mẫu 02): after the posting period, with every complaint answered,
+    /// each posted household's class is recognised, its review record decided (and from then immutable) and
+    /// its transition since the previous review recorded. The round locks.
+    pub fn decide_round(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        decided_on: Date,
+        decision_number: &str,
+        signed_by: &str,
+    ) -> Result<DecisionSummary, StoreError> {
+        allowed(actor, Action::Decide)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            let procedure = round.procedure();
+            let Some(ends) = round.posting_ends.filter(|_| round.status == "posted") else {
+                return Err(refuse(RoundError::StepNotDone { step: Step::Posting }));
+            };
+            if decided_on <= ends {
+                return Err(refuse(RoundError::PostingNotOver { ends }));
+            }
+            let open = c
+                .query_one(
+                    "SELECT count(*) FROM complaint WHERE round_id = $1 AND outcome IS NULL",
+                    &[round_id.into()],
+                )?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+            if open > 0 {
+                return Err(refuse(RoundError::OpenComplaints { count: open as u32 }));
+            }
+            let cases = cases_by_code(c, round_id)?;
+            for state in [CaseState::Listed, CaseState::Surveyed, CaseState::Resurvey, CaseState::Agreed] {
+                let count = cases.values().filter(|k| k.state == state).count() as u32;
+                if count > 0 {
+                    return Err(refuse(RoundError::Unfinished { count, state }));
+                }
+            }
+            if procedure.has(Step::DistrictOpinion) && round.district_opinion_on.is_none() {
+                return Err(refuse(RoundError::StepNotDone {
+                    step: Step::DistrictOpinion,
+                }));
+            }
+            let mut posted: Vec<&CaseRow> = cases.values().filter(|k| k.state == CaseState::Posted).collect();
+            posted.sort_unstable_by_key(|k| k.id);
+            let classes: HashMap<i64, Class> = {
+                let mut m = HashMap::new();
+                c.query_each(
+                    "SELECT v.id, v.computed_class FROM round_case k JOIN review v ON v.id = k.review_id WHERE k.round_id = $1 AND k.state = 'posted'",
+                    &[round_id.into()],
+                    &mut |r| {
+                        if let (Some(id), Some(class)) = (r[0].int(), r[1].text().and_then(Class::parse)) {
+                            m.insert(id, class);
+                        }
+                        Ok(())
+                    },
+                )?;
+                m
+            };
+            c.execute(
+                "UPDATE review_round SET status = 'decided', decided_on = $1, decision_number = $2, signed_by = $3, version = version + 1 WHERE id = $4",
+                &[decided_on.iso().into(), giamngheo_core::text::nfc(decision_number).into(), giamngheo_core::text::nfc(signed_by).into(), round_id.into()],
+            )?;
+            round_change(c, actor, &round, "decide", format!("decided {} {}", decided_on.iso(), decision_number), None)?;
+            let day = decided_on.iso();
+            // Every posted household is recognised with the class its survey computed: one statement.
+            c.execute(
+                "UPDATE review SET decided_class = computed_class, decided_on = $1 \
+                 WHERE id IN (SELECT review_id FROM round_case WHERE round_id = $2 AND state = 'posted')",
+                &[day.clone().into(), round_id.into()],
+            )?;
+            let mut audit = AuditWriter::start(c)?;
+            let mut summary = DecisionSummary::default();
+            let mut counts: HashMap<Transition, u64> = HashMap::new();
+            let mut moves = Vec::with_capacity(posted.len());
+            for case in posted {
+                let review_id = case.review_id.ok_or_else(|| StoreError::Db(format!("case {} has no review", case.id)))?;
+                let class = *classes.get(&review_id).ok_or_else(|| StoreError::Db(format!("review {review_id}")))?;
+                let t = Transition::between(case.previous, class, case.poor_earlier);
+                moves.push((case.id, case.version, CaseState::Decided, Some(t), None));
+                audit.record(
+                    c,
+                    actor,
+                    Change {
+                        action: "decide",
+                        entity: "round_case",
+                        entity_id: case.id.to_string(),
+                        old_value: Some(case.previous.map_or("-", Class::code).to_owned()),
+                        new_value: Some(format!("{} {}", class.code(), t.code())),
+                        reason: Some(decision_number.to_owned()),
+                    },
+                )?;
+                summary.decided += 1;
+                summary.by_class[class as usize] += 1;
+                *counts.entry(t).or_default() += 1;
+            }
+            move_cases(c, &moves)?;
+            summary.transitions = Transition::ALL
+                .into_iter()
+                .filter_map(|t| counts.get(&t).map(|n| (t, *n)))
+                .collect();
+            audit.finish(c)?;
+            Ok(summary)
+        })
+    }
+
+    /// Reopens a decided round: a higher role, with a reason, recorded. Decided households keep their
+    /// records; one surveyed again gets a correcting record.
+    pub fn reopen_round(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        on: Date,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        allowed(actor, Action::Reopen)?;
+        if reason.trim().is_empty() {
+            return Err(refuse(RoundError::NoReason));
+        }
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            if round.status != "decided" {
+                return Err(StoreError::Conflict {
+                    what: "review round (not decided)",
+                    key: round_id.to_string(),
+                });
+            }
+            c.execute(
+                "UPDATE review_round SET status = 'open', posted_on = NULL, posting_ends = NULL, version = version + 1 WHERE id = $1",
+                &[round_id.into()],
+            )?;
+            c.execute(
+                "INSERT INTO round_reopening (round_id, reopened_on, actor, role, reason) VALUES ($1, $2, $3, $4, $5)",
+                &[round_id.into(), on.iso().into(), actor.name.clone().into(), actor.role.code().into(), giamngheo_core::text::nfc(reason).into()],
+            )?;
+            round_change(c, actor, &round, "reopen", "open".into(), Some(giamngheo_core::text::nfc(reason)))
+        })
+    }
+
+    /// Certificates (Mẫu 03) for every household of the round decided poor or near-poor that has none yet,
+    /// numbered in order within the round ("1/GCN-HN.HCN", …). Returns the new certificates' case ids.
+    pub fn issue_certificates(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        issued_on: Date,
+        only: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        allowed(actor, Action::IssueCertificates)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            if round.status != "decided" {
+                return Err(refuse(RoundError::StepNotDone { step: Step::Decision }));
+            }
+            let cases = self_cases(c, round_id)?;
+            if let Some(code) = only {
+                let case = cases.iter().find(|k| k.household_code == code).ok_or_else(|| StoreError::NotFound {
+                    what: "household on the round's list",
+                    key: code.to_owned(),
+                })?;
+                if !matches!(case.decided_class, Some(Class::Poor | Class::NearPoor)) || case.state != CaseState::Decided {
+                    return Err(refuse(RoundError::NotCertifiable));
+                }
+            }
+            let mut next = c
+                .query_one("SELECT count(*) FROM certificate WHERE round_id = $1", &[round_id.into()])?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0)
+                + 1;
+            let mut audit = AuditWriter::start(c)?;
+            let mut issued = 0;
+            for case in &cases {
+                if case.certificate.is_some()
+                    || case.state != CaseState::Decided
+                    || !matches!(case.decided_class, Some(Class::Poor | Class::NearPoor))
+                    || only.is_some_and(|o| o != case.household_code)
+                {
+                    continue;
+                }
+                let number = format!("{next}/GCN-HN.HCN");
+                let class = case.decided_class.map_or("", Class::code);
+                c.execute(
+                    "INSERT INTO certificate (round_id, case_id, household_id, number, class, issued_on) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[round_id.into(), case.id.into(), case.household_id.into(), number.clone().into(), class.into(), issued_on.iso().into()],
+                )?;
+                audit.record(
+                    c,
+                    actor,
+                    Change {
+                        action: "issue_certificate",
+                        entity: "round_case",
+                        entity_id: case.id.to_string(),
+                        old_value: None,
+                        new_value: Some(format!("{number} {class}")),
+                        reason: None,
+                    },
+                )?;
+                next += 1;
+                issued += 1;
+            }
+            audit.finish(c)?;
+            Ok(issued)
+        })
+    }
+
+    /// Every household of a round with its head, village, classes, transition and certificate, ordered by
+    /// village and household code: the lists of the decision and the certificates read from this.
+    pub fn round_cases(&mut self, round_id: i64) -> Result<Vec<CaseView>, StoreError> {
+        self_cases(&mut self.conn, round_id)
+    }
+}
+
+fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> {
+    let round = round_in(c, round_id)?;
+    let day = round.opened_on.iso();
+    let mut out = Vec::new();
+    c.query_each(
+        "SELECT k.id, k.household_id, h.code, \
+         (SELECT p.full_name FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = k.household_id \
+          AND m.relation = 'head' AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1), \
+         u.name, k.source, k.previous_class, k.state, v.computed_class, v.decided_class, v.income_score, v.income_per_capita, \
+         v.deprivation_count, v.reason, k.transition, (SELECT number FROM certificate c WHERE c.case_id = k.id), k.version \
+         FROM round_case k JOIN household h ON h.id = k.household_id LEFT JOIN unit u ON u.id = k.village_id \
+         LEFT JOIN review v ON v.id = k.review_id WHERE k.round_id = $1",
+        &[round_id.into(), day.into()],
+        &mut |r| {
+            let class = |v: &Value| v.text().and_then(Class::parse);
+            out.push(CaseView {
+                id: r[0].int().unwrap_or(0),
+                household_id: r[1].int().unwrap_or(0),
+                household_code: r[2].text().unwrap_or_default().to_owned(),
+                head_name: r[3].text().map(str::to_owned),
+                village: r[4].text().map(str::to_owned),
+                source: r[5].text().and_then(CaseSource::parse).unwrap_or(CaseSource::Request),
+                previous_class: class(&r[6]),
+                state: r[7].text().and_then(CaseState::parse).unwrap_or(CaseState::Listed),
+                computed_class: class(&r[8]),
+                decided_class: class(&r[9]),
+                income_score: r[10].int(),
+                income_per_capita: r[11].int(),
+                deprivation_count: r[12].int(),
+                reason: r[13].text().map(str::to_owned),
+                transition: r[14].text().and_then(Transition::parse),
+                certificate: r[15].text().map(str::to_owned),
+                version: r[16].int().unwrap_or(0),
+            });
+            Ok(())
+        },
+    )?;
+    // Sorted here: the two databases order text differently.
+    out.sort_by(|a, b| (&a.village, &a.household_code).cmp(&(&b.village, &b.household_code)));
+    Ok(out)
+}

@@ -1,0 +1,675 @@
+//! A full periodic round for a village, from the list to the certificates, with every refusal on the way,
+//! the audit chain, support and late communes: on SQLite and PostgreSQL.
+
+use giamngheo_core::round::{Action, CaseState, Role, RoundError, RoundKind, Step};
+use giamngheo_core::transition::Transition;
+use giamngheo_core::{
+    Class, Classifier, DeprivationSet, Income, audit::ChainBreak, registry::ReviewInput,
+};
+use giamngheo_store::audit::Actor;
+use giamngheo_store::db::Backend;
+use giamngheo_store::reviews::{NewReview, Round};
+use giamngheo_store::rounds::{
+    CaseSource, ComplaintOutcome, NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput,
+};
+use giamngheo_store::support::{NewSupport, ReportKind};
+use giamngheo_store::{RejectionKind, StoreError};
+
+use crate::harness::{TestDb, date, load_units, on_both};
+use crate::households::three_households;
+
+fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewReview {
+    NewReview {
+        household_id,
+        year: 2023,
+        round: Round::Periodic,
+        review_date: date("2023-11-15"),
+        commune_id,
+        village_id: None,
+        area: "rural".into(),
+        ethnic_minority: false,
+        members: 3,
+        standard_id: "vn-2022-2025".into(),
+        income_per_capita: Some(1_400_000),
+        income_score: None,
+        deprivations: 0b1,
+        computed_class: class,
+        reason: String::new(),
+        decided: Some((class, date("2023-12-10"))),
+        corrects: None,
+        facts: None,
+    }
+}
+
+fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
+    SurveyInput {
+        input: ReviewInput {
+            row,
+            household_code: code.into(),
+            income: Income::Vnd(income),
+            deprivations: DeprivationSet(deprivations),
+            area: None,
+            decided: None,
+        },
+        expected_version: None,
+    }
+}
+
+fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeeting {
+    NewMeeting {
+        village_id: None,
+        held_on: date(held_on),
+        chair: "Trưởng thôn Lê Văn Tám".into(),
+        secretary: "Nguyễn Thị Hoa".into(),
+        attendees,
+        minutes: Some("Biên bản họp dân thôn 1".into()),
+        votes: votes
+            .iter()
+            .enumerate()
+            .map(|(i, (code, yes, no))| VoteInput {
+                row: i as u64 + 2,
+                household_code: (*code).into(),
+                votes_for: *yes,
+                votes_against: *no,
+            })
+            .collect(),
+    }
+}
+
+fn refused(r: Result<impl std::fmt::Debug, StoreError>) -> RoundError {
+    match r {
+        Err(StoreError::Procedure(e)) => e,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn states(db: &mut TestDb, round: i64) -> Vec<(String, CaseState)> {
+    db.store
+        .round_cases(round)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.household_code, c.state))
+        .collect()
+}
+
+#[test]
+fn a_full_round_from_the_list_to_the_certificates() {
+    on_both("round", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let h1 = db.store.household_history("XH-001").unwrap();
+        let h2 = db.store.household_history("XH-002").unwrap();
+        let commune = h1.residences[0].commune_id;
+        db.store
+            .insert_reviews(&[
+                decided_2023(h1.id, commune, Class::Poor),
+                decided_2023(h2.id, commune, Class::NearPoor),
+            ])
+            .unwrap();
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");
+        let province = Actor::new("Hoàng Văn Sơn", Role::ProvinceStaff, "cli");
+        let auditor = Actor::new("Kiểm toán viên", Role::Auditor, "cli");
+        let classifier =
+            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let open = |db: &mut TestDb, who: &Actor, on: &str| {
+            db.store.open_round(
+                who,
+                &NewRound {
+                    commune_id: commune,
+                    kind: RoundKind::Periodic,
+                    year: 2024,
+                    month: None,
+                    opened_on: date(on),
+                    standard_id: "vn-2022-2025".into(),
+                },
+            )
+        };
+
+        // Opening: only inside the window, only by the commune, once a year.
+        assert!(matches!(
+            refused(open(db, &officer, "2024-08-15")),
+            RoundError::OutsideWindow { .. }
+        ));
+        assert_eq!(
+            refused(open(db, &auditor, "2024-09-03")),
+            RoundError::NotAllowed {
+                role: Role::Auditor,
+                action: Action::OpenRound
+            }
+        );
+        let round = open(db, &officer, "2024-09-03").unwrap();
+        assert!(matches!(
+            open(db, &officer, "2024-09-04"),
+            Err(StoreError::Conflict { .. })
+        ));
+        let cases = db.store.round_cases(round).unwrap();
+        let listed: Vec<(&str, CaseSource, Option<Class>)> = cases
+            .iter()
+            .map(|c| (c.household_code.as_str(), c.source, c.previous_class))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("XH-001", CaseSource::PoorList, Some(Class::Poor)),
+                ("XH-002", CaseSource::NearPoorList, Some(Class::NearPoor))
+            ],
+            "{}",
+            db.name
+        );
+        assert_eq!(cases[0].head_name.as_deref(), Some("Lê Văn Hùng"));
+
+        // A household not on the list, and one twice in a file: nothing is written.
+        let err = db
+            .store
+            .record_survey(
+                &reviewer,
+                round,
+                &classifier,
+                date("2024-10-01"),
+                &[
+                    survey(2, "XH-001", 2_500_000, 0),
+                    survey(3, "HD-001", 900_000, 0),
+                    survey(4, "XH-001", 1, 0),
+                ],
+            )
+            .unwrap_err();
+        let StoreError::Rejected(list) = err else {
+            panic!("{err:?}")
+        };
+        assert!(matches!(&list[0].kind, RejectionKind::NotOnList { code } if code == "HD-001"));
+        assert!(matches!(
+            &list[1].kind,
+            RejectionKind::DuplicateHousehold { first_row: 2, .. }
+        ));
+        assert!(
+            states(db, round)
+                .iter()
+                .all(|(_, s)| *s == CaseState::Listed)
+        );
+        // A request (Mẫu 01) puts a household on the list; a household of another commune is not found.
+        assert!(matches!(
+            db.store.add_request(
+                &reviewer,
+                round,
+                "HD-001",
+                CaseSource::Request,
+                date("2024-09-20")
+            ),
+            Err(StoreError::NotFound { .. })
+        ));
+
+        db.store
+            .record_survey(
+                &reviewer,
+                round,
+                &classifier,
+                date("2024-10-01"),
+                &[
+                    survey(2, "XH-001", 2_500_000, 0),
+                    survey(3, "XH-002", 1_200_000, 0b111),
+                ],
+            )
+            .unwrap();
+        // Surveyed twice in one round.
+        let err = db
+            .store
+            .record_survey(
+                &reviewer,
+                round,
+                &classifier,
+                date("2024-10-02"),
+                &[survey(2, "XH-001", 2_600_000, 0)],
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Rejected(l) if matches!(l[0].kind, RejectionKind::Procedure { error: RoundError::BadTransition { from: CaseState::Surveyed, .. }, .. })),
+            "{err:?}"
+        );
+        // Another standard than the round's.
+        let other =
+            Classifier::new(giamngheo_core::standard::builtin::get("vn-2016-2020").unwrap());
+        assert!(matches!(
+            db.store
+                .record_survey(&reviewer, round, &other, date("2024-10-02"), &[]),
+            Err(StoreError::WrongStandard { .. })
+        ));
+
+        // The meeting: more votes than attendees is refused whole; under half sends back to the survey.
+        assert_eq!(
+            refused_row(db.store.record_meeting(
+                &officer,
+                round,
+                &meeting("2024-10-20", 30, &[("XH-001", 20, 5), ("XH-002", 20, 11)])
+            )),
+            RoundError::VotesExceedAttendance {
+                attendees: 30,
+                votes: 31
+            }
+        );
+        assert_eq!(
+            refused(
+                db.store
+                    .record_meeting(&reviewer, round, &meeting("2024-10-20", 30, &[]))
+            ),
+            RoundError::NotAllowed {
+                role: Role::VillageReviewer,
+                action: Action::RecordMeeting
+            }
+        );
+        let m = db
+            .store
+            .record_meeting(
+                &officer,
+                round,
+                &meeting("2024-10-20", 30, &[("XH-001", 20, 5), ("XH-002", 14, 10)]),
+            )
+            .unwrap();
+        assert_eq!((m.agreed, m.disagreed), (1, 1));
+        assert_eq!(
+            refused(db.store.post_results(
+                &officer,
+                round,
+                date("2024-11-14"),
+                "Nhà văn hóa thôn 1"
+            )),
+            RoundError::Unfinished {
+                count: 1,
+                state: CaseState::Resurvey
+            }
+        );
+        db.store
+            .record_survey(
+                &reviewer,
+                round,
+                &classifier,
+                date("2024-10-25"),
+                &[survey(2, "XH-002", 1_200_000, 0b111)],
+            )
+            .unwrap();
+        db.store
+            .record_meeting(
+                &officer,
+                round,
+                &meeting("2024-11-01", 28, &[("XH-002", 15, 3)]),
+            )
+            .unwrap();
+
+        // Posting on a Thursday for 3 working days: Thursday, Friday, Monday.
+        let ends = db
+            .store
+            .post_results(
+                &officer,
+                round,
+                date("2024-11-14"),
+                "Nhà văn hóa thôn 1, trụ sở UBND xã",
+            )
+            .unwrap();
+        assert_eq!(ends, date("2024-11-18"));
+        let complaint = db
+            .store
+            .add_complaint(
+                &reviewer,
+                round,
+                &NewComplaint {
+                    household_code: Some("XH-001".into()),
+                    received_on: date("2024-11-15"),
+                    complainant: "Trần Văn Khải".into(),
+                    channel: "in_person".into(),
+                    content: "Hộ XH-001 vẫn còn khó khăn".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            refused(db.store.decide_round(
+                &officer,
+                round,
+                date("2024-11-18"),
+                "125/QĐ-UBND",
+                "Nguyễn Văn Chủ"
+            )),
+            RoundError::PostingNotOver { ends }
+        );
+        assert_eq!(
+            refused(db.store.decide_round(
+                &officer,
+                round,
+                date("2024-11-19"),
+                "125/QĐ-UBND",
+                "Nguyễn Văn Chủ"
+            )),
+            RoundError::OpenComplaints { count: 1 }
+        );
+        db.store
+            .answer_complaint(
+                &officer,
+                complaint,
+                "Thu nhập đã vượt chuẩn cận nghèo",
+                date("2024-11-18"),
+                ComplaintOutcome::Rejected,
+            )
+            .unwrap();
+        // Before 1 July 2025 the district chairman gives an opinion first.
+        assert_eq!(
+            refused(db.store.decide_round(
+                &officer,
+                round,
+                date("2024-11-19"),
+                "125/QĐ-UBND",
+                "Nguyễn Văn Chủ"
+            )),
+            RoundError::StepNotDone {
+                step: Step::DistrictOpinion
+            }
+        );
+        db.store
+            .record_district_opinion(&officer, round, date("2024-11-19"))
+            .unwrap();
+        let decision = db
+            .store
+            .decide_round(
+                &officer,
+                round,
+                date("2024-11-20"),
+                "125/QĐ-UBND",
+                "Nguyễn Văn Chủ",
+            )
+            .unwrap();
+        assert_eq!(decision.decided, 2);
+        assert_eq!(
+            decision.transitions,
+            [(Transition::Escaped, 1), (Transition::NewlyPoor, 1)],
+            "{}",
+            db.name
+        );
+
+        // Locked once decided.
+        assert_eq!(
+            refused(db.store.add_complaint(
+                &reviewer,
+                round,
+                &NewComplaint {
+                    household_code: None,
+                    received_on: date("2024-11-21"),
+                    complainant: "Ai đó".into(),
+                    channel: "web".into(),
+                    content: "x".into()
+                }
+            )),
+            RoundError::Locked
+        );
+        assert_eq!(
+            refused(db.store.record_survey(
+                &reviewer,
+                round,
+                &classifier,
+                date("2024-11-21"),
+                &[survey(2, "XH-001", 1, 0)]
+            )),
+            RoundError::Locked
+        );
+
+        // Certificates only for the poor and near-poor.
+        assert_eq!(
+            refused(db.store.issue_certificates(
+                &officer,
+                round,
+                date("2024-11-22"),
+                Some("XH-001")
+            )),
+            RoundError::NotCertifiable
+        );
+        assert_eq!(
+            db.store
+                .issue_certificates(&officer, round, date("2024-11-22"), None)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            db.store
+                .issue_certificates(&officer, round, date("2024-11-22"), None)
+                .unwrap(),
+            0,
+            "issued once"
+        );
+        let cases = db.store.round_cases(round).unwrap();
+        let listed: Vec<(&str, Option<Class>, Option<Transition>, Option<&str>)> = cases
+            .iter()
+            .map(|c| {
+                (
+                    c.household_code.as_str(),
+                    c.decided_class,
+                    c.transition,
+                    c.certificate.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (
+                    "XH-001",
+                    Some(Class::NotPoor),
+                    Some(Transition::Escaped),
+                    None
+                ),
+                (
+                    "XH-002",
+                    Some(Class::Poor),
+                    Some(Transition::NewlyPoor),
+                    Some("1/GCN-HN.HCN")
+                )
+            ]
+        );
+        // The decided review records are the registry's, and immutable.
+        let reviews = db.store.household_history("XH-002").unwrap().reviews;
+        assert_eq!(
+            reviews.last().unwrap().decided_class.as_deref(),
+            Some("poor")
+        );
+
+        // Reopening needs a higher role and a reason; a new survey corrects the decided record.
+        assert_eq!(
+            refused(
+                db.store
+                    .reopen_round(&officer, round, date("2024-12-01"), "sai sót")
+            ),
+            RoundError::NotAllowed {
+                role: Role::CommuneOfficer,
+                action: Action::Reopen
+            }
+        );
+        assert_eq!(
+            refused(
+                db.store
+                    .reopen_round(&province, round, date("2024-12-01"), "  ")
+            ),
+            RoundError::NoReason
+        );
+        db.store
+            .reopen_round(
+                &province,
+                round,
+                date("2024-12-01"),
+                "Khiếu nại vượt cấp của hộ XH-001",
+            )
+            .unwrap();
+        db.store
+            .record_survey(
+                &reviewer,
+                round,
+                &classifier,
+                date("2024-12-02"),
+                &[survey(2, "XH-001", 1_450_000, 0b111)],
+            )
+            .unwrap();
+        let reviews = db.store.household_history("XH-001").unwrap().reviews;
+        let last = reviews.last().unwrap();
+        assert_eq!(
+            (last.computed_class.as_str(), last.decided_class.as_deref()),
+            ("poor", None)
+        );
+        assert_eq!(last.corrects_id, Some(reviews[reviews.len() - 2].id));
+
+        // Support received, with the deprivation it addresses.
+        db.store
+            .record_support(
+                &officer,
+                &[NewSupport {
+                    programme_code: "health_insurance".into(),
+                    household_code: "XH-002".into(),
+                    person_citizen_id: None,
+                    received_on: date("2025-01-05"),
+                    amount_vnd: Some(1_105_000),
+                    quantity: Some(1),
+                    provider: "BHXH huyện Thọ Xuân".into(),
+                    note: None,
+                }],
+            )
+            .unwrap();
+        let got = db.store.support_of("XH-002").unwrap();
+        assert_eq!(
+            (
+                got[0].programme_code.as_str(),
+                got[0].indicator.as_deref(),
+                got[0].amount_vnd
+            ),
+            (
+                "health_insurance",
+                Some("health_insurance"),
+                Some(1_105_000)
+            )
+        );
+        assert!(matches!(
+            refused(db.store.record_support(&auditor, &[])),
+            RoundError::NotAllowed { .. }
+        ));
+
+        // Late communes: the round is open again after the deadline; monthly reports missing but one.
+        for month in (1..=8).filter(|m| *m != 3) {
+            db.store
+                .submit_report(&officer, commune, 2024, Some(month), date("2024-09-30"))
+                .unwrap();
+        }
+        let late = db
+            .store
+            .late_communes(commune, 2024, date("2024-12-20"))
+            .unwrap();
+        let late: Vec<(ReportKind, Option<u8>, bool)> = late
+            .iter()
+            .map(|l| (l.kind, l.month, l.round_open))
+            .collect();
+        assert_eq!(
+            late,
+            [
+                (ReportKind::Periodic, None, true),
+                (ReportKind::Monthly, Some(3), false)
+            ]
+        );
+
+        // The audit log: the chain verifies; the database refuses edits; an edit made around it shows.
+        let n = db.store.verify_audit().unwrap().unwrap();
+        assert!(n >= 15, "{n} entries");
+        let entries = db.store.audit_entries(1, 1000, None).unwrap();
+        assert!(entries.iter().any(|(e, _)| e.action == "reopen"
+            && e.actor == "Hoàng Văn Sơn"
+            && e.reason.as_deref() == Some("Khiếu nại vượt cấp của hộ XH-001")));
+        assert_eq!(
+            db.store
+                .conn()
+                .execute("UPDATE audit_log SET new_value = 'x' WHERE seq = 3", &[]),
+            Err(StoreError::AppendOnly)
+        );
+        match db.store.backend() {
+            Backend::Sqlite => db
+                .store
+                .conn()
+                .batch("DROP TRIGGER audit_log_no_update")
+                .unwrap(),
+            Backend::Postgres => db
+                .store
+                .conn()
+                .batch("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+                .unwrap(),
+        }
+        db.store
+            .conn()
+            .execute("UPDATE audit_log SET new_value = 'x' WHERE seq = 3", &[])
+            .unwrap();
+        assert_eq!(
+            db.store.verify_audit().unwrap(),
+            Err(ChainBreak::HashMismatch { seq: 3 }),
+            "{}",
+            db.name
+        );
+    });
+}
+
+fn refused_row(r: Result<impl std::fmt::Debug, StoreError>) -> RoundError {
+    match r {
+        Err(StoreError::Rejected(list)) => match &list[0].kind {
+            RejectionKind::Procedure { error, .. } => error.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("expected a rejected row, got {other:?}"),
+    }
+}
+
+#[test]
+fn two_officers_on_one_household_the_second_is_told() {
+    on_both("round_conflict", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let h1 = db.store.household_history("XH-001").unwrap();
+        let commune = h1.residences[0].commune_id;
+        db.store
+            .insert_reviews(&[decided_2023(h1.id, commune, Class::Poor)])
+            .unwrap();
+        let a = Actor::new("Cán bộ A", Role::CommuneOfficer, "10.0.0.1");
+        let b = Actor::new("Cán bộ B", Role::CommuneOfficer, "10.0.0.2");
+        let classifier =
+            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let round = db
+            .store
+            .open_round(
+                &a,
+                &NewRound {
+                    commune_id: commune,
+                    kind: RoundKind::Periodic,
+                    year: 2024,
+                    month: None,
+                    opened_on: date("2024-09-03"),
+                    standard_id: "vn-2022-2025".into(),
+                },
+            )
+            .unwrap();
+        // Both read the household's case at the same version.
+        let seen = db.store.round_cases(round).unwrap()[0].version;
+        let mut other_desk = db.second();
+        let mut b_input = survey(2, "XH-001", 1_000_000, 0b111);
+        b_input.expected_version = Some(seen);
+        other_desk
+            .record_survey(&b, round, &classifier, date("2024-10-01"), &[b_input])
+            .unwrap();
+        let mut a_input = survey(2, "XH-001", 2_500_000, 0);
+        a_input.expected_version = Some(seen);
+        let err = db
+            .store
+            .record_survey(&a, round, &classifier, date("2024-10-01"), &[a_input])
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+        // B's survey stands, nothing of A's was written.
+        let case = &db.store.round_cases(round).unwrap()[0];
+        assert_eq!(
+            (case.state, case.computed_class),
+            (CaseState::Surveyed, Some(Class::Poor)),
+            "{}",
+            db.name
+        );
+        assert_eq!(db.store.verify_audit().unwrap(), Ok(2));
+    });
+}
