@@ -11,6 +11,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0002_review_procedure.sql"),
     ),
     (3, include_str!("../migrations/sqlite/0003_targets.sql")),
+    (4, include_str!("../migrations/sqlite/0004_rate_cache.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -19,6 +20,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0002_review_procedure.sql"),
     ),
     (3, include_str!("../migrations/postgres/0003_targets.sql")),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_rate_cache.sql"),
+    ),
 ];
 
 impl Store {

@@ -5,7 +5,7 @@ use giamngheo_core::date::Date;
 use giamngheo_core::registry::is_ethnic_minority;
 
 use crate::Store;
-use crate::db::{Conn, Value};
+use crate::db::{Backend, Conn, Value};
 use crate::error::StoreError;
 
 /// Households and those poor and near-poor in one group (all, urban, rural, ethnic-minority).
@@ -96,6 +96,65 @@ pub(crate) fn fill_rate_units(
     Ok(())
 }
 
+/// Fills the cache of resident households on `day` and of the periodic reviews of `year`, for the whole
+/// registry, unless it holds them already (migration 0004: any change to the registry empties it). The latest
+/// record of each household's review counts (a correction replaces the record it corrects), by its decided
+/// class, else its computed one.
+fn ensure_cached(c: &mut Conn, year: i32, day: Date) -> Result<(), StoreError> {
+    let d = day.iso();
+    let y = year.to_string();
+    let cached = |c: &mut Conn, kind: &'static str, key: &str| -> Result<bool, StoreError> {
+        Ok(c.query_one(
+            "SELECT 1 FROM rate_cached WHERE kind = $1 AND key = $2",
+            &[kind.into(), key.into()],
+        )?
+        .is_some())
+    };
+    if cached(c, "households", &d)? && cached(c, "reviews", &y)? {
+        return Ok(());
+    }
+    c.transaction(|c| {
+        if c.backend() == Backend::Postgres {
+            // Two reports filling the same day at once would count it twice.
+            c.batch("LOCK TABLE rate_cached IN EXCLUSIVE MODE")?;
+        }
+        if !cached(c, "households", &d)? {
+            c.execute("DELETE FROM rate_households WHERE day = $1", &[d.clone().into()])?;
+            c.execute(
+                "INSERT INTO rate_households (day, commune_id, village_id, area, ethnicity, households) \
+                 SELECT $1, x.commune_id, x.village_id, x.area, x.ethnicity, count(*) FROM \
+                 (SELECT r.commune_id, r.village_id, r.area, \
+                  (SELECT min(p.ethnicity) FROM membership m JOIN person p ON p.id = m.person_id \
+                   WHERE m.household_id = r.household_id AND m.relation = 'head' AND m.valid_from <= $1 \
+                   AND (m.valid_until IS NULL OR m.valid_until >= $1)) AS ethnicity \
+                  FROM residence r WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1)) x \
+                 GROUP BY x.commune_id, x.village_id, x.area, x.ethnicity",
+                &[d.clone().into()],
+            )?;
+            c.execute(
+                "INSERT INTO rate_cached (kind, key) VALUES ('households', $1)",
+                &[d.clone().into()],
+            )?;
+        }
+        if !cached(c, "reviews", &y)? {
+            c.execute("DELETE FROM rate_reviews WHERE year = $1", &[year.into()])?;
+            c.execute(
+                "INSERT INTO rate_reviews (year, commune_id, village_id, area, ethnic_minority, class, standard_id, reviews) \
+                 SELECT $1, v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), \
+                 v.standard_id, count(*) FROM review v \
+                 WHERE v.year = $1 AND v.round = 'periodic' AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+                 GROUP BY v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), v.standard_id",
+                &[year.into()],
+            )?;
+            c.execute(
+                "INSERT INTO rate_cached (kind, key) VALUES ('reviews', $1)",
+                &[y.clone().into()],
+            )?;
+        }
+        Ok(())
+    })
+}
+
 impl Store {
     /// Rates of `unit_id` (as it stood on `boundaries`) for each year, counting households resident on that
     /// year's review date and the latest record of each household's periodic review (a correction replaces
@@ -110,6 +169,7 @@ impl Store {
         let c = &mut self.conn;
         let mut out = Vec::with_capacity(years.len());
         for (year, day) in years {
+            ensure_cached(c, *year, *day)?;
             let d = day.iso();
             let mut rate = YearRate {
                 year: *year,
@@ -121,39 +181,28 @@ impl Store {
                 rural: Counts::default(),
                 ethnic_minority: Counts::default(),
             };
+            // Ethnicity is free text (with diacritics or without): grouped here, judged by the one core rule.
             for r in c.query(
-                "SELECT r.area, count(*) FROM residence r WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
-                 AND (r.village_id IN (SELECT id FROM rate_units) OR (r.village_id IS NULL AND r.commune_id IN (SELECT id FROM rate_units))) \
-                 GROUP BY r.area",
-                &[d.clone().into()],
+                "SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT) FROM rate_households h WHERE h.day = $1 \
+                 AND (h.village_id IN (SELECT id FROM rate_units) OR (h.village_id IS NULL AND h.commune_id IN (SELECT id FROM rate_units))) \
+                 GROUP BY h.area, h.ethnicity",
+                &[d.into()],
             )? {
-                let n = r[1].int().unwrap_or(0);
+                let n = r[2].int().unwrap_or(0);
                 rate.households += n;
                 match r[0].text() {
                     Some("urban") => rate.urban.households += n,
                     _ => rate.rural.households += n,
                 }
-            }
-            // Ethnicity is free text (with diacritics or without): grouped here, judged by the one core rule.
-            for r in c.query(
-                "SELECT p.ethnicity, count(DISTINCT r.household_id) FROM residence r \
-                 JOIN membership m ON m.household_id = r.household_id AND m.relation = 'head' AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
-                 JOIN person p ON p.id = m.person_id \
-                 WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
-                 AND (r.village_id IN (SELECT id FROM rate_units) OR (r.village_id IS NULL AND r.commune_id IN (SELECT id FROM rate_units))) \
-                 GROUP BY p.ethnicity",
-                &[d.clone().into()],
-            )? {
-                if r[0].text().is_some_and(is_ethnic_minority) {
-                    rate.ethnic_minority.households += r[1].int().unwrap_or(0);
+                if r[1].text().is_some_and(is_ethnic_minority) {
+                    rate.ethnic_minority.households += n;
                 }
             }
             let rows = c.query(
-                "SELECT coalesce(v.decided_class, v.computed_class), v.area, v.ethnic_minority, count(*), min(v.standard_id) FROM review v \
-                 WHERE v.year = $1 AND v.round = 'periodic' \
+                "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM rate_reviews v \
+                 WHERE v.year = $1 \
                  AND (v.village_id IN (SELECT id FROM rate_units) OR (v.village_id IS NULL AND v.commune_id IN (SELECT id FROM rate_units))) \
-                 AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
-                 GROUP BY coalesce(v.decided_class, v.computed_class), v.area, v.ethnic_minority",
+                 GROUP BY v.class, v.area, v.ethnic_minority",
                 &[Value::from(*year)],
             )?;
             for r in rows {
