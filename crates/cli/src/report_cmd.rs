@@ -943,6 +943,12 @@ pub fn report_compare(
         ("escaped", "Thoát nghèo", "Escaped"),
         ("newly_poor", "Nghèo phát sinh", "Newly poor"),
         ("re_poor", "Tái nghèo", "Re-poor"),
+        (
+            "supported_households",
+            "Số hộ được hỗ trợ",
+            "Households supported",
+        ),
+        ("support_vnd", "Kinh phí hỗ trợ (đ)", "Support (VND)"),
     ] {
         columns.push(c.to_owned());
         labels.push(lang.pick(vi, en).to_owned());

@@ -428,3 +428,60 @@ fn the_rates_cache_is_emptied_by_any_change_to_the_registry() {
         assert_eq!(moved[0].households, before[0].households - 1, "{}", db.name);
     });
 }
+
+#[test]
+fn support_is_counted_where_the_household_lived_when_it_received_it() {
+    use giamngheo_core::round::Role;
+    use giamngheo_store::audit::Actor;
+    use giamngheo_store::support::NewSupport;
+    on_both("support_received", |db| {
+        load_story(&mut db.store);
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let item = |code: &str, on: &str, amount| NewSupport {
+            programme_code: "health_insurance".into(),
+            household_code: code.into(),
+            person_citizen_id: None,
+            received_on: date(on),
+            amount_vnd: amount,
+            quantity: Some(1),
+            provider: "BHXH huyện Thọ Xuân".into(),
+            note: None,
+        };
+        db.store
+            .record_support(
+                &officer,
+                &[
+                    item("H1", "2021-03-01", Some(1_000_000)),
+                    item("H1", "2022-03-01", Some(500_000)),
+                    item("H2", "2022-04-01", None),
+                    // After H2 moved to Hiệp Đức: counted there, not in Thọ Xuân.
+                    item("H2", "2023-04-01", Some(700_000)),
+                ],
+            )
+            .unwrap();
+        db.store
+            .import_households(
+                &[(2, record(1, "20764", "Thôn Trung An"))],
+                date("2022-06-01"),
+                &mut |_| {},
+            )
+            .unwrap();
+        let tx = db_unit(&mut db.store, "395");
+        let hd = db_unit(&mut db.store, "512");
+        let b = date("2024-01-01");
+        for (unit, from, to, expect) in [
+            (tx, "2021-01-01", "2023-12-31", (2, 3, 1_500_000)),
+            (tx, "2022-01-01", "2022-12-31", (2, 2, 500_000)),
+            (hd, "2021-01-01", "2023-12-31", (1, 1, 700_000)),
+        ] {
+            assert_eq!(
+                db.store
+                    .support_received(unit, b, date(from), date(to))
+                    .unwrap(),
+                expect,
+                "{} {unit} {from}",
+                db.name
+            );
+        }
+    });
+}
