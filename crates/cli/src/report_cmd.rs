@@ -59,6 +59,10 @@ fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
     ] {
         found.extend(store.find_units(level, key, on)?);
     }
+    // A code is exact: "38" is the province, not every "Thôn 38".
+    if found.iter().any(|u| u.code == key.trim()) {
+        found.retain(|u| u.code == key.trim());
+    }
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(arg(
