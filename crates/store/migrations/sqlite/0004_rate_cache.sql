@@ -54,6 +54,9 @@ CREATE TABLE rate_cached (
     key TEXT NOT NULL,
     PRIMARY KEY (kind, key)
 );
+-- Row triggers cost a check per row written, and an import writes millions: a new person or membership alone
+-- never changes a count (a new household brings a residence; a new head comes with the old head's membership
+-- closed or changed, an update), so inserts into person and membership have no trigger.
 CREATE TRIGGER rate_cache_residence_insert AFTER INSERT ON residence
 WHEN EXISTS (SELECT 1 FROM rate_cached)
 BEGIN
@@ -72,12 +75,6 @@ BEGIN
     DELETE FROM rate_cached;
     DELETE FROM rate_results;
 END;
-CREATE TRIGGER rate_cache_membership_insert AFTER INSERT ON membership
-WHEN EXISTS (SELECT 1 FROM rate_cached)
-BEGIN
-    DELETE FROM rate_cached;
-    DELETE FROM rate_results;
-END;
 CREATE TRIGGER rate_cache_membership_update AFTER UPDATE ON membership
 WHEN EXISTS (SELECT 1 FROM rate_cached)
 BEGIN
@@ -85,12 +82,6 @@ BEGIN
     DELETE FROM rate_results;
 END;
 CREATE TRIGGER rate_cache_membership_delete AFTER DELETE ON membership
-WHEN EXISTS (SELECT 1 FROM rate_cached)
-BEGIN
-    DELETE FROM rate_cached;
-    DELETE FROM rate_results;
-END;
-CREATE TRIGGER rate_cache_person_insert AFTER INSERT ON person
 WHEN EXISTS (SELECT 1 FROM rate_cached)
 BEGIN
     DELETE FROM rate_cached;
