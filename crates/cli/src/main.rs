@@ -10,8 +10,10 @@ mod progress;
 mod registry_cmd;
 mod report_cmd;
 mod round_cmd;
+mod score_cmd;
 mod standard_arg;
 mod standards_cmd;
+mod web_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +65,21 @@ enum Command {
         /// The seed: the same seed builds the same registry.
         #[arg(long, default_value_t = 2019)]
         seed: u64,
+        /// Do not start the web app afterwards (it starts only from a terminal anyway).
+        #[arg(long)]
+        no_serve: bool,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// The web app (ứng dụng web): staff pages, the public commune pages, the JSON API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Accounts of the web app (tài khoản).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Administrative units (đơn vị hành chính).
     Units {
@@ -135,6 +152,18 @@ enum Command {
         actor: ActorArgs,
         #[command(subcommand)]
         command: SupportCommand,
+    },
+    /// The income proxy score of survey answers from a point table (chấm điểm thu nhập): household_code,
+    /// region (urban, nt1-nt6) and one column per item of the table; `illustrative` is the shipped example.
+    Score {
+        #[arg(long, default_value = "illustrative")]
+        table: String,
+        /// The region for rows without a region column.
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        file: PathBuf,
     },
     /// The audit log: verify its hash chain, export it (nhật ký kiểm toán).
     Audit {
@@ -280,6 +309,33 @@ enum RoundCommand {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Each household's transition with the support it received since its previous review (.csv, .xlsx).
+    Transitions {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The chairman's decision with its lists (Mẫu 02) as PDF.
+    Decision {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The issued certificates (Mẫu 03) as one PDF, a page each.
+    CertificatesPdf {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A household's exit request (Mẫu 04) filled from the registry, as PDF.
+    ExitForm {
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// The lists of the decision: poor, near-poor, escaped (.csv or .xlsx).
     Lists {
         round: i64,
@@ -350,6 +406,24 @@ impl SpanArgs {
             boundaries: self.as_of_boundaries.as_deref(),
         }
     }
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account bound to a unit; the password is read from standard input or generated and printed.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// administrator, province_staff, commune_officer, village_reviewer or auditor.
+        #[arg(long)]
+        role: String,
+        /// The unit code (province, district, commune or village); none = the whole country (administrator,
+        /// auditor only).
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -686,14 +760,30 @@ fn main() -> ExitCode {
         Command::Standards {
             command: StandardsCommand::Show { standard },
         } => standards_cmd::show(&standard, lang),
-        Command::Demo { households, seed } => {
+        Command::Demo {
+            households,
+            seed,
+            no_serve,
+            bind,
+        } => {
             let db = if cli.db == "giamngheo.db" {
                 "giamngheo-demo.db".to_owned()
             } else {
                 cli.db.clone()
             };
             demo_cmd::run(&db, households, seed, lang)
+                .and_then(|()| web_cmd::demo_accounts_and_serve(&db, &bind, no_serve, lang))
         }
+        Command::Serve { bind } => web_cmd::serve(&cli.db, &bind, lang),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    unit,
+                    password_stdin,
+                },
+        } => web_cmd::user_add(&cli.db, &name, &role, unit.as_deref(), password_stdin, lang),
         Command::Units {
             command:
                 UnitsCommand::Load {
@@ -950,6 +1040,12 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Score {
+            table,
+            region,
+            output,
+            file,
+        } => score_cmd::run(&table, region.as_deref(), &file, output.as_deref(), lang),
         Command::Audit {
             command: AuditCommand::Verify,
         } => round_cmd::audit_verify(&cli.db, lang),
@@ -1087,6 +1183,20 @@ fn run_round(
             date,
         } => round_cmd::certificates(db, &who, round, date.as_deref(), household.as_deref(), lang),
         RoundCommand::Lists { round, output } => round_cmd::lists(db, round, &output, lang),
+        RoundCommand::Transitions { round, output } => {
+            round_cmd::transitions(db, round, &output, lang)
+        }
+        RoundCommand::Decision { round, output } => {
+            round_cmd::decision_pdf(db, round, &output, lang)
+        }
+        RoundCommand::CertificatesPdf { round, output } => {
+            round_cmd::certificates_pdf(db, round, &output, lang)
+        }
+        RoundCommand::ExitForm {
+            household,
+            date,
+            output,
+        } => round_cmd::exit_form(db, &household, date.as_deref(), &output, lang),
         RoundCommand::Late { unit, year, as_of } => {
             round_cmd::late(db, &unit, year, as_of.as_deref(), lang)
         }

@@ -26,8 +26,19 @@ pub fn parse_date(name: &'static str, s: &str) -> Result<Date, CliError> {
     })
 }
 
+/// Opens the database, recording changes in the audit log as the command line's user (GIAMNGHEO_ACTOR or
+/// the system user) acting as a commune officer; `round`, `support` set their own actor with `--as`/`--role`.
 pub fn open(db: &str) -> Result<Store, CliError> {
-    Ok(Store::open(db)?)
+    let mut store = Store::open(db)?;
+    let name = std::env::var("GIAMNGHEO_ACTOR")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "cli".to_owned());
+    store.set_actor(giamngheo_store::audit::Actor::new(
+        &name,
+        giamngheo_core::round::Role::CommuneOfficer,
+        "cli",
+    ));
+    Ok(store)
 }
 
 pub fn units_load(

@@ -67,7 +67,7 @@ fn day(name: &'static str, s: Option<&str>) -> Result<Date, CliError> {
     s.map_or_else(|| Ok(today()), |s| parse_date(name, s))
 }
 
-fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
+pub fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
     let name = file.display().to_string();
     let xlsx = file
         .extension()
@@ -1106,6 +1106,318 @@ pub fn support_show(db: &str, household: &str, lang: Lang) -> Result<(), CliErro
                 s.provider.clone(),
                 s.indicator.clone().unwrap_or_default(),
             ])
+        );
+    }
+    Ok(())
+}
+
+fn issuer(
+    round: &RoundView,
+    store: &mut Store,
+) -> Result<giamngheo_report::forms::Issuer, CliError> {
+    let on = round.decided_on.unwrap_or(round.opened_on);
+    let province = store
+        .parent_at(round.commune_id, on)?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let short = round
+        .commune_name
+        .trim_start_matches("Xã ")
+        .trim_start_matches("Phường ")
+        .trim_start_matches("Thị trấn ")
+        .to_owned();
+    Ok(giamngheo_report::forms::Issuer {
+        commune: round.commune_name.clone(),
+        place: short,
+        province,
+    })
+}
+
+fn relation_vi(code: &str) -> String {
+    giamngheo_core::registry::Relation::parse(code)
+        .map_or(code.to_owned(), |r| r.name_vi().to_owned())
+}
+
+fn write_pdf(output: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = AtomicFile::create(output)?;
+    std::io::Write::write_all(out.writer(), bytes).map_err(|error| CliError::File {
+        path: output.display().to_string(),
+        error,
+    })?;
+    out.commit()
+}
+
+fn decided_round(store: &mut Store, round_id: i64) -> Result<RoundView, CliError> {
+    let round = store.round(round_id)?;
+    if round.status != "decided" {
+        return Err(CliError::Store(giamngheo_store::StoreError::Procedure(
+            giamngheo_core::round::RoundError::StepNotDone {
+                step: Step::Decision,
+            },
+        )));
+    }
+    Ok(round)
+}
+
+/// The chairman's decision with its lists (Mẫu 02) as PDF.
+pub fn decision_pdf(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), CliError> {
+    use giamngheo_report::forms::{Decision, ListedHousehold};
+    let mut store = open(db)?;
+    let round = decided_round(&mut store, round_id)?;
+    let cases = store.round_cases(round_id)?;
+    let standard = crate::standard_arg::load(&round.standard_id)?;
+    let procedure = round.procedure();
+    let mut lists = Vec::new();
+    for (key, title) in [
+        ("poor", "Danh sách hộ nghèo"),
+        ("near_poor", "Danh sách hộ cận nghèo"),
+        ("escaped_poor", "Danh sách hộ thoát nghèo"),
+        ("escaped_near_poor", "Danh sách hộ thoát cận nghèo"),
+    ] {
+        let households = cases
+            .iter()
+            .filter(|c| list_of(c).is_some_and(|l| l.0 == key))
+            .map(|c| ListedHousehold {
+                head_name: c.head_name.clone().unwrap_or_default(),
+                household_code: c.household_code.clone(),
+                village: c.village.clone().unwrap_or_default(),
+                note: c.transition.map_or("", |t| t.name(Lang::Vi)).to_owned(),
+            })
+            .collect();
+        lists.push((title.to_owned(), households));
+    }
+    let pdf = giamngheo_report::forms::decision(&Decision {
+        issuer: issuer(&round, &mut store)?,
+        number: round.decision_number.clone().unwrap_or_default(),
+        date: round.decided_on.unwrap_or(round.opened_on),
+        year: round.year,
+        signed_by: round.signed_by.clone().unwrap_or_default(),
+        standard_instrument: standard.instrument.name_vi.clone(),
+        procedure_name: procedure.name_vi.clone(),
+        lists,
+    });
+    write_pdf(output, &pdf)?;
+    println!(
+        "{} {} ({})",
+        lang.pick("Đã ghi", "Wrote"),
+        output.display(),
+        lang.pick(
+            "Mẫu 02: quyết định và danh sách",
+            "form 02: decision and lists"
+        )
+    );
+    Ok(())
+}
+
+/// Every certificate of the round (Mẫu 03) as one PDF, a page each.
+pub fn certificates_pdf(
+    db: &str,
+    round_id: i64,
+    output: &Path,
+    lang: Lang,
+) -> Result<(), CliError> {
+    use giamngheo_report::forms::{Certificate, CertificateMember};
+    let mut store = open(db)?;
+    let round = decided_round(&mut store, round_id)?;
+    let issuer = issuer(&round, &mut store)?;
+    let on = round.decided_on.unwrap_or(round.opened_on);
+    let mut list = Vec::new();
+    let issued: Vec<CaseView> = store
+        .round_cases(round_id)?
+        .into_iter()
+        .filter(|c| c.certificate.is_some())
+        .collect();
+    for c in &issued {
+        let history = store.household_history(&c.household_code)?;
+        let Some((residence, members)) = history.as_of(on) else {
+            continue;
+        };
+        let head = members.iter().find(|m| m.relation == "head");
+        list.push(Certificate {
+            issuer: issuer.clone(),
+            number: c.certificate.clone().unwrap_or_default(),
+            date: on,
+            year: round.year,
+            poor: c.decided_class == Some(Class::Poor),
+            head_name: c.head_name.clone().unwrap_or_default(),
+            ethnicity: head.map(|h| h.ethnicity.clone()).unwrap_or_default(),
+            citizen_id: head.and_then(|h| h.citizen_id.clone()),
+            residence: [
+                residence.village_name.clone().unwrap_or_default(),
+                residence.commune_name.clone(),
+                issuer.province.clone(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+            members: members
+                .iter()
+                .map(|m| CertificateMember {
+                    name: m.name.clone(),
+                    relation: relation_vi(&m.relation),
+                    birth_date: Date::parse(&m.birth_date).unwrap_or(on),
+                })
+                .collect(),
+            signed_by: round.signed_by.clone().unwrap_or_default(),
+        });
+    }
+    if list.is_empty() {
+        return Err(arg(
+            "round",
+            &round_id.to_string(),
+            "đợt rà soát chưa cấp giấy chứng nhận nào (chạy `round certificates` trước)",
+            "the round has issued no certificates yet (run `round certificates` first)",
+        ));
+    }
+    write_pdf(output, &giamngheo_report::forms::certificates(&list))?;
+    println!(
+        "{} {}: {} {}",
+        lang.pick("Đã ghi", "Wrote"),
+        output.display(),
+        list.len(),
+        lang.pick("giấy chứng nhận (Mẫu 03)", "certificates (form 03)")
+    );
+    Ok(())
+}
+
+/// A household's exit request (Mẫu 04), filled from the registry, to print and sign.
+pub fn exit_form(
+    db: &str,
+    household: &str,
+    date: Option<&str>,
+    output: &Path,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let mut store = open(db)?;
+    let history = store.household_history(household)?;
+    let Some((residence, members)) = history.as_of(on) else {
+        return Err(arg(
+            "household",
+            household,
+            "hộ không có trong sổ vào ngày này",
+            "the household is not in the registry on that date",
+        ));
+    };
+    let head = members
+        .iter()
+        .find(|m| m.relation == "head")
+        .ok_or_else(|| {
+            arg(
+                "household",
+                household,
+                "hộ không có chủ hộ",
+                "the household has no head",
+            )
+        })?;
+    let last = history
+        .reviews
+        .iter()
+        .rev()
+        .find_map(|r| r.decided_class.as_deref().and_then(Class::parse));
+    if !matches!(last, Some(Class::Poor | Class::NearPoor)) {
+        return Err(arg(
+            "household",
+            household,
+            "hộ không thuộc danh sách hộ nghèo, hộ cận nghèo",
+            "the household is not on the poor or near-poor list",
+        ));
+    }
+    let province = store
+        .parent_at(residence.commune_id, on)?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let pdf = giamngheo_report::forms::exit_request(&giamngheo_report::forms::ExitRequest {
+        issuer: giamngheo_report::forms::Issuer {
+            commune: residence.commune_name.clone(),
+            place: residence.commune_name.trim_start_matches("Xã ").to_owned(),
+            province: province.clone(),
+        },
+        year: on.year(),
+        head_name: head.name.clone(),
+        sex: if head.sex == "female" { "Nữ" } else { "Nam" }.to_owned(),
+        birth_date: Date::parse(&head.birth_date).unwrap_or(on),
+        ethnicity: head.ethnicity.clone(),
+        citizen_id: head.citizen_id.clone(),
+        residence: [
+            residence.village_name.clone().unwrap_or_default(),
+            residence.commune_name.clone(),
+            province,
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", "),
+        poor: last == Some(Class::Poor),
+    });
+    write_pdf(output, &pdf)?;
+    println!(
+        "{} {} ({})",
+        lang.pick("Đã ghi", "Wrote"),
+        output.display(),
+        lang.pick(
+            "Mẫu 04: giấy đề nghị công nhận hộ thoát nghèo",
+            "form 04: exit request"
+        )
+    );
+    Ok(())
+}
+
+/// Every household of the round with its transition and the support it received since its previous
+/// review: the table that shows whether escapes last and what came before a fall back.
+pub fn transitions(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), CliError> {
+    let mut store = open(db)?;
+    let cases = store.round_cases(round_id)?;
+    let support = store.support_between_reviews(round_id)?;
+    let header = [
+        "household_code",
+        "head_name",
+        "village",
+        "previous_class",
+        "class",
+        "transition",
+        "support_items",
+        "support_vnd",
+        "programmes",
+    ];
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .map(|c| {
+            let (n, amount, programmes) = support.get(&c.id).cloned().unwrap_or_default();
+            vec![
+                c.household_code.clone(),
+                c.head_name.clone().unwrap_or_default(),
+                c.village.clone().unwrap_or_default(),
+                c.previous_class.map_or("", |k| k.name(lang)).to_owned(),
+                c.decided_class
+                    .or(c.computed_class)
+                    .map_or("", |k| k.name(lang))
+                    .to_owned(),
+                c.transition.map_or("", |t| t.name(lang)).to_owned(),
+                n.to_string(),
+                amount.to_string(),
+                programmes.join(" "),
+            ]
+        })
+        .collect();
+    write_table(output, &header, &rows)?;
+    let mut counts: Vec<(Transition, usize)> = Transition::ALL
+        .into_iter()
+        .map(|t| (t, cases.iter().filter(|c| c.transition == Some(t)).count()))
+        .filter(|x| x.1 > 0)
+        .collect();
+    counts.sort_by_key(|x| std::cmp::Reverse(x.1));
+    println!("{} {}", lang.pick("Đã ghi", "Wrote"), output.display());
+    for (t, n) in counts {
+        let supported = cases
+            .iter()
+            .filter(|c| c.transition == Some(t) && support.contains_key(&c.id))
+            .count();
+        println!(
+            "  {n:>6}  {} ({supported} {})",
+            t.name(lang),
+            lang.pick("hộ được hỗ trợ", "supported")
         );
     }
     Ok(())

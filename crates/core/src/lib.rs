@@ -21,6 +21,7 @@ pub mod mpi;
 pub mod registry;
 pub mod round;
 pub mod rules;
+pub mod score_table;
 pub mod standard;
 pub mod text;
 pub mod transition;

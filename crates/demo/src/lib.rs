@@ -116,9 +116,20 @@ pub struct DistrictResult {
     pub rates: Vec<YearRate>,
 }
 
+/// The 2026 round the demo leaves in its posting period.
+pub struct RoundSummary {
+    pub round_id: i64,
+    pub commune: String,
+    pub households: u64,
+    pub posting_ends: Date,
+    pub open_complaint: i64,
+}
+
 pub struct DemoSummary {
     /// A household to look at: poor in the first review, no longer poor in 2019.
     pub example: Option<String>,
+    /// The 2026 round of one commune, posted and awaiting its decision.
+    pub round: Option<RoundSummary>,
     pub households: u64,
     pub members: u64,
     pub reviews: u64,
@@ -342,13 +353,184 @@ pub fn build(
             rates,
         });
     }
+    progress("round", 0, 1);
+    let round = round_2026(store, opts.seed)?;
+    progress("round", 1, 1);
     Ok(DemoSummary {
         example,
         households: total,
         members,
         reviews,
         districts,
+        round,
     })
+}
+
+/// The commune whose 2026 round the demo runs: Xuân Lập's successor after the 2025 merger (15493 → 15499).
+pub const ROUND_COMMUNE: &str = "15499";
+
+/// The 2026 periodic round of one commune, run as far as the public posting (26/11/2026 to 30/11/2026, so
+/// "today" in the demo falls inside it): the list, a survey of every listed household, the village meetings,
+/// one complaint being answered, and support received during the year. The decision is left to the user.
+fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, DemoError> {
+    use giamngheo_core::registry::ReviewInput;
+    use giamngheo_core::round::{Role, RoundKind};
+    use giamngheo_store::audit::Actor;
+    use giamngheo_store::rounds::{NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput};
+    let d = |y, m, day| Date::new(y, m, day).unwrap_or_else(|_| unreachable!("a valid date"));
+    let opened = d(2026, 9, 1);
+    let Some(commune) = store.unit_at(UnitLevel::Commune, ROUND_COMMUNE, opened)? else {
+        return Ok(None);
+    };
+    let officer = Actor::new(
+        "Lê Thị Hương (cán bộ giảm nghèo, dữ liệu mẫu)",
+        Role::CommuneOfficer,
+        "demo",
+    );
+    let reviewer = Actor::new(
+        "Trịnh Văn Bình (rà soát viên, dữ liệu mẫu)",
+        Role::VillageReviewer,
+        "demo",
+    );
+    store.set_actor(officer.clone());
+    let standard = builtin::for_year(2026)?;
+    let classifier = Classifier::new(standard);
+    let round = store.open_round(
+        &officer,
+        &NewRound {
+            commune_id: commune.id,
+            kind: RoundKind::Periodic,
+            year: 2026,
+            month: None,
+            opened_on: opened,
+            standard_id: classifier.standard().id.clone(),
+        },
+    )?;
+    let cases = store.round_cases(round)?;
+    if cases.is_empty() {
+        return Ok(None);
+    }
+    // Last year's income and deprivations of each listed household, moved on by a year of growth or shock.
+    let mut inputs = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let last = store
+            .household_history(&c.household_code)?
+            .reviews
+            .into_iter()
+            .rev()
+            .find(|r| r.decided_class.is_some());
+        let mut r = Rng::derive(seed, &[9, i as u64]);
+        let income = last
+            .as_ref()
+            .and_then(|l| l.income_per_capita)
+            .unwrap_or(1_400_000);
+        let factor = 0.85 + 0.6 * r.unit();
+        let deprived = last.as_ref().map_or(2, |l| l.deprivation_count as usize);
+        let mut set = DeprivationSet::default();
+        for k in 0..deprived.min(classifier.standard().indicators.len()) {
+            set.insert(k);
+        }
+        inputs.push(SurveyInput {
+            input: ReviewInput {
+                row: i as u64 + 2,
+                household_code: c.household_code.clone(),
+                income: Income::Vnd(((income as f64) * factor / 1000.0).round() as i64 * 1000),
+                deprivations: set,
+                area: None,
+                decided: None,
+            },
+            expected_version: None,
+        });
+    }
+    store.record_survey(&reviewer, round, &classifier, d(2026, 10, 5), &inputs)?;
+    let mut by_village: std::collections::BTreeMap<
+        String,
+        Vec<&giamngheo_store::rounds::CaseView>,
+    > = std::collections::BTreeMap::new();
+    for c in &cases {
+        by_village
+            .entry(c.village.clone().unwrap_or_default())
+            .or_default()
+            .push(c);
+    }
+    for (n, (village, list)) in by_village.iter().enumerate() {
+        let attendees = 30 + (n as u32 % 12);
+        store.record_meeting(
+            &officer,
+            round,
+            &NewMeeting {
+                village_id: None,
+                held_on: d(2026, 10, 20 + (n as u8 % 8)),
+                chair: format!("Trưởng {village}"),
+                secretary: "Thư ký cuộc họp".to_owned(),
+                attendees,
+                minutes: Some(format!(
+                    "Họp dân {village} thống nhất kết quả rà soát năm 2026 (dữ liệu mẫu)."
+                )),
+                votes: list
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| VoteInput {
+                        row: k as u64 + 2,
+                        household_code: c.household_code.clone(),
+                        votes_for: attendees - 3,
+                        votes_against: 2,
+                    })
+                    .collect(),
+            },
+        )?;
+    }
+    let posting_ends = store.post_results(
+        &officer,
+        round,
+        d(2026, 11, 26),
+        "Trụ sở UBND xã và nhà văn hóa các thôn",
+    )?;
+    let complaint = store.add_complaint(
+        &reviewer,
+        round,
+        &NewComplaint {
+            household_code: Some(cases[0].household_code.clone()),
+            received_on: d(2026, 11, 27),
+            complainant: "Người dân trong thôn (dữ liệu mẫu)".to_owned(),
+            channel: "in_person".to_owned(),
+            content: "Đề nghị xem lại thu nhập của hộ, hộ đã có thêm người đi làm.".to_owned(),
+        },
+    )?;
+    let mut support = Vec::new();
+    for (i, c) in cases.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        support.push(giamngheo_store::support::NewSupport {
+            programme_code: [
+                "health_insurance",
+                "livelihood",
+                "credit",
+                "vocational_training",
+            ][i % 4]
+                .to_owned(),
+            household_code: c.household_code.clone(),
+            person_citizen_id: None,
+            received_on: d(2026, 1 + (i % 9) as u8, 10),
+            amount_vnd: Some([1_105_000, 8_000_000, 30_000_000, 3_000_000][i % 4]),
+            quantity: Some(1),
+            provider: [
+                "BHXH tỉnh",
+                "Hội Nông dân xã",
+                "Ngân hàng Chính sách xã hội",
+                "Trung tâm dạy nghề",
+            ][i % 4]
+                .to_owned(),
+            note: None,
+        });
+    }
+    store.record_support(&officer, &support)?;
+    store.set_actor(giamngheo_store::audit::Actor::system());
+    Ok(Some(RoundSummary {
+        round_id: round,
+        commune: commune.name,
+        households: cases.len() as u64,
+        posting_ends,
+        open_complaint: complaint,
+    }))
 }
 
 fn village_name(mountain: bool, k: usize) -> String {

@@ -89,6 +89,11 @@ pub enum ProblemKind {
     UnknownIndicator(String),
     NotZeroOne(String),
     BadClass(String),
+    /// A value not among those allowed (an answer of the point table, a region).
+    BadChoice {
+        value: String,
+        allowed: Vec<String>,
+    },
     /// The file itself cannot be read (encoding, quotes, IO).
     Unreadable(crate::error::CsvErrorKind),
     TwoHeads {

@@ -188,6 +188,15 @@ impl Localized for crate::households::ImportProblem {
             (BadClass(v), Lang::En) => {
                 format!("'{v}' is not poor, near_poor, middle_income or not_poor")
             }
+            (BadChoice { value, allowed }, Lang::Vi) => {
+                format!(
+                    "'{value}' không hợp lệ (chọn một trong: {})",
+                    allowed.join(", ")
+                )
+            }
+            (BadChoice { value, allowed }, Lang::En) => {
+                format!("'{value}' is not valid (one of: {})", allowed.join(", "))
+            }
             (NoHead, Lang::Vi) => "hộ không có chủ hộ".to_owned(),
             (NoHead, Lang::En) => "the household has no head".to_owned(),
             (TwoHeads { first_row }, Lang::Vi) => {

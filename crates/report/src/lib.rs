@@ -3,5 +3,6 @@
 
 pub mod chart;
 pub mod fonts;
+pub mod forms;
 pub mod pdf;
 pub mod table;

@@ -15,6 +15,8 @@ use crate::chart::{Anchor, Drawing, Rgb, Shape};
 use crate::fonts::{self, Weight, wrap};
 use crate::table::{Cell, Table};
 
+mod layout;
+
 /// A4 in points.
 const A4: (f32, f32) = (595.28, 841.89);
 const MARGIN: f32 = 42.0;

@@ -19,6 +19,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The actor of a store nobody has named: "hệ thống" (the system), acting locally.
+    pub fn system() -> Actor {
+        Actor {
+            name: "hệ thống".to_owned(),
+            role: Role::Administrator,
+            origin: "local".to_owned(),
+        }
+    }
+
     pub fn new(name: &str, role: Role, origin: &str) -> Actor {
         Actor {
             name: giamngheo_core::text::nfc(name),

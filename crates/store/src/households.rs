@@ -235,6 +235,7 @@ impl Store {
         if bulk && sqlite {
             self.conn.batch("PRAGMA foreign_keys = OFF")?;
         }
+        let actor = self.actor.clone();
         let result = self.conn.transaction(|c| {
             if c.backend() == crate::db::Backend::Postgres {
                 c.batch("LOCK TABLE household IN EXCLUSIVE MODE")?;
@@ -343,6 +344,21 @@ impl Store {
             }
             phase("indexes", &mut clock);
             progress(resolved.len() as u64);
+            crate::audit::record_one(
+                c,
+                &actor,
+                crate::audit::Change {
+                    action: "import_households",
+                    entity: "household",
+                    entity_id: "*".to_owned(),
+                    old_value: None,
+                    new_value: Some(format!(
+                        "as_of={} added={} updated={} unchanged={} members_added={}",
+                        day_text, summary.added, summary.updated, summary.unchanged, summary.members_added
+                    )),
+                    reason: None,
+                },
+            )?;
             Ok(summary)
         });
         phase("commit", &mut clock);
@@ -864,6 +880,7 @@ impl Store {
         date: Date,
     ) -> Result<i64, StoreError> {
         let day = date.iso();
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let hh = Self::household_id(c, code)?;
             let pid = next_id(c, "person")?;
@@ -877,6 +894,18 @@ impl Store {
                 &[pid.into(), hh.into(), member.relation.code().into(), day.clone().into()],
             )?;
             Self::event(c, hh, Some(pid), &day, EventKind::Birth, "")?;
+            crate::audit::record_one(
+                c,
+                &actor,
+                crate::audit::Change {
+                    action: "birth",
+                    entity: "household",
+                    entity_id: code.to_owned(),
+                    old_value: None,
+                    new_value: Some(format!("{day} person={pid} {}", member.name.as_str())),
+                    reason: None,
+                },
+            )?;
             Ok(pid)
         })
     }
@@ -889,6 +918,7 @@ impl Store {
         date: Date,
     ) -> Result<(), StoreError> {
         let day = date.iso();
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let hh = Self::household_id(c, code)?;
             let n = c.execute(
@@ -899,7 +929,20 @@ impl Store {
                 return Err(StoreError::NotFound { what: "member", key: format!("{code}/{person_id}") });
             }
             c.execute("UPDATE person SET death_date = $2 WHERE id = $1", &[person_id.into(), day.clone().into()])?;
-            Self::event(c, hh, Some(person_id), &day, EventKind::Death, "")
+            Self::event(c, hh, Some(person_id), &day, EventKind::Death, "")?;
+            crate::audit::record_one(
+                c,
+                &actor,
+                crate::audit::Change {
+                    action: "death",
+                    entity: "household",
+                    entity_id: code.to_owned(),
+                    old_value: None,
+                    new_value: Some(format!("{day} person={person_id}")),
+                    reason: None,
+                },
+            )?;
+            Ok(())
         })
     }
 
@@ -914,6 +957,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let day = date.iso();
         let before = date.pred().iso();
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let old = Self::household_id(c, from)?;
             if c.query_one("SELECT id FROM household WHERE code = $1", &[new_code.into()])?.is_some() {
@@ -956,6 +1000,18 @@ impl Store {
             for &p in members {
                 Self::event(c, old, Some(p), &day, EventKind::MemberLeft, new_code)?;
             }
+            crate::audit::record_one(
+                c,
+                &actor,
+                crate::audit::Change {
+                    action: "split",
+                    entity: "household",
+                    entity_id: from.to_owned(),
+                    old_value: None,
+                    new_value: Some(format!("{day} new={new_code} members={members:?} head={head}")),
+                    reason: None,
+                },
+            )?;
             Ok(new)
         })
     }
@@ -975,6 +1031,7 @@ impl Store {
                 key: into.to_owned(),
             });
         }
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let old = Self::household_id(c, from)?;
             let target = Self::household_id(c, into)?;
@@ -1001,7 +1058,20 @@ impl Store {
                 )?;
             }
             Self::event(c, old, None, &day, EventKind::MergedInto, into)?;
-            Self::event(c, target, None, &day, EventKind::MemberJoined, from)
+            Self::event(c, target, None, &day, EventKind::MemberJoined, from)?;
+            crate::audit::record_one(
+                c,
+                &actor,
+                crate::audit::Change {
+                    action: "merge",
+                    entity: "household",
+                    entity_id: from.to_owned(),
+                    old_value: None,
+                    new_value: Some(format!("{day} into={into}")),
+                    reason: None,
+                },
+            )?;
+            Ok(())
         })
     }
 }

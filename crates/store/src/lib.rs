@@ -3,6 +3,7 @@
 //! The store is synchronous: the command line calls it directly and the web app from a blocking pool. Every
 //! write that must be all-or-nothing runs in one transaction; migrations are embedded and applied on open.
 
+pub mod accounts;
 pub mod analytics;
 pub mod audit;
 pub mod db;
@@ -13,6 +14,7 @@ mod migrate;
 pub mod rates;
 pub mod reviews;
 pub mod rounds;
+pub mod search;
 pub mod support;
 pub mod targets;
 pub mod units;
@@ -23,6 +25,8 @@ pub use migrate::today;
 
 pub struct Store {
     conn: Conn,
+    /// Who the registry's changes are recorded as in the audit log (see [`Store::set_actor`]).
+    actor: audit::Actor,
 }
 
 impl Store {
@@ -54,6 +58,7 @@ impl Store {
         c.set_prepared_statement_cache_capacity(256);
         let mut store = Store {
             conn: Conn::Sqlite(c),
+            actor: audit::Actor::system(),
         };
         store.migrate()?;
         Ok(store)
@@ -85,9 +90,22 @@ impl Store {
             ))?;
         }
         conn.batch("SET client_min_messages TO WARNING")?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            actor: audit::Actor::system(),
+        };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Who the registry's changes (imports, births, deaths, splits, merges, reviews) are recorded as in the
+    /// audit log from now on: the command line sets its user, the web app each request's account.
+    pub fn set_actor(&mut self, actor: audit::Actor) {
+        self.actor = actor;
+    }
+
+    pub fn actor(&self) -> &audit::Actor {
+        &self.actor
     }
 
     pub fn backend(&self) -> Backend {

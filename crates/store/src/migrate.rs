@@ -11,7 +11,8 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0002_review_procedure.sql"),
     ),
     (3, include_str!("../migrations/sqlite/0003_targets.sql")),
-    (4, include_str!("../migrations/sqlite/0004_rate_cache.sql")),
+    (4, include_str!("../migrations/sqlite/0004_web.sql")),
+    (5, include_str!("../migrations/sqlite/0005_rate_cache.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -20,9 +21,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0002_review_procedure.sql"),
     ),
     (3, include_str!("../migrations/postgres/0003_targets.sql")),
+    (4, include_str!("../migrations/postgres/0004_web.sql")),
     (
-        4,
-        include_str!("../migrations/postgres/0004_rate_cache.sql"),
+        5,
+        include_str!("../migrations/postgres/0005_rate_cache.sql"),
     ),
 ];
 

@@ -97,7 +97,7 @@ pub(crate) fn fill_rate_units(
 }
 
 /// Fills the cache of resident households on `day` and of the periodic reviews of `year`, for the whole
-/// registry, unless it holds them already (migration 0004: any change to the registry empties it). The latest
+/// registry, unless it holds them already (migration 0005: any change to the registry empties it). The latest
 /// record of each household's review counts (a correction replaces the record it corrects), by its decided
 /// class, else its computed one.
 /// Runs inside the caller's transaction.

@@ -6,6 +6,7 @@ use giamngheo_core::Class;
 use giamngheo_core::date::Date;
 
 use crate::Store;
+use crate::audit::{Change, record_one};
 use crate::db::{BatchInsert, Conn, Value};
 use crate::error::StoreError;
 use crate::units::next_id;
@@ -103,6 +104,7 @@ pub(crate) fn review_values(id: i64, r: &NewReview) -> Vec<Value> {
 impl Store {
     /// Records reviews in one transaction; returns the id of the first (ids are consecutive).
     pub fn insert_reviews(&mut self, reviews: &[NewReview]) -> Result<i64, StoreError> {
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let first = next_id(c, "review")?;
             let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
@@ -110,23 +112,55 @@ impl Store {
                 batch.push(c, review_values(first + i as i64, r))?;
             }
             batch.flush(c)?;
+            let corrects: Vec<i64> = reviews.iter().filter_map(|r| r.corrects).collect();
+            record_one(
+                c,
+                &actor,
+                Change {
+                    action: if corrects.is_empty() {
+                        "insert_reviews"
+                    } else {
+                        "correct_review"
+                    },
+                    entity: "review",
+                    entity_id: format!("{first}..{}", first + reviews.len() as i64),
+                    old_value: (!corrects.is_empty()).then(|| format!("{corrects:?}")),
+                    new_value: Some(format!("{} records", reviews.len())),
+                    reason: None,
+                },
+            )?;
             Ok(first)
         })
     }
 
     /// Decides a review: the class the commune chairman recognised. Deciding twice is refused.
     pub fn decide_review(&mut self, id: i64, class: Class, on: Date) -> Result<(), StoreError> {
-        let n = self.conn.execute(
-            "UPDATE review SET decided_class = $2, decided_on = $3 WHERE id = $1 AND decided_on IS NULL",
-            &[id.into(), class.code().into(), on.iso().into()],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound {
-                what: "undecided review",
-                key: id.to_string(),
-            });
-        }
-        Ok(())
+        let actor = self.actor.clone();
+        self.conn.transaction(|c| {
+            let n = c.execute(
+                "UPDATE review SET decided_class = $2, decided_on = $3 WHERE id = $1 AND decided_on IS NULL",
+                &[id.into(), class.code().into(), on.iso().into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "undecided review",
+                    key: id.to_string(),
+                });
+            }
+            record_one(
+                c,
+                &actor,
+                Change {
+                    action: "decide_review",
+                    entity: "review",
+                    entity_id: id.to_string(),
+                    old_value: None,
+                    new_value: Some(format!("{} {}", class.code(), on.iso())),
+                    reason: None,
+                },
+            )?;
+            Ok(())
+        })
     }
 
     /// Records a correction of a decided review as a new review pointing to it.
@@ -141,17 +175,49 @@ impl Store {
 
     /// Changes the reason of a review (allowed only while it is undecided).
     pub fn set_review_reason(&mut self, id: i64, reason: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE review SET reason = $2 WHERE id = $1",
-            &[id.into(), reason.into()],
-        )?;
-        Ok(())
+        let actor = self.actor.clone();
+        self.conn.transaction(|c| {
+            let old = c
+                .query_one("SELECT reason FROM review WHERE id = $1", &[id.into()])?
+                .and_then(|r| r[0].text().map(str::to_owned));
+            c.execute(
+                "UPDATE review SET reason = $2 WHERE id = $1",
+                &[id.into(), reason.into()],
+            )?;
+            record_one(
+                c,
+                &actor,
+                Change {
+                    action: "set_review_reason",
+                    entity: "review",
+                    entity_id: id.to_string(),
+                    old_value: old,
+                    new_value: Some(reason.to_owned()),
+                    reason: None,
+                },
+            )?;
+            Ok(())
+        })
     }
 
     pub fn delete_review(&mut self, id: i64) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM review WHERE id = $1", &[id.into()])?;
-        Ok(())
+        let actor = self.actor.clone();
+        self.conn.transaction(|c| {
+            c.execute("DELETE FROM review WHERE id = $1", &[id.into()])?;
+            record_one(
+                c,
+                &actor,
+                Change {
+                    action: "delete_review",
+                    entity: "review",
+                    entity_id: id.to_string(),
+                    old_value: None,
+                    new_value: None,
+                    reason: None,
+                },
+            )?;
+            Ok(())
+        })
     }
 }
 
@@ -324,6 +390,7 @@ impl Store {
             rejections.sort_by_key(|r| r.row);
             return Err(StoreError::Rejected(rejections));
         }
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let mut id = next_id(c, "review")?;
             let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
@@ -343,6 +410,24 @@ impl Store {
                 id += 1;
             }
             batch.flush(c)?;
+            record_one(
+                c,
+                &actor,
+                Change {
+                    action: "import_reviews",
+                    entity: "review",
+                    entity_id: format!("{year}"),
+                    old_value: None,
+                    new_value: Some(format!(
+                        "standard={} added={} replaced={} unchanged={}",
+                        classifier.standard().id,
+                        summary.added,
+                        summary.replaced,
+                        summary.unchanged
+                    )),
+                    reason: None,
+                },
+            )?;
             Ok(summary)
         })
     }

@@ -501,6 +501,20 @@ impl Store {
         } else {
             None
         };
+        // The in-year review runs monthly from the 15th (Decision 24/2021 Art. 3): a month's round opens on or
+        // after the 15th of that month.
+        if let Some(m) = month
+            && let Ok(from) = Date::new(year, m, 15)
+            && opened_on < from
+        {
+            let to = Date::new(
+                if m == 12 { year + 1 } else { year },
+                if m == 12 { 1 } else { m + 1 },
+                1,
+            )
+            .map_or(from, Date::pred);
+            return Err(refuse(RoundError::OutsideWindow { from, to }));
+        }
         self.conn.transaction(|c| {
             let exists = match month {
                 None => c.query_one(
@@ -1475,6 +1489,38 @@ impl Store {
             audit.finish(c)?;
             Ok(issued)
         })
+    }
+
+    /// The support each household of the round received between its previous decided review and this
+    /// round's decision (or today, while undecided): count, total đồng, and the programmes, by case id. With
+    /// the transitions, the basis of "sustainable" reduction: who escaped with what, who fell back despite what.
+    pub fn support_between_reviews(
+        &mut self,
+        round_id: i64,
+    ) -> Result<HashMap<i64, (i64, i64, Vec<String>)>, StoreError> {
+        let round = round_in(&mut self.conn, round_id)?;
+        let until = round.decided_on.map_or_else(crate::today, |d| d.iso());
+        let mut out: HashMap<i64, (i64, i64, Vec<String>)> = HashMap::new();
+        self.conn.query_each(
+            "SELECT k.id, p.code, s.amount_vnd FROM round_case k JOIN support s ON s.household_id = k.household_id \
+             JOIN support_programme p ON p.id = s.programme_id \
+             WHERE k.round_id = $1 AND s.received_on <= $2 AND s.received_on > coalesce(( \
+                SELECT max(v.decided_on) FROM review v WHERE v.household_id = k.household_id AND v.decided_on < $3 \
+                AND (k.review_id IS NULL OR v.id <> k.review_id)), '0000') \
+             ORDER BY k.id, s.received_on",
+            &[round_id.into(), until.into(), round.opened_on.iso().into()],
+            &mut |r| {
+                let e = out.entry(r[0].int().unwrap_or(0)).or_default();
+                e.0 += 1;
+                e.1 += r[2].int().unwrap_or(0);
+                let code = r[1].text().unwrap_or_default().to_owned();
+                if !e.2.contains(&code) {
+                    e.2.push(code);
+                }
+                Ok(())
+            },
+        )?;
+        Ok(out)
     }
 
     /// Every household of a round with its head, village, classes, transition and certificate, ordered by

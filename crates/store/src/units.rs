@@ -73,6 +73,7 @@ impl Store {
         links: &[ReformLink],
         reform: Date,
     ) -> Result<UnitLoadSummary, StoreError> {
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             if c.query_one("SELECT id FROM unit WHERE level = 'commune' AND valid_from = $1", &[reform.iso().into()])?.is_some() {
                 return Ok(UnitLoadSummary::default());
@@ -198,6 +199,21 @@ impl Store {
                 }
             }
             lineage.flush(c)?;
+            crate::audit::record_one(
+                c,
+                &actor,
+                crate::audit::Change {
+                    action: "load_units",
+                    entity: "unit",
+                    entity_id: "*".to_owned(),
+                    old_value: None,
+                    new_value: Some(format!(
+                        "provinces={} districts={} communes={} links={}",
+                        summary.provinces, summary.districts, summary.communes, summary.links
+                    )),
+                    reason: None,
+                },
+            )?;
             Ok(summary)
         })
     }
@@ -344,6 +360,7 @@ impl Store {
     pub fn apply_reform(&mut self, reform: Date) -> Result<u64, StoreError> {
         let day = reform.iso();
         let end = reform.pred().iso();
+        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let rows = c.query(
                 "SELECT r.household_id, r.commune_id, r.village_id, r.area, r.address, \
@@ -388,6 +405,18 @@ impl Store {
             }
             residences.flush(c)?;
             events.flush(c)?;
+            crate::audit::record_one(
+                c,
+                &actor,
+                crate::audit::Change {
+                    action: "apply_reform",
+                    entity: "residence",
+                    entity_id: "*".to_owned(),
+                    old_value: None,
+                    new_value: Some(format!("{} residences moved on {}", n, reform.iso())),
+                    reason: None,
+                },
+            )?;
             Ok(n)
         })
     }

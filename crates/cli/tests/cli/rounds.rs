@@ -67,21 +67,21 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let dir = scratch("round");
     let db = dir.join("demo.db").to_str().unwrap().to_owned();
     ok(&db, &["demo", "--households", "800"]);
-    // Thọ Xuân's commune 15493 merged into 15499 on 1 July 2025.
+    // Thọ Xuân's commune 15502 merged into 15505 on 1 July 2025 (the demo's own round is in 15499).
     let opened = ok(
         &db,
         &[
             "round",
             "open",
             "--commune",
-            "15499",
+            "15505",
             "--year",
             "2026",
             "--date",
             "01/09/2026",
         ],
     );
-    assert!(opened.contains("Đã mở đợt rà soát số 1"), "{opened}");
+    assert!(opened.contains("Đã mở đợt rà soát số 2"), "{opened}");
     assert!(opened.contains("không còn cấp huyện"), "{opened}");
     let again = refused(
         &db,
@@ -89,7 +89,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
             "round",
             "open",
             "--commune",
-            "15499",
+            "15505",
             "--year",
             "2026",
             "--date",
@@ -103,13 +103,13 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
 
     // Requests (Mẫu 01) add households to the list; one already on it keeps its place.
     for n in 1..=5 {
-        let code = format!("15493-{n:05}");
+        let code = format!("15502-{n:05}");
         let out = ok(
             &db,
             &[
                 "round",
                 "request",
-                "1",
+                "2",
                 "--household",
                 &code,
                 "--date",
@@ -123,7 +123,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "request",
-            "1",
+            "2",
             "--household",
             "99999-00001",
             "--date",
@@ -133,7 +133,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     assert!(err.contains("99999-00001"), "{err}");
     let sheet = dir.join("phieu.csv");
     let filled = dir.join("ket-qua.csv");
-    ok(&db, &["round", "sheet", "1", "-o", sheet.to_str().unwrap()]);
+    ok(&db, &["round", "sheet", "2", "-o", sheet.to_str().unwrap()]);
     let (poor, other) = fill(&sheet, &filled);
     assert!(
         poor > 0 && other > 0,
@@ -148,7 +148,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
             "Đỗ Văn Minh",
             "--role",
             "village-reviewer",
-            "1",
+            "2",
             filled.to_str().unwrap(),
             "--date",
             "01/10/2026",
@@ -164,7 +164,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "survey",
-            "1",
+            "2",
             filled.to_str().unwrap(),
             "--date",
             "02/10/2026",
@@ -192,7 +192,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         vec![
             "round",
             "meeting",
-            "1",
+            "2",
             votes.to_str().unwrap(),
             "--date",
             "20/10/2026",
@@ -217,14 +217,14 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     );
 
     // Posted on Thursday 12/11/2026 for 3 working days: the decision comes on Tuesday 17/11 at the earliest.
-    let out = ok(&db, &["round", "post", "1", "--date", "12/11/2026"]);
+    let out = ok(&db, &["round", "post", "2", "--date", "12/11/2026"]);
     assert!(out.contains("đến hết ngày 16/11/2026"), "{out}");
     let err = refused(
         &db,
         &[
             "round",
             "decide",
-            "1",
+            "2",
             "--date",
             "16/11/2026",
             "--number",
@@ -239,7 +239,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "decide",
-            "1",
+            "2",
             "--role",
             "auditor",
             "--date",
@@ -256,7 +256,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         &[
             "round",
             "decide",
-            "1",
+            "2",
             "--date",
             "17/11/2026",
             "--number",
@@ -269,17 +269,126 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         out.contains(&format!("{poor} hộ nghèo")) && out.contains("1  thoát nghèo"),
         "{out}"
     );
-    let out = ok(&db, &["round", "certificates", "1", "--date", "18/11/2026"]);
+    let out = ok(&db, &["round", "certificates", "2", "--date", "18/11/2026"]);
     assert!(
         out.contains(&format!("Đã cấp {poor} giấy chứng nhận")),
         "{out}"
     );
 
+    // The forms as PDF: the decision with its lists, the certificates, an exit request.
+    let decision = dir.join("quyet-dinh.pdf");
+    ok(
+        &db,
+        &["round", "decision", "2", "-o", decision.to_str().unwrap()],
+    );
+    let certs = dir.join("giay-chung-nhan.pdf");
+    let out = ok(
+        &db,
+        &[
+            "round",
+            "certificates-pdf",
+            "2",
+            "-o",
+            certs.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains(&format!("{poor} giấy chứng nhận")), "{out}");
+    for pdf in [&decision, &certs] {
+        assert!(std::fs::read(pdf).unwrap().starts_with(b"%PDF-"));
+    }
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(&decision)
+        .arg("-")
+        .output()
+    {
+        let t = text(&o.stdout);
+        assert!(
+            t.contains("QUYẾT ĐỊNH")
+                && t.contains("Số: 88/QĐ-UBND")
+                && t.contains("Danh sách hộ nghèo"),
+            "{t}"
+        );
+    }
+    let poor_code = std::fs::read_to_string(&filled)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",1100000,"))
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .unwrap();
+    // Support received before the round, and the transitions with it.
+    let support = dir.join("ho-tro.csv");
+    std::fs::write(
+        &support,
+        format!("household_code,programme,received_on,amount_vnd,provider\n{poor_code},livelihood,01/03/2026,8000000,Hội Nông dân\n{poor_code},credit,01/04/2026,30000000,NHCSXH\n"),
+    )
+    .unwrap();
+    let out = ok(&db, &["support", "import", support.to_str().unwrap()]);
+    assert!(out.contains("Đã ghi 2 lượt hỗ trợ"), "{out}");
+    let bad = dir.join("ho-tro-sai.csv");
+    std::fs::write(
+        &bad,
+        "household_code,programme,received_on\nX,livelihood,31/02/2026\n",
+    )
+    .unwrap();
+    let err = refused(&db, &["support", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("dòng 2, cột received_on"), "{err}");
+    let transitions = dir.join("bien-dong.csv");
+    let out = ok(
+        &db,
+        &[
+            "round",
+            "transitions",
+            "2",
+            "-o",
+            transitions.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("vẫn nghèo (1 hộ được hỗ trợ)"), "{out}");
+    let t = std::fs::read_to_string(&transitions).unwrap();
+    let row = t.lines().find(|l| l.starts_with(&poor_code)).unwrap();
+    assert!(row.ends_with(",2,38000000,livelihood credit"), "{row}");
+    let form = dir.join("mau-04.pdf");
+    ok(
+        &db,
+        &[
+            "round",
+            "exit-form",
+            "--household",
+            &poor_code,
+            "--date",
+            "20/11/2026",
+            "-o",
+            form.to_str().unwrap(),
+        ],
+    );
+    // A household not on either list has no exit request to make.
+    let other_code = std::fs::read_to_string(&filled)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",3500000,") && !l.contains("hộ nghèo"))
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .unwrap();
+    let err = refused(
+        &db,
+        &[
+            "round",
+            "exit-form",
+            "--household",
+            &other_code,
+            "--date",
+            "20/11/2026",
+            "-o",
+            form.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("không thuộc danh sách hộ nghèo"), "{err}");
     let lists = dir.join("danh-sach.xlsx");
-    let out = ok(&db, &["round", "lists", "1", "-o", lists.to_str().unwrap()]);
+    let out = ok(&db, &["round", "lists", "2", "-o", lists.to_str().unwrap()]);
     assert!(out.contains(&format!("{poor} hộ nghèo")), "{out}");
     let csv = dir.join("danh-sach.csv");
-    ok(&db, &["round", "lists", "1", "-o", csv.to_str().unwrap()]);
+    ok(&db, &["round", "lists", "2", "-o", csv.to_str().unwrap()]);
     let listed = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(
         listed.lines().filter(|l| l.starts_with("poor,")).count(),
@@ -294,7 +403,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         "{listed}"
     );
 
-    let status = ok(&db, &["round", "status", "1"]);
+    let status = ok(&db, &["round", "status", "2"]);
     assert!(
         status.contains("[x] Chủ tịch UBND xã ra quyết định công nhận")
             && status.contains("88/QĐ-UBND"),
@@ -309,5 +418,69 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         log.contains("Đỗ Văn Minh,village_reviewer,cli,survey,round_case"),
         "{}",
         &log[..log.len().min(2000)]
+    );
+}
+
+#[test]
+fn income_scores_from_a_point_table_and_answers_that_are_not_on_it() {
+    let dir = scratch("score");
+    let out = dir.join("diem.csv");
+    let o = giamngheo(&[
+        "score",
+        "--output",
+        out.to_str().unwrap(),
+        "samples/score-answers.csv",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(&out).unwrap();
+    let scores: Vec<(&str, &str)> = written
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut c = l.split(',');
+            (c.next().unwrap(), c.nth(1).unwrap())
+        })
+        .collect();
+    // 40 + 5 + 10 + 20 + 0 in NT2; 0 + 0 + 0 + 0 + 0; urban 55 + 15 + 0 + 10 + 5.
+    assert_eq!(
+        scores,
+        [("TX-XH-001", "75"), ("TX-XH-002", "0"), ("HD-TT-001", "85")],
+        "{written}"
+    );
+    assert!(
+        written.contains("Số nhân khẩu của hộ: 3 người (40)"),
+        "{written}"
+    );
+    assert!(
+        text(&o.stderr).contains("bảng điểm minh họa, KHÔNG phải bảng chính thức"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let bad = dir.join("sai.csv");
+    std::fs::write(
+        &bad,
+        "household_code,region,household_size\nA,nt2,3\nB,nt9,3\nC,nt1,mười\n",
+    )
+    .unwrap();
+    let o = giamngheo(&[
+        "score",
+        "--output",
+        out.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("dòng 3, cột region") && err.contains("'nt9'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("dòng 4, cột household_size") && err.contains("'mười'"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_to_string(&out).unwrap() == written,
+        "the earlier output is left as it was"
     );
 }

@@ -5,6 +5,7 @@ mod mpi;
 mod properties;
 mod rounds;
 mod rules;
+mod score_tables;
 mod standards;
 mod text;
 mod transitions;

@@ -10,21 +10,25 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     let s = String::from_utf8_lossy(pdf);
     // ToUnicode maps: "<gid> <utf16>" pairs, per font in the order the fonts are written (F1, F2).
     let mut maps: Vec<std::collections::HashMap<u16, String>> = Vec::new();
-    for part in s.split("beginbfchar").skip(1) {
-        let body = part.split("endbfchar").next().unwrap();
+    // A map of more than 100 glyphs comes in several bfchar blocks (the PDF limit): one map per cmap.
+    for cmap in s.split("begincmap").skip(1) {
+        let cmap = cmap.split("endcmap").next().unwrap();
         let mut m = std::collections::HashMap::new();
-        for line in body.lines().filter(|l| l.starts_with('<')) {
-            let hex: Vec<&str> = line
-                .split(['<', '>', ' '])
-                .filter(|x| !x.is_empty())
-                .collect();
-            let gid = u16::from_str_radix(hex[0], 16).unwrap();
-            let units: Vec<u16> = hex[1]
-                .as_bytes()
-                .chunks(4)
-                .map(|c| u16::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
-                .collect();
-            m.insert(gid, String::from_utf16(&units).unwrap());
+        for body in cmap.split("beginbfchar").skip(1) {
+            let body = body.split("endbfchar").next().unwrap();
+            for line in body.lines().filter(|l| l.starts_with('<')) {
+                let hex: Vec<&str> = line
+                    .split(['<', '>', ' '])
+                    .filter(|x| !x.is_empty())
+                    .collect();
+                let gid = u16::from_str_radix(hex[0], 16).unwrap();
+                let units: Vec<u16> = hex[1]
+                    .as_bytes()
+                    .chunks(4)
+                    .map(|c| u16::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
+                    .collect();
+                m.insert(gid, String::from_utf16(&units).unwrap());
+            }
         }
         maps.push(m);
     }

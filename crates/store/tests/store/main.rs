@@ -2,8 +2,10 @@
 //! per test, dropped afterwards). Set GIAMNGHEO_TEST_PG to use another server.
 
 mod analytics;
+mod audit;
 mod harness;
 mod households;
 mod reviews;
 mod rounds;
 mod units;
+mod web;

@@ -140,6 +140,28 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 action: Action::OpenRound
             }
         );
+        // An in-year round opens from the 15th of its month; requests then fill it.
+        let in_year = |on: &str| NewRound {
+            commune_id: commune,
+            kind: RoundKind::InYear,
+            year: 2024,
+            month: Some(3),
+            opened_on: date(on),
+            standard_id: "vn-2022-2025".into(),
+        };
+        assert!(matches!(
+            refused(db.store.open_round(&officer, &in_year("2024-03-10"))),
+            RoundError::OutsideWindow { .. }
+        ));
+        let monthly = db
+            .store
+            .open_round(&officer, &in_year("2024-03-15"))
+            .unwrap();
+        assert!(db.store.round_cases(monthly).unwrap().is_empty());
+        assert_eq!(
+            db.store.round(monthly).unwrap().deadline(),
+            date("2024-03-30")
+        );
         let round = open(db, &officer, "2024-09-03").unwrap();
         assert!(matches!(
             open(db, &officer, "2024-09-04"),
@@ -529,6 +551,31 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 }],
             )
             .unwrap();
+        db.store
+            .record_support(
+                &officer,
+                &[NewSupport {
+                    programme_code: "livelihood".into(),
+                    household_code: "XH-001".into(),
+                    person_citizen_id: Some("038075000111".into()),
+                    received_on: date("2024-06-01"),
+                    amount_vnd: Some(5_000_000),
+                    quantity: None,
+                    provider: "Hội Nông dân xã".into(),
+                    note: Some("bò giống".into()),
+                }],
+            )
+            .unwrap();
+        // Between the 2023 decision and this round's: XH-001's livelihood support; XH-002's card came later.
+        let between = db.store.support_between_reviews(round).unwrap();
+        let cases = db.store.round_cases(round).unwrap();
+        assert_eq!(
+            between.get(&cases[0].id),
+            Some(&(1, 5_000_000, vec!["livelihood".to_owned()])),
+            "{}",
+            db.name
+        );
+        assert_eq!(between.get(&cases[1].id), None);
         let got = db.store.support_of("XH-002").unwrap();
         assert_eq!(
             (
@@ -670,6 +717,7 @@ fn two_officers_on_one_household_the_second_is_told() {
             "{}",
             db.name
         );
-        assert_eq!(db.store.verify_audit().unwrap(), Ok(2));
+        // Units, households, last year's reviews, the opening and B's survey; nothing of A's.
+        assert_eq!(db.store.verify_audit().unwrap(), Ok(5));
     });
 }

@@ -1,0 +1,187 @@
+//! `giamngheo serve`, `giamngheo user add`, and the demo's accounts: glue to the web crate.
+
+use std::io::{BufRead, IsTerminal};
+
+use giamngheo_core::Lang;
+use giamngheo_store::Store;
+use giamngheo_store::accounts::Role;
+
+use crate::errors::CliError;
+use crate::registry_cmd::{open, today};
+
+fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
+    CliError::Argument {
+        name,
+        value: value.to_owned(),
+        vi: vi.to_owned(),
+        en: en.to_owned(),
+    }
+}
+
+pub fn serve(db: &str, bind: &str, lang: Lang) -> Result<(), CliError> {
+    let opts = giamngheo_web::ServeOptions {
+        db: db.to_owned(),
+        bind: bind.to_owned(),
+        connections: 4,
+    };
+    giamngheo_web::serve(opts, |addr| {
+        println!(
+            "{} http://{addr}/ ({})",
+            lang.pick("Đang phục vụ tại", "Serving at"),
+            lang.pick("Ctrl+C để dừng", "Ctrl+C to stop")
+        );
+    })
+    .map_err(|e| match e {
+        giamngheo_web::ServeError::Store(e) => CliError::Store(e),
+        giamngheo_web::ServeError::Bind { addr, error } => CliError::File { path: addr, error },
+        giamngheo_web::ServeError::Io(error) => CliError::File {
+            path: bind.to_owned(),
+            error,
+        },
+    })
+}
+
+/// Creates an account; returns the password when it was generated.
+fn add(
+    store: &mut Store,
+    name: &str,
+    role: Role,
+    unit: Option<&str>,
+    password: Option<String>,
+) -> Result<Option<String>, CliError> {
+    let unit_id = match unit {
+        Some(code) => Some(
+            store
+                .unit_by_code(code.trim(), today())?
+                .ok_or_else(|| {
+                    arg(
+                        "unit",
+                        code,
+                        "không có đơn vị nào mã này hôm nay",
+                        "no unit has this code today",
+                    )
+                })?
+                .id,
+        ),
+        None if matches!(role, Role::Administrator | Role::Auditor) => None,
+        None => {
+            return Err(arg(
+                "unit",
+                "",
+                "vai trò này cần --unit MÃ",
+                "this role needs --unit CODE",
+            ));
+        }
+    };
+    if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(arg("name", name, "tên không hợp lệ", "not a valid name"));
+    }
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(giamngheo_web::auth::random_password);
+    if password.chars().count() < 10 {
+        return Err(arg(
+            "password",
+            "…",
+            "mật khẩu cần ít nhất 10 ký tự",
+            "a password needs at least 10 characters",
+        ));
+    }
+    let hash = giamngheo_web::auth::hash_password(&password);
+    // The command line acts as the operating-system user who runs it, with full rights over the database.
+    let who = std::env::var("USER").unwrap_or_else(|_| "cli".to_owned());
+    let by = giamngheo_store::audit::Actor::new(&who, Role::Administrator, "cli");
+    store.add_account(&by, name, role, unit_id, &hash)?;
+    Ok(generated.then_some(password))
+}
+
+pub fn user_add(
+    db: &str,
+    name: &str,
+    role: &str,
+    unit: Option<&str>,
+    password_stdin: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let role = Role::parse(role).ok_or_else(|| {
+        arg(
+            "role",
+            role,
+            "vai trò: administrator, province_staff, commune_officer, village_reviewer, auditor",
+            "roles: administrator, province_staff, commune_officer, village_reviewer, auditor",
+        )
+    })?;
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|error| CliError::File {
+                path: "<stdin>".into(),
+                error,
+            })?;
+        Some(line.trim_end_matches(['\r', '\n']).to_owned())
+    } else {
+        None
+    };
+    let mut store = open(db)?;
+    let generated = add(&mut store, name, role, unit, password)?;
+    println!(
+        "{} {name} ({})",
+        lang.pick("Đã tạo tài khoản", "Created the account"),
+        role.code()
+    );
+    if let Some(p) = generated {
+        println!("{}: {p}", lang.pick("Mật khẩu", "Password"));
+    }
+    Ok(())
+}
+
+/// After `demo`: two accounts (the whole country, and the commune of the first household), then serve when
+/// run from a terminal, so scripts and tests that build the demo are never left waiting.
+pub fn demo_accounts_and_serve(
+    db: &str,
+    bind: &str,
+    no_serve: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let mut store = open(db)?;
+    let admin = add(&mut store, "demo", Role::Administrator, None, None)?.unwrap_or_default();
+    let commune = store
+        .list_households(None, "", 1)?
+        .first()
+        .map(|f| f.commune_id)
+        .and_then(|id| store.unit(id).ok().flatten());
+    let officer = match &commune {
+        Some(c) => add(
+            &mut store,
+            "canbo-xa",
+            Role::CommuneOfficer,
+            Some(&c.code),
+            None,
+        )?,
+        None => None,
+    };
+    drop(store);
+    println!();
+    println!(
+        "{}: demo / {admin} ({})",
+        lang.pick("Đăng nhập web", "Web login"),
+        lang.pick("quản trị, cả nước", "administrator, whole country")
+    );
+    if let (Some(c), Some(p)) = (&commune, officer) {
+        println!(
+            "{}: canbo-xa / {p} ({} {})",
+            lang.pick("Đăng nhập web", "Web login"),
+            lang.pick("cán bộ", "commune officer,"),
+            c.name
+        );
+    }
+    if no_serve || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        println!(
+            "{}: giamngheo --db {db} serve",
+            lang.pick("Mở ứng dụng web", "Start the web app")
+        );
+        return Ok(());
+    }
+    serve(db, bind, lang)
+}

@@ -1,0 +1,247 @@
+//! Accounts of the web app, the units each may see, the access log, and feedback from the public page.
+//!
+//! The store never sees a password: it keeps the Argon2 hash the web crate computed. An account's scope (its
+//! unit and every unit under it on a date's boundaries) is materialised into `account_scope`, so every query
+//! that must stay inside it joins one small indexed table instead of walking the unit tree.
+
+use giamngheo_core::date::Date;
+use giamngheo_core::text::nfc;
+
+use crate::Store;
+use crate::db::{Conn, Value};
+use crate::error::StoreError;
+
+/// The roles of the review procedure (core `round`): one list for the procedure and the web app.
+pub use giamngheo_core::round::Role;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Account {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    /// None: the whole country (administrators and auditors only).
+    pub unit_id: Option<i64>,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// One line of the access log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccessEntry {
+    pub id: i64,
+    pub at: String,
+    pub account: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feedback {
+    pub id: i64,
+    pub commune_id: i64,
+    pub received_at: String,
+    pub kind: String,
+    pub name: String,
+    pub contact: String,
+    pub message: String,
+}
+
+fn account_from_row(r: Vec<Value>) -> Option<Account> {
+    let mut it = r.into_iter();
+    Some(Account {
+        id: it.next()?.int()?,
+        name: it.next()?.into_text()?,
+        role: Role::parse(it.next()?.text()?)?,
+        unit_id: it.next()?.int(),
+        password_hash: it.next()?.into_text()?,
+        disabled: it.next()?.int()? != 0,
+    })
+}
+
+fn next_account_id(c: &mut Conn) -> Result<i64, StoreError> {
+    Ok(
+        c.query_one("SELECT coalesce(max(id), 0) FROM account", &[])?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0)
+            + 1,
+    )
+}
+
+impl Store {
+    /// Creates an account (the name is unique, compared after NFC), recorded in the audit log in the same
+    /// transaction.
+    pub fn add_account(
+        &mut self,
+        by: &crate::audit::Actor,
+        name: &str,
+        role: Role,
+        unit_id: Option<i64>,
+        password_hash: &str,
+    ) -> Result<i64, StoreError> {
+        let name = nfc(name.trim());
+        self.conn.transaction(|c| {
+            if c.query_one("SELECT id FROM account WHERE name = $1", &[name.clone().into()])?
+                .is_some()
+            {
+                return Err(StoreError::Conflict {
+                    what: "account",
+                    key: name.clone(),
+                });
+            }
+            let id = next_account_id(c)?;
+            c.execute(
+                "INSERT INTO account (id, name, role, unit_id, password_hash, created_on, disabled) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 0)",
+                &[
+                    id.into(),
+                    name.clone().into(),
+                    role.code().into(),
+                    unit_id.into(),
+                    password_hash.into(),
+                    crate::today().into(),
+                ],
+            )?;
+            crate::audit::record_one(
+                c,
+                by,
+                crate::audit::Change {
+                    action: "create",
+                    entity: "account",
+                    entity_id: name.clone(),
+                    old_value: None,
+                    new_value: Some(format!(
+                        "{} {}",
+                        role.code(),
+                        unit_id.map_or_else(|| "*".to_owned(), |u| u.to_string())
+                    )),
+                    reason: None,
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    pub fn account_by_name(&mut self, name: &str) -> Result<Option<Account>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT id, name, role, unit_id, password_hash, disabled FROM account WHERE name = $1",
+            &[nfc(name.trim()).into()],
+        )?;
+        Ok(row.and_then(account_from_row))
+    }
+
+    pub fn account(&mut self, id: i64) -> Result<Option<Account>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT id, name, role, unit_id, password_hash, disabled FROM account WHERE id = $1",
+            &[id.into()],
+        )?;
+        Ok(row.and_then(account_from_row))
+    }
+
+    /// Recomputes the units an account may see: its unit and everything under it on `date`'s boundaries,
+    /// and returns their ids. An account without a unit sees everything and has no rows.
+    pub fn refresh_scope(&mut self, account_id: i64, date: Date) -> Result<Vec<i64>, StoreError> {
+        let d = date.iso();
+        self.conn.transaction(|c| {
+            c.execute(
+                "DELETE FROM account_scope WHERE account_id = $1",
+                &[account_id.into()],
+            )?;
+            c.execute(
+                "INSERT INTO account_scope (account_id, unit_id) \
+                 WITH RECURSIVE sub(id) AS (SELECT unit_id FROM account WHERE id = $1 AND unit_id IS NOT NULL UNION \
+                 SELECT p.unit_id FROM unit_parent p JOIN sub ON p.parent_id = sub.id \
+                 WHERE (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)) \
+                 SELECT DISTINCT CAST($1 AS BIGINT), id FROM sub",
+                &[account_id.into(), d.clone().into()],
+            )?;
+            Ok(c.query(
+                "SELECT unit_id FROM account_scope WHERE account_id = $1 ORDER BY unit_id",
+                &[account_id.into()],
+            )?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect())
+        })
+    }
+
+    /// Records a security event that no account did (a failed login, a forged post from the public page):
+    /// the hash-chained audit log names an actor and a role, which these do not have.
+    pub fn log_access(
+        &mut self,
+        account_id: Option<i64>,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let at = crate::audit::now_utc();
+        self.conn.execute(
+            "INSERT INTO access_log (at, account_id, action, target, detail) VALUES ($1, $2, $3, $4, $5)",
+            &[at.into(), account_id.into(), action.into(), nfc(target).into(), nfc(detail).into()],
+        )?;
+        Ok(())
+    }
+
+    /// The latest entries of the access log, newest first.
+    pub fn access_log(&mut self, limit: i64) -> Result<Vec<AccessEntry>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT l.id, l.at, a.name, l.action, l.target, l.detail FROM access_log l \
+             LEFT JOIN account a ON a.id = l.account_id ORDER BY l.id DESC LIMIT $1",
+            &[limit.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AccessEntry {
+                id: r[0].int().unwrap_or(0),
+                at: r[1].text().unwrap_or_default().to_owned(),
+                account: r[2].text().map(str::to_owned),
+                action: r[3].text().unwrap_or_default().to_owned(),
+                target: r[4].text().unwrap_or_default().to_owned(),
+                detail: r[5].text().unwrap_or_default().to_owned(),
+            })
+            .collect())
+    }
+
+    /// Stores feedback or a complaint sent from a commune's public page (text already checked by the caller).
+    pub fn add_feedback(
+        &mut self,
+        commune_id: i64,
+        complaint: bool,
+        name: &str,
+        contact: &str,
+        message: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO feedback (commune_id, received_at, kind, name, contact, message) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                commune_id.into(),
+                crate::audit::now_utc().into(),
+                if complaint { "complaint" } else { "feedback" }.into(),
+                nfc(name.trim()).into(),
+                nfc(contact.trim()).into(),
+                nfc(message.trim()).into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn feedback_of(&mut self, commune_id: i64) -> Result<Vec<Feedback>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, commune_id, received_at, kind, name, contact, message FROM feedback \
+             WHERE commune_id = $1 ORDER BY id DESC",
+            &[commune_id.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Feedback {
+                id: r[0].int().unwrap_or(0),
+                commune_id: r[1].int().unwrap_or(0),
+                received_at: r[2].text().unwrap_or_default().to_owned(),
+                kind: r[3].text().unwrap_or_default().to_owned(),
+                name: r[4].text().unwrap_or_default().to_owned(),
+                contact: r[5].text().unwrap_or_default().to_owned(),
+                message: r[6].text().unwrap_or_default().to_owned(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,356 @@
+//! Reads for the web app, each limited to an account's scope in SQL: household search by name (folded:
+//! no diacritics, no case, `đ` as `d`) or citizen ID, where a household lives now, and a unit's lineage.
+//!
+//! `scope` is an account id whose `account_scope` rows bound the result, or `None` for the whole country.
+//! A household is inside a scope when its current residence's commune or village is one of those units.
+
+use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::text::fold;
+
+use crate::Store;
+use crate::db::{Backend, Value};
+use crate::error::StoreError;
+use crate::units::Unit;
+
+/// One member of a household that a search found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    pub household_id: i64,
+    pub code: String,
+    pub name: String,
+    pub relation: String,
+    pub birth_date: String,
+    pub commune_id: i64,
+    pub village_id: Option<i64>,
+    pub commune_name: String,
+    pub village_name: Option<String>,
+}
+
+/// Where a household lives now (or last lived, if it has no current residence).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Whereabouts {
+    pub household_id: i64,
+    pub commune_id: i64,
+    pub village_id: Option<i64>,
+}
+
+/// A lineage link of a unit, with the unit at the other end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineageView {
+    pub date: String,
+    pub kind: String,
+    pub share: Option<f64>,
+    /// true: this unit went into `other`; false: `other` went into this unit.
+    pub outgoing: bool,
+    pub other_code: String,
+    pub other_name: String,
+}
+
+fn found(r: Vec<Value>) -> Found {
+    let mut it = r.into_iter();
+    let mut next = || it.next().unwrap_or(Value::Null);
+    Found {
+        household_id: next().int().unwrap_or(0),
+        code: next().into_text().unwrap_or_default(),
+        name: next().into_text().unwrap_or_default(),
+        relation: next().into_text().unwrap_or_default(),
+        birth_date: next().into_text().unwrap_or_default(),
+        commune_id: next().int().unwrap_or(0),
+        village_id: next().int(),
+        commune_name: next().into_text().unwrap_or_default(),
+        village_name: next().into_text(),
+    }
+}
+
+const SEARCH_SQLITE: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
+     JOIN household h ON h.id = m.household_id \
+     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+     WHERE p.name_fold >= $1 AND p.name_fold < $2 \
+     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
+     LIMIT $4";
+
+const SEARCH_POSTGRES: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
+     JOIN household h ON h.id = m.household_id \
+     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+     WHERE p.name_fold COLLATE \"C\" >= $1 AND p.name_fold COLLATE \"C\" < $2 \
+     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
+     LIMIT $4";
+
+impl Store {
+    /// Members whose folded name starts with the folded query ("nguyen van a" finds "Nguyễn Văn An"), or
+    /// whose citizen ID is the query, in households inside the scope; at most `limit` rows, unsorted (the
+    /// caller sorts in Vietnamese order).
+    pub fn search_members(
+        &mut self,
+        scope: Option<i64>,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<Found>, StoreError> {
+        let q = query.trim();
+        let scope = Value::Int(scope.unwrap_or(0));
+        if !q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()) {
+            let rows = self.conn.query(
+                "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+                 FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
+                 JOIN household h ON h.id = m.household_id \
+                 JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+                 JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+                 WHERE p.citizen_id = $1 \
+                 AND ($2 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $2 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
+                 LIMIT $3",
+                &[q.into(), scope, limit.into()],
+            )?;
+            return Ok(rows.into_iter().map(found).collect());
+        }
+        let folded = fold(q);
+        if folded.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Everything that starts with the prefix sorts between it and the prefix followed by the last code point.
+        let upper = format!("{folded}\u{10FFFF}");
+        let sql = match self.backend() {
+            Backend::Sqlite => SEARCH_SQLITE,
+            Backend::Postgres => SEARCH_POSTGRES,
+        };
+        let rows = self
+            .conn
+            .query(sql, &[folded.into(), upper.into(), scope, limit.into()])?;
+        Ok(rows.into_iter().map(found).collect())
+    }
+
+    /// Households of the scope with their head, by household code from `after` (for paging), at most `limit`.
+    pub fn list_households(
+        &mut self,
+        scope: Option<i64>,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Found>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+             FROM household h JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+             JOIN membership m ON m.household_id = h.id AND m.valid_until IS NULL AND m.relation = 'head' \
+             JOIN person p ON p.id = m.person_id \
+             JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+             WHERE h.code > $1 \
+             AND ($2 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $2 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
+             ORDER BY h.code LIMIT $3",
+            &[after.into(), Value::Int(scope.unwrap_or(0)), limit.into()],
+        )?;
+        Ok(rows.into_iter().map(found).collect())
+    }
+
+    /// Where the household with this code lives now, or last lived; None if there is no such household.
+    pub fn whereabouts(&mut self, code: &str) -> Result<Option<Whereabouts>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT h.id, r.commune_id, r.village_id FROM household h JOIN residence r ON r.household_id = h.id \
+             WHERE h.code = $1 ORDER BY (CASE WHEN r.valid_until IS NULL THEN 1 ELSE 0 END) DESC, r.valid_from DESC LIMIT 1",
+            &[code.into()],
+        )?;
+        Ok(row.map(|r| Whereabouts {
+            household_id: r[0].int().unwrap_or(0),
+            commune_id: r[1].int().unwrap_or(0),
+            village_id: r[2].int(),
+        }))
+    }
+
+    /// A unit by its code, the one valid on `date` if several units had that code over time.
+    pub fn unit_by_code(
+        &mut self,
+        code: &str,
+        date: giamngheo_core::date::Date,
+    ) -> Result<Option<Unit>, StoreError> {
+        for level in UnitLevel::ALL {
+            if let Some(u) = self.unit_at(level, code, date)? {
+                return Ok(Some(u));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The units the unit came from and went to.
+    pub fn unit_lineage(&mut self, unit_id: i64) -> Result<Vec<LineageView>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT l.date, l.kind, l.share, 1, t.code, t.name FROM unit_lineage l JOIN unit t ON t.id = l.to_id WHERE l.from_id = $1 \
+             UNION ALL \
+             SELECT l.date, l.kind, l.share, 0, f.code, f.name FROM unit_lineage l JOIN unit f ON f.id = l.from_id WHERE l.to_id = $1 \
+             ORDER BY 1, 5",
+            &[unit_id.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LineageView {
+                date: r[0].text().unwrap_or_default().to_owned(),
+                kind: r[1].text().unwrap_or_default().to_owned(),
+                share: r[2].real(),
+                outgoing: r[3].int() == Some(1),
+                other_code: r[4].text().unwrap_or_default().to_owned(),
+                other_name: r[5].text().unwrap_or_default().to_owned(),
+            })
+            .collect())
+    }
+
+    /// A fingerprint of the registry that changes when households, events or reviews are added: cached
+    /// figures computed under one fingerprint are stale under another.
+    pub fn registry_fingerprint(&mut self) -> Result<(i64, i64, i64), StoreError> {
+        let r = self.conn.query_one(
+            "SELECT (SELECT coalesce(max(id), 0) FROM household), (SELECT coalesce(max(id), 0) FROM household_event), \
+             (SELECT coalesce(max(id), 0) FROM review)",
+            &[],
+        )?;
+        Ok(r.map_or((0, 0, 0), |r| {
+            (
+                r[0].int().unwrap_or(0),
+                r[1].int().unwrap_or(0),
+                r[2].int().unwrap_or(0),
+            )
+        }))
+    }
+
+    /// The area and deprivation bits of each review of a household, by review id: what the classifier needs
+    /// to explain a class again in another language.
+    pub fn review_inputs(
+        &mut self,
+        household_id: i64,
+    ) -> Result<Vec<(i64, String, u32)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, area, deprivations FROM review WHERE household_id = $1 ORDER BY id",
+            &[household_id.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].int().unwrap_or(0),
+                    r[1].text().unwrap_or_default().to_owned(),
+                    r[2].int().unwrap_or(0) as u32,
+                )
+            })
+            .collect())
+    }
+
+    /// A unit by code whatever its dates: the latest unit to carry the code.
+    pub fn unit_any(&mut self, code: &str) -> Result<Option<Unit>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit WHERE code = $1 \
+             ORDER BY coalesce(valid_from, '') DESC LIMIT 1",
+            &[code.into()],
+        )?;
+        Ok(row.and_then(|r| {
+            let mut it = r.into_iter();
+            Some(Unit {
+                id: it.next()?.int()?,
+                level: UnitLevel::parse(it.next()?.text()?)?,
+                code: it.next()?.into_text()?,
+                name: it.next()?.into_text()?,
+                short_name: it.next()?.into_text()?,
+                valid_from: it.next()?.into_text(),
+                valid_until: it.next()?.into_text(),
+            })
+        }))
+    }
+
+    /// The units of a level valid on a date, by code.
+    pub fn units_at_level(
+        &mut self,
+        level: UnitLevel,
+        date: giamngheo_core::date::Date,
+    ) -> Result<Vec<Unit>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit WHERE level = $1 \
+             AND (valid_from IS NULL OR valid_from <= $2) AND (valid_until IS NULL OR valid_until >= $2) ORDER BY code",
+            &[level.code().into(), date.iso().into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let mut it = r.into_iter();
+                Some(Unit {
+                    id: it.next()?.int()?,
+                    level: UnitLevel::parse(it.next()?.text()?)?,
+                    code: it.next()?.into_text()?,
+                    name: it.next()?.into_text()?,
+                    short_name: it.next()?.into_text()?,
+                    valid_from: it.next()?.into_text(),
+                    valid_until: it.next()?.into_text(),
+                })
+            })
+            .collect())
+    }
+
+    /// The rates of every unit directly under `unit_id` (on `boundaries`) for one year, in one pass: what
+    /// [`Store::rates`] gives for each child, without one scan of the year's reviews per child (a commune
+    /// has hundreds of villages). Children without any review are left out.
+    pub fn child_rates(
+        &mut self,
+        unit_id: i64,
+        boundaries: giamngheo_core::date::Date,
+        year: i32,
+        review_date: giamngheo_core::date::Date,
+    ) -> Result<Vec<(i64, crate::rates::YearRate)>, StoreError> {
+        let b = boundaries.iso();
+        let d = review_date.iso();
+        let c = &mut self.conn;
+        c.batch("CREATE TEMP TABLE IF NOT EXISTS web_child_units (id BIGINT NOT NULL, child BIGINT NOT NULL)")?;
+        c.batch("DELETE FROM web_child_units")?;
+        c.execute(
+            "INSERT INTO web_child_units (id, child) WITH RECURSIVE sub(id, child) AS ( \
+             SELECT p.unit_id, p.unit_id FROM unit_parent p WHERE p.parent_id = $1 \
+             AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2) \
+             UNION SELECT p.unit_id, sub.child FROM unit_parent p JOIN sub ON p.parent_id = sub.id \
+             WHERE (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)) \
+             SELECT DISTINCT id, child FROM sub",
+            &[unit_id.into(), b.into()],
+        )?;
+        let mut out: std::collections::BTreeMap<i64, crate::rates::YearRate> = Default::default();
+        let blank = |year| crate::rates::YearRate {
+            year,
+            standard_id: None,
+            households: 0,
+            poor: 0,
+            near_poor: 0,
+            // The dashboard's per-child figures are totals; the breakdowns come from `Store::rates`.
+            urban: Default::default(),
+            rural: Default::default(),
+            ethnic_minority: Default::default(),
+        };
+        // Residences count by their village, or by their commune when they have none (as `rates` does).
+        for r in c.query(
+            "SELECT w.child, count(*) FROM web_child_units w JOIN residence r ON r.village_id = w.id \
+             WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) GROUP BY w.child \
+             UNION ALL \
+             SELECT w.child, count(*) FROM web_child_units w JOIN residence r ON r.commune_id = w.id \
+             WHERE r.village_id IS NULL AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) GROUP BY w.child",
+            &[d.into()],
+        )? {
+            let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
+            e.households += r[1].int().unwrap_or(0);
+        }
+        for r in c.query(
+            "SELECT w.child, coalesce(v.decided_class, v.computed_class), count(*), min(v.standard_id) FROM review v \
+             JOIN web_child_units w ON w.id = coalesce(v.village_id, v.commune_id) \
+             WHERE v.year = $1 AND v.round = 'periodic' \
+             AND NOT EXISTS (SELECT 1 FROM review x WHERE x.corrects_id = v.id) \
+             GROUP BY w.child, coalesce(v.decided_class, v.computed_class)",
+            &[Value::from(year)],
+        )? {
+            let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
+            let n = r[2].int().unwrap_or(0);
+            match r[1].text() {
+                Some("poor") => e.poor += n,
+                Some("near_poor") => e.near_poor += n,
+                _ => {}
+            }
+            if e.standard_id.is_none() {
+                e.standard_id = r[3].text().map(str::to_owned);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .filter(|(_, r)| r.standard_id.is_some())
+            .collect())
+    }
+}

@@ -1,0 +1,186 @@
+//! The web app's tables and reads, on both backends: accounts, scopes, search inside a scope, the access log,
+//! feedback.
+
+use giamngheo_store::StoreError;
+use giamngheo_store::accounts::Role;
+
+use crate::harness::{date, load_units, on_both};
+use crate::households::three_households;
+
+#[test]
+fn accounts_scopes_and_search_within_them() {
+    on_both("web_scope", |db| {
+        let s = &mut db.store;
+        load_units(s);
+        s.import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let on = date("2019-10-02");
+        let all = s.search_members(None, "", 10).unwrap();
+        assert!(all.is_empty(), "{}: an empty query finds nothing", db.name);
+        // Folded prefix search: no accents, no case, đ as d.
+        for (q, expect) in [
+            ("le van", "Lê Văn Hùng"),
+            ("TRINH VAN D", "Trịnh Văn Đức"),
+            ("Hồ Thị", "Hồ Thị Sen"),
+        ] {
+            let f = s.search_members(None, q, 10).unwrap();
+            assert!(
+                f.iter().any(|f| f.name == expect),
+                "{}: {q} → {f:?}",
+                db.name
+            );
+        }
+        let f = s.search_members(None, "038075000111", 10).unwrap();
+        assert_eq!(f.len(), 1, "{}", db.name);
+        let home = s.whereabouts(&f[0].code).unwrap().unwrap();
+        let commune = s.unit(home.commune_id).unwrap().unwrap();
+        let other = s
+            .units_at_level(giamngheo_core::ids::UnitLevel::Commune, on)
+            .unwrap()
+            .into_iter()
+            .find(|u| u.id != commune.id)
+            .unwrap();
+        let by = giamngheo_store::audit::Actor::new("quản trị", Role::Administrator, "cli");
+        let inside = s
+            .add_account(
+                &by,
+                "Cán bộ xã",
+                Role::CommuneOfficer,
+                Some(commune.id),
+                "h",
+            )
+            .unwrap();
+        let outside = s
+            .add_account(&by, "khác", Role::CommuneOfficer, Some(other.id), "h")
+            .unwrap();
+        assert!(matches!(
+            s.add_account(&by, "Cán bộ xã", Role::Auditor, None, "h"),
+            Err(StoreError::Conflict { .. })
+        ));
+        let scope = s.refresh_scope(inside, on).unwrap();
+        assert!(scope.contains(&commune.id), "{}", db.name);
+        assert!(
+            scope.contains(&home.village_id.unwrap()),
+            "{}: villages under the commune",
+            db.name
+        );
+        s.refresh_scope(outside, on).unwrap();
+        assert_eq!(
+            s.search_members(Some(inside), "le van", 10).unwrap().len(),
+            2,
+            "{}",
+            db.name
+        );
+        assert!(
+            s.search_members(Some(outside), "le van", 10)
+                .unwrap()
+                .is_empty(),
+            "{}",
+            db.name
+        );
+        assert!(
+            s.list_households(Some(outside), "", 10).unwrap().is_empty(),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            s.list_households(Some(inside), "", 10).unwrap().len(),
+            2,
+            "{}",
+            db.name
+        );
+        let a = s.account_by_name("Cán bộ xã").unwrap().unwrap();
+        // Account creation is in the audit log, whose chain holds.
+        let log = s.audit_entries(1, 10, Some(("account", "khác"))).unwrap();
+        assert_eq!(log.len(), 1, "{}", db.name);
+        // The unit lists, the households and the two accounts.
+        assert_eq!(s.verify_audit().unwrap(), Ok(4));
+        assert_eq!(
+            (a.role, a.unit_id),
+            (Role::CommuneOfficer, Some(commune.id))
+        );
+        s.log_access(Some(inside), "read", "household XH-001", "")
+            .unwrap();
+        s.log_access(None, "login_failed", "login", "x").unwrap();
+        let log = s.access_log(10).unwrap();
+        assert_eq!(log[0].action, "login_failed");
+        assert_eq!(log[1].account.as_deref(), Some("Cán bộ xã"));
+        s.add_feedback(commune.id, true, "Bà Hoa", "", "Nhà tôi bị xếp sai")
+            .unwrap();
+        let fb = s.feedback_of(commune.id).unwrap();
+        assert_eq!(
+            (fb.len(), fb[0].kind.as_str()),
+            (1, "complaint"),
+            "{}",
+            db.name
+        );
+    });
+}
+
+#[test]
+fn child_rates_in_one_pass_equal_rates_of_each_child() {
+    on_both("web_child_rates", |db| {
+        let s = &mut db.store;
+        giamngheo_demo::build(
+            s,
+            giamngheo_demo::DemoOptions {
+                households: 400,
+                seed: 3,
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        let on = date("2026-01-01");
+        let provinces = s
+            .units_at_level(giamngheo_core::ids::UnitLevel::Province, on)
+            .unwrap();
+        let mut compared = 0;
+        for year in [2016, 2023] {
+            let review_date = giamngheo_core::date::Date::new(year, 11, 15).unwrap();
+            for p in &provinces {
+                let fast = s.child_rates(p.id, on, year, review_date).unwrap();
+                for c in s.children_at(p.id, on).unwrap() {
+                    let slow = s.rates(c.id, on, &[(year, review_date)]).unwrap().remove(0);
+                    let got = fast
+                        .iter()
+                        .find(|(id, _)| *id == c.id)
+                        .map(|(_, r)| r.clone());
+                    if slow.standard_id.is_none() {
+                        assert!(got.is_none(), "{}: {}", db.name, c.code);
+                        continue;
+                    }
+                    // The dashboard's one pass gives the totals; the urban, rural and ethnic-minority
+                    // breakdowns are `rates`' own.
+                    let totals = |r: &giamngheo_store::rates::YearRate| {
+                        (
+                            r.year,
+                            r.standard_id.clone(),
+                            r.households,
+                            r.poor,
+                            r.near_poor,
+                        )
+                    };
+                    assert_eq!(
+                        got.as_ref().map(totals),
+                        Some(totals(&slow)),
+                        "{}: {} {year}",
+                        db.name,
+                        c.code
+                    );
+                    // And one level down: the villages of a commune.
+                    let villages = s.child_rates(c.id, on, year, review_date).unwrap();
+                    for (v, r) in villages.iter().take(3) {
+                        assert_eq!(
+                            totals(&s.rates(*v, on, &[(year, review_date)]).unwrap()[0]),
+                            totals(r),
+                            "{}",
+                            db.name
+                        );
+                    }
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 2, "{}: {compared}", db.name);
+    });
+}

@@ -1,0 +1,179 @@
+//! The JSON API: the same data as the pages, under the same session, roles and units; described by the
+//! OpenAPI document at `/api/openapi.json`.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::{Ctx, Perm};
+use crate::error::WebError;
+use crate::pages::{PageResult, explain, find_households, load_household};
+use crate::{AppState, today};
+
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+        .into_response()
+}
+
+pub async fn me(ctx: Ctx) -> PageResult {
+    let a = ctx.actor()?;
+    Ok(Json(json!({
+        "name": a.name,
+        "role": a.role.code(),
+        "unit": a.unit_code,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct Q {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+}
+
+pub async fn households(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<Q>, QueryRejection>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
+    if q.q.chars().count() > 100 {
+        return Err(ctx.fail(WebError::bad("Từ khoá quá dài.", "The search is too long.")));
+    }
+    let found = find_households(&state, &a, &q.q, &q.after)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let items: Vec<Value> = found
+        .iter()
+        .map(|f| {
+            json!({
+                "household": f.code,
+                "name": f.name,
+                "relation": f.relation,
+                "birth_date": f.birth_date,
+                "commune": f.commune_name,
+                "village": f.village_name,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })).into_response())
+}
+
+pub async fn household(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let (h, inputs) = load_household(&state, &a, code)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let lang = ctx.lang;
+    Ok(Json(json!({
+        "code": h.code,
+        "registered_on": h.registered_on,
+        "version": h.version,
+        "residences": h.residences.iter().map(|r| json!({
+            "since": r.since, "until": r.until, "commune_code": r.commune_code, "commune": r.commune_name,
+            "village": r.village_name, "area": r.area, "address": r.address,
+        })).collect::<Vec<_>>(),
+        "members": h.members.iter().map(|m| json!({
+            "person_id": m.person_id, "name": m.name, "sex": m.sex, "birth_date": m.birth_date,
+            "ethnicity": m.ethnicity, "citizen_id": m.citizen_id, "relation": m.relation,
+            "since": m.since, "until": m.until,
+        })).collect::<Vec<_>>(),
+        "reviews": h.reviews.iter().map(|r| json!({
+            "id": r.id, "year": r.year, "round": r.round, "review_date": r.review_date, "standard": r.standard_id,
+            "income_per_capita": r.income_per_capita, "income_score": r.income_score,
+            "deprivation_count": r.deprivation_count, "computed_class": r.computed_class,
+            "decided_class": r.decided_class, "decided_on": r.decided_on, "corrects": r.corrects_id,
+            "explanation": explain(&state, r, inputs.iter().find(|i| i.0 == r.id), lang),
+        })).collect::<Vec<_>>(),
+        "events": h.events.iter().map(|e| json!({
+            "date": e.date, "kind": e.kind, "person": e.person, "note": e.note,
+        })).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}
+
+pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
+    ctx.actor()?;
+    let (u, parent, children, lineage) = state
+        .pool
+        .run(move |s| {
+            let Some(u) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
+                return Err(WebError::NotFound);
+            };
+            let on = u
+                .valid_until
+                .as_deref()
+                .and_then(|d| giamngheo_core::date::Date::parse(d).ok())
+                .unwrap_or_else(today);
+            let parent = s.parent_at(u.id, on)?;
+            let children = s.children_at(u.id, on)?;
+            let lineage = s.unit_lineage(u.id)?;
+            Ok((u, parent, children, lineage))
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(Json(json!({
+        "code": u.code, "name": u.name, "level": u.level.code(),
+        "valid_from": u.valid_from, "valid_until": u.valid_until,
+        "parent": parent.map(|p| json!({"code": p.code, "name": p.name, "level": p.level.code()})),
+        "children": children.iter().map(|c| json!({"code": c.code, "name": c.name, "level": c.level.code()})).collect::<Vec<_>>(),
+        "lineage": lineage.iter().map(|l| json!({
+            "date": l.date, "kind": l.kind, "share": l.share, "direction": if l.outgoing { "to" } else { "from" },
+            "unit_code": l.other_code, "unit": l.other_name,
+        })).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}
+
+pub async fn rates(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> PageResult {
+    let a = ctx.actor()?.clone();
+    let u = state
+        .pool
+        .run(move |s| Ok(s.unit_by_code(&code, today())?))
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .ok_or_else(|| ctx.fail(WebError::NotFound))?;
+    if !a.sees_unit(u.id) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    let st = state.clone();
+    let f = state
+        .pool
+        .run(move |s| st.figures(s, u))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(Json(json!({
+        "unit": f.unit.code,
+        "name": f.unit.name,
+        "boundaries": today().iso(),
+        "rates": f.rates.iter().map(|r| json!({
+            "year": r.year, "standard": r.standard_id, "households": r.households, "poor": r.poor,
+            "near_poor": r.near_poor, "poor_rate": r.poor_rate(), "near_poor_rate": r.near_poor_rate(),
+        })).collect::<Vec<_>>(),
+        "children": f.children.iter().map(|(c, r)| json!({
+            "unit": c.code, "name": c.name,
+            "households": r.as_ref().map(|r| r.households), "poor_rate": r.as_ref().map(|r| r.poor_rate()),
+        })).collect::<Vec<_>>(),
+    }))
+    .into_response())
+}

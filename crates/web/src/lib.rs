@@ -1,0 +1,232 @@
+//! giamngheo-web: the staff pages (server-rendered HTML, Vietnamese first, English second), the public commune
+//! page, and a JSON API with its OpenAPI document, over the synchronous store called from a blocking pool.
+//!
+//! **Architecture invariant:** every handler that reads or writes registry data checks the account's role
+//! ([`auth::Perm`]) and its units on the server (`Actor::sees_*`, or the `account_scope` join in SQL);
+//! a household outside them is answered 404, exactly as one that does not exist.
+
+pub mod api;
+pub mod auth;
+pub mod collate;
+pub mod error;
+pub mod html;
+pub mod pages;
+pub mod pool;
+pub mod public;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use giamngheo_core::Classifier;
+use giamngheo_core::date::Date;
+use giamngheo_store::rates::YearRate;
+use giamngheo_store::units::Unit;
+use giamngheo_store::{Store, StoreError};
+
+use crate::error::WebError;
+use crate::pool::Pool;
+
+/// Upload limit of the import form; every other request body is limited to 64 KiB.
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+const MAX_FORM: usize = 64 * 1024;
+/// How long computed rates are reused while the registry does not change.
+const CACHE_SECONDS: u64 = 300;
+
+/// The figures of a unit's dashboard, computed once per registry state.
+pub struct Figures {
+    pub unit: Unit,
+    pub rates: Vec<YearRate>,
+    pub children: Vec<(Unit, Option<YearRate>)>,
+    /// Communes under the unit late with this year's periodic decision or a monthly report.
+    pub late: Vec<giamngheo_store::support::Late>,
+}
+
+/// Figures with the registry fingerprint they were computed under and when.
+type Cached = ((i64, i64, i64), Instant, Arc<Figures>);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Arc<Pool>,
+    pub sessions: Arc<auth::Sessions>,
+    figures: Arc<Mutex<HashMap<i64, Cached>>>,
+    classifiers: Arc<Mutex<HashMap<String, Arc<Classifier>>>>,
+    /// Compared against when the user name is unknown, so a wrong name takes as long as a wrong password.
+    dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(pool: Arc<Pool>) -> AppState {
+        AppState {
+            pool,
+            sessions: Arc::default(),
+            figures: Arc::default(),
+            classifiers: Arc::default(),
+            dummy_hash: Arc::new(auth::hash_password(&auth::random_token())),
+        }
+    }
+
+    /// A classifier for a built-in standard, prepared once.
+    pub fn classifier(&self, id: &str) -> Option<Arc<Classifier>> {
+        let mut m = self.classifiers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = m.get(id) {
+            return Some(Arc::clone(c));
+        }
+        let s = giamngheo_core::standard::builtin::get(id).ok()?;
+        let c = Arc::new(Classifier::new(s));
+        m.insert(id.to_owned(), Arc::clone(&c));
+        Some(c)
+    }
+
+    /// The dashboard figures of a unit, from the cache while the registry is unchanged (runs in the pool).
+    pub fn figures(&self, store: &mut Store, unit: Unit) -> Result<Arc<Figures>, WebError> {
+        let fp = store.registry_fingerprint()?;
+        {
+            let m = self.figures.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((f, at, v)) = m.get(&unit.id)
+                && *f == fp
+                && at.elapsed().as_secs() < CACHE_SECONDS
+            {
+                return Ok(Arc::clone(v));
+            }
+        }
+        let today = today();
+        let years: Vec<(i32, Date)> = (2015..=today.year())
+            .filter_map(|y| Date::new(y, 11, 15).ok().map(|d| (y, d)))
+            .collect();
+        let rates: Vec<YearRate> = store
+            .rates(unit.id, today, &years)?
+            .into_iter()
+            .filter(|r| r.standard_id.is_some())
+            .collect();
+        let mut children = Vec::new();
+        let last = rates.last().map(|r| r.year);
+        let by_child = match last {
+            Some(y) => {
+                store.child_rates(unit.id, today, y, Date::new(y, 11, 15).unwrap_or(today))?
+            }
+            None => Vec::new(),
+        };
+        for c in store.children_at(unit.id, today)? {
+            let r = by_child
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .map(|(_, r)| r.clone());
+            children.push((c, r));
+        }
+        let late = store.late_communes(unit.id, today.year(), today)?;
+        let v = Arc::new(Figures {
+            unit,
+            rates,
+            children,
+            late,
+        });
+        let mut m = self.figures.lock().unwrap_or_else(|e| e.into_inner());
+        m.insert(v.unit.id, (fp, Instant::now(), Arc::clone(&v)));
+        Ok(v)
+    }
+}
+
+pub fn today() -> Date {
+    Date::parse(&giamngheo_store::today()).unwrap_or_else(|_| Date::from_unix_days(0))
+}
+
+/// Every route of the app.
+pub fn router(state: AppState) -> Router {
+    let import = Router::new()
+        .route("/import", get(pages::import_form).post(pages::import))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD));
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/households", get(pages::households))
+        .route("/households/{code}", get(pages::household))
+        .route("/units/{code}", get(pages::unit))
+        .route("/reports", get(pages::reports))
+        .route("/reports/rates.csv", get(pages::rates_csv))
+        .route("/reports/rates.xlsx", get(pages::rates_xlsx))
+        .route("/audit", get(pages::audit))
+        .route("/public/{code}", get(public::commune))
+        .route("/public/{code}/feedback", post(public::feedback))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/me", get(api::me))
+        .route("/api/households", get(api::households))
+        .route("/api/households/{code}", get(api::household))
+        .route("/api/units/{code}", get(api::unit))
+        .route("/api/units/{code}/rates", get(api::rates))
+        .route("/static/app.css", get(pages::css))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(DefaultBodyLimit::max(MAX_FORM))
+        .merge(import)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.entry(k).or_insert(HeaderValue::from_static(v));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "x-frame-options", "DENY");
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// The options of `giamngheo serve`.
+pub struct ServeOptions {
+    pub db: String,
+    pub bind: String,
+    /// Store connections (and so requests reading the database at once).
+    pub connections: usize,
+}
+
+#[derive(Debug)]
+pub enum ServeError {
+    Store(StoreError),
+    Bind { addr: String, error: std::io::Error },
+    Io(std::io::Error),
+}
+
+/// Opens the database and serves until the process is stopped; `ready` is told the address once listening.
+pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    let pool = Pool::open(&opts.db, opts.connections).map_err(ServeError::Store)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(opts.connections.max(1) * 2)
+        .build()
+        .map_err(ServeError::Io)?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&opts.bind)
+            .await
+            .map_err(|error| ServeError::Bind {
+                addr: opts.bind.clone(),
+                error,
+            })?;
+        let addr = listener.local_addr().map_err(ServeError::Io)?;
+        ready(addr);
+        let app = router(AppState::new(pool));
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .map_err(ServeError::Io)
+    })
+}

@@ -1,0 +1,242 @@
+//! In headless Chromium (Debian's `chromium` and `chromium-driver`, which `.ci/run` installs): log in, find a
+//! household by its name typed without accents, open it, download the rates report. The browser is driven
+//! through chromedriver's WebDriver HTTP API with a small client, to keep a WebDriver crate out of the build.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::harness::{PASSWORD, app};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One WebDriver command: an HTTP/1.1 request with a JSON body, the JSON answer's `value`.
+fn wd(port: u16, method: &str, path: &str, body: Option<Value>) -> Value {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("chromedriver");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    // Read the head, then exactly Content-Length bytes: chromedriver may keep the connection open.
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = s.read(&mut byte).expect("chromedriver answer");
+        assert!(n > 0, "{method} {path}: connection closed");
+        buf.extend_from_slice(&byte[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("Content-Length");
+    while buf.len() < head_end + len {
+        let n = s.read(&mut byte).expect("chromedriver answer");
+        assert!(n > 0, "{method} {path}: connection closed");
+        buf.extend_from_slice(&byte[..n]);
+    }
+    let json = String::from_utf8_lossy(&buf[head_end..head_end + len]).into_owned();
+    let json = json.as_str();
+    let text = json;
+    let v: Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"));
+    if v["value"].get("error").is_some() {
+        panic!("{method} {path}: {}", v["value"]);
+    }
+    v["value"].clone()
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+    session: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = std::panic::catch_unwind(|| {
+                wd(
+                    self.port,
+                    "DELETE",
+                    &format!("/session/{}", self.session),
+                    None,
+                )
+            });
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    fn start(downloads: &Path) -> Driver {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian packages chromium and chromium-driver; .ci/run installs them)");
+        let mut d = Driver {
+            child,
+            port,
+            session: String::new(),
+        };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768"],
+                "prefs": {"download.default_directory": downloads.display().to_string(), "download.prompt_for_download": false}
+            }
+        }}});
+        let v = wd(port, "POST", "/session", Some(caps));
+        d.session = v["sessionId"].as_str().unwrap().to_owned();
+        d
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        wd(
+            self.port,
+            method,
+            &format!("/session/{}{path}", self.session),
+            body,
+        )
+    }
+
+    fn go(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_object()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    fn source(&self) -> String {
+        self.cmd("GET", "/source", None)
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn url(&self) -> String {
+        self.cmd("GET", "/url", None).as_str().unwrap().to_owned()
+    }
+}
+
+fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        if let Some(p) = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+        {
+            return p;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no .{ext} downloaded"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn login_find_without_accents_open_and_download_a_report_in_chromium() {
+    let app = app();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let db = app.path.display().to_string();
+    std::thread::spawn(move || {
+        let opts = giamngheo_web::ServeOptions {
+            db,
+            bind: "127.0.0.1:0".into(),
+            connections: 2,
+        };
+        let _ = giamngheo_web::serve(opts, |addr| tx.send(addr.port()).unwrap());
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("server started");
+    // Browsers treat localhost as a secure context, so the Secure session cookie works over plain HTTP there.
+    let base = format!("http://localhost:{port}");
+    let downloads =
+        std::env::temp_dir().join(format!("giamngheo-downloads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&downloads);
+    std::fs::create_dir_all(&downloads).unwrap();
+    let d = Driver::start(&downloads);
+    d.go(&format!("{base}/login"));
+    d.type_into("#name", "xa");
+    d.type_into("#password", PASSWORD);
+    d.click("button[type=submit]");
+    assert!(d.url().ends_with("/dashboard"), "{}", d.url());
+    assert!(d.source().contains("Tổng quan"));
+    d.go(&format!("{base}/households"));
+    d.type_into("#q", "nguyen van");
+    d.click("form.box button");
+    let results = d.source();
+    assert!(results.contains("Nguyễn Văn"), "{results}");
+    d.click("table.households a");
+    let page = d.source();
+    assert!(d.url().contains("/households/"), "{}", d.url());
+    assert!(page.contains("Thành viên") && page.contains("Nguyễn Văn"));
+    d.go(&format!("{base}/reports"));
+    d.click("button[formaction]");
+    let file = wait_for_file(&downloads, "xlsx");
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX file");
+    drop(d);
+    let _ = std::fs::remove_dir_all(&downloads);
+}

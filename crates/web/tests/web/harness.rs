@@ -1,0 +1,245 @@
+//! A fresh demo registry per test (SQLite file), the real router, and accounts of every role.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use giamngheo_store::Store;
+use giamngheo_store::accounts::Role;
+use giamngheo_web::AppState;
+use giamngheo_web::pool::Pool;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "mật-khẩu-thử-1234";
+
+/// The registry the tests run against: codes of households and units in and out of the accounts' areas.
+pub struct App {
+    pub router: Router,
+    pub path: std::path::PathBuf,
+    /// A household in village `village` of commune `commune` (province `province`).
+    pub hh_in: String,
+    /// A household in the same commune, another village.
+    pub hh_other_village: String,
+    /// A household in another province.
+    pub hh_out: String,
+    pub province: String,
+    pub commune: String,
+    pub village: String,
+    pub commune_out: String,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+pub fn app() -> App {
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let path = std::env::temp_dir().join(format!("giamngheo-web-{}-{n}.db", std::process::id()));
+    let url = path.display().to_string();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{url}{suffix}"));
+    }
+    let mut store = Store::open(&url).expect("open");
+    giamngheo_demo::build(
+        &mut store,
+        giamngheo_demo::DemoOptions {
+            households: 600,
+            seed: 7,
+        },
+        &mut |_, _, _| {},
+    )
+    .expect("demo");
+    let all = store.list_households(None, "", 100_000).expect("list");
+    let today = giamngheo_web::today();
+    let province_of = |s: &mut Store, commune: i64| {
+        let mut u = s.unit(commune).unwrap().unwrap();
+        while let Some(p) = s.parent_at(u.id, today).unwrap() {
+            u = p;
+        }
+        u
+    };
+    let first = all[0].clone();
+    let province = province_of(&mut store, first.commune_id);
+    let out = all
+        .iter()
+        .find(|f| province_of(&mut store, f.commune_id).id != province.id)
+        .expect("households in two provinces")
+        .clone();
+    let other_village = all
+        .iter()
+        .find(|f| f.commune_id == first.commune_id && f.village_id != first.village_id)
+        .expect("two villages in one commune")
+        .clone();
+    let commune = store.unit(first.commune_id).unwrap().unwrap();
+    let village = store.unit(first.village_id.unwrap()).unwrap().unwrap();
+    let commune_out = store.unit(out.commune_id).unwrap().unwrap();
+    let hash = giamngheo_web::auth::hash_password(PASSWORD);
+    let by = giamngheo_store::audit::Actor::new("test", Role::Administrator, "cli");
+    for (name, role, unit) in [
+        ("admin", Role::Administrator, None),
+        ("tinh", Role::ProvinceStaff, Some(province.id)),
+        ("xa", Role::CommuneOfficer, Some(commune.id)),
+        ("thon", Role::VillageReviewer, Some(village.id)),
+        ("kiemtoan", Role::Auditor, Some(commune.id)),
+    ] {
+        store.add_account(&by, name, role, unit, &hash).unwrap();
+    }
+    drop(store);
+    let pool = Pool::open(&url, 2).expect("pool");
+    App {
+        router: giamngheo_web::router(AppState::new(pool)),
+        path,
+        hh_in: first.code,
+        hh_other_village: other_village.code,
+        hh_out: out.code,
+        province: province.code,
+        commune: commune.code,
+        village: village.code,
+        commune_out: commune_out.code,
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    /// The value of the first hidden `csrf` field of the page.
+    pub fn form_token(&self) -> String {
+        let i = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a form token");
+        let rest = &self.body[i + 19..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
+
+impl App {
+    pub fn fill(&self, s: &str) -> String {
+        s.replace("{hh_in}", &self.hh_in)
+            .replace("{hh_other_village}", &self.hh_other_village)
+            .replace("{hh_out}", &self.hh_out)
+            .replace("{province}", &self.province)
+            .replace("{commune_out}", &self.commune_out)
+            .replace("{commune}", &self.commune)
+            .replace("{village}", &self.village)
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        }
+    }
+
+    pub async fn get(&self, uri: &str, cookie: Option<&str>) -> Reply {
+        let mut b = Request::get(uri);
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        self.request(b.body(Body::empty()).unwrap()).await
+    }
+
+    /// A form post as a browser on this site sends it.
+    pub async fn post_form(&self, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", giamngheo_web::html::url(v)))
+            .collect();
+        let req = Request::post(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "localhost")
+            .header("origin", "http://localhost")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body.join("&")))
+            .unwrap();
+        self.request(req).await
+    }
+
+    /// Logs in; returns the session cookie header value.
+    pub async fn login(&self, name: &str) -> String {
+        let form = self.get("/login", None).await;
+        let pre = form.cookie("gn_pre").unwrap();
+        let r = self
+            .post_form(
+                "/login",
+                &format!("gn_pre={pre}"),
+                &[
+                    ("csrf", &form.form_token()),
+                    ("name", name),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {name}: {}",
+            r.body
+        );
+        format!("gn_session={}", r.cookie("gn_session").unwrap())
+    }
+
+    /// A multipart upload of the import form.
+    pub async fn upload(&self, cookie: &str, token: &str, filename: &str, content: &[u8]) -> Reply {
+        let boundary = "XyZ-giamngheo-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post("/import")
+            .header("cookie", cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("host", "localhost")
+            .header("origin", "http://localhost")
+            .body(Body::from(body))
+            .unwrap();
+        self.request(req).await
+    }
+}

@@ -1,0 +1,19 @@
+//! The web suite: the real router over a fresh demo registry (SQLite) with an account of every role.
+//! `routes` is the table of who may open what, in and out of their units; `security` the attacks;
+//! `pages` what the pages say.
+
+mod browser;
+mod harness;
+mod pages;
+mod routes;
+mod security;
+
+/// Runs an async test body on a runtime with blocking threads, as the server does.
+pub fn run<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}

@@ -1,0 +1,155 @@
+//! Every route for every role, in and out of the role's units: one table of expected statuses.
+//! Accounts: admin (whole country), tinh (province staff of {province}), xa (commune officer of {commune}),
+//! thon (village reviewer of {village}, in {commune}), kiemtoan (auditor of {commune}); "-" is anonymous.
+
+use crate::harness::app;
+use crate::run;
+
+const CASES: &[(&str, &str, u16)] = &[
+    // Anonymous: pages send to the login form, the API says 401, the public page is open.
+    ("-", "/", 303),
+    ("-", "/dashboard", 303),
+    ("-", "/households?q=nguyen", 303),
+    ("-", "/households/{hh_in}", 303),
+    ("-", "/api/me", 401),
+    ("-", "/api/households/{hh_in}", 401),
+    ("-", "/public/{commune}", 200),
+    ("-", "/public/{village}", 404),
+    ("-", "/login", 200),
+    ("-", "/api/openapi.json", 200),
+    ("-", "/static/app.css", 200),
+    ("-", "/no-such-page", 404),
+    // Dashboards: the unit must be inside the account's units.
+    ("admin", "/dashboard", 200),
+    ("admin", "/dashboard?unit={commune_out}", 200),
+    ("tinh", "/dashboard", 200),
+    ("tinh", "/dashboard?unit={commune}", 200),
+    ("tinh", "/dashboard?unit={commune_out}", 403),
+    ("xa", "/dashboard", 200),
+    ("xa", "/dashboard?unit={province}", 403),
+    ("xa", "/dashboard?unit={commune_out}", 403),
+    ("thon", "/dashboard", 200),
+    ("thon", "/dashboard?unit={commune}", 403),
+    ("kiemtoan", "/dashboard?unit={commune}", 200),
+    ("kiemtoan", "/dashboard?unit={commune_out}", 403),
+    // Households: personal data; outside the units is 404, as if it did not exist.
+    ("admin", "/households?q=nguyen", 200),
+    ("admin", "/households/{hh_in}", 200),
+    ("admin", "/households/{hh_out}", 200),
+    ("tinh", "/households/{hh_in}", 200),
+    ("tinh", "/households/{hh_out}", 404),
+    ("xa", "/households", 200),
+    ("xa", "/households/{hh_in}", 200),
+    ("xa", "/households/{hh_other_village}", 200),
+    ("xa", "/households/{hh_out}", 404),
+    ("thon", "/households?q=nguyen", 200),
+    ("thon", "/households/{hh_in}", 200),
+    ("thon", "/households/{hh_other_village}", 404),
+    ("thon", "/households/{hh_out}", 404),
+    ("kiemtoan", "/households/{hh_in}", 200),
+    ("kiemtoan", "/households/{hh_out}", 404),
+    ("xa", "/households/NO-SUCH-CODE", 404),
+    // Units and their lineage are not personal: any account.
+    ("thon", "/units/{commune_out}", 200),
+    ("xa", "/units/{province}", 200),
+    ("xa", "/units/99999", 404),
+    // Imports: administrators and commune officers.
+    ("admin", "/import", 200),
+    ("tinh", "/import", 403),
+    ("xa", "/import", 200),
+    ("thon", "/import", 403),
+    ("kiemtoan", "/import", 403),
+    // Reports: not village reviewers; the unit must be inside the account's units.
+    ("admin", "/reports", 200),
+    ("tinh", "/reports", 200),
+    ("xa", "/reports", 200),
+    ("thon", "/reports", 403),
+    ("kiemtoan", "/reports", 200),
+    (
+        "admin",
+        "/reports/rates.csv?unit={commune_out}&from=2015&to=2020",
+        200,
+    ),
+    (
+        "tinh",
+        "/reports/rates.csv?unit={commune}&from=2015&to=2020",
+        200,
+    ),
+    (
+        "tinh",
+        "/reports/rates.xlsx?unit={commune_out}&from=2015&to=2020",
+        403,
+    ),
+    (
+        "xa",
+        "/reports/rates.xlsx?unit={commune}&from=2015&to=2020",
+        200,
+    ),
+    (
+        "xa",
+        "/reports/rates.csv?unit={commune_out}&from=2015&to=2020",
+        403,
+    ),
+    ("xa", "/reports/rates.csv?unit={commune}&from=abc", 400),
+    (
+        "thon",
+        "/reports/rates.csv?unit={village}&from=2015&to=2020",
+        403,
+    ),
+    (
+        "kiemtoan",
+        "/reports/rates.csv?unit={commune}&from=2015&to=2020",
+        200,
+    ),
+    // The logs: whoever the procedure lets read the audit log (administrators, province staff, auditors).
+    ("admin", "/audit", 200),
+    ("tinh", "/audit", 200),
+    ("xa", "/audit", 403),
+    ("thon", "/audit", 403),
+    ("kiemtoan", "/audit", 200),
+    // The API: the same rules.
+    ("admin", "/api/me", 200),
+    ("xa", "/api/households?q=nguyen", 200),
+    ("xa", "/api/households/{hh_in}", 200),
+    ("xa", "/api/households/{hh_out}", 404),
+    ("thon", "/api/households/{hh_other_village}", 404),
+    ("tinh", "/api/households/{hh_out}", 404),
+    ("admin", "/api/households/{hh_out}", 200),
+    ("xa", "/api/units/{commune}/rates", 200),
+    ("xa", "/api/units/{commune_out}/rates", 403),
+    ("thon", "/api/units/{commune}/rates", 403),
+    ("admin", "/api/units/{commune_out}/rates", 200),
+    ("kiemtoan", "/api/units/{commune_out}", 200),
+];
+
+#[test]
+fn every_route_for_every_role_in_and_out_of_its_units() {
+    let app = app();
+    run(async {
+        let mut cookies = std::collections::HashMap::new();
+        for name in ["admin", "tinh", "xa", "thon", "kiemtoan"] {
+            cookies.insert(name, app.login(name).await);
+        }
+        let mut failures = Vec::new();
+        for (who, route, expected) in CASES {
+            let uri = app.fill(route);
+            let cookie = cookies.get(who).map(String::as_str);
+            let r = app.get(&uri, cookie).await;
+            if r.status.as_u16() != *expected {
+                failures.push(format!(
+                    "{who} GET {uri}: expected {expected}, got {}",
+                    r.status
+                ));
+            }
+            // A refusal never carries the household's data.
+            if *expected >= 400 && route.contains("{hh_") {
+                assert!(
+                    !r.body.contains("members"),
+                    "{who} {uri} leaked: {}",
+                    r.body
+                );
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    });
+}
