@@ -957,6 +957,13 @@ pub fn report_compare(
         columns.push(c.to_owned());
         labels.push(lang.pick(vi, en).to_owned());
     }
+    // The indicators of the standard in force in the last year, one column each.
+    let standard = giamngheo_core::standard::builtin::for_year(to as u16)?;
+    let indicators: Vec<String> = standard.indicators.iter().map(|i| i.id.clone()).collect();
+    for ind in &standard.indicators {
+        columns.push(format!("poor_deprived_{}", ind.id));
+        labels.push(format!("{} (%)", lang.pick(&ind.short_vi, &ind.short_en)));
+    }
     let mut t = Table {
         title: match lang {
             Lang::Vi => format!(
@@ -981,13 +988,33 @@ pub fn report_compare(
             Cell::Int(s.entered),
             Cell::Int(s.re_poor),
         ]);
+        let (households, _, amount) = store.support_received(
+            s.unit.id,
+            on,
+            Date::new(from, 1, 1).unwrap_or_else(|_| unreachable!("a valid date")),
+            Date::new(to, 12, 31).unwrap_or_else(|_| unreachable!("a valid date")),
+        )?;
+        row.extend([Cell::Int(households), Cell::Int(amount)]);
+        // The deprivation profile of the last year: the share of reviewed households poor and deprived.
+        let profile = store.profile(s.unit.id, on, to, to)?;
+        for id in &indicators {
+            let share = profile.first().and_then(|p| {
+                let standard = giamngheo_core::standard::builtin::get(&p.standard_id).ok()?;
+                let i = standard.indicators.iter().position(|ind| &ind.id == id)?;
+                Some(giamngheo_store::rates::percent(
+                    p.poor_deprived[i],
+                    p.reviewed,
+                ))
+            });
+            row.push(share.map_or(Cell::Empty, Cell::rate));
+        }
         t.rows.push(row);
     }
     note_breaks(&mut t, &summaries[0].rates, lang);
     t.notes.push(
         lang.pick(
-            "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng.",
-            "Escaped, newly poor, re-poor: summed over the years after the first of the span.",
+            "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng. Hỗ trợ: nhận trong các năm của khoảng, tính theo nơi hộ sống khi nhận. Thiếu hụt: tỷ lệ hộ nghèo và thiếu hụt chỉ số đó trong số hộ được rà soát năm cuối.",
+            "Escaped, newly poor, re-poor: summed over the years after the first of the span. Support: received in the years of the span, counted where the household lived then. Deprivations: the share of households reviewed in the last year that are poor and deprived in the indicator.",
         )
         .to_owned(),
     );

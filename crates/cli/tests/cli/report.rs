@@ -315,6 +315,23 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
     ]
     .concat());
     assert_eq!(column(&cmp, "unit_code"), ["395", "512"], "{cmp}");
+    // Every row has every column: the rates, the movements, support, the deprivation profile.
+    let width = cmp.lines().next().unwrap().split(',').count();
+    assert!(cmp.lines().all(|l| l.split(',').count() == width), "{cmp}");
+    assert_eq!(
+        column(&cmp, "supported_households"),
+        ["0", "0"],
+        "no support in the demo"
+    );
+    let profile = ok(&[&["--db", &db, "report", "profile", "--unit", "512"][..], &b].concat());
+    let last: Vec<&str> = profile.lines().filter(|l| l.contains(",2019,")).collect();
+    let share = last[0].rsplit(',').next().unwrap();
+    let indicator = last[0].split(',').nth(4).unwrap();
+    assert_eq!(
+        column(&cmp, &format!("poor_deprived_{indicator}"))[1],
+        share,
+        "{cmp}"
+    );
     for (i, unit) in ["395", "512"].iter().enumerate() {
         let r = rates_of(unit);
         for (k, y) in (2015..=2019).enumerate() {
