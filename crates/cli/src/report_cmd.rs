@@ -435,6 +435,26 @@ pub fn report_trend(
             }
         );
     }
+    // The plan targets of the span, judged as `report targets` does.
+    let actual: Vec<(i32, f64)> = rates.iter().map(|r| (r.year, r.poor_rate())).collect();
+    for t in store.targets(u.id, from, to)? {
+        let (status, by) = trend::target_status(t.year, t.poor_rate, &actual);
+        let by = by.map_or(String::new(), |r| format!(" ({} %)", d(r)));
+        match lang {
+            Lang::Vi => println!(
+                "Chỉ tiêu năm {}: tỷ lệ hộ nghèo {} %: {}{by}.",
+                t.year,
+                d(t.poor_rate),
+                status.name(lang)
+            ),
+            Lang::En => println!(
+                "Target for {}: poor-household rate {} %: {}{by}.",
+                t.year,
+                d(t.poor_rate),
+                status.name(lang)
+            ),
+        }
+    }
     Ok(())
 }
 

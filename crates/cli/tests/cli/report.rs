@@ -94,6 +94,31 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         ["met", "missed", "met"],
         "{report}"
     );
+    // The trend says the same.
+    let trend = ok(&[
+        &[
+            "--db",
+            &db,
+            "--lang",
+            "en",
+            "report",
+            "trend",
+            "--unit",
+            "395",
+            "--years",
+            "2015-2021",
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert!(
+        trend.contains("Target for 2018: poor-household rate"),
+        "{trend}"
+    );
+    assert!(
+        trend.contains(": met (") && trend.contains(": missed ("),
+        "{trend}"
+    );
     // Setting a target again replaces it.
     set("2019", "100".into());
     let report = ok(&[
