@@ -353,12 +353,24 @@ enum RoundCommand {
     },
     /// Record that a commune sent its report upward (monthly with --month, else the periodic results).
     ReportSent {
+        #[arg(long, conflicts_with = "province")]
+        commune: Option<String>,
+        /// A province's periodic results to the ministry: --preliminary (before 15/11) or the official ones.
         #[arg(long)]
-        commune: String,
+        province: Option<String>,
+        #[arg(long, requires = "province")]
+        preliminary: bool,
         #[arg(long)]
         year: u16,
         #[arg(long)]
         month: Option<u8>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The quick screening (Phiếu A): a file of household_code plainly above the lines (no full survey).
+    Screen {
+        round: i64,
+        file: PathBuf,
         #[arg(long)]
         date: Option<String>,
     },
@@ -372,6 +384,18 @@ enum SupportCommand {
     Import { file: PathBuf },
     /// What one household received.
     Show { household: String },
+    /// A programme of the province's own (province staff).
+    AddProgramme {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name_vi: String,
+        #[arg(long)]
+        name_en: String,
+        /// The deprivation indicator it addresses (an indicator id of the standard).
+        #[arg(long)]
+        indicator: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -1038,6 +1062,20 @@ fn main() -> ExitCode {
                 SupportCommand::Show { household } => {
                     round_cmd::support_show(&cli.db, &household, lang)
                 }
+                SupportCommand::AddProgramme {
+                    code,
+                    name_vi,
+                    name_en,
+                    indicator,
+                } => round_cmd::add_programme(
+                    &cli.db,
+                    &who,
+                    &code,
+                    &name_vi,
+                    &name_en,
+                    indicator.as_deref(),
+                    lang,
+                ),
             })
         }
         Command::Score {
@@ -1202,9 +1240,26 @@ fn run_round(
         }
         RoundCommand::ReportSent {
             commune,
+            province,
+            preliminary,
             year,
             month,
             date,
-        } => round_cmd::report_sent(db, &who, &commune, year, month, date.as_deref(), lang),
+        } => round_cmd::report_sent(
+            db,
+            &who,
+            round_cmd::ReportSent {
+                commune: commune.as_deref(),
+                province: province.as_deref(),
+                preliminary,
+                year,
+                month,
+                date: date.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Screen { round, file, date } => {
+            round_cmd::screen(db, &who, round, &file, date.as_deref(), lang)
+        }
     }
 }

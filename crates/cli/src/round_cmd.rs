@@ -947,6 +947,18 @@ pub fn late(
                     "periodic round not decided",
                 )
                 .to_owned(),
+            (giamngheo_store::support::ReportKind::Preliminary, _) => lang
+                .pick(
+                    "tỉnh chưa gửi kết quả sơ bộ lên Bộ",
+                    "the province's preliminary results not sent to the ministry",
+                )
+                .to_owned(),
+            (giamngheo_store::support::ReportKind::Official, _) => lang
+                .pick(
+                    "tỉnh chưa gửi kết quả chính thức lên Bộ",
+                    "the province's official results not sent to the ministry",
+                )
+                .to_owned(),
             (_, Some(m)) => format!(
                 "{} {m:02}/{}",
                 lang.pick("chưa gửi báo cáo tháng", "monthly report missing for"),
@@ -969,19 +981,50 @@ pub fn late(
     Ok(())
 }
 
-pub fn report_sent(
-    db: &str,
-    who: &Actor,
-    commune_key: &str,
-    year: u16,
-    month: Option<u8>,
-    date: Option<&str>,
-    lang: Lang,
-) -> Result<(), CliError> {
-    let on = day("date", date)?;
+pub struct ReportSent<'a> {
+    pub commune: Option<&'a str>,
+    pub province: Option<&'a str>,
+    pub preliminary: bool,
+    pub year: u16,
+    pub month: Option<u8>,
+    pub date: Option<&'a str>,
+}
+
+pub fn report_sent(db: &str, who: &Actor, a: ReportSent<'_>, lang: Lang) -> Result<(), CliError> {
+    let on = day("date", a.date)?;
     let mut store = open(db)?;
-    let id = commune(&mut store, commune_key, on)?;
-    store.submit_report(who, id, i32::from(year), month, on)?;
+    match (a.commune, a.province) {
+        (Some(c), None) => {
+            let id = commune(&mut store, c, on)?;
+            store.submit_report(who, id, i32::from(a.year), a.month, on)?;
+        }
+        (None, Some(p)) => {
+            let mut found = store.find_units(UnitLevel::Province, p, on)?;
+            if found.len() != 1 {
+                return Err(arg(
+                    "province",
+                    p,
+                    "cần đúng một tỉnh (mã hoặc tên)",
+                    "exactly one province (code or name) is needed",
+                ));
+            }
+            store.submit_province_report(
+                who,
+                found.remove(0).id,
+                i32::from(a.year),
+                a.preliminary,
+                on,
+            )?;
+        }
+        _ => {
+            return Err(arg(
+                "commune",
+                a.commune.unwrap_or(""),
+                "cần --commune (báo cáo của xã) hoặc --province (báo cáo của tỉnh)",
+                "give --commune (a commune's report) or --province (a province's)",
+            ));
+        }
+    }
     println!("{}", lang.pick("Đã ghi nhận báo cáo.", "Report recorded."));
     Ok(())
 }
@@ -1420,5 +1463,77 @@ pub fn transitions(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result
             lang.pick("hộ được hỗ trợ", "supported")
         );
     }
+    Ok(())
+}
+
+/// The quick screening (Phiếu A): a file of household_code of those plainly above the lines.
+pub fn screen(
+    db: &str,
+    who: &Actor,
+    round_id: i64,
+    file: &Path,
+    date: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let on = day("date", date)?;
+    let mut rows = table(file)?;
+    let header: Vec<String> = rows
+        .header()
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let Some(code_c) = header
+        .iter()
+        .position(|h| h == "household_code" || h == "mã hộ")
+    else {
+        return Err(CliError::Import(vec![
+            giamngheo_formats::households::ImportProblem {
+                file: rows.file().to_owned(),
+                sheet: rows.sheet().map(str::to_owned),
+                row: 1,
+                column: Some("household_code".into()),
+                kind: giamngheo_formats::households::ProblemKind::MissingColumn,
+            },
+        ]));
+    };
+    let mut codes = Vec::new();
+    rows.each(&mut |row, cells| {
+        if let Some(c) = cells
+            .get(code_c)
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
+            codes.push((row, c.to_owned()));
+        }
+    })?;
+    let n = open(db)?.record_screening(who, round_id, on, &codes)?;
+    println!(
+        "{} {n} {}",
+        lang.pick(
+            "Đã ghi nhận diện nhanh (Phiếu A)",
+            "Recorded the quick screening (form A) of"
+        ),
+        lang.pick(
+            "hộ: không thuộc diện rà soát chi tiết, chờ họp dân",
+            "households: no full survey, waiting for the meeting"
+        )
+    );
+    Ok(())
+}
+
+pub fn add_programme(
+    db: &str,
+    who: &Actor,
+    code: &str,
+    name_vi: &str,
+    name_en: &str,
+    indicator: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let id = open(db)?.add_programme(who, code, name_vi, name_en, indicator)?;
+    println!(
+        "{} {code} ({id})",
+        lang.pick("Đã thêm chương trình hỗ trợ", "Added programme")
+    );
     Ok(())
 }

@@ -72,6 +72,10 @@ pub struct Procedure {
     pub in_year_days: Sourced<u32>,
     /// Day of the month by which a commune reports the month's in-year results upward.
     pub monthly_report_day: Sourced<u32>,
+    /// When a province sends its preliminary and its official periodic results to the ministry ("11-15",
+    /// "12-20": before these days).
+    pub preliminary_report: Sourced<String>,
+    pub official_report: Sourced<String>,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +133,14 @@ impl Procedure {
             .unwrap_or_else(|_| Date::new(y, m, 28).unwrap_or(Date::from_unix_days(0)))
     }
 
+    /// The province's deadlines for the year's periodic results: (preliminary, official).
+    pub fn province_deadlines(&self, year: i32) -> Option<(Date, Date)> {
+        Some((
+            month_day(year, &self.preliminary_report.value)?,
+            month_day(year, &self.official_report.value)?,
+        ))
+    }
+
     /// Whether a periodic round may open on `date` (inside its window).
     pub fn periodic_window(&self, year: i32) -> Option<(Date, Date)> {
         Some((
@@ -177,6 +189,9 @@ pub enum Role {
     VillageReviewer,
     /// Reads everything in its units, including the audit log; changes nothing.
     Auditor,
+    /// A resident writing through the public page: may only lodge a complaint. Not an account role (not in
+    /// [`Role::ALL`]); the audit log names complaints sent this way.
+    Citizen,
 }
 
 impl Role {
@@ -195,6 +210,7 @@ impl Role {
             Role::CommuneOfficer => "commune_officer",
             Role::VillageReviewer => "village_reviewer",
             Role::Auditor => "auditor",
+            Role::Citizen => "citizen",
         }
     }
 
@@ -210,6 +226,7 @@ impl Role {
             Role::CommuneOfficer => lang.pick("cán bộ giảm nghèo cấp xã", "commune officer"),
             Role::VillageReviewer => lang.pick("rà soát viên thôn", "village reviewer"),
             Role::Auditor => lang.pick("kiểm toán, thanh tra", "auditor"),
+            Role::Citizen => lang.pick("người dân (trang công khai)", "resident (public page)"),
         }
     }
 
@@ -241,6 +258,7 @@ impl Role {
                 matches!(action, A::AddRequest | A::Survey | A::RecordComplaint)
             }
             Role::Auditor => action == A::ReadAudit,
+            Role::Citizen => action == A::RecordComplaint,
         }
     }
 }

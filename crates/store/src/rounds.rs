@@ -110,6 +110,7 @@ pub struct CaseView {
     pub household_id: i64,
     pub household_code: String,
     pub head_name: Option<String>,
+    pub village_id: Option<i64>,
     pub village: Option<String>,
     pub source: CaseSource,
     pub previous_class: Option<Class>,
@@ -608,6 +609,22 @@ impl Store {
         })
     }
 
+    /// The commune's rounds not yet decided, newest first: where a complaint from the public page goes.
+    pub fn undecided_rounds(&mut self, commune_id: i64) -> Result<Vec<RoundView>, StoreError> {
+        let ids: Vec<i64> = self
+            .conn
+            .query(
+                "SELECT id FROM review_round WHERE commune_id = $1 AND status <> 'decided' ORDER BY opened_on DESC, id DESC",
+                &[commune_id.into()],
+            )?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect();
+        ids.into_iter()
+            .map(|id| round_in(&mut self.conn, id))
+            .collect()
+    }
+
     pub fn round(&mut self, id: i64) -> Result<RoundView, StoreError> {
         round_in(&mut self.conn, id)
     }
@@ -701,6 +718,113 @@ impl Store {
                 },
             )?;
             Ok(id)
+        })
+    }
+
+    /// Records the quick screening (Phiếu A) of households on the list that plainly live above the lines and
+    /// need no full survey: each gets a review record "not poor" with the screening as its reason, and goes on
+    /// to the village meeting like a surveyed household (a listed household screened out leaves its list only
+    /// by the decision). All rows are checked first; all are written, or none.
+    pub fn record_screening(
+        &mut self,
+        actor: &Actor,
+        round_id: i64,
+        screened_on: Date,
+        households: &[(u64, String)],
+    ) -> Result<u64, StoreError> {
+        allowed(actor, Action::Survey)?;
+        self.conn.transaction(|c| {
+            let round = round_in(c, round_id)?;
+            unlocked(&round)?;
+            let cases = cases_by_code(c, round_id)?;
+            let mut rejections = Vec::new();
+            let mut planned = Vec::new();
+            for (row, code) in households {
+                match cases.get(code) {
+                    None => rejections.push(Rejection {
+                        row: *row,
+                        field: "household_code",
+                        kind: RejectionKind::NotOnList { code: code.clone() },
+                    }),
+                    Some(case) => match case.state.after(CaseEvent::Survey) {
+                        Ok(_) => planned.push(case),
+                        Err(error) => rejections.push(Rejection {
+                            row: *row,
+                            field: "household_code",
+                            kind: RejectionKind::Procedure { code: code.clone(), error },
+                        }),
+                    },
+                }
+            }
+            if !rejections.is_empty() {
+                return Err(StoreError::Rejected(rejections));
+            }
+            let day = screened_on.iso();
+            let mut audit = AuditWriter::start(c)?;
+            let mut moves = Vec::with_capacity(planned.len());
+            let first = crate::units::next_id(c, "review")?;
+            for (review_id, case) in (first..).zip(planned.iter()) {
+                let home = c
+                    .query_one(
+                        "SELECT commune_id, village_id, area FROM residence WHERE household_id = $1 AND valid_from <= $2 \
+                         AND (valid_until IS NULL OR valid_until >= $2)",
+                        &[case.household_id.into(), day.clone().into()],
+                    )?
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "residence on the survey date",
+                        key: case.household_id.to_string(),
+                    })?;
+                let review = NewReview {
+                    household_id: case.household_id,
+                    year: round.year,
+                    round: match round.kind {
+                        RoundKind::Periodic => Round::Periodic,
+                        RoundKind::InYear => Round::InYear,
+                    },
+                    review_date: screened_on,
+                    commune_id: home[0].int().unwrap_or(round.commune_id),
+                    village_id: home[1].int(),
+                    area: home[2].text().unwrap_or("rural").to_owned(),
+                    ethnic_minority: false,
+                    members: 0,
+                    standard_id: round.standard_id.clone(),
+                    income_per_capita: None,
+                    income_score: None,
+                    deprivations: 0,
+                    computed_class: Class::NotPoor,
+                    reason: "Nhận diện nhanh (Phiếu A): điều kiện sống vượt chuẩn rõ ràng, không rà soát chi tiết".to_owned(),
+                    decided: None,
+                    corrects: match case.state {
+                        CaseState::Decided => case.review_id,
+                        _ => None,
+                    },
+                    facts: None,
+                };
+                c.execute_native(
+                    &crate::reviews::single_insert_sql(c.backend()),
+                    &crate::reviews::review_values(review_id, &review),
+                )?;
+                if let Some(old) = case.review_id.filter(|_| case.state != CaseState::Decided) {
+                    c.execute("UPDATE round_case SET review_id = NULL WHERE id = $1", &[case.id.into()])?;
+                    c.execute("DELETE FROM review WHERE id = $1", &[old.into()])?;
+                }
+                moves.push((case.id, case.version, CaseState::Surveyed, None, Some(review_id)));
+                audit.record(
+                    c,
+                    actor,
+                    Change {
+                        action: "screening",
+                        entity: "round_case",
+                        entity_id: case.id.to_string(),
+                        old_value: Some(case.state.code().to_owned()),
+                        new_value: Some(format!("surveyed review={review_id} class=not_poor (Phiếu A)")),
+                        reason: None,
+                    },
+                )?;
+            }
+            move_cases(c, &moves)?;
+            audit.finish(c)?;
+            Ok(planned.len() as u64)
         })
     }
 
@@ -1539,7 +1663,7 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
          (SELECT p.full_name FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = k.household_id \
           AND m.relation = 'head' AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1), \
          u.name, k.source, k.previous_class, k.state, v.computed_class, v.decided_class, v.income_score, v.income_per_capita, \
-         v.deprivation_count, v.reason, k.transition, (SELECT number FROM certificate c WHERE c.case_id = k.id), k.version \
+         v.deprivation_count, v.reason, k.transition, (SELECT number FROM certificate c WHERE c.case_id = k.id), k.version, k.village_id \
          FROM round_case k JOIN household h ON h.id = k.household_id LEFT JOIN unit u ON u.id = k.village_id \
          LEFT JOIN review v ON v.id = k.review_id WHERE k.round_id = $1",
         &[round_id.into(), day.into()],
@@ -1563,6 +1687,7 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
                 transition: r[14].text().and_then(Transition::parse),
                 certificate: r[15].text().map(str::to_owned),
                 version: r[16].int().unwrap_or(0),
+                village_id: r[17].int(),
             });
             Ok(())
         },

@@ -52,6 +52,10 @@ pub enum ReportKind {
     Monthly,
     /// The periodic round's decision, by the end of the periodic window (14 December).
     Periodic,
+    /// A province's preliminary periodic results to the ministry (before 15 November).
+    Preliminary,
+    /// A province's official periodic results (before 20 December).
+    Official,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -259,16 +263,50 @@ impl Store {
         month: Option<u8>,
         on: Date,
     ) -> Result<(), StoreError> {
+        let kind = if month.is_some() {
+            ReportKind::Monthly
+        } else {
+            ReportKind::Official
+        };
+        self.submit(actor, unit_id, kind, year, month, on)
+    }
+
+    /// Records that a province sent its preliminary or official periodic results to the ministry.
+    pub fn submit_province_report(
+        &mut self,
+        actor: &Actor,
+        province_id: i64,
+        year: i32,
+        preliminary: bool,
+        on: Date,
+    ) -> Result<(), StoreError> {
+        let kind = if preliminary {
+            ReportKind::Preliminary
+        } else {
+            ReportKind::Official
+        };
+        self.submit(actor, province_id, kind, year, None, on)
+    }
+
+    fn submit(
+        &mut self,
+        actor: &Actor,
+        unit_id: i64,
+        kind: ReportKind,
+        year: i32,
+        month: Option<u8>,
+        on: Date,
+    ) -> Result<(), StoreError> {
         if !actor.role.may(Action::SubmitReport) {
             return Err(StoreError::Procedure(RoundError::NotAllowed {
                 role: actor.role,
                 action: Action::SubmitReport,
             }));
         }
-        let kind = if month.is_some() {
-            "monthly"
-        } else {
-            "official"
+        let kind = match kind {
+            ReportKind::Monthly => "monthly",
+            ReportKind::Preliminary => "preliminary",
+            ReportKind::Periodic | ReportKind::Official => "official",
         };
         self.conn.transaction(|c| {
             c.execute(
@@ -371,6 +409,37 @@ impl Store {
                         kind: ReportKind::Monthly,
                         year,
                         month: Some(month),
+                        deadline,
+                        round_open: false,
+                    });
+                }
+            }
+        }
+        // A province owes the ministry its preliminary and official results.
+        if let Some(u) = self.unit(unit_id)?
+            && u.level == UnitLevel::Province
+            && let Some((preliminary, official)) = procedure.province_deadlines(year)
+        {
+            let sent: Vec<String> = self
+                .conn
+                .query(
+                    "SELECT kind FROM upward_report WHERE unit_id = $1 AND year = $2 AND kind IN ('preliminary', 'official')",
+                    &[unit_id.into(), Value::from(year)],
+                )?
+                .into_iter()
+                .filter_map(|r| r[0].text().map(str::to_owned))
+                .collect();
+            for (kind, code, deadline) in [
+                (ReportKind::Preliminary, "preliminary", preliminary),
+                (ReportKind::Official, "official", official),
+            ] {
+                if as_of >= deadline && !sent.iter().any(|k| k == code) {
+                    late.push(Late {
+                        commune_code: u.code.clone(),
+                        commune_name: u.name.clone(),
+                        kind,
+                        year,
+                        month: None,
                         deadline,
                         round_open: false,
                     });

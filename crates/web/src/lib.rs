@@ -13,6 +13,7 @@ pub mod html;
 pub mod pages;
 pub mod pool;
 pub mod public;
+pub mod rounds;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -149,6 +150,12 @@ pub fn router(state: AppState) -> Router {
         .route("/households", get(pages::households))
         .route("/households/{code}", get(pages::household))
         .route("/units/{code}", get(pages::unit))
+        .route("/rounds", get(rounds::list))
+        .route("/rounds/{id}", get(rounds::show))
+        .route(
+            "/rounds/{id}/survey/{code}",
+            get(rounds::survey_page).post(rounds::survey_post),
+        )
         .route("/reports", get(pages::reports))
         .route("/reports/rates.csv", get(pages::rates_csv))
         .route("/reports/rates.xlsx", get(pages::rates_xlsx))

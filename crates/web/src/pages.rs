@@ -73,6 +73,7 @@ pub fn nav(state: &AppState, ctx: &Ctx, a: &Actor) -> html::Nav {
     let mut links = vec![("/dashboard", ctx.t("Tổng quan", "Dashboard"))];
     if a.may(Perm::ReadHouseholds) {
         links.push(("/households", ctx.t("Hộ gia đình", "Households")));
+        links.push(("/rounds", ctx.t("Rà soát", "Review rounds")));
     }
     if a.may(Perm::Import) {
         links.push(("/import", ctx.t("Nhập dữ liệu", "Import")));
@@ -457,6 +458,23 @@ fn late_section(out: &mut String, lang: Lang, late: &[giamngheo_store::support::
                     l.deadline.vi()
                 )),
                 ReportKind::Monthly => months.push(l.month.unwrap_or(0).to_string()),
+                ReportKind::Preliminary | ReportKind::Official => what.push(format!(
+                    "{} {} ({} {})",
+                    if l.kind == ReportKind::Preliminary {
+                        lang.pick(
+                            "kết quả sơ bộ gửi Bộ",
+                            "preliminary results to the ministry",
+                        )
+                    } else {
+                        lang.pick(
+                            "kết quả chính thức gửi Bộ",
+                            "official results to the ministry",
+                        )
+                    },
+                    l.year,
+                    lang.pick("hạn", "due"),
+                    l.deadline.vi()
+                )),
             }
             i += 1;
         }

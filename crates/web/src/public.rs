@@ -27,6 +27,68 @@ pub fn initials(name: &str) -> String {
         .join(" ")
 }
 
+/// During a round's posting period, the households posted with their proposed class: initials and village
+/// only (no ID numbers, no birth dates), as the law asks the commune to post them.
+async fn posted_lists(
+    state: &AppState,
+    ctx: &Ctx,
+    commune_id: i64,
+    body: &mut String,
+) -> Result<(), crate::error::Failure> {
+    let lang = ctx.lang;
+    let posted = state
+        .pool
+        .run(move |s| {
+            let mut out = Vec::new();
+            for r in s.undecided_rounds(commune_id)? {
+                let day = today();
+                if let (Some(from), Some(to)) = (r.posted_on, r.posting_ends)
+                    && from <= day
+                    && day <= to
+                {
+                    let cases = s.round_cases(r.id)?;
+                    out.push((r, cases));
+                }
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    for (round, cases) in posted {
+        let _ = write!(
+            body,
+            "<h2>{} {}</h2><p>{} {} → {}. {}</p>",
+            ctx.t("Danh sách niêm yết công khai năm", "Posted list of"),
+            round.year,
+            ctx.t("Niêm yết từ", "Posted from"),
+            round.posted_on.map(|d| d.vi()).unwrap_or_default(),
+            round.posting_ends.map(|d| d.vi()).unwrap_or_default(),
+            ctx.t(
+                "Nếu thấy kết quả chưa đúng, hãy gửi khiếu nại ở biểu mẫu dưới đây trong thời gian niêm yết.",
+                "If a result looks wrong, send a complaint with the form below while the list is posted."
+            )
+        );
+        let _ = write!(
+            body,
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            ctx.t("Chủ hộ", "Head of household"),
+            ctx.t("Thôn", "Village"),
+            ctx.t("Kết quả đề nghị", "Proposed result")
+        );
+        for c in &cases {
+            let _ = write!(
+                body,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&initials(c.head_name.as_deref().unwrap_or(""))),
+                esc(c.village.as_deref().unwrap_or("")),
+                c.computed_class.map_or("", |k| k.name(lang))
+            );
+        }
+        body.push_str("</tbody></table>");
+    }
+    Ok(())
+}
+
 async fn commune_of(
     state: &AppState,
     ctx: &Ctx,
@@ -100,6 +162,7 @@ pub async fn commune(
         )
     );
     rates_section(&mut body, ctx.lang, &f.rates);
+    posted_lists(&state, &ctx, f.unit.id, &mut body).await?;
     let token = auth::random_token();
     body.push_str(&form_html(&ctx, &f.unit.code, &token));
     let title = format!("{} {}", ctx.t("Công khai:", "Public page:"), f.unit.name);
@@ -169,9 +232,37 @@ pub async fn feedback(
         )));
     }
     let id = u.id;
+    let origin = ctx.peer.clone().unwrap_or_else(|| "web".to_owned());
     state
         .pool
-        .run(move |s| Ok(s.add_feedback(id, complaint, &name, &contact, &message)?))
+        .run(move |s| {
+            s.add_feedback(id, complaint, &name, &contact, &message)?;
+            // A complaint joins the queue of the commune's round under way, which must answer it before
+            // the decision.
+            if complaint && let Some(round) = s.undecided_rounds(id)?.into_iter().next() {
+                let who = if name.is_empty() {
+                    "người dân ẩn danh"
+                } else {
+                    name.as_str()
+                };
+                s.add_complaint(
+                    &giamngheo_store::audit::Actor::new(
+                        who,
+                        giamngheo_core::round::Role::Citizen,
+                        &origin,
+                    ),
+                    round.id,
+                    &giamngheo_store::rounds::NewComplaint {
+                        household_code: None,
+                        received_on: today(),
+                        complainant: format!("{who} ({contact})"),
+                        channel: "web".to_owned(),
+                        content: message.clone(),
+                    },
+                )?;
+            }
+            Ok(())
+        })
         .await
         .map_err(|e| ctx.fail(e))?;
     let body = format!(

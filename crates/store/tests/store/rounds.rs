@@ -721,3 +721,97 @@ fn two_officers_on_one_household_the_second_is_told() {
         assert_eq!(db.store.verify_audit().unwrap(), Ok(5));
     });
 }
+
+#[test]
+fn quick_screening_and_the_provinces_reports_to_the_ministry() {
+    on_both("round_screen", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let h1 = db.store.household_history("XH-001").unwrap();
+        let h2 = db.store.household_history("XH-002").unwrap();
+        let commune = h1.residences[0].commune_id;
+        db.store
+            .insert_reviews(&[
+                decided_2023(h1.id, commune, Class::Poor),
+                decided_2023(h2.id, commune, Class::NearPoor),
+            ])
+            .unwrap();
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let round = db
+            .store
+            .open_round(
+                &officer,
+                &NewRound {
+                    commune_id: commune,
+                    kind: RoundKind::Periodic,
+                    year: 2024,
+                    month: None,
+                    opened_on: date("2024-09-03"),
+                    standard_id: "vn-2022-2025".into(),
+                },
+            )
+            .unwrap();
+        let err = db
+            .store
+            .record_screening(
+                &officer,
+                round,
+                date("2024-09-10"),
+                &[(2, "XH-002".into()), (3, "HD-001".into())],
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Rejected(l) if l.len() == 1 && l[0].row == 3),
+            "{err:?}"
+        );
+        assert_eq!(
+            db.store
+                .record_screening(&officer, round, date("2024-09-10"), &[(2, "XH-002".into())])
+                .unwrap(),
+            1
+        );
+        let cases = db.store.round_cases(round).unwrap();
+        let screened = cases.iter().find(|c| c.household_code == "XH-002").unwrap();
+        assert_eq!(
+            (screened.state, screened.computed_class),
+            (CaseState::Surveyed, Some(Class::NotPoor)),
+            "{}",
+            db.name
+        );
+        assert!(screened.reason.as_deref().unwrap().contains("Phiếu A"));
+
+        // The province (Thanh Hóa) owes the ministry its preliminary (before 15/11) and official (20/12) results.
+        let province = db
+            .store
+            .parent_at(commune, date("2024-12-01"))
+            .unwrap()
+            .unwrap();
+        let province = db
+            .store
+            .parent_at(province.id, date("2024-12-01"))
+            .unwrap()
+            .unwrap_or(province);
+        let provincial = |db: &mut TestDb| -> Vec<ReportKind> {
+            db.store
+                .late_communes(province.id, 2024, date("2024-12-21"))
+                .unwrap()
+                .into_iter()
+                .filter(|l| l.commune_code == province.code)
+                .map(|l| l.kind)
+                .collect()
+        };
+        assert_eq!(
+            provincial(db),
+            [ReportKind::Preliminary, ReportKind::Official],
+            "{}",
+            db.name
+        );
+        let staff = Actor::new("Sở Nội vụ", Role::ProvinceStaff, "cli");
+        db.store
+            .submit_province_report(&staff, province.id, 2024, true, date("2024-11-14"))
+            .unwrap();
+        assert_eq!(provincial(db), [ReportKind::Official]);
+    });
+}

@@ -27,6 +27,9 @@ pub struct App {
     pub commune: String,
     pub village: String,
     pub commune_out: String,
+    /// An in-year round of `commune` listing `hh_in` and `hh_other_village`, and one of `commune_out`.
+    pub round_in: i64,
+    pub round_out: i64,
 }
 
 impl Drop for App {
@@ -91,6 +94,39 @@ pub fn app() -> App {
     ] {
         store.add_account(&by, name, role, unit, &hash).unwrap();
     }
+    // In-year rounds (this month's, from the 15th) in the account's commune and outside it, with requests.
+    let officer = giamngheo_store::audit::Actor::new("test", Role::CommuneOfficer, "cli");
+    let opened = giamngheo_core::date::Date::new(today.year(), today.month(), 15).unwrap();
+    let open_with = |s: &mut Store, commune_id: i64, codes: &[&str]| {
+        let id = s
+            .open_round(
+                &officer,
+                &giamngheo_store::rounds::NewRound {
+                    commune_id,
+                    kind: giamngheo_core::round::RoundKind::InYear,
+                    year: today.year(),
+                    month: Some(today.month()),
+                    opened_on: opened,
+                    standard_id: giamngheo_core::standard::builtin::for_year(today.year() as u16)
+                        .unwrap()
+                        .id,
+                },
+            )
+            .unwrap();
+        for code in codes {
+            s.add_request(
+                &officer,
+                id,
+                code,
+                giamngheo_store::rounds::CaseSource::Request,
+                opened,
+            )
+            .unwrap();
+        }
+        id
+    };
+    let round_in = open_with(&mut store, commune.id, &[&first.code, &other_village.code]);
+    let round_out = open_with(&mut store, commune_out.id, &[&out.code]);
     drop(store);
     let pool = Pool::open(&url, 2).expect("pool");
     App {
@@ -103,6 +139,8 @@ pub fn app() -> App {
         commune: commune.code,
         village: village.code,
         commune_out: commune_out.code,
+        round_in,
+        round_out,
     }
 }
 
@@ -145,6 +183,8 @@ impl App {
             .replace("{commune_out}", &self.commune_out)
             .replace("{commune}", &self.commune)
             .replace("{village}", &self.village)
+            .replace("{round_in}", &self.round_in.to_string())
+            .replace("{round_out}", &self.round_out.to_string())
     }
 
     pub async fn request(&self, req: Request<Body>) -> Reply {

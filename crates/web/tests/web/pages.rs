@@ -160,3 +160,194 @@ fn trend_chart_svg() {
     );
     insta::assert_snapshot!(svg);
 }
+
+#[test]
+fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explained() {
+    let app = app();
+    run(async {
+        let xa = app.login("xa").await;
+        let round = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        assert!(
+            round.body.contains(&app.hh_in) && round.body.contains("Nhập phiếu"),
+            "{}",
+            round.body
+        );
+        let uri = format!("/rounds/{}/survey/{}", app.round_in, app.hh_in);
+        let form = app.get(&uri, Some(&xa)).await;
+        let version = {
+            let i = form.body.find("name=\"version\" value=\"").unwrap();
+            let rest = &form.body[i + 22..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        let post = |token: String, income: &'static str| {
+            vec![
+                ("csrf", token),
+                ("version", version.clone()),
+                ("area", "rural".to_owned()),
+                ("income", income.to_owned()),
+                ("d0", "1".to_owned()),
+                ("d2", "1".to_owned()),
+                ("d5", "1".to_owned()),
+            ]
+        };
+        let fields = post(form.form_token(), "1,2 triệu");
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let bad = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(bad.status.as_u16(), 422, "{}", bad.body);
+        assert!(
+            bad.body.contains("Thu nhập bình quân đầu người (income)"),
+            "{}",
+            bad.body
+        );
+        assert!(
+            bad.body.contains("value=\"1,2 triệu\""),
+            "the form comes back as it was sent"
+        );
+        let fields = post(bad.form_token(), "1200000");
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let ok = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
+        assert!(ok.body.contains("hộ nghèo"), "{}", ok.body);
+        assert!(
+            ok.body.contains("1.200.000"),
+            "the reason names the income against the line: {}",
+            ok.body
+        );
+        // The same form sent again (another officer's stale copy): told, nothing changed.
+        let again = app.get(&uri, Some(&xa)).await;
+        let fields = post(again.form_token(), "3000000");
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let stale = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(stale.status.as_u16(), 422, "{}", stale.body);
+        assert!(
+            stale.body.contains("vừa được người khác sửa"),
+            "{}",
+            stale.body
+        );
+        let round = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        assert!(
+            round.body.contains("đã rà soát, chờ họp dân"),
+            "{}",
+            round.body
+        );
+    });
+}
+
+#[test]
+fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
+    use giamngheo_core::round::Role;
+    use giamngheo_store::audit::Actor;
+    let app = app();
+    let today = giamngheo_web::today();
+    // Run the test round to its posting, today.
+    {
+        let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+        let officer = Actor::new("test", Role::CommuneOfficer, "cli");
+        let round = s.round(app.round_in).unwrap();
+        let classifier = giamngheo_core::Classifier::new(
+            giamngheo_core::standard::builtin::get(&round.standard_id).unwrap(),
+        );
+        let inputs: Vec<giamngheo_store::rounds::SurveyInput> = [&app.hh_in, &app.hh_other_village]
+            .iter()
+            .enumerate()
+            .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
+                input: giamngheo_core::registry::ReviewInput {
+                    row: i as u64 + 2,
+                    household_code: (*code).clone(),
+                    income: giamngheo_core::Income::Vnd(1_000_000),
+                    deprivations: giamngheo_core::DeprivationSet(0b111),
+                    area: None,
+                    decided: None,
+                },
+                expected_version: None,
+            })
+            .collect();
+        s.record_survey(&officer, app.round_in, &classifier, today, &inputs)
+            .unwrap();
+        let votes = [&app.hh_in, &app.hh_other_village]
+            .iter()
+            .enumerate()
+            .map(|(i, code)| giamngheo_store::rounds::VoteInput {
+                row: i as u64 + 2,
+                household_code: (*code).clone(),
+                votes_for: 20,
+                votes_against: 1,
+            })
+            .collect();
+        s.record_meeting(
+            &officer,
+            app.round_in,
+            &giamngheo_store::rounds::NewMeeting {
+                village_id: None,
+                held_on: today,
+                chair: "Trưởng thôn".into(),
+                secretary: "Thư ký".into(),
+                attendees: 25,
+                minutes: None,
+                votes,
+            },
+        )
+        .unwrap();
+        s.post_results(&officer, app.round_in, today, "Nhà văn hóa")
+            .unwrap();
+    }
+    run(async {
+        let p = app.get(&format!("/public/{}", app.commune), None).await;
+        assert!(
+            p.body.contains("Danh sách niêm yết công khai năm"),
+            "{}",
+            p.body
+        );
+        assert!(p.body.contains("hộ nghèo"), "{}", p.body);
+        assert!(
+            !p.body.contains("Nguyễn") && !p.body.contains("Lê ") && !p.body.contains("Trần "),
+            "names are masked"
+        );
+        assert!(!p.body.contains(&app.hh_in), "no household codes either");
+        let pre = p.cookie("gn_pre").unwrap();
+        let fields = [
+            ("csrf", p.form_token()),
+            ("kind", "complaint".to_owned()),
+            ("name", "Bà Hoa".to_owned()),
+            ("contact", "0912 345 678".to_owned()),
+            (
+                "message",
+                "Hộ ông A đã có nhà mới, đề nghị xem lại.".to_owned(),
+            ),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let ok = app
+            .post_form(
+                &format!("/public/{}/feedback", app.commune),
+                &format!("gn_pre={pre}"),
+                &fields,
+            )
+            .await;
+        assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
+    });
+    let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+    let complaints = s.complaints(app.round_in).unwrap();
+    assert_eq!(complaints.len(), 1);
+    assert!(complaints[0].complainant.starts_with("Bà Hoa") && complaints[0].outcome.is_none());
+    // The decision now waits for the answer.
+    let refused = s.decide_round(
+        &Actor::new("test", Role::CommuneOfficer, "cli"),
+        app.round_in,
+        today.add_days(30),
+        "1/QĐ-UBND",
+        "Chủ tịch",
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(giamngheo_store::StoreError::Procedure(
+                giamngheo_core::round::RoundError::OpenComplaints { count: 1 }
+            ))
+        ),
+        "{refused:?}"
+    );
+}

@@ -120,6 +120,29 @@ const CASES: &[(&str, &str, u16)] = &[
     ("thon", "/api/units/{commune}/rates", 403),
     ("admin", "/api/units/{commune_out}/rates", 200),
     ("kiemtoan", "/api/units/{commune_out}", 200),
+    // Review rounds: the round's commune must be in the account's units (a village reviewer sees their
+    // village's households); the survey form needs a role the procedure lets survey.
+    ("-", "/rounds", 303),
+    ("admin", "/rounds", 200),
+    ("xa", "/rounds", 200),
+    ("thon", "/rounds", 200),
+    ("admin", "/rounds/{round_out}", 200),
+    ("tinh", "/rounds/{round_in}", 200),
+    ("tinh", "/rounds/{round_out}", 404),
+    ("xa", "/rounds/{round_in}", 200),
+    ("xa", "/rounds/{round_out}", 404),
+    ("xa", "/rounds/999999", 404),
+    ("thon", "/rounds/{round_in}", 200),
+    ("thon", "/rounds/{round_out}", 404),
+    ("kiemtoan", "/rounds/{round_in}", 200),
+    ("admin", "/rounds/{round_in}/survey/{hh_in}", 200),
+    ("xa", "/rounds/{round_in}/survey/{hh_in}", 200),
+    ("xa", "/rounds/{round_in}/survey/{hh_out}", 404),
+    ("xa", "/rounds/{round_out}/survey/{hh_out}", 404),
+    ("thon", "/rounds/{round_in}/survey/{hh_in}", 200),
+    ("thon", "/rounds/{round_in}/survey/{hh_other_village}", 404),
+    ("tinh", "/rounds/{round_in}/survey/{hh_in}", 403),
+    ("kiemtoan", "/rounds/{round_in}/survey/{hh_in}", 403),
 ];
 
 #[test]

@@ -1,0 +1,516 @@
+//! The review round in the browser: the rounds of the account's communes, one round's steps and households,
+//! and the survey form of one household, whose result comes back with its class explained. Every handler
+//! checks the round's commune against the account's units and the step against the procedure's table of
+//! who may do what (core `round::Role::may`); the store checks the household's state and version again
+//! inside its transaction.
+
+use std::fmt::Write;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use giamngheo_core::round::{Action, CaseState, Step};
+use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
+use giamngheo_store::StoreError;
+use giamngheo_store::rounds::{CaseView, RoundView, SurveyInput};
+
+use crate::auth::{Actor, Ctx, Perm};
+use crate::error::WebError;
+use crate::html::{self, esc};
+use crate::pages::{PageResult, check_post, nav, record, respond};
+use crate::{AppState, today};
+
+fn store_error(e: StoreError) -> WebError {
+    use giamngheo_core::messages::Localized;
+    match e {
+        StoreError::Procedure(_)
+        | StoreError::Conflict { .. }
+        | StoreError::Rejected(_)
+        | StoreError::WrongStandard { .. } => {
+            WebError::bad(e.message(Lang::Vi), e.message(Lang::En))
+        }
+        e => WebError::from(e),
+    }
+}
+
+fn page_of(state: &AppState, ctx: &Ctx, a: &Actor, title: &str, body: &str) -> Response {
+    let n = nav(state, ctx, a);
+    respond(
+        ctx,
+        StatusCode::OK,
+        html::page(ctx.lang, title, Some(&n), body),
+    )
+}
+
+/// A round and the households of it the account may see, or 404 when it does not exist or none of it lies in
+/// the account's units (a village reviewer sees their village's households of their commune's round).
+async fn load_round(
+    state: &AppState,
+    a: &Actor,
+    id: i64,
+) -> Result<(RoundView, Vec<CaseView>), WebError> {
+    let actor = a.clone();
+    state
+        .pool
+        .run(move |s| {
+            let round = s.round(id)?;
+            let cases: Vec<CaseView> = s
+                .round_cases(id)?
+                .into_iter()
+                .filter(|c| actor.sees_household(round.commune_id, c.village_id))
+                .collect();
+            if !actor.sees_unit(round.commune_id) && cases.is_empty() {
+                record(
+                    s,
+                    Some(&actor),
+                    "refused",
+                    &format!("review_round {id}"),
+                    "outside the account's units",
+                )?;
+                return Err(WebError::NotFound);
+            }
+            record(s, Some(&actor), "read", &format!("review_round {id}"), "")?;
+            Ok((round, cases))
+        })
+        .await
+}
+
+fn class_name(c: Option<Class>, lang: Lang) -> &'static str {
+    c.map_or("", |c| c.name(lang))
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let actor = a.clone();
+    let rounds = state
+        .pool
+        .run(move |s| {
+            let ids: Vec<i64> = s
+                .conn()
+                .query(
+                    "SELECT id FROM review_round ORDER BY year DESC, id DESC",
+                    &[],
+                )?
+                .into_iter()
+                .filter_map(|r| r[0].int())
+                .collect();
+            let mut out = Vec::new();
+            for id in ids {
+                let r = s.round(id)?;
+                let village_of_commune = actor.unit_id.is_some_and(|u| {
+                    s.parent_at(u, today())
+                        .ok()
+                        .flatten()
+                        .is_some_and(|p| p.id == r.commune_id)
+                });
+                if actor.sees_unit(r.commune_id) || village_of_commune {
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let lang = ctx.lang;
+    let mut body = format!("<h1>{}</h1>", ctx.t("Các đợt rà soát", "Review rounds"));
+    if rounds.is_empty() {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">{}</p>",
+            ctx.t(
+                "Chưa có đợt rà soát nào trong địa bàn của bạn.",
+                "No review round in your area yet."
+            )
+        );
+    } else {
+        let _ = write!(
+            body,
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            ctx.t("Số", "No."),
+            ctx.t("Xã", "Commune"),
+            ctx.t("Năm", "Year"),
+            ctx.t("Trạng thái", "Status"),
+            ctx.t("Hạn quyết định", "Decision due")
+        );
+        for r in &rounds {
+            let _ = write!(
+                body,
+                "<tr><td><a href=\"/rounds/{}\">{}</a></td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                r.id,
+                r.id,
+                esc(&r.commune_name),
+                r.year,
+                r.month
+                    .map(|m| format!(" ({} {m})", lang.pick("tháng", "month")))
+                    .unwrap_or_default(),
+                status_name(&r.status, lang),
+                r.deadline().vi()
+            );
+        }
+        body.push_str("</tbody></table>");
+    }
+    Ok(page_of(
+        &state,
+        &ctx,
+        &a,
+        ctx.t("Đợt rà soát", "Review rounds"),
+        &body,
+    ))
+}
+
+fn status_name(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "open" => lang.pick("đang rà soát", "open"),
+        "posted" => lang.pick("đang niêm yết", "posted"),
+        "decided" => lang.pick("đã có quyết định (khóa)", "decided (locked)"),
+        _ => "",
+    }
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    let lang = ctx.lang;
+    let p = round.procedure();
+    let mut body = format!(
+        "<h1>{} {} — {} {}</h1><p>{} · {} · {}: {}</p>",
+        ctx.t("Đợt rà soát", "Review round"),
+        round.id,
+        esc(&round.commune_name),
+        round.year,
+        esc(lang.pick(&p.name_vi, &p.name_en)),
+        esc(&round.standard_id),
+        ctx.t("hạn quyết định", "decision due"),
+        round.deadline().vi()
+    );
+    body.push_str("<ol class=\"steps\">");
+    for step in &p.steps {
+        let done = match step {
+            Step::List => true,
+            Step::Survey => cases
+                .iter()
+                .all(|c| c.state != CaseState::Listed && c.state != CaseState::Resurvey),
+            Step::Meeting => cases.iter().all(|c| {
+                matches!(
+                    c.state,
+                    CaseState::Agreed | CaseState::Posted | CaseState::Decided
+                )
+            }),
+            Step::Posting => round.posted_on.is_some() || round.status == "decided",
+            Step::DistrictOpinion => round.district_opinion_on.is_some(),
+            Step::Decision | Step::Certificates => round.status == "decided",
+        };
+        let _ = write!(
+            body,
+            "<li>{} {}</li>",
+            if done { "✔" } else { "○" },
+            esc(step.name(lang))
+        );
+    }
+    body.push_str("</ol>");
+    if let (Some(on), Some(ends)) = (round.posted_on, round.posting_ends) {
+        let _ = write!(
+            body,
+            "<p>{} {} → {}</p>",
+            ctx.t("Niêm yết công khai:", "Posted publicly:"),
+            on.vi(),
+            ends.vi()
+        );
+    }
+    if !p.posting_working_days.verified {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">{} {} {} ({})</p>",
+            ctx.t("Thời gian niêm yết", "Posting period"),
+            p.posting_working_days.value,
+            ctx.t("ngày làm việc: chưa xác minh", "working days: unverified"),
+            esc(&p.posting_working_days.source)
+        );
+    }
+    let may_survey = a.role.may(Action::Survey) && round.status != "decided";
+    let _ = write!(
+        body,
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        ctx.t("Mã hộ", "Household"),
+        ctx.t("Chủ hộ", "Head"),
+        ctx.t("Thôn", "Village"),
+        ctx.t("Trước", "Before"),
+        ctx.t("Bước", "Step"),
+        ctx.t("Kết quả", "Result"),
+        ctx.t("Biến động", "Transition")
+    );
+    for c in &cases {
+        let action = if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey) {
+            format!(
+                "<a href=\"/rounds/{}/survey/{}\">{}</a>",
+                round.id,
+                html::url(&c.household_code),
+                ctx.t("Nhập phiếu", "Enter survey")
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            body,
+            "<tr><td><a href=\"/households/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            html::url(&c.household_code),
+            esc(&c.household_code),
+            esc(c.head_name.as_deref().unwrap_or("")),
+            esc(c.village.as_deref().unwrap_or("")),
+            class_name(c.previous_class, lang),
+            c.state.name(lang),
+            class_name(c.decided_class.or(c.computed_class), lang),
+            c.transition.map_or("", |t| t.name(lang)),
+            action
+        );
+    }
+    body.push_str("</tbody></table>");
+    Ok(page_of(
+        &state,
+        &ctx,
+        &a,
+        ctx.t("Đợt rà soát", "Review round"),
+        &body,
+    ))
+}
+
+fn case_of<'a>(cases: &'a [CaseView], code: &str) -> Result<&'a CaseView, WebError> {
+    cases
+        .iter()
+        .find(|c| c.household_code == code)
+        .ok_or(WebError::NotFound)
+}
+
+fn survey_form(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Actor,
+    round: &RoundView,
+    case: &CaseView,
+    values: &SurveyForm,
+    problem: Option<&str>,
+) -> Result<String, WebError> {
+    let classifier = state
+        .classifier(&round.standard_id)
+        .ok_or(WebError::Internal)?;
+    let lang = ctx.lang;
+    let mut body = format!(
+        "<h1>{} {}</h1><p>{} · {} · {}</p>",
+        ctx.t("Phiếu rà soát hộ", "Survey of household"),
+        esc(&case.household_code),
+        esc(case.head_name.as_deref().unwrap_or("")),
+        esc(case.village.as_deref().unwrap_or("")),
+        esc(&round.standard_id)
+    );
+    if let Some(p) = problem {
+        let _ = write!(body, "<p class=\"error\" role=\"alert\">{}</p>", esc(p));
+    }
+    let _ = write!(
+        body,
+        "<form method=\"post\" action=\"/rounds/{}/survey/{}\" class=\"box\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"version\" value=\"{}\">\
+         <label for=\"area\">{}</label><select id=\"area\" name=\"area\"><option value=\"rural\"{}>{}</option><option value=\"urban\"{}>{}</option></select>\
+         <label for=\"income\">{}</label><input id=\"income\" name=\"income\" inputmode=\"numeric\" value=\"{}\" placeholder=\"1500000\">\
+         <fieldset><legend>{}</legend>",
+        round.id,
+        html::url(&case.household_code),
+        esc(&state.sessions.form_token(&a.token)),
+        case.version,
+        ctx.t("Khu vực", "Area"),
+        if values.area == "urban" {
+            ""
+        } else {
+            " selected"
+        },
+        ctx.t("nông thôn", "rural"),
+        if values.area == "urban" {
+            " selected"
+        } else {
+            ""
+        },
+        ctx.t("thành thị", "urban"),
+        ctx.t(
+            "Thu nhập bình quân đầu người/tháng (đồng)",
+            "Income per person per month (đồng)"
+        ),
+        esc(&values.income),
+        ctx.t(
+            "Chỉ số thiếu hụt (đánh dấu nếu thiếu hụt)",
+            "Deprivations (tick if deprived)"
+        )
+    );
+    for (i, ind) in classifier.standard().indicators.iter().enumerate() {
+        let _ = write!(
+            body,
+            "<label class=\"check\"><input type=\"checkbox\" name=\"d{i}\" value=\"1\"{}> {}</label>",
+            if values.deprived(i) { " checked" } else { "" },
+            esc(lang.pick(&ind.short_vi, &ind.short_en))
+        );
+    }
+    let _ = write!(
+        body,
+        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
+        ctx.t("Ghi kết quả và phân loại", "Record and classify")
+    );
+    Ok(body)
+}
+
+/// The survey form's fields. Checkboxes come as d0, d1, … only when ticked.
+#[derive(serde::Deserialize, Default)]
+pub struct SurveyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    income: String,
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+impl SurveyForm {
+    fn deprived(&self, i: usize) -> bool {
+        self.rest.get(&format!("d{i}")).is_some_and(|v| v == "1")
+    }
+}
+
+async fn survey_context(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    code: &str,
+) -> Result<(Actor, RoundView, CaseView), crate::error::Failure> {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    if !a.role.may(Action::Survey) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    let (round, cases) = load_round(state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    let case = case_of(&cases, code).map_err(|e| ctx.fail(e))?.clone();
+    Ok((a, round, case))
+}
+
+pub async fn survey_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, code)): Path<(i64, String)>,
+) -> PageResult {
+    let (a, round, case) = survey_context(&state, &ctx, id, &code).await?;
+    let values = SurveyForm {
+        area: "rural".into(),
+        ..SurveyForm::default()
+    };
+    let body =
+        survey_form(&state, &ctx, &a, &round, &case, &values, None).map_err(|e| ctx.fail(e))?;
+    Ok(page_of(
+        &state,
+        &ctx,
+        &a,
+        ctx.t("Phiếu rà soát", "Survey"),
+        &body,
+    ))
+}
+
+pub async fn survey_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, code)): Path<(i64, String)>,
+    form: Result<Form<SurveyForm>, FormRejection>,
+) -> PageResult {
+    let (a, round, case) = survey_context(&state, &ctx, id, &code).await?;
+    let Ok(Form(f)) = form else {
+        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    };
+    check_post(&state, &ctx, &a, &f.csrf, &format!("survey {code}")).await?;
+    let lang = ctx.lang;
+    // Validation names the field, and the form comes back filled as it was sent.
+    let refuse = |msg: String| -> PageResult {
+        let body = survey_form(&state, &ctx, &a, &round, &case, &f, Some(&msg))
+            .map_err(|e| ctx.fail(e))?;
+        let n = nav(&state, &ctx, &a);
+        Ok(respond(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            html::page(lang, ctx.t("Phiếu rà soát", "Survey"), Some(&n), &body),
+        ))
+    };
+    let income = match Vnd::parse(f.income.trim()) {
+        Ok(v) => v.get(),
+        Err(e) => {
+            use giamngheo_core::messages::Localized;
+            return refuse(format!(
+                "{}: {}",
+                ctx.t(
+                    "Thu nhập bình quân đầu người (income)",
+                    "Income per person (income)"
+                ),
+                e.message(lang)
+            ));
+        }
+    };
+    let Some(area) = Area::parse(&f.area) else {
+        return refuse(
+            ctx.t(
+                "Khu vực (area): chọn nông thôn hoặc thành thị",
+                "Area (area): rural or urban",
+            )
+            .to_owned(),
+        );
+    };
+    let Ok(version) = f.version.parse::<i64>() else {
+        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    };
+    let Some(classifier) = state.classifier(&round.standard_id) else {
+        return Err(ctx.fail(WebError::Internal));
+    };
+    let mut set = DeprivationSet::default();
+    for i in 0..classifier.standard().indicators.len() {
+        if f.deprived(i) {
+            set.insert(i);
+        }
+    }
+    let input = SurveyInput {
+        input: giamngheo_core::registry::ReviewInput {
+            row: 1,
+            household_code: code.clone(),
+            income: Income::Vnd(income),
+            deprivations: set,
+            area: Some(area),
+            decided: None,
+        },
+        expected_version: Some(version),
+    };
+    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let c2 = std::sync::Arc::clone(&classifier);
+    let saved = state
+        .pool
+        .run(move |s| {
+            s.record_survey(&who, id, &c2, today(), &[input])
+                .map_err(store_error)
+        })
+        .await;
+    if let Err(e) = saved {
+        return refuse(e.message(lang));
+    }
+    let outcome = classifier
+        .classify(area, Income::Vnd(income), set)
+        .map_err(|_| ctx.fail(WebError::Internal))?;
+    let body = format!(
+        "<h1>{} {}</h1><p class=\"result\"><strong>{}</strong></p><p>{}</p><p><a href=\"/rounds/{}\">{}</a></p>",
+        ctx.t("Đã ghi phiếu rà soát hộ", "Survey recorded for household"),
+        esc(&code),
+        outcome.class.name(lang),
+        esc(&classifier.reason(&outcome, lang)),
+        id,
+        ctx.t("Về đợt rà soát", "Back to the round")
+    );
+    Ok(page_of(
+        &state,
+        &ctx,
+        &a,
+        ctx.t("Phiếu rà soát", "Survey"),
+        &body,
+    ))
+}
