@@ -2,6 +2,59 @@
 //! each subgroup of the `--over` columns.
 
 use std::collections::{BTreeMap, HashMap};
+
+#[derive(Clone, Copy)]
+enum Role {
+    Indicator(usize),
+    Weight,
+    Group(usize),
+}
+
+/// The tallies of one subgroup column's values: few values in practice, so a list searched in order.
+#[derive(Clone, Default)]
+struct Groups {
+    list: Vec<(Vec<u8>, Tally)>,
+}
+
+impl Groups {
+    fn entry(&mut self, key: &[u8], n: usize) -> &mut Tally {
+        let i = match self.list.iter().position(|(k, _)| k == key) {
+            Some(i) => i,
+            None => {
+                self.list.push((key.to_vec(), Tally::new(n)));
+                self.list.len() - 1
+            }
+        };
+        &mut self.list[i].1
+    }
+}
+
+/// A weight written plainly (`1.234`, `2`): the digits as an integer divided by a power of ten, which is the
+/// correctly rounded value `str::parse` gives while both are exact (≤ 15 digits). Anything else: `None`, and
+/// the general reader takes the block.
+fn plain_weight(f: &[u8]) -> Option<f64> {
+    let (mut m, mut scale, mut dot, mut digits) = (0u64, 0i32, false, 0);
+    for &b in f {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                digits += 1;
+                if dot {
+                    scale += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    Some(m as f64 / POW10[scale as usize])
+}
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -143,18 +196,30 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         all: MpiAccumulator,
         groups: Vec<BTreeMap<String, MpiAccumulator>>,
         tally: Option<Tally>,
-        tally_groups: Vec<HashMap<Vec<u8>, Tally>>,
+        tally_groups: Vec<Groups>,
         records: u64,
         error: Option<CsvError>,
     }
     let n_ind = spec.indicators.len();
     let tallied = n_ind <= TALLY_MAX_INDICATORS;
+    // What each column of a line feeds, for the one-pass reader.
+    let mut roles: Vec<Vec<Role>> = vec![Vec::new(); header.len()];
+    for (j, &c) in ind_cols.iter().enumerate() {
+        roles[c].push(Role::Indicator(j));
+    }
+    if let Some(c) = weight_col {
+        roles[c].push(Role::Weight);
+    }
+    for (gi, (_, c)) in over_cols.iter().enumerate() {
+        roles[*c].push(Role::Group(gi));
+    }
+    let needed: usize = roles.iter().map(Vec::len).sum();
     let sum_plain = |block: &[u8]| -> Option<Part> {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
             tally: tallied.then(|| Tally::new(n_ind)),
-            tally_groups: vec![HashMap::new(); over_cols.len()],
+            tally_groups: vec![Groups::default(); over_cols.len()],
             records: 0,
             error: None,
         };
@@ -165,6 +230,45 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                 && !b.first().is_some_and(u8::is_ascii_whitespace)
                 && !b.last().is_some_and(u8::is_ascii_whitespace)
         };
+        if let Some(t) = &mut part.tally {
+            // One pass over each line's fields, each column doing its part; the first surprise gives the block
+            // to the general reader.
+            let mut keys: Vec<&[u8]> = vec![&[]; over_cols.len()];
+            for line in block.split(|&b| b == b'\n') {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                part.records += 1;
+                if line.iter().all(|&b| b == b',') {
+                    continue;
+                }
+                let (mut mask, mut w, mut found) = (0usize, 1.0, 0usize);
+                for (c, f) in line.split(|&b| b == b',').enumerate() {
+                    for role in roles.get(c).map_or(&[][..], Vec::as_slice) {
+                        found += 1;
+                        match *role {
+                            Role::Indicator(j) => match f {
+                                b"1" => mask |= 1 << j,
+                                b"0" => {}
+                                _ => return None,
+                            },
+                            Role::Weight => w = plain_weight(f)?,
+                            Role::Group(gi) if clean(f) => keys[gi] = f,
+                            Role::Group(_) => return None,
+                        }
+                    }
+                }
+                if found < needed {
+                    return None;
+                }
+                t.0[mask] += w;
+                for (gi, key) in keys.iter().enumerate() {
+                    part.tally_groups[gi].entry(key, n_ind).0[mask] += w;
+                }
+            }
+            if block.ends_with(b"\n") {
+                part.records -= 1;
+            }
+            return Some(part);
+        }
         for line in block.split(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             part.records += 1;
@@ -173,14 +277,12 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             if fields.iter().all(|f| f.is_empty()) {
                 continue;
             }
-            let mut mask = 0usize;
             for (j, &c) in ind_cols.iter().enumerate() {
                 g[j] = match fields.get(c).copied() {
                     Some(b"1") => true,
                     Some(b"0") => false,
                     _ => return None,
                 };
-                mask |= usize::from(g[j]) << j;
             }
             let w = match weight_col {
                 None => 1.0,
@@ -193,21 +295,6 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                     w
                 }
             };
-            if let Some(t) = &mut part.tally {
-                t.0[mask] += w;
-                for (gi, (_, c)) in over_cols.iter().enumerate() {
-                    let key = fields.get(*c).copied().filter(|v| clean(v))?;
-                    match part.tally_groups[gi].get_mut(key) {
-                        Some(t) => t.0[mask] += w,
-                        None => {
-                            let mut t = Tally::new(n_ind);
-                            t.0[mask] += w;
-                            part.tally_groups[gi].insert(key.to_vec(), t);
-                        }
-                    }
-                }
-                continue;
-            }
             part.all.add(w, &g);
             for (gi, (_, c)) in over_cols.iter().enumerate() {
                 let key =
@@ -233,7 +320,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
             tally: None,
-            tally_groups: vec![HashMap::new(); over_cols.len()],
+            tally_groups: vec![Groups::default(); over_cols.len()],
             records: 0,
             error: None,
         };
@@ -371,7 +458,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                 None => tally = Some(t),
             }
             for (gi, map) in part.tally_groups.into_iter().enumerate() {
-                for (key, t) in map {
+                for (key, t) in map.list {
                     match tally_groups[gi].get_mut(&key) {
                         Some(total) => add_tally(total, &t),
                         None => {

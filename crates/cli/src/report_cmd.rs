@@ -59,6 +59,10 @@ fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
     ] {
         found.extend(store.find_units(level, key, on)?);
     }
+    // A code is exact: "38" is the province, not every "Thôn 38".
+    if found.iter().any(|u| u.code == key.trim()) {
+        found.retain(|u| u.code == key.trim());
+    }
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(arg(
@@ -430,6 +434,26 @@ pub fn report_trend(
                 ),
             }
         );
+    }
+    // The plan targets of the span, judged as `report targets` does.
+    let actual: Vec<(i32, f64)> = rates.iter().map(|r| (r.year, r.poor_rate())).collect();
+    for t in store.targets(u.id, from, to)? {
+        let (status, by) = trend::target_status(t.year, t.poor_rate, &actual);
+        let by = by.map_or(String::new(), |r| format!(" ({} %)", d(r)));
+        match lang {
+            Lang::Vi => println!(
+                "Chỉ tiêu năm {}: tỷ lệ hộ nghèo {} %: {}{by}.",
+                t.year,
+                d(t.poor_rate),
+                status.name(lang)
+            ),
+            Lang::En => println!(
+                "Target for {}: poor-household rate {} %: {}{by}.",
+                t.year,
+                d(t.poor_rate),
+                status.name(lang)
+            ),
+        }
     }
     Ok(())
 }
@@ -943,9 +967,22 @@ pub fn report_compare(
         ("escaped", "Thoát nghèo", "Escaped"),
         ("newly_poor", "Nghèo phát sinh", "Newly poor"),
         ("re_poor", "Tái nghèo", "Re-poor"),
+        (
+            "supported_households",
+            "Số hộ được hỗ trợ",
+            "Households supported",
+        ),
+        ("support_vnd", "Kinh phí hỗ trợ (đ)", "Support (VND)"),
     ] {
         columns.push(c.to_owned());
         labels.push(lang.pick(vi, en).to_owned());
+    }
+    // The indicators of the standard in force in the last year, one column each.
+    let standard = giamngheo_core::standard::builtin::for_year(to as u16)?;
+    let indicators: Vec<String> = standard.indicators.iter().map(|i| i.id.clone()).collect();
+    for ind in &standard.indicators {
+        columns.push(format!("poor_deprived_{}", ind.id));
+        labels.push(format!("{} (%)", lang.pick(&ind.short_vi, &ind.short_en)));
     }
     let mut t = Table {
         title: match lang {
@@ -971,13 +1008,33 @@ pub fn report_compare(
             Cell::Int(s.entered),
             Cell::Int(s.re_poor),
         ]);
+        let (households, _, amount) = store.support_received(
+            s.unit.id,
+            on,
+            Date::new(from, 1, 1).unwrap_or_else(|_| unreachable!("a valid date")),
+            Date::new(to, 12, 31).unwrap_or_else(|_| unreachable!("a valid date")),
+        )?;
+        row.extend([Cell::Int(households), Cell::Int(amount)]);
+        // The deprivation profile of the last year: the share of reviewed households poor and deprived.
+        let profile = store.profile(s.unit.id, on, to, to)?;
+        for id in &indicators {
+            let share = profile.first().and_then(|p| {
+                let standard = giamngheo_core::standard::builtin::get(&p.standard_id).ok()?;
+                let i = standard.indicators.iter().position(|ind| &ind.id == id)?;
+                Some(giamngheo_store::rates::percent(
+                    p.poor_deprived[i],
+                    p.reviewed,
+                ))
+            });
+            row.push(share.map_or(Cell::Empty, Cell::rate));
+        }
         t.rows.push(row);
     }
     note_breaks(&mut t, &summaries[0].rates, lang);
     t.notes.push(
         lang.pick(
-            "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng.",
-            "Escaped, newly poor, re-poor: summed over the years after the first of the span.",
+            "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng. Hỗ trợ: nhận trong các năm của khoảng, tính theo nơi hộ sống khi nhận. Thiếu hụt: tỷ lệ hộ nghèo và thiếu hụt chỉ số đó trong số hộ được rà soát năm cuối.",
+            "Escaped, newly poor, re-poor: summed over the years after the first of the span. Support: received in the years of the span, counted where the household lived then. Deprivations: the share of households reviewed in the last year that are poor and deprived in the indicator.",
         )
         .to_owned(),
     );

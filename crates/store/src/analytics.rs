@@ -225,3 +225,27 @@ impl Store {
             .collect())
     }
 }
+
+impl Store {
+    /// Support received from `from` to `to` (inclusive) by households living in `unit_id` (on its
+    /// `boundaries`) when they received it: how many households, how many items, and the amount in đồng.
+    pub fn support_received(
+        &mut self,
+        unit_id: i64,
+        boundaries: Date,
+        from: Date,
+        to: Date,
+    ) -> Result<(i64, i64, i64), StoreError> {
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        let r = self.conn.query_one(
+            "SELECT count(DISTINCT s.household_id), count(*), CAST(coalesce(sum(s.amount_vnd), 0) AS BIGINT) \
+             FROM support s JOIN residence v ON v.household_id = s.household_id AND v.valid_from <= s.received_on \
+             AND (v.valid_until IS NULL OR v.valid_until >= s.received_on) \
+             WHERE s.received_on >= $1 AND s.received_on <= $2 \
+             AND (v.village_id IN (SELECT id FROM rate_units) OR (v.village_id IS NULL AND v.commune_id IN (SELECT id FROM rate_units)))",
+            &[from.iso().into(), to.iso().into()],
+        )?;
+        let n = |i: usize| r.as_ref().and_then(|r| r[i].int()).unwrap_or(0);
+        Ok((n(0), n(1), n(2)))
+    }
+}

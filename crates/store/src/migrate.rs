@@ -12,6 +12,7 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     (3, include_str!("../migrations/sqlite/0003_targets.sql")),
     (4, include_str!("../migrations/sqlite/0004_web.sql")),
+    (5, include_str!("../migrations/sqlite/0005_rate_cache.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -21,6 +22,10 @@ const POSTGRES: &[(i64, &str)] = &[
     ),
     (3, include_str!("../migrations/postgres/0003_targets.sql")),
     (4, include_str!("../migrations/postgres/0004_web.sql")),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_rate_cache.sql"),
+    ),
 ];
 
 impl Store {

@@ -94,6 +94,31 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         ["met", "missed", "met"],
         "{report}"
     );
+    // The trend says the same.
+    let trend = ok(&[
+        &[
+            "--db",
+            &db,
+            "--lang",
+            "en",
+            "report",
+            "trend",
+            "--unit",
+            "395",
+            "--years",
+            "2015-2021",
+        ][..],
+        &b,
+    ]
+    .concat());
+    assert!(
+        trend.contains("Target for 2018: poor-household rate"),
+        "{trend}"
+    );
+    assert!(
+        trend.contains(": met (") && trend.contains(": missed ("),
+        "{trend}"
+    );
     // Setting a target again replaces it.
     set("2019", "100".into());
     let report = ok(&[
@@ -315,6 +340,23 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
     ]
     .concat());
     assert_eq!(column(&cmp, "unit_code"), ["395", "512"], "{cmp}");
+    // Every row has every column: the rates, the movements, support, the deprivation profile.
+    let width = cmp.lines().next().unwrap().split(',').count();
+    assert!(cmp.lines().all(|l| l.split(',').count() == width), "{cmp}");
+    assert_eq!(
+        column(&cmp, "supported_households"),
+        ["0", "0"],
+        "no support in the demo"
+    );
+    let profile = ok(&[&["--db", &db, "report", "profile", "--unit", "512"][..], &b].concat());
+    let last: Vec<&str> = profile.lines().filter(|l| l.contains(",2019,")).collect();
+    let share = last[0].rsplit(',').next().unwrap();
+    let indicator = last[0].split(',').nth(4).unwrap();
+    assert_eq!(
+        column(&cmp, &format!("poor_deprived_{indicator}"))[1],
+        share,
+        "{cmp}"
+    );
     for (i, unit) in ["395", "512"].iter().enumerate() {
         let r = rates_of(unit);
         for (k, y) in (2015..=2019).enumerate() {

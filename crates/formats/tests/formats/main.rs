@@ -2,3 +2,4 @@
 
 mod classify_csv;
 mod households;
+mod targets;

@@ -85,32 +85,33 @@ pub fn standard(year: i32) -> &'static str {
     }
 }
 
+/// The household `i` of the story, living in `commune` and `village`.
+pub fn record(i: usize, commune: &str, village: &str) -> HouseholdRecord {
+    let (code, area, ethnicity, ..) = STORY[i];
+    let head = MemberRecord::new(
+        PersonName::parse(HEADS[i]).unwrap(),
+        Sex::Male,
+        date("1970-01-01"),
+        ethnicity,
+        None,
+        Relation::Head,
+    );
+    HouseholdRecord::new(
+        HouseholdCode::parse(code).unwrap(),
+        UnitCode::parse(UnitLevel::Commune, commune).unwrap(),
+        Some(village.into()),
+        area,
+        "",
+        vec![head],
+    )
+    .unwrap()
+}
+
 /// Loads the story: households registered in 2020, reviews as the table says, decided.
 pub fn load_story(store: &mut Store) {
     load_units(store);
-    let recs: Vec<(u64, HouseholdRecord)> = STORY
-        .iter()
-        .enumerate()
-        .map(|(i, (code, area, ethnicity, ..))| {
-            let head = MemberRecord::new(
-                PersonName::parse(HEADS[i]).unwrap(),
-                Sex::Male,
-                date("1970-01-01"),
-                ethnicity,
-                None,
-                Relation::Head,
-            );
-            let rec = HouseholdRecord::new(
-                HouseholdCode::parse(code).unwrap(),
-                UnitCode::parse(UnitLevel::Commune, "15493").unwrap(),
-                Some("Thôn 1".into()),
-                *area,
-                "",
-                vec![head],
-            )
-            .unwrap();
-            (i as u64 + 2, rec)
-        })
+    let recs: Vec<(u64, HouseholdRecord)> = (0..STORY.len())
+        .map(|i| (i as u64 + 2, record(i, "15493", "Thôn 1")))
         .collect();
     store
         .import_households(&recs, date("2020-01-01"), &mut |_| {})
@@ -371,6 +372,116 @@ fn lists_of_poor_and_near_poor_households() {
                     assert_eq!(h.decided_on, Some(format!("{year}-12-10")));
                 }
             }
+        }
+    });
+}
+
+#[test]
+fn the_rates_cache_is_emptied_by_any_change_to_the_registry() {
+    on_both("rates_cache", |db| {
+        load_story(&mut db.store);
+        let d = db_unit(&mut db.store, "395");
+        let years = [(2022, date("2022-11-15"))];
+        let before = db.store.rates(d, date("2024-01-01"), &years).unwrap();
+        // Read twice: the second from the cache, the same.
+        assert_eq!(
+            db.store.rates(d, date("2024-01-01"), &years).unwrap(),
+            before
+        );
+        // A correction: H1 (near-poor in 2022) is poor after all.
+        let h1 = db.store.household_history("H1").unwrap();
+        let first = h1.reviews.iter().find(|r| r.year == 2022).unwrap().id;
+        let mut fix = NewReview {
+            household_id: h1.id,
+            year: 2022,
+            round: Round::Periodic,
+            review_date: date("2022-11-15"),
+            commune_id: h1.residences[0].commune_id,
+            village_id: h1.residences[0].village_id,
+            area: "rural".into(),
+            ethnic_minority: false,
+            members: 1,
+            standard_id: standard(2022).into(),
+            income_per_capita: Some(1_000_000),
+            income_score: None,
+            deprivations: 0,
+            computed_class: Class::Poor,
+            reason: String::new(),
+            decided: None,
+            corrects: None,
+            facts: None,
+        };
+        fix.decided = Some((Class::Poor, date("2023-01-10")));
+        db.store.correct_review(first, fix).unwrap();
+        let after = db.store.rates(d, date("2024-01-01"), &years).unwrap();
+        assert_eq!(after[0].poor, before[0].poor + 1, "{}", db.name);
+        assert_eq!(after[0].near_poor, before[0].near_poor - 1, "{}", db.name);
+        // A household leaves the district: one fewer resident household from then on.
+        db.store
+            .import_households(
+                &[(2, record(1, "20764", "Thôn Trung An"))],
+                date("2022-06-01"),
+                &mut |_| {},
+            )
+            .unwrap();
+        let moved = db.store.rates(d, date("2024-01-01"), &years).unwrap();
+        assert_eq!(moved[0].households, before[0].households - 1, "{}", db.name);
+    });
+}
+
+#[test]
+fn support_is_counted_where_the_household_lived_when_it_received_it() {
+    use giamngheo_core::round::Role;
+    use giamngheo_store::audit::Actor;
+    use giamngheo_store::support::NewSupport;
+    on_both("support_received", |db| {
+        load_story(&mut db.store);
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let item = |code: &str, on: &str, amount| NewSupport {
+            programme_code: "health_insurance".into(),
+            household_code: code.into(),
+            person_citizen_id: None,
+            received_on: date(on),
+            amount_vnd: amount,
+            quantity: Some(1),
+            provider: "BHXH huyện Thọ Xuân".into(),
+            note: None,
+        };
+        db.store
+            .record_support(
+                &officer,
+                &[
+                    item("H1", "2021-03-01", Some(1_000_000)),
+                    item("H1", "2022-03-01", Some(500_000)),
+                    item("H2", "2022-04-01", None),
+                    // After H2 moved to Hiệp Đức: counted there, not in Thọ Xuân.
+                    item("H2", "2023-04-01", Some(700_000)),
+                ],
+            )
+            .unwrap();
+        db.store
+            .import_households(
+                &[(2, record(1, "20764", "Thôn Trung An"))],
+                date("2022-06-01"),
+                &mut |_| {},
+            )
+            .unwrap();
+        let tx = db_unit(&mut db.store, "395");
+        let hd = db_unit(&mut db.store, "512");
+        let b = date("2024-01-01");
+        for (unit, from, to, expect) in [
+            (tx, "2021-01-01", "2023-12-31", (2, 3, 1_500_000)),
+            (tx, "2022-01-01", "2022-12-31", (2, 2, 500_000)),
+            (hd, "2021-01-01", "2023-12-31", (1, 1, 700_000)),
+        ] {
+            assert_eq!(
+                db.store
+                    .support_received(unit, b, date(from), date(to))
+                    .unwrap(),
+                expect,
+                "{} {unit} {from}",
+                db.name
+            );
         }
     });
 }
