@@ -10,18 +10,38 @@ enum Role {
     Group(usize),
 }
 
-/// The tallies of one subgroup column's values: few values in practice, so a list searched in order.
+/// The tallies of one subgroup column's values: few values in practice, so a list searched in order. Values
+/// of up to 7 bytes are also packed with their length into one integer, compared without a call to memcmp.
 #[derive(Clone, Default)]
 struct Groups {
     list: Vec<(Vec<u8>, Tally)>,
+    packed: Vec<(u64, usize)>,
+}
+
+fn pack(key: &[u8]) -> Option<u64> {
+    (key.len() <= 7).then(|| {
+        let mut v = key.len() as u64;
+        for &b in key {
+            v = (v << 8) | u64::from(b);
+        }
+        v
+    })
 }
 
 impl Groups {
     fn entry(&mut self, key: &[u8], n: usize) -> &mut Tally {
-        let i = match self.list.iter().position(|(k, _)| k == key) {
+        let packed = pack(key);
+        let found = match packed {
+            Some(k) => self.packed.iter().find(|(p, _)| *p == k).map(|(_, i)| *i),
+            None => self.list.iter().position(|(k, _)| k == key),
+        };
+        let i = match found {
             Some(i) => i,
             None => {
                 self.list.push((key.to_vec(), Tally::new(n)));
+                if let Some(k) = packed {
+                    self.packed.push((k, self.list.len() - 1));
+                }
                 self.list.len() - 1
             }
         };
@@ -214,6 +234,16 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         roles[*c].push(Role::Group(gi));
     }
     let needed: usize = roles.iter().map(Vec::len).sum();
+    // Each column's one role, when no column has two: the reader then walks a line column by column, an
+    // indicator costing two byte comparisons ("0," or "1,") instead of a scan.
+    let plan: Option<Vec<Option<Role>>> = roles
+        .iter()
+        .map(|r| match r.as_slice() {
+            [] => Some(None),
+            [one] => Some(Some(*one)),
+            _ => None,
+        })
+        .collect();
     let sum_plain = |block: &[u8]| -> Option<Part> {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
@@ -234,38 +264,102 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             // One pass over each line's fields, each column doing its part; the first surprise gives the block
             // to the general reader.
             let mut keys: Vec<&[u8]> = vec![&[]; over_cols.len()];
-            for line in block.split(|&b| b == b'\n') {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                part.records += 1;
-                if line.iter().all(|&b| b == b',') {
-                    continue;
-                }
-                let (mut mask, mut w, mut found) = (0usize, 1.0, 0usize);
-                for (c, f) in line.split(|&b| b == b',').enumerate() {
-                    for role in roles.get(c).map_or(&[][..], Vec::as_slice) {
-                        found += 1;
-                        match *role {
-                            Role::Indicator(j) => match f {
-                                b"1" => mask |= 1 << j,
-                                b"0" => {}
+            if let Some(plan) = &plan {
+                let n = block.len();
+                let mut p = 0;
+                while p < n {
+                    let (mut mask, mut w) = (0usize, 1.0);
+                    for (ci, col) in plan.iter().enumerate() {
+                        let last = ci + 1 == plan.len();
+                        if let Some(Role::Indicator(j)) = col {
+                            let d = *block.get(p)?;
+                            let e = block.get(p + 1).copied().unwrap_or(b'\n');
+                            match (d, e, last) {
+                                (b'1', b',', false) | (b'1', b'\n', true) => mask |= 1 << j,
+                                (b'0', b',', false) | (b'0', b'\n', true) => {}
+                                // Anything else (a CR, a blank line, extra fields): the general reader.
                                 _ => return None,
-                            },
-                            Role::Weight => w = plain_weight(f)?,
-                            Role::Group(gi) if clean(f) => keys[gi] = f,
-                            Role::Group(_) => return None,
+                            }
+                            p += 2;
+                            continue;
+                        }
+                        let start = p;
+                        while p < n && block[p] != b',' && block[p] != b'\n' {
+                            p += 1;
+                        }
+                        let end = block.get(p).copied().unwrap_or(b'\n');
+                        if end != if last { b'\n' } else { b',' } {
+                            return None;
+                        }
+                        let f = &block[start..p];
+                        p += 1;
+                        match col {
+                            Some(Role::Weight) => w = plain_weight(f)?,
+                            Some(Role::Group(gi)) if clean(f) && !f.is_empty() => keys[*gi] = f,
+                            Some(Role::Group(_)) => return None,
+                            _ => {}
                         }
                     }
+                    part.records += 1;
+                    t.0[mask] += w;
+                    for (gi, key) in keys.iter().enumerate() {
+                        part.tally_groups[gi].entry(key, n_ind).0[mask] += w;
+                    }
                 }
-                if found < needed {
+                return Some(part);
+            }
+            // One pass over the bytes: each field is handled at the comma or newline that ends it. A line of
+            // nothing but commas is skipped, so a field's problem is only acted on at the end of its line.
+            let len = block.len();
+            let mut pos = 0;
+            while pos < len {
+                let (mut mask, mut w, mut found) = (0usize, 1.0, 0usize);
+                let (mut c, mut start, mut blank, mut bad) = (0usize, pos, true, false);
+                loop {
+                    let b = if pos < len { block[pos] } else { b'\n' };
+                    if b == b',' || b == b'\n' {
+                        let mut f = &block[start..pos];
+                        if b == b'\n' {
+                            f = f.strip_suffix(b"\r").unwrap_or(f);
+                        }
+                        for role in roles.get(c).map_or(&[][..], Vec::as_slice) {
+                            found += 1;
+                            match *role {
+                                Role::Indicator(j) => match f {
+                                    b"1" => mask |= 1 << j,
+                                    b"0" => {}
+                                    _ => bad = true,
+                                },
+                                Role::Weight => match plain_weight(f) {
+                                    Some(v) => w = v,
+                                    None => bad = true,
+                                },
+                                Role::Group(gi) if clean(f) => keys[gi] = f,
+                                Role::Group(_) => bad = true,
+                            }
+                        }
+                        c += 1;
+                        start = pos + 1;
+                        if b == b'\n' {
+                            pos += 1;
+                            break;
+                        }
+                    } else if b != b'\r' {
+                        blank = false;
+                    }
+                    pos += 1;
+                }
+                part.records += 1;
+                if blank {
+                    continue;
+                }
+                if bad || found < needed {
                     return None;
                 }
                 t.0[mask] += w;
                 for (gi, key) in keys.iter().enumerate() {
                     part.tally_groups[gi].entry(key, n_ind).0[mask] += w;
                 }
-            }
-            if block.ends_with(b"\n") {
-                part.records -= 1;
             }
             return Some(part);
         }
@@ -392,9 +486,12 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         use std::sync::{Arc, Mutex};
         let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
         let (done_tx, done_rx) = sync_channel::<(u64, Part)>(threads * 2);
+        // Finished blocks go back to the reader to be refilled.
+        let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
         let work_rx = Arc::new(Mutex::new(work_rx));
         for _ in 0..threads {
             let (work_rx, done_tx, sum_block) = (Arc::clone(&work_rx), done_tx.clone(), &sum_block);
+            let spare_tx = spare_tx.clone();
             s.spawn(move || {
                 loop {
                     let next = match work_rx.lock() {
@@ -402,7 +499,9 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                         Err(_) => return,
                     };
                     let Ok((seq, block)) = next else { return };
-                    if done_tx.send((seq, sum_block(&block))).is_err() {
+                    let part = sum_block(&block);
+                    let _ = spare_tx.send(block);
+                    if done_tx.send((seq, part)).is_err() {
                         return;
                     }
                 }
@@ -422,6 +521,9 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                     break;
                 }
                 seq += 1;
+                while let Ok(spare) = spare_rx.try_recv() {
+                    reader.recycle(spare);
+                }
             }
             Ok(())
         });

@@ -11,6 +11,9 @@ pub struct BlockReader<R> {
     carry: Vec<u8>,
     block_size: usize,
     eof: bool,
+    /// Blocks handed back by their users, refilled instead of allocating: a fresh allocation of a block's size
+    /// is fresh pages, each faulted in and zeroed by the kernel.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<R: Read> BlockReader<R> {
@@ -20,6 +23,14 @@ impl<R: Read> BlockReader<R> {
             carry: Vec::new(),
             block_size,
             eof: false,
+            spare: Vec::new(),
+        }
+    }
+
+    /// Hands a finished block back to be refilled.
+    pub fn recycle(&mut self, block: Vec<u8>) {
+        if self.spare.len() < 8 {
+            self.spare.push(block);
         }
     }
 
@@ -51,7 +62,15 @@ impl<R: Read> BlockReader<R> {
             }
             match last_boundary(&self.carry) {
                 Some(end) => {
-                    let rest = self.carry.split_off(end);
+                    let rest = match self.spare.pop() {
+                        Some(mut spare) => {
+                            spare.clear();
+                            spare.extend_from_slice(&self.carry[end..]);
+                            self.carry.truncate(end);
+                            spare
+                        }
+                        None => self.carry.split_off(end),
+                    };
                     let block = std::mem::replace(&mut self.carry, rest);
                     return Ok(Some(block));
                 }

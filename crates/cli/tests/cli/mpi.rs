@@ -260,3 +260,53 @@ fn change_over_time_between_two_years_and_its_errors() {
         );
     }
 }
+
+/// The same households written in the ways files come: the column-by-column reader and the general reader
+/// must give the same measures, whichever takes a block.
+#[test]
+fn mpi_reads_the_same_measures_from_every_shape_of_the_same_file() {
+    let dir = scratch("mpi-shapes");
+    let spec = dir.join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let crlf = DATA.replace('\n', "\r\n");
+    let blank_lines = DATA
+        .replace("\n2,", "\n\n2,")
+        .replace("\n4,", "\n,,,,,,\n4,");
+    let extra_column = DATA
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}\n", if i == 0 { "note" } else { "x" }))
+        .collect::<String>();
+    let no_final_newline = DATA.trim_end().to_owned();
+    let quoted = DATA.replace("north", "\"north\"");
+    let run = |name: &str, content: &str| {
+        let f = dir.join(name);
+        std::fs::write(&f, content).unwrap();
+        let o = giamngheo(&[
+            "mpi",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--k",
+            "33",
+            "--k",
+            "50",
+            "--over",
+            "region",
+            "--weight",
+            "w",
+            f.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{name}: {}", text(&o.stderr));
+        text(&o.stdout)
+    };
+    let want = run("plain.csv", DATA);
+    for (name, content) in [
+        ("crlf.csv", crlf.as_str()),
+        ("blank.csv", blank_lines.as_str()),
+        ("extra.csv", extra_column.as_str()),
+        ("no-final-newline.csv", no_final_newline.as_str()),
+        ("quoted.csv", quoted.as_str()),
+    ] {
+        assert_eq!(run(name, content), want, "{name}");
+    }
+}
