@@ -51,7 +51,7 @@ pub fn actor(name: Option<&str>, role: &str) -> Result<Actor, CliError> {
 }
 
 /// One CSV line, quoted where needed, with its newline.
-fn csv_line(cells: &[String]) -> String {
+pub fn csv_line(cells: &[String]) -> String {
     let mut line = Vec::new();
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {

@@ -110,23 +110,12 @@ pub fn run(
                     .iter()
                     .map(|(item, answer, p)| format!("{item}: {answer} ({p})"))
                     .collect();
-                let mut line = Vec::new();
-                for (i, cell) in [
+                out.push_str(&crate::round_cmd::csv_line(&[
                     code.to_owned(),
                     region.code().to_owned(),
                     s.total.to_string(),
                     explanation.join("; "),
-                ]
-                .iter()
-                .enumerate()
-                {
-                    if i > 0 {
-                        line.push(b',');
-                    }
-                    giamngheo_formats::csv_scan::push_field(&mut line, cell.as_bytes());
-                }
-                out.push_str(&String::from_utf8_lossy(&line));
-                out.push('\n');
+                ]));
                 n += 1;
             }
             Err(ScoreError::UnknownAnswer {
