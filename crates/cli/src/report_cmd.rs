@@ -50,14 +50,26 @@ pub fn parse_years(s: &str) -> Result<(i32, i32), CliError> {
 
 /// A unit by code or name, as it stood on the boundary date.
 fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
-    let mut found = Vec::new();
-    for level in [
+    let levels = [
         UnitLevel::Province,
         UnitLevel::District,
         UnitLevel::Commune,
         UnitLevel::Village,
-    ] {
-        found.extend(store.find_units(level, key, on)?);
+    ];
+    find_unit_in(store, key, on, &levels, "unit")
+}
+
+/// A unit of one of `levels` by code or name on `on`; none or several is an error naming the option.
+pub(crate) fn find_unit_in(
+    store: &mut Store,
+    key: &str,
+    on: Date,
+    levels: &[UnitLevel],
+    option: &'static str,
+) -> Result<Unit, CliError> {
+    let mut found = Vec::new();
+    for level in levels {
+        found.extend(store.find_units(*level, key, on)?);
     }
     // A code is exact: "38" is the province, not every "Thôn 38".
     if found.iter().any(|u| u.code == key.trim()) {
@@ -66,7 +78,7 @@ fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(arg(
-            "unit",
+            option,
             key,
             &format!("không có đơn vị nào mã hoặc tên này vào ngày {}", on.vi()),
             &format!("no unit has this code or name on {}", on.vi()),
@@ -78,7 +90,7 @@ fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
                 .map(|u| format!("{} {}", u.code, u.name))
                 .collect();
             Err(arg(
-                "unit",
+                option,
                 key,
                 &format!("nhiều đơn vị trùng, hãy dùng mã: {}", list.join("; ")),
                 &format!("several units match, use a code: {}", list.join("; ")),

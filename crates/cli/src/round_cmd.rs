@@ -85,29 +85,7 @@ pub fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
 }
 
 fn commune(store: &mut Store, key: &str, on: Date) -> Result<i64, CliError> {
-    let mut found = store.find_units(UnitLevel::Commune, key, on)?;
-    match found.len() {
-        1 => Ok(found.remove(0).id),
-        0 => Err(arg(
-            "commune",
-            key,
-            &format!("không có xã nào mã hoặc tên này vào ngày {}", on.vi()),
-            &format!("no commune has this code or name on {}", on.vi()),
-        )),
-        _ => {
-            let list: Vec<String> = found
-                .iter()
-                .take(10)
-                .map(|u| format!("{} {}", u.code, u.name))
-                .collect();
-            Err(arg(
-                "commune",
-                key,
-                &format!("nhiều xã trùng tên, hãy dùng mã: {}", list.join("; ")),
-                &format!("several communes match, use a code: {}", list.join("; ")),
-            ))
-        }
-    }
+    crate::report_cmd::find_unit_in(store, key, on, &[UnitLevel::Commune], "commune").map(|u| u.id)
 }
 
 pub struct OpenArgs<'a> {
@@ -925,18 +903,13 @@ pub fn late(
 ) -> Result<(), CliError> {
     let on = day("as-of", as_of)?;
     let mut store = open(db)?;
-    let mut found = Vec::new();
-    for level in [UnitLevel::Province, UnitLevel::District, UnitLevel::Commune] {
-        found.extend(store.find_units(level, unit, on)?);
-    }
-    let Some(u) = found.first() else {
-        return Err(arg(
-            "unit",
-            unit,
-            &format!("không có đơn vị nào mã hoặc tên này vào ngày {}", on.vi()),
-            &format!("no unit has this code or name on {}", on.vi()),
-        ));
-    };
+    let u = crate::report_cmd::find_unit_in(
+        &mut store,
+        unit,
+        on,
+        &[UnitLevel::Province, UnitLevel::District, UnitLevel::Commune],
+        "unit",
+    )?;
     let late = store.late_communes(u.id, i32::from(year), on)?;
     println!("commune_code,commune_name,what,deadline,round_open");
     for l in &late {

@@ -409,6 +409,41 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
             && status.contains("88/QĐ-UBND"),
         "{status}"
     );
+    // Late: on 20/12 the commune has decided its round but sent no monthly report.
+    let late = ok(
+        &db,
+        &[
+            "round",
+            "late",
+            "--unit",
+            "15505",
+            "--year",
+            "2026",
+            "--as-of",
+            "20/12/2026",
+        ],
+    );
+    assert!(
+        late.starts_with("commune_code,commune_name,what,deadline,round_open\n"),
+        "{late}"
+    );
+    assert!(
+        !late.contains("chưa có quyết định rà soát định kỳ")
+            && late.contains("chưa gửi báo cáo tháng 08/2026"),
+        "{late}"
+    );
+    let err = refused(
+        &db,
+        &[
+            "round",
+            "late",
+            "--unit",
+            "Không Có Nơi Này",
+            "--year",
+            "2026",
+        ],
+    );
+    assert!(err.contains("--unit"), "{err}");
     let audit = ok(&db, &["audit", "verify"]);
     assert!(audit.contains("Nhật ký kiểm toán toàn vẹn"), "{audit}");
     let export = dir.join("audit.csv");
