@@ -480,27 +480,51 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         part
     };
     let mut parts: BTreeMap<u64, Part> = BTreeMap::new();
-    let mut read_error: Option<std::io::Error> = None;
+    use std::sync::Mutex;
+    // The workers take turns at the reader (no reader thread of its own to share the cores with): each
+    // takes the next block with its number, hands back the block it finished for refilling, sums.
+    struct Source<R> {
+        reader: R,
+        first: Option<Vec<u8>>,
+        seq: u64,
+        error: Option<std::io::Error>,
+    }
+    let source = Mutex::new(Source {
+        reader: &mut reader,
+        first: (!first.is_empty()).then_some(first),
+        seq: 0,
+        error: None,
+    });
     std::thread::scope(|s| {
         use std::sync::mpsc::sync_channel;
-        use std::sync::{Arc, Mutex};
-        let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
         let (done_tx, done_rx) = sync_channel::<(u64, Part)>(threads * 2);
-        // Finished blocks go back to the reader to be refilled.
-        let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-        let work_rx = Arc::new(Mutex::new(work_rx));
         for _ in 0..threads {
-            let (work_rx, done_tx, sum_block) = (Arc::clone(&work_rx), done_tx.clone(), &sum_block);
-            let spare_tx = spare_tx.clone();
+            let (source, done_tx, sum_block) = (&source, done_tx.clone(), &sum_block);
             s.spawn(move || {
+                let mut spare: Option<Vec<u8>> = None;
                 loop {
-                    let next = match work_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
+                    let (seq, block) = {
+                        let Ok(mut src) = source.lock() else { return };
+                        if let Some(b) = spare.take() {
+                            src.reader.recycle(b);
+                        }
+                        let next = match src.first.take() {
+                            Some(b) => Some(b),
+                            None if src.error.is_some() => None,
+                            None => match src.reader.next_block() {
+                                Ok(b) => b,
+                                Err(e) => {
+                                    src.error = Some(e);
+                                    None
+                                }
+                            },
+                        };
+                        let Some(block) = next else { return };
+                        src.seq += 1;
+                        (src.seq - 1, block)
                     };
-                    let Ok((seq, block)) = next else { return };
                     let part = sum_block(&block);
-                    let _ = spare_tx.send(block);
+                    spare = Some(block);
                     if done_tx.send((seq, part)).is_err() {
                         return;
                     }
@@ -508,32 +532,11 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             });
         }
         drop(done_tx);
-        let feeder = s.spawn(move || -> std::io::Result<()> {
-            let mut seq = 0;
-            if !first.is_empty() {
-                if work_tx.send((seq, first)).is_err() {
-                    return Ok(());
-                }
-                seq += 1;
-            }
-            while let Some(block) = reader.next_block()? {
-                if work_tx.send((seq, block)).is_err() {
-                    break;
-                }
-                seq += 1;
-                while let Ok(spare) = spare_rx.try_recv() {
-                    reader.recycle(spare);
-                }
-            }
-            Ok(())
-        });
         for (seq, part) in done_rx.iter() {
             parts.insert(seq, part);
         }
-        if let Ok(Err(e)) = feeder.join() {
-            read_error = Some(e);
-        }
     });
+    let read_error = source.into_inner().ok().and_then(|src| src.error);
     if let Some(e) = read_error {
         return Err(CsvError::file(&name, CsvErrorKind::Read(e.to_string())).into());
     }
