@@ -152,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/units/{code}", get(pages::unit))
         .route("/rounds", get(rounds::list))
         .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/{step}", post(rounds::step))
         .route(
             "/rounds/{id}/survey/{code}",
             get(rounds::survey_page).post(rounds::survey_post),

@@ -266,6 +266,195 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         );
     }
     body.push_str("</tbody></table>");
+    step_forms(&state, &ctx, &a, &round, &mut body);
+    Ok(page_of(
+        &state,
+        &ctx,
+        &a,
+        ctx.t("Đợt rà soát", "Review round"),
+        &body,
+    ))
+}
+
+/// The round's next steps as forms, each shown only to a role the procedure lets take it; the store checks
+/// the role, the lock, the dates and every household again.
+fn step_forms(state: &AppState, ctx: &Ctx, a: &Actor, round: &RoundView, body: &mut String) {
+    let form = |step: &str, fields: &str, button: &str| {
+        format!(
+            "<form method=\"post\" action=\"/rounds/{}/{step}\" class=\"box\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\">{fields}<p><button type=\"submit\">{}</button></p></form>",
+            round.id,
+            esc(&state.sessions.form_token(&a.token)),
+            esc(button)
+        )
+    };
+    let today = today().vi();
+    if round.status != "decided" && a.role.may(Action::Post) {
+        body.push_str(&form(
+            "post",
+            &format!(
+                "<label for=\"places\">{}</label><input id=\"places\" name=\"places\" value=\"{}\">",
+                ctx.t("Nơi niêm yết", "Posted at"),
+                ctx.t("Trụ sở UBND xã và nhà văn hóa thôn", "Commune office and village halls")
+            ),
+            ctx.t("Niêm yết công khai từ hôm nay", "Post the results from today"),
+        ));
+    }
+    if round.status == "posted" && a.role.may(Action::Decide) {
+        body.push_str(&form(
+            "decide",
+            &format!(
+                "<label for=\"date\">{}</label><input id=\"date\" name=\"date\" value=\"{today}\">\
+                 <label for=\"number\">{}</label><input id=\"number\" name=\"number\" placeholder=\"…/QĐ-UBND\">\
+                 <label for=\"signed_by\">{}</label><input id=\"signed_by\" name=\"signed_by\">",
+                ctx.t("Ngày quyết định", "Decision date"),
+                ctx.t("Số quyết định", "Decision number"),
+                ctx.t("Chủ tịch UBND xã ký", "Signed by the commune chairman")
+            ),
+            ctx.t("Ghi quyết định công nhận (Mẫu 02)", "Record the decision (form 02)"),
+        ));
+    }
+    if round.status == "decided" && a.role.may(Action::Reopen) {
+        body.push_str(&form(
+            "reopen",
+            &format!(
+                "<label for=\"reason\">{}</label><input id=\"reason\" name=\"reason\" required>",
+                ctx.t("Lý do mở lại", "Why it is reopened")
+            ),
+            ctx.t("Mở lại đợt rà soát", "Reopen the round"),
+        ));
+    }
+}
+
+/// The fields of the step forms; each step reads the ones it needs.
+#[derive(serde::Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    places: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    signed_by: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /rounds/{id}/{post|decide|reopen}`: one step of the round, then back to the round's page with what
+/// happened, or the reason it was refused.
+pub async fn step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, step)): Path<(i64, String)>,
+    form: Result<Form<StepForm>, FormRejection>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let action = match step.as_str() {
+        "post" => Action::Post,
+        "decide" => Action::Decide,
+        "reopen" => Action::Reopen,
+        _ => return Err(ctx.fail(WebError::NotFound)),
+    };
+    let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    if !a.role.may(action) || !a.sees_unit(round.commune_id) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    let Ok(Form(f)) = form else {
+        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    };
+    check_post(
+        &state,
+        &ctx,
+        &a,
+        &f.csrf,
+        &format!("review_round {id} {step}"),
+    )
+    .await?;
+    let lang = ctx.lang;
+    let date = if f.date.trim().is_empty() {
+        today()
+    } else {
+        match giamngheo_core::date::Date::parse(f.date.trim()) {
+            Ok(d) => d,
+            Err(_) => {
+                return Err(ctx.fail(WebError::bad(
+                    "Ngày quyết định (date): ghi dd/mm/yyyy.",
+                    "Decision date (date): write dd/mm/yyyy.",
+                )));
+            }
+        }
+    };
+    if action == Action::Decide && (f.number.trim().is_empty() || f.signed_by.trim().is_empty()) {
+        return Err(ctx.fail(WebError::bad(
+            "Cần ghi số quyết định (number) và người ký (signed_by).",
+            "The decision number (number) and the signatory (signed_by) are needed.",
+        )));
+    }
+    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let done = state
+        .pool
+        .run(move |s| {
+            let said = match action {
+                Action::Post => {
+                    let ends = s
+                        .post_results(&who, id, today(), &f.places)
+                        .map_err(store_error)?;
+                    (
+                        format!("Đã niêm yết công khai đến hết ngày {}.", ends.vi()),
+                        format!("Posted until the end of {}.", ends.vi()),
+                    )
+                }
+                Action::Decide => {
+                    let d = s
+                        .decide_round(&who, id, date, &f.number, &f.signed_by)
+                        .map_err(store_error)?;
+                    (
+                        format!(
+                            "Đã ghi quyết định: {} hộ được công nhận; đợt rà soát đã khóa.",
+                            d.decided
+                        ),
+                        format!(
+                            "Decision recorded: {} households recognised; the round is locked.",
+                            d.decided
+                        ),
+                    )
+                }
+                _ => {
+                    s.reopen_round(&who, id, today(), &f.reason)
+                        .map_err(store_error)?;
+                    (
+                        "Đã mở lại đợt rà soát.".to_owned(),
+                        "The round is reopened.".to_owned(),
+                    )
+                }
+            };
+            Ok(said)
+        })
+        .await;
+    let message = match done {
+        Ok((vi, en)) => lang.pick(&vi, &en).to_owned(),
+        Err(e) => {
+            let n = nav(&state, &ctx, &a);
+            let body = format!(
+                "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
+                esc(&e.message(lang)),
+                ctx.t("Về đợt rà soát", "Back to the round")
+            );
+            return Ok(respond(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                html::page(lang, ctx.t("Đợt rà soát", "Review round"), Some(&n), &body),
+            ));
+        }
+    };
+    let body = format!(
+        "<p class=\"box\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
+        esc(&message),
+        ctx.t("Về đợt rà soát", "Back to the round")
+    );
     Ok(page_of(
         &state,
         &ctx,

@@ -376,3 +376,48 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
         "{refused:?}"
     );
 }
+
+#[test]
+fn round_steps_in_the_browser_are_refused_with_their_reason() {
+    let app = app();
+    run(async {
+        let xa = app.login("xa").await;
+        let page = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        assert!(
+            page.body.contains("Niêm yết công khai từ hôm nay"),
+            "{}",
+            page.body
+        );
+        let uri = format!("/rounds/{}/post", app.round_in);
+        let fields = [
+            ("csrf", page.form_token()),
+            ("places", "Nhà văn hóa".to_owned()),
+        ];
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // Households still to survey: the posting is refused, with the count and the step named.
+        let r = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+        assert!(r.body.contains("còn 2 hộ ở bước"), "{}", r.body);
+        // The same token again: refused as a replay.
+        assert_eq!(app.post_form(&uri, &xa, &f).await.status.as_u16(), 403);
+        // A village reviewer sees no such form and may not post.
+        let thon = app.login("thon").await;
+        let page = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&thon))
+            .await;
+        assert!(!page.body.contains("Niêm yết công khai từ hôm nay"));
+        let fields = [("csrf", page.form_token()), ("places", "x".to_owned())];
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(app.post_form(&uri, &thon, &f).await.status.as_u16(), 403);
+        // Another commune's round: not found.
+        let other = format!("/rounds/{}/post", app.round_out);
+        let page = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        let fields = [("csrf", page.form_token()), ("places", "x".to_owned())];
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(app.post_form(&other, &xa, &f).await.status.as_u16(), 404);
+    });
+}
