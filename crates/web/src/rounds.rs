@@ -266,7 +266,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         );
     }
     body.push_str("</tbody></table>");
-    step_forms(&state, &ctx, &a, &round, &mut body);
+    step_forms(&state, &ctx, &a, &round, &cases, &mut body);
     Ok(page_of(
         &state,
         &ctx,
@@ -278,7 +278,14 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
 
 /// The round's next steps as forms, each shown only to a role the procedure lets take it; the store checks
 /// the role, the lock, the dates and every household again.
-fn step_forms(state: &AppState, ctx: &Ctx, a: &Actor, round: &RoundView, body: &mut String) {
+fn step_forms(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Actor,
+    round: &RoundView,
+    cases: &[CaseView],
+    body: &mut String,
+) {
     let form = |step: &str, fields: &str, button: &str| {
         format!(
             "<form method=\"post\" action=\"/rounds/{}/{step}\" class=\"box\">\
@@ -289,6 +296,44 @@ fn step_forms(state: &AppState, ctx: &Ctx, a: &Actor, round: &RoundView, body: &
         )
     };
     let today = today().vi();
+    let surveyed: Vec<&CaseView> = cases
+        .iter()
+        .filter(|c| c.state == CaseState::Surveyed)
+        .collect();
+    if round.status != "decided" && !surveyed.is_empty() && a.role.may(Action::RecordMeeting) {
+        let mut fields = format!(
+            "<h2>{}</h2><label for=\"held_on\">{}</label><input id=\"held_on\" name=\"date\" value=\"{today}\">\
+             <label for=\"attendees\">{}</label><input id=\"attendees\" name=\"attendees\" inputmode=\"numeric\" required>\
+             <label for=\"chair\">{}</label><input id=\"chair\" name=\"chair\" required>\
+             <label for=\"secretary\">{}</label><input id=\"secretary\" name=\"secretary\" required>\
+             <table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            ctx.t("Họp dân", "Village meeting"),
+            ctx.t("Ngày họp", "Held on"),
+            ctx.t("Số người dự họp", "Attendees"),
+            ctx.t("Chủ trì", "Chair"),
+            ctx.t("Thư ký", "Secretary"),
+            ctx.t("Hộ", "Household"),
+            ctx.t("Kết quả rà soát", "Survey result"),
+            ctx.t("Đồng ý", "For"),
+            ctx.t("Không đồng ý", "Against")
+        );
+        for c in &surveyed {
+            let code = esc(&c.household_code);
+            let _ = write!(
+                fields,
+                "<tr><td>{code} {}</td><td>{}</td><td><input name=\"for_{code}\" inputmode=\"numeric\" size=\"4\"></td>\
+                 <td><input name=\"against_{code}\" inputmode=\"numeric\" size=\"4\"></td></tr>",
+                esc(c.head_name.as_deref().unwrap_or("")),
+                class_name(c.computed_class, ctx.lang)
+            );
+        }
+        fields.push_str("</tbody></table>");
+        body.push_str(&form(
+            "meeting",
+            &fields,
+            ctx.t("Ghi biên bản họp dân", "Record the meeting"),
+        ));
+    }
     if round.status != "decided" && a.role.may(Action::Post) {
         body.push_str(&form(
             "post",
@@ -341,6 +386,15 @@ pub struct StepForm {
     signed_by: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    attendees: String,
+    #[serde(default)]
+    chair: String,
+    #[serde(default)]
+    secretary: String,
+    /// The meeting's votes: `for_CODE` and `against_CODE` for each household.
+    #[serde(flatten)]
+    votes: std::collections::HashMap<String, String>,
 }
 
 /// `POST /rounds/{id}/{post|decide|reopen}`: one step of the round, then back to the round's page with what
@@ -354,6 +408,7 @@ pub async fn step(
     let a = ctx.require(Perm::ReadHouseholds)?.clone();
     let action = match step.as_str() {
         "post" => Action::Post,
+        "meeting" => Action::RecordMeeting,
         "decide" => Action::Decide,
         "reopen" => Action::Reopen,
         _ => return Err(ctx.fail(WebError::NotFound)),
@@ -387,6 +442,49 @@ pub async fn step(
             }
         }
     };
+    let mut votes = Vec::new();
+    let mut attendees = 0;
+    if action == Action::RecordMeeting {
+        let number = |name: &str, v: &str| -> Result<u32, crate::error::Failure> {
+            v.trim().parse::<u32>().map_err(|_| {
+                ctx.fail(WebError::bad(
+                    format!("{name}: cần một số nguyên (đã ghi '{v}')."),
+                    format!("{name}: a whole number is needed (got '{v}')."),
+                ))
+            })
+        };
+        attendees = number("attendees", &f.attendees)?;
+        let mut codes: Vec<&String> = f.votes.keys().filter(|k| k.starts_with("for_")).collect();
+        codes.sort();
+        for (row, key) in codes.into_iter().enumerate() {
+            let code = &key["for_".len()..];
+            let yes = f.votes.get(key).map(String::as_str).unwrap_or("");
+            let no = f
+                .votes
+                .get(&format!("against_{code}"))
+                .map(String::as_str)
+                .unwrap_or("");
+            if yes.trim().is_empty() && no.trim().is_empty() {
+                continue;
+            }
+            votes.push(giamngheo_store::rounds::VoteInput {
+                row: row as u64 + 1,
+                household_code: code.to_owned(),
+                votes_for: number(key, yes)?,
+                votes_against: if no.trim().is_empty() {
+                    0
+                } else {
+                    number(&format!("against_{code}"), no)?
+                },
+            });
+        }
+        if votes.is_empty() || f.chair.trim().is_empty() || f.secretary.trim().is_empty() {
+            return Err(ctx.fail(WebError::bad(
+                "Cần ghi chủ trì (chair), thư ký (secretary) và số phiếu của ít nhất một hộ.",
+                "The chair, the secretary and the votes of at least one household are needed.",
+            )));
+        }
+    }
     if action == Action::Decide && (f.number.trim().is_empty() || f.signed_by.trim().is_empty()) {
         return Err(ctx.fail(WebError::bad(
             "Cần ghi số quyết định (number) và người ký (signed_by).",
@@ -405,6 +503,27 @@ pub async fn step(
                     (
                         format!("Đã niêm yết công khai đến hết ngày {}.", ends.vi()),
                         format!("Posted until the end of {}.", ends.vi()),
+                    )
+                }
+                Action::RecordMeeting => {
+                    let m = s
+                        .record_meeting(
+                            &who,
+                            id,
+                            &giamngheo_store::rounds::NewMeeting {
+                                village_id: None,
+                                held_on: date,
+                                chair: f.chair.clone(),
+                                secretary: f.secretary.clone(),
+                                attendees,
+                                minutes: None,
+                                votes,
+                            },
+                        )
+                        .map_err(store_error)?;
+                    (
+                        format!("Đã ghi biên bản họp dân: {} hộ được thống nhất, {} hộ phải rà soát lại.", m.agreed, m.disagreed),
+                        format!("Meeting recorded: {} households agreed, {} to survey again.", m.agreed, m.disagreed),
                     )
                 }
                 Action::Decide => {

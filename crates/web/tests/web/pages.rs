@@ -259,6 +259,51 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
             "{}",
             round.body
         );
+        // The village meeting from the round's page: more votes than attendees is refused, then agreed.
+        let uri = format!("/rounds/{}/meeting", app.round_in);
+        let (for_key, against_key) = (
+            format!("for_{}", app.hh_in),
+            format!("against_{}", app.hh_in),
+        );
+        let meeting = |token: String, yes: &str| {
+            vec![
+                ("csrf".to_owned(), token),
+                ("date".to_owned(), String::new()),
+                ("attendees".to_owned(), "30".to_owned()),
+                ("chair".to_owned(), "Trưởng thôn".to_owned()),
+                ("secretary".to_owned(), "Thư ký".to_owned()),
+                (for_key.clone(), yes.to_owned()),
+                (against_key.clone(), "5".to_owned()),
+            ]
+        };
+        let fields = meeting(round.form_token(), "26");
+        let f: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let over = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(over.status.as_u16(), 422, "{}", over.body);
+        assert!(
+            over.body
+                .contains("số phiếu (31) lớn hơn số người dự họp (30)"),
+            "{}",
+            over.body
+        );
+        let round = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        let fields = meeting(round.form_token(), "20");
+        let f: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let agreed = app.post_form(&uri, &xa, &f).await;
+        assert_eq!(agreed.status.as_u16(), 200, "{}", agreed.body);
+        assert!(
+            agreed.body.contains("1 hộ được thống nhất"),
+            "{}",
+            agreed.body
+        );
     });
 }
 
