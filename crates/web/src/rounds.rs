@@ -266,6 +266,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         );
     }
     body.push_str("</tbody></table>");
+    let complaints = state
+        .pool
+        .run(move |s| Ok(s.complaints(id)?))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    complaints_section(&state, &ctx, &a, &round, &complaints, &mut body);
     step_forms(&state, &ctx, &a, &round, &cases, &mut body);
     Ok(page_of(
         &state,
@@ -274,6 +280,81 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         ctx.t("Đợt rà soát", "Review round"),
         &body,
     ))
+}
+
+/// The round's complaints, each open one with a form to answer it for the roles allowed to.
+fn complaints_section(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Actor,
+    round: &RoundView,
+    complaints: &[giamngheo_store::rounds::ComplaintView],
+    body: &mut String,
+) {
+    if complaints.is_empty() {
+        return;
+    }
+    let _ = write!(
+        body,
+        "<h2>{}</h2>",
+        ctx.t("Khiếu nại, phản ánh", "Complaints and feedback")
+    );
+    for k in complaints {
+        let _ = write!(
+            body,
+            "<div class=\"box\"><p><strong>{}</strong> · {} · {}{}</p><p>{}</p>",
+            esc(&k.complainant),
+            html::date(&k.received_on),
+            esc(&k.channel),
+            k.household_code
+                .as_deref()
+                .map(|c| format!(" · {}", esc(c)))
+                .unwrap_or_default(),
+            esc(&k.content)
+        );
+        match (&k.outcome, &k.answer) {
+            (Some(o), answer) => {
+                let _ = write!(
+                    body,
+                    "<p>{}: {} — {}</p>",
+                    ctx.t("Đã trả lời", "Answered"),
+                    esc(o),
+                    esc(answer.as_deref().unwrap_or(""))
+                );
+            }
+            (None, _) if round.status != "decided" && a.role.may(Action::AnswerComplaint) => {
+                let _ = write!(
+                    body,
+                    "<form method=\"post\" action=\"/rounds/{}/answer\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+                     <input type=\"hidden\" name=\"complaint\" value=\"{}\">\
+                     <label for=\"answer{}\">{}</label><textarea id=\"answer{}\" name=\"answer\" rows=\"2\" required></textarea>\
+                     <select name=\"outcome\"><option value=\"rejected\">{}</option><option value=\"upheld\">{}</option><option value=\"withdrawn\">{}</option></select>\
+                     <button type=\"submit\">{}</button></form>",
+                    round.id,
+                    esc(&state.sessions.form_token(&a.token)),
+                    k.id,
+                    k.id,
+                    ctx.t("Trả lời", "Answer"),
+                    k.id,
+                    ctx.t("không chấp nhận", "rejected"),
+                    ctx.t(
+                        "chấp nhận (rà soát lại hộ)",
+                        "upheld (survey the household again)"
+                    ),
+                    ctx.t("người khiếu nại rút", "withdrawn"),
+                    ctx.t("Gửi trả lời", "Send the answer")
+                );
+            }
+            (None, _) => {
+                let _ = write!(
+                    body,
+                    "<p class=\"muted\">{}</p>",
+                    ctx.t("Chưa trả lời", "Not answered yet")
+                );
+            }
+        }
+        body.push_str("</div>");
+    }
 }
 
 /// The round's next steps as forms, each shown only to a role the procedure lets take it; the store checks
@@ -387,6 +468,12 @@ pub struct StepForm {
     #[serde(default)]
     reason: String,
     #[serde(default)]
+    complaint: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
     attendees: String,
     #[serde(default)]
     chair: String,
@@ -411,6 +498,7 @@ pub async fn step(
         "meeting" => Action::RecordMeeting,
         "decide" => Action::Decide,
         "reopen" => Action::Reopen,
+        "answer" => Action::AnswerComplaint,
         _ => return Err(ctx.fail(WebError::NotFound)),
     };
     let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
@@ -485,6 +573,31 @@ pub async fn step(
             )));
         }
     }
+    let mut answer_to = None;
+    if action == Action::AnswerComplaint {
+        let outcome = giamngheo_store::rounds::ComplaintOutcome::parse(&f.outcome);
+        let Some(outcome) = outcome.filter(|_| !f.answer.trim().is_empty()) else {
+            return Err(ctx.fail(WebError::bad(
+                "Cần nội dung trả lời (answer) và kết quả (outcome).",
+                "An answer (answer) and an outcome (outcome) are needed.",
+            )));
+        };
+        let complaint: i64 = f
+            .complaint
+            .trim()
+            .parse()
+            .map_err(|_| ctx.fail(WebError::NotFound))?;
+        // Only a complaint of this round, whose commune was checked above.
+        let known = state
+            .pool
+            .run(move |s| Ok(s.complaints(id)?.iter().any(|k| k.id == complaint)))
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        if !known {
+            return Err(ctx.fail(WebError::NotFound));
+        }
+        answer_to = Some((complaint, outcome));
+    }
     if action == Action::Decide && (f.number.trim().is_empty() || f.signed_by.trim().is_empty()) {
         return Err(ctx.fail(WebError::bad(
             "Cần ghi số quyết định (number) và người ký (signed_by).",
@@ -540,6 +653,12 @@ pub async fn step(
                             d.decided
                         ),
                     )
+                }
+                Action::AnswerComplaint => {
+                    let (complaint, outcome) = answer_to.ok_or(WebError::NotFound)?;
+                    s.answer_complaint(&who, complaint, &f.answer, today(), outcome)
+                        .map_err(store_error)?;
+                    ("Đã trả lời khiếu nại.".to_owned(), "The complaint is answered.".to_owned())
                 }
                 _ => {
                     s.reopen_round(&who, id, today(), &f.reason)

@@ -420,6 +420,64 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
         ),
         "{refused:?}"
     );
+    drop(s);
+    // The commune officer answers it from the round's page; then the decision goes through.
+    run(async {
+        let xa = app.login("xa").await;
+        let page = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        assert!(
+            page.body.contains("Bà Hoa") && page.body.contains("Gửi trả lời"),
+            "{}",
+            page.body
+        );
+        let needle = "name=\"complaint\" value=\"";
+        let i = page.body.find(needle).unwrap();
+        let rest = &page.body[i + needle.len()..];
+        let complaint = rest[..rest.find('"').unwrap()].to_owned();
+        let fields = [
+            ("csrf", page.form_token()),
+            ("complaint", complaint),
+            ("outcome", "rejected".to_owned()),
+            ("answer", "Hộ đã được rà soát đúng quy định".to_owned()),
+        ];
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app
+            .post_form(&format!("/rounds/{}/answer", app.round_in), &xa, &f)
+            .await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        // Another round's URL for the same complaint: not found.
+        let again = app
+            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
+            .await;
+        let fields = [
+            ("csrf", again.form_token()),
+            ("complaint", f[1].1.to_owned()),
+            ("outcome", "upheld".to_owned()),
+            ("answer", "x".to_owned()),
+        ];
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app
+            .post_form(&format!("/rounds/{}/answer", app.round_out), &xa, &f)
+            .await;
+        assert_eq!(r.status.as_u16(), 404, "{}", r.body);
+    });
+    let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+    assert_eq!(
+        s.complaints(app.round_in).unwrap()[0].outcome.as_deref(),
+        Some("rejected")
+    );
+    let decided = s
+        .decide_round(
+            &Actor::new("test", Role::CommuneOfficer, "cli"),
+            app.round_in,
+            today.add_days(30),
+            "1/QĐ-UBND",
+            "Chủ tịch",
+        )
+        .unwrap();
+    assert_eq!(decided.decided, 2);
 }
 
 #[test]
