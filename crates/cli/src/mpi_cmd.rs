@@ -265,21 +265,25 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             // to the general reader.
             let mut keys: Vec<&[u8]> = vec![&[]; over_cols.len()];
             if let Some(plan) = &plan {
+                // The delimiter that must end each column's field: a comma, a newline after the last.
+                let delims: Vec<u8> = (0..plan.len())
+                    .map(|c| if c + 1 == plan.len() { b'\n' } else { b',' })
+                    .collect();
                 let n = block.len();
                 let mut p = 0;
                 while p < n {
                     let (mut mask, mut w) = (0usize, 1.0);
-                    for (ci, col) in plan.iter().enumerate() {
-                        let last = ci + 1 == plan.len();
+                    for (col, &delim) in plan.iter().zip(&delims) {
                         if let Some(Role::Indicator(j)) = col {
                             let d = *block.get(p)?;
                             let e = block.get(p + 1).copied().unwrap_or(b'\n');
-                            match (d, e, last) {
-                                (b'1', b',', false) | (b'1', b'\n', true) => mask |= 1 << j,
-                                (b'0', b',', false) | (b'0', b'\n', true) => {}
-                                // Anything else (a CR, a blank line, extra fields): the general reader.
-                                _ => return None,
+                            let v = d.wrapping_sub(b'0');
+                            // Anything but "0" or "1" and its delimiter (a CR, a blank line, extra fields):
+                            // the general reader.
+                            if v > 1 || e != delim {
+                                return None;
                             }
+                            mask |= usize::from(v) << j;
                             p += 2;
                             continue;
                         }
@@ -287,8 +291,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                         while p < n && block[p] != b',' && block[p] != b'\n' {
                             p += 1;
                         }
-                        let end = block.get(p).copied().unwrap_or(b'\n');
-                        if end != if last { b'\n' } else { b',' } {
+                        if block.get(p).copied().unwrap_or(b'\n') != delim {
                             return None;
                         }
                         let f = &block[start..p];
