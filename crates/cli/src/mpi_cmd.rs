@@ -233,7 +233,6 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     for (gi, (_, c)) in over_cols.iter().enumerate() {
         roles[*c].push(Role::Group(gi));
     }
-    let needed: usize = roles.iter().map(Vec::len).sum();
     // Each column's one role, when no column has two: the reader then walks a line column by column, an
     // indicator costing two byte comparisons ("0," or "1,") instead of a scan.
     let plan: Option<Vec<Option<Role>>> = roles
@@ -311,60 +310,8 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                 }
                 return Some(part);
             }
-            // One pass over the bytes: each field is handled at the comma or newline that ends it. A line of
-            // nothing but commas is skipped, so a field's problem is only acted on at the end of its line.
-            let len = block.len();
-            let mut pos = 0;
-            while pos < len {
-                let (mut mask, mut w, mut found) = (0usize, 1.0, 0usize);
-                let (mut c, mut start, mut blank, mut bad) = (0usize, pos, true, false);
-                loop {
-                    let b = if pos < len { block[pos] } else { b'\n' };
-                    if b == b',' || b == b'\n' {
-                        let mut f = &block[start..pos];
-                        if b == b'\n' {
-                            f = f.strip_suffix(b"\r").unwrap_or(f);
-                        }
-                        for role in roles.get(c).map_or(&[][..], Vec::as_slice) {
-                            found += 1;
-                            match *role {
-                                Role::Indicator(j) => match f {
-                                    b"1" => mask |= 1 << j,
-                                    b"0" => {}
-                                    _ => bad = true,
-                                },
-                                Role::Weight => match plain_weight(f) {
-                                    Some(v) => w = v,
-                                    None => bad = true,
-                                },
-                                Role::Group(gi) if clean(f) => keys[gi] = f,
-                                Role::Group(_) => bad = true,
-                            }
-                        }
-                        c += 1;
-                        start = pos + 1;
-                        if b == b'\n' {
-                            pos += 1;
-                            break;
-                        }
-                    } else if b != b'\r' {
-                        blank = false;
-                    }
-                    pos += 1;
-                }
-                part.records += 1;
-                if blank {
-                    continue;
-                }
-                if bad || found < needed {
-                    return None;
-                }
-                t.0[mask] += w;
-                for (gi, key) in keys.iter().enumerate() {
-                    part.tally_groups[gi].entry(key, n_ind).0[mask] += w;
-                }
-            }
-            return Some(part);
+            // A column with two roles: the general reader, which handles any file.
+            return None;
         }
         for line in block.split(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);

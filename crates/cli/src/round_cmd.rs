@@ -215,26 +215,7 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
         lang.pick(&p.name_vi, &p.name_en),
         round.standard_id
     );
-    for (i, step) in p.steps.iter().enumerate() {
-        let done = match step {
-            Step::List => true,
-            Step::Survey | Step::Meeting => cases.iter().all(|c| {
-                matches!(
-                    c.state,
-                    CaseState::Agreed | CaseState::Posted | CaseState::Decided
-                ) || (*step == Step::Survey && c.state == CaseState::Surveyed)
-            }),
-            Step::Posting => round.posted_on.is_some() || round.decided_on.is_some(),
-            Step::DistrictOpinion => round.district_opinion_on.is_some(),
-            Step::Decision => round.status == "decided",
-            Step::Certificates => {
-                round.status == "decided"
-                    && cases.iter().all(|c| {
-                        c.certificate.is_some()
-                            || !matches!(c.decided_class, Some(Class::Poor | Class::NearPoor))
-                    })
-            }
-        };
+    for (i, (step, done)) in round.steps_done(&cases).into_iter().enumerate() {
         println!(
             "  {}. [{}] {}",
             i + 1,

@@ -85,18 +85,22 @@ struct ProcedureFile {
 
 const PROCEDURES: &str = include_str!("../../../standards/procedures.toml");
 
-/// Every procedure giamngheo knows, oldest first.
-pub fn procedures() -> Vec<Procedure> {
-    // The file is compiled in and checked by the core's tests, so a parse failure is a build defect.
-    let file: ProcedureFile = toml::from_str(PROCEDURES)
-        .unwrap_or_else(|e| panic!("standards/procedures.toml is compiled in and must parse: {e}"));
-    file.procedure
+/// Every procedure giamngheo knows, oldest first: parsed once, on first use.
+pub fn procedures() -> &'static [Procedure] {
+    static ALL: std::sync::OnceLock<Vec<Procedure>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        // The file is compiled in and checked by the core's tests, so a parse failure is a build defect.
+        let file: ProcedureFile = toml::from_str(PROCEDURES).unwrap_or_else(|e| {
+            panic!("standards/procedures.toml is compiled in and must parse: {e}")
+        });
+        file.procedure
+    })
 }
 
 /// The procedure in force on `date`.
-pub fn procedure_on(date: Date) -> Option<Procedure> {
+pub fn procedure_on(date: Date) -> Option<&'static Procedure> {
     let day = date.iso();
-    procedures().into_iter().find(|p| {
+    procedures().iter().find(|p| {
         p.valid_from.as_str() <= day.as_str()
             && p.valid_to.as_deref().is_none_or(|to| day.as_str() <= to)
     })

@@ -243,27 +243,10 @@ impl Store {
         })
     }
 
-    /// Records a read of personal data (the web app calls this for household pages and exports).
-    pub fn record_read(
-        &mut self,
-        actor: &Actor,
-        entity: &str,
-        entity_id: &str,
-    ) -> Result<(), StoreError> {
-        self.conn.transaction(|c| {
-            record_one(
-                c,
-                actor,
-                Change {
-                    action: "read",
-                    entity,
-                    entity_id: entity_id.to_owned(),
-                    old_value: None,
-                    new_value: None,
-                    reason: None,
-                },
-            )
-            .map(|_| ())
-        })
+    /// Records one change, read or refusal in its own transaction (for what changes nothing else: the web
+    /// app's reads of personal data and refusals).
+    pub fn record(&mut self, actor: &Actor, change: Change<'_>) -> Result<(), StoreError> {
+        self.conn
+            .transaction(|c| record_one(c, actor, change).map(|_| ()))
     }
 }

@@ -221,17 +221,6 @@ impl Store {
     }
 }
 
-/// The one-row insert of a review in the connection's placeholder syntax.
-pub(crate) fn single_insert_sql(backend: crate::db::Backend) -> String {
-    let mark = if backend == crate::db::Backend::Sqlite {
-        '?'
-    } else {
-        '$'
-    };
-    let params: Vec<String> = (1..=21).map(|i| format!("{mark}{i}")).collect();
-    format!("{REVIEW_COLUMNS} VALUES ({})", params.join(", "))
-}
-
 pub(crate) fn reviews_of(c: &mut Conn, household_id: i64) -> Result<Vec<ReviewView>, StoreError> {
     let rows = c.query(
         "SELECT id, year, round, review_date, standard_id, income_per_capita, income_score, deprivation_count, \

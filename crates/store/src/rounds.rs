@@ -42,12 +42,51 @@ pub struct RoundView {
 }
 
 impl RoundView {
-    pub fn procedure(&self) -> Procedure {
+    pub fn procedure(&self) -> &'static Procedure {
         procedures()
-            .into_iter()
+            .iter()
             .find(|p| p.id == self.procedure_id)
             .or_else(|| procedure_on(self.opened_on))
-            .unwrap_or_else(|| procedures().remove(0))
+            .unwrap_or(&procedures()[0])
+    }
+
+    /// Each step of the round's procedure with whether it is done, judged from the round and `cases` (its
+    /// households): what the command line and the web page show.
+    pub fn steps_done(&self, cases: &[CaseView]) -> Vec<(Step, bool)> {
+        let decided = self.status == "decided";
+        let all = |ok: &dyn Fn(&CaseView) -> bool| cases.iter().all(ok);
+        self.procedure()
+            .steps
+            .iter()
+            .map(|&step| {
+                let done = match step {
+                    Step::List => true,
+                    Step::Survey => {
+                        all(&|c| !matches!(c.state, CaseState::Listed | CaseState::Resurvey))
+                    }
+                    Step::Meeting => all(&|c| {
+                        matches!(
+                            c.state,
+                            CaseState::Agreed | CaseState::Posted | CaseState::Decided
+                        )
+                    }),
+                    Step::Posting => self.posted_on.is_some() || decided,
+                    Step::DistrictOpinion => self.district_opinion_on.is_some(),
+                    Step::Decision => decided,
+                    Step::Certificates => {
+                        decided
+                            && all(&|c| {
+                                c.certificate.is_some()
+                                    || !matches!(
+                                        c.decided_class,
+                                        Some(Class::Poor | Class::NearPoor)
+                                    )
+                            })
+                    }
+                };
+                (step, done)
+            })
+            .collect()
     }
 
     pub fn deadline(&self) -> Date {
@@ -763,6 +802,8 @@ impl Store {
             let mut audit = AuditWriter::start(c)?;
             let mut moves = Vec::with_capacity(planned.len());
             let first = crate::units::next_id(c, "review")?;
+            let mut reviews =
+                crate::db::BatchInsert::new(c.backend(), crate::reviews::REVIEW_COLUMNS, 21);
             for (review_id, case) in (first..).zip(planned.iter()) {
                 let home = c
                     .query_one(
@@ -800,10 +841,7 @@ impl Store {
                     },
                     facts: None,
                 };
-                c.execute_native(
-                    &crate::reviews::single_insert_sql(c.backend()),
-                    &crate::reviews::review_values(review_id, &review),
-                )?;
+                reviews.push(c, crate::reviews::review_values(review_id, &review))?;
                 if let Some(old) = case.review_id.filter(|_| case.state != CaseState::Decided) {
                     c.execute("UPDATE round_case SET review_id = NULL WHERE id = $1", &[case.id.into()])?;
                     c.execute("DELETE FROM review WHERE id = $1", &[old.into()])?;
@@ -822,6 +860,8 @@ impl Store {
                     },
                 )?;
             }
+            // The new records exist before the cases point to them (PostgreSQL checks at once).
+            reviews.flush(c)?;
             move_cases(c, &moves)?;
             audit.finish(c)?;
             Ok(planned.len() as u64)

@@ -41,15 +41,9 @@ pub fn record(
     };
     let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
     let (entity, id) = target.split_once(' ').unwrap_or((target, ""));
-    let c = store.conn();
-    // The entry reads the chain's tail, then appends: on SQLite the write lock is taken first, since a read
-    // transaction that later writes fails at once (not after the busy timeout) when another request wrote.
-    c.batch(match c.backend() {
-        giamngheo_store::db::Backend::Sqlite => "BEGIN IMMEDIATE",
-        giamngheo_store::db::Backend::Postgres => "BEGIN",
-    })?;
-    let written = giamngheo_store::audit::record_one(
-        c,
+    // One transaction, which on SQLite takes the write lock first (`Conn::transaction`): a read
+    // transaction that later writes fails at once, not after the busy timeout, when another request wrote.
+    store.record(
         &who,
         giamngheo_store::audit::Change {
             action,
@@ -59,12 +53,7 @@ pub fn record(
             new_value: None,
             reason: (!detail.is_empty()).then(|| detail.to_owned()),
         },
-    )
-    .and_then(|_| c.batch("COMMIT"));
-    if let Err(e) = written {
-        let _ = c.batch("ROLLBACK");
-        return Err(e.into());
-    }
+    )?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use giamngheo_core::round::{Action, CaseState, Step};
+use giamngheo_core::round::{Action, CaseState};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
 use giamngheo_store::rounds::{CaseView, RoundView, SurveyInput};
@@ -185,22 +185,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         round.deadline().vi()
     );
     body.push_str("<ol class=\"steps\">");
-    for step in &p.steps {
-        let done = match step {
-            Step::List => true,
-            Step::Survey => cases
-                .iter()
-                .all(|c| c.state != CaseState::Listed && c.state != CaseState::Resurvey),
-            Step::Meeting => cases.iter().all(|c| {
-                matches!(
-                    c.state,
-                    CaseState::Agreed | CaseState::Posted | CaseState::Decided
-                )
-            }),
-            Step::Posting => round.posted_on.is_some() || round.status == "decided",
-            Step::DistrictOpinion => round.district_opinion_on.is_some(),
-            Step::Decision | Step::Certificates => round.status == "decided",
-        };
+    for (step, done) in round.steps_done(&cases) {
         let _ = write!(
             body,
             "<li>{} {}</li>",
