@@ -258,6 +258,7 @@ impl Store {
                 for (name, _) in BULK_INDEXES {
                     c.batch(&format!("DROP INDEX {name}"))?;
                 }
+                pause_member_search(c)?;
             }
             let mut summary = ImportSummary { possible_duplicates, ..ImportSummary::default() };
             let mut hh_id = next_id(c, "household")?;
@@ -341,6 +342,7 @@ impl Store {
                 for (_, create) in BULK_INDEXES {
                     c.batch(create)?;
                 }
+                rebuild_member_search(c)?;
             }
             phase("indexes", &mut clock);
             progress(resolved.len() as u64);
@@ -541,6 +543,41 @@ fn member_view(r: Vec<Value>) -> MemberView {
         since: next().into_text().unwrap_or_default(),
         until: next().into_text(),
     }
+}
+
+/// Stops the triggers that keep `member_search` (migration 0006) for the rest of the transaction: a bulk
+/// write then calls [`rebuild_member_search`] once, instead of a trigger per row written.
+pub(crate) fn pause_member_search(c: &mut Conn) -> Result<(), StoreError> {
+    c.batch("INSERT INTO member_search_paused (paused) VALUES (1)")
+}
+
+/// Fills `member_search` again from the registry (its indexes built once, sorted) and starts its triggers
+/// again. Runs inside the transaction that paused it, so no other writer sees the table half-built.
+pub(crate) fn rebuild_member_search(c: &mut Conn) -> Result<(), StoreError> {
+    const INDEXES: &[(&str, &str)] = &[
+        ("member_search_commune", "(commune_id, name_fold)"),
+        ("member_search_village", "(village_id, name_fold)"),
+        ("member_search_name", "(name_fold)"),
+    ];
+    for (name, _) in INDEXES {
+        c.batch(&format!("DROP INDEX {name}"))?;
+    }
+    c.batch("DELETE FROM member_search")?;
+    c.batch(
+        "INSERT INTO member_search (household_id, person_id, commune_id, village_id, name_fold) \
+         SELECT m.household_id, m.person_id, r.commune_id, r.village_id, p.name_fold \
+         FROM membership m JOIN residence r ON r.household_id = m.household_id AND r.valid_until IS NULL \
+         JOIN person p ON p.id = m.person_id WHERE m.valid_until IS NULL ORDER BY m.household_id, m.person_id",
+    )?;
+    let collate = match c.backend() {
+        crate::db::Backend::Sqlite => "",
+        crate::db::Backend::Postgres => " COLLATE \"C\"",
+    };
+    for (name, cols) in INDEXES {
+        let cols = cols.replace("name_fold", &format!("name_fold{collate}"));
+        c.batch(&format!("CREATE INDEX {name} ON member_search {cols}"))?;
+    }
+    c.batch("DELETE FROM member_search_paused")
 }
 
 /// From this many new households (and more than the registry holds), an import takes the bulk path.

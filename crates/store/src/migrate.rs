@@ -13,6 +13,11 @@ const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_targets.sql")),
     (4, include_str!("../migrations/sqlite/0004_web.sql")),
     (5, include_str!("../migrations/sqlite/0005_rate_cache.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_member_search.sql"),
+    ),
+    (7, include_str!("../migrations/sqlite/0007_rate_stale.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -25,6 +30,14 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_rate_cache.sql"),
+    ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_member_search.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_rate_stale.sql"),
     ),
 ];
 

@@ -62,23 +62,46 @@ fn found(r: Vec<Value>) -> Found {
     }
 }
 
-const SEARCH_SQLITE: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
-     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
-     JOIN household h ON h.id = m.household_id \
-     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
-     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
-     WHERE p.name_fold >= $1 AND p.name_fold < $2 \
-     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
-     LIMIT $4";
+/// The columns of a [`Found`], from a `member_search` row `ms` (migration 0006).
+const FOUND_FROM_MS: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, ms.commune_id, ms.village_id, cu.name, vu.name";
+const FOUND_JOINS: &str = "JOIN person p ON p.id = ms.person_id \
+     JOIN membership m ON m.person_id = ms.person_id AND m.household_id = ms.household_id AND m.valid_until IS NULL \
+     JOIN household h ON h.id = ms.household_id \
+     JOIN unit cu ON cu.id = ms.commune_id LEFT JOIN unit vu ON vu.id = ms.village_id";
 
-const SEARCH_POSTGRES: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
-     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
-     JOIN household h ON h.id = m.household_id \
-     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
-     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
-     WHERE p.name_fold COLLATE \"C\" >= $1 AND p.name_fold COLLATE \"C\" < $2 \
-     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
-     LIMIT $4";
+/// The search by folded-name prefix: `$1 <= name_fold < $2`, the account `$3` (0: the whole country), at most
+/// `$4` rows. A scope holding communes is searched commune by commune on (commune, name); a scope of villages
+/// alone (a village reviewer) village by village; either way one index range per unit of the scope.
+fn search_sql(backend: Backend) -> &'static str {
+    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static POSTGRES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match backend {
+        Backend::Sqlite => SQLITE.get_or_init(|| build_search_sql(backend)),
+        Backend::Postgres => POSTGRES.get_or_init(|| build_search_sql(backend)),
+    }
+}
+
+fn build_search_sql(backend: Backend) -> String {
+    // PostgreSQL compares by byte only under the "C" collation, which its indexes on name_fold use.
+    let name = match backend {
+        Backend::Sqlite => "ms.name_fold",
+        Backend::Postgres => "ms.name_fold COLLATE \"C\"",
+    };
+    format!(
+        "SELECT * FROM ( \
+         {FOUND_FROM_MS} FROM member_search ms {FOUND_JOINS} \
+         WHERE $3 = 0 AND {name} >= $1 AND {name} < $2 \
+         UNION ALL \
+         {FOUND_FROM_MS} FROM account_scope s JOIN member_search ms ON ms.commune_id = s.unit_id {FOUND_JOINS} \
+         WHERE s.account_id = $3 AND {name} >= $1 AND {name} < $2 \
+         UNION ALL \
+         {FOUND_FROM_MS} FROM account_scope s JOIN member_search ms ON ms.village_id = s.unit_id {FOUND_JOINS} \
+         WHERE s.account_id = $3 AND {name} >= $1 AND {name} < $2 \
+         AND NOT EXISTS (SELECT 1 FROM account_scope c JOIN unit cu2 ON cu2.id = c.unit_id \
+             WHERE c.account_id = $3 AND cu2.level = 'commune') \
+         ) x LIMIT $4"
+    )
+}
 
 impl Store {
     /// Members whose folded name starts with the folded query ("nguyen van a" finds "Nguyễn Văn An"), or
@@ -112,10 +135,7 @@ impl Store {
         }
         // Everything that starts with the prefix sorts between it and the prefix followed by the last code point.
         let upper = format!("{folded}\u{10FFFF}");
-        let sql = match self.backend() {
-            Backend::Sqlite => SEARCH_SQLITE,
-            Backend::Postgres => SEARCH_POSTGRES,
-        };
+        let sql = search_sql(self.backend());
         let rows = self
             .conn
             .query(sql, &[folded.into(), upper.into(), scope, limit.into()])?;
@@ -294,7 +314,12 @@ impl Store {
     ) -> Result<Vec<(i64, crate::rates::YearRate)>, StoreError> {
         let b = boundaries.iso();
         let d = review_date.iso();
-        let c = &mut self.conn;
+        crate::rates::prepare_cache(&mut self.conn, &[(year, review_date)])?;
+        self.conn.transaction(|c| {
+        if c.backend() == Backend::Postgres {
+            c.batch("LOCK TABLE rate_cached IN EXCLUSIVE MODE")?;
+        }
+        crate::rates::refresh_stale(c)?;
         c.batch("CREATE TEMP TABLE IF NOT EXISTS web_child_units (id BIGINT NOT NULL, child BIGINT NOT NULL)")?;
         c.batch("DELETE FROM web_child_units")?;
         c.execute(
@@ -318,24 +343,21 @@ impl Store {
             rural: Default::default(),
             ethnic_minority: Default::default(),
         };
-        // Residences count by their village, or by their commune when they have none (as `rates` does).
+        // From the rates cache's counts: households by their village, or by their commune when they have none
+        // (as `rates` does).
         for r in c.query(
-            "SELECT w.child, count(*) FROM web_child_units w JOIN residence r ON r.village_id = w.id \
-             WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) GROUP BY w.child \
-             UNION ALL \
-             SELECT w.child, count(*) FROM web_child_units w JOIN residence r ON r.commune_id = w.id \
-             WHERE r.village_id IS NULL AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) GROUP BY w.child",
+            "SELECT w.child, CAST(sum(h.households) AS BIGINT) FROM rate_households h \
+             JOIN web_child_units w ON w.id = coalesce(h.village_id, h.commune_id) \
+             WHERE h.day = $1 GROUP BY w.child",
             &[d.into()],
         )? {
             let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
             e.households += r[1].int().unwrap_or(0);
         }
         for r in c.query(
-            "SELECT w.child, coalesce(v.decided_class, v.computed_class), count(*), min(v.standard_id) FROM review v \
+            "SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM rate_reviews v \
              JOIN web_child_units w ON w.id = coalesce(v.village_id, v.commune_id) \
-             WHERE v.year = $1 AND v.round = 'periodic' \
-             AND NOT EXISTS (SELECT 1 FROM review x WHERE x.corrects_id = v.id) \
-             GROUP BY w.child, coalesce(v.decided_class, v.computed_class)",
+             WHERE v.year = $1 GROUP BY w.child, v.class",
             &[Value::from(year)],
         )? {
             let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
@@ -349,7 +371,9 @@ impl Store {
                 e.standard_id = r[3].text().map(str::to_owned);
             }
         }
-        Ok(out
+        Ok(out)
+        })
+        .map(|out| out
             .into_iter()
             .filter(|(_, r)| r.standard_id.is_some())
             .collect())

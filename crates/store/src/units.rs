@@ -370,6 +370,11 @@ impl Store {
                  WHERE r.valid_until IS NULL AND u.valid_until IS NOT NULL AND u.valid_until < $1",
                 &[day.clone().into()],
             )?;
+            // A reform moving many households rebuilds the search table once instead of per row.
+            let bulk = rows.len() >= crate::households::BULK_MIN;
+            if bulk {
+                crate::households::pause_member_search(c)?;
+            }
             let mut event_id = next_id(c, "household_event")?;
             let mut residences = BatchInsert::new(c.backend(),
                 "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address)",
@@ -405,6 +410,9 @@ impl Store {
             }
             residences.flush(c)?;
             events.flush(c)?;
+            if bulk {
+                crate::households::rebuild_member_search(c)?;
+            }
             crate::audit::record_one(
                 c,
                 &actor,

@@ -377,12 +377,34 @@ fn lists_of_poor_and_near_poor_households() {
 }
 
 #[test]
-fn the_rates_cache_is_emptied_by_any_change_to_the_registry() {
+fn the_rates_cache_follows_every_change_to_the_registry() {
     on_both("rates_cache", |db| {
         load_story(&mut db.store);
         let d = db_unit(&mut db.store, "395");
+        let hd = db_unit(&mut db.store, "512");
         let years = [(2022, date("2022-11-15"))];
         let before = db.store.rates(d, date("2024-01-01"), &years).unwrap();
+        db.store.rates(hd, date("2024-01-01"), &years).unwrap();
+        // What the cache gives equals a count from nothing.
+        let recount = |db: &mut crate::harness::TestDb, unit: i64, when: &str| {
+            let kept = db.store.rates(unit, date("2024-01-01"), &years).unwrap();
+            db.store
+                .conn()
+                .batch("DELETE FROM rate_cached; DELETE FROM rate_results; DELETE FROM rate_stale")
+                .unwrap();
+            let truth = db.store.rates(unit, date("2024-01-01"), &years).unwrap();
+            assert_eq!(kept, truth, "{}: after {when}", db.name);
+        };
+        let remembered = |db: &mut crate::harness::TestDb, unit: i64| {
+            db.store
+                .conn()
+                .query(
+                    "SELECT count(*) FROM rate_results WHERE unit_id = $1",
+                    &[unit.into()],
+                )
+                .unwrap()[0][0]
+                .int()
+        };
         // Read twice: the second from the cache, the same.
         assert_eq!(
             db.store.rates(d, date("2024-01-01"), &years).unwrap(),
@@ -413,6 +435,8 @@ fn the_rates_cache_is_emptied_by_any_change_to_the_registry() {
         };
         fix.decided = Some((Class::Poor, date("2023-01-10")));
         db.store.correct_review(first, fix).unwrap();
+        // Only the corrected commune was marked: Hiệp Đức's remembered results are kept.
+        assert_eq!(remembered(db, hd), Some(1), "{}", db.name);
         let after = db.store.rates(d, date("2024-01-01"), &years).unwrap();
         assert_eq!(after[0].poor, before[0].poor + 1, "{}", db.name);
         assert_eq!(after[0].near_poor, before[0].near_poor - 1, "{}", db.name);
@@ -426,6 +450,29 @@ fn the_rates_cache_is_emptied_by_any_change_to_the_registry() {
             .unwrap();
         let moved = db.store.rates(d, date("2024-01-01"), &years).unwrap();
         assert_eq!(moved[0].households, before[0].households - 1, "{}", db.name);
+        recount(db, d, "a correction and a move");
+        // The Thái head of H4 dies before the review: the household has no head, so no ethnicity, that day.
+        let em = db.store.rates(d, date("2024-01-01"), &years).unwrap()[0]
+            .ethnic_minority
+            .households;
+        let head = db.store.household_history("H4").unwrap().members[0].person_id;
+        db.store
+            .record_death("H4", head, date("2022-01-01"))
+            .unwrap();
+        let now = db.store.rates(d, date("2024-01-01"), &years).unwrap()[0]
+            .ethnic_minority
+            .households;
+        assert_eq!(now, em - 1, "{}", db.name);
+        recount(db, d, "a death");
+        // And the Mường head of H2, now in Hiệp Đức.
+        db.store.rates(hd, date("2024-01-01"), &years).unwrap();
+        db.store.rates(d, date("2024-01-01"), &years).unwrap();
+        let head = db.store.household_history("H2").unwrap().members[0].person_id;
+        db.store
+            .record_death("H2", head, date("2022-01-01"))
+            .unwrap();
+        recount(db, hd, "a death in another district");
+        recount(db, d, "a death in another district, seen from the first");
     });
 }
 

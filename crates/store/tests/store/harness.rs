@@ -125,3 +125,32 @@ pub fn load_units(store: &mut Store) {
         .load_units(&u.before, &u.after, &u.links, reform())
         .unwrap();
 }
+
+/// The search table (migration 0006) holds exactly one row per open membership, with the household's open
+/// residence and the person's folded name: what its triggers, and a bulk write's rebuild, must keep.
+pub fn assert_member_search_kept(db: &mut TestDb, when: &str) {
+    let kept = db
+        .store
+        .conn()
+        .query(
+            "SELECT household_id, person_id, commune_id, village_id, name_fold FROM member_search ORDER BY 1, 2",
+            &[],
+        )
+        .unwrap();
+    let truth = db
+        .store
+        .conn()
+        .query(
+            "SELECT m.household_id, m.person_id, r.commune_id, r.village_id, p.name_fold \
+             FROM membership m JOIN residence r ON r.household_id = m.household_id AND r.valid_until IS NULL \
+             JOIN person p ON p.id = m.person_id WHERE m.valid_until IS NULL ORDER BY 1, 2",
+            &[],
+        )
+        .unwrap();
+    assert!(
+        !truth.is_empty(),
+        "{}: {when}: an empty registry proves nothing",
+        db.name
+    );
+    assert_eq!(kept, truth, "{}: member_search after {when}", db.name);
+}

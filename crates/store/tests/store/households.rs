@@ -354,6 +354,16 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
         let h = db.store.household_history("B-00042").unwrap();
         assert_eq!(h.members.len(), 2);
         assert_eq!(h.members[0].citizen_id.as_deref(), Some("038090000042"));
+        crate::harness::assert_member_search_kept(db, "a bulk import");
+        // Its triggers run again after the rebuild.
+        db.store
+            .record_birth(
+                "B-00007",
+                &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
+                date("2020-03-01"),
+            )
+            .unwrap();
+        crate::harness::assert_member_search_kept(db, "a birth after a bulk import");
         // Foreign keys are back on for SQLite after the bulk path.
         if db.name == "sqlite" {
             let fk = db.store.conn().query("PRAGMA foreign_keys", &[]).unwrap()[0][0].int();
@@ -369,6 +379,7 @@ fn births_deaths_splits_and_merges_are_history() {
         db.store
             .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
             .unwrap();
+        crate::harness::assert_member_search_kept(db, "the import");
         let born = db
             .store
             .record_birth(
@@ -378,9 +389,11 @@ fn births_deaths_splits_and_merges_are_history() {
             )
             .unwrap();
         let grandpa = db.store.household_history("XH-002").unwrap().members[0].person_id;
+        crate::harness::assert_member_search_kept(db, "a birth");
         db.store
             .record_death("XH-002", grandpa, date("2021-06-30"))
             .unwrap();
+        crate::harness::assert_member_search_kept(db, "a death");
         // The son of XH-001 founds his own household in 2022.
         let h = db.store.household_history("XH-001").unwrap();
         let son = h
@@ -392,10 +405,18 @@ fn births_deaths_splits_and_merges_are_history() {
         db.store
             .split_household("XH-001", "XH-001B", &[son], son, date("2022-01-15"))
             .unwrap();
+        crate::harness::assert_member_search_kept(db, "a split");
         // And HD-001 joins XH-001B (a made-up case across communes, to test the mechanics).
         db.store
             .merge_households("HD-001", "XH-001B", date("2023-05-01"))
             .unwrap();
+        crate::harness::assert_member_search_kept(db, "a merge across communes");
+        assert_eq!(
+            db.store.search_members(None, "ho thi sen", 10).unwrap()[0].code,
+            "XH-001B",
+            "{}: found in the household she joined",
+            db.name
+        );
 
         let names = |code: &str, day: &str, db: &mut crate::harness::TestDb| -> Vec<String> {
             let h = db.store.household_history(code).unwrap();

@@ -197,6 +197,7 @@ fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
             .import_households(&recs, date("2020-01-01"), &mut |_| {})
             .unwrap();
         assert_eq!(db.store.apply_reform(reform()).unwrap(), 1, "{}", db.name);
+        crate::harness::assert_member_search_kept(db, "a reform");
         assert_eq!(
             db.store.apply_reform(reform()).unwrap(),
             0,

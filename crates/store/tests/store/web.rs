@@ -78,6 +78,34 @@ fn accounts_scopes_and_search_within_them() {
             "{}",
             db.name
         );
+        // A village reviewer's scope holds villages alone: searched village by village.
+        let village = home.village_id.unwrap();
+        let reviewer = s
+            .add_account(
+                &by,
+                "trưởng thôn",
+                Role::VillageReviewer,
+                Some(village),
+                "h",
+            )
+            .unwrap();
+        s.refresh_scope(reviewer, on).unwrap();
+        for (q, found) in [("le van", 2), ("trinh van duc", 0), ("nguyen thi mai", 1)] {
+            assert_eq!(
+                s.search_members(Some(reviewer), q, 10).unwrap().len(),
+                found,
+                "{}: {q} in the reviewer's village",
+                db.name
+            );
+        }
+        assert_eq!(
+            s.search_members(Some(inside), "trinh van duc", 10)
+                .unwrap()
+                .len(),
+            1,
+            "{}: the commune officer finds the other village's household",
+            db.name
+        );
         assert!(
             s.list_households(Some(outside), "", 10).unwrap().is_empty(),
             "{}",
@@ -93,8 +121,8 @@ fn accounts_scopes_and_search_within_them() {
         // Account creation is in the audit log, whose chain holds.
         let log = s.audit_entries(1, 10, Some(("account", "khác"))).unwrap();
         assert_eq!(log.len(), 1, "{}", db.name);
-        // The unit lists, the households and the two accounts.
-        assert_eq!(s.verify_audit().unwrap(), Ok(4));
+        // The unit lists, the households and the three accounts.
+        assert_eq!(s.verify_audit().unwrap(), Ok(5));
         assert_eq!(
             (a.role, a.unit_id),
             (Role::CommuneOfficer, Some(commune.id))
