@@ -85,31 +85,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = a.clone();
     let rounds = state
         .pool
-        .run(move |s| {
-            let ids: Vec<i64> = s
-                .conn()
-                .query(
-                    "SELECT id FROM review_round ORDER BY year DESC, id DESC",
-                    &[],
-                )?
-                .into_iter()
-                .filter_map(|r| r[0].int())
-                .collect();
-            let mut out = Vec::new();
-            for id in ids {
-                let r = s.round(id)?;
-                let village_of_commune = actor.unit_id.is_some_and(|u| {
-                    s.parent_at(u, today())
-                        .ok()
-                        .flatten()
-                        .is_some_and(|p| p.id == r.commune_id)
-                });
-                if actor.sees_unit(r.commune_id) || village_of_commune {
-                    out.push(r);
-                }
-            }
-            Ok(out)
-        })
+        .run(move |s| Ok(s.rounds_in_scope(actor.scope_account(), today())?))
         .await
         .map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;

@@ -184,3 +184,89 @@ fn child_rates_in_one_pass_equal_rates_of_each_child() {
         assert!(compared > 2, "{}: {compared}", db.name);
     });
 }
+
+/// Rounds read inside an account's units, filtered in SQL through `account_scope`.
+#[test]
+fn rounds_within_an_accounts_units() {
+    use giamngheo_core::round::RoundKind;
+    use giamngheo_store::audit::Actor;
+    use giamngheo_store::rounds::NewRound;
+
+    on_both("web_scope_rounds", |db| {
+        let s = &mut db.store;
+        load_units(s);
+        s.import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let on = date("2024-09-03");
+        let a = s.whereabouts("XH-001").unwrap().unwrap();
+        let b = s.whereabouts("HD-001").unwrap().unwrap();
+        let province_of = |s: &mut giamngheo_store::Store, unit: i64| {
+            let mut u = s.unit(unit).unwrap().unwrap();
+            while let Some(p) = s.parent_at(u.id, on).unwrap() {
+                u = p;
+            }
+            u.id
+        };
+        let (pa, pb) = (province_of(s, a.commune_id), province_of(s, b.commune_id));
+        assert_ne!(
+            pa, pb,
+            "{}: the sample's households lie in two provinces",
+            db.name
+        );
+        let by = Actor::new("quản trị", Role::Administrator, "cli");
+        let inside = s
+            .add_account(&by, "kiểm toán A", Role::Auditor, Some(pa), "h")
+            .unwrap();
+        let outside = s
+            .add_account(&by, "kiểm toán B", Role::Auditor, Some(pb), "h")
+            .unwrap();
+        let village = s
+            .add_account(&by, "thôn A", Role::VillageReviewer, a.village_id, "h")
+            .unwrap();
+        for id in [inside, outside, village] {
+            s.refresh_scope(id, on).unwrap();
+        }
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let mut open = |commune_id| {
+            s.open_round(
+                &officer,
+                &NewRound {
+                    commune_id,
+                    kind: RoundKind::Periodic,
+                    year: 2024,
+                    month: None,
+                    opened_on: on,
+                    standard_id: "vn-2022-2025".into(),
+                },
+            )
+            .unwrap()
+        };
+        let (round_a, round_b) = (open(a.commune_id), open(b.commune_id));
+
+        let ids = |v: Vec<giamngheo_store::rounds::RoundView>| -> Vec<i64> {
+            v.into_iter().map(|r| r.id).collect()
+        };
+        let mut all = ids(s.rounds_in_scope(None, on).unwrap());
+        all.sort();
+        assert_eq!(all, vec![round_a, round_b], "{}", db.name);
+        assert_eq!(
+            ids(s.rounds_in_scope(Some(inside), on).unwrap()),
+            vec![round_a],
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            ids(s.rounds_in_scope(Some(outside), on).unwrap()),
+            vec![round_b],
+            "{}",
+            db.name
+        );
+        // A village reviewer works in the round of the commune their village lies in.
+        assert_eq!(
+            ids(s.rounds_in_scope(Some(village), on).unwrap()),
+            vec![round_a],
+            "{}",
+            db.name
+        );
+    });
+}

@@ -6,6 +6,7 @@ mod browser;
 mod harness;
 mod pages;
 mod routes;
+mod scope;
 mod security;
 
 /// Runs an async test body on a runtime with blocking threads, as the server does.
