@@ -1672,17 +1672,22 @@ pub async fn rates_xlsx(
 
 pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let a = ctx.require(Perm::AuditLog)?.clone();
+    // Administrators read the whole log; every other role only what is about its units, chosen in SQL
+    // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
+    // security log (events without an account) stay with administrators.
+    let whole = a.role == Role::Administrator || a.scope.is_none();
+    let scope = if whole { None } else { Some(a.account_id) };
     let (chain, entries, security) = state
         .pool
-        .run(|s| {
+        .run(move |s| {
             let chain = s.verify_audit()?;
-            let last = match &chain {
-                Ok(n) => *n as i64,
-                Err(_) => i64::MAX,
+            let entries = s.audit_entries_in_scope(scope, 300)?;
+            let security = if whole {
+                s.access_log(300)?
+            } else {
+                Vec::new()
             };
-            let mut entries = s.audit_entries((last - 299).max(1), 300, None)?;
-            entries.reverse();
-            Ok((chain, entries, s.access_log(300)?))
+            Ok((chain, entries, security))
         })
         .await
         .map_err(|e| ctx.fail(e))?;
@@ -1705,6 +1710,16 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 esc(&format!("{b:?}"))
             );
         }
+    }
+    if !whole {
+        let _ = write!(
+            body,
+            "<p class=\"muted\" id=\"scope-note\">{}</p>",
+            ctx.t(
+                "Chỉ hiện các mục về hộ gia đình, đợt rà soát và đơn vị trong địa bàn của bạn. Các mục không gắn với đơn vị nào (tài khoản, danh mục đơn vị, chuẩn nghèo, nhập dữ liệu cả tệp, đăng nhập) và sự kiện bảo mật chỉ quản trị viên xem được.",
+                "Only entries about households, review rounds and units inside your area are shown. Entries without a unit (accounts, unit lists, standards, whole-file imports, logins) and security events are shown only to administrators."
+            )
+        );
     }
     let _ = write!(
         body,
@@ -1744,6 +1759,15 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         ],
         &rows,
     );
+    if !whole {
+        return Ok(staff_page(
+            &state,
+            &ctx,
+            &a,
+            ctx.t("Nhật ký", "Logs"),
+            &body,
+        ));
+    }
     let _ = write!(
         body,
         "<h2>{}</h2>",

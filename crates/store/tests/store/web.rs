@@ -185,14 +185,17 @@ fn child_rates_in_one_pass_equal_rates_of_each_child() {
     });
 }
 
-/// Rounds read inside an account's units, filtered in SQL through `account_scope`.
+/// Rounds and audit entries read inside an account's units, filtered in SQL through `account_scope`.
 #[test]
-fn rounds_within_an_accounts_units() {
+fn rounds_and_audit_entries_within_an_accounts_units() {
+    use giamngheo_core::Class;
     use giamngheo_core::round::RoundKind;
-    use giamngheo_store::audit::Actor;
+    use giamngheo_store::audit::{Actor, Change};
     use giamngheo_store::rounds::NewRound;
 
-    on_both("web_scope_rounds", |db| {
+    use crate::rounds::decided_2023;
+
+    on_both("web_scope_lists", |db| {
         let s = &mut db.store;
         load_units(s);
         s.import_households(&three_households(), date("2019-10-01"), &mut |_| {})
@@ -268,5 +271,71 @@ fn rounds_within_an_accounts_units() {
             "{}",
             db.name
         );
+
+        // Reviews in one province (a range), and a range across both: the latter names no single unit.
+        let h1 = s.household_history("XH-001").unwrap().id;
+        let h3 = s.household_history("HD-001").unwrap().id;
+        let first_a = s
+            .insert_reviews(&[decided_2023(h1, a.commune_id, Class::Poor)])
+            .unwrap();
+        let first_mixed = s
+            .insert_reviews(&[
+                decided_2023(h1, a.commune_id, Class::Poor),
+                decided_2023(h3, b.commune_id, Class::Poor),
+            ])
+            .unwrap();
+        let web = Actor::new("kiểm toán A", Role::Auditor, "web");
+        for (entity, id) in [("household", "XH-001"), ("household", "HD-001")] {
+            s.record(
+                &web,
+                Change {
+                    action: "read",
+                    entity,
+                    entity_id: id.to_owned(),
+                    old_value: None,
+                    new_value: None,
+                    reason: None,
+                },
+            )
+            .unwrap();
+        }
+        let targets = |s: &mut giamngheo_store::Store, scope| -> Vec<String> {
+            s.audit_entries_in_scope(scope, 1000)
+                .unwrap()
+                .into_iter()
+                .map(|(e, _)| format!("{} {}", e.entity, e.entity_id))
+                .collect()
+        };
+        let everything = targets(s, None);
+        let seen_a = targets(s, Some(inside));
+        let seen_b = targets(s, Some(outside));
+        let range_a = format!("review {first_a}..{}", first_a + 1);
+        let range_mixed = format!("review {first_mixed}..{}", first_mixed + 2);
+        let round = |id: i64| format!("review_round {id}");
+        for t in [&range_a, &range_mixed, &round(round_a), &round(round_b)] {
+            assert!(everything.contains(t), "{}: {t} in {everything:?}", db.name);
+        }
+        assert!(everything.iter().any(|t| t.starts_with("account ")));
+        for t in [&range_a, &round(round_a), &"household XH-001".to_owned()] {
+            assert!(seen_a.contains(t), "{}: A misses {t}: {seen_a:?}", db.name);
+            assert!(!seen_b.contains(t), "{}: B sees {t}: {seen_b:?}", db.name);
+        }
+        for t in [&round(round_b), &"household HD-001".to_owned()] {
+            assert!(seen_b.contains(t), "{}: B misses {t}: {seen_b:?}", db.name);
+            assert!(!seen_a.contains(t), "{}: A sees {t}: {seen_a:?}", db.name);
+        }
+        for seen in [&seen_a, &seen_b] {
+            assert!(!seen.contains(&range_mixed), "{}: {seen:?}", db.name);
+            assert!(
+                !seen
+                    .iter()
+                    .any(|t| t.starts_with("account ") || t.ends_with(" *")),
+                "{}: entries without a unit are for administrators: {seen:?}",
+                db.name
+            );
+        }
+        // Newest first, and the chain is untouched by reading.
+        assert!(everything.len() > seen_a.len() + seen_b.len());
+        assert!(s.verify_audit().unwrap().is_ok());
     });
 }
