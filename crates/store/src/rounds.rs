@@ -165,6 +165,40 @@ pub struct CaseView {
     pub version: i64,
 }
 
+impl CaseView {
+    /// The list of the chairman's decision (Mẫu 02) a decided household goes on, as (key, Vietnamese title,
+    /// English title): poor, near-poor, escaped poverty, left near-poverty; None for a household on none.
+    /// One definition for the command line's lists and PDFs and the web's.
+    pub fn decision_list(&self) -> Option<(&'static str, &'static str, &'static str)> {
+        match (self.decided_class, self.transition) {
+            (Some(Class::Poor), _) => Some(("poor", "Danh sách hộ nghèo", "Poor households")),
+            (Some(Class::NearPoor), _) if self.transition.is_some_and(Transition::is_escape) => {
+                Some((
+                    "escaped_poor",
+                    "Danh sách hộ thoát nghèo",
+                    "Households that escaped poverty",
+                ))
+            }
+            (Some(Class::NearPoor), _) => Some((
+                "near_poor",
+                "Danh sách hộ cận nghèo",
+                "Near-poor households",
+            )),
+            (Some(_), Some(Transition::Escaped)) => Some((
+                "escaped_poor",
+                "Danh sách hộ thoát nghèo",
+                "Households that escaped poverty",
+            )),
+            (Some(_), Some(Transition::LeftNearPoor)) => Some((
+                "escaped_near_poor",
+                "Danh sách hộ thoát cận nghèo",
+                "Households that left near-poverty",
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// A survey result to record, with the case version the officer saw (when the form carried one): a
 /// different version means someone else changed the household meanwhile.
 #[derive(Clone, Debug)]

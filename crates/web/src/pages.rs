@@ -1494,13 +1494,14 @@ pub async fn reports(State(state): State<AppState>, ctx: Ctx) -> PageResult {
          <label for=\"unit\">{}</label><input id=\"unit\" name=\"unit\" value=\"{}\" required>\
          <label for=\"from\">{}</label><input id=\"from\" name=\"from\" type=\"number\" value=\"2015\">\
          <label for=\"to\">{}</label><input id=\"to\" name=\"to\" type=\"number\" value=\"{}\">\
-         <p><button type=\"submit\">{} CSV</button> <button type=\"submit\" formaction=\"/reports/rates.xlsx\">{} XLSX</button></p></form>\
+         <p><button type=\"submit\">{} CSV</button> <button type=\"submit\" formaction=\"/reports/rates.xlsx\">{} XLSX</button> <button type=\"submit\" formaction=\"/reports/rates.pdf\">{} PDF</button></p></form>\
          <p class=\"muted\">{}</p>",
         ctx.t("Mã đơn vị", "Unit code"),
         esc(&unit),
         ctx.t("Từ năm", "From year"),
         ctx.t("Đến năm", "To year"),
         year,
+        ctx.t("Tải", "Download"),
         ctx.t("Tải", "Download"),
         ctx.t("Tải", "Download"),
         ctx.t(
@@ -1667,6 +1668,32 @@ pub async fn rates_xlsx(
         &format!("ty-le-ho-ngheo-{}.xlsx", u.code),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
+    ))
+}
+
+/// The rates as a PDF: the same table as the CSV and XLSX, laid out by the reports' PDF module as
+/// `giamngheo report rates --format pdf` does.
+pub async fn rates_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<ReportQuery>, QueryRejection>,
+) -> PageResult {
+    use giamngheo_report::pdf::{Document, Orientation};
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
+    let (u, rates) = report_rates(&state, &ctx, q).await?;
+    let table = rates_report(&u, &rates, ctx.lang);
+    let mut doc = Document::new(
+        &table.title,
+        Orientation::for_table(&table, ctx.lang),
+        ctx.lang,
+    );
+    doc.heading(&table.title);
+    doc.table(&table);
+    Ok(crate::forms::pdf_response(
+        &format!("ty-le-ho-ngheo-{}.pdf", u.code),
+        doc.finish(),
     ))
 }
 

@@ -13,7 +13,7 @@ use axum::response::Response;
 use giamngheo_core::round::{Action, CaseState};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
-use giamngheo_store::rounds::{CaseView, RoundView, SurveyInput};
+use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
 
 use crate::auth::{Actor, Ctx, Perm};
 use crate::error::WebError;
@@ -45,7 +45,7 @@ fn page_of(state: &AppState, ctx: &Ctx, a: &Actor, title: &str, body: &str) -> R
 
 /// A round and the households of it the account may see, or 404 when it does not exist or none of it lies in
 /// the account's units (a village reviewer sees their village's households of their commune's round).
-async fn load_round(
+pub(crate) async fn load_round(
     state: &AppState,
     a: &Actor,
     id: i64,
@@ -202,7 +202,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         ctx.t("Biến động", "Transition")
     );
     for c in &cases {
-        let action = if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey) {
+        let mut action = if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey)
+        {
             format!(
                 "<a href=\"/rounds/{}/survey/{}\">{}</a>",
                 round.id,
@@ -212,6 +213,18 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         } else {
             String::new()
         };
+        if c.source == CaseSource::ExitRequest {
+            let _ = write!(
+                action,
+                " <a href=\"/rounds/{}/exit/{}\">{}</a>",
+                round.id,
+                html::url(&c.household_code),
+                ctx.t(
+                    "Giấy đề nghị thoát nghèo (Mẫu 04, PDF)",
+                    "Exit request (form 04, PDF)"
+                )
+            );
+        }
         let _ = write!(
             body,
             "<tr><td><a href=\"/households/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -227,6 +240,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         );
     }
     body.push_str("</tbody></table>");
+    downloads(&ctx, &a, &round, &cases, &mut body);
     let complaints = state
         .pool
         .run(move |s| Ok(s.complaints(id)?))
@@ -241,6 +255,37 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         ctx.t("Đợt rà soát", "Review round"),
         &body,
     ))
+}
+
+/// The decided round's forms as PDF: the decision (Mẫu 02) and, once issued, the certificates (Mẫu 03). They
+/// cover the whole commune, so only accounts whose units hold the commune see the links (the routes check it
+/// again).
+fn downloads(ctx: &Ctx, a: &Actor, round: &RoundView, cases: &[CaseView], body: &mut String) {
+    if round.status != "decided" || !a.sees_unit(round.commune_id) {
+        return;
+    }
+    let _ = write!(
+        body,
+        "<h2>{}</h2><ul class=\"downloads\"><li><a href=\"/rounds/{}/decision.pdf\">{}</a></li>",
+        ctx.t("Tải về", "Downloads"),
+        round.id,
+        ctx.t(
+            "Quyết định công nhận và danh sách (Mẫu 02, PDF)",
+            "Decision and lists (form 02, PDF)"
+        )
+    );
+    if cases.iter().any(|c| c.certificate.is_some()) {
+        let _ = write!(
+            body,
+            "<li><a href=\"/rounds/{}/certificates.pdf\">{}</a></li>",
+            round.id,
+            ctx.t(
+                "Giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03, PDF)",
+                "Poor and near-poor certificates (form 03, PDF)"
+            )
+        );
+    }
+    body.push_str("</ul>");
 }
 
 /// The round's complaints, each open one with a form to answer it for the roles allowed to.
@@ -401,6 +446,25 @@ fn step_forms(
             ctx.t("Ghi quyết định công nhận (Mẫu 02)", "Record the decision (form 02)"),
         ));
     }
+    let uncertified = cases.iter().any(|c| {
+        c.state == CaseState::Decided
+            && c.certificate.is_none()
+            && matches!(c.decided_class, Some(Class::Poor | Class::NearPoor))
+    });
+    if round.status == "decided" && uncertified && a.role.may(Action::IssueCertificates) {
+        body.push_str(&form(
+            "certificates",
+            &format!(
+                "<h2>{}</h2><p>{}</p>",
+                ctx.t("Giấy chứng nhận", "Certificates"),
+                ctx.t(
+                    "Cấp giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03) cho các hộ được công nhận chưa có giấy, ghi ngày hôm nay.",
+                    "Issue the poor and near-poor certificates (form 03), dated today, to the recognised households without one."
+                )
+            ),
+            ctx.t("Cấp giấy chứng nhận (Mẫu 03)", "Issue the certificates (form 03)"),
+        ));
+    }
     if round.status == "decided" && a.role.may(Action::Reopen) {
         body.push_str(&form(
             "reopen",
@@ -460,6 +524,7 @@ pub async fn step(
         "decide" => Action::Decide,
         "reopen" => Action::Reopen,
         "answer" => Action::AnswerComplaint,
+        "certificates" => Action::IssueCertificates,
         _ => return Err(ctx.fail(WebError::NotFound)),
     };
     let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
@@ -613,6 +678,15 @@ pub async fn step(
                             "Decision recorded: {} households recognised; the round is locked.",
                             d.decided
                         ),
+                    )
+                }
+                Action::IssueCertificates => {
+                    let n = s
+                        .issue_certificates(&who, id, today(), None)
+                        .map_err(store_error)?;
+                    (
+                        format!("Đã cấp {n} giấy chứng nhận (Mẫu 03)."),
+                        format!("{n} certificates (form 03) issued."),
                     )
                 }
                 Action::AnswerComplaint => {

@@ -3,6 +3,7 @@
 //! `pages` what the pages say.
 
 mod browser;
+mod forms;
 mod harness;
 mod pages;
 mod routes;
