@@ -159,6 +159,8 @@ pub fn router(state: AppState) -> Router {
             get(forms::certificates_pdf),
         )
         .route("/rounds/{id}/exit/{code}", get(forms::exit_pdf))
+        .route("/rounds/{id}/screen", post(rounds::screen))
+        .route("/rounds/{id}/request", post(rounds::request))
         .route("/rounds/{id}/{step}", post(rounds::step))
         .route(
             "/rounds/{id}/survey/{code}",

@@ -1,7 +1,7 @@
-//! The round page's forms: the PDF downloads of a decided round (Mẫu 02, 03, 04), for the roles and units
-//! allowed them.
+//! The round page's forms: the PDF downloads of a decided round (Mẫu 02, 03, 04), the quick screening
+//! (Phiếu A) and the requests (Mẫu 01, Mẫu 04), each for the roles and units allowed them.
 
-use giamngheo_core::round::Role;
+use giamngheo_core::round::{CaseState, Role};
 use giamngheo_store::Store;
 use giamngheo_store::audit::Actor;
 use giamngheo_store::rounds::CaseSource;
@@ -38,6 +38,12 @@ fn others_in_commune(app: &App) -> Vec<(String, bool)> {
         .collect();
     out.sort_by_key(|(_, listed)| !listed);
     out
+}
+
+fn fields(f: &[(&str, &str)]) -> Vec<(String, String)> {
+    f.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 fn assert_pdf(r: &Reply, what: &str) {
@@ -272,4 +278,201 @@ fn a_decided_rounds_forms_download_as_pdf_for_the_accounts_that_see_its_commune(
         .filter_map(|(e, _)| e.reason.as_deref())
         .collect();
     assert!(downloads.contains(&"decision.pdf") && downloads.contains(&"certificates.pdf"));
+}
+
+#[test]
+fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
+    let app = app();
+    let (newcomer, _) = others_in_commune(&app)
+        .into_iter()
+        .next()
+        .expect("another household in the test commune");
+    let id = app.round_in;
+    run(async {
+        let xa = app.login("xa").await;
+        let page = app.get(&format!("/rounds/{id}"), Some(&xa)).await;
+        assert!(
+            page.body.contains("Nhận diện nhanh (Phiếu A)"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Giấy đề nghị của hộ"));
+        assert!(
+            page.body
+                .contains(&format!("name=\"screen_{}\"", app.hh_in))
+        );
+        let request = |token: String, code: &str, kind: &str, date: &str| {
+            fields(&[
+                ("csrf", &token),
+                ("household_code", code),
+                ("kind", kind),
+                ("date", date),
+            ])
+        };
+        let post = |uri: String, cookie: String, fields: Vec<(String, String)>| {
+            let app = &app;
+            async move {
+                let f: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                app.post_form(&uri, &cookie, &f).await
+            }
+        };
+        let token = |cookie: String| {
+            let app = &app;
+            async move {
+                app.get(&format!("/rounds/{id}"), Some(&cookie))
+                    .await
+                    .form_token()
+            }
+        };
+        let req_uri = format!("/rounds/{id}/request");
+        let screen_uri = format!("/rounds/{id}/screen");
+
+        // Refusals: each names its field, and writes nothing.
+        for (code, kind, date, field) in [
+            (app.hh_out.as_str(), "request", "", "(household_code)"),
+            ("KHÔNG-CÓ", "exit", "", "(household_code)"),
+            ("", "request", "", "(household_code)"),
+            (newcomer.as_str(), "bogus", "", "(kind)"),
+            (newcomer.as_str(), "request", "31/02/2026", "(date)"),
+        ] {
+            let r = post(
+                req_uri.clone(),
+                xa.clone(),
+                request(token(xa.clone()).await, code, kind, date),
+            )
+            .await;
+            assert_eq!(r.status.as_u16(), 422, "{code} {kind} {date}: {}", r.body);
+            assert!(r.body.contains(field), "{field}: {}", r.body);
+        }
+        // A household outside the units reads exactly as one that does not exist.
+        let outside = post(
+            req_uri.clone(),
+            xa.clone(),
+            request(token(xa.clone()).await, &app.hh_out, "request", ""),
+        )
+        .await;
+        assert!(!outside.body.contains(&app.commune_out));
+        assert!(
+            !store(&app)
+                .round_cases(id)
+                .unwrap()
+                .iter()
+                .any(|c| c.household_code == newcomer),
+            "nothing written"
+        );
+
+        // A review request (Mẫu 01) from the page puts the household on the round's list.
+        let ok = post(
+            req_uri.clone(),
+            xa.clone(),
+            request(token(xa.clone()).await, &newcomer, "request", ""),
+        )
+        .await;
+        assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
+        assert!(ok.body.contains("Đã ghi nhận hộ") && ok.body.contains("Mẫu 01"));
+        let cases = store(&app).round_cases(id).unwrap();
+        let case = cases.iter().find(|c| c.household_code == newcomer).unwrap();
+        assert_eq!(case.source, CaseSource::Request);
+
+        // The screening: nothing ticked, or a household not on the list, is refused with the field.
+        let r = post(
+            screen_uri.clone(),
+            xa.clone(),
+            fields(&[("csrf", &token(xa.clone()).await), ("date", "")]),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("(household_code)"), "{}", r.body);
+        let r = post(
+            screen_uri.clone(),
+            xa.clone(),
+            fields(&[
+                ("csrf", &token(xa.clone()).await),
+                ("date", ""),
+                ("screen_KHÔNG-CÓ", "1"),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body.contains("KHÔNG-CÓ (household_code)"), "{}", r.body);
+
+        // A village reviewer screens their village's households, not another village's.
+        let thon = app.login("thon").await;
+        let tp = app.get(&format!("/rounds/{id}"), Some(&thon)).await;
+        assert!(tp.body.contains(&format!("name=\"screen_{}\"", app.hh_in)));
+        assert!(
+            !tp.body
+                .contains(&format!("name=\"screen_{}\"", app.hh_other_village))
+        );
+        let r = post(
+            screen_uri.clone(),
+            thon.clone(),
+            fields(&[
+                ("csrf", &token(thon.clone()).await),
+                ("date", ""),
+                (&format!("screen_{}", app.hh_other_village), "1"),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+        let r = post(
+            req_uri.clone(),
+            thon.clone(),
+            request(token(thon.clone()).await, &app.hh_other_village, "exit", ""),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+        assert!(r.body.contains("(household_code)"));
+        let r = post(
+            screen_uri.clone(),
+            thon.clone(),
+            fields(&[
+                ("csrf", &token(thon.clone()).await),
+                ("date", ""),
+                (&format!("screen_{}", app.hh_in), "1"),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 200, "{}", r.body);
+        assert!(r.body.contains("Phiếu A"), "{}", r.body);
+        let cases = store(&app).round_cases(id).unwrap();
+        let state = |code: &str| cases.iter().find(|c| c.household_code == code).unwrap();
+        assert_eq!(state(&app.hh_in).state, CaseState::Surveyed);
+        assert_eq!(
+            state(&app.hh_in).computed_class,
+            Some(giamngheo_core::Class::NotPoor)
+        );
+        assert_eq!(state(&app.hh_other_village).state, CaseState::Listed);
+
+        // Roles the procedure does not let survey or add requests see no such forms and are refused.
+        for who in ["kiemtoan", "tinh"] {
+            let c = app.login(who).await;
+            let p = app.get(&format!("/rounds/{id}"), Some(&c)).await;
+            assert!(
+                !p.body.contains("Phiếu A") && !p.body.contains("Giấy đề nghị của hộ"),
+                "{who}"
+            );
+            let t = p.form_token();
+            let r = post(screen_uri.clone(), c.clone(), fields(&[("csrf", &t)])).await;
+            assert_eq!(r.status.as_u16(), 403, "{who}");
+            let r = post(
+                req_uri.clone(),
+                c.clone(),
+                request(token(c.clone()).await, &newcomer, "exit", ""),
+            )
+            .await;
+            assert_eq!(r.status.as_u16(), 403, "{who}");
+        }
+        // Another commune's round: not found.
+        let r = post(
+            format!("/rounds/{}/request", app.round_out),
+            xa.clone(),
+            request(token(xa.clone()).await, &app.hh_out, "request", ""),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), 404);
+    });
 }
