@@ -13,6 +13,10 @@ const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_targets.sql")),
     (4, include_str!("../migrations/sqlite/0004_web.sql")),
     (5, include_str!("../migrations/sqlite/0005_rate_cache.sql")),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_web_sessions.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -25,6 +29,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_rate_cache.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_web_sessions.sql"),
     ),
 ];
 

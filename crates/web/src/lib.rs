@@ -65,8 +65,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: Arc<Pool>) -> AppState {
         AppState {
+            sessions: Arc::new(auth::Sessions::new(Arc::clone(&pool))),
             pool,
-            sessions: Arc::default(),
             figures: Arc::default(),
             classifiers: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_token())),

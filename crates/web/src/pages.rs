@@ -250,7 +250,11 @@ pub async fn login(
         return Ok(r);
     };
     state.sessions.succeeded(&user_key);
-    let token = state.sessions.create(a.id, a.name, a.role, unit, scope);
+    let token = state
+        .sessions
+        .create(a.id, a.name, a.role, unit, scope)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let mut r = Redirect::to("/dashboard").into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(auth::SESSION_COOKIE, &token, None)) {
         r.headers_mut().append(header::SET_COOKIE, v);
@@ -287,7 +291,7 @@ pub async fn check_post(
     token: &str,
     what: &str,
 ) -> Result<(), Failure> {
-    if auth::same_origin(&ctx.headers) && state.sessions.consume(&a.token, token) {
+    if auth::same_origin(&ctx.headers) && state.sessions.consume(&a.token, token).await {
         return Ok(());
     }
     let (actor, what) = (a.clone(), what.to_owned());
@@ -309,7 +313,11 @@ pub async fn logout(
         return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
     };
     check_post(&state, &ctx, &a, &f.csrf, "logout").await?;
-    state.sessions.end(&a.token);
+    state
+        .sessions
+        .end(&a.token)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let mut r = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(auth::SESSION_COOKIE, "", Some(0))) {
         r.headers_mut().append(header::SET_COOKIE, v);

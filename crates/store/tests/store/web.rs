@@ -339,3 +339,75 @@ fn rounds_and_audit_entries_within_an_accounts_units() {
         assert!(s.verify_audit().unwrap().is_ok());
     });
 }
+
+/// Web sessions (migration 0007): created, resumed while not idle, their form tokens used once, ended.
+#[test]
+fn sessions_and_their_form_tokens() {
+    on_both("web_sessions", |db| {
+        let s = &mut db.store;
+        let by = giamngheo_store::audit::Actor::new("quản trị", Role::Administrator, "cli");
+        let a = s
+            .add_account(&by, "xa", Role::CommuneOfficer, None, "h")
+            .unwrap();
+        let (now, idle) = (1_800_000_000, 8 * 3600);
+        s.create_session("h1", a, "csrf-1", now, idle).unwrap();
+        s.create_session("h2", a, "csrf-2", now, idle).unwrap();
+        let got = s.resume_session("h1", now + 10, idle).unwrap().unwrap();
+        assert_eq!(
+            (
+                got.account_id,
+                got.csrf_token.as_str(),
+                got.created_at,
+                got.last_seen
+            ),
+            (a, "csrf-1", now, now),
+            "{}",
+            db.name
+        );
+        assert!(s.resume_session("nope", now, idle).unwrap().is_none());
+        // A form token: once per session; a gone session uses none.
+        assert!(
+            s.use_form_token("h1", "n1", now + 20).unwrap(),
+            "{}",
+            db.name
+        );
+        assert!(
+            !s.use_form_token("h1", "n1", now + 21).unwrap(),
+            "{}",
+            db.name
+        );
+        assert!(
+            s.use_form_token("h2", "n1", now + 21).unwrap(),
+            "{}",
+            db.name
+        );
+        assert!(!s.use_form_token("nope", "n2", now).unwrap(), "{}", db.name);
+        // Seen at now + 10: still alive just under the limit from then, over at it.
+        s.touch_session("h1", now + 10).unwrap();
+        assert!(
+            s.resume_session("h1", now + 10 + idle - 1, idle)
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            s.resume_session("h2", now + idle, idle).unwrap().is_none(),
+            "{}: idle since {now}",
+            db.name
+        );
+        assert!(
+            s.resume_session("h2", now, idle).unwrap().is_none(),
+            "deleted"
+        );
+        s.end_session("h1").unwrap();
+        assert!(s.resume_session("h1", now + 11, idle).unwrap().is_none());
+        assert!(!s.use_form_token("h1", "n3", now + 12).unwrap());
+        // A login sweeps idle sessions away.
+        s.create_session("h3", a, "c", now, idle).unwrap();
+        s.create_session("h4", a, "c", now + idle, idle).unwrap();
+        assert!(
+            s.resume_session("h3", now, idle).unwrap().is_none(),
+            "{}",
+            db.name
+        );
+    });
+}

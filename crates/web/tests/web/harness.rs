@@ -187,6 +187,12 @@ impl App {
             .replace("{round_out}", &self.round_out.to_string())
     }
 
+    /// The server restarted: a new router, state and pool over the same database, nothing kept in memory.
+    pub fn restart(&mut self) {
+        let pool = Pool::open(&self.path.display().to_string(), 2).expect("pool");
+        self.router = giamngheo_web::router(AppState::new(pool));
+    }
+
     pub async fn request(&self, req: Request<Body>) -> Reply {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
