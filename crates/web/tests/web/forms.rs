@@ -10,7 +10,7 @@ use crate::harness::{App, Reply, app};
 use crate::run;
 
 fn store(app: &App) -> Store {
-    Store::open(&app.path.display().to_string()).unwrap()
+    app.store()
 }
 
 /// Households living now in the test commune and not on the test round, the poor or near-poor ones (by their
@@ -356,9 +356,7 @@ fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
         .await;
         assert!(!outside.body.contains(&app.commune_out));
         assert!(
-            !store(&app)
-                .round_cases(id)
-                .unwrap()
+            !app.with_store(|s| s.round_cases(id).unwrap())
                 .iter()
                 .any(|c| c.household_code == newcomer),
             "nothing written"
@@ -373,7 +371,7 @@ fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
         .await;
         assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
         assert!(ok.body.contains("Đã ghi nhận hộ") && ok.body.contains("Mẫu 01"));
-        let cases = store(&app).round_cases(id).unwrap();
+        let cases = app.with_store(|s| s.round_cases(id).unwrap());
         let case = cases.iter().find(|c| c.household_code == newcomer).unwrap();
         assert_eq!(case.source, CaseSource::Request);
 
@@ -438,7 +436,7 @@ fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
         .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
         assert!(r.body.contains("Phiếu A"), "{}", r.body);
-        let cases = store(&app).round_cases(id).unwrap();
+        let cases = app.with_store(|s| s.round_cases(id).unwrap());
         let state = |code: &str| cases.iter().find(|c| c.household_code == code).unwrap();
         assert_eq!(state(&app.hh_in).state, CaseState::Surveyed);
         assert_eq!(

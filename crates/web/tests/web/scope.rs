@@ -1,7 +1,6 @@
 //! What lists show inside an account's units, chosen in SQL through `account_scope`: the rounds list and the
 //! audit log viewer.
 
-use giamngheo_store::Store;
 use giamngheo_store::accounts::Role;
 
 use crate::harness::{App, PASSWORD, app};
@@ -19,25 +18,26 @@ fn target(entity: &str, id: &str) -> String {
 
 /// Adds an account bound to a unit (by code) straight in the store, with the harness's password.
 fn add_account(app: &App, name: &str, role: Role, unit_code: &str) {
-    let mut s = Store::open(&app.path.display().to_string()).unwrap();
     let today = giamngheo_web::today();
-    let unit = [
-        giamngheo_core::ids::UnitLevel::Province,
-        giamngheo_core::ids::UnitLevel::Commune,
-    ]
-    .into_iter()
-    .flat_map(|l| s.find_units(l, unit_code, today).unwrap())
-    .find(|u| u.code == unit_code)
-    .unwrap();
-    let by = giamngheo_store::audit::Actor::new("test", Role::Administrator, "cli");
-    s.add_account(
-        &by,
-        name,
-        role,
-        Some(unit.id),
-        &giamngheo_web::auth::hash_password(PASSWORD),
-    )
-    .unwrap();
+    app.with_store(|s| {
+        let unit = [
+            giamngheo_core::ids::UnitLevel::Province,
+            giamngheo_core::ids::UnitLevel::Commune,
+        ]
+        .into_iter()
+        .flat_map(|l| s.find_units(l, unit_code, today).unwrap())
+        .find(|u| u.code == unit_code)
+        .unwrap();
+        let by = giamngheo_store::audit::Actor::new("test", Role::Administrator, "cli");
+        s.add_account(
+            &by,
+            name,
+            role,
+            Some(unit.id),
+            &giamngheo_web::auth::hash_password(PASSWORD),
+        )
+        .unwrap();
+    });
 }
 
 #[test]
@@ -133,10 +133,9 @@ fn an_auditor_of_one_province_does_not_see_anothers_audit_entries() {
             );
         }
         // The other province's auditor sees the other side only.
-        let other_province = {
-            let mut s = Store::open(&app.path.display().to_string()).unwrap();
+        let other_province = app.with_store(|s| {
             let today = giamngheo_web::today();
-            let commune = s
+            let mut u = s
                 .find_units(
                     giamngheo_core::ids::UnitLevel::Commune,
                     &app.commune_out,
@@ -144,12 +143,11 @@ fn an_auditor_of_one_province_does_not_see_anothers_audit_entries() {
                 )
                 .unwrap()
                 .remove(0);
-            let mut u = commune;
             while let Some(p) = s.parent_at(u.id, today).unwrap() {
                 u = p;
             }
             u.code
-        };
+        });
         add_account(&app, "kiemtoan-khac", Role::Auditor, &other_province);
         let c = app.login("kiemtoan-khac").await;
         let r = app.get("/audit?lang=en", Some(&c)).await;

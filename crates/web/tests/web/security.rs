@@ -267,7 +267,7 @@ fn sessions_survive_a_restart_but_not_logout_or_idleness() {
     });
     let token = xa.trim_start_matches("gn_session=").to_owned();
     {
-        let mut s = giamngheo_store::Store::open(&app.path.display().to_string()).unwrap();
+        let mut s = app.store();
         let count = |s: &mut giamngheo_store::Store, v: &str| {
             s.conn()
                 .query(
@@ -321,7 +321,7 @@ fn sessions_survive_a_restart_but_not_logout_or_idleness() {
     });
     // Idle for longer than the limit (8 h): over, after a restart as before one.
     {
-        let mut s = giamngheo_store::Store::open(&app.path.display().to_string()).unwrap();
+        let mut s = app.store();
         s.conn()
             .execute(
                 "UPDATE web_session SET last_seen = last_seen - $1",
@@ -336,7 +336,7 @@ fn sessions_survive_a_restart_but_not_logout_or_idleness() {
             303
         );
     });
-    let mut s = giamngheo_store::Store::open(&app.path.display().to_string()).unwrap();
+    let mut s = app.store();
     let left = s
         .conn()
         .query(
