@@ -49,37 +49,33 @@ impl Store {
     }
 
     /// The session of this token hash if it was seen less than `idle` seconds before `now`, marked seen now;
-    /// an idle one is deleted and None returned, as for one that does not exist.
+    /// an idle one is deleted and None returned, as for one that does not exist. A token that matches no
+    /// session (a stale or forged cookie) costs one read and takes no write lock.
     pub fn resume_session(
         &mut self,
         token_hash: &str,
         now: i64,
         idle: i64,
     ) -> Result<Option<StoredSession>, StoreError> {
-        self.conn.transaction(|c| {
-            let Some(r) = c.query_one(
-                "SELECT account_id, csrf_token, created_at, last_seen FROM web_session WHERE token_hash = $1",
-                &[token_hash.into()],
-            )?
-            else {
-                return Ok(None);
-            };
-            let s = StoredSession {
-                account_id: r[0].int().unwrap_or(0),
-                csrf_token: r[1].text().unwrap_or_default().to_owned(),
-                created_at: r[2].int().unwrap_or(0),
-                last_seen: r[3].int().unwrap_or(0),
-            };
-            if s.last_seen <= now - idle {
-                end_in(c, token_hash)?;
-                return Ok(None);
-            }
-            c.execute(
-                "UPDATE web_session SET last_seen = $2 WHERE token_hash = $1",
-                &[token_hash.into(), Value::Int(now)],
-            )?;
-            Ok(Some(s))
-        })
+        let Some(r) = self.conn.query_one(
+            "SELECT account_id, csrf_token, created_at, last_seen FROM web_session WHERE token_hash = $1",
+            &[token_hash.into()],
+        )?
+        else {
+            return Ok(None);
+        };
+        let s = StoredSession {
+            account_id: r[0].int().unwrap_or(0),
+            csrf_token: r[1].text().unwrap_or_default().to_owned(),
+            created_at: r[2].int().unwrap_or(0),
+            last_seen: r[3].int().unwrap_or(0),
+        };
+        if s.last_seen <= now - idle {
+            self.end_session(token_hash)?;
+            return Ok(None);
+        }
+        self.touch_session(token_hash, now)?;
+        Ok(Some(s))
     }
 
     /// Marks a session seen at `now`.
