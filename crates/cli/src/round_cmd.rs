@@ -685,30 +685,7 @@ pub fn certificates(
 
 /// Which list of the decision (Mẫu 02) a household is on.
 fn list_of(c: &CaseView) -> Option<(&'static str, &'static str, &'static str)> {
-    match (c.decided_class, c.transition) {
-        (Some(Class::Poor), _) => Some(("poor", "Danh sách hộ nghèo", "Poor households")),
-        (Some(Class::NearPoor), _) if c.transition.is_some_and(Transition::is_escape) => Some((
-            "escaped_poor",
-            "Danh sách hộ thoát nghèo",
-            "Households that escaped poverty",
-        )),
-        (Some(Class::NearPoor), _) => Some((
-            "near_poor",
-            "Danh sách hộ cận nghèo",
-            "Near-poor households",
-        )),
-        (Some(_), Some(Transition::Escaped)) => Some((
-            "escaped_poor",
-            "Danh sách hộ thoát nghèo",
-            "Households that escaped poverty",
-        )),
-        (Some(_), Some(Transition::LeftNearPoor)) => Some((
-            "escaped_near_poor",
-            "Danh sách hộ thoát cận nghèo",
-            "Households that left near-poverty",
-        )),
-        _ => None,
-    }
+    c.decision_list()
 }
 
 const LISTS: [&str; 4] = ["poor", "near_poor", "escaped_poor", "escaped_near_poor"];
@@ -1108,33 +1085,6 @@ pub fn support_show(db: &str, household: &str, lang: Lang) -> Result<(), CliErro
     Ok(())
 }
 
-fn issuer(
-    round: &RoundView,
-    store: &mut Store,
-) -> Result<giamngheo_report::forms::Issuer, CliError> {
-    let on = round.decided_on.unwrap_or(round.opened_on);
-    let province = store
-        .parent_at(round.commune_id, on)?
-        .map(|p| p.name)
-        .unwrap_or_default();
-    let short = round
-        .commune_name
-        .trim_start_matches("Xã ")
-        .trim_start_matches("Phường ")
-        .trim_start_matches("Thị trấn ")
-        .to_owned();
-    Ok(giamngheo_report::forms::Issuer {
-        commune: round.commune_name.clone(),
-        place: short,
-        province,
-    })
-}
-
-fn relation_vi(code: &str) -> String {
-    giamngheo_core::registry::Relation::parse(code)
-        .map_or(code.to_owned(), |r| r.name_vi().to_owned())
-}
-
 fn write_pdf(output: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let mut out = AtomicFile::create(output)?;
     std::io::Write::write_all(out.writer(), bytes).map_err(|error| CliError::File {
@@ -1158,41 +1108,14 @@ fn decided_round(store: &mut Store, round_id: i64) -> Result<RoundView, CliError
 
 /// The chairman's decision with its lists (Mẫu 02) as PDF.
 pub fn decision_pdf(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), CliError> {
-    use giamngheo_report::forms::{Decision, ListedHousehold};
     let mut store = open(db)?;
     let round = decided_round(&mut store, round_id)?;
     let cases = store.round_cases(round_id)?;
     let standard = crate::standard_arg::load(&round.standard_id)?;
-    let procedure = round.procedure();
-    let mut lists = Vec::new();
-    for (key, title) in [
-        ("poor", "Danh sách hộ nghèo"),
-        ("near_poor", "Danh sách hộ cận nghèo"),
-        ("escaped_poor", "Danh sách hộ thoát nghèo"),
-        ("escaped_near_poor", "Danh sách hộ thoát cận nghèo"),
-    ] {
-        let households = cases
-            .iter()
-            .filter(|c| list_of(c).is_some_and(|l| l.0 == key))
-            .map(|c| ListedHousehold {
-                head_name: c.head_name.clone().unwrap_or_default(),
-                household_code: c.household_code.clone(),
-                village: c.village.clone().unwrap_or_default(),
-                note: c.transition.map_or("", |t| t.name(Lang::Vi)).to_owned(),
-            })
-            .collect();
-        lists.push((title.to_owned(), households));
-    }
-    let pdf = giamngheo_report::forms::decision(&Decision {
-        issuer: issuer(&round, &mut store)?,
-        number: round.decision_number.clone().unwrap_or_default(),
-        date: round.decided_on.unwrap_or(round.opened_on),
-        year: round.year,
-        signed_by: round.signed_by.clone().unwrap_or_default(),
-        standard_instrument: standard.instrument.name_vi.clone(),
-        procedure_name: procedure.name_vi.clone(),
-        lists,
-    });
+    // The same model as the web's download (giamngheo_web::forms).
+    let model =
+        giamngheo_web::forms::decision(&mut store, &round, &cases, &standard.instrument.name_vi)?;
+    let pdf = giamngheo_report::forms::decision(&model);
     write_pdf(output, &pdf)?;
     println!(
         "{} {} ({})",
@@ -1213,52 +1136,10 @@ pub fn certificates_pdf(
     output: &Path,
     lang: Lang,
 ) -> Result<(), CliError> {
-    use giamngheo_report::forms::{Certificate, CertificateMember};
     let mut store = open(db)?;
     let round = decided_round(&mut store, round_id)?;
-    let issuer = issuer(&round, &mut store)?;
-    let on = round.decided_on.unwrap_or(round.opened_on);
-    let mut list = Vec::new();
-    let issued: Vec<CaseView> = store
-        .round_cases(round_id)?
-        .into_iter()
-        .filter(|c| c.certificate.is_some())
-        .collect();
-    for c in &issued {
-        let history = store.household_history(&c.household_code)?;
-        let Some((residence, members)) = history.as_of(on) else {
-            continue;
-        };
-        let head = members.iter().find(|m| m.relation == "head");
-        list.push(Certificate {
-            issuer: issuer.clone(),
-            number: c.certificate.clone().unwrap_or_default(),
-            date: on,
-            year: round.year,
-            poor: c.decided_class == Some(Class::Poor),
-            head_name: c.head_name.clone().unwrap_or_default(),
-            ethnicity: head.map(|h| h.ethnicity.clone()).unwrap_or_default(),
-            citizen_id: head.and_then(|h| h.citizen_id.clone()),
-            residence: [
-                residence.village_name.clone().unwrap_or_default(),
-                residence.commune_name.clone(),
-                issuer.province.clone(),
-            ]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
-            members: members
-                .iter()
-                .map(|m| CertificateMember {
-                    name: m.name.clone(),
-                    relation: relation_vi(&m.relation),
-                    birth_date: Date::parse(&m.birth_date).unwrap_or(on),
-                })
-                .collect(),
-            signed_by: round.signed_by.clone().unwrap_or_default(),
-        });
-    }
+    let cases = store.round_cases(round_id)?;
+    let list = giamngheo_web::forms::certificates(&mut store, &round, &cases)?;
     if list.is_empty() {
         return Err(arg(
             "round",
@@ -1289,65 +1170,22 @@ pub fn exit_form(
     let on = day("date", date)?;
     let mut store = open(db)?;
     let history = store.household_history(household)?;
-    let Some((residence, members)) = history.as_of(on) else {
-        return Err(arg(
-            "household",
-            household,
-            "hộ không có trong sổ vào ngày này",
-            "the household is not in the registry on that date",
-        ));
-    };
-    let head = members
-        .iter()
-        .find(|m| m.relation == "head")
-        .ok_or_else(|| {
-            arg(
-                "household",
-                household,
-                "hộ không có chủ hộ",
-                "the household has no head",
-            )
-        })?;
     let last = history
         .reviews
         .iter()
         .rev()
         .find_map(|r| r.decided_class.as_deref().and_then(Class::parse));
-    if !matches!(last, Some(Class::Poor | Class::NearPoor)) {
-        return Err(arg(
-            "household",
-            household,
-            "hộ không thuộc danh sách hộ nghèo, hộ cận nghèo",
-            "the household is not on the poor or near-poor list",
-        ));
-    }
-    let province = store
-        .parent_at(residence.commune_id, on)?
-        .map(|p| p.name)
-        .unwrap_or_default();
-    let pdf = giamngheo_report::forms::exit_request(&giamngheo_report::forms::ExitRequest {
-        issuer: giamngheo_report::forms::Issuer {
-            commune: residence.commune_name.clone(),
-            place: residence.commune_name.trim_start_matches("Xã ").to_owned(),
-            province: province.clone(),
-        },
-        year: on.year(),
-        head_name: head.name.clone(),
-        sex: if head.sex == "female" { "Nữ" } else { "Nam" }.to_owned(),
-        birth_date: Date::parse(&head.birth_date).unwrap_or(on),
-        ethnicity: head.ethnicity.clone(),
-        citizen_id: head.citizen_id.clone(),
-        residence: [
-            residence.village_name.clone().unwrap_or_default(),
-            residence.commune_name.clone(),
-            province,
-        ]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", "),
-        poor: last == Some(Class::Poor),
-    });
+    let pdf = match giamngheo_web::forms::exit_request(&mut store, household, on, last)? {
+        Ok(model) => giamngheo_report::forms::exit_request(&model),
+        Err(why) => {
+            return Err(arg(
+                "household",
+                household,
+                why.message(Lang::Vi),
+                why.message(Lang::En),
+            ));
+        }
+    };
     write_pdf(output, &pdf)?;
     println!(
         "{} {} ({})",

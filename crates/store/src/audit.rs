@@ -179,6 +179,57 @@ fn entry_of(r: &[Value]) -> (AuditEntry, String) {
     )
 }
 
+/// The audit entries inside an account's units, newest first. An entry names its entity (`entity`,
+/// `entity_id`); the unit is derived from that in SQL: a household (by code: where it lived on the entry's
+/// day, or lives now), a round and what belongs to it (its cases, meetings, complaints: the round's commune),
+/// support (the household's), a unit (by id, or by code for the web's reports), a province's programme, and
+/// reviews (one id, or a range `first..end` only when every review of it lies inside). Entries that name no
+/// unit (accounts, the unit lists, imports as a whole, standards) never match. `$id` and `$end` are the
+/// backend's way of reading the leading id and the range's end out of `entity_id`.
+macro_rules! audit_in_scope_sql {
+    ($id:literal, $end:literal) => {
+        concat!(
+            "SELECT a.seq, a.at, a.actor, a.role, a.origin, a.action, a.entity, a.entity_id, a.old_value, a.new_value, a.reason, a.hash \
+             FROM audit_log a WHERE EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $1 AND (",
+            // A household by code: the web's reads ("household CODE") and survey refusals ("survey CODE") too.
+            "(a.entity IN ('household', 'survey') AND EXISTS (SELECT 1 FROM household h JOIN residence r ON r.household_id = h.id \
+              WHERE h.code = a.entity_id AND (r.commune_id = s.unit_id OR r.village_id = s.unit_id) \
+              AND (r.valid_until IS NULL OR (r.valid_from <= substr(a.at, 1, 10) AND r.valid_until >= substr(a.at, 1, 10))))) ",
+            "OR (a.entity = 'review_round' AND EXISTS (SELECT 1 FROM review_round r WHERE r.id = ", $id, " AND r.commune_id = s.unit_id)) ",
+            "OR (a.entity = 'round_case' AND EXISTS (SELECT 1 FROM round_case k JOIN review_round r ON r.id = k.round_id \
+              WHERE k.id = ", $id, " AND r.commune_id = s.unit_id)) ",
+            "OR (a.entity = 'village_meeting' AND EXISTS (SELECT 1 FROM village_meeting m JOIN review_round r ON r.id = m.round_id \
+              WHERE m.id = ", $id, " AND r.commune_id = s.unit_id)) ",
+            "OR (a.entity = 'complaint' AND EXISTS (SELECT 1 FROM complaint c JOIN review_round r ON r.id = c.round_id \
+              WHERE c.id = ", $id, " AND r.commune_id = s.unit_id)) ",
+            "OR (a.entity = 'support' AND EXISTS (SELECT 1 FROM support p JOIN residence r ON r.household_id = p.household_id \
+              WHERE p.id = ", $id, " AND (r.commune_id = s.unit_id OR r.village_id = s.unit_id) \
+              AND (r.valid_until IS NULL OR (r.valid_from <= p.received_on AND r.valid_until >= p.received_on)))) ",
+            "OR (a.entity = 'support_programme' AND EXISTS (SELECT 1 FROM support_programme p WHERE p.id = ", $id, " AND p.unit_id = s.unit_id)) ",
+            "OR (a.entity = 'unit' AND a.entity_id <> '*' AND s.unit_id = ", $id, ") ",
+            "OR (a.entity = 'rates' AND EXISTS (SELECT 1 FROM unit u WHERE u.code = a.entity_id AND u.id = s.unit_id)) ",
+            "OR (a.entity = 'review' AND a.action <> 'import_reviews' AND a.entity_id NOT LIKE '%..%' \
+              AND EXISTS (SELECT 1 FROM review v WHERE v.id = ", $id, " AND (v.commune_id = s.unit_id OR v.village_id = s.unit_id))) ",
+            "OR (a.entity = 'review' AND a.entity_id LIKE '%..%' AND EXISTS (SELECT 1 FROM review v WHERE v.id = ", $id, " \
+              AND (v.commune_id = s.unit_id OR v.village_id = s.unit_id)) \
+              AND NOT EXISTS (SELECT 1 FROM review v WHERE v.id >= ", $id, " AND v.id < ", $end, " \
+              AND NOT EXISTS (SELECT 1 FROM account_scope t WHERE t.account_id = $1 AND (t.unit_id = v.commune_id OR t.unit_id = v.village_id))))",
+            ")) ORDER BY a.seq DESC LIMIT $2"
+        )
+    };
+}
+
+/// SQLite reads an integer prefix with CAST ("12 post" is 12, "XH-001" is 0: no row has id 0).
+const AUDIT_IN_SCOPE_SQLITE: &str = audit_in_scope_sql!(
+    "CAST(a.entity_id AS INTEGER)",
+    "CAST(substr(a.entity_id, instr(a.entity_id, '..') + 2) AS INTEGER)"
+);
+/// PostgreSQL refuses to CAST text that is not a number, so the digits are cut out first (NULL if none).
+const AUDIT_IN_SCOPE_POSTGRES: &str = audit_in_scope_sql!(
+    "CAST(substring(a.entity_id from '^[0-9]{1,18}') AS BIGINT)",
+    "CAST(substring(a.entity_id from '\\.\\.([0-9]{1,18})$') AS BIGINT)"
+);
+
 impl Store {
     /// Entries from `from_seq` on, oldest first, at most `limit`, with their stored hashes; optionally only
     /// those about one entity.
@@ -199,6 +250,31 @@ impl Store {
                  FROM audit_log WHERE seq >= $1 AND entity = $3 AND entity_id = $4 ORDER BY seq LIMIT $2",
                 &[from_seq.into(), limit.into(), e.into(), id.into()],
             )?,
+        };
+        Ok(rows.iter().map(|r| entry_of(r)).collect())
+    }
+
+    /// The latest `limit` entries, newest first, that an account may read: all of them for `scope` None (the
+    /// whole country), otherwise those about a unit inside the account's `account_scope` (see
+    /// `audit_in_scope_sql`). Entries are read as stored: the chain's content is untouched.
+    pub fn audit_entries_in_scope(
+        &mut self,
+        scope: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<(AuditEntry, String)>, StoreError> {
+        let rows = match scope {
+            None => self.conn.query(
+                "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash \
+                 FROM audit_log ORDER BY seq DESC LIMIT $1",
+                &[limit.into()],
+            )?,
+            Some(account) => {
+                let sql = match self.backend() {
+                    Backend::Sqlite => AUDIT_IN_SCOPE_SQLITE,
+                    Backend::Postgres => AUDIT_IN_SCOPE_POSTGRES,
+                };
+                self.conn.query(sql, &[account.into(), limit.into()])?
+            }
         };
         Ok(rows.iter().map(|r| entry_of(r)).collect())
     }

@@ -15,6 +15,7 @@ pub mod rates;
 pub mod reviews;
 pub mod rounds;
 pub mod search;
+pub mod sessions;
 pub mod support;
 pub mod targets;
 pub mod units;

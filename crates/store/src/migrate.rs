@@ -18,6 +18,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0006_member_search.sql"),
     ),
     (7, include_str!("../migrations/sqlite/0007_rate_stale.sql")),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_web_sessions.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -38,6 +42,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_rate_stale.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_web_sessions.sql"),
     ),
 ];
 

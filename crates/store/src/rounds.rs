@@ -165,6 +165,40 @@ pub struct CaseView {
     pub version: i64,
 }
 
+impl CaseView {
+    /// The list of the chairman's decision (Mẫu 02) a decided household goes on, as (key, Vietnamese title,
+    /// English title): poor, near-poor, escaped poverty, left near-poverty; None for a household on none.
+    /// One definition for the command line's lists and PDFs and the web's.
+    pub fn decision_list(&self) -> Option<(&'static str, &'static str, &'static str)> {
+        match (self.decided_class, self.transition) {
+            (Some(Class::Poor), _) => Some(("poor", "Danh sách hộ nghèo", "Poor households")),
+            (Some(Class::NearPoor), _) if self.transition.is_some_and(Transition::is_escape) => {
+                Some((
+                    "escaped_poor",
+                    "Danh sách hộ thoát nghèo",
+                    "Households that escaped poverty",
+                ))
+            }
+            (Some(Class::NearPoor), _) => Some((
+                "near_poor",
+                "Danh sách hộ cận nghèo",
+                "Near-poor households",
+            )),
+            (Some(_), Some(Transition::Escaped)) => Some((
+                "escaped_poor",
+                "Danh sách hộ thoát nghèo",
+                "Households that escaped poverty",
+            )),
+            (Some(_), Some(Transition::LeftNearPoor)) => Some((
+                "escaped_near_poor",
+                "Danh sách hộ thoát cận nghèo",
+                "Households that left near-poverty",
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// A survey result to record, with the case version the officer saw (when the form carried one): a
 /// different version means someone else changed the household meanwhile.
 #[derive(Clone, Debug)]
@@ -300,7 +334,12 @@ fn round_in(c: &mut Conn, id: i64) -> Result<RoundView, StoreError> {
             what: "review round",
             key: id.to_string(),
         })?;
-    Ok(RoundView {
+    Ok(round_from_row(&r))
+}
+
+/// A round from the eighteen columns `round_in` and `rounds_in_scope` select, in that order.
+fn round_from_row(r: &[Value]) -> RoundView {
+    RoundView {
         id: r[0].int().unwrap_or(0),
         commune_id: r[1].int().unwrap_or(0),
         commune_code: r[2].text().unwrap_or_default().to_owned(),
@@ -322,7 +361,7 @@ fn round_in(c: &mut Conn, id: i64) -> Result<RoundView, StoreError> {
         decision_number: r[15].text().map(str::to_owned),
         signed_by: r[16].text().map(str::to_owned),
         version: r[17].int().unwrap_or(0),
-    })
+    }
 }
 
 fn unlocked(round: &RoundView) -> Result<(), StoreError> {
@@ -662,6 +701,28 @@ impl Store {
         ids.into_iter()
             .map(|id| round_in(&mut self.conn, id))
             .collect()
+    }
+
+    /// The rounds an account may see, newest year first: those of a commune in its `account_scope`, and those
+    /// of the commune a unit of its scope lies in on `on` (a village reviewer works in their commune's round,
+    /// on their village's households). `scope` None is the whole country. Filtered in SQL, so a province
+    /// account does not read the country's rounds to keep its own.
+    pub fn rounds_in_scope(
+        &mut self,
+        scope: Option<i64>,
+        on: Date,
+    ) -> Result<Vec<RoundView>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT r.id, r.commune_id, u.code, u.name, r.kind, r.year, r.month, r.procedure_id, r.standard_id, r.opened_on, \
+             r.status, r.posted_on, r.posting_ends, r.district_opinion_on, r.decided_on, r.decision_number, r.signed_by, r.version \
+             FROM review_round r JOIN unit u ON u.id = r.commune_id \
+             WHERE $1 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $1 AND (s.unit_id = r.commune_id \
+             OR EXISTS (SELECT 1 FROM unit_parent p WHERE p.unit_id = s.unit_id AND p.parent_id = r.commune_id \
+             AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)))) \
+             ORDER BY r.year DESC, r.id DESC",
+            &[Value::Int(scope.unwrap_or(0)), on.iso().into()],
+        )?;
+        Ok(rows.iter().map(|r| round_from_row(r)).collect())
     }
 
     pub fn round(&mut self, id: i64) -> Result<RoundView, StoreError> {

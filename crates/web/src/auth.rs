@@ -1,8 +1,9 @@
-//! Accounts at the door: Argon2 passwords, sessions in HttpOnly SameSite=Strict Secure cookies, one-time
-//! form tokens bound to the session (a replayed or forged post is refused), the Origin/Sec-Fetch-Site check,
-//! login rate limits, and what each role may do and see.
+//! Accounts at the door: Argon2 passwords, sessions in HttpOnly SameSite=Strict Secure cookies kept in the
+//! database (a restart logs no one out; only a hash of the cookie's token is stored), one-time form tokens
+//! signed with the session's CSRF secret (a replayed or forged post is refused), the Origin/Sec-Fetch-Site
+//! check, login rate limits, and what each role may do and see.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,14 +14,18 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use giamngheo_core::Lang;
 use giamngheo_store::accounts::Role;
+use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::{Failure, WebError};
+use crate::pool::Pool;
 
 pub const SESSION_COOKIE: &str = "gn_session";
 pub const PRE_COOKIE: &str = "gn_pre";
-const IDLE: Duration = Duration::from_secs(2 * 3600);
-const MAX_TOKENS: usize = 64;
+/// A session unused this long is over; a form token older than this is refused too.
+pub const IDLE: Duration = Duration::from_secs(8 * 3600);
+/// How often a session in use is marked seen in the database (not on every request: each is a write).
+const TOUCH: Duration = Duration::from_secs(60);
 const MAX_FAILURES: u32 = 5;
 const FAILURE_WINDOW: Duration = Duration::from_secs(600);
 
@@ -117,20 +122,38 @@ pub fn role_name(role: Role, lang: Lang) -> &'static str {
     role.name(lang)
 }
 
-/// A logged-in account. `scope` holds the ids of its unit and every unit under it on the day of login;
-/// `None` is the whole country.
-pub struct Session {
-    pub account_id: i64,
-    pub name: String,
-    pub role: Role,
-    pub unit_id: Option<i64>,
-    pub unit_code: Option<String>,
-    pub scope: Option<Arc<HashSet<i64>>>,
-    tokens: VecDeque<String>,
+/// A logged-in account as held in memory. `scope` holds the ids of its unit and every unit under it on the
+/// day of login; `None` is the whole country.
+struct Session {
+    account_id: i64,
+    name: String,
+    role: Role,
+    unit_id: Option<i64>,
+    unit_code: Option<String>,
+    scope: Option<Arc<HashSet<i64>>>,
+    /// The secret that signs this session's form tokens (stored with the session).
+    csrf: String,
     last_seen: Instant,
+    /// When `last_seen` was last written to the database.
+    written: Instant,
 }
 
-/// What handlers get: a snapshot of the session without its tokens.
+impl Session {
+    fn actor(&self, token: &str) -> Actor {
+        Actor {
+            token: token.to_owned(),
+            account_id: self.account_id,
+            name: self.name.clone(),
+            role: self.role,
+            unit_id: self.unit_id,
+            unit_code: self.unit_code.clone(),
+            scope: self.scope.clone(),
+            origin: "web".to_owned(),
+        }
+    }
+}
+
+/// What handlers get: a snapshot of the session without its secret.
 #[derive(Clone)]
 pub struct Actor {
     pub token: String,
@@ -167,22 +190,69 @@ impl Actor {
     }
 }
 
-#[derive(Default)]
+/// The SHA-256 of a session token, in hex: what the database keeps instead of the token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The signature of a form token: SHA-256 over the session's secret, the token's issue time and nonce.
+fn form_mac(csrf: &str, issued: i64, nonce: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(csrf.as_bytes());
+    h.update(b"\0form\0");
+    h.update(issued.to_string().as_bytes());
+    h.update(b"\0");
+    h.update(nonce.as_bytes());
+    hex(&h.finalize())
+}
+
+/// The sessions: in the database (the truth, which survives a restart) and in memory (so a request needs no
+/// query). A session missing from memory, after a restart, is read back from the database once.
 pub struct Sessions {
+    pool: Arc<Pool>,
+    /// By token hash.
     map: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl Sessions {
-    pub fn create(
+    pub fn new(pool: Arc<Pool>) -> Sessions {
+        Sessions {
+            pool,
+            map: Mutex::default(),
+            failures: Mutex::default(),
+        }
+    }
+
+    /// Starts a session for an account that just logged in: stored, then held in memory. Returns the
+    /// cookie's token.
+    pub async fn create(
         &self,
         account_id: i64,
         name: String,
         role: Role,
         unit: Option<(i64, String)>,
         scope: Option<HashSet<i64>>,
-    ) -> String {
+    ) -> Result<String, WebError> {
         let token = random_token();
+        let csrf = random_token();
+        let hash = token_hash(&token);
+        let (h, c) = (hash.clone(), csrf.clone());
+        self.pool
+            .run(move |s| {
+                Ok(s.create_session(&h, account_id, &c, unix_now(), IDLE.as_secs() as i64)?)
+            })
+            .await?;
         let (unit_id, unit_code) = match unit {
             Some((id, code)) => (Some(id), Some(code)),
             None => (None, None),
@@ -194,68 +264,169 @@ impl Sessions {
             unit_id,
             unit_code,
             scope: scope.map(Arc::new),
-            tokens: VecDeque::new(),
+            csrf,
             last_seen: Instant::now(),
+            written: Instant::now(),
         };
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.retain(|_, s| s.last_seen.elapsed() < IDLE);
-        map.insert(token.clone(), s);
-        token
+        map.insert(hash, s);
+        Ok(token)
     }
 
-    pub fn actor(&self, token: &str) -> Option<Actor> {
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        let s = map.get_mut(token)?;
-        if s.last_seen.elapsed() >= IDLE {
-            map.remove(token);
-            return None;
+    /// The account of a session token, if the session exists and has not been idle too long.
+    pub async fn actor(&self, token: &str) -> Option<Actor> {
+        let hash = token_hash(token);
+        let cached = {
+            let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            match map.get_mut(&hash) {
+                Some(s) if s.last_seen.elapsed() >= IDLE => {
+                    map.remove(&hash);
+                    Some(None)
+                }
+                Some(s) => {
+                    s.last_seen = Instant::now();
+                    let touch = s.written.elapsed() >= TOUCH;
+                    if touch {
+                        s.written = Instant::now();
+                    }
+                    Some(Some((s.actor(token), touch)))
+                }
+                None => None,
+            }
+        };
+        match cached {
+            Some(Some((actor, touch))) => {
+                if touch {
+                    let h = hash.clone();
+                    // Losing one mark costs at most a minute of idle time: a failure is not the request's.
+                    let _ = self
+                        .pool
+                        .run(move |s| Ok(s.touch_session(&h, unix_now())?))
+                        .await;
+                }
+                Some(actor)
+            }
+            Some(None) => {
+                let h = hash.clone();
+                let _ = self.pool.run(move |s| Ok(s.end_session(&h)?)).await;
+                None
+            }
+            None => self.resume(token, hash).await,
         }
-        s.last_seen = Instant::now();
-        Some(Actor {
-            token: token.to_owned(),
-            account_id: s.account_id,
-            name: s.name.clone(),
-            role: s.role,
-            unit_id: s.unit_id,
-            unit_code: s.unit_code.clone(),
-            scope: s.scope.clone(),
-            origin: "web".to_owned(),
-        })
     }
 
-    pub fn end(&self, token: &str) {
+    /// A session not in memory (the server restarted): read back with its account, which must still be
+    /// enabled, and the scope materialised at its login.
+    async fn resume(&self, token: &str, hash: String) -> Option<Actor> {
+        let h = hash.clone();
+        let loaded = self
+            .pool
+            .run(move |s| {
+                let Some(stored) = s.resume_session(&h, unix_now(), IDLE.as_secs() as i64)? else {
+                    return Ok(None);
+                };
+                let Some(account) = s.account(stored.account_id)?.filter(|a| !a.disabled) else {
+                    s.end_session(&h)?;
+                    return Ok(None);
+                };
+                let (unit, scope) = match account.unit_id {
+                    Some(id) => (
+                        s.unit(id)?.map(|u| (id, u.code)),
+                        Some(
+                            s.account_scope(account.id)?
+                                .into_iter()
+                                .collect::<HashSet<i64>>(),
+                        ),
+                    ),
+                    None => (None, None),
+                };
+                Ok(Some((stored, account, unit, scope)))
+            })
+            .await
+            .ok()
+            .flatten()?;
+        let (stored, account, unit, scope) = loaded;
+        let session = Session {
+            account_id: account.id,
+            name: account.name,
+            role: account.role,
+            unit_id: unit.as_ref().map(|u| u.0),
+            unit_code: unit.map(|u| u.1),
+            scope: scope.map(Arc::new),
+            csrf: stored.csrf_token,
+            last_seen: Instant::now(),
+            written: Instant::now(),
+        };
+        let actor = session.actor(token);
         self.map
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(token);
+            .insert(hash, session);
+        Some(actor)
     }
 
-    /// A one-time token for one form of this session.
+    /// Ends a session (logout): deleted from the database, then from memory.
+    pub async fn end(&self, token: &str) -> Result<(), WebError> {
+        let hash = token_hash(token);
+        let h = hash.clone();
+        self.pool.run(move |s| Ok(s.end_session(&h)?)).await?;
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&hash);
+        Ok(())
+    }
+
+    /// A one-time token for one form of this session: `issued.nonce.signature`. It needs no storage until it
+    /// is used, so a page rendered before a restart still posts.
     pub fn form_token(&self, session: &str) -> String {
-        let t = random_token();
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(s) = map.get_mut(session) {
-            if s.tokens.len() >= MAX_TOKENS {
-                s.tokens.pop_front();
-            }
-            s.tokens.push_back(t.clone());
-        }
-        t
+        let csrf = self
+            .map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&token_hash(session))
+            .map(|s| s.csrf.clone())
+            // No such session: a token that no secret signed, refused when posted.
+            .unwrap_or_else(random_token);
+        let (issued, nonce) = (unix_now(), random_token());
+        let mac = form_mac(&csrf, issued, &nonce);
+        format!("{issued}.{nonce}.{mac}")
     }
 
-    /// Consumes a form token: true once, for a token this session was given.
-    pub fn consume(&self, session: &str, token: &str) -> bool {
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(s) = map.get_mut(session) else {
+    /// Consumes a form token: true once, for a token this session signed less than `IDLE` ago. The use is
+    /// recorded in the database, so a replay is refused after a restart too.
+    pub async fn consume(&self, session: &str, token: &str) -> bool {
+        let mut parts = token.splitn(3, '.');
+        let (Some(issued), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next())
+        else {
             return false;
         };
-        match s.tokens.iter().position(|t| constant_eq(t, token)) {
-            Some(i) => {
-                s.tokens.remove(i);
-                true
-            }
-            None => false,
+        let Ok(issued) = issued.parse::<i64>() else {
+            return false;
+        };
+        let age = unix_now() - issued;
+        if !(0..IDLE.as_secs() as i64).contains(&age) || nonce.len() != 43 {
+            return false;
         }
+        let hash = token_hash(session);
+        let Some(csrf) = self
+            .map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&hash)
+            .map(|s| s.csrf.clone())
+        else {
+            return false;
+        };
+        if !constant_eq(&form_mac(&csrf, issued, nonce), mac) {
+            return false;
+        }
+        let nonce = nonce.to_owned();
+        self.pool
+            .run(move |s| Ok(s.use_form_token(&hash, &nonce, unix_now())?))
+            .await
+            .unwrap_or(false)
     }
 
     /// Whether logins for this key (a folded user name, or an address) are blocked for now.
@@ -402,14 +573,16 @@ impl FromRequestParts<AppState> for Ctx {
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string());
-        let actor = cookie(&parts.headers, SESSION_COOKIE)
-            .and_then(|t| state.sessions.actor(t))
-            .map(|mut a| {
-                if let Some(p) = &peer {
-                    a.origin = format!("web {p}");
-                }
-                a
-            });
+        let actor = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(t) if !t.is_empty() => state.sessions.actor(t).await,
+            _ => None,
+        }
+        .map(|mut a| {
+            if let Some(p) = &peer {
+                a.origin = format!("web {p}");
+            }
+            a
+        });
         Ok(Ctx {
             lang,
             lang_chosen: query_lang.is_some(),
@@ -439,16 +612,5 @@ mod tests {
         let (a, b) = (random_token(), random_token());
         assert_eq!(a.len(), 43);
         assert_ne!(a, b);
-    }
-
-    #[test]
-    fn form_tokens_are_single_use() {
-        let s = Sessions::default();
-        let id = s.create(1, "a".into(), Role::Auditor, None, None);
-        let t = s.form_token(&id);
-        assert!(!s.consume(&id, "forged"));
-        assert!(s.consume(&id, &t));
-        assert!(!s.consume(&id, &t), "a replayed token is refused");
-        assert!(!s.consume("another session", &s.form_token(&id)));
     }
 }

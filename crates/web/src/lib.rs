@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod collate;
 pub mod error;
+pub mod forms;
 pub mod html;
 pub mod pages;
 pub mod pool;
@@ -64,8 +65,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: Arc<Pool>) -> AppState {
         AppState {
+            sessions: Arc::new(auth::Sessions::new(Arc::clone(&pool))),
             pool,
-            sessions: Arc::default(),
             figures: Arc::default(),
             classifiers: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_token())),
@@ -152,6 +153,14 @@ pub fn router(state: AppState) -> Router {
         .route("/units/{code}", get(pages::unit))
         .route("/rounds", get(rounds::list))
         .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/decision.pdf", get(forms::decision_pdf))
+        .route(
+            "/rounds/{id}/certificates.pdf",
+            get(forms::certificates_pdf),
+        )
+        .route("/rounds/{id}/exit/{code}", get(forms::exit_pdf))
+        .route("/rounds/{id}/screen", post(rounds::screen))
+        .route("/rounds/{id}/request", post(rounds::request))
         .route("/rounds/{id}/{step}", post(rounds::step))
         .route(
             "/rounds/{id}/survey/{code}",
@@ -160,6 +169,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports", get(pages::reports))
         .route("/reports/rates.csv", get(pages::rates_csv))
         .route("/reports/rates.xlsx", get(pages::rates_xlsx))
+        .route("/reports/rates.pdf", get(pages::rates_pdf))
         .route("/audit", get(pages::audit))
         .route("/feedback", get(pages::feedback))
         .route("/public/{code}", get(public::commune))

@@ -250,7 +250,11 @@ pub async fn login(
         return Ok(r);
     };
     state.sessions.succeeded(&user_key);
-    let token = state.sessions.create(a.id, a.name, a.role, unit, scope);
+    let token = state
+        .sessions
+        .create(a.id, a.name, a.role, unit, scope)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let mut r = Redirect::to("/dashboard").into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(auth::SESSION_COOKIE, &token, None)) {
         r.headers_mut().append(header::SET_COOKIE, v);
@@ -287,7 +291,7 @@ pub async fn check_post(
     token: &str,
     what: &str,
 ) -> Result<(), Failure> {
-    if auth::same_origin(&ctx.headers) && state.sessions.consume(&a.token, token) {
+    if auth::same_origin(&ctx.headers) && state.sessions.consume(&a.token, token).await {
         return Ok(());
     }
     let (actor, what) = (a.clone(), what.to_owned());
@@ -309,7 +313,11 @@ pub async fn logout(
         return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
     };
     check_post(&state, &ctx, &a, &f.csrf, "logout").await?;
-    state.sessions.end(&a.token);
+    state
+        .sessions
+        .end(&a.token)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let mut r = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(auth::SESSION_COOKIE, "", Some(0))) {
         r.headers_mut().append(header::SET_COOKIE, v);
@@ -1494,13 +1502,14 @@ pub async fn reports(State(state): State<AppState>, ctx: Ctx) -> PageResult {
          <label for=\"unit\">{}</label><input id=\"unit\" name=\"unit\" value=\"{}\" required>\
          <label for=\"from\">{}</label><input id=\"from\" name=\"from\" type=\"number\" value=\"2015\">\
          <label for=\"to\">{}</label><input id=\"to\" name=\"to\" type=\"number\" value=\"{}\">\
-         <p><button type=\"submit\">{} CSV</button> <button type=\"submit\" formaction=\"/reports/rates.xlsx\">{} XLSX</button></p></form>\
+         <p><button type=\"submit\">{} CSV</button> <button type=\"submit\" formaction=\"/reports/rates.xlsx\">{} XLSX</button> <button type=\"submit\" formaction=\"/reports/rates.pdf\">{} PDF</button></p></form>\
          <p class=\"muted\">{}</p>",
         ctx.t("Mã đơn vị", "Unit code"),
         esc(&unit),
         ctx.t("Từ năm", "From year"),
         ctx.t("Đến năm", "To year"),
         year,
+        ctx.t("Tải", "Download"),
         ctx.t("Tải", "Download"),
         ctx.t("Tải", "Download"),
         ctx.t(
@@ -1670,19 +1679,50 @@ pub async fn rates_xlsx(
     ))
 }
 
+/// The rates as a PDF: the same table as the CSV and XLSX, laid out by the reports' PDF module as
+/// `giamngheo report rates --format pdf` does.
+pub async fn rates_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<ReportQuery>, QueryRejection>,
+) -> PageResult {
+    use giamngheo_report::pdf::{Document, Orientation};
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
+    let (u, rates) = report_rates(&state, &ctx, q).await?;
+    let table = rates_report(&u, &rates, ctx.lang);
+    let mut doc = Document::new(
+        &table.title,
+        Orientation::for_table(&table, ctx.lang),
+        ctx.lang,
+    );
+    doc.heading(&table.title);
+    doc.table(&table);
+    Ok(crate::forms::pdf_response(
+        &format!("ty-le-ho-ngheo-{}.pdf", u.code),
+        doc.finish(),
+    ))
+}
+
 pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let a = ctx.require(Perm::AuditLog)?.clone();
+    // Administrators read the whole log; every other role only what is about its units, chosen in SQL
+    // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
+    // security log (events without an account) stay with administrators.
+    let whole = a.role == Role::Administrator || a.scope.is_none();
+    let scope = if whole { None } else { Some(a.account_id) };
     let (chain, entries, security) = state
         .pool
-        .run(|s| {
+        .run(move |s| {
             let chain = s.verify_audit()?;
-            let last = match &chain {
-                Ok(n) => *n as i64,
-                Err(_) => i64::MAX,
+            let entries = s.audit_entries_in_scope(scope, 300)?;
+            let security = if whole {
+                s.access_log(300)?
+            } else {
+                Vec::new()
             };
-            let mut entries = s.audit_entries((last - 299).max(1), 300, None)?;
-            entries.reverse();
-            Ok((chain, entries, s.access_log(300)?))
+            Ok((chain, entries, security))
         })
         .await
         .map_err(|e| ctx.fail(e))?;
@@ -1705,6 +1745,16 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 esc(&format!("{b:?}"))
             );
         }
+    }
+    if !whole {
+        let _ = write!(
+            body,
+            "<p class=\"muted\" id=\"scope-note\">{}</p>",
+            ctx.t(
+                "Chỉ hiện các mục về hộ gia đình, đợt rà soát và đơn vị trong địa bàn của bạn. Các mục không gắn với đơn vị nào (tài khoản, danh mục đơn vị, chuẩn nghèo, nhập dữ liệu cả tệp, đăng nhập) và sự kiện bảo mật chỉ quản trị viên xem được.",
+                "Only entries about households, review rounds and units inside your area are shown. Entries without a unit (accounts, unit lists, standards, whole-file imports, logins) and security events are shown only to administrators."
+            )
+        );
     }
     let _ = write!(
         body,
@@ -1744,6 +1794,15 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         ],
         &rows,
     );
+    if !whole {
+        return Ok(staff_page(
+            &state,
+            &ctx,
+            &a,
+            ctx.t("Nhật ký", "Logs"),
+            &body,
+        ));
+    }
     let _ = write!(
         body,
         "<h2>{}</h2>",

@@ -13,7 +13,7 @@ use axum::response::Response;
 use giamngheo_core::round::{Action, CaseState};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
-use giamngheo_store::rounds::{CaseView, RoundView, SurveyInput};
+use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
 
 use crate::auth::{Actor, Ctx, Perm};
 use crate::error::WebError;
@@ -45,7 +45,7 @@ fn page_of(state: &AppState, ctx: &Ctx, a: &Actor, title: &str, body: &str) -> R
 
 /// A round and the households of it the account may see, or 404 when it does not exist or none of it lies in
 /// the account's units (a village reviewer sees their village's households of their commune's round).
-async fn load_round(
+pub(crate) async fn load_round(
     state: &AppState,
     a: &Actor,
     id: i64,
@@ -85,31 +85,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = a.clone();
     let rounds = state
         .pool
-        .run(move |s| {
-            let ids: Vec<i64> = s
-                .conn()
-                .query(
-                    "SELECT id FROM review_round ORDER BY year DESC, id DESC",
-                    &[],
-                )?
-                .into_iter()
-                .filter_map(|r| r[0].int())
-                .collect();
-            let mut out = Vec::new();
-            for id in ids {
-                let r = s.round(id)?;
-                let village_of_commune = actor.unit_id.is_some_and(|u| {
-                    s.parent_at(u, today())
-                        .ok()
-                        .flatten()
-                        .is_some_and(|p| p.id == r.commune_id)
-                });
-                if actor.sees_unit(r.commune_id) || village_of_commune {
-                    out.push(r);
-                }
-            }
-            Ok(out)
-        })
+        .run(move |s| Ok(s.rounds_in_scope(actor.scope_account(), today())?))
         .await
         .map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;
@@ -226,7 +202,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         ctx.t("Biến động", "Transition")
     );
     for c in &cases {
-        let action = if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey) {
+        let mut action = if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey)
+        {
             format!(
                 "<a href=\"/rounds/{}/survey/{}\">{}</a>",
                 round.id,
@@ -236,6 +213,18 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         } else {
             String::new()
         };
+        if c.source == CaseSource::ExitRequest {
+            let _ = write!(
+                action,
+                " <a href=\"/rounds/{}/exit/{}\">{}</a>",
+                round.id,
+                html::url(&c.household_code),
+                ctx.t(
+                    "Giấy đề nghị thoát nghèo (Mẫu 04, PDF)",
+                    "Exit request (form 04, PDF)"
+                )
+            );
+        }
         let _ = write!(
             body,
             "<tr><td><a href=\"/households/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -251,12 +240,14 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         );
     }
     body.push_str("</tbody></table>");
+    downloads(&ctx, &a, &round, &cases, &mut body);
     let complaints = state
         .pool
         .run(move |s| Ok(s.complaints(id)?))
         .await
         .map_err(|e| ctx.fail(e))?;
     complaints_section(&state, &ctx, &a, &round, &complaints, &mut body);
+    screening_and_request_forms(&state, &ctx, &a, &round, &cases, &mut body);
     step_forms(&state, &ctx, &a, &round, &cases, &mut body);
     Ok(page_of(
         &state,
@@ -265,6 +256,37 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         ctx.t("Đợt rà soát", "Review round"),
         &body,
     ))
+}
+
+/// The decided round's forms as PDF: the decision (Mẫu 02) and, once issued, the certificates (Mẫu 03). They
+/// cover the whole commune, so only accounts whose units hold the commune see the links (the routes check it
+/// again).
+fn downloads(ctx: &Ctx, a: &Actor, round: &RoundView, cases: &[CaseView], body: &mut String) {
+    if round.status != "decided" || !a.sees_unit(round.commune_id) {
+        return;
+    }
+    let _ = write!(
+        body,
+        "<h2>{}</h2><ul class=\"downloads\"><li><a href=\"/rounds/{}/decision.pdf\">{}</a></li>",
+        ctx.t("Tải về", "Downloads"),
+        round.id,
+        ctx.t(
+            "Quyết định công nhận và danh sách (Mẫu 02, PDF)",
+            "Decision and lists (form 02, PDF)"
+        )
+    );
+    if cases.iter().any(|c| c.certificate.is_some()) {
+        let _ = write!(
+            body,
+            "<li><a href=\"/rounds/{}/certificates.pdf\">{}</a></li>",
+            round.id,
+            ctx.t(
+                "Giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03, PDF)",
+                "Poor and near-poor certificates (form 03, PDF)"
+            )
+        );
+    }
+    body.push_str("</ul>");
 }
 
 /// The round's complaints, each open one with a form to answer it for the roles allowed to.
@@ -339,6 +361,87 @@ fn complaints_section(
             }
         }
         body.push_str("</div>");
+    }
+}
+
+/// The households a screening may take: those still to survey. A refusal's row numbers count the rows of
+/// the round's table, which lists every household the account sees.
+fn to_screen(cases: &[CaseView]) -> impl Iterator<Item = &CaseView> {
+    cases
+        .iter()
+        .filter(|c| matches!(c.state, CaseState::Listed | CaseState::Resurvey))
+}
+
+/// The quick screening (Phiếu A: households plainly above the lines, recorded not poor without the full
+/// survey) and the requests to enter (Mẫu 01) or leave (Mẫu 04) the lists, for the roles the procedure lets
+/// survey and add requests (a village reviewer too, for their village's households).
+fn screening_and_request_forms(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Actor,
+    round: &RoundView,
+    cases: &[CaseView],
+    body: &mut String,
+) {
+    if round.status == "decided" {
+        return;
+    }
+    let today = today().vi();
+    if a.role.may(Action::Survey) && to_screen(cases).next().is_some() {
+        let _ = write!(
+            body,
+            "<form method=\"post\" action=\"/rounds/{}/screen\" class=\"box\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><h2>{}</h2><p class=\"muted\">{}</p>\
+             <label for=\"screen_date\">{}</label><input id=\"screen_date\" name=\"date\" value=\"{today}\"><fieldset><legend>{}</legend>",
+            round.id,
+            esc(&state.sessions.form_token(&a.token)),
+            ctx.t("Nhận diện nhanh (Phiếu A)", "Quick screening (form A)"),
+            ctx.t(
+                "Đánh dấu các hộ có điều kiện sống rõ ràng vượt chuẩn: được ghi là không nghèo, không rà soát chi tiết.",
+                "Tick the households plainly above the lines: they are recorded as not poor without the full survey."
+            ),
+            ctx.t("Ngày nhận diện", "Screened on"),
+            ctx.t("Hộ", "Households")
+        );
+        for c in to_screen(cases) {
+            let code = esc(&c.household_code);
+            let _ = write!(
+                body,
+                "<label class=\"check\"><input type=\"checkbox\" name=\"screen_{code}\" value=\"1\"> {code} {}</label>",
+                esc(c.head_name.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = write!(
+            body,
+            "</fieldset><p><button type=\"submit\">{}</button></p></form>",
+            ctx.t("Ghi kết quả nhận diện nhanh", "Record the screening")
+        );
+    }
+    if a.role.may(Action::AddRequest) {
+        let _ = write!(
+            body,
+            "<form method=\"post\" action=\"/rounds/{}/request\" class=\"box\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><h2>{}</h2>\
+             <label for=\"household_code\">{}</label><input id=\"household_code\" name=\"household_code\" required>\
+             <label for=\"kind\">{}</label><select id=\"kind\" name=\"kind\"><option value=\"request\">{}</option><option value=\"exit\">{}</option></select>\
+             <label for=\"request_date\">{}</label><input id=\"request_date\" name=\"date\" value=\"{today}\">\
+             <p><button type=\"submit\">{}</button></p></form>",
+            round.id,
+            esc(&state.sessions.form_token(&a.token)),
+            ctx.t("Giấy đề nghị của hộ", "A household's request"),
+            ctx.t("Mã hộ", "Household code"),
+            ctx.t("Loại giấy", "Request"),
+            ctx.t(
+                "đề nghị rà soát, xét vào danh sách (Mẫu 01)",
+                "review request, to enter the lists (form 01)"
+            ),
+            ctx.t(
+                "đề nghị công nhận thoát nghèo, thoát cận nghèo (Mẫu 04)",
+                "exit request (form 04)"
+            ),
+            ctx.t("Ngày nhận giấy", "Received on"),
+            ctx.t("Ghi nhận giấy đề nghị", "Record the request")
+        );
     }
 }
 
@@ -425,6 +528,25 @@ fn step_forms(
             ctx.t("Ghi quyết định công nhận (Mẫu 02)", "Record the decision (form 02)"),
         ));
     }
+    let uncertified = cases.iter().any(|c| {
+        c.state == CaseState::Decided
+            && c.certificate.is_none()
+            && matches!(c.decided_class, Some(Class::Poor | Class::NearPoor))
+    });
+    if round.status == "decided" && uncertified && a.role.may(Action::IssueCertificates) {
+        body.push_str(&form(
+            "certificates",
+            &format!(
+                "<h2>{}</h2><p>{}</p>",
+                ctx.t("Giấy chứng nhận", "Certificates"),
+                ctx.t(
+                    "Cấp giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03) cho các hộ được công nhận chưa có giấy, ghi ngày hôm nay.",
+                    "Issue the poor and near-poor certificates (form 03), dated today, to the recognised households without one."
+                )
+            ),
+            ctx.t("Cấp giấy chứng nhận (Mẫu 03)", "Issue the certificates (form 03)"),
+        ));
+    }
     if round.status == "decided" && a.role.may(Action::Reopen) {
         body.push_str(&form(
             "reopen",
@@ -484,6 +606,7 @@ pub async fn step(
         "decide" => Action::Decide,
         "reopen" => Action::Reopen,
         "answer" => Action::AnswerComplaint,
+        "certificates" => Action::IssueCertificates,
         _ => return Err(ctx.fail(WebError::NotFound)),
     };
     let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
@@ -639,6 +762,15 @@ pub async fn step(
                         ),
                     )
                 }
+                Action::IssueCertificates => {
+                    let n = s
+                        .issue_certificates(&who, id, today(), None)
+                        .map_err(store_error)?;
+                    (
+                        format!("Đã cấp {n} giấy chứng nhận (Mẫu 03)."),
+                        format!("{n} certificates (form 03) issued."),
+                    )
+                }
                 Action::AnswerComplaint => {
                     let (complaint, outcome) = answer_to.ok_or(WebError::NotFound)?;
                     s.answer_complaint(&who, complaint, &f.answer, today(), outcome)
@@ -657,34 +789,288 @@ pub async fn step(
             Ok(said)
         })
         .await;
-    let message = match done {
-        Ok((vi, en)) => lang.pick(&vi, &en).to_owned(),
-        Err(e) => {
-            let n = nav(&state, &ctx, &a);
-            let body = format!(
-                "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
-                esc(&e.message(lang)),
-                ctx.t("Về đợt rà soát", "Back to the round")
-            );
-            return Ok(respond(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                html::page(lang, ctx.t("Đợt rà soát", "Review round"), Some(&n), &body),
-            ));
-        }
-    };
+    match done {
+        Ok((vi, en)) => Ok(done_page(&state, &ctx, &a, id, lang.pick(&vi, &en))),
+        Err(e) => Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+    }
+}
+
+/// A refused step: its reason, in the account's language, on a page linking back to the round.
+fn refused(state: &AppState, ctx: &Ctx, a: &Actor, id: i64, message: &str) -> Response {
+    let n = nav(state, ctx, a);
     let body = format!(
-        "<p class=\"box\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
-        esc(&message),
+        "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
+        esc(message),
         ctx.t("Về đợt rà soát", "Back to the round")
     );
-    Ok(page_of(
+    respond(
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        html::page(
+            ctx.lang,
+            ctx.t("Đợt rà soát", "Review round"),
+            Some(&n),
+            &body,
+        ),
+    )
+}
+
+/// A step done: what happened, on a page linking back to the round.
+fn done_page(state: &AppState, ctx: &Ctx, a: &Actor, id: i64, message: &str) -> Response {
+    let body = format!(
+        "<p class=\"box\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
+        esc(message),
+        ctx.t("Về đợt rà soát", "Back to the round")
+    );
+    page_of(state, ctx, a, ctx.t("Đợt rà soát", "Review round"), &body)
+}
+
+/// A date field: today when left empty, else dd/mm/yyyy or ISO; the error names the field.
+fn date_field(value: &str, vi: &str, en: &str) -> Result<giamngheo_core::date::Date, WebError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(today());
+    }
+    giamngheo_core::date::Date::parse(v).map_err(|_| {
+        WebError::bad(
+            format!("{vi} (date): ghi ngày dạng dd/mm/yyyy (đã ghi '{v}')."),
+            format!("{en} (date): write the date as dd/mm/yyyy (got '{v}')."),
+        )
+    })
+}
+
+/// The screening form's fields: `screen_CODE=1` for each ticked household.
+#[derive(serde::Deserialize, Default)]
+pub struct ScreenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+    #[serde(flatten)]
+    ticked: std::collections::HashMap<String, String>,
+}
+
+/// `POST /rounds/{id}/screen`: the quick screening (Phiếu A) of the ticked households through the store's
+/// `record_screening`, as `giamngheo round screen` does with a file. A household the account does not see
+/// in this round is refused exactly like one not on the list.
+pub async fn screen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: Result<Form<ScreenForm>, FormRejection>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    if !a.role.may(Action::Survey) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    let (_, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    let Ok(Form(f)) = form else {
+        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    };
+    check_post(
         &state,
         &ctx,
         &a,
-        ctx.t("Đợt rà soát", "Review round"),
-        &body,
-    ))
+        &f.csrf,
+        &format!("review_round {id} screen"),
+    )
+    .await?;
+    let lang = ctx.lang;
+    let on = match date_field(&f.date, "Ngày nhận diện", "Screened on") {
+        Ok(d) => d,
+        Err(e) => return Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+    };
+    let mut ticked: Vec<&str> = f
+        .ticked
+        .iter()
+        .filter(|(_, v)| v.as_str() == "1")
+        .filter_map(|(k, _)| k.strip_prefix("screen_"))
+        .collect();
+    ticked.sort_unstable();
+    if ticked.is_empty() {
+        return Ok(refused(
+            &state,
+            &ctx,
+            &a,
+            id,
+            ctx.t(
+                "Hộ (household_code): hãy đánh dấu ít nhất một hộ để nhận diện nhanh.",
+                "Households (household_code): tick at least one household to screen.",
+            ),
+        ));
+    }
+    // Rows as the page numbered them; a code the page did not offer this account keeps row 0.
+    let codes: Vec<(u64, String)> = ticked
+        .iter()
+        .map(|code| {
+            let row = cases
+                .iter()
+                .position(|c| c.household_code == *code)
+                .map_or(0, |i| i as u64 + 1);
+            (row, (*code).to_owned())
+        })
+        .collect();
+    if let Some((_, code)) = codes.iter().find(|(row, _)| *row == 0) {
+        return Ok(refused(
+            &state,
+            &ctx,
+            &a,
+            id,
+            &format!(
+                "{} {code} (household_code): {}",
+                ctx.t("Hộ", "Household"),
+                ctx.t(
+                    "không có trong danh sách rà soát của đợt này trong địa bàn của bạn.",
+                    "is not on this round's list in your area."
+                )
+            ),
+        ));
+    }
+    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let saved = state
+        .pool
+        .run(move |s| {
+            s.record_screening(&who, id, on, &codes)
+                .map_err(store_error)
+        })
+        .await;
+    match saved {
+        Ok(n) => Ok(done_page(
+            &state,
+            &ctx,
+            &a,
+            id,
+            lang.pick(
+                &format!("Đã ghi nhận diện nhanh (Phiếu A) của {n} hộ: không nghèo."),
+                &format!("Screening (form A) recorded for {n} households: not poor."),
+            ),
+        )),
+        Err(e) => Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+    }
+}
+
+/// The request form's fields.
+#[derive(serde::Deserialize, Default)]
+pub struct RequestForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    household_code: String,
+    /// "request" (Mẫu 01) or "exit" (Mẫu 04).
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// `POST /rounds/{id}/request`: a household's request to be reviewed (Mẫu 01) or recognised as escaped
+/// (Mẫu 04) through the store's `add_request`, as `giamngheo round request` does. The household must live
+/// inside the account's units; one outside them is refused exactly like one that does not exist.
+pub async fn request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: Result<Form<RequestForm>, FormRejection>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    if !a.role.may(Action::AddRequest) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    let Ok(Form(f)) = form else {
+        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    };
+    check_post(
+        &state,
+        &ctx,
+        &a,
+        &f.csrf,
+        &format!("review_round {id} request"),
+    )
+    .await?;
+    let lang = ctx.lang;
+    let source = match f.kind.as_str() {
+        "request" => CaseSource::Request,
+        "exit" => CaseSource::ExitRequest,
+        other => {
+            return Ok(refused(
+                &state,
+                &ctx,
+                &a,
+                id,
+                lang.pick(
+                    &format!("Loại giấy (kind): chọn Mẫu 01 hoặc Mẫu 04 (đã gửi '{other}')."),
+                    &format!("Request (kind): choose form 01 or form 04 (got '{other}')."),
+                ),
+            ));
+        }
+    };
+    let on = match date_field(&f.date, "Ngày nhận giấy", "Received on") {
+        Ok(d) => d,
+        Err(e) => return Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+    };
+    let code = giamngheo_core::text::nfc(f.household_code.trim());
+    let unknown = |code: &str| {
+        lang.pick(
+            &format!(
+                "Mã hộ (household_code): không có hộ '{code}' ở {} trong địa bàn của bạn vào ngày {}.",
+                round.commune_name,
+                on.vi()
+            ),
+            &format!(
+                "Household code (household_code): no household '{code}' in {} inside your area on {}.",
+                round.commune_name,
+                on.vi()
+            ),
+        )
+        .to_owned()
+    };
+    if code.is_empty() {
+        return Ok(refused(
+            &state,
+            &ctx,
+            &a,
+            id,
+            ctx.t(
+                "Mã hộ (household_code): cần ghi mã hộ.",
+                "Household code (household_code): a household code is needed.",
+            ),
+        ));
+    }
+    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let actor = a.clone();
+    let c2 = code.clone();
+    let saved = state
+        .pool
+        .run(move |s| {
+            // Inside the account's units first: a household elsewhere is not told apart from none.
+            let inside = s
+                .whereabouts(&c2)?
+                .is_some_and(|w| actor.sees_household(w.commune_id, w.village_id));
+            if !inside {
+                return Ok(None);
+            }
+            match s.add_request(&who, id, &c2, source, on) {
+                Ok(case) => Ok(Some(case)),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                Err(e) => Err(store_error(e)),
+            }
+        })
+        .await;
+    match saved {
+        Ok(Some(_)) => Ok(done_page(
+            &state,
+            &ctx,
+            &a,
+            id,
+            lang.pick(
+                &format!("Đã ghi nhận hộ {code}: {}.", source.name(Lang::Vi)),
+                &format!("Recorded household {code}: {}.", source.name(Lang::En)),
+            ),
+        )),
+        Ok(None) => Ok(refused(&state, &ctx, &a, id, &unknown(&code))),
+        Err(e) => Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+    }
 }
 
 fn case_of<'a>(cases: &'a [CaseView], code: &str) -> Result<&'a CaseView, WebError> {

@@ -18,7 +18,7 @@ use giamngheo_store::{RejectionKind, StoreError};
 use crate::harness::{TestDb, date, load_units, on_both};
 use crate::households::three_households;
 
-fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewReview {
+pub fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewReview {
     NewReview {
         household_id,
         year: 2023,

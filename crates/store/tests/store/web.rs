@@ -212,3 +212,230 @@ fn child_rates_in_one_pass_equal_rates_of_each_child() {
         assert!(compared > 2, "{}: {compared}", db.name);
     });
 }
+
+/// Rounds and audit entries read inside an account's units, filtered in SQL through `account_scope`.
+#[test]
+fn rounds_and_audit_entries_within_an_accounts_units() {
+    use giamngheo_core::Class;
+    use giamngheo_core::round::RoundKind;
+    use giamngheo_store::audit::{Actor, Change};
+    use giamngheo_store::rounds::NewRound;
+
+    use crate::rounds::decided_2023;
+
+    on_both("web_scope_lists", |db| {
+        let s = &mut db.store;
+        load_units(s);
+        s.import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let on = date("2024-09-03");
+        let a = s.whereabouts("XH-001").unwrap().unwrap();
+        let b = s.whereabouts("HD-001").unwrap().unwrap();
+        let province_of = |s: &mut giamngheo_store::Store, unit: i64| {
+            let mut u = s.unit(unit).unwrap().unwrap();
+            while let Some(p) = s.parent_at(u.id, on).unwrap() {
+                u = p;
+            }
+            u.id
+        };
+        let (pa, pb) = (province_of(s, a.commune_id), province_of(s, b.commune_id));
+        assert_ne!(
+            pa, pb,
+            "{}: the sample's households lie in two provinces",
+            db.name
+        );
+        let by = Actor::new("quản trị", Role::Administrator, "cli");
+        let inside = s
+            .add_account(&by, "kiểm toán A", Role::Auditor, Some(pa), "h")
+            .unwrap();
+        let outside = s
+            .add_account(&by, "kiểm toán B", Role::Auditor, Some(pb), "h")
+            .unwrap();
+        let village = s
+            .add_account(&by, "thôn A", Role::VillageReviewer, a.village_id, "h")
+            .unwrap();
+        for id in [inside, outside, village] {
+            s.refresh_scope(id, on).unwrap();
+        }
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let mut open = |commune_id| {
+            s.open_round(
+                &officer,
+                &NewRound {
+                    commune_id,
+                    kind: RoundKind::Periodic,
+                    year: 2024,
+                    month: None,
+                    opened_on: on,
+                    standard_id: "vn-2022-2025".into(),
+                },
+            )
+            .unwrap()
+        };
+        let (round_a, round_b) = (open(a.commune_id), open(b.commune_id));
+
+        let ids = |v: Vec<giamngheo_store::rounds::RoundView>| -> Vec<i64> {
+            v.into_iter().map(|r| r.id).collect()
+        };
+        let mut all = ids(s.rounds_in_scope(None, on).unwrap());
+        all.sort();
+        assert_eq!(all, vec![round_a, round_b], "{}", db.name);
+        assert_eq!(
+            ids(s.rounds_in_scope(Some(inside), on).unwrap()),
+            vec![round_a],
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            ids(s.rounds_in_scope(Some(outside), on).unwrap()),
+            vec![round_b],
+            "{}",
+            db.name
+        );
+        // A village reviewer works in the round of the commune their village lies in.
+        assert_eq!(
+            ids(s.rounds_in_scope(Some(village), on).unwrap()),
+            vec![round_a],
+            "{}",
+            db.name
+        );
+
+        // Reviews in one province (a range), and a range across both: the latter names no single unit.
+        let h1 = s.household_history("XH-001").unwrap().id;
+        let h3 = s.household_history("HD-001").unwrap().id;
+        let first_a = s
+            .insert_reviews(&[decided_2023(h1, a.commune_id, Class::Poor)])
+            .unwrap();
+        let first_mixed = s
+            .insert_reviews(&[
+                decided_2023(h1, a.commune_id, Class::Poor),
+                decided_2023(h3, b.commune_id, Class::Poor),
+            ])
+            .unwrap();
+        let web = Actor::new("kiểm toán A", Role::Auditor, "web");
+        for (entity, id) in [("household", "XH-001"), ("household", "HD-001")] {
+            s.record(
+                &web,
+                Change {
+                    action: "read",
+                    entity,
+                    entity_id: id.to_owned(),
+                    old_value: None,
+                    new_value: None,
+                    reason: None,
+                },
+            )
+            .unwrap();
+        }
+        let targets = |s: &mut giamngheo_store::Store, scope| -> Vec<String> {
+            s.audit_entries_in_scope(scope, 1000)
+                .unwrap()
+                .into_iter()
+                .map(|(e, _)| format!("{} {}", e.entity, e.entity_id))
+                .collect()
+        };
+        let everything = targets(s, None);
+        let seen_a = targets(s, Some(inside));
+        let seen_b = targets(s, Some(outside));
+        let range_a = format!("review {first_a}..{}", first_a + 1);
+        let range_mixed = format!("review {first_mixed}..{}", first_mixed + 2);
+        let round = |id: i64| format!("review_round {id}");
+        for t in [&range_a, &range_mixed, &round(round_a), &round(round_b)] {
+            assert!(everything.contains(t), "{}: {t} in {everything:?}", db.name);
+        }
+        assert!(everything.iter().any(|t| t.starts_with("account ")));
+        for t in [&range_a, &round(round_a), &"household XH-001".to_owned()] {
+            assert!(seen_a.contains(t), "{}: A misses {t}: {seen_a:?}", db.name);
+            assert!(!seen_b.contains(t), "{}: B sees {t}: {seen_b:?}", db.name);
+        }
+        for t in [&round(round_b), &"household HD-001".to_owned()] {
+            assert!(seen_b.contains(t), "{}: B misses {t}: {seen_b:?}", db.name);
+            assert!(!seen_a.contains(t), "{}: A sees {t}: {seen_a:?}", db.name);
+        }
+        for seen in [&seen_a, &seen_b] {
+            assert!(!seen.contains(&range_mixed), "{}: {seen:?}", db.name);
+            assert!(
+                !seen
+                    .iter()
+                    .any(|t| t.starts_with("account ") || t.ends_with(" *")),
+                "{}: entries without a unit are for administrators: {seen:?}",
+                db.name
+            );
+        }
+        // Newest first, and the chain is untouched by reading.
+        assert!(everything.len() > seen_a.len() + seen_b.len());
+        assert!(s.verify_audit().unwrap().is_ok());
+    });
+}
+
+/// Web sessions (migration 0007): created, resumed while not idle, their form tokens used once, ended.
+#[test]
+fn sessions_and_their_form_tokens() {
+    on_both("web_sessions", |db| {
+        let s = &mut db.store;
+        let by = giamngheo_store::audit::Actor::new("quản trị", Role::Administrator, "cli");
+        let a = s
+            .add_account(&by, "xa", Role::CommuneOfficer, None, "h")
+            .unwrap();
+        let (now, idle) = (1_800_000_000, 8 * 3600);
+        s.create_session("h1", a, "csrf-1", now, idle).unwrap();
+        s.create_session("h2", a, "csrf-2", now, idle).unwrap();
+        let got = s.resume_session("h1", now + 10, idle).unwrap().unwrap();
+        assert_eq!(
+            (
+                got.account_id,
+                got.csrf_token.as_str(),
+                got.created_at,
+                got.last_seen
+            ),
+            (a, "csrf-1", now, now),
+            "{}",
+            db.name
+        );
+        assert!(s.resume_session("nope", now, idle).unwrap().is_none());
+        // A form token: once per session; a gone session uses none.
+        assert!(
+            s.use_form_token("h1", "n1", now + 20).unwrap(),
+            "{}",
+            db.name
+        );
+        assert!(
+            !s.use_form_token("h1", "n1", now + 21).unwrap(),
+            "{}",
+            db.name
+        );
+        assert!(
+            s.use_form_token("h2", "n1", now + 21).unwrap(),
+            "{}",
+            db.name
+        );
+        assert!(!s.use_form_token("nope", "n2", now).unwrap(), "{}", db.name);
+        // Seen at now + 10: still alive just under the limit from then, over at it.
+        s.touch_session("h1", now + 10).unwrap();
+        assert!(
+            s.resume_session("h1", now + 10 + idle - 1, idle)
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            s.resume_session("h2", now + idle, idle).unwrap().is_none(),
+            "{}: idle since {now}",
+            db.name
+        );
+        assert!(
+            s.resume_session("h2", now, idle).unwrap().is_none(),
+            "deleted"
+        );
+        s.end_session("h1").unwrap();
+        assert!(s.resume_session("h1", now + 11, idle).unwrap().is_none());
+        assert!(!s.use_form_token("h1", "n3", now + 12).unwrap());
+        // A login sweeps idle sessions away.
+        s.create_session("h3", a, "c", now, idle).unwrap();
+        s.create_session("h4", a, "c", now + idle, idle).unwrap();
+        assert!(
+            s.resume_session("h3", now, idle).unwrap().is_none(),
+            "{}",
+            db.name
+        );
+    });
+}

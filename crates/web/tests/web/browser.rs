@@ -228,7 +228,7 @@ fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
 fn login_find_without_accents_open_enter_a_survey_and_download_a_report_in_chromium() {
     let app = app();
     let (tx, rx) = std::sync::mpsc::channel();
-    let db = app.path.display().to_string();
+    let db = app.url.clone();
     std::thread::spawn(move || {
         let opts = giamngheo_web::ServeOptions {
             db,

@@ -1,4 +1,6 @@
-//! A fresh demo registry per test (SQLite file), the real router, and accounts of every role.
+//! A fresh demo registry per test, the real router, and accounts of every role. The registry is a SQLite file,
+//! or with `GIAMNGHEO_WEB_TEST_BACKEND=postgres` a PostgreSQL schema of its own (the server of
+//! `GIAMNGHEO_TEST_PG`, by default 127.0.0.1:5432 database `test`, as the store suite), dropped afterwards.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -16,7 +18,11 @@ pub const PASSWORD: &str = "mật-khẩu-thử-1234";
 /// The registry the tests run against: codes of households and units in and out of the accounts' areas.
 pub struct App {
     pub router: Router,
-    pub path: std::path::PathBuf,
+    /// What the app opens: the SQLite file's path, or a PostgreSQL URL whose search path is the test's schema.
+    pub url: String,
+    path: std::path::PathBuf,
+    /// The PostgreSQL server and schema, when the suite runs there.
+    pg: Option<(String, String)>,
     /// A household in village `village` of commune `commune` (province `province`).
     pub hh_in: String,
     /// A household in the same commune, another village.
@@ -34,9 +40,28 @@ pub struct App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        if let Some((server, schema)) = &self.pg {
+            if let Ok(mut s) = Store::open_postgres(server, None) {
+                let _ = s
+                    .conn()
+                    .batch(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+            return;
+        }
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
         }
+    }
+}
+
+/// The PostgreSQL server to run the suite on, if the environment asks for it.
+fn pg_server() -> Option<String> {
+    match std::env::var("GIAMNGHEO_WEB_TEST_BACKEND").as_deref() {
+        Ok("postgres") => Some(
+            std::env::var("GIAMNGHEO_TEST_PG")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
+        ),
+        _ => None,
     }
 }
 
@@ -45,11 +70,27 @@ static N: AtomicU32 = AtomicU32::new(0);
 pub fn app() -> App {
     let n = N.fetch_add(1, Ordering::SeqCst);
     let path = std::env::temp_dir().join(format!("giamngheo-web-{}-{n}.db", std::process::id()));
-    let url = path.display().to_string();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{url}{suffix}"));
-    }
-    let mut store = Store::open(&url).expect("open");
+    let pg = pg_server().map(|server| (server, format!("w_{}_{n}", std::process::id())));
+    let (url, mut store) = match &pg {
+        Some((server, schema)) => {
+            let store = Store::open_postgres(server, Some(schema)).unwrap_or_else(|e| {
+                panic!("PostgreSQL at {server} is needed for the web suite on PostgreSQL: {e:?}")
+            });
+            let sep = if server.contains('?') { '&' } else { '?' };
+            (
+                format!("{server}{sep}options=-c%20search_path%3D{schema}"),
+                store,
+            )
+        }
+        None => {
+            let url = path.display().to_string();
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{url}{suffix}"));
+            }
+            let store = Store::open(&url).expect("open");
+            (url, store)
+        }
+    };
     giamngheo_demo::build(
         &mut store,
         giamngheo_demo::DemoOptions {
@@ -131,7 +172,9 @@ pub fn app() -> App {
     let pool = Pool::open(&url, 2).expect("pool");
     App {
         router: giamngheo_web::router(AppState::new(pool)),
+        url,
         path,
+        pg,
         hh_in: first.code,
         hh_other_village: other_village.code,
         hh_out: out.code,
@@ -185,6 +228,28 @@ impl App {
             .replace("{village}", &self.village)
             .replace("{round_in}", &self.round_in.to_string())
             .replace("{round_out}", &self.round_out.to_string())
+    }
+
+    /// The server restarted: a new router, state and pool over the same database, nothing kept in memory.
+    pub fn restart(&mut self) {
+        let pool = Pool::open(&self.url, 2).expect("pool");
+        self.router = giamngheo_web::router(AppState::new(pool));
+    }
+
+    /// Another connection to the test's registry (outside the async part of a test).
+    pub fn store(&self) -> Store {
+        Store::open(&self.url).expect("open the test registry")
+    }
+
+    /// Runs `f` on another connection from inside an async test: on a thread of its own, because the
+    /// PostgreSQL client blocks on a runtime of its own, which cannot start on a runtime's thread.
+    pub fn with_store<T: Send>(&self, f: impl FnOnce(&mut Store) -> T + Send) -> T {
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| f(&mut self.store()))
+                .join()
+                .expect("the store call")
+        })
     }
 
     pub async fn request(&self, req: Request<Body>) -> Reply {

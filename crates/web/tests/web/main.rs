@@ -1,11 +1,14 @@
-//! The web suite: the real router over a fresh demo registry (SQLite) with an account of every role.
+//! The web suite: the real router over a fresh demo registry (SQLite, or PostgreSQL with
+//! `GIAMNGHEO_WEB_TEST_BACKEND=postgres`) with an account of every role.
 //! `routes` is the table of who may open what, in and out of their units; `security` the attacks;
 //! `pages` what the pages say.
 
 mod browser;
+mod forms;
 mod harness;
 mod pages;
 mod routes;
+mod scope;
 mod security;
 
 /// Runs an async test body on a runtime with blocking threads, as the server does.

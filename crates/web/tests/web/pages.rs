@@ -315,7 +315,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
     let today = giamngheo_web::today();
     // Run the test round to its posting, today.
     {
-        let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+        let mut s = app.store();
         let officer = Actor::new("test", Role::CommuneOfficer, "cli");
         let round = s.round(app.round_in).unwrap();
         let classifier = giamngheo_core::Classifier::new(
@@ -399,7 +399,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             .await;
         assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
     });
-    let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+    let mut s = app.store();
     let complaints = s.complaints(app.round_in).unwrap();
     assert_eq!(complaints.len(), 1);
     assert!(complaints[0].complainant.starts_with("Bà Hoa") && complaints[0].outcome.is_none());
@@ -463,7 +463,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             .await;
         assert_eq!(r.status.as_u16(), 404, "{}", r.body);
     });
-    let mut s = giamngheo_store::Store::open(app.path.to_str().unwrap()).unwrap();
+    let mut s = app.store();
     assert_eq!(
         s.complaints(app.round_in).unwrap()[0].outcome.as_deref(),
         Some("rejected")

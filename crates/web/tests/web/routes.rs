@@ -101,6 +101,22 @@ const CASES: &[(&str, &str, u16)] = &[
         "/reports/rates.csv?unit={commune}&from=2015&to=2020",
         200,
     ),
+    (
+        "xa",
+        "/reports/rates.pdf?unit={commune}&from=2015&to=2020",
+        200,
+    ),
+    (
+        "tinh",
+        "/reports/rates.pdf?unit={commune_out}&from=2015&to=2020",
+        403,
+    ),
+    (
+        "thon",
+        "/reports/rates.pdf?unit={village}&from=2015&to=2020",
+        403,
+    ),
+    ("-", "/reports/rates.pdf?unit={commune}", 303),
     // The logs: whoever the procedure lets read the audit log (administrators, province staff, auditors).
     ("admin", "/audit", 200),
     ("tinh", "/audit", 200),
@@ -150,6 +166,16 @@ const CASES: &[(&str, &str, u16)] = &[
     ("thon", "/rounds/{round_in}/survey/{hh_other_village}", 404),
     ("tinh", "/rounds/{round_in}/survey/{hh_in}", 403),
     ("kiemtoan", "/rounds/{round_in}/survey/{hh_in}", 403),
+    // The round's forms as PDF: the round must be decided (400 with the reason before), the decision and the
+    // certificates cover the commune (403 for a village reviewer); a household's exit request (Mẫu 04) only
+    // where it asked to leave the lists. The decided round's downloads are in `forms`.
+    ("xa", "/rounds/{round_in}/decision.pdf", 400),
+    ("kiemtoan", "/rounds/{round_in}/certificates.pdf", 400),
+    ("thon", "/rounds/{round_in}/decision.pdf", 403),
+    ("xa", "/rounds/{round_out}/decision.pdf", 404),
+    ("tinh", "/rounds/{round_out}/certificates.pdf", 404),
+    ("admin", "/rounds/{round_in}/exit/{hh_in}", 404),
+    ("-", "/rounds/{round_in}/decision.pdf", 303),
 ];
 
 #[test]

@@ -252,3 +252,98 @@ fn session_cookies_are_http_only_strict_and_secure() {
         assert!(form.headers.get("content-security-policy").is_some());
     });
 }
+
+/// Sessions live in the database: a restart logs no one out and a form rendered before it still posts once;
+/// the database holds only a hash of the token; logout and idleness end a session for good.
+#[test]
+fn sessions_survive_a_restart_but_not_logout_or_idleness() {
+    let mut app = app();
+    let rounds = format!("/rounds/{}", app.round_in);
+    let post_uri = format!("/rounds/{}/post", app.round_in);
+    let (xa, before) = run(async {
+        let xa = app.login("xa").await;
+        let page = app.get(&rounds, Some(&xa)).await;
+        (xa, page.form_token())
+    });
+    let token = xa.trim_start_matches("gn_session=").to_owned();
+    {
+        let mut s = app.store();
+        let count = |s: &mut giamngheo_store::Store, v: &str| {
+            s.conn()
+                .query(
+                    "SELECT count(*) FROM web_session WHERE token_hash = $1 OR csrf_token = $1",
+                    &[v.into()],
+                )
+                .unwrap()[0][0]
+                .int()
+        };
+        assert_eq!(
+            count(&mut s, &token),
+            Some(0),
+            "the token itself is not stored"
+        );
+        assert_eq!(
+            count(&mut s, &giamngheo_web::auth::token_hash(&token)),
+            Some(1)
+        );
+    }
+    app.restart();
+    run(async {
+        let d = app.get("/dashboard", Some(&xa)).await;
+        assert_eq!(d.status.as_u16(), 200, "still logged in after a restart");
+        assert!(d.body.contains("xa"));
+        // The form from before the restart posts (the step itself is refused: households to survey).
+        let f = [("csrf", before.as_str()), ("places", "Nhà văn hóa")];
+        let r = app.post_form(&post_uri, &xa, &f).await;
+        assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+        // Once only, here and after another restart.
+        assert_eq!(app.post_form(&post_uri, &xa, &f).await.status.as_u16(), 403);
+    });
+    app.restart();
+    run(async {
+        let f = [("csrf", before.as_str()), ("places", "Nhà văn hóa")];
+        assert_eq!(app.post_form(&post_uri, &xa, &f).await.status.as_u16(), 403);
+        // A token of this session with another's signature is refused.
+        let other = app.login("tinh").await;
+        let theirs = app.get("/dashboard", Some(&other)).await.form_token();
+        let f = [("csrf", theirs.as_str()), ("places", "x")];
+        assert_eq!(app.post_form(&post_uri, &xa, &f).await.status.as_u16(), 403);
+        // Logout ends the session, in the database too.
+        let t = app.get("/dashboard", Some(&xa)).await.form_token();
+        let out = app.post_form("/logout", &xa, &[("csrf", &t)]).await;
+        assert_eq!(out.status.as_u16(), 303);
+        assert_eq!(app.get("/dashboard", Some(&xa)).await.status.as_u16(), 303);
+    });
+    app.restart();
+    let tinh = run(async {
+        assert_eq!(app.get("/dashboard", Some(&xa)).await.status.as_u16(), 303);
+        app.login("tinh").await
+    });
+    // Idle for longer than the limit (8 h): over, after a restart as before one.
+    {
+        let mut s = app.store();
+        s.conn()
+            .execute(
+                "UPDATE web_session SET last_seen = last_seen - $1",
+                &[(giamngheo_web::auth::IDLE.as_secs() as i64).into()],
+            )
+            .unwrap();
+    }
+    app.restart();
+    run(async {
+        assert_eq!(
+            app.get("/dashboard", Some(&tinh)).await.status.as_u16(),
+            303
+        );
+    });
+    let mut s = app.store();
+    let left = s
+        .conn()
+        .query(
+            "SELECT count(*) FROM web_session WHERE token_hash = $1",
+            &[giamngheo_web::auth::token_hash(tinh.trim_start_matches("gn_session=")).into()],
+        )
+        .unwrap()[0][0]
+        .int();
+    assert_eq!(left, Some(0), "the idle session is deleted");
+}

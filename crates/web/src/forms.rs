@@ -1,0 +1,363 @@
+//! The review's forms as PDF downloads: the chairman's decision with its lists (Mẫu 02), the certificates
+//! (Mẫu 03) and a household's exit request (Mẫu 04). The models are filled here from the registry, once for
+//! the web and the command line (`giamngheo round decision-pdf` and the others call these builders), and
+//! drawn by `giamngheo_report::forms`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use giamngheo_core::date::Date;
+use giamngheo_core::{Class, Lang};
+use giamngheo_report::forms::{
+    Certificate, CertificateMember, Decision, ExitRequest, Issuer, ListedHousehold,
+};
+use giamngheo_store::rounds::{CaseSource, CaseView, RoundView};
+use giamngheo_store::{Store, StoreError};
+
+use crate::auth::{Ctx, Perm};
+use crate::error::WebError;
+use crate::pages::{PageResult, record};
+use crate::rounds::load_round;
+use crate::{AppState, today};
+
+/// The commune that issues a round's forms, with its province on the decision's day.
+pub fn issuer(store: &mut Store, round: &RoundView) -> Result<Issuer, StoreError> {
+    let on = round.decided_on.unwrap_or(round.opened_on);
+    let province = store
+        .parent_at(round.commune_id, on)?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    Ok(Issuer {
+        commune: round.commune_name.clone(),
+        place: place_of(&round.commune_name),
+        province,
+    })
+}
+
+/// "Xuân Lập" out of "Xã Xuân Lập": the place in a form's date line.
+fn place_of(commune: &str) -> String {
+    commune
+        .trim_start_matches("Xã ")
+        .trim_start_matches("Phường ")
+        .trim_start_matches("Thị trấn ")
+        .to_owned()
+}
+
+/// The decision (Mẫu 02) of a decided round: its four lists from the cases (`CaseView::decision_list`).
+/// `standard_instrument` is the legal instrument of the round's standard ("07/2021/NĐ-CP …").
+pub fn decision(
+    store: &mut Store,
+    round: &RoundView,
+    cases: &[CaseView],
+    standard_instrument: &str,
+) -> Result<Decision, StoreError> {
+    let lists = ["poor", "near_poor", "escaped_poor", "escaped_near_poor"]
+        .into_iter()
+        .map(|key| {
+            let households = cases
+                .iter()
+                .filter(|c| c.decision_list().is_some_and(|l| l.0 == key))
+                .map(|c| ListedHousehold {
+                    head_name: c.head_name.clone().unwrap_or_default(),
+                    household_code: c.household_code.clone(),
+                    village: c.village.clone().unwrap_or_default(),
+                    note: c.transition.map_or("", |t| t.name(Lang::Vi)).to_owned(),
+                })
+                .collect();
+            (list_title(key).to_owned(), households)
+        })
+        .collect();
+    Ok(Decision {
+        issuer: issuer(store, round)?,
+        number: round.decision_number.clone().unwrap_or_default(),
+        date: round.decided_on.unwrap_or(round.opened_on),
+        year: round.year,
+        signed_by: round.signed_by.clone().unwrap_or_default(),
+        standard_instrument: standard_instrument.to_owned(),
+        procedure_name: round.procedure().name_vi.clone(),
+        lists,
+    })
+}
+
+/// The title of a list of the decision, in the form's language (Vietnamese).
+fn list_title(key: &str) -> &'static str {
+    match key {
+        "poor" => "Danh sách hộ nghèo",
+        "near_poor" => "Danh sách hộ cận nghèo",
+        "escaped_poor" => "Danh sách hộ thoát nghèo",
+        _ => "Danh sách hộ thoát cận nghèo",
+    }
+}
+
+fn relation_vi(code: &str) -> String {
+    giamngheo_core::registry::Relation::parse(code)
+        .map_or(code.to_owned(), |r| r.name_vi().to_owned())
+}
+
+/// The certificates (Mẫu 03) issued in a decided round, each household as it was on the decision's day;
+/// empty when none has been issued.
+pub fn certificates(
+    store: &mut Store,
+    round: &RoundView,
+    cases: &[CaseView],
+) -> Result<Vec<Certificate>, StoreError> {
+    let issuer = issuer(store, round)?;
+    let on = round.decided_on.unwrap_or(round.opened_on);
+    let mut list = Vec::new();
+    for c in cases.iter().filter(|c| c.certificate.is_some()) {
+        let history = store.household_history(&c.household_code)?;
+        let Some((residence, members)) = history.as_of(on) else {
+            continue;
+        };
+        let head = members.iter().find(|m| m.relation == "head");
+        list.push(Certificate {
+            issuer: issuer.clone(),
+            number: c.certificate.clone().unwrap_or_default(),
+            date: on,
+            year: round.year,
+            poor: c.decided_class == Some(Class::Poor),
+            head_name: c.head_name.clone().unwrap_or_default(),
+            ethnicity: head.map(|h| h.ethnicity.clone()).unwrap_or_default(),
+            citizen_id: head.and_then(|h| h.citizen_id.clone()),
+            residence: [
+                residence.village_name.clone().unwrap_or_default(),
+                residence.commune_name.clone(),
+                issuer.province.clone(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+            members: members
+                .iter()
+                .map(|m| CertificateMember {
+                    name: m.name.clone(),
+                    relation: relation_vi(&m.relation),
+                    birth_date: Date::parse(&m.birth_date).unwrap_or(on),
+                })
+                .collect(),
+            signed_by: round.signed_by.clone().unwrap_or_default(),
+        });
+    }
+    Ok(list)
+}
+
+/// Why an exit request cannot be filled for a household.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitRefusal {
+    NotInRegistry,
+    NoHead,
+    NotOnList,
+}
+
+impl ExitRefusal {
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            ExitRefusal::NotInRegistry => lang.pick(
+                "hộ không có trong sổ vào ngày này",
+                "the household is not in the registry on that date",
+            ),
+            ExitRefusal::NoHead => lang.pick("hộ không có chủ hộ", "the household has no head"),
+            ExitRefusal::NotOnList => lang.pick(
+                "hộ không thuộc danh sách hộ nghèo, hộ cận nghèo",
+                "the household is not on the poor or near-poor list",
+            ),
+        }
+    }
+}
+
+/// A household's exit request (Mẫu 04) as of `on`, for a household whose class now (`class`) is poor or
+/// near-poor.
+pub fn exit_request(
+    store: &mut Store,
+    household: &str,
+    on: Date,
+    class: Option<Class>,
+) -> Result<Result<ExitRequest, ExitRefusal>, StoreError> {
+    let history = store.household_history(household)?;
+    let Some((residence, members)) = history.as_of(on) else {
+        return Ok(Err(ExitRefusal::NotInRegistry));
+    };
+    let Some(head) = members.iter().find(|m| m.relation == "head") else {
+        return Ok(Err(ExitRefusal::NoHead));
+    };
+    if !matches!(class, Some(Class::Poor | Class::NearPoor)) {
+        return Ok(Err(ExitRefusal::NotOnList));
+    }
+    let province = store
+        .parent_at(residence.commune_id, on)?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    Ok(Ok(ExitRequest {
+        issuer: Issuer {
+            commune: residence.commune_name.clone(),
+            place: place_of(&residence.commune_name),
+            province: province.clone(),
+        },
+        year: on.year(),
+        head_name: head.name.clone(),
+        sex: if head.sex == "female" { "Nữ" } else { "Nam" }.to_owned(),
+        birth_date: Date::parse(&head.birth_date).unwrap_or(on),
+        ethnicity: head.ethnicity.clone(),
+        citizen_id: head.citizen_id.clone(),
+        residence: [
+            residence.village_name.clone().unwrap_or_default(),
+            residence.commune_name.clone(),
+            province,
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", "),
+        poor: class == Some(Class::Poor),
+    }))
+}
+
+/// A PDF to download; `inline` lets the browser show it.
+pub fn pdf_response(name: &str, body: Vec<u8>) -> Response {
+    let mut r = ([(header::CONTENT_TYPE, "application/pdf")], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+fn not_decided() -> WebError {
+    WebError::bad(
+        "Đợt rà soát (round) chưa có quyết định công nhận: chưa có Mẫu 02, Mẫu 03.",
+        "The round (round) has no decision yet: forms 02 and 03 come after it.",
+    )
+}
+
+/// `GET /rounds/{id}/decision.pdf`: the decision and its lists cover the whole commune, so the commune must be
+/// inside the account's units (a village reviewer sees only their village's households: 403).
+pub async fn decision_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    if !a.sees_unit(round.commune_id) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    if round.status != "decided" {
+        return Err(ctx.fail(not_decided()));
+    }
+    let instrument = state
+        .classifier(&round.standard_id)
+        .map(|c| c.standard().instrument.name_vi.clone())
+        .unwrap_or_default();
+    let actor = a.clone();
+    let model = state
+        .pool
+        .run(move |s| {
+            let d = decision(s, &round, &cases, &instrument)?;
+            record(
+                s,
+                Some(&actor),
+                "download",
+                &format!("review_round {id}"),
+                "decision.pdf",
+            )?;
+            Ok(d)
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(pdf_response(
+        &format!("quyet-dinh-mau-02-dot-{id}.pdf"),
+        giamngheo_report::forms::decision(&model),
+    ))
+}
+
+/// `GET /rounds/{id}/certificates.pdf`: every certificate of the round, a page each.
+pub async fn certificates_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    if !a.sees_unit(round.commune_id) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    if round.status != "decided" {
+        return Err(ctx.fail(not_decided()));
+    }
+    let actor = a.clone();
+    let list = state
+        .pool
+        .run(move |s| {
+            let list = certificates(s, &round, &cases)?;
+            if !list.is_empty() {
+                record(
+                    s,
+                    Some(&actor),
+                    "download",
+                    &format!("review_round {id}"),
+                    "certificates.pdf",
+                )?;
+            }
+            Ok(list)
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    if list.is_empty() {
+        return Err(ctx.fail(WebError::bad(
+            "Đợt rà soát (round) chưa cấp giấy chứng nhận nào: hãy cấp giấy chứng nhận trên trang đợt rà soát trước.",
+            "The round (round) has issued no certificates yet: issue them on the round's page first.",
+        )));
+    }
+    Ok(pdf_response(
+        &format!("giay-chung-nhan-mau-03-dot-{id}.pdf"),
+        giamngheo_report::forms::certificates(&list),
+    ))
+}
+
+/// `GET /rounds/{id}/exit/{code}`: the exit request (Mẫu 04) of a household that asked to leave the lists in
+/// this round, filled from the registry to print and sign. The household must be one the account sees.
+pub async fn exit_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, code)): Path<(i64, String)>,
+) -> PageResult {
+    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    let Some(case) = cases
+        .into_iter()
+        .find(|c| c.household_code == code && c.source == CaseSource::ExitRequest)
+    else {
+        return Err(ctx.fail(WebError::NotFound));
+    };
+    // The household as it was when the round was decided, or as it is now while the round is open.
+    let on = round.decided_on.unwrap_or_else(today).min(today());
+    let actor = a.clone();
+    let c2 = code.clone();
+    let model = state
+        .pool
+        .run(move |s| {
+            let m = exit_request(s, &c2, on, case.previous_class)?;
+            if m.is_ok() {
+                record(
+                    s,
+                    Some(&actor),
+                    "download",
+                    &format!("household {c2}"),
+                    "exit request (Mẫu 04)",
+                )?;
+            }
+            Ok(m)
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    match model {
+        Ok(m) => Ok(pdf_response(
+            &format!("de-nghi-thoat-ngheo-mau-04-{code}.pdf"),
+            giamngheo_report::forms::exit_request(&m),
+        )),
+        Err(why) => Err(ctx.fail(WebError::bad(
+            format!("Hộ {code} (household): {}.", why.message(Lang::Vi)),
+            format!("Household {code} (household): {}.", why.message(Lang::En)),
+        ))),
+    }
+}
