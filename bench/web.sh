@@ -92,5 +92,12 @@ run "search (administrator, whole country)" "$ADMIN" "$DATA/search.lua"
 run "household page (commune officer)" "$XA" "$DATA/household.lua"
 run "dashboard (commune officer, own commune)" "$XA" "$DATA/dashboard.lua"
 run "dashboard (administrator, province)" "$ADMIN" "$DATA/dashboard-province.lua"
+# After a registry change in the commune (the head of one household dies): the dashboards recount only the
+# commune the change touched (migration 0007), and the search table follows by its triggers.
+HH=$(curl -s -b "$XA" "$BASE/api/households?q=nguyen" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["household"])')
+PID=$("$BIN" --db "$DB" household show "$HH" | grep -o '\[[0-9]*\]' | head -1 | tr -d '[]')
+"$BIN" --db "$DB" household death "$HH" --person "$PID" --date "$(date +%Y-%m-%d)" > /dev/null
+log "after a death in $HH: dashboard (commune) $(cold /dashboard "$XA") s; province $(cold "/dashboard?unit=$PROVINCE" "$ADMIN") s; search $(cold "/households?q=nguyen+van" "$XA") s"
+echo "== after a change: $(cold /dashboard "$XA") s (commune, again)" >> "$RESULTS"
 log "audit log entries written: $(curl -s -b "$ADMIN" "$BASE/audit" | grep -o 'Chuỗi băm nguyên vẹn: [0-9.]*')"
 log "results in $RESULTS"
