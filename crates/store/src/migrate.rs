@@ -22,6 +22,10 @@ const SQLITE: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/sqlite/0008_web_sessions.sql"),
     ),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_rate_place_index.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -46,6 +50,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         8,
         include_str!("../migrations/postgres/0008_web_sessions.sql"),
+    ),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_rate_place_index.sql"),
     ),
 ];
 

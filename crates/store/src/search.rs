@@ -346,18 +346,23 @@ impl Store {
         // From the rates cache's counts: households by their village, or by their commune when they have none
         // (as `rates` does).
         for r in c.query(
-            "SELECT w.child, CAST(sum(h.households) AS BIGINT) FROM rate_households h \
-             JOIN web_child_units w ON w.id = coalesce(h.village_id, h.commune_id) \
-             WHERE h.day = $1 GROUP BY w.child",
+            "SELECT w.child, CAST(sum(h.households) AS BIGINT) FROM web_child_units w CROSS JOIN rate_households h \
+             WHERE h.village_id = w.id AND h.day = $1 GROUP BY w.child \
+             UNION ALL \
+             SELECT w.child, CAST(sum(h.households) AS BIGINT) FROM web_child_units w CROSS JOIN rate_households h \
+             WHERE h.commune_id = w.id AND h.village_id IS NULL AND h.day = $1 GROUP BY w.child",
             &[d.into()],
         )? {
             let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
             e.households += r[1].int().unwrap_or(0);
         }
         for r in c.query(
-            "SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM rate_reviews v \
-             JOIN web_child_units w ON w.id = coalesce(v.village_id, v.commune_id) \
-             WHERE v.year = $1 GROUP BY w.child, v.class",
+            "SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM web_child_units w \
+             CROSS JOIN rate_reviews v WHERE v.village_id = w.id AND v.year = $1 GROUP BY w.child, v.class \
+             UNION ALL \
+             SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM web_child_units w \
+             CROSS JOIN rate_reviews v WHERE v.commune_id = w.id AND v.village_id IS NULL AND v.year = $1 \
+             GROUP BY w.child, v.class",
             &[Value::from(year)],
         )? {
             let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
