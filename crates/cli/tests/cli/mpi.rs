@@ -186,7 +186,13 @@ fn agrees_with_mpitb_when_it_is_installed() {
     }
     let o = std::process::Command::new("python3")
         .arg(crate::repo().join("bench/mpi_vs_mpitb.py"))
-        .args(["20000", "--binary", env!("CARGO_BIN_EXE_giamngheo")])
+        .args([
+            "20000",
+            "--runs",
+            "1",
+            "--binary",
+            env!("CARGO_BIN_EXE_giamngheo"),
+        ])
         .output()
         .unwrap();
     let out = crate::text(&o.stdout);
@@ -309,4 +315,26 @@ fn mpi_reads_the_same_measures_from_every_shape_of_the_same_file() {
     ] {
         assert_eq!(run(name, content), want, "{name}");
     }
+    // Four indicators in a row, not last on the line, are read as one word: a bad one among them is still
+    // named by row and column.
+    let bad = dir.join("bad-word.csv");
+    std::fs::write(
+        &bad,
+        extra_column.replace("\n2,north,1,1,0,", "\n2,north,1,1,7,"),
+    )
+    .unwrap();
+    let o = giamngheo(&[
+        "--lang",
+        "en",
+        "mpi",
+        "--spec",
+        spec.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("row 3, column i2"),
+        "{}",
+        text(&o.stderr)
+    );
 }
