@@ -226,6 +226,20 @@ pub enum ServeError {
 /// Opens the database and serves until the process is stopped; `ready` is told the address once listening.
 pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     let pool = Pool::open(&opts.db, opts.connections).map_err(ServeError::Store)?;
+    // SQLite: the log is copied back into the database by a thread of its own, not by a request's commit.
+    let mut checkpointer = giamngheo_store::Store::open(&opts.db).map_err(ServeError::Store)?;
+    if checkpointer.backend() == giamngheo_store::db::Backend::Sqlite {
+        pool.each(|s| s.defer_checkpoints())
+            .map_err(ServeError::Store)?;
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                if let Err(e) = checkpointer.checkpoint() {
+                    eprintln!("giamngheo-web: checkpoint: {e:?}");
+                }
+            }
+        });
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(opts.connections.max(1) * 2)

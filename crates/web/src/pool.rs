@@ -42,6 +42,15 @@ impl Pool {
         }))
     }
 
+    /// Runs `f` on every connection of the pool, now (before it serves).
+    pub fn each(
+        &self,
+        mut f: impl FnMut(&mut Store) -> Result<(), giamngheo_store::StoreError>,
+    ) -> Result<(), giamngheo_store::StoreError> {
+        let mut v = self.stores.lock().unwrap_or_else(|e| e.into_inner());
+        v.iter_mut().try_for_each(&mut f)
+    }
+
     fn take(&self) -> Store {
         let mut v = self.stores.lock().unwrap_or_else(|e| e.into_inner());
         loop {
