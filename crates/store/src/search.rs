@@ -62,6 +62,25 @@ fn found(r: Vec<Value>) -> Found {
     }
 }
 
+/// The search by folded-name prefix on the registry tables themselves, while `member_search` is stale: each
+/// candidate by name checked for its membership, residence and the account's scope.
+const SEARCH_REGISTRY_SQLITE: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
+     JOIN household h ON h.id = m.household_id \
+     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+     WHERE p.name_fold >= $1 AND p.name_fold < $2 \
+     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
+     LIMIT $4";
+const SEARCH_REGISTRY_POSTGRES: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
+     JOIN household h ON h.id = m.household_id \
+     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+     WHERE p.name_fold COLLATE \"C\" >= $1 AND p.name_fold COLLATE \"C\" < $2 \
+     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
+     LIMIT $4";
+
 /// The columns of a [`Found`], from a `member_search` row `ms` (migration 0006).
 const FOUND_FROM_MS: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, ms.commune_id, ms.village_id, cu.name, vu.name";
 const FOUND_JOINS: &str = "JOIN person p ON p.id = ms.person_id \
@@ -135,7 +154,15 @@ impl Store {
         }
         // Everything that starts with the prefix sorts between it and the prefix followed by the last code point.
         let upper = format!("{folded}\u{10FFFF}");
-        let sql = search_sql(self.backend());
+        // Left stale by a bulk write until `prepare_search`: the registry tables answer, slower but right.
+        let sql = if crate::households::member_search_stale(&mut self.conn)? {
+            match self.backend() {
+                Backend::Sqlite => SEARCH_REGISTRY_SQLITE,
+                Backend::Postgres => SEARCH_REGISTRY_POSTGRES,
+            }
+        } else {
+            search_sql(self.backend())
+        };
         let rows = self
             .conn
             .query(sql, &[folded.into(), upper.into(), scope, limit.into()])?;

@@ -370,7 +370,7 @@ impl Store {
                  WHERE r.valid_until IS NULL AND u.valid_until IS NOT NULL AND u.valid_until < $1",
                 &[day.clone().into()],
             )?;
-            // A reform moving many households rebuilds the search table once instead of per row.
+            // A reform moving many households leaves the search table to be rebuilt once instead of per row.
             let bulk = rows.len() >= crate::households::BULK_MIN;
             if bulk {
                 crate::households::pause_member_search(c)?;
@@ -410,9 +410,6 @@ impl Store {
             }
             residences.flush(c)?;
             events.flush(c)?;
-            if bulk {
-                crate::households::rebuild_member_search(c)?;
-            }
             crate::audit::record_one(
                 c,
                 &actor,

@@ -226,6 +226,9 @@ pub enum ServeError {
 /// Opens the database and serves until the process is stopped; `ready` is told the address once listening.
 pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     let pool = Pool::open(&opts.db, opts.connections).map_err(ServeError::Store)?;
+    // The search table, if a large import left it to be rebuilt: before listening, so no request waits on it.
+    pool.each(|s| s.prepare_search().map(|_| ()))
+        .map_err(ServeError::Store)?;
     // SQLite: the log is copied back into the database by a thread of its own, not by a request's commit.
     let mut checkpointer = giamngheo_store::Store::open(&opts.db).map_err(ServeError::Store)?;
     if checkpointer.backend() == giamngheo_store::db::Backend::Sqlite {

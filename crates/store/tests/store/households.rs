@@ -354,7 +354,24 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
         let h = db.store.household_history("B-00042").unwrap();
         assert_eq!(h.members.len(), 2);
         assert_eq!(h.members[0].citizen_id.as_deref(), Some("038090000042"));
+        // Left stale by the bulk import: the search still answers, from the registry tables.
+        assert_eq!(
+            db.store
+                .search_members(None, "le van hung", 5)
+                .unwrap()
+                .len(),
+            5,
+            "{}",
+            db.name
+        );
         crate::harness::assert_member_search_kept(db, "a bulk import");
+        assert_eq!(
+            db.store
+                .search_members(None, "le van hung", 5)
+                .unwrap()
+                .len(),
+            5
+        );
         // Its triggers run again after the rebuild.
         db.store
             .record_birth(
