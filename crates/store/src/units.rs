@@ -372,8 +372,9 @@ impl Store {
             )?;
             // A reform moving many households leaves the search table to be rebuilt once instead of per row.
             let bulk = rows.len() >= crate::households::BULK_MIN;
+            let mut paused = Vec::new();
             if bulk {
-                crate::households::pause_member_search(c)?;
+                paused = crate::households::pause_member_search(c)?;
             }
             let mut event_id = next_id(c, "household_event")?;
             let mut residences = BatchInsert::new(c.backend(),
@@ -410,6 +411,7 @@ impl Store {
             }
             residences.flush(c)?;
             events.flush(c)?;
+            crate::households::resume_triggers(c, paused)?;
             crate::audit::record_one(
                 c,
                 &actor,
