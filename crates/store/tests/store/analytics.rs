@@ -377,6 +377,46 @@ fn lists_of_poor_and_near_poor_households() {
 }
 
 #[test]
+fn a_province_summed_in_one_pass_equals_its_district_probed_unit_by_unit() {
+    on_both("rates_paths", |db| {
+        load_story(&mut db.store);
+        let years = [(2021, date("2021-11-15")), (2022, date("2022-11-15"))];
+        // Every household of the story lives in district 395 of province 38.
+        let district = db_unit(&mut db.store, "395");
+        let by_probe = db
+            .store
+            .rates(district, date("2024-01-01"), &years)
+            .unwrap();
+        let units = |db: &mut crate::harness::TestDb| {
+            db.store
+                .conn()
+                .query("SELECT count(*) FROM rate_units", &[])
+                .unwrap()[0][0]
+                .int()
+                .unwrap()
+        };
+        assert!(units(db) <= 500, "{}: the district is probed", db.name);
+        let province = db
+            .store
+            .unit_at(UnitLevel::Province, "38", date("2024-01-01"))
+            .unwrap()
+            .unwrap()
+            .id;
+        let by_pass = db
+            .store
+            .rates(province, date("2024-01-01"), &years)
+            .unwrap();
+        assert!(
+            units(db) > 500,
+            "{}: the province is summed in one pass",
+            db.name
+        );
+        assert_eq!(by_pass, by_probe, "{}", db.name);
+        assert!(by_pass[1].households > 0, "{}", db.name);
+    });
+}
+
+#[test]
 fn the_rates_cache_follows_every_change_to_the_registry() {
     on_both("rates_cache", |db| {
         load_story(&mut db.store);
