@@ -62,25 +62,6 @@ fn found(r: Vec<Value>) -> Found {
     }
 }
 
-/// The search by folded-name prefix on the registry tables themselves, while `member_search` is stale: each
-/// candidate by name checked for its membership, residence and the account's scope.
-const SEARCH_REGISTRY_SQLITE: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
-     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
-     JOIN household h ON h.id = m.household_id \
-     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
-     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
-     WHERE p.name_fold >= $1 AND p.name_fold < $2 \
-     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
-     LIMIT $4";
-const SEARCH_REGISTRY_POSTGRES: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
-     FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
-     JOIN household h ON h.id = m.household_id \
-     JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
-     JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
-     WHERE p.name_fold COLLATE \"C\" >= $1 AND p.name_fold COLLATE \"C\" < $2 \
-     AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
-     LIMIT $4";
-
 /// The columns of a [`Found`], from a `member_search` row `ms` (migration 0006).
 const FOUND_FROM_MS: &str = "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, ms.commune_id, ms.village_id, cu.name, vu.name";
 const FOUND_JOINS: &str = "JOIN person p ON p.id = ms.person_id \
@@ -100,12 +81,41 @@ fn search_sql(backend: Backend) -> &'static str {
     }
 }
 
-fn build_search_sql(backend: Backend) -> String {
-    // PostgreSQL compares by byte only under the "C" collation, which its indexes on name_fold use.
-    let name = match backend {
-        Backend::Sqlite => "ms.name_fold",
-        Backend::Postgres => "ms.name_fold COLLATE \"C\"",
+/// The same search on the registry tables themselves, while `member_search` is stale: each candidate by
+/// name checked for its membership, residence and the account's scope.
+fn registry_search_sql(backend: Backend) -> &'static str {
+    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static POSTGRES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let build = || {
+        let name = by_bytes(backend, "p.name_fold");
+        format!(
+            "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+             FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
+             JOIN household h ON h.id = m.household_id \
+             JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+             JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+             WHERE {name} >= $1 AND {name} < $2 \
+             AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
+             LIMIT $4"
+        )
     };
+    match backend {
+        Backend::Sqlite => SQLITE.get_or_init(build),
+        Backend::Postgres => POSTGRES.get_or_init(build),
+    }
+}
+
+/// A name column compared by byte: PostgreSQL does so only under the "C" collation, which its indexes on
+/// folded names use.
+fn by_bytes(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => column.to_owned(),
+        Backend::Postgres => format!("{column} COLLATE \"C\""),
+    }
+}
+
+fn build_search_sql(backend: Backend) -> String {
+    let name = by_bytes(backend, "ms.name_fold");
     format!(
         "SELECT * FROM ( \
          {FOUND_FROM_MS} FROM member_search ms {FOUND_JOINS} \
@@ -156,10 +166,7 @@ impl Store {
         let upper = format!("{folded}\u{10FFFF}");
         // Left stale by a bulk write until `prepare_search`: the registry tables answer, slower but right.
         let sql = if crate::households::member_search_stale(&mut self.conn)? {
-            match self.backend() {
-                Backend::Sqlite => SEARCH_REGISTRY_SQLITE,
-                Backend::Postgres => SEARCH_REGISTRY_POSTGRES,
-            }
+            registry_search_sql(self.backend())
         } else {
             search_sql(self.backend())
         };

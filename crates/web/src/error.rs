@@ -40,6 +40,16 @@ impl From<StoreError> for WebError {
 }
 
 impl WebError {
+    /// A form the server could not read, with what was wrong in it as axum's reader says (the field missing
+    /// or not of its type, by name), so the message names the field.
+    pub fn malformed(rejection: &axum::extract::rejection::FormRejection) -> WebError {
+        let detail = rejection.body_text();
+        WebError::bad(
+            format!("Biểu mẫu không hợp lệ ({detail})."),
+            format!("Malformed form ({detail})."),
+        )
+    }
+
     pub fn bad(vi: impl Into<String>, en: impl Into<String>) -> WebError {
         WebError::BadRequest {
             vi: vi.into(),

@@ -170,8 +170,9 @@ pub async fn login(
     ctx: Ctx,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> PageResult {
-    let Ok(Form(f)) = form else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
     let pre = auth::cookie(&ctx.headers, auth::PRE_COOKIE).unwrap_or("");
     if !auth::same_origin(&ctx.headers) || pre.is_empty() || pre != f.csrf {
@@ -309,8 +310,9 @@ pub async fn logout(
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> PageResult {
     let a = ctx.actor()?.clone();
-    let Ok(Form(f)) = form else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
     check_post(&state, &ctx, &a, &f.csrf, "logout").await?;
     state
@@ -1285,7 +1287,10 @@ pub async fn import(
     let a = ctx.require(Perm::Import)?.clone();
     let lang = ctx.lang;
     let Ok(mut mp) = multipart else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+        return Err(ctx.fail(WebError::bad(
+            "Biểu mẫu tải lên không hợp lệ (multipart).",
+            "Malformed upload form (multipart).",
+        )));
     };
     let (mut token, mut as_of, mut file) = (String::new(), String::new(), None);
     loop {
@@ -1311,7 +1316,10 @@ pub async fn import(
                 return Err(ctx.fail(if too_large {
                     WebError::TooLarge
                 } else {
-                    WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")
+                    WebError::bad(
+                        "Tệp tải lên không đọc được (file).",
+                        "The upload could not be read (file).",
+                    )
                 }));
             }
         };
@@ -1324,7 +1332,10 @@ pub async fn import(
                 return Err(ctx.fail(if too_large {
                     WebError::TooLarge
                 } else {
-                    WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")
+                    WebError::bad(
+                        "Tệp tải lên không đọc được (file).",
+                        "The upload could not be read (file).",
+                    )
                 }));
             }
         };

@@ -196,8 +196,9 @@ pub async fn feedback(
     form: Result<Form<FeedbackForm>, FormRejection>,
 ) -> PageResult {
     let u = commune_of(&state, &ctx, code).await?;
-    let Ok(Form(f)) = form else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
     // No session here: the token must match the cookie set with the form, and the post come from this site.
     let pre = auth::cookie(&ctx.headers, auth::PRE_COOKIE).unwrap_or("");

@@ -613,8 +613,9 @@ pub async fn step(
     if !a.role.may(action) || !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    let Ok(Form(f)) = form else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
     check_post(
         &state,
@@ -864,8 +865,9 @@ pub async fn screen(
         return Err(ctx.fail(WebError::Forbidden));
     }
     let (_, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    let Ok(Form(f)) = form else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
     check_post(
         &state,
@@ -977,8 +979,9 @@ pub async fn request(
         return Err(ctx.fail(WebError::Forbidden));
     }
     let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    let Ok(Form(f)) = form else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
     check_post(
         &state,
@@ -1218,8 +1221,9 @@ pub async fn survey_post(
     form: Result<Form<SurveyForm>, FormRejection>,
 ) -> PageResult {
     let (a, round, case) = survey_context(&state, &ctx, id, &code).await?;
-    let Ok(Form(f)) = form else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
     check_post(&state, &ctx, &a, &f.csrf, &format!("survey {code}")).await?;
     let lang = ctx.lang;
@@ -1258,7 +1262,10 @@ pub async fn survey_post(
         );
     };
     let Ok(version) = f.version.parse::<i64>() else {
-        return Err(ctx.fail(WebError::bad("Biểu mẫu không hợp lệ.", "Malformed form.")));
+        return Err(ctx.fail(WebError::bad(
+            "Biểu mẫu không hợp lệ (version).",
+            "Malformed form (version).",
+        )));
     };
     let Some(classifier) = state.classifier(&round.standard_id) else {
         return Err(ctx.fail(WebError::Internal));
