@@ -2,13 +2,14 @@
 
     python3 bench/mpi_vs_mpitb.py [ROWS] [--binary target/release/giamngheo] [--runs 5]
 
-Generates ROWS households with 10 indicators in 6 dimensions (deterministic), a region column and sampling
+Generates ROWS households with 10 indicators in 5 dimensions (deterministic), a region column and sampling
 weights; runs `giamngheo mpi` and mpitb's `MPIToolbox.est` for k = 20, 33, 50, over the whole population
 and by region; compares every measure (largest absolute difference) and times both. Then the change over time
 between the two survey years of the data (`giamngheo mpi --time year` against `MPIToolbox.est_cot`): the
 absolute and annualised absolute change of M0, H and A. Exits 1 if anything differs by more than 1e-9.
 """
 import argparse
+import gc
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ DIMS = [
     (["water", "sanitation"], "water_sanitation"),
 ]
 KS = [20, 33, 50]
+SETTLE_SECONDS = 0.5
 
 
 def main():
@@ -58,9 +60,12 @@ def main():
         for k in KS:
             cmd += ["--k", str(k)]
         # Each tool RUNS times, alternately, the median of each compared: one run of either swings by a
-        # third on this shared machine.
+        # third on this shared machine. Each timed run starts on a settled machine: the garbage of the run
+        # before collected, then a pause. Without it, giamngheo timed right after mpitb's estimation in this
+        # process took 31-39 ms where alone it takes 23-26 ms (2026-12-04): the cost of mpitb's aftermath.
         t_gs, t_ms = [], []
         for _ in range(a.runs):
+            settle()
             t0 = time.perf_counter()
             # close_fds=False lets Python use posix_spawn instead of forking its own large process, so the time
             # is giamngheo's, not the copying of pandas' memory maps.
@@ -68,6 +73,7 @@ def main():
             t_gs.append(time.perf_counter() - t0)
             g = pd.read_csv(out, keep_default_na=False)
 
+            settle()
             t0 = time.perf_counter()
             df_m = pd.read_csv(data)
             tb = MPIToolbox()
@@ -93,6 +99,12 @@ def main():
     return 0 if missing == 0 and diff <= 1e-9 and cot_ok else 1
 
 
+def settle():
+    """Collects the garbage of the run before and pauses, so that neither tool pays for the other's run."""
+    gc.collect()
+    time.sleep(SETTLE_SECONDS)
+
+
 def change_over_time(a, df, dims, spec_text):
     """giamngheo mpi --time year against mpitb's est_cot: raw and annualised change of M0, H, A."""
     import contextlib
@@ -106,6 +118,7 @@ def change_over_time(a, df, dims, spec_text):
         cmd = [a.binary, "mpi", "--spec", str(spec), "--weight", "w", "--time", "year", "--output", str(out)]
         for k in KS:
             cmd += ["--k", str(k)]
+        settle()
         t0 = time.perf_counter()
         subprocess.run(cmd + [str(data)], check=True, close_fds=False)
         t_g = time.perf_counter() - t0
@@ -113,6 +126,7 @@ def change_over_time(a, df, dims, spec_text):
     tb = MPIToolbox()
     tb.set(name="cot", dimensions=[(inds, d) for inds, d in dims])
     tb.svyset(weight="w")
+    settle()
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
         # mpitb 0.2 returns nothing unless insequence is on (its `return` sits in that branch); with two years

@@ -2,88 +2,12 @@
 //! each subgroup of the `--over` columns.
 
 use std::collections::{BTreeMap, HashMap};
-
-#[derive(Clone, Copy)]
-enum Role {
-    Indicator(usize),
-    Weight,
-    Group(usize),
-}
-
-/// The tallies of one subgroup column's values: few values in practice, so a list searched in order. Values
-/// of up to 7 bytes are also packed with their length into one integer, compared without a call to memcmp.
-#[derive(Clone, Default)]
-struct Groups {
-    list: Vec<(Vec<u8>, Tally)>,
-    packed: Vec<(u64, usize)>,
-}
-
-/// Multiplying the word of four 0/1 bytes (at bits 0, 16, 32 and 48) by this moves them to bits 48 to 51,
-/// each term landing on a bit of its own, so no carry mixes them.
-const QUAD_GATHER: u64 = (1 << 48) | (1 << 33) | (1 << 18) | (1 << 3);
-
-fn pack(key: &[u8]) -> Option<u64> {
-    (key.len() <= 7).then(|| {
-        let mut v = key.len() as u64;
-        for &b in key {
-            v = (v << 8) | u64::from(b);
-        }
-        v
-    })
-}
-
-impl Groups {
-    fn entry(&mut self, key: &[u8], n: usize) -> &mut Tally {
-        let packed = pack(key);
-        let found = match packed {
-            Some(k) => self.packed.iter().find(|(p, _)| *p == k).map(|(_, i)| *i),
-            None => self.list.iter().position(|(k, _)| k == key),
-        };
-        let i = match found {
-            Some(i) => i,
-            None => {
-                self.list.push((key.to_vec(), Tally::new(n)));
-                if let Some(k) = packed {
-                    self.packed.push((k, self.list.len() - 1));
-                }
-                self.list.len() - 1
-            }
-        };
-        &mut self.list[i].1
-    }
-}
-
-/// A weight written plainly (`1.234`, `2`): the digits as an integer divided by a power of ten, which is the
-/// correctly rounded value `str::parse` gives while both are exact (≤ 15 digits). Anything else: `None`, and
-/// the general reader takes the block.
-fn plain_weight(f: &[u8]) -> Option<f64> {
-    let (mut m, mut scale, mut dot, mut digits) = (0u64, 0i32, false, 0);
-    for &b in f {
-        match b {
-            b'0'..=b'9' => {
-                m = m * 10 + u64::from(b - b'0');
-                digits += 1;
-                if dot {
-                    scale += 1;
-                }
-            }
-            b'.' if !dot => dot = true,
-            _ => return None,
-        }
-    }
-    const POW10: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
-    if digits == 0 || digits > 15 {
-        return None;
-    }
-    Some(m as f64 / POW10[scale as usize])
-}
 use std::io::Write;
 use std::path::PathBuf;
 
 use giamngheo_core::Lang;
-use giamngheo_core::mpi::{MpiAccumulator, MpiSpec, MpiSpecError};
+use giamngheo_core::mpi::{MpiAccumulator, MpiSpec, MpiSpecError, PatternTally};
+use giamngheo_formats::indicator_csv::{Plan, Role, Sums};
 use giamngheo_formats::table::{CsvRows, Rows};
 
 use giamngheo_formats::{CsvError, CsvErrorKind};
@@ -103,33 +27,6 @@ pub struct MpiArgs {
     pub time: Option<String>,
     /// The two years to compare (default the first and the last in the file).
     pub change: Option<(i32, i32)>,
-}
-
-/// Sums of sampling weights per deprivation pattern (bit j: indicator j). The measures are sums of weights
-/// times functions of the pattern, so a group's rows with one pattern add up to one weighted observation: each
-/// row costs an array index instead of a pass over cutoffs and indicators.
-#[derive(Clone)]
-struct Tally(Vec<f64>);
-
-/// Patterns are counted in an array of 2^n sums when there are at most this many indicators.
-const TALLY_MAX_INDICATORS: usize = 16;
-
-impl Tally {
-    fn new(n: usize) -> Tally {
-        Tally(vec![0.0; 1 << n])
-    }
-
-    fn into_accumulator(self, acc: &mut MpiAccumulator, n: usize) {
-        let mut g = vec![false; n];
-        for (mask, w) in self.0.into_iter().enumerate() {
-            if w != 0.0 {
-                for (j, d) in g.iter_mut().enumerate() {
-                    *d = mask & (1 << j) != 0;
-                }
-                acc.add(w, &g);
-            }
-        }
-    }
 }
 
 fn spec_error(path: &str, e: MpiSpecError) -> CliError {
@@ -219,14 +116,12 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     struct Part {
         all: MpiAccumulator,
         groups: Vec<BTreeMap<String, MpiAccumulator>>,
-        tally: Option<Tally>,
-        tally_groups: Vec<Groups>,
+        sums: Option<Sums>,
         records: u64,
         error: Option<CsvError>,
     }
     let n_ind = spec.indicators.len();
-    let tallied = n_ind <= TALLY_MAX_INDICATORS;
-    // What each column of a line feeds, for the one-pass reader.
+    // What each column of a line feeds, for the one-pass readers.
     let mut roles: Vec<Vec<Role>> = vec![Vec::new(); header.len()];
     for (j, &c) in ind_cols.iter().enumerate() {
         roles[c].push(Role::Indicator(j));
@@ -237,54 +132,27 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     for (gi, (_, c)) in over_cols.iter().enumerate() {
         roles[*c].push(Role::Group(gi));
     }
-    // Each column's one role, when no column has two: the reader then walks a line column by column, an
-    // indicator costing two byte comparisons ("0," or "1,") instead of a scan.
-    let plan: Option<Vec<Option<Role>>> = roles
-        .iter()
-        .map(|r| match r.as_slice() {
-            [] => Some(None),
-            [one] => Some(Some(*one)),
-            _ => None,
-        })
-        .collect();
-    // Where a run of at least four indicator columns starts (none of them the line's last, whose delimiter is
-    // the line end), its indicators four by four: for each 4-bit value read, the indicators' bits it sets.
-    let quad_at: Vec<Option<Vec<[usize; 16]>>> = match &plan {
-        None => Vec::new(),
-        Some(plan) => (0..plan.len())
-            .map(|c| {
-                let run = plan[c..plan.len() - 1]
-                    .iter()
-                    .take_while(|r| matches!(r, Some(Role::Indicator(_))))
-                    .count();
-                let quads: Vec<[usize; 16]> = (0..run / 4)
-                    .map(|q| {
-                        let mut bits = [0usize; 16];
-                        for (v, b) in bits.iter_mut().enumerate() {
-                            for i in 0..4 {
-                                if v & (1 << i) != 0
-                                    && let Some(Role::Indicator(j)) = plan[c + 4 * q + i]
-                                {
-                                    *b |= 1 << j;
-                                }
-                            }
-                        }
-                        bits
-                    })
-                    .collect();
-                (!quads.is_empty()).then_some(quads)
-            })
-            .collect(),
-    };
-    let sum_plain = |block: &[u8]| -> Option<Part> {
+    let plan = Plan::new(&roles);
+    let sum_plain = |block: &mut Vec<u8>| -> Option<Part> {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
-            tally: tallied.then(|| Tally::new(n_ind)),
-            tally_groups: vec![Groups::default(); over_cols.len()],
+            sums: None,
             records: 0,
             error: None,
         };
+        // One pass over each line by the plan; the first surprise gives the block to the general reader.
+        if let Some(plan) = &plan {
+            let sums = plan.sum(block)?;
+            part.records = sums.records;
+            part.sums = Some(sums);
+            return Some(part);
+        }
+        // More indicators than a tally holds, or a column with two roles: lines split on bytes, each added
+        // to accumulators.
+        if giamngheo_formats::csv_scan::has_quote(block) {
+            return None;
+        }
         let mut g = vec![false; n_ind];
         let mut fields: Vec<&[u8]> = Vec::with_capacity(header.len());
         let clean = |b: &[u8]| {
@@ -292,84 +160,6 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                 && !b.first().is_some_and(u8::is_ascii_whitespace)
                 && !b.last().is_some_and(u8::is_ascii_whitespace)
         };
-        if let Some(t) = &mut part.tally {
-            // One pass over each line's fields, each column doing its part; the first surprise gives the block
-            // to the general reader.
-            let mut keys: Vec<&[u8]> = vec![&[]; over_cols.len()];
-            if let Some(plan) = &plan {
-                // The delimiter that must end each column's field: a comma, a newline after the last.
-                let delims: Vec<u8> = (0..plan.len())
-                    .map(|c| if c + 1 == plan.len() { b'\n' } else { b',' })
-                    .collect();
-                let n = block.len();
-                let mut p = 0;
-                while p < n {
-                    let (mut mask, mut w) = (0usize, 1.0);
-                    let mut ci = 0;
-                    while ci < plan.len() {
-                        let (col, delim) = (&plan[ci], delims[ci]);
-                        ci += 1;
-                        // Four indicators in a row ("d,d,d,d,") checked and read as one 8-byte word.
-                        if let Some(quads) = &quad_at[ci - 1]
-                            && let Some(word) = block.get(p..p + 8 * quads.len())
-                        {
-                            for (q, bits) in quads.iter().enumerate() {
-                                let x = u64::from_le_bytes(word[8 * q..8 * q + 8].try_into().ok()?);
-                                let d = (x & 0x00FF_00FF_00FF_00FF) ^ 0x0030_0030_0030_0030;
-                                // Anything but "0," or "1," four times: the general reader, as below.
-                                if x & 0xFF00_FF00_FF00_FF00 != 0x2C00_2C00_2C00_2C00
-                                    || d & 0x00FE_00FE_00FE_00FE != 0
-                                {
-                                    return None;
-                                }
-                                // The four 0/1 bytes (bits 0, 16, 32, 48) gathered into bits 48-51.
-                                let nibble = (d.wrapping_mul(QUAD_GATHER) >> 48) & 0xF;
-                                mask |= bits[nibble as usize];
-                            }
-                            p += 8 * quads.len();
-                            ci += 4 * quads.len() - 1;
-                            continue;
-                        }
-                        if let Some(Role::Indicator(j)) = col {
-                            let d = *block.get(p)?;
-                            let e = block.get(p + 1).copied().unwrap_or(b'\n');
-                            let v = d.wrapping_sub(b'0');
-                            // Anything but "0" or "1" and its delimiter (a CR, a blank line, extra fields):
-                            // the general reader.
-                            if v > 1 || e != delim {
-                                return None;
-                            }
-                            mask |= usize::from(v) << j;
-                            p += 2;
-                            continue;
-                        }
-                        let start = p;
-                        while p < n && block[p] != b',' && block[p] != b'\n' {
-                            p += 1;
-                        }
-                        if block.get(p).copied().unwrap_or(b'\n') != delim {
-                            return None;
-                        }
-                        let f = &block[start..p];
-                        p += 1;
-                        match col {
-                            Some(Role::Weight) => w = plain_weight(f)?,
-                            Some(Role::Group(gi)) if clean(f) && !f.is_empty() => keys[*gi] = f,
-                            Some(Role::Group(_)) => return None,
-                            _ => {}
-                        }
-                    }
-                    part.records += 1;
-                    t.0[mask] += w;
-                    for (gi, key) in keys.iter().enumerate() {
-                        part.tally_groups[gi].entry(key, n_ind).0[mask] += w;
-                    }
-                }
-                return Some(part);
-            }
-            // A column with two roles: the general reader, which handles any file.
-            return None;
-        }
         for line in block.split(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             part.records += 1;
@@ -416,12 +206,11 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         }
         Some(part)
     };
-    let sum_block = |block: &[u8]| -> Part {
+    let sum_block = |block: &mut Vec<u8>| -> Part {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
-            tally: None,
-            tally_groups: vec![Groups::default(); over_cols.len()],
+            sums: None,
             records: 0,
             error: None,
         };
@@ -465,9 +254,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         };
         // The usual file (no quotes, ASCII cells, exact 0/1): lines and fields split on bytes, no text per
         // cell. Anything else sends the block to the general reader, which also names any problem.
-        if !block.contains(&b'"')
-            && let Some(p) = sum_plain(block)
-        {
+        if let Some(p) = sum_plain(block) {
             return p;
         }
         let scanned =
@@ -510,7 +297,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             s.spawn(move || {
                 let mut spare: Option<Vec<u8>> = None;
                 loop {
-                    let (seq, block) = {
+                    let (seq, mut block) = {
                         let Ok(mut src) = source.lock() else { return };
                         if let Some(b) = spare.take() {
                             src.reader.recycle(b);
@@ -530,7 +317,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                         src.seq += 1;
                         (src.seq - 1, block)
                     };
-                    let part = sum_block(&block);
+                    let part = sum_block(&mut block);
                     spare = Some(block);
                     if done_tx.send((seq, part)).is_err() {
                         return;
@@ -550,13 +337,9 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     let mut all = MpiAccumulator::new(&spec, &ks);
     let mut groups: Vec<BTreeMap<String, MpiAccumulator>> = vec![BTreeMap::new(); over_cols.len()];
     // Tallies add up across blocks first and become accumulators once, at the end.
-    let mut tally: Option<Tally> = None;
-    let mut tally_groups: Vec<HashMap<Vec<u8>, Tally>> = vec![HashMap::new(); over_cols.len()];
-    let add_tally = |into: &mut Tally, from: &Tally| {
-        for (a, b) in into.0.iter_mut().zip(&from.0) {
-            *a += b;
-        }
-    };
+    let mut tally: Option<PatternTally> = None;
+    let mut tally_groups: Vec<HashMap<Vec<u8>, PatternTally>> =
+        vec![HashMap::new(); over_cols.len()];
     let mut base = header_rows;
     for part in parts.into_values() {
         if let Some(mut e) = part.error {
@@ -564,15 +347,15 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             return Err(e.into());
         }
         base += part.records;
-        if let Some(t) = part.tally {
+        if let Some(sums) = part.sums {
             match &mut tally {
-                Some(total) => add_tally(total, &t),
-                None => tally = Some(t),
+                Some(total) => total.merge(&sums.total),
+                None => tally = Some(sums.total),
             }
-            for (gi, map) in part.tally_groups.into_iter().enumerate() {
+            for (gi, map) in sums.groups.into_iter().enumerate() {
                 for (key, t) in map.list {
                     match tally_groups[gi].get_mut(&key) {
-                        Some(total) => add_tally(total, &t),
+                        Some(total) => total.merge(&t),
                         None => {
                             tally_groups[gi].insert(key, t);
                         }
@@ -593,7 +376,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         }
     }
     if let Some(t) = tally {
-        t.into_accumulator(&mut all, n_ind);
+        t.add_to(&mut all, n_ind);
     }
     for (gi, map) in tally_groups.into_iter().enumerate() {
         for (key, t) in map {
@@ -601,7 +384,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             let acc = groups[gi]
                 .entry(String::from_utf8_lossy(&key).into_owned())
                 .or_insert_with(|| MpiAccumulator::new(&spec, &ks));
-            t.into_accumulator(acc, n_ind);
+            t.add_to(acc, n_ind);
         }
     }
     // Rows: k, over, subgroup, measure, indicator, value — the population first, then each subgroup.

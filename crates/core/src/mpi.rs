@@ -227,3 +227,37 @@ pub fn change(from: f64, to: f64, years: f64) -> Change {
         annualised_relative: ann_rel,
     }
 }
+
+/// Sums of sampling weights per deprivation pattern (bit j: indicator j). The measures are sums of weights
+/// times functions of the pattern, so the rows with one pattern add up to one weighted observation: a row
+/// costs an array index instead of a pass over cutoffs and indicators.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatternTally(pub Vec<f64>);
+
+impl PatternTally {
+    /// Patterns are counted in an array of 2^n sums when there are at most this many indicators.
+    pub const MAX_INDICATORS: usize = 16;
+
+    pub fn new(indicators: usize) -> PatternTally {
+        PatternTally(vec![0.0; 1 << indicators.min(Self::MAX_INDICATORS)])
+    }
+
+    pub fn merge(&mut self, other: &PatternTally) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a += b;
+        }
+    }
+
+    /// Adds each pattern once, with its summed weight, to an accumulator of `indicators` indicators.
+    pub fn add_to(&self, acc: &mut MpiAccumulator, indicators: usize) {
+        let mut g = vec![false; indicators];
+        for (mask, &w) in self.0.iter().enumerate() {
+            if w != 0.0 {
+                for (j, d) in g.iter_mut().enumerate() {
+                    *d = mask & (1 << j) != 0;
+                }
+                acc.add(w, &g);
+            }
+        }
+    }
+}

@@ -27,6 +27,12 @@ impl<R: Read> BlockReader<R> {
         }
     }
 
+    /// Blocks of about `bytes` from now on: small enough ones stay in the core's cache between the read that
+    /// fills them and the parse that follows.
+    pub fn set_block_size(&mut self, bytes: usize) {
+        self.block_size = bytes;
+    }
+
     /// Hands a finished block back to be refilled.
     pub fn recycle(&mut self, block: Vec<u8>) {
         if self.spare.len() < 8 {
@@ -38,21 +44,18 @@ impl<R: Read> BlockReader<R> {
     pub fn next_block(&mut self) -> std::io::Result<Option<Vec<u8>>> {
         loop {
             if !self.eof && self.carry.len() < self.block_size {
-                let start = self.carry.len();
-                self.carry.resize(self.block_size, 0);
-                let mut filled = start;
-                while filled < self.carry.len() {
-                    match self.inner.read(&mut self.carry[filled..]) {
-                        Ok(0) => {
-                            self.eof = true;
-                            break;
-                        }
-                        Ok(n) => filled += n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e),
-                    }
+                // Read into the spare capacity through `Take`, which fills it without zeroing it first.
+                let want = self.block_size - self.carry.len();
+                self.carry.reserve(want);
+                let before = self.carry.len();
+                // `read_to_end` retries an interrupted read itself.
+                (&mut self.inner)
+                    .take(want as u64)
+                    .read_to_end(&mut self.carry)?;
+                let got = self.carry.len() - before;
+                if got < want {
+                    self.eof = true;
                 }
-                self.carry.truncate(filled);
             }
             if self.carry.is_empty() {
                 return Ok(None);
@@ -79,6 +82,11 @@ impl<R: Read> BlockReader<R> {
             }
         }
     }
+}
+
+/// Whether a block holds a quote anywhere: without one, every field is plain and split on bytes.
+pub fn has_quote(block: &[u8]) -> bool {
+    memchr::memchr(b'"', block).is_some()
 }
 
 /// The index just past the last newline that lies outside quotes, if any. A block always starts at a record

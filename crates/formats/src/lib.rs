@@ -5,6 +5,7 @@ pub mod classify_csv;
 pub mod csv_scan;
 pub mod error;
 pub mod households;
+pub mod indicator_csv;
 pub mod messages;
 pub mod reviews;
 pub mod rounds;

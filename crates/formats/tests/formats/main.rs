@@ -2,4 +2,5 @@
 
 mod classify_csv;
 mod households;
+mod indicator_csv;
 mod targets;
