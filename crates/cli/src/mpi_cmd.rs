@@ -7,7 +7,12 @@ use std::path::PathBuf;
 
 use giamngheo_core::Lang;
 use giamngheo_core::mpi::{MpiAccumulator, MpiSpec, MpiSpecError, PatternTally};
+use giamngheo_formats::csv_scan::{PositionalBlocks, Positioned};
 use giamngheo_formats::indicator_csv::{Plan, Role, Sums};
+
+/// Blocks read by position: larger ones leave a core idle at the end, smaller ones cost more in the kernel
+/// (1 MB: 24 ms for 1 M rows; 256 KB: 27 ms; 64 KB: 39 ms, with twice the system time).
+const POSITIONAL_BLOCK: u64 = 1 << 20;
 use giamngheo_formats::table::{CsvRows, Rows};
 
 use giamngheo_formats::{CsvError, CsvErrorKind};
@@ -73,6 +78,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     } else {
         args.ks.clone()
     };
+    let mut input_file = None;
     let (input, name): (Box<dyn std::io::Read + Send>, String) = if args.input == "-" {
         (Box::new(std::io::stdin()), "<stdin>".into())
     } else {
@@ -80,6 +86,12 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             path: args.input.clone(),
             error,
         })?;
+        // A second handle for reading by position; a regular file only (not a pipe or a device).
+        input_file = f
+            .metadata()
+            .is_ok_and(|m| m.is_file())
+            .then(|| f.try_clone().ok())
+            .flatten();
         (Box::new(f), args.input.clone())
     };
     let rows = CsvRows::open(input, &name)?;
@@ -273,63 +285,116 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         }
         part
     };
-    let mut parts: BTreeMap<u64, Part> = BTreeMap::new();
     use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
     // The workers take turns at the reader (no reader thread of its own to share the cores with): each
-    // takes the next block with its number, hands back the block it finished for refilling, sums.
-    struct Source<R> {
-        reader: R,
+    // takes the next block with its number, hands back the block it finished for refilling, sums. From a
+    // file, they first read blocks by position instead, each its own with no lock; a quote anywhere sends
+    // them back to the reader, which cuts blocks in order and knows where a quoted field ends.
+    struct Source<'a, R> {
+        reader: &'a mut R,
         first: Option<Vec<u8>>,
         seq: u64,
         error: Option<std::io::Error>,
     }
+    let positional = match input_file {
+        Some(f) => PositionalBlocks::new(f, reader.position(), POSITIONAL_BLOCK)
+            .map_err(|e| CsvError::file(&name, CsvErrorKind::Read(e.to_string())))?,
+        None => None,
+    };
     let source = Mutex::new(Source {
         reader: &mut reader,
         first: (!first.is_empty()).then_some(first),
         seq: 0,
         error: None,
     });
-    std::thread::scope(|s| {
-        use std::sync::mpsc::sync_channel;
-        let (done_tx, done_rx) = sync_channel::<(u64, Part)>(threads * 2);
-        for _ in 0..threads {
-            let (source, done_tx, sum_block) = (&source, done_tx.clone(), &sum_block);
-            s.spawn(move || {
-                let mut spare: Option<Vec<u8>> = None;
-                loop {
-                    let (seq, mut block) = {
-                        let Ok(mut src) = source.lock() else { return };
-                        if let Some(b) = spare.take() {
-                            src.reader.recycle(b);
-                        }
-                        let next = match src.first.take() {
-                            Some(b) => Some(b),
-                            None if src.error.is_some() => None,
-                            None => match src.reader.next_block() {
-                                Ok(b) => b,
-                                Err(e) => {
-                                    src.error = Some(e);
-                                    None
-                                }
-                            },
+    let quoted = AtomicBool::new(false);
+    let stage = |positional: Option<&PositionalBlocks>| -> BTreeMap<u64, Part> {
+        let mut parts = BTreeMap::new();
+        std::thread::scope(|s| {
+            use std::sync::mpsc::sync_channel;
+            let (done_tx, done_rx) = sync_channel::<(u64, Part)>(threads * 2);
+            for _ in 0..threads {
+                let (source, done_tx, sum_block, quoted) =
+                    (&source, done_tx.clone(), &sum_block, &quoted);
+                s.spawn(move || {
+                    let mut spare: Option<Vec<u8>> = None;
+                    loop {
+                        let first = match source.lock() {
+                            Ok(mut src) => src.first.take().map(|b| {
+                                src.seq += 1;
+                                (src.seq - 1, b)
+                            }),
+                            Err(_) => return,
                         };
-                        let Some(block) = next else { return };
-                        src.seq += 1;
-                        (src.seq - 1, block)
-                    };
-                    let part = sum_block(&mut block);
-                    spare = Some(block);
-                    if done_tx.send((seq, part)).is_err() {
-                        return;
+                        let (seq, mut block) = match (first, positional) {
+                            (Some(numbered), _) => numbered,
+                            (None, Some(blocks)) => {
+                                let mut buf = spare.take().unwrap_or_default();
+                                if quoted.load(Ordering::Relaxed) {
+                                    return;
+                                }
+                                match blocks.next(&mut buf) {
+                                    // After the first block (number 0) the positional ones.
+                                    Ok(Positioned::Block(i)) => (i + 1, buf),
+                                    Ok(Positioned::Quoted) => {
+                                        quoted.store(true, Ordering::Relaxed);
+                                        return;
+                                    }
+                                    Ok(Positioned::Done) => return,
+                                    Err(e) => {
+                                        if let Ok(mut src) = source.lock() {
+                                            src.error.get_or_insert(e);
+                                        }
+                                        return;
+                                    }
+                                }
+                            }
+                            (None, None) => {
+                                let Ok(mut src) = source.lock() else { return };
+                                if let Some(b) = spare.take() {
+                                    src.reader.recycle(b);
+                                }
+                                if src.error.is_some() {
+                                    return;
+                                }
+                                match src.reader.next_block() {
+                                    Ok(Some(b)) => {
+                                        src.seq += 1;
+                                        (src.seq - 1, b)
+                                    }
+                                    Ok(None) => return,
+                                    Err(e) => {
+                                        src.error = Some(e);
+                                        return;
+                                    }
+                                }
+                            }
+                        };
+                        let part = sum_block(&mut block);
+                        spare = Some(block);
+                        if done_tx.send((seq, part)).is_err() {
+                            return;
+                        }
                     }
-                }
-            });
+                });
+            }
+            drop(done_tx);
+            for (seq, part) in done_rx.iter() {
+                parts.insert(seq, part);
+            }
+        });
+        parts
+    };
+    let mut parts = stage(positional.as_ref());
+    if quoted.load(Ordering::Relaxed) {
+        // Keep the first block (cut by the reader); the rest again, in order, numbered after it.
+        parts.retain(|seq, _| *seq == 0);
+        if let Ok(mut src) = source.lock() {
+            src.seq = 1;
         }
-        drop(done_tx);
-        for (seq, part) in done_rx.iter() {
-            parts.insert(seq, part);
-        }
-    });
+        parts.extend(stage(None));
+    }
     let read_error = source.into_inner().ok().and_then(|src| src.error);
     if let Some(e) = read_error {
         return Err(CsvError::file(&name, CsvErrorKind::Read(e.to_string())).into());

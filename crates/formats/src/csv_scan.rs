@@ -14,6 +14,8 @@ pub struct BlockReader<R> {
     /// Blocks handed back by their users, refilled instead of allocating: a fresh allocation of a block's size
     /// is fresh pages, each faulted in and zeroed by the kernel.
     spare: Vec<Vec<u8>>,
+    /// Bytes of the input handed out in blocks so far.
+    handed_out: u64,
 }
 
 impl<R: Read> BlockReader<R> {
@@ -24,7 +26,13 @@ impl<R: Read> BlockReader<R> {
             block_size,
             eof: false,
             spare: Vec::new(),
+            handed_out: 0,
         }
+    }
+
+    /// Where in the input the next block starts: the bytes handed out in blocks so far.
+    pub fn position(&self) -> u64 {
+        self.handed_out
     }
 
     /// Blocks of about `bytes` from now on: small enough ones stay in the core's cache between the read that
@@ -61,6 +69,7 @@ impl<R: Read> BlockReader<R> {
                 return Ok(None);
             }
             if self.eof {
+                self.handed_out += self.carry.len() as u64;
                 return Ok(Some(std::mem::take(&mut self.carry)));
             }
             match last_boundary(&self.carry) {
@@ -75,6 +84,7 @@ impl<R: Read> BlockReader<R> {
                         None => self.carry.split_off(end),
                     };
                     let block = std::mem::replace(&mut self.carry, rest);
+                    self.handed_out += block.len() as u64;
                     return Ok(Some(block));
                 }
                 // One record longer than a block: read more.
@@ -82,6 +92,106 @@ impl<R: Read> BlockReader<R> {
             }
         }
     }
+}
+
+/// Blocks of whole lines cut from a file by position, so that several threads each read their own with no
+/// lock between them and no copy but the kernel's. A line starts at `start` or after a `\n`; block i holds
+/// the lines that start in its stretch `[start + i·size, start + (i+1)·size)`. A quote could hide a newline
+/// inside a field, making that cut wrong: a block that holds one is reported as `Quoted`, and the caller reads
+/// the file in order instead.
+pub struct PositionalBlocks {
+    file: std::fs::File,
+    start: u64,
+    end: u64,
+    size: u64,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// What `PositionalBlocks::next` found.
+pub enum Positioned {
+    /// Block i is in the buffer (empty when no line starts in its stretch).
+    Block(u64),
+    /// A block holds a quote: its cut may be wrong.
+    Quoted,
+    Done,
+}
+
+impl PositionalBlocks {
+    /// Blocks of about `size` bytes from `start` to the file's end; `None` where reading by position would
+    /// move the file's offset (outside Unix), since the caller may go on reading the file in order.
+    pub fn new(
+        file: std::fs::File,
+        start: u64,
+        size: u64,
+    ) -> std::io::Result<Option<PositionalBlocks>> {
+        if !cfg!(unix) {
+            return Ok(None);
+        }
+        let end = file.metadata()?.len();
+        Ok(Some(PositionalBlocks {
+            file,
+            start,
+            end,
+            size: size.max(1),
+            next: std::sync::atomic::AtomicU64::new(0),
+        }))
+    }
+
+    /// The next block not yet taken by any thread, read into `buf` (whose allocation is reused).
+    pub fn next(&self, buf: &mut Vec<u8>) -> std::io::Result<Positioned> {
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let s = self.start + i * self.size;
+        if s >= self.end {
+            return Ok(Positioned::Done);
+        }
+        let e = (s + self.size).min(self.end);
+        // From the byte before the stretch, which tells whether a line starts at its first byte.
+        let from = if s == self.start { s } else { s - 1 };
+        // Past the stretch, enough to finish its last line in most files; more is read when not.
+        let mut to = (e + self.size / 8 + 64).min(self.end);
+        let end = loop {
+            read_at(&self.file, buf, from, (to - from) as usize)?;
+            let tail = (e - 1 - from) as usize;
+            match memchr::memchr(b'\n', &buf[tail..]) {
+                Some(k) => break tail + k + 1,
+                None if to == self.end => break buf.len(),
+                None => to = (to + (to - from)).min(self.end),
+            }
+        };
+        let begin = if s == self.start {
+            0
+        } else {
+            memchr::memchr(b'\n', buf).map_or(buf.len(), |k| k + 1)
+        };
+        if begin >= (e - from) as usize {
+            buf.clear();
+            return Ok(Positioned::Block(i));
+        }
+        if has_quote(&buf[begin..end]) {
+            return Ok(Positioned::Quoted);
+        }
+        buf.truncate(end);
+        buf.drain(..begin);
+        Ok(Positioned::Block(i))
+    }
+}
+
+/// Reads `len` bytes at `offset` into `buf` (only the bytes past its current length are zeroed first).
+#[cfg(unix)]
+fn read_at(
+    file: &std::fs::File,
+    buf: &mut Vec<u8>,
+    offset: u64,
+    len: usize,
+) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    buf.resize(len, 0);
+    file.read_exact_at(buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &std::fs::File, _: &mut Vec<u8>, _: u64, _: usize) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 /// Whether a block holds a quote anywhere: without one, every field is plain and split on bytes.

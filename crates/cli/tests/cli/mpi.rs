@@ -338,3 +338,118 @@ fn mpi_reads_the_same_measures_from_every_shape_of_the_same_file() {
         text(&o.stderr)
     );
 }
+
+/// A file of several megabytes is read by position on every core; from standard input, in order; with a
+/// quoted field that holds a line break late in the file, in order again after the first block. All three
+/// give the same measures, and a late problem is named by the same row either way.
+#[test]
+fn mpi_reads_a_large_file_by_position_from_a_pipe_and_with_quotes_alike() {
+    let dir = scratch("mpi-positional");
+    let spec = dir.join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let n = 150_000;
+    let mut csv = String::from("id,region,w,i1,i2,i3,i4,note\n");
+    for i in 0..n {
+        let d =
+            |k: usize| usize::from((i * 7 + k * 3).is_multiple_of(5) || (i + k).is_multiple_of(11));
+        csv.push_str(&format!(
+            "{i},r{},{}.{},{},{},{},{},x\n",
+            i % 3,
+            1 + i % 4,
+            i % 1000,
+            d(1),
+            d(2),
+            d(3),
+            d(4)
+        ));
+    }
+    assert!(csv.len() > 3 << 20, "several blocks");
+    // A quoted line break in the first block (read in order) and one late in the file, the 100,000th line's
+    // note (which sends the readers by position back to reading in order).
+    let quoted = csv.replacen(",x\n", ",\"two\nlines\"\n", 1);
+    let at = quoted.match_indices(",x\n").nth(100_000).unwrap().0;
+    let quoted = format!(
+        "{},\"a \"\"note\"\"\nover lines\"\n{}",
+        &quoted[..at],
+        &quoted[at + 3..]
+    );
+    let run = |name: &str, content: &str, stdin: bool| {
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        let mut args = vec![
+            "--lang",
+            "en",
+            "mpi",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--k",
+            "50",
+            "--over",
+            "region",
+            "--weight",
+            "w",
+        ];
+        if stdin {
+            args.push("-");
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+                .args(&args)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut input = child.stdin.take().unwrap();
+            let bytes = content.as_bytes().to_vec();
+            let writer = std::thread::spawn(move || {
+                let _ = std::io::Write::write_all(&mut input, &bytes);
+            });
+            let o = child.wait_with_output().unwrap();
+            writer.join().unwrap();
+            o
+        } else {
+            args.push(path.to_str().unwrap());
+            giamngheo(&args)
+        }
+    };
+    let values = |o: &std::process::Output| -> Vec<(String, f64)> {
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let (key, v) = l.rsplit_once(',').unwrap();
+                (key.to_owned(), v.parse().unwrap())
+            })
+            .collect()
+    };
+    let want = values(&run("plain.csv", &csv, false));
+    assert!(want.len() > 20);
+    for (name, content, stdin) in [
+        ("piped.csv", csv.as_str(), true),
+        ("quoted.csv", quoted.as_str(), false),
+        ("quoted-piped.csv", quoted.as_str(), true),
+    ] {
+        let got = values(&run(name, content, stdin));
+        assert_eq!(got.len(), want.len(), "{name}");
+        for ((k1, v1), (k2, v2)) in got.iter().zip(&want) {
+            assert_eq!(k1, k2, "{name}");
+            assert!((v1 - v2).abs() < 1e-12, "{name} {k1}: {v1} vs {v2}");
+        }
+    }
+    // A bad weight on the line of id 140000: row 140,002 of the file (the header is row 1), counted the
+    // same by position, in order, and with a quoted line break before it (one row over two lines).
+    let bad = |content: &str| content.replacen("\n140000,r2,", "\n140000,r2,x", 1);
+    for (name, content, stdin) in [
+        ("bad.csv", bad(&csv), false),
+        ("bad-piped.csv", bad(&csv), true),
+        ("bad-quoted.csv", bad(&quoted), false),
+    ] {
+        let o = run(name, &content, stdin);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(
+            text(&o.stderr).contains("row 140002, column w (C)"),
+            "{name}: {}",
+            text(&o.stderr)
+        );
+    }
+}

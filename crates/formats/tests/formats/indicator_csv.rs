@@ -259,3 +259,76 @@ fn no_plan_where_the_fast_reader_cannot_go() {
     assert!(Plan::new(&many[..16]).is_some());
     assert!(Plan::new(&[]).is_none());
 }
+
+/// Blocks cut by position, at any size, put back in order give the file from the start offset: every line
+/// whole, in exactly one block. A quote anywhere after the start is reported.
+#[test]
+fn positional_blocks_hold_every_line_once() {
+    use giamngheo_formats::csv_scan::{PositionalBlocks, Positioned};
+    if !cfg!(unix) {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("giamngheo-positional-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from("header,a\n");
+    let start = text.len() as u64;
+    for i in 0..500 {
+        // Lines of 1 to 40 bytes, an empty one now and then, and no final newline.
+        text += &"x".repeat(i * 7 % 40);
+        if i < 499 {
+            text.push('\n');
+        }
+    }
+    let cases: &[(&str, String, bool)] = &[
+        ("plain", text.clone(), false),
+        ("final newline", format!("{text}\n"), false),
+        (
+            "quoted late",
+            text.replacen("xxxx\n", "x\"x\n\"x\n", 1) + "\n",
+            true,
+        ),
+        ("one line", "h\nabc".into(), false),
+        ("only the header", "h\n".into(), false),
+    ];
+    for (name, content, quoted) in cases {
+        let path = dir.join(format!("{name}.csv"));
+        std::fs::write(&path, content).unwrap();
+        let start = if content.starts_with("header") {
+            start
+        } else {
+            2
+        };
+        for size in [1u64, 2, 3, 7, 40, 41, 64, 1000, 1 << 20] {
+            let f = std::fs::File::open(&path).unwrap();
+            let blocks = PositionalBlocks::new(f, start, size).unwrap().unwrap();
+            let mut got: Vec<(u64, Vec<u8>)> = Vec::new();
+            let mut saw_quote = false;
+            let mut buf = Vec::new();
+            loop {
+                match blocks.next(&mut buf).unwrap() {
+                    Positioned::Block(i) => {
+                        assert!(
+                            buf.is_empty()
+                                || buf.ends_with(b"\n")
+                                || content.as_bytes().ends_with(&buf),
+                            "{name} {size}: block {i} ends mid-line"
+                        );
+                        got.push((i, buf.clone()));
+                    }
+                    Positioned::Quoted => saw_quote = true,
+                    Positioned::Done => break,
+                }
+            }
+            assert_eq!(saw_quote, *quoted, "{name} {size}");
+            if !quoted {
+                got.sort_by_key(|(i, _)| *i);
+                let joined: Vec<u8> = got.into_iter().flat_map(|(_, b)| b).collect();
+                assert_eq!(
+                    String::from_utf8(joined).unwrap(),
+                    content[start as usize..],
+                    "{name} {size}"
+                );
+            }
+        }
+    }
+}
