@@ -1,6 +1,6 @@
 """giamngheo mpi against the mpitb Python package (0.2), on the same generated data, in the same run.
 
-    python3 bench/mpi_vs_mpitb.py [ROWS] [--binary target/release/giamngheo] [--runs 5]
+    python3 bench/mpi_vs_mpitb.py [ROWS] [--binary target/release/giamngheo] [--runs 5] [--settle 0.5]
 
 Generates ROWS households with 10 indicators in 5 dimensions (deterministic), a region column and sampling
 weights; runs `giamngheo mpi` and mpitb's `MPIToolbox.est` for k = 20, 33, 50, over the whole population
@@ -36,7 +36,10 @@ def main():
     ap.add_argument("rows", type=int, nargs="?", default=100_000)
     ap.add_argument("--binary", default="target/release/giamngheo")
     ap.add_argument("--runs", type=int, default=5, help="runs of each tool; the medians are compared")
+    ap.add_argument("--settle", type=float, default=0.5, help="seconds of pause before each timed run")
     a = ap.parse_args()
+    global SETTLE_SECONDS
+    SETTLE_SECONDS = a.settle
     rng = np.random.default_rng(2019)
     n = a.rows
     latent = rng.normal(size=n)

@@ -145,7 +145,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         roles[*c].push(Role::Group(gi));
     }
     let plan = Plan::new(&roles);
-    let sum_plain = |block: &mut Vec<u8>| -> Option<Part> {
+    let sum_plain = |block: &mut Vec<u8>, begin: usize, quote_free: bool| -> Option<Part> {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
@@ -155,13 +155,18 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         };
         // One pass over each line by the plan; the first surprise gives the block to the general reader.
         if let Some(plan) = &plan {
-            let sums = plan.sum(block)?;
+            let sums = if quote_free {
+                plan.sum_quote_free(block, begin)?
+            } else {
+                plan.sum(block, begin)?
+            };
             part.records = sums.records;
             part.sums = Some(sums);
             return Some(part);
         }
         // More indicators than a tally holds, or a column with two roles: lines split on bytes, each added
         // to accumulators.
+        let block = &block[begin..];
         if giamngheo_formats::csv_scan::has_quote(block) {
             return None;
         }
@@ -218,7 +223,8 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         }
         Some(part)
     };
-    let sum_block = |block: &mut Vec<u8>| -> Part {
+    // The lines of `block[begin..]`; `quote_free` when they were found to hold no quote.
+    let sum_block = |block: &mut Vec<u8>, begin: usize, quote_free: bool| -> Part {
         let mut part = Part {
             all: MpiAccumulator::new(&spec, &ks),
             groups: vec![BTreeMap::new(); over_cols.len()],
@@ -266,9 +272,10 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         };
         // The usual file (no quotes, ASCII cells, exact 0/1): lines and fields split on bytes, no text per
         // cell. Anything else sends the block to the general reader, which also names any problem.
-        if let Some(p) = sum_plain(block) {
+        if let Some(p) = sum_plain(block, begin, quote_free) {
             return p;
         }
+        let block = &block[begin..];
         let scanned =
             giamngheo_formats::table::scan_rows(block, &name, 0, false, &mut |row, cells| {
                 if part.error.is_none()
@@ -327,8 +334,8 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                             }),
                             Err(_) => return,
                         };
-                        let (seq, mut block) = match (first, positional) {
-                            (Some(numbered), _) => numbered,
+                        let (seq, mut block, begin, quote_free) = match (first, positional) {
+                            (Some((seq, b)), _) => (seq, b, 0, false),
                             (None, Some(blocks)) => {
                                 let mut buf = spare.take().unwrap_or_default();
                                 if quoted.load(Ordering::Relaxed) {
@@ -336,7 +343,9 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                                 }
                                 match blocks.next(&mut buf) {
                                     // After the first block (number 0) the positional ones.
-                                    Ok(Positioned::Block(i)) => (i + 1, buf),
+                                    Ok(Positioned::Block { index, begin }) => {
+                                        (index + 1, buf, begin, true)
+                                    }
                                     Ok(Positioned::Quoted) => {
                                         quoted.store(true, Ordering::Relaxed);
                                         return;
@@ -361,7 +370,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                                 match src.reader.next_block() {
                                     Ok(Some(b)) => {
                                         src.seq += 1;
-                                        (src.seq - 1, b)
+                                        (src.seq - 1, b, 0, false)
                                     }
                                     Ok(None) => return,
                                     Err(e) => {
@@ -371,7 +380,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                                 }
                             }
                         };
-                        let part = sum_block(&mut block);
+                        let part = sum_block(&mut block, begin, quote_free);
                         spare = Some(block);
                         if done_tx.send((seq, part)).is_err() {
                             return;

@@ -109,8 +109,12 @@ pub struct PositionalBlocks {
 
 /// What `PositionalBlocks::next` found.
 pub enum Positioned {
-    /// Block i is in the buffer (empty when no line starts in its stretch).
-    Block(u64),
+    /// Block `index` is in the buffer from `begin` on (empty when no line starts in its stretch). The bytes
+    /// before `begin` are the end of an earlier block's line, left there rather than moved out.
+    Block {
+        index: u64,
+        begin: usize,
+    },
     /// A block holds a quote: its cut may be wrong.
     Quoted,
     Done,
@@ -165,14 +169,13 @@ impl PositionalBlocks {
         };
         if begin >= (e - from) as usize {
             buf.clear();
-            return Ok(Positioned::Block(i));
+            return Ok(Positioned::Block { index: i, begin: 0 });
         }
         if has_quote(&buf[begin..end]) {
             return Ok(Positioned::Quoted);
         }
         buf.truncate(end);
-        buf.drain(..begin);
-        Ok(Positioned::Block(i))
+        Ok(Positioned::Block { index: i, begin })
     }
 }
 

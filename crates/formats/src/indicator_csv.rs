@@ -185,15 +185,20 @@ impl Plan {
         }
     }
 
-    /// The sums of a block of whole lines, or `None` at the first thing the plan does not expect. The block
-    /// is padded while it is read and given back as it was.
-    pub fn sum(&self, block: &mut Vec<u8>) -> Option<Sums> {
-        if crate::csv_scan::has_quote(block) {
+    /// The sums of the whole lines in `block[begin..]`, or `None` at the first thing the plan does not
+    /// expect (a quote among them). The block is padded while it is read and given back as it was.
+    pub fn sum(&self, block: &mut Vec<u8>, begin: usize) -> Option<Sums> {
+        if crate::csv_scan::has_quote(&block[begin..]) {
             return None;
         }
+        self.sum_quote_free(block, begin)
+    }
+
+    /// As `sum`, for lines the caller has already found to hold no quote.
+    pub fn sum_quote_free(&self, block: &mut Vec<u8>, begin: usize) -> Option<Sums> {
         let n = block.len();
         block.extend_from_slice(&[0; PAD]);
-        let sums = self.sum_padded(block, n);
+        let sums = self.sum_padded(&block[begin..], n - begin);
         block.truncate(n);
         sums
     }
