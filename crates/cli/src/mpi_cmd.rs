@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use giamngheo_core::Lang;
 use giamngheo_core::mpi::{MpiAccumulator, MpiSpec, MpiSpecError, PatternTally};
-use giamngheo_formats::csv_scan::{PositionalBlocks, Positioned};
+use giamngheo_formats::csv_scan::{Positioned, SharedBlocks};
 use giamngheo_formats::indicator_csv::{Plan, Role, Sums};
 
 /// Blocks read by position: larger ones leave a core idle at the end, smaller ones cost more in the kernel
@@ -167,16 +167,15 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         // More indicators than a tally holds, or a column with two roles: lines split on bytes, each added
         // to accumulators.
         let block = &block[begin..];
+        if block.is_empty() {
+            return Some(part);
+        }
         if giamngheo_formats::csv_scan::has_quote(block) {
             return None;
         }
         let mut g = vec![false; n_ind];
         let mut fields: Vec<&[u8]> = Vec::with_capacity(header.len());
-        let clean = |b: &[u8]| {
-            b.is_ascii()
-                && !b.first().is_some_and(u8::is_ascii_whitespace)
-                && !b.last().is_some_and(u8::is_ascii_whitespace)
-        };
+        let clean = giamngheo_formats::indicator_csv::plain_value;
         for line in block.split(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             part.records += 1;
@@ -296,18 +295,32 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     use std::sync::atomic::{AtomicBool, Ordering};
     // The workers take turns at the reader (no reader thread of its own to share the cores with): each
     // takes the next block with its number, hands back the block it finished for refilling, sums. From a
-    // file, they first read blocks by position instead, each its own with no lock; a quote anywhere sends
-    // them back to the reader, which cuts blocks in order and knows where a quoted field ends.
+    // file, they first read blocks by position instead, each its own, holding no lock while they read; a
+    // quote anywhere (or a file that changes size) sends them back to the reader, which cuts blocks in order
+    // and knows where a quoted field ends.
     struct Source<'a, R> {
         reader: &'a mut R,
         first: Option<Vec<u8>>,
         seq: u64,
         error: Option<std::io::Error>,
     }
-    let positional = match input_file {
-        Some(f) => PositionalBlocks::new(f, reader.position(), POSITIONAL_BLOCK)
-            .map_err(|e| CsvError::file(&name, CsvErrorKind::Read(e.to_string())))?,
-        None => None,
+    // By position only where the plan reads the lines: its sums are exact, so the cut of the blocks cannot
+    // show in the last digits (the accumulators of the other readers add in floating point).
+    #[cfg(unix)]
+    let positional: Option<Box<dyn SharedBlocks>> = input_file
+        .filter(|_| plan.is_some())
+        .and_then(|f| {
+            giamngheo_formats::csv_scan::PositionalBlocks::new(
+                f,
+                reader.position(),
+                POSITIONAL_BLOCK,
+            )
+        })
+        .map(|b| Box::new(b) as Box<dyn SharedBlocks>);
+    #[cfg(not(unix))]
+    let positional: Option<Box<dyn SharedBlocks>> = {
+        drop(input_file);
+        None
     };
     let source = Mutex::new(Source {
         reader: &mut reader,
@@ -316,7 +329,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         error: None,
     });
     let quoted = AtomicBool::new(false);
-    let stage = |positional: Option<&PositionalBlocks>| -> BTreeMap<u64, Part> {
+    let stage = |positional: Option<&dyn SharedBlocks>| -> BTreeMap<u64, Part> {
         let mut parts = BTreeMap::new();
         std::thread::scope(|s| {
             use std::sync::mpsc::sync_channel;
@@ -346,7 +359,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
                                     Ok(Positioned::Block { index, begin }) => {
                                         (index + 1, buf, begin, true)
                                     }
-                                    Ok(Positioned::Quoted) => {
+                                    Ok(Positioned::InOrder) => {
                                         quoted.store(true, Ordering::Relaxed);
                                         return;
                                     }
@@ -395,7 +408,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         });
         parts
     };
-    let mut parts = stage(positional.as_ref());
+    let mut parts = stage(positional.as_deref());
     if quoted.load(Ordering::Relaxed) {
         // Keep the first block (cut by the reader); the rest again, in order, numbered after it.
         parts.retain(|seq, _| *seq == 0);

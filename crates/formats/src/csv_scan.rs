@@ -35,12 +35,6 @@ impl<R: Read> BlockReader<R> {
         self.handed_out
     }
 
-    /// Blocks of about `bytes` from now on: small enough ones stay in the core's cache between the read that
-    /// fills them and the parse that follows.
-    pub fn set_block_size(&mut self, bytes: usize) {
-        self.block_size = bytes;
-    }
-
     /// Hands a finished block back to be refilled.
     pub fn recycle(&mut self, block: Vec<u8>) {
         if self.spare.len() < 8 {
@@ -54,7 +48,7 @@ impl<R: Read> BlockReader<R> {
             if !self.eof && self.carry.len() < self.block_size {
                 // Read into the spare capacity through `Take`, which fills it without zeroing it first.
                 let want = self.block_size - self.carry.len();
-                self.carry.reserve(want);
+                self.carry.reserve(want + BLOCK_SLACK);
                 let before = self.carry.len();
                 // `read_to_end` retries an interrupted read itself.
                 (&mut self.inner)
@@ -94,11 +88,34 @@ impl<R: Read> BlockReader<R> {
     }
 }
 
+/// A source of numbered blocks of whole lines that threads can share with no lock: each call gives the next
+/// block not yet taken.
+pub trait SharedBlocks: Sync {
+    fn next(&self, buf: &mut Vec<u8>) -> std::io::Result<Positioned>;
+}
+
+/// What `SharedBlocks::next` found.
+pub enum Positioned {
+    /// Block `index` is in the buffer from `begin` on (empty when no line starts in its stretch). The bytes
+    /// before `begin` are the end of an earlier block's line, left there rather than moved out.
+    Block {
+        index: u64,
+        begin: usize,
+    },
+    /// The cut may be wrong — a block holds a quote, which could hide a line break, or the file changed size
+    /// while it was read: the caller reads the file in order instead.
+    InOrder,
+    Done,
+}
+
+/// Bytes kept free after a block's end, for a reader that pads the block while it reads it.
+pub const BLOCK_SLACK: usize = 16;
+
 /// Blocks of whole lines cut from a file by position, so that several threads each read their own with no
 /// lock between them and no copy but the kernel's. A line starts at `start` or after a `\n`; block i holds
-/// the lines that start in its stretch `[start + i·size, start + (i+1)·size)`. A quote could hide a newline
-/// inside a field, making that cut wrong: a block that holds one is reported as `Quoted`, and the caller reads
-/// the file in order instead.
+/// the lines that start in its stretch `[start + i·size, start + (i+1)·size)`. Unix only: reading by
+/// position elsewhere moves the file's offset, which a caller going back to reading in order relies on.
+#[cfg(unix)]
 pub struct PositionalBlocks {
     file: std::fs::File,
     start: u64,
@@ -107,94 +124,96 @@ pub struct PositionalBlocks {
     next: std::sync::atomic::AtomicU64,
 }
 
-/// What `PositionalBlocks::next` found.
-pub enum Positioned {
-    /// Block `index` is in the buffer from `begin` on (empty when no line starts in its stretch). The bytes
-    /// before `begin` are the end of an earlier block's line, left there rather than moved out.
-    Block {
-        index: u64,
-        begin: usize,
-    },
-    /// A block holds a quote: its cut may be wrong.
-    Quoted,
-    Done,
-}
-
+#[cfg(unix)]
 impl PositionalBlocks {
-    /// Blocks of about `size` bytes from `start` to the file's end; `None` where reading by position would
-    /// move the file's offset (outside Unix), since the caller may go on reading the file in order.
-    pub fn new(
-        file: std::fs::File,
-        start: u64,
-        size: u64,
-    ) -> std::io::Result<Option<PositionalBlocks>> {
-        if !cfg!(unix) {
-            return Ok(None);
-        }
-        let end = file.metadata()?.len();
-        Ok(Some(PositionalBlocks {
+    /// Blocks of about `size` bytes from `start` to the file's end as it is now; `None` when its length
+    /// cannot be read.
+    pub fn new(file: std::fs::File, start: u64, size: u64) -> Option<PositionalBlocks> {
+        let end = file.metadata().ok()?.len();
+        Some(PositionalBlocks {
             file,
             start,
             end,
             size: size.max(1),
             next: std::sync::atomic::AtomicU64::new(0),
-        }))
+        })
     }
 
-    /// The next block not yet taken by any thread, read into `buf` (whose allocation is reused).
-    pub fn next(&self, buf: &mut Vec<u8>) -> std::io::Result<Positioned> {
+    /// Appends `len` bytes read at `offset` to `buf`, with room for `BLOCK_SLACK` more; `false` when the
+    /// file is shorter than it was.
+    fn append_at(&self, buf: &mut Vec<u8>, offset: u64, len: usize) -> std::io::Result<bool> {
+        use std::os::unix::fs::FileExt;
+        let old = buf.len();
+        buf.reserve(len + BLOCK_SLACK);
+        // Only the bytes past the buffer's length are zeroed, and a reused buffer has few.
+        buf.resize(old + len, 0);
+        match self.file.read_exact_at(&mut buf[old..], offset) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the file now holds bytes past the end it had when the blocks were planned.
+    fn grew(&self) -> std::io::Result<bool> {
+        use std::os::unix::fs::FileExt;
+        let mut probe = [0u8; 1];
+        Ok(self.file.read_at(&mut probe, self.end)? > 0)
+    }
+}
+
+#[cfg(unix)]
+impl SharedBlocks for PositionalBlocks {
+    fn next(&self, buf: &mut Vec<u8>) -> std::io::Result<Positioned> {
         let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let s = self.start + i * self.size;
         if s >= self.end {
             return Ok(Positioned::Done);
         }
         let e = (s + self.size).min(self.end);
-        // From the byte before the stretch, which tells whether a line starts at its first byte.
+        // The stretch, from the byte before it, which tells whether a line starts at its first byte.
         let from = if s == self.start { s } else { s - 1 };
-        // Past the stretch, enough to finish its last line in most files; more is read when not.
-        let mut to = (e + self.size / 8 + 64).min(self.end);
-        let end = loop {
-            read_at(&self.file, buf, from, (to - from) as usize)?;
-            let tail = (e - 1 - from) as usize;
-            match memchr::memchr(b'\n', &buf[tail..]) {
-                Some(k) => break tail + k + 1,
-                None if to == self.end => break buf.len(),
-                None => to = (to + (to - from)).min(self.end),
-            }
-        };
+        buf.clear();
+        if !self.append_at(buf, from, (e - from) as usize)? {
+            return Ok(Positioned::InOrder);
+        }
         let begin = if s == self.start {
             0
         } else {
             memchr::memchr(b'\n', buf).map_or(buf.len(), |k| k + 1)
         };
-        if begin >= (e - from) as usize {
+        // No line starts in the stretch (it lies inside a long line): nothing more to read.
+        if begin >= buf.len() {
             buf.clear();
             return Ok(Positioned::Block { index: i, begin: 0 });
         }
+        // The last line goes on to its line break, at or after the stretch's last byte.
+        let mut searched = buf.len() - 1;
+        let mut more = (self.size / 8).max(64);
+        let end = loop {
+            if let Some(k) = memchr::memchr(b'\n', &buf[searched..]) {
+                break searched + k + 1;
+            }
+            let read = from + buf.len() as u64;
+            if read >= self.end {
+                break buf.len();
+            }
+            searched = buf.len();
+            let len = more.min(self.end - read);
+            if !self.append_at(buf, read, len as usize)? {
+                return Ok(Positioned::InOrder);
+            }
+            more *= 2;
+        };
+        if end == buf.len() && from + end as u64 == self.end && self.grew()? {
+            return Ok(Positioned::InOrder);
+        }
         if has_quote(&buf[begin..end]) {
-            return Ok(Positioned::Quoted);
+            return Ok(Positioned::InOrder);
         }
         buf.truncate(end);
         Ok(Positioned::Block { index: i, begin })
     }
-}
-
-/// Reads `len` bytes at `offset` into `buf` (only the bytes past its current length are zeroed first).
-#[cfg(unix)]
-fn read_at(
-    file: &std::fs::File,
-    buf: &mut Vec<u8>,
-    offset: u64,
-    len: usize,
-) -> std::io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    buf.resize(len, 0);
-    file.read_exact_at(buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_at(_: &std::fs::File, _: &mut Vec<u8>, _: u64, _: usize) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 /// Whether a block holds a quote anywhere: without one, every field is plain and split on bytes.

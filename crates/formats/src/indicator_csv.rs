@@ -5,7 +5,7 @@
 //! `\n`. The first thing outside that gives the block back to the caller's general reader, which reads any
 //! file and names any problem; both give the same sums.
 
-use giamngheo_core::mpi::PatternTally;
+use giamngheo_core::mpi::{Decimal, PatternTally};
 
 /// What a column of the file feeds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,8 +56,9 @@ pub struct Sums {
 }
 
 /// The tallies of one subgroup column's values, few in practice. A value of up to 7 bytes is also packed
-/// with its length into one integer and found through a small hashed table, with no branch that depends on
-/// which value it is; a longer one is searched for in the list.
+/// with its length into one integer and found through a small hashed table, so the usual few values cost
+/// one comparison whichever comes; a longer value, or one whose slot another took, is searched for in the
+/// list.
 #[derive(Clone)]
 pub struct Groups {
     pub list: Vec<(Vec<u8>, PatternTally)>,
@@ -66,6 +67,9 @@ pub struct Groups {
 }
 
 const GROUP_SLOTS: usize = 64;
+
+/// A weight of 1 in a tally's units.
+const ONE: u128 = 1_000_000_000_000_000;
 
 /// No packed value has all bits set: its top byte is a length of at most 7.
 const UNPACKED: u64 = u64::MAX;
@@ -209,7 +213,8 @@ impl Plan {
         let mut keys = vec![(0usize, 0usize); self.groups];
         let mut p = 0;
         while p < n {
-            let (mut mask, mut w) = (0usize, 1.0f64);
+            // Weights in units of 10^-15 (exact sums); no weight column: each line weighs 1.
+            let (mut mask, mut w) = (0usize, ONE);
             for op in &self.ops {
                 // In the buffer: every step ends at or before a delimiter, which lies before `n` (the padding
                 // holds none), so `p` never passes `n` and the word reaches at most into the padding.
@@ -231,15 +236,10 @@ impl Plan {
                     Op::Field { role, delim } => {
                         let len = field_len(buf, p, n, x, *delim)?;
                         match role {
-                            Some(Role::Weight) if len < 8 => w = word_weight(x, len)?,
-                            Some(Role::Weight) => w = plain_weight(&buf[p..p + len])?,
+                            Some(Role::Weight) if len < 8 => w = word_weight(x, len)?.units()?,
+                            Some(Role::Weight) => w = plain_weight(&buf[p..p + len])?.units()?,
                             Some(Role::Group(g)) => {
-                                let field = &buf[p..p + len];
-                                if field.is_empty()
-                                    || !field.is_ascii()
-                                    || field[0].is_ascii_whitespace()
-                                    || field[len - 1].is_ascii_whitespace()
-                                {
+                                if len == 0 || !plain_value(&buf[p..p + len]) {
                                     return None;
                                 }
                                 packed[*g] = if len < 8 {
@@ -290,6 +290,12 @@ fn field_len(buf: &[u8], p: usize, n: usize, x: u64, delim: u8) -> Option<usize>
     (buf[p + len] == delim).then_some(len)
 }
 
+/// A subgroup value the fast readers take as it is: ASCII, with no space or control byte at either end
+/// (which the general reader would trim).
+pub fn plain_value(b: &[u8]) -> bool {
+    b.is_ascii() && b.first().is_none_or(|&c| c > b' ') && b.last().is_none_or(|&c| c > b' ')
+}
+
 /// A mask of the low `len` bytes of a word (`len` < 8).
 fn low_bytes(len: usize) -> u64 {
     (1u64 << (8 * len)) - 1
@@ -304,11 +310,8 @@ fn byte_positions(x: u64, b: u8) -> u64 {
 }
 
 /// A weight in the low `len` bytes of `x` (`len` < 8), written plainly: digits and at most one point. The
-/// point is taken out and the digits read eight at a time (Lemire's method), with no branch on their bytes;
-/// the value is the digits as an integer divided by a power of ten, exact and correctly rounded as
-/// `str::parse` gives it.
-pub fn word_weight(x: u64, len: usize) -> Option<f64> {
-    const POW10: [f64; 8] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
+/// point is taken out and the digits read eight at a time (Lemire's method), with no branch on their bytes.
+pub fn word_weight(x: u64, len: usize) -> Option<Decimal> {
     const ZEROS: u64 = 0x3030_3030_3030_3030;
     let field = x & low_bytes(len);
     // The masked-off bytes are zero, not a point, so only a point of the field is marked.
@@ -335,15 +338,15 @@ pub fn word_weight(x: u64, len: usize) -> Option<f64> {
     v = (v * 10 + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
     v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
     v = (v * 10000 + (v >> 32)) & 0xFFFF_FFFF;
-    Some(v as f64 / POW10[scale])
+    Some(Decimal {
+        digits: v,
+        scale: scale as u32,
+    })
 }
 
-/// A weight written plainly, of any length: the digits as an integer divided by a power of ten, the value
-/// `str::parse` gives while both are exact (at most 15 digits); anything else `None`.
-pub fn plain_weight(f: &[u8]) -> Option<f64> {
-    const POW10: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
+/// A weight written plainly, of any length up to 15 digits: digits and at most one point; anything else
+/// `None`.
+pub fn plain_weight(f: &[u8]) -> Option<Decimal> {
     let (mut m, mut scale, mut dot, mut digits) = (0u64, 0usize, false, 0);
     for &b in f {
         match b {
@@ -359,7 +362,10 @@ pub fn plain_weight(f: &[u8]) -> Option<f64> {
             _ => return None,
         }
     }
-    (digits > 0).then(|| m as f64 / POW10[scale])
+    (digits > 0).then_some(Decimal {
+        digits: m,
+        scale: scale as u32,
+    })
 }
 
 /// A weight as a word of its first 8 bytes (zeros past its end) and its length, for `word_weight`.
