@@ -132,6 +132,57 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         records: u64,
         error: Option<CsvError>,
     }
+    /// What the blocks add up to, folded in file order as they arrive, so that only the blocks that came
+    /// early wait in memory; the first problem in file order stops the folding, its row counted from the top.
+    #[derive(Clone)]
+    struct Totals {
+        all: MpiAccumulator,
+        groups: Vec<BTreeMap<String, MpiAccumulator>>,
+        tally: Option<PatternTally>,
+        tally_groups: Vec<HashMap<Vec<u8>, PatternTally>>,
+        /// Records before the next block: the header's, then each block's.
+        base: u64,
+        /// The next block to fold.
+        next: u64,
+        error: Option<CsvError>,
+    }
+    impl Totals {
+        fn fold(&mut self, part: Part) {
+            if self.error.is_some() {
+                return;
+            }
+            self.next += 1;
+            if let Some(mut e) = part.error {
+                e.row = e.row.map(|r| r + self.base);
+                self.error = Some(e);
+                return;
+            }
+            self.base += part.records;
+            if let Some(sums) = part.sums {
+                match &mut self.tally {
+                    Some(total) => total.merge(&sums.total),
+                    None => self.tally = Some(sums.total),
+                }
+                for (gi, map) in sums.groups.into_iter().enumerate() {
+                    for (key, t) in map.list {
+                        self.tally_groups[gi]
+                            .entry(key)
+                            .and_modify(|total| total.merge(&t))
+                            .or_insert(t);
+                    }
+                }
+            }
+            self.all.merge(&part.all);
+            for (gi, map) in part.groups.into_iter().enumerate() {
+                for (key, acc) in map {
+                    self.groups[gi]
+                        .entry(key)
+                        .and_modify(|a| a.merge(&acc))
+                        .or_insert(acc);
+                }
+            }
+        }
+    }
     let n_ind = spec.indicators.len();
     // What each column of a line feeds, for the one-pass readers.
     let mut roles: Vec<Vec<Role>> = vec![Vec::new(); header.len()];
@@ -329,8 +380,8 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         error: None,
     });
     let quoted = AtomicBool::new(false);
-    let stage = |positional: Option<&dyn SharedBlocks>| -> BTreeMap<u64, Part> {
-        let mut parts = BTreeMap::new();
+    let stage = |positional: Option<&dyn SharedBlocks>, totals: &mut Totals| {
+        let mut early: BTreeMap<u64, Part> = BTreeMap::new();
         std::thread::scope(|s| {
             use std::sync::mpsc::sync_channel;
             let (done_tx, done_rx) = sync_channel::<(u64, Part)>(threads * 2);
@@ -403,65 +454,57 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             }
             drop(done_tx);
             for (seq, part) in done_rx.iter() {
-                parts.insert(seq, part);
+                early.insert(seq, part);
+                while let Some(part) = early.remove(&totals.next) {
+                    totals.fold(part);
+                }
             }
         });
-        parts
     };
-    let mut parts = stage(positional.as_deref());
-    if quoted.load(Ordering::Relaxed) {
-        // Keep the first block (cut by the reader); the rest again, in order, numbered after it.
-        parts.retain(|seq, _| *seq == 0);
-        if let Ok(mut src) = source.lock() {
+    let mut totals = Totals {
+        all: MpiAccumulator::new(&spec, &ks),
+        groups: vec![BTreeMap::new(); over_cols.len()],
+        tally: None,
+        tally_groups: vec![HashMap::new(); over_cols.len()],
+        base: header_rows,
+        next: 0,
+        error: None,
+    };
+    if positional.is_some() {
+        // The first block is the reader's whatever happens next: folded alone, it is where a fallback
+        // starts again from.
+        let first = source.lock().ok().and_then(|mut src| {
             src.seq = 1;
+            src.first.take()
+        });
+        match first {
+            Some(mut block) => totals.fold(sum_block(&mut block, 0, false)),
+            None => totals.next = 1,
         }
-        parts.extend(stage(None));
+        let after_first = totals.clone();
+        stage(positional.as_deref(), &mut totals);
+        if quoted.load(Ordering::Relaxed) {
+            // The rest again, in order, numbered after the first block.
+            totals = after_first;
+            stage(None, &mut totals);
+        }
+    } else {
+        stage(None, &mut totals);
     }
     let read_error = source.into_inner().ok().and_then(|src| src.error);
     if let Some(e) = read_error {
         return Err(CsvError::file(&name, CsvErrorKind::Read(e.to_string())).into());
     }
-    let mut all = MpiAccumulator::new(&spec, &ks);
-    let mut groups: Vec<BTreeMap<String, MpiAccumulator>> = vec![BTreeMap::new(); over_cols.len()];
-    // Tallies add up across blocks first and become accumulators once, at the end.
-    let mut tally: Option<PatternTally> = None;
-    let mut tally_groups: Vec<HashMap<Vec<u8>, PatternTally>> =
-        vec![HashMap::new(); over_cols.len()];
-    let mut base = header_rows;
-    for part in parts.into_values() {
-        if let Some(mut e) = part.error {
-            e.row = e.row.map(|r| r + base);
-            return Err(e.into());
-        }
-        base += part.records;
-        if let Some(sums) = part.sums {
-            match &mut tally {
-                Some(total) => total.merge(&sums.total),
-                None => tally = Some(sums.total),
-            }
-            for (gi, map) in sums.groups.into_iter().enumerate() {
-                for (key, t) in map.list {
-                    match tally_groups[gi].get_mut(&key) {
-                        Some(total) => total.merge(&t),
-                        None => {
-                            tally_groups[gi].insert(key, t);
-                        }
-                    }
-                }
-            }
-        }
-        all.merge(&part.all);
-        for (gi, map) in part.groups.into_iter().enumerate() {
-            for (key, acc) in map {
-                match groups[gi].get_mut(&key) {
-                    Some(a) => a.merge(&acc),
-                    None => {
-                        groups[gi].insert(key, acc);
-                    }
-                }
-            }
-        }
+    if let Some(e) = totals.error {
+        return Err(e.into());
     }
+    let Totals {
+        mut all,
+        mut groups,
+        tally,
+        tally_groups,
+        ..
+    } = totals;
     if let Some(t) = tally {
         t.add_to(&mut all, n_ind);
     }
