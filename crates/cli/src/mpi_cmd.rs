@@ -196,14 +196,15 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         roles[*c].push(Role::Group(gi));
     }
     let plan = Plan::new(&roles);
+    let empty_part = || Part {
+        all: MpiAccumulator::new(&spec, &ks),
+        groups: vec![BTreeMap::new(); over_cols.len()],
+        sums: None,
+        records: 0,
+        error: None,
+    };
     let sum_plain = |block: &mut Vec<u8>, begin: usize, quote_free: bool| -> Option<Part> {
-        let mut part = Part {
-            all: MpiAccumulator::new(&spec, &ks),
-            groups: vec![BTreeMap::new(); over_cols.len()],
-            sums: None,
-            records: 0,
-            error: None,
-        };
+        let mut part = empty_part();
         // One pass over each line by the plan; the first surprise gives the block to the general reader.
         if let Some(plan) = &plan {
             let sums = if quote_free {
@@ -275,13 +276,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     };
     // The lines of `block[begin..]`; `quote_free` when they were found to hold no quote.
     let sum_block = |block: &mut Vec<u8>, begin: usize, quote_free: bool| -> Part {
-        let mut part = Part {
-            all: MpiAccumulator::new(&spec, &ks),
-            groups: vec![BTreeMap::new(); over_cols.len()],
-            sums: None,
-            records: 0,
-            error: None,
-        };
+        let mut part = empty_part();
         let mut g = vec![false; n_ind];
         let at = |row: u64, c: usize, kind: CsvErrorKind| CsvError {
             row: Some(row),
@@ -491,12 +486,13 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     } else {
         stage(None, &mut totals);
     }
+    // A problem in the file comes first: the blocks folded lie before any block a failed read left out.
+    if let Some(e) = totals.error {
+        return Err(e.into());
+    }
     let read_error = source.into_inner().ok().and_then(|src| src.error);
     if let Some(e) = read_error {
         return Err(CsvError::file(&name, CsvErrorKind::Read(e.to_string())).into());
-    }
-    if let Some(e) = totals.error {
-        return Err(e.into());
     }
     let Totals {
         mut all,

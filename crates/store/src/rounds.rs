@@ -15,7 +15,7 @@ use giamngheo_core::{Area, Class, Classifier, Income, Lang};
 
 use crate::Store;
 use crate::audit::{Actor, AuditWriter, Change};
-use crate::db::{Conn, Value};
+use crate::db::{Conn, Row, Value};
 use crate::error::{Rejection, RejectionKind, StoreError};
 use crate::reviews::{NewReview, Round};
 
@@ -426,32 +426,54 @@ struct CaseRow {
     version: i64,
 }
 
+/// The columns of a case as `case_row` reads them, from `round_case k` joined to its household `h`.
+macro_rules! case_select {
+    () => {
+        "SELECT h.code, k.id, k.household_id, k.state, k.review_id, k.previous_class, k.poor_earlier, k.version \
+         FROM round_case k JOIN household h ON h.id = k.household_id"
+    };
+}
+
+/// A case and its household's code, from a row of `case_select!`.
+fn case_row(r: &Row) -> (String, CaseRow) {
+    (
+        r[0].text().unwrap_or_default().to_owned(),
+        CaseRow {
+            id: r[1].int().unwrap_or(0),
+            household_id: r[2].int().unwrap_or(0),
+            state: r[3]
+                .text()
+                .and_then(CaseState::parse)
+                .unwrap_or(CaseState::Listed),
+            review_id: r[4].int(),
+            previous: r[5].text().and_then(Class::parse),
+            poor_earlier: r[6].int().unwrap_or(0) != 0,
+            version: r[7].int().unwrap_or(0),
+        },
+    )
+}
+
 fn cases_by_code(c: &mut Conn, round_id: i64) -> Result<HashMap<String, CaseRow>, StoreError> {
     let mut out = HashMap::new();
     c.query_each(
-        "SELECT h.code, k.id, k.household_id, k.state, k.review_id, k.previous_class, k.poor_earlier, k.version \
-         FROM round_case k JOIN household h ON h.id = k.household_id WHERE k.round_id = $1",
+        concat!(case_select!(), " WHERE k.round_id = $1"),
         &[round_id.into()],
         &mut |r| {
-            out.insert(
-                r[0].text().unwrap_or_default().to_owned(),
-                CaseRow {
-                    id: r[1].int().unwrap_or(0),
-                    household_id: r[2].int().unwrap_or(0),
-                    state: r[3]
-                        .text()
-                        .and_then(CaseState::parse)
-                        .unwrap_or(CaseState::Listed),
-                    review_id: r[4].int(),
-                    previous: r[5].text().and_then(Class::parse),
-                    poor_earlier: r[6].int().unwrap_or(0) != 0,
-                    version: r[7].int().unwrap_or(0),
-                },
-            );
+            let (code, case) = case_row(&r);
+            out.insert(code, case);
             Ok(())
         },
     )?;
     Ok(out)
+}
+
+/// One case of a round, by its id.
+fn case_by_id(c: &mut Conn, round_id: i64, case_id: i64) -> Result<Option<CaseRow>, StoreError> {
+    Ok(c.query_one(
+        concat!(case_select!(), " WHERE k.id = $1 AND k.round_id = $2"),
+        &[case_id.into(), round_id.into()],
+    )?
+    .map(|r| case_row(&r).1))
 }
 
 /// Records a household's move in the audit log and queues it for [`move_cases`].
@@ -1469,19 +1491,16 @@ impl Store {
             )?;
             if outcome == ComplaintOutcome::Upheld
                 && let Some(case_id) = k[1].int()
+                && let Some(case) = case_by_id(c, round.id, case_id)?
+                && case.state == CaseState::Posted
             {
-                let cases = cases_by_code(c, round.id)?;
-                if let Some(case) = cases.values().find(|x| x.id == case_id)
-                    && case.state == CaseState::Posted
-                {
-                    let to = case
-                        .state
-                        .after(CaseEvent::ComplaintUpheld)
-                        .map_err(refuse)?;
-                    let mut moves = Vec::new();
-                    set_state(c, &mut audit, actor, case, to, Some(format!("complaint {complaint_id}")), &mut moves)?;
-                    move_cases(c, &moves)?;
-                }
+                let to = case
+                    .state
+                    .after(CaseEvent::ComplaintUpheld)
+                    .map_err(refuse)?;
+                let mut moves = Vec::new();
+                set_state(c, &mut audit, actor, &case, to, Some(format!("complaint {complaint_id}")), &mut moves)?;
+                move_cases(c, &moves)?;
             }
             audit.finish(c)?;
             Ok(())

@@ -815,3 +815,106 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
         assert_eq!(provincial(db), [ReportKind::Official]);
     });
 }
+
+/// A complaint upheld during the posting sends its household back to the survey, and only that household;
+/// the round cannot be decided until it has been surveyed, met on and posted again.
+#[test]
+fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
+    on_both("upheld", |db| {
+        load_units(&mut db.store);
+        db.store
+            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        let h1 = db.store.household_history("XH-001").unwrap();
+        let h2 = db.store.household_history("XH-002").unwrap();
+        let commune = h1.residences[0].commune_id;
+        db.store
+            .insert_reviews(&[
+                decided_2023(h1.id, commune, Class::Poor),
+                decided_2023(h2.id, commune, Class::NearPoor),
+            ])
+            .unwrap();
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");
+        let classifier =
+            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let round = db
+            .store
+            .open_round(
+                &officer,
+                &NewRound {
+                    commune_id: commune,
+                    kind: RoundKind::Periodic,
+                    year: 2024,
+                    month: None,
+                    opened_on: date("2024-09-03"),
+                    standard_id: "vn-2022-2025".into(),
+                },
+            )
+            .unwrap();
+        db.store
+            .record_survey(
+                &reviewer,
+                round,
+                &classifier,
+                date("2024-10-01"),
+                &[
+                    survey(2, "XH-001", 2_500_000, 0),
+                    survey(3, "XH-002", 1_200_000, 0b111),
+                ],
+            )
+            .unwrap();
+        db.store
+            .record_meeting(
+                &officer,
+                round,
+                &meeting("2024-10-20", 30, &[("XH-001", 20, 5), ("XH-002", 20, 3)]),
+            )
+            .unwrap();
+        db.store
+            .post_results(&officer, round, date("2024-11-14"), "Nhà văn hóa thôn 1")
+            .unwrap();
+        let complaint = db
+            .store
+            .add_complaint(
+                &reviewer,
+                round,
+                &NewComplaint {
+                    household_code: Some("XH-002".into()),
+                    received_on: date("2024-11-15"),
+                    complainant: "Trần Văn Khải".into(),
+                    channel: "in_person".into(),
+                    content: "Hộ XH-002 đã có việc làm ổn định".into(),
+                },
+            )
+            .unwrap();
+        db.store
+            .answer_complaint(
+                &officer,
+                complaint,
+                "Rà soát lại hộ XH-002",
+                date("2024-11-18"),
+                ComplaintOutcome::Upheld,
+            )
+            .unwrap();
+        assert_eq!(
+            states(db, round),
+            [
+                ("XH-001".to_owned(), CaseState::Posted),
+                ("XH-002".to_owned(), CaseState::Resurvey)
+            ],
+            "{}",
+            db.name
+        );
+        assert!(matches!(
+            refused(db.store.decide_round(
+                &officer,
+                round,
+                date("2024-11-20"),
+                "126/QĐ-UBND",
+                "Nguyễn Văn Chủ"
+            )),
+            RoundError::Unfinished { .. }
+        ));
+    });
+}
