@@ -222,18 +222,31 @@ pub fn has_quote(block: &[u8]) -> bool {
 }
 
 /// The index just past the last newline that lies outside quotes, if any. A block always starts at a record
-/// boundary, so the quote parity from its start is exact.
+/// boundary, so the state from its start is exact. Quotes are read as the scanner reads them: a quote opens
+/// a quoted field only at the start of a field; inside one, a doubled quote is a quote and a single one
+/// closes it; elsewhere (`12" screen`) a quote is text and changes nothing.
 pub fn last_boundary(buf: &[u8]) -> Option<usize> {
     if memchr::memchr(b'"', buf).is_none() {
         return memchr::memrchr(b'\n', buf).map(|i| i + 1);
     }
     let mut in_quotes = false;
+    let mut escaped_at = None;
     let mut last = None;
     for i in memchr::memchr2_iter(b'"', b'\n', buf) {
-        if buf[i] == b'"' {
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            last = Some(i + 1);
+        if buf[i] == b'\n' {
+            if !in_quotes {
+                last = Some(i + 1);
+            }
+        } else if escaped_at == Some(i) {
+            // The second quote of a doubled pair.
+        } else if in_quotes {
+            if buf.get(i + 1) == Some(&b'"') {
+                escaped_at = Some(i + 1);
+            } else {
+                in_quotes = false;
+            }
+        } else if i == 0 || buf[i - 1] == b',' || buf[i - 1] == b'\n' {
+            in_quotes = true;
         }
     }
     last

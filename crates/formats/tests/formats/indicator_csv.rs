@@ -382,3 +382,26 @@ fn positional_blocks_hold_every_line_once() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Where a block may be cut: after the last line break outside a quoted field, quotes read as the scanner
+/// reads them.
+#[test]
+fn blocks_are_cut_after_the_last_line_break_outside_quotes() {
+    use giamngheo_formats::csv_scan::last_boundary;
+    let cases: &[(&str, Option<usize>)] = &[
+        ("a,b\nc,d\ne", Some(8)),
+        ("a,b", None),
+        ("a,\"x\ny\"\n", Some(8)),
+        ("a,\"x\ny", None),
+        // A doubled quote inside a quoted field is a quote: the field goes on.
+        ("a,\"x\"\"\ny\"\nz", Some(10)),
+        // A quote inside an unquoted field is text: the line break after it ends the record.
+        ("a,12\" screen\nb,c\n", Some(17)),
+        ("a,5\"\nb,\"x\ny\"\n", Some(13)),
+        ("\"q\"\n", Some(4)),
+        ("x\n\"open\nstill", Some(2)),
+    ];
+    for (text, want) in cases {
+        assert_eq!(last_boundary(text.as_bytes()), *want, "{text:?}");
+    }
+}
