@@ -9,16 +9,15 @@ use giamngheo_core::Lang;
 use giamngheo_core::mpi::{MpiAccumulator, MpiSpec, MpiSpecError, PatternTally};
 use giamngheo_formats::csv_scan::{Positioned, SharedBlocks};
 use giamngheo_formats::indicator_csv::{Plan, Role, Sums};
-
-/// Blocks read by position: larger ones leave a core idle at the end, smaller ones cost more in the kernel
-/// (1 MB: 24 ms for 1 M rows; 256 KB: 27 ms; 64 KB: 39 ms, with twice the system time).
-const POSITIONAL_BLOCK: u64 = 1 << 20;
 use giamngheo_formats::table::{CsvRows, Rows};
-
 use giamngheo_formats::{CsvError, CsvErrorKind};
 
 use crate::errors::CliError;
 use crate::output::{AtomicFile, stdout};
+
+/// Blocks read by position: larger ones leave a core idle at the end, smaller ones cost more in the kernel
+/// (1 MB: 24 ms for 1 M rows; 256 KB: 27 ms; 64 KB: 39 ms, with twice the system time).
+const POSITIONAL_BLOCK: u64 = 1 << 20;
 
 pub struct MpiArgs {
     pub spec: PathBuf,

@@ -226,7 +226,7 @@ pub fn has_quote(block: &[u8]) -> bool {
 /// a quoted field only at the start of a field; inside one, a doubled quote is a quote and a single one
 /// closes it; elsewhere (`12" screen`) a quote is text and changes nothing.
 pub fn last_boundary(buf: &[u8]) -> Option<usize> {
-    if memchr::memchr(b'"', buf).is_none() {
+    if !has_quote(buf) {
         return memchr::memrchr(b'\n', buf).map(|i| i + 1);
     }
     let mut in_quotes = false;

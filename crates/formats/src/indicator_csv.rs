@@ -367,12 +367,3 @@ pub fn plain_weight(f: &[u8]) -> Option<Decimal> {
         scale: scale as u32,
     })
 }
-
-/// A weight as a word of its first 8 bytes (zeros past its end) and its length, for `word_weight`.
-pub fn weight_word(text: &[u8]) -> Option<(u64, usize)> {
-    (text.len() < 8).then(|| {
-        let mut b = [0u8; 8];
-        b[..text.len()].copy_from_slice(text);
-        (u64::from_le_bytes(b), text.len())
-    })
-}

@@ -87,30 +87,38 @@ fn mpi_errors_exit_2_and_name_the_problem() {
     }
 }
 
+/// `n` generated households: `id,region,w,i1,i2,i3,i4` (regions r0-r2 in turn, the weight of line i as
+/// `weight` writes it, indicators by a fixed rule), with a last column `note` of `x` when asked.
+fn households_csv(n: usize, weight: impl Fn(usize) -> String, note: bool) -> String {
+    let mut csv = String::from(if note {
+        "id,region,w,i1,i2,i3,i4,note\n"
+    } else {
+        "id,region,w,i1,i2,i3,i4\n"
+    });
+    for i in 0..n {
+        let d =
+            |k: usize| usize::from((i * 7 + k * 3).is_multiple_of(5) || (i + k).is_multiple_of(11));
+        csv.push_str(&format!(
+            "{i},r{},{},{},{},{},{}{}\n",
+            i % 3,
+            weight(i),
+            d(1),
+            d(2),
+            d(3),
+            d(4),
+            if note { ",x" } else { "" }
+        ));
+    }
+    csv
+}
+
 #[test]
 fn mpi_over_many_blocks_names_the_row_of_a_late_problem() {
     let dir = scratch("mpi-big");
     let spec = dir.join("spec.toml");
     std::fs::write(&spec, SPEC).unwrap();
     let n = 60_000;
-    let mut csv = String::from("id,region,w,i1,i2,i3,i4\n");
-    for i in 0..n {
-        let d = |k: usize| {
-            if (i * 7 + k * 3).is_multiple_of(5) {
-                1
-            } else {
-                0
-            }
-        };
-        csv.push_str(&format!(
-            "{i},r{},1,{},{},{},{}\n",
-            i % 3,
-            d(1),
-            d(2),
-            d(3),
-            d(4)
-        ));
-    }
+    let csv = households_csv(n, |_| "1".into(), false);
     assert!(csv.len() > 1 << 20, "more than one block");
     let data = dir.join("data.csv");
     std::fs::write(&data, &csv).unwrap();
@@ -349,21 +357,7 @@ fn mpi_reads_a_large_file_by_position_from_a_pipe_and_with_quotes_alike() {
     let spec = dir.join("spec.toml");
     std::fs::write(&spec, SPEC).unwrap();
     let n = 150_000;
-    let mut csv = String::from("id,region,w,i1,i2,i3,i4,note\n");
-    for i in 0..n {
-        let d =
-            |k: usize| usize::from((i * 7 + k * 3).is_multiple_of(5) || (i + k).is_multiple_of(11));
-        csv.push_str(&format!(
-            "{i},r{},{}.{},{},{},{},{},x\n",
-            i % 3,
-            1 + i % 4,
-            i % 1000,
-            d(1),
-            d(2),
-            d(3),
-            d(4)
-        ));
-    }
+    let csv = households_csv(n, |i| format!("{}.{}", 1 + i % 4, i % 1000), true);
     assert!(csv.len() > 3 << 20, "several blocks");
     // A quoted line break in the first block (read in order) and one late in the file, the 100,000th line's
     // note (which sends the readers by position back to reading in order).

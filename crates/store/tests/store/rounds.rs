@@ -76,6 +76,36 @@ fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeet
     }
 }
 
+/// The village of `three_households` with the households of `listed` decided in 2023 as given, and the
+/// 2024 periodic round opened by `who` on 3 September (vn-2022-2025): the round's id.
+fn round_of_2024(db: &mut TestDb, who: &Actor, listed: &[(&str, Class)]) -> i64 {
+    load_units(&mut db.store);
+    db.store
+        .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+        .unwrap();
+    let mut commune = 0;
+    let mut reviews = Vec::new();
+    for (code, class) in listed {
+        let h = db.store.household_history(code).unwrap();
+        commune = h.residences[0].commune_id;
+        reviews.push(decided_2023(h.id, commune, *class));
+    }
+    db.store.insert_reviews(&reviews).unwrap();
+    db.store
+        .open_round(
+            who,
+            &NewRound {
+                commune_id: commune,
+                kind: RoundKind::Periodic,
+                year: 2024,
+                month: None,
+                opened_on: date("2024-09-03"),
+                standard_id: "vn-2022-2025".into(),
+            },
+        )
+        .unwrap()
+}
+
 fn refused(r: Result<impl std::fmt::Debug, StoreError>) -> RoundError {
     match r {
         Err(StoreError::Procedure(e)) => e,
@@ -667,33 +697,11 @@ fn refused_row(r: Result<impl std::fmt::Debug, StoreError>) -> RoundError {
 #[test]
 fn two_officers_on_one_household_the_second_is_told() {
     on_both("round_conflict", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
-        let h1 = db.store.household_history("XH-001").unwrap();
-        let commune = h1.residences[0].commune_id;
-        db.store
-            .insert_reviews(&[decided_2023(h1.id, commune, Class::Poor)])
-            .unwrap();
         let a = Actor::new("Cán bộ A", Role::CommuneOfficer, "10.0.0.1");
         let b = Actor::new("Cán bộ B", Role::CommuneOfficer, "10.0.0.2");
         let classifier =
             Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
-        let round = db
-            .store
-            .open_round(
-                &a,
-                &NewRound {
-                    commune_id: commune,
-                    kind: RoundKind::Periodic,
-                    year: 2024,
-                    month: None,
-                    opened_on: date("2024-09-03"),
-                    standard_id: "vn-2022-2025".into(),
-                },
-            )
-            .unwrap();
+        let round = round_of_2024(db, &a, &[("XH-001", Class::Poor)]);
         // Both read the household's case at the same version.
         let seen = db.store.round_cases(round).unwrap()[0].version;
         let mut other_desk = db.second();
@@ -725,34 +733,12 @@ fn two_officers_on_one_household_the_second_is_told() {
 #[test]
 fn quick_screening_and_the_provinces_reports_to_the_ministry() {
     on_both("round_screen", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
-        let h1 = db.store.household_history("XH-001").unwrap();
-        let h2 = db.store.household_history("XH-002").unwrap();
-        let commune = h1.residences[0].commune_id;
-        db.store
-            .insert_reviews(&[
-                decided_2023(h1.id, commune, Class::Poor),
-                decided_2023(h2.id, commune, Class::NearPoor),
-            ])
-            .unwrap();
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
-        let round = db
-            .store
-            .open_round(
-                &officer,
-                &NewRound {
-                    commune_id: commune,
-                    kind: RoundKind::Periodic,
-                    year: 2024,
-                    month: None,
-                    opened_on: date("2024-09-03"),
-                    standard_id: "vn-2022-2025".into(),
-                },
-            )
-            .unwrap();
+        let round = round_of_2024(
+            db,
+            &officer,
+            &[("XH-001", Class::Poor), ("XH-002", Class::NearPoor)],
+        );
         let err = db
             .store
             .record_screening(
@@ -783,6 +769,7 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
         assert!(screened.reason.as_deref().unwrap().contains("Phiếu A"));
 
         // The province (Thanh Hóa) owes the ministry its preliminary (before 15/11) and official (20/12) results.
+        let commune = db.store.round(round).unwrap().commune_id;
         let province = db
             .store
             .parent_at(commune, date("2024-12-01"))
@@ -821,37 +808,15 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
 #[test]
 fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
     on_both("upheld", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
-        let h1 = db.store.household_history("XH-001").unwrap();
-        let h2 = db.store.household_history("XH-002").unwrap();
-        let commune = h1.residences[0].commune_id;
-        db.store
-            .insert_reviews(&[
-                decided_2023(h1.id, commune, Class::Poor),
-                decided_2023(h2.id, commune, Class::NearPoor),
-            ])
-            .unwrap();
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
         let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");
         let classifier =
             Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
-        let round = db
-            .store
-            .open_round(
-                &officer,
-                &NewRound {
-                    commune_id: commune,
-                    kind: RoundKind::Periodic,
-                    year: 2024,
-                    month: None,
-                    opened_on: date("2024-09-03"),
-                    standard_id: "vn-2022-2025".into(),
-                },
-            )
-            .unwrap();
+        let round = round_of_2024(
+            db,
+            &officer,
+            &[("XH-001", Class::Poor), ("XH-002", Class::NearPoor)],
+        );
         db.store
             .record_survey(
                 &reviewer,
