@@ -242,7 +242,7 @@ impl Role {
             Role::Administrator => true,
             Role::ProvinceStaff => matches!(
                 action,
-                A::Reopen | A::SubmitReport | A::ManageProgrammes | A::ReadAudit
+                A::Reopen | A::SubmitReport | A::ManageProgrammes | A::ReadAudit | A::SetTargets
             ),
             Role::CommuneOfficer => matches!(
                 action,
@@ -257,6 +257,8 @@ impl Role {
                     | A::IssueCertificates
                     | A::RecordSupport
                     | A::SubmitReport
+                    | A::EditRegistry
+                    | A::SetTargets
             ),
             Role::VillageReviewer => {
                 matches!(action, A::AddRequest | A::Survey | A::RecordComplaint)
@@ -283,6 +285,14 @@ pub enum Action {
     ManageProgrammes,
     SubmitReport,
     ReadAudit,
+    /// Households and their members: imports, births, deaths, splits, merges, review records.
+    EditRegistry,
+    /// Plan targets of a unit.
+    SetTargets,
+    /// The administrative units, their lineage and the reform.
+    ManageUnits,
+    /// Web accounts.
+    ManageAccounts,
 }
 
 impl Action {
@@ -302,6 +312,10 @@ impl Action {
             Action::ManageProgrammes => "manage_programmes",
             Action::SubmitReport => "submit_report",
             Action::ReadAudit => "read_audit",
+            Action::EditRegistry => "edit_registry",
+            Action::SetTargets => "set_targets",
+            Action::ManageUnits => "manage_units",
+            Action::ManageAccounts => "manage_accounts",
         }
     }
 
@@ -323,6 +337,10 @@ impl Action {
             }
             Action::SubmitReport => lang.pick("gửi báo cáo", "submit a report"),
             Action::ReadAudit => lang.pick("xem nhật ký kiểm toán", "read the audit log"),
+            Action::EditRegistry => lang.pick("sửa sổ hộ", "change the household registry"),
+            Action::SetTargets => lang.pick("đặt chỉ tiêu kế hoạch", "set plan targets"),
+            Action::ManageUnits => lang.pick("quản lý đơn vị hành chính", "manage administrative units"),
+            Action::ManageAccounts => lang.pick("quản lý tài khoản", "manage accounts"),
         }
     }
 }
@@ -446,6 +464,11 @@ pub enum RoundError {
     OutsideWindow {
         from: Date,
         to: Date,
+    },
+    /// A step dated after today: what is recorded must have happened.
+    InFuture {
+        date: Date,
+        today: Date,
     },
 }
 
@@ -576,6 +599,16 @@ impl RoundError {
                 "the periodic review runs from {} to {} only",
                 from.vi(),
                 to.vi()
+            ),
+            (RoundError::InFuture { date, today }, Lang::Vi) => format!(
+                "ngày {} còn ở tương lai (hôm nay là {}): chỉ ghi những việc đã diễn ra",
+                date.vi(),
+                today.vi()
+            ),
+            (RoundError::InFuture { date, today }, Lang::En) => format!(
+                "{} is in the future (today is {}): record only what has happened",
+                date.vi(),
+                today.vi()
             ),
         }
     }

@@ -79,6 +79,15 @@ impl Store {
         unit_id: Option<i64>,
         password_hash: &str,
     ) -> Result<i64, StoreError> {
+        crate::scope::permit(by, giamngheo_core::round::Action::ManageAccounts)?;
+        if let Some(u) = unit_id
+            && !by.scope.covers_unit(u)
+        {
+            return Err(StoreError::NotFound {
+                what: "unit",
+                key: u.to_string(),
+            });
+        }
         let name = nfc(name.trim());
         self.conn.transaction(|c| {
             if c.query_one("SELECT id FROM account WHERE name = $1", &[name.clone().into()])?

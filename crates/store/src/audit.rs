@@ -6,34 +6,46 @@ use giamngheo_core::audit::{AuditEntry, ChainBreak, GENESIS};
 use giamngheo_core::round::Role;
 
 use crate::Store;
+use crate::scope::Scope;
 use crate::db::{Backend, BatchInsert, Conn, Value};
 use crate::error::StoreError;
 
-/// Who is acting, as the audit log records it.
+/// Who is acting: passed to every write, which checks the role and the units (`crate::scope`) and records
+/// the change under this name in the same transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub name: String,
     pub role: Role,
     /// "cli", or the web client's address.
     pub origin: String,
+    /// The web account behind the change; None for the command line and the system.
+    pub account_id: Option<i64>,
+    /// The units the actor may change.
+    pub scope: Scope,
 }
 
 impl Actor {
     /// The actor of a store nobody has named: "hệ thống" (the system), acting locally.
     pub fn system() -> Actor {
-        Actor {
-            name: "hệ thống".to_owned(),
-            role: Role::Administrator,
-            origin: "local".to_owned(),
-        }
+        Actor::new("hệ thống", Role::Administrator, "local")
     }
 
+    /// An actor whose scope is the whole country (the command line, the demo).
     pub fn new(name: &str, role: Role, origin: &str) -> Actor {
         Actor {
             name: giamngheo_core::text::nfc(name),
             role,
             origin: origin.to_owned(),
+            account_id: None,
+            scope: Scope::Everywhere,
         }
+    }
+
+    /// A web account acting inside its units.
+    pub fn account(mut self, account_id: i64, scope: Scope) -> Actor {
+        self.account_id = Some(account_id);
+        self.scope = scope;
+        self
     }
 }
 

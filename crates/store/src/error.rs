@@ -29,6 +29,11 @@ pub enum StoreError {
         expected: String,
         got: String,
     },
+    /// A citizen ID already held by a current member of another household: the database's unique index
+    /// refused it (two writers at once; the store's own check names the row when it can).
+    CitizenIdTaken,
+    /// Another writer held the database longer than the wait allows (SQLite's busy timeout).
+    Busy,
     Db(String),
 }
 
@@ -49,6 +54,14 @@ pub enum RejectionKind {
         citizen_id: String,
         household: String,
     },
+    /// A citizen ID held by a current member of a household outside the actor's units (which is not named).
+    CitizenIdOutsideScope { citizen_id: String },
+    /// A household that exists and lives outside the actor's units.
+    HouseholdOutsideScope { code: String },
+    /// A commune outside the actor's units.
+    CommuneOutsideScope { code: String },
+    /// The household changed (a member joined, it moved) after the import's date.
+    ChangedAfter { code: String, date: String },
     /// The same household code twice in one file.
     DuplicateHousehold { code: String, first_row: u64 },
     /// No household with this code lived in a commune on the date.
@@ -68,29 +81,44 @@ pub enum RejectionKind {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        let msg = e.to_string();
-        if msg.contains("giamngheo: decided review records are immutable") {
-            StoreError::Immutable
-        } else if msg.contains("giamngheo: the audit log is append-only") {
-            StoreError::AppendOnly
-        } else {
-            StoreError::Db(msg)
+        if let rusqlite::Error::SqliteFailure(f, _) = &e
+            && f.code == rusqlite::ErrorCode::DatabaseBusy
+        {
+            return StoreError::Busy;
         }
+        classify(e.to_string())
+    }
+}
+
+/// The database's refusals that the store's own rules stand behind, recognised by their text (the triggers'
+/// messages) or the constraint's name; anything else stays a database error.
+fn classify(msg: String) -> StoreError {
+    if msg.contains("giamngheo: decided review records are immutable") {
+        StoreError::Immutable
+    } else if msg.contains("giamngheo: the audit log is append-only") {
+        StoreError::AppendOnly
+    } else if msg.contains("membership.citizen_id") || msg.contains("membership_citizen_id") {
+        StoreError::CitizenIdTaken
+    } else if msg.contains("household.code") || msg.contains("household_code_key") {
+        StoreError::Conflict {
+            what: "household",
+            key: String::new(),
+        }
+    } else {
+        StoreError::Db(msg)
     }
 }
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         let msg = match e.as_db_error() {
-            Some(db) => db.message().to_owned(),
+            Some(db) => format!(
+                "{}{}",
+                db.message(),
+                db.constraint().map(|c| format!(" ({c})")).unwrap_or_default()
+            ),
             None => e.to_string(),
         };
-        if msg.contains("giamngheo: decided review records are immutable") {
-            StoreError::Immutable
-        } else if msg.contains("giamngheo: the audit log is append-only") {
-            StoreError::AppendOnly
-        } else {
-            StoreError::Db(msg)
-        }
+        classify(msg)
     }
 }

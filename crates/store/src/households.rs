@@ -7,9 +7,13 @@ use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord, MemberRow};
 use giamngheo_core::text::fold;
 
+use giamngheo_core::round::Action;
+
 use crate::Store;
+use crate::audit::Actor;
 use crate::db::{BatchInsert, Conn, Value};
 use crate::error::{Rejection, RejectionKind, StoreError};
+use crate::scope::{self, Place};
 use crate::units::next_id;
 
 /// What an import did.
@@ -29,7 +33,8 @@ pub struct PossibleDuplicate {
     pub row: u64,
     pub name: String,
     pub birth_date: String,
-    pub other_household: String,
+    /// None: a household outside the actor's units, which is not named.
+    pub other_household: Option<String>,
 }
 
 /// A member as the registry holds them on a date.
@@ -102,6 +107,130 @@ impl HouseholdHistory {
     }
 }
 
+/// Every household of the registry by code: its id and where it lives now (None once it has left).
+fn existing_households(c: &mut Conn) -> Result<HashMap<String, (i64, Option<Place>)>, StoreError> {
+    let rows = c.query(
+        "SELECT h.code, h.id, r.commune_id, r.village_id FROM household h \
+         LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL",
+        &[],
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let place = r[2].int().map(|commune| Place {
+                commune,
+                village: r[3].int(),
+            });
+            Some((r[0].text()?.to_owned(), (r[1].int()?, place)))
+        })
+        .collect())
+}
+
+/// The import's rules that depend on the registry, read under the write lock: an existing household must
+/// live inside the actor's units now, and a citizen ID may not be held by a current member of another
+/// household (named only when that household is inside the actor's units).
+fn check_against_registry(
+    c: &mut Conn,
+    actor: &Actor,
+    resolved: &[Resolved],
+    existing: &HashMap<String, (i64, Option<Place>)>,
+    seen_ids: &HashMap<&str, (&str, u64)>,
+    as_of: Date,
+) -> Result<(), StoreError> {
+    let mut rejections = Vec::new();
+    // A household changed after the import's date (a birth, a move) would have that change undone by a
+    // membership or residence ending before it began: the import must be dated on or after it.
+    let mut changed_after: HashMap<i64, String> = HashMap::new();
+    for sql in [
+        "SELECT household_id, max(valid_from) FROM membership WHERE valid_until IS NULL \
+         GROUP BY household_id HAVING max(valid_from) > $1",
+        "SELECT household_id, max(valid_from) FROM residence WHERE valid_until IS NULL \
+         GROUP BY household_id HAVING max(valid_from) > $1",
+    ] {
+        for r in c.query(sql, &[as_of.iso().into()])? {
+            if let (Some(id), Some(d)) = (r[0].int(), r[1].text()) {
+                let e = changed_after.entry(id).or_default();
+                if d > e.as_str() {
+                    *e = d.to_owned();
+                }
+            }
+        }
+    }
+    for r in resolved {
+        if let Some((_, place)) = existing.get(r.record.code.as_str()) {
+            let inside = match place {
+                Some(p) => actor.scope.covers(*p),
+                None => actor.scope == scope::Scope::Everywhere,
+            };
+            if !inside {
+                rejections.push(Rejection {
+                    row: r.row,
+                    field: "household_code",
+                    kind: RejectionKind::HouseholdOutsideScope {
+                        code: r.record.code.as_str().to_owned(),
+                    },
+                });
+            } else if let Some((id, _)) = existing.get(r.record.code.as_str())
+                && let Some(last) = changed_after.get(id)
+            {
+                rejections.push(Rejection {
+                    row: r.row,
+                    field: "as_of",
+                    kind: RejectionKind::ChangedAfter {
+                        code: r.record.code.as_str().to_owned(),
+                        date: Date::parse(last).map_or_else(|_| last.clone(), |d| d.vi()),
+                    },
+                });
+            }
+        }
+    }
+    if !seen_ids.is_empty() {
+        c.query_each(
+            "SELECT m.citizen_id, h.code, r.commune_id, r.village_id FROM membership m \
+             JOIN household h ON h.id = m.household_id \
+             LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+             WHERE m.citizen_id IS NOT NULL",
+            &[],
+            &mut |row| {
+                let (Some(cid), Some(holder)) = (row[0].text(), row[1].text()) else {
+                    return Ok(());
+                };
+                if let Some((code, file_row)) = seen_ids.get(cid)
+                    && *code != holder
+                {
+                    let inside = row[2].int().is_some_and(|commune| {
+                        actor.scope.covers(Place {
+                            commune,
+                            village: row[3].int(),
+                        })
+                    });
+                    rejections.push(Rejection {
+                        row: *file_row,
+                        field: "citizen_id",
+                        kind: if inside {
+                            RejectionKind::CitizenIdElsewhere {
+                                citizen_id: cid.to_owned(),
+                                household: holder.to_owned(),
+                            }
+                        } else {
+                            RejectionKind::CitizenIdOutsideScope {
+                                citizen_id: cid.to_owned(),
+                            }
+                        },
+                    });
+                }
+                Ok(())
+            },
+        )?;
+    }
+    if rejections.is_empty() {
+        Ok(())
+    } else {
+        rejections.sort_by_key(|r| r.row);
+        Err(StoreError::Rejected(rejections))
+    }
+}
+
 /// Where one household of an import goes: its units resolved before anything is written.
 struct Resolved<'a> {
     row: u64,
@@ -116,10 +245,12 @@ impl Store {
     /// alone, so importing the same file twice changes nothing; changes are recorded as events dated `as_of`.
     pub fn import_households(
         &mut self,
+        actor: &Actor,
         records: &[(u64, HouseholdRecord)],
         as_of: Date,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportSummary, StoreError> {
+        scope::permit(actor, Action::EditRegistry)?;
         let mut clock = std::time::Instant::now();
         let mut rejections = Vec::new();
         let mut resolved = Vec::with_capacity(records.len());
@@ -158,6 +289,18 @@ impl Store {
                 });
                 continue;
             };
+            // Where the household goes must be the actor's own commune (a village's reviewer creates no
+            // households); where an existing one lives now is checked inside the write transaction.
+            if !actor.scope.covers_unit(commune_id) {
+                rejections.push(Rejection {
+                    row: *row,
+                    field: "commune_code",
+                    kind: RejectionKind::CommuneOutsideScope {
+                        code: code.to_owned(),
+                    },
+                });
+                continue;
+            }
             let mut own: Vec<&str> = Vec::new();
             for m in rec.members() {
                 // The same ID twice in one household is as wrong as in two.
@@ -195,51 +338,34 @@ impl Store {
                 commune_id,
             });
         }
-        // Citizen IDs already held by other households in the registry.
-        if !seen_ids.is_empty() {
-            let held = self.citizen_ids_by_household()?;
-            for (cid, (code, row)) in &seen_ids {
-                if let Some(other) = held.get(*cid)
-                    && other != code
-                {
-                    rejections.push(Rejection {
-                        row: *row,
-                        field: "citizen_id",
-                        kind: RejectionKind::CitizenIdElsewhere {
-                            citizen_id: (*cid).to_owned(),
-                            household: other.clone(),
-                        },
-                    });
-                }
-            }
-        }
         if !rejections.is_empty() {
             rejections.sort_by_key(|r| r.row);
             return Err(StoreError::Rejected(rejections));
         }
         phase("resolve and villages", &mut clock);
-        let existing = self.household_ids()?;
-        let possible_duplicates = self.possible_duplicates(&resolved)?;
+        // Advisory only (names and birth dates alike), so read before the write lock is taken.
+        let possible_duplicates = self.possible_duplicates(actor, &resolved)?;
         phase("duplicates", &mut clock);
+        let registry_size = self.household_count()? as usize;
         let day_text = as_of.iso();
         let day = Value::Shared(std::sync::Arc::from(day_text.as_str()));
         // A large import into a registry smaller than itself builds the secondary indexes once at the end
         // (a sorted build) instead of row by row; references were checked above, so SQLite's per-row foreign
         // key checks are switched off for it too. Both happen inside the transaction or around it, all or nothing.
-        let new_households = resolved
-            .iter()
-            .filter(|r| !existing.contains_key(r.record.code.as_str()))
-            .count();
-        let bulk = new_households >= BULK_MIN && new_households > existing.len();
+        let bulk = resolved.len() >= BULK_MIN && resolved.len() > 2 * registry_size;
         let sqlite = self.conn.backend() == crate::db::Backend::Sqlite;
         if bulk && sqlite {
             self.conn.batch("PRAGMA foreign_keys = OFF")?;
         }
-        let actor = self.actor.clone();
         let result = self.conn.transaction(|c| {
             if c.backend() == crate::db::Backend::Postgres {
                 c.batch("LOCK TABLE household IN EXCLUSIVE MODE")?;
             }
+            // Every rule that depends on the registry is checked here, under the write lock, so that two
+            // imports started together cannot both pass it (the unique index on current citizen IDs backs it).
+            let existing = existing_households(c)?;
+            check_against_registry(c, actor, &resolved, &existing, &seen_ids, as_of)?;
+            phase("checks", &mut clock);
             // Villages are found or created inside the transaction: a failed import leaves none behind.
             let mut villages: HashMap<(i64, String), i64> = HashMap::new();
             let mut village_of: Vec<Option<i64>> = Vec::with_capacity(resolved.len());
@@ -275,7 +401,7 @@ impl Store {
                 8,
             );
             let mut memberships =
-                BatchInsert::new(c.backend(), "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until)", 5);
+                BatchInsert::new(c.backend(), "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until, citizen_id)", 6);
             let mut events = BatchInsert::new(c.backend(), "INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
             for (n, r) in resolved.iter().enumerate() {
                 if n % 4096 == 0 {
@@ -283,7 +409,7 @@ impl Store {
                 }
                 let rec = r.record;
                 let village_id = village_of[n];
-                if let Some(&id) = existing.get(rec.code.as_str()) {
+                if let Some(&(id, _)) = existing.get(rec.code.as_str()) {
                     let changed =
                         update_household(c, id, rec, r.commune_id, village_id, &day_text, &mut person_id, &mut event_id)?;
                     if changed.0 {
@@ -310,7 +436,14 @@ impl Store {
                 );
                 for m in rec.members() {
                     persons.add(person_values(person_id, m));
-                    memberships.add([Value::Int(person_id), Value::Int(id), Value::Static(m.relation.code()), day.clone(), Value::Null]);
+                    memberships.add([
+                        Value::Int(person_id),
+                        Value::Int(id),
+                        Value::Static(m.relation.code()),
+                        day.clone(),
+                        Value::Null,
+                        m.citizen_id.as_ref().map(|c| c.as_str()).into(),
+                    ]);
                     person_id += 1;
                     summary.members_added += 1;
                 }
@@ -349,7 +482,7 @@ impl Store {
             progress(resolved.len() as u64);
             crate::audit::record_one(
                 c,
-                &actor,
+                actor,
                 crate::audit::Change {
                     action: "import_households",
                     entity: "household",
@@ -371,37 +504,21 @@ impl Store {
         result
     }
 
-    fn household_ids(&mut self) -> Result<HashMap<String, i64>, StoreError> {
-        let rows = self.conn.query("SELECT code, id FROM household", &[])?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| Some((r[0].text()?.to_owned(), r[1].int()?)))
-            .collect())
-    }
-
-    fn citizen_ids_by_household(&mut self) -> Result<HashMap<String, String>, StoreError> {
-        let rows = self.conn.query(
-            "SELECT p.citizen_id, h.code FROM person p JOIN membership m ON m.person_id = p.id \
-             JOIN household h ON h.id = m.household_id WHERE p.citizen_id IS NOT NULL AND m.valid_until IS NULL",
-            &[],
-        )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| Some((r[0].text()?.to_owned(), r[1].text()?.to_owned())))
-            .collect())
-    }
 
     /// Members whose folded name and birth date are those of a member of another household, in the registry
     /// or elsewhere in the file. Keys are 64-bit hashes, so a million members cost no string per member.
     fn possible_duplicates(
         &mut self,
+        actor: &Actor,
         resolved: &[Resolved],
     ) -> Result<Vec<PossibleDuplicate>, StoreError> {
         let rows = self.conn.query(
-            "SELECT p.name_fold, p.birth_date, h.code FROM person p JOIN membership m ON m.person_id = p.id \
-             JOIN household h ON h.id = m.household_id WHERE m.valid_until IS NULL",
+            "SELECT p.name_fold, p.birth_date, h.code, r.commune_id, r.village_id FROM person p \
+             JOIN membership m ON m.person_id = p.id JOIN household h ON h.id = m.household_id \
+             LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL WHERE m.valid_until IS NULL",
             &[],
         )?;
+        // A household outside the actor's units is named by no code ("" here, None in the result).
         let mut registry: HashMap<u64, String> = HashMap::with_capacity(rows.len());
         for r in rows {
             if let (Some(f), Some(b), Some(code)) = (
@@ -409,7 +526,16 @@ impl Store {
                 r[1].text().and_then(|d| Date::parse(d).ok()),
                 r[2].text(),
             ) {
-                registry.insert(person_key(f, b), code.to_owned());
+                let inside = r[3].int().is_some_and(|commune| {
+                    actor.scope.covers(Place {
+                        commune,
+                        village: r[4].int(),
+                    })
+                });
+                registry.insert(
+                    person_key(f, b),
+                    if inside { code.to_owned() } else { String::new() },
+                );
             }
         }
         let mut in_file: HashMap<u64, usize> = HashMap::new();
@@ -439,7 +565,7 @@ impl Store {
                         row: r.row,
                         name: m.name.as_str().to_owned(),
                         birth_date: m.birth_date.vi(),
-                        other_household: other.to_owned(),
+                        other_household: (!other.is_empty()).then(|| other.to_owned()),
                     });
                 }
             }
@@ -666,6 +792,12 @@ const BULK_INDEXES: &[(&str, &str)] = &[
         "person_citizen_id",
         "CREATE INDEX person_citizen_id ON person (citizen_id)",
     ),
+    // Unique: rebuilt at the end of a bulk import inside its transaction, so a citizen ID stored twice fails
+    // the whole import there.
+    (
+        "membership_citizen_id",
+        "CREATE UNIQUE INDEX membership_citizen_id ON membership (citizen_id)",
+    ),
 ];
 
 fn person_values(id: i64, m: &MemberRecord) -> [Value; 8] {
@@ -767,6 +899,10 @@ fn update_household(
                         "UPDATE person SET full_name = $2, name_fold = $3, sex = $4, birth_date = $5, ethnicity = $6, citizen_id = $7 WHERE id = $1",
                         &person_values(v.person_id, m)[..7],
                     )?;
+                    c.execute(
+                        "UPDATE membership SET citizen_id = $2 WHERE person_id = $1 AND valid_until IS NULL",
+                        &[v.person_id.into(), m.citizen_id.as_ref().map(|c| c.as_str()).into()],
+                    )?;
                     if v.relation != m.relation.code() {
                         c.execute(
                             "UPDATE membership SET relation = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
@@ -792,8 +928,8 @@ fn update_household(
                     &values,
                 )?;
                 c.execute(
-                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, $3, $4, NULL)",
-                    &[pid.into(), id.into(), m.relation.code().into(), day.into()],
+                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until, citizen_id) VALUES ($1, $2, $3, $4, NULL, $5)",
+                    &[pid.into(), id.into(), m.relation.code().into(), day.into(), m.citizen_id.as_ref().map(|c| c.as_str()).into()],
                 )?;
                 event(c, EventKind::MemberJoined, Some(pid), String::new())?;
                 added += 1;
@@ -807,7 +943,7 @@ fn update_household(
         if !matched[i] {
             changed = true;
             c.execute(
-                "UPDATE membership SET valid_until = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+                "UPDATE membership SET valid_until = $3, citizen_id = NULL WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
                 &[v.person_id.into(), id.into(), yesterday.clone().into()],
             )?;
             event(c, EventKind::MemberLeft, Some(v.person_id), String::new())?;
@@ -943,15 +1079,6 @@ fn person_key(folded: &str, born: Date) -> u64 {
 }
 
 impl Store {
-    fn household_id(c: &mut Conn, code: &str) -> Result<i64, StoreError> {
-        c.query_one("SELECT id FROM household WHERE code = $1", &[code.into()])?
-            .and_then(|r| r[0].int())
-            .ok_or_else(|| StoreError::NotFound {
-                what: "household",
-                key: code.to_owned(),
-            })
-    }
-
     fn event(
         c: &mut Conn,
         household: i64,
@@ -975,14 +1102,14 @@ impl Store {
     /// A child born into a household on `date`: a new person and membership, and a birth event.
     pub fn record_birth(
         &mut self,
+        actor: &Actor,
         code: &str,
         member: &MemberRecord,
         date: Date,
     ) -> Result<i64, StoreError> {
         let day = date.iso();
-        let actor = self.actor.clone();
         self.conn.transaction(|c| {
-            let hh = Self::household_id(c, code)?;
+            let (hh, _) = scope::household_for(c, actor, Action::EditRegistry, code)?;
             let pid = next_id(c, "person")?;
             c.execute(
                 "INSERT INTO person (id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date) \
@@ -990,13 +1117,13 @@ impl Store {
                 &person_values(pid, member),
             )?;
             c.execute(
-                "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, $3, $4, NULL)",
-                &[pid.into(), hh.into(), member.relation.code().into(), day.clone().into()],
+                "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until, citizen_id) VALUES ($1, $2, $3, $4, NULL, $5)",
+                &[pid.into(), hh.into(), member.relation.code().into(), day.clone().into(), member.citizen_id.as_ref().map(|c| c.as_str()).into()],
             )?;
             Self::event(c, hh, Some(pid), &day, EventKind::Birth, "")?;
             crate::audit::record_one(
                 c,
-                &actor,
+                actor,
                 crate::audit::Change {
                     action: "birth",
                     entity: "household",
@@ -1013,16 +1140,16 @@ impl Store {
     /// A member who died on `date`: the membership ends that day and the death is recorded.
     pub fn record_death(
         &mut self,
+        actor: &Actor,
         code: &str,
         person_id: i64,
         date: Date,
     ) -> Result<(), StoreError> {
         let day = date.iso();
-        let actor = self.actor.clone();
         self.conn.transaction(|c| {
-            let hh = Self::household_id(c, code)?;
+            let (hh, _) = scope::household_for(c, actor, Action::EditRegistry, code)?;
             let n = c.execute(
-                "UPDATE membership SET valid_until = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+                "UPDATE membership SET valid_until = $3, citizen_id = NULL WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
                 &[person_id.into(), hh.into(), day.clone().into()],
             )?;
             if n == 0 {
@@ -1032,7 +1159,7 @@ impl Store {
             Self::event(c, hh, Some(person_id), &day, EventKind::Death, "")?;
             crate::audit::record_one(
                 c,
-                &actor,
+                actor,
                 crate::audit::Change {
                     action: "death",
                     entity: "household",
@@ -1049,6 +1176,7 @@ impl Store {
     /// Members leave `from` on `date` to found household `new_code` at the same residence, `head` at its head.
     pub fn split_household(
         &mut self,
+        actor: &Actor,
         from: &str,
         new_code: &str,
         members: &[i64],
@@ -1057,9 +1185,8 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let day = date.iso();
         let before = date.pred().iso();
-        let actor = self.actor.clone();
         self.conn.transaction(|c| {
-            let old = Self::household_id(c, from)?;
+            let (old, _) = scope::household_for(c, actor, Action::EditRegistry, from)?;
             if c.query_one("SELECT id FROM household WHERE code = $1", &[new_code.into()])?.is_some() {
                 return Err(StoreError::Conflict { what: "household", key: new_code.to_owned() });
             }
@@ -1084,7 +1211,7 @@ impl Store {
             )?;
             for &p in members {
                 let n = c.execute(
-                    "UPDATE membership SET valid_until = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+                    "UPDATE membership SET valid_until = $3, citizen_id = NULL WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
                     &[p.into(), old.into(), before.clone().into()],
                 )?;
                 if n == 0 {
@@ -1092,7 +1219,8 @@ impl Store {
                 }
                 let relation = if p == head { "head" } else { "other" };
                 c.execute(
-                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, $3, $4, NULL)",
+                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until, citizen_id) \
+                     SELECT $1, $2, $3, $4, NULL, citizen_id FROM person WHERE id = $1",
                     &[p.into(), new.into(), relation.into(), day.clone().into()],
                 )?;
             }
@@ -1102,7 +1230,7 @@ impl Store {
             }
             crate::audit::record_one(
                 c,
-                &actor,
+                actor,
                 crate::audit::Change {
                     action: "split",
                     entity: "household",
@@ -1119,6 +1247,7 @@ impl Store {
     /// Household `from` joins household `into` on `date`: its members move, its residence ends.
     pub fn merge_households(
         &mut self,
+        actor: &Actor,
         from: &str,
         into: &str,
         date: Date,
@@ -1131,10 +1260,9 @@ impl Store {
                 key: into.to_owned(),
             });
         }
-        let actor = self.actor.clone();
         self.conn.transaction(|c| {
-            let old = Self::household_id(c, from)?;
-            let target = Self::household_id(c, into)?;
+            let (old, _) = scope::household_for(c, actor, Action::EditRegistry, from)?;
+            let (target, _) = scope::household_for(c, actor, Action::EditRegistry, into)?;
             if c.query_one("SELECT 1 FROM residence WHERE household_id = $1 AND valid_until IS NULL", &[target.into()])?.is_none() {
                 return Err(StoreError::NotFound { what: "residence", key: into.to_owned() });
             }
@@ -1144,7 +1272,7 @@ impl Store {
                 .filter_map(|r| r[0].int())
                 .collect();
             c.execute(
-                "UPDATE membership SET valid_until = $2 WHERE household_id = $1 AND valid_until IS NULL",
+                "UPDATE membership SET valid_until = $2, citizen_id = NULL WHERE household_id = $1 AND valid_until IS NULL",
                 &[old.into(), before.clone().into()],
             )?;
             c.execute(
@@ -1153,7 +1281,8 @@ impl Store {
             )?;
             for p in &members {
                 c.execute(
-                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until) VALUES ($1, $2, 'other', $3, NULL)",
+                    "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until, citizen_id) \
+                     SELECT $1, $2, 'other', $3, NULL, citizen_id FROM person WHERE id = $1",
                     &[(*p).into(), target.into(), day.clone().into()],
                 )?;
             }
@@ -1161,7 +1290,7 @@ impl Store {
             Self::event(c, target, None, &day, EventKind::MemberJoined, from)?;
             crate::audit::record_one(
                 c,
-                &actor,
+                actor,
                 crate::audit::Change {
                     action: "merge",
                     entity: "household",

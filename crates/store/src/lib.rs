@@ -14,6 +14,7 @@ mod migrate;
 pub mod rates;
 pub mod reviews;
 pub mod rounds;
+pub mod scope;
 pub mod search;
 pub mod sessions;
 pub mod support;
@@ -26,8 +27,6 @@ pub use migrate::today;
 
 pub struct Store {
     conn: Conn,
-    /// Who the registry's changes are recorded as in the audit log (see [`Store::set_actor`]).
-    actor: audit::Actor,
 }
 
 impl Store {
@@ -47,10 +46,12 @@ impl Store {
         };
         let c = rusqlite::Connection::open(path).map_err(open_err)?;
         // WAL lets the web app read while an import writes; NORMAL sync is safe with WAL (no corruption, at most
-        // the last transactions lost on power failure).
+        // the last transactions lost on power failure). A writer waits up to five minutes for another's
+        // transaction (a million-household import writes for about a minute on a modest laptop) rather than
+        // failing with "database is locked" while the other is still at work.
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA threads = 2;",
+             PRAGMA busy_timeout = 300000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA threads = 2;",
         )
         .map_err(|e| StoreError::Open {
             url: url.to_owned(),
@@ -59,7 +60,6 @@ impl Store {
         c.set_prepared_statement_cache_capacity(256);
         let mut store = Store {
             conn: Conn::Sqlite(c),
-            actor: audit::Actor::system(),
         };
         store.migrate()?;
         Ok(store)
@@ -91,22 +91,9 @@ impl Store {
             ))?;
         }
         conn.batch("SET client_min_messages TO WARNING")?;
-        let mut store = Store {
-            conn,
-            actor: audit::Actor::system(),
-        };
+        let mut store = Store { conn };
         store.migrate()?;
         Ok(store)
-    }
-
-    /// Who the registry's changes (imports, births, deaths, splits, merges, reviews) are recorded as in the
-    /// audit log from now on: the command line sets its user, the web app each request's account.
-    pub fn set_actor(&mut self, actor: audit::Actor) {
-        self.actor = actor;
-    }
-
-    pub fn actor(&self) -> &audit::Actor {
-        &self.actor
     }
 
     /// SQLite: commits on this connection no longer copy the write-ahead log back into the database file (an

@@ -36,6 +36,30 @@ impl Localized for Rejection {
             ) => {
                 format!("citizen ID {citizen_id} already belongs to household {household}")
             }
+            (RejectionKind::CitizenIdOutsideScope { citizen_id }, Lang::Vi) => {
+                format!("số định danh {citizen_id} đã được đăng ký trong một hộ ngoài địa bàn của bạn")
+            }
+            (RejectionKind::CitizenIdOutsideScope { citizen_id }, Lang::En) => {
+                format!("citizen ID {citizen_id} is already registered in a household outside your area")
+            }
+            (RejectionKind::HouseholdOutsideScope { code }, Lang::Vi) => {
+                format!("mã hộ {code} đã được dùng cho một hộ ngoài địa bàn của bạn")
+            }
+            (RejectionKind::HouseholdOutsideScope { code }, Lang::En) => {
+                format!("household code {code} is already used by a household outside your area")
+            }
+            (RejectionKind::CommuneOutsideScope { code }, Lang::Vi) => {
+                format!("xã {code} nằm ngoài địa bàn của bạn")
+            }
+            (RejectionKind::CommuneOutsideScope { code }, Lang::En) => {
+                format!("commune {code} is outside your area")
+            }
+            (RejectionKind::ChangedAfter { code, date }, Lang::Vi) => format!(
+                "hộ {code} đã có thay đổi ngày {date}, sau ngày nhập; hãy nhập với ngày từ {date} trở đi"
+            ),
+            (RejectionKind::ChangedAfter { code, date }, Lang::En) => format!(
+                "household {code} changed on {date}, after the import's date; import as of {date} or later"
+            ),
             (RejectionKind::UnknownHousehold { code, date }, Lang::Vi) => {
                 format!("không có hộ {code} trong sổ vào ngày {date}")
             }
@@ -119,6 +143,18 @@ impl Localized for StoreError {
             (StoreError::WrongStandard { expected, got }, Lang::En) => format!(
                 "the round uses standard {expected}, not {got}"
             ),
+            (StoreError::CitizenIdTaken, Lang::Vi) => {
+                "Số định danh đã được đăng ký cho thành viên của một hộ khác (vừa được ghi bởi người khác); không ghi gì".into()
+            }
+            (StoreError::CitizenIdTaken, Lang::En) => {
+                "A citizen ID is already registered to a member of another household (just written by someone else); nothing was written".into()
+            }
+            (StoreError::Busy, Lang::Vi) => {
+                "Cơ sở dữ liệu đang bận (một lần nhập khác đang chạy); hãy thử lại sau ít phút".into()
+            }
+            (StoreError::Busy, Lang::En) => {
+                "The database is busy (another import is running); try again in a few minutes".into()
+            }
             (StoreError::Db(m), Lang::Vi) => format!("Lỗi cơ sở dữ liệu: {m}"),
             (StoreError::Db(m), Lang::En) => format!("Database error: {m}"),
         }

@@ -6,7 +6,8 @@ use giamngheo_core::Class;
 use giamngheo_core::date::Date;
 
 use crate::Store;
-use crate::audit::{Change, record_one};
+use crate::audit::{Actor, Change, record_one};
+use giamngheo_core::round::Action;
 use crate::db::{BatchInsert, Conn, Value};
 use crate::error::StoreError;
 use crate::units::next_id;
@@ -101,10 +102,46 @@ pub(crate) fn review_values(id: i64, r: &NewReview) -> Vec<Value> {
     ]
 }
 
+/// Refuses a review outside the actor's units (as not found) and a role that may not change the registry.
+fn review_in_scope(c: &mut Conn, actor: &Actor, id: i64) -> Result<(), StoreError> {
+    crate::scope::permit(actor, Action::EditRegistry)?;
+    let place = c
+        .query_one("SELECT commune_id, village_id FROM review WHERE id = $1", &[id.into()])?
+        .and_then(|r| {
+            Some(crate::scope::Place {
+                commune: r[0].int()?,
+                village: r[1].int(),
+            })
+        });
+    match place {
+        Some(p) if actor.scope.covers(p) => Ok(()),
+        _ => Err(StoreError::NotFound {
+            what: "review",
+            key: id.to_string(),
+        }),
+    }
+}
+
 impl Store {
     /// Records reviews in one transaction; returns the id of the first (ids are consecutive).
-    pub fn insert_reviews(&mut self, reviews: &[NewReview]) -> Result<i64, StoreError> {
-        let actor = self.actor.clone();
+    pub fn insert_reviews(
+        &mut self,
+        actor: &Actor,
+        reviews: &[NewReview],
+    ) -> Result<i64, StoreError> {
+        crate::scope::permit(actor, Action::EditRegistry)?;
+        for r in reviews {
+            let place = crate::scope::Place {
+                commune: r.commune_id,
+                village: r.village_id,
+            };
+            if !actor.scope.covers(place) {
+                return Err(StoreError::NotFound {
+                    what: "household",
+                    key: r.household_id.to_string(),
+                });
+            }
+        }
         self.conn.transaction(|c| {
             let first = next_id(c, "review")?;
             let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
@@ -115,7 +152,7 @@ impl Store {
             let corrects: Vec<i64> = reviews.iter().filter_map(|r| r.corrects).collect();
             record_one(
                 c,
-                &actor,
+                actor,
                 Change {
                     action: if corrects.is_empty() {
                         "insert_reviews"
@@ -134,9 +171,15 @@ impl Store {
     }
 
     /// Decides a review: the class the commune chairman recognised. Deciding twice is refused.
-    pub fn decide_review(&mut self, id: i64, class: Class, on: Date) -> Result<(), StoreError> {
-        let actor = self.actor.clone();
+    pub fn decide_review(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        class: Class,
+        on: Date,
+    ) -> Result<(), StoreError> {
         self.conn.transaction(|c| {
+            review_in_scope(c, actor, id)?;
             let n = c.execute(
                 "UPDATE review SET decided_class = $2, decided_on = $3 WHERE id = $1 AND decided_on IS NULL",
                 &[id.into(), class.code().into(), on.iso().into()],
@@ -149,7 +192,7 @@ impl Store {
             }
             record_one(
                 c,
-                &actor,
+                actor,
                 Change {
                     action: "decide_review",
                     entity: "review",
@@ -166,17 +209,23 @@ impl Store {
     /// Records a correction of a decided review as a new review pointing to it.
     pub fn correct_review(
         &mut self,
+        actor: &Actor,
         corrected: i64,
         mut review: NewReview,
     ) -> Result<i64, StoreError> {
         review.corrects = Some(corrected);
-        self.insert_reviews(std::slice::from_ref(&review))
+        self.insert_reviews(actor, std::slice::from_ref(&review))
     }
 
     /// Changes the reason of a review (allowed only while it is undecided).
-    pub fn set_review_reason(&mut self, id: i64, reason: &str) -> Result<(), StoreError> {
-        let actor = self.actor.clone();
+    pub fn set_review_reason(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
         self.conn.transaction(|c| {
+            review_in_scope(c, actor, id)?;
             let old = c
                 .query_one("SELECT reason FROM review WHERE id = $1", &[id.into()])?
                 .and_then(|r| r[0].text().map(str::to_owned));
@@ -186,7 +235,7 @@ impl Store {
             )?;
             record_one(
                 c,
-                &actor,
+                actor,
                 Change {
                     action: "set_review_reason",
                     entity: "review",
@@ -200,13 +249,13 @@ impl Store {
         })
     }
 
-    pub fn delete_review(&mut self, id: i64) -> Result<(), StoreError> {
-        let actor = self.actor.clone();
+    pub fn delete_review(&mut self, actor: &Actor, id: i64) -> Result<(), StoreError> {
         self.conn.transaction(|c| {
+            review_in_scope(c, actor, id)?;
             c.execute("DELETE FROM review WHERE id = $1", &[id.into()])?;
             record_one(
                 c,
-                &actor,
+                actor,
                 Change {
                     action: "delete_review",
                     entity: "review",
@@ -268,6 +317,7 @@ impl Store {
     /// left as it is, so importing the same file twice changes nothing.
     pub fn import_reviews(
         &mut self,
+        actor: &Actor,
         year: i32,
         review_date: Date,
         classifier: &giamngheo_core::Classifier,
@@ -275,6 +325,7 @@ impl Store {
     ) -> Result<ReviewImportSummary, StoreError> {
         use crate::error::{Rejection, RejectionKind};
         use giamngheo_core::{Area, Income, Lang};
+        crate::scope::permit(actor, Action::EditRegistry)?;
         let day = review_date.iso();
         let mut rejections = Vec::new();
         let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
@@ -301,6 +352,15 @@ impl Store {
                  WHERE h.code = $1 AND r.valid_from <= $2 AND (r.valid_until IS NULL OR r.valid_until >= $2)",
                 &[r.household_code.as_str().into(), day.clone().into()],
             )?;
+            // A household outside the actor's units is reported as one the registry does not have.
+            let found = found.filter(|h| {
+                h[1].int().is_some_and(|commune| {
+                    actor.scope.covers(crate::scope::Place {
+                        commune,
+                        village: h[2].int(),
+                    })
+                })
+            });
             let Some(h) = found else {
                 rejections.push(Rejection {
                     row: r.row,
@@ -390,7 +450,6 @@ impl Store {
             rejections.sort_by_key(|r| r.row);
             return Err(StoreError::Rejected(rejections));
         }
-        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let mut id = next_id(c, "review")?;
             let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
@@ -412,7 +471,7 @@ impl Store {
             batch.flush(c)?;
             record_one(
                 c,
-                &actor,
+                actor,
                 Change {
                     action: "import_reviews",
                     entity: "review",

@@ -15,6 +15,7 @@ use giamngheo_core::{Area, Class, Classifier, Income, Lang};
 
 use crate::Store;
 use crate::audit::{Actor, AuditWriter, Change};
+use crate::scope::Place;
 use crate::db::{Conn, Row, Value};
 use crate::error::{Rejection, RejectionKind, StoreError};
 use crate::reviews::{NewReview, Round};
@@ -318,8 +319,63 @@ fn allowed(actor: &Actor, action: Action) -> Result<(), StoreError> {
     }
 }
 
+/// Today in Vietnam (UTC+7), the day a commune's office lives in.
+fn today_in_vietnam() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_unix_days((secs + 7 * 3600).div_euclid(86_400))
+}
+
+/// A step's date may not lie after today: a round cannot be decided, posted or answered ahead of time.
+fn not_in_future(date: Date) -> Result<(), StoreError> {
+    let today = today_in_vietnam();
+    if date > today {
+        Err(refuse(RoundError::InFuture { date, today }))
+    } else {
+        Ok(())
+    }
+}
+
 fn date_of(v: &Value) -> Option<Date> {
     v.text().and_then(|t| Date::parse(t).ok())
+}
+
+/// A round the actor may take this action in: the role may (core's table), and the round's commune lies in
+/// the actor's units — or, for what a village's reviewer does (requests, surveys, complaints), one of the
+/// commune's villages does; each household is then checked on its own ([`cases_by_code`]). A round outside is
+/// answered as not found.
+fn round_for(
+    c: &mut Conn,
+    actor: &Actor,
+    action: Action,
+    id: i64,
+) -> Result<RoundView, StoreError> {
+    allowed(actor, action)?;
+    let round = round_in(c, id)?;
+    if actor.scope.covers_unit(round.commune_id) {
+        return Ok(round);
+    }
+    let by_household = matches!(
+        action,
+        Action::AddRequest | Action::Survey | Action::RecordComplaint
+    );
+    if by_household {
+        let villages = c.query(
+            "SELECT unit_id FROM unit_parent WHERE parent_id = $1",
+            &[round.commune_id.into()],
+        )?;
+        if villages
+            .iter()
+            .any(|v| v[0].int().is_some_and(|v| actor.scope.covers_unit(v)))
+        {
+            return Ok(round);
+        }
+    }
+    Err(StoreError::NotFound {
+        what: "review round",
+        key: id.to_string(),
+    })
 }
 
 fn round_in(c: &mut Conn, id: i64) -> Result<RoundView, StoreError> {
@@ -424,12 +480,13 @@ struct CaseRow {
     previous: Option<Class>,
     poor_earlier: bool,
     version: i64,
+    village_id: Option<i64>,
 }
 
 /// The columns of a case as `case_row` reads them, from `round_case k` joined to its household `h`.
 macro_rules! case_select {
     () => {
-        "SELECT h.code, k.id, k.household_id, k.state, k.review_id, k.previous_class, k.poor_earlier, k.version \
+        "SELECT h.code, k.id, k.household_id, k.state, k.review_id, k.previous_class, k.poor_earlier, k.version, k.village_id \
          FROM round_case k JOIN household h ON h.id = k.household_id"
     };
 }
@@ -449,18 +506,31 @@ fn case_row(r: &Row) -> (String, CaseRow) {
             previous: r[5].text().and_then(Class::parse),
             poor_earlier: r[6].int().unwrap_or(0) != 0,
             version: r[7].int().unwrap_or(0),
+            village_id: r[8].int(),
         },
     )
 }
 
-fn cases_by_code(c: &mut Conn, round_id: i64) -> Result<HashMap<String, CaseRow>, StoreError> {
+/// The round's cases the actor may act on, by household code: all of them for an actor whose units hold the
+/// round's commune, those of the actor's villages for a village's reviewer. A case outside is absent, as if
+/// the household were not on the list.
+fn cases_by_code(
+    c: &mut Conn,
+    actor: &Actor,
+    round: &RoundView,
+) -> Result<HashMap<String, CaseRow>, StoreError> {
     let mut out = HashMap::new();
     c.query_each(
         concat!(case_select!(), " WHERE k.round_id = $1"),
-        &[round_id.into()],
+        &[round.id.into()],
         &mut |r| {
             let (code, case) = case_row(&r);
-            out.insert(code, case);
+            if actor.scope.covers(Place {
+                commune: round.commune_id,
+                village: case.village_id,
+            }) {
+                out.insert(code, case);
+            }
             Ok(())
         },
     )?;
@@ -576,6 +646,13 @@ impl Store {
     /// with requests.
     pub fn open_round(&mut self, actor: &Actor, new: &NewRound) -> Result<i64, StoreError> {
         allowed(actor, Action::OpenRound)?;
+        not_in_future(new.opened_on)?;
+        if !actor.scope.covers_unit(new.commune_id) {
+            return Err(StoreError::NotFound {
+                what: "commune",
+                key: new.commune_id.to_string(),
+            });
+        }
         let NewRound {
             commune_id,
             kind,
@@ -787,8 +864,9 @@ impl Store {
         on: Date,
     ) -> Result<i64, StoreError> {
         allowed(actor, Action::AddRequest)?;
+        not_in_future(on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::AddRequest, round_id)?;
             unlocked(&round)?;
             let h = c
                 .query_one(
@@ -796,6 +874,12 @@ impl Store {
                      WHERE h.code = $1 AND r.commune_id = $2 AND r.valid_from <= $3 AND (r.valid_until IS NULL OR r.valid_until >= $3)",
                     &[household_code.into(), round.commune_id.into(), on.iso().into()],
                 )?
+                .filter(|h| {
+                    actor.scope.covers(Place {
+                        commune: round.commune_id,
+                        village: h[1].int(),
+                    })
+                })
                 .ok_or_else(|| StoreError::NotFound {
                     what: "household in the commune",
                     key: household_code.to_owned(),
@@ -855,10 +939,11 @@ impl Store {
         households: &[(u64, String)],
     ) -> Result<u64, StoreError> {
         allowed(actor, Action::Survey)?;
+        not_in_future(screened_on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::Survey, round_id)?;
             unlocked(&round)?;
-            let cases = cases_by_code(c, round_id)?;
+            let cases = cases_by_code(c, actor, &round)?;
             let mut rejections = Vec::new();
             let mut planned = Vec::new();
             for (row, code) in households {
@@ -963,8 +1048,9 @@ impl Store {
         inputs: &[SurveyInput],
     ) -> Result<u64, StoreError> {
         allowed(actor, Action::Survey)?;
+        not_in_future(surveyed_on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::Survey, round_id)?;
             unlocked(&round)?;
             if classifier.standard().id != round.standard_id {
                 return Err(StoreError::WrongStandard {
@@ -972,7 +1058,7 @@ impl Store {
                     got: classifier.standard().id.clone(),
                 });
             }
-            let cases = cases_by_code(c, round_id)?;
+            let cases = cases_by_code(c, actor, &round)?;
             let mut rejections = Vec::new();
             let mut seen: HashMap<&str, u64> = HashMap::new();
             let mut planned = Vec::new();
@@ -1150,14 +1236,15 @@ impl Store {
         meeting: &NewMeeting,
     ) -> Result<MeetingSummary, StoreError> {
         allowed(actor, Action::RecordMeeting)?;
+        not_in_future(meeting.held_on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::RecordMeeting, round_id)?;
             unlocked(&round)?;
             let quorum = round.procedure().meeting_quorum_percent.value;
             if meeting.attendees == 0 {
                 return Err(refuse(RoundError::NoAttendees));
             }
-            let cases = cases_by_code(c, round_id)?;
+            let cases = cases_by_code(c, actor, &round)?;
             let mut rejections = Vec::new();
             let mut planned = Vec::new();
             for v in &meeting.votes {
@@ -1305,8 +1392,9 @@ impl Store {
         places: &str,
     ) -> Result<Date, StoreError> {
         allowed(actor, Action::Post)?;
+        not_in_future(posted_on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::Post, round_id)?;
             unlocked(&round)?;
             let procedure = round.procedure();
             if !procedure.has(Step::Posting) {
@@ -1315,7 +1403,7 @@ impl Store {
                     step: Step::Posting,
                 }));
             }
-            let cases = cases_by_code(c, round_id)?;
+            let cases = cases_by_code(c, actor, &round)?;
             for state in [CaseState::Listed, CaseState::Surveyed, CaseState::Resurvey] {
                 let count = cases.values().filter(|k| k.state == state).count() as u32;
                 if count > 0 {
@@ -1349,8 +1437,9 @@ impl Store {
         on: Date,
     ) -> Result<(), StoreError> {
         allowed(actor, Action::Decide)?;
+        not_in_future(on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::Decide, round_id)?;
             unlocked(&round)?;
             let procedure = round.procedure();
             if !procedure.has(Step::DistrictOpinion) {
@@ -1375,6 +1464,7 @@ impl Store {
         complaint: &NewComplaint,
     ) -> Result<i64, StoreError> {
         allowed(actor, Action::RecordComplaint)?;
+        not_in_future(complaint.received_on)?;
         let household_code = complaint.household_code.as_deref();
         let (received_on, complainant, channel, content) = (
             complaint.received_on,
@@ -1383,12 +1473,12 @@ impl Store {
             complaint.content.as_str(),
         );
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::RecordComplaint, round_id)?;
             unlocked(&round)?;
             let case_id = match household_code {
                 None => None,
                 Some(code) => {
-                    let cases = cases_by_code(c, round_id)?;
+                    let cases = cases_by_code(c, actor, &round)?;
                     Some(cases.get(code).map(|k| k.id).ok_or_else(|| {
                         StoreError::NotFound {
                             what: "household on the round's list",
@@ -1439,6 +1529,7 @@ impl Store {
         outcome: ComplaintOutcome,
     ) -> Result<(), StoreError> {
         allowed(actor, Action::AnswerComplaint)?;
+        not_in_future(answered_on)?;
         if answer.trim().is_empty() {
             return Err(refuse(RoundError::NoReason));
         }
@@ -1452,7 +1543,7 @@ impl Store {
                     what: "complaint",
                     key: complaint_id.to_string(),
                 })?;
-            let round = round_in(c, k[0].int().unwrap_or(0))?;
+            let round = round_for(c, actor, Action::AnswerComplaint, k[0].int().unwrap_or(0))?;
             unlocked(&round)?;
             if k[2].text().is_some() {
                 return Err(StoreError::Conflict {
@@ -1541,8 +1632,9 @@ impl Store {
         signed_by: &str,
     ) -> Result<DecisionSummary, StoreError> {
         allowed(actor, Action::Decide)?;
+        not_in_future(decided_on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::Decide, round_id)?;
             unlocked(&round)?;
             let procedure = round.procedure();
             let Some(ends) = round.posting_ends.filter(|_| round.status == "posted") else {
@@ -1561,7 +1653,7 @@ impl Store {
             if open > 0 {
                 return Err(refuse(RoundError::OpenComplaints { count: open as u32 }));
             }
-            let cases = cases_by_code(c, round_id)?;
+            let cases = cases_by_code(c, actor, &round)?;
             for state in [CaseState::Listed, CaseState::Surveyed, CaseState::Resurvey, CaseState::Agreed] {
                 let count = cases.values().filter(|k| k.state == state).count() as u32;
                 if count > 0 {
@@ -1646,11 +1738,12 @@ impl Store {
         reason: &str,
     ) -> Result<(), StoreError> {
         allowed(actor, Action::Reopen)?;
+        not_in_future(on)?;
         if reason.trim().is_empty() {
             return Err(refuse(RoundError::NoReason));
         }
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::Reopen, round_id)?;
             if round.status != "decided" {
                 return Err(StoreError::Conflict {
                     what: "review round (not decided)",
@@ -1679,8 +1772,9 @@ impl Store {
         only: Option<&str>,
     ) -> Result<u64, StoreError> {
         allowed(actor, Action::IssueCertificates)?;
+        not_in_future(issued_on)?;
         self.conn.transaction(|c| {
-            let round = round_in(c, round_id)?;
+            let round = round_for(c, actor, Action::IssueCertificates, round_id)?;
             if round.status != "decided" {
                 return Err(refuse(RoundError::StepNotDone { step: Step::Decision }));
             }

@@ -149,12 +149,7 @@ impl Store {
         actor: &Actor,
         items: &[NewSupport],
     ) -> Result<u64, StoreError> {
-        if !actor.role.may(Action::RecordSupport) {
-            return Err(StoreError::Procedure(RoundError::NotAllowed {
-                role: actor.role,
-                action: Action::RecordSupport,
-            }));
-        }
+        crate::scope::permit(actor, Action::RecordSupport)?;
         self.conn.transaction(|c| {
             let mut audit = crate::audit::AuditWriter::start(c)?;
             for s in items {
@@ -167,15 +162,13 @@ impl Store {
                         what: "support programme",
                         key: s.programme_code.clone(),
                     })?;
-                let h = c
-                    .query_one(
-                        "SELECT id FROM household WHERE code = $1",
-                        &[s.household_code.as_str().into()],
-                    )?
-                    .ok_or_else(|| StoreError::NotFound {
-                        what: "household",
-                        key: s.household_code.clone(),
-                    })?;
+                let (household_id, _) = crate::scope::household_for(
+                    c,
+                    actor,
+                    Action::RecordSupport,
+                    &s.household_code,
+                )?;
+                let h = [Value::Int(household_id)];
                 let person: Value = match &s.person_citizen_id {
                     None => Value::Null,
                     Some(id) => c
@@ -297,12 +290,7 @@ impl Store {
         month: Option<u8>,
         on: Date,
     ) -> Result<(), StoreError> {
-        if !actor.role.may(Action::SubmitReport) {
-            return Err(StoreError::Procedure(RoundError::NotAllowed {
-                role: actor.role,
-                action: Action::SubmitReport,
-            }));
-        }
+        crate::scope::permit_unit(actor, Action::SubmitReport, unit_id, "unit", &unit_id.to_string())?;
         let kind = match kind {
             ReportKind::Monthly => "monthly",
             ReportKind::Preliminary => "preliminary",

@@ -1,6 +1,8 @@
 //! Plan targets per unit and year: the poor-household rate a unit plans to reach at the end of a year.
 
 use crate::Store;
+use crate::audit::Actor;
+use giamngheo_core::round::Action;
 use crate::db::Value;
 use crate::error::StoreError;
 
@@ -16,10 +18,31 @@ pub struct Target {
 
 impl Store {
     /// Sets targets, replacing those of the same unit and year, all in one transaction.
-    pub fn set_targets(&mut self, targets: &[Target]) -> Result<(), StoreError> {
+    pub fn set_targets(&mut self, actor: &Actor, targets: &[Target]) -> Result<(), StoreError> {
+        for t in targets {
+            crate::scope::permit_unit(actor, Action::SetTargets, t.unit_id, "unit", &t.unit_id.to_string())?;
+        }
         let today = crate::today();
         self.conn.transaction(|c| {
+            let mut audit = crate::audit::AuditWriter::start(c)?;
             for t in targets {
+                audit.record(
+                    c,
+                    actor,
+                    crate::audit::Change {
+                        action: "set_target",
+                        entity: "unit",
+                        entity_id: t.unit_id.to_string(),
+                        old_value: None,
+                        new_value: Some(format!(
+                            "{} poor={} near_poor={}",
+                            t.year,
+                            t.poor_rate,
+                            t.near_poor_rate.map_or_else(|| "-".to_owned(), |r| r.to_string())
+                        )),
+                        reason: (!t.note.is_empty()).then(|| t.note.clone()),
+                    },
+                )?;
                 c.execute(
                     "DELETE FROM plan_target WHERE unit_id = $1 AND year = $2",
                     &[t.unit_id.into(), t.year.into()],
@@ -37,6 +60,7 @@ impl Store {
                     ],
                 )?;
             }
+            audit.finish(c)?;
             Ok(())
         })
     }

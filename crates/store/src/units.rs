@@ -8,6 +8,8 @@ use giamngheo_core::text::{fold, nfc};
 use giamngheo_core::units::{LineageKind, LineageLink, ReformLink, UnitLineage, UnitRecord};
 
 use crate::Store;
+use crate::audit::Actor;
+use giamngheo_core::round::Action;
 use crate::db::{BatchInsert, Conn, Value};
 use crate::error::StoreError;
 
@@ -68,12 +70,13 @@ impl Store {
     /// left as they are, so loading twice changes nothing.
     pub fn load_units(
         &mut self,
+        actor: &Actor,
         before: &[UnitRecord],
         after: &[UnitRecord],
         links: &[ReformLink],
         reform: Date,
     ) -> Result<UnitLoadSummary, StoreError> {
-        let actor = self.actor.clone();
+        crate::scope::permit(actor, Action::ManageUnits)?;
         self.conn.transaction(|c| {
             if c.query_one("SELECT id FROM unit WHERE level = 'commune' AND valid_from = $1", &[reform.iso().into()])?.is_some() {
                 return Ok(UnitLoadSummary::default());
@@ -201,7 +204,7 @@ impl Store {
             lineage.flush(c)?;
             crate::audit::record_one(
                 c,
-                &actor,
+                actor,
                 crate::audit::Change {
                     action: "load_units",
                     entity: "unit",
@@ -320,8 +323,10 @@ impl Store {
     }
 
     /// Adds lineage links between existing units (tests, and provincial corrections of the official data).
+    #[allow(clippy::too_many_arguments)]
     pub fn add_lineage(
         &mut self,
+        actor: &Actor,
         from: i64,
         to: i64,
         date: Date,
@@ -329,11 +334,26 @@ impl Store {
         share: Option<f64>,
         default_successor: bool,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[from.into(), to.into(), date.iso().into(), kind.code().into(), share.into(), default_successor.into()],
-        )?;
-        Ok(())
+        crate::scope::permit(actor, Action::ManageUnits)?;
+        self.conn.transaction(|c| {
+            c.execute(
+                "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[from.into(), to.into(), date.iso().into(), kind.code().into(), share.into(), default_successor.into()],
+            )?;
+            crate::audit::record_one(
+                c,
+                actor,
+                crate::audit::Change {
+                    action: "add_lineage",
+                    entity: "unit",
+                    entity_id: from.to_string(),
+                    old_value: None,
+                    new_value: Some(format!("{} → {to} {} {share:?}", kind.code(), date.iso())),
+                    reason: None,
+                },
+            )?;
+            Ok(())
+        })
     }
 }
 
@@ -357,10 +377,10 @@ impl Store {
     /// is closed the day before and reopened in the commune that took it (the village's new parent, or the
     /// commune's record successor). Nobody moved, so the event is an update, not a move. Returns how many
     /// households were re-assigned. Running it twice changes nothing.
-    pub fn apply_reform(&mut self, reform: Date) -> Result<u64, StoreError> {
+    pub fn apply_reform(&mut self, actor: &Actor, reform: Date) -> Result<u64, StoreError> {
+        crate::scope::permit(actor, Action::ManageUnits)?;
         let day = reform.iso();
         let end = reform.pred().iso();
-        let actor = self.actor.clone();
         self.conn.transaction(|c| {
             let rows = c.query(
                 "SELECT r.household_id, r.commune_id, r.village_id, r.area, r.address, \
@@ -414,7 +434,7 @@ impl Store {
             crate::households::resume_triggers(c, paused)?;
             crate::audit::record_one(
                 c,
-                &actor,
+                actor,
                 crate::audit::Change {
                     action: "apply_reform",
                     entity: "residence",

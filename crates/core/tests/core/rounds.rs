@@ -102,7 +102,7 @@ fn who_may_do_what() {
         (
             Role::VillageReviewer,
             &[A::Survey, A::AddRequest, A::RecordComplaint],
-            &[A::Decide, A::Reopen, A::Post, A::ReadAudit],
+            &[A::Decide, A::Reopen, A::Post, A::ReadAudit, A::EditRegistry, A::SetTargets],
         ),
         (
             Role::CommuneOfficer,
@@ -114,22 +114,24 @@ fn who_may_do_what() {
                 A::Decide,
                 A::IssueCertificates,
                 A::RecordSupport,
+                A::EditRegistry,
+                A::SetTargets,
             ],
-            &[A::Reopen, A::ReadAudit, A::ManageProgrammes],
+            &[A::Reopen, A::ReadAudit, A::ManageProgrammes, A::ManageUnits, A::ManageAccounts],
         ),
         (
             Role::ProvinceStaff,
-            &[A::Reopen, A::ReadAudit, A::ManageProgrammes],
-            &[A::Decide, A::Survey],
+            &[A::Reopen, A::ReadAudit, A::ManageProgrammes, A::SetTargets],
+            &[A::Decide, A::Survey, A::EditRegistry, A::ManageUnits],
         ),
         (
             Role::Auditor,
             &[A::ReadAudit],
-            &[A::Survey, A::Decide, A::Reopen, A::RecordSupport],
+            &[A::Survey, A::Decide, A::Reopen, A::RecordSupport, A::EditRegistry],
         ),
         (
             Role::Administrator,
-            &[A::Reopen, A::Decide, A::ReadAudit],
+            &[A::Reopen, A::Decide, A::ReadAudit, A::EditRegistry, A::ManageUnits, A::ManageAccounts],
             &[],
         ),
     ];
