@@ -26,19 +26,28 @@ pub fn parse_date(name: &'static str, s: &str) -> Result<Date, CliError> {
     })
 }
 
-/// Opens the database, recording changes in the audit log as the command line's user (GIAMNGHEO_ACTOR or
-/// the system user) acting as a commune officer; `round`, `support` set their own actor with `--as`/`--role`.
 pub fn open(db: &str) -> Result<Store, CliError> {
-    let mut store = Store::open(db)?;
+    Ok(Store::open(db)?)
+}
+
+/// Who the command line's registry changes are recorded as: its user (GIAMNGHEO_ACTOR or the system user) in
+/// the given role, over the whole database (whoever holds the file holds all of it); `round` and `support`
+/// name their own actor with `--as`/`--role`.
+pub fn cli_actor(role: giamngheo_core::round::Role) -> giamngheo_store::audit::Actor {
     let name = std::env::var("GIAMNGHEO_ACTOR")
         .or_else(|_| std::env::var("USER"))
         .unwrap_or_else(|_| "cli".to_owned());
-    store.set_actor(giamngheo_store::audit::Actor::new(
-        &name,
-        giamngheo_core::round::Role::CommuneOfficer,
-        "cli",
-    ));
-    Ok(store)
+    giamngheo_store::audit::Actor::new(&name, role, "cli")
+}
+
+/// The command line's user changing the registry (a commune officer's work).
+fn registrar() -> giamngheo_store::audit::Actor {
+    cli_actor(giamngheo_core::round::Role::CommuneOfficer)
+}
+
+/// The command line's user loading units (an administrator's work).
+fn administrator() -> giamngheo_store::audit::Actor {
+    cli_actor(giamngheo_core::round::Role::Administrator)
 }
 
 pub fn units_load(
@@ -66,7 +75,13 @@ pub fn units_load(
             }
         }
     };
-    let s = store.load_units(&units.before, &units.after, &units.links, reform)?;
+    let s = store.load_units(
+        &administrator(),
+        &units.before,
+        &units.after,
+        &units.links,
+        reform,
+    )?;
     match lang {
         Lang::Vi if s.communes == 0 => {
             println!("Danh mục đơn vị hành chính đã có sẵn trong {db}; không thay đổi gì.")
@@ -129,6 +144,7 @@ pub fn import_households(
     {
         let units = giamngheo_formats::units::national()?;
         store.load_units(
+            &administrator(),
             &units.before,
             &units.after,
             &units.links,
@@ -141,7 +157,7 @@ pub fn import_households(
     let abort_after: Option<u64> = std::env::var("GIAMNGHEO_TEST_ABORT_AFTER")
         .ok()
         .and_then(|v| v.parse().ok());
-    let summary = store.import_households(&records, as_of, &mut |done| {
+    let summary = store.import_households(&registrar(), &records, as_of, &mut |done| {
         bar.update("import", done, total);
         if abort_after.is_some_and(|n| done >= n && done < total) {
             std::process::abort();
@@ -170,11 +186,17 @@ pub fn import_households(
             match lang {
                 Lang::Vi => println!(
                     "  dòng {}: {} ({}) cũng có ở hộ {}",
-                    d.row, d.name, d.birth_date, d.other_household
+                    d.row,
+                    d.name,
+                    d.birth_date,
+                    d.other_household.as_deref().unwrap_or("?")
                 ),
                 Lang::En => println!(
                     "  row {}: {} ({}) also in household {}",
-                    d.row, d.name, d.birth_date, d.other_household
+                    d.row,
+                    d.name,
+                    d.birth_date,
+                    d.other_household.as_deref().unwrap_or("?")
                 ),
             }
         }
@@ -415,7 +437,7 @@ pub fn birth(
             )
         })?,
     );
-    let id = open(db)?.record_birth(code, &member, born_on)?;
+    let id = open(db)?.record_birth(&registrar(), code, &member, born_on)?;
     done(
         lang,
         format!("Đã ghi khai sinh {name} (mã người {id}) vào hộ {code}."),
@@ -425,7 +447,7 @@ pub fn birth(
 
 pub fn death(db: &str, code: &str, person: i64, date: &str, lang: Lang) -> Result<(), CliError> {
     let d = parse_date("date", date)?;
-    open(db)?.record_death(code, person, d)?;
+    open(db)?.record_death(&registrar(), code, person, d)?;
     done(
         lang,
         format!(
@@ -457,7 +479,7 @@ pub fn split(
             en: "not a valid household code".into(),
         });
     }
-    open(db)?.split_household(code, new_code, members, head, d)?;
+    open(db)?.split_household(&registrar(), code, new_code, members, head, d)?;
     done(
         lang,
         format!("Đã tách hộ {new_code} từ hộ {code}, ngày {}.", d.vi()),
@@ -467,7 +489,7 @@ pub fn split(
 
 pub fn merge(db: &str, code: &str, into: &str, date: &str, lang: Lang) -> Result<(), CliError> {
     let d = parse_date("date", date)?;
-    open(db)?.merge_households(code, into, d)?;
+    open(db)?.merge_households(&registrar(), code, into, d)?;
     done(
         lang,
         format!("Đã nhập hộ {code} vào hộ {into}, ngày {}.", d.vi()),
@@ -532,7 +554,7 @@ pub fn import_reviews(
     }
     .map_err(CliError::Import)?;
     let classifier = giamngheo_core::Classifier::new(standard);
-    let s = open(db)?.import_reviews(i32::from(year), day, &classifier, &reviews)?;
+    let s = open(db)?.import_reviews(&registrar(), i32::from(year), day, &classifier, &reviews)?;
     let [poor, near, middle, not_poor] = s.by_class;
     match lang {
         Lang::Vi => println!(

@@ -506,13 +506,16 @@ pub fn target_set(db: &str, a: &TargetArgs, lang: Lang) -> Result<(), CliError> 
     let mut store = open(db)?;
     let u = find_unit(&mut store, a.unit, on)?;
     let year = i32::from(a.year);
-    store.set_targets(&[Target {
-        unit_id: u.id,
-        year,
-        poor_rate,
-        near_poor_rate,
-        note: a.note.map(giamngheo_core::text::nfc).unwrap_or_default(),
-    }])?;
+    store.set_targets(
+        &planner(),
+        &[Target {
+            unit_id: u.id,
+            year,
+            poor_rate,
+            near_poor_rate,
+            note: a.note.map(giamngheo_core::text::nfc).unwrap_or_default(),
+        }],
+    )?;
     let r = vi_format::decimal(poor_rate, 2, lang);
     match lang {
         Lang::Vi => println!(
@@ -578,7 +581,7 @@ pub fn import_targets(
             note: r.note.clone(),
         });
     }
-    store.set_targets(&targets)?;
+    store.set_targets(&planner(), &targets)?;
     match lang {
         Lang::Vi => println!("Đã nhập {} chỉ tiêu từ {name}.", targets.len()),
         Lang::En => println!("Imported {} targets from {name}.", targets.len()),
@@ -1604,4 +1607,9 @@ pub fn report_list(
         ),
     });
     emit(&t, format, output.as_deref(), &[], lang)
+}
+
+/// The command line's user setting plan targets (the province's planning work).
+fn planner() -> giamngheo_store::audit::Actor {
+    crate::registry_cmd::cli_actor(giamngheo_core::round::Role::ProvinceStaff)
 }

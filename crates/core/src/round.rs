@@ -339,7 +339,9 @@ impl Action {
             Action::ReadAudit => lang.pick("xem nhật ký kiểm toán", "read the audit log"),
             Action::EditRegistry => lang.pick("sửa sổ hộ", "change the household registry"),
             Action::SetTargets => lang.pick("đặt chỉ tiêu kế hoạch", "set plan targets"),
-            Action::ManageUnits => lang.pick("quản lý đơn vị hành chính", "manage administrative units"),
+            Action::ManageUnits => {
+                lang.pick("quản lý đơn vị hành chính", "manage administrative units")
+            }
             Action::ManageAccounts => lang.pick("quản lý tài khoản", "manage accounts"),
         }
     }

@@ -17,6 +17,7 @@ use giamngheo_core::ids::{CitizenId, HouseholdCode, PersonName, UnitLevel};
 use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
 use giamngheo_core::standard::{CombiningRule, builtin};
 use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, StandardError};
+use giamngheo_store::audit::Actor;
 use giamngheo_store::rates::YearRate;
 use giamngheo_store::reviews::{NewReview, Round};
 use giamngheo_store::{Store, StoreError};
@@ -162,7 +163,9 @@ pub fn build(
     let units = giamngheo_formats::units::national().map_err(DemoError::Units)?;
     let reform = giamngheo_formats::units::reform_2025();
     progress("units", 0, 1);
-    store.load_units(&units.before, &units.after, &units.links, reform)?;
+    // The demo builds the registry as the system would: everything it writes is recorded under that name.
+    let system = Actor::system();
+    store.load_units(&system, &units.before, &units.after, &units.links, reform)?;
     progress("units", 1, 1);
 
     let registered = Date::new(FIRST_YEAR, 9, 1).unwrap_or_else(|_| unreachable!("a valid date"));
@@ -224,7 +227,7 @@ pub fn build(
     }
     let total = records.len() as u64;
     let members: u64 = records.iter().map(|(_, r)| r.members().len() as u64).sum();
-    store.import_households(&records, registered, &mut |done| {
+    store.import_households(&system, &records, registered, &mut |done| {
         progress("households", done, total)
     })?;
     drop(records);
@@ -241,7 +244,7 @@ pub fn build(
         .collect();
     for (yi, &year) in years.iter().enumerate() {
         if year == reform.year() {
-            store.apply_reform(reform)?;
+            store.apply_reform(&system, reform)?;
         }
         progress("reviews", yi as u64, years.len() as u64);
         let day = review_date(year);
@@ -336,7 +339,7 @@ pub fn build(
             }
         }
         reviews += batch.len() as u64;
-        store.insert_reviews(&batch)?;
+        store.insert_reviews(&system, &batch)?;
         last_listed = listed;
     }
     progress("reviews", years.len() as u64, years.len() as u64);
@@ -375,7 +378,6 @@ pub const ROUND_COMMUNE: &str = "15499";
 fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, DemoError> {
     use giamngheo_core::registry::ReviewInput;
     use giamngheo_core::round::{Role, RoundKind};
-    use giamngheo_store::audit::Actor;
     use giamngheo_store::rounds::{NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput};
     let d = |y, m, day| Date::new(y, m, day).unwrap_or_else(|_| unreachable!("a valid date"));
     let opened = d(2026, 9, 1);
@@ -392,7 +394,6 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
         Role::VillageReviewer,
         "demo",
     );
-    store.set_actor(officer.clone());
     let standard = builtin::for_year(2026)?;
     let classifier = Classifier::new(standard);
     let round = store.open_round(
@@ -523,7 +524,6 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
         });
     }
     store.record_support(&officer, &support)?;
-    store.set_actor(giamngheo_store::audit::Actor::system());
     Ok(Some(RoundSummary {
         round_id: round,
         commune: commune.name,

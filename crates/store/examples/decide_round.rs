@@ -48,7 +48,13 @@ fn main() {
     };
     let units = giamngheo_formats::units::national().expect("units");
     store
-        .load_units(&units.before, &units.after, &units.links, d("2025-07-01"))
+        .load_units(
+            &giamngheo_store::audit::Actor::system(),
+            &units.before,
+            &units.after,
+            &units.links,
+            d("2025-07-01"),
+        )
         .expect("load units");
     let commune = UnitCode::parse(UnitLevel::Commune, "15499").expect("code");
     // Names without digits (the registry refuses them): the household number spelt in syllables.
@@ -107,7 +113,12 @@ fn main() {
         .collect();
     let mut t = Instant::now();
     store
-        .import_households(&records, d("2025-09-01"), &mut |_| {})
+        .import_households(
+            &giamngheo_store::audit::Actor::system(),
+            &records,
+            d("2025-09-01"),
+            &mut |_| {},
+        )
         .expect("import");
     step("registry_import", &mut t, n);
     let ids: Vec<(i64, i64)> = store
@@ -151,7 +162,9 @@ fn main() {
             }
         })
         .collect();
-    store.insert_reviews(&last_year).expect("last year");
+    store
+        .insert_reviews(&giamngheo_store::audit::Actor::system(), &last_year)
+        .expect("last year");
     step("last_year_reviews", &mut t, n);
 
     let officer = Actor::new("Cán bộ giảm nghèo", Role::CommuneOfficer, "bench");

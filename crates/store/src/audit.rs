@@ -6,9 +6,9 @@ use giamngheo_core::audit::{AuditEntry, ChainBreak, GENESIS};
 use giamngheo_core::round::Role;
 
 use crate::Store;
-use crate::scope::Scope;
 use crate::db::{Backend, BatchInsert, Conn, Value};
 use crate::error::StoreError;
+use crate::scope::Scope;
 
 /// Who is acting: passed to every write, which checks the role and the units (`crate::scope`) and records
 /// the change under this name in the same transaction.

@@ -115,7 +115,9 @@ impl From<postgres::Error> for StoreError {
             Some(db) => format!(
                 "{}{}",
                 db.message(),
-                db.constraint().map(|c| format!(" ({c})")).unwrap_or_default()
+                db.constraint()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default()
             ),
             None => e.to_string(),
         };

@@ -129,6 +129,7 @@ fn existing_households(c: &mut Conn) -> Result<HashMap<String, (i64, Option<Plac
 /// The import's rules that depend on the registry, read under the write lock: an existing household must
 /// live inside the actor's units now, and a citizen ID may not be held by a current member of another
 /// household (named only when that household is inside the actor's units).
+#[allow(clippy::too_many_arguments)]
 fn check_against_registry(
     c: &mut Conn,
     actor: &Actor,
@@ -136,8 +137,8 @@ fn check_against_registry(
     existing: &HashMap<String, (i64, Option<Place>)>,
     seen_ids: &HashMap<&str, (&str, u64)>,
     as_of: Date,
+    mut rejections: Vec<Rejection>,
 ) -> Result<(), StoreError> {
-    let mut rejections = Vec::new();
     // A household changed after the import's date (a birth, a move) would have that change undone by a
     // membership or residence ending before it began: the import must be dated on or after it.
     let mut changed_after: HashMap<i64, String> = HashMap::new();
@@ -338,10 +339,8 @@ impl Store {
                 commune_id,
             });
         }
-        if !rejections.is_empty() {
-            rejections.sort_by_key(|r| r.row);
-            return Err(StoreError::Rejected(rejections));
-        }
+        // A file with problems of its own is still checked against the registry (inside the transaction,
+        // below), so that every problem is reported at once.
         phase("resolve and villages", &mut clock);
         // Advisory only (names and birth dates alike), so read before the write lock is taken.
         let possible_duplicates = self.possible_duplicates(actor, &resolved)?;
@@ -364,7 +363,7 @@ impl Store {
             // Every rule that depends on the registry is checked here, under the write lock, so that two
             // imports started together cannot both pass it (the unique index on current citizen IDs backs it).
             let existing = existing_households(c)?;
-            check_against_registry(c, actor, &resolved, &existing, &seen_ids, as_of)?;
+            check_against_registry(c, actor, &resolved, &existing, &seen_ids, as_of, rejections)?;
             phase("checks", &mut clock);
             // Villages are found or created inside the transaction: a failed import leaves none behind.
             let mut villages: HashMap<(i64, String), i64> = HashMap::new();
@@ -504,7 +503,6 @@ impl Store {
         result
     }
 
-
     /// Members whose folded name and birth date are those of a member of another household, in the registry
     /// or elsewhere in the file. Keys are 64-bit hashes, so a million members cost no string per member.
     fn possible_duplicates(
@@ -534,7 +532,11 @@ impl Store {
                 });
                 registry.insert(
                     person_key(f, b),
-                    if inside { code.to_owned() } else { String::new() },
+                    if inside {
+                        code.to_owned()
+                    } else {
+                        String::new()
+                    },
                 );
             }
         }

@@ -37,10 +37,14 @@ impl Localized for Rejection {
                 format!("citizen ID {citizen_id} already belongs to household {household}")
             }
             (RejectionKind::CitizenIdOutsideScope { citizen_id }, Lang::Vi) => {
-                format!("số định danh {citizen_id} đã được đăng ký trong một hộ ngoài địa bàn của bạn")
+                format!(
+                    "số định danh {citizen_id} đã được đăng ký trong một hộ ngoài địa bàn của bạn"
+                )
             }
             (RejectionKind::CitizenIdOutsideScope { citizen_id }, Lang::En) => {
-                format!("citizen ID {citizen_id} is already registered in a household outside your area")
+                format!(
+                    "citizen ID {citizen_id} is already registered in a household outside your area"
+                )
             }
             (RejectionKind::HouseholdOutsideScope { code }, Lang::Vi) => {
                 format!("mã hộ {code} đã được dùng cho một hộ ngoài địa bàn của bạn")

@@ -7,11 +7,11 @@ use giamngheo_core::date::Date;
 
 use crate::Store;
 use crate::audit::{Actor, Change, record_one};
-use giamngheo_core::round::Action;
 use crate::db::{BatchInsert, Conn, Value};
 use crate::error::StoreError;
 use crate::units::next_id;
 pub use giamngheo_core::registry::{ReviewInput, ReviewRow};
+use giamngheo_core::round::Action;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Round {
@@ -106,7 +106,10 @@ pub(crate) fn review_values(id: i64, r: &NewReview) -> Vec<Value> {
 fn review_in_scope(c: &mut Conn, actor: &Actor, id: i64) -> Result<(), StoreError> {
     crate::scope::permit(actor, Action::EditRegistry)?;
     let place = c
-        .query_one("SELECT commune_id, village_id FROM review WHERE id = $1", &[id.into()])?
+        .query_one(
+            "SELECT commune_id, village_id FROM review WHERE id = $1",
+            &[id.into()],
+        )?
         .and_then(|r| {
             Some(crate::scope::Place {
                 commune: r[0].int()?,

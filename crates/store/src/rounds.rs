@@ -15,10 +15,10 @@ use giamngheo_core::{Area, Class, Classifier, Income, Lang};
 
 use crate::Store;
 use crate::audit::{Actor, AuditWriter, Change};
-use crate::scope::Place;
 use crate::db::{Conn, Row, Value};
 use crate::error::{Rejection, RejectionKind, StoreError};
 use crate::reviews::{NewReview, Round};
+use crate::scope::Place;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoundView {

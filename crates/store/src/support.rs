@@ -290,7 +290,13 @@ impl Store {
         month: Option<u8>,
         on: Date,
     ) -> Result<(), StoreError> {
-        crate::scope::permit_unit(actor, Action::SubmitReport, unit_id, "unit", &unit_id.to_string())?;
+        crate::scope::permit_unit(
+            actor,
+            Action::SubmitReport,
+            unit_id,
+            "unit",
+            &unit_id.to_string(),
+        )?;
         let kind = match kind {
             ReportKind::Monthly => "monthly",
             ReportKind::Preliminary => "preliminary",

@@ -2,9 +2,9 @@
 
 use crate::Store;
 use crate::audit::Actor;
-use giamngheo_core::round::Action;
 use crate::db::Value;
 use crate::error::StoreError;
+use giamngheo_core::round::Action;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
@@ -20,7 +20,13 @@ impl Store {
     /// Sets targets, replacing those of the same unit and year, all in one transaction.
     pub fn set_targets(&mut self, actor: &Actor, targets: &[Target]) -> Result<(), StoreError> {
         for t in targets {
-            crate::scope::permit_unit(actor, Action::SetTargets, t.unit_id, "unit", &t.unit_id.to_string())?;
+            crate::scope::permit_unit(
+                actor,
+                Action::SetTargets,
+                t.unit_id,
+                "unit",
+                &t.unit_id.to_string(),
+            )?;
         }
         let today = crate::today();
         self.conn.transaction(|c| {

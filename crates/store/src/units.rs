@@ -9,9 +9,9 @@ use giamngheo_core::units::{LineageKind, LineageLink, ReformLink, UnitLineage, U
 
 use crate::Store;
 use crate::audit::Actor;
-use giamngheo_core::round::Action;
 use crate::db::{BatchInsert, Conn, Value};
 use crate::error::StoreError;
+use giamngheo_core::round::Action;
 
 /// One unit as stored: a code valid over a range of dates.
 #[derive(Clone, Debug, PartialEq)]

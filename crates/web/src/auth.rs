@@ -188,6 +188,16 @@ impl Actor {
     pub fn scope_account(&self) -> Option<i64> {
         self.scope.as_ref().map(|_| self.account_id)
     }
+
+    /// The account as the store's writes take it: they check its role and units themselves and record it.
+    pub fn writer(&self) -> giamngheo_store::audit::Actor {
+        let scope = match &self.scope {
+            None => giamngheo_store::scope::Scope::Everywhere,
+            Some(s) => giamngheo_store::scope::Scope::Units(s.clone()),
+        };
+        giamngheo_store::audit::Actor::new(&self.name, self.role, &self.origin)
+            .account(self.account_id, scope)
+    }
 }
 
 /// The SHA-256 of a session token, in hex: what the database keeps instead of the token.

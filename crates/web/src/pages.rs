@@ -39,7 +39,7 @@ pub fn record(
         store.log_access(None, action, target, detail)?;
         return Ok(());
     };
-    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let who = a.writer();
     let (entity, id) = target.split_once(' ').unwrap_or((target, ""));
     // One transaction, which on SQLite takes the write lock first (`Conn::transaction`): a read
     // transaction that later writes fails at once, not after the busy timeout, when another request wrote.
@@ -1382,57 +1382,21 @@ pub async fn import(
                         .collect()));
                 }
             };
-            // Every household must live in a commune of the account's units.
-            let mut outside = Vec::new();
-            for (row, r) in &records {
-                let c = s.unit_at(UnitLevel::Commune, r.commune.as_str(), as_of)?;
-                if !c.as_ref().is_some_and(|c| actor.sees_unit(c.id)) && c.is_some() {
-                    outside.push((
-                        *row,
-                        "commune_code".to_owned(),
-                        format!(
-                            "{} {}",
-                            lang.pick("Xã ngoài địa bàn của bạn:", "Commune outside your area:"),
-                            r.commune.as_str()
-                        ),
-                    ));
-                }
-            }
-            if !outside.is_empty() {
-                record(
-                    s,
-                    Some(&actor),
-                    "import_refused",
-                    &fname,
-                    "outside the account's units",
-                )?;
-                return Ok(Err(outside));
-            }
-            match s.import_households(&records, as_of, &mut |_| {}) {
-                Ok(sum) => {
-                    record(
-                        s,
-                        Some(&actor),
-                        "import",
-                        &fname,
-                        &format!(
-                            "{} added, {} updated, {} unchanged",
-                            sum.added, sum.updated, sum.unchanged
-                        ),
-                    )?;
-                    Ok(Ok(format!(
-                        "{}: {} {}, {} {}, {} {}, {} {}.",
-                        lang.pick("Đã nhập", "Imported"),
-                        html::int(sum.added as i64, lang),
-                        lang.pick("hộ mới", "new households"),
-                        html::int(sum.updated as i64, lang),
-                        lang.pick("hộ thay đổi", "changed"),
-                        html::int(sum.unchanged as i64, lang),
-                        lang.pick("hộ không đổi", "unchanged"),
-                        html::int(sum.members_added as i64, lang),
-                        lang.pick("nhân khẩu mới", "new members")
-                    )))
-                }
+            // The store checks the account's units (where each household lives now and where it goes) and
+            // records the import under the account's name in the import's own transaction.
+            match s.import_households(&actor.writer(), &records, as_of, &mut |_| {}) {
+                Ok(sum) => Ok(Ok(format!(
+                    "{}: {} {}, {} {}, {} {}, {} {}.",
+                    lang.pick("Đã nhập", "Imported"),
+                    html::int(sum.added as i64, lang),
+                    lang.pick("hộ mới", "new households"),
+                    html::int(sum.updated as i64, lang),
+                    lang.pick("hộ thay đổi", "changed"),
+                    html::int(sum.unchanged as i64, lang),
+                    lang.pick("hộ không đổi", "unchanged"),
+                    html::int(sum.members_added as i64, lang),
+                    lang.pick("nhân khẩu mới", "new members")
+                ))),
                 Err(giamngheo_store::StoreError::Rejected(rej)) => {
                     record(
                         s,

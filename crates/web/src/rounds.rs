@@ -713,7 +713,7 @@ pub async fn step(
             "The decision number (number) and the signatory (signed_by) are needed.",
         )));
     }
-    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let who = a.writer();
     let done = state
         .pool
         .run(move |s| {
@@ -928,7 +928,7 @@ pub async fn screen(
             ),
         ));
     }
-    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let who = a.writer();
     let saved = state
         .pool
         .run(move |s| {
@@ -1040,7 +1040,7 @@ pub async fn request(
             ),
         ));
     }
-    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let who = a.writer();
     let actor = a.clone();
     let c2 = code.clone();
     let saved = state
@@ -1287,7 +1287,7 @@ pub async fn survey_post(
         },
         expected_version: Some(version),
     };
-    let who = giamngheo_store::audit::Actor::new(&a.name, a.role, &a.origin);
+    let who = a.writer();
     let c2 = std::sync::Arc::clone(&classifier);
     let saved = state
         .pool

@@ -102,7 +102,14 @@ fn who_may_do_what() {
         (
             Role::VillageReviewer,
             &[A::Survey, A::AddRequest, A::RecordComplaint],
-            &[A::Decide, A::Reopen, A::Post, A::ReadAudit, A::EditRegistry, A::SetTargets],
+            &[
+                A::Decide,
+                A::Reopen,
+                A::Post,
+                A::ReadAudit,
+                A::EditRegistry,
+                A::SetTargets,
+            ],
         ),
         (
             Role::CommuneOfficer,
@@ -117,7 +124,13 @@ fn who_may_do_what() {
                 A::EditRegistry,
                 A::SetTargets,
             ],
-            &[A::Reopen, A::ReadAudit, A::ManageProgrammes, A::ManageUnits, A::ManageAccounts],
+            &[
+                A::Reopen,
+                A::ReadAudit,
+                A::ManageProgrammes,
+                A::ManageUnits,
+                A::ManageAccounts,
+            ],
         ),
         (
             Role::ProvinceStaff,
@@ -127,11 +140,24 @@ fn who_may_do_what() {
         (
             Role::Auditor,
             &[A::ReadAudit],
-            &[A::Survey, A::Decide, A::Reopen, A::RecordSupport, A::EditRegistry],
+            &[
+                A::Survey,
+                A::Decide,
+                A::Reopen,
+                A::RecordSupport,
+                A::EditRegistry,
+            ],
         ),
         (
             Role::Administrator,
-            &[A::Reopen, A::Decide, A::ReadAudit, A::EditRegistry, A::ManageUnits, A::ManageAccounts],
+            &[
+                A::Reopen,
+                A::Decide,
+                A::ReadAudit,
+                A::EditRegistry,
+                A::ManageUnits,
+                A::ManageAccounts,
+            ],
             &[],
         ),
     ];

@@ -114,7 +114,12 @@ pub fn load_story(store: &mut Store) {
         .map(|i| (i as u64 + 2, record(i, "15493", "Thôn 1")))
         .collect();
     store
-        .import_households(&recs, date("2020-01-01"), &mut |_| {})
+        .import_households(
+            &giamngheo_store::audit::Actor::system(),
+            &recs,
+            date("2020-01-01"),
+            &mut |_| {},
+        )
         .unwrap();
     let mut reviews = Vec::new();
     for (code, area, ethnicity, classes, deprivations) in STORY {
@@ -143,7 +148,9 @@ pub fn load_story(store: &mut Store) {
             });
         }
     }
-    store.insert_reviews(&reviews).unwrap();
+    store
+        .insert_reviews(&giamngheo_store::audit::Actor::system(), &reviews)
+        .unwrap();
 }
 
 /// The counts of one group in one year, counted from the story table: `keep` picks the households.
@@ -210,13 +217,21 @@ fn targets_are_replaced_by_unit_and_year() {
             note: "Nghị quyết số 01".into(),
         };
         db.store
-            .set_targets(&[
-                t(a, 2021, 3.5, Some(4.0)),
-                t(a, 2022, 3.0, None),
-                t(b, 2022, 9.0, None),
-            ])
+            .set_targets(
+                &giamngheo_store::audit::Actor::system(),
+                &[
+                    t(a, 2021, 3.5, Some(4.0)),
+                    t(a, 2022, 3.0, None),
+                    t(b, 2022, 9.0, None),
+                ],
+            )
             .unwrap();
-        db.store.set_targets(&[t(a, 2022, 2.75, None)]).unwrap();
+        db.store
+            .set_targets(
+                &giamngheo_store::audit::Actor::system(),
+                &[t(a, 2022, 2.75, None)],
+            )
+            .unwrap();
         assert_eq!(
             db.store.targets(a, 2020, 2030).unwrap(),
             [t(a, 2021, 3.5, Some(4.0)), t(a, 2022, 2.75, None)],
@@ -229,7 +244,14 @@ fn targets_are_replaced_by_unit_and_year() {
         );
         assert_eq!(db.store.targets(b, 2020, 2021).unwrap(), []);
         // The database refuses a rate outside 0-100 whatever the caller checked.
-        assert!(db.store.set_targets(&[t(a, 2023, 101.0, None)]).is_err());
+        assert!(
+            db.store
+                .set_targets(
+                    &giamngheo_store::audit::Actor::system(),
+                    &[t(a, 2023, 101.0, None)]
+                )
+                .is_err()
+        );
         assert_eq!(db.store.targets(a, 2023, 2023).unwrap(), []);
     });
 }
@@ -474,7 +496,9 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
             facts: None,
         };
         fix.decided = Some((Class::Poor, date("2023-01-10")));
-        db.store.correct_review(first, fix).unwrap();
+        db.store
+            .correct_review(&giamngheo_store::audit::Actor::system(), first, fix)
+            .unwrap();
         // Only the corrected commune was marked: Hiệp Đức's remembered results are kept.
         assert_eq!(remembered(db, hd), Some(1), "{}", db.name);
         let after = db.store.rates(d, date("2024-01-01"), &years).unwrap();
@@ -483,6 +507,7 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
         // A household leaves the district: one fewer resident household from then on.
         db.store
             .import_households(
+                &giamngheo_store::audit::Actor::system(),
                 &[(2, record(1, "20764", "Thôn Trung An"))],
                 date("2022-06-01"),
                 &mut |_| {},
@@ -497,7 +522,12 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
             .households;
         let head = db.store.household_history("H4").unwrap().members[0].person_id;
         db.store
-            .record_death("H4", head, date("2022-01-01"))
+            .record_death(
+                &giamngheo_store::audit::Actor::system(),
+                "H4",
+                head,
+                date("2022-01-01"),
+            )
             .unwrap();
         let now = db.store.rates(d, date("2024-01-01"), &years).unwrap()[0]
             .ethnic_minority
@@ -509,7 +539,12 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
         db.store.rates(d, date("2024-01-01"), &years).unwrap();
         let head = db.store.household_history("H2").unwrap().members[0].person_id;
         db.store
-            .record_death("H2", head, date("2022-01-01"))
+            .record_death(
+                &giamngheo_store::audit::Actor::system(),
+                "H2",
+                head,
+                date("2022-01-01"),
+            )
             .unwrap();
         recount(db, hd, "a death in another district");
         recount(db, d, "a death in another district, seen from the first");
@@ -548,6 +583,7 @@ fn support_is_counted_where_the_household_lived_when_it_received_it() {
             .unwrap();
         db.store
             .import_households(
+                &giamngheo_store::audit::Actor::system(),
                 &[(2, record(1, "20764", "Thôn Trung An"))],
                 date("2022-06-01"),
                 &mut |_| {},

@@ -13,13 +13,13 @@ use crate::households::{member, three_households};
 fn registry_changes_are_audited_by_their_actor() {
     on_both("audit", |db| {
         load_units(&mut db.store);
+        let lan = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "10.1.2.3");
         db.store
-            .set_actor(Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "10.1.2.3"));
-        db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .import_households(&lan, &three_households(), date("2019-10-01"), &mut |_| {})
             .unwrap();
         db.store
             .record_birth(
+                &lan,
                 "XH-001",
                 &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
                 date("2020-03-01"),
@@ -28,36 +28,39 @@ fn registry_changes_are_audited_by_their_actor() {
         // A failed change: no entry.
         assert!(
             db.store
-                .record_death("XH-001", 999_999, date("2020-04-01"))
+                .record_death(&lan, "XH-001", 999_999, date("2020-04-01"))
                 .is_err()
         );
         let h = db.store.household_history("XH-002").unwrap();
         let commune = h.residences[0].commune_id;
         let id = db
             .store
-            .insert_reviews(&[giamngheo_store::reviews::NewReview {
-                household_id: h.id,
-                year: 2020,
-                round: giamngheo_store::reviews::Round::Periodic,
-                review_date: date("2020-11-15"),
-                commune_id: commune,
-                village_id: None,
-                area: "rural".into(),
-                ethnic_minority: false,
-                members: 1,
-                standard_id: "vn-2016-2020".into(),
-                income_per_capita: Some(600_000),
-                income_score: None,
-                deprivations: 0,
-                computed_class: Class::Poor,
-                reason: String::new(),
-                decided: None,
-                corrects: None,
-                facts: None,
-            }])
+            .insert_reviews(
+                &lan,
+                &[giamngheo_store::reviews::NewReview {
+                    household_id: h.id,
+                    year: 2020,
+                    round: giamngheo_store::reviews::Round::Periodic,
+                    review_date: date("2020-11-15"),
+                    commune_id: commune,
+                    village_id: None,
+                    area: "rural".into(),
+                    ethnic_minority: false,
+                    members: 1,
+                    standard_id: "vn-2016-2020".into(),
+                    income_per_capita: Some(600_000),
+                    income_score: None,
+                    deprivations: 0,
+                    computed_class: Class::Poor,
+                    reason: String::new(),
+                    decided: None,
+                    corrects: None,
+                    facts: None,
+                }],
+            )
             .unwrap();
         db.store
-            .decide_review(id, Class::Poor, date("2020-12-10"))
+            .decide_review(&lan, id, Class::Poor, date("2020-12-10"))
             .unwrap();
         let log = db.store.audit_entries(1, 100, None).unwrap();
         let got: Vec<(&str, &str, &str, &str)> = log

@@ -122,7 +122,13 @@ pub fn date(s: &str) -> Date {
 pub fn load_units(store: &mut Store) {
     let u = units();
     store
-        .load_units(&u.before, &u.after, &u.links, reform())
+        .load_units(
+            &giamngheo_store::audit::Actor::system(),
+            &u.before,
+            &u.after,
+            &u.links,
+            reform(),
+        )
         .unwrap();
 }
 

@@ -99,7 +99,15 @@ fn import_is_idempotent_and_changes_become_history() {
         load_units(&mut db.store);
         let recs = three_households();
         let d1 = date("2019-10-01");
-        let s = db.store.import_households(&recs, d1, &mut |_| {}).unwrap();
+        let s = db
+            .store
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &recs,
+                d1,
+                &mut |_| {},
+            )
+            .unwrap();
         assert_eq!(
             (s.added, s.updated, s.unchanged, s.members_added),
             (3, 0, 0, 6),
@@ -108,7 +116,12 @@ fn import_is_idempotent_and_changes_become_history() {
         );
         let again = db
             .store
-            .import_households(&recs, date("2020-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &recs,
+                date("2020-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         assert_eq!(
             (again.added, again.updated, again.unchanged),
@@ -142,7 +155,12 @@ fn import_is_idempotent_and_changes_become_history() {
         let d2 = date("2021-10-01");
         let s = db
             .store
-            .import_households(&changed, d2, &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &changed,
+                d2,
+                &mut |_| {},
+            )
             .unwrap();
         assert_eq!(
             (s.added, s.updated, s.unchanged, s.members_added),
@@ -200,7 +218,12 @@ fn bad_imports_write_nothing_and_name_every_row() {
     on_both("hh_reject", |db| {
         load_units(&mut db.store);
         db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &three_households(),
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         let before = db.store.household_count().unwrap();
         let bad = vec![
@@ -251,7 +274,12 @@ fn bad_imports_write_nothing_and_name_every_row() {
         ];
         let err = db
             .store
-            .import_households(&bad, date("2025-08-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &bad,
+                date("2025-08-01"),
+                &mut |_| {},
+            )
             .unwrap_err();
         let StoreError::Rejected(list) = err else {
             panic!("{err:?}")
@@ -284,7 +312,12 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
     on_both("hh_dupes", |db| {
         load_units(&mut db.store);
         db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &three_households(),
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         let other = vec![(
             9,
@@ -297,11 +330,19 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
         )];
         let s = db
             .store
-            .import_households(&other, date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &other,
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         assert_eq!(s.added, 1);
         assert_eq!(s.possible_duplicates.len(), 1, "{}", db.name);
-        assert_eq!(s.possible_duplicates[0].other_household, "XH-001");
+        assert_eq!(
+            s.possible_duplicates[0].other_household.as_deref(),
+            Some("XH-001")
+        );
         assert_eq!(s.possible_duplicates[0].row, 9);
     });
 }
@@ -331,7 +372,12 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
             .collect();
         let s = db
             .store
-            .import_households(&recs, date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &recs,
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         assert_eq!(
             (s.added, s.members_added),
@@ -375,6 +421,7 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
         // Its triggers run again after the rebuild.
         db.store
             .record_birth(
+                &giamngheo_store::audit::Actor::system(),
                 "B-00007",
                 &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
                 date("2020-03-01"),
@@ -394,12 +441,18 @@ fn births_deaths_splits_and_merges_are_history() {
     on_both("hh_events", |db| {
         load_units(&mut db.store);
         db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &three_households(),
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         crate::harness::assert_member_search_kept(db, "the import");
         let born = db
             .store
             .record_birth(
+                &giamngheo_store::audit::Actor::system(),
                 "XH-001",
                 &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
                 date("2020-03-01"),
@@ -408,7 +461,12 @@ fn births_deaths_splits_and_merges_are_history() {
         let grandpa = db.store.household_history("XH-002").unwrap().members[0].person_id;
         crate::harness::assert_member_search_kept(db, "a birth");
         db.store
-            .record_death("XH-002", grandpa, date("2021-06-30"))
+            .record_death(
+                &giamngheo_store::audit::Actor::system(),
+                "XH-002",
+                grandpa,
+                date("2021-06-30"),
+            )
             .unwrap();
         crate::harness::assert_member_search_kept(db, "a death");
         // The son of XH-001 founds his own household in 2022.
@@ -420,12 +478,24 @@ fn births_deaths_splits_and_merges_are_history() {
             .unwrap()
             .person_id;
         db.store
-            .split_household("XH-001", "XH-001B", &[son], son, date("2022-01-15"))
+            .split_household(
+                &giamngheo_store::audit::Actor::system(),
+                "XH-001",
+                "XH-001B",
+                &[son],
+                son,
+                date("2022-01-15"),
+            )
             .unwrap();
         crate::harness::assert_member_search_kept(db, "a split");
         // And HD-001 joins XH-001B (a made-up case across communes, to test the mechanics).
         db.store
-            .merge_households("HD-001", "XH-001B", date("2023-05-01"))
+            .merge_households(
+                &giamngheo_store::audit::Actor::system(),
+                "HD-001",
+                "XH-001B",
+                date("2023-05-01"),
+            )
             .unwrap();
         crate::harness::assert_member_search_kept(db, "a merge across communes");
         assert_eq!(
@@ -484,12 +554,23 @@ fn births_deaths_splits_and_merges_are_history() {
         assert!(born > 0);
         // Refused: a split into an existing code, a death of someone not in the household.
         assert!(matches!(
-            db.store
-                .split_household("XH-001", "XH-002", &[born], born, date("2024-01-01")),
+            db.store.split_household(
+                &giamngheo_store::audit::Actor::system(),
+                "XH-001",
+                "XH-002",
+                &[born],
+                born,
+                date("2024-01-01")
+            ),
             Err(StoreError::Conflict { .. })
         ));
         assert!(matches!(
-            db.store.record_death("XH-001", grandpa, date("2024-01-01")),
+            db.store.record_death(
+                &giamngheo_store::audit::Actor::system(),
+                "XH-001",
+                grandpa,
+                date("2024-01-01")
+            ),
             Err(StoreError::NotFound { .. })
         ));
     });

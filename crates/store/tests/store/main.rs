@@ -3,9 +3,11 @@
 
 mod analytics;
 mod audit;
+mod concurrency;
 mod harness;
 mod households;
 mod reviews;
 mod rounds;
+mod scope;
 mod units;
 mod web;

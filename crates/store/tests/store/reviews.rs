@@ -33,39 +33,67 @@ fn decided_reviews_are_immutable_and_corrections_are_new_records() {
     on_both("reviews", |db| {
         load_units(&mut db.store);
         db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &three_households(),
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         let h = db.store.household_history("XH-001").unwrap();
         let commune = h.residences[0].commune_id;
         let id = db
             .store
-            .insert_reviews(&[review(h.id, commune, 2019, Class::Poor)])
+            .insert_reviews(
+                &giamngheo_store::audit::Actor::system(),
+                &[review(h.id, commune, 2019, Class::Poor)],
+            )
             .unwrap();
         // Undecided: may still be edited and removed.
-        db.store.set_review_reason(id, "sửa lý do").unwrap();
         db.store
-            .decide_review(id, Class::Poor, date("2019-12-10"))
+            .set_review_reason(&giamngheo_store::audit::Actor::system(), id, "sửa lý do")
+            .unwrap();
+        db.store
+            .decide_review(
+                &giamngheo_store::audit::Actor::system(),
+                id,
+                Class::Poor,
+                date("2019-12-10"),
+            )
             .unwrap();
         assert!(matches!(
-            db.store
-                .decide_review(id, Class::NearPoor, date("2019-12-11")),
+            db.store.decide_review(
+                &giamngheo_store::audit::Actor::system(),
+                id,
+                Class::NearPoor,
+                date("2019-12-11")
+            ),
             Err(StoreError::NotFound { .. })
         ));
         assert_eq!(
-            db.store.set_review_reason(id, "sửa sau quyết định"),
+            db.store.set_review_reason(
+                &giamngheo_store::audit::Actor::system(),
+                id,
+                "sửa sau quyết định"
+            ),
             Err(StoreError::Immutable),
             "{}",
             db.name
         );
         assert_eq!(
-            db.store.delete_review(id),
+            db.store
+                .delete_review(&giamngheo_store::audit::Actor::system(), id),
             Err(StoreError::Immutable),
             "{}",
             db.name
         );
         let fixed = db
             .store
-            .correct_review(id, review(h.id, commune, 2019, Class::NearPoor))
+            .correct_review(
+                &giamngheo_store::audit::Actor::system(),
+                id,
+                review(h.id, commune, 2019, Class::NearPoor),
+            )
             .unwrap();
         let h = db.store.household_history("XH-001").unwrap();
         assert_eq!(h.reviews.len(), 2);
@@ -85,7 +113,12 @@ fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_dec
     on_both("reviews_import", |db| {
         load_units(&mut db.store);
         db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &three_households(),
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         let c = Classifier::new(builtin::for_year(2019).unwrap());
         let input = |row: u64, code: &str, income: i64, decided: bool| ReviewInput {
@@ -100,6 +133,7 @@ fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_dec
         let s = db
             .store
             .import_reviews(
+                &giamngheo_store::audit::Actor::system(),
                 2019,
                 day,
                 &c,
@@ -114,6 +148,7 @@ fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_dec
         let s = db
             .store
             .import_reviews(
+                &giamngheo_store::audit::Actor::system(),
                 2019,
                 day,
                 &c,
@@ -126,12 +161,19 @@ fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_dec
         assert_eq!((s.added, s.replaced, s.unchanged), (0, 0, 2), "{}", db.name);
         let s = db
             .store
-            .import_reviews(2019, day, &c, &[input(2, "XH-001", 800_000, false)])
+            .import_reviews(
+                &giamngheo_store::audit::Actor::system(),
+                2019,
+                day,
+                &c,
+                &[input(2, "XH-001", 800_000, false)],
+            )
             .unwrap();
         assert_eq!((s.added, s.replaced), (0, 1), "{}", db.name);
         let err = db
             .store
             .import_reviews(
+                &giamngheo_store::audit::Actor::system(),
                 2019,
                 day,
                 &c,

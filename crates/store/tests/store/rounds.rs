@@ -81,7 +81,12 @@ fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeet
 fn round_of_2024(db: &mut TestDb, who: &Actor, listed: &[(&str, Class)]) -> i64 {
     load_units(&mut db.store);
     db.store
-        .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+        .import_households(
+            &giamngheo_store::audit::Actor::system(),
+            &three_households(),
+            date("2019-10-01"),
+            &mut |_| {},
+        )
         .unwrap();
     let mut commune = 0;
     let mut reviews = Vec::new();
@@ -90,7 +95,9 @@ fn round_of_2024(db: &mut TestDb, who: &Actor, listed: &[(&str, Class)]) -> i64 
         commune = h.residences[0].commune_id;
         reviews.push(decided_2023(h.id, commune, *class));
     }
-    db.store.insert_reviews(&reviews).unwrap();
+    db.store
+        .insert_reviews(&giamngheo_store::audit::Actor::system(), &reviews)
+        .unwrap();
     db.store
         .open_round(
             who,
@@ -127,16 +134,24 @@ fn a_full_round_from_the_list_to_the_certificates() {
     on_both("round", |db| {
         load_units(&mut db.store);
         db.store
-            .import_households(&three_households(), date("2019-10-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &three_households(),
+                date("2019-10-01"),
+                &mut |_| {},
+            )
             .unwrap();
         let h1 = db.store.household_history("XH-001").unwrap();
         let h2 = db.store.household_history("XH-002").unwrap();
         let commune = h1.residences[0].commune_id;
         db.store
-            .insert_reviews(&[
-                decided_2023(h1.id, commune, Class::Poor),
-                decided_2023(h2.id, commune, Class::NearPoor),
-            ])
+            .insert_reviews(
+                &giamngheo_store::audit::Actor::system(),
+                &[
+                    decided_2023(h1.id, commune, Class::Poor),
+                    decided_2023(h2.id, commune, Class::NearPoor),
+                ],
+            )
             .unwrap();
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
         let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");

@@ -8,7 +8,13 @@ fn official_units_load_once_with_their_dates() {
         let u = units();
         let s = db
             .store
-            .load_units(&u.before, &u.after, &u.links, reform())
+            .load_units(
+                &giamngheo_store::audit::Actor::system(),
+                &u.before,
+                &u.after,
+                &u.links,
+                reform(),
+            )
             .unwrap();
         // 63 provinces before, 34 after, of which those keeping their code continue as one unit.
         assert_eq!(s.districts, 696, "{}", db.name);
@@ -16,7 +22,13 @@ fn official_units_load_once_with_their_dates() {
         assert!(s.links > 10_000, "{}", db.name);
         let again = db
             .store
-            .load_units(&u.before, &u.after, &u.links, reform())
+            .load_units(
+                &giamngheo_store::audit::Actor::system(),
+                &u.before,
+                &u.after,
+                &u.links,
+                reform(),
+            )
             .unwrap();
         assert_eq!(
             again.communes, 0,
@@ -194,12 +206,26 @@ fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
             ),
         ];
         db.store
-            .import_households(&recs, date("2020-01-01"), &mut |_| {})
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &recs,
+                date("2020-01-01"),
+                &mut |_| {},
+            )
             .unwrap();
-        assert_eq!(db.store.apply_reform(reform()).unwrap(), 1, "{}", db.name);
+        assert_eq!(
+            db.store
+                .apply_reform(&giamngheo_store::audit::Actor::system(), reform())
+                .unwrap(),
+            1,
+            "{}",
+            db.name
+        );
         crate::harness::assert_member_search_kept(db, "a reform");
         assert_eq!(
-            db.store.apply_reform(reform()).unwrap(),
+            db.store
+                .apply_reform(&giamngheo_store::audit::Actor::system(), reform())
+                .unwrap(),
             0,
             "twice changes nothing ({})",
             db.name

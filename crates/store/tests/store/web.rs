@@ -12,8 +12,13 @@ fn accounts_scopes_and_search_within_them() {
     on_both("web_scope", |db| {
         let s = &mut db.store;
         load_units(s);
-        s.import_households(&three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
+        s.import_households(
+            &giamngheo_store::audit::Actor::system(),
+            &three_households(),
+            date("2019-10-01"),
+            &mut |_| {},
+        )
+        .unwrap();
         let on = date("2019-10-02");
         let all = s.search_members(None, "", 10).unwrap();
         assert!(all.is_empty(), "{}: an empty query finds nothing", db.name);
@@ -226,8 +231,13 @@ fn rounds_and_audit_entries_within_an_accounts_units() {
     on_both("web_scope_lists", |db| {
         let s = &mut db.store;
         load_units(s);
-        s.import_households(&three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
+        s.import_households(
+            &giamngheo_store::audit::Actor::system(),
+            &three_households(),
+            date("2019-10-01"),
+            &mut |_| {},
+        )
+        .unwrap();
         let on = date("2024-09-03");
         let a = s.whereabouts("XH-001").unwrap().unwrap();
         let b = s.whereabouts("HD-001").unwrap().unwrap();
@@ -304,13 +314,19 @@ fn rounds_and_audit_entries_within_an_accounts_units() {
         let h1 = s.household_history("XH-001").unwrap().id;
         let h3 = s.household_history("HD-001").unwrap().id;
         let first_a = s
-            .insert_reviews(&[decided_2023(h1, a.commune_id, Class::Poor)])
+            .insert_reviews(
+                &giamngheo_store::audit::Actor::system(),
+                &[decided_2023(h1, a.commune_id, Class::Poor)],
+            )
             .unwrap();
         let first_mixed = s
-            .insert_reviews(&[
-                decided_2023(h1, a.commune_id, Class::Poor),
-                decided_2023(h3, b.commune_id, Class::Poor),
-            ])
+            .insert_reviews(
+                &giamngheo_store::audit::Actor::system(),
+                &[
+                    decided_2023(h1, a.commune_id, Class::Poor),
+                    decided_2023(h3, b.commune_id, Class::Poor),
+                ],
+            )
             .unwrap();
         let web = Actor::new("kiểm toán A", Role::Auditor, "web");
         for (entity, id) in [("household", "XH-001"), ("household", "HD-001")] {
