@@ -575,3 +575,55 @@ fn births_deaths_splits_and_merges_are_history() {
         ));
     });
 }
+
+/// An import dated before a household's later change (a birth, a move) would end a membership before it
+/// began: it is refused with the date to use, and nothing is written.
+#[test]
+fn an_import_dated_before_a_later_change_is_refused() {
+    on_both("import_before_birth", |db| {
+        load_units(&mut db.store);
+        let sys = giamngheo_store::audit::Actor::system();
+        db.store
+            .import_households(&sys, &three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        db.store
+            .record_birth(
+                &sys,
+                "XH-002",
+                &member("Trịnh Thị Bé", Relation::Child, "2020-03-01", None),
+                date("2020-03-01"),
+            )
+            .unwrap();
+        let again = vec![(
+            7,
+            household(
+                "XH-002",
+                "15493",
+                "Thôn 2",
+                vec![member("Trịnh Văn Đức", Relation::Head, "1960-11-11", None)],
+            ),
+        )];
+        let err = db
+            .store
+            .import_households(&sys, &again, date("2020-01-01"), &mut |_| {})
+            .unwrap_err();
+        let StoreError::Rejected(list) = &err else {
+            panic!("{}: {err:?}", db.name)
+        };
+        assert!(
+            matches!(&list[0].kind, RejectionKind::ChangedAfter { code, date } if code == "XH-002" && date == "01/03/2020"),
+            "{}: {list:?}",
+            db.name
+        );
+        assert_eq!(list[0].row, 7);
+        let h = db.store.household_history("XH-002").unwrap();
+        assert_eq!(h.members.iter().filter(|m| m.until.is_none()).count(), 2, "{}", db.name);
+        // Dated after the birth, the same file applies: the child's membership ends the day before.
+        db.store
+            .import_households(&sys, &again, date("2020-04-01"), &mut |_| {})
+            .unwrap();
+        let h = db.store.household_history("XH-002").unwrap();
+        let child = h.members.iter().find(|m| m.name == "Trịnh Thị Bé").unwrap();
+        assert_eq!(child.until.as_deref(), Some("2020-03-31"), "{}", db.name);
+    });
+}

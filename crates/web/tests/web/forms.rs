@@ -99,7 +99,9 @@ fn decide_round_in(app: &App, exit: &str) {
             expected_version: None,
         })
         .collect();
-    s.record_survey(&officer, app.round_in, &classifier, today, &inputs)
+    // Each step a day after the one before, from the round's opening; the posting is long over by today.
+    let step = |n| round.opened_on.add_days(n);
+    s.record_survey(&officer, app.round_in, &classifier, step(1), &inputs)
         .unwrap();
     let votes = codes
         .iter()
@@ -116,7 +118,7 @@ fn decide_round_in(app: &App, exit: &str) {
         app.round_in,
         &giamngheo_store::rounds::NewMeeting {
             village_id: None,
-            held_on: today,
+            held_on: step(2),
             chair: "Trưởng thôn".into(),
             secretary: "Thư ký".into(),
             attendees: 25,
@@ -125,12 +127,12 @@ fn decide_round_in(app: &App, exit: &str) {
         },
     )
     .unwrap();
-    s.post_results(&officer, app.round_in, today, "Nhà văn hóa")
+    s.post_results(&officer, app.round_in, step(3), "Nhà văn hóa")
         .unwrap();
     s.decide_round(
         &officer,
         app.round_in,
-        today.add_days(30),
+        today,
         "7/QĐ-UBND",
         "Chủ tịch",
     )

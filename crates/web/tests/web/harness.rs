@@ -135,9 +135,16 @@ pub fn app() -> App {
     ] {
         store.add_account(&by, name, role, unit, &hash).unwrap();
     }
-    // In-year rounds (this month's, from the 15th) in the account's commune and outside it, with requests.
+    // In-year rounds in the account's commune and outside it, with requests: the round of two months ago
+    // (a round opens on or after the 15th, and no step may be dated in the future), so that the tests can
+    // run a round through its posting period and decide it today.
     let officer = giamngheo_store::audit::Actor::new("test", Role::CommuneOfficer, "cli");
-    let opened = giamngheo_core::date::Date::new(today.year(), today.month(), 15).unwrap();
+    let (year, month) = match today.month() {
+        1 => (today.year() - 1, 11),
+        2 => (today.year() - 1, 12),
+        m => (today.year(), m - 2),
+    };
+    let opened = giamngheo_core::date::Date::new(year, month, 15).unwrap();
     let open_with = |s: &mut Store, commune_id: i64, codes: &[&str]| {
         let id = s
             .open_round(
@@ -145,10 +152,10 @@ pub fn app() -> App {
                 &giamngheo_store::rounds::NewRound {
                     commune_id,
                     kind: giamngheo_core::round::RoundKind::InYear,
-                    year: today.year(),
-                    month: Some(today.month()),
+                    year: opened.year(),
+                    month: Some(opened.month()),
                     opened_on: opened,
-                    standard_id: giamngheo_core::standard::builtin::for_year(today.year() as u16)
+                    standard_id: giamngheo_core::standard::builtin::for_year(opened.year() as u16)
                         .unwrap()
                         .id,
                 },

@@ -403,11 +403,23 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
     let complaints = s.complaints(app.round_in).unwrap();
     assert_eq!(complaints.len(), 1);
     assert!(complaints[0].complainant.starts_with("Bà Hoa") && complaints[0].outcome.is_none());
+    // Ten days later, as it were: the posting period is over (a decision cannot be dated in the future, so
+    // the round's posting is moved into the past instead of the decision into the future).
+    s.conn()
+        .execute(
+            "UPDATE review_round SET posted_on = $1, posting_ends = $2 WHERE id = $3",
+            &[
+                today.add_days(-10).iso().into(),
+                today.add_days(-5).iso().into(),
+                app.round_in.into(),
+            ],
+        )
+        .unwrap();
     // The decision now waits for the answer.
     let refused = s.decide_round(
         &Actor::new("test", Role::CommuneOfficer, "cli"),
         app.round_in,
-        today.add_days(30),
+        today,
         "1/QĐ-UBND",
         "Chủ tịch",
     );
@@ -472,7 +484,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
         .decide_round(
             &Actor::new("test", Role::CommuneOfficer, "cli"),
             app.round_in,
-            today.add_days(30),
+            today,
             "1/QĐ-UBND",
             "Chủ tịch",
         )
