@@ -136,7 +136,8 @@ impl PersonName {
         };
         let ok = !text.is_empty()
             && text.chars().count() <= 100
-            && !text.chars().any(|c| c.is_control() || c.is_ascii_digit());
+            && !text.chars().any(|c| c.is_control() || c.is_ascii_digit())
+            && crate::text::invisible(&text).is_none();
         ok.then(|| PersonName {
             folded: crate::text::fold(&text),
             text,

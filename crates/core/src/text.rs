@@ -12,6 +12,37 @@ pub fn nfc(s: &str) -> String {
     }
 }
 
+/// The first character that a reader cannot see or that turns the direction of the text around: zero-width
+/// spaces and joiners, the soft hyphen, the byte-order mark, bidirectional controls (a right-to-left
+/// override makes "Nguyễn Văn A" display as something else), invisible operators and tag characters. Stored
+/// in a name, such a character makes two equal-looking names differ, which defeats duplicate detection and
+/// search; input that holds one is refused with the field named. Ordinary controls are refused elsewhere.
+pub fn invisible(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+    })
+}
+
 /// Folds for search and duplicate detection: no diacritics, `đ` as `d`, lower case, spaces collapsed.
 /// "Nguyễn Văn Đức" and "nguyen van duc" fold to the same string.
 pub fn fold(s: &str) -> String {

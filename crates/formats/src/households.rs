@@ -69,6 +69,8 @@ pub struct ImportProblem {
 pub enum ProblemKind {
     MissingColumn,
     Empty,
+    /// A character that cannot be seen or that reverses the text's direction (zero-width, RTL override).
+    Invisible(char),
     BadHouseholdCode(String),
     BadCommuneCode(String),
     BadArea(String),
@@ -183,6 +185,13 @@ pub fn parse_row(index: &ColumnIndex, row: u64, cells: &[&str], today: Date) -> 
     let birth = req(8, &mut problems);
     let ethnicity = req(9, &mut problems);
     let mut bad = |column: &'static str, kind: ProblemKind| problems.push((column, kind));
+    // Text that will be stored and searched: a character nobody can see is refused where it stands.
+    for c in [2, 4, 5, 9] {
+        if let Some(ch) = giamngheo_core::text::invisible(get(c)) {
+            bad(COLUMNS[c].0, ProblemKind::Invisible(ch));
+        }
+    }
+    let name = name.filter(|v| giamngheo_core::text::invisible(v).is_none());
     let code = code.and_then(|v| {
         HouseholdCode::parse(v).or_else(|| {
             bad(

@@ -135,6 +135,14 @@ impl Localized for crate::households::ImportProblem {
                 format!("khu vực '{v}' không hợp lệ: nông thôn hoặc thành thị")
             }
             (BadArea(v), Lang::En) => format!("area '{v}' is not valid: rural or urban"),
+            (Invisible(c), Lang::Vi) => format!(
+                "có ký tự ẩn hoặc ký tự đảo chiều văn bản (U+{:04X}); hãy gõ lại ô này",
+                u32::from(*c)
+            ),
+            (Invisible(c), Lang::En) => format!(
+                "holds an invisible or direction-changing character (U+{:04X}); retype this cell",
+                u32::from(*c)
+            ),
             (BadName(v), Lang::Vi) => format!("họ tên '{v}' không hợp lệ"),
             (BadName(v), Lang::En) => format!("name '{v}' is not valid"),
             (BadRelation(v), Lang::Vi) => {

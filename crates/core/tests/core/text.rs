@@ -66,3 +66,29 @@ fn misspellings_find_the_closest_name() {
     );
     assert_eq!(closest("ho_ten", names), None);
 }
+
+#[test]
+fn invisible_and_direction_changing_characters_are_found() {
+    use giamngheo_core::ids::PersonName;
+    use giamngheo_core::text::invisible;
+    let cases: &[(&str, Option<char>)] = &[
+        ("Nguyễn Văn An", None),
+        ("Nguyễn\u{200B}Văn An", Some('\u{200B}')),
+        ("Nguyễn Văn\u{200D} An", Some('\u{200D}')),
+        ("\u{202E}nA năV nễyugN", Some('\u{202E}')),
+        ("Lê\u{2066}Thị\u{2069}", Some('\u{2066}')),
+        ("Trần\u{00AD}Bình", Some('\u{00AD}')),
+        ("\u{FEFF}Phạm Hoa", Some('\u{FEFF}')),
+        ("Hồ Thị Hoa\u{E0041}", Some('\u{E0041}')),
+        // Combining marks are letters in Vietnamese, not hidden text.
+        ("Nguye\u{0302}\u{0303}n", None),
+    ];
+    for (text, want) in cases {
+        assert_eq!(invisible(text), *want, "{text:?}");
+        assert_eq!(
+            PersonName::parse(text).is_some(),
+            want.is_none(),
+            "{text:?}"
+        );
+    }
+}

@@ -56,6 +56,8 @@ fn every_problem_is_named_by_row_and_column() {
         "XH 8,15493,Thôn 1,rural,,Lê Văn H,head,male,01/02/2000,Kinh,",
         "XH-009,15493,Thôn 1,rural,,Lê Văn I,head,male,01/02/2000,Kinh,",
         "XH-009,15496,Thôn 1,rural,,Lê Văn K,child,male,01/02/2010,Kinh,",
+        "XH-010,15493,Thôn 1,rural,,Lê\u{200B}Văn L,head,male,01/02/2000,Kinh,",
+        "XH-011,15493,Thôn\u{202E}1,rural,,Lê Văn M,head,male,01/02/2000,Kinh,",
     ];
     let csv = format!("{HEADER}\n{}\n", rows.join("\n"));
     let got = problems(&csv);
@@ -72,6 +74,8 @@ fn every_problem_is_named_by_row_and_column() {
         "row 9, column relation: the household has no head",
         "row 10, column household_code: household code 'XH 8' is not valid",
         "row 12, column commune_code: '15496' differs from '15493' on row 11 of the same household",
+        "row 13, column full_name: holds an invisible or direction-changing character (U+200B)",
+        "row 14, column village: holds an invisible or direction-changing character (U+202E)",
     ];
     for e in expect {
         assert!(

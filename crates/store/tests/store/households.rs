@@ -617,7 +617,12 @@ fn an_import_dated_before_a_later_change_is_refused() {
         );
         assert_eq!(list[0].row, 7);
         let h = db.store.household_history("XH-002").unwrap();
-        assert_eq!(h.members.iter().filter(|m| m.until.is_none()).count(), 2, "{}", db.name);
+        assert_eq!(
+            h.members.iter().filter(|m| m.until.is_none()).count(),
+            2,
+            "{}",
+            db.name
+        );
         // Dated after the birth, the same file applies: the child's membership ends the day before.
         db.store
             .import_households(&sys, &again, date("2020-04-01"), &mut |_| {})

@@ -129,14 +129,8 @@ fn decide_round_in(app: &App, exit: &str) {
     .unwrap();
     s.post_results(&officer, app.round_in, step(3), "Nhà văn hóa")
         .unwrap();
-    s.decide_round(
-        &officer,
-        app.round_in,
-        today,
-        "7/QĐ-UBND",
-        "Chủ tịch",
-    )
-    .unwrap();
+    s.decide_round(&officer, app.round_in, today, "7/QĐ-UBND", "Chủ tịch")
+        .unwrap();
 }
 
 #[test]
