@@ -108,6 +108,12 @@ pub(crate) fn fill_name_keys(c: &mut Conn) -> Result<(), StoreError> {
 }
 
 impl Store {
+    /// Gives accounts without a folded key one (what migration 0011 does on its way, see [`fill_name_keys`]);
+    /// for accounts written into the table by hand, as a restore from an older dump does.
+    pub fn fill_account_name_keys(&mut self) -> Result<(), StoreError> {
+        self.conn.transaction(fill_name_keys)
+    }
+
     /// Creates an account (the name is unique without regard to case and diacritics: [`name_key`]), recorded in the audit log in the same
     /// transaction.
     pub fn add_account(

@@ -7,7 +7,7 @@
 -- other name can claim without being refused as a collision. Login looks for the exact name first, then the
 -- folded key, so both old accounts still log in; new collisions are refused by this index.
 ALTER TABLE account ADD COLUMN name_key TEXT;
-CREATE UNIQUE INDEX account_name_key ON account (name_key);
+CREATE UNIQUE INDEX account_folded_name ON account (name_key);
 
 -- Complaints sent from the public page: about a household (case_id, or village_id alone when the household is
 -- not on the round's list) or a whole village; identical open ones (same round, same subject, same text once

@@ -7,5 +7,6 @@ mod harness;
 mod households;
 mod reviews;
 mod rounds;
+mod trust;
 mod units;
 mod web;
