@@ -351,7 +351,11 @@ pub async fn feedback(
                     message: &message,
                     origin: &origin,
                 },
-                PublicLimits::default(),
+                // Spent nonces are kept as long as a token can be posted.
+                PublicLimits {
+                    token_life: auth::PUBLIC_TOKEN_LIFE.as_secs() as i64,
+                    ..PublicLimits::default()
+                },
             )?)
         })
         .await
