@@ -491,3 +491,101 @@ fn the_web_secret_is_created_once() {
         );
     });
 }
+
+/// The migration scripts of a backend before 0011, in order: a database as it was before this issue.
+fn scripts_before_0011(backend: &str) -> Vec<(i64, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let mut out: Vec<(i64, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            let version: i64 = name.get(..4)?.parse().ok()?;
+            (version < 11).then(|| (version, std::fs::read_to_string(dir.join(&name)).unwrap()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// An account table as a database from before migration 0011 may hold it: two names that fold alike.
+const OLD_ACCOUNTS: &str = "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, applied_on TEXT NOT NULL); \
+    INSERT INTO account (id, name, role, password_hash, created_on, disabled) VALUES \
+    (1, 'Thôn Đông', 'auditor', 'h1', '2025-01-01', 0), (2, 'thon dong', 'auditor', 'h2', '2025-01-01', 0), \
+    (3, 'xa', 'auditor', 'h3', '2025-01-01', 0);";
+
+/// What the migrated store says about the old accounts.
+fn after_upgrade(s: &mut giamngheo_store::Store, name: &str) {
+    let by = Actor::new("quản trị", Role::Administrator, "cli");
+    for (typed, id) in [
+        ("Thôn Đông", 1),
+        ("thon dong", 2),
+        ("THON DONG", 1),
+        ("XA", 3),
+    ] {
+        assert_eq!(
+            s.account_by_name(typed).unwrap().map(|a| a.id),
+            Some(id),
+            "{name}: {typed:?}"
+        );
+    }
+    for (new, taken) in [("THÔN ĐÔNG", true), ("Xã", true), ("thôn tây", false)] {
+        let r = s.add_account(&by, new, Role::Auditor, None, "h");
+        assert_eq!(
+            matches!(r, Err(StoreError::Conflict { .. })),
+            taken,
+            "{name}: {new:?} → {r:?}"
+        );
+    }
+}
+
+#[test]
+fn migration_0011_keeps_accounts_whose_names_collide() {
+    // SQLite: a file migrated to before 0011 by hand, then opened by the store.
+    let path = std::env::temp_dir().join(format!(
+        "giamngheo-store-trust-upgrade-{}.db",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let mut sql = String::new();
+        for (v, script) in scripts_before_0011("sqlite") {
+            c.execute_batch(&script).unwrap();
+            sql.push_str(&format!(
+                "INSERT INTO schema_migration (version, applied_on) VALUES ({v}, '2025-01-01');"
+            ));
+        }
+        c.execute_batch(OLD_ACCOUNTS).unwrap();
+        c.execute_batch(&sql).unwrap();
+    }
+    let mut s = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
+    after_upgrade(&mut s, "sqlite");
+    drop(s);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    // PostgreSQL: a schema of its own, the same way.
+    let schema = format!("t_trust_upgrade_{}", std::process::id());
+    let mut c = postgres::Client::connect(&crate::harness::pg_url(), postgres::NoTls).unwrap();
+    c.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema}; SET client_min_messages TO WARNING"
+    ))
+    .unwrap();
+    let mut sql = String::new();
+    for (v, script) in scripts_before_0011("postgres") {
+        c.batch_execute(&script).unwrap();
+        sql.push_str(&format!(
+            "INSERT INTO schema_migration (version, applied_on) VALUES ({v}, '2025-01-01');"
+        ));
+    }
+    c.batch_execute(OLD_ACCOUNTS).unwrap();
+    c.batch_execute(&sql).unwrap();
+    let mut s =
+        giamngheo_store::Store::open_postgres(&crate::harness::pg_url(), Some(&schema)).unwrap();
+    after_upgrade(&mut s, "postgres");
+    drop(s);
+    c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .unwrap();
+}
