@@ -75,6 +75,14 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
+        /// Send Strict-Transport-Security on every answer (the site is reached only over HTTPS); also
+        /// GIAMNGHEO_HSTS=1.
+        #[arg(long)]
+        hsts: bool,
+        /// The address of a TLS proxy in front of the app, believed about X-Forwarded-For and
+        /// X-Forwarded-Proto (repeatable; also GIAMNGHEO_TRUSTED_PROXIES=a,b).
+        #[arg(long = "trusted-proxy")]
+        trusted_proxy: Vec<String>,
     },
     /// Accounts of the web app (tài khoản).
     User {
@@ -798,7 +806,11 @@ fn main() -> ExitCode {
             demo_cmd::run(&db, households, seed, lang)
                 .and_then(|()| web_cmd::demo_accounts_and_serve(&db, &bind, no_serve, lang))
         }
-        Command::Serve { bind } => web_cmd::serve(&cli.db, &bind, lang),
+        Command::Serve {
+            bind,
+            hsts,
+            trusted_proxy,
+        } => web_cmd::serve(&cli.db, &bind, hsts, &trusted_proxy, lang),
         Command::User {
             command:
                 UserCommand::Add {

@@ -18,11 +18,42 @@ fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
     }
 }
 
-pub fn serve(db: &str, bind: &str, lang: Lang) -> Result<(), CliError> {
+/// Serves the web app. HSTS and the trusted proxies come from the flags and from `GIAMNGHEO_HSTS=1` and
+/// `GIAMNGHEO_TRUSTED_PROXIES=a,b` (for service files), flags and variables together.
+pub fn serve(
+    db: &str,
+    bind: &str,
+    hsts: bool,
+    trusted_proxies: &[String],
+    lang: Lang,
+) -> Result<(), CliError> {
+    let env_hsts = std::env::var("GIAMNGHEO_HSTS").is_ok_and(|v| v == "1" || v == "true");
+    let env_proxies = std::env::var("GIAMNGHEO_TRUSTED_PROXIES").unwrap_or_default();
+    let mut proxies = Vec::new();
+    for p in trusted_proxies
+        .iter()
+        .map(String::as_str)
+        .chain(env_proxies.split(','))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        proxies.push(p.parse::<std::net::IpAddr>().map_err(|_| {
+            arg(
+                "trusted-proxy",
+                p,
+                "cần một địa chỉ IP, ví dụ 10.0.0.2",
+                "an IP address is needed, e.g. 10.0.0.2",
+            )
+        })?);
+    }
     let opts = giamngheo_web::ServeOptions {
         db: db.to_owned(),
         bind: bind.to_owned(),
         connections: 4,
+        trust: giamngheo_web::auth::Trust {
+            hsts: hsts || env_hsts,
+            proxies,
+        },
     };
     giamngheo_web::serve(opts, |addr| {
         println!(
@@ -77,13 +108,23 @@ fn add(
         return Err(arg("name", name, "tên không hợp lệ", "not a valid name"));
     }
     let generated = password.is_none();
-    let password = password.unwrap_or_else(giamngheo_web::auth::random_password);
-    if password.chars().count() < 10 {
+    // A generated password passes the policy too (a random one could by chance contain the name).
+    let password = match password {
+        Some(p) => p,
+        None => loop {
+            let p = giamngheo_web::auth::random_password();
+            if giamngheo_core::password::check(name, &p).is_ok() {
+                break p;
+            }
+        },
+    };
+    if let Err(problem) = giamngheo_core::password::check(name, &password) {
+        use giamngheo_core::messages::Localized;
         return Err(arg(
             "password",
             "…",
-            "mật khẩu cần ít nhất 10 ký tự",
-            "a password needs at least 10 characters",
+            &problem.message(Lang::Vi),
+            &problem.message(Lang::En),
         ));
     }
     let hash = giamngheo_web::auth::hash_password(&password);
@@ -183,5 +224,5 @@ pub fn demo_accounts_and_serve(
         );
         return Ok(());
     }
-    serve(db, bind, lang)
+    serve(db, bind, false, &[], lang)
 }

@@ -18,6 +18,7 @@ pub mod lang;
 pub mod messages;
 pub mod money;
 pub mod mpi;
+pub mod password;
 pub mod registry;
 pub mod round;
 pub mod rules;

@@ -5,7 +5,7 @@
 //! that must stay inside it joins one small indexed table instead of walking the unit tree.
 
 use giamngheo_core::date::Date;
-use giamngheo_core::text::nfc;
+use giamngheo_core::text::{fold, nfc};
 
 use crate::Store;
 use crate::db::{Conn, Value};
@@ -68,8 +68,53 @@ fn next_account_id(c: &mut Conn) -> Result<i64, StoreError> {
     )
 }
 
+/// The key an account name is unique by: folded (no case, no diacritics, `đ` as `d`, spaces collapsed), so
+/// "Xã" and "xa" are one name, and the lockout of one is the lockout of the other.
+pub fn name_key(name: &str) -> String {
+    fold(&nfc(name.trim()))
+}
+
+/// Fills `account.name_key` after migration 0011, in id order: the first account of a folded name keeps the
+/// key; a later one that collides (possible only in a database from before 0011) gets "key#id", so the
+/// migration never fails and both accounts keep logging in by their exact names.
+pub(crate) fn fill_name_keys(c: &mut Conn) -> Result<(), StoreError> {
+    let rows = c.query(
+        "SELECT id, name FROM account WHERE name_key IS NULL ORDER BY id",
+        &[],
+    )?;
+    let mut taken: std::collections::HashSet<String> = c
+        .query(
+            "SELECT name_key FROM account WHERE name_key IS NOT NULL",
+            &[],
+        )?
+        .into_iter()
+        .filter_map(|r| r[0].text().map(str::to_owned))
+        .collect();
+    for r in rows {
+        let (Some(id), Some(name)) = (r[0].int(), r[1].text()) else {
+            continue;
+        };
+        let mut key = name_key(name);
+        if !taken.insert(key.clone()) {
+            key = format!("{key}#{id}");
+            taken.insert(key.clone());
+        }
+        c.execute(
+            "UPDATE account SET name_key = $2 WHERE id = $1",
+            &[id.into(), key.into()],
+        )?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Creates an account (the name is unique, compared after NFC), recorded in the audit log in the same
+    /// Gives accounts without a folded key one (what migration 0011 does on its way, see [`fill_name_keys`]);
+    /// for accounts written into the table by hand, as a restore from an older dump does.
+    pub fn fill_account_name_keys(&mut self) -> Result<(), StoreError> {
+        self.conn.transaction(fill_name_keys)
+    }
+
+    /// Creates an account (the name is unique without regard to case and diacritics: [`name_key`]), recorded in the audit log in the same
     /// transaction.
     pub fn add_account(
         &mut self,
@@ -89,9 +134,13 @@ impl Store {
             });
         }
         let name = nfc(name.trim());
+        let key = name_key(&name);
         self.conn.transaction(|c| {
-            if c.query_one("SELECT id FROM account WHERE name = $1", &[name.clone().into()])?
-                .is_some()
+            if c.query_one(
+                "SELECT id FROM account WHERE name = $1 OR name_key = $2",
+                &[name.clone().into(), key.clone().into()],
+            )?
+            .is_some()
             {
                 return Err(StoreError::Conflict {
                     what: "account",
@@ -100,8 +149,8 @@ impl Store {
             }
             let id = next_account_id(c)?;
             c.execute(
-                "INSERT INTO account (id, name, role, unit_id, password_hash, created_on, disabled) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 0)",
+                "INSERT INTO account (id, name, role, unit_id, password_hash, created_on, disabled, name_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
                 &[
                     id.into(),
                     name.clone().into(),
@@ -109,6 +158,7 @@ impl Store {
                     unit_id.into(),
                     password_hash.into(),
                     crate::today().into(),
+                    key.clone().into(),
                 ],
             )?;
             crate::audit::record_one(
@@ -131,10 +181,20 @@ impl Store {
         })
     }
 
+    /// The account of a name as typed at login: the exact name (after NFC) first, then the name without regard
+    /// to case and diacritics ([`name_key`]). Exact first, so two accounts that collided before migration 0011
+    /// each still log in by their own name.
     pub fn account_by_name(&mut self, name: &str) -> Result<Option<Account>, StoreError> {
         let row = self.conn.query_one(
             "SELECT id, name, role, unit_id, password_hash, disabled FROM account WHERE name = $1",
             &[nfc(name.trim()).into()],
+        )?;
+        if let Some(a) = row.and_then(account_from_row) {
+            return Ok(Some(a));
+        }
+        let row = self.conn.query_one(
+            "SELECT id, name, role, unit_id, password_hash, disabled FROM account WHERE name_key = $1",
+            &[name_key(name).into()],
         )?;
         Ok(row.and_then(account_from_row))
     }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod households;
 pub mod messages;
 mod migrate;
+pub mod public_feedback;
 pub mod rates;
 pub mod reviews;
 pub mod rounds;

@@ -30,6 +30,7 @@ const SQLITE: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/sqlite/0010_citizen_id_holder.sql"),
     ),
+    (11, include_str!("../migrations/sqlite/0011_web_trust.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -63,6 +64,10 @@ const POSTGRES: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/postgres/0010_citizen_id_holder.sql"),
     ),
+    (
+        11,
+        include_str!("../migrations/postgres/0011_web_trust.sql"),
+    ),
 ];
 
 impl Store {
@@ -86,6 +91,10 @@ impl Store {
                     continue;
                 }
                 c.batch(sql)?;
+                if *version == 11 {
+                    // Account names' folded keys: computed in Rust (see the migration's comment).
+                    crate::accounts::fill_name_keys(c)?;
+                }
                 c.execute(
                     "INSERT INTO schema_migration (version, applied_on) VALUES ($1, $2)",
                     &[Value::Int(*version), Value::from(today())],

@@ -1,9 +1,10 @@
 //! Accounts at the door: Argon2 passwords, sessions in HttpOnly SameSite=Strict Secure cookies kept in the
 //! database (a restart logs no one out; only a hash of the cookie's token is stored), one-time form tokens
 //! signed with the session's CSRF secret (a replayed or forged post is refused), the Origin/Sec-Fetch-Site
-//! check, login rate limits, and what each role may do and see.
+//! check, login throttling (by account, and by address only when many accounts fail from it), the signed
+//! one-time tokens of the public forms, and what each role may do and see.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,8 +27,20 @@ pub const PRE_COOKIE: &str = "gn_pre";
 pub const IDLE: Duration = Duration::from_secs(8 * 3600);
 /// How often a session in use is marked seen in the database (not on every request: each is a write).
 const TOUCH: Duration = Duration::from_secs(60);
-const MAX_FAILURES: u32 = 5;
-const FAILURE_WINDOW: Duration = Duration::from_secs(600);
+/// Wrong passwords of one account before it is slowed down.
+const ACCOUNT_FREE_FAILURES: u32 = 5;
+/// The first wait after them; each further failure doubles it, up to `ACCOUNT_MAX_WAIT`.
+const ACCOUNT_FIRST_WAIT: Duration = Duration::from_secs(60);
+const ACCOUNT_MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+/// An account's failures are forgotten this long after its last one (or at its next correct login).
+const ACCOUNT_MEMORY: Duration = Duration::from_secs(30 * 60);
+/// An address (a commune office, a province behind one NAT) is throttled only when this many different
+/// accounts, or this many attempts in all, failed from it within `ADDRESS_WINDOW`.
+const ADDRESS_DISTINCT_ACCOUNTS: usize = 20;
+const ADDRESS_FAILURES: usize = 100;
+const ADDRESS_WINDOW: Duration = Duration::from_secs(600);
+/// Maps larger than this are swept of forgotten entries, so a stream of invented names cannot grow memory.
+const THROTTLE_SWEEP: usize = 10_000;
 
 /// Random bytes as 43 URL-safe characters (256 bits).
 pub fn random_token() -> String {
@@ -226,13 +239,138 @@ fn form_mac(csrf: &str, issued: i64, nonce: &str) -> String {
     hex(&h.finalize())
 }
 
+/// HMAC-SHA256 (RFC 2104) of the parts, each followed by a zero byte, in hex: the signature of tokens the
+/// server issues without a session. A keyed MAC rather than a hash of secret and data, so a token cannot be
+/// extended into another.
+pub fn hmac(key: &[u8], parts: &[&[u8]]) -> String {
+    let mut msg = Vec::new();
+    for p in parts {
+        msg.extend_from_slice(p);
+        msg.push(0);
+    }
+    hex(&hmac_sha256(key, &msg))
+}
+
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    inner.update(msg);
+    let mut outer = Sha256::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    outer.finalize().into()
+}
+
+/// How long a public form's token may be posted after the page was shown.
+pub const PUBLIC_TOKEN_LIFE: Duration = Duration::from_secs(2 * 3600);
+
+/// A one-time token for a commune's public form: `commune.issued.nonce.signature`, signed with the server's
+/// secret, so the client cannot choose it and it cannot be used for another commune or after two hours.
+pub fn public_token(secret: &str, commune_id: i64, issued: i64) -> String {
+    let nonce = random_token();
+    let mac = hmac(
+        secret.as_bytes(),
+        &[
+            b"public-form",
+            commune_id.to_string().as_bytes(),
+            issued.to_string().as_bytes(),
+            nonce.as_bytes(),
+        ],
+    );
+    format!("{commune_id}.{issued}.{nonce}.{mac}")
+}
+
+/// The nonce of a public form token if this server signed it for this commune less than
+/// [`PUBLIC_TOKEN_LIFE`] before `now` (whether it was spent is the database's to say).
+pub fn check_public_token(secret: &str, token: &str, commune_id: i64, now: i64) -> Option<String> {
+    let mut parts = token.splitn(4, '.');
+    let (commune, issued, nonce, mac) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if commune.parse::<i64>().ok()? != commune_id || nonce.len() != 43 {
+        return None;
+    }
+    let issued_at = issued.parse::<i64>().ok()?;
+    if !(0..PUBLIC_TOKEN_LIFE.as_secs() as i64).contains(&(now - issued_at)) {
+        return None;
+    }
+    let expected = hmac(
+        secret.as_bytes(),
+        &[
+            b"public-form",
+            commune.as_bytes(),
+            issued.as_bytes(),
+            nonce.as_bytes(),
+        ],
+    );
+    constant_eq(&expected, mac).then(|| nonce.to_owned())
+}
+
+/// Which proxies are believed about the client (`X-Forwarded-For`, `X-Forwarded-Proto`) and whether HSTS is
+/// always sent. The app runs behind a TLS proxy: the connection it sees is plain HTTP from the proxy, so it
+/// knows the page was served over TLS only from a proxy it trusts, or from the operator (`serve --hsts`).
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    pub hsts: bool,
+    pub proxies: Vec<std::net::IpAddr>,
+}
+
+impl Trust {
+    /// The client's address and whether the request reached the proxy over HTTPS. From a trusted proxy, the
+    /// address is the last one of `X-Forwarded-For` (the one the proxy itself appended: earlier ones are
+    /// whatever the client wrote); from anyone else the headers are ignored.
+    pub fn client(
+        &self,
+        peer: Option<std::net::IpAddr>,
+        headers: &HeaderMap,
+    ) -> (Option<String>, bool) {
+        let trusted = peer.is_some_and(|p| self.proxies.contains(&p));
+        if !trusted {
+            return (peer.map(|p| p.to_string()), false);
+        }
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty())
+            .and_then(|v| v.parse::<std::net::IpAddr>().ok());
+        let https = headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+        (forwarded.or(peer).map(|p| p.to_string()), https)
+    }
+}
+
+/// The language a request asks for: `?lang=` first, then the cookie, Vietnamese by default. Also the second
+/// value: whether it was chosen in the query.
+pub fn request_lang(uri: &axum::http::Uri, headers: &HeaderMap) -> (Lang, bool) {
+    let query_lang = uri.query().and_then(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .and_then(|(_, v)| Lang::parse(v))
+    });
+    let lang = query_lang
+        .or_else(|| cookie(headers, "lang").and_then(Lang::parse))
+        .unwrap_or_default();
+    (lang, query_lang.is_some())
+}
+
 /// The sessions: in the database (the truth, which survives a restart) and in memory (so a request needs no
 /// query). A session missing from memory, after a restart, is read back from the database once.
 pub struct Sessions {
     pool: Arc<Pool>,
     /// By token hash.
     map: Mutex<HashMap<String, Session>>,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    throttle: Mutex<LoginThrottle>,
 }
 
 impl Sessions {
@@ -240,7 +378,7 @@ impl Sessions {
         Sessions {
             pool,
             map: Mutex::default(),
-            failures: Mutex::default(),
+            throttle: Mutex::default(),
         }
     }
 
@@ -439,27 +577,114 @@ impl Sessions {
             .unwrap_or(false)
     }
 
-    /// Whether logins for this key (a folded user name, or an address) are blocked for now.
-    pub fn blocked(&self, key: &str) -> bool {
-        let f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        f.get(key)
-            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < FAILURE_WINDOW)
-    }
-
-    pub fn failed(&self, key: &str) {
-        let mut f = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let e = f.entry(key.to_owned()).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= FAILURE_WINDOW {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
-    }
-
-    pub fn succeeded(&self, key: &str) {
-        self.failures
+    /// Whether a login for this account (its folded name, `accounts::name_key`) from this address may be
+    /// tried now; Err says who is throttled.
+    pub fn login_allowed(&self, account: &str, address: Option<&str>) -> Result<(), Throttled> {
+        self.throttle
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+            .check(account, address, Instant::now())
+    }
+
+    pub fn login_failed(&self, account: &str, address: Option<&str>) {
+        self.throttle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .failed(account, address, Instant::now());
+    }
+
+    /// A correct login forgets the account's failures (not the address's: others' typos there still count).
+    pub fn login_succeeded(&self, account: &str) {
+        self.throttle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .accounts
+            .remove(account);
+    }
+}
+
+/// Who a refused login is throttled by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Throttled {
+    /// The account's own wrong passwords, from any address, for this long yet.
+    Account(Duration),
+    /// Many accounts failed from the address.
+    Address,
+}
+
+/// Failed logins in memory (a restart forgives them: the attacker gains one more round of attempts, while
+/// keeping them in the database would make every wrong password a write). Keyed by folded account name, so
+/// "Xã" and "xa" share one count, and by address.
+#[derive(Default)]
+pub struct LoginThrottle {
+    /// Failures in a row and the time of the last.
+    accounts: HashMap<String, (u32, Instant)>,
+    /// The recent failures from each address: when, and for which account.
+    addresses: HashMap<String, VecDeque<(Instant, String)>>,
+}
+
+impl LoginThrottle {
+    fn account_wait(n: u32) -> Duration {
+        if n < ACCOUNT_FREE_FAILURES {
+            return Duration::ZERO;
+        }
+        let doublings = (n - ACCOUNT_FREE_FAILURES).min(10);
+        (ACCOUNT_FIRST_WAIT * 2u32.pow(doublings)).min(ACCOUNT_MAX_WAIT)
+    }
+
+    pub fn check(
+        &self,
+        account: &str,
+        address: Option<&str>,
+        now: Instant,
+    ) -> Result<(), Throttled> {
+        if let Some((n, last)) = self.accounts.get(account) {
+            let since = now.saturating_duration_since(*last);
+            let wait = Self::account_wait(*n);
+            if since < ACCOUNT_MEMORY && since < wait {
+                return Err(Throttled::Account(wait - since));
+            }
+        }
+        if let Some(list) = address.and_then(|a| self.addresses.get(a)) {
+            let recent: Vec<&(Instant, String)> = list
+                .iter()
+                .filter(|(at, _)| now.saturating_duration_since(*at) < ADDRESS_WINDOW)
+                .collect();
+            let distinct: HashSet<&str> = recent.iter().map(|(_, a)| a.as_str()).collect();
+            if recent.len() >= ADDRESS_FAILURES || distinct.len() >= ADDRESS_DISTINCT_ACCOUNTS {
+                return Err(Throttled::Address);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn failed(&mut self, account: &str, address: Option<&str>, now: Instant) {
+        if self.accounts.len() > THROTTLE_SWEEP {
+            self.accounts
+                .retain(|_, (_, last)| now.saturating_duration_since(*last) < ACCOUNT_MEMORY);
+        }
+        if self.addresses.len() > THROTTLE_SWEEP {
+            self.addresses.retain(|_, l| {
+                l.back()
+                    .is_some_and(|(at, _)| now.saturating_duration_since(*at) < ADDRESS_WINDOW)
+            });
+        }
+        let e = self.accounts.entry(account.to_owned()).or_insert((0, now));
+        if now.saturating_duration_since(e.1) >= ACCOUNT_MEMORY {
+            e.0 = 0;
+        }
+        *e = (e.0.saturating_add(1), now);
+        if let Some(a) = address {
+            let l = self.addresses.entry(a.to_owned()).or_default();
+            while l
+                .front()
+                .is_some_and(|(at, _)| now.saturating_duration_since(*at) >= ADDRESS_WINDOW)
+                || l.len() >= ADDRESS_FAILURES
+            {
+                l.pop_front();
+            }
+            l.push_back((now, account.to_owned()));
+        }
     }
 }
 
@@ -570,19 +795,12 @@ impl FromRequestParts<AppState> for Ctx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let query_lang = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(k, _)| *k == "lang")
-                .and_then(|(_, v)| Lang::parse(v))
-        });
-        let lang = query_lang
-            .or_else(|| cookie(&parts.headers, "lang").and_then(Lang::parse))
-            .unwrap_or_default();
-        let peer = parts
+        let (lang, lang_chosen) = request_lang(&parts.uri, &parts.headers);
+        let peer_ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+            .map(|c| c.0.ip());
+        let (peer, _) = state.trust.client(peer_ip, &parts.headers);
         let actor = match cookie(&parts.headers, SESSION_COOKIE) {
             Some(t) if !t.is_empty() => state.sessions.actor(t).await,
             _ => None,
@@ -595,7 +813,7 @@ impl FromRequestParts<AppState> for Ctx {
         });
         Ok(Ctx {
             lang,
-            lang_chosen: query_lang.is_some(),
+            lang_chosen,
             api: parts.uri.path().starts_with("/api/"),
             actor,
             headers: parts.headers.clone(),
@@ -622,5 +840,156 @@ mod tests {
         let (a, b) = (random_token(), random_token());
         assert_eq!(a.len(), 43);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test cases 2 and 6 (a key longer than the block).
+        for (key, data, mac) in [
+            (
+                b"Jefe".to_vec(),
+                b"what do ya want for nothing?".to_vec(),
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            (
+                vec![0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First".to_vec(),
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+            ),
+        ] {
+            assert_eq!(hex(&hmac_sha256(&key, &data)), mac);
+        }
+    }
+
+    #[test]
+    fn public_tokens_hold_only_for_their_commune_and_two_hours() {
+        let now = 1_800_000_000;
+        let t = public_token("secret", 7, now);
+        let later = now + PUBLIC_TOKEN_LIFE.as_secs() as i64;
+        let mut tampered = t.clone();
+        tampered.pop();
+        tampered.push(if t.ends_with('0') { '1' } else { '0' });
+        for (secret, token, commune, at, ok) in [
+            ("secret", t.as_str(), 7, now, true),
+            ("secret", t.as_str(), 7, later - 1, true),
+            ("secret", t.as_str(), 7, later, false),
+            ("secret", t.as_str(), 7, now - 1, false),
+            ("secret", t.as_str(), 8, now, false),
+            ("other", t.as_str(), 7, now, false),
+            ("secret", tampered.as_str(), 7, now, false),
+            ("secret", "7.1800000000.x.y", 7, now, false),
+            ("secret", "", 7, now, false),
+        ] {
+            assert_eq!(
+                check_public_token(secret, token, commune, at).is_some(),
+                ok,
+                "{secret} {token} {commune} {at}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_account_is_slowed_by_its_own_failures_an_address_by_many_accounts() {
+        let t0 = Instant::now();
+        let office = Some("203.0.113.7");
+        let mut th = LoginThrottle::default();
+        // Four wrong passwords: still free; the fifth: a minute's wait, from any address.
+        for _ in 0..4 {
+            th.failed("xa", office, t0);
+        }
+        assert_eq!(th.check("xa", office, t0), Ok(()));
+        th.failed("xa", office, t0);
+        for (account, address, after, expect) in [
+            (
+                "xa",
+                office,
+                0,
+                Err(Throttled::Account(Duration::from_secs(60))),
+            ),
+            (
+                "xa",
+                Some("198.51.100.1"),
+                30,
+                Err(Throttled::Account(Duration::from_secs(30))),
+            ),
+            (
+                "xa",
+                None,
+                59,
+                Err(Throttled::Account(Duration::from_secs(1))),
+            ),
+            ("xa", office, 60, Ok(())),
+            // A colleague at the same office is not blocked by these typos.
+            ("tinh", office, 0, Ok(())),
+        ] {
+            assert_eq!(
+                th.check(account, address, t0 + Duration::from_secs(after)),
+                expect,
+                "{account} {address:?} +{after}s"
+            );
+        }
+        // Each further failure doubles the wait, up to fifteen minutes.
+        for (n, wait) in [(6, 120), (7, 240), (8, 480), (9, 900), (12, 900)] {
+            assert_eq!(
+                LoginThrottle::account_wait(n),
+                Duration::from_secs(wait),
+                "{n}"
+            );
+        }
+        // A correct login forgets them.
+        th.accounts.remove("xa");
+        assert_eq!(th.check("xa", office, t0), Ok(()));
+        // Nineteen accounts failing once from one address leave it open; the twentieth closes it, for
+        // everyone there, until the window has passed; other addresses are not touched.
+        let mut th = LoginThrottle::default();
+        for i in 0..19 {
+            th.failed(&format!("acc{i}"), office, t0);
+        }
+        assert_eq!(th.check("tinh", office, t0), Ok(()));
+        th.failed("acc19", office, t0);
+        assert_eq!(th.check("tinh", office, t0), Err(Throttled::Address));
+        assert_eq!(th.check("tinh", Some("198.51.100.1"), t0), Ok(()));
+        assert_eq!(th.check("tinh", office, t0 + ADDRESS_WINDOW), Ok(()));
+        // One account's many failures count toward the address's total only at 100.
+        let mut th = LoginThrottle::default();
+        for i in 0..99 {
+            th.failed(&format!("a{}", i % 3), office, t0);
+        }
+        assert_eq!(th.check("tinh", office, t0), Ok(()));
+        th.failed("a0", office, t0);
+        assert_eq!(th.check("tinh", office, t0), Err(Throttled::Address));
+    }
+
+    #[test]
+    fn only_trusted_proxies_say_who_the_client_is() {
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        let other: std::net::IpAddr = "192.0.2.9".parse().unwrap();
+        let trust = Trust {
+            hsts: false,
+            proxies: vec![proxy],
+        };
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "1.2.3.4, 203.0.113.5".parse().unwrap());
+        h.insert("x-forwarded-proto", "https".parse().unwrap());
+        for (peer, headers, expect) in [
+            (
+                Some(proxy),
+                h.clone(),
+                (Some("203.0.113.5".to_owned()), true),
+            ),
+            (
+                Some(other),
+                h.clone(),
+                (Some("192.0.2.9".to_owned()), false),
+            ),
+            (
+                Some(proxy),
+                HeaderMap::new(),
+                (Some("10.0.0.2".to_owned()), false),
+            ),
+            (None, h.clone(), (None, false)),
+        ] {
+            assert_eq!(trust.client(peer, &headers), expect, "{peer:?}");
+        }
     }
 }

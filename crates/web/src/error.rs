@@ -20,8 +20,17 @@ pub enum WebError {
     NotFound,
     /// A form post without a valid one-time token, or from another site.
     Csrf,
+    /// Too many wrong passwords for this account, or failed logins of many accounts from this address.
     TooManyAttempts,
+    /// Too many posts of the public form from this address (`address`) or to this commune.
+    TooManyPosts {
+        address: bool,
+    },
+    /// A request body over the limit: a form over 64 KiB, an upload over 32 MiB.
     TooLarge,
+    /// A request the framework could not read (a path, query, form or JSON body of the wrong shape, a method
+    /// the route does not take): its status, with our message instead of the framework's text.
+    Unreadable(StatusCode),
     BadRequest {
         vi: String,
         en: String,
@@ -40,14 +49,22 @@ impl From<StoreError> for WebError {
 }
 
 impl WebError {
-    /// A form the server could not read, with what was wrong in it as axum's reader says (the field missing
-    /// or not of its type, by name), so the message names the field.
+    /// A form the server could not read. axum's text ("missing field `csrf`", "Cannot parse …") names our
+    /// internal field names and types and is not for users: the answer says what to do instead. A body over
+    /// the limit is 413, not 400.
     pub fn malformed(rejection: &axum::extract::rejection::FormRejection) -> WebError {
-        let detail = rejection.body_text();
-        WebError::bad(
-            format!("Biểu mẫu không hợp lệ ({detail})."),
-            format!("Malformed form ({detail})."),
-        )
+        WebError::from_status(rejection.status())
+    }
+
+    /// The error for a status the framework answered with (a rejection), in our words.
+    pub fn from_status(status: StatusCode) -> WebError {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
+            StatusCode::NOT_FOUND => WebError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => WebError::Unreadable(status),
+            // 422 (a form of the wrong shape) and 415 (a body of the wrong type) are bad requests to users.
+            _ => WebError::Unreadable(StatusCode::BAD_REQUEST),
+        }
     }
 
     pub fn bad(vi: impl Into<String>, en: impl Into<String>) -> WebError {
@@ -62,8 +79,11 @@ impl WebError {
             WebError::NotLoggedIn { .. } => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooManyAttempts | WebError::TooManyPosts { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Unreadable(s) => *s,
             WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             WebError::Store(_) | WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -86,12 +106,28 @@ impl WebError {
                 "The form has expired or was already sent. Reload the page and send it again.",
             ),
             WebError::TooManyAttempts => s(
-                "Sai mật khẩu quá nhiều lần. Hãy đợi 10 phút rồi thử lại.",
-                "Too many wrong passwords. Wait 10 minutes and try again.",
+                "Đăng nhập sai quá nhiều lần. Hãy đợi vài phút rồi thử lại.",
+                "Too many failed logins. Wait a few minutes and try again.",
+            ),
+            WebError::TooManyPosts { address: true } => s(
+                "Đã nhận nhiều góp ý từ máy của bạn trong ít phút. Hãy thử lại sau 10 phút.",
+                "Several messages were sent from your device in a few minutes. Try again in 10 minutes.",
+            ),
+            WebError::TooManyPosts { address: false } => s(
+                "Xã đã nhận rất nhiều góp ý trong giờ qua. Hãy thử lại sau một giờ, hoặc liên hệ trực tiếp Ủy ban nhân dân xã.",
+                "The commune received very many messages in the last hour. Try again in an hour, or contact the commune's People's Committee directly.",
             ),
             WebError::TooLarge => s(
-                "Tệp quá lớn (tối đa 32 MB).",
-                "The file is too large (32 MB at most).",
+                "Nội dung gửi lên quá lớn (biểu mẫu tối đa 64 KB, tệp nhập tối đa 32 MB).",
+                "What was sent is too large (a form 64 KB at most, an import file 32 MB at most).",
+            ),
+            WebError::Unreadable(StatusCode::METHOD_NOT_ALLOWED) => s(
+                "Địa chỉ này không nhận yêu cầu kiểu này.",
+                "This address does not take this kind of request.",
+            ),
+            WebError::Unreadable(_) => s(
+                "Yêu cầu không hợp lệ: địa chỉ, tham số hoặc biểu mẫu không đúng dạng. Hãy quay lại trang trước, tải lại và thử lại.",
+                "Bad request: the address, its parameters or the form are not in the expected form. Go back, reload the page and try again.",
             ),
             WebError::BadRequest { vi, en } => lang.pick(vi, en).to_owned(),
             WebError::Store(e) => match e {
@@ -121,7 +157,12 @@ impl WebError {
         let status = self.status();
         let msg = self.message(lang);
         if api {
-            let body = serde_json::json!({ "error": status.as_u16(), "message": msg });
+            // Both languages, so an API client shows its user's; `message` in the request's language.
+            let body = serde_json::json!({
+                "status": status.as_u16(),
+                "error": { "vi": self.message(Lang::Vi), "en": self.message(Lang::En) },
+                "message": msg,
+            });
             return (status, axum::Json(body)).into_response();
         }
         let body = format!(

@@ -60,6 +60,10 @@ pub struct AppState {
     classifiers: Arc<Mutex<HashMap<String, Arc<Classifier>>>>,
     /// Compared against when the user name is unknown, so a wrong name takes as long as a wrong password.
     dummy_hash: Arc<String>,
+    /// Which proxies are believed, and whether HSTS is always sent.
+    pub trust: Arc<auth::Trust>,
+    /// The secret that signs the public forms' tokens, read from the database on first use.
+    public_secret: Arc<Mutex<Option<String>>>,
 }
 
 impl AppState {
@@ -70,7 +74,35 @@ impl AppState {
             figures: Arc::default(),
             classifiers: Arc::default(),
             dummy_hash: Arc::new(auth::hash_password(&auth::random_token())),
+            trust: Arc::default(),
+            public_secret: Arc::default(),
         }
+    }
+
+    /// The same state believing these proxies (see [`auth::Trust`]).
+    pub fn with_trust(mut self, trust: auth::Trust) -> AppState {
+        self.trust = Arc::new(trust);
+        self
+    }
+
+    /// The secret that signs the public forms' tokens: kept in the database (`web_secret`), so a form shown
+    /// before a restart, or by another server process over the same database, still posts.
+    pub async fn public_secret(&self) -> Result<String, WebError> {
+        if let Some(s) = self
+            .public_secret
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            return Ok(s);
+        }
+        let candidate = auth::random_token();
+        let secret = self
+            .pool
+            .run(move |s| Ok(s.web_secret("public_form", &candidate)?))
+            .await?;
+        *self.public_secret.lock().unwrap_or_else(|e| e.into_inner()) = Some(secret.clone());
+        Ok(secret)
     }
 
     /// A classifier for a built-in standard, prepared once.
@@ -185,11 +217,52 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .merge(import)
         .fallback(pages::not_found)
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard_responses,
+        ))
         .with_state(state)
 }
 
-async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+/// Every response on its way out: a framework rejection (axum answers a path, query, form or JSON body it
+/// cannot read, or a method a route does not take, with its own plain-text message such as "Cannot parse
+/// `abc` to a `i64`") is replaced by our bilingual page or JSON error with the same status (415 and 422 as
+/// 400); then the security headers, and HSTS when the page was served over TLS.
+async fn guard_responses(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (lang, _) = auth::request_lang(req.uri(), req.headers());
+    let api = req.uri().path().starts_with("/api/");
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let https = state.trust.hsts || state.trust.client(peer, req.headers()).1;
+    let mut res = next.run(req).await;
+    if res.status().is_client_error() && !ours(&res) {
+        res = WebError::from_status(res.status()).respond(lang, api);
+    }
+    if https {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    security_headers(res)
+}
+
+/// Whether a response was written by this app: every page and error is HTML or JSON (or a file), while axum's
+/// rejections are plain text or empty.
+fn ours(res: &axum::response::Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| !t.starts_with("text/plain"))
+}
+
+fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     let h = res.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
         h.entry(k).or_insert(HeaderValue::from_static(v));
@@ -214,6 +287,8 @@ pub struct ServeOptions {
     pub bind: String,
     /// Store connections (and so requests reading the database at once).
     pub connections: usize,
+    /// HSTS and the proxies believed about the client (README: "Behind a TLS proxy").
+    pub trust: auth::Trust,
 }
 
 #[derive(Debug)]
@@ -257,7 +332,7 @@ pub fn serve(opts: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), S
             })?;
         let addr = listener.local_addr().map_err(ServeError::Io)?;
         ready(addr);
-        let state = AppState::new(pool);
+        let state = AppState::new(pool).with_trust(opts.trust);
         // A province's figures take seconds to compute on a large registry (every review of eleven years):
         // compute the dashboards of the accounts' units once now, on one connection, while requests are served.
         let warm = state.clone();

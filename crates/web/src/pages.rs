@@ -183,12 +183,13 @@ pub async fn login(
             .map_err(|e| ctx.fail(e))?;
         return Err(ctx.fail(WebError::Csrf));
     }
-    let user_key = format!("u:{}", giamngheo_core::text::fold(&f.name));
-    let peer_key = ctx.peer.as_ref().map(|p| format!("ip:{p}"));
-    if state.sessions.blocked(&user_key)
-        || peer_key
-            .as_deref()
-            .is_some_and(|k| state.sessions.blocked(k))
+    // Throttled by the account's own failures (its folded name: "Xã" and "xa" are one account), and by the
+    // address only when many accounts fail from it (auth::LoginThrottle).
+    let user_key = giamngheo_store::accounts::name_key(&f.name);
+    if state
+        .sessions
+        .login_allowed(&user_key, ctx.peer.as_deref())
+        .is_err()
     {
         let name = f.name.clone();
         state
@@ -229,10 +230,7 @@ pub async fn login(
         .await
         .map_err(|e| ctx.fail(e))?;
     let Some((a, unit, scope)) = found else {
-        state.sessions.failed(&user_key);
-        if let Some(k) = &peer_key {
-            state.sessions.failed(k);
-        }
+        state.sessions.login_failed(&user_key, ctx.peer.as_deref());
         let pre = auth::random_token();
         let body = login_page(
             &ctx,
@@ -250,7 +248,7 @@ pub async fn login(
         }
         return Ok(r);
     };
-    state.sessions.succeeded(&user_key);
+    state.sessions.login_succeeded(&user_key);
     let token = state
         .sessions
         .create(a.id, a.name, a.role, unit, scope)

@@ -1,6 +1,11 @@
 //! The public page of a commune, without login: aggregated results only, and a form for feedback or a
 //! complaint. Nothing personal is shown; when issue 4's posting period brings the posted list, its names go
 //! through [`initials`] and it shows no ID numbers and no birth dates.
+//!
+//! The form cannot be used to stall a commune's review: its token is issued by the server (signed, bound to
+//! the commune and the time the page was shown, spent once in the database), posts are limited per address
+//! and per commune, a complaint about the review names a household of the commune or one of its villages,
+//! and identical complaints are one entry of the round's queue (`Store::add_public_post`, one transaction).
 
 use std::fmt::Write;
 
@@ -9,6 +14,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use giamngheo_core::ids::UnitLevel;
+use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use serde::Deserialize;
 
 use crate::auth::{self, Ctx};
@@ -102,12 +108,27 @@ async fn commune_of(
         .ok_or_else(|| ctx.fail(WebError::NotFound))
 }
 
-fn form_html(ctx: &Ctx, code: &str, token: &str) -> String {
+fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(String, String)]) -> String {
+    let mut options = format!(
+        "<option value=\"\">{}</option>",
+        ctx.t("— chọn thôn —", "— choose a village —")
+    );
+    for (code, name) in villages {
+        let _ = write!(
+            options,
+            "<option value=\"{}\">{}</option>",
+            esc(code),
+            esc(name)
+        );
+    }
     format!(
         "<h2>{}</h2><form method=\"post\" action=\"/public/{}/feedback\" class=\"box\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label><input type=\"radio\" name=\"kind\" value=\"feedback\" checked> {}</label>\
          <label><input type=\"radio\" name=\"kind\" value=\"complaint\"> {}</label>\
+         <p class=\"muted\">{}</p>\
+         <label for=\"household\">{}</label><input id=\"household\" name=\"household\" maxlength=\"40\">\
+         <label for=\"village\">{}</label><select id=\"village\" name=\"village\">{}</select>\
          <label for=\"name\">{}</label><input id=\"name\" name=\"name\" maxlength=\"100\">\
          <label for=\"contact\">{}</label><input id=\"contact\" name=\"contact\" maxlength=\"100\">\
          <label for=\"message\">{}</label><textarea id=\"message\" name=\"message\" rows=\"5\" cols=\"60\" maxlength=\"4000\" required></textarea>\
@@ -120,6 +141,13 @@ fn form_html(ctx: &Ctx, code: &str, token: &str) -> String {
             "Khiếu nại về kết quả rà soát",
             "Complaint about the review results"
         ),
+        ctx.t(
+            "Khiếu nại về kết quả rà soát cần mã hộ (ghi trên giấy chứng nhận) hoặc thôn được nói đến.",
+            "A complaint about the review needs the household's code (on its certificate) or the village it is about."
+        ),
+        ctx.t("Mã hộ", "Household code"),
+        ctx.t("Thôn", "Village"),
+        options,
         ctx.t("Họ tên (không bắt buộc)", "Name (optional)"),
         ctx.t(
             "Điện thoại hoặc địa chỉ để trả lời (không bắt buộc)",
@@ -163,8 +191,18 @@ pub async fn commune(
     );
     rates_section(&mut body, ctx.lang, &f.rates);
     posted_lists(&state, &ctx, f.unit.id, &mut body).await?;
-    let token = auth::random_token();
-    body.push_str(&form_html(&ctx, &f.unit.code, &token));
+    let secret = state.public_secret().await.map_err(|e| ctx.fail(e))?;
+    let token = auth::public_token(&secret, f.unit.id, unix_now());
+    let commune_id = f.unit.id;
+    let villages = state
+        .pool
+        .run(move |s| Ok(s.children_at(commune_id, today())?))
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|v| (v.code, v.name))
+        .collect::<Vec<_>>();
+    body.push_str(&form_html(&ctx, &f.unit.code, &token, &villages));
     let title = format!("{} {}", ctx.t("Công khai:", "Public page:"), f.unit.name);
     let r = respond(&ctx, StatusCode::OK, page(ctx.lang, &title, None, &body));
     Ok(with_pre_cookie(r, &token))
@@ -179,6 +217,26 @@ pub struct FeedbackForm {
     #[serde(default)]
     contact: String,
     message: String,
+    /// A complaint's subject: a household code, or a village's code.
+    #[serde(default)]
+    household: String,
+    #[serde(default)]
+    village: String,
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The same answer for a household code that does not exist and one of another commune: the public form does
+/// not tell where a household lives.
+fn not_in_commune() -> WebError {
+    WebError::bad(
+        "Không có hộ nào mang mã này ở xã, hoặc thôn đã chọn không thuộc xã (Mã hộ, Thôn).",
+        "No household of this commune has this code, or the village is not one of the commune's (Household code, Village).",
+    )
 }
 
 fn clean(s: &str) -> String {
@@ -200,9 +258,14 @@ pub async fn feedback(
         Ok(Form(f)) => f,
         Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
-    // No session here: the token must match the cookie set with the form, and the post come from this site.
+    // No session here: the token must be one this server issued for this commune's page in the last two
+    // hours, the cookie set with the page must carry it, and the post come from this site. Whether it was
+    // spent is checked in the database, with the post's write.
+    let secret = state.public_secret().await.map_err(|e| ctx.fail(e))?;
     let pre = auth::cookie(&ctx.headers, auth::PRE_COOKIE).unwrap_or("");
-    if !auth::same_origin(&ctx.headers) || pre.is_empty() || pre != f.csrf {
+    let nonce = auth::check_public_token(&secret, &f.csrf, u.id, unix_now())
+        .filter(|_| auth::same_origin(&ctx.headers) && pre == f.csrf);
+    let Some(nonce) = nonce else {
         let target = format!("feedback {}", u.code);
         state
             .pool
@@ -210,7 +273,7 @@ pub async fn feedback(
             .await
             .map_err(|e| ctx.fail(e))?;
         return Err(ctx.fail(WebError::Csrf));
-    }
+    };
     let (name, contact, message) = (clean(&f.name), clean(&f.contact), clean(&f.message));
     let complaint = match f.kind.as_str() {
         "feedback" => false,
@@ -226,46 +289,85 @@ pub async fn feedback(
         || message.chars().count() > 4000
         || name.chars().count() > 100
         || contact.chars().count() > 100
+        || f.household.chars().count() > 40
+        || f.village.chars().count() > 40
     {
         return Err(ctx.fail(WebError::bad(
-            "Nội dung cần có, tối đa 4.000 ký tự; họ tên và liên hệ tối đa 100 ký tự.",
-            "A message is needed, 4,000 characters at most; name and contact 100 at most.",
+            "Nội dung cần có, tối đa 4.000 ký tự; họ tên và liên hệ tối đa 100 ký tự; mã hộ và thôn tối đa 40.",
+            "A message is needed, 4,000 characters at most; name and contact 100 at most; household code and village 40.",
         )));
     }
-    let id = u.id;
+    let subject = if complaint {
+        let (household, village) = (clean(&f.household), clean(&f.village));
+        if !household.is_empty() {
+            Some(Subject::Household(household))
+        } else if !village.is_empty() {
+            let commune_id = u.id;
+            let found = state
+                .pool
+                .run(move |s| {
+                    Ok(s.children_at(commune_id, today())?
+                        .into_iter()
+                        .find(|v| v.code == village))
+                })
+                .await
+                .map_err(|e| ctx.fail(e))?;
+            match found {
+                Some(v) => Some(Subject::Village(v.id)),
+                None => return Err(ctx.fail(not_in_commune())),
+            }
+        } else {
+            return Err(ctx.fail(WebError::bad(
+                "Khiếu nại về kết quả rà soát cần mã hộ (Mã hộ) hoặc thôn (Thôn) được nói đến.",
+                "A complaint about the review needs the household's code (Household code) or the village (Village) it is about.",
+            )));
+        }
+    } else {
+        None
+    };
+    // The limits need only to tell addresses apart: a keyed hash is stored, not the address.
+    let address = auth::hmac(
+        secret.as_bytes(),
+        &[
+            b"address",
+            ctx.peer.as_deref().unwrap_or("unknown").as_bytes(),
+        ],
+    );
+    let commune_id = u.id;
     let origin = ctx.peer.clone().unwrap_or_else(|| "web".to_owned());
-    state
+    let outcome = state
         .pool
         .run(move |s| {
-            s.add_feedback(id, complaint, &name, &contact, &message)?;
-            // A complaint joins the queue of the commune's round under way, which must answer it before
-            // the decision.
-            if complaint && let Some(round) = s.undecided_rounds(id)?.into_iter().next() {
-                let who = if name.is_empty() {
-                    "người dân ẩn danh"
-                } else {
-                    name.as_str()
-                };
-                s.add_complaint(
-                    &giamngheo_store::audit::Actor::new(
-                        who,
-                        giamngheo_core::round::Role::Citizen,
-                        &origin,
-                    ),
-                    round.id,
-                    &giamngheo_store::rounds::NewComplaint {
-                        household_code: None,
-                        received_on: today(),
-                        complainant: format!("{who} ({contact})"),
-                        channel: "web".to_owned(),
-                        content: message.clone(),
-                    },
-                )?;
-            }
-            Ok(())
+            Ok(s.add_public_post(
+                &PublicPost {
+                    commune_id,
+                    nonce: &nonce,
+                    address: &address,
+                    now: unix_now(),
+                    received_on: today(),
+                    complaint: subject,
+                    name: &name,
+                    contact: &contact,
+                    message: &message,
+                    origin: &origin,
+                },
+                // Spent nonces are kept as long as a token can be posted.
+                PublicLimits {
+                    token_life: auth::PUBLIC_TOKEN_LIFE.as_secs() as i64,
+                    ..PublicLimits::default()
+                },
+            )?)
         })
         .await
         .map_err(|e| ctx.fail(e))?;
+    match outcome {
+        PublicOutcome::Accepted { .. } => {}
+        PublicOutcome::TokenSpent => return Err(ctx.fail(WebError::Csrf)),
+        PublicOutcome::TooMany { address } => {
+            return Err(ctx.fail(WebError::TooManyPosts { address }));
+        }
+        PublicOutcome::NotInCommune => return Err(ctx.fail(not_in_commune())),
+    }
     let body = format!(
         "<p class=\"box\">{}</p><p><a href=\"/public/{}\">{}</a></p>",
         ctx.t(

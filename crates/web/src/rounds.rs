@@ -241,12 +241,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     }
     body.push_str("</tbody></table>");
     downloads(&ctx, &a, &round, &cases, &mut body);
-    let complaints = state
+    let (complaints, places) = state
         .pool
-        .run(move |s| Ok(s.complaints(id)?))
+        .run(move |s| Ok((s.complaints(id)?, s.complaint_places(id)?)))
         .await
         .map_err(|e| ctx.fail(e))?;
-    complaints_section(&state, &ctx, &a, &round, &complaints, &mut body);
+    complaints_section(&state, &ctx, &a, &round, &complaints, &places, &mut body);
     screening_and_request_forms(&state, &ctx, &a, &round, &cases, &mut body);
     step_forms(&state, &ctx, &a, &round, &cases, &mut body);
     Ok(page_of(
@@ -289,16 +289,27 @@ fn downloads(ctx: &Ctx, a: &Actor, round: &RoundView, cases: &[CaseView], body: 
     body.push_str("</ul>");
 }
 
-/// The round's complaints, each open one with a form to answer it for the roles allowed to.
+/// The round's complaints the account may see, each open one with a form to answer it for the roles allowed
+/// to. A complaint carries the complainant's name and phone: an account of a village (a village reviewer) sees
+/// only those about its villages' households or its villages, never those of the rest of the commune; one
+/// naming no village is the commune's.
 fn complaints_section(
     state: &AppState,
     ctx: &Ctx,
     a: &Actor,
     round: &RoundView,
     complaints: &[giamngheo_store::rounds::ComplaintView],
+    places: &std::collections::HashMap<i64, giamngheo_store::public_feedback::ComplaintPlace>,
     body: &mut String,
 ) {
-    if complaints.is_empty() {
+    let visible: Vec<_> = complaints
+        .iter()
+        .filter(|k| {
+            let village = places.get(&k.id).and_then(|p| p.village_id);
+            a.sees_household(round.commune_id, village)
+        })
+        .collect();
+    if visible.is_empty() {
         return;
     }
     let _ = write!(
@@ -306,10 +317,11 @@ fn complaints_section(
         "<h2>{}</h2>",
         ctx.t("Khiếu nại, phản ánh", "Complaints and feedback")
     );
-    for k in complaints {
+    for k in visible {
+        let copies = places.get(&k.id).map_or(1, |p| p.copies);
         let _ = write!(
             body,
-            "<div class=\"box\"><p><strong>{}</strong> · {} · {}{}</p><p>{}</p>",
+            "<div class=\"box\"><p><strong>{}</strong> · {} · {}{}{}</p><p>{}</p>",
             esc(&k.complainant),
             html::date(&k.received_on),
             esc(&k.channel),
@@ -317,6 +329,15 @@ fn complaints_section(
                 .as_deref()
                 .map(|c| format!(" · {}", esc(c)))
                 .unwrap_or_default(),
+            if copies > 1 {
+                format!(
+                    " · {} {copies} {}",
+                    ctx.t("gửi", "sent"),
+                    ctx.t("lần", "times")
+                )
+            } else {
+                String::new()
+            },
             esc(&k.content)
         );
         match (&k.outcome, &k.answer) {

@@ -9,5 +9,6 @@ mod households;
 mod reviews;
 mod rounds;
 mod scope;
+mod trust;
 mod units;
 mod web;

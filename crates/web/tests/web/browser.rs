@@ -234,6 +234,7 @@ fn login_find_without_accents_open_enter_a_survey_and_download_a_report_in_chrom
             db,
             bind: "127.0.0.1:0".into(),
             connections: 2,
+            trust: Default::default(),
         };
         let _ = giamngheo_web::serve(opts, |addr| tx.send(addr.port()).unwrap());
     });

@@ -11,6 +11,7 @@ mod routes;
 mod scope;
 mod security;
 mod takeover;
+mod trust;
 
 /// Runs an async test body on a runtime with blocking threads, as the server does.
 pub fn run<F: std::future::Future>(f: F) -> F::Output {

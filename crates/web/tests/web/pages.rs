@@ -127,6 +127,7 @@ fn dashboard_reports_and_public_page() {
         let fields = [
             ("csrf", p.form_token()),
             ("kind", "complaint".into()),
+            ("household", app.hh_in.clone()),
             ("name", "Bà <b>Hoa</b>".into()),
             ("contact", "".into()),
             ("message", "Nhà tôi bị xếp sai".into()),
@@ -382,6 +383,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
         let fields = [
             ("csrf", p.form_token()),
             ("kind", "complaint".to_owned()),
+            ("household", app.hh_in.clone()),
             ("name", "Bà Hoa".to_owned()),
             ("contact", "0912 345 678".to_owned()),
             (
