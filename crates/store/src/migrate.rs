@@ -26,6 +26,10 @@ const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/sqlite/0009_rate_place_index.sql"),
     ),
+    (
+        12,
+        include_str!("../migrations/sqlite/0012_audit_anchor.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -54,6 +58,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../migrations/postgres/0009_rate_place_index.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_audit_anchor.sql"),
     ),
 ];
 
