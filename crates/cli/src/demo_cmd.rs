@@ -34,6 +34,10 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
     let started = std::time::Instant::now();
     let result = {
         let mut store = giamngheo_store::Store::open(&tmp.display().to_string())?;
+        // The chain is keyed with the key of the database's final name, not of the temporary file.
+        if let Some(key) = giamngheo_store::audit::key_file_for(db) {
+            store.set_audit_key_file(&key);
+        }
         let mut bar = Progress::new();
         let r = giamngheo_demo::build(&mut store, opts, &mut |phase, done, total| {
             bar.update(phase, done, total)

@@ -420,19 +420,40 @@ pub struct KeySlot {
     loaded: bool,
 }
 
+static KEY_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The chain key's file for every store this process opens from now on (the command line's `--audit-key`):
+/// set once, so the web server's pool, which opens its own stores, uses it too. False if already set.
+pub fn use_key_file(path: PathBuf) -> bool {
+    KEY_FILE.set(path).is_ok()
+}
+
+/// Where a store opened on `url` looks for its chain key: the file given to [`use_key_file`], else
+/// `GIAMNGHEO_AUDIT_KEY_FILE`, else `<db>.audit-key` beside a SQLite file; None for PostgreSQL without either.
+pub fn key_file_for(url: &str) -> Option<PathBuf> {
+    if let Some(f) = KEY_FILE.get() {
+        return Some(f.clone());
+    }
+    if let Some(f) = std::env::var_os("GIAMNGHEO_AUDIT_KEY_FILE").filter(|f| !f.is_empty()) {
+        return Some(PathBuf::from(f));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    (!path.is_empty() && path != ":memory:" && !path.starts_with("file:"))
+        .then(|| PathBuf::from(format!("{path}.audit-key")))
+}
+
 impl KeySlot {
-    /// The key a newly opened store uses: `GIAMNGHEO_AUDIT_KEY_FILE` if set (so the web server's pool, which
-    /// opens its own stores, finds it too), else `<db>.audit-key` beside a SQLite file, else none.
-    pub(crate) fn default_for(sqlite_path: Option<&str>) -> KeySlot {
-        let file = match std::env::var_os("GIAMNGHEO_AUDIT_KEY_FILE") {
-            Some(f) if !f.is_empty() => Some(PathBuf::from(f)),
-            _ => sqlite_path
-                .filter(|p| !p.is_empty() && *p != ":memory:" && !p.starts_with("file:"))
-                .map(|p| PathBuf::from(format!("{p}.audit-key"))),
-        };
+    /// The key a store opened on `url` uses (see [`key_file_for`]).
+    pub(crate) fn default_for(url: &str) -> KeySlot {
         KeySlot {
             key: None,
-            file,
+            file: key_file_for(url),
             loaded: false,
         }
     }

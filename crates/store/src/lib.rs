@@ -62,7 +62,7 @@ impl Store {
             conn: Conn::sqlite(c),
             actor: audit::Actor::system(),
         };
-        store.conn.audit_key = audit::KeySlot::default_for(Some(path));
+        store.conn.audit_key = audit::KeySlot::default_for(path);
         store.migrate()?;
         Ok(store)
     }
@@ -75,7 +75,7 @@ impl Store {
                 message: e.to_string(),
             })?;
         let mut conn = Conn::postgres(client);
-        conn.audit_key = audit::KeySlot::default_for(None);
+        conn.audit_key = audit::KeySlot::default_for(url);
         if let Some(schema) = schema {
             if !schema
                 .bytes()

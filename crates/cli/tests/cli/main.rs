@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod audit;
 mod mpi;
 mod registry;
 mod report;
