@@ -5,7 +5,7 @@ use std::path::Path;
 use giamngheo_core::Lang;
 use giamngheo_core::audit::{SignedCheckpoint, short_head};
 use giamngheo_core::messages::Localized;
-use giamngheo_store::checkpoint::{SigningKey, parse_public_key};
+use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey, parse_public_key};
 
 use crate::errors::CliError;
 use crate::output::AtomicFile;
@@ -191,6 +191,23 @@ pub fn verify(
         );
         for c in &check.checkpoints {
             println!("  {}", c.message(lang));
+        }
+        // Someone without the key can rewrite the whole log as a plain chain, which reads like a log from before
+        // the key: only a checkpoint vouches for plain entries.
+        let plain = check.keyed_from.map_or(check.entries, |k| k - 1);
+        let vouched = check.checkpoints.iter().any(|c| {
+            c.outcome == CheckpointOutcome::Holds
+                && c.checkpoint.as_ref().is_some_and(|cp| cp.entries >= plain)
+        });
+        if plain > 0 && !vouched {
+            match lang {
+                Lang::Vi => println!(
+                    "  Các mục #1–#{plain} không băm có khoá (ghi trước khi có khoá, hoặc cơ sở dữ liệu chưa có khoá): không điểm mốc nào bảo đảm chúng chưa bị viết lại."
+                ),
+                Lang::En => println!(
+                    "  Entries #1–#{plain} are not keyed (written before the key, or the database has none): no checkpoint vouches that they were not rewritten."
+                ),
+            }
         }
         if trusted.is_empty() && held > 0 {
             println!(

@@ -336,6 +336,7 @@ impl Store {
             key: None,
             file: Some(path.to_owned()),
             loaded: false,
+            named: true,
         };
     }
 
@@ -345,6 +346,7 @@ impl Store {
             key,
             file: None,
             loaded: true,
+            named: true,
         };
     }
 
@@ -418,6 +420,9 @@ pub struct KeySlot {
     key: Option<ChainKey>,
     file: Option<PathBuf>,
     loaded: bool,
+    /// The file was named by the user (`--audit-key`, the environment): missing when read, it is an error
+    /// (a mistyped path), not a database whose key is elsewhere.
+    named: bool,
 }
 
 static KEY_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
@@ -455,6 +460,8 @@ impl KeySlot {
             key: None,
             file: key_file_for(url),
             loaded: false,
+            named: KEY_FILE.get().is_some()
+                || std::env::var_os("GIAMNGHEO_AUDIT_KEY_FILE").is_some_and(|f| !f.is_empty()),
         }
     }
 
@@ -493,7 +500,7 @@ impl KeySlot {
                         Some(create_key_file(&path).map_err(|e| err(KeyProblem::Unreadable(e)))?);
                     self.loaded = true;
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.named => {}
                 Err(e) => return Err(err(KeyProblem::Unreadable(e.to_string()))),
             }
         }
@@ -526,8 +533,15 @@ fn create_key_file(path: &Path) -> Result<ChainKey, String> {
             Ok(key)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-            ChainKey::from_hex(&text).ok_or_else(|| "not a key".to_owned())
+            // Another process created it a moment ago and may still be writing it: wait up to a second.
+            for _ in 0..20 {
+                let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+                if let Some(key) = ChainKey::from_hex(&text) {
+                    return Ok(key);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err("not a key".to_owned())
         }
         Err(e) => Err(e.to_string()),
     }

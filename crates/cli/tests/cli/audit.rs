@@ -119,6 +119,23 @@ fn audit_keygen_checkpoint_and_verify_against_the_checkpoint() {
         assert!(text(&o.stderr).contains(named), "{}", text(&o.stderr));
     }
 
+    // A key file named but missing is a mistyped path (bad input), not a tampered log.
+    let missing = dir.join("khong-co.key");
+    let o = run(&[
+        "--db",
+        &db,
+        "--audit-key",
+        missing.to_str().unwrap(),
+        "audit",
+        "verify",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("khong-co.key"),
+        "{}",
+        text(&o.stderr)
+    );
+
     // An attacker with the database cuts the last two entries, as the append-only triggers allow once dropped.
     let mut store = giamngheo_store::Store::open(&db).unwrap();
     store

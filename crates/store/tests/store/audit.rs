@@ -185,6 +185,12 @@ fn rewrite(s: &mut Store, keep: usize, key: Option<&ChainKey>, edit: fn(&mut Vec
     }
 }
 
+fn delete(s: &mut Store, which: &str) {
+    s.conn()
+        .batch(&format!("DELETE FROM audit_log WHERE {which}"))
+        .unwrap();
+}
+
 fn change(n: i64) -> Change<'static> {
     Change {
         action: "survey",
@@ -207,11 +213,13 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
         let key = ChainKey::from_bytes([42; 32]);
         let signing = SigningKey::from_seed([7; 32]);
-        // Entries 1-3 from before the key (the plain chain), 4-8 keyed, a checkpoint of 8, then 9-10.
+        // Entries 1-3 from before the key (the plain chain) and a checkpoint of them (stored #1), 4-8 keyed, a
+        // checkpoint of 8 (stored #2, and the file sent to the province), then 9-10.
         db.store.set_audit_key(None);
         for n in 1..=3 {
             db.store.record(&officer, change(n)).unwrap();
         }
+        db.store.audit_checkpoint(&signing).unwrap().unwrap();
         db.store.set_audit_key(Some(key.clone()));
         for n in 4..=8 {
             db.store.record(&officer, change(n)).unwrap();
@@ -236,42 +244,34 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
         };
         use CheckpointOutcome::*;
         type Tamper = fn(&mut Store, &ChainKey);
-        // (what the attacker does; where the chain breaks; the outcome of the province's file, then of each
-        // checkpoint stored in the database)
+        // (what the attacker does; where the chain breaks; the verdicts of the province's file (of 8 entries),
+        // then of the checkpoints stored in the database: #1 of 3 entries, #2 of 8, and any the attacker adds)
         let cases: &[(&str, Tamper, Result<(), ChainBreak>, &[CheckpointOutcome])] = &[
-            ("untouched", |_, _| {}, Ok(()), &[Holds, Holds]),
+            ("untouched", |_, _| {}, Ok(()), &[Holds, Holds, Holds]),
             (
                 "last 5 entries deleted (cut below the checkpoint)",
-                |s, _| {
-                    s.conn()
-                        .batch("DELETE FROM audit_log WHERE seq > 5")
-                        .unwrap();
-                },
+                |s, _| delete(s, "seq > 5"),
                 Ok(()),
-                &[Truncated { have: 5 }, Truncated { have: 5 }],
+                &[Truncated { have: 5 }, Holds, Truncated { have: 5 }],
             ),
             (
                 // The documented limit: entries after the last checkpoint are guarded by the key alone.
                 "last 2 entries deleted (cut after the checkpoint: not detectable)",
-                |s, _| {
-                    s.conn()
-                        .batch("DELETE FROM audit_log WHERE seq > 8")
-                        .unwrap();
-                },
+                |s, _| delete(s, "seq > 8"),
                 Ok(()),
-                &[Holds, Holds],
+                &[Holds, Holds, Holds],
             ),
             (
                 "entry 5 edited, every later hash recomputed without the key",
                 |s, _| rewrite(s, 4, None, |t| t[0].actor = "Trần Thị Bình".into()),
                 Err(ChainBreak::Unkeyed { seq: 5 }),
-                &[NotReached, NotReached],
+                &[NotReached, Holds, NotReached],
             ),
             (
                 "entry 5 edited, every later hash recomputed with the key",
                 |s, k| rewrite(s, 4, Some(k), |t| t[0].new_value = Some("decided".into())),
                 Ok(()),
-                &[HeadDiffers { since: 0 }, HeadDiffers { since: 0 }],
+                &[HeadDiffers { since: 3 }, Holds, HeadDiffers { since: 3 }],
             ),
             (
                 "forged entry appended with a correct plain hash",
@@ -284,17 +284,13 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
                     insert(s, (e, hash, None));
                 },
                 Err(ChainBreak::Unkeyed { seq: 11 }),
-                &[Holds, Holds],
+                &[Holds, Holds, Holds],
             ),
             (
                 "middle entry deleted",
-                |s, _| {
-                    s.conn()
-                        .batch("DELETE FROM audit_log WHERE seq = 6")
-                        .unwrap();
-                },
+                |s, _| delete(s, "seq = 6"),
                 Err(ChainBreak::Gap { after: 5, found: 7 }),
-                &[NotReached, NotReached],
+                &[NotReached, Holds, NotReached],
             ),
             (
                 "middle entry deleted, later entries renumbered and rehashed with the key",
@@ -304,19 +300,31 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
                     })
                 },
                 Ok(()),
-                &[HeadDiffers { since: 0 }, HeadDiffers { since: 0 }],
+                &[HeadDiffers { since: 3 }, Holds, HeadDiffers { since: 3 }],
             ),
             (
                 "entries 6 and 7 swapped, renumbered and rehashed with the key",
                 |s, k| rewrite(s, 5, Some(k), |t| t.swap(0, 1)),
                 Ok(()),
-                &[HeadDiffers { since: 0 }, HeadDiffers { since: 0 }],
+                &[HeadDiffers { since: 3 }, Holds, HeadDiffers { since: 3 }],
             ),
             (
-                "whole log rewritten as a plain chain from the first entry",
+                // Without the key, a log rewritten as a plain chain from the start reads like a log from before
+                // the key: only the checkpoints show it.
+                "entry 2 edited, the whole log rehashed as a plain chain",
+                |s, _| rewrite(s, 1, None, |t| t[0].actor = "Trần Thị Bình".into()),
+                Ok(()),
+                &[
+                    HeadDiffers { since: 0 },
+                    HeadDiffers { since: 0 },
+                    HeadDiffers { since: 0 },
+                ],
+            ),
+            (
+                "entry 6 edited, the whole log rehashed as a plain chain",
                 |s, _| rewrite(s, 0, None, |t| t[5].actor = "Trần Thị Bình".into()),
                 Ok(()),
-                &[HeadDiffers { since: 0 }, HeadDiffers { since: 0 }],
+                &[HeadDiffers { since: 3 }, Holds, HeadDiffers { since: 3 }],
             ),
             (
                 "rewritten with the key and checkpointed again with the attacker's own signing key",
@@ -326,8 +334,9 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
                 },
                 Ok(()),
                 &[
-                    HeadDiffers { since: 0 },
-                    HeadDiffers { since: 0 },
+                    HeadDiffers { since: 3 },
+                    Holds,
+                    HeadDiffers { since: 3 },
                     Untrusted,
                 ],
             ),
@@ -339,7 +348,7 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
                         .unwrap();
                 },
                 Ok(()),
-                &[Holds, BadSignature],
+                &[Holds, Holds, BadSignature],
             ),
         ];
         for (what, tamper, chain, outcomes) in cases {
