@@ -235,11 +235,13 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
         let drop_guards = match db.store.backend() {
             Backend::Sqlite => {
                 "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; \
-                 DROP TRIGGER audit_checkpoint_no_update; DROP TRIGGER audit_checkpoint_no_delete;"
+                 DROP TRIGGER audit_checkpoint_no_update; DROP TRIGGER audit_checkpoint_no_delete; \
+                 DROP TRIGGER audit_database_no_update;"
             }
             Backend::Postgres => {
                 "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; \
-                 ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_append_only;"
+                 ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_append_only; \
+                 ALTER TABLE audit_database DISABLE TRIGGER audit_database_append_only;"
             }
         };
         use CheckpointOutcome::*;
@@ -339,6 +341,17 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
                     HeadDiffers { since: 3 },
                     Untrusted,
                 ],
+            ),
+            (
+                // Checkpoints of "another database" are not silently skipped: they fail.
+                "the database's identity changed",
+                |s, _| {
+                    s.conn()
+                        .batch("UPDATE audit_database SET id = 'ffff'")
+                        .unwrap();
+                },
+                Ok(()),
+                &[OtherDatabase, OtherDatabase, OtherDatabase],
             ),
             (
                 "stored checkpoint's count altered",
