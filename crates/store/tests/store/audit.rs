@@ -387,6 +387,19 @@ fn audit_tampering_is_detected_by_key_and_checkpoints() {
                 "{what}"
             );
         }
+        // A broken chain is not signed: a checkpoint would bless the tampering.
+        db.store.conn().batch("BEGIN").unwrap();
+        db.store.conn().batch(drop_guards).unwrap();
+        delete(&mut db.store, "seq = 6");
+        let refused = db.store.audit_checkpoint(&signing).unwrap().map(|_| ());
+        let stored = db.store.audit_checkpoints().unwrap().len();
+        db.store.conn().batch("ROLLBACK").unwrap();
+        assert_eq!(
+            (refused, stored),
+            (Err(ChainBreak::Gap { after: 5, found: 7 }), 2),
+            "{}",
+            db.name
+        );
         // Rolled back: the log is whole again, plain entries 1-3 before the keyed ones.
         let check = db.store.verify_audit_anchored(&file, &trusted).unwrap();
         assert!(check.is_intact(), "{}: {check:?}", db.name);
