@@ -34,6 +34,11 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
     let started = std::time::Instant::now();
     let result = {
         let mut store = giamngheo_store::Store::open(&tmp.display().to_string())?;
+        // The chain is keyed with the key of the database's final name, not of the temporary file.
+        match giamngheo_store::audit::key_file_for(db) {
+            Some(key) => store.set_audit_key_file(&key),
+            None => store.set_audit_key(None),
+        }
         let mut bar = Progress::new();
         let r = giamngheo_demo::build(&mut store, opts, &mut |phase, done, total| {
             bar.update(phase, done, total)

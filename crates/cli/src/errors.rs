@@ -31,6 +31,9 @@ pub enum CliError {
     },
     /// The reader of our standard output went away (`| head`): not an error.
     BrokenPipe,
+    /// `audit verify` found the audit log broken or a checkpoint that disagrees (Vietnamese, English): exit 3,
+    /// neither bad input (2) nor the machine failing (1), so a province's script can tell tampering apart.
+    AuditBroken(String, String),
 }
 
 impl From<StandardError> for CliError {
@@ -57,9 +60,11 @@ impl From<CsvError> for CliError {
 }
 
 impl CliError {
-    /// 2 for anything the user can fix in their input; 1 for the machine's own failures.
+    /// 2 for anything the user can fix in their input; 1 for the machine's own failures; 3 for an audit log
+    /// found tampered with.
     pub fn exit_code(&self) -> u8 {
         match self {
+            CliError::AuditBroken(..) => 3,
             CliError::File { .. } => 1,
             CliError::Store(
                 giamngheo_store::StoreError::Db(_) | giamngheo_store::StoreError::Open { .. },
@@ -98,7 +103,7 @@ impl Localized for CliError {
                 };
                 format!("{head}\n{}{more}", lines.join("\n"))
             }
-            CliError::Demo(vi, en) => lang.pick(vi, en).to_owned(),
+            CliError::Demo(vi, en) | CliError::AuditBroken(vi, en) => lang.pick(vi, en).to_owned(),
             CliError::NoScoreLines(e) => e.message(lang),
             CliError::File { path, error } => match lang {
                 Lang::Vi => format!("Không mở hoặc ghi được tệp {path}: {error}"),

@@ -1,5 +1,6 @@
 //! The `giamngheo` command line: glue between the user's files and the library crates. No domain logic here.
 
+mod audit_cmd;
 mod classify_cmd;
 mod demo_cmd;
 mod errors;
@@ -42,6 +43,10 @@ struct Cli {
         default_value = "giamngheo.db"
     )]
     db: String,
+    /// The audit chain's key file (also GIAMNGHEO_AUDIT_KEY_FILE; default DB.audit-key beside a SQLite file,
+    /// created at the first write). Keep it off the database's machine in production.
+    #[arg(long, global = true, env = "GIAMNGHEO_AUDIT_KEY_FILE")]
+    audit_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -408,8 +413,28 @@ enum SupportCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain end to end.
-    Verify,
+    /// Check the hash chain end to end, and against every checkpoint stored and given (exit 3 if broken).
+    Verify {
+        /// A checkpoint file (made by `audit checkpoint`, kept by the province); repeatable.
+        #[arg(long = "checkpoint")]
+        checkpoints: Vec<PathBuf>,
+        /// A public key file (made by `audit keygen`) that checkpoints must be signed with; repeatable.
+        #[arg(long = "public-key")]
+        public_keys: Vec<PathBuf>,
+    },
+    /// Make a key pair for signing checkpoints: NAME.key (secret) and NAME.pub.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a checkpoint of the chain's head, store it and write it to a file for the province.
+    Checkpoint {
+        /// The secret key file made by `audit keygen`.
+        #[arg(long)]
+        signing_key: PathBuf,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// Every entry as CSV, with its hash.
     Export {
         #[arg(long, short)]
@@ -782,6 +807,9 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(key) = &cli.audit_key {
+        giamngheo_store::audit::use_key_file(key.clone());
+    }
     let lang = cli.lang;
     let result = match cli.command {
         Command::Classify(a) => classify_cmd::run(a, lang),
@@ -1097,8 +1125,22 @@ fn main() -> ExitCode {
             file,
         } => score_cmd::run(&table, region.as_deref(), &file, output.as_deref(), lang),
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => round_cmd::audit_verify(&cli.db, lang),
+            command:
+                AuditCommand::Verify {
+                    checkpoints,
+                    public_keys,
+                },
+        } => audit_cmd::verify(&cli.db, &checkpoints, &public_keys, lang),
+        Command::Audit {
+            command: AuditCommand::Keygen { out },
+        } => audit_cmd::keygen(&out, lang),
+        Command::Audit {
+            command:
+                AuditCommand::Checkpoint {
+                    signing_key,
+                    output,
+                },
+        } => audit_cmd::checkpoint(&cli.db, &signing_key, &output, lang),
         Command::Audit {
             command: AuditCommand::Export { output },
         } => round_cmd::audit_export(&cli.db, &output, lang),

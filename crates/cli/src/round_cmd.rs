@@ -960,23 +960,6 @@ pub fn report_sent(db: &str, who: &Actor, a: ReportSent<'_>, lang: Lang) -> Resu
     Ok(())
 }
 
-pub fn audit_verify(db: &str, lang: Lang) -> Result<(), CliError> {
-    match open(db)?.verify_audit()? {
-        Ok(n) => {
-            println!(
-                "{} {n} {}",
-                lang.pick("Nhật ký kiểm toán toàn vẹn:", "The audit log is intact:"),
-                lang.pick("mục", "entries")
-            );
-            Ok(())
-        }
-        Err(b) => Err(CliError::Demo(
-            format!("Nhật ký kiểm toán đã bị sửa: {b:?}"),
-            format!("The audit log was tampered with: {b:?}"),
-        )),
-    }
-}
-
 pub fn audit_export(db: &str, output: &Path, lang: Lang) -> Result<(), CliError> {
     let mut store = open(db)?;
     let mut out = AtomicFile::create(output)?;

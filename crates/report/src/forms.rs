@@ -43,6 +43,9 @@ pub struct Decision {
     pub procedure_name: String,
     /// (title, households) in order: poor, near-poor, escaped poverty, escaped near-poverty.
     pub lists: Vec<(String, Vec<ListedHousehold>)>,
+    /// The audit log's head when the form was made, "1234 · 3fa9c01b7e2d" (entries · hash): printed so that
+    /// whoever holds the paper can later see whether the log still begins the same way.
+    pub audit_head: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -218,6 +221,15 @@ pub fn decision(d: &Decision) -> Vec<u8> {
         }
     }
     doc.space(8.0);
+    if let Some(head) = &d.audit_head {
+        doc.paragraph(
+            &format!(
+                "Nhật ký kiểm toán khi lập văn bản: {head} (số mục · đầu chuỗi băm; đối chiếu bằng giamngheo audit verify hoặc audit export)."
+            ),
+            8.0,
+            Weight::Regular,
+        );
+    }
     doc.paragraph(LAYOUT_NOTE, 8.0, Weight::Regular);
     doc.finish()
 }

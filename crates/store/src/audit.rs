@@ -1,8 +1,18 @@
 //! The audit log: every change with who, when, from where, the old and new values and the reason, written in
 //! the same transaction as the change, append-only (the database refuses updates and deletes) and
 //! hash-chained (core `audit`) so that a change made around the database's refusal still shows.
+//!
+//! The chain is keyed (HMAC-SHA256, core `audit::ChainKey`) with a key the database does not hold: the
+//! connection carries it ([`KeySlot`]). Where it comes from: `GIAMNGHEO_AUDIT_KEY_FILE`, or
+//! [`Store::set_audit_key_file`] (the command line's `--audit-key`), or, for a SQLite file, `<db>.audit-key`
+//! beside it. A missing key file is created (0600) at the first write, with a warning: beside the database it
+//! guards against edits made with SQL alone, but whoever copies the directory has both, so in production it
+//! belongs elsewhere. PostgreSQL has no file to sit beside: without a configured key its chain stays plain
+//! until one is given; once an entry is keyed, writing without the key (or with another) is refused.
 
-use giamngheo_core::audit::{AuditEntry, ChainBreak, GENESIS};
+use std::path::{Path, PathBuf};
+
+use giamngheo_core::audit::{AuditEntry, ChainBreak, ChainKey, ChainWalk, GENESIS};
 use giamngheo_core::round::Role;
 
 use crate::Store;
@@ -84,6 +94,8 @@ pub struct AuditWriter {
     seq: i64,
     hash: String,
     at: String,
+    /// The chain's key and its id; None while the chain is plain and no key is configured.
+    key: Option<(ChainKey, String)>,
     batch: BatchInsert,
 }
 
@@ -93,24 +105,47 @@ impl AuditWriter {
             c.batch("SELECT pg_advisory_xact_lock(716041)")?;
         }
         let tail = c.query_one(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash, key_id FROM audit_log ORDER BY seq DESC LIMIT 1",
             &[],
         )?;
-        let (seq, hash) = match tail {
+        let (seq, hash, tail_key) = match tail {
             Some(r) => (
                 r[0].int().unwrap_or(0),
                 r[1].text().unwrap_or(GENESIS).to_owned(),
+                r[2].text().map(str::to_owned),
             ),
-            None => (0, GENESIS.to_owned()),
+            None => (0, GENESIS.to_owned(), None),
         };
+        let key = c.audit_key.for_write()?.map(|k| (k.clone(), k.id()));
+        // A keyed chain continues only under its own key: a plain entry after it would read as a forgery, and
+        // one under another key could never be verified with the first.
+        match (&tail_key, &key) {
+            (Some(_), None) => {
+                return Err(StoreError::AuditKey {
+                    path: c.audit_key.path(),
+                    problem: KeyProblem::Missing,
+                });
+            }
+            (Some(want), Some((_, id))) if want != id => {
+                return Err(StoreError::AuditKey {
+                    path: c.audit_key.path(),
+                    problem: KeyProblem::Other {
+                        chain: want.clone(),
+                        given: id.clone(),
+                    },
+                });
+            }
+            _ => {}
+        }
         Ok(AuditWriter {
             seq,
             hash,
             at: now_utc(),
+            key,
             batch: BatchInsert::new(
                 c.backend(),
-                "INSERT INTO audit_log (seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash)",
-                12,
+                "INSERT INTO audit_log (seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash, key_id)",
+                13,
             ),
         })
     }
@@ -139,7 +174,10 @@ impl AuditWriter {
             new_value: change.new_value,
             reason: change.reason,
         };
-        let hash = entry.hash(&self.hash);
+        let (hash, key_id) = match &self.key {
+            Some((key, id)) => (entry.keyed_hash(key, &self.hash), Some(id.clone())),
+            None => (entry.hash(&self.hash), None),
+        };
         self.batch.push(
             c,
             [
@@ -155,6 +193,7 @@ impl AuditWriter {
                 entry.new_value.into(),
                 entry.reason.into(),
                 hash.clone().into(),
+                key_id.into(),
             ],
         )?;
         self.seq = entry.seq;
@@ -291,43 +330,50 @@ impl Store {
         Ok(rows.iter().map(|r| entry_of(r)).collect())
     }
 
-    /// Walks the whole chain; returns the number of entries, or where it breaks.
+    /// Walks the whole chain with the connection's key; returns the number of entries, or where it breaks.
     pub fn verify_audit(&mut self) -> Result<Result<u64, ChainBreak>, StoreError> {
-        let mut prev = GENESIS.to_owned();
-        let mut last: Option<i64> = None;
-        let mut n = 0u64;
-        let mut broken: Option<ChainBreak> = None;
-        self.conn.query_each(
-            "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash \
-             FROM audit_log ORDER BY seq",
-            &[],
-            &mut |r| {
-                if broken.is_some() {
-                    return Ok(());
-                }
-                let (entry, stored) = entry_of(&r);
-                let expected_seq = last.map_or(1, |l| l + 1);
-                if entry.seq != expected_seq {
-                    broken = Some(ChainBreak::Gap {
-                        after: expected_seq - 1,
-                        found: entry.seq,
-                    });
-                    return Ok(());
-                }
-                let want = entry.hash(&prev);
-                if want != stored {
-                    broken = Some(ChainBreak::HashMismatch { seq: entry.seq });
-                    return Ok(());
-                }
-                prev = want;
-                last = Some(entry.seq);
-                n += 1;
-                Ok(())
-            },
-        )?;
+        let key = self.conn.audit_key.for_read()?.cloned();
+        let mut walk = ChainWalk::new(key.as_ref());
+        let broken = walk_chain(&mut self.conn, &mut walk, &mut |_| {})?;
         Ok(match broken {
             Some(b) => Err(b),
-            None => Ok(n),
+            None => Ok(walk.count() as u64),
+        })
+    }
+
+    /// Where the chain's key comes from from now on: a file (read at the first need, created at the first
+    /// write if missing). The command line's `--audit-key`.
+    pub fn set_audit_key_file(&mut self, path: &Path) {
+        self.conn.audit_key = KeySlot {
+            key: None,
+            file: Some(path.to_owned()),
+            loaded: false,
+            named: true,
+        };
+    }
+
+    /// The chain's key, given directly (tests, and callers that keep the key elsewhere than in a file).
+    pub fn set_audit_key(&mut self, key: Option<ChainKey>) {
+        self.conn.audit_key = KeySlot {
+            key,
+            file: None,
+            loaded: true,
+            named: true,
+        };
+    }
+
+    /// The last entry's number and hash as stored (not verified): the head shown on forms.
+    pub fn audit_head(&mut self) -> Result<(i64, String), StoreError> {
+        let tail = self.conn.query_one(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            &[],
+        )?;
+        Ok(match tail {
+            Some(r) => (
+                r[0].int().unwrap_or(0),
+                r[1].text().unwrap_or(GENESIS).to_owned(),
+            ),
+            None => (0, GENESIS.to_owned()),
         })
     }
 
@@ -336,5 +382,179 @@ impl Store {
     pub fn record(&mut self, actor: &Actor, change: Change<'_>) -> Result<(), StoreError> {
         self.conn
             .transaction(|c| record_one(c, actor, change).map(|_| ()))
+    }
+}
+
+/// Streams the chain through `walk`, oldest first, calling `after` with the walk after each entry it accepts;
+/// returns where the chain breaks, if it does (the walk then holds the entries before the break).
+pub(crate) fn walk_chain(
+    c: &mut Conn,
+    walk: &mut ChainWalk<'_>,
+    after: &mut dyn FnMut(&ChainWalk<'_>),
+) -> Result<Option<ChainBreak>, StoreError> {
+    let mut broken: Option<ChainBreak> = None;
+    c.query_each(
+        "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash, key_id \
+         FROM audit_log ORDER BY seq",
+        &[],
+        &mut |r| {
+            if broken.is_some() {
+                return Ok(());
+            }
+            let (entry, stored) = entry_of(&r);
+            match walk.push(&entry, &stored, r[12].text()) {
+                Ok(()) => after(walk),
+                Err(b) => broken = Some(b),
+            }
+            Ok(())
+        },
+    )?;
+    Ok(broken)
+}
+
+/// What is wrong with the chain's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyProblem {
+    /// The chain is keyed and no key is configured.
+    Missing,
+    /// The file cannot be read or created.
+    Unreadable(String),
+    /// The file does not hold a key (64 hex digits).
+    Malformed,
+    /// The chain is keyed with `chain`, the key given is `given` (ids, not keys).
+    Other { chain: String, given: String },
+}
+
+/// The connection's chain key: given, or read from a file at the first need (created at the first write if
+/// missing), or none.
+#[derive(Default)]
+pub struct KeySlot {
+    key: Option<ChainKey>,
+    file: Option<PathBuf>,
+    loaded: bool,
+    /// The file was named by the user (`--audit-key`, the environment): missing when read, it is an error
+    /// (a mistyped path), not a database whose key is elsewhere.
+    named: bool,
+}
+
+static KEY_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The chain key's file for every store this process opens from now on (the command line's `--audit-key`):
+/// set once, so the web server's pool, which opens its own stores, uses it too. False if already set.
+pub fn use_key_file(path: PathBuf) -> bool {
+    KEY_FILE.set(path).is_ok()
+}
+
+/// Where a store opened on `url` looks for its chain key: the file given to [`use_key_file`], else
+/// `GIAMNGHEO_AUDIT_KEY_FILE`, else `<db>.audit-key` beside a SQLite file; None for PostgreSQL without either.
+pub fn key_file_for(url: &str) -> Option<PathBuf> {
+    if let Some(f) = KEY_FILE.get() {
+        return Some(f.clone());
+    }
+    if let Some(f) = std::env::var_os("GIAMNGHEO_AUDIT_KEY_FILE").filter(|f| !f.is_empty()) {
+        return Some(PathBuf::from(f));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    (!path.is_empty() && path != ":memory:" && !path.starts_with("file:"))
+        .then(|| PathBuf::from(format!("{path}.audit-key")))
+}
+
+impl KeySlot {
+    /// The key a store opened on `url` uses (see [`key_file_for`]).
+    pub(crate) fn default_for(url: &str) -> KeySlot {
+        KeySlot {
+            key: None,
+            file: key_file_for(url),
+            loaded: false,
+            named: KEY_FILE.get().is_some()
+                || std::env::var_os("GIAMNGHEO_AUDIT_KEY_FILE").is_some_and(|f| !f.is_empty()),
+        }
+    }
+
+    fn path(&self) -> String {
+        self.file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The key for checking: read from its file if the file exists.
+    pub(crate) fn for_read(&mut self) -> Result<Option<&ChainKey>, StoreError> {
+        self.load(false)
+    }
+
+    /// The key for writing: read, or created if its file does not exist yet.
+    pub(crate) fn for_write(&mut self) -> Result<Option<&ChainKey>, StoreError> {
+        self.load(true)
+    }
+
+    fn load(&mut self, create: bool) -> Result<Option<&ChainKey>, StoreError> {
+        if !self.loaded
+            && let Some(path) = self.file.clone()
+        {
+            let err = |problem| StoreError::AuditKey {
+                path: path.display().to_string(),
+                problem,
+            };
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    self.key = Some(ChainKey::from_hex(&text).ok_or(err(KeyProblem::Malformed))?);
+                    self.loaded = true;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
+                    self.key =
+                        Some(create_key_file(&path).map_err(|e| err(KeyProblem::Unreadable(e)))?);
+                    self.loaded = true;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.named => {}
+                Err(e) => return Err(err(KeyProblem::Unreadable(e.to_string()))),
+            }
+        }
+        Ok(self.key.as_ref())
+    }
+}
+
+/// Writes a new random key to `path` (owner-only), or reads the one another process created first.
+fn create_key_file(path: &Path) -> Result<ChainKey, String> {
+    use std::io::Write;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
+    let key = ChainKey::from_bytes(bytes);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut f) => {
+            f.write_all(format!("{}\n", key.to_hex()).as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(|e| e.to_string())?;
+            // Said once, where the key appears: the library's only message to the terminal, because whichever
+            // front end (command line, web server) wrote first must tell its operator.
+            eprintln!(
+                "Cảnh báo: đã tạo khoá nhật ký kiểm toán {p}; hãy cất giữ nó ở nơi khác ngoài máy chứa cơ sở dữ liệu (--audit-key).\n\
+                 Warning: created the audit log key {p}; in production keep it away from the database (--audit-key).",
+                p = path.display()
+            );
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // Another process created it a moment ago and may still be writing it: wait up to a second.
+            for _ in 0..20 {
+                let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+                if let Some(key) = ChainKey::from_hex(&text) {
+                    return Ok(key);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err("not a key".to_owned())
+        }
+        Err(e) => Err(e.to_string()),
     }
 }

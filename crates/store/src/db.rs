@@ -156,7 +156,14 @@ pub enum Backend {
     Postgres,
 }
 
-pub enum Conn {
+/// A connection, and the audit chain's key, which lives with the connection rather than in the database so
+/// that every writer of audit entries (they are handed only a `&mut Conn`) finds it.
+pub struct Conn {
+    link: Link,
+    pub(crate) audit_key: crate::audit::KeySlot,
+}
+
+enum Link {
     Sqlite(rusqlite::Connection),
     Postgres {
         client: Box<postgres::Client>,
@@ -182,18 +189,35 @@ fn sqlite_sql(sql: &str) -> String {
 }
 
 impl Conn {
+    pub(crate) fn sqlite(c: rusqlite::Connection) -> Conn {
+        Conn {
+            link: Link::Sqlite(c),
+            audit_key: Default::default(),
+        }
+    }
+
+    pub(crate) fn postgres(client: postgres::Client) -> Conn {
+        Conn {
+            link: Link::Postgres {
+                client: Box::new(client),
+                sql: HashMap::new(),
+            },
+            audit_key: Default::default(),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
-        match self {
-            Conn::Sqlite(_) => Backend::Sqlite,
-            Conn::Postgres { .. } => Backend::Postgres,
+        match self.link {
+            Link::Sqlite(_) => Backend::Sqlite,
+            Link::Postgres { .. } => Backend::Postgres,
         }
     }
 
     /// Runs several statements without parameters (migrations, transaction control).
     pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        match self {
-            Conn::Sqlite(c) => c.execute_batch(sql).map_err(StoreError::from),
-            Conn::Postgres { client, .. } => client.batch_execute(sql).map_err(StoreError::from),
+        match &mut self.link {
+            Link::Sqlite(c) => c.execute_batch(sql).map_err(StoreError::from),
+            Link::Postgres { client, .. } => client.batch_execute(sql).map_err(StoreError::from),
         }
     }
 
@@ -207,12 +231,12 @@ impl Conn {
 
     /// Runs a statement already in this connection's placeholder syntax (`?1` for SQLite), cached.
     pub fn execute_native(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        match self {
-            Conn::Sqlite(c) => {
+        match &mut self.link {
+            Link::Sqlite(c) => {
                 let mut st = c.prepare_cached(sql)?;
                 Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
             }
-            Conn::Postgres { client, sql: cache } => {
+            Link::Postgres { client, sql: cache } => {
                 let st = pg_statement(client, cache, sql)?;
                 let p: Vec<&(dyn ToSql + Sync)> =
                     params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
@@ -228,8 +252,8 @@ impl Conn {
         params: &[Value],
         f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        match self {
-            Conn::Sqlite(c) => {
+        match &mut self.link {
+            Link::Sqlite(c) => {
                 let mut st = c.prepare_cached(&sqlite_sql(sql))?;
                 let n = st.column_count();
                 let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
@@ -238,7 +262,7 @@ impl Conn {
                 }
                 Ok(())
             }
-            Conn::Postgres { client, sql: cache } => {
+            Link::Postgres { client, sql: cache } => {
                 use postgres::fallible_iterator::FallibleIterator;
                 let st = pg_statement(client, cache, sql)?;
                 let mut it = client.query_raw(&st, params.iter())?;

@@ -15,6 +15,11 @@ pub enum StoreError {
     Immutable,
     /// An audit log entry was to be changed or removed.
     AppendOnly,
+    /// The audit chain's key (`path`: its file, empty when none is configured).
+    AuditKey {
+        path: String,
+        problem: crate::audit::KeyProblem,
+    },
     /// Someone else changed the record since it was read.
     Conflict {
         what: &'static str,

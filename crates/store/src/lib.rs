@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod audit;
+pub mod checkpoint;
 pub mod db;
 pub mod error;
 pub mod households;
@@ -60,8 +61,9 @@ impl Store {
         })?;
         c.set_prepared_statement_cache_capacity(256);
         let mut store = Store {
-            conn: Conn::Sqlite(c),
+            conn: Conn::sqlite(c),
         };
+        store.conn.audit_key = audit::KeySlot::default_for(path);
         store.migrate()?;
         Ok(store)
     }
@@ -73,10 +75,8 @@ impl Store {
                 url: url.to_owned(),
                 message: e.to_string(),
             })?;
-        let mut conn = Conn::Postgres {
-            client: Box::new(client),
-            sql: Default::default(),
-        };
+        let mut conn = Conn::postgres(client);
+        conn.audit_key = audit::KeySlot::default_for(url);
         if let Some(schema) = schema {
             if !schema
                 .bytes()

@@ -3,6 +3,7 @@
 use giamngheo_core::Lang;
 use giamngheo_core::messages::Localized;
 
+use crate::audit::KeyProblem;
 use crate::error::{Rejection, RejectionKind, StoreError};
 
 impl Localized for Rejection {
@@ -140,6 +141,7 @@ impl Localized for StoreError {
             (StoreError::AppendOnly, Lang::En) => {
                 "The audit log is append-only: entries cannot be changed or deleted".into()
             }
+            (StoreError::AuditKey { path, problem }, _) => audit_key_message(path, problem, lang),
             (StoreError::Procedure(e), _) => format!("{}{}", lang.pick("Không thực hiện được: ", "Refused: "), e.message(lang)),
             (StoreError::WrongStandard { expected, got }, Lang::Vi) => format!(
                 "đợt rà soát dùng chuẩn {expected}, không phải {got}"
@@ -165,6 +167,23 @@ impl Localized for StoreError {
     }
 }
 
+fn audit_key_message(path: &str, problem: &KeyProblem, lang: Lang) -> String {
+    match (problem, lang) {
+        (KeyProblem::Missing, Lang::Vi) => "Nhật ký kiểm toán được băm có khoá nhưng chưa có khoá: hãy cho --audit-key TỆP (hoặc GIAMNGHEO_AUDIT_KEY_FILE)".into(),
+        (KeyProblem::Missing, Lang::En) => "The audit log is keyed but no key is configured: give --audit-key FILE (or GIAMNGHEO_AUDIT_KEY_FILE)".into(),
+        (KeyProblem::Unreadable(e), Lang::Vi) => format!("Không đọc hoặc tạo được tệp khoá nhật ký kiểm toán {path}: {e}"),
+        (KeyProblem::Unreadable(e), Lang::En) => format!("Cannot read or create the audit key file {path}: {e}"),
+        (KeyProblem::Malformed, Lang::Vi) => format!("Tệp {path} không chứa khoá nhật ký kiểm toán (64 chữ số hệ 16)"),
+        (KeyProblem::Malformed, Lang::En) => format!("File {path} does not hold an audit key (64 hex digits)"),
+        (KeyProblem::Other { chain, given }, Lang::Vi) => format!(
+            "Nhật ký kiểm toán được băm bằng khoá {chain}, còn khoá {path} là {given}: không ghi bằng khoá khác"
+        ),
+        (KeyProblem::Other { chain, given }, Lang::En) => format!(
+            "The audit log is keyed with key {chain}, but {path} is key {given}: refusing to write with another key"
+        ),
+    }
+}
+
 fn what_vi(what: &str) -> &str {
     match what {
         "household" => "hộ",
@@ -180,5 +199,69 @@ fn what_vi(what: &str) -> &str {
         "residence on the survey date" => "nơi ở vào ngày rà soát",
         "support programme" => "chương trình hỗ trợ",
         other => other,
+    }
+}
+
+impl Localized for crate::checkpoint::CheckpointCheck {
+    /// "checkpoint FILE (N entries, head 3fa9c01b7e2d, 2026-12-05T09:30:00Z): what it says".
+    fn message(&self, lang: Lang) -> String {
+        use crate::checkpoint::{CheckpointOutcome as O, CheckpointSource as S};
+        let name = match (&self.source, lang) {
+            (S::File(p), Lang::Vi) => format!("điểm mốc {p}"),
+            (S::File(p), Lang::En) => format!("checkpoint {p}"),
+            (S::Stored(id), Lang::Vi) => format!("điểm mốc số {id} trong cơ sở dữ liệu"),
+            (S::Stored(id), Lang::En) => format!("checkpoint #{id} in the database"),
+        };
+        let what = match &self.checkpoint {
+            Some(c) => format!(
+                " ({} {}, {} {}, {})",
+                c.entries,
+                lang.pick("mục", "entries"),
+                lang.pick("đầu chuỗi", "head"),
+                c.head.get(..12).unwrap_or(&c.head),
+                c.at
+            ),
+            None => String::new(),
+        };
+        let n = self.checkpoint.as_ref().map_or(0, |c| c.entries);
+        let says = match (&self.outcome, lang) {
+            (O::Holds, Lang::Vi) => "khớp".to_owned(),
+            (O::Holds, Lang::En) => "holds".to_owned(),
+            (O::Unreadable, Lang::Vi) => "không phải tệp điểm mốc".to_owned(),
+            (O::Unreadable, Lang::En) => "not a checkpoint file".to_owned(),
+            (O::BadSignature, Lang::Vi) => {
+                "chữ ký không hợp lệ: điểm mốc đã bị sửa hoặc giả".to_owned()
+            }
+            (O::BadSignature, Lang::En) => {
+                "the signature does not hold: the checkpoint was altered or forged".to_owned()
+            }
+            (O::Untrusted, Lang::Vi) => {
+                "được ký bằng khoá không nằm trong các khoá công khai đã cho".to_owned()
+            }
+            (O::Untrusted, Lang::En) => {
+                "signed by a key that is not among the public keys given".to_owned()
+            }
+            (O::OtherDatabase, Lang::Vi) => "là điểm mốc của cơ sở dữ liệu khác".to_owned(),
+            (O::OtherDatabase, Lang::En) => "is a checkpoint of another database".to_owned(),
+            (O::HeadDiffers { since }, Lang::Vi) => format!(
+                "đầu chuỗi không khớp: mục đầu tiên bị sửa, xoá, chèn hoặc đổi chỗ nằm trong khoảng #{}–#{n}",
+                since + 1
+            ),
+            (O::HeadDiffers { since }, Lang::En) => format!(
+                "the head differs: the first entry altered, removed, inserted or moved lies in #{}–#{n}",
+                since + 1
+            ),
+            (O::Truncated { have }, Lang::Vi) => format!(
+                "nhật ký chỉ còn {have} mục: các mục từ #{} đến #{n} đã bị cắt",
+                have + 1
+            ),
+            (O::Truncated { have }, Lang::En) => format!(
+                "the log has only {have} entries: entries #{} to #{n} were cut",
+                have + 1
+            ),
+            (O::NotReached, Lang::Vi) => "chưa kiểm được vì chuỗi đứt trước đó".to_owned(),
+            (O::NotReached, Lang::En) => "not reached: the chain breaks before it".to_owned(),
+        };
+        format!("{name}{what}: {says}")
     }
 }

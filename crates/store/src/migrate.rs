@@ -31,6 +31,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0010_citizen_id_holder.sql"),
     ),
     (11, include_str!("../migrations/sqlite/0011_web_trust.sql")),
+    (
+        12,
+        include_str!("../migrations/sqlite/0012_audit_anchor.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -67,6 +71,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         11,
         include_str!("../migrations/postgres/0011_web_trust.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_audit_anchor.sql"),
     ),
 ];
 

@@ -76,6 +76,10 @@ pub fn decision(
         standard_instrument: standard_instrument.to_owned(),
         procedure_name: round.procedure().name_vi.clone(),
         lists,
+        audit_head: {
+            let (entries, head) = store.audit_head()?;
+            Some(giamngheo_core::audit::short_head(entries, &head))
+        },
     })
 }
 

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod accounts;
+mod audit;
 mod mpi;
 mod registry;
 mod report;

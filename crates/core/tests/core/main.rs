@@ -1,5 +1,6 @@
 //! The core's one integration-test binary: every module's tests, as tables of cases.
 
+mod audit;
 mod boundaries;
 mod mpi;
 mod properties;

@@ -55,6 +55,7 @@ fn decision_with_its_lists() {
             ),
             ("Danh sách hộ thoát cận nghèo".into(), vec![]),
         ],
+        audit_head: Some("1234 · 3fa9c01b7e2d".into()),
     });
     let text = pdf_text(&pdf);
     for want in [
@@ -70,6 +71,7 @@ fn decision_with_its_lists() {
         "(Không có hộ nào.)",
         "chưa xác minh",
         "Trang 1/5",
+        "Nhật ký kiểm toán khi lập văn bản: 1234 · 3fa9c01b7e2d",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }

@@ -38,7 +38,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {
             Cleanup::File(p) => {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".audit-key"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
                 }
             }

@@ -48,7 +48,7 @@ impl Drop for App {
             }
             return;
         }
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".audit-key"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
         }
     }

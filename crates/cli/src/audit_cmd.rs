@@ -1,0 +1,245 @@
+//! `audit keygen`, `audit checkpoint`, `audit verify`: the audit chain and its signed checkpoints.
+
+use std::path::Path;
+
+use giamngheo_core::Lang;
+use giamngheo_core::audit::{SignedCheckpoint, short_head};
+use giamngheo_core::messages::Localized;
+use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey, parse_public_key};
+
+use crate::errors::CliError;
+use crate::output::AtomicFile;
+use crate::registry_cmd::open;
+
+fn read(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|error| CliError::File {
+        path: path.display().to_string(),
+        error,
+    })
+}
+
+fn not_a(name: &'static str, path: &Path, vi: &str, en: &str) -> CliError {
+    CliError::Argument {
+        name,
+        value: path.display().to_string(),
+        vi: vi.to_owned(),
+        en: en.to_owned(),
+    }
+}
+
+/// Writes a new file that only its owner can read; an existing file is never overwritten (a lost signing
+/// key cannot be replaced, and a new one would not match the public key already sent).
+fn create_new(path: &Path, text: &str, private: bool) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    options
+        .open(path)
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        })
+        .map_err(|error| CliError::File {
+            path: path.display().to_string(),
+            error,
+        })
+}
+
+/// `audit keygen --out NAME`: NAME.key (secret, 0600) and NAME.pub.
+pub fn keygen(out: &Path, lang: Lang) -> Result<(), CliError> {
+    let secret = out.with_extension("key");
+    let public = out.with_extension("pub");
+    for p in [&secret, &public] {
+        if p.exists() {
+            return Err(not_a(
+                "out",
+                p,
+                "tệp đã có; không ghi đè một khoá",
+                "the file exists; a key is never overwritten",
+            ));
+        }
+    }
+    let key = SigningKey::generate()?;
+    create_new(&secret, &key.secret_text(), true)?;
+    create_new(&public, &key.public_text(), false)?;
+    match lang {
+        Lang::Vi => println!(
+            "Đã tạo khoá ký {} (bí mật: cất ngoài máy chứa cơ sở dữ liệu) và khoá công khai {} (gửi cho tỉnh).",
+            secret.display(),
+            public.display()
+        ),
+        Lang::En => println!(
+            "Created the signing key {} (secret: keep it off the database's machine) and the public key {} (send it to the province).",
+            secret.display(),
+            public.display()
+        ),
+    }
+    Ok(())
+}
+
+/// `audit checkpoint --signing-key FILE -o FILE`: verifies the chain, signs its head, stores the checkpoint
+/// and writes it to the file sent to the province.
+pub fn checkpoint(db: &str, signing_key: &Path, output: &Path, lang: Lang) -> Result<(), CliError> {
+    let key = SigningKey::parse(&read(signing_key)?).ok_or_else(|| {
+        not_a(
+            "signing-key",
+            signing_key,
+            "không phải tệp khoá ký (tạo bằng audit keygen)",
+            "not a signing key file (made by audit keygen)",
+        )
+    })?;
+    let mut store = open(db)?;
+    let signed = match store.audit_checkpoint(&key)? {
+        Ok(s) => s,
+        Err(b) => {
+            return Err(CliError::AuditBroken(
+                format!(
+                    "Không ký điểm mốc vì nhật ký kiểm toán bị đứt: {}",
+                    b.message(Lang::Vi)
+                ),
+                format!(
+                    "No checkpoint signed: the audit log is broken: {}",
+                    b.message(Lang::En)
+                ),
+            ));
+        }
+    };
+    let mut out = AtomicFile::create(output)?;
+    std::io::Write::write_all(out.writer(), signed.to_text().as_bytes()).map_err(|error| {
+        CliError::File {
+            path: output.display().to_string(),
+            error,
+        }
+    })?;
+    out.commit()?;
+    let head = signed.checkpoint.short();
+    match lang {
+        Lang::Vi => println!(
+            "Đã ký điểm mốc nhật ký kiểm toán: {head} (số mục · đầu chuỗi), ghi vào {}; hãy gửi tệp này cho tỉnh.",
+            output.display()
+        ),
+        Lang::En => println!(
+            "Signed an audit checkpoint: {head} (entries · head), written to {}; send this file to the province.",
+            output.display()
+        ),
+    }
+    Ok(())
+}
+
+/// `audit verify [--checkpoint FILE]... [--public-key FILE]...`: the chain with its key, against every
+/// checkpoint given and stored. Broken: exit 3 (errors.rs).
+pub fn verify(
+    db: &str,
+    checkpoints: &[std::path::PathBuf],
+    public_keys: &[std::path::PathBuf],
+    lang: Lang,
+) -> Result<(), CliError> {
+    let mut files = Vec::new();
+    for p in checkpoints {
+        let text = read(p)?;
+        if SignedCheckpoint::parse(&text).is_none() {
+            return Err(not_a(
+                "checkpoint",
+                p,
+                "không phải tệp điểm mốc (tạo bằng audit checkpoint)",
+                "not a checkpoint file (made by audit checkpoint)",
+            ));
+        }
+        files.push((p.display().to_string(), text));
+    }
+    let mut trusted = Vec::new();
+    for p in public_keys {
+        trusted.push(parse_public_key(&read(p)?).ok_or_else(|| {
+            not_a(
+                "public-key",
+                p,
+                "không phải tệp khoá công khai (tạo bằng audit keygen)",
+                "not a public key file (made by audit keygen)",
+            )
+        })?);
+    }
+    let check = open(db)?.verify_audit_anchored(&files, &trusted)?;
+    let head = short_head(check.entries, &check.head);
+    let keyed = match (check.keyed_from, lang) {
+        (Some(k), Lang::Vi) => format!("băm có khoá từ mục #{k}"),
+        (Some(k), Lang::En) => format!("keyed from entry #{k}"),
+        (None, Lang::Vi) => "chưa băm có khoá".to_owned(),
+        (None, Lang::En) => "not keyed".to_owned(),
+    };
+    let held = check.checkpoints.len();
+    let says = match lang {
+        Lang::Vi => format!(
+            "{} mục, đầu chuỗi {head} (số mục · mã băm), {keyed}; {held} điểm mốc",
+            check.entries
+        ),
+        Lang::En => format!(
+            "{} entries, head {head} (entries · hash), {keyed}; {held} checkpoint{}",
+            check.entries,
+            if held == 1 { "" } else { "s" }
+        ),
+    };
+    if check.is_intact() {
+        println!(
+            "{} {says}",
+            lang.pick("Nhật ký kiểm toán toàn vẹn:", "The audit log is intact:")
+        );
+        for c in &check.checkpoints {
+            println!("  {}", c.message(lang));
+        }
+        // Someone without the key can rewrite the whole log as a plain chain, which reads like a log from before
+        // the key: only a checkpoint vouches for plain entries.
+        let plain = check.keyed_from.map_or(check.entries, |k| k - 1);
+        let vouched = check.checkpoints.iter().any(|c| {
+            c.outcome == CheckpointOutcome::Holds
+                && c.checkpoint.as_ref().is_some_and(|cp| cp.entries >= plain)
+        });
+        if plain > 0 && !vouched {
+            match lang {
+                Lang::Vi => println!(
+                    "  Các mục #1–#{plain} không băm có khoá (ghi trước khi có khoá, hoặc cơ sở dữ liệu chưa có khoá): không điểm mốc nào bảo đảm chúng chưa bị viết lại."
+                ),
+                Lang::En => println!(
+                    "  Entries #1–#{plain} are not keyed (written before the key, or the database has none): no checkpoint vouches that they were not rewritten."
+                ),
+            }
+        }
+        if trusted.is_empty() && held > 0 {
+            println!(
+                "  {}",
+                lang.pick(
+                    "Chữ ký chỉ được kiểm bằng khoá ghi trong chính điểm mốc: hãy cho --public-key để biết ai đã ký.",
+                    "Signatures were checked only against the key each checkpoint names: give --public-key to know who signed."
+                )
+            );
+        }
+        return Ok(());
+    }
+    let mut vi = format!("Nhật ký kiểm toán đã bị sửa: {}", says_in(&check, Lang::Vi));
+    let mut en = format!(
+        "The audit log was tampered with: {}",
+        says_in(&check, Lang::En)
+    );
+    if let Err(b) = &check.chain {
+        vi.push_str(&format!("\n  {}", b.message(Lang::Vi)));
+        en.push_str(&format!("\n  {}", b.message(Lang::En)));
+    }
+    for c in &check.checkpoints {
+        vi.push_str(&format!("\n  {}", c.message(Lang::Vi)));
+        en.push_str(&format!("\n  {}", c.message(Lang::En)));
+    }
+    Err(CliError::AuditBroken(vi, en))
+}
+
+fn says_in(check: &giamngheo_store::checkpoint::AuditCheck, lang: Lang) -> String {
+    let head = short_head(check.entries, &check.head);
+    match lang {
+        Lang::Vi => format!("{} mục đầu kiểm được, đầu chuỗi {head}", check.entries),
+        Lang::En => format!("the first {} entries check, head {head}", check.entries),
+    }
+}
