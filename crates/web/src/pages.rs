@@ -1685,29 +1685,34 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     // security log (events without an account) stay with administrators.
     let whole = a.role == Role::Administrator || a.scope.is_none();
     let scope = if whole { None } else { Some(a.account_id) };
-    let (chain, entries, security) = state
+    let (chain, (head_count, head_hash), entries, security) = state
         .pool
         .run(move |s| {
             let chain = s.verify_audit()?;
+            let head = s.audit_head()?;
             let entries = s.audit_entries_in_scope(scope, 300)?;
             let security = if whole {
                 s.access_log(300)?
             } else {
                 Vec::new()
             };
-            Ok((chain, entries, security))
+            Ok((chain, head, entries, security))
         })
         .await
         .map_err(|e| ctx.fail(e))?;
     let mut body = String::new();
+    // The head, to compare with the checkpoints the province keeps (`giamngheo audit checkpoint`).
+    let head = giamngheo_core::audit::short_head(head_count, &head_hash);
     match chain {
         Ok(n) => {
             let _ = write!(
                 body,
-                "<p class=\"box\">{} {} {}</p>",
+                "<p class=\"box\">{} {} {} · {} <code>{}</code></p>",
                 ctx.t("Chuỗi băm nguyên vẹn:", "Hash chain intact:"),
                 html::int(n as i64, ctx.lang),
-                ctx.t("mục", "entries")
+                ctx.t("mục", "entries"),
+                ctx.t("đầu chuỗi", "head"),
+                esc(&head)
             );
         }
         Err(b) => {
@@ -1715,7 +1720,7 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 body,
                 "<p class=\"error\">{} {}</p>",
                 ctx.t("Chuỗi băm bị đứt:", "Hash chain broken:"),
-                esc(&format!("{b:?}"))
+                esc(&b.message(ctx.lang))
             );
         }
     }

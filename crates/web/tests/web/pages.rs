@@ -90,6 +90,16 @@ fn household_page_in_both_languages_and_the_read_is_logged() {
         let admin = app.login("admin").await;
         let log = app.get("/audit", Some(&admin)).await;
         assert!(log.body.contains(&format!("household {}", app.hh_in)));
+        // The chain's head as the checkpoints name it (entries · the hash's first 12 hex digits): the head of
+        // the log when the page was made, so entry number `count` of the log has that hash.
+        assert!(log.body.contains("Chuỗi băm nguyên vẹn"), "{}", log.body);
+        let shown = log.body.split("đầu chuỗi <code>").nth(1).unwrap();
+        let shown = &shown[..shown.find("</code>").unwrap()];
+        let (count, short) = shown.split_once(" · ").unwrap();
+        let count: i64 = count.parse().unwrap();
+        let entries = app.store().audit_entries(count, 1, None).unwrap();
+        assert_eq!(entries[0].0.seq, count);
+        assert_eq!(&entries[0].1[..12], short);
     });
 }
 
