@@ -271,29 +271,6 @@ impl Store {
             .collect())
     }
 
-    /// Stores feedback or a complaint sent from a commune's public page (text already checked by the caller).
-    pub fn add_feedback(
-        &mut self,
-        commune_id: i64,
-        complaint: bool,
-        name: &str,
-        contact: &str,
-        message: &str,
-    ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO feedback (commune_id, received_at, kind, name, contact, message) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                commune_id.into(),
-                crate::audit::now_utc().into(),
-                if complaint { "complaint" } else { "feedback" }.into(),
-                nfc(name.trim()).into(),
-                nfc(contact.trim()).into(),
-                nfc(message.trim()).into(),
-            ],
-        )?;
-        Ok(())
-    }
-
     pub fn feedback_of(&mut self, commune_id: i64) -> Result<Vec<Feedback>, StoreError> {
         let rows = self.conn.query(
             "SELECT id, commune_id, received_at, kind, name, contact, message FROM feedback \

@@ -274,16 +274,17 @@ impl Store {
         Ok(rows.into_iter().filter_map(unit_from_row).collect())
     }
 
-    /// A village under a commune, found by its folded name or created. Villages persist across the reform:
-    /// on the reform date a village moves under the commune that took its commune's records.
-    pub fn village(
-        &mut self,
-        commune_id: i64,
-        name: &str,
-        since: Option<Date>,
-    ) -> Result<i64, StoreError> {
-        self.conn
-            .transaction(|c| village_in(c, commune_id, name, since, since))
+    /// A village under a commune by its folded name, if the registry has it (villages are created only by the
+    /// writes that put a household in them, under their actor's scope and audit).
+    pub fn find_village(&mut self, commune_id: i64, name: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_one(
+                "SELECT u.id FROM unit u JOIN unit_parent p ON p.unit_id = u.id \
+                 WHERE u.level = 'village' AND p.parent_id = $1 AND u.name_fold = $2 ORDER BY u.id LIMIT 1",
+                &[commune_id.into(), fold(&nfc(name.trim())).into()],
+            )?
+            .and_then(|r| r[0].int()))
     }
 
     /// Every lineage link, keyed by unit code, for mapping figures between boundaries.

@@ -160,7 +160,7 @@ fn every_write_path_holds_every_role_to_its_units() {
         s.import_households(&sys, &seed, as_of, &mut |_| {})
             .unwrap();
         let own = commune_id(s, OWN);
-        let village1 = s.village(own, "Thôn 1", None).unwrap();
+        let village1 = s.find_village(own, "Thôn 1").unwrap().unwrap();
         let province = s
             .unit_at(UnitLevel::Province, "38", as_of)
             .unwrap()

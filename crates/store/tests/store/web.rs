@@ -138,12 +138,26 @@ fn accounts_scopes_and_search_within_them() {
         let log = s.access_log(10).unwrap();
         assert_eq!(log[0].action, "login_failed");
         assert_eq!(log[1].account.as_deref(), Some("Cán bộ xã"));
-        s.add_feedback(commune.id, true, "Bà Hoa", "", "Nhà tôi bị xếp sai")
-            .unwrap();
+        s.add_public_post(
+            &giamngheo_store::public_feedback::PublicPost {
+                commune_id: commune.id,
+                nonce: "n-1",
+                address: "a-1",
+                now: 1_700_000_000,
+                received_on: giamngheo_core::date::Date::new(2026, 11, 1).unwrap(),
+                complaint: None,
+                name: "Bà Hoa",
+                contact: "",
+                message: "Nhà tôi bị xếp sai",
+                origin: "test",
+            },
+            giamngheo_store::public_feedback::PublicLimits::default(),
+        )
+        .unwrap();
         let fb = s.feedback_of(commune.id).unwrap();
         assert_eq!(
             (fb.len(), fb[0].kind.as_str()),
-            (1, "complaint"),
+            (1, "feedback"),
             "{}",
             db.name
         );
