@@ -491,7 +491,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     }
     let read_error = source.into_inner().ok().and_then(|src| src.error);
     if let Some(e) = read_error {
-        return Err(CsvError::file(&name, CsvErrorKind::Read(e.to_string())).into());
+        return Err(CsvError::io(&name, e).into());
     }
     let Totals {
         mut all,

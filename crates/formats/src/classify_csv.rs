@@ -239,7 +239,7 @@ where
     R: Read + Send,
     W: Write,
 {
-    let io = |e: std::io::Error| CsvError::file(file, CsvErrorKind::Read(e.to_string()));
+    let io = |e: std::io::Error| CsvError::io(file, e);
     let write_failed = |e: std::io::Error| {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
         CsvError::file(
@@ -277,6 +277,12 @@ where
         names.push(nfc(text.trim()).to_lowercase());
         if matches!(end, FieldEnd::Record) {
             break;
+        }
+        if names.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
+            return Err(CsvError {
+                row: Some(1),
+                ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
+            });
         }
     }
     if names.iter().all(String::is_empty) {

@@ -538,10 +538,7 @@ pub fn read_households_csv<R: std::io::Read + Send>(
         return Err(unreadable(e, None));
     }
     if let Some(e) = read_error {
-        return Err(unreadable(
-            crate::error::CsvError::file(file, crate::error::CsvErrorKind::Read(e.to_string())),
-            None,
-        ));
+        return Err(unreadable(crate::error::CsvError::io(file, e), None));
     }
     let rows = results.into_iter().flat_map(|(seq, (_, parsed))| {
         let b = bases.get(&seq).copied().unwrap_or(0);

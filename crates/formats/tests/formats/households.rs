@@ -198,7 +198,7 @@ fn a_broken_xlsx_names_the_file() {
     let e = read_xlsx(&path, "hong.xlsx").unwrap_err();
     assert!(
         e.message(Lang::En)
-            .starts_with("File hong.xlsx: cannot read the file"),
+            .starts_with("File hong.xlsx: the file is not an XLSX workbook or is damaged"),
         "{}",
         e.message(Lang::En)
     );
