@@ -13,7 +13,7 @@ use giamngheo_core::classify::CsvQuotedSink;
 use giamngheo_core::text::{closest, nfc};
 use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, Outcome, Vnd};
 
-use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_field};
+use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_text_field};
 use crate::error::{CsvError, CsvErrorKind};
 
 const BLOCK_SIZE: usize = 1 << 20;
@@ -689,7 +689,7 @@ fn emit(
     lang: Lang,
     verdicts: &mut Verdicts,
 ) {
-    push_field(out, id);
+    push_text_field(out, id);
     out.push(b',');
     push_small(out, outcome.deprivations.count());
     out.push(b',');

@@ -454,6 +454,19 @@ pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
     }
 }
 
+/// Writes a text field: as `push_field`, after a `'` when a spreadsheet would run it as a formula (CSV
+/// injection: `=HYPERLINK(…)` in a name must not become a link when an officer opens the export).
+pub fn push_text_field(out: &mut Vec<u8>, field: &[u8]) {
+    if giamngheo_core::text::csv_formula_risk(field) {
+        let mut safe = Vec::with_capacity(field.len() + 1);
+        safe.push(b'\'');
+        safe.extend_from_slice(field);
+        push_field(out, &safe);
+    } else {
+        push_field(out, field);
+    }
+}
+
 /// Writes a field in quotes, doubling any quote inside.
 pub fn push_quoted(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');

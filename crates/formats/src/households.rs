@@ -14,7 +14,7 @@ use giamngheo_core::registry::{
 };
 use giamngheo_core::text::fold;
 
-use crate::csv_scan::push_field;
+use crate::csv_scan::push_text_field;
 use crate::table::Rows;
 
 /// The columns, their Vietnamese headers (as exported to XLSX) and other accepted spellings.
@@ -570,7 +570,7 @@ impl<W: Write> MembersCsv<W> {
             if i > 0 {
                 self.buf.push(b',');
             }
-            push_field(&mut self.buf, c.as_bytes());
+            push_text_field(&mut self.buf, c.as_bytes());
         }
         self.buf.push(b'\n');
         if self.buf.len() > 1 << 16 {

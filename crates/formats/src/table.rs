@@ -53,7 +53,7 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
                     column: Some((String::new(), col + 1)),
                     ..CsvError::file(file, CsvErrorKind::NotUtf8)
                 })?;
-                cells.push(nfc(text.trim()));
+                cells.push(nfc(giamngheo_core::text::csv_unescape_formula(text.trim())));
                 if matches!(end, FieldEnd::Record) {
                     break;
                 }
@@ -212,6 +212,7 @@ pub fn scan_rows(
                     let text = std::str::from_utf8(b)
                         .map_err(|_| at(CsvErrorKind::NotUtf8))?
                         .trim();
+                    let text = giamngheo_core::text::csv_unescape_formula(text);
                     if unicode_normalization::is_nfc(text) {
                         Cow::Borrowed(text)
                     } else {
@@ -220,7 +221,7 @@ pub fn scan_rows(
                 }
                 Cow::Owned(v) => {
                     let text = String::from_utf8(v).map_err(|_| at(CsvErrorKind::NotUtf8))?;
-                    Cow::Owned(nfc(text.trim()))
+                    Cow::Owned(nfc(giamngheo_core::text::csv_unescape_formula(text.trim())))
                 }
             };
             cells.push(cell);
