@@ -1,6 +1,8 @@
 //! The formats crate's one integration-test binary.
 
 mod classify_csv;
+mod corpus;
+mod hostile;
 mod households;
 mod indicator_csv;
 mod targets;
