@@ -148,10 +148,11 @@ impl Localized for CsvError {
             });
         }
         if let Some((name, pos)) = &self.column {
-            let place = if *pos > 0 {
-                format!(" ({})", column_letter(*pos))
-            } else {
-                String::new()
+            // A column known only by its place (an XLSX cell) is named by its letter alone.
+            let place = match (*pos > 0, name.is_empty()) {
+                (true, true) => column_letter(*pos),
+                (true, false) => format!(" ({})", column_letter(*pos)),
+                (false, _) => String::new(),
             };
             at.push_str(&match lang {
                 Lang::Vi => format!(", cột {name}{place}"),

@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "../../../formats/tests/formats/corpus.rs"]
+mod corpus;
+mod hostile;
 mod mpi;
 mod registry;
 mod report;
