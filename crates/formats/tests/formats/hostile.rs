@@ -236,3 +236,15 @@ fn cells_read_as_before_from_a_written_workbook() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Writes the corpus into `$HOSTILE_CORPUS_DIR` for bench/hostile_uploads.py, which uploads it to a running
+/// server and reads the server's peak memory.
+#[test]
+#[ignore = "writes the corpus for bench/hostile_uploads.py"]
+fn write_corpus() {
+    let dir = std::env::var("HOSTILE_CORPUS_DIR").expect("HOSTILE_CORPUS_DIR");
+    std::fs::create_dir_all(&dir).unwrap();
+    for case in corpus::xlsx_cases().into_iter().chain(corpus::csv_cases()) {
+        std::fs::write(std::path::Path::new(&dir).join(case.name), &case.bytes).unwrap();
+    }
+}
