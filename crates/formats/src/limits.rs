@@ -17,16 +17,19 @@ pub const MAX_PART_BYTES: u64 = 256 << 20;
 /// Bytes all the parts read may inflate to together.
 pub const MAX_TOTAL_BYTES: u64 = 512 << 20;
 /// Strings in the shared-strings table (its declared count is ignored).
-pub const MAX_SHARED_STRINGS: u64 = 2_000_000;
+pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
 /// Bytes of text in the shared-strings table.
-pub const MAX_SHARED_STRING_BYTES: u64 = 64 << 20;
+pub const MAX_SHARED_STRING_BYTES: u64 = 32 << 20;
 /// The last row an XLSX cell may sit on (Excel's own limit); the sheet's `<dimension>` is ignored.
 pub const MAX_ROWS: u64 = 1_048_576;
 /// The last column a cell with a value may sit in (AMJ). Household, review and round sheets have a few
 /// dozen; a wider row would be padded to this width in every row.
 pub const MAX_COLUMNS: u64 = 1_024;
-/// Cells kept from one sheet, counting the empty ones that pad rows to the sheet's width.
-pub const MAX_CELLS: u64 = 4_000_000;
+/// Cells kept from one sheet, counting the empty ones that pad rows to the sheet's width (24 bytes each).
+pub const MAX_CELLS: u64 = 2_000_000;
+/// Bytes of text kept from one sheet: a shared string is stored once in the file but copied into every cell
+/// that uses it, so without this a 30 KB string used by a million cells would be 30 GB.
+pub const MAX_SHEET_TEXT_BYTES: u64 = 64 << 20;
 /// Characters in one cell (Excel's own limit).
 pub const MAX_CELL_CHARS: u64 = 32_767;
 /// Nesting depth of XML elements (a sheet needs 5).
@@ -53,6 +56,7 @@ pub enum Limit {
     Rows,
     Columns,
     Cells,
+    SheetTextBytes,
     CellChars,
     XmlDepth,
     XmlEventBytes,
@@ -75,6 +79,7 @@ impl Limit {
             Rows => MAX_ROWS,
             Columns => MAX_COLUMNS,
             Cells => MAX_CELLS,
+            SheetTextBytes => MAX_SHEET_TEXT_BYTES,
             CellChars => MAX_CELL_CHARS,
             XmlDepth => MAX_XML_DEPTH,
             XmlEventBytes => MAX_XML_EVENT_BYTES,

@@ -116,6 +116,12 @@ fn limit_message(l: crate::limits::Limit, lang: Lang) -> String {
         (Cells, Lang::En) => {
             format!("the sheet has more than {n} cells; split the file or use CSV")
         }
+        (SheetTextBytes, Lang::Vi) => {
+            format!("chữ trong trang tính vượt {m}; hãy chia nhỏ tệp hoặc dùng CSV")
+        }
+        (SheetTextBytes, Lang::En) => {
+            format!("the sheet's text passes {m}; split the file or use CSV")
+        }
         (CellChars, Lang::Vi) => format!("ô dài hơn {n} ký tự"),
         (CellChars, Lang::En) => format!("the cell is longer than {n} characters"),
         (XmlDepth, Lang::Vi) => format!("XML lồng nhau quá {n} tầng"),

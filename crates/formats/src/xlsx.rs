@@ -392,9 +392,9 @@ impl<R: Read + Seek> Workbook<'_, R> {
             .collect())
     }
 
-    fn shared_strings(&mut self, path: &str) -> Result<Vec<String>, CsvError> {
+    fn shared_strings(&mut self, path: &str) -> Result<Shared, CsvError> {
         let file = self.file;
-        let mut strings: Vec<String> = Vec::new();
+        let mut strings = Shared::default();
         let mut bytes = 0u64;
         let mut cur: Option<String> = None;
         // Depth of the `<t>` being read, and of a phonetic run (`<rPh>`) whose text is not the cell's.
@@ -456,11 +456,28 @@ impl<R: Read + Seek> Workbook<'_, R> {
     }
 }
 
-fn push_shared(strings: &mut Vec<String>, s: String, file: &str) -> Result<(), CsvError> {
-    if strings.len() as u64 >= limits::MAX_SHARED_STRINGS {
+/// The shared strings end to end in one buffer, with where each ends: four bytes a string rather than a
+/// `String`'s twenty-four and its allocation.
+#[derive(Default)]
+struct Shared {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Shared {
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..end)
+    }
+}
+
+fn push_shared(strings: &mut Shared, s: String, file: &str) -> Result<(), CsvError> {
+    if strings.ends.len() as u64 >= limits::MAX_SHARED_STRINGS {
         return Err(limit(file, Limit::SharedStrings));
     }
-    strings.push(s);
+    strings.text.push_str(&s);
+    strings.ends.push(strings.text.len() as u32);
     Ok(())
 }
 
@@ -502,7 +519,7 @@ fn is_date_format(code: &str) -> bool {
 
 /// What a cell's value means: the shared strings, which styles are dates, and the date system.
 struct Cells<'a> {
-    shared: &'a [String],
+    shared: &'a Shared,
     dates: &'a [bool],
     date1904: bool,
 }
@@ -525,6 +542,8 @@ struct SheetState {
     /// The widest row kept and the first column holding a value in any row kept.
     width: usize,
     first_col: usize,
+    /// Bytes of text in the cells kept.
+    text_bytes: u64,
 }
 
 impl SheetState {
@@ -625,6 +644,10 @@ impl SheetState {
         }
         if text.chars().count() as u64 > limits::MAX_CELL_CHARS {
             return Err(self.at(file, CsvErrorKind::Limit(Limit::CellChars)));
+        }
+        self.text_bytes += text.len() as u64;
+        if self.text_bytes > limits::MAX_SHEET_TEXT_BYTES {
+            return Err(self.at(file, CsvErrorKind::Limit(Limit::SheetTextBytes)));
         }
         let i = self.col as usize - 1;
         if self.row.len() <= i {

@@ -276,8 +276,8 @@ pub fn xlsx_cases() -> Vec<Case> {
         ),
         kind: "Limit(Rows",
     });
-    // A count of four billion declares nothing that is read; two million and one real strings pass the limit.
-    let many: String = "<si/>".repeat(2_000_001);
+    // A count of four billion declares nothing that is read; a million and one real strings pass the limit.
+    let many: String = "<si/>".repeat(1_000_001);
     cases.push(Case {
         name: "shared-strings.xlsx",
         bytes: book(
@@ -319,9 +319,9 @@ pub fn xlsx_cases() -> Vec<Case> {
         ),
         kind: "Limit(CellChars",
     });
-    // One cell far right makes every row that wide: 4,000 rows of 1,000 columns.
+    // One cell far right makes every row that wide: 2,001 rows of 1,000 columns.
     let mut rows = format!(r#"<row r="1">{}</row>"#, inline("ALL1", "w"));
-    for r in 2..=4_001 {
+    for r in 2..=2_001 {
         rows.push_str(&format!(
             r#"<row r="{r}">{}</row>"#,
             inline(&format!("A{r}"), "x")
@@ -331,6 +331,24 @@ pub fn xlsx_cases() -> Vec<Case> {
         name: "many-cells.xlsx",
         bytes: book(sheet(&rows), None),
         kind: "Limit(Cells",
+    });
+    // One 30,000-character shared string used by 3,000 cells: 90 MB of cell text from a 60 KB sheet.
+    let mut rows = String::new();
+    for r in 1..=3_000 {
+        rows.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#
+        ));
+    }
+    cases.push(Case {
+        name: "shared-amplified.xlsx",
+        bytes: book(
+            sheet(&rows),
+            Some(stored(
+                "xl/sharedStrings.xml",
+                format!("<sst><si><t>{}</t></si></sst>", "s".repeat(30_000)).as_bytes(),
+            )),
+        ),
+        kind: "Limit(SheetTextBytes",
     });
     let mut entries: Vec<Entry> = (0..10_001)
         .map(|i| stored(&format!("x/{i}"), b""))
