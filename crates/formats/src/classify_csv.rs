@@ -508,17 +508,21 @@ fn classify_block(
         }
     };
     if let Err(e) = std::str::from_utf8(block) {
-        // Find the record that holds the bad byte, counting line breaks (exact unless a quoted field spans lines).
+        // The records before the one holding the bad byte are read first: a problem in them comes first in
+        // the file, whichever way the file was cut into blocks.
         let at = e.valid_up_to();
-        let record = memchr::memchr_iter(b'\n', &block[..at]).count() as u64;
-        let line_start = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
+        let line_start = crate::csv_scan::last_boundary(&block[..at]).unwrap_or(0);
         let column = memchr::memchr_iter(b',', &block[line_start..at]).count();
+        let head = classify_block(&block[..line_start], layout, classifier, lang, verdicts);
+        if head.error.is_some() {
+            return head;
+        }
         return fail(
-            record + 1,
+            head.lines + 1,
             Some(column),
             CsvErrorKind::NotUtf8,
-            out,
-            by_class,
+            head.out,
+            head.by_class,
         );
     }
     if memchr::memchr(b'"', block).is_none() {

@@ -94,7 +94,16 @@ impl<R: Read> BlockReader<R> {
             if self.carry.is_empty() {
                 return Ok(None);
             }
-            if !self.endings_checked {
+            // Decided at the first line ending, which a small block may not reach yet.
+            if !self.endings_checked
+                && (self.eof
+                    || memchr::memchr2(
+                        b'\r',
+                        b'\n',
+                        &self.carry[..self.carry.len().saturating_sub(1)],
+                    )
+                    .is_some())
+            {
                 self.endings_checked = true;
                 if first_line_ends_in_cr(&self.carry) {
                     return Err(refuse(crate::error::CsvErrorKind::CrLineEndings, Some(1)));

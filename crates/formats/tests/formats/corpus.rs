@@ -217,6 +217,22 @@ pub fn valid_workbook(deflate: bool) -> Vec<u8> {
     )
 }
 
+/// A workbook around the given sheet XML (any bytes), stored or deflated: the fuzzer's way to reach the XML
+/// reader with a valid archive.
+pub fn workbook_with_sheet(xml: &[u8], deflate: bool) -> Vec<u8> {
+    let name = "xl/worksheets/sheet1.xml";
+    let strings = stored(
+        "xl/sharedStrings.xml",
+        br#"<sst count="1"><si><t>commune_code</t></si></sst>"#,
+    );
+    let sheet = if deflate {
+        deflated(name, xml)
+    } else {
+        stored(name, xml)
+    };
+    book(sheet, Some(strings))
+}
+
 /// A sheet part that inflates to `size` bytes from about a thousandth of that: tags with 500 KB attributes
 /// (small XML events, so the part's limit is what stops it, not the event's).
 fn bomb(size: u64) -> Entry {

@@ -107,7 +107,7 @@ fn missing_columns_are_all_listed() {
     );
 }
 
-fn sample_rows() -> Vec<MemberRow> {
+pub(crate) fn sample_rows() -> Vec<MemberRow> {
     let row = |code: &str, name: &str, rel: &str, sex: &str, born: &str, cid: &str| MemberRow {
         household_code: code.into(),
         commune_code: "15493".into(),

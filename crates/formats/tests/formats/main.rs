@@ -2,6 +2,7 @@
 
 mod classify_csv;
 mod corpus;
+mod fuzz;
 mod hostile;
 mod households;
 mod indicator_csv;
