@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 TARGETS=${TARGETS:-"households_csv reviews_csv classify indicator_csv xlsx standard_toml mpi_spec_toml"}
-export FUZZ_REPORT=${FUZZ_REPORT:-target/fuzz-report.txt}
+export FUZZ_REPORT=${FUZZ_REPORT:-$PWD/target/fuzz-report.txt}
 mkdir -p target
 : > "$FUZZ_REPORT"
 cargo test -q -p giamngheo-formats --test formats --no-run
@@ -18,7 +18,7 @@ status=0
 for t in $TARGETS; do
     echo ">> fuzz_$t for ${FUZZ_SECONDS} s" >&2
     RUST_BACKTRACE=0 cargo test -q -p giamngheo-formats --test formats "fuzz::fuzz_$t" -- --ignored --exact \
-        > /dev/null 2>&1 || status=1
+        > /dev/null 2>&1 || { status=1; echo "!! fuzz_$t failed: rerun it with --nocapture" >&2; }
 done
 cat "$FUZZ_REPORT"
 exit $status

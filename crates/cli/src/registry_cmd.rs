@@ -53,10 +53,22 @@ pub fn units_load(
     let units = match files {
         None => giamngheo_formats::units::national()?,
         Some(((before, after), lineage)) => {
+            // Bytes that are not UTF-8 are the file's problem (exit 2, its row named), not the machine's.
             let read = |p: &PathBuf| {
-                std::fs::read_to_string(p).map_err(|error| CliError::File {
+                let bytes = std::fs::read(p).map_err(|error| CliError::File {
                     path: p.display().to_string(),
                     error,
+                })?;
+                String::from_utf8(bytes).map_err(|e| {
+                    let at = e.utf8_error().valid_up_to();
+                    let row = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+                    CliError::Csv(giamngheo_formats::CsvError {
+                        row: Some(row),
+                        ..giamngheo_formats::CsvError::file(
+                            &p.display().to_string(),
+                            giamngheo_formats::CsvErrorKind::NotUtf8,
+                        )
+                    })
                 })
             };
             let name = |p: &PathBuf| p.display().to_string();

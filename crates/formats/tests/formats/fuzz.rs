@@ -160,6 +160,13 @@ XH-001,15493,Thôn 1,nông thôn,\"Xóm Đông, \"\"ngõ 3\"\"\",Nguyễn Thị 
 #[test]
 #[ignore = "fuzz: run by bench/fuzz.sh for a fixed time"]
 fn fuzz_households_csv() {
+    let seed = giamngheo_formats::households::read_households_csv(
+        HOUSEHOLDS.as_bytes(),
+        "seed.csv",
+        today(),
+        1,
+    );
+    assert_eq!(seed.map(|h| h.len()), Ok(2));
     fuzz("households_csv", ops(), |ops| {
         let input = mutate(HOUSEHOLDS.as_bytes(), ops);
         let read = |threads| {
@@ -179,10 +186,14 @@ fn fuzz_households_csv() {
 fn fuzz_reviews_csv() {
     let header = giamngheo_formats::reviews::EXPORT_COLUMNS.join(",");
     let seed = format!(
-        "{header}\nXH-001,2024,01/10/2024,vn-2022-2025,nông thôn,1200000,,4,\"employment,health_insurance,housing_quality,sanitation\",poor,poor,\n\
-         XH-002,2024,01/10/2024,vn-2022-2025,thành thị,3000000,,0,,not_poor,,\n"
+        "{header},decided_on\nXH-001,2024,01/10/2024,vn-2022-2025,nông thôn,1200000,,4,\"employment,health_insurance,housing_quality,sanitation\",poor,poor,,15/11/2024\n\
+         XH-002,2024,01/10/2024,vn-2022-2025,thành thị,3000000,,0,,not_poor,,,\n"
     );
     let standard = builtin::get("vn-2022-2025").unwrap();
+    // The seed itself is read whole: mutations start from a file that reaches every check.
+    let mut t = giamngheo_formats::table::read_csv(seed.as_bytes(), "seed.csv").unwrap();
+    let read = giamngheo_formats::reviews::read_reviews(&mut t, &standard);
+    assert_eq!(read.map(|r| r.len()).map_err(|p| format!("{p:?}")), Ok(2));
     fuzz("reviews_csv", ops(), |ops| {
         let input = mutate(seed.as_bytes(), ops);
         let from_table = giamngheo_formats::table::read_csv(input.as_slice(), "f.csv")

@@ -248,3 +248,56 @@ fn write_corpus() {
         std::fs::write(std::path::Path::new(&dir).join(case.name), &case.bytes).unwrap();
     }
 }
+
+/// What the fuzzer found, kept: the first problem in the file is named whatever the block size, and a
+/// CR-only file is recognised even when its first line is longer than a block.
+#[test]
+fn classify_names_the_first_problem_whatever_the_blocks() {
+    let header = "household_id,area,income_per_capita,employment,dependants,nutrition,health_insurance,adult_education,child_schooling,housing_quality,floor_area,water,sanitation,telecom,information_means";
+    let row = "H1,nông thôn,1000000,0,0,0,0,0,0,0,0,0,0,0,0";
+    let mut late_latin =
+        format!("{header}\n{row}\nH2,rur,1,0,0,0,0,0,0,0,0,0,0,0,0\n{row}\n{row}\n").into_bytes();
+    late_latin.extend_from_slice(b"H5,n\xF4ng th\xF4n,1,0,0,0,0,0,0,0,0,0,0,0,0\n");
+    let cases: [(&str, Vec<u8>, &str, Option<u64>); 2] = [
+        ("late-latin.csv", late_latin, "BadArea", Some(3)),
+        (
+            "cr.csv",
+            format!("{header}\r{row}\r").into_bytes(),
+            "CrLineEndings",
+            Some(1),
+        ),
+    ];
+    let c = giamngheo_core::Classifier::new(builtin::get("vn-2022-2025").unwrap());
+    for (name, bytes, want, row) in &cases {
+        for block_size in [16, 64, 1 << 20] {
+            let opts = ClassifyOptions {
+                threads: 2,
+                block_size,
+                ..ClassifyOptions::default()
+            };
+            let e = classify(bytes.as_slice(), name, &mut Vec::new(), &c, opts).unwrap_err();
+            assert!(
+                kind(&e).starts_with(want),
+                "{name}, blocks of {block_size}: {e:?}"
+            );
+            assert_eq!(e.row, *row, "{name}, blocks of {block_size}");
+        }
+    }
+}
+
+/// The fast indicator reader leaves a block holding bytes that are not UTF-8 to the general reader, which
+/// refuses them, even in a column nobody reads.
+#[test]
+fn the_fast_indicator_reader_leaves_non_utf8_to_the_general_reader() {
+    use giamngheo_formats::indicator_csv::{Plan, Role};
+    let plan = Plan::new(&[vec![Role::Indicator(0)], vec![]]).unwrap();
+    let cases: [(&[u8], bool); 3] = [
+        (b"1,note\n0,x\n", true),
+        (b"1,n\xF4te\n0,x\n", false),
+        (b"1,n\xC3\xB4te\n0,x\n", true),
+    ];
+    for (text, summed) in cases {
+        let mut block = text.to_vec();
+        assert_eq!(plan.sum(&mut block, 0).is_some(), summed, "{text:?}");
+    }
+}
