@@ -8,7 +8,7 @@ use giamngheo_core::messages::Localized;
 use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey, parse_public_key};
 
 use crate::errors::CliError;
-use crate::output::AtomicFile;
+use crate::output::{AtomicFile, outln};
 use crate::registry_cmd::open;
 
 fn read(path: &Path) -> Result<String, CliError> {
@@ -69,12 +69,12 @@ pub fn keygen(out: &Path, lang: Lang) -> Result<(), CliError> {
     create_new(&secret, &key.secret_text(), true)?;
     create_new(&public, &key.public_text(), false)?;
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã tạo khoá ký {} (bí mật: cất ngoài máy chứa cơ sở dữ liệu) và khoá công khai {} (gửi cho tỉnh).",
             secret.display(),
             public.display()
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Created the signing key {} (secret: keep it off the database's machine) and the public key {} (send it to the province).",
             secret.display(),
             public.display()
@@ -120,11 +120,11 @@ pub fn checkpoint(db: &str, signing_key: &Path, output: &Path, lang: Lang) -> Re
     out.commit()?;
     let head = signed.checkpoint.short();
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã ký điểm mốc nhật ký kiểm toán: {head} (số mục · đầu chuỗi), ghi vào {}; hãy gửi tệp này cho tỉnh.",
             output.display()
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Signed an audit checkpoint: {head} (entries · head), written to {}; send this file to the province.",
             output.display()
         ),
@@ -185,12 +185,12 @@ pub fn verify(
         ),
     };
     if check.is_intact() {
-        println!(
+        outln!(
             "{} {says}",
             lang.pick("Nhật ký kiểm toán toàn vẹn:", "The audit log is intact:")
         );
         for c in &check.checkpoints {
-            println!("  {}", c.message(lang));
+            outln!("  {}", c.message(lang));
         }
         // Someone without the key can rewrite the whole log as a plain chain, which reads like a log from before
         // the key: only a checkpoint vouches for plain entries.
@@ -201,16 +201,16 @@ pub fn verify(
         });
         if plain > 0 && !vouched {
             match lang {
-                Lang::Vi => println!(
+                Lang::Vi => outln!(
                     "  Các mục #1–#{plain} không băm có khoá (ghi trước khi có khoá, hoặc cơ sở dữ liệu chưa có khoá): không điểm mốc nào bảo đảm chúng chưa bị viết lại."
                 ),
-                Lang::En => println!(
+                Lang::En => outln!(
                     "  Entries #1–#{plain} are not keyed (written before the key, or the database has none): no checkpoint vouches that they were not rewritten."
                 ),
             }
         }
         if trusted.is_empty() && held > 0 {
-            println!(
+            outln!(
                 "  {}",
                 lang.pick(
                     "Chữ ký chỉ được kiểm bằng khoá ghi trong chính điểm mốc: hãy cho --public-key để biết ai đã ký.",

@@ -1,5 +1,6 @@
 //! `giamngheo demo`: builds the synthetic registry into a database file, atomically, and shows what it holds.
 
+use crate::output::outln;
 use std::path::Path;
 
 use giamngheo_core::{Lang, vi_format};
@@ -78,7 +79,7 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
     let n = |x: u64| vi_format::int(x as i64, lang);
     let secs = started.elapsed().as_secs_f64();
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã tạo sổ hộ mẫu {db} trong {} giây: {} hộ, {} nhân khẩu, {} kết quả rà soát {}-{}.",
             vi_format::decimal(secs, 1, lang),
             n(summary.households),
@@ -87,7 +88,7 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
             giamngheo_demo::FIRST_YEAR,
             giamngheo_demo::LAST_YEAR
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Built the demo registry {db} in {} s: {} households, {} members, {} review records {}-{}.",
             vi_format::decimal(secs, 1, lang),
             n(summary.households),
@@ -98,18 +99,18 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
         ),
     }
     for d in &summary.districts {
-        println!();
+        outln!();
         match lang {
-            Lang::Vi => println!(
+            Lang::Vi => outln!(
                 "Huyện {} (địa giới năm 2020), tỷ lệ hộ nghèo cuối mỗi năm:",
                 d.model.name
             ),
-            Lang::En => println!(
+            Lang::En => outln!(
                 "{} district (2020 boundaries), poor-household rate at the end of each year:",
                 d.model.name
             ),
         }
-        println!(
+        outln!(
             "  {:<5} {:<13} {:>9} {:>9} {:>8} {:>10} {:>8}",
             lang.pick("Năm", "Year"),
             lang.pick("Chuẩn", "Standard"),
@@ -123,13 +124,13 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
         for r in &d.rates {
             let standard = r.standard_id.clone().unwrap_or_default();
             if last_standard.as_ref().is_some_and(|s| *s != standard) {
-                println!(
+                outln!(
                     "  {}",
                     lang.pick("—— đổi chuẩn nghèo ——", "—— change of standard ——")
                 );
             }
             last_standard = Some(standard.clone());
-            println!(
+            outln!(
                 "  {:<5} {:<13} {:>9} {:>9} {:>8} {:>10} {:>8}",
                 r.year,
                 standard,
@@ -144,29 +145,29 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
         if let (Some(a), Some(b)) = (at(2015), at(2019)) {
             let fall = (round2(a) - round2(b)) / 4.0;
             match lang {
-                Lang::Vi => println!(
+                Lang::Vi => outln!(
                     "  Giảm bình quân 2015-2019: {} điểm %/năm.",
                     vi_format::decimal(fall, 2, lang)
                 ),
-                Lang::En => println!(
+                Lang::En => outln!(
                     "  Average annual reduction 2015-2019: {} points a year.",
                     vi_format::decimal(fall, 2, lang)
                 ),
             }
         }
         match lang {
-            Lang::Vi => println!(
+            Lang::Vi => outln!(
                 "  Số liệu công bố dùng để hiệu chỉnh: {}",
                 d.model.published
             ),
-            Lang::En => println!(
+            Lang::En => outln!(
                 "  Published figures used for calibration: {}",
                 d.model.published
             ),
         }
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         lang.pick(
             "Lưu ý: mọi hộ, họ tên, thu nhập và thiếu hụt là dữ liệu GIẢ LẬP. Chỉ danh mục đơn vị hành chính và các số liệu công bố nêu trên là thật.",
@@ -176,16 +177,16 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
     if let Some(code) = &summary.example {
         match lang {
             Lang::Vi => {
-                println!("Xem một hộ đã thoát nghèo: giamngheo --db {db} household show {code}")
+                outln!("Xem một hộ đã thoát nghèo: giamngheo --db {db} household show {code}")
             }
-            Lang::En => println!(
+            Lang::En => outln!(
                 "See a household that escaped poverty: giamngheo --db {db} household show {code}"
             ),
         }
     }
     if let Some(r) = &summary.round {
         match lang {
-            Lang::Vi => println!(
+            Lang::Vi => outln!(
                 "Đợt rà soát năm 2026 của {} (số {}): {} hộ đã rà soát, họp dân, đang niêm yết đến hết {}; một khiếu nại chờ trả lời. \
                  Xem: giamngheo --db {db} round status {}; trả lời: round answer {} --outcome rejected --text …; rồi round decide {} --number … --signed-by …",
                 r.commune,
@@ -196,7 +197,7 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
                 r.open_complaint,
                 r.round_id
             ),
-            Lang::En => println!(
+            Lang::En => outln!(
                 "The 2026 round of {} (no. {}): {} households surveyed and met on, posted until the end of {}; one complaint awaits its answer. \
                  See: giamngheo --db {db} round status {}; answer: round answer {} --outcome rejected --text …; then round decide {} --number … --signed-by …",
                 r.commune,

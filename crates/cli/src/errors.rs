@@ -29,6 +29,12 @@ pub enum CliError {
         vi: String,
         en: String,
     },
+    /// A file given on the command line that cannot be used as it is (too large, not UTF-8).
+    Input {
+        path: String,
+        vi: String,
+        en: String,
+    },
     /// The reader of our standard output went away (`| head`): not an error.
     BrokenPipe,
     /// `audit verify` found the audit log broken or a checkpoint that disagrees (Vietnamese, English): exit 3,
@@ -121,6 +127,10 @@ impl Localized for CliError {
             } => match lang {
                 Lang::Vi => format!("Tham số --{name} '{value}': {vi}"),
                 Lang::En => format!("Option --{name} '{value}': {en}"),
+            },
+            CliError::Input { path, vi, en } => match lang {
+                Lang::Vi => format!("Tệp {path}: {vi}"),
+                Lang::En => format!("File {path}: {en}"),
             },
             CliError::BrokenPipe => String::new(),
         };

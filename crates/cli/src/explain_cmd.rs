@@ -1,3 +1,4 @@
+use crate::output::outln;
 use giamngheo_core::facts::HouseholdFacts;
 use giamngheo_core::text::nfc;
 use giamngheo_core::{Area, Classifier, Income, Lang, Vnd};
@@ -34,10 +35,7 @@ pub fn run(args: ExplainArgs, lang: Lang) -> Result<(), CliError> {
         (None, None) => unreachable!("clap requires --income or --score"),
     };
     let path = args.facts.display().to_string();
-    let text = std::fs::read_to_string(&args.facts).map_err(|error| CliError::File {
-        path: path.clone(),
-        error,
-    })?;
+    let text = crate::output::read_text_file(&args.facts)?;
     let facts =
         HouseholdFacts::from_toml(&text).map_err(|message| CliError::Facts { path, message })?;
     let classifier = Classifier::new(standard);
@@ -46,7 +44,7 @@ pub fn run(args: ExplainArgs, lang: Lang) -> Result<(), CliError> {
         .classify(area, income, d)
         .map_err(CliError::NoScoreLines)?;
     let std = classifier.standard();
-    println!("{} ({})", std.name(lang), std.id);
+    outln!("{} ({})", std.name(lang), std.id);
     for (i, ind) in std.indicators.iter().enumerate() {
         let mark = if d.contains(i) {
             lang.pick("THIẾU HỤT", "DEPRIVED")
@@ -58,16 +56,16 @@ pub fn run(args: ExplainArgs, lang: Lang) -> Result<(), CliError> {
         } else {
             lang.pick(" (định nghĩa chưa xác minh)", " (definition unverified)")
         };
-        println!("  [{mark}] {}{unverified}", ind.name(lang));
-        println!("      {}", lang.pick(&ind.deprived_vi, &ind.deprived_en));
+        outln!("  [{mark}] {}{unverified}", ind.name(lang));
+        outln!("      {}", lang.pick(&ind.deprived_vi, &ind.deprived_en));
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}: {}",
         lang.pick("Kết quả", "Result"),
         outcome.class.name(lang)
     );
-    println!(
+    outln!(
         "{}: {}",
         lang.pick("Lý do", "Reason"),
         classifier.reason(&outcome, lang)

@@ -67,10 +67,7 @@ fn spec_error(path: &str, e: MpiSpecError) -> CliError {
 
 pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     let spec_path = args.spec.display().to_string();
-    let text = std::fs::read_to_string(&args.spec).map_err(|error| CliError::File {
-        path: spec_path.clone(),
-        error,
-    })?;
+    let text = crate::output::read_text_file(&args.spec)?;
     let spec = MpiSpec::from_toml(&text).map_err(|e| spec_error(&spec_path, e))?;
     let ks = if args.ks.is_empty() {
         vec![33]
@@ -491,7 +488,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     }
     let read_error = source.into_inner().ok().and_then(|src| src.error);
     if let Some(e) = read_error {
-        return Err(CsvError::file(&name, CsvErrorKind::Read(e.to_string())).into());
+        return Err(CsvError::io(&name, e).into());
     }
     let Totals {
         mut all,
@@ -603,7 +600,24 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     let mut buf = Vec::new();
     if args.json {
         buf.extend_from_slice(b"[\n");
-        let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        // Every character JSON does not allow raw (quote, backslash, controls) escaped: always valid JSON.
+        let esc = |s: &str| {
+            let mut o = String::with_capacity(s.len());
+            for c in s.chars() {
+                match c {
+                    '"' => o.push_str("\\\""),
+                    '\\' => o.push_str("\\\\"),
+                    '\n' => o.push_str("\\n"),
+                    '\r' => o.push_str("\\r"),
+                    '\t' => o.push_str("\\t"),
+                    c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                        o.push_str(&format!("\\u{:04x}", u32::from(c)));
+                    }
+                    c => o.push(c),
+                }
+            }
+            o
+        };
         for (i, (k, over, sub, measure, ind, v)) in out_rows.iter().enumerate() {
             let sep = if i + 1 < out_rows.len() { "," } else { "" };
             let _ = writeln!(
@@ -618,11 +632,9 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
     } else {
         buf.extend_from_slice(b"k,over,subgroup,measure,indicator,value\n");
         let q = |s: &str| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_owned()
-            }
+            let mut o = Vec::new();
+            giamngheo_formats::csv_scan::push_text_field(&mut o, s.as_bytes());
+            String::from_utf8(o).unwrap_or_default()
         };
         for (k, over, sub, measure, ind, v) in &out_rows {
             let _ = writeln!(buf, "{k},{},{},{measure},{},{v}", q(over), q(sub), q(ind));

@@ -82,3 +82,88 @@ impl Drop for AtomicFile {
 pub fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
     BufWriter::with_capacity(1 << 20, std::io::stdout().lock())
 }
+
+/// A small text file given on the command line (a standard, an MPI specification, a score table, a
+/// household's facts): read only up to the limit, and refused as bad input (exit 2) when it is larger or
+/// not UTF-8, rather than failing as if the machine could not read it.
+pub fn read_text_file(path: &Path) -> Result<String, CliError> {
+    use giamngheo_formats::limits::{Limit, MAX_TOML_BYTES, human_bytes};
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let file = File::open(path).map_err(|error| CliError::File {
+        path: shown.clone(),
+        error,
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TOML_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| CliError::File {
+            path: shown.clone(),
+            error,
+        })?;
+    if bytes.len() as u64 > MAX_TOML_BYTES {
+        let m = human_bytes(Limit::TomlBytes.max());
+        return Err(CliError::Input {
+            path: shown,
+            vi: format!("tệp lớn hơn {m}"),
+            en: format!("the file is larger than {m}"),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        CliError::Input {
+            path: shown,
+            vi: format!(
+                "dòng {line}: tệp không phải mã UTF-8 (có thể là TCVN3, VNI hoặc Windows-1258); hãy lưu lại bằng UTF-8"
+            ),
+            en: format!(
+                "line {line}: the file is not UTF-8 (perhaps TCVN3, VNI or Windows-1258); save it again as UTF-8"
+            ),
+        }
+    })
+}
+
+/// Writes one line of a command's report to standard output. A reader that went away (`| head`) ends the
+/// command quietly with exit 0 through `CliError::BrokenPipe`, where `println!` would panic.
+pub fn write_out(args: std::fmt::Arguments<'_>, newline: bool) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let r = out.write_fmt(args).and_then(|()| {
+        if newline {
+            out.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    r.map_err(|error| {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::BrokenPipe
+        } else {
+            CliError::File {
+                path: "<stdout>".into(),
+                error,
+            }
+        }
+    })
+}
+
+/// `println!` that ends quietly on a closed pipe (see `write_out`); used with `?` semantics built in.
+macro_rules! outln {
+    () => {
+        $crate::output::write_out(format_args!(""), true)?
+    };
+    ($($t:tt)*) => {
+        $crate::output::write_out(format_args!($($t)*), true)?
+    };
+}
+
+/// `print!` that ends quietly on a closed pipe.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::output::write_out(format_args!($($t)*), false)?
+    };
+}
+
+pub(crate) use {out, outln};

@@ -1,5 +1,6 @@
 //! The registry from the command line: units, household import and export, one household's history.
 
+use crate::output::outln;
 use std::path::{Path, PathBuf};
 
 use giamngheo_core::Lang;
@@ -61,10 +62,22 @@ pub fn units_load(
     let units = match files {
         None => giamngheo_formats::units::national()?,
         Some(((before, after), lineage)) => {
+            // Bytes that are not UTF-8 are the file's problem (exit 2, its row named), not the machine's.
             let read = |p: &PathBuf| {
-                std::fs::read_to_string(p).map_err(|error| CliError::File {
+                let bytes = std::fs::read(p).map_err(|error| CliError::File {
                     path: p.display().to_string(),
                     error,
+                })?;
+                String::from_utf8(bytes).map_err(|e| {
+                    let at = e.utf8_error().valid_up_to();
+                    let row = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+                    CliError::Csv(giamngheo_formats::CsvError {
+                        row: Some(row),
+                        ..giamngheo_formats::CsvError::file(
+                            &p.display().to_string(),
+                            giamngheo_formats::CsvErrorKind::NotUtf8,
+                        )
+                    })
                 })
             };
             let name = |p: &PathBuf| p.display().to_string();
@@ -84,18 +97,24 @@ pub fn units_load(
     )?;
     match lang {
         Lang::Vi if s.communes == 0 => {
-            println!("Danh mục đơn vị hành chính đã có sẵn trong {db}; không thay đổi gì.")
+            outln!("Danh mục đơn vị hành chính đã có sẵn trong {db}; không thay đổi gì.")
         }
         Lang::En if s.communes == 0 => {
-            println!("The unit lists are already in {db}; nothing changed.")
+            outln!("The unit lists are already in {db}; nothing changed.")
         }
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã nạp {} tỉnh, {} huyện, {} xã và {} liên kết sắp xếp ngày 01/07/2025 vào {db}.",
-            s.provinces, s.districts, s.communes, s.links
+            s.provinces,
+            s.districts,
+            s.communes,
+            s.links
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Loaded {} provinces, {} districts, {} communes and {} links of the 1 July 2025 reform into {db}.",
-            s.provinces, s.districts, s.communes, s.links
+            s.provinces,
+            s.districts,
+            s.communes,
+            s.links
         ),
     }
     Ok(())
@@ -165,17 +184,23 @@ pub fn import_households(
     })?;
     bar.finish();
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã nhập {name}: {} hộ mới, {} hộ thay đổi, {} hộ không đổi, {} nhân khẩu mới.",
-            summary.added, summary.updated, summary.unchanged, summary.members_added
+            summary.added,
+            summary.updated,
+            summary.unchanged,
+            summary.members_added
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Imported {name}: {} new households, {} changed, {} unchanged, {} new members.",
-            summary.added, summary.updated, summary.unchanged, summary.members_added
+            summary.added,
+            summary.updated,
+            summary.unchanged,
+            summary.members_added
         ),
     }
     if !summary.possible_duplicates.is_empty() {
-        println!(
+        outln!(
             "{}",
             lang.pick(
                 "Có thể trùng người (cùng họ tên, ngày sinh ở hộ khác) — hãy kiểm tra:",
@@ -184,14 +209,14 @@ pub fn import_households(
         );
         for d in summary.possible_duplicates.iter().take(50) {
             match lang {
-                Lang::Vi => println!(
+                Lang::Vi => outln!(
                     "  dòng {}: {} ({}) cũng có ở hộ {}",
                     d.row,
                     d.name,
                     d.birth_date,
                     d.other_household.as_deref().unwrap_or("?")
                 ),
-                Lang::En => println!(
+                Lang::En => outln!(
                     "  row {}: {} ({}) also in household {}",
                     d.row,
                     d.name,
@@ -201,7 +226,7 @@ pub fn import_households(
             }
         }
         if summary.possible_duplicates.len() > 50 {
-            println!("  … {}", summary.possible_duplicates.len() - 50);
+            outln!("  … {}", summary.possible_duplicates.len() - 50);
         }
     }
     Ok(())
@@ -270,11 +295,11 @@ pub fn export_households(
     }
     bar.finish();
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã xuất {households} hộ, {members} nhân khẩu (ngày {}) ra {path}.",
             as_of.vi()
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Exported {households} households, {members} members (as of {}) to {path}.",
             as_of.vi()
         ),
@@ -295,7 +320,7 @@ pub fn household_show(
             .map(|d| d.vi())
             .unwrap_or_else(|_| s.to_owned())
     };
-    println!(
+    outln!(
         "{} {} ({} {})",
         lang.pick("Hộ", "Household"),
         h.code,
@@ -305,7 +330,7 @@ pub fn household_show(
     if let Some(a) = as_of {
         let date = parse_date("as-of", a)?;
         match h.as_of(date) {
-            None => println!(
+            None => outln!(
                 "{}",
                 lang.pick(
                     "Chưa có trong sổ vào ngày này.",
@@ -313,8 +338,8 @@ pub fn household_show(
                 )
             ),
             Some((res, members)) => {
-                println!("{} {}:", lang.pick("Ngày", "On"), date.vi());
-                println!(
+                outln!("{} {}:", lang.pick("Ngày", "On"), date.vi());
+                outln!(
                     "  {} {} ({}), {}",
                     res.village_name.unwrap_or_default(),
                     res.commune_name,
@@ -322,7 +347,7 @@ pub fn household_show(
                     area_name(&res.area, lang)
                 );
                 for m in members {
-                    println!(
+                    outln!(
                         "  - {} ({}, {}), {}",
                         m.name,
                         d(&m.birth_date),
@@ -334,10 +359,10 @@ pub fn household_show(
         }
         return Ok(());
     }
-    println!("{}", lang.pick("Nơi ở:", "Residence:"));
+    outln!("{}", lang.pick("Nơi ở:", "Residence:"));
     for r in &h.residences {
         let until = r.until.as_deref().map(d).unwrap_or_default();
-        println!(
+        outln!(
             "  {} – {}: {} {} ({}), {}",
             d(&r.since),
             until,
@@ -347,11 +372,11 @@ pub fn household_show(
             area_name(&r.area, lang)
         );
     }
-    println!("{}", lang.pick("Thành viên:", "Members:"));
+    outln!("{}", lang.pick("Thành viên:", "Members:"));
     for m in &h.members {
         let until = m.until.as_deref().map(d).unwrap_or_default();
         let cid = m.citizen_id.as_deref().unwrap_or("");
-        println!(
+        outln!(
             "  {} – {}: [{}] {} ({}, {}, {}) {cid}",
             d(&m.since),
             until,
@@ -362,9 +387,9 @@ pub fn household_show(
             m.ethnicity
         );
     }
-    println!("{}", lang.pick("Sự kiện:", "Events:"));
+    outln!("{}", lang.pick("Sự kiện:", "Events:"));
     for e in &h.events {
-        println!(
+        outln!(
             "  {} {} {} {}",
             d(&e.date),
             event_name(&e.kind, lang),
@@ -372,7 +397,7 @@ pub fn household_show(
             e.note
         );
     }
-    println!("{}", lang.pick("Kết quả rà soát:", "Reviews:"));
+    outln!("{}", lang.pick("Kết quả rà soát:", "Reviews:"));
     for r in &h.reviews {
         let decided = match r
             .decided_class
@@ -383,7 +408,7 @@ pub fn household_show(
             Some((code, None)) => code.to_owned(),
             None => lang.pick("chưa quyết định", "undecided").to_owned(),
         };
-        println!(
+        outln!(
             "  {} {} {}: {} ({})",
             r.year,
             r.standard_id,
@@ -396,7 +421,7 @@ pub fn household_show(
 }
 
 fn done(lang: Lang, vi: String, en: String) -> Result<(), CliError> {
-    println!("{}", lang.pick(&vi, &en));
+    outln!("{}", lang.pick(&vi, &en));
     Ok(())
 }
 
@@ -557,14 +582,14 @@ pub fn import_reviews(
     let s = open(db)?.import_reviews(&registrar(), i32::from(year), day, &classifier, &reviews)?;
     let [poor, near, middle, not_poor] = s.by_class;
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã nhập kết quả rà soát năm {year} theo chuẩn {}: {} mới, {} thay thế, {} không đổi ({poor} hộ nghèo, {near} hộ cận nghèo, {middle} hộ có mức sống trung bình, {not_poor} không nghèo).",
             classifier.standard().id,
             s.added,
             s.replaced,
             s.unchanged
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Imported the {year} reviews under {}: {} new, {} replaced, {} unchanged ({poor} poor, {near} near-poor, {middle} middle-income, {not_poor} not poor).",
             classifier.standard().id,
             s.added,

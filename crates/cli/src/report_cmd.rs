@@ -1,6 +1,7 @@
 //! `giamngheo report rates` and `report trend`: the poor-household rate of a unit year by year, on the
 //! boundaries of any date, and its average annual reduction.
 
+use crate::output::outln;
 use std::path::{Path, PathBuf};
 
 use giamngheo_core::date::Date;
@@ -412,7 +413,7 @@ pub fn report_trend(
         .collect();
     let d = |x: f64| vi_format::decimal(x, 2, lang);
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "{} ({}), địa giới ngày {}: tỷ lệ hộ nghèo {} % cuối năm {from}, {} % cuối năm {to}; giảm bình quân {} điểm %/năm.",
             u.name,
             u.code,
@@ -421,7 +422,7 @@ pub fn report_trend(
             d(b),
             d(per_year)
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "{} ({}), boundaries of {}: poor-household rate {} % at the end of {from}, {} % at the end of {to}; average reduction {} points a year.",
             u.name,
             u.code,
@@ -433,7 +434,7 @@ pub fn report_trend(
     }
     if standards.len() > 1 {
         let list: Vec<&str> = standards.into_iter().collect();
-        println!(
+        outln!(
             "{}",
             match lang {
                 Lang::Vi => format!(
@@ -453,13 +454,13 @@ pub fn report_trend(
         let (status, by) = trend::target_status(t.year, t.poor_rate, &actual);
         let by = by.map_or(String::new(), |r| format!(" ({} %)", d(r)));
         match lang {
-            Lang::Vi => println!(
+            Lang::Vi => outln!(
                 "Chỉ tiêu năm {}: tỷ lệ hộ nghèo {} %: {}{by}.",
                 t.year,
                 d(t.poor_rate),
                 status.name(lang)
             ),
-            Lang::En => println!(
+            Lang::En => outln!(
                 "Target for {}: poor-household rate {} %: {}{by}.",
                 t.year,
                 d(t.poor_rate),
@@ -518,13 +519,15 @@ pub fn target_set(db: &str, a: &TargetArgs, lang: Lang) -> Result<(), CliError> 
     )?;
     let r = vi_format::decimal(poor_rate, 2, lang);
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã đặt chỉ tiêu {} ({}) năm {year}: tỷ lệ hộ nghèo {r} %.",
-            u.name, u.code
+            u.name,
+            u.code
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Target set for {} ({}) in {year}: poor-household rate {r} %.",
-            u.name, u.code
+            u.name,
+            u.code
         ),
     }
     Ok(())
@@ -583,8 +586,8 @@ pub fn import_targets(
     }
     store.set_targets(&planner(), &targets)?;
     match lang {
-        Lang::Vi => println!("Đã nhập {} chỉ tiêu từ {name}.", targets.len()),
-        Lang::En => println!("Imported {} targets from {name}.", targets.len()),
+        Lang::Vi => outln!("Đã nhập {} chỉ tiêu từ {name}.", targets.len()),
+        Lang::En => outln!("Imported {} targets from {name}.", targets.len()),
     }
     Ok(())
 }

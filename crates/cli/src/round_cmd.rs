@@ -2,6 +2,7 @@
 //! step by step. Each command is one step of the procedure; the store refuses a step out of order and
 //! changes nothing.
 
+use crate::output::{out, outln};
 use std::path::Path;
 
 use giamngheo_core::date::Date;
@@ -57,7 +58,7 @@ pub fn csv_line(cells: &[String]) -> String {
         if i > 0 {
             line.push(b',');
         }
-        giamngheo_formats::csv_scan::push_field(&mut line, cell.as_bytes());
+        giamngheo_formats::csv_scan::push_text_field(&mut line, cell.as_bytes());
     }
     line.push(b'\n');
     String::from_utf8(line).unwrap_or_default()
@@ -128,7 +129,7 @@ pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<
         .filter(|c| c.source == CaseSource::PoorList)
         .count();
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã mở đợt rà soát số {id} ({}, năm {}) của {} theo {} và chuẩn {}: {} hộ cần rà soát ({poor} hộ nghèo, {} hộ cận nghèo). Hạn quyết định: {}.",
             kind_name(kind, lang),
             a.year,
@@ -139,7 +140,7 @@ pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<
             cases.len() - poor,
             round.deadline().vi()
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Opened review round {id} ({}, {}) of {} under {} and standard {}: {} households to review ({poor} poor, {} near-poor). Decision due by {}.",
             kind_name(kind, lang),
             a.year,
@@ -201,7 +202,7 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
     let cases = store.round_cases(round_id)?;
     let complaints = store.complaints(round_id)?;
     let p = round.procedure();
-    println!(
+    outln!(
         "{} {} — {} {} — {}",
         lang.pick("Đợt rà soát", "Review round"),
         round.id,
@@ -209,14 +210,14 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
         round.year,
         kind_name(round.kind, lang)
     );
-    println!(
+    outln!(
         "{}: {} ({})",
         lang.pick("Quy trình", "Procedure"),
         lang.pick(&p.name_vi, &p.name_en),
         round.standard_id
     );
     for (i, (step, done)) in round.steps_done(&cases).into_iter().enumerate() {
-        println!(
+        outln!(
             "  {}. [{}] {}",
             i + 1,
             if done { "x" } else { " " },
@@ -226,11 +227,11 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
     for state in CaseState::ALL {
         let n = cases.iter().filter(|c| c.state == state).count();
         if n > 0 {
-            println!("  {:>6}  {}", n, state.name(lang));
+            outln!("  {:>6}  {}", n, state.name(lang));
         }
     }
     if let (Some(on), Some(ends)) = (round.posted_on, round.posting_ends) {
-        println!(
+        outln!(
             "{} {} → {}",
             lang.pick("Niêm yết:", "Posted:"),
             on.vi(),
@@ -238,7 +239,7 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
         );
     }
     let open_complaints = complaints.iter().filter(|c| c.outcome.is_none()).count();
-    println!(
+    outln!(
         "{} {} ({} {})",
         lang.pick("Khiếu nại:", "Complaints:"),
         complaints.len(),
@@ -246,7 +247,7 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
         lang.pick("chưa giải quyết", "open")
     );
     if let Some(d) = round.decided_on {
-        println!(
+        outln!(
             "{} {} {}, {} {}",
             lang.pick("Quyết định số", "Decision"),
             round.decision_number.as_deref().unwrap_or("-"),
@@ -255,7 +256,7 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
             round.signed_by.as_deref().unwrap_or("-")
         );
     } else {
-        println!(
+        outln!(
             "{} {}",
             lang.pick("Hạn quyết định:", "Decision due by:"),
             round.deadline().vi()
@@ -345,7 +346,7 @@ pub fn sheet(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
         })
         .collect();
     write_table(output, &header, &rows)?;
-    println!(
+    outln!(
         "{} {}: {} {}",
         lang.pick("Đã ghi", "Wrote"),
         output.display(),
@@ -374,7 +375,7 @@ pub fn request(
         CaseSource::Request
     };
     let id = open(db)?.add_request(who, round_id, household, source, on)?;
-    println!(
+    outln!(
         "{} {household}: {} ({} {id})",
         lang.pick("Đã ghi nhận hộ", "Recorded household"),
         source.name(lang),
@@ -415,13 +416,13 @@ pub fn survey(
             .count()
     };
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã ghi kết quả rà soát {n} hộ. Chờ họp dân: {} hộ nghèo, {} hộ cận nghèo, {} hộ khác.",
             count(Class::Poor),
             count(Class::NearPoor),
             count(Class::MiddleIncome) + count(Class::NotPoor)
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Recorded {n} surveys. Waiting for the meeting: {} poor, {} near-poor, {} other.",
             count(Class::Poor),
             count(Class::NearPoor),
@@ -499,14 +500,14 @@ pub fn meeting(
         },
     )?;
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã ghi biên bản họp dân ngày {} ({} người dự): {} hộ được thống nhất, {} hộ chưa đạt 50 % phải rà soát lại.",
             held_on.vi(),
             a.attendees,
             summary.agreed,
             summary.disagreed
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Recorded the village meeting of {} ({} attendees): {} households agreed, {} below 50 % to survey again.",
             held_on.vi(),
             a.attendees,
@@ -529,7 +530,7 @@ pub fn post(
     let on = day("date", date)?;
     let mut store = open(db)?;
     let ends = store.post_results(who, round_id, on, places)?;
-    println!(
+    outln!(
         "{} {} {} {}; {}",
         lang.pick("Niêm yết công khai từ", "Posted publicly from"),
         on.vi(),
@@ -552,7 +553,7 @@ pub fn complaint(
     lang: Lang,
 ) -> Result<(), CliError> {
     let id = open(db)?.add_complaint(who, round_id, &new)?;
-    println!(
+    outln!(
         "{} {id}",
         lang.pick("Đã ghi nhận khiếu nại số", "Recorded complaint")
     );
@@ -578,7 +579,7 @@ pub fn answer(
         )
     })?;
     open(db)?.answer_complaint(who, complaint_id, text, on, outcome)?;
-    println!(
+    outln!(
         "{} {complaint_id}{}",
         lang.pick("Đã trả lời khiếu nại số", "Answered complaint"),
         if outcome == ComplaintOutcome::Upheld {
@@ -602,7 +603,7 @@ pub fn district_opinion(
 ) -> Result<(), CliError> {
     let on = day("date", date)?;
     open(db)?.record_district_opinion(who, round_id, on)?;
-    println!(
+    outln!(
         "{} {}",
         lang.pick(
             "Đã ghi ý kiến của Chủ tịch UBND cấp huyện ngày",
@@ -627,19 +628,19 @@ pub fn decide(
     let s = store.decide_round(who, round_id, on, number, signed_by)?;
     let [poor, near, middle, not_poor] = s.by_class;
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Quyết định số {number} ngày {}: công nhận {} hộ ({poor} hộ nghèo, {near} hộ cận nghèo, {middle} hộ có mức sống trung bình, {not_poor} không nghèo). Đợt rà soát đã khóa.",
             on.vi(),
             s.decided
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Decision {number} of {}: {} households recognised ({poor} poor, {near} near-poor, {middle} middle-income, {not_poor} not poor). The round is locked.",
             on.vi(),
             s.decided
         ),
     }
     for (t, n) in &s.transitions {
-        println!("  {:>6}  {}", n, t.name(lang));
+        outln!("  {:>6}  {}", n, t.name(lang));
     }
     Ok(())
 }
@@ -654,7 +655,7 @@ pub fn reopen(
 ) -> Result<(), CliError> {
     let on = day("date", date)?;
     open(db)?.reopen_round(who, round_id, on, reason)?;
-    println!(
+    outln!(
         "{} {round_id} ({})",
         lang.pick("Đã mở lại đợt rà soát", "Reopened review round"),
         reason
@@ -672,7 +673,7 @@ pub fn certificates(
 ) -> Result<(), CliError> {
     let on = day("date", date)?;
     let n = open(db)?.issue_certificates(who, round_id, on, household)?;
-    println!(
+    outln!(
         "{} {n} {}",
         lang.pick("Đã cấp", "Issued"),
         lang.pick(
@@ -834,14 +835,14 @@ pub fn lists(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
             .count()
     };
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => outln!(
             "Đã ghi {path}: {} hộ nghèo, {} hộ cận nghèo, {} hộ thoát nghèo, {} hộ thoát cận nghèo.",
             count("poor"),
             count("near_poor"),
             count("escaped_poor"),
             count("escaped_near_poor")
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Wrote {path}: {} poor, {} near-poor, {} escaped poverty, {} left near-poverty.",
             count("poor"),
             count("near_poor"),
@@ -869,7 +870,7 @@ pub fn late(
         "unit",
     )?;
     let late = store.late_communes(u.id, i32::from(year), on)?;
-    println!("commune_code,commune_name,what,deadline,round_open");
+    outln!("commune_code,commune_name,what,deadline,round_open");
     for l in &late {
         let what = match (l.kind, l.month) {
             (giamngheo_store::support::ReportKind::Periodic, _) => lang
@@ -897,7 +898,7 @@ pub fn late(
             ),
             (_, None) => String::new(),
         };
-        print!(
+        out!(
             "{}",
             csv_line(&[
                 l.commune_code.clone(),
@@ -956,7 +957,7 @@ pub fn report_sent(db: &str, who: &Actor, a: ReportSent<'_>, lang: Lang) -> Resu
             ));
         }
     }
-    println!("{}", lang.pick("Đã ghi nhận báo cáo.", "Report recorded."));
+    outln!("{}", lang.pick("Đã ghi nhận báo cáo.", "Report recorded."));
     Ok(())
 }
 
@@ -999,7 +1000,7 @@ pub fn audit_export(db: &str, output: &Path, lang: Lang) -> Result<(), CliError>
         error,
     })?;
     out.commit()?;
-    println!(
+    outln!(
         "{} {path}: {n} {}",
         lang.pick("Đã ghi", "Wrote"),
         lang.pick("mục", "entries")
@@ -1024,7 +1025,7 @@ pub fn support_import(db: &str, who: &Actor, file: &Path, lang: Lang) -> Result<
         })
         .collect();
     let n = open(db)?.record_support(who, &items)?;
-    println!(
+    outln!(
         "{} {n} {}",
         lang.pick("Đã ghi", "Recorded"),
         lang.pick("lượt hỗ trợ", "support items")
@@ -1033,9 +1034,9 @@ pub fn support_import(db: &str, who: &Actor, file: &Path, lang: Lang) -> Result<
 }
 
 pub fn support_programmes(db: &str, lang: Lang) -> Result<(), CliError> {
-    println!("code,name,indicator");
+    outln!("code,name,indicator");
     for p in open(db)?.programmes()? {
-        print!(
+        out!(
             "{}",
             csv_line(&[
                 p.code.clone(),
@@ -1049,9 +1050,9 @@ pub fn support_programmes(db: &str, lang: Lang) -> Result<(), CliError> {
 
 pub fn support_show(db: &str, household: &str, lang: Lang) -> Result<(), CliError> {
     let items = open(db)?.support_of(household)?;
-    println!("received_on,programme,member,amount_vnd,quantity,provider,indicator");
+    outln!("received_on,programme,member,amount_vnd,quantity,provider,indicator");
     for s in &items {
-        print!(
+        out!(
             "{}",
             csv_line(&[
                 Date::parse(&s.received_on).map_or(s.received_on.clone(), |d| d.vi()),
@@ -1100,7 +1101,7 @@ pub fn decision_pdf(db: &str, round_id: i64, output: &Path, lang: Lang) -> Resul
         giamngheo_web::forms::decision(&mut store, &round, &cases, &standard.instrument.name_vi)?;
     let pdf = giamngheo_report::forms::decision(&model);
     write_pdf(output, &pdf)?;
-    println!(
+    outln!(
         "{} {} ({})",
         lang.pick("Đã ghi", "Wrote"),
         output.display(),
@@ -1132,7 +1133,7 @@ pub fn certificates_pdf(
         ));
     }
     write_pdf(output, &giamngheo_report::forms::certificates(&list))?;
-    println!(
+    outln!(
         "{} {}: {} {}",
         lang.pick("Đã ghi", "Wrote"),
         output.display(),
@@ -1170,7 +1171,7 @@ pub fn exit_form(
         }
     };
     write_pdf(output, &pdf)?;
-    println!(
+    outln!(
         "{} {} ({})",
         lang.pick("Đã ghi", "Wrote"),
         output.display(),
@@ -1226,13 +1227,13 @@ pub fn transitions(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result
         .filter(|x| x.1 > 0)
         .collect();
     counts.sort_by_key(|x| std::cmp::Reverse(x.1));
-    println!("{} {}", lang.pick("Đã ghi", "Wrote"), output.display());
+    outln!("{} {}", lang.pick("Đã ghi", "Wrote"), output.display());
     for (t, n) in counts {
         let supported = cases
             .iter()
             .filter(|c| c.transition == Some(t) && support.contains_key(&c.id))
             .count();
-        println!(
+        outln!(
             "  {n:>6}  {} ({supported} {})",
             t.name(lang),
             lang.pick("hộ được hỗ trợ", "supported")
@@ -1282,7 +1283,7 @@ pub fn screen(
         }
     })?;
     let n = open(db)?.record_screening(who, round_id, on, &codes)?;
-    println!(
+    outln!(
         "{} {n} {}",
         lang.pick(
             "Đã ghi nhận diện nhanh (Phiếu A)",
@@ -1306,7 +1307,7 @@ pub fn add_programme(
     lang: Lang,
 ) -> Result<(), CliError> {
     let id = open(db)?.add_programme(who, code, name_vi, name_en, indicator)?;
-    println!(
+    outln!(
         "{} {code} ({id})",
         lang.pick("Đã thêm chương trình hỗ trợ", "Added programme")
     );

@@ -1,6 +1,7 @@
 //! The income proxy score of survey answers from a point table: one row per household in, its score and
 //! the points of each answer out, ready to paste into the survey sheet's `income_score` column.
 
+use crate::output::out;
 use std::path::Path;
 
 use giamngheo_core::Lang;
@@ -19,10 +20,7 @@ pub fn run(
     let table = if table == "illustrative" {
         ScoreTable::illustrative()
     } else {
-        let text = std::fs::read_to_string(table).map_err(|error| CliError::File {
-            path: table.to_owned(),
-            error,
-        })?;
+        let text = crate::output::read_text_file(Path::new(table))?;
         ScoreTable::parse(&text).map_err(|e| CliError::Facts {
             path: table.to_owned(),
             message: e.message(lang),
@@ -149,7 +147,7 @@ pub fn run(
             })?;
             f.commit()?;
         }
-        None => print!("{out}"),
+        None => out!("{out}"),
     }
     eprintln!(
         "{} {n} {}",

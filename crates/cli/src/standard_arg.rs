@@ -28,9 +28,6 @@ pub fn load(s: &str) -> Result<Standard, CliError> {
         // Not a file name: most likely a misspelled id.
         return Ok(builtin::get(s)?);
     }
-    let text = std::fs::read_to_string(path).map_err(|error| CliError::File {
-        path: s.to_owned(),
-        error,
-    })?;
+    let text = crate::output::read_text_file(path)?;
     Ok(Standard::from_toml(&text, s)?)
 }

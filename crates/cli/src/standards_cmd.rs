@@ -1,3 +1,4 @@
+use crate::output::{out, outln};
 use giamngheo_core::standard::{Sourced, builtin};
 use giamngheo_core::{Area, Lang, Standard, Vnd, vi_format};
 
@@ -5,7 +6,7 @@ use crate::errors::CliError;
 use crate::standard_arg;
 
 pub fn list(lang: Lang) -> Result<(), CliError> {
-    println!(
+    outln!(
         "{:<14} {:<11} {:<16} {}",
         "id",
         lang.pick("năm", "years"),
@@ -19,7 +20,7 @@ pub fn list(lang: Lang) -> Result<(), CliError> {
             Lang::Vi => format!("{n} giá trị chưa xác minh"),
             Lang::En => format!("{n} unverified values"),
         };
-        println!(
+        outln!(
             "{:<14} {:<11} {:<16} {} ({note})",
             s.id,
             format!("{a}-{b}"),
@@ -48,7 +49,7 @@ fn money(v: &Sourced<Vnd>, lang: Lang) -> String {
 
 pub fn show(id: &str, lang: Lang) -> Result<(), CliError> {
     let s = standard_arg::load(id)?;
-    print!("{}", render(&s, lang));
+    out!("{}", render(&s, lang));
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `giamngheo serve`, `giamngheo user add`, and the demo's accounts: glue to the web crate.
 
+use crate::output::outln;
 use std::io::{BufRead, IsTerminal};
 
 use giamngheo_core::Lang;
@@ -56,10 +57,14 @@ pub fn serve(
         },
     };
     giamngheo_web::serve(opts, |addr| {
-        println!(
-            "{} http://{addr}/ ({})",
-            lang.pick("Đang phục vụ tại", "Serving at"),
-            lang.pick("Ctrl+C để dừng", "Ctrl+C to stop")
+        // The server goes on serving whether or not anyone reads this line.
+        let _ = crate::output::write_out(
+            format_args!(
+                "{} http://{addr}/ ({})",
+                lang.pick("Đang phục vụ tại", "Serving at"),
+                lang.pick("Ctrl+C để dừng", "Ctrl+C to stop")
+            ),
+            true,
         );
     })
     .map_err(|e| match e {
@@ -166,13 +171,13 @@ pub fn user_add(
     };
     let mut store = open(db)?;
     let generated = add(&mut store, name, role, unit, password)?;
-    println!(
+    outln!(
         "{} {name} ({})",
         lang.pick("Đã tạo tài khoản", "Created the account"),
         role.code()
     );
     if let Some(p) = generated {
-        println!("{}: {p}", lang.pick("Mật khẩu", "Password"));
+        outln!("{}: {p}", lang.pick("Mật khẩu", "Password"));
     }
     Ok(())
 }
@@ -203,14 +208,14 @@ pub fn demo_accounts_and_serve(
         None => None,
     };
     drop(store);
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}: demo / {admin} ({})",
         lang.pick("Đăng nhập web", "Web login"),
         lang.pick("quản trị, cả nước", "administrator, whole country")
     );
     if let (Some(c), Some(p)) = (&commune, officer) {
-        println!(
+        outln!(
             "{}: canbo-xa / {p} ({} {})",
             lang.pick("Đăng nhập web", "Web login"),
             lang.pick("cán bộ", "commune officer,"),
@@ -218,7 +223,7 @@ pub fn demo_accounts_and_serve(
         );
     }
     if no_serve || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        println!(
+        outln!(
             "{}: giamngheo --db {db} serve",
             lang.pick("Mở ứng dụng web", "Start the web app")
         );

@@ -111,3 +111,41 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
+
+/// Whether a CSV cell's text would be read by a spreadsheet as a formula: it starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return (OWASP's list for CSV injection). A plain negative number (`-5`, `-1,42`) is a
+/// number, not a formula, and stays as it is.
+pub fn csv_formula_risk(cell: &[u8]) -> bool {
+    match cell.first() {
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => true,
+        Some(b'-') => {
+            // Digits with thousands or decimal separators in either convention (`-1.234.567,5`).
+            let rest = &cell[1..];
+            let plain = rest.first().is_some_and(u8::is_ascii_digit)
+                && rest.last().is_some_and(u8::is_ascii_digit)
+                && rest
+                    .iter()
+                    .all(|&b| b.is_ascii_digit() || b == b'.' || b == b',');
+            !plain
+        }
+        _ => false,
+    }
+}
+
+/// A text cell as a CSV writer puts it: a cell a spreadsheet would run as a formula gets a leading `'`, which
+/// Excel and LibreOffice show as text. Our own readers drop that `'` again (`csv_unescape_formula`).
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if csv_formula_risk(cell.as_bytes()) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The cell a CSV writer protected with `csv_safe`, as it was: `'=A1` → `=A1`. Other text is unchanged.
+pub fn csv_unescape_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if csv_formula_risk(rest.as_bytes()) => rest,
+        _ => cell,
+    }
+}

@@ -13,7 +13,7 @@ use giamngheo_core::classify::CsvQuotedSink;
 use giamngheo_core::text::{closest, nfc};
 use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, Outcome, Vnd};
 
-use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_field};
+use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_text_field};
 use crate::error::{CsvError, CsvErrorKind};
 
 const BLOCK_SIZE: usize = 1 << 20;
@@ -239,7 +239,7 @@ where
     R: Read + Send,
     W: Write,
 {
-    let io = |e: std::io::Error| CsvError::file(file, CsvErrorKind::Read(e.to_string()));
+    let io = |e: std::io::Error| CsvError::io(file, e);
     let write_failed = |e: std::io::Error| {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
         CsvError::file(
@@ -277,6 +277,12 @@ where
         names.push(nfc(text.trim()).to_lowercase());
         if matches!(end, FieldEnd::Record) {
             break;
+        }
+        if names.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
+            return Err(CsvError {
+                row: Some(1),
+                ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
+            });
         }
     }
     if names.iter().all(String::is_empty) {
@@ -502,17 +508,21 @@ fn classify_block(
         }
     };
     if let Err(e) = std::str::from_utf8(block) {
-        // Find the record that holds the bad byte, counting line breaks (exact unless a quoted field spans lines).
+        // The records before the one holding the bad byte are read first: a problem in them comes first in
+        // the file, whichever way the file was cut into blocks.
         let at = e.valid_up_to();
-        let record = memchr::memchr_iter(b'\n', &block[..at]).count() as u64;
-        let line_start = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
+        let line_start = crate::csv_scan::last_boundary(&block[..at]).unwrap_or(0);
         let column = memchr::memchr_iter(b',', &block[line_start..at]).count();
+        let head = classify_block(&block[..line_start], layout, classifier, lang, verdicts);
+        if head.error.is_some() {
+            return head;
+        }
         return fail(
-            record + 1,
+            head.lines + 1,
             Some(column),
             CsvErrorKind::NotUtf8,
-            out,
-            by_class,
+            head.out,
+            head.by_class,
         );
     }
     if memchr::memchr(b'"', block).is_none() {
@@ -683,7 +693,7 @@ fn emit(
     lang: Lang,
     verdicts: &mut Verdicts,
 ) {
-    push_field(out, id);
+    push_text_field(out, id);
     out.push(b',');
     push_small(out, outcome.deprivations.count());
     out.push(b',');

@@ -16,6 +16,37 @@ pub struct BlockReader<R> {
     spare: Vec<Vec<u8>>,
     /// Bytes of the input handed out in blocks so far.
     handed_out: u64,
+    /// Whether the first line's ending has been looked at.
+    endings_checked: bool,
+}
+
+/// Why the block reader refused its input; carried inside the `std::io::Error` it returns, so every caller's
+/// `CsvError::io` turns it back into its own kind.
+#[derive(Debug)]
+pub struct Refusal {
+    pub kind: crate::error::CsvErrorKind,
+    pub row: Option<u64>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.kind)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+fn refuse(kind: crate::error::CsvErrorKind, row: Option<u64>) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, Refusal { kind, row })
+}
+
+/// Whether the first line ends in a bare CR. Such a file has no LF at all as far as the cutter and the
+/// scanner can see, so it would be read as one record; refusing it names the real problem.
+pub fn first_line_ends_in_cr(buf: &[u8]) -> bool {
+    match memchr::memchr2(b'\r', b'\n', buf) {
+        Some(i) => buf[i] == b'\r' && buf.get(i + 1).is_some_and(|&b| b != b'\n'),
+        None => false,
+    }
 }
 
 impl<R: Read> BlockReader<R> {
@@ -27,6 +58,7 @@ impl<R: Read> BlockReader<R> {
             eof: false,
             spare: Vec::new(),
             handed_out: 0,
+            endings_checked: false,
         }
     }
 
@@ -62,6 +94,21 @@ impl<R: Read> BlockReader<R> {
             if self.carry.is_empty() {
                 return Ok(None);
             }
+            // Decided at the first line ending, which a small block may not reach yet.
+            if !self.endings_checked
+                && (self.eof
+                    || memchr::memchr2(
+                        b'\r',
+                        b'\n',
+                        &self.carry[..self.carry.len().saturating_sub(1)],
+                    )
+                    .is_some())
+            {
+                self.endings_checked = true;
+                if first_line_ends_in_cr(&self.carry) {
+                    return Err(refuse(crate::error::CsvErrorKind::CrLineEndings, Some(1)));
+                }
+            }
             if self.eof {
                 self.handed_out += self.carry.len() as u64;
                 return Ok(Some(std::mem::take(&mut self.carry)));
@@ -81,7 +128,14 @@ impl<R: Read> BlockReader<R> {
                     self.handed_out += block.len() as u64;
                     return Ok(Some(block));
                 }
-                // One record longer than a block: read more.
+                // One record longer than a block: read more, up to the limit on one record, so a
+                // 10 MB field or a quote never closed is refused after a megabyte, not buffered whole.
+                None if self.carry.len() as u64 > crate::limits::MAX_CSV_RECORD_BYTES => {
+                    return Err(refuse(
+                        crate::error::CsvErrorKind::Limit(crate::limits::Limit::CsvRecordBytes),
+                        None,
+                    ));
+                }
                 None => self.block_size *= 2,
             }
         }
@@ -199,6 +253,10 @@ impl SharedBlocks for PositionalBlocks {
                 break buf.len();
             }
             searched = buf.len();
+            // A line this long is refused by the reader in order, which names it.
+            if (buf.len() - begin) as u64 > crate::limits::MAX_CSV_RECORD_BYTES {
+                return Ok(Positioned::InOrder);
+            }
             let len = more.min(self.end - read);
             if !self.append_at(buf, read, len as usize)? {
                 return Ok(Positioned::InOrder);
@@ -402,6 +460,19 @@ pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
         push_quoted(out, field);
     } else {
         out.extend_from_slice(field);
+    }
+}
+
+/// Writes a text field: as `push_field`, after a `'` when a spreadsheet would run it as a formula (CSV
+/// injection: `=HYPERLINK(…)` in a name must not become a link when an officer opens the export).
+pub fn push_text_field(out: &mut Vec<u8>, field: &[u8]) {
+    if giamngheo_core::text::csv_formula_risk(field) {
+        let mut safe = Vec::with_capacity(field.len() + 1);
+        safe.push(b'\'');
+        safe.extend_from_slice(field);
+        push_field(out, &safe);
+    } else {
+        push_field(out, field);
     }
 }
 

@@ -53,9 +53,31 @@ pub enum CsvErrorKind {
     NoScoreLines {
         standard: String,
     },
+    /// The file passed one of the limits in `limits`.
+    Limit(crate::limits::Limit),
+    /// An XLSX file that is not a workbook or is damaged: a broken archive, a missing part, XML that does
+    /// not parse.
+    BadXlsx(String),
+    /// Lines end in a bare carriage return (old Mac "CSV"): every reader would see one long line.
+    CrLineEndings,
 }
 
 impl CsvError {
+    /// A read error of `file`; a refusal raised inside the block reader (a record too long, CR-only line
+    /// endings) keeps its own kind, so it exits 2 with its own message.
+    pub fn io(file: &str, e: std::io::Error) -> CsvError {
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::csv_scan::Refusal>())
+        {
+            Some(r) => CsvError {
+                row: r.row,
+                ..CsvError::file(file, r.kind.clone())
+            },
+            None => CsvError::file(file, CsvErrorKind::Read(e.to_string())),
+        }
+    }
+
     pub fn file(file: &str, kind: CsvErrorKind) -> CsvError {
         CsvError {
             file: file.to_owned(),

@@ -14,7 +14,7 @@ use giamngheo_core::registry::{
 };
 use giamngheo_core::text::fold;
 
-use crate::csv_scan::push_field;
+use crate::csv_scan::push_text_field;
 use crate::table::Rows;
 
 /// The columns, their Vietnamese headers (as exported to XLSX) and other accepted spellings.
@@ -547,10 +547,7 @@ pub fn read_households_csv<R: std::io::Read + Send>(
         return Err(unreadable(e, None));
     }
     if let Some(e) = read_error {
-        return Err(unreadable(
-            crate::error::CsvError::file(file, crate::error::CsvErrorKind::Read(e.to_string())),
-            None,
-        ));
+        return Err(unreadable(crate::error::CsvError::io(file, e), None));
     }
     let rows = results.into_iter().flat_map(|(seq, (_, parsed))| {
         let b = bases.get(&seq).copied().unwrap_or(0);
@@ -582,7 +579,7 @@ impl<W: Write> MembersCsv<W> {
             if i > 0 {
                 self.buf.push(b',');
             }
-            push_field(&mut self.buf, c.as_bytes());
+            push_text_field(&mut self.buf, c.as_bytes());
         }
         self.buf.push(b'\n');
         if self.buf.len() > 1 << 16 {

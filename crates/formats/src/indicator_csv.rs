@@ -200,6 +200,11 @@ impl Plan {
 
     /// As `sum`, for lines the caller has already found to hold no quote.
     pub fn sum_quote_free(&self, block: &mut Vec<u8>, begin: usize) -> Option<Sums> {
+        // Bytes that are not UTF-8 in a column the plan skips would pass here and be refused by the
+        // general reader: such a block is the general reader's, so the answer never depends on the path.
+        if std::str::from_utf8(&block[begin..]).is_err() {
+            return None;
+        }
         let n = block.len();
         block.extend_from_slice(&[0; PAD]);
         let sums = self.sum_padded(&block[begin..], n - begin);

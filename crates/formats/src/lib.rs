@@ -6,12 +6,14 @@ pub mod csv_scan;
 pub mod error;
 pub mod households;
 pub mod indicator_csv;
+pub mod limits;
 pub mod messages;
 pub mod reviews;
 pub mod rounds;
 pub mod table;
 pub mod targets;
 pub mod units;
+pub mod xlsx;
 
 pub use classify_csv::{ClassifyOptions, ClassifySummary, classify};
 pub use error::{CsvError, CsvErrorKind};

@@ -65,6 +65,79 @@ pub(crate) fn what(kind: &CsvErrorKind, lang: Lang) -> String {
         (BadValue(v), Lang::Vi) => format!("giá trị '{v}' không hợp lệ"),
         (BadValue(v), Lang::En) => format!("'{v}' is not a valid value"),
         (NoScoreLines { standard }, _) => giamngheo_core::classify::NoScoreLines { standard: standard.clone() }.message(lang),
+        (Limit(l), _) => limit_message(*l, lang),
+        (BadXlsx(d), Lang::Vi) => {
+            format!("tệp không phải XLSX hoặc bị hỏng ({d}); hãy mở bằng Excel và lưu lại dạng .xlsx")
+        }
+        (BadXlsx(d), Lang::En) => {
+            format!("the file is not an XLSX workbook or is damaged ({d}); open it in Excel and save it again as .xlsx")
+        }
+        (CrLineEndings, Lang::Vi) => {
+            "dòng kết thúc bằng CR (Mac cũ) nên mọi dòng dính thành một; hãy lưu lại bằng \"CSV UTF-8\"".into()
+        }
+        (CrLineEndings, Lang::En) => {
+            "lines end in a bare CR (old Mac format), so every line runs into one; save it again as \"CSV UTF-8\"".into()
+        }
+    }
+}
+
+fn limit_message(l: crate::limits::Limit, lang: Lang) -> String {
+    use crate::limits::{Limit::*, human_bytes};
+    let n = l.max();
+    let m = human_bytes(n);
+    match (l, lang) {
+        (XlsxFileBytes, Lang::Vi) => format!("tệp XLSX quá lớn (vượt {m})"),
+        (XlsxFileBytes, Lang::En) => format!("the XLSX file is larger than {m}"),
+        (ZipEntries, Lang::Vi) => format!("tệp XLSX có hơn {n} phần"),
+        (ZipEntries, Lang::En) => format!("the XLSX file holds more than {n} parts"),
+        (ZipDirectoryBytes, Lang::Vi) => format!("danh mục của tệp XLSX vượt {m}"),
+        (ZipDirectoryBytes, Lang::En) => format!("the XLSX file's directory is larger than {m}"),
+        (PartBytes, Lang::Vi) => format!("một phần của tệp XLSX quá lớn khi giải nén (vượt {m})"),
+        (PartBytes, Lang::En) => format!("a part of the XLSX file inflates past {m}"),
+        (TotalBytes, Lang::Vi) => format!("tệp XLSX quá lớn khi giải nén (vượt {m})"),
+        (TotalBytes, Lang::En) => format!("the XLSX file inflates past {m}"),
+        (SharedStrings, Lang::Vi) => format!("bảng chuỗi dùng chung có hơn {n} chuỗi"),
+        (SharedStrings, Lang::En) => {
+            format!("the shared-strings table holds more than {n} strings")
+        }
+        (SharedStringBytes, Lang::Vi) => format!("bảng chuỗi dùng chung vượt {m}"),
+        (SharedStringBytes, Lang::En) => format!("the shared-strings table is larger than {m}"),
+        (Rows, Lang::Vi) => format!("có ô nằm sau dòng {n}"),
+        (Rows, Lang::En) => format!("a cell lies past row {n}"),
+        (Columns, Lang::Vi) => format!(
+            "có ô nằm sau cột {} (tối đa {n} cột)",
+            column_letter(n as usize)
+        ),
+        (Columns, Lang::En) => format!(
+            "a cell lies past column {} (at most {n} columns)",
+            column_letter(n as usize)
+        ),
+        (Cells, Lang::Vi) => format!("trang tính có hơn {n} ô; hãy chia nhỏ tệp hoặc dùng CSV"),
+        (Cells, Lang::En) => {
+            format!("the sheet has more than {n} cells; split the file or use CSV")
+        }
+        (SheetTextBytes, Lang::Vi) => {
+            format!("chữ trong trang tính vượt {m}; hãy chia nhỏ tệp hoặc dùng CSV")
+        }
+        (SheetTextBytes, Lang::En) => {
+            format!("the sheet's text passes {m}; split the file or use CSV")
+        }
+        (CellChars, Lang::Vi) => format!("ô dài hơn {n} ký tự"),
+        (CellChars, Lang::En) => format!("the cell is longer than {n} characters"),
+        (XmlDepth, Lang::Vi) => format!("XML lồng nhau quá {n} tầng"),
+        (XmlDepth, Lang::En) => format!("the XML nests deeper than {n} levels"),
+        (XmlEventBytes, Lang::Vi) => format!("một thẻ hoặc đoạn văn bản XML dài hơn {m}"),
+        (XmlEventBytes, Lang::En) => format!("an XML tag or run of text is longer than {m}"),
+        (CsvRecordBytes, Lang::Vi) => {
+            format!("dòng dài hơn {m} (một ô quá dài, hoặc dấu ngoặc kép không được đóng)")
+        }
+        (CsvRecordBytes, Lang::En) => {
+            format!("the record is longer than {m} (a field far too long, or a quote never closed)")
+        }
+        (CsvFields, Lang::Vi) => format!("dòng có hơn {n} ô"),
+        (CsvFields, Lang::En) => format!("the row has more than {n} fields"),
+        (TomlBytes, Lang::Vi) => format!("tệp lớn hơn {m}"),
+        (TomlBytes, Lang::En) => format!("the file is larger than {m}"),
     }
 }
 
@@ -81,10 +154,11 @@ impl Localized for CsvError {
             });
         }
         if let Some((name, pos)) = &self.column {
-            let place = if *pos > 0 {
-                format!(" ({})", column_letter(*pos))
-            } else {
-                String::new()
+            // A column known only by its place (an XLSX cell) is named by its letter alone.
+            let place = match (*pos > 0, name.is_empty()) {
+                (true, true) => column_letter(*pos),
+                (true, false) => format!(" ({})", column_letter(*pos)),
+                (false, _) => String::new(),
             };
             at.push_str(&match lang {
                 Lang::Vi => format!(", cột {name}{place}"),

@@ -9,7 +9,7 @@ use giamngheo_core::registry::{ReviewInput, ReviewRow};
 use giamngheo_core::standard::Standard;
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Vnd};
 
-use crate::csv_scan::push_field;
+use crate::csv_scan::push_text_field;
 use crate::households::{ImportProblem, ProblemKind};
 use crate::table::Rows;
 
@@ -264,10 +264,10 @@ pub fn write_reviews_csv<W: Write>(
             if i > 0 {
                 buf.push(b',');
             }
-            push_field(&mut buf, c.as_bytes());
+            push_text_field(&mut buf, c.as_bytes());
         }
         buf.push(b',');
-        push_field(&mut buf, decided_on(r).as_bytes());
+        push_text_field(&mut buf, decided_on(r).as_bytes());
         buf.push(b'\n');
         if buf.len() > 1 << 16 {
             out.write_all(&buf)?;

@@ -2,7 +2,6 @@
 
 use std::io::Read;
 
-use calamine::{Data, Reader};
 use giamngheo_core::text::nfc;
 
 use crate::csv_scan::{BlockReader, FieldEnd, Scanner};
@@ -19,7 +18,7 @@ pub struct Table {
 
 /// Reads a CSV file (UTF-8, optional BOM) into a table of NFC text.
 pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
-    let io = |e: std::io::Error| CsvError::file(file, CsvErrorKind::Read(e.to_string()));
+    let io = |e: std::io::Error| CsvError::io(file, e);
     let mut reader = BlockReader::new(input, 1 << 20);
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
@@ -54,9 +53,15 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
                     column: Some((String::new(), col + 1)),
                     ..CsvError::file(file, CsvErrorKind::NotUtf8)
                 })?;
-                cells.push(nfc(text.trim()));
+                cells.push(nfc(giamngheo_core::text::csv_unescape_formula(text.trim())));
                 if matches!(end, FieldEnd::Record) {
                     break;
+                }
+                if cells.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
+                    return Err(CsvError {
+                        row: Some(row_no),
+                        ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
+                    });
                 }
             }
             if cells.iter().all(String::is_empty) {
@@ -78,57 +83,9 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
 }
 
 /// Reads the first sheet of an XLSX workbook. Numbers that hold codes keep no decimals; dates become
-/// `dd/mm/yyyy`.
+/// `dd/mm/yyyy`. Every limit in `limits` holds: a hostile workbook is refused before its memory is spent.
 pub fn read_xlsx(path: &std::path::Path, file: &str) -> Result<Table, CsvError> {
-    let fail = |m: String| CsvError::file(file, CsvErrorKind::Read(m));
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
-    let sheet = wb
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| CsvError::file(file, CsvErrorKind::Empty))?;
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|e| fail(e.to_string()))?;
-    let (start_row, _) = range.start().unwrap_or((0, 0));
-    let mut header: Option<Vec<String>> = None;
-    let mut rows = Vec::new();
-    for (i, r) in range.rows().enumerate() {
-        let row_no = u64::from(start_row) + i as u64 + 1;
-        let cells: Vec<String> = r.iter().map(cell_text).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        match &header {
-            None => header = Some(cells),
-            Some(_) => rows.push((row_no, cells)),
-        }
-    }
-    let header = header.ok_or_else(|| CsvError::file(file, CsvErrorKind::Empty))?;
-    Ok(Table {
-        file: file.to_owned(),
-        sheet: Some(sheet),
-        header,
-        rows,
-    })
-}
-
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => nfc(s.trim()),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
-        Data::DateTime(dt) => {
-            // Excel serial day 25569 is 1970-01-01.
-            let days = dt.as_f64().floor() as i64 - 25_569;
-            giamngheo_core::date::Date::from_unix_days(days).vi()
-        }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
+    crate::xlsx::read_first_sheet(path, file)
 }
 
 /// Rows of text cells with their spreadsheet row numbers, read once from the start.
@@ -178,7 +135,7 @@ pub struct CsvRows<R> {
 
 impl<R: Read> CsvRows<R> {
     pub fn open(input: R, file: &str) -> Result<CsvRows<R>, CsvError> {
-        let io = |e: std::io::Error| CsvError::file(file, CsvErrorKind::Read(e.to_string()));
+        let io = |e: std::io::Error| CsvError::io(file, e);
         let mut reader = BlockReader::new(input, 1 << 20);
         let mut block = reader.next_block().map_err(io)?.unwrap_or_default();
         if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
@@ -255,6 +212,7 @@ pub fn scan_rows(
                     let text = std::str::from_utf8(b)
                         .map_err(|_| at(CsvErrorKind::NotUtf8))?
                         .trim();
+                    let text = giamngheo_core::text::csv_unescape_formula(text);
                     if unicode_normalization::is_nfc(text) {
                         Cow::Borrowed(text)
                     } else {
@@ -263,12 +221,18 @@ pub fn scan_rows(
                 }
                 Cow::Owned(v) => {
                     let text = String::from_utf8(v).map_err(|_| at(CsvErrorKind::NotUtf8))?;
-                    Cow::Owned(nfc(text.trim()))
+                    Cow::Owned(nfc(giamngheo_core::text::csv_unescape_formula(text.trim())))
                 }
             };
             cells.push(cell);
             if matches!(end, FieldEnd::Record) {
                 break;
+            }
+            if cells.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
+                return Err(CsvError {
+                    row: Some(row_no),
+                    ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
+                });
             }
         }
         if cells.iter().all(|c| c.is_empty()) {
@@ -320,7 +284,7 @@ impl<R: Read> Rows for CsvRows<R> {
             let block = self
                 .reader
                 .next_block()
-                .map_err(|e| CsvError::file(&self.file, CsvErrorKind::Read(e.to_string())))?;
+                .map_err(|e| CsvError::io(&self.file, e))?;
             let Some(block) = block else { return Ok(()) };
             self.scan_block(&block, false, f)?;
         }

@@ -194,6 +194,7 @@ fn write_csv_row<'a, W: Write>(
         if i > 0 {
             out.write_all(b",")?;
         }
+        let c = giamngheo_core::text::csv_safe(c);
         if c.contains([',', '"', '\n', '\r']) {
             write!(out, "\"{}\"", c.replace('"', "\"\""))?;
         } else {

@@ -1238,28 +1238,9 @@ fn parse_upload(
     Vec<giamngheo_formats::households::ImportProblem>,
 > {
     if name.to_ascii_lowercase().ends_with(".xlsx") {
-        // The XLSX reader wants a file: a private temporary one, removed whatever happens.
-        let path =
-            std::env::temp_dir().join(format!("giamngheo-upload-{}.xlsx", auth::random_token()));
-        struct Remove<'a>(&'a std::path::Path);
-        impl Drop for Remove<'_> {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_file(self.0);
-            }
-        }
-        let _guard = Remove(&path);
-        if let Err(e) = std::fs::write(&path, bytes) {
-            return Err(vec![giamngheo_formats::households::ImportProblem {
-                file: name.to_owned(),
-                sheet: None,
-                row: 0,
-                column: None,
-                kind: giamngheo_formats::households::ProblemKind::Unreadable(
-                    giamngheo_formats::error::CsvErrorKind::Read(e.to_string()),
-                ),
-            }]);
-        }
-        let mut t = match giamngheo_formats::table::read_xlsx(&path, name) {
+        // Read from memory: no temporary file that others could read or that a crash would leave behind.
+        let mut t = match giamngheo_formats::xlsx::read_workbook(std::io::Cursor::new(bytes), name)
+        {
             Ok(t) => t,
             Err(e) => {
                 return Err(vec![giamngheo_formats::households::ImportProblem {

@@ -5,6 +5,9 @@ use std::process::{Command, Output, Stdio};
 
 mod accounts;
 mod audit;
+#[path = "../../../formats/tests/formats/corpus.rs"]
+mod corpus;
+mod hostile;
 mod mpi;
 mod registry;
 mod report;

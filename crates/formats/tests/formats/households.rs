@@ -111,7 +111,7 @@ fn missing_columns_are_all_listed() {
     );
 }
 
-fn sample_rows() -> Vec<MemberRow> {
+pub(crate) fn sample_rows() -> Vec<MemberRow> {
     let row = |code: &str, name: &str, rel: &str, sex: &str, born: &str, cid: &str| MemberRow {
         household_code: code.into(),
         commune_code: "15493".into(),
@@ -202,7 +202,7 @@ fn a_broken_xlsx_names_the_file() {
     let e = read_xlsx(&path, "hong.xlsx").unwrap_err();
     assert!(
         e.message(Lang::En)
-            .starts_with("File hong.xlsx: cannot read the file"),
+            .starts_with("File hong.xlsx: the file is not an XLSX workbook or is damaged"),
         "{}",
         e.message(Lang::En)
     );

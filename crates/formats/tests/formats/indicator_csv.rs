@@ -101,9 +101,9 @@ proptest! {
 
 /// Sums of weights per pattern and per subgroup, the slow way, for comparison: `None` when a line is not
 /// plain (what the fast reader must also refuse). Weights in a tally's units (10^-15).
-type Cells = Vec<u128>;
+pub(crate) type Cells = Vec<u128>;
 
-fn naive(
+pub(crate) fn naive(
     roles: &[Vec<Role>],
     text: &str,
     groups: usize,
@@ -160,7 +160,7 @@ fn naive(
 }
 
 /// Layouts: which role each column has, in order.
-fn layouts() -> Vec<(&'static str, Vec<Vec<Role>>, usize)> {
+pub(crate) fn layouts() -> Vec<(&'static str, Vec<Vec<Role>>, usize)> {
     use Role::*;
     let ind = |j| vec![Indicator(j)];
     vec![

@@ -1,6 +1,9 @@
 //! The formats crate's one integration-test binary.
 
 mod classify_csv;
+mod corpus;
+mod fuzz;
+mod hostile;
 mod households;
 mod indicator_csv;
 mod targets;

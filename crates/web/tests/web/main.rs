@@ -4,8 +4,11 @@
 //! `pages` what the pages say.
 
 mod browser;
+#[path = "../../../formats/tests/formats/corpus.rs"]
+mod corpus;
 mod forms;
 mod harness;
+mod hostile;
 mod pages;
 mod routes;
 mod scope;
