@@ -97,7 +97,7 @@ fn household_page_in_both_languages_and_the_read_is_logged() {
         let shown = &shown[..shown.find("</code>").unwrap()];
         let (count, short) = shown.split_once(" · ").unwrap();
         let count: i64 = count.parse().unwrap();
-        let entries = app.store().audit_entries(count, 1, None).unwrap();
+        let entries = app.with_store(|s| s.audit_entries(count, 1, None).unwrap());
         assert_eq!(entries[0].0.seq, count);
         assert_eq!(&entries[0].1[..12], short);
     });
