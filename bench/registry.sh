@@ -19,7 +19,8 @@ log() { echo ">> $*" >&2; }
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
 log "building"
-cargo build --release -p giamngheo -p giamngheo-store --example history_latency --quiet
+cargo build --release -p giamngheo --quiet
+cargo build --release -p giamngheo-store --example history_latency --quiet
 
 DEMO="$DATA/demo-$HOUSEHOLDS.db"
 CSV="$DATA/households-$HOUSEHOLDS-registry.csv"

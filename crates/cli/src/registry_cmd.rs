@@ -13,10 +13,7 @@ use crate::errors::CliError;
 use crate::output::AtomicFile;
 use crate::progress::Progress;
 
-pub fn today() -> Date {
-    Date::parse(&giamngheo_store::today())
-        .unwrap_or_else(|_| unreachable!("the store formats ISO dates"))
-}
+pub use giamngheo_store::today;
 
 pub fn parse_date(name: &'static str, s: &str) -> Result<Date, CliError> {
     Date::parse(s).map_err(|_| CliError::Argument {
@@ -563,7 +560,7 @@ pub fn import_reviews(
     };
     let day = match date {
         Some(d) => parse_date("date", d)?,
-        None => Date::new(i32::from(year), 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
+        None => giamngheo_core::calendar::review_day(i32::from(year)),
     };
     let name = file.display().to_string();
     let reviews = if is_xlsx(file) {

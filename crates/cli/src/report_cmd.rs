@@ -109,12 +109,7 @@ fn rates(
     to: i32,
 ) -> Result<Vec<YearRate>, CliError> {
     let years: Vec<(i32, Date)> = (from..=to)
-        .map(|y| {
-            (
-                y,
-                Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
-            )
-        })
+        .map(|y| (y, giamngheo_core::calendar::review_day(y)))
         .collect();
     let rates = store.rates(unit.id, on, &years)?;
     if let Some(r) = rates.iter().find(|r| r.standard_id.is_none()) {
@@ -218,125 +213,6 @@ pub fn emit(
     }
 }
 
-/// The rates table: the required columns first, then the standard and its break, then urban, rural
-/// and ethnic-minority households.
-pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table {
-    let mut columns: Vec<String> = [
-        "unit_code",
-        "unit_name",
-        "year",
-        "households",
-        "poor",
-        "poor_rate",
-        "near_poor",
-        "near_poor_rate",
-        "standard",
-        "standard_changed",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    let mut labels: Vec<String> = match lang {
-        Lang::Vi => [
-            "Mã",
-            "Đơn vị",
-            "Năm",
-            "Số hộ",
-            "Hộ nghèo",
-            "Tỷ lệ nghèo (%)",
-            "Hộ cận nghèo",
-            "Tỷ lệ cận nghèo (%)",
-            "Chuẩn nghèo",
-            "Đổi chuẩn",
-        ],
-        Lang::En => [
-            "Code",
-            "Unit",
-            "Year",
-            "Households",
-            "Poor",
-            "Poor rate (%)",
-            "Near-poor",
-            "Near-poor rate (%)",
-            "Standard",
-            "New standard",
-        ],
-    }
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    for (group, vi, en) in [
-        ("urban", "thành thị", "urban"),
-        ("rural", "nông thôn", "rural"),
-        ("ethnic_minority", "DTTS", "ethnic minority"),
-    ] {
-        for (field, lvi, len) in [
-            ("households", "Số hộ", "Households"),
-            ("poor", "Hộ nghèo", "Poor"),
-            ("poor_rate", "Tỷ lệ nghèo (%)", "Poor rate (%)"),
-            ("near_poor", "Hộ cận nghèo", "Near-poor"),
-            (
-                "near_poor_rate",
-                "Tỷ lệ cận nghèo (%)",
-                "Near-poor rate (%)",
-            ),
-        ] {
-            columns.push(format!("{group}_{field}"));
-            labels.push(match lang {
-                Lang::Vi => format!("{lvi} {vi}"),
-                Lang::En => format!("{len}, {en}"),
-            });
-        }
-    }
-    let mut t = Table {
-        title: match lang {
-            Lang::Vi => format!(
-                "Tỷ lệ hộ nghèo, cận nghèo: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Poor and near-poor households: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        columns,
-        labels,
-        ..Table::default()
-    };
-    let breaks = standard_breaks(rates);
-    for (i, r) in rates.iter().enumerate() {
-        let mut row = vec![
-            Cell::text(&u.code),
-            Cell::text(&u.name),
-            Cell::Plain(r.year.into()),
-        ];
-        push_counts(&mut row, &r.all());
-        row.push(Cell::text(r.standard_id.clone().unwrap_or_default()));
-        row.push(Cell::Plain(breaks[i].into()));
-        for c in [&r.urban, &r.rural, &r.ethnic_minority] {
-            push_counts(&mut row, c);
-        }
-        if breaks[i] {
-            t.breaks.push(i);
-        }
-        t.rows.push(row);
-    }
-    note_breaks(&mut t, rates, lang);
-    t
-}
-
-fn push_counts(row: &mut Vec<Cell>, c: &Counts) {
-    row.extend([
-        Cell::Int(c.households),
-        Cell::Int(c.poor),
-        Cell::rate(c.poor_rate()),
-        Cell::Int(c.near_poor),
-        Cell::rate(c.near_poor_rate()),
-    ]);
-}
-
 pub struct Span<'a> {
     pub unit: &'a str,
     pub years: &'a str,
@@ -368,7 +244,7 @@ pub fn report_rates(
     let targets = store.targets(u.id, from, to)?;
     let chart = trend_chart(&u, &rates, &targets, lang).draw(lang);
     emit(
-        &rates_table(&u, on, &rates, lang),
+        &giamngheo_app::reports::rates_table(&u, on, &rates, lang),
         format,
         output.as_deref(),
         &[chart],
@@ -613,12 +489,7 @@ pub fn report_targets(
         ));
     }
     let years: Vec<(i32, Date)> = (from..=to)
-        .map(|y| {
-            (
-                y,
-                Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
-            )
-        })
+        .map(|y| (y, giamngheo_core::calendar::review_day(y)))
         .collect();
     let actual: Vec<(i32, f64)> = store
         .rates(u.id, on, &years)?
@@ -877,12 +748,7 @@ fn summarise(
 ) -> Result<Summary, CliError> {
     use giamngheo_core::transition::Transition;
     let years: Vec<(i32, Date)> = (from..=to)
-        .map(|y| {
-            (
-                y,
-                Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date")),
-            )
-        })
+        .map(|y| (y, giamngheo_core::calendar::review_day(y)))
         .collect();
     let rates = store.rates(unit.id, on, &years)?;
     let (first, last) = (&rates[0], &rates[rates.len() - 1]);
@@ -1048,7 +914,7 @@ pub fn report_compare(
         }
         t.rows.push(row);
     }
-    note_breaks(&mut t, &summaries[0].rates, lang);
+    giamngheo_app::reports::note_breaks(&mut t, &summaries[0].rates, lang);
     t.notes.push(
         lang.pick(
             "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng. Hỗ trợ: nhận trong các năm của khoảng, tính theo nơi hộ sống khi nhận. Thiếu hụt: tỷ lệ hộ nghèo và thiếu hụt chỉ số đó trong số hộ được rà soát năm cuối.",
@@ -1057,26 +923,6 @@ pub fn report_compare(
         .to_owned(),
     );
     emit(&t, format, output.as_deref(), &[], lang)
-}
-
-fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
-    let breaks = standard_breaks(rates);
-    for (i, r) in rates.iter().enumerate().filter(|(i, _)| breaks[*i]) {
-        t.notes.push(match lang {
-            Lang::Vi => format!(
-                "Từ năm {} áp dụng chuẩn {} (trước đó {}): tỷ lệ trước và sau không so sánh trực tiếp được.",
-                r.year,
-                r.standard_id.as_deref().unwrap_or(""),
-                rates[i - 1].standard_id.as_deref().unwrap_or("")
-            ),
-            Lang::En => format!(
-                "From {} the standard is {} (before: {}): rates before and after are not directly comparable.",
-                r.year,
-                r.standard_id.as_deref().unwrap_or(""),
-                rates[i - 1].standard_id.as_deref().unwrap_or("")
-            ),
-        });
-    }
 }
 
 /// The communes under a unit on the boundary date, however many levels down.
@@ -1197,7 +1043,7 @@ pub fn report_ranking(
         ]);
     }
     if let Some(s) = list.first() {
-        note_breaks(&mut t, &s.rates, lang);
+        giamngheo_app::reports::note_breaks(&mut t, &s.rates, lang);
     }
     emit(&t, format, output.as_deref(), &[], lang)
 }
@@ -1285,7 +1131,7 @@ pub fn report_chart(
             trend_chart(&u, &rates, &targets, lang).draw(lang)
         }
         ChartKind::Communes => {
-            let day = Date::new(to, 11, 15).unwrap_or_else(|_| unreachable!("a valid date"));
+            let day = giamngheo_core::calendar::review_day(to);
             let mut bars = Vec::new();
             for c in communes_under(&mut store, &u, on)? {
                 let r = store.rates(c.id, on, &[(to, day)])?;
@@ -1396,7 +1242,7 @@ pub fn report_summary(
         boundaries,
     };
     let (mut store, u, on, y, _) = resolve(db, &span)?;
-    let day = Date::new(y, 11, 15).unwrap_or_else(|_| unreachable!("a valid date"));
+    let day = giamngheo_core::calendar::review_day(y);
     let mut t = Table::new(
         match lang {
             Lang::Vi => format!(

@@ -1098,7 +1098,7 @@ pub fn decision_pdf(db: &str, round_id: i64, output: &Path, lang: Lang) -> Resul
     let standard = crate::standard_arg::load(&round.standard_id)?;
     // The same model as the web's download (giamngheo_web::forms).
     let model =
-        giamngheo_web::forms::decision(&mut store, &round, &cases, &standard.instrument.name_vi)?;
+        giamngheo_app::forms::decision(&mut store, &round, &cases, &standard.instrument.name_vi)?;
     let pdf = giamngheo_report::forms::decision(&model);
     write_pdf(output, &pdf)?;
     outln!(
@@ -1123,7 +1123,7 @@ pub fn certificates_pdf(
     let mut store = open(db)?;
     let round = decided_round(&mut store, round_id)?;
     let cases = store.round_cases(round_id)?;
-    let list = giamngheo_web::forms::certificates(&mut store, &round, &cases)?;
+    let list = giamngheo_app::forms::certificates(&mut store, &round, &cases)?;
     if list.is_empty() {
         return Err(arg(
             "round",
@@ -1159,7 +1159,7 @@ pub fn exit_form(
         .iter()
         .rev()
         .find_map(|r| r.decided_class.as_deref().and_then(Class::parse));
-    let pdf = match giamngheo_web::forms::exit_request(&mut store, household, on, last)? {
+    let pdf = match giamngheo_app::forms::exit_request(&mut store, household, on, last)? {
         Ok(model) => giamngheo_report::forms::exit_request(&model),
         Err(why) => {
             return Err(arg(

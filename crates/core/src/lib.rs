@@ -9,6 +9,7 @@
 
 pub mod area;
 pub mod audit;
+pub mod calendar;
 pub mod class;
 pub mod classify;
 pub mod date;

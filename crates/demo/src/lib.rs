@@ -139,7 +139,7 @@ pub struct DemoSummary {
 
 /// The periodic review date of a year (the round runs 1 September to 14 December).
 pub fn review_date(year: i32) -> Date {
-    Date::new(year, 11, 15).unwrap_or_else(|_| unreachable!("a valid date"))
+    giamngheo_core::calendar::review_day(year)
 }
 
 fn decision_date(year: i32) -> Date {

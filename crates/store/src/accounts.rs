@@ -157,7 +157,7 @@ impl Store {
                     role.code().into(),
                     unit_id.into(),
                     password_hash.into(),
-                    crate::today().into(),
+                    crate::today().iso().into(),
                     key.clone().into(),
                 ],
             )?;

@@ -105,7 +105,7 @@ impl Store {
                 }
                 c.execute(
                     "INSERT INTO schema_migration (version, applied_on) VALUES ($1, $2)",
-                    &[Value::Int(*version), Value::from(today())],
+                    &[Value::Int(*version), Value::from(today().iso())],
                 )?;
             }
             Ok(())
@@ -113,10 +113,11 @@ impl Store {
     }
 }
 
-/// Today's date (UTC) as ISO text, from the system clock.
-pub fn today() -> String {
+/// Today in Vietnam, from the system clock: the one place giamngheo reads the date (the web app, the command
+/// line and the store's checks of a step's date all ask here).
+pub fn today() -> giamngheo_core::date::Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    giamngheo_core::date::Date::from_unix_days(secs.div_euclid(86_400)).iso()
+    giamngheo_core::calendar::vietnam_date(secs)
 }

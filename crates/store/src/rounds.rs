@@ -319,17 +319,9 @@ fn allowed(actor: &Actor, action: Action) -> Result<(), StoreError> {
     }
 }
 
-/// Today in Vietnam (UTC+7), the day a commune's office lives in.
-fn today_in_vietnam() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_unix_days((secs + 7 * 3600).div_euclid(86_400))
-}
-
 /// A step's date may not lie after today: a round cannot be decided, posted or answered ahead of time.
 fn not_in_future(date: Date) -> Result<(), StoreError> {
-    let today = today_in_vietnam();
+    let today = crate::today();
     if date > today {
         Err(refuse(RoundError::InFuture { date, today }))
     } else {
@@ -1837,7 +1829,7 @@ impl Store {
         round_id: i64,
     ) -> Result<HashMap<i64, (i64, i64, Vec<String>)>, StoreError> {
         let round = round_in(&mut self.conn, round_id)?;
-        let until = round.decided_on.map_or_else(crate::today, |d| d.iso());
+        let until = round.decided_on.unwrap_or_else(crate::today).iso();
         let mut out: HashMap<i64, (i64, i64, Vec<String>)> = HashMap::new();
         self.conn.query_each(
             "SELECT k.id, p.code, s.amount_vnd FROM round_case k JOIN support s ON s.household_id = k.household_id \

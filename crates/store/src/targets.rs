@@ -28,7 +28,7 @@ impl Store {
                 &t.unit_id.to_string(),
             )?;
         }
-        let today = crate::today();
+        let today = crate::today().iso();
         self.conn.transaction(|c| {
             let mut audit = crate::audit::AuditWriter::start(c)?;
             for t in targets {

@@ -131,7 +131,7 @@ impl AppState {
         }
         let today = today();
         let years: Vec<(i32, Date)> = (2015..=today.year())
-            .filter_map(|y| Date::new(y, 11, 15).ok().map(|d| (y, d)))
+            .map(|y| (y, giamngheo_core::calendar::review_day(y)))
             .collect();
         let rates: Vec<YearRate> = store
             .rates(unit.id, today, &years)?
@@ -142,7 +142,7 @@ impl AppState {
         let last = rates.last().map(|r| r.year);
         let by_child = match last {
             Some(y) => {
-                store.child_rates(unit.id, today, y, Date::new(y, 11, 15).unwrap_or(today))?
+                store.child_rates(unit.id, today, y, giamngheo_core::calendar::review_day(y))?
             }
             None => Vec::new(),
         };
@@ -166,9 +166,7 @@ impl AppState {
     }
 }
 
-pub fn today() -> Date {
-    Date::parse(&giamngheo_store::today()).unwrap_or_else(|_| Date::from_unix_days(0))
-}
+pub use giamngheo_store::today;
 
 /// Every route of the app.
 pub fn router(state: AppState) -> Router {

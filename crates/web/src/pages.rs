@@ -1502,7 +1502,7 @@ async fn report_rates(
         .pool
         .run(move |s| {
             let years: Vec<(i32, Date)> = (from..=to)
-                .filter_map(|y| Date::new(y, 11, 15).ok().map(|d| (y, d)))
+                .map(|y| (y, giamngheo_core::calendar::review_day(y)))
                 .collect();
             let rates = s
                 .rates(u.id, today(), &years)?
@@ -1520,67 +1520,6 @@ async fn report_rates(
         })
         .await
         .map_err(|e| ctx.fail(e))
-}
-
-/// The rates table of a report: the first ten columns of `giamngheo report rates`, written by the reports'
-/// table module (crates/report), so the web and the command line write CSV and XLSX the same way.
-pub fn rates_report(u: &Unit, rates: &[YearRate], lang: Lang) -> giamngheo_report::table::Table {
-    use giamngheo_report::table::{Cell, Table};
-    let mut t = Table::new(
-        format!(
-            "{}: {} ({} {})",
-            lang.pick("Tỷ lệ hộ nghèo, cận nghèo", "Poor and near-poor households"),
-            u.name,
-            lang.pick("địa giới ngày", "boundaries of"),
-            today().vi()
-        ),
-        &[
-            "unit_code",
-            "unit_name",
-            "year",
-            "households",
-            "poor",
-            "poor_rate",
-            "near_poor",
-            "near_poor_rate",
-            "standard",
-            "standard_changed",
-        ],
-    );
-    t.labels = [
-        ("Mã", "Code"),
-        ("Đơn vị", "Unit"),
-        ("Năm", "Year"),
-        ("Số hộ", "Households"),
-        ("Hộ nghèo", "Poor"),
-        ("Tỷ lệ nghèo (%)", "Poor rate (%)"),
-        ("Hộ cận nghèo", "Near-poor"),
-        ("Tỷ lệ cận nghèo (%)", "Near-poor rate (%)"),
-        ("Chuẩn nghèo", "Standard"),
-        ("Đổi chuẩn", "New standard"),
-    ]
-    .iter()
-    .map(|(vi, en)| lang.pick(vi, en).to_owned())
-    .collect();
-    let breaks = giamngheo_store::rates::standard_breaks(rates);
-    for (i, r) in rates.iter().enumerate() {
-        t.rows.push(vec![
-            Cell::text(&u.code),
-            Cell::text(&u.name),
-            Cell::Plain(r.year.into()),
-            Cell::Int(r.households),
-            Cell::Int(r.poor),
-            Cell::rate(r.poor_rate()),
-            Cell::Int(r.near_poor),
-            Cell::rate(r.near_poor_rate()),
-            Cell::text(r.standard_id.clone().unwrap_or_default()),
-            Cell::Plain(breaks[i].into()),
-        ]);
-        if breaks[i] {
-            t.breaks.push(i);
-        }
-    }
-    t
 }
 
 fn attachment(name: &str, mime: &'static str, body: Vec<u8>) -> Response {
@@ -1602,7 +1541,7 @@ pub async fn rates_csv(
         .0;
     let (u, rates) = report_rates(&state, &ctx, q).await?;
     let mut out = Vec::new();
-    rates_report(&u, &rates, ctx.lang)
+    giamngheo_app::reports::rates_table(&u, today(), &rates, ctx.lang)
         .write_csv(&mut out)
         .map_err(|_| ctx.fail(WebError::Internal))?;
     Ok(attachment(
@@ -1622,7 +1561,7 @@ pub async fn rates_xlsx(
         .0;
     let (u, rates) = report_rates(&state, &ctx, q).await?;
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let bytes = rates_report(&u, &rates, ctx.lang)
+    let bytes = giamngheo_app::reports::rates_table(&u, today(), &rates, ctx.lang)
         .add_sheet(&mut wb)
         .and_then(|()| wb.save_to_buffer())
         .map_err(|_| ctx.fail(WebError::Internal))?;
@@ -1645,7 +1584,7 @@ pub async fn rates_pdf(
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
     let (u, rates) = report_rates(&state, &ctx, q).await?;
-    let table = rates_report(&u, &rates, ctx.lang);
+    let table = giamngheo_app::reports::rates_table(&u, today(), &rates, ctx.lang);
     let mut doc = Document::new(
         &table.title,
         Orientation::for_table(&table, ctx.lang),

@@ -1,0 +1,9 @@
+//! giamngheo-app: the use cases that the web app and the command line share, so that each exists once —
+//! the forms' models, the report tables, the clock. It takes typed arguments and the acting person
+//! explicitly, and returns typed results; the front ends parse their input and render what comes back.
+
+pub mod forms;
+pub mod reports;
+
+/// Today in Vietnam: the one clock of giamngheo (see `giamngheo_store::today`).
+pub use giamngheo_store::today;

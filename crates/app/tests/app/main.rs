@@ -1,0 +1,89 @@
+//! The app crate's suite: the use cases both front ends share.
+
+use giamngheo_app::reports::rates_table;
+use giamngheo_core::Lang;
+use giamngheo_core::calendar::{review_day, vietnam_date};
+use giamngheo_core::date::Date;
+use giamngheo_core::ids::UnitLevel;
+use giamngheo_report::table::Cell;
+use giamngheo_store::rates::{Counts, YearRate};
+use giamngheo_store::units::Unit;
+
+fn year(year: i32, standard: &str, households: i64, poor: i64) -> YearRate {
+    YearRate {
+        year,
+        standard_id: Some(standard.to_owned()),
+        households,
+        poor,
+        near_poor: poor / 2,
+        urban: Counts::default(),
+        rural: Counts {
+            households,
+            poor,
+            near_poor: poor / 2,
+        },
+        ethnic_minority: Counts::default(),
+    }
+}
+
+#[test]
+fn the_rates_table_marks_a_change_of_standard_and_says_why() {
+    let unit = Unit {
+        id: 1,
+        level: UnitLevel::District,
+        code: "395".into(),
+        name: "Huyện Thọ Xuân".into(),
+        short_name: "Thọ Xuân".into(),
+        valid_from: None,
+        valid_until: None,
+    };
+    let rates = [
+        year(2020, "vn-2016-2020", 1000, 20),
+        year(2021, "vn-2016-2020", 1000, 15),
+        year(2022, "vn-2022-2025", 1000, 40),
+    ];
+    let on = Date::new(2026, 12, 5).unwrap();
+    let cases: &[(Lang, &str, &str)] = &[
+        (
+            Lang::Vi,
+            "Tỷ lệ nghèo (%)",
+            "Từ năm 2022 áp dụng chuẩn vn-2022-2025",
+        ),
+        (
+            Lang::En,
+            "Poor rate (%)",
+            "From 2022 the standard is vn-2022-2025",
+        ),
+    ];
+    for (lang, label, note) in cases {
+        let t = rates_table(&unit, on, &rates, *lang);
+        assert_eq!(
+            t.columns[..6],
+            [
+                "unit_code",
+                "unit_name",
+                "year",
+                "households",
+                "poor",
+                "poor_rate"
+            ]
+        );
+        assert_eq!(t.labels[5], *label);
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.breaks, [2], "{lang:?}");
+        assert!(t.notes.iter().any(|n| n.starts_with(note)), "{:?}", t.notes);
+        assert_eq!(t.rows[1][5], Cell::rate(1.5));
+        assert!(t.title.contains("05/12/2026"), "{}", t.title);
+    }
+}
+
+#[test]
+fn the_review_day_and_the_date_in_vietnam() {
+    assert_eq!(review_day(2019), Date::new(2019, 11, 15).unwrap());
+    // 2026-12-04 17:00 UTC is already 5 December in Vietnam; 16:59 is not.
+    let five_pm = Date::new(2026, 12, 4).unwrap().unix_days() * 86_400 + 17 * 3600;
+    let cases = [(five_pm, (2026, 12, 5)), (five_pm - 60, (2026, 12, 4))];
+    for (secs, (y, m, d)) in cases {
+        assert_eq!(vietnam_date(secs), Date::new(y, m, d).unwrap(), "{secs}");
+    }
+}

@@ -1,0 +1,17 @@
+//! The review's calendar, written once: the periodic review's reference day and the date in Vietnam.
+
+use crate::date::Date;
+
+/// Vietnam's offset from UTC: a commune office lives in UTC+7 all year (no summer time).
+pub const VIETNAM_UTC_OFFSET_SECONDS: i64 = 7 * 3600;
+
+/// The reference day of the periodic review of `year`: 15 November, the day on which each year's poor and
+/// near-poor households are counted (the results' "as of" in reports and rates).
+pub fn review_day(year: i32) -> Date {
+    Date::new(year, 11, 15).unwrap_or_else(|_| unreachable!("15 November exists every year"))
+}
+
+/// The date in Vietnam at `unix_seconds` (seconds since 1970-01-01 UTC).
+pub fn vietnam_date(unix_seconds: i64) -> Date {
+    Date::from_unix_days((unix_seconds + VIETNAM_UTC_OFFSET_SECONDS).div_euclid(86_400))
+}
