@@ -242,7 +242,14 @@ impl Role {
             Role::Administrator => true,
             Role::ProvinceStaff => matches!(
                 action,
-                A::Reopen | A::SubmitReport | A::ManageProgrammes | A::ReadAudit | A::SetTargets
+                A::Reopen
+                    | A::SubmitReport
+                    | A::ManageProgrammes
+                    | A::ReadAudit
+                    | A::SetTargets
+                    | A::ReadHouseholds
+                    | A::ReadReports
+                    | A::ReadFeedback
             ),
             Role::CommuneOfficer => matches!(
                 action,
@@ -259,11 +266,18 @@ impl Role {
                     | A::SubmitReport
                     | A::EditRegistry
                     | A::SetTargets
+                    | A::ReadHouseholds
+                    | A::ReadReports
+                    | A::ReadFeedback
             ),
-            Role::VillageReviewer => {
-                matches!(action, A::AddRequest | A::Survey | A::RecordComplaint)
-            }
-            Role::Auditor => action == A::ReadAudit,
+            Role::VillageReviewer => matches!(
+                action,
+                A::AddRequest | A::Survey | A::RecordComplaint | A::ReadHouseholds
+            ),
+            Role::Auditor => matches!(
+                action,
+                A::ReadAudit | A::ReadHouseholds | A::ReadReports | A::ReadFeedback
+            ),
             Role::Citizen => action == A::RecordComplaint,
         }
     }
@@ -293,6 +307,12 @@ pub enum Action {
     ManageUnits,
     /// Web accounts.
     ManageAccounts,
+    /// Households with their members: personal data (always limited further to the account's units).
+    ReadHouseholds,
+    /// Reports and dashboards of figures.
+    ReadReports,
+    /// Feedback and complaints sent from the public pages (names and contacts of citizens).
+    ReadFeedback,
 }
 
 impl Action {
@@ -316,6 +336,9 @@ impl Action {
             Action::SetTargets => "set_targets",
             Action::ManageUnits => "manage_units",
             Action::ManageAccounts => "manage_accounts",
+            Action::ReadHouseholds => "read_households",
+            Action::ReadReports => "read_reports",
+            Action::ReadFeedback => "read_feedback",
         }
     }
 
@@ -343,6 +366,13 @@ impl Action {
                 lang.pick("quản lý đơn vị hành chính", "manage administrative units")
             }
             Action::ManageAccounts => lang.pick("quản lý tài khoản", "manage accounts"),
+            Action::ReadHouseholds => {
+                lang.pick("xem hộ và nhân khẩu", "read households and members")
+            }
+            Action::ReadReports => lang.pick("xem báo cáo", "read reports"),
+            Action::ReadFeedback => {
+                lang.pick("xem phản ánh của người dân", "read the public's feedback")
+            }
         }
     }
 }

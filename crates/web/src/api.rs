@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::{Ctx, Perm};
+use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::pages::{PageResult, explain, find_households, load_household};
 use crate::{AppState, today};
+use giamngheo_core::round::Action;
 
 pub async fn openapi() -> Response {
     (
@@ -45,7 +46,7 @@ pub async fn households(
     ctx: Ctx,
     q: Result<Query<Q>, QueryRejection>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
@@ -76,7 +77,7 @@ pub async fn household(
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (h, inputs) = load_household(&state, &a, code)
         .await
         .map_err(|e| ctx.fail(e))?;

@@ -14,7 +14,9 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use giamngheo_core::Lang;
+use giamngheo_core::round::Action;
 use giamngheo_store::accounts::Role;
+use giamngheo_store::scope::{Place, Scope};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -102,35 +104,6 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// What a role may do. Reads are further limited to the account's units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Perm {
-    /// Households with their members: personal data.
-    ReadHouseholds,
-    Import,
-    Reports,
-    AuditLog,
-    /// Feedback and complaints sent from the public pages (names and contacts of citizens).
-    Feedback,
-}
-
-pub fn allows(role: Role, perm: Perm) -> bool {
-    use Perm::*;
-    use Role::*;
-    if perm == AuditLog {
-        // The procedure's table decides who reads the audit log.
-        return role.may(giamngheo_core::round::Action::ReadAudit);
-    }
-    matches!(
-        (role, perm),
-        (Administrator, _)
-            | (ProvinceStaff, ReadHouseholds | Reports | Feedback)
-            | (CommuneOfficer, ReadHouseholds | Import | Reports | Feedback)
-            | (VillageReviewer, ReadHouseholds)
-            | (Auditor, ReadHouseholds | Reports | Feedback)
-    )
-}
-
 pub fn role_name(role: Role, lang: Lang) -> &'static str {
     role.name(lang)
 }
@@ -152,64 +125,70 @@ struct Session {
 }
 
 impl Session {
-    fn actor(&self, token: &str) -> Actor {
-        Actor {
+    fn actor(&self, token: &str) -> Caller {
+        let scope = match &self.scope {
+            None => Scope::Everywhere,
+            Some(s) => Scope::Units(s.clone()),
+        };
+        Caller {
             token: token.to_owned(),
-            account_id: self.account_id,
-            name: self.name.clone(),
-            role: self.role,
             unit_id: self.unit_id,
             unit_code: self.unit_code.clone(),
-            scope: self.scope.clone(),
-            origin: "web".to_owned(),
+            who: giamngheo_store::audit::Actor::new(&self.name, self.role, "web")
+                .account(self.account_id, scope),
         }
     }
 }
 
-/// What handlers get: a snapshot of the session without its secret.
+/// What handlers get: the acting person — the one `Actor` type of giamngheo (name, role, origin, account,
+/// units), which the store's writes check and record — with the session's token and unit, without its secret.
 #[derive(Clone)]
-pub struct Actor {
+pub struct Caller {
     pub token: String,
-    pub account_id: i64,
-    pub name: String,
-    pub role: Role,
     pub unit_id: Option<i64>,
     pub unit_code: Option<String>,
-    pub scope: Option<Arc<HashSet<i64>>>,
-    /// Where the request came from, as the audit log records it.
-    pub origin: String,
+    pub who: giamngheo_store::audit::Actor,
 }
 
-impl Actor {
-    pub fn may(&self, perm: Perm) -> bool {
-        allows(self.role, perm)
+impl std::ops::Deref for Caller {
+    type Target = giamngheo_store::audit::Actor;
+
+    fn deref(&self) -> &Self::Target {
+        &self.who
+    }
+}
+
+impl Caller {
+    /// Whether the account's role may take this action: core's one table of who may do what. Reads are
+    /// further limited to the account's units.
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
     }
 
     /// Whether a unit is inside the account's area.
     pub fn sees_unit(&self, unit_id: i64) -> bool {
-        self.scope.as_ref().is_none_or(|s| s.contains(&unit_id))
+        self.who.scope.covers_unit(unit_id)
     }
 
     /// Whether a household living in this commune and village is inside the account's area.
     pub fn sees_household(&self, commune_id: i64, village_id: Option<i64>) -> bool {
-        self.scope
-            .as_ref()
-            .is_none_or(|s| s.contains(&commune_id) || village_id.is_some_and(|v| s.contains(&v)))
+        self.who.scope.covers(Place {
+            commune: commune_id,
+            village: village_id,
+        })
     }
 
     /// The account id whose scope rows bound a query, or None for the whole country.
     pub fn scope_account(&self) -> Option<i64> {
-        self.scope.as_ref().map(|_| self.account_id)
+        match self.who.scope {
+            Scope::Everywhere => None,
+            Scope::Units(_) => self.who.account_id,
+        }
     }
 
-    /// The account as the store's writes take it: they check its role and units themselves and record it.
+    /// The acting person as the store's writes take it: they check its role and units and record it.
     pub fn writer(&self) -> giamngheo_store::audit::Actor {
-        let scope = match &self.scope {
-            None => giamngheo_store::scope::Scope::Everywhere,
-            Some(s) => giamngheo_store::scope::Scope::Units(s.clone()),
-        };
-        giamngheo_store::audit::Actor::new(&self.name, self.role, &self.origin)
-            .account(self.account_id, scope)
+        self.who.clone()
     }
 }
 
@@ -408,7 +387,7 @@ impl Sessions {
     }
 
     /// The account of a session token, if the session exists and has not been idle too long.
-    pub async fn actor(&self, token: &str) -> Option<Actor> {
+    pub async fn actor(&self, token: &str) -> Option<Caller> {
         let hash = token_hash(token);
         let cached = {
             let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
@@ -451,7 +430,7 @@ impl Sessions {
 
     /// A session not in memory (the server restarted): read back with its account, which must still be
     /// enabled, and the scope materialised at its login.
-    async fn resume(&self, token: &str, hash: String) -> Option<Actor> {
+    async fn resume(&self, token: &str, hash: String) -> Option<Caller> {
         let h = hash.clone();
         let loaded = self
             .pool
@@ -737,7 +716,7 @@ pub struct Ctx {
     /// The language was chosen in the query: the response sets the cookie.
     pub lang_chosen: bool,
     pub api: bool,
-    pub actor: Option<Actor>,
+    pub actor: Option<Caller>,
     pub headers: HeaderMap,
     pub peer: Option<String>,
 }
@@ -752,16 +731,16 @@ impl Ctx {
     }
 
     /// The logged-in account, or the login page / 401.
-    pub fn actor(&self) -> Result<&Actor, Failure> {
+    pub fn actor(&self) -> Result<&Caller, Failure> {
         self.actor
             .as_ref()
             .ok_or_else(|| self.fail(WebError::NotLoggedIn { api: self.api }))
     }
 
-    /// The logged-in account if its role allows `perm`.
-    pub fn require(&self, perm: Perm) -> Result<&Actor, Failure> {
+    /// The logged-in account if its role may take `action`.
+    pub fn require(&self, action: Action) -> Result<&Caller, Failure> {
         let a = self.actor()?;
-        if a.may(perm) {
+        if a.may(action) {
             Ok(a)
         } else {
             Err(self.fail(WebError::Forbidden))
@@ -792,7 +771,7 @@ impl FromRequestParts<AppState> for Ctx {
         }
         .map(|mut a| {
             if let Some(p) = &peer {
-                a.origin = format!("web {p}");
+                a.who.origin = format!("web {p}");
             }
             a
         });

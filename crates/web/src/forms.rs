@@ -9,11 +9,12 @@ use giamngheo_app::forms::{certificates, decision, exit_request};
 use giamngheo_core::Lang;
 use giamngheo_store::rounds::CaseSource;
 
-use crate::auth::{Ctx, Perm};
+use crate::auth::Ctx;
 use crate::error::WebError;
 use crate::pages::{PageResult, record};
 use crate::rounds::load_round;
 use crate::{AppState, today};
+use giamngheo_core::round::Action;
 
 /// A PDF to download; `inline` lets the browser show it.
 pub fn pdf_response(name: &str, body: Vec<u8>) -> Response {
@@ -38,7 +39,7 @@ pub async fn decision_pdf(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     if !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
@@ -78,7 +79,7 @@ pub async fn certificates_pdf(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     if !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
@@ -123,7 +124,7 @@ pub async fn exit_pdf(
     ctx: Ctx,
     Path((id, code)): Path<(i64, String)>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     let Some(case) = cases
         .into_iter()

@@ -2,7 +2,7 @@
 //! page, and a JSON API with its OpenAPI document, over the synchronous store called from a blocking pool.
 //!
 //! **Architecture invariant:** every handler that reads or writes registry data checks the account's role
-//! ([`auth::Perm`]) and its units on the server (`Actor::sees_*`, or the `account_scope` join in SQL);
+//! (`Ctx::require(Action)`, core's one table `Role::may`) and its units on the server (`Caller::sees_*`, or the `account_scope` join in SQL);
 //! a household outside them is answered 404, exactly as one that does not exist.
 
 pub mod api;

@@ -18,10 +18,11 @@ use giamngheo_store::rates::YearRate;
 use giamngheo_store::units::Unit;
 use serde::Deserialize;
 
-use crate::auth::{self, Actor, Ctx, Perm};
+use crate::auth::{self, Caller, Ctx};
 use crate::error::{Failure, WebError};
 use crate::html::{self, esc, page};
 use crate::{AppState, Figures, today};
+use giamngheo_core::round::Action;
 
 pub type PageResult = Result<Response, Failure>;
 
@@ -30,7 +31,7 @@ pub type PageResult = Result<Response, Failure>;
 /// failed login, a forged public post) to the security log, since the audit log names an actor and a role.
 pub fn record(
     store: &mut giamngheo_store::Store,
-    actor: Option<&Actor>,
+    actor: Option<&Caller>,
     action: &str,
     target: &str,
     detail: &str,
@@ -58,22 +59,22 @@ pub fn record(
 }
 
 /// The menu for this account.
-pub fn nav(state: &AppState, ctx: &Ctx, a: &Actor) -> html::Nav {
+pub fn nav(state: &AppState, ctx: &Ctx, a: &Caller) -> html::Nav {
     let mut links = vec![("/dashboard", ctx.t("Tổng quan", "Dashboard"))];
-    if a.may(Perm::ReadHouseholds) {
+    if a.may(Action::ReadHouseholds) {
         links.push(("/households", ctx.t("Hộ gia đình", "Households")));
         links.push(("/rounds", ctx.t("Rà soát", "Review rounds")));
     }
-    if a.may(Perm::Import) {
+    if a.may(Action::EditRegistry) {
         links.push(("/import", ctx.t("Nhập dữ liệu", "Import")));
     }
-    if a.may(Perm::Reports) {
+    if a.may(Action::ReadReports) {
         links.push(("/reports", ctx.t("Báo cáo", "Reports")));
     }
-    if a.may(Perm::Feedback) {
+    if a.may(Action::ReadFeedback) {
         links.push(("/feedback", ctx.t("Góp ý", "Feedback")));
     }
-    if a.may(Perm::AuditLog) {
+    if a.may(Action::ReadAudit) {
         links.push(("/audit", ctx.t("Nhật ký", "Logs")));
     }
     html::Nav {
@@ -99,7 +100,7 @@ pub fn respond(ctx: &Ctx, status: StatusCode, body: String) -> Response {
     r
 }
 
-fn staff_page(state: &AppState, ctx: &Ctx, a: &Actor, title: &str, body: &str) -> Response {
+fn staff_page(state: &AppState, ctx: &Ctx, a: &Caller, title: &str, body: &str) -> Response {
     let n = nav(state, ctx, a);
     respond(ctx, StatusCode::OK, page(ctx.lang, title, Some(&n), body))
 }
@@ -264,16 +265,13 @@ pub async fn login(
     Ok(r)
 }
 
-fn pseudo_actor(a: &giamngheo_store::accounts::Account) -> Actor {
-    Actor {
+fn pseudo_actor(a: &giamngheo_store::accounts::Account) -> Caller {
+    Caller {
         token: String::new(),
-        account_id: a.id,
-        name: a.name.clone(),
-        role: a.role,
         unit_id: a.unit_id,
         unit_code: None,
-        scope: None,
-        origin: "web".to_owned(),
+        who: giamngheo_store::audit::Actor::new(&a.name, a.role, "web")
+            .account(a.id, giamngheo_store::scope::Scope::Everywhere),
     }
 }
 
@@ -286,7 +284,7 @@ pub struct TokenForm {
 pub async fn check_post(
     state: &AppState,
     ctx: &Ctx,
-    a: &Actor,
+    a: &Caller,
     token: &str,
     what: &str,
 ) -> Result<(), Failure> {
@@ -526,7 +524,7 @@ fn late_section(out: &mut String, lang: Lang, late: &[giamngheo_store::support::
 async fn chosen_unit(
     state: &AppState,
     ctx: &Ctx,
-    a: &Actor,
+    a: &Caller,
     code: Option<String>,
 ) -> Result<Option<Unit>, Failure> {
     let code = code
@@ -675,7 +673,7 @@ const PAGE: i64 = 50;
 /// Search results (or a page of the list) for an account: personal data, so the read is recorded.
 pub async fn find_households(
     state: &AppState,
-    a: &Actor,
+    a: &Caller,
     q: &str,
     after: &str,
 ) -> Result<Vec<giamngheo_store::search::Found>, WebError> {
@@ -715,7 +713,7 @@ pub async fn households(
     ctx: Ctx,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
@@ -828,7 +826,7 @@ fn event_word(code: &str, lang: Lang) -> String {
 /// A household's record for an account, or 404 if it does not exist or lies outside the account's units.
 pub async fn load_household(
     state: &AppState,
-    a: &Actor,
+    a: &Caller,
     code: String,
 ) -> Result<
     (
@@ -907,7 +905,7 @@ pub async fn household(
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let lang = ctx.lang;
     let (h, inputs) = load_household(&state, &a, code)
         .await
@@ -1199,7 +1197,7 @@ pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
 }
 
 pub async fn import_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Perm::Import)?.clone();
+    let a = ctx.require(Action::EditRegistry)?.clone();
     let body = import_form_html(&state, &ctx, &a);
     Ok(staff_page(
         &state,
@@ -1210,7 +1208,7 @@ pub async fn import_form(State(state): State<AppState>, ctx: Ctx) -> PageResult 
     ))
 }
 
-fn import_form_html(state: &AppState, ctx: &Ctx, a: &Actor) -> String {
+fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> String {
     format!(
         "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" class=\"box\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
@@ -1263,7 +1261,7 @@ pub async fn import(
     ctx: Ctx,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
-    let a = ctx.require(Perm::Import)?.clone();
+    let a = ctx.require(Action::EditRegistry)?.clone();
     let lang = ctx.lang;
     let Ok(mut mp) = multipart else {
         return Err(ctx.fail(WebError::bad(
@@ -1448,7 +1446,7 @@ pub struct ReportQuery {
 }
 
 pub async fn reports(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Perm::Reports)?.clone();
+    let a = ctx.require(Action::ReadReports)?.clone();
     let year = today().year();
     let unit = a.unit_code.clone().unwrap_or_default();
     let body = format!(
@@ -1486,7 +1484,7 @@ async fn report_rates(
     ctx: &Ctx,
     q: ReportQuery,
 ) -> Result<(Unit, Vec<YearRate>), Failure> {
-    let a = ctx.require(Perm::Reports)?.clone();
+    let a = ctx.require(Action::ReadReports)?.clone();
     let (from, to) = (q.from.unwrap_or(2015), q.to.unwrap_or(today().year()));
     if from > to || from < 1990 || to > 2100 {
         return Err(ctx.fail(WebError::bad(
@@ -1599,12 +1597,13 @@ pub async fn rates_pdf(
 }
 
 pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Perm::AuditLog)?.clone();
+    let a = ctx.require(Action::ReadAudit)?.clone();
     // Administrators read the whole log; every other role only what is about its units, chosen in SQL
     // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
     // security log (events without an account) stay with administrators.
-    let whole = a.role == Role::Administrator || a.scope.is_none();
-    let scope = if whole { None } else { Some(a.account_id) };
+    let whole =
+        a.role == Role::Administrator || a.scope == giamngheo_store::scope::Scope::Everywhere;
+    let scope = if whole { None } else { a.account_id };
     let (chain, (head_count, head_hash), entries, security) = state
         .pool
         .run(move |s| {
@@ -1736,7 +1735,7 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 /// Feedback and complaints from the public pages of the communes inside the account's units. Issue 4's
 /// complaints queue takes the complaints over; until then they are read here.
 pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Perm::Feedback)?.clone();
+    let a = ctx.require(Action::ReadFeedback)?.clone();
     let actor = a.clone();
     let items = state
         .pool

@@ -15,7 +15,7 @@ use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
 use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
 
-use crate::auth::{Actor, Ctx, Perm};
+use crate::auth::{Caller, Ctx};
 use crate::error::WebError;
 use crate::html::{self, esc};
 use crate::pages::{PageResult, check_post, nav, record, respond};
@@ -34,7 +34,7 @@ fn store_error(e: StoreError) -> WebError {
     }
 }
 
-fn page_of(state: &AppState, ctx: &Ctx, a: &Actor, title: &str, body: &str) -> Response {
+fn page_of(state: &AppState, ctx: &Ctx, a: &Caller, title: &str, body: &str) -> Response {
     let n = nav(state, ctx, a);
     respond(
         ctx,
@@ -47,7 +47,7 @@ fn page_of(state: &AppState, ctx: &Ctx, a: &Actor, title: &str, body: &str) -> R
 /// the account's units (a village reviewer sees their village's households of their commune's round).
 pub(crate) async fn load_round(
     state: &AppState,
-    a: &Actor,
+    a: &Caller,
     id: i64,
 ) -> Result<(RoundView, Vec<CaseView>), WebError> {
     let actor = a.clone();
@@ -81,7 +81,7 @@ fn class_name(c: Option<Class>, lang: Lang) -> &'static str {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let actor = a.clone();
     let rounds = state
         .pool
@@ -145,7 +145,7 @@ fn status_name(status: &str, lang: Lang) -> &'static str {
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;
     let p = round.procedure();
@@ -261,7 +261,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
 /// The decided round's forms as PDF: the decision (Mẫu 02) and, once issued, the certificates (Mẫu 03). They
 /// cover the whole commune, so only accounts whose units hold the commune see the links (the routes check it
 /// again).
-fn downloads(ctx: &Ctx, a: &Actor, round: &RoundView, cases: &[CaseView], body: &mut String) {
+fn downloads(ctx: &Ctx, a: &Caller, round: &RoundView, cases: &[CaseView], body: &mut String) {
     if round.status != "decided" || !a.sees_unit(round.commune_id) {
         return;
     }
@@ -296,7 +296,7 @@ fn downloads(ctx: &Ctx, a: &Actor, round: &RoundView, cases: &[CaseView], body: 
 fn complaints_section(
     state: &AppState,
     ctx: &Ctx,
-    a: &Actor,
+    a: &Caller,
     round: &RoundView,
     complaints: &[giamngheo_store::rounds::ComplaintView],
     places: &std::collections::HashMap<i64, giamngheo_store::public_feedback::ComplaintPlace>,
@@ -399,7 +399,7 @@ fn to_screen(cases: &[CaseView]) -> impl Iterator<Item = &CaseView> {
 fn screening_and_request_forms(
     state: &AppState,
     ctx: &Ctx,
-    a: &Actor,
+    a: &Caller,
     round: &RoundView,
     cases: &[CaseView],
     body: &mut String,
@@ -471,7 +471,7 @@ fn screening_and_request_forms(
 fn step_forms(
     state: &AppState,
     ctx: &Ctx,
-    a: &Actor,
+    a: &Caller,
     round: &RoundView,
     cases: &[CaseView],
     body: &mut String,
@@ -620,7 +620,7 @@ pub async fn step(
     Path((id, step)): Path<(i64, String)>,
     form: Result<Form<StepForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let action = match step.as_str() {
         "post" => Action::Post,
         "meeting" => Action::RecordMeeting,
@@ -818,7 +818,7 @@ pub async fn step(
 }
 
 /// A refused step: its reason, in the account's language, on a page linking back to the round.
-fn refused(state: &AppState, ctx: &Ctx, a: &Actor, id: i64, message: &str) -> Response {
+fn refused(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) -> Response {
     let n = nav(state, ctx, a);
     let body = format!(
         "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
@@ -838,7 +838,7 @@ fn refused(state: &AppState, ctx: &Ctx, a: &Actor, id: i64, message: &str) -> Re
 }
 
 /// A step done: what happened, on a page linking back to the round.
-fn done_page(state: &AppState, ctx: &Ctx, a: &Actor, id: i64, message: &str) -> Response {
+fn done_page(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) -> Response {
     let body = format!(
         "<p class=\"box\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
         esc(message),
@@ -881,7 +881,7 @@ pub async fn screen(
     Path(id): Path<i64>,
     form: Result<Form<ScreenForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     if !a.role.may(Action::Survey) {
         return Err(ctx.fail(WebError::Forbidden));
     }
@@ -995,7 +995,7 @@ pub async fn request(
     Path(id): Path<i64>,
     form: Result<Form<RequestForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     if !a.role.may(Action::AddRequest) {
         return Err(ctx.fail(WebError::Forbidden));
     }
@@ -1107,7 +1107,7 @@ fn case_of<'a>(cases: &'a [CaseView], code: &str) -> Result<&'a CaseView, WebErr
 fn survey_form(
     state: &AppState,
     ctx: &Ctx,
-    a: &Actor,
+    a: &Caller,
     round: &RoundView,
     case: &CaseView,
     values: &SurveyForm,
@@ -1204,8 +1204,8 @@ async fn survey_context(
     ctx: &Ctx,
     id: i64,
     code: &str,
-) -> Result<(Actor, RoundView, CaseView), crate::error::Failure> {
-    let a = ctx.require(Perm::ReadHouseholds)?.clone();
+) -> Result<(Caller, RoundView, CaseView), crate::error::Failure> {
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
     if !a.role.may(Action::Survey) {
         return Err(ctx.fail(WebError::Forbidden));
     }

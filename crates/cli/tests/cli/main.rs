@@ -12,6 +12,7 @@ mod mpi;
 mod registry;
 mod report;
 mod rounds;
+mod same_tables;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

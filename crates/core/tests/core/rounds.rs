@@ -101,7 +101,12 @@ fn who_may_do_what() {
     let cases: &[(Role, &[Action], &[Action])] = &[
         (
             Role::VillageReviewer,
-            &[A::Survey, A::AddRequest, A::RecordComplaint],
+            &[
+                A::Survey,
+                A::AddRequest,
+                A::RecordComplaint,
+                A::ReadHouseholds,
+            ],
             &[
                 A::Decide,
                 A::Reopen,
@@ -109,6 +114,8 @@ fn who_may_do_what() {
                 A::ReadAudit,
                 A::EditRegistry,
                 A::SetTargets,
+                A::ReadReports,
+                A::ReadFeedback,
             ],
         ),
         (
@@ -123,6 +130,9 @@ fn who_may_do_what() {
                 A::RecordSupport,
                 A::EditRegistry,
                 A::SetTargets,
+                A::ReadHouseholds,
+                A::ReadReports,
+                A::ReadFeedback,
             ],
             &[
                 A::Reopen,
@@ -134,12 +144,25 @@ fn who_may_do_what() {
         ),
         (
             Role::ProvinceStaff,
-            &[A::Reopen, A::ReadAudit, A::ManageProgrammes, A::SetTargets],
+            &[
+                A::Reopen,
+                A::ReadAudit,
+                A::ManageProgrammes,
+                A::SetTargets,
+                A::ReadHouseholds,
+                A::ReadReports,
+                A::ReadFeedback,
+            ],
             &[A::Decide, A::Survey, A::EditRegistry, A::ManageUnits],
         ),
         (
             Role::Auditor,
-            &[A::ReadAudit],
+            &[
+                A::ReadAudit,
+                A::ReadHouseholds,
+                A::ReadReports,
+                A::ReadFeedback,
+            ],
             &[
                 A::Survey,
                 A::Decide,

@@ -118,9 +118,15 @@ fn dashboard_reports_and_public_page() {
                 Some(&xa),
             )
             .await;
-        assert!(csv.body.starts_with(
-            "unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate,standard,standard_changed\n"
-        ));
+        // The command line's table (giamngheo_app::reports::rates_table): the required columns, then urban,
+        // rural and ethnic-minority households.
+        assert!(
+            csv.body.starts_with(
+                "unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate,standard,standard_changed,urban_households,"
+            ),
+            "{}",
+            csv.body
+        );
         assert_eq!(csv.body.lines().count(), 5, "{}", csv.body);
         let xlsx = app
             .get(
