@@ -2,6 +2,7 @@
 //! the forms' models, the report tables, the clock. It takes typed arguments and the acting person
 //! explicitly, and returns typed results; the front ends parse their input and render what comes back.
 
+pub mod accounts;
 pub mod forms;
 pub mod reports;
 

@@ -8,7 +8,7 @@ use giamngheo_store::Store;
 use giamngheo_store::accounts::Role;
 
 use crate::errors::CliError;
-use crate::registry_cmd::{open, today};
+use crate::registry_cmd::open;
 
 fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
     CliError::Argument {
@@ -85,59 +85,25 @@ fn add(
     unit: Option<&str>,
     password: Option<String>,
 ) -> Result<Option<String>, CliError> {
-    let unit_id = match unit {
-        Some(code) => Some(
-            store
-                .unit_by_code(code.trim(), today())?
-                .ok_or_else(|| {
-                    arg(
-                        "unit",
-                        code,
-                        "không có đơn vị nào mã này hôm nay",
-                        "no unit has this code today",
-                    )
-                })?
-                .id,
-        ),
-        None if matches!(role, Role::Administrator | Role::Auditor) => None,
-        None => {
-            return Err(arg(
-                "unit",
-                "",
-                "vai trò này cần --unit MÃ",
-                "this role needs --unit CODE",
-            ));
-        }
-    };
-    if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
-        return Err(arg("name", name, "tên không hợp lệ", "not a valid name"));
-    }
-    let generated = password.is_none();
-    // A generated password passes the policy too (a random one could by chance contain the name).
-    let password = match password {
-        Some(p) => p,
-        None => loop {
-            let p = giamngheo_web::auth::random_password();
-            if giamngheo_core::password::check(name, &p).is_ok() {
-                break p;
-            }
-        },
-    };
-    if let Err(problem) = giamngheo_core::password::check(name, &password) {
-        use giamngheo_core::messages::Localized;
-        return Err(arg(
-            "password",
-            "…",
-            &problem.message(Lang::Vi),
-            &problem.message(Lang::En),
-        ));
-    }
-    let hash = giamngheo_web::auth::hash_password(&password);
     // The command line acts as the operating-system user who runs it, with full rights over the database.
     let who = std::env::var("USER").unwrap_or_else(|_| "cli".to_owned());
     let by = giamngheo_store::audit::Actor::new(&who, Role::Administrator, "cli");
-    store.add_account(&by, name, role, unit_id, &hash)?;
-    Ok(generated.then_some(password))
+    giamngheo_app::accounts::create(store, &by, name, role, unit, password).map_err(|e| match e {
+        giamngheo_app::accounts::AccountError::Store(e) => CliError::Store(e),
+        e => {
+            use giamngheo_core::messages::Localized;
+            CliError::Argument {
+                name: e.field(),
+                value: match e.field() {
+                    "password" => "…".to_owned(),
+                    "unit" => unit.unwrap_or("").to_owned(),
+                    _ => name.to_owned(),
+                },
+                vi: e.message(Lang::Vi),
+                en: e.message(Lang::En),
+            }
+        }
+    })
 }
 
 pub fn user_add(

@@ -142,7 +142,7 @@ impl Store {
             )?
             .is_some()
             {
-                return Err(StoreError::Conflict {
+                return Err(StoreError::NameTaken {
                     what: "account",
                     key: name.clone(),
                 });

@@ -34,6 +34,11 @@ pub enum StoreError {
         expected: String,
         got: String,
     },
+    /// A name already taken, compared without regard to case and diacritics (accounts).
+    NameTaken {
+        what: &'static str,
+        key: String,
+    },
     /// A citizen ID already held by a current member of another household: the database's unique index
     /// refused it (two writers at once; the store's own check names the row when it can).
     CitizenIdTaken,

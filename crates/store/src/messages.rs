@@ -149,6 +149,13 @@ impl Localized for StoreError {
             (StoreError::WrongStandard { expected, got }, Lang::En) => format!(
                 "the round uses standard {expected}, not {got}"
             ),
+            (StoreError::NameTaken { what, key }, Lang::Vi) => format!(
+                "đã có {} tên {key} (không phân biệt chữ hoa, chữ thường và dấu); hãy chọn tên khác",
+                what_vi(what)
+            ),
+            (StoreError::NameTaken { what, key }, Lang::En) => format!(
+                "there is already an {what} named {key} (without regard to case and diacritics); choose another name"
+            ),
             (StoreError::CitizenIdTaken, Lang::Vi) => {
                 "Số định danh đã được đăng ký cho thành viên của một hộ khác (vừa được ghi bởi người khác); không ghi gì".into()
             }
@@ -198,6 +205,7 @@ fn what_vi(what: &str) -> &str {
         "household on the round's list" => "hộ trong danh sách rà soát",
         "residence on the survey date" => "nơi ở vào ngày rà soát",
         "support programme" => "chương trình hỗ trợ",
+        "account" => "tài khoản",
         other => other,
     }
 }

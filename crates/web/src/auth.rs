@@ -8,8 +8,6 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -69,40 +67,8 @@ pub fn random_token() -> String {
     out
 }
 
-/// A password for a new account: 16 characters from an alphabet without look-alikes.
-pub fn random_password() -> String {
-    const A: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut b = [0u8; 16];
-    if getrandom::fill(&mut b).is_err() {
-        panic!("giamngheo-web: the operating system gave no random bytes");
-    }
-    b.iter()
-        .map(|x| char::from(A[usize::from(*x) % A.len()]))
-        .collect()
-}
-
-/// The Argon2id hash of a password as a PHC string (salt and parameters included).
-pub fn hash_password(password: &str) -> String {
-    let mut salt = [0u8; 16];
-    if getrandom::fill(&mut salt).is_err() {
-        panic!("giamngheo-web: the operating system gave no random bytes");
-    }
-    let salt = SaltString::encode_b64(&salt).unwrap_or_else(|_| unreachable!("16 bytes encode"));
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .unwrap_or_else(|_| unreachable!("default parameters hash any password"))
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
+/// Passwords are the accounts' use case, shared with the command line's `user add`.
+pub use giamngheo_app::accounts::{hash_password, random_password, verify_password};
 
 pub fn role_name(role: Role, lang: Lang) -> &'static str {
     role.name(lang)

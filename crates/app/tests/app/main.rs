@@ -87,3 +87,104 @@ fn the_review_day_and_the_date_in_vietnam() {
         assert_eq!(vietnam_date(secs), Date::new(y, m, d).unwrap(), "{secs}");
     }
 }
+
+#[test]
+fn accounts_are_created_only_by_their_rules() {
+    use giamngheo_app::accounts::{AccountError, create, verify_password};
+    use giamngheo_core::round::Role;
+    use giamngheo_store::audit::Actor;
+    let path =
+        std::env::temp_dir().join(format!("giamngheo-app-accounts-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut store = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
+    let units = giamngheo_formats::units::national().unwrap();
+    store
+        .load_units(
+            &Actor::system(),
+            &units.before,
+            &units.after,
+            &units.links,
+            giamngheo_formats::units::reform_2025(),
+        )
+        .unwrap();
+    let by = Actor::new("quản trị", Role::Administrator, "test");
+    let strong = || Some("Song-Chu-chay-qua-Tho-Xuan".to_owned());
+    // (name, role, unit, password, the field refused or None)
+    let cases: &[(&str, Role, Option<&str>, Option<String>, Option<&str>)] = &[
+        (
+            "tinh-thanh-hoa",
+            Role::ProvinceStaff,
+            Some("38"),
+            strong(),
+            None,
+        ),
+        ("kiem-toan", Role::Auditor, None, strong(), None),
+        ("sinh-mat-khau", Role::Administrator, None, None, None),
+        (
+            "khong-don-vi",
+            Role::CommuneOfficer,
+            None,
+            strong(),
+            Some("unit"),
+        ),
+        (
+            "sai-don-vi",
+            Role::CommuneOfficer,
+            Some("99999"),
+            strong(),
+            Some("unit"),
+        ),
+        ("", Role::Administrator, None, strong(), Some("name")),
+        (
+            "ẩn\u{200B}danh",
+            Role::Administrator,
+            None,
+            strong(),
+            Some("name"),
+        ),
+        (
+            "yeu",
+            Role::Administrator,
+            None,
+            Some("1234567890".to_owned()),
+            Some("password"),
+        ),
+        (
+            "trung-ten",
+            Role::Administrator,
+            None,
+            Some("trung-ten-2026-abc".to_owned()),
+            Some("password"),
+        ),
+        // The same name without regard to case and diacritics is taken.
+        ("TINH-THANH-HOA", Role::Auditor, None, strong(), Some("db")),
+    ];
+    for (name, role, unit, password, refused) in cases {
+        let got = create(&mut store, &by, name, *role, *unit, password.clone());
+        match (got, refused) {
+            (Ok(generated), None) => {
+                let account = store.account_by_name(name).unwrap().unwrap();
+                let pw = generated.or(password.clone()).unwrap();
+                assert!(verify_password(&pw, &account.password_hash), "{name}");
+                assert!(giamngheo_core::password::check(name, &pw).is_ok(), "{name}");
+            }
+            (Err(e), Some(field)) => assert_eq!(e.field(), *field, "{name}: {e:?}"),
+            (got, _) => panic!("{name}: {got:?}"),
+        }
+    }
+    assert!(matches!(
+        create(
+            &mut store,
+            &by,
+            "x-y",
+            Role::VillageReviewer,
+            None,
+            strong()
+        ),
+        Err(AccountError::UnitNeeded(Role::VillageReviewer))
+    ));
+    drop(store);
+    for suffix in ["", "-wal", "-shm", ".audit-key"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}

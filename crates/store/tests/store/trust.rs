@@ -33,7 +33,7 @@ fn account_names_are_one_name_without_case_and_diacritics() {
         ] {
             let r = s.add_account(&by, name, Role::Auditor, None, "h");
             assert_eq!(
-                matches!(r, Err(StoreError::Conflict { .. })),
+                matches!(r, Err(StoreError::NameTaken { .. })),
                 taken,
                 "{}: {name:?} → {r:?}",
                 db.name
@@ -83,7 +83,7 @@ fn account_names_are_one_name_without_case_and_diacritics() {
         assert!(
             matches!(
                 s.add_account(&by, "THÔN", Role::Auditor, None, "h"),
-                Err(StoreError::Conflict { .. })
+                Err(StoreError::NameTaken { .. })
             ),
             "{}",
             db.name
@@ -538,7 +538,7 @@ fn after_upgrade(s: &mut giamngheo_store::Store, name: &str) {
     for (new, taken) in [("THÔN ĐÔNG", true), ("Xã", true), ("thôn tây", false)] {
         let r = s.add_account(&by, new, Role::Auditor, None, "h");
         assert_eq!(
-            matches!(r, Err(StoreError::Conflict { .. })),
+            matches!(r, Err(StoreError::NameTaken { .. })),
             taken,
             "{name}: {new:?} → {r:?}"
         );

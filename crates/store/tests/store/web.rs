@@ -60,7 +60,7 @@ fn accounts_scopes_and_search_within_them() {
             .unwrap();
         assert!(matches!(
             s.add_account(&by, "Cán bộ xã", Role::Auditor, None, "h"),
-            Err(StoreError::Conflict { .. })
+            Err(StoreError::NameTaken { .. })
         ));
         let scope = s.refresh_scope(inside, on).unwrap();
         assert!(scope.contains(&commune.id), "{}", db.name);
