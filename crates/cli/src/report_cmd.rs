@@ -576,52 +576,11 @@ pub fn report_transitions(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    use giamngheo_core::transition::Transition;
     let format = Format::pick(format, output.as_deref())?;
     let (mut store, u, on, from, to) = resolve(db, span)?;
     let years = store.transitions(u.id, on, from, to)?;
     refuse_unreviewed(&u, years.iter().map(|y| (y.year, y.reviewed > 0)))?;
-    let mut columns = vec!["unit_code", "unit_name", "year", "reviewed"];
-    columns.extend(Transition::ALL.iter().map(|t| t.code()));
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Biến động hộ nghèo, cận nghèo: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Movements of poor and near-poor households: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &columns,
-    );
-    t.labels = [
-        lang.pick("Mã", "Code"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Năm", "Year"),
-        lang.pick("Số hộ rà soát", "Households reviewed"),
-    ]
-    .into_iter()
-    .chain(Transition::ALL.iter().map(|t| t.name(lang)))
-    .map(str::to_owned)
-    .collect();
-    for y in &years {
-        let mut row = vec![
-            Cell::text(&u.code),
-            Cell::text(&u.name),
-            Cell::Plain(y.year.into()),
-            Cell::Int(y.reviewed),
-        ];
-        row.extend(Transition::ALL.iter().map(|t| Cell::Int(y.count(*t))));
-        t.rows.push(row);
-    }
-    t.notes.push(lang.pick(
-        "So với lần rà soát định kỳ trước của từng hộ; tái nghèo: đã từng nghèo trước lần đó.",
-        "Against each household's previous periodic review; re-poor: poor at some review before that one.",
-    ).to_owned());
+    let t = giamngheo_app::reports::transitions_table(&u, on, &years, lang);
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
@@ -649,7 +608,6 @@ pub fn report_profile(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    use giamngheo_store::rates::percent;
     let format = Format::pick(format, output.as_deref())?;
     let (mut store, u, on, from, to) = resolve(db, span)?;
     let profile = store.profile(u.id, on, from, to)?;
@@ -657,74 +615,7 @@ pub fn report_profile(
         &u,
         (from..=to).map(|y| (y, profile.iter().any(|p| p.year == y))),
     )?;
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Thiếu hụt dịch vụ xã hội cơ bản: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Deprivation profile: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &[
-            "unit_code",
-            "unit_name",
-            "year",
-            "standard",
-            "indicator",
-            "indicator_name",
-            "reviewed",
-            "deprived",
-            "deprived_share",
-            "poor_deprived",
-            "poor_deprived_share",
-        ],
-    );
-    t.labels = [
-        lang.pick("Mã", "Code"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Năm", "Year"),
-        lang.pick("Chuẩn nghèo", "Standard"),
-        lang.pick("Mã chỉ số", "Indicator code"),
-        lang.pick("Chỉ số", "Indicator"),
-        lang.pick("Số hộ rà soát", "Households reviewed"),
-        lang.pick("Số hộ thiếu hụt", "Deprived"),
-        lang.pick("Tỷ lệ thiếu hụt (%)", "Deprived (%)"),
-        lang.pick("Hộ nghèo thiếu hụt", "Poor and deprived"),
-        lang.pick("Tỷ lệ nghèo và thiếu hụt (%)", "Poor and deprived (%)"),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    for p in &profile {
-        let standard = giamngheo_core::standard::builtin::get(&p.standard_id)?;
-        for (i, ind) in standard.indicators.iter().enumerate() {
-            t.rows.push(vec![
-                Cell::text(&u.code),
-                Cell::text(&u.name),
-                Cell::Plain(p.year.into()),
-                Cell::text(&p.standard_id),
-                Cell::text(&ind.id),
-                Cell::text(lang.pick(&ind.name_vi, &ind.name_en)),
-                Cell::Int(p.reviewed),
-                Cell::Int(p.deprived[i]),
-                Cell::rate(percent(p.deprived[i], p.reviewed)),
-                Cell::Int(p.poor_deprived[i]),
-                Cell::rate(percent(p.poor_deprived[i], p.reviewed)),
-            ]);
-        }
-    }
-    t.notes.push(
-        lang.pick(
-            "Tỷ lệ tính trên số hộ được rà soát trong năm (chỉ các hộ này có thông tin thiếu hụt).",
-            "Shares are of the households reviewed that year (only they have deprivation data).",
-        )
-        .to_owned(),
-    );
+    let t = giamngheo_app::reports::profile_table(&u, on, &profile, lang)?;
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
