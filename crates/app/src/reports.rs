@@ -6,6 +6,7 @@ use giamngheo_core::date::Date;
 use giamngheo_report::table::{Cell, Table};
 use giamngheo_store::analytics::{YearProfile, YearTransitions};
 use giamngheo_store::rates::{Counts, YearRate, standard_breaks};
+use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
 /// The rates table: the required columns first, then the standard and its break, then urban, rural
@@ -273,4 +274,84 @@ pub fn profile_table(
         .to_owned(),
     );
     Ok(t)
+}
+
+/// Each year's target against the reviewed rate (`actual`: year and poor rate of the years reviewed), or for
+/// later years against the rate projected at the average annual reduction so far.
+pub fn targets_table(
+    u: &Unit,
+    on: Date,
+    targets: &[Target],
+    actual: &[(i32, f64)],
+    lang: Lang,
+) -> Table {
+    use giamngheo_core::trend;
+    let mut t = Table::new(
+        match lang {
+            Lang::Vi => format!(
+                "Thực hiện chỉ tiêu giảm nghèo: {} (địa giới ngày {})",
+                u.name,
+                on.vi()
+            ),
+            Lang::En => format!(
+                "Poverty reduction targets: {} (boundaries of {})",
+                u.name,
+                on.vi()
+            ),
+        },
+        &[
+            "unit_code",
+            "unit_name",
+            "year",
+            "target_poor_rate",
+            "poor_rate",
+            "judged_rate",
+            "status",
+            "status_text",
+        ],
+    );
+    t.labels = match lang {
+        Lang::Vi => [
+            "Mã",
+            "Đơn vị",
+            "Năm",
+            "Chỉ tiêu (%)",
+            "Thực hiện (%)",
+            "Đánh giá theo (%)",
+            "Mã đánh giá",
+            "Đánh giá",
+        ],
+        Lang::En => [
+            "Code",
+            "Unit",
+            "Year",
+            "Target (%)",
+            "Reviewed (%)",
+            "Judged by (%)",
+            "Status code",
+            "Status",
+        ],
+    }
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for target in targets {
+        let (status, by) = trend::target_status(target.year, target.poor_rate, actual);
+        let reviewed = actual.iter().find(|(y, _)| *y == target.year);
+        t.rows.push(vec![
+            Cell::text(&u.code),
+            Cell::text(&u.name),
+            Cell::Plain(target.year.into()),
+            Cell::rate(target.poor_rate),
+            reviewed.map_or(Cell::Empty, |(_, r)| Cell::rate(*r)),
+            by.map_or(Cell::Empty, Cell::rate),
+            Cell::text(status.code()),
+            Cell::text(status.name(lang)),
+        ]);
+    }
+    t.notes.push(lang.pick(
+        "Năm chưa rà soát được đánh giá theo tỷ lệ dự báo: tỷ lệ năm rà soát gần nhất trừ mức giảm bình quân hằng năm.",
+        "Years not yet reviewed are judged by a projection: the last reviewed rate less the average annual reduction.",
+    ).to_owned());
+    t
 }

@@ -497,73 +497,7 @@ pub fn report_targets(
         .filter(|r| r.standard_id.is_some())
         .map(|r| (r.year, r.poor_rate()))
         .collect();
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Thực hiện chỉ tiêu giảm nghèo: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Poverty reduction targets: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &[
-            "unit_code",
-            "unit_name",
-            "year",
-            "target_poor_rate",
-            "poor_rate",
-            "judged_rate",
-            "status",
-            "status_text",
-        ],
-    );
-    t.labels = match lang {
-        Lang::Vi => [
-            "Mã",
-            "Đơn vị",
-            "Năm",
-            "Chỉ tiêu (%)",
-            "Thực hiện (%)",
-            "Đánh giá theo (%)",
-            "Mã đánh giá",
-            "Đánh giá",
-        ],
-        Lang::En => [
-            "Code",
-            "Unit",
-            "Year",
-            "Target (%)",
-            "Reviewed (%)",
-            "Judged by (%)",
-            "Status code",
-            "Status",
-        ],
-    }
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    for target in &targets {
-        let (status, by) = trend::target_status(target.year, target.poor_rate, &actual);
-        let reviewed = actual.iter().find(|(y, _)| *y == target.year);
-        t.rows.push(vec![
-            Cell::text(&u.code),
-            Cell::text(&u.name),
-            Cell::Plain(target.year.into()),
-            Cell::rate(target.poor_rate),
-            reviewed.map_or(Cell::Empty, |(_, r)| Cell::rate(*r)),
-            by.map_or(Cell::Empty, Cell::rate),
-            Cell::text(status.code()),
-            Cell::text(status.name(lang)),
-        ]);
-    }
-    t.notes.push(lang.pick(
-        "Năm chưa rà soát được đánh giá theo tỷ lệ dự báo: tỷ lệ năm rà soát gần nhất trừ mức giảm bình quân hằng năm.",
-        "Years not yet reviewed are judged by a projection: the last reviewed rate less the average annual reduction.",
-    ).to_owned());
+    let t = giamngheo_app::reports::targets_table(&u, on, &targets, &actual, lang);
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
