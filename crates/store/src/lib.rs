@@ -135,7 +135,9 @@ impl Store {
         self.conn.backend()
     }
 
-    /// The raw connection, for the crates that build on the store's tables (reports).
+    /// The raw connection, for tests only (feature `test-support`): every read and write of the program goes
+    /// through the store's own functions, which check the acting person.
+    #[cfg(feature = "test-support")]
     pub fn conn(&mut self) -> &mut Conn {
         &mut self.conn
     }
