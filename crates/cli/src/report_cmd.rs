@@ -11,7 +11,7 @@ use giamngheo_report::chart::{BarChart, Drawing, LineChart, Series};
 use giamngheo_report::pdf::{Document, Orientation};
 use giamngheo_report::table::{Cell, Table};
 use giamngheo_store::Store;
-use giamngheo_store::rates::{Counts, YearRate, standard_breaks};
+use giamngheo_store::rates::{YearRate, standard_breaks};
 use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
@@ -1058,7 +1058,6 @@ pub fn report_summary(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    use giamngheo_core::transition::Transition;
     let format = Format::pick(format, output.as_deref())?;
     let years = format!("{year}-{year}");
     let span = Span {
@@ -1067,103 +1066,14 @@ pub fn report_summary(
         boundaries,
     };
     let (mut store, u, on, y, _) = resolve(db, &span)?;
-    let day = giamngheo_core::calendar::review_day(y);
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo năm {y}: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Summary of the {y} review of poor and near-poor households: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &[
-            "unit_code",
-            "unit_name",
-            "households",
-            "poor",
-            "poor_rate",
-            "near_poor",
-            "near_poor_rate",
-            "ethnic_minority_households",
-            "ethnic_minority_poor",
-            "ethnic_minority_near_poor",
-            "escaped",
-            "newly_poor",
-            "re_poor",
-            "newly_near_poor",
-        ],
-    );
-    t.labels = [
-        lang.pick("Mã", "Code"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Tổng số hộ", "Households"),
-        lang.pick("Hộ nghèo", "Poor"),
-        lang.pick("Tỷ lệ hộ nghèo (%)", "Poor rate (%)"),
-        lang.pick("Hộ cận nghèo", "Near-poor"),
-        lang.pick("Tỷ lệ hộ cận nghèo (%)", "Near-poor rate (%)"),
-        lang.pick("Hộ DTTS", "Ethnic-minority households"),
-        lang.pick("Hộ nghèo DTTS", "Ethnic-minority poor"),
-        lang.pick("Hộ cận nghèo DTTS", "Ethnic-minority near-poor"),
-        lang.pick("Thoát nghèo", "Escaped"),
-        lang.pick("Nghèo phát sinh", "Newly poor"),
-        lang.pick("Tái nghèo", "Re-poor"),
-        lang.pick("Cận nghèo phát sinh", "Newly near-poor"),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    let counts = |row: &mut Vec<Cell>, c: &Counts| {
-        row.extend([
-            Cell::Int(c.households),
-            Cell::Int(c.poor),
-            Cell::rate(c.poor_rate()),
-            Cell::Int(c.near_poor),
-            Cell::rate(c.near_poor_rate()),
-        ]);
-    };
-    let mut units = vec![u.clone()];
-    units.extend(store.children_at(u.id, on)?);
-    for (i, unit) in units.iter().enumerate() {
-        let r = store.rates(unit.id, on, &[(y, day)])?.remove(0);
-        if i == 0 && r.standard_id.is_none() {
-            refuse_unreviewed(&u, [(y, false)].into_iter())?;
-        }
-        let m = store.transitions(unit.id, on, y, y)?.remove(0);
-        let mut row = vec![Cell::text(&unit.code), Cell::text(&unit.name)];
-        counts(&mut row, &r.all());
-        row.extend([
-            Cell::Int(r.ethnic_minority.households),
-            Cell::Int(r.ethnic_minority.poor),
-            Cell::Int(r.ethnic_minority.near_poor),
-            Cell::Int(m.count(Transition::Escaped) + m.count(Transition::EscapedToNearPoor)),
-            Cell::Int(m.count(Transition::NewlyPoor)),
-            Cell::Int(m.count(Transition::RePoor)),
-            Cell::Int(m.count(Transition::NewlyNearPoor)),
-        ]);
-        t.rows.push(row);
-        if i == 0 {
-            for (name, c) in [
-                (lang.pick("Thành thị", "Urban"), &r.urban),
-                (lang.pick("Nông thôn", "Rural"), &r.rural),
-            ] {
-                let mut row = vec![Cell::Empty, Cell::text(format!("– {name}"))];
-                counts(&mut row, c);
-                row.extend(std::iter::repeat_n(Cell::Empty, 7));
-                t.rows.push(row);
+    let t = giamngheo_app::reports::summary_table(&mut store, &u, on, y, lang).map_err(
+        |e| match e {
+            giamngheo_app::reports::ReportError::Store(e) => CliError::Store(e),
+            giamngheo_app::reports::ReportError::NotReviewed { .. } => {
+                refuse_unreviewed(&u, [(y, false)].into_iter()).unwrap_err()
             }
-            // The units under it start below a rule.
-            t.breaks.push(3);
-        }
-    }
-    t.notes.push(lang.pick(
-        "Thoát nghèo gồm cả hộ thoát nghèo thành hộ cận nghèo. Bố cục theo mẫu tổng hợp kết quả rà soát; chưa đối chiếu với biểu mẫu pháp lý (chưa xác minh).",
-        "Escaped includes households that escaped to near-poverty. Layout after the review summary form; not checked against the legal form (unverified).",
-    ).to_owned());
+        },
+    )?;
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
@@ -1196,90 +1106,7 @@ pub fn report_list(
     };
     let (mut store, u, on, y, _) = resolve(db, &span)?;
     let list = store.household_list(u.id, on, y, class)?;
-    let what = match class {
-        Class::Poor => lang.pick("hộ nghèo", "poor households"),
-        _ => lang.pick("hộ cận nghèo", "near-poor households"),
-    };
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Danh sách {what} năm {y}: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "List of {what}, {y}: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &[
-            "no",
-            "household_code",
-            "head",
-            "commune",
-            "village",
-            "area",
-            "ethnic_minority",
-            "members",
-            "income_per_capita",
-            "deprivations",
-            "decided_on",
-        ],
-    );
-    t.labels = [
-        lang.pick("STT", "No."),
-        lang.pick("Mã hộ", "Household"),
-        lang.pick("Họ và tên chủ hộ", "Head of household"),
-        lang.pick("Xã", "Commune"),
-        lang.pick("Thôn", "Village"),
-        lang.pick("Khu vực", "Area"),
-        lang.pick("DTTS", "Ethnic minority"),
-        lang.pick("Số nhân khẩu", "Members"),
-        lang.pick(
-            "Thu nhập bình quân (đ/người/tháng)",
-            "Income per capita (VND a month)",
-        ),
-        lang.pick("Số chỉ số thiếu hụt", "Deprivations"),
-        lang.pick("Ngày quyết định", "Decided on"),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    for (i, h) in list.iter().enumerate() {
-        t.rows.push(vec![
-            Cell::Plain(i as i64 + 1),
-            Cell::text(&h.code),
-            Cell::text(&h.head),
-            Cell::text(&h.commune),
-            Cell::text(&h.village),
-            Cell::text(match h.area.as_str() {
-                "urban" => lang.pick("thành thị", "urban"),
-                _ => lang.pick("nông thôn", "rural"),
-            }),
-            Cell::text(if h.ethnic_minority { "x" } else { "" }),
-            Cell::Int(h.members),
-            h.income_per_capita.map_or(Cell::Empty, Cell::Int),
-            Cell::Int(h.deprivation_count),
-            Cell::text(
-                h.decided_on
-                    .as_deref()
-                    .and_then(|d| Date::parse(d).ok())
-                    .map(|d| d.vi())
-                    .unwrap_or_default(),
-            ),
-        ]);
-    }
-    t.notes.push(match lang {
-        Lang::Vi => format!(
-            "Tổng cộng: {} {what}.",
-            vi_format::int(list.len() as i64, lang)
-        ),
-        Lang::En => format!(
-            "In all: {} {what}.",
-            vi_format::int(list.len() as i64, lang)
-        ),
-    });
+    let t = giamngheo_app::reports::list_table(&u, on, y, class, &list, lang);
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
