@@ -9,7 +9,7 @@ use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::{Lang, trend, vi_format};
 use giamngheo_report::chart::{BarChart, Drawing, LineChart, Series};
 use giamngheo_report::pdf::{Document, Orientation};
-use giamngheo_report::table::{Cell, Table};
+use giamngheo_report::table::Table;
 use giamngheo_store::Store;
 use giamngheo_store::rates::{YearRate, standard_breaks};
 use giamngheo_store::targets::Target;
@@ -518,6 +518,23 @@ pub fn report_transitions(
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
+/// A report the app could not make, as the command line says it: a year without reviews is the `--years`
+/// argument's fault.
+fn report_error(e: giamngheo_app::reports::ReportError) -> CliError {
+    use giamngheo_app::reports::ReportError;
+    use giamngheo_core::messages::Localized;
+    match e {
+        ReportError::Store(e) => CliError::Store(e),
+        ReportError::Standard(e) => CliError::Standard(e),
+        ReportError::NotReviewed { year, .. } => arg(
+            "years",
+            &year.to_string(),
+            &e.message(Lang::Vi),
+            &e.message(Lang::En),
+        ),
+    }
+}
+
 /// Refuses a span with a year in which the unit has no review at all.
 fn refuse_unreviewed(u: &Unit, years: impl Iterator<Item = (i32, bool)>) -> Result<(), CliError> {
     for (year, reviewed) in years {
@@ -551,59 +568,6 @@ pub fn report_profile(
     )?;
     let t = giamngheo_app::reports::profile_table(&u, on, &profile, lang)?;
     emit(&t, format, output.as_deref(), &[], lang)
-}
-
-/// One unit over a span, as compare and ranking show it.
-struct Summary {
-    unit: Unit,
-    rates: Vec<YearRate>,
-    /// Average annual reduction between the first and last years, when both were reviewed.
-    per_year: Option<f64>,
-    escaped: i64,
-    entered: i64,
-    re_poor: i64,
-}
-
-fn summarise(
-    store: &mut Store,
-    unit: Unit,
-    on: Date,
-    from: i32,
-    to: i32,
-) -> Result<Summary, CliError> {
-    use giamngheo_core::transition::Transition;
-    let years: Vec<(i32, Date)> = (from..=to)
-        .map(|y| (y, giamngheo_core::calendar::review_day(y)))
-        .collect();
-    let rates = store.rates(unit.id, on, &years)?;
-    let (first, last) = (&rates[0], &rates[rates.len() - 1]);
-    let per_year = if first.standard_id.is_some() && last.standard_id.is_some() {
-        trend::average_annual_reduction(
-            (first.year, first.poor_rate()),
-            (last.year, last.poor_rate()),
-        )
-    } else {
-        None
-    };
-    let moves = store.transitions(unit.id, on, from, to)?;
-    // Movements after the first year: the first year's are against reviews before the span.
-    let sum = |f: &dyn Fn(Transition) -> bool| -> i64 {
-        moves
-            .iter()
-            .skip(1)
-            .flat_map(|y| y.counts.iter())
-            .filter(|(t, _)| f(**t))
-            .map(|(_, n)| n)
-            .sum()
-    };
-    Ok(Summary {
-        escaped: sum(&|t| t.is_escape()),
-        entered: sum(&|t| t == Transition::NewlyPoor),
-        re_poor: sum(&|t| t == Transition::RePoor),
-        unit,
-        rates,
-        per_year,
-    })
 }
 
 /// `giamngheo report compare`: units side by side, one row each: the poor-household rate of every year, the
@@ -649,121 +613,9 @@ pub fn report_compare(
     for k in &keys[1..] {
         list.push(find_unit(&mut store, k, on)?);
     }
-    let mut summaries = Vec::new();
-    for u in list {
-        let s = summarise(&mut store, u, on, from, to)?;
-        refuse_unreviewed(
-            &s.unit,
-            s.rates.iter().map(|r| (r.year, r.standard_id.is_some())),
-        )?;
-        summaries.push(s);
-    }
-    let mut columns = vec!["unit_code".to_owned(), "unit_name".to_owned()];
-    let mut labels = vec![
-        lang.pick("Mã", "Code").to_owned(),
-        lang.pick("Đơn vị", "Unit").to_owned(),
-    ];
-    for y in from..=to {
-        columns.push(format!("poor_rate_{y}"));
-        labels.push(format!("{} {y} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")));
-    }
-    for (c, vi, en) in [
-        (
-            "reduction_per_year",
-            "Giảm bình quân (điểm %/năm)",
-            "Average reduction (points a year)",
-        ),
-        ("escaped", "Thoát nghèo", "Escaped"),
-        ("newly_poor", "Nghèo phát sinh", "Newly poor"),
-        ("re_poor", "Tái nghèo", "Re-poor"),
-        (
-            "supported_households",
-            "Số hộ được hỗ trợ",
-            "Households supported",
-        ),
-        ("support_vnd", "Kinh phí hỗ trợ (đ)", "Support (VND)"),
-    ] {
-        columns.push(c.to_owned());
-        labels.push(lang.pick(vi, en).to_owned());
-    }
-    // The indicators of the standard in force in the last year, one column each.
-    let standard = giamngheo_core::standard::builtin::for_year(to as u16)?;
-    let indicators: Vec<String> = standard.indicators.iter().map(|i| i.id.clone()).collect();
-    for ind in &standard.indicators {
-        columns.push(format!("poor_deprived_{}", ind.id));
-        labels.push(format!("{} (%)", lang.pick(&ind.short_vi, &ind.short_en)));
-    }
-    let mut t = Table {
-        title: match lang {
-            Lang::Vi => format!(
-                "So sánh các địa phương {from}-{to} (địa giới ngày {})",
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Localities compared, {from}-{to} (boundaries of {})",
-                on.vi()
-            ),
-        },
-        columns,
-        labels,
-        ..Table::default()
-    };
-    for s in &summaries {
-        let mut row = vec![Cell::text(&s.unit.code), Cell::text(&s.unit.name)];
-        row.extend(s.rates.iter().map(|r| Cell::rate(r.poor_rate())));
-        row.push(s.per_year.map_or(Cell::Empty, Cell::rate));
-        row.extend([
-            Cell::Int(s.escaped),
-            Cell::Int(s.entered),
-            Cell::Int(s.re_poor),
-        ]);
-        let (households, _, amount) = store.support_received(
-            s.unit.id,
-            on,
-            Date::new(from, 1, 1).unwrap_or_else(|_| unreachable!("a valid date")),
-            Date::new(to, 12, 31).unwrap_or_else(|_| unreachable!("a valid date")),
-        )?;
-        row.extend([Cell::Int(households), Cell::Int(amount)]);
-        // The deprivation profile of the last year: the share of reviewed households poor and deprived.
-        let profile = store.profile(s.unit.id, on, to, to)?;
-        for id in &indicators {
-            let share = profile.first().and_then(|p| {
-                let standard = giamngheo_core::standard::builtin::get(&p.standard_id).ok()?;
-                let i = standard.indicators.iter().position(|ind| &ind.id == id)?;
-                Some(giamngheo_store::rates::percent(
-                    p.poor_deprived[i],
-                    p.reviewed,
-                ))
-            });
-            row.push(share.map_or(Cell::Empty, Cell::rate));
-        }
-        t.rows.push(row);
-    }
-    giamngheo_app::reports::note_breaks(&mut t, &summaries[0].rates, lang);
-    t.notes.push(
-        lang.pick(
-            "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng. Hỗ trợ: nhận trong các năm của khoảng, tính theo nơi hộ sống khi nhận. Thiếu hụt: tỷ lệ hộ nghèo và thiếu hụt chỉ số đó trong số hộ được rà soát năm cuối.",
-            "Escaped, newly poor, re-poor: summed over the years after the first of the span. Support: received in the years of the span, counted where the household lived then. Deprivations: the share of households reviewed in the last year that are poor and deprived in the indicator.",
-        )
-        .to_owned(),
-    );
+    let t = giamngheo_app::reports::compare_table(&mut store, list, on, from, to, lang)
+        .map_err(report_error)?;
     emit(&t, format, output.as_deref(), &[], lang)
-}
-
-/// The communes under a unit on the boundary date, however many levels down.
-fn communes_under(store: &mut Store, unit: &Unit, on: Date) -> Result<Vec<Unit>, CliError> {
-    if unit.level == UnitLevel::Commune {
-        return Ok(vec![unit.clone()]);
-    }
-    let mut out = Vec::new();
-    for c in store.children_at(unit.id, on)? {
-        match c.level {
-            UnitLevel::Commune => out.push(c),
-            UnitLevel::Village => {}
-            _ => out.extend(communes_under(store, &c, on)?),
-        }
-    }
-    Ok(out)
 }
 
 /// `giamngheo report ranking`: the communes under a unit ranked by their average annual reduction (fastest
@@ -785,91 +637,8 @@ pub fn report_ranking(
             "a span of at least two years is needed",
         ));
     }
-    let mut list = Vec::new();
-    for c in communes_under(&mut store, &u, on)? {
-        list.push(summarise(&mut store, c, on, from, to)?);
-    }
-    // Fastest reduction first; then the lower final rate; then the code, so the order is stable.
-    list.sort_by(|a, b| {
-        let last = |s: &Summary| s.rates[s.rates.len() - 1].poor_rate();
-        match (a.per_year, b.per_year) {
-            (Some(x), Some(y)) => y.total_cmp(&x).then(last(a).total_cmp(&last(b))),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then_with(|| a.unit.code.cmp(&b.unit.code))
-    });
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Xếp hạng các xã theo tốc độ giảm nghèo {from}-{to}: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Communes ranked by speed of reduction {from}-{to}: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &[
-            "rank",
-            "unit_code",
-            "unit_name",
-            "households",
-            "poor_rate_first",
-            "poor_rate_last",
-            "reduction_per_year",
-            "escaped",
-            "newly_poor",
-            "re_poor",
-        ],
-    );
-    t.labels = [
-        lang.pick("Hạng", "Rank"),
-        lang.pick("Mã", "Code"),
-        lang.pick("Xã", "Commune"),
-        lang.pick("Số hộ", "Households"),
-        &format!("{} {from} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")),
-        &format!("{} {to} (%)", lang.pick("Tỷ lệ nghèo", "Poor rate")),
-        lang.pick(
-            "Giảm bình quân (điểm %/năm)",
-            "Average reduction (points a year)",
-        ),
-        lang.pick("Thoát nghèo", "Escaped"),
-        lang.pick("Nghèo phát sinh", "Newly poor"),
-        lang.pick("Tái nghèo", "Re-poor"),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    for (i, s) in list.iter().enumerate() {
-        let (first, last) = (&s.rates[0], &s.rates[s.rates.len() - 1]);
-        let reviewed = |r: &YearRate| {
-            if r.standard_id.is_some() {
-                Cell::rate(r.poor_rate())
-            } else {
-                Cell::Empty
-            }
-        };
-        t.rows.push(vec![
-            s.per_year
-                .map_or(Cell::Empty, |_| Cell::Plain(i as i64 + 1)),
-            Cell::text(&s.unit.code),
-            Cell::text(&s.unit.name),
-            Cell::Int(last.households),
-            reviewed(first),
-            reviewed(last),
-            s.per_year.map_or(Cell::Empty, Cell::rate),
-            Cell::Int(s.escaped),
-            Cell::Int(s.entered),
-            Cell::Int(s.re_poor),
-        ]);
-    }
-    if let Some(s) = list.first() {
-        giamngheo_app::reports::note_breaks(&mut t, &s.rates, lang);
-    }
+    let t = giamngheo_app::reports::ranking_table(&mut store, &u, on, from, to, lang)
+        .map_err(report_error)?;
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
@@ -958,7 +727,7 @@ pub fn report_chart(
         ChartKind::Communes => {
             let day = giamngheo_core::calendar::review_day(to);
             let mut bars = Vec::new();
-            for c in communes_under(&mut store, &u, on)? {
+            for c in giamngheo_app::reports::communes_under(&mut store, &u, on)? {
                 let r = store.rates(c.id, on, &[(to, day)])?;
                 if let Some(r) = r.first().filter(|r| r.standard_id.is_some()) {
                     bars.push((c.name.clone(), r.poor_rate()));
@@ -1066,14 +835,8 @@ pub fn report_summary(
         boundaries,
     };
     let (mut store, u, on, y, _) = resolve(db, &span)?;
-    let t = giamngheo_app::reports::summary_table(&mut store, &u, on, y, lang).map_err(
-        |e| match e {
-            giamngheo_app::reports::ReportError::Store(e) => CliError::Store(e),
-            giamngheo_app::reports::ReportError::NotReviewed { .. } => {
-                refuse_unreviewed(&u, [(y, false)].into_iter()).unwrap_err()
-            }
-        },
-    )?;
+    let t =
+        giamngheo_app::reports::summary_table(&mut store, &u, on, y, lang).map_err(report_error)?;
     emit(&t, format, output.as_deref(), &[], lang)
 }
 
