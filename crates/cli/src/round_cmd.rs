@@ -7,7 +7,7 @@ use std::path::Path;
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
-use giamngheo_core::round::{CaseState, Role, RoundKind, Step};
+use giamngheo_core::round::{CaseState, Role, RoundKind, RoundStatus, Step};
 use giamngheo_core::transition::Transition;
 use giamngheo_core::{Class, Classifier, Lang};
 use giamngheo_formats::table::{CsvRows, Rows, read_xlsx};
@@ -1080,7 +1080,7 @@ fn write_pdf(output: &Path, bytes: &[u8]) -> Result<(), CliError> {
 
 fn decided_round(store: &mut Store, round_id: i64) -> Result<RoundView, CliError> {
     let round = store.round(round_id)?;
-    if round.status != "decided" {
+    if round.status != RoundStatus::Decided {
         return Err(CliError::Store(giamngheo_store::StoreError::Procedure(
             giamngheo_core::round::RoundError::StepNotDone {
                 step: Step::Decision,

@@ -377,6 +377,39 @@ impl Action {
     }
 }
 
+/// Where a round stands: open (list, surveys, meetings), posted (its results on public display), decided
+/// (the chairman's decision taken; the round is locked until province staff reopen it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoundStatus {
+    Open,
+    Posted,
+    Decided,
+}
+
+impl RoundStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            RoundStatus::Open => "open",
+            RoundStatus::Posted => "posted",
+            RoundStatus::Decided => "decided",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RoundStatus> {
+        [RoundStatus::Open, RoundStatus::Posted, RoundStatus::Decided]
+            .into_iter()
+            .find(|r| r.code() == s)
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            RoundStatus::Open => lang.pick("đang rà soát", "open"),
+            RoundStatus::Posted => lang.pick("đang niêm yết", "posted"),
+            RoundStatus::Decided => lang.pick("đã có quyết định (khóa)", "decided (locked)"),
+        }
+    }
+}
+
 /// Where one household stands in one round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CaseState {

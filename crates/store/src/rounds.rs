@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use giamngheo_core::date::Date;
 use giamngheo_core::registry::ReviewInput;
 use giamngheo_core::round::{
-    Action, CaseEvent, CaseState, Procedure, RoundError, RoundKind, Step, meeting_agrees,
-    procedure_on, procedures,
+    Action, CaseEvent, CaseState, Procedure, RoundError, RoundKind, RoundStatus, Step,
+    meeting_agrees, procedure_on, procedures,
 };
 use giamngheo_core::transition::Transition;
 use giamngheo_core::{Area, Class, Classifier, Income, Lang};
@@ -32,7 +32,7 @@ pub struct RoundView {
     pub procedure_id: String,
     pub standard_id: String,
     pub opened_on: Date,
-    pub status: String,
+    pub status: RoundStatus,
     pub posted_on: Option<Date>,
     pub posting_ends: Option<Date>,
     pub district_opinion_on: Option<Date>,
@@ -54,7 +54,7 @@ impl RoundView {
     /// Each step of the round's procedure with whether it is done, judged from the round and `cases` (its
     /// households): what the command line and the web page show.
     pub fn steps_done(&self, cases: &[CaseView]) -> Vec<(Step, bool)> {
-        let decided = self.status == "decided";
+        let decided = self.status == RoundStatus::Decided;
         let all = |ok: &dyn Fn(&CaseView) -> bool| cases.iter().all(ok);
         self.procedure()
             .steps
@@ -401,7 +401,11 @@ fn round_from_row(r: &[Value]) -> RoundView {
         procedure_id: r[7].text().unwrap_or_default().to_owned(),
         standard_id: r[8].text().unwrap_or_default().to_owned(),
         opened_on: date_of(&r[9]).unwrap_or(Date::from_unix_days(0)),
-        status: r[10].text().unwrap_or_default().to_owned(),
+        // The column's CHECK holds the three codes; anything else would be a database written by hand.
+        status: r[10]
+            .text()
+            .and_then(RoundStatus::parse)
+            .unwrap_or(RoundStatus::Open),
         posted_on: date_of(&r[11]),
         posting_ends: date_of(&r[12]),
         district_opinion_on: date_of(&r[13]),
@@ -413,7 +417,7 @@ fn round_from_row(r: &[Value]) -> RoundView {
 }
 
 fn unlocked(round: &RoundView) -> Result<(), StoreError> {
-    if round.status == "decided" {
+    if round.status == RoundStatus::Decided {
         Err(refuse(RoundError::Locked))
     } else {
         Ok(())
@@ -624,7 +628,7 @@ fn round_change(
             action,
             entity: "review_round",
             entity_id: round.id.to_string(),
-            old_value: Some(round.status.clone()),
+            old_value: Some(round.status.code().to_owned()),
             new_value: Some(new_value),
             reason,
         },
@@ -1629,7 +1633,7 @@ impl Store {
             let round = round_for(c, actor, Action::Decide, round_id)?;
             unlocked(&round)?;
             let procedure = round.procedure();
-            let Some(ends) = round.posting_ends.filter(|_| round.status == "posted") else {
+            let Some(ends) = round.posting_ends.filter(|_| round.status == RoundStatus::Posted) else {
                 return Err(refuse(RoundError::StepNotDone { step: Step::Posting }));
             };
             if decided_on <= ends {
@@ -1736,7 +1740,7 @@ impl Store {
         }
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::Reopen, round_id)?;
-            if round.status != "decided" {
+            if round.status != RoundStatus::Decided {
                 return Err(StoreError::Conflict {
                     what: "review round (not decided)",
                     key: round_id.to_string(),
@@ -1767,7 +1771,7 @@ impl Store {
         not_in_future(issued_on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::IssueCertificates, round_id)?;
-            if round.status != "decided" {
+            if round.status != RoundStatus::Decided {
                 return Err(refuse(RoundError::StepNotDone { step: Step::Decision }));
             }
             let cases = self_cases(c, round_id)?;

@@ -14,7 +14,7 @@ use crate::error::WebError;
 use crate::pages::{PageResult, record};
 use crate::rounds::load_round;
 use crate::{AppState, today};
-use giamngheo_core::round::Action;
+use giamngheo_core::round::{Action, RoundStatus};
 
 /// A PDF to download; `inline` lets the browser show it.
 pub fn pdf_response(name: &str, body: Vec<u8>) -> Response {
@@ -44,7 +44,7 @@ pub async fn decision_pdf(
     if !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    if round.status != "decided" {
+    if round.status != RoundStatus::Decided {
         return Err(ctx.fail(not_decided()));
     }
     let instrument = state
@@ -84,7 +84,7 @@ pub async fn certificates_pdf(
     if !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    if round.status != "decided" {
+    if round.status != RoundStatus::Decided {
         return Err(ctx.fail(not_decided()));
     }
     let actor = a.clone();

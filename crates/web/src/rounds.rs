@@ -10,7 +10,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use giamngheo_core::round::{Action, CaseState};
+use giamngheo_core::round::{Action, CaseState, RoundStatus};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
 use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
@@ -120,7 +120,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 r.month
                     .map(|m| format!(" ({} {m})", lang.pick("tháng", "month")))
                     .unwrap_or_default(),
-                status_name(&r.status, lang),
+                r.status.name(lang),
                 r.deadline().vi()
             );
         }
@@ -133,15 +133,6 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         ctx.t("Đợt rà soát", "Review rounds"),
         &body,
     ))
-}
-
-fn status_name(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "open" => lang.pick("đang rà soát", "open"),
-        "posted" => lang.pick("đang niêm yết", "posted"),
-        "decided" => lang.pick("đã có quyết định (khóa)", "decided (locked)"),
-        _ => "",
-    }
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -189,7 +180,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
             esc(&p.posting_working_days.source)
         );
     }
-    let may_survey = a.role.may(Action::Survey) && round.status != "decided";
+    let may_survey = a.role.may(Action::Survey) && round.status != RoundStatus::Decided;
     let _ = write!(
         body,
         "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
@@ -262,7 +253,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
 /// cover the whole commune, so only accounts whose units hold the commune see the links (the routes check it
 /// again).
 fn downloads(ctx: &Ctx, a: &Caller, round: &RoundView, cases: &[CaseView], body: &mut String) {
-    if round.status != "decided" || !a.sees_unit(round.commune_id) {
+    if round.status != RoundStatus::Decided || !a.sees_unit(round.commune_id) {
         return;
     }
     let _ = write!(
@@ -350,7 +341,9 @@ fn complaints_section(
                     esc(answer.as_deref().unwrap_or(""))
                 );
             }
-            (None, _) if round.status != "decided" && a.role.may(Action::AnswerComplaint) => {
+            (None, _)
+                if round.status != RoundStatus::Decided && a.role.may(Action::AnswerComplaint) =>
+            {
                 let _ = write!(
                     body,
                     "<form method=\"post\" action=\"/rounds/{}/answer\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
@@ -404,7 +397,7 @@ fn screening_and_request_forms(
     cases: &[CaseView],
     body: &mut String,
 ) {
-    if round.status == "decided" {
+    if round.status == RoundStatus::Decided {
         return;
     }
     let today = today().vi();
@@ -490,7 +483,10 @@ fn step_forms(
         .iter()
         .filter(|c| c.state == CaseState::Surveyed)
         .collect();
-    if round.status != "decided" && !surveyed.is_empty() && a.role.may(Action::RecordMeeting) {
+    if round.status != RoundStatus::Decided
+        && !surveyed.is_empty()
+        && a.role.may(Action::RecordMeeting)
+    {
         let mut fields = format!(
             "<h2>{}</h2><label for=\"held_on\">{}</label><input id=\"held_on\" name=\"date\" value=\"{today}\">\
              <label for=\"attendees\">{}</label><input id=\"attendees\" name=\"attendees\" inputmode=\"numeric\" required>\
@@ -524,7 +520,7 @@ fn step_forms(
             ctx.t("Ghi biên bản họp dân", "Record the meeting"),
         ));
     }
-    if round.status != "decided" && a.role.may(Action::Post) {
+    if round.status != RoundStatus::Decided && a.role.may(Action::Post) {
         body.push_str(&form(
             "post",
             &format!(
@@ -535,7 +531,7 @@ fn step_forms(
             ctx.t("Niêm yết công khai từ hôm nay", "Post the results from today"),
         ));
     }
-    if round.status == "posted" && a.role.may(Action::Decide) {
+    if round.status == RoundStatus::Posted && a.role.may(Action::Decide) {
         body.push_str(&form(
             "decide",
             &format!(
@@ -554,7 +550,8 @@ fn step_forms(
             && c.certificate.is_none()
             && matches!(c.decided_class, Some(Class::Poor | Class::NearPoor))
     });
-    if round.status == "decided" && uncertified && a.role.may(Action::IssueCertificates) {
+    if round.status == RoundStatus::Decided && uncertified && a.role.may(Action::IssueCertificates)
+    {
         body.push_str(&form(
             "certificates",
             &format!(
@@ -568,7 +565,7 @@ fn step_forms(
             ctx.t("Cấp giấy chứng nhận (Mẫu 03)", "Issue the certificates (form 03)"),
         ));
     }
-    if round.status == "decided" && a.role.may(Action::Reopen) {
+    if round.status == RoundStatus::Decided && a.role.may(Action::Reopen) {
         body.push_str(&form(
             "reopen",
             &format!(

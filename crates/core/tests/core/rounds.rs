@@ -333,3 +333,20 @@ fn audit_chain_detects_tampering() {
     entries.truncate(0);
     assert_eq!(check(&entries, &[]), Ok(0));
 }
+
+#[test]
+fn a_rounds_status_reads_back_from_its_code() {
+    use giamngheo_core::Lang;
+    use giamngheo_core::round::RoundStatus;
+    let cases = [
+        (RoundStatus::Open, "open", "đang rà soát"),
+        (RoundStatus::Posted, "posted", "đang niêm yết"),
+        (RoundStatus::Decided, "decided", "đã có quyết định (khóa)"),
+    ];
+    for (status, code, vi) in cases {
+        assert_eq!(status.code(), code);
+        assert_eq!(RoundStatus::parse(code), Some(status));
+        assert_eq!(status.name(Lang::Vi), vi);
+    }
+    assert_eq!(RoundStatus::parse("closed"), None);
+}
