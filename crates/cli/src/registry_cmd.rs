@@ -520,15 +520,8 @@ pub fn merge(db: &str, code: &str, into: &str, date: &str, lang: Lang) -> Result
 }
 
 fn relation_name(code: &str, lang: Lang) -> String {
-    match (
-        giamngheo_core::registry::Relation::ALL
-            .iter()
-            .find(|r| r.code() == code),
-        lang,
-    ) {
-        (Some(r), Lang::Vi) => r.name_vi().to_owned(),
-        _ => code.to_owned(),
-    }
+    giamngheo_core::registry::Relation::parse(code)
+        .map_or_else(|| code.to_owned(), |r| r.name(lang).to_owned())
 }
 
 fn area_name(code: &str, lang: Lang) -> String {

@@ -24,6 +24,14 @@ impl Area {
         }
     }
 
+    /// The area in words, in the interface's language.
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::Vi => self.name_vi(),
+            crate::Lang::En => self.code(),
+        }
+    }
+
     /// Parses the code or the Vietnamese name, with or without diacritics, in any case.
     pub fn parse(s: &str) -> Option<Area> {
         match s {

@@ -88,6 +88,20 @@ impl UnitLevel {
             UnitLevel::Village => "thôn",
         }
     }
+
+    /// The level in words, capitalised as a label, in the interface's language.
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        match (self, lang) {
+            (UnitLevel::Province, crate::Lang::Vi) => "Tỉnh",
+            (UnitLevel::District, crate::Lang::Vi) => "Huyện",
+            (UnitLevel::Commune, crate::Lang::Vi) => "Xã",
+            (UnitLevel::Village, crate::Lang::Vi) => "Thôn",
+            (UnitLevel::Province, crate::Lang::En) => "Province",
+            (UnitLevel::District, crate::Lang::En) => "District",
+            (UnitLevel::Commune, crate::Lang::En) => "Commune",
+            (UnitLevel::Village, crate::Lang::En) => "Village",
+        }
+    }
 }
 
 impl UnitCode {

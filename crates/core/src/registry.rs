@@ -47,6 +47,24 @@ impl Relation {
         }
     }
 
+    /// The relation in words, in the interface's language.
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::Vi => self.name_vi(),
+            crate::Lang::En => match self {
+                Relation::Head => "head",
+                Relation::Spouse => "spouse",
+                Relation::Child => "child",
+                Relation::Parent => "parent",
+                Relation::Grandparent => "grandparent",
+                Relation::Grandchild => "grandchild",
+                Relation::Sibling => "sibling",
+                Relation::ChildInLaw => "child-in-law",
+                Relation::Other => "other",
+            },
+        }
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             Relation::Head => "chủ hộ",
@@ -241,6 +259,24 @@ impl EventKind {
 
     pub fn parse(s: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// The event in words, in the interface's language.
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::Vi => self.name_vi(),
+            crate::Lang::En => match self {
+                EventKind::Registered => "registered",
+                EventKind::Moved => "moved",
+                EventKind::SplitFrom => "split from",
+                EventKind::MergedInto => "merged into",
+                EventKind::Birth => "birth",
+                EventKind::Death => "death",
+                EventKind::MemberJoined => "member joined",
+                EventKind::MemberLeft => "member left",
+                EventKind::Updated => "updated",
+            },
+        }
     }
 
     pub fn name_vi(self) -> &'static str {

@@ -433,15 +433,6 @@ pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
     rates_table(out, lang, rates);
 }
 
-fn level_name(level: UnitLevel, lang: Lang) -> &'static str {
-    match level {
-        UnitLevel::Province => lang.pick("Tỉnh", "Province"),
-        UnitLevel::District => lang.pick("Huyện", "District"),
-        UnitLevel::Commune => lang.pick("Xã", "Commune"),
-        UnitLevel::Village => lang.pick("Thôn", "Village"),
-    }
-}
-
 /// Late communes, one row each: the periodic decision and the monthly reports past their deadlines.
 fn late_section(out: &mut String, lang: Lang, late: &[giamngheo_store::support::Late]) {
     use giamngheo_store::support::ReportKind;
@@ -590,7 +581,7 @@ pub async fn dashboard(
     let _ = write!(
         body,
         "<p class=\"muted\">{} {} · <a href=\"/units/{}\">{}</a> · {} {}</p>",
-        level_name(f.unit.level, lang),
+        f.unit.level.name(lang),
         esc(&f.unit.code),
         html::url(&f.unit.code),
         ctx.t("đơn vị và lịch sử địa giới", "unit and boundary history"),
@@ -802,25 +793,19 @@ pub async fn households(
     ))
 }
 
+/// A stored code in words: core's `name(lang)` of its type (the code itself if a database holds another).
 pub fn relation_word(code: &str, lang: Lang) -> String {
-    match (giamngheo_core::registry::Relation::parse(code), lang) {
-        (Some(r), Lang::Vi) => r.name_vi().to_owned(),
-        _ => code.replace('_', " "),
-    }
+    giamngheo_core::registry::Relation::parse(code)
+        .map_or_else(|| code.to_owned(), |r| r.name(lang).to_owned())
 }
 
 fn area_word(code: &str, lang: Lang) -> String {
-    match (Area::parse(code), lang) {
-        (Some(a), Lang::Vi) => a.name_vi().to_owned(),
-        _ => code.to_owned(),
-    }
+    Area::parse(code).map_or_else(|| code.to_owned(), |a| a.name(lang).to_owned())
 }
 
 fn event_word(code: &str, lang: Lang) -> String {
-    match (giamngheo_core::registry::EventKind::parse(code), lang) {
-        (Some(k), Lang::Vi) => k.name_vi().to_owned(),
-        _ => code.replace('_', " "),
-    }
+    giamngheo_core::registry::EventKind::parse(code)
+        .map_or_else(|| code.to_owned(), |k| k.name(lang).to_owned())
 }
 
 /// A household's record for an account, or 404 if it does not exist or lies outside the account's units.
@@ -1110,7 +1095,7 @@ pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
     let _ = write!(
         body,
         "<p>{} · {} {} · {} {}</p>",
-        level_name(u.level, lang),
+        u.level.name(lang),
         ctx.t("mã", "code"),
         esc(&u.code),
         ctx.t("hiệu lực", "valid"),

@@ -92,3 +92,31 @@ fn invisible_and_direction_changing_characters_are_found() {
         );
     }
 }
+
+#[test]
+fn every_code_has_its_words_in_both_languages() {
+    use giamngheo_core::ids::UnitLevel;
+    use giamngheo_core::registry::{EventKind, Relation};
+    for r in Relation::ALL {
+        assert_eq!(r.name(Lang::Vi), r.name_vi(), "{r:?}");
+        assert!(!r.name(Lang::En).is_empty() && !r.name(Lang::En).contains('_'), "{r:?}");
+        assert_eq!(Relation::parse(r.code()), Some(r));
+    }
+    for k in EventKind::ALL {
+        assert_eq!(k.name(Lang::Vi), k.name_vi(), "{k:?}");
+        assert!(!k.name(Lang::En).contains('_'), "{k:?}");
+    }
+    for a in [Area::Rural, Area::Urban] {
+        assert_eq!(a.name(Lang::Vi), a.name_vi());
+        assert_eq!(Area::parse(a.name(Lang::En)), Some(a));
+    }
+    let levels = [
+        (UnitLevel::Province, "Tỉnh", "Province"),
+        (UnitLevel::District, "Huyện", "District"),
+        (UnitLevel::Commune, "Xã", "Commune"),
+        (UnitLevel::Village, "Thôn", "Village"),
+    ];
+    for (level, vi, en) in levels {
+        assert_eq!((level.name(Lang::Vi), level.name(Lang::En)), (vi, en));
+    }
+}
