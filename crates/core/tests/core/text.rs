@@ -99,7 +99,10 @@ fn every_code_has_its_words_in_both_languages() {
     use giamngheo_core::registry::{EventKind, Relation};
     for r in Relation::ALL {
         assert_eq!(r.name(Lang::Vi), r.name_vi(), "{r:?}");
-        assert!(!r.name(Lang::En).is_empty() && !r.name(Lang::En).contains('_'), "{r:?}");
+        assert!(
+            !r.name(Lang::En).is_empty() && !r.name(Lang::En).contains('_'),
+            "{r:?}"
+        );
         assert_eq!(Relation::parse(r.code()), Some(r));
     }
     for k in EventKind::ALL {
