@@ -19,12 +19,48 @@ use crate::table::Rows;
 
 /// The columns, their Vietnamese headers (as exported to XLSX) and other accepted spellings.
 pub const COLUMNS: &[(&str, &str, &[&str])] = &[
-    ("household_code", "Mã hộ", &["ma_ho"]),
-    ("commune_code", "Mã xã", &["ma_xa", "ma_xa_phuong"]),
-    ("village", "Thôn", &["thon", "thon_ban", "thon_to_dan_pho"]),
+    (
+        "household_code",
+        "Mã hộ",
+        &["ma_ho", "ma_so_ho", "ma_ho_gia_dinh"],
+    ),
+    (
+        "commune_code",
+        "Mã xã",
+        &[
+            "ma_xa",
+            "ma_xa_phuong",
+            "ma_don_vi_xa",
+            "ma_xa_phuong_dac_khu",
+        ],
+    ),
+    (
+        "village",
+        "Thôn",
+        &[
+            "thon",
+            "thon_ban",
+            "thon_to_dan_pho",
+            "thon_xom",
+            "xom",
+            "thon_xom_ban",
+            "ap",
+            "ban",
+            "to_dan_pho",
+        ],
+    ),
     ("area", "Khu vực", &["khu_vuc"]),
     ("address", "Địa chỉ", &["dia_chi"]),
-    ("full_name", "Họ và tên", &["ho_ten", "ho_va_ten"]),
+    (
+        "full_name",
+        "Họ và tên",
+        &[
+            "ho_ten",
+            "ho_va_ten",
+            "ho_va_ten_thanh_vien",
+            "ho_ten_thanh_vien",
+        ],
+    ),
     (
         "relation",
         "Quan hệ với chủ hộ",
@@ -40,7 +76,16 @@ pub const COLUMNS: &[(&str, &str, &[&str])] = &[
     (
         "citizen_id",
         "Số định danh cá nhân",
-        &["so_dinh_danh", "so_dinh_danh_ca_nhan", "cccd", "so_cccd"],
+        &[
+            "so_dinh_danh",
+            "so_dinh_danh_ca_nhan",
+            "cccd",
+            "so_cccd",
+            "so_cccd_dinh_danh",
+            "cccd_so_dinh_danh",
+            "so_dinh_danh_cccd",
+            "ma_dinh_danh",
+        ],
     ),
 ];
 
@@ -80,6 +125,8 @@ pub enum ProblemKind {
     BadDate(String),
     FutureBirth(String),
     BadCitizenId(String),
+    /// Eleven digits: a citizen ID whose leading 0 a spreadsheet dropped.
+    CitizenIdLostZero(String),
     /// A household field that differs between two rows of the same household.
     Conflicting {
         first_row: u64,
@@ -103,9 +150,26 @@ pub enum ProblemKind {
     },
 }
 
+/// A header as it is compared: folded (no diacritics, lower case) and every run of other characters than
+/// letters and digits one `_`, so "Ngày, tháng, năm sinh" and "Thôn/xóm" read as `ngay_thang_nam_sinh` and
+/// `thon_xom`.
 fn header_key(h: &str) -> String {
-    fold(h).replace([' ', '-'], "_")
+    let mut out = String::with_capacity(h.len());
+    for c in fold(h).chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
 }
+
+/// How many rows a title may take above the header row (a spreadsheet's "DANH SÁCH HỘ …" lines).
+pub const HEADER_SEARCH_ROWS: usize = 10;
 
 /// Where each column is, by the position of its code in [`COLUMNS`].
 pub type ColumnIndex = [Option<usize>; 11];
@@ -252,16 +316,21 @@ pub fn parse_row(index: &ColumnIndex, row: u64, cells: &[&str], today: Date) -> 
     let cid = if cid_raw.is_empty() {
         Some(None)
     } else {
-        let parsed = if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) {
-            CitizenId::parse(&format!("0{cid_raw}"))
+        // Eleven digits: most likely a number cell that lost its leading 0. Guessing would store a wrong ID
+        // if a digit was missing elsewhere, so it is refused with the fix.
+        if cid_raw.len() == 11 && cid_raw.bytes().all(|b| b.is_ascii_digit()) {
+            bad(
+                "citizen_id",
+                ProblemKind::CitizenIdLostZero(cid_raw.to_owned()),
+            );
+            None
         } else {
-            CitizenId::parse(cid_raw)
-        };
-        match parsed {
-            Some(c) => Some(Some(c)),
-            None => {
-                bad("citizen_id", ProblemKind::BadCitizenId(cid_raw.to_owned()));
-                None
+            match CitizenId::parse(cid_raw) {
+                Some(c) => Some(Some(c)),
+                None => {
+                    bad("citizen_id", ProblemKind::BadCitizenId(cid_raw.to_owned()));
+                    None
+                }
             }
         }
     };
@@ -448,6 +517,12 @@ pub fn read_households(
 ) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
     let file = t.file().to_owned();
     let sheet = t.sheet().map(str::to_owned);
+    // A title above the header row: the header is the first of the first rows that names every column.
+    if column_index(t.header(), &file, sheet.as_deref()).is_err() {
+        t.promote_header(HEADER_SEARCH_ROWS, &|row| {
+            column_index(row, "", None).is_ok()
+        });
+    }
     let index = column_index(t.header(), &file, sheet.as_deref())?;
     let mut parsed = Vec::new();
     t.each(&mut |row, cells| parsed.push(parse_row(&index, row, cells, today)))

@@ -193,8 +193,22 @@ impl Localized for crate::households::ImportProblem {
             });
         }
         let what = match (&self.kind, lang) {
-            (MissingColumn, Lang::Vi) => "thiếu cột này".to_owned(),
-            (MissingColumn, Lang::En) => "the column is missing".to_owned(),
+            (MissingColumn, Lang::Vi) => format!(
+                "thiếu cột \"{}\" trong dòng tiêu đề (dòng tiêu đề là dòng đầu tiên có đủ tên các cột, trong {} dòng đầu của bảng)",
+                column_header(self.column.as_deref()),
+                crate::households::HEADER_SEARCH_ROWS + 1
+            ),
+            (MissingColumn, Lang::En) => format!(
+                "the header row has no column \"{}\" (the header is the first row naming every column, within the first {} rows)",
+                column_header(self.column.as_deref()),
+                crate::households::HEADER_SEARCH_ROWS + 1
+            ),
+            (CitizenIdLostZero(v), Lang::Vi) => format!(
+                "số định danh '{v}' có 11 chữ số: có lẽ Excel đã bỏ số 0 ở đầu; hãy định dạng cột là Văn bản (Text) rồi nhập lại đủ 12 chữ số"
+            ),
+            (CitizenIdLostZero(v), Lang::En) => format!(
+                "citizen ID '{v}' has 11 digits: Excel probably dropped its leading 0; format the column as Text and type all 12 digits"
+            ),
             (Empty, Lang::Vi) => "ô trống".to_owned(),
             (Empty, Lang::En) => "the cell is empty".to_owned(),
             (BadHouseholdCode(v), Lang::Vi) => {
@@ -290,4 +304,13 @@ impl Localized for crate::households::ImportProblem {
         };
         format!("{at}: {what}")
     }
+}
+
+/// A household file's column by its Vietnamese header, as the officer's spreadsheet names it.
+fn column_header(code: Option<&str>) -> &str {
+    let code = code.unwrap_or("");
+    crate::households::COLUMNS
+        .iter()
+        .find(|c| c.0 == code)
+        .map_or(code, |c| c.1)
 }

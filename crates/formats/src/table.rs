@@ -95,6 +95,12 @@ pub trait Rows {
     fn header(&self) -> &[String];
     /// Calls `f` with each data row (empty rows skipped). Stops at the first unreadable part of the file.
     fn each(&mut self, f: &mut dyn FnMut(u64, &[&str])) -> Result<(), CsvError>;
+
+    /// Makes the first of the next `rows` rows that `is_header` accepts the header, dropping the rows above it
+    /// (a title above the header row). False if none is accepted or the reader cannot look ahead.
+    fn promote_header(&mut self, _rows: usize, _is_header: &dyn Fn(&[String]) -> bool) -> bool {
+        false
+    }
 }
 
 impl Rows for Table {
@@ -118,6 +124,17 @@ impl Rows for Table {
             f(*row, &cells);
         }
         Ok(())
+    }
+
+    fn promote_header(&mut self, rows: usize, is_header: &dyn Fn(&[String]) -> bool) -> bool {
+        let Some(at) = self.rows.iter().take(rows).position(|(_, r)| is_header(r)) else {
+            return false;
+        };
+        let mut rest = self.rows.split_off(at);
+        let (_, header) = rest.remove(0);
+        self.header = header;
+        self.rows = rest;
+        true
     }
 }
 

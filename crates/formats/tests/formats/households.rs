@@ -26,7 +26,7 @@ fn reads_households_grouping_member_rows_with_vietnamese_headers() {
     let csv = "Mã hộ,Mã xã,Thôn,Khu vực,Địa chỉ,Họ và tên,Quan hệ với chủ hộ,Giới tính,Ngày sinh,Dân tộc,Số định danh cá nhân\n\
                XH-001,15493,Thôn 1,nông thôn,,Lê Văn Hùng,Chủ hộ,Nam,02/03/1975,Kinh,038075000111\n\
                XH-002,15493,Thôn 2,nông thôn,,Trịnh Văn Đức,chủ hộ,nam,11/11/1960,Kinh,\n\
-               XH-001,15493,Thôn 1,nông thôn,,Nguyễn Thị Mai,Vợ,Nữ,15/08/1978,Kinh,38178000222\n";
+               XH-001,15493,Thôn 1,nông thôn,,Nguyễn Thị Mai,Vợ,Nữ,15/08/1978,Kinh,038178000222\n";
     let mut t = CsvRows::open(csv.as_bytes(), "ho.csv").unwrap();
     let hh = read_households(&mut t, today()).unwrap();
     assert_eq!(hh.len(), 2);
@@ -35,10 +35,89 @@ fn reads_households_grouping_member_rows_with_vietnamese_headers() {
     assert_eq!(first.code.as_str(), "XH-001");
     assert_eq!(first.members().len(), 2);
     assert_eq!(first.head().name.as_str(), "Lê Văn Hùng");
-    // Excel drops the leading zero of a 12-digit ID typed as a number.
     assert_eq!(
         first.members()[1].citizen_id.as_ref().unwrap().as_str(),
         "038178000222"
+    );
+}
+
+/// Officers' spreadsheets as they are: a title above the header row, headers written the ways communes write
+/// them ("Thôn/xóm", "Ngày, tháng, năm sinh", "Số CCCD/định danh"), and an ID whose leading 0 Excel dropped,
+/// which is refused with the fix rather than guessed.
+#[test]
+fn a_title_above_the_header_and_the_headers_communes_write_are_read() {
+    use giamngheo_formats::table::Table;
+    let header: Vec<String> = [
+        "STT",
+        "Mã hộ",
+        "Mã xã",
+        "Thôn/xóm",
+        "Khu vực",
+        "Địa chỉ",
+        "Họ và tên",
+        "Quan hệ với chủ hộ",
+        "Giới tính",
+        "Ngày, tháng, năm sinh",
+        "Dân tộc",
+        "Số CCCD/định danh",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    let table = |id: &str| Table {
+        file: "ho.xlsx".into(),
+        sheet: Some("Sheet1".into()),
+        header: row(&["DANH SÁCH HỘ GIA ĐÌNH XÃ XUÂN HỒNG NĂM 2026"]),
+        rows: vec![
+            (2, row(&["(Kèm theo Kế hoạch số 12/KH-UBND)"])),
+            (4, header.clone()),
+            (
+                5,
+                row(&[
+                    "1",
+                    "XH-001",
+                    "15493",
+                    "Thôn 1",
+                    "nông thôn",
+                    "",
+                    "Lê Văn Hùng",
+                    "Chủ hộ",
+                    "Nam",
+                    "02/03/1975",
+                    "Kinh",
+                    id,
+                ]),
+            ),
+        ],
+    };
+    let mut t = table("038075000111");
+    let hh = read_households(&mut t, today()).unwrap();
+    assert_eq!(hh.len(), 1);
+    assert_eq!(hh[0].0, 5, "rows keep the numbers the spreadsheet shows");
+    assert_eq!(hh[0].1.village.as_deref(), Some("Thôn 1"));
+    assert_eq!(hh[0].1.head().birth_date.vi(), "02/03/1975");
+    let mut t = table("38075000111");
+    let problems = read_households(&mut t, today()).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].column.as_deref(), Some("citizen_id"));
+    assert!(
+        problems[0].message(Lang::Vi).contains("Excel đã bỏ số 0"),
+        "{}",
+        problems[0].message(Lang::Vi)
+    );
+    // No row names every column: the missing ones are named as the spreadsheet would name them.
+    let mut t = Table {
+        file: "ho.xlsx".into(),
+        sheet: None,
+        header: row(&["Mã hộ", "Họ và tên"]),
+        rows: vec![],
+    };
+    let problems = read_households(&mut t, today()).unwrap_err();
+    let text: Vec<String> = problems.iter().map(|p| p.message(Lang::Vi)).collect();
+    assert!(
+        text.iter()
+            .any(|m| m.contains("\"Mã xã\"") && m.contains("dòng tiêu đề")),
+        "{text:?}"
     );
 }
 
