@@ -174,13 +174,14 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
             "Note: every household, name, income and deprivation is SYNTHETIC. Only the administrative units and the published figures above are real."
         )
     );
+    let prog = program();
     if let Some(code) = &summary.example {
         match lang {
             Lang::Vi => {
-                outln!("Xem một hộ đã thoát nghèo: giamngheo --db {db} household show {code}")
+                outln!("Xem một hộ đã thoát nghèo: {prog} --db {db} household show {code}")
             }
             Lang::En => outln!(
-                "See a household that escaped poverty: giamngheo --db {db} household show {code}"
+                "See a household that escaped poverty: {prog} --db {db} household show {code}"
             ),
         }
     }
@@ -188,7 +189,7 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
         match lang {
             Lang::Vi => outln!(
                 "Đợt rà soát năm 2026 của {} (số {}): {} hộ đã rà soát, họp dân, đang niêm yết đến hết {}; một khiếu nại chờ trả lời. \
-                 Xem: giamngheo --db {db} round status {}; trả lời: round answer {} --outcome rejected --text …; rồi round decide {} --number … --signed-by …",
+                 Xem: {prog} --db {db} round status {}; trả lời: round answer {} --outcome rejected --text …; rồi round decide {} --number … --signed-by …",
                 r.commune,
                 r.round_id,
                 r.households,
@@ -199,7 +200,7 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
             ),
             Lang::En => outln!(
                 "The 2026 round of {} (no. {}): {} households surveyed and met on, posted until the end of {}; one complaint awaits its answer. \
-                 See: giamngheo --db {db} round status {}; answer: round answer {} --outcome rejected --text …; then round decide {} --number … --signed-by …",
+                 See: {prog} --db {db} round status {}; answer: round answer {} --outcome rejected --text …; then round decide {} --number … --signed-by …",
                 r.commune,
                 r.round_id,
                 r.households,
@@ -211,6 +212,20 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
         }
     }
     Ok(())
+}
+
+/// How to call this program again from here: its path relative to the working directory when it lies below
+/// it (`target/release/giamngheo` after `cargo run --release`), else its name (installed on the PATH).
+fn program() -> String {
+    let exe = std::env::current_exe().ok();
+    let cwd = std::env::current_dir().ok();
+    match (exe, cwd) {
+        (Some(exe), Some(cwd)) => match exe.strip_prefix(&cwd) {
+            Ok(rel) => format!("./{}", rel.display()),
+            Err(_) => "giamngheo".to_owned(),
+        },
+        _ => "giamngheo".to_owned(),
+    }
 }
 
 fn round2(x: f64) -> f64 {
