@@ -1903,6 +1903,11 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
         },
     )?;
     // Sorted here: the two databases order text differently.
-    out.sort_by(|a, b| (&a.village, &a.household_code).cmp(&(&b.village, &b.household_code)));
+    // Villages as people count them (Thôn 2 before Thôn 10), then households by code.
+    out.sort_by(|a, b| {
+        let village = |c: &CaseView| c.village.clone().unwrap_or_default();
+        giamngheo_core::text::natural_cmp(&village(a), &village(b))
+            .then_with(|| giamngheo_core::text::natural_cmp(&a.household_code, &b.household_code))
+    });
     Ok(out)
 }

@@ -123,3 +123,33 @@ fn every_code_has_its_words_in_both_languages() {
         assert_eq!((level.name(Lang::Vi), level.name(Lang::En)), (vi, en));
     }
 }
+
+#[test]
+fn labels_sort_as_people_count() {
+    use giamngheo_core::text::natural_cmp;
+    let mut villages = vec![
+        "Thôn 10",
+        "Thôn 2",
+        "Thôn 1",
+        "thôn 11",
+        "Bản Mường",
+        "Thôn 02a",
+        "Ấp Tân",
+    ];
+    villages.sort_by(|a, b| natural_cmp(a, b));
+    assert_eq!(
+        villages,
+        [
+            "Ấp Tân",
+            "Bản Mường",
+            "Thôn 1",
+            "Thôn 2",
+            "Thôn 02a",
+            "Thôn 10",
+            "thôn 11"
+        ]
+    );
+    let mut codes = vec!["15499-00010", "15499-00002", "15499-00100"];
+    codes.sort_by(|a, b| natural_cmp(a, b));
+    assert_eq!(codes, ["15499-00002", "15499-00010", "15499-00100"]);
+}
