@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::pages::{PageResult, explain, find_households, load_household};
+use crate::households::{explain, find_households, load_household};
+use crate::layout::PageResult;
 use crate::{AppState, today};
 use giamngheo_core::round::Action;
 

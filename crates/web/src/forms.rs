@@ -3,27 +3,16 @@
 //! same builders the command line calls, and drawn by `giamngheo_report::forms`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use giamngheo_app::forms::{certificates, decision, exit_request};
 use giamngheo_core::Lang;
 use giamngheo_store::rounds::CaseSource;
 
 use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::pages::{PageResult, record};
+use crate::layout::{PageResult, pdf_response, record};
 use crate::rounds::load_round;
 use crate::{AppState, today};
 use giamngheo_core::round::{Action, RoundStatus};
-
-/// A PDF to download; `inline` lets the browser show it.
-pub fn pdf_response(name: &str, body: Vec<u8>) -> Response {
-    let mut r = ([(header::CONTENT_TYPE, "application/pdf")], body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
 
 fn not_decided() -> WebError {
     WebError::bad(

@@ -6,15 +6,23 @@
 //! a household outside them is answered 404, exactly as one that does not exist.
 
 pub mod api;
+pub mod audit_log;
 pub mod auth;
 pub mod collate;
+pub mod dashboard;
 pub mod error;
+pub mod feedback;
 pub mod forms;
+pub mod households;
 pub mod html;
-pub mod pages;
+pub mod import;
+pub mod layout;
+pub mod login;
 pub mod pool;
 pub mod public;
+pub mod reports;
 pub mod rounds;
+pub mod units;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -171,16 +179,16 @@ pub use giamngheo_store::today;
 /// Every route of the app.
 pub fn router(state: AppState) -> Router {
     let import = Router::new()
-        .route("/import", get(pages::import_form).post(pages::import))
+        .route("/import", get(import::import_form).post(import::import))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD));
     Router::new()
-        .route("/", get(pages::home))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/dashboard", get(pages::dashboard))
-        .route("/households", get(pages::households))
-        .route("/households/{code}", get(pages::household))
-        .route("/units/{code}", get(pages::unit))
+        .route("/", get(login::home))
+        .route("/login", get(login::login_form).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/households", get(households::households))
+        .route("/households/{code}", get(households::household))
+        .route("/units/{code}", get(units::unit))
         .route("/rounds", get(rounds::list))
         .route("/rounds/{id}", get(rounds::show))
         .route("/rounds/{id}/decision.pdf", get(forms::decision_pdf))
@@ -196,12 +204,12 @@ pub fn router(state: AppState) -> Router {
             "/rounds/{id}/survey/{code}",
             get(rounds::survey_page).post(rounds::survey_post),
         )
-        .route("/reports", get(pages::reports))
-        .route("/reports/rates.csv", get(pages::rates_csv))
-        .route("/reports/rates.xlsx", get(pages::rates_xlsx))
-        .route("/reports/rates.pdf", get(pages::rates_pdf))
-        .route("/audit", get(pages::audit))
-        .route("/feedback", get(pages::feedback))
+        .route("/reports", get(reports::reports))
+        .route("/reports/rates.csv", get(reports::rates_csv))
+        .route("/reports/rates.xlsx", get(reports::rates_xlsx))
+        .route("/reports/rates.pdf", get(reports::rates_pdf))
+        .route("/audit", get(audit_log::audit))
+        .route("/feedback", get(feedback::feedback))
         .route("/public/{code}", get(public::commune))
         .route("/public/{code}/feedback", post(public::feedback))
         .route("/api/openapi.json", get(api::openapi))
@@ -210,11 +218,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/households/{code}", get(api::household))
         .route("/api/units/{code}", get(api::unit))
         .route("/api/units/{code}/rates", get(api::rates))
-        .route("/static/app.css", get(pages::css))
+        .route("/static/app.css", get(layout::css))
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .merge(import)
-        .fallback(pages::not_found)
+        .fallback(layout::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard_responses,

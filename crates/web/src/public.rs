@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::auth::{self, Ctx};
 use crate::error::WebError;
 use crate::html::{self, esc, page};
-use crate::pages::{PageResult, rates_section, record, respond};
+use crate::layout::{PageResult, rates_section, record, respond};
 use crate::{AppState, today};
 
 /// "Nguyễn Văn An" → "N. V. A.": enough for a household to find itself on a posted list, not to be found.

@@ -18,7 +18,7 @@ use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
 use crate::auth::{Caller, Ctx};
 use crate::error::WebError;
 use crate::html::{self, esc};
-use crate::pages::{PageResult, check_post, nav, record, respond};
+use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
 use crate::{AppState, today};
 
 fn store_error(e: StoreError) -> WebError {
@@ -32,15 +32,6 @@ fn store_error(e: StoreError) -> WebError {
         }
         e => WebError::from(e),
     }
-}
-
-fn page_of(state: &AppState, ctx: &Ctx, a: &Caller, title: &str, body: &str) -> Response {
-    let n = nav(state, ctx, a);
-    respond(
-        ctx,
-        StatusCode::OK,
-        html::page(ctx.lang, title, Some(&n), body),
-    )
 }
 
 /// A round and the households of it the account may see, or 404 when it does not exist or none of it lies in
@@ -126,7 +117,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         }
         body.push_str("</tbody></table>");
     }
-    Ok(page_of(
+    Ok(staff_page(
         &state,
         &ctx,
         &a,
@@ -240,7 +231,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     complaints_section(&state, &ctx, &a, &round, &complaints, &places, &mut body);
     screening_and_request_forms(&state, &ctx, &a, &round, &cases, &mut body);
     step_forms(&state, &ctx, &a, &round, &cases, &mut body);
-    Ok(page_of(
+    Ok(staff_page(
         &state,
         &ctx,
         &a,
@@ -841,7 +832,7 @@ fn done_page(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) ->
         esc(message),
         ctx.t("Về đợt rà soát", "Back to the round")
     );
-    page_of(state, ctx, a, ctx.t("Đợt rà soát", "Review round"), &body)
+    staff_page(state, ctx, a, ctx.t("Đợt rà soát", "Review round"), &body)
 }
 
 /// A date field: today when left empty, else dd/mm/yyyy or ISO; the error names the field.
@@ -1223,7 +1214,7 @@ pub async fn survey_page(
     };
     let body =
         survey_form(&state, &ctx, &a, &round, &case, &values, None).map_err(|e| ctx.fail(e))?;
-    Ok(page_of(
+    Ok(staff_page(
         &state,
         &ctx,
         &a,
@@ -1329,7 +1320,7 @@ pub async fn survey_post(
         id,
         ctx.t("Về đợt rà soát", "Back to the round")
     );
-    Ok(page_of(
+    Ok(staff_page(
         &state,
         &ctx,
         &a,

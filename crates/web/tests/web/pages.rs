@@ -195,7 +195,7 @@ fn rates_section_html() {
         rate(2022, "vn-2022-2025", 12_480, 1_010, 820),
     ];
     let mut html = String::new();
-    giamngheo_web::pages::rates_section(&mut html, giamngheo_core::Lang::Vi, &rates);
+    giamngheo_web::layout::rates_section(&mut html, giamngheo_core::Lang::Vi, &rates);
     // Vietnamese numbers (12.345; 7,42) and the change of standard named.
     for needle in ["12.345", "7,42", "2021 → 2022"] {
         assert!(html.contains(needle), "{needle}: {html}");

@@ -1,0 +1,150 @@
+//! The log viewer. Apart from `layout::record`, which writes the logs, because reading them has its own rule:
+//! administrators read everything, every other role only the entries about its units.
+
+use std::fmt::Write;
+
+use axum::extract::State;
+use giamngheo_core::messages::Localized;
+use giamngheo_core::round::Action;
+use giamngheo_store::accounts::Role;
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::html::{self, esc};
+use crate::layout::{PageResult, staff_page};
+
+pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let a = ctx.require(Action::ReadAudit)?.clone();
+    // Administrators read the whole log; every other role only what is about its units, chosen in SQL
+    // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
+    // security log (events without an account) stay with administrators.
+    let whole =
+        a.role == Role::Administrator || a.scope == giamngheo_store::scope::Scope::Everywhere;
+    let scope = if whole { None } else { a.account_id };
+    let (chain, (head_count, head_hash), entries, security) = state
+        .pool
+        .run(move |s| {
+            let chain = s.verify_audit()?;
+            let head = s.audit_head()?;
+            let entries = s.audit_entries_in_scope(scope, 300)?;
+            let security = if whole {
+                s.access_log(300)?
+            } else {
+                Vec::new()
+            };
+            Ok((chain, head, entries, security))
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let mut body = String::new();
+    // The head, to compare with the checkpoints the province keeps (`giamngheo audit checkpoint`).
+    let head = giamngheo_core::audit::short_head(head_count, &head_hash);
+    match chain {
+        Ok(n) => {
+            let _ = write!(
+                body,
+                "<p class=\"box\">{} {} {} · {} <code>{}</code></p>",
+                ctx.t("Chuỗi băm nguyên vẹn:", "Hash chain intact:"),
+                html::int(n as i64, ctx.lang),
+                ctx.t("mục", "entries"),
+                ctx.t("đầu chuỗi", "head"),
+                esc(&head)
+            );
+        }
+        Err(b) => {
+            let _ = write!(
+                body,
+                "<p class=\"error\">{} {}</p>",
+                ctx.t("Chuỗi băm bị đứt:", "Hash chain broken:"),
+                esc(&b.message(ctx.lang))
+            );
+        }
+    }
+    if !whole {
+        let _ = write!(
+            body,
+            "<p class=\"muted\" id=\"scope-note\">{}</p>",
+            ctx.t(
+                "Chỉ hiện các mục về hộ gia đình, đợt rà soát và đơn vị trong địa bàn của bạn. Các mục không gắn với đơn vị nào (tài khoản, danh mục đơn vị, chuẩn nghèo, nhập dữ liệu cả tệp, đăng nhập) và sự kiện bảo mật chỉ quản trị viên xem được.",
+                "Only entries about households, review rounds and units inside your area are shown. Entries without a unit (accounts, unit lists, standards, whole-file imports, logins) and security events are shown only to administrators."
+            )
+        );
+    }
+    let _ = write!(
+        body,
+        "<h2>{}</h2>",
+        ctx.t(
+            "Nhật ký kiểm toán (300 mục mới nhất)",
+            "Audit log (latest 300)"
+        )
+    );
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|(e, _)| {
+            vec![
+                e.seq.to_string(),
+                esc(&e.at),
+                esc(&e.actor),
+                esc(&e.role),
+                esc(&e.origin),
+                esc(&e.action),
+                esc(&format!("{} {}", e.entity, e.entity_id)),
+                esc(e.reason.as_deref().unwrap_or("")),
+            ]
+        })
+        .collect();
+    html::table(
+        &mut body,
+        "log",
+        &[
+            "#",
+            ctx.t("Thời điểm (UTC)", "Time (UTC)"),
+            ctx.t("Người", "Who"),
+            ctx.t("Vai trò", "Role"),
+            ctx.t("Từ", "From"),
+            ctx.t("Việc", "Action"),
+            ctx.t("Đối tượng", "Target"),
+            ctx.t("Chi tiết", "Detail"),
+        ],
+        &rows,
+    );
+    if !whole {
+        return Ok(staff_page(
+            &state,
+            &ctx,
+            &a,
+            ctx.t("Nhật ký", "Logs"),
+            &body,
+        ));
+    }
+    let _ = write!(
+        body,
+        "<h2>{}</h2>",
+        ctx.t(
+            "Sự kiện bảo mật không gắn tài khoản",
+            "Security events without an account"
+        )
+    );
+    let rows: Vec<Vec<String>> = security
+        .iter()
+        .map(|e| vec![esc(&e.at), esc(&e.action), esc(&e.target), esc(&e.detail)])
+        .collect();
+    html::table(
+        &mut body,
+        "security",
+        &[
+            ctx.t("Thời điểm (UTC)", "Time (UTC)"),
+            ctx.t("Việc", "Action"),
+            ctx.t("Đối tượng", "Target"),
+            ctx.t("Chi tiết", "Detail"),
+        ],
+        &rows,
+    );
+    Ok(staff_page(
+        &state,
+        &ctx,
+        &a,
+        ctx.t("Nhật ký", "Logs"),
+        &body,
+    ))
+}

@@ -1,0 +1,213 @@
+//! A unit's overview for staff: the cached figures (`AppState::figures`, shared with the public page and the
+//! API) with the units under it and the late communes, which only staff see.
+
+use std::fmt::Write;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use giamngheo_core::Lang;
+use giamngheo_core::ids::UnitLevel;
+use serde::Deserialize;
+
+use crate::auth::Ctx;
+use crate::error::WebError;
+use crate::html::{self, esc};
+use crate::layout::{PageResult, chosen_unit, rates_section, staff_page};
+use crate::{AppState, Figures, today};
+
+#[derive(Deserialize, Default)]
+pub struct UnitQuery {
+    unit: Option<String>,
+}
+
+/// Late communes, one row each: the periodic decision and the monthly reports past their deadlines.
+fn late_section(out: &mut String, lang: Lang, late: &[giamngheo_store::support::Late]) {
+    use giamngheo_store::support::ReportKind;
+    let _ = write!(
+        out,
+        "<h2>{}</h2>",
+        lang.pick("Xã chậm tiến độ", "Late communes")
+    );
+    if late.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{}</p>",
+            lang.pick("Không có xã nào chậm.", "No commune is late.")
+        );
+        return;
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut i = 0;
+    while i < late.len() {
+        let code = &late[i].commune_code;
+        let mut what = Vec::new();
+        let mut months = Vec::new();
+        while i < late.len() && &late[i].commune_code == code {
+            let l = &late[i];
+            match l.kind {
+                ReportKind::Periodic => what.push(format!(
+                    "{} {} ({} {})",
+                    lang.pick("quyết định rà soát định kỳ", "periodic review decision"),
+                    l.year,
+                    lang.pick("hạn", "due"),
+                    l.deadline.vi()
+                )),
+                ReportKind::Monthly => months.push(l.month.unwrap_or(0).to_string()),
+                ReportKind::Preliminary | ReportKind::Official => what.push(format!(
+                    "{} {} ({} {})",
+                    if l.kind == ReportKind::Preliminary {
+                        lang.pick(
+                            "kết quả sơ bộ gửi Bộ",
+                            "preliminary results to the ministry",
+                        )
+                    } else {
+                        lang.pick(
+                            "kết quả chính thức gửi Bộ",
+                            "official results to the ministry",
+                        )
+                    },
+                    l.year,
+                    lang.pick("hạn", "due"),
+                    l.deadline.vi()
+                )),
+            }
+            i += 1;
+        }
+        if !months.is_empty() {
+            what.push(format!(
+                "{} {}",
+                lang.pick("báo cáo tháng", "monthly reports for"),
+                months.join(", ")
+            ));
+        }
+        let l = &late[i - 1];
+        rows.push(vec![
+            format!(
+                "<a href=\"/dashboard?unit={}\">{}</a>",
+                html::url(&l.commune_code),
+                esc(&l.commune_name)
+            ),
+            esc(&what.join("; ")),
+        ]);
+    }
+    html::table(
+        out,
+        "late",
+        &[lang.pick("Xã", "Commune"), lang.pick("Chậm", "Late with")],
+        &rows,
+    );
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<UnitQuery>, QueryRejection>,
+) -> PageResult {
+    let a = ctx.actor()?.clone();
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
+    let lang = ctx.lang;
+    let Some(unit) = chosen_unit(&state, &ctx, &a, q.unit).await? else {
+        // The whole country: the provinces to choose from.
+        let provinces = state
+            .pool
+            .run(|s| Ok(s.units_at_level(UnitLevel::Province, today())?))
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        let mut body = format!("<p>{}</p><ul>", ctx.t("Chọn tỉnh:", "Choose a province:"));
+        for p in provinces {
+            let _ = write!(
+                body,
+                "<li><a href=\"/dashboard?unit={}\">{}</a></li>",
+                html::url(&p.code),
+                esc(&p.name)
+            );
+        }
+        body.push_str("</ul>");
+        return Ok(staff_page(
+            &state,
+            &ctx,
+            &a,
+            ctx.t("Tổng quan", "Dashboard"),
+            &body,
+        ));
+    };
+    let st = state.clone();
+    let f: std::sync::Arc<Figures> = state
+        .pool
+        .run(move |s| st.figures(s, unit))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<p class=\"muted\">{} {} · <a href=\"/units/{}\">{}</a> · {} {}</p>",
+        f.unit.level.name(lang),
+        esc(&f.unit.code),
+        html::url(&f.unit.code),
+        ctx.t("đơn vị và lịch sử địa giới", "unit and boundary history"),
+        ctx.t("địa giới ngày", "boundaries of"),
+        today().vi()
+    );
+    let _ = write!(
+        body,
+        "<h2>{}</h2>",
+        ctx.t(
+            "Tỷ lệ hộ nghèo, cận nghèo theo năm",
+            "Poor and near-poor rates by year"
+        )
+    );
+    rates_section(&mut body, lang, &f.rates);
+    if !f.children.is_empty() {
+        let last = f.rates.last().map(|r| r.year);
+        let _ = write!(
+            body,
+            "<h2>{}{}</h2>",
+            ctx.t("Đơn vị trực thuộc", "Units under it"),
+            last.map(|y| format!(" ({y})")).unwrap_or_default()
+        );
+        let rows: Vec<Vec<String>> = f
+            .children
+            .iter()
+            .map(|(c, r)| {
+                vec![
+                    format!(
+                        "<a href=\"/dashboard?unit={}\">{}</a>",
+                        html::url(&c.code),
+                        esc(&c.name)
+                    ),
+                    esc(&c.code),
+                    r.as_ref()
+                        .map(|r| html::int(r.households, lang))
+                        .unwrap_or_default(),
+                    r.as_ref()
+                        .map(|r| html::int(r.poor, lang))
+                        .unwrap_or_default(),
+                    r.as_ref()
+                        .map(|r| html::pct(r.poor_rate(), lang))
+                        .unwrap_or_default(),
+                    r.as_ref()
+                        .map(|r| html::pct(r.near_poor_rate(), lang))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        html::table(
+            &mut body,
+            "children",
+            &[
+                ctx.t("Đơn vị", "Unit"),
+                ctx.t("Mã", "Code"),
+                ctx.t("Số hộ", "Households"),
+                ctx.t("Hộ nghèo", "Poor"),
+                ctx.t("Tỷ lệ nghèo (%)", "Poor (%)"),
+                ctx.t("Tỷ lệ cận nghèo (%)", "Near-poor (%)"),
+            ],
+            &rows,
+        );
+    }
+    late_section(&mut body, lang, &f.late);
+    let title = format!("{}: {}", ctx.t("Tổng quan", "Dashboard"), f.unit.name);
+    Ok(staff_page(&state, &ctx, &a, &title, &body))
+}

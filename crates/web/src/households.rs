@@ -1,0 +1,430 @@
+//! The household search, list and record. The finding and loading functions are public because the JSON API
+//! answers from the same reads: the scope check and the record of each read of personal data exist once.
+
+use std::fmt::Write;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use giamngheo_core::round::Action;
+use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{Caller, Ctx};
+use crate::error::WebError;
+use crate::html::{self, esc};
+use crate::layout::{PageResult, record, staff_page};
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: String,
+}
+
+const SEARCH_LIMIT: i64 = 200;
+const PAGE: i64 = 50;
+
+/// Search results (or a page of the list) for an account: personal data, so the read is recorded.
+pub async fn find_households(
+    state: &AppState,
+    a: &Caller,
+    q: &str,
+    after: &str,
+) -> Result<Vec<giamngheo_store::search::Found>, WebError> {
+    let (actor, q, after) = (a.clone(), q.trim().to_owned(), after.to_owned());
+    state
+        .pool
+        .run(move |s| {
+            let scope = actor.scope_account();
+            let mut found = if q.is_empty() {
+                s.list_households(scope, &after, PAGE)?
+            } else {
+                let mut v = s.search_members(scope, &q, SEARCH_LIMIT)?;
+                crate::collate::sort_by_name(&mut v, |f| &f.name);
+                v
+            };
+            // The SQL scope join is the guard; this second check keeps a mistake there from leaking.
+            found.retain(|f| actor.sees_household(f.commune_id, f.village_id));
+            let detail = if q.is_empty() {
+                format!("list after {after}")
+            } else {
+                format!("q={q}")
+            };
+            record(
+                s,
+                Some(&actor),
+                "search",
+                "households",
+                &format!("{detail}; {} rows", found.len()),
+            )?;
+            Ok(found)
+        })
+        .await
+}
+
+pub async fn households(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<SearchQuery>, QueryRejection>,
+) -> PageResult {
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
+    if q.q.chars().count() > 100 {
+        return Err(ctx.fail(WebError::bad("Từ khoá quá dài.", "The search is too long.")));
+    }
+    let lang = ctx.lang;
+    let found = find_households(&state, &a, &q.q, &q.after)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<form method=\"get\" action=\"/households\" class=\"box\"><label for=\"q\">{}</label>\
+         <input id=\"q\" name=\"q\" value=\"{}\" size=\"40\" autofocus> <button type=\"submit\">{}</button></form>",
+        ctx.t(
+            "Họ tên (có hoặc không dấu) hoặc số định danh",
+            "Name (with or without accents) or citizen ID"
+        ),
+        esc(&q.q),
+        ctx.t("Tìm", "Search")
+    );
+    if found.is_empty() {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">{}</p>",
+            ctx.t("Không có hộ nào.", "No households.")
+        );
+    } else {
+        let rows: Vec<Vec<String>> = found
+            .iter()
+            .map(|f| {
+                vec![
+                    format!(
+                        "<a href=\"/households/{}\">{}</a>",
+                        html::url(&f.code),
+                        esc(&f.name)
+                    ),
+                    esc(&relation_word(&f.relation, lang)),
+                    esc(&html::date(&f.birth_date)),
+                    esc(&f.code),
+                    esc(f.village_name.as_deref().unwrap_or("")),
+                    esc(&f.commune_name),
+                ]
+            })
+            .collect();
+        html::table(
+            &mut body,
+            "households",
+            &[
+                ctx.t("Họ tên", "Name"),
+                ctx.t("Quan hệ với chủ hộ", "Relation to head"),
+                ctx.t("Ngày sinh", "Born"),
+                ctx.t("Mã hộ", "Household"),
+                ctx.t("Thôn", "Village"),
+                ctx.t("Xã", "Commune"),
+            ],
+            &rows,
+        );
+        if q.q.trim().is_empty() && found.len() as i64 == PAGE {
+            if let Some(last) = found.last() {
+                let _ = write!(
+                    body,
+                    "<p><a href=\"/households?after={}\">{} →</a></p>",
+                    html::url(&last.code),
+                    ctx.t("Trang sau", "Next page")
+                );
+            }
+        } else if found.len() as i64 == SEARCH_LIMIT {
+            let _ = write!(
+                body,
+                "<p class=\"muted\">{}</p>",
+                ctx.t(
+                    "Chỉ hiện 200 kết quả đầu: hãy gõ thêm.",
+                    "Only the first 200 matches are shown: type more."
+                )
+            );
+        }
+    }
+    Ok(staff_page(
+        &state,
+        &ctx,
+        &a,
+        ctx.t("Hộ gia đình", "Households"),
+        &body,
+    ))
+}
+
+fn class_word(code: &str, lang: Lang) -> String {
+    Class::parse(code).map_or_else(|| code.to_owned(), |c| c.name(lang).to_owned())
+}
+
+/// A stored code in words: core's `name(lang)` of its type (the code itself if a database holds another).
+pub fn relation_word(code: &str, lang: Lang) -> String {
+    giamngheo_core::registry::Relation::parse(code)
+        .map_or_else(|| code.to_owned(), |r| r.name(lang).to_owned())
+}
+
+fn area_word(code: &str, lang: Lang) -> String {
+    Area::parse(code).map_or_else(|| code.to_owned(), |a| a.name(lang).to_owned())
+}
+
+fn event_word(code: &str, lang: Lang) -> String {
+    giamngheo_core::registry::EventKind::parse(code)
+        .map_or_else(|| code.to_owned(), |k| k.name(lang).to_owned())
+}
+
+/// A household's record for an account, or 404 if it does not exist or lies outside the account's units.
+pub async fn load_household(
+    state: &AppState,
+    a: &Caller,
+    code: String,
+) -> Result<
+    (
+        giamngheo_store::households::HouseholdHistory,
+        Vec<(i64, String, u32)>,
+    ),
+    WebError,
+> {
+    let actor = a.clone();
+    state
+        .pool
+        .run(move |s| {
+            let Some(w) = s.whereabouts(&code)? else {
+                return Err(WebError::NotFound);
+            };
+            if !actor.sees_household(w.commune_id, w.village_id) {
+                record(
+                    s,
+                    Some(&actor),
+                    "refused",
+                    &format!("household {code}"),
+                    "outside the account's units",
+                )?;
+                return Err(WebError::NotFound);
+            }
+            let h = s.household_history(&code)?;
+            let inputs = s.review_inputs(h.id)?;
+            record(s, Some(&actor), "read", &format!("household {code}"), "")?;
+            Ok((h, inputs))
+        })
+        .await
+}
+
+/// The explanation of a review's class in `lang`, from the classifier of its standard.
+pub fn explain(
+    state: &AppState,
+    r: &giamngheo_store::reviews::ReviewView,
+    input: Option<&(i64, String, u32)>,
+    lang: Lang,
+) -> String {
+    let (Some(c), Some((_, area, bits))) = (state.classifier(&r.standard_id), input) else {
+        return r.reason.clone();
+    };
+    let income = match (r.income_per_capita, r.income_score) {
+        (Some(v), _) => Income::Vnd(v),
+        (None, Some(s)) => Income::Score(s as u32),
+        _ => return r.reason.clone(),
+    };
+    let Some(area) = Area::parse(area) else {
+        return r.reason.clone();
+    };
+    match c.classify(area, income, DeprivationSet(*bits)) {
+        Ok(o) => {
+            let mut text = c.reason(&o, lang);
+            let names: Vec<&str> = DeprivationSet(*bits)
+                .iter()
+                .filter_map(|i| c.standard().indicators.get(i))
+                .map(|ind| lang.pick(&ind.short_vi, &ind.short_en))
+                .collect();
+            if !names.is_empty() {
+                let _ = write!(
+                    text,
+                    " [{}: {}]",
+                    lang.pick("thiếu hụt", "deprived on"),
+                    names.join(", ")
+                );
+            }
+            text
+        }
+        Err(_) => r.reason.clone(),
+    }
+}
+
+pub async fn household(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> PageResult {
+    let a = ctx.require(Action::ReadHouseholds)?.clone();
+    let lang = ctx.lang;
+    let (h, inputs) = load_household(&state, &a, code)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<p class=\"muted\">{} {} · {} {}</p>",
+        ctx.t("Đăng ký ngày", "Registered on"),
+        esc(&html::date(&h.registered_on)),
+        ctx.t("phiên bản", "version"),
+        h.version
+    );
+    let _ = write!(body, "<h2>{}</h2>", ctx.t("Nơi ở", "Residence"));
+    let rows: Vec<Vec<String>> = h
+        .residences
+        .iter()
+        .rev()
+        .map(|r| {
+            vec![
+                esc(&html::date(&r.since)),
+                esc(&r.until.as_deref().map(html::date).unwrap_or_default()),
+                esc(r.village_name.as_deref().unwrap_or("")),
+                format!(
+                    "<a href=\"/units/{}\">{}</a>",
+                    html::url(&r.commune_code),
+                    esc(&r.commune_name)
+                ),
+                esc(&area_word(&r.area, lang)),
+                esc(&r.address),
+            ]
+        })
+        .collect();
+    html::table(
+        &mut body,
+        "residences",
+        &[
+            ctx.t("Từ", "From"),
+            ctx.t("Đến", "Until"),
+            ctx.t("Thôn", "Village"),
+            ctx.t("Xã", "Commune"),
+            ctx.t("Khu vực", "Area"),
+            ctx.t("Địa chỉ", "Address"),
+        ],
+        &rows,
+    );
+    let _ = write!(body, "<h2>{}</h2>", ctx.t("Thành viên", "Members"));
+    let rows: Vec<Vec<String>> = h
+        .members
+        .iter()
+        .map(|m| {
+            vec![
+                esc(&m.name),
+                esc(&relation_word(&m.relation, lang)),
+                esc(match m.sex.as_str() {
+                    "male" => ctx.t("nam", "male"),
+                    "female" => ctx.t("nữ", "female"),
+                    s => s,
+                }),
+                esc(&html::date(&m.birth_date)),
+                esc(&m.ethnicity),
+                esc(m.citizen_id.as_deref().unwrap_or("")),
+                esc(&html::date(&m.since)),
+                esc(&m.until.as_deref().map(html::date).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    html::table(
+        &mut body,
+        "members",
+        &[
+            ctx.t("Họ tên", "Name"),
+            ctx.t("Quan hệ", "Relation"),
+            ctx.t("Giới tính", "Sex"),
+            ctx.t("Ngày sinh", "Born"),
+            ctx.t("Dân tộc", "Ethnicity"),
+            ctx.t("Số định danh", "Citizen ID"),
+            ctx.t("Từ", "From"),
+            ctx.t("Đến", "Until"),
+        ],
+        &rows,
+    );
+    let _ = write!(body, "<h2>{}</h2>", ctx.t("Kết quả rà soát", "Reviews"));
+    if h.reviews.is_empty() {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">{}</p>",
+            ctx.t("Chưa có.", "None yet.")
+        );
+    } else {
+        let rows: Vec<Vec<String>> = h
+            .reviews
+            .iter()
+            .rev()
+            .map(|r| {
+                let input = inputs.iter().find(|i| i.0 == r.id);
+                let income = match (r.income_per_capita, r.income_score) {
+                    (Some(v), _) => giamngheo_core::vi_format::vnd(v, lang),
+                    (None, Some(s)) => format!("{} {}", s, ctx.t("điểm", "points")),
+                    _ => String::new(),
+                };
+                vec![
+                    r.year.to_string(),
+                    esc(&html::date(&r.review_date)),
+                    esc(&r.standard_id),
+                    esc(&income),
+                    r.deprivation_count.to_string(),
+                    format!(
+                        "<strong>{}</strong>",
+                        esc(&class_word(
+                            r.decided_class.as_deref().unwrap_or(&r.computed_class),
+                            lang
+                        ))
+                    ),
+                    esc(&r
+                        .decided_on
+                        .as_deref()
+                        .map(html::date)
+                        .unwrap_or_else(|| ctx.t("chưa quyết định", "not decided").to_owned())),
+                    esc(&explain(&state, r, input, lang)),
+                ]
+            })
+            .collect();
+        html::table(
+            &mut body,
+            "reviews",
+            &[
+                ctx.t("Năm", "Year"),
+                ctx.t("Ngày rà soát", "Reviewed"),
+                ctx.t("Chuẩn", "Standard"),
+                ctx.t("Thu nhập bình quân", "Income per head"),
+                ctx.t("Số chỉ số thiếu hụt", "Deprivations"),
+                ctx.t("Phân loại", "Class"),
+                ctx.t("Quyết định", "Decided"),
+                ctx.t("Vì sao", "Why"),
+            ],
+            &rows,
+        );
+    }
+    // Issue 4 adds support received and the household's transitions here.
+    let _ = write!(body, "<h2>{}</h2>", ctx.t("Biến động", "Events"));
+    let rows: Vec<Vec<String>> = h
+        .events
+        .iter()
+        .rev()
+        .map(|e| {
+            vec![
+                esc(&html::date(&e.date)),
+                esc(&event_word(&e.kind, lang)),
+                esc(e.person.as_deref().unwrap_or("")),
+                esc(&e.note),
+            ]
+        })
+        .collect();
+    html::table(
+        &mut body,
+        "events",
+        &[
+            ctx.t("Ngày", "Date"),
+            ctx.t("Sự kiện", "Event"),
+            ctx.t("Người", "Person"),
+            ctx.t("Ghi chú", "Note"),
+        ],
+        &rows,
+    );
+    let title = format!("{} {}", ctx.t("Hộ", "Household"), h.code);
+    Ok(staff_page(&state, &ctx, &a, &title, &body))
+}

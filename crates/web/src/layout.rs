@@ -1,0 +1,278 @@
+//! The pieces every staff and public page shares: the one writer of the logs, the menu, the response with its
+//! language cookie, the post check, the rates chart and table, the downloads' headers. They live here, and this
+//! module imports no resource module, so that each resource can use them without the resources importing one
+//! another: the files of the crate form no circle.
+
+use std::fmt::Write;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use giamngheo_core::Lang;
+use giamngheo_core::round::Action;
+use giamngheo_store::rates::YearRate;
+use giamngheo_store::units::Unit;
+
+use crate::auth::{self, Caller, Ctx};
+use crate::error::{Failure, WebError};
+use crate::html::{self, esc, page};
+use crate::{AppState, today};
+
+pub type PageResult = Result<Response, Failure>;
+
+/// Records a read of personal data, a change or a refusal: the one place the web app writes its logs. What
+/// an account did goes to the hash-chained audit log (`target` is "entity id"); what no account did (a
+/// failed login, a forged public post) to the security log, since the audit log names an actor and a role.
+pub fn record(
+    store: &mut giamngheo_store::Store,
+    actor: Option<&Caller>,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), WebError> {
+    let Some(a) = actor else {
+        store.log_access(None, action, target, detail)?;
+        return Ok(());
+    };
+    let who = a.writer();
+    let (entity, id) = target.split_once(' ').unwrap_or((target, ""));
+    // One transaction, which on SQLite takes the write lock first (`Conn::transaction`): a read
+    // transaction that later writes fails at once, not after the busy timeout, when another request wrote.
+    store.record(
+        &who,
+        giamngheo_store::audit::Change {
+            action,
+            entity,
+            entity_id: id.to_owned(),
+            old_value: None,
+            new_value: None,
+            reason: (!detail.is_empty()).then(|| detail.to_owned()),
+        },
+    )?;
+    Ok(())
+}
+
+/// The menu for this account.
+pub fn nav(state: &AppState, ctx: &Ctx, a: &Caller) -> html::Nav {
+    let mut links = vec![("/dashboard", ctx.t("Tổng quan", "Dashboard"))];
+    if a.may(Action::ReadHouseholds) {
+        links.push(("/households", ctx.t("Hộ gia đình", "Households")));
+        links.push(("/rounds", ctx.t("Rà soát", "Review rounds")));
+    }
+    if a.may(Action::EditRegistry) {
+        links.push(("/import", ctx.t("Nhập dữ liệu", "Import")));
+    }
+    if a.may(Action::ReadReports) {
+        links.push(("/reports", ctx.t("Báo cáo", "Reports")));
+    }
+    if a.may(Action::ReadFeedback) {
+        links.push(("/feedback", ctx.t("Góp ý", "Feedback")));
+    }
+    if a.may(Action::ReadAudit) {
+        links.push(("/audit", ctx.t("Nhật ký", "Logs")));
+    }
+    html::Nav {
+        user: a.name.clone(),
+        role: auth::role_name(a.role, ctx.lang),
+        links,
+        logout_token: state.sessions.form_token(&a.token),
+    }
+}
+
+/// An HTML response; sets the language cookie when the language was chosen in the query.
+pub fn respond(ctx: &Ctx, status: StatusCode, body: String) -> Response {
+    let mut r = (status, Html(body)).into_response();
+    if ctx.lang_chosen {
+        let v = format!(
+            "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+            ctx.lang.pick("vi", "en")
+        );
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+pub fn staff_page(state: &AppState, ctx: &Ctx, a: &Caller, title: &str, body: &str) -> Response {
+    let n = nav(state, ctx, a);
+    respond(ctx, StatusCode::OK, page(ctx.lang, title, Some(&n), body))
+}
+
+/// Checks a post: same origin and a one-time token this session was given. Refusals are logged.
+pub async fn check_post(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Caller,
+    token: &str,
+    what: &str,
+) -> Result<(), Failure> {
+    if auth::same_origin(&ctx.headers) && state.sessions.consume(&a.token, token).await {
+        return Ok(());
+    }
+    let (actor, what) = (a.clone(), what.to_owned());
+    state
+        .pool
+        .run(move |s| record(s, Some(&actor), "refused", &what, "csrf"))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Err(ctx.fail(WebError::Csrf))
+}
+
+/// The unit a dashboard or report is about: the one asked for, if the account sees it, or its own.
+pub async fn chosen_unit(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Caller,
+    code: Option<String>,
+) -> Result<Option<Unit>, Failure> {
+    let code = code
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| a.unit_code.clone());
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    let u = state
+        .pool
+        .run(move |s| Ok(s.unit_by_code(code.trim(), today())?))
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .ok_or_else(|| ctx.fail(WebError::NotFound))?;
+    if !a.sees_unit(u.id) {
+        return Err(ctx.fail(WebError::Forbidden));
+    }
+    Ok(Some(u))
+}
+
+fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
+    let rows: Vec<Vec<String>> = rates
+        .iter()
+        .map(|r| {
+            vec![
+                r.year.to_string(),
+                esc(r.standard_id.as_deref().unwrap_or("")),
+                html::int(r.households, lang),
+                html::int(r.poor, lang),
+                html::pct(r.poor_rate(), lang),
+                html::int(r.near_poor, lang),
+                html::pct(r.near_poor_rate(), lang),
+            ]
+        })
+        .collect();
+    html::table(
+        out,
+        "rates",
+        &[
+            lang.pick("Năm", "Year"),
+            lang.pick("Chuẩn nghèo", "Standard"),
+            lang.pick("Số hộ", "Households"),
+            lang.pick("Hộ nghèo", "Poor"),
+            lang.pick("Tỷ lệ nghèo (%)", "Poor (%)"),
+            lang.pick("Hộ cận nghèo", "Near-poor"),
+            lang.pick("Tỷ lệ cận nghèo (%)", "Near-poor (%)"),
+        ],
+        &rows,
+    );
+}
+
+/// The trend chart and the table of rates of a unit.
+pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
+    if rates.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{}</p>",
+            lang.pick("Chưa có kết quả rà soát.", "No review results yet.")
+        );
+        return;
+    }
+    // The shared chart of the reports (crates/report): the same picture as in the PDF reports, the line
+    // broken and marked where the standard changes.
+    use giamngheo_report::chart::{LineChart, Series};
+    let series = |name: &str, f: fn(&YearRate) -> f64| Series {
+        name: name.to_owned(),
+        values: rates.iter().map(|r| Some(f(r))).collect(),
+        dashed: false,
+    };
+    let chart = LineChart {
+        title: lang
+            .pick(
+                "Tỷ lệ hộ nghèo, cận nghèo theo năm",
+                "Poor and near-poor rates by year",
+            )
+            .to_owned(),
+        y_label: "%".to_owned(),
+        years: rates.iter().map(|r| r.year).collect(),
+        series: vec![
+            series(
+                lang.pick("Tỷ lệ hộ nghèo (%)", "Poor-household rate (%)"),
+                YearRate::poor_rate,
+            ),
+            series(
+                lang.pick("Tỷ lệ hộ cận nghèo (%)", "Near-poor rate (%)"),
+                YearRate::near_poor_rate,
+            ),
+        ],
+        breaks: rates
+            .windows(2)
+            .filter(|w| w[0].standard_id != w[1].standard_id)
+            .map(|w| (w[1].year, w[1].standard_id.clone().unwrap_or_default()))
+            .collect(),
+    };
+    out.push_str("<div class=\"chart\">");
+    out.push_str(&chart.draw(lang).to_svg());
+    out.push_str("</div>");
+    // A change of standard breaks comparability: say so in words too.
+    let changes: Vec<String> = rates
+        .windows(2)
+        .filter(|w| w[0].standard_id != w[1].standard_id)
+        .map(|w| {
+            format!(
+                "{} → {} ({})",
+                w[0].year,
+                w[1].year,
+                w[1].standard_id.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    if !changes.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{} {}</p>",
+            lang.pick("Đổi chuẩn nghèo:", "Change of standard:"),
+            esc(&changes.join("; "))
+        );
+    }
+    rates_table(out, lang, rates);
+}
+
+pub fn attachment(name: &str, mime: &'static str, body: Vec<u8>) -> Response {
+    let disp = format!("attachment; filename=\"{name}\"");
+    let mut r = ([(header::CONTENT_TYPE, mime)], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&disp) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// A PDF to download; `inline` lets the browser show it.
+pub fn pdf_response(name: &str, body: Vec<u8>) -> Response {
+    let mut r = ([(header::CONTENT_TYPE, "application/pdf")], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+pub async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        html::CSS,
+    )
+        .into_response()
+}
+
+pub async fn not_found(ctx: Ctx) -> Failure {
+    ctx.fail(WebError::NotFound)
+}
