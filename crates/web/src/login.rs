@@ -7,7 +7,6 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use giamngheo_store::accounts::Role;
 use serde::Deserialize;
 
 use crate::auth::{self, Caller, Ctx};
@@ -197,9 +196,4 @@ pub async fn logout(
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)
-}
-
-/// Roles by name for the command line.
-pub fn parse_role(s: &str) -> Option<Role> {
-    Role::parse(s)
 }
