@@ -81,6 +81,13 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
             });
         }
     }
+    columns.push("communes_reported".to_owned());
+    columns.push("communes".to_owned());
+    labels.push(
+        lang.pick("Số xã có kết quả", "Communes reported")
+            .to_owned(),
+    );
+    labels.push(lang.pick("Số xã", "Communes").to_owned());
     let mut t = Table {
         title: match lang {
             Lang::Vi => format!(
@@ -111,12 +118,26 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
         for c in [&r.urban, &r.rural, &r.ethnic_minority] {
             push_counts(&mut row, c);
         }
+        row.push(Cell::Int(r.communes_reported));
+        row.push(Cell::Int(r.communes));
         if breaks[i] {
             t.breaks.push(i);
         }
         t.rows.push(row);
     }
     note_breaks(&mut t, rates, lang);
+    for r in rates.iter().filter(|r| r.partial()) {
+        t.notes.push(match lang {
+            Lang::Vi => format!(
+                "Năm {}: mới có {}/{} xã có kết quả rà soát; số liệu của năm chỉ tính các xã đó (chưa đầy đủ).",
+                r.year, r.communes_reported, r.communes
+            ),
+            Lang::En => format!(
+                "{}: only {} of {} communes have review results; the year's figures cover those communes only (incomplete).",
+                r.year, r.communes_reported, r.communes
+            ),
+        });
+    }
     t
 }
 

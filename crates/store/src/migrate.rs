@@ -35,6 +35,10 @@ const SQLITE: &[(i64, &str)] = &[
         12,
         include_str!("../migrations/sqlite/0012_audit_anchor.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_rate_coverage.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -75,6 +79,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         12,
         include_str!("../migrations/postgres/0012_audit_anchor.sql"),
+    ),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_rate_coverage.sql"),
     ),
 ];
 

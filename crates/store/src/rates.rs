@@ -47,9 +47,20 @@ pub struct YearRate {
     pub urban: Counts,
     pub rural: Counts,
     pub ethnic_minority: Counts,
+    /// The communes of the unit with households on the review date, and those of them with a review that
+    /// year. The counts above cover the reported communes only (all of them when none reported), so a year
+    /// in which one commune of 166 has its results is that commune's rate, said to be 1 of 166, never a
+    /// province's rate of 0,11 %.
+    pub communes: i64,
+    pub communes_reported: i64,
 }
 
 impl YearRate {
+    /// Whether some communes of the unit have no result for the year: the figures cover only the others.
+    pub fn partial(&self) -> bool {
+        self.communes_reported > 0 && self.communes_reported < self.communes
+    }
+
     pub fn all(&self) -> Counts {
         Counts {
             households: self.households,
@@ -397,7 +408,8 @@ impl Store {
                 c.execute(
                     "INSERT INTO rate_results (unit_id, boundaries, year, day, standard_id, households, poor, near_poor, \
                      urban_households, urban_poor, urban_near_poor, rural_households, rural_poor, rural_near_poor, \
-                     em_households, em_poor, em_near_poor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                     em_households, em_poor, em_near_poor, communes, communes_reported) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
                     &[
                         unit_id.into(),
                         b.clone().into(),
@@ -416,6 +428,8 @@ impl Store {
                         r.ethnic_minority.households.into(),
                         r.ethnic_minority.poor.into(),
                         r.ethnic_minority.near_poor.into(),
+                        r.communes.into(),
+                        r.communes_reported.into(),
                     ],
                 )?;
             }
@@ -436,7 +450,7 @@ fn cached_results(
     for (year, day) in years {
         let Some(r) = c.query_one(
             "SELECT standard_id, households, poor, near_poor, urban_households, urban_poor, urban_near_poor, \
-             rural_households, rural_poor, rural_near_poor, em_households, em_poor, em_near_poor FROM rate_results \
+             rural_households, rural_poor, rural_near_poor, em_households, em_poor, em_near_poor, communes, communes_reported FROM rate_results \
              WHERE unit_id = $1 AND boundaries = $2 AND year = $3 AND day = $4 \
              AND EXISTS (SELECT 1 FROM rate_cached WHERE kind = 'households' AND key = $4) \
              AND EXISTS (SELECT 1 FROM rate_cached WHERE kind = 'reviews' AND key = $5) \
@@ -467,6 +481,8 @@ fn cached_results(
             urban: counts(4),
             rural: counts(7),
             ethnic_minority: counts(10),
+            communes: n(13),
+            communes_reported: n(14),
         });
     }
     Ok(Some(out))
@@ -479,25 +495,26 @@ const PROBE_MAX_UNITS: i64 = 500;
 
 // Records count by their village, or by their commune when they have none; the halves of a probe are summed by
 // the caller. CROSS JOIN holds SQLite to unit by unit (migration 0009's indexes).
-const HOUSEHOLDS_BY_PROBE: &str = "SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT) FROM rate_units u CROSS JOIN rate_households h \
-     WHERE h.village_id = u.id AND h.day = $1 GROUP BY h.area, h.ethnicity \
+// Each group also by commune, so that a year's figures can cover the communes that reported and say how many.
+const HOUSEHOLDS_BY_PROBE: &str = "SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT), h.commune_id FROM rate_units u CROSS JOIN rate_households h \
+     WHERE h.village_id = u.id AND h.day = $1 GROUP BY h.commune_id, h.area, h.ethnicity \
      UNION ALL \
-     SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT) FROM rate_units u CROSS JOIN rate_households h \
-     WHERE h.commune_id = u.id AND h.village_id IS NULL AND h.day = $1 GROUP BY h.area, h.ethnicity";
-const HOUSEHOLDS_BY_PASS: &str = "SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT) FROM rate_households h WHERE h.day = $1 \
+     SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT), h.commune_id FROM rate_units u CROSS JOIN rate_households h \
+     WHERE h.commune_id = u.id AND h.village_id IS NULL AND h.day = $1 GROUP BY h.commune_id, h.area, h.ethnicity";
+const HOUSEHOLDS_BY_PASS: &str = "SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT), h.commune_id FROM rate_households h WHERE h.day = $1 \
      AND (h.village_id IN (SELECT id FROM rate_units) OR (h.village_id IS NULL AND h.commune_id IN (SELECT id FROM rate_units))) \
-     GROUP BY h.area, h.ethnicity";
-const REVIEWS_BY_PROBE: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM rate_units u \
+     GROUP BY h.commune_id, h.area, h.ethnicity";
+const REVIEWS_BY_PROBE: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM rate_units u \
      CROSS JOIN rate_reviews v WHERE v.village_id = u.id AND v.year = $1 \
-     GROUP BY v.class, v.area, v.ethnic_minority \
+     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority \
      UNION ALL \
-     SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM rate_units u \
+     SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM rate_units u \
      CROSS JOIN rate_reviews v WHERE v.commune_id = u.id AND v.village_id IS NULL AND v.year = $1 \
-     GROUP BY v.class, v.area, v.ethnic_minority";
-const REVIEWS_BY_PASS: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM rate_reviews v \
+     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority";
+const REVIEWS_BY_PASS: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM rate_reviews v \
      WHERE v.year = $1 \
      AND (v.village_id IN (SELECT id FROM rate_units) OR (v.village_id IS NULL AND v.commune_id IN (SELECT id FROM rate_units))) \
-     GROUP BY v.class, v.area, v.ethnic_minority";
+     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority";
 
 /// The rates of the units in `rate_units`, from the cache of counts (filled where missing).
 fn count_rates(c: &mut Conn, years: &[(i32, Date)]) -> Result<Vec<YearRate>, StoreError> {
@@ -520,16 +537,39 @@ fn count_rates(c: &mut Conn, years: &[(i32, Date)]) -> Result<Vec<YearRate>, Sto
             urban: Counts::default(),
             rural: Counts::default(),
             ethnic_minority: Counts::default(),
+            communes: 0,
+            communes_reported: 0,
         };
-        // Ethnicity is free text (with diacritics or without): grouped here, judged by the one core rule.
-        for r in c.query(
+        let households = c.query(
             if many {
                 HOUSEHOLDS_BY_PASS
             } else {
                 HOUSEHOLDS_BY_PROBE
             },
             &[d.into()],
-        )? {
+        )?;
+        let rows = c.query(
+            if many {
+                REVIEWS_BY_PASS
+            } else {
+                REVIEWS_BY_PROBE
+            },
+            &[Value::from(*year)],
+        )?;
+        let reported: std::collections::HashSet<i64> = rows
+            .iter()
+            .filter(|r| r[3].int().unwrap_or(0) > 0)
+            .filter_map(|r| r[5].int())
+            .collect();
+        let communes: std::collections::HashSet<i64> =
+            households.iter().filter_map(|r| r[3].int()).collect();
+        rate.communes = communes.len() as i64;
+        rate.communes_reported = communes.intersection(&reported).count() as i64;
+        // Ethnicity is free text (with diacritics or without): grouped here, judged by the one core rule.
+        for r in &households {
+            if !reported.is_empty() && !r[3].int().is_some_and(|c| reported.contains(&c)) {
+                continue;
+            }
             let n = r[2].int().unwrap_or(0);
             rate.households += n;
             match r[0].text() {
@@ -540,14 +580,6 @@ fn count_rates(c: &mut Conn, years: &[(i32, Date)]) -> Result<Vec<YearRate>, Sto
                 rate.ethnic_minority.households += n;
             }
         }
-        let rows = c.query(
-            if many {
-                REVIEWS_BY_PASS
-            } else {
-                REVIEWS_BY_PROBE
-            },
-            &[Value::from(*year)],
-        )?;
         for r in rows {
             let n = r[3].int().unwrap_or(0);
             let area = if r[1].text() == Some("urban") {

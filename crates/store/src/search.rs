@@ -376,29 +376,48 @@ impl Store {
             urban: Default::default(),
             rural: Default::default(),
             ethnic_minority: Default::default(),
+            communes: 0,
+            communes_reported: 0,
         };
         // From the rates cache's counts: households by their village, or by their commune when they have none
-        // (as `rates` does).
-        for r in c.query(
-            "SELECT w.child, CAST(sum(h.households) AS BIGINT) FROM web_child_units w CROSS JOIN rate_households h \
-             WHERE h.village_id = w.id AND h.day = $1 GROUP BY w.child \
+        // (as `rates` does), by commune, so that each child counts the communes that reported (as `rates`).
+        let households = c.query(
+            "SELECT w.child, CAST(sum(h.households) AS BIGINT), h.commune_id FROM web_child_units w CROSS JOIN rate_households h \
+             WHERE h.village_id = w.id AND h.day = $1 GROUP BY w.child, h.commune_id \
              UNION ALL \
-             SELECT w.child, CAST(sum(h.households) AS BIGINT) FROM web_child_units w CROSS JOIN rate_households h \
-             WHERE h.commune_id = w.id AND h.village_id IS NULL AND h.day = $1 GROUP BY w.child",
+             SELECT w.child, CAST(sum(h.households) AS BIGINT), h.commune_id FROM web_child_units w CROSS JOIN rate_households h \
+             WHERE h.commune_id = w.id AND h.village_id IS NULL AND h.day = $1 GROUP BY w.child, h.commune_id",
             &[d.into()],
-        )? {
-            let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
-            e.households += r[1].int().unwrap_or(0);
-        }
-        for r in c.query(
-            "SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM web_child_units w \
-             CROSS JOIN rate_reviews v WHERE v.village_id = w.id AND v.year = $1 GROUP BY w.child, v.class \
+        )?;
+        let reviews = c.query(
+            "SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM web_child_units w \
+             CROSS JOIN rate_reviews v WHERE v.village_id = w.id AND v.year = $1 GROUP BY w.child, v.commune_id, v.class \
              UNION ALL \
-             SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id) FROM web_child_units w \
+             SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM web_child_units w \
              CROSS JOIN rate_reviews v WHERE v.commune_id = w.id AND v.village_id IS NULL AND v.year = $1 \
-             GROUP BY w.child, v.class",
+             GROUP BY w.child, v.commune_id, v.class",
             &[Value::from(year)],
-        )? {
+        )?;
+        let reported: std::collections::HashSet<(i64, i64)> = reviews
+            .iter()
+            .filter(|r| r[2].int().unwrap_or(0) > 0)
+            .filter_map(|r| Some((r[0].int()?, r[4].int()?)))
+            .collect();
+        let mut communes: std::collections::HashSet<(i64, i64)> = Default::default();
+        for r in &households {
+            let (Some(child), Some(commune)) = (r[0].int(), r[2].int()) else { continue };
+            let e = out.entry(child).or_insert_with(|| blank(year));
+            if communes.insert((child, commune)) {
+                e.communes += 1;
+                if reported.contains(&(child, commune)) {
+                    e.communes_reported += 1;
+                }
+            }
+            if reported.contains(&(child, commune)) {
+                e.households += r[1].int().unwrap_or(0);
+            }
+        }
+        for r in reviews {
             let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
             let n = r[2].int().unwrap_or(0);
             match r[1].text() {

@@ -173,9 +173,18 @@ pub async fn dashboard(
             .map(|(c, r)| {
                 vec![
                     format!(
-                        "<a href=\"/dashboard?unit={}\">{}</a>",
+                        "<a href=\"/dashboard?unit={}\">{}</a>{}",
                         html::url(&c.code),
-                        esc(&c.name)
+                        esc(&c.name),
+                        r.as_ref()
+                            .filter(|r| r.partial())
+                            .map(|r| format!(
+                                " <span class=\"partial\">({}/{} {})</span>",
+                                r.communes_reported,
+                                r.communes,
+                                ctx.t("xã có kết quả", "communes reported")
+                            ))
+                            .unwrap_or_default()
                     ),
                     esc(&c.code),
                     r.as_ref()

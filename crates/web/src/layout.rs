@@ -148,7 +148,18 @@ fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
         .iter()
         .map(|r| {
             vec![
-                r.year.to_string(),
+                // A year some communes have not reported says so where the figure stands.
+                if r.partial() {
+                    format!(
+                        "{} <span class=\"partial\">({}/{} {})</span>",
+                        r.year,
+                        r.communes_reported,
+                        r.communes,
+                        lang.pick("xã có kết quả", "communes reported")
+                    )
+                } else {
+                    r.year.to_string()
+                },
                 esc(r.standard_id.as_deref().unwrap_or("")),
                 html::int(r.households, lang),
                 html::int(r.poor, lang),
@@ -172,6 +183,22 @@ fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
         ],
         &rows,
     );
+    if let Some(r) = rates.iter().find(|r| r.partial()) {
+        let _ = write!(
+            out,
+            "<p class=\"muted\" id=\"partial-note\">{}</p>",
+            match lang {
+                Lang::Vi => format!(
+                    "Năm {}: mới có {}/{} xã có kết quả rà soát; số liệu của năm chỉ tính các xã đó (chưa đầy đủ), không vẽ trên biểu đồ.",
+                    r.year, r.communes_reported, r.communes
+                ),
+                Lang::En => format!(
+                    "{}: only {} of {} communes have review results; the year's figures cover those communes only (incomplete) and are left off the chart.",
+                    r.year, r.communes_reported, r.communes
+                ),
+            }
+        );
+    }
 }
 
 /// The trend chart and the table of rates of a unit.
@@ -189,7 +216,8 @@ pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
     use giamngheo_report::chart::{LineChart, Series};
     let series = |name: &str, f: fn(&YearRate) -> f64| Series {
         name: name.to_owned(),
-        values: rates.iter().map(|r| Some(f(r))).collect(),
+        // A year not all communes have reported is no point on the unit's line.
+        values: rates.iter().map(|r| (!r.partial()).then(|| f(r))).collect(),
         dashed: false,
     };
     let chart = LineChart {

@@ -23,6 +23,8 @@ fn year(year: i32, standard: &str, households: i64, poor: i64) -> YearRate {
             near_poor: poor / 2,
         },
         ethnic_minority: Counts::default(),
+        communes: 2,
+        communes_reported: 2,
     }
 }
 

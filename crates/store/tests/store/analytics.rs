@@ -608,3 +608,107 @@ fn support_is_counted_where_the_household_lived_when_it_received_it() {
         }
     });
 }
+
+/// A year in which only some communes have results is their figure, said to be partial: one commune of two
+/// reporting never reads as the district's rate with the other commune's households in the denominator.
+#[test]
+fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
+    use crate::households::{household, member};
+    on_both("rates_coverage", |db| {
+        load_units(&mut db.store);
+        let sys = giamngheo_store::audit::Actor::system();
+        let h = |code: &str, commune: &str, name: &str| {
+            household(
+                code,
+                commune,
+                "Thôn 1",
+                vec![member(name, Relation::Head, "1970-01-01", None)],
+            )
+        };
+        let rows = vec![
+            (2, h("A-1", "15493", "Lê Văn Một")),
+            (3, h("A-2", "15493", "Lê Văn Hai")),
+            (4, h("B-1", "15499", "Lê Văn Ba")),
+            (5, h("B-2", "15499", "Lê Văn Bốn")),
+            (6, h("B-3", "15499", "Lê Văn Năm")),
+        ];
+        db.store
+            .import_households(&sys, &rows, date("2019-01-01"), &mut |_| {})
+            .unwrap();
+        // 2019: both communes reviewed; 2020: only Xuân Hồng (15493), one of its two households poor.
+        let review = |s: &mut Store, code: &str, year: i32, class: Class| {
+            let h = s.household_history(code).unwrap();
+            NewReview {
+                household_id: h.id,
+                year,
+                round: Round::Periodic,
+                review_date: date(&format!("{year}-11-15")),
+                commune_id: h.residences[0].commune_id,
+                village_id: h.residences[0].village_id,
+                area: "rural".into(),
+                ethnic_minority: false,
+                members: 1,
+                standard_id: "vn-2016-2020".into(),
+                income_per_capita: Some(600_000),
+                income_score: None,
+                deprivations: 0,
+                computed_class: class,
+                reason: String::new(),
+                decided: Some((class, date(&format!("{year}-12-10")))),
+                corrects: None,
+                facts: None,
+            }
+        };
+        let mut reviews = Vec::new();
+        for code in ["A-1", "A-2", "B-1", "B-2", "B-3"] {
+            let class = if code == "B-1" {
+                Class::Poor
+            } else {
+                Class::NotPoor
+            };
+            reviews.push(review(&mut db.store, code, 2019, class));
+        }
+        reviews.push(review(&mut db.store, "A-1", 2020, Class::Poor));
+        reviews.push(review(&mut db.store, "A-2", 2020, Class::NotPoor));
+        db.store.insert_reviews(&sys, &reviews).unwrap();
+        let district = db_unit(&mut db.store, "395");
+        let years = [(2019, date("2019-11-15")), (2020, date("2020-11-15"))];
+        // Twice: counted, then read back from the remembered results.
+        for pass in ["counted", "remembered"] {
+            let rates = db
+                .store
+                .rates(district, date("2020-01-01"), &years)
+                .unwrap();
+            let got: Vec<(i32, i64, i64, i64, i64, bool)> = rates
+                .iter()
+                .map(|r| {
+                    (
+                        r.year,
+                        r.communes_reported,
+                        r.communes,
+                        r.households,
+                        r.poor,
+                        r.partial(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                got,
+                [(2019, 2, 2, 5, 1, false), (2020, 1, 2, 2, 1, true)],
+                "{} {pass}",
+                db.name
+            );
+            assert_eq!(rates[1].poor_rate(), 50.0, "{} {pass}", db.name);
+        }
+        // The dashboard's children: each commune of the district, itself complete or not reported at all.
+        let children = db
+            .store
+            .child_rates(district, date("2020-01-01"), 2020, date("2020-11-15"))
+            .unwrap();
+        let got: Vec<(i64, i64, i64)> = children
+            .iter()
+            .map(|(_, r)| (r.communes_reported, r.communes, r.households))
+            .collect();
+        assert_eq!(got, [(1, 1, 2)], "{}", db.name);
+    });
+}

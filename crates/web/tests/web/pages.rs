@@ -188,6 +188,8 @@ fn rates_section_html() {
             urban: Default::default(),
             rural: Default::default(),
             ethnic_minority: Default::default(),
+            communes: 3,
+            communes_reported: 3,
         };
     let rates = [
         rate(2020, "vn-2016-2020", 12_345, 916, 700),
