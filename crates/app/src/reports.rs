@@ -88,6 +88,11 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
             .to_owned(),
     );
     labels.push(lang.pick("Số xã", "Communes").to_owned());
+    columns.push("undecided".to_owned());
+    labels.push(
+        lang.pick("Hộ chưa có quyết định", "Households not yet decided")
+            .to_owned(),
+    );
     let mut t = Table {
         title: match lang {
             Lang::Vi => format!(
@@ -120,12 +125,25 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
         }
         row.push(Cell::Int(r.communes_reported));
         row.push(Cell::Int(r.communes));
+        row.push(Cell::Int(r.undecided));
         if breaks[i] {
             t.breaks.push(i);
         }
         t.rows.push(row);
     }
     note_breaks(&mut t, rates, lang);
+    for r in rates.iter().filter(|r| r.provisional()) {
+        t.notes.push(match lang {
+            Lang::Vi => format!(
+                "Năm {}: {} hộ được tính theo kết quả rà soát chưa có quyết định công nhận: số liệu tạm tính.",
+                r.year, r.undecided
+            ),
+            Lang::En => format!(
+                "{}: {} households are counted by review results not yet decided: provisional figures.",
+                r.year, r.undecided
+            ),
+        });
+    }
     for r in rates.iter().filter(|r| r.partial()) {
         t.notes.push(match lang {
             Lang::Vi => format!(

@@ -53,12 +53,20 @@ pub struct YearRate {
     /// province's rate of 0,11 %.
     pub communes: i64,
     pub communes_reported: i64,
+    /// The reviews counted that no decision has recognised yet (a round still open or in its posting period):
+    /// the year's figures are provisional until it is 0.
+    pub undecided: i64,
 }
 
 impl YearRate {
     /// Whether some communes of the unit have no result for the year: the figures cover only the others.
     pub fn partial(&self) -> bool {
         self.communes_reported > 0 && self.communes_reported < self.communes
+    }
+
+    /// Whether some of the year's reviews counted are not decided yet.
+    pub fn provisional(&self) -> bool {
+        self.undecided > 0
     }
 
     pub fn all(&self) -> Counts {
@@ -228,18 +236,20 @@ fn count_households(c: &mut Conn, days: &[String], only: bool) -> Result<(), Sto
 /// given a table of years instead, SQLite walked the whole index of every year's reviews (3.6 s a year).
 fn count_reviews(c: &mut Conn, years: &[i32], only: bool) -> Result<(), StoreError> {
     let sql: &'static str = if only {
-        "INSERT INTO rate_reviews (year, commune_id, village_id, area, ethnic_minority, class, standard_id, reviews) \
+        "INSERT INTO rate_reviews (year, commune_id, village_id, area, ethnic_minority, class, standard_id, reviews, decided) \
          SELECT v.year, v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), \
-         v.standard_id, count(*) FROM review v \
+         v.standard_id, count(*), CASE WHEN v.decided_on IS NULL THEN 0 ELSE 1 END FROM review v \
          WHERE v.year = $1 AND v.commune_id IN (SELECT commune_id FROM rate_refresh) AND v.round = 'periodic' \
          AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
-         GROUP BY v.year, v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), v.standard_id"
+         GROUP BY v.year, v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), v.standard_id, \
+         CASE WHEN v.decided_on IS NULL THEN 0 ELSE 1 END"
     } else {
-        "INSERT INTO rate_reviews (year, commune_id, village_id, area, ethnic_minority, class, standard_id, reviews) \
+        "INSERT INTO rate_reviews (year, commune_id, village_id, area, ethnic_minority, class, standard_id, reviews, decided) \
          SELECT v.year, v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), \
-         v.standard_id, count(*) FROM review v \
+         v.standard_id, count(*), CASE WHEN v.decided_on IS NULL THEN 0 ELSE 1 END FROM review v \
          WHERE v.year = $1 AND v.round = 'periodic' AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
-         GROUP BY v.year, v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), v.standard_id"
+         GROUP BY v.year, v.commune_id, v.village_id, v.area, v.ethnic_minority, coalesce(v.decided_class, v.computed_class), v.standard_id, \
+         CASE WHEN v.decided_on IS NULL THEN 0 ELSE 1 END"
     };
     for y in years {
         c.execute(sql, &[(*y).into()])?;
@@ -408,8 +418,8 @@ impl Store {
                 c.execute(
                     "INSERT INTO rate_results (unit_id, boundaries, year, day, standard_id, households, poor, near_poor, \
                      urban_households, urban_poor, urban_near_poor, rural_households, rural_poor, rural_near_poor, \
-                     em_households, em_poor, em_near_poor, communes, communes_reported) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                     em_households, em_poor, em_near_poor, communes, communes_reported, undecided) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
                     &[
                         unit_id.into(),
                         b.clone().into(),
@@ -430,6 +440,7 @@ impl Store {
                         r.ethnic_minority.near_poor.into(),
                         r.communes.into(),
                         r.communes_reported.into(),
+                        r.undecided.into(),
                     ],
                 )?;
             }
@@ -450,7 +461,7 @@ fn cached_results(
     for (year, day) in years {
         let Some(r) = c.query_one(
             "SELECT standard_id, households, poor, near_poor, urban_households, urban_poor, urban_near_poor, \
-             rural_households, rural_poor, rural_near_poor, em_households, em_poor, em_near_poor, communes, communes_reported FROM rate_results \
+             rural_households, rural_poor, rural_near_poor, em_households, em_poor, em_near_poor, communes, communes_reported, undecided FROM rate_results \
              WHERE unit_id = $1 AND boundaries = $2 AND year = $3 AND day = $4 \
              AND EXISTS (SELECT 1 FROM rate_cached WHERE kind = 'households' AND key = $4) \
              AND EXISTS (SELECT 1 FROM rate_cached WHERE kind = 'reviews' AND key = $5) \
@@ -483,6 +494,7 @@ fn cached_results(
             ethnic_minority: counts(10),
             communes: n(13),
             communes_reported: n(14),
+            undecided: n(15),
         });
     }
     Ok(Some(out))
@@ -504,17 +516,17 @@ const HOUSEHOLDS_BY_PROBE: &str = "SELECT h.area, h.ethnicity, CAST(sum(h.househ
 const HOUSEHOLDS_BY_PASS: &str = "SELECT h.area, h.ethnicity, CAST(sum(h.households) AS BIGINT), h.commune_id FROM rate_households h WHERE h.day = $1 \
      AND (h.village_id IN (SELECT id FROM rate_units) OR (h.village_id IS NULL AND h.commune_id IN (SELECT id FROM rate_units))) \
      GROUP BY h.commune_id, h.area, h.ethnicity";
-const REVIEWS_BY_PROBE: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM rate_units u \
+const REVIEWS_BY_PROBE: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id, v.decided FROM rate_units u \
      CROSS JOIN rate_reviews v WHERE v.village_id = u.id AND v.year = $1 \
-     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority \
+     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority, v.decided \
      UNION ALL \
-     SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM rate_units u \
+     SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id, v.decided FROM rate_units u \
      CROSS JOIN rate_reviews v WHERE v.commune_id = u.id AND v.village_id IS NULL AND v.year = $1 \
-     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority";
-const REVIEWS_BY_PASS: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM rate_reviews v \
+     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority, v.decided";
+const REVIEWS_BY_PASS: &str = "SELECT v.class, v.area, v.ethnic_minority, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id, v.decided FROM rate_reviews v \
      WHERE v.year = $1 \
      AND (v.village_id IN (SELECT id FROM rate_units) OR (v.village_id IS NULL AND v.commune_id IN (SELECT id FROM rate_units))) \
-     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority";
+     GROUP BY v.commune_id, v.class, v.area, v.ethnic_minority, v.decided";
 
 /// The rates of the units in `rate_units`, from the cache of counts (filled where missing).
 fn count_rates(c: &mut Conn, years: &[(i32, Date)]) -> Result<Vec<YearRate>, StoreError> {
@@ -539,6 +551,7 @@ fn count_rates(c: &mut Conn, years: &[(i32, Date)]) -> Result<Vec<YearRate>, Sto
             ethnic_minority: Counts::default(),
             communes: 0,
             communes_reported: 0,
+            undecided: 0,
         };
         let households = c.query(
             if many {
@@ -582,6 +595,9 @@ fn count_rates(c: &mut Conn, years: &[(i32, Date)]) -> Result<Vec<YearRate>, Sto
         }
         for r in rows {
             let n = r[3].int().unwrap_or(0);
+            if r[6].int() == Some(0) {
+                rate.undecided += n;
+            }
             let area = if r[1].text() == Some("urban") {
                 &mut rate.urban
             } else {

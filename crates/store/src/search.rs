@@ -378,6 +378,7 @@ impl Store {
             ethnic_minority: Default::default(),
             communes: 0,
             communes_reported: 0,
+            undecided: 0,
         };
         // From the rates cache's counts: households by their village, or by their commune when they have none
         // (as `rates` does), by commune, so that each child counts the communes that reported (as `rates`).
@@ -390,12 +391,12 @@ impl Store {
             &[d.into()],
         )?;
         let reviews = c.query(
-            "SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM web_child_units w \
-             CROSS JOIN rate_reviews v WHERE v.village_id = w.id AND v.year = $1 GROUP BY w.child, v.commune_id, v.class \
+            "SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id, v.decided FROM web_child_units w \
+             CROSS JOIN rate_reviews v WHERE v.village_id = w.id AND v.year = $1 GROUP BY w.child, v.commune_id, v.class, v.decided \
              UNION ALL \
-             SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id FROM web_child_units w \
+             SELECT w.child, v.class, CAST(sum(v.reviews) AS BIGINT), min(v.standard_id), v.commune_id, v.decided FROM web_child_units w \
              CROSS JOIN rate_reviews v WHERE v.commune_id = w.id AND v.village_id IS NULL AND v.year = $1 \
-             GROUP BY w.child, v.commune_id, v.class",
+             GROUP BY w.child, v.commune_id, v.class, v.decided",
             &[Value::from(year)],
         )?;
         let reported: std::collections::HashSet<(i64, i64)> = reviews
@@ -419,6 +420,9 @@ impl Store {
         }
         for r in reviews {
             let e = out.entry(r[0].int().unwrap_or(0)).or_insert_with(|| blank(year));
+            if r[5].int() == Some(0) {
+                e.undecided += r[2].int().unwrap_or(0);
+            }
             let n = r[2].int().unwrap_or(0);
             match r[1].text() {
                 Some("poor") => e.poor += n,

@@ -177,13 +177,24 @@ pub async fn dashboard(
                         html::url(&c.code),
                         esc(&c.name),
                         r.as_ref()
-                            .filter(|r| r.partial())
-                            .map(|r| format!(
-                                " <span class=\"partial\">({}/{} {})</span>",
-                                r.communes_reported,
-                                r.communes,
-                                ctx.t("xã có kết quả", "communes reported")
-                            ))
+                            .map(|r| {
+                                let mut marks = String::new();
+                                if r.partial() {
+                                    marks.push_str(&format!(
+                                        " <span class=\"partial\">({}/{} {})</span>",
+                                        r.communes_reported,
+                                        r.communes,
+                                        ctx.t("xã có kết quả", "communes reported")
+                                    ));
+                                }
+                                if r.provisional() {
+                                    marks.push_str(&format!(
+                                        " <span class=\"partial\">({})</span>",
+                                        ctx.t("tạm tính", "provisional")
+                                    ));
+                                }
+                                marks
+                            })
                             .unwrap_or_default()
                     ),
                     esc(&c.code),

@@ -149,17 +149,29 @@ fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
         .map(|r| {
             vec![
                 // A year some communes have not reported says so where the figure stands.
-                if r.partial() {
-                    format!(
-                        "{} <span class=\"partial\">({}/{} {})</span>",
-                        r.year,
-                        r.communes_reported,
-                        r.communes,
-                        lang.pick("xã có kết quả", "communes reported")
-                    )
-                } else {
-                    r.year.to_string()
-                },
+                // A year some communes have not reported, or not yet decided, says so where the figure stands.
+                format!(
+                    "{}{}{}",
+                    r.year,
+                    if r.partial() {
+                        format!(
+                            " <span class=\"partial\">({}/{} {})</span>",
+                            r.communes_reported,
+                            r.communes,
+                            lang.pick("xã có kết quả", "communes reported")
+                        )
+                    } else {
+                        String::new()
+                    },
+                    if r.provisional() {
+                        format!(
+                            " <span class=\"partial\">({})</span>",
+                            lang.pick("tạm tính", "provisional")
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
                 esc(r.standard_id.as_deref().unwrap_or("")),
                 html::int(r.households, lang),
                 html::int(r.poor, lang),
@@ -183,6 +195,24 @@ fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
         ],
         &rows,
     );
+    if let Some(r) = rates.iter().find(|r| r.provisional()) {
+        let _ = write!(
+            out,
+            "<p class=\"muted\" id=\"provisional-note\">{}</p>",
+            match lang {
+                Lang::Vi => format!(
+                    "Năm {}: {} hộ được tính theo kết quả rà soát chưa có quyết định công nhận (đợt rà soát đang làm hoặc đang niêm yết): số liệu tạm tính.",
+                    r.year,
+                    html::int(r.undecided, lang)
+                ),
+                Lang::En => format!(
+                    "{}: {} households are counted by review results not yet decided (a round still open or posted): provisional figures.",
+                    r.year,
+                    html::int(r.undecided, lang)
+                ),
+            }
+        );
+    }
     if let Some(r) = rates.iter().find(|r| r.partial()) {
         let _ = write!(
             out,

@@ -25,6 +25,7 @@ fn year(year: i32, standard: &str, households: i64, poor: i64) -> YearRate {
         ethnic_minority: Counts::default(),
         communes: 2,
         communes_reported: 2,
+        undecided: 0,
     }
 }
 

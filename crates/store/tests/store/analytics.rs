@@ -669,7 +669,10 @@ fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
             reviews.push(review(&mut db.store, code, 2019, class));
         }
         reviews.push(review(&mut db.store, "A-1", 2020, Class::Poor));
-        reviews.push(review(&mut db.store, "A-2", 2020, Class::NotPoor));
+        // Still in its round's posting period: counted by its computed class, provisionally.
+        let mut pending = review(&mut db.store, "A-2", 2020, Class::NotPoor);
+        pending.decided = None;
+        reviews.push(pending);
         db.store.insert_reviews(&sys, &reviews).unwrap();
         let district = db_unit(&mut db.store, "395");
         let years = [(2019, date("2019-11-15")), (2020, date("2020-11-15"))];
@@ -679,7 +682,7 @@ fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
                 .store
                 .rates(district, date("2020-01-01"), &years)
                 .unwrap();
-            let got: Vec<(i32, i64, i64, i64, i64, bool)> = rates
+            let got: Vec<(i32, i64, i64, i64, i64, bool, i64)> = rates
                 .iter()
                 .map(|r| {
                     (
@@ -689,12 +692,13 @@ fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
                         r.households,
                         r.poor,
                         r.partial(),
+                        r.undecided,
                     )
                 })
                 .collect();
             assert_eq!(
                 got,
-                [(2019, 2, 2, 5, 1, false), (2020, 1, 2, 2, 1, true)],
+                [(2019, 2, 2, 5, 1, false, 0), (2020, 1, 2, 2, 1, true, 1)],
                 "{} {pass}",
                 db.name
             );
@@ -705,10 +709,10 @@ fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
             .store
             .child_rates(district, date("2020-01-01"), 2020, date("2020-11-15"))
             .unwrap();
-        let got: Vec<(i64, i64, i64)> = children
+        let got: Vec<(i64, i64, i64, i64)> = children
             .iter()
-            .map(|(_, r)| (r.communes_reported, r.communes, r.households))
+            .map(|(_, r)| (r.communes_reported, r.communes, r.households, r.undecided))
             .collect();
-        assert_eq!(got, [(1, 1, 2)], "{}", db.name);
+        assert_eq!(got, [(1, 1, 2, 1)], "{}", db.name);
     });
 }

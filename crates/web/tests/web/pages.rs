@@ -190,6 +190,7 @@ fn rates_section_html() {
             ethnic_minority: Default::default(),
             communes: 3,
             communes_reported: 3,
+            undecided: 0,
         };
     let rates = [
         rate(2020, "vn-2016-2020", 12_345, 916, 700),
