@@ -290,6 +290,25 @@ impl ComplaintOutcome {
             _ => None,
         }
     }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            ComplaintOutcome::Upheld => lang.pick("chấp nhận", "upheld"),
+            ComplaintOutcome::Rejected => lang.pick("không chấp nhận", "rejected"),
+            ComplaintOutcome::Withdrawn => lang.pick("rút lại", "withdrawn"),
+        }
+    }
+}
+
+/// How a complaint reached the commune, in words (the stored codes: in_person, letter, phone, web).
+pub fn channel_name(code: &str, lang: Lang) -> &str {
+    match code {
+        "in_person" => lang.pick("trực tiếp", "in person"),
+        "letter" => lang.pick("đơn, thư", "letter"),
+        "phone" => lang.pick("điện thoại", "phone"),
+        "web" => lang.pick("trang công khai", "public page"),
+        other => other,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

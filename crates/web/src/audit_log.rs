@@ -83,9 +83,10 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         .map(|(e, _)| {
             vec![
                 e.seq.to_string(),
-                esc(&e.at),
+                esc(&html::moment(&e.at)),
                 esc(&e.actor),
-                esc(&e.role),
+                esc(giamngheo_store::accounts::Role::parse(&e.role)
+                    .map_or(e.role.as_str(), |r| r.name(ctx.lang))),
                 esc(&e.origin),
                 esc(&e.action),
                 esc(&format!("{} {}", e.entity, e.entity_id)),

@@ -306,7 +306,7 @@ fn complaints_section(
             "<div class=\"box\"><p><strong>{}</strong> · {} · {}{}{}</p><p>{}</p>",
             esc(&k.complainant),
             html::date(&k.received_on),
-            esc(&k.channel),
+            esc(giamngheo_store::rounds::channel_name(&k.channel, ctx.lang)),
             k.household_code
                 .as_deref()
                 .map(|c| format!(" · {}", esc(c)))
@@ -328,7 +328,8 @@ fn complaints_section(
                     body,
                     "<p>{}: {} — {}</p>",
                     ctx.t("Đã trả lời", "Answered"),
-                    esc(o),
+                    esc(giamngheo_store::rounds::ComplaintOutcome::parse(o)
+                        .map_or(o.as_str(), |o| o.name(ctx.lang))),
                     esc(answer.as_deref().unwrap_or(""))
                 );
             }

@@ -557,3 +557,21 @@ fn round_steps_in_the_browser_are_refused_with_their_reason() {
         assert_eq!(app.post_form(&other, &xa, &f).await.status.as_u16(), 404);
     });
 }
+
+#[test]
+fn moments_are_shown_in_vietnams_time() {
+    let cases = [
+        ("2026-12-05T08:02:33Z", "05/12/2026 15:02:33"),
+        ("2026-12-04T17:00:00Z", "05/12/2026 00:00:00"),
+        ("2026-12-31T23:59:59Z", "01/01/2027 06:59:59"),
+        ("not a time", "not a time"),
+    ];
+    for (utc, shown) in cases {
+        assert_eq!(giamngheo_web::html::moment(utc), shown, "{utc}");
+    }
+    use giamngheo_core::Lang;
+    use giamngheo_store::rounds::{ComplaintOutcome, channel_name};
+    assert_eq!(ComplaintOutcome::Rejected.name(Lang::Vi), "không chấp nhận");
+    assert_eq!(channel_name("in_person", Lang::Vi), "trực tiếp");
+    assert_eq!(channel_name("web", Lang::En), "public page");
+}
