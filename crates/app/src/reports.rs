@@ -132,14 +132,23 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
         t.rows.push(row);
     }
     note_breaks(&mut t, rates, lang);
+    note_coverage(&mut t, None, rates, lang);
+    t
+}
+
+/// Notes the years whose figures are provisional (reviews not yet decided) or partial (some communes without
+/// results), naming the unit when the table holds several: no figure mixes reported and unreported places
+/// silently.
+pub fn note_coverage(t: &mut Table, unit: Option<&str>, rates: &[YearRate], lang: Lang) {
+    let of = unit.map(|u| format!(" ({u})")).unwrap_or_default();
     for r in rates.iter().filter(|r| r.provisional()) {
         t.notes.push(match lang {
             Lang::Vi => format!(
-                "Năm {}: {} hộ được tính theo kết quả rà soát chưa có quyết định công nhận: số liệu tạm tính.",
+                "Năm {}{of}: {} hộ được tính theo kết quả rà soát chưa có quyết định công nhận: số liệu tạm tính.",
                 r.year, r.undecided
             ),
             Lang::En => format!(
-                "{}: {} households are counted by review results not yet decided: provisional figures.",
+                "{}{of}: {} households are counted by review results not yet decided: provisional figures.",
                 r.year, r.undecided
             ),
         });
@@ -147,16 +156,15 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
     for r in rates.iter().filter(|r| r.partial()) {
         t.notes.push(match lang {
             Lang::Vi => format!(
-                "Năm {}: mới có {}/{} xã có kết quả rà soát; số liệu của năm chỉ tính các xã đó (chưa đầy đủ).",
+                "Năm {}{of}: mới có {}/{} xã có kết quả rà soát; số liệu của năm chỉ tính các xã đó (chưa đầy đủ).",
                 r.year, r.communes_reported, r.communes
             ),
             Lang::En => format!(
-                "{}: only {} of {} communes have review results; the year's figures cover those communes only (incomplete).",
+                "{}{of}: only {} of {} communes have review results; the year's figures cover those communes only (incomplete).",
                 r.year, r.communes_reported, r.communes
             ),
         });
     }
-    t
 }
 
 fn push_counts(row: &mut Vec<Cell>, c: &Counts) {
@@ -614,6 +622,9 @@ pub fn summary_table(
                 year: y,
             });
         }
+        if i == 0 {
+            note_coverage(&mut t, None, std::slice::from_ref(&r), lang);
+        }
         let m = store.transitions(unit.id, on, y, y)?.remove(0);
         let mut row = vec![Cell::text(&unit.code), Cell::text(&unit.name)];
         counts(&mut row, &r.all());
@@ -805,6 +816,9 @@ pub fn compare_table(
         t.rows.push(row);
     }
     note_breaks(&mut t, &summaries[0].rates, lang);
+    for s in &summaries {
+        note_coverage(&mut t, Some(&s.unit.name), &s.rates, lang);
+    }
     t.notes.push(
         lang.pick(
             "Thoát nghèo, nghèo phát sinh, tái nghèo: cộng các năm sau năm đầu của khoảng. Hỗ trợ: nhận trong các năm của khoảng, tính theo nơi hộ sống khi nhận. Thiếu hụt: tỷ lệ hộ nghèo và thiếu hụt chỉ số đó trong số hộ được rà soát năm cuối.",
@@ -925,6 +939,9 @@ pub fn ranking_table(
     }
     if let Some(s) = list.first() {
         note_breaks(&mut t, &s.rates, lang);
+    }
+    for s in &list {
+        note_coverage(&mut t, Some(&s.unit.name), &s.rates, lang);
     }
     Ok(t)
 }

@@ -11,11 +11,9 @@ use crate::errors::CliError;
 use crate::output::{AtomicFile, outln};
 use crate::registry_cmd::open;
 
+/// A key or checkpoint file: text, read under the same limit as every small file a user names.
 fn read(path: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|error| CliError::File {
-        path: path.display().to_string(),
-        error,
-    })
+    crate::output::read_text_file(path)
 }
 
 fn not_a(name: &'static str, path: &Path, vi: &str, en: &str) -> CliError {

@@ -108,22 +108,45 @@ impl HouseholdHistory {
 }
 
 /// Every household of the registry by code: its id and where it lives now (None once it has left).
-fn existing_households(c: &mut Conn) -> Result<HashMap<String, (i64, Option<Place>)>, StoreError> {
-    let rows = c.query(
-        "SELECT h.code, h.id, r.commune_id, r.village_id FROM household h \
-         LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL",
-        &[],
-    )?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let place = r[2].int().map(|commune| Place {
-                commune,
-                village: r[3].int(),
-            });
-            Some((r[0].text()?.to_owned(), (r[1].int()?, place)))
-        })
-        .collect())
+/// Up to this many keys, the import's checks look each up by its unique index; more, and one pass over the
+/// registry is cheaper. A one-household web import into a registry of a million then reads a few rows, not all.
+const LOOKUP_MAX: usize = 2_000;
+
+/// The households of the file that the registry has, by code: their id and where they live now (None once
+/// they have left).
+fn existing_households(
+    c: &mut Conn,
+    resolved: &[Resolved],
+) -> Result<HashMap<String, (i64, Option<Place>)>, StoreError> {
+    let mut out = HashMap::new();
+    let mut take = |r: crate::db::Row| -> Result<(), StoreError> {
+        let place = r[2].int().map(|commune| Place {
+            commune,
+            village: r[3].int(),
+        });
+        if let (Some(code), Some(id)) = (r[0].text(), r[1].int()) {
+            out.insert(code.to_owned(), (id, place));
+        }
+        Ok(())
+    };
+    if resolved.len() <= LOOKUP_MAX {
+        for r in resolved {
+            c.query_each(
+                "SELECT h.code, h.id, r.commune_id, r.village_id FROM household h \
+                 LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL WHERE h.code = $1",
+                &[r.record.code.as_str().into()],
+                &mut take,
+            )?;
+        }
+    } else {
+        c.query_each(
+            "SELECT h.code, h.id, r.commune_id, r.village_id FROM household h \
+             LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL",
+            &[],
+            &mut take,
+        )?;
+    }
+    Ok(out)
 }
 
 /// The import's rules that depend on the registry, read under the write lock: an existing household must
@@ -186,43 +209,57 @@ fn check_against_registry(
         }
     }
     if !seen_ids.is_empty() {
-        c.query_each(
-            "SELECT m.citizen_id, h.code, r.commune_id, r.village_id FROM membership m \
-             JOIN household h ON h.id = m.household_id \
-             LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
-             WHERE m.citizen_id IS NOT NULL",
-            &[],
-            &mut |row| {
-                let (Some(cid), Some(holder)) = (row[0].text(), row[1].text()) else {
-                    return Ok(());
-                };
-                if let Some((code, file_row)) = seen_ids.get(cid)
-                    && *code != holder
-                {
-                    let inside = row[2].int().is_some_and(|commune| {
-                        actor.scope.covers(Place {
-                            commune,
-                            village: row[3].int(),
-                        })
-                    });
-                    rejections.push(Rejection {
-                        row: *file_row,
-                        field: "citizen_id",
-                        kind: if inside {
-                            RejectionKind::CitizenIdElsewhere {
-                                citizen_id: cid.to_owned(),
-                                household: holder.to_owned(),
-                            }
-                        } else {
-                            RejectionKind::CitizenIdOutsideScope {
-                                citizen_id: cid.to_owned(),
-                            }
-                        },
-                    });
-                }
-                Ok(())
-            },
-        )?;
+        let mut held = |row: crate::db::Row| -> Result<(), StoreError> {
+            let (Some(cid), Some(holder)) = (row[0].text(), row[1].text()) else {
+                return Ok(());
+            };
+            if let Some((code, file_row)) = seen_ids.get(cid)
+                && *code != holder
+            {
+                let inside = row[2].int().is_some_and(|commune| {
+                    actor.scope.covers(Place {
+                        commune,
+                        village: row[3].int(),
+                    })
+                });
+                rejections.push(Rejection {
+                    row: *file_row,
+                    field: "citizen_id",
+                    kind: if inside {
+                        RejectionKind::CitizenIdElsewhere {
+                            citizen_id: cid.to_owned(),
+                            household: holder.to_owned(),
+                        }
+                    } else {
+                        RejectionKind::CitizenIdOutsideScope {
+                            citizen_id: cid.to_owned(),
+                        }
+                    },
+                });
+            }
+            Ok(())
+        };
+        if seen_ids.len() <= LOOKUP_MAX {
+            for cid in seen_ids.keys() {
+                c.query_each(
+                    "SELECT m.citizen_id, h.code, r.commune_id, r.village_id FROM membership m \
+                     JOIN household h ON h.id = m.household_id \
+                     LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+                     WHERE m.citizen_id = $1",
+                    &[(*cid).into()],
+                    &mut held,
+                )?;
+            }
+        } else {
+            c.query_each(
+                "SELECT m.citizen_id, h.code, r.commune_id, r.village_id FROM membership m \
+                 JOIN household h ON h.id = m.household_id \
+                 LEFT JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
+                 WHERE m.citizen_id IS NOT NULL",
+                &[],
+                &mut held,
+            )?;
+        }
     }
     if rejections.is_empty() {
         Ok(())
@@ -362,7 +399,7 @@ impl Store {
             }
             // Every rule that depends on the registry is checked here, under the write lock, so that two
             // imports started together cannot both pass it (the unique index on current citizen IDs backs it).
-            let existing = existing_households(c)?;
+            let existing = existing_households(c, &resolved)?;
             check_against_registry(c, actor, &resolved, &existing, &seen_ids, as_of, rejections)?;
             phase("checks", &mut clock);
             // Villages are found or created inside the transaction: a failed import leaves none behind.
@@ -1111,7 +1148,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let day = date.iso();
         self.conn.transaction(|c| {
-            let (hh, _) = scope::household_for(c, actor, Action::EditRegistry, code)?;
+            let hh = scope::household_for(c, actor, Action::EditRegistry, code)?;
             let pid = next_id(c, "person")?;
             c.execute(
                 "INSERT INTO person (id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date) \
@@ -1149,7 +1186,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let day = date.iso();
         self.conn.transaction(|c| {
-            let (hh, _) = scope::household_for(c, actor, Action::EditRegistry, code)?;
+            let hh = scope::household_for(c, actor, Action::EditRegistry, code)?;
             let n = c.execute(
                 "UPDATE membership SET valid_until = $3, citizen_id = NULL WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
                 &[person_id.into(), hh.into(), day.clone().into()],
@@ -1188,7 +1225,7 @@ impl Store {
         let day = date.iso();
         let before = date.pred().iso();
         self.conn.transaction(|c| {
-            let (old, _) = scope::household_for(c, actor, Action::EditRegistry, from)?;
+            let old = scope::household_for(c, actor, Action::EditRegistry, from)?;
             if c.query_one("SELECT id FROM household WHERE code = $1", &[new_code.into()])?.is_some() {
                 return Err(StoreError::Conflict { what: "household", key: new_code.to_owned() });
             }
@@ -1263,8 +1300,8 @@ impl Store {
             });
         }
         self.conn.transaction(|c| {
-            let (old, _) = scope::household_for(c, actor, Action::EditRegistry, from)?;
-            let (target, _) = scope::household_for(c, actor, Action::EditRegistry, into)?;
+            let old = scope::household_for(c, actor, Action::EditRegistry, from)?;
+            let target = scope::household_for(c, actor, Action::EditRegistry, into)?;
             if c.query_one("SELECT 1 FROM residence WHERE household_id = $1 AND valid_until IS NULL", &[target.into()])?.is_none() {
                 return Err(StoreError::NotFound { what: "residence", key: into.to_owned() });
             }

@@ -327,17 +327,6 @@ fn refuse(e: RoundError) -> StoreError {
     StoreError::Procedure(e)
 }
 
-fn allowed(actor: &Actor, action: Action) -> Result<(), StoreError> {
-    if actor.role.may(action) {
-        Ok(())
-    } else {
-        Err(refuse(RoundError::NotAllowed {
-            role: actor.role,
-            action,
-        }))
-    }
-}
-
 /// A step's date may not lie after today: a round cannot be decided, posted or answered ahead of time.
 fn not_in_future(date: Date) -> Result<(), StoreError> {
     let today = crate::today();
@@ -362,7 +351,7 @@ fn round_for(
     action: Action,
     id: i64,
 ) -> Result<RoundView, StoreError> {
-    allowed(actor, action)?;
+    crate::scope::permit(actor, action)?;
     let round = round_in(c, id)?;
     if actor.scope.covers_unit(round.commune_id) {
         return Ok(round);
@@ -660,7 +649,7 @@ impl Store {
     /// near-poor lists (its last decided class) on the opening date; an in-year round starts empty and fills
     /// with requests.
     pub fn open_round(&mut self, actor: &Actor, new: &NewRound) -> Result<i64, StoreError> {
-        allowed(actor, Action::OpenRound)?;
+        crate::scope::permit(actor, Action::OpenRound)?;
         not_in_future(new.opened_on)?;
         if !actor.scope.covers_unit(new.commune_id) {
             return Err(StoreError::NotFound {
@@ -878,7 +867,7 @@ impl Store {
         source: CaseSource,
         on: Date,
     ) -> Result<i64, StoreError> {
-        allowed(actor, Action::AddRequest)?;
+        crate::scope::permit(actor, Action::AddRequest)?;
         not_in_future(on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::AddRequest, round_id)?;
@@ -953,7 +942,7 @@ impl Store {
         screened_on: Date,
         households: &[(u64, String)],
     ) -> Result<u64, StoreError> {
-        allowed(actor, Action::Survey)?;
+        crate::scope::permit(actor, Action::Survey)?;
         not_in_future(screened_on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::Survey, round_id)?;
@@ -1062,7 +1051,7 @@ impl Store {
         surveyed_on: Date,
         inputs: &[SurveyInput],
     ) -> Result<u64, StoreError> {
-        allowed(actor, Action::Survey)?;
+        crate::scope::permit(actor, Action::Survey)?;
         not_in_future(surveyed_on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::Survey, round_id)?;
@@ -1250,7 +1239,7 @@ impl Store {
         round_id: i64,
         meeting: &NewMeeting,
     ) -> Result<MeetingSummary, StoreError> {
-        allowed(actor, Action::RecordMeeting)?;
+        crate::scope::permit(actor, Action::RecordMeeting)?;
         not_in_future(meeting.held_on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::RecordMeeting, round_id)?;
@@ -1406,7 +1395,7 @@ impl Store {
         posted_on: Date,
         places: &str,
     ) -> Result<Date, StoreError> {
-        allowed(actor, Action::Post)?;
+        crate::scope::permit(actor, Action::Post)?;
         not_in_future(posted_on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::Post, round_id)?;
@@ -1451,7 +1440,7 @@ impl Store {
         round_id: i64,
         on: Date,
     ) -> Result<(), StoreError> {
-        allowed(actor, Action::Decide)?;
+        crate::scope::permit(actor, Action::Decide)?;
         not_in_future(on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::Decide, round_id)?;
@@ -1478,7 +1467,7 @@ impl Store {
         round_id: i64,
         complaint: &NewComplaint,
     ) -> Result<i64, StoreError> {
-        allowed(actor, Action::RecordComplaint)?;
+        crate::scope::permit(actor, Action::RecordComplaint)?;
         not_in_future(complaint.received_on)?;
         let household_code = complaint.household_code.as_deref();
         let (received_on, complainant, channel, content) = (
@@ -1543,7 +1532,7 @@ impl Store {
         answered_on: Date,
         outcome: ComplaintOutcome,
     ) -> Result<(), StoreError> {
-        allowed(actor, Action::AnswerComplaint)?;
+        crate::scope::permit(actor, Action::AnswerComplaint)?;
         not_in_future(answered_on)?;
         if answer.trim().is_empty() {
             return Err(refuse(RoundError::NoReason));
@@ -1646,7 +1635,7 @@ impl Store {
         decision_number: &str,
         signed_by: &str,
     ) -> Result<DecisionSummary, StoreError> {
-        allowed(actor, Action::Decide)?;
+        crate::scope::permit(actor, Action::Decide)?;
         not_in_future(decided_on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::Decide, round_id)?;
@@ -1752,7 +1741,7 @@ impl Store {
         on: Date,
         reason: &str,
     ) -> Result<(), StoreError> {
-        allowed(actor, Action::Reopen)?;
+        crate::scope::permit(actor, Action::Reopen)?;
         not_in_future(on)?;
         if reason.trim().is_empty() {
             return Err(refuse(RoundError::NoReason));
@@ -1786,7 +1775,7 @@ impl Store {
         issued_on: Date,
         only: Option<&str>,
     ) -> Result<u64, StoreError> {
-        allowed(actor, Action::IssueCertificates)?;
+        crate::scope::permit(actor, Action::IssueCertificates)?;
         not_in_future(issued_on)?;
         self.conn.transaction(|c| {
             let round = round_for(c, actor, Action::IssueCertificates, round_id)?;

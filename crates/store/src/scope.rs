@@ -99,14 +99,14 @@ pub(crate) fn current_place(c: &mut Conn, household_id: i64) -> Result<Option<Pl
         }))
 }
 
-/// The id of a household the actor may change by this action, with where it lives now. A household that
+/// The id of a household the actor may change by this action. A household that
 /// does not exist, has no open residence, or lives outside the actor's units is `NotFound` alike.
 pub(crate) fn household_for(
     c: &mut Conn,
     actor: &Actor,
     action: Action,
     code: &str,
-) -> Result<(i64, Place), StoreError> {
+) -> Result<i64, StoreError> {
     permit(actor, action)?;
     let not_found = || StoreError::NotFound {
         what: "household",
@@ -117,16 +117,10 @@ pub(crate) fn household_for(
         .and_then(|r| r[0].int())
         .ok_or_else(not_found)?;
     match current_place(c, id)? {
-        Some(p) if actor.scope.covers(p) => Ok((id, p)),
+        Some(p) if actor.scope.covers(p) => Ok(id),
         // A household that has left the registry (merged into another) can still be named by whoever may
         // change everything, so that history stays reachable; an account with a scope cannot.
-        None if actor.scope == Scope::Everywhere => Ok((
-            id,
-            Place {
-                commune: 0,
-                village: None,
-            },
-        )),
+        None if actor.scope == Scope::Everywhere => Ok(id),
         _ => Err(not_found()),
     }
 }

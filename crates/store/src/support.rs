@@ -4,7 +4,7 @@
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
-use giamngheo_core::round::{Action, RoundError, procedure_on};
+use giamngheo_core::round::{Action, procedure_on};
 
 use crate::Store;
 use crate::audit::{Actor, Change, record_one};
@@ -97,12 +97,7 @@ impl Store {
         name_en: &str,
         indicator: Option<&str>,
     ) -> Result<i64, StoreError> {
-        if !actor.role.may(Action::ManageProgrammes) {
-            return Err(StoreError::Procedure(RoundError::NotAllowed {
-                role: actor.role,
-                action: Action::ManageProgrammes,
-            }));
-        }
+        crate::scope::permit(actor, Action::ManageProgrammes)?;
         self.conn.transaction(|c| {
             if c.query_one(
                 "SELECT id FROM support_programme WHERE code = $1",
@@ -162,7 +157,7 @@ impl Store {
                         what: "support programme",
                         key: s.programme_code.clone(),
                     })?;
-                let (household_id, _) = crate::scope::household_for(
+                let household_id = crate::scope::household_for(
                     c,
                     actor,
                     Action::RecordSupport,

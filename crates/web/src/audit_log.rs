@@ -128,7 +128,14 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     );
     let rows: Vec<Vec<String>> = security
         .iter()
-        .map(|e| vec![esc(&e.at), esc(&e.action), esc(&e.target), esc(&e.detail)])
+        .map(|e| {
+            vec![
+                esc(&html::moment(&e.at)),
+                esc(&e.action),
+                esc(&e.target),
+                esc(&e.detail),
+            ]
+        })
         .collect();
     html::table(
         &mut body,

@@ -35,7 +35,7 @@ pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         .iter()
         .map(|(f, commune)| {
             vec![
-                esc(&f.received_at),
+                esc(&html::moment(&f.received_at)),
                 esc(commune),
                 esc(if f.kind == "complaint" {
                     ctx.t("khiếu nại", "complaint")
