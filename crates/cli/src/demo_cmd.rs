@@ -186,25 +186,54 @@ pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(
         }
     }
     if let Some(r) = &summary.round {
+        // Where the round stands on the day the demo was built: in its posting period (the public page shows
+        // the list) or past it (the decision can be taken once the complaint is answered).
+        let (state_vi, state_en) = if r.posting_now {
+            (
+                format!(
+                    "đang niêm yết từ {} đến hết {}",
+                    r.posted_on.vi(),
+                    r.posting_ends.vi()
+                ),
+                format!(
+                    "posted from {} until the end of {}",
+                    r.posted_on.vi(),
+                    r.posting_ends.vi()
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "đã niêm yết từ {} đến {}, chờ quyết định",
+                    r.posted_on.vi(),
+                    r.posting_ends.vi()
+                ),
+                format!(
+                    "posted from {} to {}, awaiting its decision",
+                    r.posted_on.vi(),
+                    r.posting_ends.vi()
+                ),
+            )
+        };
         match lang {
             Lang::Vi => outln!(
-                "Đợt rà soát năm 2026 của {} (số {}): {} hộ đã rà soát, họp dân, đang niêm yết đến hết {}; một khiếu nại chờ trả lời. \
+                "Đợt rà soát năm {} của {} (số {}): {} hộ đã rà soát, họp dân, {state_vi}; một khiếu nại chờ trả lời. \
                  Xem: {prog} --db {db} round status {}; trả lời: round answer {} --outcome rejected --text …; rồi round decide {} --number … --signed-by …",
+                r.year,
                 r.commune,
                 r.round_id,
                 r.households,
-                r.posting_ends.vi(),
                 r.round_id,
                 r.open_complaint,
                 r.round_id
             ),
             Lang::En => outln!(
-                "The 2026 round of {} (no. {}): {} households surveyed and met on, posted until the end of {}; one complaint awaits its answer. \
+                "The {} round of {} (no. {}): {} households surveyed and met on, {state_en}; one complaint awaits its answer. \
                  See: {prog} --db {db} round status {}; answer: round answer {} --outcome rejected --text …; then round decide {} --number … --signed-by …",
+                r.year,
                 r.commune,
                 r.round_id,
                 r.households,
-                r.posting_ends.vi(),
                 r.round_id,
                 r.open_complaint,
                 r.round_id

@@ -159,6 +159,12 @@ impl Classifier {
         &self.standard
     }
 
+    /// The income lines for an area (poverty, near-poverty, middle-income), đồng a person a month.
+    pub fn income_lines(&self, area: Area) -> [Option<i64>; 3] {
+        let l = self.income[area.index()];
+        [Some(l.poverty), l.near, l.middle]
+    }
+
     pub fn has_score_lines(&self) -> bool {
         self.score.is_some()
     }

@@ -74,6 +74,9 @@ pub const DISTRICTS: [DistrictModel; 2] = [
 pub struct DemoOptions {
     pub households: u64,
     pub seed: u64,
+    /// The day the demo is built on (Vietnam's date): its last round is placed around it, so the demo never
+    /// expires (see [`RoundSchedule`]).
+    pub today: Date,
 }
 
 impl Default for DemoOptions {
@@ -81,6 +84,7 @@ impl Default for DemoOptions {
         DemoOptions {
             households: DISTRICTS.iter().map(|d| d.households).sum(),
             seed: 2019,
+            today: giamngheo_store::today(),
         }
     }
 }
@@ -117,19 +121,59 @@ pub struct DistrictResult {
     pub rates: Vec<YearRate>,
 }
 
-/// The 2026 round the demo leaves in its posting period.
+/// The last round the demo runs, in its posting period or awaiting its decision.
 pub struct RoundSummary {
     pub round_id: i64,
+    pub year: i32,
     pub commune: String,
     pub households: u64,
+    pub posted_on: Date,
     pub posting_ends: Date,
+    /// Whether the demo's day falls inside the posting period (else the round awaits its decision).
+    pub posting_now: bool,
     pub open_complaint: i64,
+}
+
+/// When the demo's last round happened, from the day the demo is built on, so that a demo built on any day shows
+/// a round as far along as the law allows on that day. From 10 October to 31 December: that year's periodic
+/// round, posted since yesterday (the public page shows its list and takes complaints; the decision must wait
+/// for the posting to end). From 1 January to 9 October: the previous year's round, posted from 26 November
+/// and awaiting its decision (too early in the year for the next round to reach its posting).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoundSchedule {
+    pub year: i32,
+    pub opened: Date,
+    pub surveyed: Date,
+    /// The first village meeting; the others follow a day apart, all before the posting.
+    pub meetings_from: Date,
+    pub posted: Date,
+    pub complaint: Date,
+}
+
+impl RoundSchedule {
+    pub fn around(today: Date) -> RoundSchedule {
+        let d = |y, m, day| Date::new(y, m, day).unwrap_or_else(|_| unreachable!("a valid date"));
+        let this_year = today.year();
+        let (year, posted) = if today >= d(this_year, 10, 10) {
+            (this_year, today.add_days(-1))
+        } else {
+            (this_year - 1, d(this_year - 1, 11, 26))
+        };
+        RoundSchedule {
+            year,
+            opened: d(year, 9, 1),
+            surveyed: posted.add_days(-30),
+            meetings_from: posted.add_days(-15),
+            posted,
+            complaint: posted.add_days(1),
+        }
+    }
 }
 
 pub struct DemoSummary {
     /// A household to look at: poor in the first review, no longer poor in 2019.
     pub example: Option<String>,
-    /// The 2026 round of one commune, posted and awaiting its decision.
+    /// The last round of one commune, posted (see [`RoundSchedule`]) and awaiting its decision.
     pub round: Option<RoundSummary>,
     pub households: u64,
     pub members: u64,
@@ -357,7 +401,10 @@ pub fn build(
         });
     }
     progress("round", 0, 1);
-    let round = round_2026(store, opts.seed)?;
+    let round = last_round(store, opts.seed, RoundSchedule::around(opts.today))?.map(|mut r| {
+        r.posting_now = opts.today <= r.posting_ends;
+        r
+    });
     progress("round", 1, 1);
     Ok(DemoSummary {
         example,
@@ -369,18 +416,22 @@ pub fn build(
     })
 }
 
-/// The commune whose 2026 round the demo runs: Xuân Lập's successor after the 2025 merger (15493 → 15499).
+/// The commune whose last round the demo runs: Xuân Lập's successor after the 2025 merger (15493 → 15499).
 pub const ROUND_COMMUNE: &str = "15499";
 
-/// The 2026 periodic round of one commune, run as far as the public posting (26/11/2026 to 30/11/2026, so
-/// "today" in the demo falls inside it): the list, a survey of every listed household, the village meetings,
-/// one complaint being answered, and support received during the year. The decision is left to the user.
-fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, DemoError> {
+/// The last periodic round of one commune, run as far as the public posting (dated by `when`): the list, a
+/// survey of every listed household, the village meetings, one complaint being answered, and support received
+/// during the year. The decision is left to the user.
+fn last_round(
+    store: &mut Store,
+    seed: u64,
+    when: RoundSchedule,
+) -> Result<Option<RoundSummary>, DemoError> {
     use giamngheo_core::registry::ReviewInput;
     use giamngheo_core::round::{Role, RoundKind};
     use giamngheo_store::rounds::{NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput};
     let d = |y, m, day| Date::new(y, m, day).unwrap_or_else(|_| unreachable!("a valid date"));
-    let opened = d(2026, 9, 1);
+    let opened = when.opened;
     let Some(commune) = store.unit_at(UnitLevel::Commune, ROUND_COMMUNE, opened)? else {
         return Ok(None);
     };
@@ -394,14 +445,14 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
         Role::VillageReviewer,
         "demo",
     );
-    let standard = builtin::for_year(2026)?;
+    let standard = builtin::for_year(u16::try_from(when.year).unwrap_or(u16::MAX))?;
     let classifier = Classifier::new(standard);
     let round = store.open_round(
         &officer,
         &NewRound {
             commune_id: commune.id,
             kind: RoundKind::Periodic,
-            year: 2026,
+            year: when.year,
             month: None,
             opened_on: opened,
             standard_id: classifier.standard().id.clone(),
@@ -443,7 +494,7 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
             expected_version: None,
         });
     }
-    store.record_survey(&reviewer, round, &classifier, d(2026, 10, 5), &inputs)?;
+    store.record_survey(&reviewer, round, &classifier, when.surveyed, &inputs)?;
     let mut by_village: std::collections::BTreeMap<
         String,
         Vec<&giamngheo_store::rounds::CaseView>,
@@ -461,12 +512,13 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
             round,
             &NewMeeting {
                 village_id: None,
-                held_on: d(2026, 10, 20 + (n as u8 % 8)),
+                held_on: when.meetings_from.add_days(n as i64 % 8),
                 chair: format!("Trưởng {village}"),
                 secretary: "Thư ký cuộc họp".to_owned(),
                 attendees,
                 minutes: Some(format!(
-                    "Họp dân {village} thống nhất kết quả rà soát năm 2026 (dữ liệu mẫu)."
+                    "Họp dân {village} thống nhất kết quả rà soát năm {} (dữ liệu mẫu).",
+                    when.year
                 )),
                 votes: list
                     .iter()
@@ -484,7 +536,7 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
     let posting_ends = store.post_results(
         &officer,
         round,
-        d(2026, 11, 26),
+        when.posted,
         "Trụ sở UBND xã và nhà văn hóa các thôn",
     )?;
     let complaint = store.add_complaint(
@@ -492,7 +544,7 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
         round,
         &NewComplaint {
             household_code: Some(cases[0].household_code.clone()),
-            received_on: d(2026, 11, 27),
+            received_on: when.complaint,
             complainant: "Người dân trong thôn (dữ liệu mẫu)".to_owned(),
             channel: "in_person".to_owned(),
             content: "Đề nghị xem lại thu nhập của hộ, hộ đã có thêm người đi làm.".to_owned(),
@@ -510,7 +562,7 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
                 .to_owned(),
             household_code: c.household_code.clone(),
             person_citizen_id: None,
-            received_on: d(2026, 1 + (i % 9) as u8, 10),
+            received_on: d(when.year, 1 + (i % 9) as u8, 10),
             amount_vnd: Some([1_105_000, 8_000_000, 30_000_000, 3_000_000][i % 4]),
             quantity: Some(1),
             provider: [
@@ -526,9 +578,13 @@ fn round_2026(store: &mut Store, seed: u64) -> Result<Option<RoundSummary>, Demo
     store.record_support(&officer, &support)?;
     Ok(Some(RoundSummary {
         round_id: round,
+        year: when.year,
         commune: commune.name,
         households: cases.len() as u64,
+        posted_on: when.posted,
         posting_ends,
+        // Set by the caller, who knows the day.
+        posting_now: false,
         open_complaint: complaint,
     }))
 }

@@ -249,3 +249,96 @@ impl Store {
         Ok((n(0), n(1), n(2)))
     }
 }
+
+/// A household's last decided review up to a year, as the forecast under another standard reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastDecided {
+    pub household_id: i64,
+    pub household_code: String,
+    pub commune_id: i64,
+    pub village_id: Option<i64>,
+    pub year: i32,
+    pub standard_id: String,
+    pub area: giamngheo_core::Area,
+    pub members: i64,
+    pub income_per_capita: Option<i64>,
+    pub deprivations: u32,
+    pub class: Class,
+    /// The survey answers (TOML, as `giamngheo explain` reads them), when the review kept them.
+    pub facts: Option<String>,
+}
+
+impl Store {
+    /// The latest year up to `year` in which `unit_id` (on its `boundaries`) has decided periodic reviews.
+    pub fn last_decided_year(
+        &mut self,
+        unit_id: i64,
+        boundaries: Date,
+        year: i32,
+    ) -> Result<Option<i32>, StoreError> {
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        let sql = concat!(
+            "SELECT 1 FROM review v WHERE v.year = $1 AND v.round = 'periodic' AND v.decided_class IS NOT NULL AND ",
+            in_units!(),
+            " LIMIT 1"
+        );
+        // Year by year down, each one index range: reviews go back a few years, not centuries.
+        for y in (year - 30..=year).rev() {
+            if !self.conn.query(sql, &[Value::from(y)])?.is_empty() {
+                return Ok(Some(y));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Each household's last decided review (periodic or in-year, corrections replacing what they correct)
+    /// from `since` to `year`, for the households reviewed in `unit_id` (on its `boundaries`), handed to `f`
+    /// one at a time in household order. Households whose last decided review is older than `since` are not
+    /// read: the caller picks `since` from [`Store::last_decided_year`].
+    pub fn last_decided_reviews(
+        &mut self,
+        unit_id: i64,
+        boundaries: Date,
+        since: i32,
+        year: i32,
+        f: &mut dyn FnMut(LastDecided),
+    ) -> Result<(), StoreError> {
+        fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        let sql = concat!(
+            "SELECT v.household_id, v.commune_id, v.village_id, v.year, v.standard_id, v.area, v.members, \
+             v.income_per_capita, v.deprivations, v.decided_class, v.facts, h.code \
+             FROM review v JOIN household h ON h.id = v.household_id WHERE v.year >= $1 AND v.year <= $2 AND v.decided_class IS NOT NULL AND ",
+            in_units!(),
+            " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
+             ORDER BY v.household_id, v.review_date, v.id"
+        );
+        let mut last: Option<LastDecided> = None;
+        self.conn
+            .query_each(sql, &[Value::from(since), Value::from(year)], &mut |r| {
+                let row = LastDecided {
+                    household_id: r[0].int().unwrap_or(0),
+                    commune_id: r[1].int().unwrap_or(0),
+                    village_id: r[2].int(),
+                    year: r[3].int().unwrap_or(0) as i32,
+                    standard_id: r[4].text().unwrap_or_default().to_owned(),
+                    area: giamngheo_core::Area::parse(r[5].text().unwrap_or_default())
+                        .unwrap_or(giamngheo_core::Area::Rural),
+                    members: r[6].int().unwrap_or(0),
+                    income_per_capita: r[7].int(),
+                    deprivations: r[8].int().unwrap_or(0) as u32,
+                    class: Class::parse(r[9].text().unwrap_or_default()).unwrap_or(Class::NotPoor),
+                    facts: r[10].text().map(str::to_owned),
+                    household_code: r[11].text().unwrap_or_default().to_owned(),
+                };
+                if let Some(prev) = last.take_if(|p| p.household_id != row.household_id) {
+                    f(prev);
+                }
+                last = Some(row);
+                Ok(())
+            })?;
+        if let Some(prev) = last {
+            f(prev);
+        }
+        Ok(())
+    }
+}

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod analytics;
 pub mod audit;
 pub mod checkpoint;
+pub mod costs;
 pub mod db;
 pub mod error;
 pub mod households;

@@ -39,6 +39,10 @@ const SQLITE: &[(i64, &str)] = &[
         13,
         include_str!("../migrations/sqlite/0013_rate_coverage.sql"),
     ),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_programme_cost.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -83,6 +87,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         13,
         include_str!("../migrations/postgres/0013_rate_coverage.sql"),
+    ),
+    (
+        14,
+        include_str!("../migrations/postgres/0014_programme_cost.sql"),
     ),
 ];
 

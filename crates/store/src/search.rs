@@ -69,40 +69,74 @@ const FOUND_JOINS: &str = "JOIN person p ON p.id = ms.person_id \
      JOIN household h ON h.id = ms.household_id \
      JOIN unit cu ON cu.id = ms.commune_id LEFT JOIN unit vu ON vu.id = ms.village_id";
 
-/// The search by folded-name prefix: `$1 <= name_fold < $2`, the account `$3` (0: the whole country), at most
-/// `$4` rows. A scope holding communes is searched commune by commune on (commune, name); a scope of villages
-/// alone (a village reviewer) village by village; either way one index range per unit of the scope.
-fn search_sql(backend: Backend) -> &'static str {
-    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    static POSTGRES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    match backend {
-        Backend::Sqlite => SQLITE.get_or_init(|| build_search_sql(backend)),
-        Backend::Postgres => POSTGRES.get_or_init(|| build_search_sql(backend)),
+/// How a folded name matches the folded query.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// The name starts with the query: `$1 <= name < $2`, one index range.
+    Prefix,
+    /// A later word of the name starts with the query ("xuan", "thi xuan" find "Nguyễn Thị Xuân"): `name LIKE $1`
+    /// and not already found by the prefix (`name NOT LIKE $2`). Read by scanning the scope's rows (a commune's
+    /// are one index range; the whole country's are the table), so it runs only when the prefix search left room.
+    WordStart,
+}
+
+impl Match {
+    fn condition(self, name: &str) -> String {
+        match self {
+            Match::Prefix => format!("{name} >= $1 AND {name} < $2"),
+            Match::WordStart => {
+                format!("{name} LIKE $1 ESCAPE '!' AND {name} NOT LIKE $2 ESCAPE '!'")
+            }
+        }
     }
+
+    /// The two parameters of [`Match::condition`] for a folded query.
+    fn params(self, folded: &str) -> (String, String) {
+        match self {
+            // Everything that starts with the prefix sorts between it and the prefix and the last code point.
+            Match::Prefix => (folded.to_owned(), format!("{folded}\u{10FFFF}")),
+            Match::WordStart => {
+                let literal: String = folded
+                    .chars()
+                    .flat_map(|c| match c {
+                        '!' | '%' | '_' => vec!['!', c],
+                        _ => vec![c],
+                    })
+                    .collect();
+                (format!("% {literal}%"), format!("{literal}%"))
+            }
+        }
+    }
+}
+
+/// The search by folded name: the condition of `m` on `$1`, `$2`, the account `$3` (0: the whole country), at
+/// most `$4` rows. A scope holding communes is searched commune by commune on (commune, name); a scope of
+/// villages alone (a village reviewer) village by village; either way one index range per unit of the scope.
+fn search_sql(backend: Backend, m: Match) -> &'static str {
+    static CACHE: [std::sync::OnceLock<String>; 4] = [const { std::sync::OnceLock::new() }; 4];
+    let slot = usize::from(backend == Backend::Postgres) * 2 + usize::from(m == Match::WordStart);
+    CACHE[slot].get_or_init(|| build_search_sql(backend, m))
 }
 
 /// The same search on the registry tables themselves, while `member_search` is stale: each candidate by
 /// name checked for its membership, residence and the account's scope.
-fn registry_search_sql(backend: Backend) -> &'static str {
-    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    static POSTGRES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+fn registry_search_sql(backend: Backend, m: Match) -> &'static str {
+    static CACHE: [std::sync::OnceLock<String>; 4] = [const { std::sync::OnceLock::new() }; 4];
+    let slot = usize::from(backend == Backend::Postgres) * 2 + usize::from(m == Match::WordStart);
     let build = || {
-        let name = by_bytes(backend, "p.name_fold");
+        let name = m.condition(&by_bytes(backend, "p.name_fold"));
         format!(
             "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
              FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
              JOIN household h ON h.id = m.household_id \
              JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
              JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
-             WHERE {name} >= $1 AND {name} < $2 \
+             WHERE {name} \
              AND ($3 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $3 AND (s.unit_id = r.commune_id OR s.unit_id = r.village_id))) \
              LIMIT $4"
         )
     };
-    match backend {
-        Backend::Sqlite => SQLITE.get_or_init(build),
-        Backend::Postgres => POSTGRES.get_or_init(build),
-    }
+    CACHE[slot].get_or_init(build)
 }
 
 /// A name column compared by byte: PostgreSQL does so only under the "C" collation, which its indexes on
@@ -114,18 +148,18 @@ fn by_bytes(backend: Backend, column: &str) -> String {
     }
 }
 
-fn build_search_sql(backend: Backend) -> String {
-    let name = by_bytes(backend, "ms.name_fold");
+fn build_search_sql(backend: Backend, m: Match) -> String {
+    let name = m.condition(&by_bytes(backend, "ms.name_fold"));
     format!(
         "SELECT * FROM ( \
          {FOUND_FROM_MS} FROM member_search ms {FOUND_JOINS} \
-         WHERE $3 = 0 AND {name} >= $1 AND {name} < $2 \
+         WHERE $3 = 0 AND {name} \
          UNION ALL \
          {FOUND_FROM_MS} FROM account_scope s JOIN member_search ms ON ms.commune_id = s.unit_id {FOUND_JOINS} \
-         WHERE s.account_id = $3 AND {name} >= $1 AND {name} < $2 \
+         WHERE s.account_id = $3 AND {name} \
          UNION ALL \
          {FOUND_FROM_MS} FROM account_scope s JOIN member_search ms ON ms.village_id = s.unit_id {FOUND_JOINS} \
-         WHERE s.account_id = $3 AND {name} >= $1 AND {name} < $2 \
+         WHERE s.account_id = $3 AND {name} \
          AND NOT EXISTS (SELECT 1 FROM account_scope c JOIN unit cu2 ON cu2.id = c.unit_id \
              WHERE c.account_id = $3 AND cu2.level = 'commune') \
          ) x LIMIT $4"
@@ -133,7 +167,8 @@ fn build_search_sql(backend: Backend) -> String {
 }
 
 impl Store {
-    /// Members whose folded name starts with the folded query ("nguyen van a" finds "Nguyễn Văn An"), or
+    /// Members whose folded name starts with the folded query ("nguyen van a" finds "Nguyễn Văn An"), then, while
+    /// there is room, those with a later word starting with it ("xuan" and "thi xuan" find "Nguyễn Thị Xuân"), or
     /// whose citizen ID is the query, in households inside the scope; at most `limit` rows, unsorted (the
     /// caller sorts in Vietnamese order).
     pub fn search_members(
@@ -162,18 +197,26 @@ impl Store {
         if folded.is_empty() {
             return Ok(Vec::new());
         }
-        // Everything that starts with the prefix sorts between it and the prefix followed by the last code point.
-        let upper = format!("{folded}\u{10FFFF}");
         // Left stale by a bulk write until `prepare_search`: the registry tables answer, slower but right.
-        let sql = if crate::households::member_search_stale(&mut self.conn)? {
-            registry_search_sql(self.backend())
-        } else {
-            search_sql(self.backend())
-        };
-        let rows = self
-            .conn
-            .query(sql, &[folded.into(), upper.into(), scope, limit.into()])?;
-        Ok(rows.into_iter().map(found).collect())
+        let stale = crate::households::member_search_stale(&mut self.conn)?;
+        let mut out = Vec::new();
+        for m in [Match::Prefix, Match::WordStart] {
+            let room = limit - out.len() as i64;
+            if room <= 0 {
+                break;
+            }
+            let sql = if stale {
+                registry_search_sql(self.backend(), m)
+            } else {
+                search_sql(self.backend(), m)
+            };
+            let (a, b) = m.params(&folded);
+            let rows = self
+                .conn
+                .query(sql, &[a.into(), b.into(), scope.clone(), room.into()])?;
+            out.extend(rows.into_iter().map(found));
+        }
+        Ok(out)
     }
 
     /// Households of the scope with their head, by household code from `after` (for paging), at most `limit`.

@@ -191,3 +191,149 @@ fn accounts_are_created_only_by_their_rules() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+/// The forecast under the 2026-2030 standard on a small demo: the ranges hold together, the children add up to
+/// the unit, the CSV has the columns, and a unit cost entered for the province prices its communes'
+/// support.
+#[test]
+fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
+    use giamngheo_app::forecast::{ForecastRequest, forecast};
+    use giamngheo_core::forecast::Growth;
+    use giamngheo_core::standard::builtin;
+    let path =
+        std::env::temp_dir().join(format!("giamngheo-app-forecast-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut store = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
+    giamngheo_demo::build(
+        &mut store,
+        giamngheo_demo::DemoOptions {
+            households: 800,
+            seed: 11,
+            today: Date::new(2026, 12, 5).unwrap(),
+        },
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let on = Date::new(2026, 12, 5).unwrap();
+    let province = store.unit_by_code("38", on).unwrap().unwrap();
+    let request = |growth| ForecastRequest {
+        unit: province.clone(),
+        on,
+        from_year: 2026,
+        target: builtin::get("vn-2026-2030").unwrap(),
+        growth,
+    };
+    let flat = forecast(&mut store, request(Growth::NONE)).unwrap();
+    let t = &flat.total;
+    assert_eq!(flat.data_year, Some(2025), "the 2026 round is not decided");
+    assert!(t.households > 0);
+    assert!(t.poor.low <= t.poor.high && t.near_poor.low <= t.near_poor.high);
+    assert!(t.poor.high + t.near_poor.low <= t.households);
+    assert_eq!(
+        flat.children.iter().map(|(_, c)| c.households).sum::<u64>(),
+        t.households,
+        "the communes add up to the province"
+    );
+    assert_eq!(
+        flat.children.iter().map(|(_, c)| c.poor.high).sum::<u64>(),
+        t.poor.high
+    );
+    assert_eq!(t.unsettled as usize, flat.unsettled.len());
+    // Growth only lifts incomes: fewer poor at the top of the range, never more.
+    let grown = forecast(&mut store, request(Growth::percent(10.0).unwrap())).unwrap();
+    assert!(grown.total.poor.high <= t.poor.high);
+    assert!(grown.total.poor.low <= t.poor.low);
+    let units = flat.units_table(Lang::En);
+    assert_eq!(
+        units.columns[..11],
+        [
+            "unit_code",
+            "unit_name",
+            "households",
+            "poor_now",
+            "near_poor_now",
+            "poor_low",
+            "poor_high",
+            "near_poor_low",
+            "near_poor_high",
+            "poor_rate_low",
+            "poor_rate_high"
+        ]
+    );
+    assert_eq!(units.rows.len(), 1 + flat.children.len());
+    assert!(
+        units.notes.iter().any(|n| n.contains("0.0 % a year")),
+        "{:?}",
+        units.notes
+    );
+    // No cost entered: no budget, and the note says how to enter one.
+    let support = flat.support_table(Lang::Vi);
+    assert!(support.rows.iter().all(|r| r[4] == Cell::Empty));
+    assert!(support.notes.iter().any(|n| n.contains("support cost")));
+    // A cost for the province prices its programme for every household counted.
+    let planner = giamngheo_store::audit::Actor::new(
+        "Sở Nông nghiệp và Môi trường",
+        giamngheo_core::round::Role::ProvinceStaff,
+        "test",
+    );
+    store
+        .set_programme_costs(
+            &planner,
+            &[giamngheo_store::costs::ProgrammeCost {
+                programme_code: "water_sanitation".into(),
+                unit_id: province.id,
+                year: 2027,
+                cost_vnd: 5_000_000,
+                note: "Kế hoạch 2027 (thử)".into(),
+            }],
+        )
+        .unwrap();
+    let priced = forecast(&mut store, request(Growth::NONE)).unwrap();
+    let water = priced
+        .support
+        .iter()
+        .find(|n| n.programme.code == "water_sanitation")
+        .unwrap();
+    assert_eq!(
+        water.budget(),
+        Some((
+            5_000_000 * water.households.low as i64,
+            5_000_000 * water.households.high as i64
+        ))
+    );
+    assert_eq!(water.cost_unit.as_deref(), Some(province.name.as_str()));
+    // A commune officer cannot set a province's costs.
+    let commune = store
+        .units_at_level(UnitLevel::Commune, on)
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let officer = giamngheo_store::audit::Actor::new(
+        "Cán bộ xã",
+        giamngheo_core::round::Role::CommuneOfficer,
+        "test",
+    )
+    .account(
+        1,
+        giamngheo_store::scope::Scope::Units(std::sync::Arc::new(
+            [commune.id].into_iter().collect(),
+        )),
+    );
+    assert!(
+        store
+            .set_programme_costs(
+                &officer,
+                &[giamngheo_store::costs::ProgrammeCost {
+                    programme_code: "water_sanitation".into(),
+                    unit_id: province.id,
+                    year: 2027,
+                    cost_vnd: 1,
+                    note: String::new(),
+                }],
+            )
+            .is_err()
+    );
+    drop(store);
+    let _ = std::fs::remove_file(&path);
+}

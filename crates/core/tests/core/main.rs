@@ -2,6 +2,7 @@
 
 mod audit;
 mod boundaries;
+mod forecast;
 mod mpi;
 mod properties;
 mod rounds;

@@ -96,6 +96,7 @@ pub fn app() -> App {
         giamngheo_demo::DemoOptions {
             households: 600,
             seed: 7,
+            ..Default::default()
         },
         &mut |_, _, _| {},
     )
