@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod forecast;
 pub mod forms;
+pub mod plan;
 pub mod reports;
 
 /// Today in Vietnam: the one clock of giamngheo (see `giamngheo_store::today`).

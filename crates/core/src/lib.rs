@@ -15,6 +15,7 @@ pub mod classify;
 pub mod date;
 pub mod facts;
 pub mod forecast;
+pub mod graduation;
 pub mod ids;
 pub mod lang;
 pub mod messages;

@@ -337,3 +337,71 @@ fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
     drop(store);
     let _ = std::fs::remove_file(&path);
 }
+
+/// A commune's graduation plan on a small demo: every poor and near-poor household has a route with its class
+/// after, cheapest first; a budget buys a prefix of that order and never more than it holds; the rate after is
+/// the poor rate less the poor it lifts; every household is explained in both languages.
+#[test]
+fn a_plan_orders_households_by_cost_and_spends_the_budget_from_the_cheapest() {
+    use giamngheo_app::plan::{PlanRequest, plan};
+    let path = std::env::temp_dir().join(format!("giamngheo-app-plan-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut store = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
+    giamngheo_demo::build(
+        &mut store,
+        giamngheo_demo::DemoOptions {
+            households: 800,
+            seed: 5,
+            today: Date::new(2026, 12, 5).unwrap(),
+        },
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let on = Date::new(2026, 12, 5).unwrap();
+    let commune = store.unit_by_code("15499", on).unwrap().unwrap();
+    let request = |budget| PlanRequest {
+        unit: commune.clone(),
+        on,
+        year: 2025,
+        budget,
+        target_rate: Some(1.0),
+    };
+    let all = plan(&mut store, request(None)).unwrap();
+    assert!(!all.planned.is_empty());
+    let costs: Vec<i64> = all
+        .planned
+        .iter()
+        .map(|p| p.assessment.route.as_ref().unwrap().cost_vnd)
+        .collect();
+    assert!(costs.windows(2).all(|w| w[0] <= w[1]), "cheapest first");
+    assert!(all.planned.iter().all(|p| p.in_plan), "no budget: everyone");
+    assert!(all
+        .planned
+        .iter()
+        .all(|p| p.assessment.route.as_ref().unwrap().class_after > p.class));
+    let budget = costs[costs.len() / 2];
+    let some = plan(&mut store, request(Some(budget))).unwrap();
+    assert!(some.spent <= budget);
+    let bought = some.planned.iter().filter(|p| p.in_plan).count();
+    assert!(some.planned[..bought].iter().all(|p| p.in_plan), "a prefix");
+    assert!(bought < some.planned.len());
+    assert!(some.rate_after() <= some.rate_now());
+    let expected = giamngheo_store::rates::percent(
+        (some.poor_now - some.poor_lifted()) as i64,
+        some.households as i64,
+    );
+    assert_eq!(some.rate_after(), expected);
+    let vi = some.households_table(Lang::Vi);
+    let en = some.households_table(Lang::En);
+    assert_eq!(vi.rows.len(), some.planned.len());
+    for (v, e) in vi.rows.iter().zip(&en.rows) {
+        let (Cell::Text(v), Cell::Text(e)) = (&v[12], &e[12]) else {
+            panic!("explanations are text");
+        };
+        assert!(v.contains("Cách ít tốn nhất") && e.contains("Cheapest way"), "{v} / {e}");
+    }
+    let summary = some.summary_table(Lang::Vi);
+    assert_eq!(summary.rows.len(), 1);
+    drop(store);
+    let _ = std::fs::remove_file(&path);
+}

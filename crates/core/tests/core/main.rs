@@ -3,6 +3,7 @@
 mod audit;
 mod boundaries;
 mod forecast;
+mod graduation;
 mod mpi;
 mod properties;
 mod rounds;
