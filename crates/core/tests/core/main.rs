@@ -2,6 +2,7 @@
 
 mod audit;
 mod boundaries;
+mod legal_data;
 mod mpi;
 mod properties;
 mod rounds;
