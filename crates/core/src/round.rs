@@ -219,9 +219,14 @@ impl Procedure {
             Some((m, d)) => format!("{d}/{m}"),
             None => md.to_owned(),
         };
+        // Dates the Vietnamese way (01/09/2021) in Vietnamese, ISO in English, as the file writes them.
+        let date = |iso: &str| match (lang, Date::parse(iso)) {
+            (Lang::Vi, Ok(d)) => d.vi(),
+            _ => iso.to_owned(),
+        };
         let validity = match &self.valid_to {
-            Some(to) => format!("{} → {}", self.valid_from, to),
-            None => format!("{} →", self.valid_from),
+            Some(to) => format!("{} → {}", date(&self.valid_from), date(to)),
+            None => format!("{} →", date(&self.valid_from)),
         };
         let mut out = vec![ProcedureValue {
             key: "validity",
@@ -230,15 +235,16 @@ impl Procedure {
             verified: self.validity.verified,
             source: &self.validity.source,
         }];
-        let mut add = |key: &'static str, label: &'static str, value: String, verified: bool, source| {
-            out.push(ProcedureValue {
-                key,
-                label,
-                value,
-                verified,
-                source,
-            })
-        };
+        let mut add =
+            |key: &'static str, label: &'static str, value: String, verified: bool, source| {
+                out.push(ProcedureValue {
+                    key,
+                    label,
+                    value,
+                    verified,
+                    source,
+                })
+            };
         let p = &self.posting_working_days;
         add(
             "posting_working_days",
@@ -250,7 +256,10 @@ impl Procedure {
         let q = &self.meeting_quorum_percent;
         add(
             "meeting_quorum_percent",
-            lang.pick("họp dân: tỷ lệ người dự đồng ý", "village meeting: attendees agreeing"),
+            lang.pick(
+                "họp dân cần người dự đồng ý",
+                "village meeting needs attendees agreeing",
+            ),
             format!("≥ {} %", q.value),
             q.verified,
             &q.source,
@@ -272,7 +281,7 @@ impl Procedure {
         let d = &self.in_year_deadline;
         add(
             "in_year_deadline",
-            lang.pick("rà soát thường xuyên: thời hạn", "in-year review: deadline"),
+            lang.pick("thời hạn rà soát thường xuyên", "in-year review deadline"),
             d.value.text(lang),
             d.verified,
             &d.source,
@@ -288,12 +297,18 @@ impl Procedure {
         for (key, label, v) in [
             (
                 "preliminary_report",
-                lang.pick("báo cáo sơ bộ kết quả định kỳ trước", "preliminary periodic results before"),
+                lang.pick(
+                    "báo cáo sơ bộ kết quả định kỳ trước",
+                    "preliminary periodic results before",
+                ),
                 &self.preliminary_report,
             ),
             (
                 "official_report",
-                lang.pick("báo cáo chính thức trước", "official periodic results before"),
+                lang.pick(
+                    "báo cáo chính thức trước",
+                    "official periodic results before",
+                ),
                 &self.official_report,
             ),
         ] {

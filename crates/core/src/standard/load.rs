@@ -36,7 +36,9 @@ pub enum StandardErrorKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
     NotPositive,
-    NotAbove { other: String },
+    NotAbove {
+        other: String,
+    },
     MissingForTwoTier,
     NotAllowedForSingleTier,
     UnknownCombining(String),

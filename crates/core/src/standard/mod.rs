@@ -202,7 +202,10 @@ impl Standard {
 
     /// This standard's indicators that continue one of `earlier`'s, each with that one's position and id:
     /// a deprivation recorded under `earlier` answers them.
-    pub fn shared_with<'a>(&'a self, earlier: &'a Standard) -> Vec<(&'a Indicator, usize, &'a str)> {
+    pub fn shared_with<'a>(
+        &'a self,
+        earlier: &'a Standard,
+    ) -> Vec<(&'a Indicator, usize, &'a str)> {
         self.indicators
             .iter()
             .filter_map(|i| {

@@ -67,15 +67,45 @@ fn each_procedure_value_carries_the_confidence_of_what_was_read() {
     // (procedure, value, verified, words its source must name)
     let cases: &[(&str, &str, bool, &[&str])] = &[
         ("tt17-2016-original", "validity", false, &["15/08/2016"]),
-        ("tt17-2016-original", "meeting_quorum_percent", false, &["Not found"]),
-        ("tt17-2016", "validity", false, &["10/11/2018", "01/09/2021"]),
-        ("tt17-2016", "in_year_deadline", false, &["Circular 14/2018", "7 working days"]),
-        ("tt17-2016", "meeting_quorum_percent", false, &["no percentage"]),
-        ("tt17-2016", "periodic_from", false, &["Set by each province", "1/9–5/12"]),
+        (
+            "tt17-2016-original",
+            "meeting_quorum_percent",
+            false,
+            &["Not found"],
+        ),
+        (
+            "tt17-2016",
+            "validity",
+            false,
+            &["10/11/2018", "01/09/2021"],
+        ),
+        (
+            "tt17-2016",
+            "in_year_deadline",
+            false,
+            &["Circular 14/2018", "7 working days"],
+        ),
+        (
+            "tt17-2016",
+            "meeting_quorum_percent",
+            false,
+            &["no percentage"],
+        ),
+        (
+            "tt17-2016",
+            "periodic_from",
+            false,
+            &["Set by each province", "1/9–5/12"],
+        ),
         ("tt17-2016", "periodic_to", false, &["Set by each province"]),
         ("qd24-2021", "validity", true, &["01/09/2021", "16/07/2021"]),
         ("qd24-2021", "periodic_from", true, &["Art. 3"]),
-        ("qd24-2021", "in_year_deadline", false, &["Art. 5", "15 days"]),
+        (
+            "qd24-2021",
+            "in_year_deadline",
+            false,
+            &["Art. 5", "15 days"],
+        ),
         ("qd24-2021", "monthly_report_day", true, &["Art. 7"]),
         ("qd24-2021", "official_report", true, &["Art. 7"]),
         ("qd24-2021", "posting_working_days", false, &["Art. 4"]),
@@ -110,7 +140,11 @@ fn each_procedure_value_carries_the_confidence_of_what_was_read() {
             .unwrap_or_else(|| panic!("{id} has no {key}"));
         assert_eq!(v.verified, *verified, "{id}.{key}");
         for w in *words {
-            assert!(v.source.contains(w), "{id}.{key}: '{w}' not in {}", v.source);
+            assert!(
+                v.source.contains(w),
+                "{id}.{key}: '{w}' not in {}",
+                v.source
+            );
         }
         assert_eq!(
             p.unverified().iter().any(|u| u.path == *key),
@@ -120,7 +154,9 @@ fn each_procedure_value_carries_the_confidence_of_what_was_read() {
     }
     for p in procedures() {
         assert!(
-            p.values(Lang::Vi).iter().all(|v| !v.source.trim().is_empty()),
+            p.values(Lang::Vi)
+                .iter()
+                .all(|v| !v.source.trim().is_empty()),
             "{}: a value without a source",
             p.id
         );
@@ -161,7 +197,11 @@ fn classify_warns_about_exactly_the_unverified_values() {
     ];
     for (id, want) in cases {
         let s = builtin::get(id).unwrap();
-        let got: Vec<String> = s.unverified_for_flags().into_iter().map(|u| u.path).collect();
+        let got: Vec<String> = s
+            .unverified_for_flags()
+            .into_iter()
+            .map(|u| u.path)
+            .collect();
         assert_eq!(got, *want, "{id}");
         // Every other unverified value is an indicator definition, which flags do not use.
         for u in s.unverified() {
@@ -191,7 +231,10 @@ fn the_2026_2030_standard_says_which_indicators_it_adds() {
         v.into_iter().map(|i| i.id.clone()).collect()
     };
     assert_eq!(ids(new.added_since(&old)), ["waste", "telecom"]);
-    assert_eq!(ids(new.not_continued(&old)), ["telecom", "information_means"]);
+    assert_eq!(
+        ids(new.not_continued(&old)),
+        ["telecom", "information_means"]
+    );
     let shared: Vec<(&str, &str)> = new
         .shared_with(&old)
         .into_iter()
@@ -230,7 +273,11 @@ fn the_2026_2030_standard_says_which_indicators_it_adds() {
 }
 
 fn extended(base: &str) -> Standard {
-    Standard::from_toml(&format!("id = \"tinh-x\"\nextends = \"{base}\"\n"), "tinh.toml").unwrap()
+    Standard::from_toml(
+        &format!("id = \"tinh-x\"\nextends = \"{base}\"\n"),
+        "tinh.toml",
+    )
+    .unwrap()
 }
 
 #[test]
@@ -257,5 +304,30 @@ fn a_same_as_must_name_an_indicator_of_another_standard() {
             }
             (got, _) => panic!("{same_as}: {:?}", got.map(|s| s.id)),
         }
+    }
+}
+
+#[test]
+fn procedure_values_read_as_the_law_writes_them() {
+    // (procedure, value, language, as shown)
+    let cases: &[(&str, &str, Lang, &str)] = &[
+        ("qd24-2021", "validity", Lang::Vi, "01/09/2021 → 30/06/2025"),
+        ("qd24-2021", "validity", Lang::En, "2021-09-01 → 2025-06-30"),
+        (
+            "qd24-2021-after-2025-reform",
+            "validity",
+            Lang::Vi,
+            "01/07/2025 →",
+        ),
+        ("tt17-2016", "in_year_deadline", Lang::Vi, "7 ngày làm việc"),
+        ("tt17-2016", "in_year_deadline", Lang::En, "7 working days"),
+        ("qd24-2021", "in_year_deadline", Lang::Vi, "15 ngày"),
+        ("qd24-2021", "periodic_to", Lang::Vi, "14/12"),
+        ("qd24-2021", "meeting_quorum_percent", Lang::En, "≥ 50 %"),
+    ];
+    for (id, key, lang, want) in cases {
+        let p = procedures().iter().find(|p| p.id == *id).unwrap();
+        let got = p.values(*lang).into_iter().find(|v| v.key == *key).unwrap();
+        assert_eq!(got.value, *want, "{id}.{key} {lang:?}");
     }
 }
