@@ -1,4 +1,5 @@
 use crate::output::{out, outln};
+use giamngheo_core::round::{Procedure, procedures};
 use giamngheo_core::standard::{Sourced, builtin};
 use giamngheo_core::{Area, Lang, Standard, Vnd, vi_format};
 
@@ -32,13 +33,17 @@ pub fn list(lang: Lang) -> Result<(), CliError> {
 }
 
 fn mark<T>(v: &Sourced<T>, lang: Lang) -> String {
-    if v.verified {
-        String::new()
+    confidence(v.verified, &v.source, lang)
+}
+
+/// Every value says whether its legal text was read and where it comes from.
+fn confidence(verified: bool, source: &str, lang: Lang) -> String {
+    if verified {
+        format!("  ✓ {} [{source}]", lang.pick("đã xác minh", "verified"))
     } else {
         format!(
-            "  ⚠ {} [{}]",
-            lang.pick("chưa xác minh", "unverified"),
-            v.source
+            "  ⚠ {} [{source}]",
+            lang.pick("chưa xác minh", "unverified")
         )
     }
 }
@@ -68,11 +73,7 @@ pub fn render(s: &Standard, lang: Lang) -> String {
         ));
     }
     let i = &s.instrument;
-    let iv = if i.verified {
-        String::new()
-    } else {
-        format!("  ⚠ {}", lang.pick("chưa xác minh", "unverified"))
-    };
+    let iv = confidence(i.verified, &i.source, lang);
     line(format!(
         "  {}: {} ({}){iv}",
         lang.pick("Văn bản", "Instrument"),
@@ -210,6 +211,7 @@ pub fn render(s: &Standard, lang: Lang) -> String {
         "  {}",
         lang.pick("Chiều và chỉ số thiếu hụt:", "Dimensions and indicators:")
     ));
+    let continued_from = earlier_standard(s);
     for d in &s.dimensions {
         line(format!("    {}", lang.pick(&d.name_vi, &d.name_en)));
         for ind in s.indicators.iter().filter(|i| i.dimension == d.id) {
@@ -237,17 +239,98 @@ pub fn render(s: &Standard, lang: Lang) -> String {
                 lang.pick("nguồn", "source"),
                 ind.source
             ));
+            if continued_from.is_some() {
+                line(match &ind.same_as {
+                    Some(r) => format!("        {}: {r}", lang.pick("tiếp nối chỉ số", "continues")),
+                    None => format!(
+                        "        {}",
+                        lang.pick(
+                            "chỉ số mới: hộ rà soát theo chuẩn trước chưa được hỏi",
+                            "new indicator: households reviewed under the earlier standard were not asked"
+                        )
+                    ),
+                });
+            }
+        }
+    }
+    if let Some(earlier) = &continued_from {
+        let names = |v: Vec<&giamngheo_core::standard::Indicator>| {
+            let ids: Vec<&str> = v.iter().map(|i| i.id.as_str()).collect();
+            if ids.is_empty() {
+                "-".to_owned()
+            } else {
+                ids.join(", ")
+            }
+        };
+        line(String::new());
+        line(format!(
+            "  {} {}: {} {}; {}: {}; {}: {}",
+            lang.pick("So với chuẩn", "Against"),
+            earlier.id,
+            s.shared_with(earlier).len(),
+            lang.pick("chỉ số tiếp nối", "indicators continued"),
+            lang.pick("mới", "new"),
+            names(s.added_since(earlier)),
+            lang.pick("không tiếp nối", "not continued"),
+            names(s.not_continued(earlier)),
+        ));
+    }
+    let procs = procedures_during(s);
+    if !procs.is_empty() {
+        line(String::new());
+        line(format!(
+            "  {}",
+            lang.pick(
+                "Quy trình rà soát trong các năm áp dụng chuẩn:",
+                "Review procedures during the standard's years:"
+            )
+        ));
+    }
+    for p in &procs {
+        line(format!("    {} [{}]", p.name(lang), p.id));
+        for v in p.values(lang) {
+            line(format!(
+                "      {}: {}{}",
+                v.label,
+                v.value,
+                confidence(v.verified, v.source, lang)
+            ));
         }
     }
     let n = s.unverified().len();
+    let np: usize = procs.iter().map(|p| p.unverified().len()).sum();
     line(String::new());
     line(match lang {
         Lang::Vi => format!(
-            "  {n} giá trị chưa được đối chiếu với văn bản pháp luật (đánh dấu ⚠); kết quả dùng chúng được ghi chú."
+            "  {n} giá trị của chuẩn và {np} giá trị của quy trình chưa được đối chiếu với văn bản pháp luật (đánh dấu ⚠); kết quả dùng chúng được ghi chú."
         ),
         Lang::En => format!(
-            "  {n} values not checked against the legal text (marked ⚠); results that use them say so."
+            "  {n} values of the standard and {np} of the procedures not checked against the legal text (marked ⚠); results that use them say so."
         ),
     });
     o
+}
+
+/// The procedures in force on some day of the standard's review years (its early reviews included).
+fn procedures_during(s: &Standard) -> Vec<&'static Procedure> {
+    let (first, last) = s.years.value;
+    let first = s.early_reviews.iter().copied().fold(first, u16::min);
+    let from = format!("{first:04}-01-01");
+    let to = format!("{last:04}-12-31");
+    procedures()
+        .iter()
+        .filter(|p| {
+            p.valid_from <= to && p.valid_to.as_deref().is_none_or(|end| end >= from.as_str())
+        })
+        .collect()
+}
+
+/// The built-in standard the indicators of `s` continue, when they all name the same one.
+fn earlier_standard(s: &Standard) -> Option<Standard> {
+    let mut named = s.indicators.iter().filter_map(|i| i.same_as.as_ref());
+    let first = named.next()?;
+    if named.any(|r| r.standard != first.standard) {
+        return None;
+    }
+    builtin::get(&first.standard).ok()
 }

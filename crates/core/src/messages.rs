@@ -198,6 +198,12 @@ fn problem(p: &Problem, lang: Lang) -> String {
         (Problem::BadId, Lang::En) => "ids use lower-case letters, digits, '-' and '_' only".into(),
         (Problem::YearsReversed, Lang::Vi) => "năm đầu sau năm cuối".into(),
         (Problem::YearsReversed, Lang::En) => "the first year is after the last".into(),
+        (Problem::BadSameAs(v), Lang::Vi) => {
+            format!("'{v}' phải có dạng chuẩn:chỉ_số và chỉ tới một chuẩn khác")
+        }
+        (Problem::BadSameAs(v), Lang::En) => {
+            format!("'{v}' must be standard:indicator, naming another standard")
+        }
     }
 }
 

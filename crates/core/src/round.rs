@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::Lang;
 use crate::date::Date;
-use crate::standard::Sourced;
+use crate::standard::{Sourced, Unverified};
 
 /// A step of the procedure, in the order a procedure lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -52,14 +52,55 @@ impl Step {
     }
 }
 
+/// A period of days as the law counts it: calendar days ("15 ngày") or working days ("07 ngày làm việc").
+/// Written in `procedures.toml` as `{ days = 15 }` or `{ working_days = 7 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Days(u32),
+    WorkingDays(u32),
+}
+
+impl Period {
+    /// The last day of the period that starts the day after `from`.
+    pub fn after(self, from: Date) -> Date {
+        match self {
+            Period::Days(n) => from.add_days(i64::from(n)),
+            Period::WorkingDays(n) => from.add_working_days(n),
+        }
+    }
+
+    pub fn text(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Period::Days(n), Lang::Vi) => format!("{n} ngày"),
+            (Period::Days(n), Lang::En) => format!("{n} days"),
+            (Period::WorkingDays(n), Lang::Vi) => format!("{n} ngày làm việc"),
+            (Period::WorkingDays(n), Lang::En) => format!("{n} working days"),
+        }
+    }
+}
+
+/// Where a claim that is not a single value comes from (a procedure's dates of validity) and whether its
+/// legal text was read.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    pub verified: bool,
+    pub source: String,
+}
+
 /// One period's procedure, from `procedures.toml`.
 #[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Procedure {
     pub id: String,
     pub name_vi: String,
     pub name_en: String,
+    /// First and last day (ISO, inclusive) on which a round opened follows this procedure.
     pub valid_from: String,
     pub valid_to: Option<String>,
+    /// The instruments and articles that set `valid_from` and `valid_to`.
+    pub validity: Provenance,
     pub steps: Vec<Step>,
     /// Days the results stay posted before the decision.
     pub posting_working_days: Sourced<u32>,
@@ -68,8 +109,9 @@ pub struct Procedure {
     /// The periodic round's window, as month-day texts ("09-01", "12-14").
     pub periodic_from: Sourced<String>,
     pub periodic_to: Sourced<String>,
-    /// Days within which an in-year round must be decided.
-    pub in_year_days: Sourced<u32>,
+    /// How long an in-year round may take from the household's request to the decision: 15 days under
+    /// Decision 24/2021, no more than 7 working days under Circular 17/2016 as amended by Circular 14/2018.
+    pub in_year_deadline: Sourced<Period>,
     /// Day of the month by which a commune reports the month's in-year results upward.
     pub monthly_report_day: Sourced<u32>,
     /// When a province sends its preliminary and its official periodic results to the ministry ("11-15",
@@ -121,7 +163,7 @@ impl Procedure {
     pub fn decision_deadline(&self, kind: RoundKind, year: i32, opened: Date) -> Date {
         match kind {
             RoundKind::Periodic => month_day(year, &self.periodic_to.value).unwrap_or(opened),
-            RoundKind::InYear => opened.add_days(i64::from(self.in_year_days.value)),
+            RoundKind::InYear => self.in_year_deadline.value.after(opened),
         }
     }
 
@@ -151,6 +193,140 @@ impl Procedure {
             month_day(year, &self.periodic_from.value)?,
             month_day(year, &self.periodic_to.value)?,
         ))
+    }
+}
+
+/// One legal value of a procedure as `standards show` lists it: what it is, its value in words, whether its
+/// text was read and where it comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcedureValue<'a> {
+    /// The field in `procedures.toml`, e.g. `in_year_deadline`.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub verified: bool,
+    pub source: &'a str,
+}
+
+impl Procedure {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_vi, &self.name_en)
+    }
+
+    /// Every legal value of the procedure, its dates of validity first, in the order of the file.
+    pub fn values(&self, lang: Lang) -> Vec<ProcedureValue<'_>> {
+        let day = |md: &str| match md.split_once('-') {
+            Some((m, d)) => format!("{d}/{m}"),
+            None => md.to_owned(),
+        };
+        // Dates the Vietnamese way (01/09/2021) in Vietnamese, ISO in English, as the file writes them.
+        let date = |iso: &str| match (lang, Date::parse(iso)) {
+            (Lang::Vi, Ok(d)) => d.vi(),
+            _ => iso.to_owned(),
+        };
+        let validity = match &self.valid_to {
+            Some(to) => format!("{} → {}", date(&self.valid_from), date(to)),
+            None => format!("{} →", date(&self.valid_from)),
+        };
+        let mut out = vec![ProcedureValue {
+            key: "validity",
+            label: lang.pick("hiệu lực", "in force"),
+            value: validity,
+            verified: self.validity.verified,
+            source: &self.validity.source,
+        }];
+        let mut add =
+            |key: &'static str, label: &'static str, value: String, verified: bool, source| {
+                out.push(ProcedureValue {
+                    key,
+                    label,
+                    value,
+                    verified,
+                    source,
+                })
+            };
+        let p = &self.posting_working_days;
+        add(
+            "posting_working_days",
+            lang.pick("niêm yết công khai", "public posting"),
+            Period::WorkingDays(p.value).text(lang),
+            p.verified,
+            &p.source,
+        );
+        let q = &self.meeting_quorum_percent;
+        add(
+            "meeting_quorum_percent",
+            lang.pick(
+                "họp dân cần người dự đồng ý",
+                "village meeting needs attendees agreeing",
+            ),
+            format!("≥ {} %", q.value),
+            q.verified,
+            &q.source,
+        );
+        for (key, label, v) in [
+            (
+                "periodic_from",
+                lang.pick("rà soát định kỳ từ", "periodic review from"),
+                &self.periodic_from,
+            ),
+            (
+                "periodic_to",
+                lang.pick("rà soát định kỳ đến", "periodic review until"),
+                &self.periodic_to,
+            ),
+        ] {
+            add(key, label, day(&v.value), v.verified, &v.source);
+        }
+        let d = &self.in_year_deadline;
+        add(
+            "in_year_deadline",
+            lang.pick("thời hạn rà soát thường xuyên", "in-year review deadline"),
+            d.value.text(lang),
+            d.verified,
+            &d.source,
+        );
+        let m = &self.monthly_report_day;
+        add(
+            "monthly_report_day",
+            lang.pick("báo cáo hằng tháng trước ngày", "monthly report by day"),
+            m.value.to_string(),
+            m.verified,
+            &m.source,
+        );
+        for (key, label, v) in [
+            (
+                "preliminary_report",
+                lang.pick(
+                    "báo cáo sơ bộ kết quả định kỳ trước",
+                    "preliminary periodic results before",
+                ),
+                &self.preliminary_report,
+            ),
+            (
+                "official_report",
+                lang.pick(
+                    "báo cáo chính thức trước",
+                    "official periodic results before",
+                ),
+                &self.official_report,
+            ),
+        ] {
+            add(key, label, day(&v.value), v.verified, &v.source);
+        }
+        out
+    }
+
+    /// The procedure's values whose legal text was not read, with their sources.
+    pub fn unverified(&self) -> Vec<Unverified> {
+        self.values(Lang::En)
+            .into_iter()
+            .filter(|v| !v.verified)
+            .map(|v| Unverified {
+                path: v.key.to_owned(),
+                source: v.source.to_owned(),
+            })
+            .collect()
     }
 }
 

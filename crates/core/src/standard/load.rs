@@ -36,7 +36,9 @@ pub enum StandardErrorKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
     NotPositive,
-    NotAbove { other: String },
+    NotAbove {
+        other: String,
+    },
     MissingForTwoTier,
     NotAllowedForSingleTier,
     UnknownCombining(String),
@@ -46,6 +48,8 @@ pub enum Problem {
     NoIndicators,
     BadId,
     YearsReversed,
+    /// `same_as` is not `standard:indicator` of another standard.
+    BadSameAs(String),
 }
 
 impl Standard {
@@ -281,6 +285,16 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
             OneOrMany::One(s) => vec![s],
             OneOrMany::Many(v) => v,
         };
+        let same_as = match ind.same_as {
+            None => None,
+            Some(text) => {
+                let field = format!("indicators.{}.same_as", ind.id);
+                match IndicatorRef::parse(&text) {
+                    Some(r) if r.standard != f.id => Some(r),
+                    _ => return Err(invalid(field, Problem::BadSameAs(text))),
+                }
+            }
+        };
         let rule = Rule::parse(&lines).map_err(|error| StandardErrorKind::Rule {
             indicator: ind.id.clone(),
             error: Box::new(error),
@@ -295,6 +309,7 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
             deprived_vi: nfc(&ind.deprived_vi),
             deprived_en: ind.deprived_en,
             rule,
+            same_as,
             verified: ind.verified,
             source: nfc(&ind.source),
         });

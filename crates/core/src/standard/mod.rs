@@ -99,8 +99,41 @@ pub struct Indicator {
     pub deprived_en: String,
     /// The same definition as a rule over household facts.
     pub rule: Rule,
+    /// The indicator of another standard that this one continues (`same_as = "vn-2022-2025:telecom"` in the
+    /// file): a deprivation recorded under that one counts for this one. `None`: the indicator is new in this
+    /// standard, and a household reviewed under an earlier standard has no answer for it.
+    pub same_as: Option<IndicatorRef>,
     pub verified: bool,
     pub source: String,
+}
+
+/// An indicator of a named standard, written `standard:indicator`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IndicatorRef {
+    pub standard: String,
+    pub indicator: String,
+}
+
+impl IndicatorRef {
+    /// Reads `standard:indicator`; `None` unless both parts are well-formed ids.
+    pub fn parse(text: &str) -> Option<IndicatorRef> {
+        let (standard, indicator) = text.split_once(':')?;
+        let id = |s: &str| {
+            s.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        };
+        (id(standard) && id(indicator)).then(|| IndicatorRef {
+            standard: standard.to_owned(),
+            indicator: indicator.to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for IndicatorRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.standard, self.indicator)
+    }
 }
 
 impl Indicator {
@@ -160,6 +193,59 @@ impl Standard {
 
     pub fn indicator(&self, id: &str) -> Option<(usize, &Indicator)> {
         self.indicators.iter().enumerate().find(|(_, i)| i.id == id)
+    }
+
+    /// Whether this standard is `id` or extends it (a provincial standard answers for its national base).
+    pub fn is_or_extends(&self, id: &str) -> bool {
+        self.id == id || self.extends.as_deref() == Some(id)
+    }
+
+    /// This standard's indicators that continue one of `earlier`'s, each with that one's position and id:
+    /// a deprivation recorded under `earlier` answers them.
+    pub fn shared_with<'a>(
+        &'a self,
+        earlier: &'a Standard,
+    ) -> Vec<(&'a Indicator, usize, &'a str)> {
+        self.indicators
+            .iter()
+            .filter_map(|i| {
+                let r = i.same_as.as_ref()?;
+                if !earlier.is_or_extends(&r.standard) {
+                    return None;
+                }
+                let (at, e) = earlier.indicator(&r.indicator)?;
+                Some((i, at, e.id.as_str()))
+            })
+            .collect()
+    }
+
+    /// This standard's indicators that no indicator of `earlier` answers: a household last reviewed under
+    /// `earlier` was never asked about them.
+    pub fn added_since<'a>(&'a self, earlier: &Standard) -> Vec<&'a Indicator> {
+        let shared = self.shared_with(earlier);
+        self.indicators
+            .iter()
+            .filter(|i| !shared.iter().any(|(s, _, _)| s.id == i.id))
+            .collect()
+    }
+
+    /// `earlier`'s indicators that no indicator of this standard continues (dropped, or replaced by a new one).
+    pub fn not_continued<'a>(&self, earlier: &'a Standard) -> Vec<&'a Indicator> {
+        let shared = self.shared_with(earlier);
+        earlier
+            .indicators
+            .iter()
+            .filter(|e| !shared.iter().any(|(_, _, id)| *id == e.id))
+            .collect()
+    }
+
+    /// The unverified values a classification from given deprivation flags relies on: every one but the
+    /// indicator definitions (the flags are given, so the rules are not applied). What `classify` warns about.
+    pub fn unverified_for_flags(&self) -> Vec<Unverified> {
+        self.unverified()
+            .into_iter()
+            .filter(|u| !u.path.starts_with("indicators."))
+            .collect()
     }
 
     /// Every value of the standard that is not verified, in file order.

@@ -107,6 +107,8 @@ pub(super) struct Indicator {
     pub deprived_vi: String,
     pub deprived_en: String,
     pub rule: OneOrMany,
+    #[serde(default)]
+    pub same_as: Option<String>,
     pub verified: bool,
     pub source: String,
 }

@@ -220,7 +220,7 @@ fn reasons_name_the_line_and_the_indicators() {
             Income::Score(120),
             d,
             Lang::Vi,
-            "điểm thu nhập 120 ≤ ngưỡng điểm nghèo nông thôn 140 (chưa xác minh); điểm thiếu hụt 30 ≥ 30: việc làm, dinh dưỡng, nước sinh hoạt",
+            "điểm thu nhập 120 ≤ ngưỡng điểm nghèo nông thôn 140; điểm thiếu hụt 30 ≥ 30: việc làm, dinh dưỡng, nước sinh hoạt",
         ),
     ];
     for (area, income, d, lang, expect) in cases {

@@ -4,6 +4,7 @@ mod audit;
 mod boundaries;
 mod forecast;
 mod graduation;
+mod legal_data;
 mod mpi;
 mod properties;
 mod rounds;
