@@ -14,12 +14,13 @@ use crate::standard::Standard;
 use crate::{Area, Class, Classifier, DeprivationSet, Income};
 
 /// How the indicators of a standard the reviews were made under map onto those of the target standard: an
-/// indicator is the same when it has the same id (the standards' data keep ids stable across periods).
+/// indicator continues one of the source when the target's data says so (`same_as`), never by its id alone (the
+/// 2026-2030 `telecom` keeps the id but asks something else).
 #[derive(Clone, Debug)]
 pub struct Bridge {
     /// For each target indicator, the source indicator it continues, if any.
     from_source: Vec<Option<usize>>,
-    /// Source indicators the target has dropped.
+    /// Source indicators the target does not continue.
     dropped: DeprivationSet,
     /// Target indicators the source did not have.
     added: DeprivationSet,
@@ -29,14 +30,20 @@ pub struct Bridge {
 
 impl Bridge {
     pub fn new(source: &Standard, target: &Standard) -> Bridge {
+        let shared = target.shared_with(source);
         let from_source: Vec<Option<usize>> = target
             .indicators
             .iter()
-            .map(|t| source.indicators.iter().position(|s| s.id == t.id))
+            .map(|t| {
+                shared
+                    .iter()
+                    .find(|(i, _, _)| i.id == t.id)
+                    .map(|(_, at, _)| *at)
+            })
             .collect();
         let mut dropped = DeprivationSet::default();
-        for (i, s) in source.indicators.iter().enumerate() {
-            if !target.indicators.iter().any(|t| t.id == s.id) {
+        for i in 0..source.indicators.len() {
+            if !shared.iter().any(|(_, at, _)| *at == i) {
                 dropped.insert(i);
             }
         }

@@ -69,7 +69,11 @@ pub fn assess(classifier: &Classifier, h: &Household, fixes: &[Fix]) -> Assessme
         .iter()
         .filter(|f| h.deprivations.contains(f.indicator))
         .collect();
-    available.sort_by(|a, b| a.cost_vnd.cmp(&b.cost_vnd).then(a.indicator.cmp(&b.indicator)));
+    available.sort_by(|a, b| {
+        a.cost_vnd
+            .cmp(&b.cost_vnd)
+            .then(a.indicator.cmp(&b.indicator))
+    });
     let mut unfixable = h.deprivations;
     for f in &available {
         unfixable.0 &= !(1 << f.indicator);

@@ -41,7 +41,12 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
     let bridge = Bridge::new(&source, &target);
     let classifier = Classifier::new(target.clone());
     let waste = idx(&target, "waste");
+    let telecom = idx(&target, "telecom");
     assert!(bridge.added().contains(waste), "waste is new in 2026-2030");
+    assert!(
+        bridge.added().contains(telecom),
+        "telecom keeps its id but asks about internet use: not answered by the 2022-2025 survey"
+    );
     assert!(
         bridge.dropped().contains(idx(&source, "information_means")),
         "information means are dropped"
@@ -67,10 +72,14 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
             0.0,
             1,
             vec![Poor],
-            vec![Driver::AddedUnknown(waste), Driver::IncomeLine],
+            vec![
+                Driver::AddedUnknown(waste),
+                Driver::AddedUnknown(telecom),
+                Driver::IncomeLine,
+            ],
         ),
         (
-            "two shared deprivations: poor only if its waste handling is deprived",
+            "two shared deprivations: poor only if its waste handling or internet use is deprived",
             Area::Rural,
             Some(2_000_000),
             &["employment", "water"],
@@ -78,7 +87,11 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
             0.0,
             1,
             vec![Poor, NearPoor],
-            vec![Driver::AddedUnknown(waste), Driver::IncomeLine],
+            vec![
+                Driver::AddedUnknown(waste),
+                Driver::AddedUnknown(telecom),
+                Driver::IncomeLine,
+            ],
         ),
         (
             "poor now through information means, which the new standard drops",
@@ -91,11 +104,12 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
             vec![Poor, NearPoor],
             vec![
                 Driver::AddedUnknown(waste),
+                Driver::AddedUnknown(telecom),
                 Driver::Dropped(idx(&source, "information_means")),
             ],
         ),
         (
-            "no deprivation: one unknown cannot make three, near-poor under the new line",
+            "no deprivation: two unknowns cannot make three, near-poor under the new line",
             Area::Rural,
             Some(2_150_000),
             &[],
@@ -103,7 +117,11 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
             0.0,
             1,
             vec![NearPoor],
-            vec![Driver::AddedUnknown(waste), Driver::IncomeLine],
+            vec![
+                Driver::AddedUnknown(waste),
+                Driver::AddedUnknown(telecom),
+                Driver::IncomeLine,
+            ],
         ),
         (
             "the same income grown 5 % for a year crosses the new line (2 257 500 đ): not poor",
@@ -114,7 +132,7 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
             5.0,
             1,
             vec![NotPoor],
-            vec![Driver::AddedUnknown(waste)],
+            vec![Driver::AddedUnknown(waste), Driver::AddedUnknown(telecom)],
         ),
         (
             "urban line 2 800 000 đ: 2 500 000 đ with three deprivations is poor",
@@ -125,7 +143,11 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
             0.0,
             1,
             vec![Poor],
-            vec![Driver::AddedUnknown(waste), Driver::IncomeLine],
+            vec![
+                Driver::AddedUnknown(waste),
+                Driver::AddedUnknown(telecom),
+                Driver::IncomeLine,
+            ],
         ),
         (
             "poor now and poor after, with nothing unknown that matters: no drivers",
@@ -147,7 +169,11 @@ fn a_household_is_forecast_as_the_classes_it_could_be_in() {
             0.0,
             1,
             vec![NearPoor, NotPoor],
-            vec![Driver::AddedUnknown(waste), Driver::IncomeUnknown],
+            vec![
+                Driver::AddedUnknown(waste),
+                Driver::AddedUnknown(telecom),
+                Driver::IncomeUnknown,
+            ],
         ),
     ];
     for (what, area, income, deprived, now, growth, years, expect, drivers) in cases {

@@ -104,13 +104,27 @@ fn the_cheapest_route_out_of_each_class() {
 fn a_budget_buys_the_cheapest_routes_first() {
     // (costs, budget, chosen, spent)
     let cases: Vec<(Vec<Option<i64>>, Option<i64>, Vec<usize>, i64)> = vec![
-        (vec![Some(5), None, Some(3), Some(10)], Some(8), vec![2, 0], 8),
+        (
+            vec![Some(5), None, Some(3), Some(10)],
+            Some(8),
+            vec![2, 0],
+            8,
+        ),
         (vec![Some(5), None, Some(3), Some(10)], Some(7), vec![2], 3),
-        (vec![Some(5), None, Some(3), Some(10)], None, vec![2, 0, 3], 18),
+        (
+            vec![Some(5), None, Some(3), Some(10)],
+            None,
+            vec![2, 0, 3],
+            18,
+        ),
         (vec![Some(5), Some(5)], Some(5), vec![0], 5),
         (vec![], Some(100), vec![], 0),
     ];
     for (costs, budget, chosen, spent) in cases {
-        assert_eq!(spend(&costs, budget), (chosen, spent), "{costs:?} {budget:?}");
+        assert_eq!(
+            spend(&costs, budget),
+            (chosen, spent),
+            "{costs:?} {budget:?}"
+        );
     }
 }
