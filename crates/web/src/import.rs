@@ -1,8 +1,6 @@
 //! The households import from an uploaded file. Its route alone takes a large body (`MAX_UPLOAD`, its own
 //! router layer) and a multipart form, so its reading and checking of the upload stay together here.
 
-use std::fmt::Write;
-
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use giamngheo_core::date::Date;
@@ -11,7 +9,7 @@ use giamngheo_core::round::Action;
 
 use crate::auth::{Caller, Ctx};
 use crate::error::WebError;
-use crate::html::{self, esc, page};
+use crate::html::{self, Markup, html, page};
 use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
 use crate::{AppState, today};
 
@@ -23,27 +21,29 @@ pub async fn import_form(State(state): State<AppState>, ctx: Ctx) -> PageResult 
         &ctx,
         &a,
         ctx.t("Nhập hộ từ tệp", "Import households"),
-        &body,
+        body,
     ))
 }
 
-fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> String {
-    format!(
-        "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" class=\"box\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label for=\"file\">{}</label><input id=\"file\" type=\"file\" name=\"file\" accept=\".csv,.xlsx\" required>\
-         <label for=\"as_of\">{}</label><input id=\"as_of\" name=\"as_of\" placeholder=\"dd/mm/yyyy\" value=\"{}\">\
-         <p><button type=\"submit\">{}</button></p></form><p class=\"muted\">{}</p>",
-        esc(&state.sessions.form_token(&a.token)),
-        ctx.t("Tệp CSV hoặc XLSX, mỗi dòng một nhân khẩu", "A CSV or XLSX file, one row per member"),
-        ctx.t("Dữ liệu tính đến ngày", "The data is as of"),
-        today().vi(),
-        ctx.t("Kiểm tra và nhập", "Check and import"),
-        ctx.t(
-            "Cột: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (chấp nhận tiêu đề tiếng Việt). Nếu có lỗi, không dòng nào được nhập.",
-            "Columns: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (Vietnamese headers accepted). If anything is wrong, nothing is imported."
-        )
-    )
+fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> Markup {
+    html! {
+        form method="post" action="/import" enctype="multipart/form-data" class="box" {
+            input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+            label for="file" {
+                (ctx.t("Tệp CSV hoặc XLSX, mỗi dòng một nhân khẩu", "A CSV or XLSX file, one row per member"))
+            }
+            input id="file" type="file" name="file" accept=".csv,.xlsx" required;
+            label for="as_of" { (ctx.t("Dữ liệu tính đến ngày", "The data is as of")) }
+            input id="as_of" name="as_of" placeholder="dd/mm/yyyy" value=(today().vi());
+            p { button type="submit" { (ctx.t("Kiểm tra và nhập", "Check and import")) } }
+        }
+        p.muted {
+            (ctx.t(
+                "Cột: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (chấp nhận tiêu đề tiếng Việt). Nếu có lỗi, không dòng nào được nhập.",
+                "Columns: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (Vietnamese headers accepted). If anything is wrong, nothing is imported."
+            ))
+        }
+    }
 }
 
 /// An uploaded file, parsed; problems come back with their row and column.
@@ -211,39 +211,33 @@ pub async fn import(
         })
         .await
         .map_err(|e| ctx.fail(e))?;
-    let mut body = String::new();
-    let status = match outcome {
-        Ok(summary) => {
-            let _ = write!(body, "<p class=\"box\">{}</p>", esc(&summary));
-            StatusCode::OK
-        }
+    let (status, outcome) = match outcome {
+        Ok(summary) => (StatusCode::OK, html! { p class="box" { (summary) } }),
         Err(problems) => {
-            let _ = write!(
-                body,
-                "<p class=\"error\">{} {} — {}</p>",
-                esc(&filename),
-                ctx.t("có lỗi, chưa nhập gì", "has problems; nothing was imported"),
-                html::int(problems.len() as i64, lang)
-            );
-            let rows: Vec<Vec<String>> = problems
+            let rows: Vec<Vec<Markup>> = problems
                 .iter()
                 .take(1000)
-                .map(|(r, c, m)| vec![r.to_string(), esc(c), esc(m)])
+                .map(|(r, c, m)| vec![html! { (r) }, html! { (c) }, html! { (m) }])
                 .collect();
-            html::table(
-                &mut body,
-                "problems",
-                &[
-                    ctx.t("Dòng", "Row"),
-                    ctx.t("Cột", "Column"),
-                    ctx.t("Lỗi", "Problem"),
-                ],
-                &rows,
-            );
-            StatusCode::UNPROCESSABLE_ENTITY
+            let outcome = html! {
+                p.error {
+                    (filename) " " (ctx.t("có lỗi, chưa nhập gì", "has problems; nothing was imported"))
+                    " — " (html::int(problems.len() as i64, lang))
+                }
+                (html::table(
+                    "problems",
+                    &[
+                        ctx.t("Dòng", "Row"),
+                        ctx.t("Cột", "Column"),
+                        ctx.t("Lỗi", "Problem"),
+                    ],
+                    &rows,
+                ))
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, outcome)
         }
     };
-    body.push_str(&import_form_html(&state, &ctx, &a));
+    let body = html! { (outcome) (import_form_html(&state, &ctx, &a)) };
     let n = nav(&state, &ctx, &a);
     Ok(respond(
         &ctx,
@@ -252,7 +246,7 @@ pub async fn import(
             lang,
             ctx.t("Nhập hộ từ tệp", "Import households"),
             Some(&n),
-            &body,
+            body,
         ),
     ))
 }

@@ -1,8 +1,6 @@
 //! Logging in and out: the only staff handlers that run before a session exists (the login form is bound to a
 //! cookie instead of a session), so their origin checks and throttling are read in one place.
 
-use std::fmt::Write;
-
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -11,7 +9,7 @@ use serde::Deserialize;
 
 use crate::auth::{self, Caller, Ctx};
 use crate::error::WebError;
-use crate::html::{esc, page};
+use crate::html::{Markup, html, page};
 use crate::layout::{PageResult, check_post, record, respond};
 use crate::{AppState, today};
 
@@ -23,25 +21,21 @@ pub async fn home(ctx: Ctx) -> Response {
     }
 }
 
-fn login_page(ctx: &Ctx, pre: &str, error: Option<&str>, name: &str) -> String {
-    let mut body = String::new();
-    if let Some(e) = error {
-        let _ = write!(body, "<p class=\"error\">{}</p>", esc(e));
-    }
-    let _ = write!(
-        body,
-        "<form method=\"post\" action=\"/login\" class=\"box\" style=\"max-width:24rem\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label for=\"name\">{}</label><input id=\"name\" name=\"name\" autocomplete=\"username\" required value=\"{}\">\
-         <label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <p><button type=\"submit\">{}</button></p></form>",
-        esc(pre),
-        ctx.t("Tên đăng nhập", "User name"),
-        esc(name),
-        ctx.t("Mật khẩu", "Password"),
-        ctx.t("Đăng nhập", "Log in")
-    );
-    page(ctx.lang, ctx.t("Đăng nhập", "Log in"), None, &body)
+fn login_page(ctx: &Ctx, pre: &str, error: Option<&str>, name: &str) -> Markup {
+    let body = html! {
+        @if let Some(e) = error {
+            p.error { (e) }
+        }
+        form method="post" action="/login" class="box" style="max-width:24rem" {
+            input type="hidden" name="csrf" value=(pre);
+            label for="name" { (ctx.t("Tên đăng nhập", "User name")) }
+            input id="name" name="name" autocomplete="username" required value=(name);
+            label for="password" { (ctx.t("Mật khẩu", "Password")) }
+            input id="password" name="password" type="password" autocomplete="current-password" required;
+            p { button type="submit" { (ctx.t("Đăng nhập", "Log in")) } }
+        }
+    };
+    page(ctx.lang, ctx.t("Đăng nhập", "Log in"), None, body)
 }
 
 /// The login form carries a token that must match a cookie set with it (no session exists yet).

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::auth::Ctx;
 use crate::error::{Failure, WebError};
-use crate::html::esc;
+use crate::html::html;
 use crate::layout::{PageResult, attachment, chosen_unit, pdf_response, record, staff_page};
 use crate::{AppState, today};
 
@@ -26,32 +26,36 @@ pub async fn reports(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let a = ctx.require(Action::ReadReports)?.clone();
     let year = today().year();
     let unit = a.unit_code.clone().unwrap_or_default();
-    let body = format!(
-        "<form method=\"get\" action=\"/reports/rates.csv\" class=\"box\">\
-         <label for=\"unit\">{}</label><input id=\"unit\" name=\"unit\" value=\"{}\" required>\
-         <label for=\"from\">{}</label><input id=\"from\" name=\"from\" type=\"number\" value=\"2015\">\
-         <label for=\"to\">{}</label><input id=\"to\" name=\"to\" type=\"number\" value=\"{}\">\
-         <p><button type=\"submit\">{} CSV</button> <button type=\"submit\" formaction=\"/reports/rates.xlsx\">{} XLSX</button> <button type=\"submit\" formaction=\"/reports/rates.pdf\">{} PDF</button></p></form>\
-         <p class=\"muted\">{}</p>",
-        ctx.t("Mã đơn vị", "Unit code"),
-        esc(&unit),
-        ctx.t("Từ năm", "From year"),
-        ctx.t("Đến năm", "To year"),
-        year,
-        ctx.t("Tải", "Download"),
-        ctx.t("Tải", "Download"),
-        ctx.t("Tải", "Download"),
-        ctx.t(
-            "Tỷ lệ hộ nghèo, cận nghèo theo năm, trên địa giới hôm nay.",
-            "Poor and near-poor rates by year, on today's boundaries."
-        )
-    );
+    let download = ctx.t("Tải", "Download");
+    let body = html! {
+        form method="get" action="/reports/rates.csv" class="box" {
+            label for="unit" { (ctx.t("Mã đơn vị", "Unit code")) }
+            input id="unit" name="unit" value=(unit) required;
+            label for="from" { (ctx.t("Từ năm", "From year")) }
+            input id="from" name="from" type="number" value="2015";
+            label for="to" { (ctx.t("Đến năm", "To year")) }
+            input id="to" name="to" type="number" value=(year);
+            p {
+                button type="submit" { (download) " CSV" }
+                " "
+                button type="submit" formaction="/reports/rates.xlsx" { (download) " XLSX" }
+                " "
+                button type="submit" formaction="/reports/rates.pdf" { (download) " PDF" }
+            }
+        }
+        p.muted {
+            (ctx.t(
+                "Tỷ lệ hộ nghèo, cận nghèo theo năm, trên địa giới hôm nay.",
+                "Poor and near-poor rates by year, on today's boundaries."
+            ))
+        }
+    };
     Ok(staff_page(
         &state,
         &ctx,
         &a,
         ctx.t("Báo cáo", "Reports"),
-        &body,
+        body,
     ))
 }
 
