@@ -1,18 +1,21 @@
 //! The log viewer. Apart from `layout::record`, which writes the logs, because reading them has its own rule:
 //! administrators read everything, every other role only the entries about its units.
 
+use axum::Router;
 use axum::extract::State;
+use axum::routing::get;
 use giamngheo_core::messages::Localized;
-use giamngheo_core::round::Action;
 use giamngheo_store::accounts::Role;
 
-use crate::AppState;
-use crate::auth::Ctx;
+use crate::extract::{Allowed, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, staff_page};
+use crate::state::AppState;
 
-pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::ReadAudit)?.clone();
+pub async fn audit(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadAudit>,
+) -> PageResult {
     // Administrators read the whole log; every other role only what is about its units, chosen in SQL
     // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
     // security log (events without an account) stay with administrators.
@@ -117,4 +120,9 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         }
     };
     Ok(staff_page(&state, &ctx, &a, ctx.t("Nhật ký", "Logs"), body))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/audit", get(audit))
 }

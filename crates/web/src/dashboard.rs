@@ -1,17 +1,21 @@
 //! A unit's overview for staff: the cached figures (`AppState::figures`, shared with the public page and the
 //! API) with the units under it and the late communes, which only staff see.
 
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::routing::get;
 use giamngheo_core::Lang;
 use giamngheo_core::ids::UnitLevel;
 use serde::Deserialize;
 
-use crate::auth::Ctx;
 use crate::error::WebError;
+use crate::extract::Staff;
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, chosen_unit, coverage_marks, rates_section, staff_page};
-use crate::{AppState, Figures, today};
+use crate::state::AppState;
+use crate::state::Figures;
+use giamngheo_store::today;
 
 #[derive(Deserialize, Default)]
 pub struct UnitQuery {
@@ -90,10 +94,9 @@ fn late_section(lang: Lang, late: &[giamngheo_store::support::Late]) -> Markup {
 
 pub async fn dashboard(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, caller: a }: Staff,
     q: Result<Query<UnitQuery>, QueryRejection>,
 ) -> PageResult {
-    let a = ctx.actor()?.clone();
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
@@ -180,4 +183,9 @@ pub async fn dashboard(
     };
     let title = format!("{}: {}", ctx.t("Tổng quan", "Dashboard"), f.unit.name);
     Ok(staff_page(&state, &ctx, &a, &title, body))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/dashboard", get(dashboard))
 }

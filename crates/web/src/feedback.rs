@@ -1,18 +1,21 @@
 //! The staff's reading of what the communes' public pages received. The public side, which writes it without a
 //! session, is `public.rs`; the two share only the store.
 
+use axum::Router;
 use axum::extract::State;
-use giamngheo_core::round::Action;
+use axum::routing::get;
 
-use crate::AppState;
-use crate::auth::Ctx;
+use crate::extract::{Allowed, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, record, staff_page};
+use crate::state::AppState;
 
 /// Feedback and complaints from the public pages of the communes inside the account's units. Issue 4's
 /// complaints queue takes the complaints over; until then they are read here.
-pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::ReadFeedback)?.clone();
+pub async fn feedback(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadFeedback>,
+) -> PageResult {
     let actor = a.clone();
     let items = state
         .pool
@@ -74,4 +77,9 @@ pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         ),
         body,
     ))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/feedback", get(feedback))
 }

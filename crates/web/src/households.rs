@@ -3,17 +3,19 @@
 
 use std::fmt::Write;
 
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use giamngheo_core::round::Action;
+use axum::routing::get;
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang};
 use serde::Deserialize;
 
-use crate::AppState;
-use crate::auth::{Caller, Ctx};
+use crate::auth::Caller;
 use crate::error::WebError;
+use crate::extract::{Allowed, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, record, staff_page};
+use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
@@ -66,10 +68,9 @@ pub async fn find_households(
 
 pub async fn households(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
@@ -245,10 +246,9 @@ pub fn explain(
 
 pub async fn household(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(code): Path<String>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let lang = ctx.lang;
     let (h, inputs) = load_household(&state, &a, code)
         .await
@@ -402,4 +402,11 @@ pub async fn household(
     };
     let title = format!("{} {}", ctx.t("Hộ", "Household"), h.code);
     Ok(staff_page(&state, &ctx, &a, &title, body))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/households", get(households))
+        .route("/households/{code}", get(household))
 }

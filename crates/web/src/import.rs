@@ -1,20 +1,29 @@
 //! The households import from an uploaded file. Its route alone takes a large body (`MAX_UPLOAD`, its own
 //! router layer) and a multipart form, so its reading and checking of the upload stay together here.
 
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
+use axum::routing::get;
 use giamngheo_core::date::Date;
 use giamngheo_core::messages::Localized;
-use giamngheo_core::round::Action;
 
-use crate::auth::{Caller, Ctx};
+use crate::auth::Caller;
 use crate::error::WebError;
+use crate::extract::{Allowed, Ctx, may};
 use crate::html::{self, Markup, html, page};
 use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
-pub async fn import_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::EditRegistry)?.clone();
+/// Upload limit of the import form.
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+
+pub async fn import_form(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::EditRegistry>,
+) -> PageResult {
     let body = import_form_html(&state, &ctx, &a);
     Ok(staff_page(
         &state,
@@ -77,10 +86,9 @@ fn parse_upload(
 
 pub async fn import(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::EditRegistry>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::EditRegistry)?.clone();
     let lang = ctx.lang;
     let Ok(mut mp) = multipart else {
         return Err(ctx.fail(WebError::bad(
@@ -249,4 +257,11 @@ pub async fn import(
             body,
         ),
     ))
+}
+
+/// The import's route, with its own body limit (`MAX_UPLOAD`) instead of the forms' 64 KiB.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(import_form).post(import))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
 }

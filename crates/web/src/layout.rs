@@ -3,17 +3,21 @@
 //! module imports no resource module, so that each resource can use them without the resources importing one
 //! another: the files of the crate form no circle.
 
+use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use giamngheo_core::Lang;
 use giamngheo_core::round::Action;
 use giamngheo_store::rates::YearRate;
 use giamngheo_store::units::Unit;
 
-use crate::auth::{self, Caller, Ctx};
+use crate::auth::{self, Caller};
 use crate::error::{Failure, WebError};
+use crate::extract::Ctx;
 use crate::html::{self, Markup, PreEscaped, html, page};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 pub type PageResult = Result<Response, Failure>;
 
@@ -315,4 +319,9 @@ pub async fn css() -> Response {
 
 pub async fn not_found(ctx: Ctx) -> Failure {
     ctx.fail(WebError::NotFound)
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/static/app.css", get(css))
 }

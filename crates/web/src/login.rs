@@ -1,17 +1,21 @@
 //! Logging in and out: the only staff handlers that run before a session exists (the login form is bound to a
 //! cookie instead of a session), so their origin checks and throttling are read in one place.
 
+use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
-use crate::auth::{self, Caller, Ctx};
+use crate::auth::{self, Caller};
 use crate::error::WebError;
+use crate::extract::{Ctx, Staff};
 use crate::html::{Markup, html, page};
 use crate::layout::{PageResult, check_post, record, respond};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 pub async fn home(ctx: Ctx) -> Response {
     if ctx.actor.is_some() {
@@ -171,10 +175,9 @@ pub struct TokenForm {
 
 pub async fn logout(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, caller: a }: Staff,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.actor()?.clone();
     let f = match form {
         Ok(Form(f)) => f,
         Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
@@ -190,4 +193,12 @@ pub async fn logout(
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
 }

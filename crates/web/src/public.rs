@@ -7,19 +7,23 @@
 //! and per commune, a complaint about the review names a household of the commune or one of its villages,
 //! and identical complaints are one entry of the round's queue (`Store::add_public_post`, one transaction).
 
+use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use axum::routing::{get, post};
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use serde::Deserialize;
 
-use crate::auth::{self, Ctx};
+use crate::auth::{self};
 use crate::error::WebError;
+use crate::extract::Ctx;
 use crate::html::{self, Markup, html, page};
 use crate::layout::{PageResult, rates_section, record, respond};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 /// "Nguyễn Văn An" → "N. V. A.": enough for a household to find itself on a posted list, not to be found.
 pub fn initials(name: &str) -> String {
@@ -364,6 +368,13 @@ pub async fn feedback(
         page(ctx.lang, ctx.t("Đã gửi", "Sent"), None, body),
     );
     Ok(with_pre_cookie(r, &auth::random_token()))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/public/{code}", get(commune))
+        .route("/public/{code}/feedback", post(feedback))
 }
 
 #[cfg(test)]

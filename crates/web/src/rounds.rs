@@ -4,20 +4,24 @@
 //! who may do what (core `round::Role::may`); the store checks the household's state and version again
 //! inside its transaction.
 
+use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 use giamngheo_core::round::{Action, CaseState, RoundStatus};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
 use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
 
-use crate::auth::{Caller, Ctx};
+use crate::auth::Caller;
 use crate::error::WebError;
+use crate::extract::{Allowed, Ctx, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 fn store_error(e: StoreError) -> WebError {
     use giamngheo_core::messages::Localized;
@@ -69,8 +73,10 @@ fn class_name(c: Option<Class>, lang: Lang) -> &'static str {
     c.map_or("", |c| c.name(lang))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
+pub async fn list(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
+) -> PageResult {
     let actor = a.clone();
     let rounds = state
         .pool
@@ -124,8 +130,11 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     ))
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
+pub async fn show(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
+    Path(id): Path<i64>,
+) -> PageResult {
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;
     let p = round.procedure();
@@ -547,11 +556,10 @@ pub struct StepForm {
 /// happened, or the reason it was refused.
 pub async fn step(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path((id, step)): Path<(i64, String)>,
     form: Result<Form<StepForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let action = match step.as_str() {
         "post" => Action::Post,
         "meeting" => Action::RecordMeeting,
@@ -806,11 +814,10 @@ pub struct ScreenForm {
 /// in this round is refused exactly like one not on the list.
 pub async fn screen(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
     form: Result<Form<ScreenForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     if !a.role.may(Action::Survey) {
         return Err(ctx.fail(WebError::Forbidden));
     }
@@ -920,11 +927,10 @@ pub struct RequestForm {
 /// inside the account's units; one outside them is refused exactly like one that does not exist.
 pub async fn request(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
     form: Result<Form<RequestForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     if !a.role.may(Action::AddRequest) {
         return Err(ctx.fail(WebError::Forbidden));
     }
@@ -1248,4 +1254,18 @@ pub async fn survey_post(
         ctx.t("Phiếu rà soát", "Survey"),
         body,
     ))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/rounds", get(list))
+        .route("/rounds/{id}", get(show))
+        .route("/rounds/{id}/screen", post(screen))
+        .route("/rounds/{id}/request", post(request))
+        .route("/rounds/{id}/{step}", post(step))
+        .route(
+            "/rounds/{id}/survey/{code}",
+            get(survey_page).post(survey_post),
+        )
 }

@@ -1,17 +1,23 @@
 //! A unit and its boundary history. Its own module because, unlike the registry pages, it is open to every
 //! logged-in role: unit names and boundaries are not personal data, so it reads without recording.
 
+use axum::Router;
 use axum::extract::{Path, State};
+use axum::routing::get;
 use giamngheo_core::date::Date;
 
-use crate::auth::Ctx;
 use crate::error::WebError;
+use crate::extract::Staff;
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, staff_page};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
-pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
-    let a = ctx.actor()?.clone();
+pub async fn unit(
+    State(state): State<AppState>,
+    Staff { ctx, caller: a }: Staff,
+    Path(code): Path<String>,
+) -> PageResult {
     let lang = ctx.lang;
     let (u, parent, children, lineage) = state
         .pool
@@ -108,4 +114,9 @@ pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
         }
     };
     Ok(staff_page(&state, &ctx, &a, &u.name, body))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/units/{code}", get(unit))
 }
