@@ -2,19 +2,21 @@
 //! OpenAPI document at `/api/openapi.json`.
 
 use axum::Json;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::Ctx;
 use crate::error::WebError;
+use crate::extract::{Allowed, Staff, may};
 use crate::households::{explain, find_households, load_household};
 use crate::layout::PageResult;
-use crate::{AppState, today};
-use giamngheo_core::round::Action;
+use crate::state::AppState;
+use giamngheo_store::today;
 
 pub async fn openapi() -> Response {
     (
@@ -24,8 +26,7 @@ pub async fn openapi() -> Response {
         .into_response()
 }
 
-pub async fn me(ctx: Ctx) -> PageResult {
-    let a = ctx.actor()?;
+pub async fn me(Staff { ctx: _, caller: a }: Staff) -> PageResult {
     Ok(Json(json!({
         "name": a.name,
         "role": a.role.code(),
@@ -44,10 +45,9 @@ pub struct Q {
 
 pub async fn households(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     q: Result<Query<Q>, QueryRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
@@ -75,10 +75,9 @@ pub async fn households(
 
 pub async fn household(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(code): Path<String>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (h, inputs) = load_household(&state, &a, code)
         .await
         .map_err(|e| ctx.fail(e))?;
@@ -110,8 +109,11 @@ pub async fn household(
     .into_response())
 }
 
-pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
-    ctx.actor()?;
+pub async fn unit(
+    State(state): State<AppState>,
+    Staff { ctx, .. }: Staff,
+    Path(code): Path<String>,
+) -> PageResult {
     let (u, parent, children, lineage) = state
         .pool
         .run(move |s| {
@@ -145,10 +147,9 @@ pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
 
 pub async fn rates(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, caller: a }: Staff,
     Path(code): Path<String>,
 ) -> PageResult {
-    let a = ctx.actor()?.clone();
     let u = state
         .pool
         .run(move |s| Ok(s.unit_by_code(&code, today())?))
@@ -178,4 +179,15 @@ pub async fn rates(
         })).collect::<Vec<_>>(),
     }))
     .into_response())
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/me", get(me))
+        .route("/api/households", get(households))
+        .route("/api/households/{code}", get(household))
+        .route("/api/units/{code}", get(unit))
+        .route("/api/units/{code}/rates", get(rates))
 }

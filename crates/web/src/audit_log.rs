@@ -1,20 +1,21 @@
 //! The log viewer. Apart from `layout::record`, which writes the logs, because reading them has its own rule:
 //! administrators read everything, every other role only the entries about its units.
 
-use std::fmt::Write;
-
+use axum::Router;
 use axum::extract::State;
+use axum::routing::get;
 use giamngheo_core::messages::Localized;
-use giamngheo_core::round::Action;
 use giamngheo_store::accounts::Role;
 
-use crate::AppState;
-use crate::auth::Ctx;
-use crate::html::{self, esc};
+use crate::extract::{Allowed, may};
+use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, staff_page};
+use crate::state::AppState;
 
-pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::ReadAudit)?.clone();
+pub async fn audit(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadAudit>,
+) -> PageResult {
     // Administrators read the whole log; every other role only what is about its units, chosen in SQL
     // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
     // security log (events without an account) stay with administrators.
@@ -36,66 +37,27 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         })
         .await
         .map_err(|e| ctx.fail(e))?;
-    let mut body = String::new();
     // The head, to compare with the checkpoints the province keeps (`giamngheo audit checkpoint`).
     let head = giamngheo_core::audit::short_head(head_count, &head_hash);
-    match chain {
-        Ok(n) => {
-            let _ = write!(
-                body,
-                "<p class=\"box\">{} {} {} · {} <code>{}</code></p>",
-                ctx.t("Chuỗi băm nguyên vẹn:", "Hash chain intact:"),
-                html::int(n as i64, ctx.lang),
-                ctx.t("mục", "entries"),
-                ctx.t("đầu chuỗi", "head"),
-                esc(&head)
-            );
-        }
-        Err(b) => {
-            let _ = write!(
-                body,
-                "<p class=\"error\">{} {}</p>",
-                ctx.t("Chuỗi băm bị đứt:", "Hash chain broken:"),
-                esc(&b.message(ctx.lang))
-            );
-        }
-    }
-    if !whole {
-        let _ = write!(
-            body,
-            "<p class=\"muted\" id=\"scope-note\">{}</p>",
-            ctx.t(
-                "Chỉ hiện các mục về hộ gia đình, đợt rà soát và đơn vị trong địa bàn của bạn. Các mục không gắn với đơn vị nào (tài khoản, danh mục đơn vị, chuẩn nghèo, nhập dữ liệu cả tệp, đăng nhập) và sự kiện bảo mật chỉ quản trị viên xem được.",
-                "Only entries about households, review rounds and units inside your area are shown. Entries without a unit (accounts, unit lists, standards, whole-file imports, logins) and security events are shown only to administrators."
-            )
-        );
-    }
-    let _ = write!(
-        body,
-        "<h2>{}</h2>",
-        ctx.t(
-            "Nhật ký kiểm toán (300 mục mới nhất)",
-            "Audit log (latest 300)"
-        )
-    );
-    let rows: Vec<Vec<String>> = entries
+    let rows: Vec<Vec<Markup>> = entries
         .iter()
         .map(|(e, _)| {
             vec![
-                e.seq.to_string(),
-                esc(&html::moment(&e.at)),
-                esc(&e.actor),
-                esc(giamngheo_store::accounts::Role::parse(&e.role)
-                    .map_or(e.role.as_str(), |r| r.name(ctx.lang))),
-                esc(&e.origin),
-                esc(&e.action),
-                esc(&format!("{} {}", e.entity, e.entity_id)),
-                esc(e.reason.as_deref().unwrap_or("")),
+                html! { (e.seq) },
+                html! { (html::moment(&e.at)) },
+                html! { (e.actor) },
+                html! {
+                    (giamngheo_store::accounts::Role::parse(&e.role)
+                        .map_or(e.role.as_str(), |r| r.name(ctx.lang)))
+                },
+                html! { (e.origin) },
+                html! { (e.action) },
+                html! { (e.entity) " " (e.entity_id) },
+                html! { (e.reason.as_deref().unwrap_or("")) },
             ]
         })
         .collect();
-    html::table(
-        &mut body,
+    let audit = html::table(
         "log",
         &[
             "#",
@@ -109,50 +71,58 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         ],
         &rows,
     );
-    if !whole {
-        return Ok(staff_page(
-            &state,
-            &ctx,
-            &a,
-            ctx.t("Nhật ký", "Logs"),
-            &body,
-        ));
-    }
-    let _ = write!(
-        body,
-        "<h2>{}</h2>",
-        ctx.t(
-            "Sự kiện bảo mật không gắn tài khoản",
-            "Security events without an account"
-        )
-    );
-    let rows: Vec<Vec<String>> = security
+    let rows: Vec<Vec<Markup>> = security
         .iter()
         .map(|e| {
             vec![
-                esc(&html::moment(&e.at)),
-                esc(&e.action),
-                esc(&e.target),
-                esc(&e.detail),
+                html! { (html::moment(&e.at)) },
+                html! { (e.action) },
+                html! { (e.target) },
+                html! { (e.detail) },
             ]
         })
         .collect();
-    html::table(
-        &mut body,
-        "security",
-        &[
-            ctx.t("Thời điểm (UTC)", "Time (UTC)"),
-            ctx.t("Việc", "Action"),
-            ctx.t("Đối tượng", "Target"),
-            ctx.t("Chi tiết", "Detail"),
-        ],
-        &rows,
-    );
-    Ok(staff_page(
-        &state,
-        &ctx,
-        &a,
-        ctx.t("Nhật ký", "Logs"),
-        &body,
-    ))
+    let body = html! {
+        @match &chain {
+            Ok(n) => {
+                p class="box" {
+                    (ctx.t("Chuỗi băm nguyên vẹn:", "Hash chain intact:")) " "
+                    (html::int(*n as i64, ctx.lang)) " " (ctx.t("mục", "entries")) " · "
+                    (ctx.t("đầu chuỗi", "head")) " " code { (head) }
+                }
+            }
+            Err(b) => {
+                p.error { (ctx.t("Chuỗi băm bị đứt:", "Hash chain broken:")) " " (b.message(ctx.lang)) }
+            }
+        }
+        @if !whole {
+            p.muted id="scope-note" {
+                (ctx.t(
+                    "Chỉ hiện các mục về hộ gia đình, đợt rà soát và đơn vị trong địa bàn của bạn. Các mục không gắn với đơn vị nào (tài khoản, danh mục đơn vị, chuẩn nghèo, nhập dữ liệu cả tệp, đăng nhập) và sự kiện bảo mật chỉ quản trị viên xem được.",
+                    "Only entries about households, review rounds and units inside your area are shown. Entries without a unit (accounts, unit lists, standards, whole-file imports, logins) and security events are shown only to administrators."
+                ))
+            }
+        }
+        h2 { (ctx.t("Nhật ký kiểm toán (300 mục mới nhất)", "Audit log (latest 300)")) }
+        (audit)
+        @if whole {
+            h2 { (ctx.t("Sự kiện bảo mật không gắn tài khoản", "Security events without an account")) }
+            (html::table(
+                "security",
+                &[
+                    ctx.t("Thời điểm (UTC)", "Time (UTC)"),
+                    ctx.t("Việc", "Action"),
+                    ctx.t("Đối tượng", "Target"),
+                    ctx.t("Chi tiết", "Detail"),
+                ],
+                &rows,
+            ))
+        }
+    };
+    Ok(staff_page(&state, &ctx, &a, ctx.t("Nhật ký", "Logs"), body))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/audit", get(audit))
 }

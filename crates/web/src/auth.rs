@@ -8,17 +8,14 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
-use axum::http::request::Parts;
 use giamngheo_core::Lang;
 use giamngheo_core::round::Action;
 use giamngheo_store::accounts::Role;
 use giamngheo_store::scope::{Place, Scope};
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
-use crate::error::{Failure, WebError};
+use crate::error::WebError;
 use crate::pool::Pool;
 
 pub const SESSION_COOKIE: &str = "gn_session";
@@ -674,82 +671,6 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         }
     }
     true
-}
-
-/// The request's language (`?lang=` first, then the cookie, Vietnamese by default) and its session.
-pub struct Ctx {
-    pub lang: Lang,
-    /// The language was chosen in the query: the response sets the cookie.
-    pub lang_chosen: bool,
-    pub api: bool,
-    pub actor: Option<Caller>,
-    pub headers: HeaderMap,
-    pub peer: Option<String>,
-}
-
-impl Ctx {
-    pub fn fail(&self, error: WebError) -> Failure {
-        Failure {
-            error,
-            lang: self.lang,
-            api: self.api,
-        }
-    }
-
-    /// The logged-in account, or the login page / 401.
-    pub fn actor(&self) -> Result<&Caller, Failure> {
-        self.actor
-            .as_ref()
-            .ok_or_else(|| self.fail(WebError::NotLoggedIn { api: self.api }))
-    }
-
-    /// The logged-in account if its role may take `action`.
-    pub fn require(&self, action: Action) -> Result<&Caller, Failure> {
-        let a = self.actor()?;
-        if a.may(action) {
-            Ok(a)
-        } else {
-            Err(self.fail(WebError::Forbidden))
-        }
-    }
-
-    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
-        self.lang.pick(vi, en)
-    }
-}
-
-impl FromRequestParts<AppState> for Ctx {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let (lang, lang_chosen) = request_lang(&parts.uri, &parts.headers);
-        let peer_ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
-        let (peer, _) = state.trust.client(peer_ip, &parts.headers);
-        let actor = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(t) if !t.is_empty() => state.sessions.actor(t).await,
-            _ => None,
-        }
-        .map(|mut a| {
-            if let Some(p) = &peer {
-                a.who.origin = format!("web {p}");
-            }
-            a
-        });
-        Ok(Ctx {
-            lang,
-            lang_chosen,
-            api: parts.uri.path().starts_with("/api/"),
-            actor,
-            headers: parts.headers.clone(),
-            peer,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -1,19 +1,21 @@
 //! A unit's overview for staff: the cached figures (`AppState::figures`, shared with the public page and the
 //! API) with the units under it and the late communes, which only staff see.
 
-use std::fmt::Write;
-
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::routing::get;
 use giamngheo_core::Lang;
 use giamngheo_core::ids::UnitLevel;
 use serde::Deserialize;
 
-use crate::auth::Ctx;
 use crate::error::WebError;
-use crate::html::{self, esc};
-use crate::layout::{PageResult, chosen_unit, rates_section, staff_page};
-use crate::{AppState, Figures, today};
+use crate::extract::Staff;
+use crate::html::{self, Markup, html};
+use crate::layout::{PageResult, chosen_unit, coverage_marks, rates_section, staff_page};
+use crate::state::AppState;
+use crate::state::Figures;
+use giamngheo_store::today;
 
 #[derive(Deserialize, Default)]
 pub struct UnitQuery {
@@ -21,22 +23,16 @@ pub struct UnitQuery {
 }
 
 /// Late communes, one row each: the periodic decision and the monthly reports past their deadlines.
-fn late_section(out: &mut String, lang: Lang, late: &[giamngheo_store::support::Late]) {
+fn late_section(lang: Lang, late: &[giamngheo_store::support::Late]) -> Markup {
     use giamngheo_store::support::ReportKind;
-    let _ = write!(
-        out,
-        "<h2>{}</h2>",
-        lang.pick("Xã chậm tiến độ", "Late communes")
-    );
+    let heading = html! { h2 { (lang.pick("Xã chậm tiến độ", "Late communes")) } };
     if late.is_empty() {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">{}</p>",
-            lang.pick("Không có xã nào chậm.", "No commune is late.")
-        );
-        return;
+        return html! {
+            (heading)
+            p.muted { (lang.pick("Không có xã nào chậm.", "No commune is late.")) }
+        };
     }
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut rows: Vec<Vec<Markup>> = Vec::new();
     let mut i = 0;
     while i < late.len() {
         let code = &late[i].commune_code;
@@ -82,28 +78,25 @@ fn late_section(out: &mut String, lang: Lang, late: &[giamngheo_store::support::
         }
         let l = &late[i - 1];
         rows.push(vec![
-            format!(
-                "<a href=\"/dashboard?unit={}\">{}</a>",
-                html::url(&l.commune_code),
-                esc(&l.commune_name)
-            ),
-            esc(&what.join("; ")),
+            html! { a href={ "/dashboard?unit=" (html::url(&l.commune_code)) } { (l.commune_name) } },
+            html! { (what.join("; ")) },
         ]);
     }
-    html::table(
-        out,
-        "late",
-        &[lang.pick("Xã", "Commune"), lang.pick("Chậm", "Late with")],
-        &rows,
-    );
+    html! {
+        (heading)
+        (html::table(
+            "late",
+            &[lang.pick("Xã", "Commune"), lang.pick("Chậm", "Late with")],
+            &rows,
+        ))
+    }
 }
 
 pub async fn dashboard(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, caller: a }: Staff,
     q: Result<Query<UnitQuery>, QueryRejection>,
 ) -> PageResult {
-    let a = ctx.actor()?.clone();
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
@@ -115,22 +108,20 @@ pub async fn dashboard(
             .run(|s| Ok(s.units_at_level(UnitLevel::Province, today())?))
             .await
             .map_err(|e| ctx.fail(e))?;
-        let mut body = format!("<p>{}</p><ul>", ctx.t("Chọn tỉnh:", "Choose a province:"));
-        for p in provinces {
-            let _ = write!(
-                body,
-                "<li><a href=\"/dashboard?unit={}\">{}</a></li>",
-                html::url(&p.code),
-                esc(&p.name)
-            );
-        }
-        body.push_str("</ul>");
+        let body = html! {
+            p { (ctx.t("Chọn tỉnh:", "Choose a province:")) }
+            ul {
+                @for p in &provinces {
+                    li { a href={ "/dashboard?unit=" (html::url(&p.code)) } { (p.name) } }
+                }
+            }
+        };
         return Ok(staff_page(
             &state,
             &ctx,
             &a,
             ctx.t("Tổng quan", "Dashboard"),
-            &body,
+            body,
         ));
     };
     let st = state.clone();
@@ -139,95 +130,62 @@ pub async fn dashboard(
         .run(move |s| st.figures(s, unit))
         .await
         .map_err(|e| ctx.fail(e))?;
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<p class=\"muted\">{} {} · <a href=\"/units/{}\">{}</a> · {} {}</p>",
-        f.unit.level.name(lang),
-        esc(&f.unit.code),
-        html::url(&f.unit.code),
-        ctx.t("đơn vị và lịch sử địa giới", "unit and boundary history"),
-        ctx.t("địa giới ngày", "boundaries of"),
-        today().vi()
-    );
-    let _ = write!(
-        body,
-        "<h2>{}</h2>",
-        ctx.t(
-            "Tỷ lệ hộ nghèo, cận nghèo theo năm",
-            "Poor and near-poor rates by year"
-        )
-    );
-    rates_section(&mut body, lang, &f.rates);
-    if !f.children.is_empty() {
-        let last = f.rates.last().map(|r| r.year);
-        let _ = write!(
-            body,
-            "<h2>{}{}</h2>",
-            ctx.t("Đơn vị trực thuộc", "Units under it"),
-            last.map(|y| format!(" ({y})")).unwrap_or_default()
-        );
-        let rows: Vec<Vec<String>> = f
-            .children
-            .iter()
-            .map(|(c, r)| {
-                vec![
-                    format!(
-                        "<a href=\"/dashboard?unit={}\">{}</a>{}",
-                        html::url(&c.code),
-                        esc(&c.name),
-                        r.as_ref()
-                            .map(|r| {
-                                let mut marks = String::new();
-                                if r.partial() {
-                                    marks.push_str(&format!(
-                                        " <span class=\"partial\">({}/{} {})</span>",
-                                        r.communes_reported,
-                                        r.communes,
-                                        ctx.t("xã có kết quả", "communes reported")
-                                    ));
-                                }
-                                if r.provisional() {
-                                    marks.push_str(&format!(
-                                        " <span class=\"partial\">({})</span>",
-                                        ctx.t("tạm tính", "provisional")
-                                    ));
-                                }
-                                marks
-                            })
-                            .unwrap_or_default()
-                    ),
-                    esc(&c.code),
-                    r.as_ref()
-                        .map(|r| html::int(r.households, lang))
-                        .unwrap_or_default(),
-                    r.as_ref()
-                        .map(|r| html::int(r.poor, lang))
-                        .unwrap_or_default(),
-                    r.as_ref()
-                        .map(|r| html::pct(r.poor_rate(), lang))
-                        .unwrap_or_default(),
-                    r.as_ref()
-                        .map(|r| html::pct(r.near_poor_rate(), lang))
-                        .unwrap_or_default(),
-                ]
-            })
-            .collect();
-        html::table(
-            &mut body,
-            "children",
-            &[
-                ctx.t("Đơn vị", "Unit"),
-                ctx.t("Mã", "Code"),
-                ctx.t("Số hộ", "Households"),
-                ctx.t("Hộ nghèo", "Poor"),
-                ctx.t("Tỷ lệ nghèo (%)", "Poor (%)"),
-                ctx.t("Tỷ lệ cận nghèo (%)", "Near-poor (%)"),
-            ],
-            &rows,
-        );
-    }
-    late_section(&mut body, lang, &f.late);
+    let last = f.rates.last().map(|r| r.year);
+    let rows: Vec<Vec<Markup>> = f
+        .children
+        .iter()
+        .map(|(c, r)| {
+            let figure = |f: &dyn Fn(&giamngheo_store::rates::YearRate) -> String| {
+                html! { (r.as_ref().map(f).unwrap_or_default()) }
+            };
+            vec![
+                html! {
+                    a href={ "/dashboard?unit=" (html::url(&c.code)) } { (c.name) }
+                    @if let Some(r) = r { (coverage_marks(lang, r)) }
+                },
+                html! { (c.code) },
+                figure(&|r| html::int(r.households, lang)),
+                figure(&|r| html::int(r.poor, lang)),
+                figure(&|r| html::pct(r.poor_rate(), lang)),
+                figure(&|r| html::pct(r.near_poor_rate(), lang)),
+            ]
+        })
+        .collect();
+    let body = html! {
+        p.muted {
+            (f.unit.level.name(lang)) " " (f.unit.code) " · "
+            a href={ "/units/" (html::url(&f.unit.code)) } {
+                (ctx.t("đơn vị và lịch sử địa giới", "unit and boundary history"))
+            }
+            " · " (ctx.t("địa giới ngày", "boundaries of")) " " (today().vi())
+        }
+        h2 { (ctx.t("Tỷ lệ hộ nghèo, cận nghèo theo năm", "Poor and near-poor rates by year")) }
+        (rates_section(lang, &f.rates))
+        @if !f.children.is_empty() {
+            h2 {
+                (ctx.t("Đơn vị trực thuộc", "Units under it"))
+                @if let Some(y) = last { " (" (y) ")" }
+            }
+            (html::table(
+                "children",
+                &[
+                    ctx.t("Đơn vị", "Unit"),
+                    ctx.t("Mã", "Code"),
+                    ctx.t("Số hộ", "Households"),
+                    ctx.t("Hộ nghèo", "Poor"),
+                    ctx.t("Tỷ lệ nghèo (%)", "Poor (%)"),
+                    ctx.t("Tỷ lệ cận nghèo (%)", "Near-poor (%)"),
+                ],
+                &rows,
+            ))
+        }
+        (late_section(lang, &f.late))
+    };
     let title = format!("{}: {}", ctx.t("Tổng quan", "Dashboard"), f.unit.name);
-    Ok(staff_page(&state, &ctx, &a, &title, &body))
+    Ok(staff_page(&state, &ctx, &a, &title, body))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/dashboard", get(dashboard))
 }

@@ -165,15 +165,14 @@ impl WebError {
             });
             return (status, axum::Json(body)).into_response();
         }
-        let body = format!(
-            "<p class=\"error\">{}</p><p><a href=\"/\">{}</a></p>",
-            html::esc(&msg),
-            lang.pick("Về trang chính", "Home")
-        );
+        let body = html::html! {
+            p.error { (msg) }
+            p { a href="/" { (lang.pick("Về trang chính", "Home")) } }
+        };
         let title = format!("{} {}", status.as_u16(), lang.pick("Lỗi", "Error"));
         (
             status,
-            axum::response::Html(html::page(lang, &title, None, &body)),
+            axum::response::Html(html::page(lang, &title, None, body).into_string()),
         )
             .into_response()
     }

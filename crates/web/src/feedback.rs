@@ -1,20 +1,21 @@
 //! The staff's reading of what the communes' public pages received. The public side, which writes it without a
 //! session, is `public.rs`; the two share only the store.
 
-use std::fmt::Write;
-
+use axum::Router;
 use axum::extract::State;
-use giamngheo_core::round::Action;
+use axum::routing::get;
 
-use crate::AppState;
-use crate::auth::Ctx;
-use crate::html::{self, esc};
+use crate::extract::{Allowed, may};
+use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, record, staff_page};
+use crate::state::AppState;
 
 /// Feedback and complaints from the public pages of the communes inside the account's units. Issue 4's
 /// complaints queue takes the complaints over; until then they are read here.
-pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::ReadFeedback)?.clone();
+pub async fn feedback(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadFeedback>,
+) -> PageResult {
     let actor = a.clone();
     let items = state
         .pool
@@ -31,33 +32,29 @@ pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         })
         .await
         .map_err(|e| ctx.fail(e))?;
-    let rows: Vec<Vec<String>> = items
+    let rows: Vec<Vec<Markup>> = items
         .iter()
         .map(|(f, commune)| {
             vec![
-                esc(&html::moment(&f.received_at)),
-                esc(commune),
-                esc(if f.kind == "complaint" {
-                    ctx.t("khiếu nại", "complaint")
-                } else {
-                    ctx.t("góp ý", "feedback")
-                }),
-                esc(&f.name),
-                esc(&f.contact),
-                esc(&f.message),
+                html! { (html::moment(&f.received_at)) },
+                html! { (commune) },
+                html! {
+                    (if f.kind == "complaint" {
+                        ctx.t("khiếu nại", "complaint")
+                    } else {
+                        ctx.t("góp ý", "feedback")
+                    })
+                },
+                html! { (f.name) },
+                html! { (f.contact) },
+                html! { (f.message) },
             ]
         })
         .collect();
-    let mut body = String::new();
-    if rows.is_empty() {
-        let _ = write!(
-            body,
-            "<p class=\"muted\">{}</p>",
-            ctx.t("Chưa có góp ý nào.", "No feedback yet.")
-        );
+    let body = if rows.is_empty() {
+        html! { p.muted { (ctx.t("Chưa có góp ý nào.", "No feedback yet.")) } }
     } else {
         html::table(
-            &mut body,
             "feedback",
             &[
                 ctx.t("Nhận lúc (UTC)", "Received (UTC)"),
@@ -68,8 +65,8 @@ pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
                 ctx.t("Nội dung", "Message"),
             ],
             &rows,
-        );
-    }
+        )
+    };
     Ok(staff_page(
         &state,
         &ctx,
@@ -78,6 +75,11 @@ pub async fn feedback(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             "Góp ý, khiếu nại từ trang công khai",
             "Feedback from the public pages",
         ),
-        &body,
+        body,
     ))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/feedback", get(feedback))
 }

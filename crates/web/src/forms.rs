@@ -2,17 +2,20 @@
 //! (Mẫu 03) and a household's exit request (Mẫu 04). The models are filled by `giamngheo_app::forms`, the
 //! same builders the command line calls, and drawn by `giamngheo_report::forms`.
 
+use axum::Router;
 use axum::extract::{Path, State};
+use axum::routing::get;
 use giamngheo_app::forms::{certificates, decision, exit_request};
 use giamngheo_core::Lang;
 use giamngheo_store::rounds::CaseSource;
 
-use crate::auth::Ctx;
 use crate::error::WebError;
+use crate::extract::{Allowed, may};
 use crate::layout::{PageResult, pdf_response, record};
 use crate::rounds::load_round;
-use crate::{AppState, today};
-use giamngheo_core::round::{Action, RoundStatus};
+use crate::state::AppState;
+use giamngheo_core::round::RoundStatus;
+use giamngheo_store::today;
 
 fn not_decided() -> WebError {
     WebError::bad(
@@ -25,10 +28,9 @@ fn not_decided() -> WebError {
 /// inside the account's units (a village reviewer sees only their village's households: 403).
 pub async fn decision_pdf(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     if !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
@@ -65,10 +67,9 @@ pub async fn decision_pdf(
 /// `GET /rounds/{id}/certificates.pdf`: every certificate of the round, a page each.
 pub async fn certificates_pdf(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     if !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
@@ -110,10 +111,9 @@ pub async fn certificates_pdf(
 /// this round, filled from the registry to print and sign. The household must be one the account sees.
 pub async fn exit_pdf(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path((id, code)): Path<(i64, String)>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     let Some(case) = cases
         .into_iter()
@@ -152,4 +152,12 @@ pub async fn exit_pdf(
             format!("Household {code} (household): {}.", why.message(Lang::En)),
         ))),
     }
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/rounds/{id}/decision.pdf", get(decision_pdf))
+        .route("/rounds/{id}/certificates.pdf", get(certificates_pdf))
+        .route("/rounds/{id}/exit/{code}", get(exit_pdf))
 }

@@ -3,17 +3,19 @@
 
 use std::fmt::Write;
 
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use giamngheo_core::round::Action;
+use axum::routing::get;
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang};
 use serde::Deserialize;
 
-use crate::AppState;
-use crate::auth::{Caller, Ctx};
+use crate::auth::Caller;
 use crate::error::WebError;
-use crate::html::{self, esc};
+use crate::extract::{Allowed, may};
+use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, record, staff_page};
+use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
@@ -66,10 +68,9 @@ pub async fn find_households(
 
 pub async fn households(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     q: Result<Query<SearchQuery>, QueryRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
@@ -80,81 +81,70 @@ pub async fn households(
     let found = find_households(&state, &a, &q.q, &q.after)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<form method=\"get\" action=\"/households\" class=\"box\"><label for=\"q\">{}</label>\
-         <input id=\"q\" name=\"q\" value=\"{}\" size=\"40\" autofocus> <button type=\"submit\">{}</button></form>",
-        ctx.t(
-            "Họ tên (có hoặc không dấu) hoặc số định danh",
-            "Name (with or without accents) or citizen ID"
-        ),
-        esc(&q.q),
-        ctx.t("Tìm", "Search")
-    );
-    if found.is_empty() {
-        let _ = write!(
-            body,
-            "<p class=\"muted\">{}</p>",
-            ctx.t("Không có hộ nào.", "No households.")
-        );
-    } else {
-        let rows: Vec<Vec<String>> = found
-            .iter()
-            .map(|f| {
-                vec![
-                    format!(
-                        "<a href=\"/households/{}\">{}</a>",
-                        html::url(&f.code),
-                        esc(&f.name)
-                    ),
-                    esc(&relation_word(&f.relation, lang)),
-                    esc(&html::date(&f.birth_date)),
-                    esc(&f.code),
-                    esc(f.village_name.as_deref().unwrap_or("")),
-                    esc(&f.commune_name),
-                ]
-            })
-            .collect();
-        html::table(
-            &mut body,
-            "households",
-            &[
-                ctx.t("Họ tên", "Name"),
-                ctx.t("Quan hệ với chủ hộ", "Relation to head"),
-                ctx.t("Ngày sinh", "Born"),
-                ctx.t("Mã hộ", "Household"),
-                ctx.t("Thôn", "Village"),
-                ctx.t("Xã", "Commune"),
-            ],
-            &rows,
-        );
-        if q.q.trim().is_empty() && found.len() as i64 == PAGE {
-            if let Some(last) = found.last() {
-                let _ = write!(
-                    body,
-                    "<p><a href=\"/households?after={}\">{} →</a></p>",
-                    html::url(&last.code),
-                    ctx.t("Trang sau", "Next page")
-                );
+    let rows: Vec<Vec<Markup>> = found
+        .iter()
+        .map(|f| {
+            vec![
+                html! { a href={ "/households/" (html::url(&f.code)) } { (f.name) } },
+                html! { (relation_word(&f.relation, lang)) },
+                html! { (html::date(&f.birth_date)) },
+                html! { (f.code) },
+                html! { (f.village_name.as_deref().unwrap_or("")) },
+                html! { (f.commune_name) },
+            ]
+        })
+        .collect();
+    let body = html! {
+        form method="get" action="/households" class="box" {
+            label for="q" {
+                (ctx.t(
+                    "Họ tên (có hoặc không dấu) hoặc số định danh",
+                    "Name (with or without accents) or citizen ID"
+                ))
             }
-        } else if found.len() as i64 == SEARCH_LIMIT {
-            let _ = write!(
-                body,
-                "<p class=\"muted\">{}</p>",
-                ctx.t(
-                    "Chỉ hiện 200 kết quả đầu: hãy gõ thêm.",
-                    "Only the first 200 matches are shown: type more."
-                )
-            );
+            input id="q" name="q" value=(q.q) size="40" autofocus;
+            " "
+            button type="submit" { (ctx.t("Tìm", "Search")) }
         }
-    }
+        @if found.is_empty() {
+            p.muted { (ctx.t("Không có hộ nào.", "No households.")) }
+        } @else {
+            (html::table(
+                "households",
+                &[
+                    ctx.t("Họ tên", "Name"),
+                    ctx.t("Quan hệ với chủ hộ", "Relation to head"),
+                    ctx.t("Ngày sinh", "Born"),
+                    ctx.t("Mã hộ", "Household"),
+                    ctx.t("Thôn", "Village"),
+                    ctx.t("Xã", "Commune"),
+                ],
+                &rows,
+            ))
+            @if q.q.trim().is_empty() && found.len() as i64 == PAGE {
+                @if let Some(last) = found.last() {
+                    p {
+                        a href={ "/households?after=" (html::url(&last.code)) } {
+                            (ctx.t("Trang sau", "Next page")) " →"
+                        }
+                    }
+                }
+            } @else if found.len() as i64 == SEARCH_LIMIT {
+                p.muted {
+                    (ctx.t(
+                        "Chỉ hiện 200 kết quả đầu: hãy gõ thêm.",
+                        "Only the first 200 matches are shown: type more."
+                    ))
+                }
+            }
+        }
+    };
     Ok(staff_page(
         &state,
         &ctx,
         &a,
         ctx.t("Hộ gia đình", "Households"),
-        &body,
+        body,
     ))
 }
 
@@ -256,175 +246,167 @@ pub fn explain(
 
 pub async fn household(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(code): Path<String>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let lang = ctx.lang;
     let (h, inputs) = load_household(&state, &a, code)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<p class=\"muted\">{} {} · {} {}</p>",
-        ctx.t("Đăng ký ngày", "Registered on"),
-        esc(&html::date(&h.registered_on)),
-        ctx.t("phiên bản", "version"),
-        h.version
-    );
-    let _ = write!(body, "<h2>{}</h2>", ctx.t("Nơi ở", "Residence"));
-    let rows: Vec<Vec<String>> = h
+    let residences: Vec<Vec<Markup>> = h
         .residences
         .iter()
         .rev()
         .map(|r| {
             vec![
-                esc(&html::date(&r.since)),
-                esc(&r.until.as_deref().map(html::date).unwrap_or_default()),
-                esc(r.village_name.as_deref().unwrap_or("")),
-                format!(
-                    "<a href=\"/units/{}\">{}</a>",
-                    html::url(&r.commune_code),
-                    esc(&r.commune_name)
-                ),
-                esc(&area_word(&r.area, lang)),
-                esc(&r.address),
+                html! { (html::date(&r.since)) },
+                html! { (r.until.as_deref().map(html::date).unwrap_or_default()) },
+                html! { (r.village_name.as_deref().unwrap_or("")) },
+                html! { a href={ "/units/" (html::url(&r.commune_code)) } { (r.commune_name) } },
+                html! { (area_word(&r.area, lang)) },
+                html! { (r.address) },
             ]
         })
         .collect();
-    html::table(
-        &mut body,
-        "residences",
-        &[
-            ctx.t("Từ", "From"),
-            ctx.t("Đến", "Until"),
-            ctx.t("Thôn", "Village"),
-            ctx.t("Xã", "Commune"),
-            ctx.t("Khu vực", "Area"),
-            ctx.t("Địa chỉ", "Address"),
-        ],
-        &rows,
-    );
-    let _ = write!(body, "<h2>{}</h2>", ctx.t("Thành viên", "Members"));
-    let rows: Vec<Vec<String>> = h
+    let members: Vec<Vec<Markup>> = h
         .members
         .iter()
         .map(|m| {
             vec![
-                esc(&m.name),
-                esc(&relation_word(&m.relation, lang)),
-                esc(match m.sex.as_str() {
-                    "male" => ctx.t("nam", "male"),
-                    "female" => ctx.t("nữ", "female"),
-                    s => s,
-                }),
-                esc(&html::date(&m.birth_date)),
-                esc(&m.ethnicity),
-                esc(m.citizen_id.as_deref().unwrap_or("")),
-                esc(&html::date(&m.since)),
-                esc(&m.until.as_deref().map(html::date).unwrap_or_default()),
+                html! { (m.name) },
+                html! { (relation_word(&m.relation, lang)) },
+                html! {
+                    (match m.sex.as_str() {
+                        "male" => ctx.t("nam", "male"),
+                        "female" => ctx.t("nữ", "female"),
+                        s => s,
+                    })
+                },
+                html! { (html::date(&m.birth_date)) },
+                html! { (m.ethnicity) },
+                html! { (m.citizen_id.as_deref().unwrap_or("")) },
+                html! { (html::date(&m.since)) },
+                html! { (m.until.as_deref().map(html::date).unwrap_or_default()) },
             ]
         })
         .collect();
-    html::table(
-        &mut body,
-        "members",
-        &[
-            ctx.t("Họ tên", "Name"),
-            ctx.t("Quan hệ", "Relation"),
-            ctx.t("Giới tính", "Sex"),
-            ctx.t("Ngày sinh", "Born"),
-            ctx.t("Dân tộc", "Ethnicity"),
-            ctx.t("Số định danh", "Citizen ID"),
-            ctx.t("Từ", "From"),
-            ctx.t("Đến", "Until"),
-        ],
-        &rows,
-    );
-    let _ = write!(body, "<h2>{}</h2>", ctx.t("Kết quả rà soát", "Reviews"));
-    if h.reviews.is_empty() {
-        let _ = write!(
-            body,
-            "<p class=\"muted\">{}</p>",
-            ctx.t("Chưa có.", "None yet.")
-        );
-    } else {
-        let rows: Vec<Vec<String>> = h
-            .reviews
-            .iter()
-            .rev()
-            .map(|r| {
-                let input = inputs.iter().find(|i| i.0 == r.id);
-                let income = match (r.income_per_capita, r.income_score) {
-                    (Some(v), _) => giamngheo_core::vi_format::vnd(v, lang),
-                    (None, Some(s)) => format!("{} {}", s, ctx.t("điểm", "points")),
-                    _ => String::new(),
-                };
-                vec![
-                    r.year.to_string(),
-                    esc(&html::date(&r.review_date)),
-                    esc(&r.standard_id),
-                    esc(&income),
-                    r.deprivation_count.to_string(),
-                    format!(
-                        "<strong>{}</strong>",
-                        esc(&class_word(
-                            r.decided_class.as_deref().unwrap_or(&r.computed_class),
-                            lang
-                        ))
-                    ),
-                    esc(&r
-                        .decided_on
+    let reviews: Vec<Vec<Markup>> = h
+        .reviews
+        .iter()
+        .rev()
+        .map(|r| {
+            let input = inputs.iter().find(|i| i.0 == r.id);
+            let income = match (r.income_per_capita, r.income_score) {
+                (Some(v), _) => giamngheo_core::vi_format::vnd(v, lang),
+                (None, Some(s)) => format!("{} {}", s, ctx.t("điểm", "points")),
+                _ => String::new(),
+            };
+            vec![
+                html! { (r.year) },
+                html! { (html::date(&r.review_date)) },
+                html! { (r.standard_id) },
+                html! { (income) },
+                html! { (r.deprivation_count) },
+                html! {
+                    strong {
+                        (class_word(r.decided_class.as_deref().unwrap_or(&r.computed_class), lang))
+                    }
+                },
+                html! {
+                    (r.decided_on
                         .as_deref()
                         .map(html::date)
-                        .unwrap_or_else(|| ctx.t("chưa quyết định", "not decided").to_owned())),
-                    esc(&explain(&state, r, input, lang)),
-                ]
-            })
-            .collect();
-        html::table(
-            &mut body,
-            "reviews",
-            &[
-                ctx.t("Năm", "Year"),
-                ctx.t("Ngày rà soát", "Reviewed"),
-                ctx.t("Chuẩn", "Standard"),
-                ctx.t("Thu nhập bình quân", "Income per head"),
-                ctx.t("Số chỉ số thiếu hụt", "Deprivations"),
-                ctx.t("Phân loại", "Class"),
-                ctx.t("Quyết định", "Decided"),
-                ctx.t("Vì sao", "Why"),
-            ],
-            &rows,
-        );
-    }
-    // Issue 4 adds support received and the household's transitions here.
-    let _ = write!(body, "<h2>{}</h2>", ctx.t("Biến động", "Events"));
-    let rows: Vec<Vec<String>> = h
+                        .unwrap_or_else(|| ctx.t("chưa quyết định", "not decided").to_owned()))
+                },
+                html! { (explain(&state, r, input, lang)) },
+            ]
+        })
+        .collect();
+    let events: Vec<Vec<Markup>> = h
         .events
         .iter()
         .rev()
         .map(|e| {
             vec![
-                esc(&html::date(&e.date)),
-                esc(&event_word(&e.kind, lang)),
-                esc(e.person.as_deref().unwrap_or("")),
-                esc(&e.note),
+                html! { (html::date(&e.date)) },
+                html! { (event_word(&e.kind, lang)) },
+                html! { (e.person.as_deref().unwrap_or("")) },
+                html! { (e.note) },
             ]
         })
         .collect();
-    html::table(
-        &mut body,
-        "events",
-        &[
-            ctx.t("Ngày", "Date"),
-            ctx.t("Sự kiện", "Event"),
-            ctx.t("Người", "Person"),
-            ctx.t("Ghi chú", "Note"),
-        ],
-        &rows,
-    );
+    let body = html! {
+        p.muted {
+            (ctx.t("Đăng ký ngày", "Registered on")) " " (html::date(&h.registered_on)) " · "
+            (ctx.t("phiên bản", "version")) " " (h.version)
+        }
+        h2 { (ctx.t("Nơi ở", "Residence")) }
+        (html::table(
+            "residences",
+            &[
+                ctx.t("Từ", "From"),
+                ctx.t("Đến", "Until"),
+                ctx.t("Thôn", "Village"),
+                ctx.t("Xã", "Commune"),
+                ctx.t("Khu vực", "Area"),
+                ctx.t("Địa chỉ", "Address"),
+            ],
+            &residences,
+        ))
+        h2 { (ctx.t("Thành viên", "Members")) }
+        (html::table(
+            "members",
+            &[
+                ctx.t("Họ tên", "Name"),
+                ctx.t("Quan hệ", "Relation"),
+                ctx.t("Giới tính", "Sex"),
+                ctx.t("Ngày sinh", "Born"),
+                ctx.t("Dân tộc", "Ethnicity"),
+                ctx.t("Số định danh", "Citizen ID"),
+                ctx.t("Từ", "From"),
+                ctx.t("Đến", "Until"),
+            ],
+            &members,
+        ))
+        h2 { (ctx.t("Kết quả rà soát", "Reviews")) }
+        @if reviews.is_empty() {
+            p.muted { (ctx.t("Chưa có.", "None yet.")) }
+        } @else {
+            (html::table(
+                "reviews",
+                &[
+                    ctx.t("Năm", "Year"),
+                    ctx.t("Ngày rà soát", "Reviewed"),
+                    ctx.t("Chuẩn", "Standard"),
+                    ctx.t("Thu nhập bình quân", "Income per head"),
+                    ctx.t("Số chỉ số thiếu hụt", "Deprivations"),
+                    ctx.t("Phân loại", "Class"),
+                    ctx.t("Quyết định", "Decided"),
+                    ctx.t("Vì sao", "Why"),
+                ],
+                &reviews,
+            ))
+        }
+        // Issue 4 adds support received and the household's transitions here.
+        h2 { (ctx.t("Biến động", "Events")) }
+        (html::table(
+            "events",
+            &[
+                ctx.t("Ngày", "Date"),
+                ctx.t("Sự kiện", "Event"),
+                ctx.t("Người", "Person"),
+                ctx.t("Ghi chú", "Note"),
+            ],
+            &events,
+        ))
+    };
     let title = format!("{} {}", ctx.t("Hộ", "Household"), h.code);
-    Ok(staff_page(&state, &ctx, &a, &title, &body))
+    Ok(staff_page(&state, &ctx, &a, &title, body))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/households", get(households))
+        .route("/households/{code}", get(household))
 }

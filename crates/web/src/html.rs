@@ -1,30 +1,13 @@
-//! HTML written by hand: every piece of data goes through [`esc`], so a name with `<script>` in it is text.
-//! Pages are light (one small stylesheet, no script), usable on a 1024-px tablet, and print without the menu.
+//! The pieces of HTML every page is made of, written in maud's `html!`: a value spliced in as `(value)` is
+//! escaped by its `Render`, so a name with `<script>` in it is text; raw HTML goes in only through an explicit
+//! `PreEscaped` (the report crate's SVG chart). Pages are light (one small stylesheet, no script), usable on a
+//! 1024-px tablet, and print without the menu.
 
 use std::fmt::Write;
 
 use giamngheo_core::date::Date;
 use giamngheo_core::{Lang, vi_format};
-
-/// Escapes text for HTML content and double-quoted attributes.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    push_esc(&mut out, s);
-    out
-}
-
-pub fn push_esc(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-}
+pub use maud::{Markup, PreEscaped, html};
 
 /// Percent-encodes a query value.
 pub fn url(s: &str) -> String {
@@ -89,62 +72,62 @@ pub struct Nav {
 }
 
 /// A full page around `body`.
-pub fn page(lang: Lang, title: &str, nav: Option<&Nav>, body: &str) -> String {
-    let mut out = String::with_capacity(body.len() + 2048);
-    let _ = write!(
-        out,
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · Giảm nghèo</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>",
-        lang.pick("vi", "en"),
-        esc(title)
-    );
-    out.push_str("<header class=\"top\"><a class=\"brand\" href=\"/\">Giảm nghèo</a><nav>");
-    if let Some(nav) = nav {
-        for (href, label) in &nav.links {
-            let _ = write!(out, "<a href=\"{href}\">{}</a>", esc(label));
+pub fn page(lang: Lang, title: &str, nav: Option<&Nav>, body: Markup) -> Markup {
+    html! {
+        // maud's `DOCTYPE` is upper case; the pages have always said it in lower case.
+        (PreEscaped("<!doctype html>"))
+        html lang=(lang.pick("vi", "en")) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Giảm nghèo" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "Giảm nghèo" }
+                    nav {
+                        @if let Some(nav) = nav {
+                            @for (href, label) in &nav.links {
+                                a href=(href) { (label) }
+                            }
+                        }
+                    }
+                    div.who {
+                        a href={ "?lang=" (lang.pick("en", "vi")) } hreflang=(lang.pick("en", "vi")) {
+                            (lang.pick("English", "Tiếng Việt"))
+                        }
+                        @if let Some(nav) = nav {
+                            " "
+                            span { (nav.user) " (" (nav.role) ")" }
+                            form method="post" action="/logout" class="inline" {
+                                input type="hidden" name="csrf" value=(nav.logout_token);
+                                button { (lang.pick("Đăng xuất", "Log out")) }
+                            }
+                        }
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
         }
     }
-    out.push_str("</nav><div class=\"who\">");
-    let _ = write!(
-        out,
-        "<a href=\"?lang={0}\" hreflang=\"{0}\">{1}</a>",
-        lang.pick("en", "vi"),
-        lang.pick("English", "Tiếng Việt")
-    );
-    if let Some(nav) = nav {
-        let _ = write!(
-            out,
-            " <span>{} ({})</span><form method=\"post\" action=\"/logout\" class=\"inline\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>{}</button></form>",
-            esc(&nav.user),
-            esc(nav.role),
-            esc(&nav.logout_token),
-            lang.pick("Đăng xuất", "Log out")
-        );
-    }
-    out.push_str("</div></header><main>");
-    let _ = write!(out, "<h1>{}</h1>", esc(title));
-    out.push_str(body);
-    out.push_str("</main></body></html>");
-    out
 }
 
-/// A table: header cells are text, body cells are HTML the caller has escaped.
-pub fn table(out: &mut String, class: &str, header: &[&str], rows: &[Vec<String>]) {
-    let _ = write!(out, "<table class=\"{class}\"><thead><tr>");
-    for h in header {
-        let _ = write!(out, "<th>{}</th>", esc(h));
-    }
-    out.push_str("</tr></thead><tbody>");
-    for r in rows {
-        out.push_str("<tr>");
-        for c in r {
-            let _ = write!(out, "<td>{c}</td>");
+/// A table: header cells are text, body cells markup.
+pub fn table(class: &str, header: &[&str], rows: &[Vec<Markup>]) -> Markup {
+    html! {
+        table class=(class) {
+            thead { tr { @for h in header { th { (h) } } } }
+            tbody {
+                @for r in rows {
+                    tr { @for c in r { td { (c) } } }
+                }
+            }
         }
-        out.push_str("</tr>");
     }
-    out.push_str("</tbody></table>");
 }
 
 pub const CSS: &str = include_str!("app.css");

@@ -1,49 +1,58 @@
 //! The households import from an uploaded file. Its route alone takes a large body (`MAX_UPLOAD`, its own
 //! router layer) and a multipart form, so its reading and checking of the upload stay together here.
 
-use std::fmt::Write;
-
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
+use axum::routing::get;
 use giamngheo_core::date::Date;
 use giamngheo_core::messages::Localized;
-use giamngheo_core::round::Action;
 
-use crate::auth::{Caller, Ctx};
+use crate::auth::Caller;
 use crate::error::WebError;
-use crate::html::{self, esc, page};
+use crate::extract::{Allowed, Ctx, may};
+use crate::html::{self, Markup, html, page};
 use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
-pub async fn import_form(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::EditRegistry)?.clone();
+/// Upload limit of the import form.
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+
+pub async fn import_form(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::EditRegistry>,
+) -> PageResult {
     let body = import_form_html(&state, &ctx, &a);
     Ok(staff_page(
         &state,
         &ctx,
         &a,
         ctx.t("Nhập hộ từ tệp", "Import households"),
-        &body,
+        body,
     ))
 }
 
-fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> String {
-    format!(
-        "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" class=\"box\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label for=\"file\">{}</label><input id=\"file\" type=\"file\" name=\"file\" accept=\".csv,.xlsx\" required>\
-         <label for=\"as_of\">{}</label><input id=\"as_of\" name=\"as_of\" placeholder=\"dd/mm/yyyy\" value=\"{}\">\
-         <p><button type=\"submit\">{}</button></p></form><p class=\"muted\">{}</p>",
-        esc(&state.sessions.form_token(&a.token)),
-        ctx.t("Tệp CSV hoặc XLSX, mỗi dòng một nhân khẩu", "A CSV or XLSX file, one row per member"),
-        ctx.t("Dữ liệu tính đến ngày", "The data is as of"),
-        today().vi(),
-        ctx.t("Kiểm tra và nhập", "Check and import"),
-        ctx.t(
-            "Cột: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (chấp nhận tiêu đề tiếng Việt). Nếu có lỗi, không dòng nào được nhập.",
-            "Columns: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (Vietnamese headers accepted). If anything is wrong, nothing is imported."
-        )
-    )
+fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> Markup {
+    html! {
+        form method="post" action="/import" enctype="multipart/form-data" class="box" {
+            input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+            label for="file" {
+                (ctx.t("Tệp CSV hoặc XLSX, mỗi dòng một nhân khẩu", "A CSV or XLSX file, one row per member"))
+            }
+            input id="file" type="file" name="file" accept=".csv,.xlsx" required;
+            label for="as_of" { (ctx.t("Dữ liệu tính đến ngày", "The data is as of")) }
+            input id="as_of" name="as_of" placeholder="dd/mm/yyyy" value=(today().vi());
+            p { button type="submit" { (ctx.t("Kiểm tra và nhập", "Check and import")) } }
+        }
+        p.muted {
+            (ctx.t(
+                "Cột: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (chấp nhận tiêu đề tiếng Việt). Nếu có lỗi, không dòng nào được nhập.",
+                "Columns: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (Vietnamese headers accepted). If anything is wrong, nothing is imported."
+            ))
+        }
+    }
 }
 
 /// An uploaded file, parsed; problems come back with their row and column.
@@ -77,10 +86,9 @@ fn parse_upload(
 
 pub async fn import(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::EditRegistry>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::EditRegistry)?.clone();
     let lang = ctx.lang;
     let Ok(mut mp) = multipart else {
         return Err(ctx.fail(WebError::bad(
@@ -211,39 +219,33 @@ pub async fn import(
         })
         .await
         .map_err(|e| ctx.fail(e))?;
-    let mut body = String::new();
-    let status = match outcome {
-        Ok(summary) => {
-            let _ = write!(body, "<p class=\"box\">{}</p>", esc(&summary));
-            StatusCode::OK
-        }
+    let (status, outcome) = match outcome {
+        Ok(summary) => (StatusCode::OK, html! { p class="box" { (summary) } }),
         Err(problems) => {
-            let _ = write!(
-                body,
-                "<p class=\"error\">{} {} — {}</p>",
-                esc(&filename),
-                ctx.t("có lỗi, chưa nhập gì", "has problems; nothing was imported"),
-                html::int(problems.len() as i64, lang)
-            );
-            let rows: Vec<Vec<String>> = problems
+            let rows: Vec<Vec<Markup>> = problems
                 .iter()
                 .take(1000)
-                .map(|(r, c, m)| vec![r.to_string(), esc(c), esc(m)])
+                .map(|(r, c, m)| vec![html! { (r) }, html! { (c) }, html! { (m) }])
                 .collect();
-            html::table(
-                &mut body,
-                "problems",
-                &[
-                    ctx.t("Dòng", "Row"),
-                    ctx.t("Cột", "Column"),
-                    ctx.t("Lỗi", "Problem"),
-                ],
-                &rows,
-            );
-            StatusCode::UNPROCESSABLE_ENTITY
+            let outcome = html! {
+                p.error {
+                    (filename) " " (ctx.t("có lỗi, chưa nhập gì", "has problems; nothing was imported"))
+                    " — " (html::int(problems.len() as i64, lang))
+                }
+                (html::table(
+                    "problems",
+                    &[
+                        ctx.t("Dòng", "Row"),
+                        ctx.t("Cột", "Column"),
+                        ctx.t("Lỗi", "Problem"),
+                    ],
+                    &rows,
+                ))
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, outcome)
         }
     };
-    body.push_str(&import_form_html(&state, &ctx, &a));
+    let body = html! { (outcome) (import_form_html(&state, &ctx, &a)) };
     let n = nav(&state, &ctx, &a);
     Ok(respond(
         &ctx,
@@ -252,7 +254,14 @@ pub async fn import(
             lang,
             ctx.t("Nhập hộ từ tệp", "Import households"),
             Some(&n),
-            &body,
+            body,
         ),
     ))
+}
+
+/// The import's route, with its own body limit (`MAX_UPLOAD`) instead of the forms' 64 KiB.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(import_form).post(import))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
 }

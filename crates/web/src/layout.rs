@@ -3,19 +3,21 @@
 //! module imports no resource module, so that each resource can use them without the resources importing one
 //! another: the files of the crate form no circle.
 
-use std::fmt::Write;
-
+use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use giamngheo_core::Lang;
 use giamngheo_core::round::Action;
 use giamngheo_store::rates::YearRate;
 use giamngheo_store::units::Unit;
 
-use crate::auth::{self, Caller, Ctx};
+use crate::auth::{self, Caller};
 use crate::error::{Failure, WebError};
-use crate::html::{self, esc, page};
-use crate::{AppState, today};
+use crate::extract::Ctx;
+use crate::html::{self, Markup, PreEscaped, html, page};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 pub type PageResult = Result<Response, Failure>;
 
@@ -79,8 +81,8 @@ pub fn nav(state: &AppState, ctx: &Ctx, a: &Caller) -> html::Nav {
 }
 
 /// An HTML response; sets the language cookie when the language was chosen in the query.
-pub fn respond(ctx: &Ctx, status: StatusCode, body: String) -> Response {
-    let mut r = (status, Html(body)).into_response();
+pub fn respond(ctx: &Ctx, status: StatusCode, body: Markup) -> Response {
+    let mut r = (status, Html(body.into_string())).into_response();
     if ctx.lang_chosen {
         let v = format!(
             "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
@@ -93,7 +95,7 @@ pub fn respond(ctx: &Ctx, status: StatusCode, body: String) -> Response {
     r
 }
 
-pub fn staff_page(state: &AppState, ctx: &Ctx, a: &Caller, title: &str, body: &str) -> Response {
+pub fn staff_page(state: &AppState, ctx: &Ctx, a: &Caller, title: &str, body: Markup) -> Response {
     let n = nav(state, ctx, a);
     respond(ctx, StatusCode::OK, page(ctx.lang, title, Some(&n), body))
 }
@@ -143,46 +145,40 @@ pub async fn chosen_unit(
     Ok(Some(u))
 }
 
-fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
-    let rows: Vec<Vec<String>> = rates
+/// The marks after a year's or a unit's figures: some communes not reported, or not yet decided.
+pub fn coverage_marks(lang: Lang, r: &YearRate) -> Markup {
+    html! {
+        @if r.partial() {
+            " "
+            span.partial {
+                "(" (r.communes_reported) "/" (r.communes) " "
+                (lang.pick("xã có kết quả", "communes reported")) ")"
+            }
+        }
+        @if r.provisional() {
+            " "
+            span.partial { "(" (lang.pick("tạm tính", "provisional")) ")" }
+        }
+    }
+}
+
+fn rates_table(lang: Lang, rates: &[YearRate]) -> Markup {
+    let rows: Vec<Vec<Markup>> = rates
         .iter()
         .map(|r| {
             vec![
-                // A year some communes have not reported says so where the figure stands.
                 // A year some communes have not reported, or not yet decided, says so where the figure stands.
-                format!(
-                    "{}{}{}",
-                    r.year,
-                    if r.partial() {
-                        format!(
-                            " <span class=\"partial\">({}/{} {})</span>",
-                            r.communes_reported,
-                            r.communes,
-                            lang.pick("xã có kết quả", "communes reported")
-                        )
-                    } else {
-                        String::new()
-                    },
-                    if r.provisional() {
-                        format!(
-                            " <span class=\"partial\">({})</span>",
-                            lang.pick("tạm tính", "provisional")
-                        )
-                    } else {
-                        String::new()
-                    }
-                ),
-                esc(r.standard_id.as_deref().unwrap_or("")),
-                html::int(r.households, lang),
-                html::int(r.poor, lang),
-                html::pct(r.poor_rate(), lang),
-                html::int(r.near_poor, lang),
-                html::pct(r.near_poor_rate(), lang),
+                html! { (r.year) (coverage_marks(lang, r)) },
+                html! { (r.standard_id.as_deref().unwrap_or("")) },
+                html! { (html::int(r.households, lang)) },
+                html! { (html::int(r.poor, lang)) },
+                html! { (html::pct(r.poor_rate(), lang)) },
+                html! { (html::int(r.near_poor, lang)) },
+                html! { (html::pct(r.near_poor_rate(), lang)) },
             ]
         })
         .collect();
-    html::table(
-        out,
+    let table = html::table(
         "rates",
         &[
             lang.pick("Năm", "Year"),
@@ -195,51 +191,45 @@ fn rates_table(out: &mut String, lang: Lang, rates: &[YearRate]) {
         ],
         &rows,
     );
-    if let Some(r) = rates.iter().find(|r| r.provisional()) {
-        let _ = write!(
-            out,
-            "<p class=\"muted\" id=\"provisional-note\">{}</p>",
-            match lang {
-                Lang::Vi => format!(
-                    "Năm {}: {} hộ được tính theo kết quả rà soát chưa có quyết định công nhận (đợt rà soát đang làm hoặc đang niêm yết): số liệu tạm tính.",
-                    r.year,
-                    html::int(r.undecided, lang)
-                ),
-                Lang::En => format!(
-                    "{}: {} households are counted by review results not yet decided (a round still open or posted): provisional figures.",
-                    r.year,
-                    html::int(r.undecided, lang)
-                ),
+    html! {
+        (table)
+        @if let Some(r) = rates.iter().find(|r| r.provisional()) {
+            p.muted id="provisional-note" {
+                @match lang {
+                    Lang::Vi => {
+                        "Năm " (r.year) ": " (html::int(r.undecided, lang))
+                        " hộ được tính theo kết quả rà soát chưa có quyết định công nhận (đợt rà soát đang làm hoặc đang niêm yết): số liệu tạm tính."
+                    }
+                    Lang::En => {
+                        (r.year) ": " (html::int(r.undecided, lang))
+                        " households are counted by review results not yet decided (a round still open or posted): provisional figures."
+                    }
+                }
             }
-        );
-    }
-    if let Some(r) = rates.iter().find(|r| r.partial()) {
-        let _ = write!(
-            out,
-            "<p class=\"muted\" id=\"partial-note\">{}</p>",
-            match lang {
-                Lang::Vi => format!(
-                    "Năm {}: mới có {}/{} xã có kết quả rà soát; số liệu của năm chỉ tính các xã đó (chưa đầy đủ), không vẽ trên biểu đồ.",
-                    r.year, r.communes_reported, r.communes
-                ),
-                Lang::En => format!(
-                    "{}: only {} of {} communes have review results; the year's figures cover those communes only (incomplete) and are left off the chart.",
-                    r.year, r.communes_reported, r.communes
-                ),
+        }
+        @if let Some(r) = rates.iter().find(|r| r.partial()) {
+            p.muted id="partial-note" {
+                @match lang {
+                    Lang::Vi => {
+                        "Năm " (r.year) ": mới có " (r.communes_reported) "/" (r.communes)
+                        " xã có kết quả rà soát; số liệu của năm chỉ tính các xã đó (chưa đầy đủ), không vẽ trên biểu đồ."
+                    }
+                    Lang::En => {
+                        (r.year) ": only " (r.communes_reported) " of " (r.communes)
+                        " communes have review results; the year's figures cover those communes only (incomplete) and are left off the chart."
+                    }
+                }
             }
-        );
+        }
     }
 }
 
 /// The trend chart and the table of rates of a unit.
-pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
+pub fn rates_section(lang: Lang, rates: &[YearRate]) -> Markup {
     if rates.is_empty() {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">{}</p>",
-            lang.pick("Chưa có kết quả rà soát.", "No review results yet.")
-        );
-        return;
+        return html! {
+            p.muted { (lang.pick("Chưa có kết quả rà soát.", "No review results yet.")) }
+        };
     }
     // The shared chart of the reports (crates/report): the same picture as in the PDF reports, the line
     // broken and marked where the standard changes.
@@ -275,9 +265,6 @@ pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
             .map(|w| (w[1].year, w[1].standard_id.clone().unwrap_or_default()))
             .collect(),
     };
-    out.push_str("<div class=\"chart\">");
-    out.push_str(&chart.draw(lang).to_svg());
-    out.push_str("</div>");
     // A change of standard breaks comparability: say so in words too.
     let changes: Vec<String> = rates
         .windows(2)
@@ -291,15 +278,14 @@ pub fn rates_section(out: &mut String, lang: Lang, rates: &[YearRate]) {
             )
         })
         .collect();
-    if !changes.is_empty() {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">{} {}</p>",
-            lang.pick("Đổi chuẩn nghèo:", "Change of standard:"),
-            esc(&changes.join("; "))
-        );
+    html! {
+        // The SVG writer of crates/report escapes its own text: the one piece of HTML not written here.
+        div.chart { (PreEscaped(chart.draw(lang).to_svg())) }
+        @if !changes.is_empty() {
+            p.muted { (lang.pick("Đổi chuẩn nghèo:", "Change of standard:")) " " (changes.join("; ")) }
+        }
+        (rates_table(lang, rates))
     }
-    rates_table(out, lang, rates);
 }
 
 pub fn attachment(name: &str, mime: &'static str, body: Vec<u8>) -> Response {
@@ -333,4 +319,9 @@ pub async fn css() -> Response {
 
 pub async fn not_found(ctx: Ctx) -> Failure {
     ctx.fail(WebError::NotFound)
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/static/app.css", get(css))
 }

@@ -1,19 +1,21 @@
 //! Logging in and out: the only staff handlers that run before a session exists (the login form is bound to a
 //! cookie instead of a session), so their origin checks and throttling are read in one place.
 
-use std::fmt::Write;
-
+use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
-use crate::auth::{self, Caller, Ctx};
+use crate::auth::{self, Caller};
 use crate::error::WebError;
-use crate::html::{esc, page};
+use crate::extract::{Ctx, Staff};
+use crate::html::{Markup, html, page};
 use crate::layout::{PageResult, check_post, record, respond};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 pub async fn home(ctx: Ctx) -> Response {
     if ctx.actor.is_some() {
@@ -23,25 +25,21 @@ pub async fn home(ctx: Ctx) -> Response {
     }
 }
 
-fn login_page(ctx: &Ctx, pre: &str, error: Option<&str>, name: &str) -> String {
-    let mut body = String::new();
-    if let Some(e) = error {
-        let _ = write!(body, "<p class=\"error\">{}</p>", esc(e));
-    }
-    let _ = write!(
-        body,
-        "<form method=\"post\" action=\"/login\" class=\"box\" style=\"max-width:24rem\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label for=\"name\">{}</label><input id=\"name\" name=\"name\" autocomplete=\"username\" required value=\"{}\">\
-         <label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <p><button type=\"submit\">{}</button></p></form>",
-        esc(pre),
-        ctx.t("Tên đăng nhập", "User name"),
-        esc(name),
-        ctx.t("Mật khẩu", "Password"),
-        ctx.t("Đăng nhập", "Log in")
-    );
-    page(ctx.lang, ctx.t("Đăng nhập", "Log in"), None, &body)
+fn login_page(ctx: &Ctx, pre: &str, error: Option<&str>, name: &str) -> Markup {
+    let body = html! {
+        @if let Some(e) = error {
+            p.error { (e) }
+        }
+        form method="post" action="/login" class="box" style="max-width:24rem" {
+            input type="hidden" name="csrf" value=(pre);
+            label for="name" { (ctx.t("Tên đăng nhập", "User name")) }
+            input id="name" name="name" autocomplete="username" required value=(name);
+            label for="password" { (ctx.t("Mật khẩu", "Password")) }
+            input id="password" name="password" type="password" autocomplete="current-password" required;
+            p { button type="submit" { (ctx.t("Đăng nhập", "Log in")) } }
+        }
+    };
+    page(ctx.lang, ctx.t("Đăng nhập", "Log in"), None, body)
 }
 
 /// The login form carries a token that must match a cookie set with it (no session exists yet).
@@ -177,10 +175,9 @@ pub struct TokenForm {
 
 pub async fn logout(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, caller: a }: Staff,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.actor()?.clone();
     let f = match form {
         Ok(Form(f)) => f,
         Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
@@ -196,4 +193,12 @@ pub async fn logout(
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
 }

@@ -7,21 +7,23 @@
 //! and per commune, a complaint about the review names a household of the commune or one of its villages,
 //! and identical complaints are one entry of the round's queue (`Store::add_public_post`, one transaction).
 
-use std::fmt::Write;
-
+use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use axum::routing::{get, post};
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use serde::Deserialize;
 
-use crate::auth::{self, Ctx};
+use crate::auth::{self};
 use crate::error::WebError;
-use crate::html::{self, esc, page};
+use crate::extract::Ctx;
+use crate::html::{self, Markup, html, page};
 use crate::layout::{PageResult, rates_section, record, respond};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 /// "Nguyễn Văn An" → "N. V. A.": enough for a household to find itself on a posted list, not to be found.
 pub fn initials(name: &str) -> String {
@@ -39,8 +41,7 @@ async fn posted_lists(
     state: &AppState,
     ctx: &Ctx,
     commune_id: i64,
-    body: &mut String,
-) -> Result<(), crate::error::Failure> {
+) -> Result<Markup, crate::error::Failure> {
     let lang = ctx.lang;
     let posted = state
         .pool
@@ -60,39 +61,38 @@ async fn posted_lists(
         })
         .await
         .map_err(|e| ctx.fail(e))?;
-    for (round, cases) in posted {
-        let _ = write!(
-            body,
-            "<h2>{} {}</h2><p>{} {} → {}. {}</p>",
-            ctx.t("Danh sách niêm yết công khai năm", "Posted list of"),
-            round.year,
-            ctx.t("Niêm yết từ", "Posted from"),
-            round.posted_on.map(|d| d.vi()).unwrap_or_default(),
-            round.posting_ends.map(|d| d.vi()).unwrap_or_default(),
-            ctx.t(
-                "Nếu thấy kết quả chưa đúng, hãy gửi khiếu nại ở biểu mẫu dưới đây trong thời gian niêm yết.",
-                "If a result looks wrong, send a complaint with the form below while the list is posted."
-            )
-        );
-        let _ = write!(
-            body,
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            ctx.t("Chủ hộ", "Head of household"),
-            ctx.t("Thôn", "Village"),
-            ctx.t("Kết quả đề nghị", "Proposed result")
-        );
-        for c in &cases {
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&initials(c.head_name.as_deref().unwrap_or(""))),
-                esc(c.village.as_deref().unwrap_or("")),
-                c.computed_class.map_or("", |k| k.name(lang))
-            );
+    Ok(html! {
+        @for (round, cases) in &posted {
+            h2 { (ctx.t("Danh sách niêm yết công khai năm", "Posted list of")) " " (round.year) }
+            p {
+                (ctx.t("Niêm yết từ", "Posted from")) " "
+                (round.posted_on.map(|d| d.vi()).unwrap_or_default()) " → "
+                (round.posting_ends.map(|d| d.vi()).unwrap_or_default()) ". "
+                (ctx.t(
+                    "Nếu thấy kết quả chưa đúng, hãy gửi khiếu nại ở biểu mẫu dưới đây trong thời gian niêm yết.",
+                    "If a result looks wrong, send a complaint with the form below while the list is posted."
+                ))
+            }
+            table {
+                thead {
+                    tr {
+                        th { (ctx.t("Chủ hộ", "Head of household")) }
+                        th { (ctx.t("Thôn", "Village")) }
+                        th { (ctx.t("Kết quả đề nghị", "Proposed result")) }
+                    }
+                }
+                tbody {
+                    @for c in cases {
+                        tr {
+                            td { (initials(c.head_name.as_deref().unwrap_or(""))) }
+                            td { (c.village.as_deref().unwrap_or("")) }
+                            td { (c.computed_class.map_or("", |k| k.name(lang))) }
+                        }
+                    }
+                }
+            }
         }
-        body.push_str("</tbody></table>");
-    }
-    Ok(())
+    })
 }
 
 async fn commune_of(
@@ -108,54 +108,45 @@ async fn commune_of(
         .ok_or_else(|| ctx.fail(WebError::NotFound))
 }
 
-fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(String, String)]) -> String {
-    let mut options = format!(
-        "<option value=\"\">{}</option>",
-        ctx.t("— chọn thôn —", "— choose a village —")
-    );
-    for (code, name) in villages {
-        let _ = write!(
-            options,
-            "<option value=\"{}\">{}</option>",
-            esc(code),
-            esc(name)
-        );
+fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(String, String)]) -> Markup {
+    html! {
+        h2 { (ctx.t("Góp ý, khiếu nại", "Feedback or complaint")) }
+        form method="post" action={ "/public/" (html::url(code)) "/feedback" } class="box" {
+            input type="hidden" name="csrf" value=(token);
+            label { input type="radio" name="kind" value="feedback" checked; " " (ctx.t("Góp ý", "Feedback")) }
+            label {
+                input type="radio" name="kind" value="complaint";
+                " " (ctx.t("Khiếu nại về kết quả rà soát", "Complaint about the review results"))
+            }
+            p.muted {
+                (ctx.t(
+                    "Khiếu nại về kết quả rà soát cần mã hộ (ghi trên giấy chứng nhận) hoặc thôn được nói đến.",
+                    "A complaint about the review needs the household's code (on its certificate) or the village it is about."
+                ))
+            }
+            label for="household" { (ctx.t("Mã hộ", "Household code")) }
+            input id="household" name="household" maxlength="40";
+            label for="village" { (ctx.t("Thôn", "Village")) }
+            select id="village" name="village" {
+                option value="" { (ctx.t("— chọn thôn —", "— choose a village —")) }
+                @for (code, name) in villages {
+                    option value=(code) { (name) }
+                }
+            }
+            label for="name" { (ctx.t("Họ tên (không bắt buộc)", "Name (optional)")) }
+            input id="name" name="name" maxlength="100";
+            label for="contact" {
+                (ctx.t(
+                    "Điện thoại hoặc địa chỉ để trả lời (không bắt buộc)",
+                    "Phone or address for the answer (optional)"
+                ))
+            }
+            input id="contact" name="contact" maxlength="100";
+            label for="message" { (ctx.t("Nội dung", "Message")) }
+            textarea id="message" name="message" rows="5" cols="60" maxlength="4000" required {}
+            p { button type="submit" { (ctx.t("Gửi", "Send")) } }
+        }
     }
-    format!(
-        "<h2>{}</h2><form method=\"post\" action=\"/public/{}/feedback\" class=\"box\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label><input type=\"radio\" name=\"kind\" value=\"feedback\" checked> {}</label>\
-         <label><input type=\"radio\" name=\"kind\" value=\"complaint\"> {}</label>\
-         <p class=\"muted\">{}</p>\
-         <label for=\"household\">{}</label><input id=\"household\" name=\"household\" maxlength=\"40\">\
-         <label for=\"village\">{}</label><select id=\"village\" name=\"village\">{}</select>\
-         <label for=\"name\">{}</label><input id=\"name\" name=\"name\" maxlength=\"100\">\
-         <label for=\"contact\">{}</label><input id=\"contact\" name=\"contact\" maxlength=\"100\">\
-         <label for=\"message\">{}</label><textarea id=\"message\" name=\"message\" rows=\"5\" cols=\"60\" maxlength=\"4000\" required></textarea>\
-         <p><button type=\"submit\">{}</button></p></form>",
-        ctx.t("Góp ý, khiếu nại", "Feedback or complaint"),
-        html::url(code),
-        esc(token),
-        ctx.t("Góp ý", "Feedback"),
-        ctx.t(
-            "Khiếu nại về kết quả rà soát",
-            "Complaint about the review results"
-        ),
-        ctx.t(
-            "Khiếu nại về kết quả rà soát cần mã hộ (ghi trên giấy chứng nhận) hoặc thôn được nói đến.",
-            "A complaint about the review needs the household's code (on its certificate) or the village it is about."
-        ),
-        ctx.t("Mã hộ", "Household code"),
-        ctx.t("Thôn", "Village"),
-        options,
-        ctx.t("Họ tên (không bắt buộc)", "Name (optional)"),
-        ctx.t(
-            "Điện thoại hoặc địa chỉ để trả lời (không bắt buộc)",
-            "Phone or address for the answer (optional)"
-        ),
-        ctx.t("Nội dung", "Message"),
-        ctx.t("Gửi", "Send")
-    )
 }
 
 fn with_pre_cookie(mut r: Response, token: &str) -> Response {
@@ -177,20 +168,7 @@ pub async fn commune(
         .run(move |s| st.figures(s, u))
         .await
         .map_err(|e| ctx.fail(e))?;
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<p class=\"muted\">{} · {} {}</p><h2>{}</h2>",
-        esc(&f.unit.code),
-        ctx.t("địa giới ngày", "boundaries of"),
-        today().vi(),
-        ctx.t(
-            "Kết quả rà soát hộ nghèo, cận nghèo",
-            "Results of the poverty review"
-        )
-    );
-    rates_section(&mut body, ctx.lang, &f.rates);
-    posted_lists(&state, &ctx, f.unit.id, &mut body).await?;
+    let posted = posted_lists(&state, &ctx, f.unit.id).await?;
     let secret = state.public_secret().await.map_err(|e| ctx.fail(e))?;
     let token = auth::public_token(&secret, f.unit.id, unix_now());
     let commune_id = f.unit.id;
@@ -202,9 +180,15 @@ pub async fn commune(
         .into_iter()
         .map(|v| (v.code, v.name))
         .collect::<Vec<_>>();
-    body.push_str(&form_html(&ctx, &f.unit.code, &token, &villages));
+    let body = html! {
+        p.muted { (f.unit.code) " · " (ctx.t("địa giới ngày", "boundaries of")) " " (today().vi()) }
+        h2 { (ctx.t("Kết quả rà soát hộ nghèo, cận nghèo", "Results of the poverty review")) }
+        (rates_section(ctx.lang, &f.rates))
+        (posted)
+        (form_html(&ctx, &f.unit.code, &token, &villages))
+    };
     let title = format!("{} {}", ctx.t("Công khai:", "Public page:"), f.unit.name);
-    let r = respond(&ctx, StatusCode::OK, page(ctx.lang, &title, None, &body));
+    let r = respond(&ctx, StatusCode::OK, page(ctx.lang, &title, None, body));
     Ok(with_pre_cookie(r, &token))
 }
 
@@ -368,22 +352,29 @@ pub async fn feedback(
         }
         PublicOutcome::NotInCommune => return Err(ctx.fail(not_in_commune())),
     }
-    let body = format!(
-        "<p class=\"box\">{}</p><p><a href=\"/public/{}\">{}</a></p>",
-        ctx.t(
-            "Đã nhận. Cảm ơn bạn; xã sẽ trả lời theo thông tin liên hệ bạn để lại.",
-            "Received. Thank you; the commune will answer at the contact you gave."
-        ),
-        html::url(&u.code),
-        esc(&u.name)
-    );
+    let body = html! {
+        p class="box" {
+            (ctx.t(
+                "Đã nhận. Cảm ơn bạn; xã sẽ trả lời theo thông tin liên hệ bạn để lại.",
+                "Received. Thank you; the commune will answer at the contact you gave."
+            ))
+        }
+        p { a href={ "/public/" (html::url(&u.code)) } { (u.name) } }
+    };
     // The form's token is spent: sending the same post again is refused.
     let r = respond(
         &ctx,
         StatusCode::OK,
-        page(ctx.lang, ctx.t("Đã gửi", "Sent"), None, &body),
+        page(ctx.lang, ctx.t("Đã gửi", "Sent"), None, body),
     );
     Ok(with_pre_cookie(r, &auth::random_token()))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/public/{code}", get(commune))
+        .route("/public/{code}/feedback", post(feedback))
 }
 
 #[cfg(test)]

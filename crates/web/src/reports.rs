@@ -1,19 +1,22 @@
 //! The report form and the rates downloads (CSV, XLSX, PDF). The table is built by `giamngheo_app::reports`,
 //! the one the command line writes too, so this module only checks the unit and years and picks the format.
 
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::routing::get;
 use giamngheo_core::date::Date;
-use giamngheo_core::round::Action;
 use giamngheo_store::rates::YearRate;
 use giamngheo_store::units::Unit;
 use serde::Deserialize;
 
-use crate::auth::Ctx;
+use crate::auth::Caller;
 use crate::error::{Failure, WebError};
-use crate::html::esc;
+use crate::extract::{Allowed, Ctx, may};
+use crate::html::html;
 use crate::layout::{PageResult, attachment, chosen_unit, pdf_response, record, staff_page};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
@@ -22,36 +25,42 @@ pub struct ReportQuery {
     to: Option<i32>,
 }
 
-pub async fn reports(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::ReadReports)?.clone();
+pub async fn reports(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
+) -> PageResult {
     let year = today().year();
     let unit = a.unit_code.clone().unwrap_or_default();
-    let body = format!(
-        "<form method=\"get\" action=\"/reports/rates.csv\" class=\"box\">\
-         <label for=\"unit\">{}</label><input id=\"unit\" name=\"unit\" value=\"{}\" required>\
-         <label for=\"from\">{}</label><input id=\"from\" name=\"from\" type=\"number\" value=\"2015\">\
-         <label for=\"to\">{}</label><input id=\"to\" name=\"to\" type=\"number\" value=\"{}\">\
-         <p><button type=\"submit\">{} CSV</button> <button type=\"submit\" formaction=\"/reports/rates.xlsx\">{} XLSX</button> <button type=\"submit\" formaction=\"/reports/rates.pdf\">{} PDF</button></p></form>\
-         <p class=\"muted\">{}</p>",
-        ctx.t("Mã đơn vị", "Unit code"),
-        esc(&unit),
-        ctx.t("Từ năm", "From year"),
-        ctx.t("Đến năm", "To year"),
-        year,
-        ctx.t("Tải", "Download"),
-        ctx.t("Tải", "Download"),
-        ctx.t("Tải", "Download"),
-        ctx.t(
-            "Tỷ lệ hộ nghèo, cận nghèo theo năm, trên địa giới hôm nay.",
-            "Poor and near-poor rates by year, on today's boundaries."
-        )
-    );
+    let download = ctx.t("Tải", "Download");
+    let body = html! {
+        form method="get" action="/reports/rates.csv" class="box" {
+            label for="unit" { (ctx.t("Mã đơn vị", "Unit code")) }
+            input id="unit" name="unit" value=(unit) required;
+            label for="from" { (ctx.t("Từ năm", "From year")) }
+            input id="from" name="from" type="number" value="2015";
+            label for="to" { (ctx.t("Đến năm", "To year")) }
+            input id="to" name="to" type="number" value=(year);
+            p {
+                button type="submit" { (download) " CSV" }
+                " "
+                button type="submit" formaction="/reports/rates.xlsx" { (download) " XLSX" }
+                " "
+                button type="submit" formaction="/reports/rates.pdf" { (download) " PDF" }
+            }
+        }
+        p.muted {
+            (ctx.t(
+                "Tỷ lệ hộ nghèo, cận nghèo theo năm, trên địa giới hôm nay.",
+                "Poor and near-poor rates by year, on today's boundaries."
+            ))
+        }
+    };
     Ok(staff_page(
         &state,
         &ctx,
         &a,
         ctx.t("Báo cáo", "Reports"),
-        &body,
+        body,
     ))
 }
 
@@ -59,9 +68,9 @@ pub async fn reports(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 async fn report_rates(
     state: &AppState,
     ctx: &Ctx,
+    a: &Caller,
     q: ReportQuery,
 ) -> Result<(Unit, Vec<YearRate>), Failure> {
-    let a = ctx.require(Action::ReadReports)?.clone();
     let (from, to) = (q.from.unwrap_or(2015), q.to.unwrap_or(today().year()));
     if from > to || from < 1990 || to > 2100 {
         return Err(ctx.fail(WebError::bad(
@@ -69,7 +78,7 @@ async fn report_rates(
             "Bad span of years.",
         )));
     }
-    let Some(u) = chosen_unit(state, ctx, &a, q.unit).await? else {
+    let Some(u) = chosen_unit(state, ctx, a, q.unit).await? else {
         return Err(ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit.")));
     };
     let actor = a.clone();
@@ -99,13 +108,13 @@ async fn report_rates(
 
 pub async fn rates_csv(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> PageResult {
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
-    let (u, rates) = report_rates(&state, &ctx, q).await?;
+    let (u, rates) = report_rates(&state, &ctx, &a, q).await?;
     let mut out = Vec::new();
     giamngheo_app::reports::rates_table(&u, today(), &rates, ctx.lang)
         .write_csv(&mut out)
@@ -119,13 +128,13 @@ pub async fn rates_csv(
 
 pub async fn rates_xlsx(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> PageResult {
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
-    let (u, rates) = report_rates(&state, &ctx, q).await?;
+    let (u, rates) = report_rates(&state, &ctx, &a, q).await?;
     let mut wb = rust_xlsxwriter::Workbook::new();
     let bytes = giamngheo_app::reports::rates_table(&u, today(), &rates, ctx.lang)
         .add_sheet(&mut wb)
@@ -142,14 +151,14 @@ pub async fn rates_xlsx(
 /// `giamngheo report rates --format pdf` does.
 pub async fn rates_pdf(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
     q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> PageResult {
     use giamngheo_report::pdf::{Document, Orientation};
     let q = q
         .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
         .0;
-    let (u, rates) = report_rates(&state, &ctx, q).await?;
+    let (u, rates) = report_rates(&state, &ctx, &a, q).await?;
     let table = giamngheo_app::reports::rates_table(&u, today(), &rates, ctx.lang);
     let mut doc = Document::new(
         &table.title,
@@ -162,4 +171,13 @@ pub async fn rates_pdf(
         &format!("ty-le-ho-ngheo-{}.pdf", u.code),
         doc.finish(),
     ))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(reports))
+        .route("/reports/rates.csv", get(rates_csv))
+        .route("/reports/rates.xlsx", get(rates_xlsx))
+        .route("/reports/rates.pdf", get(rates_pdf))
 }

@@ -4,22 +4,24 @@
 //! who may do what (core `round::Role::may`); the store checks the household's state and version again
 //! inside its transaction.
 
-use std::fmt::Write;
-
+use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{get, post};
 use giamngheo_core::round::{Action, CaseState, RoundStatus};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
 use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
 
-use crate::auth::{Caller, Ctx};
+use crate::auth::Caller;
 use crate::error::WebError;
-use crate::html::{self, esc};
+use crate::extract::{Allowed, Ctx, may};
+use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
-use crate::{AppState, today};
+use crate::state::AppState;
+use giamngheo_store::today;
 
 fn store_error(e: StoreError) -> WebError {
     use giamngheo_core::messages::Localized;
@@ -71,8 +73,10 @@ fn class_name(c: Option<Class>, lang: Lang) -> &'static str {
     c.map_or("", |c| c.name(lang))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
+pub async fn list(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
+) -> PageResult {
     let actor = a.clone();
     let rounds = state
         .pool
@@ -80,195 +84,183 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         .await
         .map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;
-    let mut body = format!("<h1>{}</h1>", ctx.t("Các đợt rà soát", "Review rounds"));
-    if rounds.is_empty() {
-        let _ = write!(
-            body,
-            "<p class=\"muted\">{}</p>",
-            ctx.t(
-                "Chưa có đợt rà soát nào trong địa bàn của bạn.",
-                "No review round in your area yet."
-            )
-        );
-    } else {
-        let _ = write!(
-            body,
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            ctx.t("Số", "No."),
-            ctx.t("Xã", "Commune"),
-            ctx.t("Năm", "Year"),
-            ctx.t("Trạng thái", "Status"),
-            ctx.t("Hạn quyết định", "Decision due")
-        );
-        for r in &rounds {
-            let _ = write!(
-                body,
-                "<tr><td><a href=\"/rounds/{}\">{}</a></td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
-                r.id,
-                r.id,
-                esc(&r.commune_name),
-                r.year,
-                r.month
-                    .map(|m| format!(" ({} {m})", lang.pick("tháng", "month")))
-                    .unwrap_or_default(),
-                r.status.name(lang),
-                r.deadline().vi()
-            );
+    let body = html! {
+        h1 { (ctx.t("Các đợt rà soát", "Review rounds")) }
+        @if rounds.is_empty() {
+            p.muted {
+                (ctx.t(
+                    "Chưa có đợt rà soát nào trong địa bàn của bạn.",
+                    "No review round in your area yet."
+                ))
+            }
+        } @else {
+            table {
+                thead {
+                    tr {
+                        th { (ctx.t("Số", "No.")) }
+                        th { (ctx.t("Xã", "Commune")) }
+                        th { (ctx.t("Năm", "Year")) }
+                        th { (ctx.t("Trạng thái", "Status")) }
+                        th { (ctx.t("Hạn quyết định", "Decision due")) }
+                    }
+                }
+                tbody {
+                    @for r in &rounds {
+                        tr {
+                            td { a href={ "/rounds/" (r.id) } { (r.id) } }
+                            td { (r.commune_name) }
+                            td {
+                                (r.year)
+                                @if let Some(m) = r.month { " (" (lang.pick("tháng", "month")) " " (m) ")" }
+                            }
+                            td { (r.status.name(lang)) }
+                            td { (r.deadline().vi()) }
+                        }
+                    }
+                }
+            }
         }
-        body.push_str("</tbody></table>");
-    }
+    };
     Ok(staff_page(
         &state,
         &ctx,
         &a,
         ctx.t("Đợt rà soát", "Review rounds"),
-        &body,
+        body,
     ))
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
+pub async fn show(
+    State(state): State<AppState>,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
+    Path(id): Path<i64>,
+) -> PageResult {
     let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;
     let p = round.procedure();
-    let mut body = format!(
-        "<h1>{} {} — {} {}</h1><p>{} · {} · {}: {}</p>",
-        ctx.t("Đợt rà soát", "Review round"),
-        round.id,
-        esc(&round.commune_name),
-        round.year,
-        esc(lang.pick(&p.name_vi, &p.name_en)),
-        esc(&round.standard_id),
-        ctx.t("hạn quyết định", "decision due"),
-        round.deadline().vi()
-    );
-    body.push_str("<ol class=\"steps\">");
-    for (step, done) in round.steps_done(&cases) {
-        let _ = write!(
-            body,
-            "<li>{} {}</li>",
-            if done { "✔" } else { "○" },
-            esc(step.name(lang))
-        );
-    }
-    body.push_str("</ol>");
-    if let (Some(on), Some(ends)) = (round.posted_on, round.posting_ends) {
-        let _ = write!(
-            body,
-            "<p>{} {} → {}</p>",
-            ctx.t("Niêm yết công khai:", "Posted publicly:"),
-            on.vi(),
-            ends.vi()
-        );
-    }
-    if !p.posting_working_days.verified {
-        let _ = write!(
-            body,
-            "<p class=\"muted\">{} {} {} ({})</p>",
-            ctx.t("Thời gian niêm yết", "Posting period"),
-            p.posting_working_days.value,
-            ctx.t("ngày làm việc: chưa xác minh", "working days: unverified"),
-            esc(&p.posting_working_days.source)
-        );
-    }
     let may_survey = a.role.may(Action::Survey) && round.status != RoundStatus::Decided;
-    let _ = write!(
-        body,
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
-        ctx.t("Mã hộ", "Household"),
-        ctx.t("Chủ hộ", "Head"),
-        ctx.t("Thôn", "Village"),
-        ctx.t("Trước", "Before"),
-        ctx.t("Bước", "Step"),
-        ctx.t("Kết quả", "Result"),
-        ctx.t("Biến động", "Transition")
-    );
-    for c in &cases {
-        let mut action = if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey)
-        {
-            format!(
-                "<a href=\"/rounds/{}/survey/{}\">{}</a>",
-                round.id,
-                html::url(&c.household_code),
-                ctx.t("Nhập phiếu", "Enter survey")
-            )
-        } else {
-            String::new()
-        };
-        if c.source == CaseSource::ExitRequest {
-            let _ = write!(
-                action,
-                " <a href=\"/rounds/{}/exit/{}\">{}</a>",
-                round.id,
-                html::url(&c.household_code),
-                ctx.t(
-                    "Giấy đề nghị thoát nghèo (Mẫu 04, PDF)",
-                    "Exit request (form 04, PDF)"
-                )
-            );
+    let cases_table = html! {
+        table {
+            thead {
+                tr {
+                    th { (ctx.t("Mã hộ", "Household")) }
+                    th { (ctx.t("Chủ hộ", "Head")) }
+                    th { (ctx.t("Thôn", "Village")) }
+                    th { (ctx.t("Trước", "Before")) }
+                    th { (ctx.t("Bước", "Step")) }
+                    th { (ctx.t("Kết quả", "Result")) }
+                    th { (ctx.t("Biến động", "Transition")) }
+                    th {}
+                }
+            }
+            tbody {
+                @for c in &cases {
+                    tr {
+                        td { a href={ "/households/" (html::url(&c.household_code)) } { (c.household_code) } }
+                        td { (c.head_name.as_deref().unwrap_or("")) }
+                        td { (c.village.as_deref().unwrap_or("")) }
+                        td { (class_name(c.previous_class, lang)) }
+                        td { (c.state.name(lang)) }
+                        td { (class_name(c.decided_class.or(c.computed_class), lang)) }
+                        td { (c.transition.map_or("", |t| t.name(lang))) }
+                        td {
+                            @if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey) {
+                                a href={ "/rounds/" (round.id) "/survey/" (html::url(&c.household_code)) } {
+                                    (ctx.t("Nhập phiếu", "Enter survey"))
+                                }
+                            }
+                            @if c.source == CaseSource::ExitRequest {
+                                " "
+                                a href={ "/rounds/" (round.id) "/exit/" (html::url(&c.household_code)) } {
+                                    (ctx.t(
+                                        "Giấy đề nghị thoát nghèo (Mẫu 04, PDF)",
+                                        "Exit request (form 04, PDF)"
+                                    ))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        let _ = write!(
-            body,
-            "<tr><td><a href=\"/households/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html::url(&c.household_code),
-            esc(&c.household_code),
-            esc(c.head_name.as_deref().unwrap_or("")),
-            esc(c.village.as_deref().unwrap_or("")),
-            class_name(c.previous_class, lang),
-            c.state.name(lang),
-            class_name(c.decided_class.or(c.computed_class), lang),
-            c.transition.map_or("", |t| t.name(lang)),
-            action
-        );
-    }
-    body.push_str("</tbody></table>");
-    downloads(&ctx, &a, &round, &cases, &mut body);
+    };
+    let head = html! {
+        h1 {
+            (ctx.t("Đợt rà soát", "Review round")) " " (round.id) " — " (round.commune_name) " "
+            (round.year)
+        }
+        p {
+            (lang.pick(&p.name_vi, &p.name_en)) " · " (round.standard_id) " · "
+            (ctx.t("hạn quyết định", "decision due")) ": " (round.deadline().vi())
+        }
+        ol.steps {
+            @for (step, done) in round.steps_done(&cases) {
+                li { (if done { "✔" } else { "○" }) " " (step.name(lang)) }
+            }
+        }
+        @if let (Some(on), Some(ends)) = (round.posted_on, round.posting_ends) {
+            p { (ctx.t("Niêm yết công khai:", "Posted publicly:")) " " (on.vi()) " → " (ends.vi()) }
+        }
+        @if !p.posting_working_days.verified {
+            p.muted {
+                (ctx.t("Thời gian niêm yết", "Posting period")) " " (p.posting_working_days.value) " "
+                (ctx.t("ngày làm việc: chưa xác minh", "working days: unverified")) " ("
+                (p.posting_working_days.source) ")"
+            }
+        }
+        (cases_table)
+        (downloads(&ctx, &a, &round, &cases))
+    };
     let (complaints, places) = state
         .pool
         .run(move |s| Ok((s.complaints(id)?, s.complaint_places(id)?)))
         .await
         .map_err(|e| ctx.fail(e))?;
-    complaints_section(&state, &ctx, &a, &round, &complaints, &places, &mut body);
-    screening_and_request_forms(&state, &ctx, &a, &round, &cases, &mut body);
-    step_forms(&state, &ctx, &a, &round, &cases, &mut body);
+    let body = html! {
+        (head)
+        (complaints_section(&state, &ctx, &a, &round, &complaints, &places))
+        (screening_and_request_forms(&state, &ctx, &a, &round, &cases))
+        (step_forms(&state, &ctx, &a, &round, &cases))
+    };
     Ok(staff_page(
         &state,
         &ctx,
         &a,
         ctx.t("Đợt rà soát", "Review round"),
-        &body,
+        body,
     ))
 }
 
 /// The decided round's forms as PDF: the decision (Mẫu 02) and, once issued, the certificates (Mẫu 03). They
 /// cover the whole commune, so only accounts whose units hold the commune see the links (the routes check it
 /// again).
-fn downloads(ctx: &Ctx, a: &Caller, round: &RoundView, cases: &[CaseView], body: &mut String) {
+fn downloads(ctx: &Ctx, a: &Caller, round: &RoundView, cases: &[CaseView]) -> Markup {
     if round.status != RoundStatus::Decided || !a.sees_unit(round.commune_id) {
-        return;
+        return html! {};
     }
-    let _ = write!(
-        body,
-        "<h2>{}</h2><ul class=\"downloads\"><li><a href=\"/rounds/{}/decision.pdf\">{}</a></li>",
-        ctx.t("Tải về", "Downloads"),
-        round.id,
-        ctx.t(
-            "Quyết định công nhận và danh sách (Mẫu 02, PDF)",
-            "Decision and lists (form 02, PDF)"
-        )
-    );
-    if cases.iter().any(|c| c.certificate.is_some()) {
-        let _ = write!(
-            body,
-            "<li><a href=\"/rounds/{}/certificates.pdf\">{}</a></li>",
-            round.id,
-            ctx.t(
-                "Giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03, PDF)",
-                "Poor and near-poor certificates (form 03, PDF)"
-            )
-        );
+    html! {
+        h2 { (ctx.t("Tải về", "Downloads")) }
+        ul.downloads {
+            li {
+                a href={ "/rounds/" (round.id) "/decision.pdf" } {
+                    (ctx.t(
+                        "Quyết định công nhận và danh sách (Mẫu 02, PDF)",
+                        "Decision and lists (form 02, PDF)"
+                    ))
+                }
+            }
+            @if cases.iter().any(|c| c.certificate.is_some()) {
+                li {
+                    a href={ "/rounds/" (round.id) "/certificates.pdf" } {
+                        (ctx.t(
+                            "Giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03, PDF)",
+                            "Poor and near-poor certificates (form 03, PDF)"
+                        ))
+                    }
+                }
+            }
+        }
     }
-    body.push_str("</ul>");
 }
 
 /// The round's complaints the account may see, each open one with a form to answer it for the roles allowed
@@ -282,8 +274,7 @@ fn complaints_section(
     round: &RoundView,
     complaints: &[giamngheo_store::rounds::ComplaintView],
     places: &std::collections::HashMap<i64, giamngheo_store::public_feedback::ComplaintPlace>,
-    body: &mut String,
-) {
+) -> Markup {
     let visible: Vec<_> = complaints
         .iter()
         .filter(|k| {
@@ -292,81 +283,53 @@ fn complaints_section(
         })
         .collect();
     if visible.is_empty() {
-        return;
+        return html! {};
     }
-    let _ = write!(
-        body,
-        "<h2>{}</h2>",
-        ctx.t("Khiếu nại, phản ánh", "Complaints and feedback")
-    );
-    for k in visible {
-        let copies = places.get(&k.id).map_or(1, |p| p.copies);
-        let _ = write!(
-            body,
-            "<div class=\"box\"><p><strong>{}</strong> · {} · {}{}{}</p><p>{}</p>",
-            esc(&k.complainant),
-            html::date(&k.received_on),
-            esc(giamngheo_store::rounds::channel_name(&k.channel, ctx.lang)),
-            k.household_code
-                .as_deref()
-                .map(|c| format!(" · {}", esc(c)))
-                .unwrap_or_default(),
-            if copies > 1 {
-                format!(
-                    " · {} {copies} {}",
-                    ctx.t("gửi", "sent"),
-                    ctx.t("lần", "times")
-                )
-            } else {
-                String::new()
-            },
-            esc(&k.content)
-        );
-        match (&k.outcome, &k.answer) {
-            (Some(o), answer) => {
-                let _ = write!(
-                    body,
-                    "<p>{}: {} — {}</p>",
-                    ctx.t("Đã trả lời", "Answered"),
-                    esc(giamngheo_store::rounds::ComplaintOutcome::parse(o)
-                        .map_or(o.as_str(), |o| o.name(ctx.lang))),
-                    esc(answer.as_deref().unwrap_or(""))
-                );
-            }
-            (None, _)
-                if round.status != RoundStatus::Decided && a.role.may(Action::AnswerComplaint) =>
-            {
-                let _ = write!(
-                    body,
-                    "<form method=\"post\" action=\"/rounds/{}/answer\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-                     <input type=\"hidden\" name=\"complaint\" value=\"{}\">\
-                     <label for=\"answer{}\">{}</label><textarea id=\"answer{}\" name=\"answer\" rows=\"2\" required></textarea>\
-                     <select name=\"outcome\"><option value=\"rejected\">{}</option><option value=\"upheld\">{}</option><option value=\"withdrawn\">{}</option></select>\
-                     <button type=\"submit\">{}</button></form>",
-                    round.id,
-                    esc(&state.sessions.form_token(&a.token)),
-                    k.id,
-                    k.id,
-                    ctx.t("Trả lời", "Answer"),
-                    k.id,
-                    ctx.t("không chấp nhận", "rejected"),
-                    ctx.t(
-                        "chấp nhận (rà soát lại hộ)",
-                        "upheld (survey the household again)"
-                    ),
-                    ctx.t("người khiếu nại rút", "withdrawn"),
-                    ctx.t("Gửi trả lời", "Send the answer")
-                );
-            }
-            (None, _) => {
-                let _ = write!(
-                    body,
-                    "<p class=\"muted\">{}</p>",
-                    ctx.t("Chưa trả lời", "Not answered yet")
-                );
+    let may_answer = round.status != RoundStatus::Decided && a.role.may(Action::AnswerComplaint);
+    html! {
+        h2 { (ctx.t("Khiếu nại, phản ánh", "Complaints and feedback")) }
+        @for k in visible {
+            @let copies = places.get(&k.id).map_or(1, |p| p.copies);
+            div class="box" {
+                p {
+                    strong { (k.complainant) }
+                    " · " (html::date(&k.received_on))
+                    " · " (giamngheo_store::rounds::channel_name(&k.channel, ctx.lang))
+                    @if let Some(c) = &k.household_code { " · " (c) }
+                    @if copies > 1 { " · " (ctx.t("gửi", "sent")) " " (copies) " " (ctx.t("lần", "times")) }
+                }
+                p { (k.content) }
+                @match (&k.outcome, &k.answer) {
+                    (Some(o), answer) => {
+                        p {
+                            (ctx.t("Đã trả lời", "Answered")) ": "
+                            (giamngheo_store::rounds::ComplaintOutcome::parse(o)
+                                .map_or(o.as_str(), |o| o.name(ctx.lang)))
+                            " — " (answer.as_deref().unwrap_or(""))
+                        }
+                    }
+                    (None, _) if may_answer => {
+                        form method="post" action={ "/rounds/" (round.id) "/answer" } {
+                            input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+                            input type="hidden" name="complaint" value=(k.id);
+                            label for={ "answer" (k.id) } { (ctx.t("Trả lời", "Answer")) }
+                            textarea id={ "answer" (k.id) } name="answer" rows="2" required {}
+                            select name="outcome" {
+                                option value="rejected" { (ctx.t("không chấp nhận", "rejected")) }
+                                option value="upheld" {
+                                    (ctx.t("chấp nhận (rà soát lại hộ)", "upheld (survey the household again)"))
+                                }
+                                option value="withdrawn" { (ctx.t("người khiếu nại rút", "withdrawn")) }
+                            }
+                            button type="submit" { (ctx.t("Gửi trả lời", "Send the answer")) }
+                        }
+                    }
+                    (None, _) => {
+                        p.muted { (ctx.t("Chưa trả lời", "Not answered yet")) }
+                    }
+                }
             }
         }
-        body.push_str("</div>");
     }
 }
 
@@ -387,67 +350,63 @@ fn screening_and_request_forms(
     a: &Caller,
     round: &RoundView,
     cases: &[CaseView],
-    body: &mut String,
-) {
+) -> Markup {
     if round.status == RoundStatus::Decided {
-        return;
+        return html! {};
     }
     let today = today().vi();
-    if a.role.may(Action::Survey) && to_screen(cases).next().is_some() {
-        let _ = write!(
-            body,
-            "<form method=\"post\" action=\"/rounds/{}/screen\" class=\"box\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><h2>{}</h2><p class=\"muted\">{}</p>\
-             <label for=\"screen_date\">{}</label><input id=\"screen_date\" name=\"date\" value=\"{today}\"><fieldset><legend>{}</legend>",
-            round.id,
-            esc(&state.sessions.form_token(&a.token)),
-            ctx.t("Nhận diện nhanh (Phiếu A)", "Quick screening (form A)"),
-            ctx.t(
-                "Đánh dấu các hộ có điều kiện sống rõ ràng vượt chuẩn: được ghi là không nghèo, không rà soát chi tiết.",
-                "Tick the households plainly above the lines: they are recorded as not poor without the full survey."
-            ),
-            ctx.t("Ngày nhận diện", "Screened on"),
-            ctx.t("Hộ", "Households")
-        );
-        for c in to_screen(cases) {
-            let code = esc(&c.household_code);
-            let _ = write!(
-                body,
-                "<label class=\"check\"><input type=\"checkbox\" name=\"screen_{code}\" value=\"1\"> {code} {}</label>",
-                esc(c.head_name.as_deref().unwrap_or(""))
-            );
+    // Each form its own one-time token.
+    html! {
+        @if a.role.may(Action::Survey) && to_screen(cases).next().is_some() {
+            form method="post" action={ "/rounds/" (round.id) "/screen" } class="box" {
+                input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+                h2 { (ctx.t("Nhận diện nhanh (Phiếu A)", "Quick screening (form A)")) }
+                p.muted {
+                    (ctx.t(
+                        "Đánh dấu các hộ có điều kiện sống rõ ràng vượt chuẩn: được ghi là không nghèo, không rà soát chi tiết.",
+                        "Tick the households plainly above the lines: they are recorded as not poor without the full survey."
+                    ))
+                }
+                label for="screen_date" { (ctx.t("Ngày nhận diện", "Screened on")) }
+                input id="screen_date" name="date" value=(today);
+                fieldset {
+                    legend { (ctx.t("Hộ", "Households")) }
+                    @for c in to_screen(cases) {
+                        label.check {
+                            input type="checkbox" name={ "screen_" (c.household_code) } value="1";
+                            " " (c.household_code) " " (c.head_name.as_deref().unwrap_or(""))
+                        }
+                    }
+                }
+                p { button type="submit" { (ctx.t("Ghi kết quả nhận diện nhanh", "Record the screening")) } }
+            }
         }
-        let _ = write!(
-            body,
-            "</fieldset><p><button type=\"submit\">{}</button></p></form>",
-            ctx.t("Ghi kết quả nhận diện nhanh", "Record the screening")
-        );
-    }
-    if a.role.may(Action::AddRequest) {
-        let _ = write!(
-            body,
-            "<form method=\"post\" action=\"/rounds/{}/request\" class=\"box\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><h2>{}</h2>\
-             <label for=\"household_code\">{}</label><input id=\"household_code\" name=\"household_code\" required>\
-             <label for=\"kind\">{}</label><select id=\"kind\" name=\"kind\"><option value=\"request\">{}</option><option value=\"exit\">{}</option></select>\
-             <label for=\"request_date\">{}</label><input id=\"request_date\" name=\"date\" value=\"{today}\">\
-             <p><button type=\"submit\">{}</button></p></form>",
-            round.id,
-            esc(&state.sessions.form_token(&a.token)),
-            ctx.t("Giấy đề nghị của hộ", "A household's request"),
-            ctx.t("Mã hộ", "Household code"),
-            ctx.t("Loại giấy", "Request"),
-            ctx.t(
-                "đề nghị rà soát, xét vào danh sách (Mẫu 01)",
-                "review request, to enter the lists (form 01)"
-            ),
-            ctx.t(
-                "đề nghị công nhận thoát nghèo, thoát cận nghèo (Mẫu 04)",
-                "exit request (form 04)"
-            ),
-            ctx.t("Ngày nhận giấy", "Received on"),
-            ctx.t("Ghi nhận giấy đề nghị", "Record the request")
-        );
+        @if a.role.may(Action::AddRequest) {
+            form method="post" action={ "/rounds/" (round.id) "/request" } class="box" {
+                input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+                h2 { (ctx.t("Giấy đề nghị của hộ", "A household's request")) }
+                label for="household_code" { (ctx.t("Mã hộ", "Household code")) }
+                input id="household_code" name="household_code" required;
+                label for="kind" { (ctx.t("Loại giấy", "Request")) }
+                select id="kind" name="kind" {
+                    option value="request" {
+                        (ctx.t(
+                            "đề nghị rà soát, xét vào danh sách (Mẫu 01)",
+                            "review request, to enter the lists (form 01)"
+                        ))
+                    }
+                    option value="exit" {
+                        (ctx.t(
+                            "đề nghị công nhận thoát nghèo, thoát cận nghèo (Mẫu 04)",
+                            "exit request (form 04)"
+                        ))
+                    }
+                }
+                label for="request_date" { (ctx.t("Ngày nhận giấy", "Received on")) }
+                input id="request_date" name="date" value=(today);
+                p { button type="submit" { (ctx.t("Ghi nhận giấy đề nghị", "Record the request")) } }
+            }
+        }
     }
 }
 
@@ -459,113 +418,105 @@ fn step_forms(
     a: &Caller,
     round: &RoundView,
     cases: &[CaseView],
-    body: &mut String,
-) {
-    let form = |step: &str, fields: &str, button: &str| {
-        format!(
-            "<form method=\"post\" action=\"/rounds/{}/{step}\" class=\"box\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\">{fields}<p><button type=\"submit\">{}</button></p></form>",
-            round.id,
-            esc(&state.sessions.form_token(&a.token)),
-            esc(button)
-        )
+) -> Markup {
+    let form = |step: &str, fields: Markup, button: &str| {
+        html! {
+            form method="post" action={ "/rounds/" (round.id) "/" (step) } class="box" {
+                input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+                (fields)
+                p { button type="submit" { (button) } }
+            }
+        }
     };
     let today = today().vi();
     let surveyed: Vec<&CaseView> = cases
         .iter()
         .filter(|c| c.state == CaseState::Surveyed)
         .collect();
-    if round.status != RoundStatus::Decided
-        && !surveyed.is_empty()
-        && a.role.may(Action::RecordMeeting)
-    {
-        let mut fields = format!(
-            "<h2>{}</h2><label for=\"held_on\">{}</label><input id=\"held_on\" name=\"date\" value=\"{today}\">\
-             <label for=\"attendees\">{}</label><input id=\"attendees\" name=\"attendees\" inputmode=\"numeric\" required>\
-             <label for=\"chair\">{}</label><input id=\"chair\" name=\"chair\" required>\
-             <label for=\"secretary\">{}</label><input id=\"secretary\" name=\"secretary\" required>\
-             <table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            ctx.t("Họp dân", "Village meeting"),
-            ctx.t("Ngày họp", "Held on"),
-            ctx.t("Số người dự họp", "Attendees"),
-            ctx.t("Chủ trì", "Chair"),
-            ctx.t("Thư ký", "Secretary"),
-            ctx.t("Hộ", "Household"),
-            ctx.t("Kết quả rà soát", "Survey result"),
-            ctx.t("Đồng ý", "For"),
-            ctx.t("Không đồng ý", "Against")
-        );
-        for c in &surveyed {
-            let code = esc(&c.household_code);
-            let _ = write!(
-                fields,
-                "<tr><td>{code} {}</td><td>{}</td><td><input name=\"for_{code}\" inputmode=\"numeric\" size=\"4\"></td>\
-                 <td><input name=\"against_{code}\" inputmode=\"numeric\" size=\"4\"></td></tr>",
-                esc(c.head_name.as_deref().unwrap_or("")),
-                class_name(c.computed_class, ctx.lang)
-            );
+    let meeting = html! {
+        h2 { (ctx.t("Họp dân", "Village meeting")) }
+        label for="held_on" { (ctx.t("Ngày họp", "Held on")) }
+        input id="held_on" name="date" value=(today);
+        label for="attendees" { (ctx.t("Số người dự họp", "Attendees")) }
+        input id="attendees" name="attendees" inputmode="numeric" required;
+        label for="chair" { (ctx.t("Chủ trì", "Chair")) }
+        input id="chair" name="chair" required;
+        label for="secretary" { (ctx.t("Thư ký", "Secretary")) }
+        input id="secretary" name="secretary" required;
+        table {
+            thead {
+                tr {
+                    th { (ctx.t("Hộ", "Household")) }
+                    th { (ctx.t("Kết quả rà soát", "Survey result")) }
+                    th { (ctx.t("Đồng ý", "For")) }
+                    th { (ctx.t("Không đồng ý", "Against")) }
+                }
+            }
+            tbody {
+                @for c in &surveyed {
+                    tr {
+                        td { (c.household_code) " " (c.head_name.as_deref().unwrap_or("")) }
+                        td { (class_name(c.computed_class, ctx.lang)) }
+                        td { input name={ "for_" (c.household_code) } inputmode="numeric" size="4"; }
+                        td { input name={ "against_" (c.household_code) } inputmode="numeric" size="4"; }
+                    }
+                }
+            }
         }
-        fields.push_str("</tbody></table>");
-        body.push_str(&form(
-            "meeting",
-            &fields,
-            ctx.t("Ghi biên bản họp dân", "Record the meeting"),
-        ));
-    }
-    if round.status != RoundStatus::Decided && a.role.may(Action::Post) {
-        body.push_str(&form(
-            "post",
-            &format!(
-                "<label for=\"places\">{}</label><input id=\"places\" name=\"places\" value=\"{}\">",
-                ctx.t("Nơi niêm yết", "Posted at"),
-                ctx.t("Trụ sở UBND xã và nhà văn hóa thôn", "Commune office and village halls")
-            ),
-            ctx.t("Niêm yết công khai từ hôm nay", "Post the results from today"),
-        ));
-    }
-    if round.status == RoundStatus::Posted && a.role.may(Action::Decide) {
-        body.push_str(&form(
-            "decide",
-            &format!(
-                "<label for=\"date\">{}</label><input id=\"date\" name=\"date\" value=\"{today}\">\
-                 <label for=\"number\">{}</label><input id=\"number\" name=\"number\" placeholder=\"…/QĐ-UBND\">\
-                 <label for=\"signed_by\">{}</label><input id=\"signed_by\" name=\"signed_by\">",
-                ctx.t("Ngày quyết định", "Decision date"),
-                ctx.t("Số quyết định", "Decision number"),
-                ctx.t("Chủ tịch UBND xã ký", "Signed by the commune chairman")
-            ),
-            ctx.t("Ghi quyết định công nhận (Mẫu 02)", "Record the decision (form 02)"),
-        ));
-    }
+    };
+    let post = html! {
+        label for="places" { (ctx.t("Nơi niêm yết", "Posted at")) }
+        input id="places" name="places"
+            value=(ctx.t("Trụ sở UBND xã và nhà văn hóa thôn", "Commune office and village halls"));
+    };
+    let decide = html! {
+        label for="date" { (ctx.t("Ngày quyết định", "Decision date")) }
+        input id="date" name="date" value=(today);
+        label for="number" { (ctx.t("Số quyết định", "Decision number")) }
+        input id="number" name="number" placeholder="…/QĐ-UBND";
+        label for="signed_by" { (ctx.t("Chủ tịch UBND xã ký", "Signed by the commune chairman")) }
+        input id="signed_by" name="signed_by";
+    };
+    let certificates = html! {
+        h2 { (ctx.t("Giấy chứng nhận", "Certificates")) }
+        p {
+            (ctx.t(
+                "Cấp giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03) cho các hộ được công nhận chưa có giấy, ghi ngày hôm nay.",
+                "Issue the poor and near-poor certificates (form 03), dated today, to the recognised households without one."
+            ))
+        }
+    };
+    let reopen = html! {
+        label for="reason" { (ctx.t("Lý do mở lại", "Why it is reopened")) }
+        input id="reason" name="reason" required;
+    };
     let uncertified = cases.iter().any(|c| {
         c.state == CaseState::Decided
             && c.certificate.is_none()
             && matches!(c.decided_class, Some(Class::Poor | Class::NearPoor))
     });
-    if round.status == RoundStatus::Decided && uncertified && a.role.may(Action::IssueCertificates)
-    {
-        body.push_str(&form(
-            "certificates",
-            &format!(
-                "<h2>{}</h2><p>{}</p>",
-                ctx.t("Giấy chứng nhận", "Certificates"),
-                ctx.t(
-                    "Cấp giấy chứng nhận hộ nghèo, hộ cận nghèo (Mẫu 03) cho các hộ được công nhận chưa có giấy, ghi ngày hôm nay.",
-                    "Issue the poor and near-poor certificates (form 03), dated today, to the recognised households without one."
-                )
-            ),
-            ctx.t("Cấp giấy chứng nhận (Mẫu 03)", "Issue the certificates (form 03)"),
-        ));
-    }
-    if round.status == RoundStatus::Decided && a.role.may(Action::Reopen) {
-        body.push_str(&form(
-            "reopen",
-            &format!(
-                "<label for=\"reason\">{}</label><input id=\"reason\" name=\"reason\" required>",
-                ctx.t("Lý do mở lại", "Why it is reopened")
-            ),
-            ctx.t("Mở lại đợt rà soát", "Reopen the round"),
-        ));
+    let open = round.status != RoundStatus::Decided;
+    let decided = round.status == RoundStatus::Decided;
+    html! {
+        @if open && !surveyed.is_empty() && a.role.may(Action::RecordMeeting) {
+            (form("meeting", meeting, ctx.t("Ghi biên bản họp dân", "Record the meeting")))
+        }
+        @if open && a.role.may(Action::Post) {
+            (form("post", post, ctx.t("Niêm yết công khai từ hôm nay", "Post the results from today")))
+        }
+        @if round.status == RoundStatus::Posted && a.role.may(Action::Decide) {
+            (form("decide", decide, ctx.t("Ghi quyết định công nhận (Mẫu 02)", "Record the decision (form 02)")))
+        }
+        @if decided && uncertified && a.role.may(Action::IssueCertificates) {
+            (form(
+                "certificates",
+                certificates,
+                ctx.t("Cấp giấy chứng nhận (Mẫu 03)", "Issue the certificates (form 03)"),
+            ))
+        }
+        @if decided && a.role.may(Action::Reopen) {
+            (form("reopen", reopen, ctx.t("Mở lại đợt rà soát", "Reopen the round")))
+        }
     }
 }
 
@@ -605,11 +556,10 @@ pub struct StepForm {
 /// happened, or the reason it was refused.
 pub async fn step(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path((id, step)): Path<(i64, String)>,
     form: Result<Form<StepForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     let action = match step.as_str() {
         "post" => Action::Post,
         "meeting" => Action::RecordMeeting,
@@ -809,11 +759,10 @@ pub async fn step(
 /// A refused step: its reason, in the account's language, on a page linking back to the round.
 fn refused(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) -> Response {
     let n = nav(state, ctx, a);
-    let body = format!(
-        "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
-        esc(message),
-        ctx.t("Về đợt rà soát", "Back to the round")
-    );
+    let body = html! {
+        p.error role="alert" { (message) }
+        p { a href={ "/rounds/" (id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
+    };
     respond(
         ctx,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -821,19 +770,18 @@ fn refused(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) -> R
             ctx.lang,
             ctx.t("Đợt rà soát", "Review round"),
             Some(&n),
-            &body,
+            body,
         ),
     )
 }
 
 /// A step done: what happened, on a page linking back to the round.
 fn done_page(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) -> Response {
-    let body = format!(
-        "<p class=\"box\">{}</p><p><a href=\"/rounds/{id}\">{}</a></p>",
-        esc(message),
-        ctx.t("Về đợt rà soát", "Back to the round")
-    );
-    staff_page(state, ctx, a, ctx.t("Đợt rà soát", "Review round"), &body)
+    let body = html! {
+        p class="box" { (message) }
+        p { a href={ "/rounds/" (id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
+    };
+    staff_page(state, ctx, a, ctx.t("Đợt rà soát", "Review round"), body)
 }
 
 /// A date field: today when left empty, else dd/mm/yyyy or ISO; the error names the field.
@@ -866,11 +814,10 @@ pub struct ScreenForm {
 /// in this round is refused exactly like one not on the list.
 pub async fn screen(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
     form: Result<Form<ScreenForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     if !a.role.may(Action::Survey) {
         return Err(ctx.fail(WebError::Forbidden));
     }
@@ -980,11 +927,10 @@ pub struct RequestForm {
 /// inside the account's units; one outside them is refused exactly like one that does not exist.
 pub async fn request(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
     form: Result<Form<RequestForm>, FormRejection>,
 ) -> PageResult {
-    let a = ctx.require(Action::ReadHouseholds)?.clone();
     if !a.role.may(Action::AddRequest) {
         return Err(ctx.fail(WebError::Forbidden));
     }
@@ -1101,70 +1047,53 @@ fn survey_form(
     case: &CaseView,
     values: &SurveyForm,
     problem: Option<&str>,
-) -> Result<String, WebError> {
+) -> Result<Markup, WebError> {
     let classifier = state
         .classifier(&round.standard_id)
         .ok_or(WebError::Internal)?;
     let lang = ctx.lang;
-    let mut body = format!(
-        "<h1>{} {}</h1><p>{} · {} · {}</p>",
-        ctx.t("Phiếu rà soát hộ", "Survey of household"),
-        esc(&case.household_code),
-        esc(case.head_name.as_deref().unwrap_or("")),
-        esc(case.village.as_deref().unwrap_or("")),
-        esc(&round.standard_id)
-    );
-    if let Some(p) = problem {
-        let _ = write!(body, "<p class=\"error\" role=\"alert\">{}</p>", esc(p));
-    }
-    let _ = write!(
-        body,
-        "<form method=\"post\" action=\"/rounds/{}/survey/{}\" class=\"box\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"version\" value=\"{}\">\
-         <label for=\"area\">{}</label><select id=\"area\" name=\"area\"><option value=\"rural\"{}>{}</option><option value=\"urban\"{}>{}</option></select>\
-         <label for=\"income\">{}</label><input id=\"income\" name=\"income\" inputmode=\"numeric\" value=\"{}\" placeholder=\"1500000\">\
-         <fieldset><legend>{}</legend>",
-        round.id,
-        html::url(&case.household_code),
-        esc(&state.sessions.form_token(&a.token)),
-        case.version,
-        ctx.t("Khu vực", "Area"),
-        if values.area == "urban" {
-            ""
-        } else {
-            " selected"
-        },
-        ctx.t("nông thôn", "rural"),
-        if values.area == "urban" {
-            " selected"
-        } else {
-            ""
-        },
-        ctx.t("thành thị", "urban"),
-        ctx.t(
-            "Thu nhập bình quân đầu người/tháng (đồng)",
-            "Income per person per month (đồng)"
-        ),
-        esc(&values.income),
-        ctx.t(
-            "Chỉ số thiếu hụt (đánh dấu nếu thiếu hụt)",
-            "Deprivations (tick if deprived)"
-        )
-    );
-    for (i, ind) in classifier.standard().indicators.iter().enumerate() {
-        let _ = write!(
-            body,
-            "<label class=\"check\"><input type=\"checkbox\" name=\"d{i}\" value=\"1\"{}> {}</label>",
-            if values.deprived(i) { " checked" } else { "" },
-            esc(lang.pick(&ind.short_vi, &ind.short_en))
-        );
-    }
-    let _ = write!(
-        body,
-        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
-        ctx.t("Ghi kết quả và phân loại", "Record and classify")
-    );
-    Ok(body)
+    let urban = values.area == "urban";
+    Ok(html! {
+        h1 { (ctx.t("Phiếu rà soát hộ", "Survey of household")) " " (case.household_code) }
+        p {
+            (case.head_name.as_deref().unwrap_or("")) " · " (case.village.as_deref().unwrap_or(""))
+            " · " (round.standard_id)
+        }
+        @if let Some(p) = problem {
+            p.error role="alert" { (p) }
+        }
+        form method="post" action={ "/rounds/" (round.id) "/survey/" (html::url(&case.household_code)) } class="box" {
+            input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+            input type="hidden" name="version" value=(case.version);
+            label for="area" { (ctx.t("Khu vực", "Area")) }
+            select id="area" name="area" {
+                option value="rural" selected[!urban] { (ctx.t("nông thôn", "rural")) }
+                option value="urban" selected[urban] { (ctx.t("thành thị", "urban")) }
+            }
+            label for="income" {
+                (ctx.t(
+                    "Thu nhập bình quân đầu người/tháng (đồng)",
+                    "Income per person per month (đồng)"
+                ))
+            }
+            input id="income" name="income" inputmode="numeric" value=(values.income) placeholder="1500000";
+            fieldset {
+                legend {
+                    (ctx.t(
+                        "Chỉ số thiếu hụt (đánh dấu nếu thiếu hụt)",
+                        "Deprivations (tick if deprived)"
+                    ))
+                }
+                @for (i, ind) in classifier.standard().indicators.iter().enumerate() {
+                    label.check {
+                        input type="checkbox" name={ "d" (i) } value="1" checked[values.deprived(i)];
+                        " " (lang.pick(&ind.short_vi, &ind.short_en))
+                    }
+                }
+            }
+            p { button type="submit" { (ctx.t("Ghi kết quả và phân loại", "Record and classify")) } }
+        }
+    })
 }
 
 /// The survey form's fields. Checkboxes come as d0, d1, … only when ticked.
@@ -1220,7 +1149,7 @@ pub async fn survey_page(
         &ctx,
         &a,
         ctx.t("Phiếu rà soát", "Survey"),
-        &body,
+        body,
     ))
 }
 
@@ -1245,7 +1174,7 @@ pub async fn survey_post(
         Ok(respond(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            html::page(lang, ctx.t("Phiếu rà soát", "Survey"), Some(&n), &body),
+            html::page(lang, ctx.t("Phiếu rà soát", "Survey"), Some(&n), body),
         ))
     };
     let income = match Vnd::parse(f.income.trim()) {
@@ -1312,20 +1241,31 @@ pub async fn survey_post(
     let outcome = classifier
         .classify(area, Income::Vnd(income), set)
         .map_err(|_| ctx.fail(WebError::Internal))?;
-    let body = format!(
-        "<h1>{} {}</h1><p class=\"result\"><strong>{}</strong></p><p>{}</p><p><a href=\"/rounds/{}\">{}</a></p>",
-        ctx.t("Đã ghi phiếu rà soát hộ", "Survey recorded for household"),
-        esc(&code),
-        outcome.class.name(lang),
-        esc(&classifier.reason(&outcome, lang)),
-        id,
-        ctx.t("Về đợt rà soát", "Back to the round")
-    );
+    let body = html! {
+        h1 { (ctx.t("Đã ghi phiếu rà soát hộ", "Survey recorded for household")) " " (code) }
+        p.result { strong { (outcome.class.name(lang)) } }
+        p { (classifier.reason(&outcome, lang)) }
+        p { a href={ "/rounds/" (id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
+    };
     Ok(staff_page(
         &state,
         &ctx,
         &a,
         ctx.t("Phiếu rà soát", "Survey"),
-        &body,
+        body,
     ))
+}
+
+/// This resource's routes, merged into the app's by `crate::router`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/rounds", get(list))
+        .route("/rounds/{id}", get(show))
+        .route("/rounds/{id}/screen", post(screen))
+        .route("/rounds/{id}/request", post(request))
+        .route("/rounds/{id}/{step}", post(step))
+        .route(
+            "/rounds/{id}/survey/{code}",
+            get(survey_page).post(survey_post),
+        )
 }

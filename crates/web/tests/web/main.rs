@@ -15,6 +15,7 @@ mod scope;
 mod security;
 mod takeover;
 mod trust;
+mod views;
 
 /// Runs an async test body on a runtime with blocking threads, as the server does.
 pub fn run<F: std::future::Future>(f: F) -> F::Output {
