@@ -206,7 +206,8 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
         })
         .collect();
     planned.sort_by(|a, b| {
-        let cost = |p: &PlannedHousehold| p.assessment.route.as_ref().map_or(i64::MAX, |r| r.cost_vnd);
+        let cost =
+            |p: &PlannedHousehold| p.assessment.route.as_ref().map_or(i64::MAX, |r| r.cost_vnd);
         cost(a).cmp(&cost(b)).then_with(|| a.code.cmp(&b.code))
     });
     let route_costs: Vec<Option<i64>> = planned
@@ -352,7 +353,11 @@ impl PlanResult {
             ("commune", "Xã", "Commune"),
             ("village", "Thôn", "Village"),
             ("class_now", "Hiện nay", "Now"),
-            ("income_gap_per_capita", "Thiếu so với chuẩn (đ/người/tháng)", "Gap to the line (VND a person a month)"),
+            (
+                "income_gap_per_capita",
+                "Thiếu so với chuẩn (đ/người/tháng)",
+                "Gap to the line (VND a person a month)",
+            ),
             ("deprivations", "Thiếu hụt", "Deprivations"),
             ("support", "Hỗ trợ", "Support"),
             ("cost_vnd", "Chi phí (đ)", "Cost (VND)"),
@@ -362,11 +367,20 @@ impl PlanResult {
         ];
         let mut t = Table {
             title: match lang {
-                Lang::Vi => format!("Kế hoạch thoát nghèo: {} (từ kết quả năm {})", self.unit.name, self.year),
-                Lang::En => format!("Graduation plan: {} (from the {} results)", self.unit.name, self.year),
+                Lang::Vi => format!(
+                    "Kế hoạch thoát nghèo: {} (từ kết quả năm {})",
+                    self.unit.name, self.year
+                ),
+                Lang::En => format!(
+                    "Graduation plan: {} (from the {} results)",
+                    self.unit.name, self.year
+                ),
             },
             columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-            labels: columns.iter().map(|c| lang.pick(c.1, c.2).to_owned()).collect(),
+            labels: columns
+                .iter()
+                .map(|c| lang.pick(c.1, c.2).to_owned())
+                .collect(),
             ..Table::default()
         };
         for (i, p) in self.planned.iter().enumerate() {
@@ -390,7 +404,11 @@ impl PlanResult {
                 Cell::text(support),
                 route.map_or(Cell::Empty, |r| Cell::Int(r.cost_vnd)),
                 route.map_or(Cell::Empty, |r| Cell::text(r.class_after.name(lang))),
-                Cell::text(if p.in_plan { lang.pick("có", "yes") } else { "" }),
+                Cell::text(if p.in_plan {
+                    lang.pick("có", "yes")
+                } else {
+                    ""
+                }),
                 Cell::text(self.explain(p, lang)),
             ]);
         }
@@ -408,9 +426,17 @@ impl PlanResult {
             ("poor_rate_now", "Tỷ lệ nghèo (%)", "Poor rate (%)"),
             ("budget", "Kinh phí (đ)", "Budget (VND)"),
             ("spent", "Sử dụng (đ)", "Spent (VND)"),
-            ("households_in_plan", "Số hộ được hỗ trợ", "Households supported"),
+            (
+                "households_in_plan",
+                "Số hộ được hỗ trợ",
+                "Households supported",
+            ),
             ("poor_lifted", "Hộ thoát nghèo", "Poor lifted"),
-            ("poor_rate_after", "Tỷ lệ nghèo sau (%)", "Poor rate after (%)"),
+            (
+                "poor_rate_after",
+                "Tỷ lệ nghèo sau (%)",
+                "Poor rate after (%)",
+            ),
             ("target_rate", "Chỉ tiêu (%)", "Target (%)"),
             ("meets_target", "Đạt chỉ tiêu", "Meets the target"),
         ];
@@ -420,7 +446,10 @@ impl PlanResult {
                 Lang::En => format!("Graduation plan in brief: {}", self.unit.name),
             },
             columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-            labels: columns.iter().map(|c| lang.pick(c.1, c.2).to_owned()).collect(),
+            labels: columns
+                .iter()
+                .map(|c| lang.pick(c.1, c.2).to_owned())
+                .collect(),
             ..Table::default()
         };
         let after = self.rate_after();
@@ -435,9 +464,15 @@ impl PlanResult {
             Cell::Int(self.planned.iter().filter(|p| p.in_plan).count() as i64),
             Cell::Int(self.poor_lifted() as i64),
             Cell::rate(after),
-            self.target.as_ref().map_or(Cell::Empty, |(r, _)| Cell::rate(*r)),
+            self.target
+                .as_ref()
+                .map_or(Cell::Empty, |(r, _)| Cell::rate(*r)),
             self.target.as_ref().map_or(Cell::Empty, |(r, _)| {
-                Cell::text(if after <= *r { lang.pick("đạt", "yes") } else { lang.pick("chưa đạt", "no") })
+                Cell::text(if after <= *r {
+                    lang.pick("đạt", "yes")
+                } else {
+                    lang.pick("chưa đạt", "no")
+                })
             }),
         ]);
         t.notes = self.notes(lang);
@@ -500,7 +535,9 @@ impl PlanResult {
                 int(self.poor_lifted() as i64),
                 pct(self.rate_now()),
                 pct(self.rate_after()),
-                self.target.as_ref().map_or_else(String::new, |(r, _)| format!(" (chỉ tiêu {} %)", pct(*r)))
+                self.target
+                    .as_ref()
+                    .map_or_else(String::new, |(r, _)| format!(" (chỉ tiêu {} %)", pct(*r)))
             ),
             Lang::En => format!(
                 "{}: {} poor and near-poor households; the plan supports {}, {} VND; {} leave poverty; poor rate {} % → {} %{}.",
@@ -511,7 +548,9 @@ impl PlanResult {
                 int(self.poor_lifted() as i64),
                 pct(self.rate_now()),
                 pct(self.rate_after()),
-                self.target.as_ref().map_or_else(String::new, |(r, _)| format!(" (target {} %)", pct(*r)))
+                self.target
+                    .as_ref()
+                    .map_or_else(String::new, |(r, _)| format!(" (target {} %)", pct(*r)))
             ),
         }
     }

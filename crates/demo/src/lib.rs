@@ -135,10 +135,9 @@ pub struct RoundSummary {
 }
 
 /// When the demo's last round happened, from the day the demo is built on, so that a demo built on any day shows
-/// a round as far along as the law allows on that day. From 10 October to 31 December: that year's periodic
-/// round, posted since yesterday (the public page shows its list and takes complaints; the decision must wait
-/// for the posting to end). From 1 January to 9 October: the previous year's round, posted from 26 November
-/// and awaiting its decision (too early in the year for the next round to reach its posting).
+/// a round posted since yesterday: the public page shows its list and takes complaints, and the decision waits
+/// for the posting to end. From 10 October it is that year's periodic round; before, last year's, posted late
+/// (a round of the year has not reached its posting before October).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RoundSchedule {
     pub year: i32,
@@ -154,11 +153,12 @@ impl RoundSchedule {
     pub fn around(today: Date) -> RoundSchedule {
         let d = |y, m, day| Date::new(y, m, day).unwrap_or_else(|_| unreachable!("a valid date"));
         let this_year = today.year();
-        let (year, posted) = if today >= d(this_year, 10, 10) {
-            (this_year, today.add_days(-1))
+        let year = if today >= d(this_year, 10, 10) {
+            this_year
         } else {
-            (this_year - 1, d(this_year - 1, 11, 26))
+            this_year - 1
         };
+        let posted = today.add_days(-1);
         RoundSchedule {
             year,
             opened: d(year, 9, 1),
@@ -406,6 +406,17 @@ pub fn build(
         r
     });
     progress("round", 1, 1);
+    // One household of each district tells where the district's households live now: their provinces get costs.
+    let samples: Vec<String> = DISTRICTS
+        .iter()
+        .enumerate()
+        .filter_map(|(di, _)| {
+            hhs.iter()
+                .find(|h| h.district == di)
+                .map(|h| h.code.clone())
+        })
+        .collect();
+    demo_costs(store, &system, opts.today, &samples)?;
     Ok(DemoSummary {
         example,
         households: total,
@@ -587,6 +598,59 @@ fn last_round(
         posting_now: false,
         open_complaint: complaint,
     }))
+}
+
+/// Unit costs of the national programmes for the provinces the demo's households live in (found from one
+/// household of each district), this year and next, so that the forecast and the graduation plans price their
+/// support. Synthetic figures of a plausible size, and the note says so.
+fn demo_costs(
+    store: &mut Store,
+    system: &Actor,
+    today: Date,
+    households: &[String],
+) -> Result<(), DemoError> {
+    const COSTS: [(&str, i64); 8] = [
+        ("health_insurance", 1_105_000),
+        ("tuition", 1_500_000),
+        ("housing", 40_000_000),
+        ("credit", 50_000_000),
+        ("livelihood", 8_000_000),
+        ("vocational_training", 3_000_000),
+        ("water_sanitation", 5_000_000),
+        ("information", 2_000_000),
+    ];
+    let mut provinces: Vec<giamngheo_store::units::Unit> = Vec::new();
+    for code in households {
+        let Some(home) = store.whereabouts(code)? else {
+            continue;
+        };
+        // The village: after the 2025 merger it lies under the new commune, while the residence names the old one.
+        let Some(mut u) = store.unit(home.village_id.unwrap_or(home.commune_id))? else {
+            continue;
+        };
+        while let Some(p) = store.parent_at(u.id, today)? {
+            u = p;
+        }
+        if u.level == UnitLevel::Province && !provinces.iter().any(|p| p.id == u.id) {
+            provinces.push(u);
+        }
+    }
+    let mut costs = Vec::new();
+    for province in provinces {
+        for year in [today.year(), today.year() + 1] {
+            for (code, cost) in COSTS {
+                costs.push(giamngheo_store::costs::ProgrammeCost {
+                    programme_code: code.to_owned(),
+                    unit_id: province.id,
+                    year,
+                    cost_vnd: cost,
+                    note: "Định mức mẫu, không phải số liệu thật (synthetic)".to_owned(),
+                });
+            }
+        }
+    }
+    store.set_programme_costs(system, &costs)?;
+    Ok(())
 }
 
 fn village_name(mountain: bool, k: usize) -> String {

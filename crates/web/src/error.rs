@@ -48,6 +48,16 @@ impl From<StoreError> for WebError {
     }
 }
 
+impl From<giamngheo_app::reports::ReportError> for WebError {
+    fn from(e: giamngheo_app::reports::ReportError) -> Self {
+        use giamngheo_app::reports::ReportError;
+        match e {
+            ReportError::Store(e) => e.into(),
+            e => WebError::bad(e.message(Lang::Vi), e.message(Lang::En)),
+        }
+    }
+}
+
 impl WebError {
     /// A form the server could not read. axum's text ("missing field `csrf`", "Cannot parse …") names our
     /// internal field names and types and is not for users: the answer says what to do instead. A body over

@@ -65,6 +65,8 @@ pub fn nav(state: &AppState, ctx: &Ctx, a: &Caller) -> html::Nav {
     }
     if a.may(Action::ReadReports) {
         links.push(("/reports", ctx.t("Báo cáo", "Reports")));
+        links.push(("/forecast", ctx.t("Dự báo", "Forecast")));
+        links.push(("/plan", ctx.t("Kế hoạch", "Plan")));
     }
     if a.may(Action::ReadFeedback) {
         links.push(("/feedback", ctx.t("Góp ý", "Feedback")));

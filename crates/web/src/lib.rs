@@ -25,6 +25,7 @@ pub mod html;
 pub mod import;
 pub mod layout;
 pub mod login;
+pub mod outlook;
 pub mod pool;
 pub mod public;
 pub mod reports;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rounds::routes())
         .merge(forms::routes())
         .merge(reports::routes())
+        .merge(outlook::routes())
         .merge(audit_log::routes())
         .merge(feedback::routes())
         .merge(public::routes())

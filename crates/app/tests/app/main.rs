@@ -266,11 +266,20 @@ fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
         "{:?}",
         units.notes
     );
-    // No cost entered: no budget, and the note says how to enter one.
+    // The demo enters synthetic unit costs for every province: each programme is priced, and says where from.
     let support = flat.support_table(Lang::Vi);
-    assert!(support.rows.iter().all(|r| r[4] == Cell::Empty));
-    assert!(support.notes.iter().any(|n| n.contains("support cost")));
-    // A cost for the province prices its programme for every household counted.
+    assert!(
+        support.rows.iter().all(|r| r[4] != Cell::Empty),
+        "{:?}",
+        support.rows
+    );
+    assert!(
+        support
+            .rows
+            .iter()
+            .all(|r| matches!(&r[6], Cell::Text(t) if t.contains("synthetic")))
+    );
+    // A cost set again for the province replaces it and prices its programme for every household counted.
     let planner = giamngheo_store::audit::Actor::new(
         "Sở Nông nghiệp và Môi trường",
         giamngheo_core::round::Role::ProvinceStaff,
@@ -283,7 +292,7 @@ fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
                 programme_code: "water_sanitation".into(),
                 unit_id: province.id,
                 year: 2027,
-                cost_vnd: 5_000_000,
+                cost_vnd: 6_000_000,
                 note: "Kế hoạch 2027 (thử)".into(),
             }],
         )
@@ -297,8 +306,8 @@ fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
     assert_eq!(
         water.budget(),
         Some((
-            5_000_000 * water.households.low as i64,
-            5_000_000 * water.households.high as i64
+            6_000_000 * water.households.low as i64,
+            6_000_000 * water.households.high as i64
         ))
     );
     assert_eq!(water.cost_unit.as_deref(), Some(province.name.as_str()));
@@ -375,10 +384,11 @@ fn a_plan_orders_households_by_cost_and_spends_the_budget_from_the_cheapest() {
         .collect();
     assert!(costs.windows(2).all(|w| w[0] <= w[1]), "cheapest first");
     assert!(all.planned.iter().all(|p| p.in_plan), "no budget: everyone");
-    assert!(all
-        .planned
-        .iter()
-        .all(|p| p.assessment.route.as_ref().unwrap().class_after > p.class));
+    assert!(
+        all.planned
+            .iter()
+            .all(|p| p.assessment.route.as_ref().unwrap().class_after > p.class)
+    );
     let budget = costs[costs.len() / 2];
     let some = plan(&mut store, request(Some(budget))).unwrap();
     assert!(some.spent <= budget);
@@ -398,7 +408,10 @@ fn a_plan_orders_households_by_cost_and_spends_the_budget_from_the_cheapest() {
         let (Cell::Text(v), Cell::Text(e)) = (&v[12], &e[12]) else {
             panic!("explanations are text");
         };
-        assert!(v.contains("Cách ít tốn nhất") && e.contains("Cheapest way"), "{v} / {e}");
+        assert!(
+            v.contains("Cách ít tốn nhất") && e.contains("Cheapest way"),
+            "{v} / {e}"
+        );
     }
     let summary = some.summary_table(Lang::Vi);
     assert_eq!(summary.rows.len(), 1);

@@ -574,3 +574,33 @@ fn moments_are_shown_in_vietnams_time() {
     assert_eq!(channel_name("in_person", Lang::Vi), "trực tiếp");
     assert_eq!(channel_name("web", Lang::En), "public page");
 }
+
+/// The forecast and the plan pages show the app's tables, the chart and the headline, in both languages.
+#[test]
+fn forecast_and_plan_pages_show_the_tables_the_command_line_writes() {
+    let app = app();
+    run(async {
+        let xa = app.login("xa").await;
+        let r = app
+            .get(&app.fill("/forecast?unit={commune}&growth=3"), Some(&xa))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        for text in [
+            "Dự báo hộ nghèo",
+            "Nguyên nhân thay đổi",
+            "Hỗ trợ cần có",
+            "Hộ cần rà soát thêm",
+            "<svg",
+            "Thu nhập tăng 3,0 %/năm",
+        ] {
+            assert!(r.body.contains(text), "{text}");
+        }
+        let r = app
+            .get(&app.fill("/plan?unit={commune}&lang=en"), Some(&xa))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        for text in ["Graduation plan", "Cheapest way", "Poor rate after (%)"] {
+            assert!(r.body.contains(text), "{text}");
+        }
+    });
+}
