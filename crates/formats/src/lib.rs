@@ -9,6 +9,7 @@ pub mod households;
 pub mod indicator_csv;
 pub mod limits;
 pub mod messages;
+pub mod mpi_csv;
 pub mod reviews;
 pub mod rounds;
 pub mod table;
