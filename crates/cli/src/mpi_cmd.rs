@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use giamngheo_core::Lang;
 use giamngheo_core::mpi::{MpiSpec, MpiSpecError};
@@ -27,8 +27,8 @@ pub struct MpiArgs {
     /// A column of sampling weights.
     #[arg(long)]
     weight: Option<String>,
-    #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
-    format: String,
+    #[arg(long, default_value = "csv")]
+    format: MpiFormat,
     #[arg(long, short)]
     output: Option<PathBuf>,
     /// A column of years: measures per year, and their change (absolute, relative, annualised).
@@ -39,6 +39,12 @@ pub struct MpiArgs {
     change: Option<String>,
     #[arg(default_value = "-")]
     input: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MpiFormat {
+    Csv,
+    Json,
 }
 
 fn spec_error(path: &str, e: MpiSpecError) -> CliError {
@@ -137,7 +143,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
         }
     }
     let mut buf = Vec::new();
-    let _ = if args.format == "json" {
+    let _ = if args.format == MpiFormat::Json {
         mpi_csv::write_json(&mut buf, &rows)
     } else {
         mpi_csv::write_csv(&mut buf, &rows)

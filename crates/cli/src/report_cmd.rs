@@ -4,7 +4,7 @@
 use crate::output::outln;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
@@ -121,8 +121,7 @@ pub enum ReportCommand {
     /// A chart as SVG: trend (rates by year, targets dashed), communes (rates in the last year), contributions
     /// (indicators' shares of the deprivations of poor households in the last year).
     Chart {
-        #[arg(value_parser = ["trend", "communes", "contributions"])]
-        kind: String,
+        kind: ChartKind,
         #[command(flatten)]
         span: SpanArgs,
         /// The SVG file (default: standard output).
@@ -148,8 +147,8 @@ pub enum ReportCommand {
         unit: String,
         #[arg(long)]
         year: u16,
-        #[arg(long, default_value = "poor", value_parser = ["poor", "near-poor"])]
-        class: String,
+        #[arg(long, default_value = "poor")]
+        class: ListClass,
         #[arg(long)]
         as_of_boundaries: Option<String>,
         #[arg(long)]
@@ -236,17 +235,9 @@ pub fn run(command: ReportCommand, db: &str, lang: Lang) -> Result<(), CliError>
             format,
             output,
         } => report_ranking(db, &span.span(), format.as_deref(), output, lang),
-        ReportCommand::Chart { kind, span, output } => report_chart(
-            db,
-            match kind.as_str() {
-                "communes" => ChartKind::Communes,
-                "contributions" => ChartKind::Contributions,
-                _ => ChartKind::Trend,
-            },
-            &span.span(),
-            output,
-            lang,
-        ),
+        ReportCommand::Chart { kind, span, output } => {
+            report_chart(db, kind, &span.span(), output, lang)
+        }
         ReportCommand::Summary {
             unit,
             year,
@@ -276,7 +267,7 @@ pub fn run(command: ReportCommand, db: &str, lang: Lang) -> Result<(), CliError>
                 year,
                 boundaries: as_of_boundaries.as_deref(),
             },
-            &class,
+            class,
             format.as_deref(),
             output,
             lang,
@@ -978,13 +969,14 @@ fn trend_chart(u: &Unit, rates: &[YearRate], targets: &[Target], lang: Lang) -> 
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `trend`: poor and near-poor rates by year, with the targets; `communes`: the poor rate of each commune
+/// under the unit in the last year of the span; `contributions`: each indicator's share of the deprivations of
+/// poor households in the last year. (Said here rather than on each variant, where clap would make them the
+/// possible values' help and turn `--help` into its long form.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ChartKind {
-    /// Poor and near-poor rates by year, with the targets.
     Trend,
-    /// The poor rate of each commune under the unit in the last year of the span.
     Communes,
-    /// Each indicator's share of the deprivations of poor households in the last year.
     Contributions,
 }
 
@@ -1126,10 +1118,17 @@ pub struct YearArgs<'a> {
     pub boundaries: Option<&'a str>,
 }
 
+/// The households `report list` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListClass {
+    Poor,
+    NearPoor,
+}
+
 pub fn report_list(
     db: &str,
     a: &YearArgs,
-    class: &str,
+    class: ListClass,
     format: Option<&str>,
     output: Option<PathBuf>,
     lang: Lang,
@@ -1137,8 +1136,8 @@ pub fn report_list(
     use giamngheo_core::Class;
     let format = Format::pick(format, output.as_deref())?;
     let class = match class {
-        "poor" => Class::Poor,
-        _ => Class::NearPoor,
+        ListClass::Poor => Class::Poor,
+        ListClass::NearPoor => Class::NearPoor,
     };
     let years = format!("{}-{}", a.year, a.year);
     let span = Span {
