@@ -142,6 +142,7 @@ pub fn run(args: MpiArgs, _lang: Lang) -> Result<(), CliError> {
             }
         }
     }
+    // The whole output is made before a file is opened for it; a vector takes every write.
     let mut buf = Vec::new();
     let _ = if args.format == MpiFormat::Json {
         mpi_csv::write_json(&mut buf, &rows)
