@@ -43,6 +43,17 @@ pub struct Source<'a, R> {
     pub reader: &'a mut BlockReader<R>,
 }
 
+/// Who reads the blocks in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// The workers, taking turns, each refilling the block it finished: for work that is fast per byte (mpi's
+    /// sums), where a reader thread would only take a share of the cores.
+    Workers,
+    /// A thread of its own, keeping two blocks per worker read ahead: for work that is slow per byte
+    /// (classify, the households import), so that a worker never waits for the reader.
+    Thread,
+}
+
 /// What a pipeline ends with: the fold's value, and the error of a read that stopped it early (the blocks
 /// folded are all those before the one that could not be read).
 pub struct Folded<A> {
@@ -55,6 +66,7 @@ pub struct Folded<A> {
 pub fn fold_in_order<R, S, T, A>(
     source: Source<'_, R>,
     threads: usize,
+    reading: Reading,
     init: impl Fn() -> S + Sync,
     work: impl Fn(&mut S, Block<'_>) -> T + Sync,
     mut acc: A,
@@ -66,9 +78,15 @@ where
 {
     let shared = Shared::new(source);
     let mut next = 0;
-    shared.stage(None, threads, &init, &work, &mut next, &mut |t| {
-        fold(&mut acc, t)
-    });
+    shared.stage(
+        None,
+        reading == Reading::Thread,
+        threads,
+        &init,
+        &work,
+        &mut next,
+        &mut |t| fold(&mut acc, t),
+    );
     Folded {
         acc,
         read_error: shared.into_error(),
@@ -123,6 +141,7 @@ where
     let mut next = 1;
     shared.stage(
         Some(positional),
+        false,
         threads,
         &init,
         &work,
@@ -134,7 +153,7 @@ where
         acc = after_first;
         shared.stop.store(false, Ordering::Relaxed);
         let mut next = 1;
-        shared.stage(None, threads, &init, &work, &mut next, &mut |t| {
+        shared.stage(None, false, threads, &init, &work, &mut next, &mut |t| {
             fold(&mut acc, t)
         });
     }
@@ -218,8 +237,18 @@ impl<'a, R: Read + Send> Shared<'a, R> {
                 }
             };
         }
+        self.next_in_order(spare.take())
+            .map(|(seq, b)| (seq, b, 0, false))
+    }
+
+    /// The next block of the reader in order, after handing it back a finished one.
+    fn next_in_order(&self, spare: Option<Vec<u8>>) -> Option<(u64, Vec<u8>)> {
         let mut src = self.source.lock().ok()?;
-        if let Some(b) = spare.take() {
+        if let Some(b) = src.first.take() {
+            src.seq += 1;
+            return Some((src.seq - 1, b));
+        }
+        if let Some(b) = spare {
             src.reader.recycle(b);
         }
         if src.error.is_some() {
@@ -228,7 +257,7 @@ impl<'a, R: Read + Send> Shared<'a, R> {
         match src.reader.next_block() {
             Ok(Some(b)) => {
                 src.seq += 1;
-                Some((src.seq - 1, b, 0, false))
+                Some((src.seq - 1, b))
             }
             Ok(None) => None,
             Err(e) => {
@@ -239,10 +268,12 @@ impl<'a, R: Read + Send> Shared<'a, R> {
     }
 
     /// Runs the workers until the blocks run out, folding from block `next` on; only the blocks that came
-    /// early wait in memory.
+    /// early wait in memory. With `feeder`, a thread of its own reads the blocks in order.
+    #[allow(clippy::too_many_arguments)]
     fn stage<S, T: Send>(
         &self,
         positional: Option<&dyn SharedBlocks>,
+        feeder: bool,
         threads: usize,
         init: &(impl Fn() -> S + Sync),
         work: &(impl Fn(&mut S, Block<'_>) -> T + Sync),
@@ -251,16 +282,50 @@ impl<'a, R: Read + Send> Shared<'a, R> {
     ) {
         let threads = threads.max(1);
         let mut early: BTreeMap<u64, T> = BTreeMap::new();
+        let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
+        let work_rx = Mutex::new(work_rx);
+        let queue = feeder.then_some(&work_rx);
         std::thread::scope(|s| {
+            if feeder {
+                s.spawn(move || {
+                    while !self.stop.load(Ordering::Relaxed) {
+                        let Some(block) = self.next_in_order(None) else {
+                            break;
+                        };
+                        if work_tx.send(block).is_err() {
+                            break;
+                        }
+                    }
+                });
+            } else {
+                drop(work_tx);
+            }
             let (done_tx, done_rx) = sync_channel::<(u64, T)>(threads * 2);
             for _ in 0..threads {
                 let done_tx = done_tx.clone();
                 s.spawn(move || {
                     let mut state = init();
                     let mut spare: Option<Vec<u8>> = None;
-                    while let Some((seq, mut buf, begin, quote_free)) =
-                        self.take(positional, &mut spare)
-                    {
+                    loop {
+                        let (seq, mut buf, begin, quote_free) = match queue {
+                            Some(rx) => {
+                                let next = match rx.lock() {
+                                    Ok(rx) => rx.recv(),
+                                    Err(_) => return,
+                                };
+                                let Ok((seq, buf)) = next else { return };
+                                // After a break the queue is emptied, not worked on, so that the reader
+                                // thread sees the break instead of waiting for room.
+                                if self.stop.load(Ordering::Relaxed) {
+                                    continue;
+                                }
+                                (seq, buf, 0, false)
+                            }
+                            None => match self.take(positional, &mut spare) {
+                                Some(next) => next,
+                                None => return,
+                            },
+                        };
                         let t = work(
                             &mut state,
                             Block {
@@ -269,7 +334,9 @@ impl<'a, R: Read + Send> Shared<'a, R> {
                                 quote_free,
                             },
                         );
-                        spare = Some(buf);
+                        if queue.is_none() {
+                            spare = Some(buf);
+                        }
                         if done_tx.send((seq, t)).is_err() {
                             return;
                         }

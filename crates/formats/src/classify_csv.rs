@@ -14,7 +14,7 @@ use giamngheo_core::classify::CsvQuotedSink;
 use giamngheo_core::text::{closest, nfc};
 use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, Outcome, Vnd};
 
-use crate::blocks::Source;
+use crate::blocks::{Reading, Source};
 use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_text_field};
 use crate::error::{CsvError, CsvErrorKind};
 
@@ -345,6 +345,7 @@ where
                 reader: &mut reader,
             },
             threads,
+            Reading::Thread,
             Verdicts::default,
             |verdicts, block| {
                 classify_block(block.records(), &layout, classifier, opts.lang, verdicts)

@@ -555,6 +555,7 @@ pub fn read_households_csv<R: std::io::Read + Send>(
             reader: &mut reader,
         },
         threads,
+        crate::blocks::Reading::Thread,
         || (),
         |_, block| {
             let mut parsed = Vec::new();

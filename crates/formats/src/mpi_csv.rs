@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 
 use giamngheo_core::mpi::{MpiAccumulator, MpiSpec, PatternTally};
 
-use crate::blocks::{Block, Source};
+use crate::blocks::{Block, Reading, Source};
 use crate::csv_scan::SharedBlocks;
 use crate::indicator_csv::{Plan, Role, Sums};
 use crate::table::{CsvRows, Rows};
@@ -344,7 +344,15 @@ pub fn measure<R: Read + Send>(
             totals,
             Totals::fold,
         ),
-        None => crate::blocks::fold_in_order(source, threads, || (), work, totals, Totals::fold),
+        None => crate::blocks::fold_in_order(
+            source,
+            threads,
+            Reading::Workers,
+            || (),
+            work,
+            totals,
+            Totals::fold,
+        ),
     };
     // A problem in the file comes first: the blocks folded lie before any block a failed read left out.
     if let Some(e) = folded.acc.error {

@@ -3,7 +3,7 @@
 
 use std::ops::ControlFlow;
 
-use giamngheo_formats::blocks::{Block, Source, fold_by_position, fold_in_order};
+use giamngheo_formats::blocks::{Block, Reading, Source, fold_by_position, fold_in_order};
 use giamngheo_formats::csv_scan::{BlockReader, PositionalBlocks};
 
 /// Lines of different lengths, so that tiny blocks end at different places in them.
@@ -24,7 +24,10 @@ fn slow_copy(_: &mut (), b: Block<'_>) -> Vec<u8> {
 #[test]
 fn results_are_folded_in_file_order() {
     let text = lines(500);
-    for threads in [1, 2, 5] {
+    for (threads, reading) in [1, 2, 5]
+        .into_iter()
+        .flat_map(|t| [(t, Reading::Workers), (t, Reading::Thread)])
+    {
         let mut reader = BlockReader::new(text.as_bytes(), 16);
         let first = reader.next_block().unwrap().unwrap();
         let folded = fold_in_order(
@@ -33,6 +36,7 @@ fn results_are_folded_in_file_order() {
                 reader: &mut reader,
             },
             threads,
+            reading,
             || (),
             slow_copy,
             (Vec::new(), 0),
@@ -44,7 +48,11 @@ fn results_are_folded_in_file_order() {
         );
         assert!(folded.read_error.is_none());
         let (out, blocks) = folded.acc;
-        assert_eq!(String::from_utf8(out).unwrap(), text, "{threads} threads");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            text,
+            "{threads} threads, {reading:?}"
+        );
         assert!(blocks > 100, "the input was cut into many blocks: {blocks}");
     }
 }
@@ -52,28 +60,31 @@ fn results_are_folded_in_file_order() {
 #[test]
 fn a_fold_that_breaks_sees_nothing_after() {
     let text = lines(500);
-    let mut reader = BlockReader::new(text.as_bytes(), 16);
-    let folded = fold_in_order(
-        Source {
-            first: Vec::new(),
-            reader: &mut reader,
-        },
-        3,
-        || (),
-        slow_copy,
-        Vec::new(),
-        |seen: &mut Vec<Vec<u8>>, part| {
-            seen.push(part);
-            if seen.len() == 10 {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        },
-    );
-    let seen = folded.acc;
-    assert_eq!(seen.len(), 10);
-    assert!(text.as_bytes().starts_with(&seen.concat()));
+    for reading in [Reading::Workers, Reading::Thread] {
+        let mut reader = BlockReader::new(text.as_bytes(), 16);
+        let folded = fold_in_order(
+            Source {
+                first: Vec::new(),
+                reader: &mut reader,
+            },
+            3,
+            reading,
+            || (),
+            slow_copy,
+            Vec::new(),
+            |seen: &mut Vec<Vec<u8>>, part| {
+                seen.push(part);
+                if seen.len() == 10 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
+        let seen = folded.acc;
+        assert_eq!(seen.len(), 10);
+        assert!(text.as_bytes().starts_with(&seen.concat()));
+    }
 }
 
 #[test]
@@ -86,6 +97,7 @@ fn each_worker_keeps_its_own_state() {
             reader: &mut reader,
         },
         4,
+        Reading::Workers,
         || 0u64,
         |done: &mut u64, b| {
             *done += 1;
