@@ -3,9 +3,10 @@
 //! memory stays at a few blocks whatever the size of the file, and the first problem in file order is the one
 //! a caller reports.
 //!
-//! The workers take turns at the reader (no reader thread of its own to share the cores with): each takes the
-//! next block with its number, hands back the block it finished for refilling (a fresh allocation of a
-//! block's size is fresh pages, each faulted in and zeroed by the kernel), works. From a file,
+//! The blocks come from a reader thread that keeps two per worker read ahead ([`Reading::Thread`]), or the
+//! workers take turns at the reader ([`Reading::Workers`], no reader thread of its own to share the cores
+//! with): each takes the next block with its number, hands back the block it finished for refilling (a fresh
+//! allocation of a block's size is fresh pages, each faulted in and zeroed by the kernel), works. From a file,
 //! [`fold_by_position`] has them read blocks by position instead, each its own, holding no lock while they
 //! read; a quote anywhere (or a file that changes size) sends them back to the reader, which cuts blocks in
 //! order and knows where a quoted field ends.
