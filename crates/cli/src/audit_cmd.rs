@@ -1,6 +1,8 @@
 //! `audit keygen`, `audit checkpoint`, `audit verify`: the audit chain and its signed checkpoints.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
 
 use giamngheo_core::Lang;
 use giamngheo_core::audit::{SignedCheckpoint, short_head};
@@ -10,6 +12,52 @@ use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey, parse_public_ke
 use crate::errors::CliError;
 use crate::output::{AtomicFile, outln};
 use crate::registry_cmd::open;
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain end to end, and against every checkpoint stored and given (exit 3 if broken).
+    Verify {
+        /// A checkpoint file (made by `audit checkpoint`, kept by the province); repeatable.
+        #[arg(long = "checkpoint")]
+        checkpoints: Vec<PathBuf>,
+        /// A public key file (made by `audit keygen`) that checkpoints must be signed with; repeatable.
+        #[arg(long = "public-key")]
+        public_keys: Vec<PathBuf>,
+    },
+    /// Make a key pair for signing checkpoints: NAME.key (secret) and NAME.pub.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a checkpoint of the chain's head, store it and write it to a file for the province.
+    Checkpoint {
+        /// The secret key file made by `audit keygen`.
+        #[arg(long)]
+        signing_key: PathBuf,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Every entry as CSV, with its hash.
+    Export {
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+pub fn run(command: AuditCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        AuditCommand::Verify {
+            checkpoints,
+            public_keys,
+        } => verify(db, &checkpoints, &public_keys, lang),
+        AuditCommand::Keygen { out } => keygen(&out, lang),
+        AuditCommand::Checkpoint {
+            signing_key,
+            output,
+        } => checkpoint(db, &signing_key, &output, lang),
+        AuditCommand::Export { output } => crate::round_cmd::audit_export(db, &output, lang),
+    }
+}
 
 /// A key or checkpoint file: text, read under the same limit as every small file a user names.
 fn read(path: &Path) -> Result<String, CliError> {

@@ -1,13 +1,33 @@
 use std::fs::File;
 use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
 
 use giamngheo_core::{Class, Classifier, Lang, Standard, vi_format};
 use giamngheo_formats::{ClassifyOptions, ClassifySummary};
 
-use crate::ClassifyArgs;
 use crate::errors::CliError;
 use crate::output::{AtomicFile, stdout};
-use crate::standard_arg;
+use crate::standard_arg::{self, StandardChoice};
+
+#[derive(Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    standard: StandardChoice,
+    /// Write the result to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Worker threads (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Do not print the summary on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+    /// The CSV file to read, or - for standard input.
+    #[arg(default_value = "-")]
+    input: String,
+}
 
 pub fn run(args: ClassifyArgs, lang: Lang) -> Result<(), CliError> {
     let standard = standard_arg::resolve(&args.standard)?;

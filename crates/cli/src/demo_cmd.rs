@@ -3,13 +3,42 @@
 use crate::output::outln;
 use std::path::Path;
 
+use clap::Args;
+
 use giamngheo_core::{Lang, vi_format};
 use giamngheo_demo::{DemoError, DemoOptions};
 
 use crate::errors::CliError;
 use crate::progress::Progress;
 
-pub fn run(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(), CliError> {
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Households in all (default about 76,000: 65,000 in Thọ Xuân, 11,000 in Hiệp Đức).
+    #[arg(long)]
+    households: Option<u64>,
+    /// The seed: the same seed builds the same registry.
+    #[arg(long, default_value_t = 2019)]
+    seed: u64,
+    /// Do not start the web app afterwards (it starts only from a terminal anyway).
+    #[arg(long)]
+    no_serve: bool,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+}
+
+/// Builds the demo registry (into giamngheo-demo.db unless `--db` names another database), then its accounts,
+/// and serves it.
+pub fn run(args: DemoArgs, db: &str, lang: Lang) -> Result<(), CliError> {
+    let db = if db == "giamngheo.db" {
+        "giamngheo-demo.db"
+    } else {
+        db
+    };
+    build(db, args.households, args.seed, lang)
+        .and_then(|()| crate::web_cmd::demo_accounts_and_serve(db, &args.bind, args.no_serve, lang))
+}
+
+fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(), CliError> {
     let mut opts = DemoOptions {
         seed,
         ..DemoOptions::default()

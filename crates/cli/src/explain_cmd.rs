@@ -1,11 +1,30 @@
 use crate::output::outln;
+use std::path::PathBuf;
+
+use clap::Args;
 use giamngheo_core::facts::HouseholdFacts;
 use giamngheo_core::text::nfc;
 use giamngheo_core::{Area, Classifier, Income, Lang, Vnd};
 
-use crate::ExplainArgs;
 use crate::errors::CliError;
-use crate::standard_arg;
+use crate::standard_arg::{self, StandardChoice};
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    standard: StandardChoice,
+    /// rural (nông thôn) or urban (thành thị).
+    #[arg(long)]
+    area: String,
+    /// Per-capita income, đồng per person per month.
+    #[arg(long, conflicts_with = "score", required_unless_present = "score")]
+    income: Option<String>,
+    /// The income score of the review form.
+    #[arg(long)]
+    score: Option<u32>,
+    /// The household's survey facts (TOML).
+    facts: PathBuf,
+}
 
 /// Prints each indicator of the standard with the household's result and the rule used, then the class
 /// with its reason: the "why" a household officer is asked for.

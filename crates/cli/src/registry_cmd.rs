@@ -3,6 +3,8 @@
 use crate::output::outln;
 use std::path::{Path, PathBuf};
 
+use clap::Subcommand;
+
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
 use giamngheo_formats::households::read_households;
@@ -14,6 +16,192 @@ use crate::output::AtomicFile;
 use crate::progress::Progress;
 
 pub use giamngheo_store::today;
+
+#[derive(Subcommand)]
+pub enum UnitsCommand {
+    /// Load the national unit lists before and after the reform of 1 July 2025 (shipped with the program), or
+    /// lists of your own in the same CSV layout (see data/units/README.md).
+    Load {
+        #[arg(long, requires_all = ["after", "lineage"])]
+        before: Option<PathBuf>,
+        #[arg(long)]
+        after: Option<PathBuf>,
+        #[arg(long)]
+        lineage: Option<PathBuf>,
+        /// The first day of the lists given with --after.
+        #[arg(long, default_value = "2025-07-01")]
+        reform_date: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Plan targets from CSV or XLSX: unit_code, year, poor_rate, optional near_poor_rate and note.
+    Targets {
+        file: PathBuf,
+        /// Find the units on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
+    /// Review results of a year, one row per household: household_code, income_per_capita or income_score,
+    /// then one 0/1 column per indicator or a column deprived_indicators; optional area, decided_class and
+    /// decided_on. Classified under the standard in force that year.
+    Reviews {
+        file: PathBuf,
+        #[arg(long)]
+        year: u16,
+        /// Another standard than the one in force (an id or a file).
+        #[arg(long)]
+        standard: Option<String>,
+        /// The review date (default 15/11 of the year).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// One row per member: household_code, commune_code, village, area, address, full_name, relation, sex,
+    /// birth_date, ethnicity, citizen_id (Vietnamese headers accepted).
+    Households {
+        file: PathBuf,
+        /// The date the import describes (default today); changes are recorded as of this date.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// The latest periodic review of each household for a year.
+    Reviews {
+        #[arg(long)]
+        year: u16,
+        /// .csv or .xlsx
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    Households {
+        /// .csv or .xlsx
+        #[arg(long, short)]
+        output: PathBuf,
+        /// The registry as it was on this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum HouseholdCommand {
+    Show {
+        code: String,
+        /// Show the household as it was on this date.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// A child born into the household (khai sinh).
+    Birth {
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// nam/nữ (male/female)
+        #[arg(long)]
+        sex: String,
+        /// The birth date, which is also the date of the event.
+        #[arg(long)]
+        born: String,
+        #[arg(long, default_value = "Kinh")]
+        ethnicity: String,
+        #[arg(long, default_value = "con")]
+        relation: String,
+    },
+    /// A member died (khai tử); the person id is shown by `household show`.
+    Death {
+        code: String,
+        #[arg(long)]
+        person: i64,
+        #[arg(long)]
+        date: String,
+    },
+    /// Members leave to found a new household (tách hộ).
+    Split {
+        code: String,
+        #[arg(long)]
+        new_code: String,
+        /// Person ids, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        members: Vec<i64>,
+        #[arg(long)]
+        head: i64,
+        #[arg(long)]
+        date: String,
+    },
+    /// The household joins another one (nhập hộ).
+    Merge {
+        code: String,
+        #[arg(long)]
+        into: String,
+        #[arg(long)]
+        date: String,
+    },
+}
+
+pub fn run_units(command: UnitsCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        UnitsCommand::Load {
+            before,
+            after,
+            lineage,
+            reform_date,
+        } => units_load(db, before.zip(after).zip(lineage), &reform_date, lang),
+    }
+}
+
+pub fn run_import(command: ImportCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        ImportCommand::Households { file, as_of } => {
+            import_households(db, &file, as_of.as_deref(), lang)
+        }
+        ImportCommand::Reviews {
+            file,
+            year,
+            standard,
+            date,
+        } => import_reviews(db, &file, year, standard.as_deref(), date.as_deref(), lang),
+        ImportCommand::Targets {
+            file,
+            as_of_boundaries,
+        } => crate::report_cmd::import_targets(db, &file, as_of_boundaries.as_deref(), lang),
+    }
+}
+
+pub fn run_export(command: ExportCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        ExportCommand::Households { output, as_of } => {
+            export_households(db, &output, as_of.as_deref(), lang)
+        }
+        ExportCommand::Reviews { year, output } => export_reviews(db, year, &output, lang),
+    }
+}
+
+pub fn run_household(command: HouseholdCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        HouseholdCommand::Show { code, as_of } => household_show(db, &code, as_of.as_deref(), lang),
+        HouseholdCommand::Birth {
+            code,
+            name,
+            sex,
+            born,
+            ethnicity,
+            relation,
+        } => birth(db, &code, &name, &sex, &born, &ethnicity, &relation, lang),
+        HouseholdCommand::Death { code, person, date } => death(db, &code, person, &date, lang),
+        HouseholdCommand::Split {
+            code,
+            new_code,
+            members,
+            head,
+            date,
+        } => split(db, &code, &new_code, &members, head, &date, lang),
+        HouseholdCommand::Merge { code, into, date } => merge(db, &code, &into, &date, lang),
+    }
+}
 
 pub fn parse_date(name: &'static str, s: &str) -> Result<Date, CliError> {
     Date::parse(s).map_err(|_| CliError::Argument {

@@ -4,6 +4,8 @@
 use crate::output::outln;
 use std::path::{Path, PathBuf};
 
+use clap::{Args, Subcommand, ValueEnum};
+
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::{Lang, trend, vi_format};
@@ -29,6 +31,274 @@ fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
 }
 
 /// `2015-2019` → (2015, 2019).
+#[derive(Args)]
+pub struct SpanArgs {
+    /// A unit code or name (province, district, commune, village).
+    #[arg(long)]
+    unit: String,
+    /// FROM-TO, e.g. 2015-2019.
+    #[arg(long)]
+    years: String,
+    /// Count on the boundaries of this date (default today; old districts exist before 01/07/2025).
+    #[arg(long)]
+    as_of_boundaries: Option<String>,
+}
+
+impl SpanArgs {
+    fn span(&self) -> Span<'_> {
+        Span {
+            unit: &self.unit,
+            years: &self.years,
+            boundaries: self.as_of_boundaries.as_deref(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// unit_code,unit_name,year,households,poor,poor_rate,near_poor,near_poor_rate (rates in percent), then the
+    /// standard, its change, and urban, rural and ethnic-minority households.
+    Rates {
+        #[command(flatten)]
+        span: SpanArgs,
+        /// csv, xlsx, pdf (default: from the output's extension, else CSV).
+        #[arg(long)]
+        format: Option<String>,
+        /// The output file (default: CSV on standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Each year's plan target against the reviewed rate, or the projected one for years not yet reviewed.
+    Targets {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Per year: households escaped, newly poor, re-poor, stayed… since their previous review.
+    Transitions {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Per year and indicator: the share of reviewed households deprived, and poor and deprived.
+    Profile {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Localities side by side: rates year by year, average reduction, escaped, newly poor, re-poor.
+    Compare {
+        /// Unit codes or names separated by commas.
+        #[arg(long)]
+        units: String,
+        #[arg(long)]
+        years: String,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The communes under a unit ranked by average annual reduction, fastest first.
+    Ranking {
+        #[command(flatten)]
+        span: SpanArgs,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// A chart as SVG: trend (rates by year, targets dashed), communes (rates in the last year), contributions
+    /// (indicators' shares of the deprivations of poor households in the last year).
+    Chart {
+        kind: ChartKind,
+        #[command(flatten)]
+        span: SpanArgs,
+        /// The SVG file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The review summary table of a year: the unit, urban, rural, then each unit under it.
+    Summary {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The list of poor or near-poor households of a year.
+    List {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long, default_value = "poor")]
+        class: ListClass,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The average annual reduction of the poor-household rate over a span, in percentage points.
+    Trend {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        years: String,
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TargetCommand {
+    /// Sets the poor-household rate (percent) a unit plans to reach at the end of a year.
+    Set {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        poor_rate: f64,
+        #[arg(long)]
+        near_poor_rate: Option<f64>,
+        /// Where the target comes from (a resolution, a plan).
+        #[arg(long)]
+        note: Option<String>,
+        /// Find the unit on the boundaries of this date (default today).
+        #[arg(long)]
+        as_of_boundaries: Option<String>,
+    },
+}
+
+pub fn run(command: ReportCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        ReportCommand::Rates {
+            span,
+            format,
+            output,
+        } => report_rates(db, &span.span(), format.as_deref(), output, lang),
+        ReportCommand::Trend {
+            unit,
+            years,
+            as_of_boundaries,
+        } => report_trend(db, &unit, &years, as_of_boundaries.as_deref(), lang),
+        ReportCommand::Targets {
+            span,
+            format,
+            output,
+        } => report_targets(db, &span.span(), format.as_deref(), output, lang),
+        ReportCommand::Transitions {
+            span,
+            format,
+            output,
+        } => report_transitions(db, &span.span(), format.as_deref(), output, lang),
+        ReportCommand::Profile {
+            span,
+            format,
+            output,
+        } => report_profile(db, &span.span(), format.as_deref(), output, lang),
+        ReportCommand::Compare {
+            units,
+            years,
+            as_of_boundaries,
+            format,
+            output,
+        } => report_compare(
+            db,
+            &units,
+            &years,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        ReportCommand::Ranking {
+            span,
+            format,
+            output,
+        } => report_ranking(db, &span.span(), format.as_deref(), output, lang),
+        ReportCommand::Chart { kind, span, output } => {
+            report_chart(db, kind, &span.span(), output, lang)
+        }
+        ReportCommand::Summary {
+            unit,
+            year,
+            as_of_boundaries,
+            format,
+            output,
+        } => report_summary(
+            db,
+            &unit,
+            year,
+            as_of_boundaries.as_deref(),
+            format.as_deref(),
+            output,
+            lang,
+        ),
+        ReportCommand::List {
+            unit,
+            year,
+            class,
+            as_of_boundaries,
+            format,
+            output,
+        } => report_list(
+            db,
+            &YearArgs {
+                unit: &unit,
+                year,
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            class,
+            format.as_deref(),
+            output,
+            lang,
+        ),
+    }
+}
+
+pub fn run_target(command: TargetCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        TargetCommand::Set {
+            unit,
+            year,
+            poor_rate,
+            near_poor_rate,
+            note,
+            as_of_boundaries,
+        } => target_set(
+            db,
+            &TargetArgs {
+                unit: &unit,
+                year,
+                poor_rate,
+                near_poor_rate,
+                note: note.as_deref(),
+                boundaries: as_of_boundaries.as_deref(),
+            },
+            lang,
+        ),
+    }
+}
+
 pub fn parse_years(s: &str) -> Result<(i32, i32), CliError> {
     let bad = || {
         arg(
@@ -699,13 +969,14 @@ fn trend_chart(u: &Unit, rates: &[YearRate], targets: &[Target], lang: Lang) -> 
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `trend`: poor and near-poor rates by year, with the targets; `communes`: the poor rate of each commune
+/// under the unit in the last year of the span; `contributions`: each indicator's share of the deprivations of
+/// poor households in the last year. (Said here rather than on each variant, where clap would make them the
+/// possible values' help and turn `--help` into its long form.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ChartKind {
-    /// Poor and near-poor rates by year, with the targets.
     Trend,
-    /// The poor rate of each commune under the unit in the last year of the span.
     Communes,
-    /// Each indicator's share of the deprivations of poor households in the last year.
     Contributions,
 }
 
@@ -847,10 +1118,17 @@ pub struct YearArgs<'a> {
     pub boundaries: Option<&'a str>,
 }
 
+/// The households `report list` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListClass {
+    Poor,
+    NearPoor,
+}
+
 pub fn report_list(
     db: &str,
     a: &YearArgs,
-    class: &str,
+    class: ListClass,
     format: Option<&str>,
     output: Option<PathBuf>,
     lang: Lang,
@@ -858,8 +1136,8 @@ pub fn report_list(
     use giamngheo_core::Class;
     let format = Format::pick(format, output.as_deref())?;
     let class = match class {
-        "poor" => Class::Poor,
-        _ => Class::NearPoor,
+        ListClass::Poor => Class::Poor,
+        ListClass::NearPoor => Class::NearPoor,
     };
     let years = format!("{}-{}", a.year, a.year);
     let span = Span {

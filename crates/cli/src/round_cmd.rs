@@ -3,7 +3,9 @@
 //! changes nothing.
 
 use crate::output::{out, outln};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
@@ -34,6 +36,412 @@ fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
 /// Who runs the command: a name (default the system user) and a role (default commune officer). The
 /// command line has the database file in hand, so this records who acted rather than guarding access: the
 /// web app is where accounts are checked.
+/// Who acts: recorded in the audit log with every change.
+#[derive(Args)]
+pub struct ActorArgs {
+    /// Your name as the audit log records it (default GIAMNGHEO_ACTOR or the system user).
+    #[arg(long = "as", global = true)]
+    actor: Option<String>,
+    /// Your role: commune-officer (default), village-reviewer, province-staff, administrator, auditor.
+    #[arg(long, global = true, default_value = "commune-officer")]
+    role: String,
+}
+
+#[derive(Subcommand)]
+pub enum RoundCommand {
+    /// Open a round for a commune; a periodic round lists its poor and near-poor households.
+    Open {
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        year: u16,
+        /// An in-year (monthly) round instead of the periodic one.
+        #[arg(long)]
+        in_year: bool,
+        #[arg(long)]
+        month: Option<u8>,
+        /// The opening date (default today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Another standard than the one in force in the year.
+        #[arg(long)]
+        standard: Option<String>,
+    },
+    /// Where the round stands: its steps, households per state, complaints, deadline.
+    Status { round: i64 },
+    /// The survey sheet: the households still to survey, with empty income and indicator columns (.csv, .xlsx).
+    Sheet {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A household's request to be reviewed (Mẫu 01) or to be recognised as escaped (Mẫu 04, --exit).
+    Request {
+        round: i64,
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        exit: bool,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Survey results (CSV/XLSX as `import reviews` reads them), classified under the round's standard.
+    Survey {
+        round: i64,
+        file: PathBuf,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// A village meeting: a file of household_code,votes_for,votes_against.
+    Meeting {
+        round: i64,
+        file: PathBuf,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        attendees: u32,
+        #[arg(long)]
+        chair: String,
+        #[arg(long)]
+        secretary: String,
+        #[arg(long)]
+        village: Option<String>,
+        #[arg(long)]
+        minutes: Option<String>,
+    },
+    /// Post the results publicly.
+    Post {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = "Trụ sở UBND xã và nhà văn hóa thôn")]
+        places: String,
+    },
+    /// Record a complaint or feedback.
+    Complaint {
+        round: i64,
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long = "from")]
+        complainant: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long, default_value = "in_person")]
+        channel: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Answer a complaint: upheld, rejected or withdrawn.
+    Answer {
+        complaint: i64,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The district chairman's opinion (procedures before 1 July 2025).
+    DistrictOpinion {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The commune chairman's decision (Mẫu 02): recognises every posted household; the round locks.
+    Decide {
+        round: i64,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        signed_by: String,
+    },
+    /// Reopen a decided round (province staff or administrator, with a reason).
+    Reopen {
+        round: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Certificates (Mẫu 03) for the poor and near-poor households of a decided round.
+    Certificates {
+        round: i64,
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Each household's transition with the support it received since its previous review (.csv, .xlsx).
+    Transitions {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The chairman's decision with its lists (Mẫu 02) as PDF.
+    Decision {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The issued certificates (Mẫu 03) as one PDF, a page each.
+    CertificatesPdf {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A household's exit request (Mẫu 04) filled from the registry, as PDF.
+    ExitForm {
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// The lists of the decision: poor, near-poor, escaped (.csv or .xlsx).
+    Lists {
+        round: i64,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Communes under a unit that are late with their round or monthly reports.
+    Late {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Record that a commune sent its report upward (monthly with --month, else the periodic results).
+    ReportSent {
+        #[arg(long, conflicts_with = "province")]
+        commune: Option<String>,
+        /// A province's periodic results to the ministry: --preliminary (before 15/11) or the official ones.
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long, requires = "province")]
+        preliminary: bool,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        month: Option<u8>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The quick screening (Phiếu A): a file of household_code plainly above the lines (no full survey).
+    Screen {
+        round: i64,
+        file: PathBuf,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SupportCommand {
+    /// The programmes.
+    Programmes,
+    /// Support received: household_code, programme, received_on, amount_vnd, quantity, provider, citizen_id.
+    Import { file: PathBuf },
+    /// What one household received.
+    Show { household: String },
+    /// A programme of the province's own (province staff).
+    AddProgramme {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name_vi: String,
+        #[arg(long)]
+        name_en: String,
+        /// The deprivation indicator it addresses (an indicator id of the standard).
+        #[arg(long)]
+        indicator: Option<String>,
+    },
+}
+
+pub fn run(db: &str, actor: ActorArgs, command: RoundCommand, lang: Lang) -> Result<(), CliError> {
+    let who = self::actor(actor.actor.as_deref(), &actor.role)?;
+    match command {
+        RoundCommand::Open {
+            commune,
+            year,
+            in_year,
+            month,
+            date,
+            standard,
+        } => open_round(
+            db,
+            &who,
+            OpenArgs {
+                commune: &commune,
+                year,
+                in_year,
+                month,
+                date: date.as_deref(),
+                standard: standard.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Status { round } => status(db, round, lang),
+        RoundCommand::Sheet { round, output } => sheet(db, round, &output, lang),
+        RoundCommand::Request {
+            round,
+            household,
+            exit,
+            date,
+        } => request(db, &who, round, &household, exit, date.as_deref(), lang),
+        RoundCommand::Survey { round, file, date } => {
+            survey(db, &who, round, &file, date.as_deref(), lang)
+        }
+        RoundCommand::Meeting {
+            round,
+            file,
+            date,
+            attendees,
+            chair,
+            secretary,
+            village,
+            minutes,
+        } => meeting(
+            db,
+            &who,
+            round,
+            MeetingArgs {
+                file: &file,
+                date: &date,
+                attendees,
+                chair: &chair,
+                secretary: &secretary,
+                village: village.as_deref(),
+                minutes: minutes.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Post {
+            round,
+            date,
+            places,
+        } => post(db, &who, round, date.as_deref(), &places, lang),
+        RoundCommand::Complaint {
+            round,
+            household,
+            complainant,
+            text,
+            channel,
+            date,
+        } => {
+            let received_on = match date {
+                Some(d) => parse_date("date", &d)?,
+                None => today(),
+            };
+            complaint(
+                db,
+                &who,
+                round,
+                giamngheo_store::rounds::NewComplaint {
+                    household_code: household,
+                    received_on,
+                    complainant,
+                    channel,
+                    content: text,
+                },
+                lang,
+            )
+        }
+        RoundCommand::Answer {
+            complaint,
+            outcome,
+            text,
+            date,
+        } => answer(db, &who, complaint, &outcome, &text, date.as_deref(), lang),
+        RoundCommand::DistrictOpinion { round, date } => {
+            district_opinion(db, &who, round, date.as_deref(), lang)
+        }
+        RoundCommand::Decide {
+            round,
+            date,
+            number,
+            signed_by,
+        } => decide(db, &who, round, date.as_deref(), &number, &signed_by, lang),
+        RoundCommand::Reopen {
+            round,
+            reason,
+            date,
+        } => reopen(db, &who, round, date.as_deref(), &reason, lang),
+        RoundCommand::Certificates {
+            round,
+            household,
+            date,
+        } => certificates(db, &who, round, date.as_deref(), household.as_deref(), lang),
+        RoundCommand::Lists { round, output } => lists(db, round, &output, lang),
+        RoundCommand::Transitions { round, output } => transitions(db, round, &output, lang),
+        RoundCommand::Decision { round, output } => decision_pdf(db, round, &output, lang),
+        RoundCommand::CertificatesPdf { round, output } => {
+            certificates_pdf(db, round, &output, lang)
+        }
+        RoundCommand::ExitForm {
+            household,
+            date,
+            output,
+        } => exit_form(db, &household, date.as_deref(), &output, lang),
+        RoundCommand::Late { unit, year, as_of } => late(db, &unit, year, as_of.as_deref(), lang),
+        RoundCommand::ReportSent {
+            commune,
+            province,
+            preliminary,
+            year,
+            month,
+            date,
+        } => report_sent(
+            db,
+            &who,
+            ReportSent {
+                commune: commune.as_deref(),
+                province: province.as_deref(),
+                preliminary,
+                year,
+                month,
+                date: date.as_deref(),
+            },
+            lang,
+        ),
+        RoundCommand::Screen { round, file, date } => {
+            screen(db, &who, round, &file, date.as_deref(), lang)
+        }
+    }
+}
+
+pub fn run_support(
+    db: &str,
+    actor: ActorArgs,
+    command: SupportCommand,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let who = self::actor(actor.actor.as_deref(), &actor.role)?;
+    match command {
+        SupportCommand::Programmes => support_programmes(db, lang),
+        SupportCommand::Import { file } => support_import(db, &who, &file, lang),
+        SupportCommand::Show { household } => support_show(db, &household, lang),
+        SupportCommand::AddProgramme {
+            code,
+            name_vi,
+            name_en,
+            indicator,
+        } => add_programme(
+            db,
+            &who,
+            &code,
+            &name_vi,
+            &name_en,
+            indicator.as_deref(),
+            lang,
+        ),
+    }
+}
+
 pub fn actor(name: Option<&str>, role: &str) -> Result<Actor, CliError> {
     let role = Role::parse(role).ok_or_else(|| {
         arg(

@@ -2,7 +2,9 @@
 //! the points of each answer out, ready to paste into the survey sheet's `income_score` column.
 
 use crate::output::out;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
 
 use giamngheo_core::Lang;
 use giamngheo_core::score_table::{Region, ScoreError, ScoreTable};
@@ -10,7 +12,29 @@ use giamngheo_formats::households::{ImportProblem, ProblemKind};
 
 use crate::errors::CliError;
 
-pub fn run(
+#[derive(Args)]
+pub struct ScoreArgs {
+    #[arg(long, default_value = "illustrative")]
+    table: String,
+    /// The region for rows without a region column.
+    #[arg(long)]
+    region: Option<String>,
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    file: PathBuf,
+}
+
+pub fn run(args: ScoreArgs, lang: Lang) -> Result<(), CliError> {
+    score(
+        &args.table,
+        args.region.as_deref(),
+        &args.file,
+        args.output.as_deref(),
+        lang,
+    )
+}
+
+fn score(
     table: &str,
     region: Option<&str>,
     input: &Path,

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
+use clap::Args;
 use giamngheo_core::Standard;
 use giamngheo_core::standard::builtin;
 
-use crate::StandardChoice;
 use crate::errors::CliError;
 
 pub fn resolve(choice: &StandardChoice) -> Result<Standard, CliError> {
@@ -30,4 +30,16 @@ pub fn load(s: &str) -> Result<Standard, CliError> {
     }
     let text = crate::output::read_text_file(path)?;
     Ok(Standard::from_toml(&text, s)?)
+}
+
+/// Which standard to use: an id or a file, or the one in force in a review year.
+#[derive(Args, Clone)]
+#[group(required = true, multiple = false)]
+pub struct StandardChoice {
+    /// A built-in standard id (vn-2016-2020, vn-2022-2025, vn-2026-2030) or a standard file (.toml).
+    #[arg(long, value_name = "ID|PATH")]
+    standard: Option<String>,
+    /// The review year: uses the standard in force that year.
+    #[arg(long, value_name = "YYYY")]
+    year: Option<u16>,
 }

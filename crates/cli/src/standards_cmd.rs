@@ -1,10 +1,29 @@
 use crate::output::{out, outln};
+use clap::Subcommand;
 use giamngheo_core::round::{Procedure, procedures};
 use giamngheo_core::standard::{Sourced, builtin};
 use giamngheo_core::{Area, Lang, Standard, Vnd, vi_format};
 
 use crate::errors::CliError;
 use crate::standard_arg;
+
+#[derive(Subcommand)]
+pub enum StandardsCommand {
+    /// List the built-in standards.
+    List,
+    /// Show a standard: lines, thresholds, indicators, sources, and which values are unverified.
+    Show {
+        /// A built-in id or a standard file.
+        standard: String,
+    },
+}
+
+pub fn run(command: StandardsCommand, lang: Lang) -> Result<(), CliError> {
+    match command {
+        StandardsCommand::List => list(lang),
+        StandardsCommand::Show { standard } => show(&standard, lang),
+    }
+}
 
 pub fn list(lang: Lang) -> Result<(), CliError> {
     outln!(

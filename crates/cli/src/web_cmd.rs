@@ -3,12 +3,60 @@
 use crate::output::outln;
 use std::io::{BufRead, IsTerminal};
 
+use clap::{Args, Subcommand};
 use giamngheo_core::Lang;
 use giamngheo_store::Store;
 use giamngheo_store::accounts::Role;
 
 use crate::errors::CliError;
 use crate::registry_cmd::open;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Send Strict-Transport-Security on every answer (the site is reached only over HTTPS); also
+    /// GIAMNGHEO_HSTS=1.
+    #[arg(long)]
+    hsts: bool,
+    /// The address of a TLS proxy in front of the app, believed about X-Forwarded-For and
+    /// X-Forwarded-Proto (repeatable; also GIAMNGHEO_TRUSTED_PROXIES=a,b).
+    #[arg(long = "trusted-proxy")]
+    trusted_proxy: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account bound to a unit; the password is read from standard input or generated and printed.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// administrator, province_staff, commune_officer, village_reviewer or auditor.
+        #[arg(long)]
+        role: String,
+        /// The unit code (province, district, commune or village); none = the whole country (administrator,
+        /// auditor only).
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+pub fn run_serve(args: ServeArgs, db: &str, lang: Lang) -> Result<(), CliError> {
+    serve(db, &args.bind, args.hsts, &args.trusted_proxy, lang)
+}
+
+pub fn run_user(command: UserCommand, db: &str, lang: Lang) -> Result<(), CliError> {
+    match command {
+        UserCommand::Add {
+            name,
+            role,
+            unit,
+            password_stdin,
+        } => user_add(db, &name, &role, unit.as_deref(), password_stdin, lang),
+    }
+}
 
 fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
     CliError::Argument {

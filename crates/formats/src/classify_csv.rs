@@ -1,18 +1,20 @@
 //! `giamngheo classify`: households with indicator flags in, classes with reasons out, as CSV.
 //!
 //! The input is read in blocks of whole records; blocks are classified on every core and written back in
-//! their original order, so memory stays at a few blocks whatever the size of the file.
+//! their original order ([`crate::blocks`]), so memory stays at a few blocks whatever the size of the file.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::ops::ControlFlow;
+use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
 use giamngheo_core::classify::CsvQuotedSink;
 use giamngheo_core::text::{closest, nfc};
 use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, Outcome, Vnd};
 
+use crate::blocks::{Reading, Source};
 use crate::csv_scan::{BlockReader, FieldEnd, Scanner, push_text_field};
 use crate::error::{CsvError, CsvErrorKind};
 
@@ -308,18 +310,6 @@ where
 
     let writer_error: Arc<Mutex<Option<std::io::Error>>> = Arc::new(Mutex::new(None));
     std::thread::scope(|s| {
-        let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
-        let (done_tx, done_rx) = sync_channel::<(u64, BlockResult)>(threads * 2);
-        let work_rx = Arc::new(Mutex::new(work_rx));
-        for _ in 0..threads {
-            let work_rx = Arc::clone(&work_rx);
-            let done_tx = done_tx.clone();
-            let layout = &layout;
-            s.spawn(move || worker(&work_rx, &done_tx, layout, classifier, opts.lang));
-        }
-        drop(done_tx);
-        let reader_thread = s.spawn(move || feed(reader, rest, &work_tx));
-
         // A file is written by two threads at offsets given here in order; a stream in order by this thread.
         let (write_tx, write_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
         let write_rx = Arc::new(Mutex::new(write_rx));
@@ -347,30 +337,34 @@ where
                 });
             }
         }
-        // Write blocks back in order; after the first error, keep draining so the workers can finish.
-        let mut pending: BTreeMap<u64, BlockResult> = BTreeMap::new();
-        let mut next = 0u64;
+        // Blocks are written back in order; the first error stops the reading.
         let mut rows_before = 0u64;
-        for (seq, result) in done_rx.iter() {
-            pending.insert(seq, result);
-            while let Some(r) = pending.remove(&next) {
-                next += 1;
-                if first_error.is_some() || write_error.is_some() {
-                    continue;
-                }
+        let folded = crate::blocks::fold_in_order(
+            Source {
+                first: rest,
+                reader: &mut reader,
+            },
+            threads,
+            Reading::Thread,
+            Verdicts::default,
+            |verdicts, block| {
+                classify_block(block.records(), &layout, classifier, opts.lang, verdicts)
+            },
+            (),
+            |_, r: BlockResult| {
                 if let Some(e) = r.error {
                     first_error = Some((rows_before, e));
-                    continue;
+                    return ControlFlow::Break(());
                 }
                 let len = r.out.len() as u64;
                 if parallel_file.is_some() {
                     if write_tx.send((offset, r.out)).is_err() {
                         write_error = Some(std::io::Error::other("writer stopped"));
-                        continue;
+                        return ControlFlow::Break(());
                     }
                 } else if let Err(e) = output.write_at(offset, &r.out) {
                     write_error = Some(e);
-                    continue;
+                    return ControlFlow::Break(());
                 }
                 offset += len;
                 rows_before += r.lines;
@@ -378,12 +372,11 @@ where
                 for (t, n) in summary.by_class.iter_mut().zip(r.by_class) {
                     *t += n;
                 }
-            }
-        }
+                ControlFlow::Continue(())
+            },
+        );
         drop(write_tx);
-        if let Ok(Err(e)) = reader_thread.join() {
-            read_error = Some(e);
-        }
+        read_error = folded.read_error;
         // The scope joins the writers; their first error, if any, is the write error.
         let _ = &writer_error;
     });
@@ -415,48 +408,6 @@ where
         w.flush().map_err(write_failed)?;
     }
     Ok(summary)
-}
-
-fn feed<R: Read>(
-    mut reader: BlockReader<R>,
-    first: Vec<u8>,
-    tx: &SyncSender<(u64, Vec<u8>)>,
-) -> std::io::Result<()> {
-    let mut seq = 0;
-    if !first.is_empty() {
-        if tx.send((seq, first)).is_err() {
-            return Ok(());
-        }
-        seq += 1;
-    }
-    while let Some(block) = reader.next_block()? {
-        if tx.send((seq, block)).is_err() {
-            break;
-        }
-        seq += 1;
-    }
-    Ok(())
-}
-
-fn worker(
-    rx: &Mutex<Receiver<(u64, Vec<u8>)>>,
-    tx: &SyncSender<(u64, BlockResult)>,
-    layout: &Layout,
-    classifier: &Classifier,
-    lang: Lang,
-) {
-    let mut verdicts = Verdicts::default();
-    loop {
-        let next = match rx.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok((seq, block)) = next else { return };
-        let result = classify_block(&block, layout, classifier, lang, &mut verdicts);
-        if tx.send((seq, result)).is_err() {
-            return;
-        }
-    }
 }
 
 /// A hasher for small integer keys: one multiplication instead of SipHash's rounds.

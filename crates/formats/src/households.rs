@@ -531,103 +531,68 @@ pub fn read_households(
 }
 
 /// Reads households from a CSV file with one worker per core: blocks of whole records are read on the
-/// workers, grouped in file order here.
+/// workers, grouped in file order here ([`crate::blocks`]).
 pub fn read_households_csv<R: std::io::Read + Send>(
     input: R,
     file: &str,
     today: Date,
     threads: usize,
 ) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
-    use std::sync::mpsc::sync_channel;
-    use std::sync::{Arc, Mutex};
+    use std::ops::ControlFlow;
     let rows = crate::table::CsvRows::open(input, file).map_err(|e| unreadable(e, None))?;
     let index = column_index(&rows.header, file, None)?;
     let (mut reader, first, header_rows) = (rows.reader, rows.first, rows.row_no);
-    let threads = threads.max(1);
-    type Done = (u64, Result<(u64, Vec<ParsedRow>), crate::error::CsvError>);
-    let mut results: std::collections::BTreeMap<u64, (u64, Vec<ParsedRow>)> =
-        std::collections::BTreeMap::new();
-    let mut failure: Option<(u64, crate::error::CsvError)> = None;
-    let mut read_error: Option<std::io::Error> = None;
-    std::thread::scope(|s| {
-        let (work_tx, work_rx) = sync_channel::<(u64, Vec<u8>)>(threads * 2);
-        let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
-        let work_rx = Arc::new(Mutex::new(work_rx));
-        for _ in 0..threads {
-            let work_rx = Arc::clone(&work_rx);
-            let done_tx = done_tx.clone();
-            let index = &index;
-            s.spawn(move || {
-                loop {
-                    let next = match work_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((seq, block)) = next else { return };
-                    let mut parsed = Vec::new();
-                    // Rows are numbered from 0 within the block; the base is added when grouping.
-                    let r = crate::table::scan_rows(&block, file, 0, false, &mut |row, cells| {
-                        parsed.push(parse_row(index, row, cells, today))
-                    })
-                    .map(|(_, records)| (records, parsed));
-                    if done_tx.send((seq, r)).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(done_tx);
-        let feeder = s.spawn(move || -> std::io::Result<()> {
-            let mut seq = 0;
-            if !first.is_empty() {
-                if work_tx.send((seq, first)).is_err() {
-                    return Ok(());
-                }
-                seq += 1;
-            }
-            while let Some(block) = reader.next_block()? {
-                if work_tx.send((seq, block)).is_err() {
-                    break;
-                }
-                seq += 1;
-            }
-            Ok(())
-        });
-        for (seq, r) in done_rx.iter() {
-            match r {
-                Ok(v) => {
-                    results.insert(seq, v);
-                }
-                Err(e) => {
-                    if failure.as_ref().is_none_or(|(s, _)| seq < *s) {
-                        failure = Some((seq, e));
-                    }
-                }
-            }
-        }
-        if let Ok(Err(e)) = feeder.join() {
-            read_error = Some(e);
-        }
-    });
-    // Row numbers: each block's rows follow the records of the blocks before it.
-    let mut base = header_rows;
-    let mut bases = std::collections::BTreeMap::new();
-    for (seq, (records, _)) in &results {
-        bases.insert(*seq, base);
-        base += records;
+    /// Each block's rows with the records before it, and the first problem in file order.
+    struct Read {
+        blocks: Vec<(u64, Vec<ParsedRow>)>,
+        /// Records before the next block: the header's, then each block's.
+        base: u64,
+        failure: Option<crate::error::CsvError>,
     }
-    if let Some((seq, mut e)) = failure {
-        let before: u64 = results.range(..seq).map(|(_, (n, _))| n).sum();
-        e.row = e.row.map(|r| r + header_rows + before);
+    let folded = crate::blocks::fold_in_order(
+        crate::blocks::Source {
+            first,
+            reader: &mut reader,
+        },
+        threads,
+        crate::blocks::Reading::Thread,
+        || (),
+        |_, block| {
+            let mut parsed = Vec::new();
+            // Rows are numbered from 0 within the block; the base is added when grouping.
+            crate::table::scan_rows(block.records(), file, 0, false, &mut |row, cells| {
+                parsed.push(parse_row(&index, row, cells, today))
+            })
+            .map(|(_, records)| (records, parsed))
+        },
+        Read {
+            blocks: Vec::new(),
+            base: header_rows,
+            failure: None,
+        },
+        |acc, r| match r {
+            Ok((records, parsed)) => {
+                acc.blocks.push((acc.base, parsed));
+                acc.base += records;
+                ControlFlow::Continue(())
+            }
+            Err(mut e) => {
+                e.row = e.row.map(|r| r + acc.base);
+                acc.failure = Some(e);
+                ControlFlow::Break(())
+            }
+        },
+    );
+    if let Some(e) = folded.acc.failure {
         return Err(unreadable(e, None));
     }
-    if let Some(e) = read_error {
+    if let Some(e) = folded.read_error {
         return Err(unreadable(crate::error::CsvError::io(file, e), None));
     }
-    let rows = results.into_iter().flat_map(|(seq, (_, parsed))| {
-        let b = bases.get(&seq).copied().unwrap_or(0);
+    // Row numbers: each block's rows follow the records of the blocks before it.
+    let rows = folded.acc.blocks.into_iter().flat_map(|(base, parsed)| {
         parsed.into_iter().map(move |mut p| {
-            p.row += b;
+            p.row += base;
             p
         })
     });

@@ -1,5 +1,6 @@
 //! The formats crate's one integration-test binary.
 
+mod blocks;
 mod classify_csv;
 mod corpus;
 mod fuzz;
