@@ -232,6 +232,24 @@ pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResul
             &b.household_code,
         ))
     });
+    // The rates' denominator: every household living in the unit on the review day, reviewed or not.
+    if let Some(y) = data_year {
+        let day = giamngheo_core::calendar::review_day(y);
+        let resident = store
+            .rates(unit.id, on, &[(y, day)])?
+            .first()
+            .map_or(0, |r| r.households.max(0) as u64);
+        total.add_not_reviewed(resident.saturating_sub(total.households));
+        let by_child: HashMap<i64, u64> = store
+            .child_rates(unit.id, on, y, day)?
+            .into_iter()
+            .map(|(id, r)| (id, r.households.max(0) as u64))
+            .collect();
+        for (c, t) in children.iter().zip(tallies.iter_mut()) {
+            let resident = by_child.get(&c.id).copied().unwrap_or(0);
+            t.add_not_reviewed(resident.saturating_sub(t.households));
+        }
+    }
     let cost_year = first_target_year;
     let support = programme_needs(store, &unit, on, &target, &total, cost_year)?;
     let mut children_out: Vec<(Unit, Tally)> = children.into_iter().zip(tallies).collect();
@@ -414,14 +432,16 @@ impl ForecastResult {
         let mut notes = Vec::new();
         notes.push(match (self.data_year, lang) {
             (Some(y), Lang::Vi) => format!(
-                "Mỗi hộ lấy kết quả rà soát đã có quyết định gần nhất (năm {y}, hoặc {} với xã chậm một năm), theo {}. Tỷ lệ tính trên số hộ có kết quả đó.",
+                "Mỗi hộ lấy kết quả rà soát đã có quyết định gần nhất (năm {y}, hoặc {} với xã chậm một năm), theo {}. Tỷ lệ tính trên mọi hộ đang sống trên địa bàn; {} hộ không có kết quả rà soát được tính là không nghèo, không cận nghèo (rà soát không đưa vào danh sách).",
                 y - 1,
-                self.sources.join(", ")
+                self.sources.join(", "),
+                vi_format::int(self.total.not_reviewed as i64, Lang::Vi)
             ),
             (Some(y), Lang::En) => format!(
-                "Each household's last decided review ({y}, or {} for a commune a year behind), under {}. Rates are of the households with such a review.",
+                "Each household's last decided review ({y}, or {} for a commune a year behind), under {}. Rates are of every household living in the unit; the {} households without a review count as neither poor nor near-poor (the review did not list them).",
                 y - 1,
-                self.sources.join(", ")
+                self.sources.join(", "),
+                vi_format::int(self.total.not_reviewed as i64, Lang::En)
             ),
             (None, Lang::Vi) => format!(
                 "Không có kết quả rà soát nào đã có quyết định đến năm {}.",

@@ -49,7 +49,7 @@ pub struct PlanResult {
     pub budget: Option<i64>,
     /// The standards of the reviews read (households point into it).
     pub standards: Vec<Standard>,
-    /// Households with a decided review in the unit (the rate's denominator).
+    /// Households living in the unit on the review day (the rate's denominator).
     pub households: u64,
     pub poor_now: u64,
     /// Poor and near-poor households, cheapest route first.
@@ -113,6 +113,15 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
                 rows.push((r, s));
             }
         })?;
+    }
+    // The rate's denominator: every household living in the unit on the review day, reviewed or not.
+    if let Some(y) = data_year {
+        let day = giamngheo_core::calendar::review_day(y);
+        let resident = store
+            .rates(unit.id, on, &[(y, day)])?
+            .first()
+            .map_or(0, |r| r.households.max(0) as u64);
+        households = households.max(resident);
     }
     // Unit costs: the year after the review (when the support is given), else the review's year; the unit's
     // own, else the nearest unit above it.
@@ -483,11 +492,11 @@ impl PlanResult {
         let mut notes = Vec::new();
         notes.push(match (self.data_year, lang) {
             (Some(y), Lang::Vi) => format!(
-                "Hộ nghèo, cận nghèo theo kết quả rà soát đã có quyết định gần nhất (năm {y}); tỷ lệ tính trên {} hộ có kết quả đó.",
+                "Hộ nghèo, cận nghèo theo kết quả rà soát đã có quyết định gần nhất (năm {y}); tỷ lệ tính trên {} hộ đang sống trên địa bàn.",
                 vi_format::int(self.households as i64, lang)
             ),
             (Some(y), Lang::En) => format!(
-                "Poor and near-poor households by their last decided review ({y}); rates are of the {} households with such a review.",
+                "Poor and near-poor households by their last decided review ({y}); rates are of the {} households living in the unit.",
                 vi_format::int(self.households as i64, lang)
             ),
             (None, Lang::Vi) => format!("Không có kết quả rà soát nào đã có quyết định đến năm {}.", self.year),

@@ -5,6 +5,7 @@ mod classify_cmd;
 mod demo_cmd;
 mod errors;
 mod explain_cmd;
+mod forecast_cmd;
 mod mpi_cmd;
 mod output;
 mod progress;
@@ -121,6 +122,12 @@ enum Command {
     /// The income proxy score of survey answers from a point table (chấm điểm thu nhập): household_code,
     /// region (urban, nt1-nt6) and one column per item of the table; `illustrative` is the shipped example.
     Score(score_cmd::ScoreArgs),
+    /// How many households would be poor under another standard (dự báo theo chuẩn mới): ranges where new
+    /// indicators were never surveyed, what drives the change, the support and budget it implies.
+    Forecast(forecast_cmd::ForecastArgs),
+    /// The graduation plan of a unit (kế hoạch thoát nghèo): each poor and near-poor household's cheapest way
+    /// out, what a budget buys and the rate it reaches against the plan target.
+    Plan(forecast_cmd::PlanArgs),
     /// The audit log: verify its hash chain, export it (nhật ký kiểm toán).
     Audit {
         #[command(subcommand)]
@@ -155,6 +162,8 @@ fn main() -> ExitCode {
         Command::Round { actor, command } => round_cmd::run(db, actor, command, lang),
         Command::Support { actor, command } => round_cmd::run_support(db, actor, command, lang),
         Command::Score(a) => score_cmd::run(a, lang),
+        Command::Forecast(a) => forecast_cmd::run(a, db, lang),
+        Command::Plan(a) => forecast_cmd::run_plan(a, db, lang),
         Command::Audit { command } => audit_cmd::run(command, db, lang),
     };
     match result {

@@ -320,7 +320,7 @@ pub fn parse_years(s: &str) -> Result<(i32, i32), CliError> {
 }
 
 /// A unit by code or name, as it stood on the boundary date.
-fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
+pub(crate) fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
     let levels = [
         UnitLevel::Province,
         UnitLevel::District,
@@ -790,7 +790,7 @@ pub fn report_transitions(
 
 /// A report the app could not make, as the command line says it: a year without reviews is the `--years`
 /// argument's fault.
-fn report_error(e: giamngheo_app::reports::ReportError) -> CliError {
+pub(crate) fn report_error(e: giamngheo_app::reports::ReportError) -> CliError {
     use giamngheo_app::reports::ReportError;
     use giamngheo_core::messages::Localized;
     match e {

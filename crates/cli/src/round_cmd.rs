@@ -260,6 +260,9 @@ pub enum SupportCommand {
         #[arg(long)]
         indicator: Option<String>,
     },
+    /// A programme's cost per household for a unit and a year (province staff): prices the forecast's and the
+    /// plans' support.
+    Cost(crate::forecast_cmd::CostArgs),
 }
 
 pub fn run(db: &str, actor: ActorArgs, command: RoundCommand, lang: Lang) -> Result<(), CliError> {
@@ -439,6 +442,7 @@ pub fn run_support(
             indicator.as_deref(),
             lang,
         ),
+        SupportCommand::Cost(a) => crate::forecast_cmd::set_cost(db, &who, a, lang),
     }
 }
 

@@ -283,6 +283,9 @@ pub struct Tally {
     pub leaving_near_poor: Range,
     /// Households whose class depends on an unknown.
     pub unsettled: u64,
+    /// Households of the unit without a decided review (counted in `households`): the review never listed
+    /// them, so they count as not poor and not near-poor, now and in the forecast.
+    pub not_reviewed: u64,
     /// How many households each driver may move (a household counts once per driver).
     pub drivers: Vec<(Driver, u64)>,
     /// For each target indicator: households poor or near-poor in the forecast and deprived on it; low: known
@@ -368,8 +371,15 @@ impl Tally {
         }
     }
 
+    /// Counts `n` households the review never listed: not poor, not near-poor, in both cases.
+    pub fn add_not_reviewed(&mut self, n: u64) {
+        self.households += n;
+        self.not_reviewed += n;
+    }
+
     pub fn merge(&mut self, o: &Tally) {
         self.households += o.households;
+        self.not_reviewed += o.not_reviewed;
         self.poor_now += o.poor_now;
         self.near_poor_now += o.near_poor_now;
         self.poor.merge(o.poor);
