@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 #[path = "../../../formats/tests/formats/corpus.rs"]
 mod corpus;
+mod forecast;
 mod hostile;
 mod mpi;
 mod registry;
