@@ -33,6 +33,9 @@ pub struct ForecastRequest {
     pub from_year: i32,
     pub target: Standard,
     pub growth: Growth,
+    /// List the households whose class depends on an unknown (their codes and places are read for it); the
+    /// count and the sample are given either way.
+    pub survey_list: bool,
 }
 
 /// A household whose class under the target depends on indicators nobody has surveyed.
@@ -103,18 +106,13 @@ impl ForecastResult {
     }
 }
 
-/// Forecasts a unit under the target standard.
-pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResult, ReportError> {
-    let ForecastRequest {
-        unit,
-        on,
-        from_year,
-        target,
-        growth,
-    } = req;
-    let classifier = Classifier::new(target.clone());
-    let first_target_year = i32::from(target.years.value.0);
-    // Which child each commune (or, for a commune, each village) counts under.
+/// The units directly under `unit` and, for each commune and village under them, the index of the child it
+/// counts under.
+pub(crate) fn children_index(
+    store: &mut Store,
+    unit: &Unit,
+    on: Date,
+) -> Result<(Vec<Unit>, HashMap<i64, usize>), ReportError> {
     let children = store.children_at(unit.id, on)?;
     let mut child_of: HashMap<i64, usize> = HashMap::new();
     for (i, c) in children.iter().enumerate() {
@@ -134,6 +132,35 @@ pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResul
             }
         }
     }
+    Ok((children, child_of))
+}
+
+/// The child a review counts under: its village's, else its commune's.
+pub(crate) fn child_for(
+    child_of: &HashMap<i64, usize>,
+    commune_id: i64,
+    village_id: Option<i64>,
+) -> Option<usize> {
+    village_id
+        .and_then(|v| child_of.get(&v))
+        .or_else(|| child_of.get(&commune_id))
+        .copied()
+}
+
+/// Forecasts a unit under the target standard.
+pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResult, ReportError> {
+    let ForecastRequest {
+        unit,
+        on,
+        from_year,
+        target,
+        growth,
+        survey_list,
+    } = req;
+    let classifier = Classifier::new(target.clone());
+    let first_target_year = i32::from(target.years.value.0);
+    // Which child each commune (or, for a commune, each village) counts under.
+    let (children, child_of) = children_index(store, &unit, on)?;
     let mut tallies: Vec<Tally> = children
         .iter()
         .map(|_| Tally::new(target.indicators.len()))
@@ -147,13 +174,14 @@ pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResul
     if let Some(data_year) = data_year {
         // A household reviewed the year before (a commune a year behind) still counts; older ones have left.
         store.last_decided_reviews(unit.id, on, data_year - 1, from_year, &mut |r| {
-            let entry = bridges.entry(r.standard_id.clone()).or_insert_with(|| {
-                builtin::get(&r.standard_id).ok().map(|s| {
+            if !bridges.contains_key(&r.standard_id) {
+                let b = builtin::get(&r.standard_id).ok().map(|s| {
                     let b = Bridge::new(&s, &target);
                     (s, b)
-                })
-            });
-            let Some((_, bridge)) = entry else {
+                });
+                bridges.insert(r.standard_id.clone(), b);
+            }
+            let Some(Some((_, bridge))) = bridges.get(&r.standard_id) else {
                 skipped += 1;
                 return;
             };
@@ -178,16 +206,12 @@ pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResul
                 growth,
             );
             total.add(&f);
-            let child = r
-                .village_id
-                .and_then(|v| child_of.get(&v))
-                .or_else(|| child_of.get(&r.commune_id));
-            if let Some(&i) = child {
+            if let Some(i) = child_for(&child_of, r.commune_id, r.village_id) {
                 tallies[i].add(&f);
             }
-            if !f.settled() {
+            if survey_list && !f.settled() {
                 unsettled_rows.push((
-                    r.household_code,
+                    r.household_id,
                     r.commune_id,
                     r.village_id,
                     f.now,
@@ -212,10 +236,12 @@ pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResul
         names.insert(id, n.clone());
         Ok(n)
     };
+    let ids: Vec<i64> = unsettled_rows.iter().map(|r| r.0).collect();
+    let mut codes = store.household_codes(&ids)?;
     let mut unsettled = Vec::with_capacity(unsettled_rows.len());
-    for (code, commune, village, now, worst, best, unknown, income_unknown) in unsettled_rows {
+    for (id, commune, village, now, worst, best, unknown, income_unknown) in unsettled_rows {
         unsettled.push(Unsettled {
-            household_code: code,
+            household_code: codes.remove(&id).unwrap_or_default(),
             commune: name_of(store, Some(commune))?,
             village: name_of(store, village)?,
             now,

@@ -39,6 +39,16 @@ pub struct PlannedHousehold {
     pub assessment: Assessment,
     /// Bought by the budget.
     pub in_plan: bool,
+    /// The unit under the plan's unit it lives in (an index into `PlanResult::children`).
+    pub child: Option<usize>,
+}
+
+/// One unit under the plan's unit: its households and poor now, and its target.
+pub struct ChildPlan {
+    pub unit: Unit,
+    pub households: u64,
+    pub poor_now: u64,
+    pub target: Option<f64>,
 }
 
 pub struct PlanResult {
@@ -59,6 +69,8 @@ pub struct PlanResult {
     pub target: Option<(f64, String)>,
     /// The year whose unit costs were used.
     pub cost_year: Option<i32>,
+    /// Each unit under the plan's unit (`PlannedHousehold::child` points here).
+    pub children: Vec<ChildPlan>,
 }
 
 impl PlanResult {
@@ -96,10 +108,17 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
     let mut rows = Vec::new();
     let mut households = 0u64;
     let mut poor_now = 0u64;
+    let (children, child_of) = crate::forecast::children_index(store, &unit, on)?;
+    let mut child_poor = vec![0u64; children.len()];
     if let Some(y) = data_year {
         store.last_decided_reviews(unit.id, on, y - 1, year, &mut |r| {
             households += 1;
             poor_now += u64::from(r.class == Class::Poor);
+            if r.class == Class::Poor
+                && let Some(i) = crate::forecast::child_for(&child_of, r.commune_id, r.village_id)
+            {
+                child_poor[i] += 1;
+            }
             if r.class > Class::NearPoor {
                 return;
             }
@@ -122,6 +141,17 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
             .first()
             .map_or(0, |r| r.households.max(0) as u64);
         households = households.max(resident);
+    }
+    let mut child_households = vec![0u64; children.len()];
+    if let Some(y) = data_year {
+        let by_child: HashMap<i64, u64> = store
+            .child_rates(unit.id, on, y, giamngheo_core::calendar::review_day(y))?
+            .into_iter()
+            .map(|(id, r)| (id, r.households.max(0) as u64))
+            .collect();
+        for (c, n) in children.iter().zip(child_households.iter_mut()) {
+            *n = by_child.get(&c.id).copied().unwrap_or(0);
+        }
     }
     // Unit costs: the year after the review (when the support is given), else the review's year; the unit's
     // own, else the nearest unit above it.
@@ -172,13 +202,21 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
         })
         .collect();
     let classifiers: Vec<Classifier> = standards.iter().cloned().map(Classifier::new).collect();
-    // Heads and places by household code, from the year's lists.
+    // Codes, and heads and places by code from the year's lists (the year before only for a household it
+    // misses: a commune a year behind).
+    let ids: Vec<i64> = rows.iter().map(|(r, _)| r.household_id).collect();
+    let mut codes = store.household_codes(&ids)?;
     let mut heads: HashMap<String, (String, String, String)> = HashMap::new();
     if let Some(y) = data_year {
-        for class in [Class::Poor, Class::NearPoor] {
-            for yr in [y - 1, y] {
+        for yr in [y, y - 1] {
+            if yr < y && codes.values().all(|c| heads.contains_key(c)) {
+                break;
+            }
+            for class in [Class::Poor, Class::NearPoor] {
                 for l in store.household_list(unit.id, on, yr, class)? {
-                    heads.insert(l.code, (l.head, l.commune, l.village));
+                    heads
+                        .entry(l.code)
+                        .or_insert((l.head, l.commune, l.village));
                 }
             }
         }
@@ -199,9 +237,11 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
                 },
                 &fixes[s],
             );
-            let (head, commune, village) = heads.remove(&r.household_code).unwrap_or_default();
+            let code = codes.remove(&r.household_id).unwrap_or_default();
+            let (head, commune, village) = heads.remove(&code).unwrap_or_default();
+            let child = crate::forecast::child_for(&child_of, r.commune_id, r.village_id);
             PlannedHousehold {
-                code: r.household_code,
+                code,
                 head,
                 commune,
                 village,
@@ -211,6 +251,7 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
                 standard: s,
                 assessment,
                 in_plan: false,
+                child,
             }
         })
         .collect();
@@ -235,6 +276,15 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
             .next()
             .map(|t| (t.poor_rate, format!("{} {}", unit.name, year + 1))),
     };
+    let mut children_out = Vec::new();
+    for ((c, households), poor_now) in children.into_iter().zip(child_households).zip(child_poor) {
+        let target = store
+            .targets(c.id, year + 1, year + 1)?
+            .into_iter()
+            .next()
+            .map(|t| t.poor_rate);
+        children_out.push((c, households, poor_now, target));
+    }
     Ok(PlanResult {
         unit,
         year,
@@ -247,6 +297,15 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
         spent,
         target,
         cost_year,
+        children: children_out
+            .into_iter()
+            .map(|(unit, households, poor_now, target)| ChildPlan {
+                unit,
+                households,
+                poor_now,
+                target,
+            })
+            .collect(),
     })
 }
 
@@ -461,29 +520,65 @@ impl PlanResult {
                 .collect(),
             ..Table::default()
         };
-        let after = self.rate_after();
-        t.rows.push(vec![
-            Cell::text(&self.unit.code),
-            Cell::text(&self.unit.name),
-            Cell::Int(self.households as i64),
-            Cell::Int(self.poor_now as i64),
-            Cell::rate(self.rate_now()),
-            self.budget.map_or(Cell::Empty, Cell::Int),
-            Cell::Int(self.spent),
-            Cell::Int(self.planned.iter().filter(|p| p.in_plan).count() as i64),
-            Cell::Int(self.poor_lifted() as i64),
-            Cell::rate(after),
-            self.target
-                .as_ref()
-                .map_or(Cell::Empty, |(r, _)| Cell::rate(*r)),
-            self.target.as_ref().map_or(Cell::Empty, |(r, _)| {
-                Cell::text(if after <= *r {
-                    lang.pick("đạt", "yes")
-                } else {
-                    lang.pick("chưa đạt", "no")
-                })
-            }),
-        ]);
+        let row = |u: &Unit,
+                   households: u64,
+                   poor_now: u64,
+                   budget: Option<i64>,
+                   planned: &mut dyn Iterator<Item = &PlannedHousehold>,
+                   target: Option<f64>| {
+            let (mut spent, mut supported, mut lifted) = (0i64, 0i64, 0u64);
+            for p in planned.filter(|p| p.in_plan) {
+                spent += p.assessment.route.as_ref().map_or(0, |r| r.cost_vnd);
+                supported += 1;
+                lifted += u64::from(p.class == Class::Poor);
+            }
+            let pct = |n: u64| giamngheo_store::rates::percent(n as i64, households as i64);
+            let after = pct(poor_now.saturating_sub(lifted));
+            vec![
+                Cell::text(&u.code),
+                Cell::text(&u.name),
+                Cell::Int(households as i64),
+                Cell::Int(poor_now as i64),
+                Cell::rate(pct(poor_now)),
+                budget.map_or(Cell::Empty, Cell::Int),
+                Cell::Int(spent),
+                Cell::Int(supported),
+                Cell::Int(lifted as i64),
+                Cell::rate(after),
+                target.map_or(Cell::Empty, Cell::rate),
+                target.map_or(Cell::Empty, |r| {
+                    Cell::text(if after <= r {
+                        lang.pick("đạt", "yes")
+                    } else {
+                        lang.pick("chưa đạt", "no")
+                    })
+                }),
+            ]
+        };
+        t.rows.push(row(
+            &self.unit,
+            self.households,
+            self.poor_now,
+            self.budget,
+            &mut self.planned.iter(),
+            self.target.as_ref().map(|(r, _)| *r),
+        ));
+        for (i, c) in self.children.iter().enumerate() {
+            if c.households == 0 && c.poor_now == 0 {
+                continue;
+            }
+            t.rows.push(row(
+                &c.unit,
+                c.households,
+                c.poor_now,
+                None,
+                &mut self.planned.iter().filter(|p| p.child == Some(i)),
+                c.target,
+            ));
+        }
+        if t.rows.len() > 1 {
+            t.breaks.push(1);
+        }
         t.notes = self.notes(lang);
         t
     }

@@ -115,6 +115,8 @@ pub fn run(a: ForecastArgs, db: &str, lang: Lang) -> Result<(), CliError> {
             from_year,
             target,
             growth,
+            // The list of households to survey is read only for the outputs that show it.
+            survey_list: !svg && (format != Format::Csv || table == "survey"),
         },
     )
     .map_err(report_error)?;
@@ -238,7 +240,7 @@ pub struct CostArgs {
     #[arg(long)]
     year: u16,
     /// Đồng per household supported.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     vnd: i64,
     /// Where the figure comes from (a plan, a decision).
     #[arg(long)]
@@ -302,7 +304,7 @@ pub struct PlanArgs {
     #[arg(long)]
     year: Option<u16>,
     /// The budget in đồng (default: no limit, every household cheapest first).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     budget: Option<i64>,
     /// A poor-rate target in percent (default: the unit's plan target for the next year, if set).
     #[arg(long = "target-rate")]

@@ -254,7 +254,6 @@ impl Store {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LastDecided {
     pub household_id: i64,
-    pub household_code: String,
     pub commune_id: i64,
     pub village_id: Option<i64>,
     pub year: i32,
@@ -294,7 +293,9 @@ impl Store {
     /// Each household's last decided review (periodic or in-year, corrections replacing what they correct)
     /// from `since` to `year`, for the households reviewed in `unit_id` (on its `boundaries`), handed to `f`
     /// one at a time in household order. Households whose last decided review is older than `since` are not
-    /// read: the caller picks `since` from [`Store::last_decided_year`].
+    /// read: the caller picks `since` from [`Store::last_decided_year`]. The reviews are read in the order of
+    /// the (year, commune) index and the last of each household kept in memory: ordering a province's
+    /// quarter of a million reviews by household in SQL cost more than reading them.
     pub fn last_decided_reviews(
         &mut self,
         unit_id: i64,
@@ -306,39 +307,89 @@ impl Store {
         fill_rate_units(&mut self.conn, unit_id, boundaries)?;
         let sql = concat!(
             "SELECT v.household_id, v.commune_id, v.village_id, v.year, v.standard_id, v.area, v.members, \
-             v.income_per_capita, v.deprivations, v.decided_class, v.facts, h.code \
-             FROM review v JOIN household h ON h.id = v.household_id WHERE v.year >= $1 AND v.year <= $2 AND v.decided_class IS NOT NULL AND ",
+             v.income_per_capita, v.deprivations, v.decided_class, v.facts, v.review_date, v.id \
+             FROM review v WHERE v.year >= $1 AND v.year <= $2 AND v.decided_class IS NOT NULL AND ",
             in_units!(),
-            " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
-             ORDER BY v.household_id, v.review_date, v.id"
+            " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id)"
         );
-        let mut last: Option<LastDecided> = None;
+        // Per household: the latest review by (date, id), and the review itself.
+        let mut last: std::collections::HashMap<i64, ((String, i64), LastDecided)> =
+            std::collections::HashMap::new();
         self.conn
             .query_each(sql, &[Value::from(since), Value::from(year)], &mut |r| {
-                let row = LastDecided {
-                    household_id: r[0].int().unwrap_or(0),
-                    commune_id: r[1].int().unwrap_or(0),
-                    village_id: r[2].int(),
-                    year: r[3].int().unwrap_or(0) as i32,
-                    standard_id: r[4].text().unwrap_or_default().to_owned(),
-                    area: giamngheo_core::Area::parse(r[5].text().unwrap_or_default())
-                        .unwrap_or(giamngheo_core::Area::Rural),
-                    members: r[6].int().unwrap_or(0),
-                    income_per_capita: r[7].int(),
-                    deprivations: r[8].int().unwrap_or(0) as u32,
-                    class: Class::parse(r[9].text().unwrap_or_default()).unwrap_or(Class::NotPoor),
-                    facts: r[10].text().map(str::to_owned),
-                    household_code: r[11].text().unwrap_or_default().to_owned(),
-                };
-                if let Some(prev) = last.take_if(|p| p.household_id != row.household_id) {
-                    f(prev);
+                let mut r = r.into_iter();
+                let mut next = || r.next().unwrap_or(Value::Null);
+                let household_id = next().int().unwrap_or(0);
+                let commune_id = next().int().unwrap_or(0);
+                let village_id = next().int();
+                let review_year = next().int().unwrap_or(0) as i32;
+                let standard_id = next().into_text().unwrap_or_default();
+                let area = giamngheo_core::Area::parse(next().text().unwrap_or_default())
+                    .unwrap_or(giamngheo_core::Area::Rural);
+                let members = next().int().unwrap_or(0);
+                let income_per_capita = next().int();
+                let deprivations = next().int().unwrap_or(0) as u32;
+                let class =
+                    Class::parse(next().text().unwrap_or_default()).unwrap_or(Class::NotPoor);
+                let facts = next().into_text();
+                let key = (
+                    next().into_text().unwrap_or_default(),
+                    next().int().unwrap_or(0),
+                );
+                if last.get(&household_id).is_some_and(|(k, _)| *k >= key) {
+                    return Ok(());
                 }
-                last = Some(row);
+                last.insert(
+                    household_id,
+                    (
+                        key,
+                        LastDecided {
+                            household_id,
+                            commune_id,
+                            village_id,
+                            year: review_year,
+                            standard_id,
+                            area,
+                            members,
+                            income_per_capita,
+                            deprivations,
+                            class,
+                            facts,
+                        },
+                    ),
+                );
                 Ok(())
             })?;
-        if let Some(prev) = last {
-            f(prev);
+        let mut rows: Vec<LastDecided> = last.into_values().map(|(_, r)| r).collect();
+        rows.sort_unstable_by_key(|r| r.household_id);
+        for r in rows {
+            f(r);
         }
         Ok(())
+    }
+
+    /// The codes of households by id, for the few a report lists (read in batches by the primary key).
+    pub fn household_codes(
+        &mut self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(64) {
+            let mut params: Vec<Value> = chunk.iter().map(|id| Value::Int(*id)).collect();
+            params.resize(64, Value::Int(0));
+            for r in self.conn.query(
+                "SELECT id, code FROM household WHERE id IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+                 $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, \
+                 $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49, $50, $51, $52, \
+                 $53, $54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64)",
+                &params,
+            )? {
+                out.insert(
+                    r[0].int().unwrap_or(0),
+                    r[1].text().unwrap_or_default().to_owned(),
+                );
+            }
+        }
+        Ok(out)
     }
 }

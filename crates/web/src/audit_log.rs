@@ -51,8 +51,11 @@ pub async fn audit(
                         .map_or(e.role.as_str(), |r| r.name(ctx.lang)))
                 },
                 html! { (e.origin) },
-                html! { (e.action) },
-                html! { (e.entity) " " (e.entity_id) },
+                html! { (giamngheo_core::audit::action_name(&e.action, ctx.lang).unwrap_or(&e.action)) },
+                html! {
+                    (giamngheo_core::audit::entity_name(&e.entity, ctx.lang).unwrap_or(&e.entity))
+                    " " (e.entity_id)
+                },
                 html! { (e.reason.as_deref().unwrap_or("")) },
             ]
         })
@@ -61,7 +64,7 @@ pub async fn audit(
         "log",
         &[
             "#",
-            ctx.t("Thời điểm (UTC)", "Time (UTC)"),
+            ctx.t("Thời điểm (giờ Việt Nam)", "Time (Vietnam)"),
             ctx.t("Người", "Who"),
             ctx.t("Vai trò", "Role"),
             ctx.t("Từ", "From"),
@@ -110,7 +113,7 @@ pub async fn audit(
             (html::table(
                 "security",
                 &[
-                    ctx.t("Thời điểm (UTC)", "Time (UTC)"),
+                    ctx.t("Thời điểm (giờ Việt Nam)", "Time (Vietnam)"),
                     ctx.t("Việc", "Action"),
                     ctx.t("Đối tượng", "Target"),
                     ctx.t("Chi tiết", "Detail"),

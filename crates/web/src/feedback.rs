@@ -57,7 +57,7 @@ pub async fn feedback(
         html::table(
             "feedback",
             &[
-                ctx.t("Nhận lúc (UTC)", "Received (UTC)"),
+                ctx.t("Nhận lúc (giờ Việt Nam)", "Received (Vietnam time)"),
                 ctx.t("Xã", "Commune"),
                 ctx.t("Loại", "Kind"),
                 ctx.t("Người gửi", "From"),

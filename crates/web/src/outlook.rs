@@ -121,6 +121,7 @@ async fn run_forecast(
                     from_year,
                     target,
                     growth,
+                    survey_list: true,
                 },
             )
             .map_err(WebError::from)

@@ -222,6 +222,7 @@ fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
         from_year: 2026,
         target: builtin::get("vn-2026-2030").unwrap(),
         growth,
+        survey_list: true,
     };
     let flat = forecast(&mut store, request(Growth::NONE)).unwrap();
     let t = &flat.total;
@@ -413,8 +414,20 @@ fn a_plan_orders_households_by_cost_and_spends_the_budget_from_the_cheapest() {
             "{v} / {e}"
         );
     }
+    // The commune, then its villages: theirs add up to it.
     let summary = some.summary_table(Lang::Vi);
-    assert_eq!(summary.rows.len(), 1);
+    assert!(summary.rows.len() > 1);
+    let sum = |col: usize| -> i64 {
+        summary.rows[1..]
+            .iter()
+            .map(|r| match r[col] {
+                Cell::Int(n) => n,
+                _ => 0,
+            })
+            .sum()
+    };
+    assert_eq!(Cell::Int(sum(6)), summary.rows[0][6], "spent");
+    assert_eq!(Cell::Int(sum(8)), summary.rows[0][8], "poor lifted");
     drop(store);
     let _ = std::fs::remove_file(&path);
 }

@@ -89,7 +89,10 @@ fn household_page_in_both_languages_and_the_read_is_logged() {
         }
         let admin = app.login("admin").await;
         let log = app.get("/audit", Some(&admin)).await;
-        assert!(log.body.contains(&format!("household {}", app.hh_in)));
+        assert!(
+            log.body.contains(&format!("hộ {}", app.hh_in)),
+            "the read, its target in words"
+        );
         // The chain's head as the checkpoints name it (entries · the hash's first 12 hex digits): the head of
         // the log when the page was made, so entry number `count` of the log has that hash.
         assert!(log.body.contains("Chuỗi băm nguyên vẹn"), "{}", log.body);

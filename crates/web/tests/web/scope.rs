@@ -12,8 +12,11 @@ fn round_link(id: i64) -> String {
 }
 
 /// An audit row's target cell.
+/// An audit entry's target as the viewer shows it: the entity in words (Vietnamese, the default), then its id.
 fn target(entity: &str, id: &str) -> String {
-    format!("<td>{entity} {id}</td>")
+    let word =
+        giamngheo_core::audit::entity_name(entity, giamngheo_core::Lang::Vi).unwrap_or(entity);
+    format!("<td>{word} {id}</td>")
 }
 
 /// Adds an account bound to a unit (by code) straight in the store, with the harness's password.
@@ -101,13 +104,13 @@ fn an_auditor_of_one_province_does_not_see_anothers_audit_entries() {
             target("household", &app.hh_out),
             target("review_round", &app.round_out.to_string()),
         ];
-        let all = app.get("/audit", Some(&admin)).await;
+        let all = app.get("/audit?lang=vi", Some(&admin)).await;
         for t in inside.iter().chain(&outside) {
             assert!(all.body.contains(t.as_str()), "admin misses {t}");
         }
         // Entries without a unit (the accounts) and the security log: administrators only.
         assert!(
-            all.body.contains("<td>account kiemtoan</td>"),
+            all.body.contains("<td>tài khoản kiemtoan</td>"),
             "{}",
             all.body
         );
@@ -117,7 +120,7 @@ fn an_auditor_of_one_province_does_not_see_anothers_audit_entries() {
         add_account(&app, "kiemtoan-tinh", Role::Auditor, &app.province);
         for who in ["kiemtoan-tinh", "tinh"] {
             let c = app.login(who).await;
-            let r = app.get("/audit", Some(&c)).await;
+            let r = app.get("/audit?lang=vi", Some(&c)).await;
             assert_eq!(r.status.as_u16(), 200, "{who}");
             for t in &inside {
                 assert!(r.body.contains(t.as_str()), "{who} misses {t}: {}", r.body);
@@ -125,7 +128,7 @@ fn an_auditor_of_one_province_does_not_see_anothers_audit_entries() {
             for t in &outside {
                 assert!(!r.body.contains(t.as_str()), "{who} sees {t}: {}", r.body);
             }
-            assert!(!r.body.contains("<td>account "), "{who}: {}", r.body);
+            assert!(!r.body.contains("<td>tài khoản "), "{who}: {}", r.body);
             assert!(!r.body.contains("class=\"security\""), "{who}");
             assert!(
                 r.body.contains("chỉ quản trị viên xem được"),
@@ -150,13 +153,13 @@ fn an_auditor_of_one_province_does_not_see_anothers_audit_entries() {
         });
         add_account(&app, "kiemtoan-khac", Role::Auditor, &other_province);
         let c = app.login("kiemtoan-khac").await;
-        let r = app.get("/audit?lang=en", Some(&c)).await;
+        let r = app.get("/audit?lang=vi", Some(&c)).await;
         for t in &outside {
             assert!(r.body.contains(t.as_str()), "misses {t}: {}", r.body);
         }
         for t in &inside {
             assert!(!r.body.contains(t.as_str()), "sees {t}: {}", r.body);
         }
-        assert!(r.body.contains("shown only to administrators"));
+        assert!(r.body.contains("chỉ quản trị viên xem được"));
     });
 }
