@@ -51,7 +51,7 @@ pub async fn unit(
         .iter()
         .map(|l| {
             vec![
-                html! { (html::date(&l.date)) },
+                html! { (l.date.vi()) },
                 html! {
                     (if l.outgoing {
                         ctx.t("chuyển vào", "went into")
@@ -63,7 +63,7 @@ pub async fn unit(
                     a href={ "/units/" (html::url(&l.other_code)) } { (l.other_name) }
                     " (" (l.other_code) ")"
                 },
-                html! { (l.kind) },
+                html! { (l.kind.name(lang)) },
                 html! { (l.share.map(|s| html::pct(s * 100.0, lang)).unwrap_or_default()) },
             ]
         })
