@@ -14,7 +14,7 @@ use giamngheo_core::units::LineageKind;
 use crate::Store;
 use crate::db::{Backend, Value, parse_date};
 use crate::error::StoreError;
-use crate::units::Unit;
+use crate::units::{Unit, unit_from_row};
 
 /// One member of a household that a search found.
 #[derive(Clone, Debug, PartialEq)]
@@ -344,18 +344,7 @@ impl Store {
              ORDER BY coalesce(valid_from, '') DESC LIMIT 1",
             &[code.into()],
         )?;
-        Ok(row.and_then(|r| {
-            let mut it = r.into_iter();
-            Some(Unit {
-                id: it.next()?.int()?,
-                level: UnitLevel::parse(it.next()?.text()?)?,
-                code: it.next()?.into_text()?,
-                name: it.next()?.into_text()?,
-                short_name: it.next()?.into_text()?,
-                valid_from: it.next()?.into_text(),
-                valid_until: it.next()?.into_text(),
-            })
-        }))
+        row.map(unit_from_row).transpose()
     }
 
     /// The units of a level valid on a date, by code.
@@ -369,21 +358,7 @@ impl Store {
              AND (valid_from IS NULL OR valid_from <= $2) AND (valid_until IS NULL OR valid_until >= $2) ORDER BY code",
             &[level.code().into(), date.iso().into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let mut it = r.into_iter();
-                Some(Unit {
-                    id: it.next()?.int()?,
-                    level: UnitLevel::parse(it.next()?.text()?)?,
-                    code: it.next()?.into_text()?,
-                    name: it.next()?.into_text()?,
-                    short_name: it.next()?.into_text()?,
-                    valid_from: it.next()?.into_text(),
-                    valid_until: it.next()?.into_text(),
-                })
-            })
-            .collect())
+        rows.into_iter().map(unit_from_row).collect()
     }
 
     /// The rates of every unit directly under `unit_id` (on `boundaries`) for one year, in one pass: what

@@ -123,11 +123,7 @@ pub async fn unit(
             let Some(u) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
                 return Err(WebError::NotFound);
             };
-            let on = u
-                .valid_until
-                .as_deref()
-                .and_then(|d| giamngheo_core::date::Date::parse(d).ok())
-                .unwrap_or_else(today);
+            let on = u.valid_until.unwrap_or_else(today);
             let parent = s.parent_at(u.id, on)?;
             let children = s.children_at(u.id, on)?;
             let lineage = s.unit_lineage(u.id)?;
@@ -137,7 +133,7 @@ pub async fn unit(
         .map_err(|e| ctx.fail(e))?;
     Ok(Json(json!({
         "code": u.code, "name": u.name, "level": u.level.code(),
-        "valid_from": u.valid_from, "valid_until": u.valid_until,
+        "valid_from": u.valid_from.map(Date::iso), "valid_until": u.valid_until.map(Date::iso),
         "parent": parent.map(|p| json!({"code": p.code, "name": p.name, "level": p.level.code()})),
         "children": children.iter().map(|c| json!({"code": c.code, "name": c.name, "level": c.level.code()})).collect::<Vec<_>>(),
         "lineage": lineage.iter().map(|l| json!({
