@@ -3,6 +3,8 @@
 //! command line, drawn by `giamngheo_report::forms`.
 
 use giamngheo_core::date::Date;
+use giamngheo_core::facts::Sex;
+use giamngheo_core::registry::Relation;
 use giamngheo_core::{Class, Lang};
 use giamngheo_report::forms::{
     Certificate, CertificateMember, Decision, ExitRequest, Issuer, ListedHousehold,
@@ -83,11 +85,6 @@ fn list_title(key: &str) -> &'static str {
     }
 }
 
-fn relation_vi(code: &str) -> String {
-    giamngheo_core::registry::Relation::parse(code)
-        .map_or(code.to_owned(), |r| r.name_vi().to_owned())
-}
-
 /// The certificates (Mẫu 03) issued in a decided round, each household as it was on the decision's day;
 /// empty when none has been issued.
 pub fn certificates(
@@ -103,7 +100,7 @@ pub fn certificates(
         let Some((residence, members)) = history.as_of(on) else {
             continue;
         };
-        let head = members.iter().find(|m| m.relation == "head");
+        let head = members.iter().find(|m| m.relation == Relation::Head);
         list.push(Certificate {
             issuer: issuer.clone(),
             number: c.certificate.clone().unwrap_or_default(),
@@ -126,8 +123,8 @@ pub fn certificates(
                 .iter()
                 .map(|m| CertificateMember {
                     name: m.name.clone(),
-                    relation: relation_vi(&m.relation),
-                    birth_date: Date::parse(&m.birth_date).unwrap_or(on),
+                    relation: m.relation.name(Lang::Vi).to_owned(),
+                    birth_date: m.birth_date,
                 })
                 .collect(),
             signed_by: round.signed_by.clone().unwrap_or_default(),
@@ -172,7 +169,7 @@ pub fn exit_request(
     let Some((residence, members)) = history.as_of(on) else {
         return Ok(Err(ExitRefusal::NotInRegistry));
     };
-    let Some(head) = members.iter().find(|m| m.relation == "head") else {
+    let Some(head) = members.iter().find(|m| m.relation == Relation::Head) else {
         return Ok(Err(ExitRefusal::NoHead));
     };
     if !matches!(class, Some(Class::Poor | Class::NearPoor)) {
@@ -190,8 +187,13 @@ pub fn exit_request(
         },
         year: on.year(),
         head_name: head.name.clone(),
-        sex: if head.sex == "female" { "Nữ" } else { "Nam" }.to_owned(),
-        birth_date: Date::parse(&head.birth_date).unwrap_or(on),
+        sex: if head.sex == Sex::Female {
+            "Nữ"
+        } else {
+            "Nam"
+        }
+        .to_owned(),
+        birth_date: head.birth_date,
         ethnicity: head.ethnicity.clone(),
         citizen_id: head.citizen_id.clone(),
         residence: [

@@ -473,21 +473,12 @@ pub fn list_table(
             Cell::text(&h.head),
             Cell::text(&h.commune),
             Cell::text(&h.village),
-            Cell::text(match h.area.as_str() {
-                "urban" => lang.pick("thành thị", "urban"),
-                _ => lang.pick("nông thôn", "rural"),
-            }),
+            Cell::text(h.area.name(lang)),
             Cell::text(if h.ethnic_minority { "x" } else { "" }),
             Cell::Int(h.members),
             h.income_per_capita.map_or(Cell::Empty, Cell::Int),
             Cell::Int(h.deprivation_count),
-            Cell::text(
-                h.decided_on
-                    .as_deref()
-                    .and_then(|d| Date::parse(d).ok())
-                    .map(|d| d.vi())
-                    .unwrap_or_default(),
-            ),
+            Cell::text(h.decided_on.map(Date::vi).unwrap_or_default()),
         ]);
     }
     t.notes.push(match lang {

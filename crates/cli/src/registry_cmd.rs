@@ -398,14 +398,14 @@ pub fn import_households(
                     "  dòng {}: {} ({}) cũng có ở hộ {}",
                     d.row,
                     d.name,
-                    d.birth_date,
+                    d.birth_date.vi(),
                     d.other_household.as_deref().unwrap_or("?")
                 ),
                 Lang::En => outln!(
                     "  row {}: {} ({}) also in household {}",
                     d.row,
                     d.name,
-                    d.birth_date,
+                    d.birth_date.vi(),
                     d.other_household.as_deref().unwrap_or("?")
                 ),
             }
@@ -500,17 +500,12 @@ pub fn household_show(
 ) -> Result<(), CliError> {
     let mut store = open(db)?;
     let h = store.household_history(code)?;
-    let d = |s: &str| {
-        Date::parse(s)
-            .map(|d| d.vi())
-            .unwrap_or_else(|_| s.to_owned())
-    };
     outln!(
         "{} {} ({} {})",
         lang.pick("Hộ", "Household"),
         h.code,
         lang.pick("đăng ký", "registered"),
-        d(&h.registered_on)
+        h.registered_on.vi()
     );
     if let Some(a) = as_of {
         let date = parse_date("as-of", a)?;
@@ -529,14 +524,14 @@ pub fn household_show(
                     res.village_name.unwrap_or_default(),
                     res.commune_name,
                     res.commune_code,
-                    area_name(&res.area, lang)
+                    res.area.name(lang)
                 );
                 for m in members {
                     outln!(
                         "  - {} ({}, {}), {}",
                         m.name,
-                        d(&m.birth_date),
-                        m.relation,
+                        m.birth_date.vi(),
+                        m.relation.name(lang),
                         m.ethnicity
                     );
                 }
@@ -546,29 +541,29 @@ pub fn household_show(
     }
     outln!("{}", lang.pick("Nơi ở:", "Residence:"));
     for r in &h.residences {
-        let until = r.until.as_deref().map(d).unwrap_or_default();
+        let until = r.until.map(Date::vi).unwrap_or_default();
         outln!(
             "  {} – {}: {} {} ({}), {}",
-            d(&r.since),
+            r.since.vi(),
             until,
             r.village_name.clone().unwrap_or_default(),
             r.commune_name,
             r.commune_code,
-            area_name(&r.area, lang)
+            r.area.name(lang)
         );
     }
     outln!("{}", lang.pick("Thành viên:", "Members:"));
     for m in &h.members {
-        let until = m.until.as_deref().map(d).unwrap_or_default();
+        let until = m.until.map(Date::vi).unwrap_or_default();
         let cid = m.citizen_id.as_deref().unwrap_or("");
         outln!(
             "  {} – {}: [{}] {} ({}, {}, {}) {cid}",
-            d(&m.since),
+            m.since.vi(),
             until,
             m.person_id,
             m.name,
-            d(&m.birth_date),
-            relation_name(&m.relation, lang),
+            m.birth_date.vi(),
+            m.relation.name(lang),
             m.ethnicity
         );
     }
@@ -576,22 +571,17 @@ pub fn household_show(
     for e in &h.events {
         outln!(
             "  {} {} {} {}",
-            d(&e.date),
-            event_name(&e.kind, lang),
+            e.date.vi(),
+            e.kind.name(lang),
             e.person.clone().unwrap_or_default(),
             e.note
         );
     }
     outln!("{}", lang.pick("Kết quả rà soát:", "Reviews:"));
     for r in &h.reviews {
-        let decided = match r
-            .decided_class
-            .as_deref()
-            .map(|c| (c, giamngheo_core::Class::parse(c)))
-        {
-            Some((_, Some(class))) => class.name(lang).to_owned(),
-            Some((code, None)) => code.to_owned(),
-            None => lang.pick("chưa quyết định", "undecided").to_owned(),
+        let decided = match r.decided_class {
+            Some(class) => class.name(lang),
+            None => lang.pick("chưa quyết định", "undecided"),
         };
         outln!(
             "  {} {} {}: {} ({})",
@@ -599,7 +589,7 @@ pub fn household_show(
             r.standard_id,
             decided,
             r.reason,
-            d(&r.review_date)
+            r.review_date.vi()
         );
     }
     Ok(())
@@ -705,25 +695,6 @@ pub fn merge(db: &str, code: &str, into: &str, date: &str, lang: Lang) -> Result
         format!("Đã nhập hộ {code} vào hộ {into}, ngày {}.", d.vi()),
         format!("Household {code} merged into {into} on {}.", d.vi()),
     )
-}
-
-fn relation_name(code: &str, lang: Lang) -> String {
-    giamngheo_core::registry::Relation::parse(code)
-        .map_or_else(|| code.to_owned(), |r| r.name(lang).to_owned())
-}
-
-fn area_name(code: &str, lang: Lang) -> String {
-    match (giamngheo_core::Area::parse(code), lang) {
-        (Some(a), Lang::Vi) => a.name_vi().to_owned(),
-        _ => code.to_owned(),
-    }
-}
-
-fn event_name(code: &str, lang: Lang) -> String {
-    match (giamngheo_core::registry::EventKind::parse(code), lang) {
-        (Some(k), Lang::Vi) => k.name_vi().to_owned(),
-        _ => code.to_owned(),
-    }
 }
 
 pub fn import_reviews(

@@ -543,7 +543,7 @@ pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<
     match lang {
         Lang::Vi => outln!(
             "Đã mở đợt rà soát số {id} ({}, năm {}) của {} theo {} và chuẩn {}: {} hộ cần rà soát ({poor} hộ nghèo, {} hộ cận nghèo). Hạn quyết định: {}.",
-            kind_name(kind, lang),
+            kind.name(lang),
             a.year,
             round.commune_name,
             round.procedure().name_vi,
@@ -554,7 +554,7 @@ pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<
         ),
         Lang::En => outln!(
             "Opened review round {id} ({}, {}) of {} under {} and standard {}: {} households to review ({poor} poor, {} near-poor). Decision due by {}.",
-            kind_name(kind, lang),
+            kind.name(lang),
             a.year,
             round.commune_name,
             round.procedure().name_en,
@@ -566,13 +566,6 @@ pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<
     }
     print_unverified(&round, lang);
     Ok(())
-}
-
-fn kind_name(kind: RoundKind, lang: Lang) -> &'static str {
-    match kind {
-        RoundKind::Periodic => lang.pick("rà soát định kỳ", "periodic review"),
-        RoundKind::InYear => lang.pick("rà soát thường xuyên", "in-year review"),
-    }
 }
 
 /// Says which of the procedure's legal values the round relies on are not verified.
@@ -620,7 +613,7 @@ pub fn status(db: &str, round_id: i64, lang: Lang) -> Result<(), CliError> {
         round.id,
         round.commune_name,
         round.year,
-        kind_name(round.kind, lang)
+        round.kind.name(lang)
     );
     outln!(
         "{}: {} ({})",
@@ -1467,7 +1460,7 @@ pub fn support_show(db: &str, household: &str, lang: Lang) -> Result<(), CliErro
         out!(
             "{}",
             csv_line(&[
-                Date::parse(&s.received_on).map_or(s.received_on.clone(), |d| d.vi()),
+                s.received_on.vi(),
                 lang.pick(&s.programme_vi, &s.programme_code).to_owned(),
                 s.person.clone().unwrap_or_default(),
                 s.amount_vnd
@@ -1566,11 +1559,7 @@ pub fn exit_form(
     let on = day("date", date)?;
     let mut store = open(db)?;
     let history = store.household_history(household)?;
-    let last = history
-        .reviews
-        .iter()
-        .rev()
-        .find_map(|r| r.decided_class.as_deref().and_then(Class::parse));
+    let last = history.reviews.iter().rev().find_map(|r| r.decided_class);
     let pdf = match giamngheo_app::forms::exit_request(&mut store, household, on, last)? {
         Ok(model) => giamngheo_report::forms::exit_request(&model),
         Err(why) => {

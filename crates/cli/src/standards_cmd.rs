@@ -149,7 +149,7 @@ pub fn render(s: &Standard, lang: Lang) -> String {
     ));
     for area in Area::ALL {
         let l = s.lines(area);
-        let area_name = lang.pick(area.name_vi(), area.code());
+        let area_name = area.name(lang);
         line(format!("    {area_name}:"));
         line(format!(
             "      {}: {}",
@@ -208,7 +208,7 @@ pub fn render(s: &Standard, lang: Lang) -> String {
                 let l = &sc.lines[area.index()];
                 let mut t = format!(
                     "    {}: {} ≤ {}{}",
-                    lang.pick(area.name_vi(), area.code()),
+                    area.name(lang),
                     lang.pick("nghèo nếu điểm thu nhập", "poor if income score"),
                     l.poverty.value,
                     mark(&l.poverty, lang)

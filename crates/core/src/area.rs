@@ -17,18 +17,11 @@ impl Area {
         }
     }
 
-    pub fn name_vi(self) -> &'static str {
-        match self {
-            Area::Rural => "nông thôn",
-            Area::Urban => "thành thị",
-        }
-    }
-
     /// The area in words, in the interface's language.
     pub fn name(self, lang: crate::Lang) -> &'static str {
-        match lang {
-            crate::Lang::Vi => self.name_vi(),
-            crate::Lang::En => self.code(),
+        match self {
+            Area::Rural => lang.pick("nông thôn", "rural"),
+            Area::Urban => lang.pick("thành thị", "urban"),
         }
     }
 

@@ -466,10 +466,7 @@ struct Phrases {
 }
 
 fn phrases(standard: &Standard, lang: Lang, score_mode: bool, area: Area) -> Phrases {
-    let area_name = match lang {
-        Lang::Vi => area.name_vi(),
-        Lang::En => area.code(),
-    };
+    let area_name = area.name(lang);
     let line = |name: &str, value: i64, verified: bool| {
         let mut s = format!("{name} {area_name} ");
         if score_mode {

@@ -80,15 +80,6 @@ impl UnitLevel {
         UnitLevel::ALL.into_iter().find(|l| l.code() == s.trim())
     }
 
-    pub fn name_vi(self) -> &'static str {
-        match self {
-            UnitLevel::Province => "tỉnh",
-            UnitLevel::District => "huyện",
-            UnitLevel::Commune => "xã",
-            UnitLevel::Village => "thôn",
-        }
-    }
-
     /// The level in words, capitalised as a label, in the interface's language.
     pub fn name(self, lang: crate::Lang) -> &'static str {
         match (self, lang) {

@@ -49,33 +49,16 @@ impl Relation {
 
     /// The relation in words, in the interface's language.
     pub fn name(self, lang: crate::Lang) -> &'static str {
-        match lang {
-            crate::Lang::Vi => self.name_vi(),
-            crate::Lang::En => match self {
-                Relation::Head => "head",
-                Relation::Spouse => "spouse",
-                Relation::Child => "child",
-                Relation::Parent => "parent",
-                Relation::Grandparent => "grandparent",
-                Relation::Grandchild => "grandchild",
-                Relation::Sibling => "sibling",
-                Relation::ChildInLaw => "child-in-law",
-                Relation::Other => "other",
-            },
-        }
-    }
-
-    pub fn name_vi(self) -> &'static str {
         match self {
-            Relation::Head => "chủ hộ",
-            Relation::Spouse => "vợ/chồng",
-            Relation::Child => "con",
-            Relation::Parent => "bố/mẹ",
-            Relation::Grandparent => "ông/bà",
-            Relation::Grandchild => "cháu",
-            Relation::Sibling => "anh/chị/em",
-            Relation::ChildInLaw => "con dâu/con rể",
-            Relation::Other => "khác",
+            Relation::Head => lang.pick("chủ hộ", "head"),
+            Relation::Spouse => lang.pick("vợ/chồng", "spouse"),
+            Relation::Child => lang.pick("con", "child"),
+            Relation::Parent => lang.pick("bố/mẹ", "parent"),
+            Relation::Grandparent => lang.pick("ông/bà", "grandparent"),
+            Relation::Grandchild => lang.pick("cháu", "grandchild"),
+            Relation::Sibling => lang.pick("anh/chị/em", "sibling"),
+            Relation::ChildInLaw => lang.pick("con dâu/con rể", "child-in-law"),
+            Relation::Other => lang.pick("khác", "other"),
         }
     }
 
@@ -100,6 +83,14 @@ impl Relation {
 }
 
 impl Sex {
+    /// The sex in words, in the interface's language.
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        match self {
+            Sex::Male => lang.pick("nam", "male"),
+            Sex::Female => lang.pick("nữ", "female"),
+        }
+    }
+
     /// `male`/`female`, `nam`/`nữ`, or the form's codes `1`/`2`.
     pub fn parse_any(s: &str) -> Option<Sex> {
         match fold(s).as_str() {
@@ -263,33 +254,16 @@ impl EventKind {
 
     /// The event in words, in the interface's language.
     pub fn name(self, lang: crate::Lang) -> &'static str {
-        match lang {
-            crate::Lang::Vi => self.name_vi(),
-            crate::Lang::En => match self {
-                EventKind::Registered => "registered",
-                EventKind::Moved => "moved",
-                EventKind::SplitFrom => "split from",
-                EventKind::MergedInto => "merged into",
-                EventKind::Birth => "birth",
-                EventKind::Death => "death",
-                EventKind::MemberJoined => "member joined",
-                EventKind::MemberLeft => "member left",
-                EventKind::Updated => "updated",
-            },
-        }
-    }
-
-    pub fn name_vi(self) -> &'static str {
         match self {
-            EventKind::Registered => "đăng ký",
-            EventKind::Moved => "chuyển nơi ở",
-            EventKind::SplitFrom => "tách hộ",
-            EventKind::MergedInto => "nhập hộ",
-            EventKind::Birth => "sinh",
-            EventKind::Death => "chết",
-            EventKind::MemberJoined => "thành viên nhập hộ",
-            EventKind::MemberLeft => "thành viên rời hộ",
-            EventKind::Updated => "cập nhật",
+            EventKind::Registered => lang.pick("đăng ký", "registered"),
+            EventKind::Moved => lang.pick("chuyển nơi ở", "moved"),
+            EventKind::SplitFrom => lang.pick("tách hộ", "split from"),
+            EventKind::MergedInto => lang.pick("nhập hộ", "merged into"),
+            EventKind::Birth => lang.pick("sinh", "birth"),
+            EventKind::Death => lang.pick("chết", "death"),
+            EventKind::MemberJoined => lang.pick("thành viên nhập hộ", "member joined"),
+            EventKind::MemberLeft => lang.pick("thành viên rời hộ", "member left"),
+            EventKind::Updated => lang.pick("cập nhật", "updated"),
         }
     }
 }

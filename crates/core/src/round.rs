@@ -351,6 +351,14 @@ impl RoundKind {
         }
     }
 
+    /// The kind of review in words, in the interface's language.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            RoundKind::Periodic => lang.pick("rà soát định kỳ", "periodic review"),
+            RoundKind::InYear => lang.pick("rà soát thường xuyên", "in-year review"),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<RoundKind> {
         match s {
             "periodic" | "dinh-ky" | "định kỳ" => Some(RoundKind::Periodic),

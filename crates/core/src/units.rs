@@ -28,6 +28,16 @@ impl LineageKind {
         }
     }
 
+    /// The change in words, in the interface's language.
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        match self {
+            LineageKind::Merge => lang.pick("sáp nhập", "merge"),
+            LineageKind::Split => lang.pick("chia tách", "split"),
+            LineageKind::Rename => lang.pick("đổi tên", "rename"),
+            LineageKind::Reparent => lang.pick("chuyển đơn vị cấp trên", "new parent unit"),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<LineageKind> {
         [
             LineageKind::Merge,

@@ -15,11 +15,12 @@ use giamngheo_core::date::Date;
 use giamngheo_core::facts::Sex;
 use giamngheo_core::ids::{CitizenId, HouseholdCode, PersonName, UnitLevel};
 use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
+use giamngheo_core::round::RoundKind;
 use giamngheo_core::standard::{CombiningRule, builtin};
 use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income, Lang, StandardError};
 use giamngheo_store::audit::Actor;
 use giamngheo_store::rates::YearRate;
-use giamngheo_store::reviews::{NewReview, Round};
+use giamngheo_store::reviews::NewReview;
 use giamngheo_store::{Store, StoreError};
 
 use crate::rng::Rng;
@@ -328,11 +329,7 @@ pub fn build(
                 if target == Class::NotPoor && !last_listed[i] {
                     continue;
                 }
-                let area = if l.area == "urban" {
-                    Area::Urban
-                } else {
-                    Area::Rural
-                };
+                let area = l.area;
                 let mut r = Rng::derive(opts.seed, &[4, year as u64, i as u64]);
                 let (income, d) = draw(&mut r, &classifier, area, target, model.mountain);
                 let outcome = classifier
@@ -355,7 +352,7 @@ pub fn build(
                 batch.push(NewReview {
                     household_id: l.id,
                     year,
-                    round: Round::Periodic,
+                    round: RoundKind::Periodic,
                     review_date: day,
                     commune_id: l.commune_id,
                     village_id: l.village_id,
@@ -439,7 +436,7 @@ fn last_round(
     when: RoundSchedule,
 ) -> Result<Option<RoundSummary>, DemoError> {
     use giamngheo_core::registry::ReviewInput;
-    use giamngheo_core::round::{Role, RoundKind};
+    use giamngheo_core::round::Role;
     use giamngheo_store::rounds::{NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput};
     let d = |y, m, day| Date::new(y, m, day).unwrap_or_else(|_| unreachable!("a valid date"));
     let opened = when.opened;

@@ -17,7 +17,7 @@ use giamngheo_core::round::{Role, RoundKind};
 use giamngheo_core::{Area, Class, Classifier, DeprivationSet, Income};
 use giamngheo_store::Store;
 use giamngheo_store::audit::Actor;
-use giamngheo_store::reviews::{NewReview, Round};
+use giamngheo_store::reviews::NewReview;
 use giamngheo_store::rounds::{NewMeeting, NewRound, SurveyInput, VoteInput};
 
 fn d(s: &str) -> Date {
@@ -143,7 +143,7 @@ fn main() {
             NewReview {
                 household_id,
                 year: 2025,
-                round: Round::Periodic,
+                round: RoundKind::Periodic,
                 review_date: d("2025-11-15"),
                 commune_id,
                 village_id: None,

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use giamngheo_core::Class;
 use giamngheo_core::date::Date;
 use giamngheo_core::transition::{Transition, TransitionTracker};
+use giamngheo_core::{Area, Class};
 
 use crate::Store;
-use crate::db::Value;
+use crate::db::{Value, parse_date};
 use crate::error::StoreError;
 use crate::rates::fill_rate_units;
 
@@ -170,14 +170,14 @@ pub struct ListedHousehold {
     pub head: String,
     pub commune: String,
     pub village: String,
-    pub area: String,
+    pub area: Area,
     pub ethnic_minority: bool,
     pub members: i64,
     pub income_per_capita: Option<i64>,
     pub income_score: Option<i64>,
     pub deprivation_count: i64,
-    pub class: String,
-    pub decided_on: Option<String>,
+    pub class: Class,
+    pub decided_on: Option<Date>,
 }
 
 impl Store {
@@ -204,25 +204,28 @@ impl Store {
             " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id) \
              ORDER BY cu.code, coalesce(vu.code, ''), h.code"
         );
-        Ok(self
-            .conn
+        self.conn
             .query(sql, &[Value::from(year), Value::from(class.code())])?
             .into_iter()
-            .map(|r| ListedHousehold {
-                code: r[0].text().unwrap_or_default().to_owned(),
-                head: r[1].text().unwrap_or_default().to_owned(),
-                commune: r[2].text().unwrap_or_default().to_owned(),
-                village: r[3].text().unwrap_or_default().to_owned(),
-                area: r[4].text().unwrap_or_default().to_owned(),
-                ethnic_minority: r[5].int() == Some(1),
-                members: r[6].int().unwrap_or(0),
-                income_per_capita: r[7].int(),
-                income_score: r[8].int(),
-                deprivation_count: r[9].int().unwrap_or(0),
-                class: r[10].text().unwrap_or_default().to_owned(),
-                decided_on: r[11].text().map(str::to_owned),
+            .map(|r| {
+                let mut it = r.into_iter();
+                let mut next = || it.next().unwrap_or(Value::Null);
+                Ok(ListedHousehold {
+                    code: next().into_text().unwrap_or_default(),
+                    head: next().into_text().unwrap_or_default(),
+                    commune: next().into_text().unwrap_or_default(),
+                    village: next().into_text().unwrap_or_default(),
+                    area: next().decode("review", "area", Area::parse)?,
+                    ethnic_minority: next().int() == Some(1),
+                    members: next().int().unwrap_or(0),
+                    income_per_capita: next().int(),
+                    income_score: next().int(),
+                    deprivation_count: next().int().unwrap_or(0),
+                    class: next().decode("review", "decided_class", Class::parse)?,
+                    decided_on: next().decode_opt("review", "decided_on", parse_date)?,
+                })
             })
-            .collect())
+            .collect()
     }
 }
 

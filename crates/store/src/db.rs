@@ -55,6 +55,48 @@ impl Value {
             _ => None,
         }
     }
+
+    /// The column's text read into core's type by `parse`. The store wrote it from that type, so a value
+    /// `parse` refuses (or NULL) means the database was changed behind the store's back: an error, never a
+    /// default.
+    pub(crate) fn decode<T>(
+        self,
+        table: &'static str,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, StoreError> {
+        match self.text().and_then(parse) {
+            Some(v) => Ok(v),
+            None => Err(StoreError::Corrupt {
+                table,
+                column,
+                value: match self {
+                    Value::Null => "NULL".to_owned(),
+                    Value::Int(i) => i.to_string(),
+                    Value::Real(r) => r.to_string(),
+                    v => v.into_text().unwrap_or_default(),
+                },
+            }),
+        }
+    }
+
+    /// [`Value::decode`] of a nullable column: NULL is `None`.
+    pub(crate) fn decode_opt<T>(
+        self,
+        table: &'static str,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, StoreError> {
+        match self {
+            Value::Null => Ok(None),
+            v => v.decode(table, column, parse).map(Some),
+        }
+    }
+}
+
+/// [`Date::parse`](giamngheo_core::date::Date::parse) as [`Value::decode`] takes it.
+pub(crate) fn parse_date(s: &str) -> Option<giamngheo_core::date::Date> {
+    giamngheo_core::date::Date::parse(s).ok()
 }
 
 impl From<i64> for Value {

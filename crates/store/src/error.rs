@@ -44,6 +44,13 @@ pub enum StoreError {
     CitizenIdTaken,
     /// Another writer held the database longer than the wait allows (SQLite's busy timeout).
     Busy,
+    /// A value the database holds that core's type refuses (a sex, a date, a relation…): written by hand or
+    /// by another program. Reported rather than read as a default, so a wrong word never reaches a page.
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
     Db(String),
 }
 

@@ -2,16 +2,18 @@
 
 use std::collections::HashMap;
 
+use giamngheo_core::Area;
 use giamngheo_core::date::Date;
+use giamngheo_core::facts::Sex;
 use giamngheo_core::ids::UnitLevel;
-use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord, MemberRow};
+use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord, MemberRow, Relation};
 use giamngheo_core::text::fold;
 
 use giamngheo_core::round::Action;
 
 use crate::Store;
 use crate::audit::Actor;
-use crate::db::{BatchInsert, Conn, Value};
+use crate::db::{BatchInsert, Conn, Value, parse_date};
 use crate::error::{Rejection, RejectionKind, StoreError};
 use crate::scope::{self, Place};
 use crate::units::next_id;
@@ -32,7 +34,7 @@ pub struct ImportSummary {
 pub struct PossibleDuplicate {
     pub row: u64,
     pub name: String,
-    pub birth_date: String,
+    pub birth_date: Date,
     /// None: a household outside the actor's units, which is not named.
     pub other_household: Option<String>,
 }
@@ -42,13 +44,13 @@ pub struct PossibleDuplicate {
 pub struct MemberView {
     pub person_id: i64,
     pub name: String,
-    pub sex: String,
-    pub birth_date: String,
+    pub sex: Sex,
+    pub birth_date: Date,
     pub ethnicity: String,
     pub citizen_id: Option<String>,
-    pub relation: String,
-    pub since: String,
-    pub until: Option<String>,
+    pub relation: Relation,
+    pub since: Date,
+    pub until: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -58,16 +60,16 @@ pub struct ResidenceView {
     pub commune_name: String,
     pub village_id: Option<i64>,
     pub village_name: Option<String>,
-    pub area: String,
+    pub area: Area,
     pub address: String,
-    pub since: String,
-    pub until: Option<String>,
+    pub since: Date,
+    pub until: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventView {
-    pub date: String,
-    pub kind: String,
+    pub date: Date,
+    pub kind: EventKind,
     pub person: Option<String>,
     pub note: String,
 }
@@ -77,7 +79,7 @@ pub struct EventView {
 pub struct HouseholdHistory {
     pub id: i64,
     pub code: String,
-    pub registered_on: String,
+    pub registered_on: Date,
     pub version: i64,
     pub residences: Vec<ResidenceView>,
     pub members: Vec<MemberView>,
@@ -88,19 +90,17 @@ pub struct HouseholdHistory {
 impl HouseholdHistory {
     /// The household as it was on `date`: its residence and members then.
     pub fn as_of(&self, date: Date) -> Option<(ResidenceView, Vec<MemberView>)> {
-        let d = date.iso();
-        let within = |from: &str, until: &Option<String>| {
-            from <= d.as_str() && until.as_deref().is_none_or(|u| u >= d.as_str())
-        };
+        let within =
+            |from: Date, until: Option<Date>| from <= date && until.is_none_or(|u| u >= date);
         let res = self
             .residences
             .iter()
-            .find(|r| within(&r.since, &r.until))?
+            .find(|r| within(r.since, r.until))?
             .clone();
         let members = self
             .members
             .iter()
-            .filter(|m| within(&m.since, &m.until))
+            .filter(|m| within(m.since, m.until))
             .cloned()
             .collect();
         Some((res, members))
@@ -603,7 +603,7 @@ impl Store {
                     out.push(PossibleDuplicate {
                         row: r.row,
                         name: m.name.as_str().to_owned(),
-                        birth_date: m.birth_date.vi(),
+                        birth_date: m.birth_date,
                         other_household: (!other.is_empty()).then(|| other.to_owned()),
                     });
                 }
@@ -636,19 +636,19 @@ impl Store {
             .map(|r| {
                 let mut it = r.into_iter();
                 let mut next = || it.next().unwrap_or(Value::Null);
-                ResidenceView {
+                Ok(ResidenceView {
                     commune_id: next().int().unwrap_or(0),
                     commune_code: next().into_text().unwrap_or_default(),
                     commune_name: next().into_text().unwrap_or_default(),
                     village_id: next().int(),
                     village_name: next().into_text(),
-                    area: next().into_text().unwrap_or_default(),
+                    area: next().decode("residence", "area", Area::parse)?,
                     address: next().into_text().unwrap_or_default(),
-                    since: next().into_text().unwrap_or_default(),
-                    until: next().into_text(),
-                }
+                    since: next().decode("residence", "valid_from", parse_date)?,
+                    until: next().decode_opt("residence", "valid_until", parse_date)?,
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         let members = c
             .query(
                 "SELECT p.id, p.full_name, p.sex, p.birth_date, p.ethnicity, p.citizen_id, m.relation, m.valid_from, m.valid_until \
@@ -657,7 +657,7 @@ impl Store {
             )?
             .into_iter()
             .map(member_view)
-            .collect();
+            .collect::<Result<_, _>>()?;
         let events = c
             .query(
                 "SELECT e.date, e.kind, p.full_name, e.note FROM household_event e LEFT JOIN person p ON p.id = e.person_id \
@@ -665,18 +665,24 @@ impl Store {
                 &[id.into()],
             )?
             .into_iter()
-            .map(|r| EventView {
-                date: r[0].text().unwrap_or_default().to_owned(),
-                kind: r[1].text().unwrap_or_default().to_owned(),
-                person: r[2].text().map(str::to_owned),
-                note: r[3].text().unwrap_or_default().to_owned(),
+            .map(|r| {
+                let mut it = r.into_iter();
+                let mut next = || it.next().unwrap_or(Value::Null);
+                Ok(EventView {
+                    date: next().decode("household_event", "date", parse_date)?,
+                    kind: next().decode("household_event", "kind", EventKind::parse)?,
+                    person: next().into_text(),
+                    note: next().into_text().unwrap_or_default(),
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         let reviews = crate::reviews::reviews_of(c, id)?;
         Ok(HouseholdHistory {
             id,
             code: h[1].text().unwrap_or_default().to_owned(),
-            registered_on: h[2].text().unwrap_or_default().to_owned(),
+            registered_on: h[2]
+                .clone()
+                .decode("household", "registered_on", parse_date)?,
             version: h[3].int().unwrap_or(1),
             residences,
             members,
@@ -695,20 +701,20 @@ impl Store {
     }
 }
 
-fn member_view(r: Vec<Value>) -> MemberView {
+fn member_view(r: Vec<Value>) -> Result<MemberView, StoreError> {
     let mut it = r.into_iter();
     let mut next = || it.next().unwrap_or(Value::Null);
-    MemberView {
+    Ok(MemberView {
         person_id: next().int().unwrap_or(0),
         name: next().into_text().unwrap_or_default(),
-        sex: next().into_text().unwrap_or_default(),
-        birth_date: next().into_text().unwrap_or_default(),
+        sex: next().decode("person", "sex", Sex::parse)?,
+        birth_date: next().decode("person", "birth_date", parse_date)?,
         ethnicity: next().into_text().unwrap_or_default(),
         citizen_id: next().into_text(),
-        relation: next().into_text().unwrap_or_default(),
-        since: next().into_text().unwrap_or_default(),
-        until: next().into_text(),
-    }
+        relation: next().decode("membership", "relation", Relation::parse)?,
+        since: next().decode("membership", "valid_from", parse_date)?,
+        until: next().decode_opt("membership", "valid_until", parse_date)?,
+    })
 }
 
 /// Stops the triggers that keep `member_search` (migration 0006): a bulk write (an import larger than the
@@ -912,10 +918,10 @@ fn update_household(
         )?
         .into_iter()
         .map(member_view)
-        .collect();
+        .collect::<Result<_, _>>()?;
     let same_person = |v: &MemberView, m: &MemberRecord| match (&v.citizen_id, &m.citizen_id) {
         (Some(a), Some(b)) => a == b.as_str(),
-        _ => fold(&v.name) == m.name.folded() && v.birth_date == m.birth_date.iso(),
+        _ => fold(&v.name) == m.name.folded() && v.birth_date == m.birth_date,
     };
     let mut matched = vec![false; current.len()];
     for m in rec.members() {
@@ -927,11 +933,11 @@ fn update_household(
             Some((i, v)) => {
                 matched[i] = true;
                 let same = v.name == m.name.as_str()
-                    && v.sex == m.sex.code()
-                    && v.birth_date == m.birth_date.iso()
+                    && v.sex == m.sex
+                    && v.birth_date == m.birth_date
                     && v.ethnicity == m.ethnicity
                     && v.citizen_id.as_deref() == m.citizen_id.as_ref().map(|c| c.as_str())
-                    && v.relation == m.relation.code();
+                    && v.relation == m.relation;
                 if !same {
                     changed = true;
                     c.execute(
@@ -942,7 +948,7 @@ fn update_household(
                         "UPDATE membership SET citizen_id = $2 WHERE person_id = $1 AND valid_until IS NULL",
                         &[v.person_id.into(), m.citizen_id.as_ref().map(|c| c.as_str()).into()],
                     )?;
-                    if v.relation != m.relation.code() {
+                    if v.relation != m.relation {
                         c.execute(
                             "UPDATE membership SET relation = $3 WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
                             &[v.person_id.into(), id.into(), m.relation.code().into()],
@@ -1064,7 +1070,7 @@ pub struct Located {
     pub id: i64,
     pub commune_id: i64,
     pub village_id: Option<i64>,
-    pub area: String,
+    pub area: Area,
     pub members: i64,
 }
 
@@ -1079,17 +1085,18 @@ impl Store {
              WHERE r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) ORDER BY h.id",
             &[d.into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Located {
-                code: r[0].text().unwrap_or_default().to_owned(),
-                id: r[1].int().unwrap_or(0),
-                commune_id: r[2].int().unwrap_or(0),
-                village_id: r[3].int(),
-                area: r[4].text().unwrap_or_default().to_owned(),
-                members: r[5].int().unwrap_or(0),
+        rows.into_iter()
+            .map(|r| {
+                Ok(Located {
+                    code: r[0].text().unwrap_or_default().to_owned(),
+                    id: r[1].int().unwrap_or(0),
+                    commune_id: r[2].int().unwrap_or(0),
+                    village_id: r[3].int(),
+                    area: r[4].clone().decode("residence", "area", Area::parse)?,
+                    members: r[5].int().unwrap_or(0),
+                })
             })
-            .collect())
+            .collect()
     }
 }
 

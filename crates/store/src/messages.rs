@@ -168,6 +168,12 @@ impl Localized for StoreError {
             (StoreError::Busy, Lang::En) => {
                 "The database is busy (another import is running); try again in a few minutes".into()
             }
+            (StoreError::Corrupt { table, column, value }, Lang::Vi) => format!(
+                "Cơ sở dữ liệu có giá trị không hợp lệ ở bảng {table}, cột {column}: «{value}»; hãy báo người quản trị"
+            ),
+            (StoreError::Corrupt { table, column, value }, Lang::En) => format!(
+                "The database holds an invalid value in table {table}, column {column}: «{value}»; tell the administrator"
+            ),
             (StoreError::Db(m), Lang::Vi) => format!("Lỗi cơ sở dữ liệu: {m}"),
             (StoreError::Db(m), Lang::En) => format!("Database error: {m}"),
         }

@@ -7,28 +7,11 @@ use giamngheo_core::date::Date;
 
 use crate::Store;
 use crate::audit::{Actor, Change, record_one};
-use crate::db::{BatchInsert, Conn, Value};
+use crate::db::{BatchInsert, Conn, Value, parse_date};
 use crate::error::StoreError;
 use crate::units::next_id;
 pub use giamngheo_core::registry::{ReviewInput, ReviewRow};
-use giamngheo_core::round::Action;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Round {
-    /// The annual review, 1 September to 14 December.
-    Periodic,
-    /// A review in the year, on request.
-    InYear,
-}
-
-impl Round {
-    pub fn code(self) -> &'static str {
-        match self {
-            Round::Periodic => "periodic",
-            Round::InYear => "in_year",
-        }
-    }
-}
+use giamngheo_core::round::{Action, RoundKind};
 
 /// A review to record. The class and reason come from the classifier; where the household lived, its size
 /// and whether its head belongs to an ethnic minority are kept as they were on the review date.
@@ -36,7 +19,7 @@ impl Round {
 pub struct NewReview {
     pub household_id: i64,
     pub year: i32,
-    pub round: Round,
+    pub round: RoundKind,
     pub review_date: Date,
     pub commune_id: i64,
     pub village_id: Option<i64>,
@@ -59,16 +42,16 @@ pub struct NewReview {
 pub struct ReviewView {
     pub id: i64,
     pub year: i64,
-    pub round: String,
-    pub review_date: String,
+    pub round: RoundKind,
+    pub review_date: Date,
     pub standard_id: String,
     pub income_per_capita: Option<i64>,
     pub income_score: Option<i64>,
     pub deprivation_count: i64,
-    pub computed_class: String,
+    pub computed_class: Class,
     pub reason: String,
-    pub decided_class: Option<String>,
-    pub decided_on: Option<String>,
+    pub decided_class: Option<Class>,
+    pub decided_on: Option<Date>,
     pub corrects_id: Option<i64>,
 }
 
@@ -279,28 +262,27 @@ pub(crate) fn reviews_of(c: &mut Conn, household_id: i64) -> Result<Vec<ReviewVi
          computed_class, reason, decided_class, decided_on, corrects_id FROM review WHERE household_id = $1 ORDER BY year, id",
         &[household_id.into()],
     )?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let mut it = r.into_iter();
             let mut next = || it.next().unwrap_or(Value::Null);
-            ReviewView {
+            Ok(ReviewView {
                 id: next().int().unwrap_or(0),
                 year: next().int().unwrap_or(0),
-                round: next().into_text().unwrap_or_default(),
-                review_date: next().into_text().unwrap_or_default(),
+                round: next().decode("review", "round", RoundKind::parse)?,
+                review_date: next().decode("review", "review_date", parse_date)?,
                 standard_id: next().into_text().unwrap_or_default(),
                 income_per_capita: next().int(),
                 income_score: next().int(),
                 deprivation_count: next().int().unwrap_or(0),
-                computed_class: next().into_text().unwrap_or_default(),
+                computed_class: next().decode("review", "computed_class", Class::parse)?,
                 reason: next().into_text().unwrap_or_default(),
-                decided_class: next().into_text(),
-                decided_on: next().into_text(),
+                decided_class: next().decode_opt("review", "decided_class", Class::parse)?,
+                decided_on: next().decode_opt("review", "decided_on", parse_date)?,
                 corrects_id: next().int(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// What an import of reviews did.
@@ -398,7 +380,7 @@ impl Store {
             let review = NewReview {
                 household_id,
                 year,
-                round: Round::Periodic,
+                round: RoundKind::Periodic,
                 review_date,
                 commune_id: h[1].int().unwrap_or(0),
                 village_id: h[2].int(),

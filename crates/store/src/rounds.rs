@@ -15,9 +15,9 @@ use giamngheo_core::{Area, Class, Classifier, Income, Lang};
 
 use crate::Store;
 use crate::audit::{Actor, AuditWriter, Change};
-use crate::db::{Conn, Row, Value};
+use crate::db::{Conn, Row, Value, parse_date};
 use crate::error::{Rejection, RejectionKind, StoreError};
-use crate::reviews::{NewReview, Round};
+use crate::reviews::NewReview;
 use crate::scope::Place;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -315,7 +315,7 @@ pub fn channel_name(code: &str, lang: Lang) -> &str {
 pub struct ComplaintView {
     pub id: i64,
     pub household_code: Option<String>,
-    pub received_on: String,
+    pub received_on: Date,
     pub complainant: String,
     pub channel: String,
     pub content: String,
@@ -990,10 +990,7 @@ impl Store {
                 let review = NewReview {
                     household_id: case.household_id,
                     year: round.year,
-                    round: match round.kind {
-                        RoundKind::Periodic => Round::Periodic,
-                        RoundKind::InYear => Round::InYear,
-                    },
+                    round: round.kind,
                     review_date: screened_on,
                     commune_id: home[0].int().unwrap_or(round.commune_id),
                     village_id: home[1].int(),
@@ -1169,10 +1166,7 @@ impl Store {
                 let review = NewReview {
                     household_id: case.household_id,
                     year: round.year,
-                    round: match round.kind {
-                        RoundKind::Periodic => Round::Periodic,
-                        RoundKind::InYear => Round::InYear,
-                    },
+                    round: round.kind,
                     review_date: surveyed_on,
                     commune_id: h[0].int().unwrap_or(round.commune_id),
                     village_id: h[1].int(),
@@ -1609,19 +1603,22 @@ impl Store {
              WHERE k.round_id = $1 ORDER BY k.id",
             &[round_id.into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ComplaintView {
-                id: r[0].int().unwrap_or(0),
-                household_code: r[1].text().map(str::to_owned),
-                received_on: r[2].text().unwrap_or_default().to_owned(),
-                complainant: r[3].text().unwrap_or_default().to_owned(),
-                channel: r[4].text().unwrap_or_default().to_owned(),
-                content: r[5].text().unwrap_or_default().to_owned(),
-                answer: r[6].text().map(str::to_owned),
-                outcome: r[7].text().map(str::to_owned),
+        rows.into_iter()
+            .map(|r| {
+                Ok(ComplaintView {
+                    id: r[0].int().unwrap_or(0),
+                    household_code: r[1].text().map(str::to_owned),
+                    received_on: r[2]
+                        .clone()
+                        .decode("complaint", "received_on", parse_date)?,
+                    complainant: r[3].text().unwrap_or_default().to_owned(),
+                    channel: r[4].text().unwrap_or_default().to_owned(),
+                    content: r[5].text().unwrap_or_default().to_owned(),
+                    answer: r[6].text().map(str::to_owned),
+                    outcome: r[7].text().map(str::to_owned),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The commune chairman's decision (Mẫu 02): after the posting period, with every complaint answered,

@@ -4,13 +4,17 @@
 //! `scope` is an account id whose `account_scope` rows bound the result, or `None` for the whole country.
 //! A household is inside a scope when its current residence's commune or village is one of those units.
 
+use giamngheo_core::Area;
+use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::registry::Relation;
 use giamngheo_core::text::fold;
+use giamngheo_core::units::LineageKind;
 
 use crate::Store;
-use crate::db::{Backend, Value};
+use crate::db::{Backend, Value, parse_date};
 use crate::error::StoreError;
-use crate::units::Unit;
+use crate::units::{Unit, unit_from_row};
 
 /// One member of a household that a search found.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,8 +22,8 @@ pub struct Found {
     pub household_id: i64,
     pub code: String,
     pub name: String,
-    pub relation: String,
-    pub birth_date: String,
+    pub relation: Relation,
+    pub birth_date: Date,
     pub commune_id: i64,
     pub village_id: Option<i64>,
     pub commune_name: String,
@@ -37,8 +41,8 @@ pub struct Whereabouts {
 /// A lineage link of a unit, with the unit at the other end.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineageView {
-    pub date: String,
-    pub kind: String,
+    pub date: Date,
+    pub kind: LineageKind,
     pub share: Option<f64>,
     /// true: this unit went into `other`; false: `other` went into this unit.
     pub outgoing: bool,
@@ -46,20 +50,20 @@ pub struct LineageView {
     pub other_name: String,
 }
 
-fn found(r: Vec<Value>) -> Found {
+fn found(r: Vec<Value>) -> Result<Found, StoreError> {
     let mut it = r.into_iter();
     let mut next = || it.next().unwrap_or(Value::Null);
-    Found {
+    Ok(Found {
         household_id: next().int().unwrap_or(0),
         code: next().into_text().unwrap_or_default(),
         name: next().into_text().unwrap_or_default(),
-        relation: next().into_text().unwrap_or_default(),
-        birth_date: next().into_text().unwrap_or_default(),
+        relation: next().decode("membership", "relation", Relation::parse)?,
+        birth_date: next().decode("person", "birth_date", parse_date)?,
         commune_id: next().int().unwrap_or(0),
         village_id: next().int(),
         commune_name: next().into_text().unwrap_or_default(),
         village_name: next().into_text(),
-    }
+    })
 }
 
 /// The columns of a [`Found`], from a `member_search` row `ms` (migration 0006).
@@ -191,7 +195,7 @@ impl Store {
                  LIMIT $3",
                 &[q.into(), scope, limit.into()],
             )?;
-            return Ok(rows.into_iter().map(found).collect());
+            return rows.into_iter().map(found).collect();
         }
         let folded = fold(q);
         if folded.is_empty() {
@@ -214,7 +218,9 @@ impl Store {
             let rows = self
                 .conn
                 .query(sql, &[a.into(), b.into(), scope.clone(), room.into()])?;
-            out.extend(rows.into_iter().map(found));
+            for r in rows {
+                out.push(found(r)?);
+            }
         }
         Ok(out)
     }
@@ -237,7 +243,7 @@ impl Store {
              ORDER BY h.code LIMIT $3",
             &[after.into(), Value::Int(scope.unwrap_or(0)), limit.into()],
         )?;
-        Ok(rows.into_iter().map(found).collect())
+        rows.into_iter().map(found).collect()
     }
 
     /// Where the household with this code lives now, or last lived; None if there is no such household.
@@ -277,17 +283,20 @@ impl Store {
              ORDER BY 1, 5",
             &[unit_id.into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| LineageView {
-                date: r[0].text().unwrap_or_default().to_owned(),
-                kind: r[1].text().unwrap_or_default().to_owned(),
-                share: r[2].real(),
-                outgoing: r[3].int() == Some(1),
-                other_code: r[4].text().unwrap_or_default().to_owned(),
-                other_name: r[5].text().unwrap_or_default().to_owned(),
+        rows.into_iter()
+            .map(|r| {
+                let mut it = r.into_iter();
+                let mut next = || it.next().unwrap_or(Value::Null);
+                Ok(LineageView {
+                    date: next().decode("unit_lineage", "date", parse_date)?,
+                    kind: next().decode("unit_lineage", "kind", LineageKind::parse)?,
+                    share: next().real(),
+                    outgoing: next().int() == Some(1),
+                    other_code: next().into_text().unwrap_or_default(),
+                    other_name: next().into_text().unwrap_or_default(),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// A fingerprint of the registry that changes when households, events or reviews are added: cached
@@ -312,21 +321,20 @@ impl Store {
     pub fn review_inputs(
         &mut self,
         household_id: i64,
-    ) -> Result<Vec<(i64, String, u32)>, StoreError> {
+    ) -> Result<Vec<(i64, Area, u32)>, StoreError> {
         let rows = self.conn.query(
             "SELECT id, area, deprivations FROM review WHERE household_id = $1 ORDER BY id",
             &[household_id.into()],
         )?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|r| {
-                (
+                Ok((
                     r[0].int().unwrap_or(0),
-                    r[1].text().unwrap_or_default().to_owned(),
+                    r[1].clone().decode("review", "area", Area::parse)?,
                     r[2].int().unwrap_or(0) as u32,
-                )
+                ))
             })
-            .collect())
+            .collect()
     }
 
     /// A unit by code whatever its dates: the latest unit to carry the code.
@@ -336,18 +344,7 @@ impl Store {
              ORDER BY coalesce(valid_from, '') DESC LIMIT 1",
             &[code.into()],
         )?;
-        Ok(row.and_then(|r| {
-            let mut it = r.into_iter();
-            Some(Unit {
-                id: it.next()?.int()?,
-                level: UnitLevel::parse(it.next()?.text()?)?,
-                code: it.next()?.into_text()?,
-                name: it.next()?.into_text()?,
-                short_name: it.next()?.into_text()?,
-                valid_from: it.next()?.into_text(),
-                valid_until: it.next()?.into_text(),
-            })
-        }))
+        row.map(unit_from_row).transpose()
     }
 
     /// The units of a level valid on a date, by code.
@@ -361,21 +358,7 @@ impl Store {
              AND (valid_from IS NULL OR valid_from <= $2) AND (valid_until IS NULL OR valid_until >= $2) ORDER BY code",
             &[level.code().into(), date.iso().into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let mut it = r.into_iter();
-                Some(Unit {
-                    id: it.next()?.int()?,
-                    level: UnitLevel::parse(it.next()?.text()?)?,
-                    code: it.next()?.into_text()?,
-                    name: it.next()?.into_text()?,
-                    short_name: it.next()?.into_text()?,
-                    valid_from: it.next()?.into_text(),
-                    valid_until: it.next()?.into_text(),
-                })
-            })
-            .collect())
+        rows.into_iter().map(unit_from_row).collect()
     }
 
     /// The rates of every unit directly under `unit_id` (on `boundaries`) for one year, in one pass: what

@@ -8,7 +8,7 @@ use giamngheo_core::round::{Action, procedure_on};
 
 use crate::Store;
 use crate::audit::{Actor, Change, record_one};
-use crate::db::Value;
+use crate::db::{Value, parse_date};
 use crate::error::StoreError;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +38,7 @@ pub struct SupportView {
     pub programme_code: String,
     pub programme_vi: String,
     pub person: Option<String>,
-    pub received_on: String,
+    pub received_on: Date,
     pub amount_vnd: Option<i64>,
     pub quantity: Option<i64>,
     pub provider: String,
@@ -227,19 +227,20 @@ impl Store {
              WHERE h.code = $1 ORDER BY s.received_on, s.id",
             &[household_code.into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| SupportView {
-                programme_code: r[0].text().unwrap_or_default().to_owned(),
-                programme_vi: r[1].text().unwrap_or_default().to_owned(),
-                person: r[2].text().map(str::to_owned),
-                received_on: r[3].text().unwrap_or_default().to_owned(),
-                amount_vnd: r[4].int(),
-                quantity: r[5].int(),
-                provider: r[6].text().unwrap_or_default().to_owned(),
-                indicator: r[7].text().map(str::to_owned),
+        rows.into_iter()
+            .map(|r| {
+                Ok(SupportView {
+                    programme_code: r[0].text().unwrap_or_default().to_owned(),
+                    programme_vi: r[1].text().unwrap_or_default().to_owned(),
+                    person: r[2].text().map(str::to_owned),
+                    received_on: r[3].clone().decode("support", "received_on", parse_date)?,
+                    amount_vnd: r[4].int(),
+                    quantity: r[5].int(),
+                    provider: r[6].text().unwrap_or_default().to_owned(),
+                    indicator: r[7].text().map(str::to_owned),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Records that a commune sent its monthly report (month 1-12) or its periodic results (month `None`).

@@ -9,7 +9,7 @@ use giamngheo_core::units::{LineageKind, LineageLink, ReformLink, UnitLineage, U
 
 use crate::Store;
 use crate::audit::Actor;
-use crate::db::{BatchInsert, Conn, Value};
+use crate::db::{BatchInsert, Conn, Value, parse_date};
 use crate::error::StoreError;
 use giamngheo_core::round::Action;
 
@@ -21,8 +21,8 @@ pub struct Unit {
     pub code: String,
     pub name: String,
     pub short_name: String,
-    pub valid_from: Option<String>,
-    pub valid_until: Option<String>,
+    pub valid_from: Option<Date>,
+    pub valid_until: Option<Date>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,18 +33,18 @@ pub struct UnitLoadSummary {
     pub links: u64,
 }
 
-fn unit_from_row(r: Vec<Value>) -> Option<Unit> {
+/// A unit from the columns `id, level, code, name, short_name, valid_from, valid_until`.
+pub(crate) fn unit_from_row(r: Vec<Value>) -> Result<Unit, StoreError> {
     let mut it = r.into_iter();
-    let id = it.next()?.int()?;
-    let level = UnitLevel::parse(it.next()?.text()?)?;
-    Some(Unit {
-        id,
-        level,
-        code: it.next()?.into_text()?,
-        name: it.next()?.into_text()?,
-        short_name: it.next()?.into_text()?,
-        valid_from: it.next()?.into_text(),
-        valid_until: it.next()?.into_text(),
+    let mut next = || it.next().unwrap_or(Value::Null);
+    Ok(Unit {
+        id: next().int().unwrap_or(0),
+        level: next().decode("unit", "level", UnitLevel::parse)?,
+        code: next().into_text().unwrap_or_default(),
+        name: next().into_text().unwrap_or_default(),
+        short_name: next().into_text().unwrap_or_default(),
+        valid_from: next().decode_opt("unit", "valid_from", parse_date)?,
+        valid_until: next().decode_opt("unit", "valid_until", parse_date)?,
     })
 }
 
@@ -235,7 +235,7 @@ impl Store {
              AND (valid_until IS NULL OR valid_until >= $3)",
             &[level.code().into(), code.into(), d.into()],
         )?;
-        Ok(row.and_then(unit_from_row))
+        row.map(unit_from_row).transpose()
     }
 
     pub fn unit(&mut self, id: i64) -> Result<Option<Unit>, StoreError> {
@@ -243,7 +243,7 @@ impl Store {
             "SELECT id, level, code, name, short_name, valid_from, valid_until FROM unit WHERE id = $1",
             &[id.into()],
         )?;
-        Ok(row.and_then(unit_from_row))
+        row.map(unit_from_row).transpose()
     }
 
     /// The parent of a unit on a date.
@@ -254,7 +254,7 @@ impl Store {
              AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)",
             &[unit_id.into(), date.iso().into()],
         )?;
-        Ok(row.and_then(unit_from_row))
+        row.map(unit_from_row).transpose()
     }
 
     /// The units of one level whose name or code matches, valid on `date`.
@@ -271,7 +271,7 @@ impl Store {
              AND (valid_from IS NULL OR valid_from <= $5) AND (valid_until IS NULL OR valid_until >= $5) ORDER BY code",
             &[level.code().into(), name_or_code.trim().into(), folded.clone().into(), format!("% {folded}").into(), date.iso().into()],
         )?;
-        Ok(rows.into_iter().filter_map(unit_from_row).collect())
+        rows.into_iter().map(unit_from_row).collect()
     }
 
     /// A village under a commune by its folded name, if the registry has it (villages are created only by the
@@ -459,7 +459,7 @@ impl Store {
              AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2) ORDER BY u.code",
             &[parent.into(), date.iso().into()],
         )?;
-        Ok(rows.into_iter().filter_map(unit_from_row).collect())
+        rows.into_iter().map(unit_from_row).collect()
     }
 }
 

@@ -16,6 +16,8 @@ use crate::extract::{Allowed, Staff, may};
 use crate::households::{explain, find_households, load_household};
 use crate::layout::PageResult;
 use crate::state::AppState;
+use giamngheo_core::Class;
+use giamngheo_core::date::Date;
 use giamngheo_store::today;
 
 pub async fn openapi() -> Response {
@@ -63,8 +65,8 @@ pub async fn households(
             json!({
                 "household": f.code,
                 "name": f.name,
-                "relation": f.relation,
-                "birth_date": f.birth_date,
+                "relation": f.relation.code(),
+                "birth_date": f.birth_date.iso(),
                 "commune": f.commune_name,
                 "village": f.village_name,
             })
@@ -84,26 +86,27 @@ pub async fn household(
     let lang = ctx.lang;
     Ok(Json(json!({
         "code": h.code,
-        "registered_on": h.registered_on,
+        "registered_on": h.registered_on.iso(),
         "version": h.version,
         "residences": h.residences.iter().map(|r| json!({
-            "since": r.since, "until": r.until, "commune_code": r.commune_code, "commune": r.commune_name,
-            "village": r.village_name, "area": r.area, "address": r.address,
+            "since": r.since.iso(), "until": r.until.map(Date::iso), "commune_code": r.commune_code,
+            "commune": r.commune_name, "village": r.village_name, "area": r.area.code(), "address": r.address,
         })).collect::<Vec<_>>(),
         "members": h.members.iter().map(|m| json!({
-            "person_id": m.person_id, "name": m.name, "sex": m.sex, "birth_date": m.birth_date,
-            "ethnicity": m.ethnicity, "citizen_id": m.citizen_id, "relation": m.relation,
-            "since": m.since, "until": m.until,
+            "person_id": m.person_id, "name": m.name, "sex": m.sex.code(), "birth_date": m.birth_date.iso(),
+            "ethnicity": m.ethnicity, "citizen_id": m.citizen_id, "relation": m.relation.code(),
+            "since": m.since.iso(), "until": m.until.map(Date::iso),
         })).collect::<Vec<_>>(),
         "reviews": h.reviews.iter().map(|r| json!({
-            "id": r.id, "year": r.year, "round": r.round, "review_date": r.review_date, "standard": r.standard_id,
-            "income_per_capita": r.income_per_capita, "income_score": r.income_score,
-            "deprivation_count": r.deprivation_count, "computed_class": r.computed_class,
-            "decided_class": r.decided_class, "decided_on": r.decided_on, "corrects": r.corrects_id,
+            "id": r.id, "year": r.year, "round": r.round.code(), "review_date": r.review_date.iso(),
+            "standard": r.standard_id, "income_per_capita": r.income_per_capita, "income_score": r.income_score,
+            "deprivation_count": r.deprivation_count, "computed_class": r.computed_class.code(),
+            "decided_class": r.decided_class.map(Class::code), "decided_on": r.decided_on.map(Date::iso),
+            "corrects": r.corrects_id,
             "explanation": explain(&state, r, inputs.iter().find(|i| i.0 == r.id), lang),
         })).collect::<Vec<_>>(),
         "events": h.events.iter().map(|e| json!({
-            "date": e.date, "kind": e.kind, "person": e.person, "note": e.note,
+            "date": e.date.iso(), "kind": e.kind.code(), "person": e.person, "note": e.note,
         })).collect::<Vec<_>>(),
     }))
     .into_response())
@@ -120,11 +123,7 @@ pub async fn unit(
             let Some(u) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
                 return Err(WebError::NotFound);
             };
-            let on = u
-                .valid_until
-                .as_deref()
-                .and_then(|d| giamngheo_core::date::Date::parse(d).ok())
-                .unwrap_or_else(today);
+            let on = u.valid_until.unwrap_or_else(today);
             let parent = s.parent_at(u.id, on)?;
             let children = s.children_at(u.id, on)?;
             let lineage = s.unit_lineage(u.id)?;
@@ -134,11 +133,11 @@ pub async fn unit(
         .map_err(|e| ctx.fail(e))?;
     Ok(Json(json!({
         "code": u.code, "name": u.name, "level": u.level.code(),
-        "valid_from": u.valid_from, "valid_until": u.valid_until,
+        "valid_from": u.valid_from.map(Date::iso), "valid_until": u.valid_until.map(Date::iso),
         "parent": parent.map(|p| json!({"code": p.code, "name": p.name, "level": p.level.code()})),
         "children": children.iter().map(|c| json!({"code": c.code, "name": c.name, "level": c.level.code()})).collect::<Vec<_>>(),
         "lineage": lineage.iter().map(|l| json!({
-            "date": l.date, "kind": l.kind, "share": l.share, "direction": if l.outgoing { "to" } else { "from" },
+            "date": l.date.iso(), "kind": l.kind.code(), "share": l.share, "direction": if l.outgoing { "to" } else { "from" },
             "unit_code": l.other_code, "unit": l.other_name,
         })).collect::<Vec<_>>(),
     }))

@@ -67,10 +67,6 @@ pub fn random_token() -> String {
 /// Passwords are the accounts' use case, shared with the command line's `user add`.
 pub use giamngheo_app::accounts::{hash_password, random_password, verify_password};
 
-pub fn role_name(role: Role, lang: Lang) -> &'static str {
-    role.name(lang)
-}
-
 /// A logged-in account as held in memory. `scope` holds the ids of its unit and every unit under it on the
 /// day of login; `None` is the whole country.
 struct Session {

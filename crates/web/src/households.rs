@@ -7,7 +7,8 @@ use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang};
+use giamngheo_core::date::Date;
+use giamngheo_core::{Area, DeprivationSet, Income, Lang};
 use serde::Deserialize;
 
 use crate::auth::Caller;
@@ -86,8 +87,8 @@ pub async fn households(
         .map(|f| {
             vec![
                 html! { a href={ "/households/" (html::url(&f.code)) } { (f.name) } },
-                html! { (relation_word(&f.relation, lang)) },
-                html! { (html::date(&f.birth_date)) },
+                html! { (f.relation.name(lang)) },
+                html! { (f.birth_date.vi()) },
                 html! { (f.code) },
                 html! { (f.village_name.as_deref().unwrap_or("")) },
                 html! { (f.commune_name) },
@@ -148,25 +149,6 @@ pub async fn households(
     ))
 }
 
-fn class_word(code: &str, lang: Lang) -> String {
-    Class::parse(code).map_or_else(|| code.to_owned(), |c| c.name(lang).to_owned())
-}
-
-/// A stored code in words: core's `name(lang)` of its type (the code itself if a database holds another).
-pub fn relation_word(code: &str, lang: Lang) -> String {
-    giamngheo_core::registry::Relation::parse(code)
-        .map_or_else(|| code.to_owned(), |r| r.name(lang).to_owned())
-}
-
-fn area_word(code: &str, lang: Lang) -> String {
-    Area::parse(code).map_or_else(|| code.to_owned(), |a| a.name(lang).to_owned())
-}
-
-fn event_word(code: &str, lang: Lang) -> String {
-    giamngheo_core::registry::EventKind::parse(code)
-        .map_or_else(|| code.to_owned(), |k| k.name(lang).to_owned())
-}
-
 /// A household's record for an account, or 404 if it does not exist or lies outside the account's units.
 pub async fn load_household(
     state: &AppState,
@@ -175,7 +157,7 @@ pub async fn load_household(
 ) -> Result<
     (
         giamngheo_store::households::HouseholdHistory,
-        Vec<(i64, String, u32)>,
+        Vec<(i64, Area, u32)>,
     ),
     WebError,
 > {
@@ -208,7 +190,7 @@ pub async fn load_household(
 pub fn explain(
     state: &AppState,
     r: &giamngheo_store::reviews::ReviewView,
-    input: Option<&(i64, String, u32)>,
+    input: Option<&(i64, Area, u32)>,
     lang: Lang,
 ) -> String {
     let (Some(c), Some((_, area, bits))) = (state.classifier(&r.standard_id), input) else {
@@ -219,10 +201,7 @@ pub fn explain(
         (None, Some(s)) => Income::Score(s as u32),
         _ => return r.reason.clone(),
     };
-    let Some(area) = Area::parse(area) else {
-        return r.reason.clone();
-    };
-    match c.classify(area, income, DeprivationSet(*bits)) {
+    match c.classify(*area, income, DeprivationSet(*bits)) {
         Ok(o) => {
             let mut text = c.reason(&o, lang);
             let names: Vec<&str> = DeprivationSet(*bits)
@@ -259,11 +238,11 @@ pub async fn household(
         .rev()
         .map(|r| {
             vec![
-                html! { (html::date(&r.since)) },
-                html! { (r.until.as_deref().map(html::date).unwrap_or_default()) },
+                html! { (r.since.vi()) },
+                html! { (r.until.map(Date::vi).unwrap_or_default()) },
                 html! { (r.village_name.as_deref().unwrap_or("")) },
                 html! { a href={ "/units/" (html::url(&r.commune_code)) } { (r.commune_name) } },
-                html! { (area_word(&r.area, lang)) },
+                html! { (r.area.name(lang)) },
                 html! { (r.address) },
             ]
         })
@@ -274,19 +253,13 @@ pub async fn household(
         .map(|m| {
             vec![
                 html! { (m.name) },
-                html! { (relation_word(&m.relation, lang)) },
-                html! {
-                    (match m.sex.as_str() {
-                        "male" => ctx.t("nam", "male"),
-                        "female" => ctx.t("nữ", "female"),
-                        s => s,
-                    })
-                },
-                html! { (html::date(&m.birth_date)) },
+                html! { (m.relation.name(lang)) },
+                html! { (m.sex.name(lang)) },
+                html! { (m.birth_date.vi()) },
                 html! { (m.ethnicity) },
                 html! { (m.citizen_id.as_deref().unwrap_or("")) },
-                html! { (html::date(&m.since)) },
-                html! { (m.until.as_deref().map(html::date).unwrap_or_default()) },
+                html! { (m.since.vi()) },
+                html! { (m.until.map(Date::vi).unwrap_or_default()) },
             ]
         })
         .collect();
@@ -303,19 +276,18 @@ pub async fn household(
             };
             vec![
                 html! { (r.year) },
-                html! { (html::date(&r.review_date)) },
+                html! { (r.review_date.vi()) },
                 html! { (r.standard_id) },
                 html! { (income) },
                 html! { (r.deprivation_count) },
                 html! {
                     strong {
-                        (class_word(r.decided_class.as_deref().unwrap_or(&r.computed_class), lang))
+                        (r.decided_class.unwrap_or(r.computed_class).name(lang))
                     }
                 },
                 html! {
                     (r.decided_on
-                        .as_deref()
-                        .map(html::date)
+                        .map(Date::vi)
                         .unwrap_or_else(|| ctx.t("chưa quyết định", "not decided").to_owned()))
                 },
                 html! { (explain(&state, r, input, lang)) },
@@ -328,8 +300,8 @@ pub async fn household(
         .rev()
         .map(|e| {
             vec![
-                html! { (html::date(&e.date)) },
-                html! { (event_word(&e.kind, lang)) },
+                html! { (e.date.vi()) },
+                html! { (e.kind.name(lang)) },
                 html! { (e.person.as_deref().unwrap_or("")) },
                 html! { (e.note) },
             ]
@@ -337,7 +309,7 @@ pub async fn household(
         .collect();
     let body = html! {
         p.muted {
-            (ctx.t("Đăng ký ngày", "Registered on")) " " (html::date(&h.registered_on)) " · "
+            (ctx.t("Đăng ký ngày", "Registered on")) " " (h.registered_on.vi()) " · "
             (ctx.t("phiên bản", "version")) " " (h.version)
         }
         h2 { (ctx.t("Nơi ở", "Residence")) }

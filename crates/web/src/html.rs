@@ -32,11 +32,6 @@ pub fn pct(x: f64, lang: Lang) -> String {
     vi_format::decimal(x, 2, lang)
 }
 
-/// An ISO date as dd/mm/yyyy (both languages: the programme's documents use it); other text unchanged.
-pub fn date(iso: &str) -> String {
-    Date::parse(iso).map_or_else(|_| iso.to_owned(), Date::vi)
-}
-
 /// A moment stored as UTC (`2026-12-05T08:02:33Z`) as an officer reads it: Vietnam's time, `05/12/2026 15:02:33`.
 pub fn moment(utc: &str) -> String {
     let parsed = (|| {

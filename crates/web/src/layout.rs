@@ -76,7 +76,7 @@ pub fn nav(state: &AppState, ctx: &Ctx, a: &Caller) -> html::Nav {
     }
     html::Nav {
         user: a.name.clone(),
-        role: auth::role_name(a.role, ctx.lang),
+        role: a.role.name(ctx.lang),
         links,
         logout_token: state.sessions.form_token(&a.token),
     }

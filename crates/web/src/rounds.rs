@@ -293,7 +293,7 @@ fn complaints_section(
             div class="box" {
                 p {
                     strong { (k.complainant) }
-                    " · " (html::date(&k.received_on))
+                    " · " (k.received_on.vi())
                     " · " (giamngheo_store::rounds::channel_name(&k.channel, ctx.lang))
                     @if let Some(c) = &k.household_code { " · " (c) }
                     @if copies > 1 { " · " (ctx.t("gửi", "sent")) " " (copies) " " (ctx.t("lần", "times")) }

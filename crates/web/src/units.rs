@@ -25,10 +25,7 @@ pub async fn unit(
             let Some(u) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
                 return Err(WebError::NotFound);
             };
-            let on = match &u.valid_until {
-                Some(d) => Date::parse(d).unwrap_or_else(|_| today()),
-                None => today(),
-            };
+            let on = u.valid_until.unwrap_or_else(today);
             let parent = s.parent_at(u.id, on)?;
             let children = s.children_at(u.id, on)?;
             let lineage = s.unit_lineage(u.id)?;
@@ -38,20 +35,15 @@ pub async fn unit(
         .map_err(|e| ctx.fail(e))?;
     let valid = format!(
         "{} – {}",
-        u.valid_from
-            .as_deref()
-            .map(html::date)
-            .unwrap_or_else(|| "…".into()),
+        u.valid_from.map_or_else(|| "…".into(), Date::vi),
         u.valid_until
-            .as_deref()
-            .map(html::date)
-            .unwrap_or_else(|| ctx.t("nay", "now").into())
+            .map_or_else(|| ctx.t("nay", "now").into(), Date::vi)
     );
     let rows: Vec<Vec<Markup>> = lineage
         .iter()
         .map(|l| {
             vec![
-                html! { (html::date(&l.date)) },
+                html! { (l.date.vi()) },
                 html! {
                     (if l.outgoing {
                         ctx.t("chuyển vào", "went into")
@@ -63,7 +55,7 @@ pub async fn unit(
                     a href={ "/units/" (html::url(&l.other_code)) } { (l.other_name) }
                     " (" (l.other_code) ")"
                 },
-                html! { (l.kind) },
+                html! { (l.kind.name(lang)) },
                 html! { (l.share.map(|s| html::pct(s * 100.0, lang)).unwrap_or_default()) },
             ]
         })

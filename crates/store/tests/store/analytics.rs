@@ -4,10 +4,11 @@
 use giamngheo_core::facts::Sex;
 use giamngheo_core::ids::{HouseholdCode, PersonName, UnitCode, UnitLevel};
 use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
+use giamngheo_core::round::RoundKind;
 use giamngheo_core::{Area, Class};
 use giamngheo_store::Store;
 use giamngheo_store::rates::Counts;
-use giamngheo_store::reviews::{NewReview, Round};
+use giamngheo_store::reviews::NewReview;
 
 use crate::harness::{date, load_units, on_both};
 
@@ -129,7 +130,7 @@ pub fn load_story(store: &mut Store) {
             reviews.push(NewReview {
                 household_id: h.id,
                 year: *year,
-                round: Round::Periodic,
+                round: RoundKind::Periodic,
                 review_date: date(&format!("{year}-11-15")),
                 commune_id: h.residences[0].commune_id,
                 village_id: h.residences[0].village_id,
@@ -384,14 +385,14 @@ fn lists_of_poor_and_near_poor_households() {
                     let k = STORY.iter().position(|s| s.0 == h.code).unwrap();
                     let s = &STORY[k];
                     assert_eq!(h.head, HEADS[k]);
-                    assert_eq!(h.area, s.1.code());
+                    assert_eq!(h.area, s.1);
                     assert_eq!(
                         h.ethnic_minority,
                         giamngheo_core::registry::is_ethnic_minority(s.2)
                     );
                     assert_eq!(h.commune, "Xã Xuân Hồng");
                     assert_eq!(h.village, "Thôn 1");
-                    assert_eq!(h.decided_on, Some(format!("{year}-12-10")));
+                    assert_eq!(h.decided_on, Some(date(&format!("{year}-12-10"))));
                 }
             }
         }
@@ -478,7 +479,7 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
         let mut fix = NewReview {
             household_id: h1.id,
             year: 2022,
-            round: Round::Periodic,
+            round: RoundKind::Periodic,
             review_date: date("2022-11-15"),
             commune_id: h1.residences[0].commune_id,
             village_id: h1.residences[0].village_id,
@@ -641,7 +642,7 @@ fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
             NewReview {
                 household_id: h.id,
                 year,
-                round: Round::Periodic,
+                round: RoundKind::Periodic,
                 review_date: date(&format!("{year}-11-15")),
                 commune_id: h.residences[0].commune_id,
                 village_id: h.residences[0].village_id,

@@ -44,7 +44,7 @@ fn registry_changes_are_audited_by_their_actor() {
                 &[giamngheo_store::reviews::NewReview {
                     household_id: h.id,
                     year: 2020,
-                    round: giamngheo_store::reviews::Round::Periodic,
+                    round: giamngheo_core::round::RoundKind::Periodic,
                     review_date: date("2020-11-15"),
                     commune_id: commune,
                     village_id: None,

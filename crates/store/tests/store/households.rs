@@ -171,7 +171,7 @@ fn import_is_idempotent_and_changes_become_history() {
 
         let h = db.store.household_history("XH-001").unwrap();
         assert_eq!(h.version, 2);
-        let kinds: Vec<&str> = h.events.iter().map(|e| e.kind.as_str()).collect();
+        let kinds: Vec<&str> = h.events.iter().map(|e| e.kind.code()).collect();
         assert_eq!(
             kinds,
             ["registered", "moved", "member_joined", "member_left"],
@@ -539,7 +539,7 @@ fn births_deaths_splits_and_merges_are_history() {
                 .unwrap()
                 .events
                 .into_iter()
-                .map(|e| e.kind)
+                .map(|e| e.kind.code().to_owned())
                 .collect()
         };
         assert_eq!(
@@ -629,6 +629,41 @@ fn an_import_dated_before_a_later_change_is_refused() {
             .unwrap();
         let h = db.store.household_history("XH-002").unwrap();
         let child = h.members.iter().find(|m| m.name == "Trịnh Thị Bé").unwrap();
-        assert_eq!(child.until.as_deref(), Some("2020-03-31"), "{}", db.name);
+        assert_eq!(child.until, Some(date("2020-03-31")), "{}", db.name);
+    });
+}
+
+#[test]
+fn a_stored_value_core_refuses_is_an_error_not_a_default() {
+    on_both("hh_corrupt", |db| {
+        load_units(&mut db.store);
+        let sys = giamngheo_store::audit::Actor::system();
+        db.store
+            .import_households(&sys, &three_households(), date("2019-10-01"), &mut |_| {})
+            .unwrap();
+        // Written behind the store's back: no check constraint guards these two columns.
+        db.store
+            .conn()
+            .batch("UPDATE membership SET relation = 'boss' WHERE person_id = (SELECT id FROM person WHERE citizen_id = '038075000111')")
+            .unwrap();
+        let corrupt = |column: &'static str, value: &str| StoreError::Corrupt {
+            table: "membership",
+            column,
+            value: value.to_owned(),
+        };
+        assert_eq!(
+            db.store.household_history("XH-001"),
+            Err(corrupt("relation", "boss")),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            db.store.search_members(None, "038075000111", 10),
+            Err(corrupt("relation", "boss")),
+            "{}",
+            db.name
+        );
+        // The other households read as before.
+        assert!(db.store.household_history("XH-002").is_ok(), "{}", db.name);
     });
 }

@@ -1,6 +1,7 @@
 use giamngheo_core::Class;
+use giamngheo_core::round::RoundKind;
 use giamngheo_store::StoreError;
-use giamngheo_store::reviews::{NewReview, Round};
+use giamngheo_store::reviews::NewReview;
 
 use crate::harness::{date, load_units, on_both};
 use crate::households::three_households;
@@ -9,7 +10,7 @@ fn review(household_id: i64, commune_id: i64, year: i32, class: Class) -> NewRev
     NewReview {
         household_id,
         year,
-        round: Round::Periodic,
+        round: RoundKind::Periodic,
         review_date: date(&format!("{year}-11-15")),
         commune_id,
         village_id: None,
@@ -98,7 +99,7 @@ fn decided_reviews_are_immutable_and_corrections_are_new_records() {
         let h = db.store.household_history("XH-001").unwrap();
         assert_eq!(h.reviews.len(), 2);
         assert_eq!(h.reviews[0].reason, "sửa lý do");
-        assert_eq!(h.reviews[0].decided_class.as_deref(), Some("poor"));
+        assert_eq!(h.reviews[0].decided_class, Some(Class::Poor));
         assert_eq!(h.reviews[1].id, fixed);
         assert_eq!(h.reviews[1].corrects_id, Some(id), "{}", db.name);
     });

@@ -8,7 +8,7 @@ use giamngheo_core::{
 };
 use giamngheo_store::audit::Actor;
 use giamngheo_store::db::Backend;
-use giamngheo_store::reviews::{NewReview, Round};
+use giamngheo_store::reviews::NewReview;
 use giamngheo_store::rounds::{
     CaseSource, ComplaintOutcome, NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput,
 };
@@ -22,7 +22,7 @@ pub fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewRevi
     NewReview {
         household_id,
         year: 2023,
-        round: Round::Periodic,
+        round: RoundKind::Periodic,
         review_date: date("2023-11-15"),
         commune_id,
         village_id: None,
@@ -532,10 +532,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
         );
         // The decided review records are the registry's, and immutable.
         let reviews = db.store.household_history("XH-002").unwrap().reviews;
-        assert_eq!(
-            reviews.last().unwrap().decided_class.as_deref(),
-            Some("poor")
-        );
+        assert_eq!(reviews.last().unwrap().decided_class, Some(Class::Poor));
 
         // Reopening needs a higher role and a reason; a new survey corrects the decided record.
         assert_eq!(
@@ -575,8 +572,8 @@ fn a_full_round_from_the_list_to_the_certificates() {
         let reviews = db.store.household_history("XH-001").unwrap().reviews;
         let last = reviews.last().unwrap();
         assert_eq!(
-            (last.computed_class.as_str(), last.decided_class.as_deref()),
-            ("poor", None)
+            (last.computed_class, last.decided_class),
+            (Class::Poor, None)
         );
         assert_eq!(last.corrects_id, Some(reviews[reviews.len() - 2].id));
 

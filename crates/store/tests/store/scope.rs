@@ -251,7 +251,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                     let head_id = s.household_history(&code).ok().map(|h| {
                         h.members
                             .iter()
-                            .find(|m| m.relation == "head")
+                            .find(|m| m.relation == giamngheo_core::registry::Relation::Head)
                             .unwrap()
                             .person_id
                     });
@@ -309,7 +309,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                             let child = h
                                 .members
                                 .iter()
-                                .find(|m| m.relation == "child")
+                                .find(|m| m.relation == giamngheo_core::registry::Relation::Child)
                                 .unwrap()
                                 .person_id;
                             s.split_household(
@@ -346,7 +346,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                                 &[giamngheo_store::reviews::NewReview {
                                     household_id: h.id,
                                     year: 2019,
-                                    round: giamngheo_store::reviews::Round::Periodic,
+                                    round: giamngheo_core::round::RoundKind::Periodic,
                                     review_date: date("2019-11-15"),
                                     commune_id: r.commune_id,
                                     village_id: r.village_id,

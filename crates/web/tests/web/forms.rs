@@ -31,8 +31,13 @@ fn others_in_commune(app: &App) -> Vec<(String, bool)> {
                 .reviews
                 .iter()
                 .rev()
-                .find_map(|r| r.decided_class.clone())
-                .is_some_and(|c| c == "poor" || c == "near_poor");
+                .find_map(|r| r.decided_class)
+                .is_some_and(|c| {
+                    matches!(
+                        c,
+                        giamngheo_core::Class::Poor | giamngheo_core::Class::NearPoor
+                    )
+                });
             (f.code, listed)
         })
         .collect();
