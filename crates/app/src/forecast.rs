@@ -135,6 +135,58 @@ pub(crate) fn children_index(
     Ok((children, child_of))
 }
 
+/// The unit and every unit above it on `on`, nearest first: where a figure entered higher up applies.
+pub(crate) fn unit_and_above(
+    store: &mut Store,
+    unit: &Unit,
+    on: Date,
+) -> Result<Vec<Unit>, ReportError> {
+    let mut chain = vec![unit.clone()];
+    while let Some(p) = store.parent_at(chain[chain.len() - 1].id, on)? {
+        chain.push(p);
+    }
+    Ok(chain)
+}
+
+/// Households living on the review day of `year` in the unit and in each of `children`: the denominator of
+/// a rate, reviewed or not (from the rates cache).
+pub(crate) fn resident_households(
+    store: &mut Store,
+    unit: &Unit,
+    children: &[Unit],
+    on: Date,
+    year: i32,
+) -> Result<(u64, Vec<u64>), ReportError> {
+    let day = giamngheo_core::calendar::review_day(year);
+    let total = store
+        .rates(unit.id, on, &[(year, day)])?
+        .first()
+        .map_or(0, |r| r.households.max(0) as u64);
+    let by_child: HashMap<i64, u64> = store
+        .child_rates(unit.id, on, year, day)?
+        .into_iter()
+        .map(|(id, r)| (id, r.households.max(0) as u64))
+        .collect();
+    let each = children
+        .iter()
+        .map(|c| by_child.get(&c.id).copied().unwrap_or(0))
+        .collect();
+    Ok((total, each))
+}
+
+/// A table with its machine column names and the readers' labels, from (name, Vietnamese, English).
+pub(crate) fn labelled(title: String, columns: &[(&str, &str, &str)], lang: Lang) -> Table {
+    Table {
+        title,
+        columns: columns.iter().map(|c| c.0.to_owned()).collect(),
+        labels: columns
+            .iter()
+            .map(|c| lang.pick(c.1, c.2).to_owned())
+            .collect(),
+        ..Table::default()
+    }
+}
+
 /// The child a review counts under: its village's, else its commune's.
 pub(crate) fn child_for(
     child_of: &HashMap<i64, usize>,
@@ -260,19 +312,9 @@ pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResul
     });
     // The rates' denominator: every household living in the unit on the review day, reviewed or not.
     if let Some(y) = data_year {
-        let day = giamngheo_core::calendar::review_day(y);
-        let resident = store
-            .rates(unit.id, on, &[(y, day)])?
-            .first()
-            .map_or(0, |r| r.households.max(0) as u64);
+        let (resident, each) = resident_households(store, &unit, &children, on, y)?;
         total.add_not_reviewed(resident.saturating_sub(total.households));
-        let by_child: HashMap<i64, u64> = store
-            .child_rates(unit.id, on, y, day)?
-            .into_iter()
-            .map(|(id, r)| (id, r.households.max(0) as u64))
-            .collect();
-        for (c, t) in children.iter().zip(tallies.iter_mut()) {
-            let resident = by_child.get(&c.id).copied().unwrap_or(0);
+        for (resident, t) in each.into_iter().zip(tallies.iter_mut()) {
             t.add_not_reviewed(resident.saturating_sub(t.households));
         }
     }
@@ -307,10 +349,7 @@ fn programme_needs(
     total: &Tally,
     year: i32,
 ) -> Result<Vec<ProgrammeNeed>, ReportError> {
-    let mut chain = vec![unit.clone()];
-    while let Some(p) = store.parent_at(chain[chain.len() - 1].id, on)? {
-        chain.push(p);
-    }
+    let chain = unit_and_above(store, unit, on)?;
     let mut costs: Vec<(Unit, Vec<ProgrammeCost>)> = Vec::new();
     for u in chain {
         let c = store.programme_costs(u.id, year)?;
@@ -591,15 +630,11 @@ impl ForecastResult {
                 "Sample needed (±0.5 points)",
             ),
         ];
-        let mut t = Table {
-            title: self.title("Dự báo hộ nghèo", "Forecast of poor households", lang),
-            columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-            labels: columns
-                .iter()
-                .map(|c| lang.pick(c.1, c.2).to_owned())
-                .collect(),
-            ..Table::default()
-        };
+        let mut t = labelled(
+            self.title("Dự báo hộ nghèo", "Forecast of poor households", lang),
+            &columns,
+            lang,
+        );
         t.rows.push(Self::row(&self.unit, &self.total));
         for (u, tally) in &self.children {
             t.rows.push(Self::row(u, tally));
@@ -613,16 +648,18 @@ impl ForecastResult {
 
     /// What drives the change: each driver with the households it may move.
     pub fn drivers_table(&self, lang: Lang) -> Table {
-        let mut t = Table {
-            title: self.title("Nguyên nhân thay đổi", "What drives the change", lang),
-            columns: vec!["driver".to_owned(), "households".to_owned()],
-            labels: vec![
-                lang.pick("Nguyên nhân", "Driver").to_owned(),
-                lang.pick("Số hộ có thể thay đổi", "Households it may move")
-                    .to_owned(),
+        let mut t = labelled(
+            self.title("Nguyên nhân thay đổi", "What drives the change", lang),
+            &[
+                ("driver", "Nguyên nhân", "Driver"),
+                (
+                    "households",
+                    "Số hộ có thể thay đổi",
+                    "Households it may move",
+                ),
             ],
-            ..Table::default()
-        };
+            lang,
+        );
         let mut drivers = self.total.drivers.clone();
         drivers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         for (d, n) in drivers {
@@ -656,15 +693,11 @@ impl ForecastResult {
             ("budget_high", "Kinh phí (cao, đ)", "Budget (high, VND)"),
             ("cost_source", "Nguồn định mức", "Cost source"),
         ];
-        let mut t = Table {
-            title: self.title("Hỗ trợ cần có", "Support implied", lang),
-            columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-            labels: columns
-                .iter()
-                .map(|c| lang.pick(c.1, c.2).to_owned())
-                .collect(),
-            ..Table::default()
-        };
+        let mut t = labelled(
+            self.title("Hỗ trợ cần có", "Support implied", lang),
+            &columns,
+            lang,
+        );
         let mut priced = 0;
         for need in &self.support {
             let budget = need.budget();
@@ -730,15 +763,11 @@ impl ForecastResult {
             ("forecast", "Dự báo", "Forecast"),
             ("to_survey", "Cần rà soát", "To survey"),
         ];
-        let mut t = Table {
-            title: self.title("Hộ cần rà soát thêm", "Households to survey", lang),
-            columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-            labels: columns
-                .iter()
-                .map(|c| lang.pick(c.1, c.2).to_owned())
-                .collect(),
-            ..Table::default()
-        };
+        let mut t = labelled(
+            self.title("Hộ cần rà soát thêm", "Households to survey", lang),
+            &columns,
+            lang,
+        );
         for u in &self.unsettled {
             let mut what: Vec<String> = u
                 .unknown

@@ -134,31 +134,16 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
         })?;
     }
     // The rate's denominator: every household living in the unit on the review day, reviewed or not.
-    if let Some(y) = data_year {
-        let day = giamngheo_core::calendar::review_day(y);
-        let resident = store
-            .rates(unit.id, on, &[(y, day)])?
-            .first()
-            .map_or(0, |r| r.households.max(0) as u64);
-        households = households.max(resident);
-    }
     let mut child_households = vec![0u64; children.len()];
     if let Some(y) = data_year {
-        let by_child: HashMap<i64, u64> = store
-            .child_rates(unit.id, on, y, giamngheo_core::calendar::review_day(y))?
-            .into_iter()
-            .map(|(id, r)| (id, r.households.max(0) as u64))
-            .collect();
-        for (c, n) in children.iter().zip(child_households.iter_mut()) {
-            *n = by_child.get(&c.id).copied().unwrap_or(0);
-        }
+        let (resident, each) =
+            crate::forecast::resident_households(store, &unit, &children, on, y)?;
+        households = households.max(resident);
+        child_households = each;
     }
     // Unit costs: the year after the review (when the support is given), else the review's year; the unit's
     // own, else the nearest unit above it.
-    let mut chain = vec![unit.clone()];
-    while let Some(p) = store.parent_at(chain[chain.len() - 1].id, on)? {
-        chain.push(p);
-    }
+    let chain = crate::forecast::unit_and_above(store, &unit, on)?;
     let programmes = store.programmes()?;
     let mut cost_year = None;
     let mut costs: HashMap<String, i64> = HashMap::new();
@@ -433,8 +418,8 @@ impl PlanResult {
             ("in_plan", "Trong kế hoạch", "In the plan"),
             ("explanation", "Giải thích", "Explanation"),
         ];
-        let mut t = Table {
-            title: match lang {
+        let mut t = crate::forecast::labelled(
+            match lang {
                 Lang::Vi => format!(
                     "Kế hoạch thoát nghèo: {} (từ kết quả năm {})",
                     self.unit.name, self.year
@@ -444,13 +429,9 @@ impl PlanResult {
                     self.unit.name, self.year
                 ),
             },
-            columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-            labels: columns
-                .iter()
-                .map(|c| lang.pick(c.1, c.2).to_owned())
-                .collect(),
-            ..Table::default()
-        };
+            &columns,
+            lang,
+        );
         for (i, p) in self.planned.iter().enumerate() {
             let route = p.assessment.route.as_ref();
             let support = route.map_or_else(String::new, |r| {
@@ -508,18 +489,14 @@ impl PlanResult {
             ("target_rate", "Chỉ tiêu (%)", "Target (%)"),
             ("meets_target", "Đạt chỉ tiêu", "Meets the target"),
         ];
-        let mut t = Table {
-            title: match lang {
+        let mut t = crate::forecast::labelled(
+            match lang {
                 Lang::Vi => format!("Tóm tắt kế hoạch thoát nghèo: {}", self.unit.name),
                 Lang::En => format!("Graduation plan in brief: {}", self.unit.name),
             },
-            columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-            labels: columns
-                .iter()
-                .map(|c| lang.pick(c.1, c.2).to_owned())
-                .collect(),
-            ..Table::default()
-        };
+            &columns,
+            lang,
+        );
         let row = |u: &Unit,
                    households: u64,
                    poor_now: u64,

@@ -9,15 +9,12 @@ use giamngheo_app::forecast::{ForecastRequest, forecast};
 use giamngheo_core::Lang;
 use giamngheo_core::forecast::Growth;
 use giamngheo_core::standard::builtin;
-use giamngheo_report::chart::Drawing;
-use giamngheo_report::pdf::{Document, Orientation};
-use giamngheo_report::table::Table;
 use giamngheo_store::costs::ProgrammeCost;
 
 use crate::errors::CliError;
 use crate::output::{AtomicFile, outln};
 use crate::registry_cmd::{open, parse_date, today};
-use crate::report_cmd::{Format, emit, find_unit, report_error};
+use crate::report_cmd::{Format, arg, emit, emit_all, find_unit, report_error};
 
 #[derive(Args)]
 pub struct ForecastArgs {
@@ -48,15 +45,6 @@ pub struct ForecastArgs {
     /// The boundaries to count on (default today).
     #[arg(long = "as-of-boundaries")]
     as_of_boundaries: Option<String>,
-}
-
-fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
-    CliError::Argument {
-        name,
-        value: value.to_owned(),
-        vi: vi.to_owned(),
-        en: en.to_owned(),
-    }
 }
 
 pub fn run(a: ForecastArgs, db: &str, lang: Lang) -> Result<(), CliError> {
@@ -170,15 +158,13 @@ pub fn run(a: ForecastArgs, db: &str, lang: Lang) -> Result<(), CliError> {
             emit(t, format, a.output.as_deref(), &[], lang)?;
         }
         Format::Xlsx | Format::Pdf => {
-            let Some(path) = a.output.as_deref() else {
-                return Err(arg(
-                    "output",
-                    "",
-                    "XLSX và PDF cần --output TỆP",
-                    "XLSX and PDF need --output FILE",
-                ));
-            };
-            emit_all(&tables, format, path, &result.chart(lang), lang)?;
+            emit_all(
+                &tables,
+                format,
+                a.output.as_deref(),
+                &[result.chart(lang)],
+                lang,
+            )?;
         }
     }
     if a.output.is_some() || format != Format::Csv {
@@ -187,46 +173,6 @@ pub fn run(a: ForecastArgs, db: &str, lang: Lang) -> Result<(), CliError> {
         eprintln!("{}", result.headline(lang));
     }
     Ok(())
-}
-
-/// Every table in one workbook (a sheet each) or one PDF (the chart after the first table).
-fn emit_all(
-    tables: &[Table],
-    format: Format,
-    path: &Path,
-    chart: &Drawing,
-    lang: Lang,
-) -> Result<(), CliError> {
-    let file_err = |error| CliError::File {
-        path: path.display().to_string(),
-        error,
-    };
-    if format == Format::Pdf {
-        let mut doc = Document::new(
-            &tables[0].title,
-            Orientation::for_table(&tables[0], lang),
-            lang,
-        );
-        for (i, t) in tables.iter().enumerate() {
-            doc.heading(&t.title);
-            doc.table(t);
-            if i == 0 {
-                doc.drawing(chart);
-            }
-        }
-        let mut out = AtomicFile::create(path)?;
-        std::io::Write::write_all(out.writer(), &doc.finish()).map_err(file_err)?;
-        return out.commit();
-    }
-    let out = AtomicFile::create(path)?;
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for t in tables {
-        t.add_sheet(&mut wb)
-            .map_err(|e| file_err(std::io::Error::other(e.to_string())))?;
-    }
-    wb.save(out.path())
-        .map_err(|e| file_err(std::io::Error::other(e.to_string())))?;
-    out.commit_written()
 }
 
 #[derive(Args)]
@@ -391,16 +337,10 @@ pub fn run_plan(a: PlanArgs, db: &str, lang: Lang) -> Result<(), CliError> {
                 ],
             }
             .draw(lang);
-            emit_all(&tables, format, path, &chart, lang)?;
+            emit_all(&tables, format, Some(path), &[chart], lang)?;
         }
-        (_, None) => {
-            return Err(arg(
-                "output",
-                "",
-                "XLSX và PDF cần --output TỆP",
-                "XLSX and PDF need --output FILE",
-            ));
-        }
+        // Refused by `emit_all` with the option named.
+        (_, None) => emit_all(&tables, format, None, &[], lang)?,
     }
     if a.output.is_some() {
         outln!("{}", result.headline(lang));

@@ -21,7 +21,7 @@ use crate::errors::CliError;
 use crate::output::AtomicFile;
 use crate::registry_cmd::{open, parse_date, today};
 
-fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
+pub(crate) fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
     CliError::Argument {
         name,
         value: value.to_owned(),
@@ -437,9 +437,24 @@ pub fn emit(
     charts: &[Drawing],
     lang: Lang,
 ) -> Result<(), CliError> {
+    emit_all(std::slice::from_ref(table), format, output, charts, lang)
+}
+
+/// Writes tables to the output file (atomically): a sheet each in XLSX, one after the other in a PDF with the
+/// charts after the first. CSV holds one table (the first), to the file or to standard output.
+pub fn emit_all(
+    tables: &[Table],
+    format: Format,
+    output: Option<&Path>,
+    charts: &[Drawing],
+    lang: Lang,
+) -> Result<(), CliError> {
     let file_err = |path: &Path, error| CliError::File {
         path: path.display().to_string(),
         error,
+    };
+    let Some(first) = tables.first() else {
+        return Ok(());
     };
     match (format, output) {
         (Format::Xlsx | Format::Pdf, None) => Err(arg(
@@ -449,11 +464,15 @@ pub fn emit(
             "XLSX and PDF need --output FILE",
         )),
         (Format::Pdf, Some(path)) => {
-            let mut doc = Document::new(&table.title, Orientation::for_table(table, lang), lang);
-            doc.heading(&table.title);
-            doc.table(table);
-            for c in charts {
-                doc.drawing(c);
+            let mut doc = Document::new(&first.title, Orientation::for_table(first, lang), lang);
+            for (i, t) in tables.iter().enumerate() {
+                doc.heading(&t.title);
+                doc.table(t);
+                if i == 0 {
+                    for c in charts {
+                        doc.drawing(c);
+                    }
+                }
             }
             let mut out = AtomicFile::create(path)?;
             std::io::Write::write_all(out.writer(), &doc.finish())
@@ -462,14 +481,19 @@ pub fn emit(
         }
         (Format::Xlsx, Some(path)) => {
             let out = AtomicFile::create(path)?;
-            table
-                .write_xlsx(out.path())
-                .map_err(|e| file_err(path, std::io::Error::other(e.to_string())))?;
+            let xlsx_err = |e: rust_xlsxwriter::XlsxError| {
+                file_err(path, std::io::Error::other(e.to_string()))
+            };
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            for t in tables {
+                t.add_sheet(&mut wb).map_err(xlsx_err)?;
+            }
+            wb.save(out.path()).map_err(xlsx_err)?;
             out.commit_written()
         }
         (Format::Csv, Some(path)) => {
             let mut out = AtomicFile::create(path)?;
-            table
+            first
                 .write_csv(out.writer())
                 .map_err(|e| file_err(path, e))?;
             out.commit()
@@ -477,7 +501,7 @@ pub fn emit(
         (Format::Csv, None) => {
             let mut out = crate::output::stdout();
             let std = Path::new("<stdout>");
-            table.write_csv(&mut out).map_err(|e| file_err(std, e))?;
+            first.write_csv(&mut out).map_err(|e| file_err(std, e))?;
             std::io::Write::flush(&mut out).map_err(|e| file_err(std, e))
         }
     }

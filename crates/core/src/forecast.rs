@@ -308,11 +308,6 @@ impl Range {
         self.high += u64::from(maybe);
     }
 
-    pub fn merge(&mut self, o: Range) {
-        self.low += o.low;
-        self.high += o.high;
-    }
-
     /// The range as percentages of `whole`.
     pub fn rates(self, whole: u64) -> (f64, f64) {
         if whole == 0 {
@@ -375,34 +370,6 @@ impl Tally {
     pub fn add_not_reviewed(&mut self, n: u64) {
         self.households += n;
         self.not_reviewed += n;
-    }
-
-    pub fn merge(&mut self, o: &Tally) {
-        self.households += o.households;
-        self.not_reviewed += o.not_reviewed;
-        self.poor_now += o.poor_now;
-        self.near_poor_now += o.near_poor_now;
-        self.poor.merge(o.poor);
-        self.near_poor.merge(o.near_poor);
-        self.entering_poor.merge(o.entering_poor);
-        self.entering_near_poor.merge(o.entering_near_poor);
-        self.leaving_poor.merge(o.leaving_poor);
-        self.leaving_near_poor.merge(o.leaving_near_poor);
-        self.unsettled += o.unsettled;
-        for (d, n) in &o.drivers {
-            match self.drivers.iter_mut().find(|(k, _)| k == d) {
-                Some((_, m)) => *m += n,
-                None => self.drivers.push((*d, *n)),
-            }
-        }
-        self.drivers.sort();
-        if self.deprived.len() < o.deprived.len() {
-            self.deprived.resize(o.deprived.len(), Range::default());
-        }
-        for (a, b) in self.deprived.iter_mut().zip(&o.deprived) {
-            a.merge(*b);
-        }
-        self.listed.merge(o.listed);
     }
 }
 
