@@ -38,15 +38,8 @@ pub fn run(args: DemoArgs, db: &str, lang: Lang) -> Result<(), CliError> {
         .and_then(|()| crate::web_cmd::demo_accounts_and_serve(db, &args.bind, args.no_serve, lang))
 }
 
-fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(), CliError> {
-    let mut opts = DemoOptions {
-        seed,
-        ..DemoOptions::default()
-    };
-    if let Some(n) = households {
-        opts.households = n;
-    }
-    // Build under a temporary name and rename: an interrupted demo leaves no half-built database.
+/// SQLite: built under a temporary name and renamed, so an interrupted demo leaves no half-built database.
+fn build_sqlite(db: &str, opts: DemoOptions) -> Result<giamngheo_demo::DemoSummary, CliError> {
     let dest = Path::new(db);
     let tmp = dest.with_file_name(format!(
         ".{}.{}.tmp",
@@ -61,43 +54,14 @@ fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(),
         }
     };
     remove(&tmp);
-    let started = std::time::Instant::now();
-    let result = {
-        let mut store = giamngheo_store::Store::open(&tmp.display().to_string())?;
-        // The chain is keyed with the key of the database's final name, not of the temporary file.
-        match giamngheo_store::audit::key_file_for(db) {
-            Some(key) => store.set_audit_key_file(&key),
-            None => store.set_audit_key(None),
-        }
-        let mut bar = Progress::new();
-        let r = giamngheo_demo::build(&mut store, opts, &mut |phase, done, total| {
-            bar.update(phase, done, total)
-        });
-        bar.finish();
-        r
-    };
+    let result = giamngheo_store::Store::open(&tmp.display().to_string())
+        .map_err(CliError::Store)
+        .and_then(|mut store| fill(&mut store, db, opts));
     let summary = match result {
         Ok(s) => s,
         Err(e) => {
             remove(&tmp);
-            return Err(match e {
-                DemoError::Store(e) => CliError::Store(e),
-                DemoError::Standard(e) => CliError::Standard(e),
-                DemoError::Units(e) => CliError::Csv(e),
-                DemoError::Calibration {
-                    district,
-                    year,
-                    expected,
-                    found,
-                } => CliError::Demo(
-                    format!(
-                        "Lỗi hiệu chỉnh dữ liệu mẫu: {district} năm {year} cần {expected} hộ nghèo, bộ phân loại cho {found}"
-                    ),
-                    format!(
-                        "Demo calibration failed: {district} {year} needs {expected} poor households, the classifier found {found}"
-                    ),
-                ),
-            });
+            return Err(e);
         }
     };
     remove(dest);
@@ -105,6 +69,77 @@ fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(),
         path: db.to_owned(),
         error,
     })?;
+    Ok(summary)
+}
+
+/// PostgreSQL: built in a schema of its own, swapped for the URL's schema in one transaction at the end (a
+/// schema holding other tables than ours is refused before anything is written).
+fn build_postgres(url: &str, opts: DemoOptions) -> Result<giamngheo_demo::DemoSummary, CliError> {
+    let build = giamngheo_store::SchemaBuild::start(url)?;
+    let result = giamngheo_store::Store::open_postgres(url, Some(&build.building))
+        .map_err(CliError::Store)
+        .and_then(|mut store| fill(&mut store, url, opts));
+    match result {
+        Ok(summary) => {
+            build.finish()?;
+            Ok(summary)
+        }
+        Err(e) => {
+            build.abandon();
+            Err(e)
+        }
+    }
+}
+
+fn fill(
+    store: &mut giamngheo_store::Store,
+    db: &str,
+    opts: DemoOptions,
+) -> Result<giamngheo_demo::DemoSummary, CliError> {
+    // The chain is keyed with the key of the database's final name, not of the temporary file.
+    match giamngheo_store::audit::key_file_for(db) {
+        Some(key) => store.set_audit_key_file(&key),
+        None => store.set_audit_key(None),
+    }
+    let mut bar = Progress::new();
+    let r = giamngheo_demo::build(store, opts, &mut |phase, done, total| {
+        bar.update(phase, done, total)
+    });
+    bar.finish();
+    r.map_err(|e| match e {
+        DemoError::Store(e) => CliError::Store(e),
+        DemoError::Standard(e) => CliError::Standard(e),
+        DemoError::Units(e) => CliError::Csv(e),
+        DemoError::Calibration {
+            district,
+            year,
+            expected,
+            found,
+        } => CliError::Demo(
+            format!(
+                "Lỗi hiệu chỉnh dữ liệu mẫu: {district} năm {year} cần {expected} hộ nghèo, bộ phân loại cho {found}"
+            ),
+            format!(
+                "Demo calibration failed: {district} {year} needs {expected} poor households, the classifier found {found}"
+            ),
+        ),
+    })
+}
+
+fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(), CliError> {
+    let mut opts = DemoOptions {
+        seed,
+        ..DemoOptions::default()
+    };
+    if let Some(n) = households {
+        opts.households = n;
+    }
+    let started = std::time::Instant::now();
+    let summary = if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        build_postgres(db, opts)?
+    } else {
+        build_sqlite(db, opts)?
+    };
     let n = |x: u64| vi_format::int(x as i64, lang);
     let secs = started.elapsed().as_secs_f64();
     match lang {
@@ -274,7 +309,7 @@ fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(),
 
 /// How to call this program again from here: its path relative to the working directory when it lies below
 /// it (`target/release/giamngheo` after `cargo run --release`), else its name (installed on the PATH).
-fn program() -> String {
+pub(crate) fn program() -> String {
     let exe = std::env::current_exe().ok();
     let cwd = std::env::current_dir().ok();
     match (exe, cwd) {

@@ -73,7 +73,9 @@ impl CliError {
             CliError::AuditBroken(..) => 3,
             CliError::File { .. } => 1,
             CliError::Store(
-                giamngheo_store::StoreError::Db(_) | giamngheo_store::StoreError::Open { .. },
+                giamngheo_store::StoreError::Db(_)
+                | giamngheo_store::StoreError::Open { .. }
+                | giamngheo_store::StoreError::Connect { .. },
             ) => 1,
             CliError::Demo(..) => 1,
             CliError::Csv(CsvError {

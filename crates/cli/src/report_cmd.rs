@@ -304,11 +304,12 @@ pub fn parse_years(s: &str) -> Result<(i32, i32), CliError> {
         arg(
             "years",
             s,
-            "cần dạng NĂM-NĂM, ví dụ 2015-2019",
-            "expected FROM-TO, e.g. 2015-2019",
+            "cần dạng NĂM-NĂM hoặc một năm, ví dụ 2015-2019 hay 2025",
+            "expected FROM-TO or one year, e.g. 2015-2019 or 2025",
         )
     };
-    let (a, b) = s.split_once('-').ok_or_else(bad)?;
+    // One year is the range of that year alone.
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
     let (a, b): (i32, i32) = (
         a.trim().parse().map_err(|_| bad())?,
         b.trim().parse().map_err(|_| bad())?,

@@ -238,8 +238,9 @@ pub fn demo_accounts_and_serve(
     }
     if no_serve || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         outln!(
-            "{}: giamngheo --db {db} serve",
-            lang.pick("Mở ứng dụng web", "Start the web app")
+            "{}: {} --db {db} serve",
+            lang.pick("Mở ứng dụng web", "Start the web app"),
+            crate::demo_cmd::program()
         );
         return Ok(());
     }

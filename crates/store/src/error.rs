@@ -7,6 +7,16 @@ pub enum StoreError {
         url: String,
         message: String,
     },
+    /// PostgreSQL could not be reached or refused us, with the cause named (the URL shown without its password).
+    Connect {
+        url: String,
+        cause: ConnectCause,
+    },
+    /// A PostgreSQL schema holds tables that are not a giamngheo registry: never replaced by the demo.
+    NotOurSchema {
+        url: String,
+        schema: String,
+    },
     NotFound {
         what: &'static str,
         key: String,
@@ -140,4 +150,23 @@ impl From<postgres::Error> for StoreError {
         };
         classify(msg)
     }
+}
+
+/// Why a PostgreSQL server could not be used: what a newcomer must fix, not the driver's "db error".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectCause {
+    /// The server runs but has no database of that name.
+    NoDatabase { name: String },
+    /// The server refused the user name or password.
+    Authentication { user: String },
+    /// Nothing listens at that address and port (the server is stopped, or another port).
+    Refused { address: String },
+    /// The host name does not resolve.
+    UnknownHost { host: String },
+    /// The server did not answer in time.
+    TimedOut { address: String },
+    /// The URL itself cannot be read.
+    BadUrl { message: String },
+    /// Anything else, as the server or driver said it.
+    Other { message: String },
 }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod analytics;
 pub mod audit;
 pub mod checkpoint;
+mod connect;
 pub mod costs;
 pub mod db;
 pub mod error;
@@ -24,8 +25,9 @@ pub mod support;
 pub mod targets;
 pub mod units;
 
+pub use connect::{SchemaBuild, without_password};
 use db::{Backend, Conn};
-pub use error::{Rejection, RejectionKind, StoreError};
+pub use error::{ConnectCause, Rejection, RejectionKind, StoreError};
 pub use migrate::today;
 
 pub struct Store {
@@ -71,11 +73,7 @@ impl Store {
 
     /// Opens PostgreSQL, optionally inside its own schema (created if missing): tests use one schema each.
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
-        let client =
-            postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Open {
-                url: url.to_owned(),
-                message: e.to_string(),
-            })?;
+        let client = connect::connect(url)?;
         let mut conn = Conn::postgres(client);
         conn.audit_key = audit::KeySlot::default_for(url);
         if let Some(schema) = schema {
@@ -84,7 +82,7 @@ impl Store {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
             {
                 return Err(StoreError::Open {
-                    url: url.to_owned(),
+                    url: without_password(url),
                     message: format!("bad schema name {schema}"),
                 });
             }

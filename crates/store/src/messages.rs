@@ -116,6 +116,13 @@ impl Localized for StoreError {
         match (self, lang) {
             (StoreError::Open { url, message }, Lang::Vi) => format!("Không mở được cơ sở dữ liệu {url}: {message}"),
             (StoreError::Open { url, message }, Lang::En) => format!("Cannot open database {url}: {message}"),
+            (StoreError::Connect { url, cause }, lang) => connect_message(url, cause, lang),
+            (StoreError::NotOurSchema { url, schema }, Lang::Vi) => format!(
+                "Lược đồ \"{schema}\" của {url} đã chứa các bảng không phải của giamngheo; hãy dùng một cơ sở dữ liệu trống"
+            ),
+            (StoreError::NotOurSchema { url, schema }, Lang::En) => format!(
+                "Schema \"{schema}\" of {url} holds tables that are not giamngheo's; use an empty database"
+            ),
             (StoreError::NotFound { what, key }, Lang::Vi) => format!("Không tìm thấy {} {key}", what_vi(what)),
             (StoreError::NotFound { what, key }, Lang::En) => format!("No {what} {key}"),
             (StoreError::Immutable, Lang::Vi) => {
@@ -277,5 +284,54 @@ impl Localized for crate::checkpoint::CheckpointCheck {
             (O::NotReached, Lang::En) => "not reached: the chain breaks before it".to_owned(),
         };
         format!("{name}{what}: {says}")
+    }
+}
+
+fn connect_message(url: &str, cause: &crate::error::ConnectCause, lang: Lang) -> String {
+    use crate::error::ConnectCause as C;
+    let why = match (cause, lang) {
+        (C::NoDatabase { name }, Lang::Vi) => format!(
+            "máy chủ không có cơ sở dữ liệu \"{name}\"; hãy tạo nó trước (createdb {name}) hoặc sửa tên trong địa chỉ"
+        ),
+        (C::NoDatabase { name }, Lang::En) => format!(
+            "the server has no database \"{name}\"; create it first (createdb {name}) or correct the name in the URL"
+        ),
+        (C::Authentication { user }, Lang::Vi) => {
+            format!(
+                "máy chủ từ chối người dùng \"{user}\" (sai tên hoặc mật khẩu, hoặc pg_hba.conf không cho phép)"
+            )
+        }
+        (C::Authentication { user }, Lang::En) => {
+            format!(
+                "the server refused user \"{user}\" (wrong name or password, or pg_hba.conf does not allow it)"
+            )
+        }
+        (C::Refused { address }, Lang::Vi) => {
+            format!(
+                "không có máy chủ PostgreSQL nào nghe ở {address} (máy chủ chưa chạy, hoặc sai cổng)"
+            )
+        }
+        (C::Refused { address }, Lang::En) => {
+            format!(
+                "no PostgreSQL server listens at {address} (it is stopped, or the port is wrong)"
+            )
+        }
+        (C::UnknownHost { host }, Lang::Vi) => format!("không tìm thấy máy chủ tên \"{host}\""),
+        (C::UnknownHost { host }, Lang::En) => format!("the host name \"{host}\" does not resolve"),
+        (C::TimedOut { address }, Lang::Vi) => format!("máy chủ ở {address} không trả lời kịp"),
+        (C::TimedOut { address }, Lang::En) => {
+            format!("the server at {address} did not answer in time")
+        }
+        (C::BadUrl { message }, Lang::Vi) => {
+            format!("địa chỉ không đúng dạng postgres://người_dùng@máy:cổng/tên_csdl ({message})")
+        }
+        (C::BadUrl { message }, Lang::En) => {
+            format!("the URL is not of the form postgres://user@host:port/database ({message})")
+        }
+        (C::Other { message }, _) => message.clone(),
+    };
+    match lang {
+        Lang::Vi => format!("Không kết nối được cơ sở dữ liệu {url}: {why}"),
+        Lang::En => format!("Cannot connect to database {url}: {why}"),
     }
 }

@@ -10,6 +10,7 @@ mod corpus;
 mod forecast;
 mod hostile;
 mod mpi;
+mod postgres;
 mod registry;
 mod report;
 mod rounds;
