@@ -308,16 +308,27 @@ impl Store {
         f: &mut dyn FnMut(LastDecided),
     ) -> Result<(), StoreError> {
         fill_rate_units(&mut self.conn, unit_id, boundaries)?;
+        // Corrected reviews are few: read once, not probed for each of a province's rows.
+        let corrected: std::collections::HashSet<i64> = self
+            .conn
+            .query(
+                "SELECT corrects_id FROM review WHERE corrects_id IS NOT NULL",
+                &[],
+            )?
+            .iter()
+            .filter_map(|r| r[0].int())
+            .collect();
+        // Every column but the facts, so the read stays in the covering index review_decided_cover.
         let sql = concat!(
             "SELECT v.household_id, v.commune_id, v.village_id, v.year, v.standard_id, v.area, v.members, \
-             v.income_per_capita, v.deprivations, v.decided_class, v.facts, v.review_date, v.id \
+             v.income_per_capita, v.deprivations, v.decided_class, v.review_date, v.id \
              FROM review v WHERE v.year >= $1 AND v.year <= $2 AND v.decided_class IS NOT NULL AND ",
-            in_units!(),
-            " AND NOT EXISTS (SELECT 1 FROM review w WHERE w.corrects_id = v.id)"
+            in_units!()
         );
-        // Per household: the latest review by (date, id), and the review itself.
+        // Per household: the latest review by (date, id), its id, and the review itself.
         let mut last: std::collections::HashMap<i64, ((String, i64), LastDecided)> =
             std::collections::HashMap::new();
+        let mut standards: Vec<String> = Vec::new();
         self.conn
             .query_each(sql, &[Value::from(since), Value::from(year)], &mut |r| {
                 let mut r = r.into_iter();
@@ -326,7 +337,7 @@ impl Store {
                 let commune_id = next().int().unwrap_or(0);
                 let village_id = next().int();
                 let review_year = next().int().unwrap_or(0) as i32;
-                let standard_id = next().into_text().unwrap_or_default();
+                let standard = next();
                 let area = giamngheo_core::Area::parse(next().text().unwrap_or_default())
                     .unwrap_or(giamngheo_core::Area::Rural);
                 let members = next().int().unwrap_or(0);
@@ -334,14 +345,24 @@ impl Store {
                 let deprivations = next().int().unwrap_or(0) as u32;
                 let class =
                     Class::parse(next().text().unwrap_or_default()).unwrap_or(Class::NotPoor);
-                let facts = next().into_text();
                 let key = (
                     next().into_text().unwrap_or_default(),
                     next().int().unwrap_or(0),
                 );
-                if last.get(&household_id).is_some_and(|(k, _)| *k >= key) {
+                if corrected.contains(&key.1)
+                    || last.get(&household_id).is_some_and(|(k, _)| *k >= key)
+                {
                     return Ok(());
                 }
+                // A handful of standards across a province: one copy of each id, cloned per row.
+                let standard = standard.text().unwrap_or_default();
+                let standard_id = match standards.iter().find(|s| *s == standard) {
+                    Some(s) => s.clone(),
+                    None => {
+                        standards.push(standard.to_owned());
+                        standard.to_owned()
+                    }
+                };
                 last.insert(
                     household_id,
                     (
@@ -357,12 +378,31 @@ impl Store {
                             income_per_capita,
                             deprivations,
                             class,
-                            facts,
+                            facts: None,
                         },
                     ),
                 );
                 Ok(())
             })?;
+        // The survey facts of the reviews kept, by their own small index (most reviews carry none).
+        let kept: std::collections::HashMap<i64, i64> = last
+            .iter()
+            .map(|(household, ((_, review), _))| (*review, *household))
+            .collect();
+        self.conn.query_each(
+            "SELECT id, facts FROM review WHERE year >= $1 AND year <= $2 AND facts IS NOT NULL",
+            &[Value::from(since), Value::from(year)],
+            &mut |r| {
+                let mut r = r.into_iter();
+                let id = r.next().and_then(|v| v.int()).unwrap_or(0);
+                if let Some(household) = kept.get(&id)
+                    && let Some((_, row)) = last.get_mut(household)
+                {
+                    row.facts = r.next().and_then(|v| v.into_text());
+                }
+                Ok(())
+            },
+        )?;
         let mut rows: Vec<LastDecided> = last.into_values().map(|(_, r)| r).collect();
         rows.sort_unstable_by_key(|r| r.household_id);
         for r in rows {

@@ -43,6 +43,10 @@ const SQLITE: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/sqlite/0014_programme_cost.sql"),
     ),
+    (
+        16,
+        include_str!("../migrations/sqlite/0016_review_decided_cover.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -91,6 +95,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         14,
         include_str!("../migrations/postgres/0014_programme_cost.sql"),
+    ),
+    (
+        16,
+        include_str!("../migrations/postgres/0016_review_decided_cover.sql"),
     ),
 ];
 

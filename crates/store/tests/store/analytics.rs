@@ -717,3 +717,68 @@ fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
         assert_eq!(got, [(1, 1, 2, 1)], "{}", db.name);
     });
 }
+
+#[test]
+fn the_last_decided_review_of_each_household_is_its_latest_uncorrected_one_with_its_facts() {
+    on_both("last_decided", |db| {
+        load_story(&mut db.store);
+        // H1's 2023 review is corrected to poor, with the survey's facts; the correction is what counts.
+        let h1 = db.store.household_history("H1").unwrap();
+        let original = h1.reviews.iter().find(|r| r.year == 2023).unwrap().id;
+        let correction = NewReview {
+            household_id: h1.id,
+            year: 2023,
+            round: RoundKind::Periodic,
+            review_date: date("2023-11-15"),
+            commune_id: h1.residences[0].commune_id,
+            village_id: h1.residences[0].village_id,
+            area: Area::Rural.code().into(),
+            ethnic_minority: false,
+            members: 1,
+            standard_id: standard(2023).into(),
+            income_per_capita: Some(900_000),
+            income_score: None,
+            deprivations: 0b111,
+            computed_class: Class::Poor,
+            reason: String::new(),
+            decided: Some((Class::Poor, date("2023-12-20"))),
+            corrects: Some(original),
+            facts: Some("ho_ten = \"Lê Văn An\"".into()),
+        };
+        db.store
+            .insert_reviews(&giamngheo_store::audit::Actor::system(), &[correction])
+            .unwrap();
+        let d = db_unit(&mut db.store, "395");
+        let mut got = Vec::new();
+        db.store
+            .last_decided_reviews(d, date("2024-01-01"), 2022, 2023, &mut |r| got.push(r))
+            .unwrap();
+        // (household, year, class, deprivations, has facts), by hand from STORY and the correction.
+        let want: Vec<(&str, i32, Class, u32, bool)> = vec![
+            ("H1", 2023, Class::Poor, 0b111, true),
+            ("H2", 2023, Class::Poor, 0b001, false),
+            ("H3", 2022, Class::Poor, 0b100, false),
+            ("H4", 2023, Class::NearPoor, 0b110, false),
+            ("H5", 2023, Class::Poor, 0, false),
+            ("H6", 2023, Class::Poor, 0b001, false),
+        ];
+        assert_eq!(got.len(), want.len(), "{}", db.name);
+        for (code, year, class, deprivations, facts) in want {
+            let id = db.store.household_history(code).unwrap().id;
+            let r = got.iter().find(|r| r.household_id == id).unwrap();
+            assert_eq!(
+                (r.year, r.class, r.deprivations, r.facts.is_some()),
+                (year, class, deprivations, facts),
+                "{} {code}",
+                db.name
+            );
+        }
+        // Another district has none of them.
+        let other = db_unit(&mut db.store, "396");
+        let mut none = 0;
+        db.store
+            .last_decided_reviews(other, date("2024-01-01"), 2022, 2023, &mut |_| none += 1)
+            .unwrap();
+        assert_eq!(none, 0);
+    });
+}
