@@ -3,6 +3,7 @@
 //! explicitly, and returns typed results; the front ends parse their input and render what comes back.
 
 pub mod accounts;
+pub mod catalog;
 pub mod forecast;
 pub mod forms;
 pub mod plan;

@@ -502,6 +502,16 @@ pub enum ReportError {
         unit: String,
         year: i32,
     },
+    /// The unit has no plan target in the span.
+    NoTargets {
+        unit: String,
+    },
+    /// No unit lies under this one to compare.
+    NothingUnder {
+        unit: String,
+    },
+    /// A reduction needs a span of two years at least.
+    SpanTooShort,
     /// A standard the build does not carry.
     Standard(giamngheo_core::StandardError),
     Store(StoreError),
@@ -527,6 +537,22 @@ impl giamngheo_core::messages::Localized for ReportError {
             }
             (ReportError::NotReviewed { unit, year }, Lang::En) => {
                 format!("no review in {unit} in {year}")
+            }
+            (ReportError::NoTargets { unit }, Lang::Vi) => {
+                format!("{unit} chưa có chỉ tiêu nào trong các năm này")
+            }
+            (ReportError::NoTargets { unit }, Lang::En) => {
+                format!("{unit} has no target in these years")
+            }
+            (ReportError::NothingUnder { unit }, Lang::Vi) => {
+                format!("{unit} không có đơn vị trực thuộc nào để so sánh")
+            }
+            (ReportError::NothingUnder { unit }, Lang::En) => {
+                format!("{unit} has no unit under it to compare")
+            }
+            (ReportError::SpanTooShort, Lang::Vi) => "cần ít nhất hai năm".to_owned(),
+            (ReportError::SpanTooShort, Lang::En) => {
+                "a span of at least two years is needed".to_owned()
             }
             (ReportError::Standard(e), lang) => e.message(lang),
             (ReportError::Store(e), lang) => e.message(lang),

@@ -9,17 +9,18 @@ use clap::{Args, Subcommand, ValueEnum};
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::{Lang, trend, vi_format};
-use giamngheo_report::chart::{BarChart, Drawing, LineChart, Series};
+use giamngheo_report::chart::Drawing;
 use giamngheo_report::pdf::{Document, Orientation};
 use giamngheo_report::table::Table;
 use giamngheo_store::Store;
-use giamngheo_store::rates::{YearRate, standard_breaks};
+use giamngheo_store::rates::YearRate;
 use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
 use crate::errors::CliError;
 use crate::output::AtomicFile;
 use crate::registry_cmd::{open, parse_date, today};
+use giamngheo_app::catalog::{self, ReportKind, ReportRequest};
 
 pub(crate) fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
     CliError::Argument {
@@ -533,16 +534,33 @@ pub fn report_rates(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
+    report_kind(db, span, ReportKind::Rates, format, output, lang)
+}
+
+/// One report of the catalogue (the same the web's reports page shows) to the output.
+fn report_kind(
+    db: &str,
+    span: &Span,
+    kind: ReportKind,
+    format: Option<&str>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(), CliError> {
     let format = Format::pick(format, output.as_deref())?;
-    let (mut store, u, on, from, to) = resolve(db, span)?;
-    let rates = rates(&mut store, &u, on, from, to)?;
-    let targets = store.targets(u.id, from, to)?;
-    let chart = trend_chart(&u, &rates, &targets, lang).draw(lang);
-    emit(
-        &giamngheo_app::reports::rates_table(&u, on, &rates, lang),
+    let (mut store, unit, on, from, to) = resolve(db, span)?;
+    let request = ReportRequest {
+        kind,
+        unit,
+        on,
+        from,
+        to,
+    };
+    let built = catalog::build(&mut store, &request, lang).map_err(report_error)?;
+    emit_all(
+        &built.tables,
         format,
         output.as_deref(),
-        &[chart],
+        &built.charts,
         lang,
     )
 }
@@ -763,8 +781,6 @@ pub fn import_targets(
     Ok(())
 }
 
-/// `giamngheo report targets`: each year's target against the reviewed rate, or for later years against the
-/// rate projected at the average annual reduction so far.
 pub fn report_targets(
     db: &str,
     span: &Span,
@@ -772,28 +788,7 @@ pub fn report_targets(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let format = Format::pick(format, output.as_deref())?;
-    let (mut store, u, on, from, to) = resolve(db, span)?;
-    let targets = store.targets(u.id, from, to)?;
-    if targets.is_empty() {
-        return Err(arg(
-            "years",
-            span.years,
-            &format!("{} chưa có chỉ tiêu nào trong các năm này", u.name),
-            &format!("{} has no target in these years", u.name),
-        ));
-    }
-    let years: Vec<(i32, Date)> = (from..=to)
-        .map(|y| (y, giamngheo_core::calendar::review_day(y)))
-        .collect();
-    let actual: Vec<(i32, f64)> = store
-        .rates(u.id, on, &years)?
-        .iter()
-        .filter(|r| r.standard_id.is_some())
-        .map(|r| (r.year, r.poor_rate()))
-        .collect();
-    let t = giamngheo_app::reports::targets_table(&u, on, &targets, &actual, lang);
-    emit(&t, format, output.as_deref(), &[], lang)
+    report_kind(db, span, ReportKind::Targets, format, output, lang)
 }
 
 /// `giamngheo report transitions`: per year, how the unit's reviewed households moved since their previous
@@ -805,12 +800,7 @@ pub fn report_transitions(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let format = Format::pick(format, output.as_deref())?;
-    let (mut store, u, on, from, to) = resolve(db, span)?;
-    let years = store.transitions(u.id, on, from, to)?;
-    refuse_unreviewed(&u, years.iter().map(|y| (y.year, y.reviewed > 0)))?;
-    let t = giamngheo_app::reports::transitions_table(&u, on, &years, lang);
-    emit(&t, format, output.as_deref(), &[], lang)
+    report_kind(db, span, ReportKind::Transitions, format, output, lang)
 }
 
 /// A report the app could not make, as the command line says it: a year without reviews is the `--years`
@@ -827,22 +817,13 @@ pub(crate) fn report_error(e: giamngheo_app::reports::ReportError) -> CliError {
             &e.message(Lang::Vi),
             &e.message(Lang::En),
         ),
-    }
-}
-
-/// Refuses a span with a year in which the unit has no review at all.
-fn refuse_unreviewed(u: &Unit, years: impl Iterator<Item = (i32, bool)>) -> Result<(), CliError> {
-    for (year, reviewed) in years {
-        if !reviewed {
-            return Err(arg(
-                "years",
-                &year.to_string(),
-                &format!("năm {year} không có kết quả rà soát nào ở {}", u.name),
-                &format!("no review in {} in {year}", u.name),
-            ));
+        ReportError::NoTargets { .. } | ReportError::SpanTooShort => {
+            arg("years", "", &e.message(Lang::Vi), &e.message(Lang::En))
+        }
+        ReportError::NothingUnder { .. } => {
+            arg("unit", "", &e.message(Lang::Vi), &e.message(Lang::En))
         }
     }
-    Ok(())
 }
 
 /// `giamngheo report profile`: per year and indicator, the share of reviewed households deprived in it and the
@@ -854,15 +835,7 @@ pub fn report_profile(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let format = Format::pick(format, output.as_deref())?;
-    let (mut store, u, on, from, to) = resolve(db, span)?;
-    let profile = store.profile(u.id, on, from, to)?;
-    refuse_unreviewed(
-        &u,
-        (from..=to).map(|y| (y, profile.iter().any(|p| p.year == y))),
-    )?;
-    let t = giamngheo_app::reports::profile_table(&u, on, &profile, lang)?;
-    emit(&t, format, output.as_deref(), &[], lang)
+    report_kind(db, span, ReportKind::Profile, format, output, lang)
 }
 
 /// `giamngheo report compare`: units side by side, one row each: the poor-household rate of every year, the
@@ -922,76 +895,7 @@ pub fn report_ranking(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let format = Format::pick(format, output.as_deref())?;
-    let (mut store, u, on, from, to) = resolve(db, span)?;
-    if from == to {
-        return Err(arg(
-            "years",
-            span.years,
-            "cần ít nhất hai năm",
-            "a span of at least two years is needed",
-        ));
-    }
-    let t = giamngheo_app::reports::ranking_table(&mut store, &u, on, from, to, lang)
-        .map_err(report_error)?;
-    emit(&t, format, output.as_deref(), &[], lang)
-}
-
-/// The poor and near-poor rates year by year, the plan targets dashed, broken where the standard changed.
-fn trend_chart(u: &Unit, rates: &[YearRate], targets: &[Target], lang: Lang) -> LineChart {
-    let breaks = standard_breaks(rates);
-    let mut series = vec![
-        Series {
-            name: lang
-                .pick("Tỷ lệ hộ nghèo", "Poor-household rate")
-                .to_owned(),
-            values: rates
-                .iter()
-                .map(|r| r.standard_id.as_ref().map(|_| r.poor_rate()))
-                .collect(),
-            dashed: false,
-        },
-        Series {
-            name: lang.pick("Tỷ lệ hộ cận nghèo", "Near-poor rate").to_owned(),
-            values: rates
-                .iter()
-                .map(|r| r.standard_id.as_ref().map(|_| r.near_poor_rate()))
-                .collect(),
-            dashed: false,
-        },
-    ];
-    if !targets.is_empty() {
-        series.push(Series {
-            name: lang
-                .pick("Chỉ tiêu tỷ lệ hộ nghèo", "Target poor rate")
-                .to_owned(),
-            values: rates
-                .iter()
-                .map(|r| {
-                    targets
-                        .iter()
-                        .find(|t| t.year == r.year)
-                        .map(|t| t.poor_rate)
-                })
-                .collect(),
-            dashed: true,
-        });
-    }
-    LineChart {
-        title: match lang {
-            Lang::Vi => format!("Tỷ lệ hộ nghèo, cận nghèo: {}", u.name),
-            Lang::En => format!("Poor and near-poor rates: {}", u.name),
-        },
-        y_label: "%".into(),
-        years: rates.iter().map(|r| r.year).collect(),
-        series,
-        breaks: rates
-            .iter()
-            .zip(&breaks)
-            .filter(|(_, b)| **b)
-            .map(|(r, _)| (r.year, r.standard_id.clone().unwrap_or_default()))
-            .collect(),
-    }
+    report_kind(db, span, ReportKind::Ranking, format, output, lang)
 }
 
 /// `trend`: poor and near-poor rates by year, with the targets; `communes`: the poor rate of each commune
@@ -1016,74 +920,16 @@ pub fn report_chart(
     let (mut store, u, on, from, to) = resolve(db, span)?;
     let drawing = match kind {
         ChartKind::Trend => {
-            let rates = rates(&mut store, &u, on, from, to)?;
+            let rates =
+                catalog::reviewed_rates(&mut store, &u, on, from, to).map_err(report_error)?;
             let targets = store.targets(u.id, from, to)?;
-            trend_chart(&u, &rates, &targets, lang).draw(lang)
+            catalog::trend_chart(&u, &rates, &targets, lang).draw(lang)
         }
         ChartKind::Communes => {
-            let day = giamngheo_core::calendar::review_day(to);
-            let mut bars = Vec::new();
-            for c in giamngheo_app::reports::communes_under(&mut store, &u, on)? {
-                let r = store.rates(c.id, on, &[(to, day)])?;
-                if let Some(r) = r.first().filter(|r| r.standard_id.is_some()) {
-                    bars.push((c.name.clone(), r.poor_rate()));
-                }
-            }
-            refuse_unreviewed(&u, [(to, !bars.is_empty())].into_iter())?;
-            bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            BarChart {
-                title: match lang {
-                    Lang::Vi => format!("Tỷ lệ hộ nghèo các xã năm {to}: {}", u.name),
-                    Lang::En => format!("Poor-household rate by commune, {to}: {}", u.name),
-                },
-                value_label: lang
-                    .pick("Tỷ lệ hộ nghèo (%)", "Poor-household rate (%)")
-                    .to_owned(),
-                bars,
-            }
-            .draw(lang)
+            catalog::communes_chart(&mut store, &u, on, to, lang).map_err(report_error)?
         }
         ChartKind::Contributions => {
-            let profile = store.profile(u.id, on, to, to)?;
-            let p = profile.first().ok_or_else(|| {
-                arg(
-                    "years",
-                    &to.to_string(),
-                    &format!("năm {to} không có kết quả rà soát nào ở {}", u.name),
-                    &format!("no review in {} in {to}", u.name),
-                )
-            })?;
-            let standard = giamngheo_core::standard::builtin::get(&p.standard_id)?;
-            let total: i64 = p.poor_deprived.iter().sum();
-            let mut bars: Vec<(String, f64)> = standard
-                .indicators
-                .iter()
-                .enumerate()
-                .map(|(i, ind)| {
-                    (
-                        lang.pick(&ind.name_vi, &ind.name_en).to_owned(),
-                        giamngheo_store::rates::percent(p.poor_deprived[i], total),
-                    )
-                })
-                .collect();
-            bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            BarChart {
-                title: match lang {
-                    Lang::Vi => format!("Cơ cấu thiếu hụt của hộ nghèo năm {to}: {}", u.name),
-                    Lang::En => format!(
-                        "Deprivations of poor households by indicator, {to}: {}",
-                        u.name
-                    ),
-                },
-                value_label: lang
-                    .pick(
-                        "% trong tổng số thiếu hụt của hộ nghèo",
-                        "% of all deprivations of poor households",
-                    )
-                    .to_owned(),
-                bars,
-            }
-            .draw(lang)
+            catalog::contributions_chart(&mut store, &u, on, to, lang).map_err(report_error)?
         }
     };
     let svg = drawing.to_svg();
@@ -1123,17 +969,13 @@ pub fn report_summary(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let format = Format::pick(format, output.as_deref())?;
     let years = format!("{year}-{year}");
     let span = Span {
         unit,
         years: &years,
         boundaries,
     };
-    let (mut store, u, on, y, _) = resolve(db, &span)?;
-    let t =
-        giamngheo_app::reports::summary_table(&mut store, &u, on, y, lang).map_err(report_error)?;
-    emit(&t, format, output.as_deref(), &[], lang)
+    report_kind(db, &span, ReportKind::Summary, format, output, lang)
 }
 
 /// `giamngheo report list`: the list of poor (or near-poor) households of a year, as the commune posts it.
@@ -1158,22 +1000,17 @@ pub fn report_list(
     output: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    use giamngheo_core::Class;
-    let format = Format::pick(format, output.as_deref())?;
-    let class = match class {
-        ListClass::Poor => Class::Poor,
-        ListClass::NearPoor => Class::NearPoor,
-    };
     let years = format!("{}-{}", a.year, a.year);
     let span = Span {
         unit: a.unit,
         years: &years,
         boundaries: a.boundaries,
     };
-    let (mut store, u, on, y, _) = resolve(db, &span)?;
-    let list = store.household_list(u.id, on, y, class)?;
-    let t = giamngheo_app::reports::list_table(&u, on, y, class, &list, lang);
-    emit(&t, format, output.as_deref(), &[], lang)
+    let kind = match class {
+        ListClass::Poor => ReportKind::PoorList,
+        ListClass::NearPoor => ReportKind::NearPoorList,
+    };
+    report_kind(db, &span, kind, format, output, lang)
 }
 
 /// The command line's user setting plan targets (the province's planning work).

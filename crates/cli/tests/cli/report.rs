@@ -469,7 +469,7 @@ fn pdf_and_svg_outputs() {
 
     let trend = ok(&[&["--db", &db, "report", "chart", "trend"][..], &b].concat());
     assert!(
-        trend.starts_with("<svg") && trend.contains("Đổi chuẩn: vn-2022-2025"),
+        trend.starts_with("<svg") && trend.contains("Đổi chuẩn: giai đoạn 2022–2025"),
         "{trend}"
     );
     let communes = ok(&[&["--db", &db, "report", "chart", "communes"][..], &b].concat());
