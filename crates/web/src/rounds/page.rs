@@ -185,7 +185,7 @@ pub fn todo_panel(
         @if todo.to_survey > 0 {
             li {
                 a href=(Filter { village: None, result: ResultFilter::ToSurvey, page: 1 }.href(round.id, 1)) {
-                    (count(lang, todo.to_survey, "hộ chưa rà soát", "households still to survey"))
+                    (count(lang, todo.to_survey, "hộ chưa rà soát", "Households still to survey"))
                 }
             }
         }
@@ -193,7 +193,7 @@ pub fn todo_panel(
             li {
                 a href="#meeting" {
                     (count(lang, todo.to_meet, "hộ đã rà soát, chờ họp dân thống nhất",
-                        "households surveyed, waiting for the village meeting"))
+                        "Households surveyed, waiting for the village meeting"))
                 }
             }
         }
@@ -201,7 +201,7 @@ pub fn todo_panel(
             li {
                 a href="#post" {
                     (count(lang, todo.to_post, "hộ đã thống nhất, chờ niêm yết công khai",
-                        "households agreed, waiting to be posted"))
+                        "Households agreed, waiting to be posted"))
                 }
             }
         }
@@ -209,7 +209,7 @@ pub fn todo_panel(
             li {
                 a href="#complaints" {
                     (count(lang, todo.complaints, "khiếu nại, phản ánh cần trả lời",
-                        "complaints to answer"))
+                        "Complaints to answer"))
                 }
             }
         }
@@ -222,7 +222,7 @@ pub fn todo_panel(
                     strong {
                         (lang.pick(
                             &format!("còn {} ngày, kể cả hôm nay", left + 1),
-                            &format!("{} days left, today included", left + 1),
+                            &format!("days left, today included: {}", left + 1),
                         ))
                     }
                 } @else {
@@ -248,7 +248,7 @@ pub fn todo_panel(
             li {
                 a href="#certificates" {
                     (count(lang, todo.uncertified, "hộ được công nhận chưa có giấy chứng nhận",
-                        "recognised households without a certificate"))
+                        "Recognised households without a certificate"))
                 }
             }
         }
@@ -275,8 +275,14 @@ pub fn todo_panel(
     }
 }
 
+/// A count and what it counts: "2 hộ chưa rà soát", and in English "Households still to survey: 2", which
+/// reads right for one as for many.
 fn count(lang: Lang, n: usize, vi: &str, en: &str) -> String {
-    format!("{} {}", crate::html::int(n as i64, lang), lang.pick(vi, en))
+    let n = crate::html::int(n as i64, lang);
+    match lang {
+        Lang::Vi => format!("{n} {vi}"),
+        Lang::En => format!("{en}: {n}"),
+    }
 }
 
 /// The filters of the households table, as a plain GET form: a bookmark or a shared link opens the same rows.

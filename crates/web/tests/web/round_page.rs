@@ -140,6 +140,19 @@ fn a_posted_round_with_a_complaint_says_what_is_left_and_refuses_posting_again()
         ] {
             assert!(!page.body.contains(absent), "{absent}: {}", page.body);
         }
+        let en = app.get(&format!("{round}?lang=en"), Some(&xa)).await;
+        for text in [
+            "What is left to do".to_owned(),
+            "Current step: <strong>".to_owned(),
+            "<a href=\"#complaints\">Complaints to answer: 1</a>".to_owned(),
+            format!("<strong>days left, today included: {left}</strong>"),
+            "in person".to_owned(),
+        ] {
+            assert!(en.body.contains(&text), "{text}: {}", en.body);
+        }
+        for absent in ["in_person", "Việc cần làm", "khiếu nại"] {
+            assert!(!en.body.contains(absent), "{absent}: {}", en.body);
+        }
         // Posting again from a stale page or a crafted post: refused by the server, in both languages.
         let post = format!("{round}/post");
         for (lang, said) in [
