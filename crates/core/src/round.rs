@@ -690,6 +690,11 @@ pub enum RoundError {
     PostingNotOver {
         ends: Date,
     },
+    /// Posting again a round already posted, with no household agreed since: it would only restart the
+    /// posting period. A result agreed again after an upheld complaint is posted anew.
+    AlreadyPosted {
+        ends: Date,
+    },
     /// The round is decided and locked: reopen it first (with a reason and a higher role).
     Locked,
     /// A reopening needs a reason.
@@ -803,6 +808,14 @@ impl RoundError {
             ),
             (RoundError::PostingNotOver { ends }, Lang::En) => format!(
                 "the posting period runs until the end of {}; no decision before then",
+                ends.vi()
+            ),
+            (RoundError::AlreadyPosted { ends }, Lang::Vi) => format!(
+                "kết quả đã được niêm yết công khai (đến hết ngày {}); chỉ niêm yết lại khi có hộ vừa được họp dân thống nhất lại",
+                ends.vi()
+            ),
+            (RoundError::AlreadyPosted { ends }, Lang::En) => format!(
+                "the results are already posted (until the end of {}); post again only when a household was agreed again at a meeting",
                 ends.vi()
             ),
             (RoundError::Locked, Lang::Vi) => {

@@ -1408,6 +1408,12 @@ impl Store {
                     return Err(refuse(RoundError::Unfinished { count, state }));
                 }
             }
+            // One click must not restart a posting: only results agreed since are posted again.
+            if let (RoundStatus::Posted, Some(ends)) = (round.status, round.posting_ends)
+                && !cases.values().any(|k| k.state == CaseState::Agreed)
+            {
+                return Err(refuse(RoundError::AlreadyPosted { ends }));
+            }
             let ends = procedure.posting_ends(posted_on, procedure.posting_working_days.value);
             c.execute(
                 "UPDATE review_round SET status = 'posted', posted_on = $1, posting_ends = $2, posting_places = $3, version = version + 1 WHERE id = $4",

@@ -2,6 +2,7 @@
 //!
 //! The alphabet is a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y. Letters decide first; tones
 //! (ngang, huyền, hỏi, ngã, sắc, nặng, the dictionary order) only between names equal without them; case last.
+//! Numbers compare by value, as officers count villages: Thôn 1, Thôn 2, …, Thôn 10.
 //! Chosen over `icu_collator` to keep the web crate's build small: names only need this much of CLDR's `vi`
 //! tailoring, and the tests below pin the order.
 
@@ -48,6 +49,27 @@ pub fn sort_key(s: &str) -> Vec<u8> {
                 break;
             }
             chars.next();
+        }
+        if base.is_ascii_digit() {
+            // A run of digits compares as a number, so "Thôn 2" comes before "Thôn 10": a marker, the run's
+            // length without leading zeros, then its digits.
+            let mut digits = vec![base as u8];
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(d as u8);
+                chars.next();
+            }
+            let first = digits
+                .iter()
+                .position(|&d| d != b'0')
+                .unwrap_or(digits.len() - 1);
+            let digits = &digits[first..];
+            primary.push(b'0');
+            primary.push(u8::try_from(digits.len()).unwrap_or(u8::MAX));
+            primary.extend_from_slice(digits);
+            primary.push(2);
+            secondary.push(1);
+            tertiary.push(1);
+            continue;
         }
         if base.is_whitespace() {
             // A space sorts before every letter, so "An" comes before "Anh".
@@ -103,5 +125,37 @@ mod tests {
         let nfd: String = "Nguyễn Thị Hằng".nfd().collect();
         assert_eq!(sort_key(&nfd), sort_key("Nguyễn Thị Hằng"));
         assert!(sort_key("Nguyễn An") < sort_key("Nguyễn Anh"));
+    }
+
+    #[test]
+    fn numbers_in_names_in_counting_order() {
+        let mut names = vec![
+            "Thôn 10",
+            "Thôn 2",
+            "Xóm 1",
+            "Thôn 1",
+            "Thôn 11",
+            "Thôn 005",
+            "Thôn",
+            "Thôn 9A",
+            "Thôn 9",
+            "Thôn Đông",
+        ];
+        sort_by_name(&mut names, |s| s);
+        assert_eq!(
+            names,
+            [
+                "Thôn",
+                "Thôn 1",
+                "Thôn 2",
+                "Thôn 005",
+                "Thôn 9",
+                "Thôn 9A",
+                "Thôn 10",
+                "Thôn 11",
+                "Thôn Đông",
+                "Xóm 1"
+            ]
+        );
     }
 }

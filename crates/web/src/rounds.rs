@@ -5,15 +5,17 @@
 //! inside its transaction.
 
 use axum::Router;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use giamngheo_core::round::{Action, CaseState, RoundStatus};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
-use giamngheo_store::rounds::{CaseSource, CaseView, RoundView, SurveyInput};
+use giamngheo_store::rounds::{
+    CaseSource, CaseView, ComplaintOutcome, ComplaintView, RoundView, SurveyInput,
+};
 
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -22,6 +24,10 @@ use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
 use crate::state::AppState;
 use giamngheo_store::today;
+
+mod page;
+
+use page::{Filter, RoundQuery, Todo};
 
 fn store_error(e: StoreError) -> WebError {
     use giamngheo_core::messages::Localized;
@@ -48,11 +54,19 @@ pub(crate) async fn load_round(
         .pool
         .run(move |s| {
             let round = s.round(id)?;
-            let cases: Vec<CaseView> = s
+            let mut cases: Vec<CaseView> = s
                 .round_cases(id)?
                 .into_iter()
                 .filter(|c| actor.sees_household(round.commune_id, c.village_id))
                 .collect();
+            // By village as officers count them (Thôn 2 before Thôn 10), then by code: the order of the
+            // page's table and of the row numbers a refusal names.
+            cases.sort_by_cached_key(|c| {
+                (
+                    crate::collate::sort_key(c.village.as_deref().unwrap_or("")),
+                    c.household_code.clone(),
+                )
+            });
             if !actor.sees_unit(round.commune_id) && cases.is_empty() {
                 record(
                     s,
@@ -134,68 +148,99 @@ pub async fn show(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
+    query: Result<Query<RoundQuery>, QueryRejection>,
 ) -> PageResult {
-    let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
+    // A malformed query opens the round unfiltered rather than an error page.
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    render(&state, &ctx, &a, id, &query, None).await
+}
+
+/// A step form refused: shown again on the round's page with what was typed and the reason beside the field.
+pub(crate) struct Refusal {
+    step: &'static str,
+    form: StepForm,
+    message: String,
+    /// The field the reason is about; `None` puts it at the top of the form.
+    field: Option<&'static str>,
+}
+
+impl Refusal {
+    fn of<'a>(refusal: Option<&'a Refusal>, step: &str) -> Option<&'a Refusal> {
+        refusal.filter(|r| r.step == step)
+    }
+
+    /// What was typed in `field` of `step`'s form, or `default` on a fresh page.
+    fn value<'a>(
+        refusal: Option<&'a Refusal>,
+        step: &str,
+        field: impl Fn(&'a StepForm) -> &'a str,
+        default: &'a str,
+    ) -> &'a str {
+        Refusal::of(refusal, step).map_or(default, |r| field(&r.form))
+    }
+
+    /// The reason beside `field` of `step`'s form (`None`: the form's own place, at its top).
+    fn problem(refusal: Option<&Refusal>, step: &str, field: Option<&str>) -> Markup {
+        html! {
+            @if let Some(r) = Refusal::of(refusal, step).filter(|r| r.field == field) {
+                p.error role="alert" { (r.message) }
+            }
+        }
+    }
+}
+
+/// The round's page: what is left to do first, the decision once taken, the open steps' forms, then the
+/// households filtered and paged. A refused step comes back as the same page with its form as it was typed.
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Caller,
+    id: i64,
+    query: &RoundQuery,
+    refusal: Option<Refusal>,
+) -> PageResult {
+    let (round, cases) = load_round(state, a, id).await.map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;
     let p = round.procedure();
-    let may_survey = a.role.may(Action::Survey) && round.status != RoundStatus::Decided;
-    let cases_table = html! {
-        table {
-            thead {
-                tr {
-                    th { (ctx.t("Mã hộ", "Household")) }
-                    th { (ctx.t("Chủ hộ", "Head")) }
-                    th { (ctx.t("Thôn", "Village")) }
-                    th { (ctx.t("Trước", "Before")) }
-                    th { (ctx.t("Bước", "Step")) }
-                    th { (ctx.t("Kết quả", "Result")) }
-                    th { (ctx.t("Biến động", "Transition")) }
-                    th {}
-                }
-            }
-            tbody {
-                @for c in &cases {
-                    tr {
-                        td { a href={ "/households/" (html::url(&c.household_code)) } { (c.household_code) } }
-                        td { (c.head_name.as_deref().unwrap_or("")) }
-                        td { (c.village.as_deref().unwrap_or("")) }
-                        td { (class_name(c.previous_class, lang)) }
-                        td { (c.state.name(lang)) }
-                        td { (class_name(c.decided_class.or(c.computed_class), lang)) }
-                        td { (c.transition.map_or("", |t| t.name(lang))) }
-                        td {
-                            @if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey) {
-                                a href={ "/rounds/" (round.id) "/survey/" (html::url(&c.household_code)) } {
-                                    (ctx.t("Nhập phiếu", "Enter survey"))
-                                }
-                            }
-                            @if c.source == CaseSource::ExitRequest {
-                                " "
-                                a href={ "/rounds/" (round.id) "/exit/" (html::url(&c.household_code)) } {
-                                    (ctx.t(
-                                        "Giấy đề nghị thoát nghèo (Mẫu 04, PDF)",
-                                        "Exit request (form 04, PDF)"
-                                    ))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
+    let (complaints, places) = state
+        .pool
+        .run(move |s| Ok((s.complaints(id)?, s.complaint_places(id)?)))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let visible: Vec<&ComplaintView> = complaints
+        .iter()
+        .filter(|k| {
+            let village = places.get(&k.id).and_then(|p| p.village_id);
+            a.sees_household(round.commune_id, village)
+        })
+        .collect();
+    let today = today();
+    let todo = Todo::count(
+        &cases,
+        visible.iter().filter(|k| k.outcome.is_none()).count(),
+    );
+    let filter = Filter::from_query(query);
+    let shown = page::shown(&cases, &filter);
+    let standard = state
+        .classifier(&round.standard_id)
+        .map_or(round.standard_id.clone(), |c| {
+            c.standard().name(lang).to_owned()
+        });
+    let refusal = refusal.as_ref();
     let head = html! {
-        h1 {
-            (ctx.t("Đợt rà soát", "Review round")) " " (round.id) " — " (round.commune_name) " "
-            (round.year)
-        }
         p {
-            (lang.pick(&p.name_vi, &p.name_en)) " · " (round.standard_id) " · "
+            (lang.pick(&p.name_vi, &p.name_en)) " · " (standard) " · "
             (ctx.t("hạn quyết định", "decision due")) ": " (round.deadline().vi())
         }
-        ol.steps {
-            @for (step, done) in round.steps_done(&cases) {
-                li { (if done { "✔" } else { "○" }) " " (step.name(lang)) }
+        @if let (Some(on), Some(number), Some(signer)) =
+            (round.decided_on, round.decision_number.as_deref(), round.signed_by.as_deref())
+        {
+            p.decision {
+                strong { (ctx.t("Quyết định công nhận", "Decision")) } " "
+                (ctx.t("số", "no.")) " " span.code { (number) } " "
+                (ctx.t("ngày", "of")) " " (on.vi()) ", "
+                (ctx.t("người ký", "signed by")) " " (signer)
+                " · " (ctx.t("đợt rà soát đã khóa", "the round is locked"))
             }
         }
         @if let (Some(on), Some(ends)) = (round.posted_on, round.posting_ends) {
@@ -203,32 +248,121 @@ pub async fn show(
         }
         @if !p.posting_working_days.verified {
             p.muted {
-                (ctx.t("Thời gian niêm yết", "Posting period")) " " (p.posting_working_days.value) " "
-                (ctx.t("ngày làm việc: chưa xác minh", "working days: unverified")) " ("
-                (p.posting_working_days.source) ")"
+                (lang.pick(
+                    &format!(
+                        "Thời gian niêm yết ({} ngày làm việc) chưa được đối chiếu với văn bản quy định: hãy kiểm tra trước khi ra quyết định.",
+                        p.posting_working_days.value
+                    ),
+                    &format!(
+                        "The posting period ({} working days) has not been checked against the legal text: check it before the decision.",
+                        p.posting_working_days.value
+                    ),
+                ))
             }
         }
-        (cases_table)
-        (downloads(&ctx, &a, &round, &cases))
+        (page::todo_panel(ctx, &round, &cases, &todo, today))
+        ol.steps {
+            @for (step, done) in round.steps_done(&cases) {
+                li { (if done { "✔" } else { "○" }) " " (step.name(lang)) }
+            }
+        }
+        (downloads(ctx, a, &round, &cases))
     };
-    let (complaints, places) = state
-        .pool
-        .run(move |s| Ok((s.complaints(id)?, s.complaint_places(id)?)))
-        .await
-        .map_err(|e| ctx.fail(e))?;
     let body = html! {
         (head)
-        (complaints_section(&state, &ctx, &a, &round, &complaints, &places))
-        (screening_and_request_forms(&state, &ctx, &a, &round, &cases))
-        (step_forms(&state, &ctx, &a, &round, &cases))
+        (complaints_section(state, ctx, a, &round, &visible, &places, refusal))
+        (step_forms(state, ctx, a, &round, &cases, refusal))
+        (households_section(ctx, a, &round, &cases, &shown, &filter))
+        (screening_and_request_forms(state, ctx, a, &round, &shown.rows))
     };
-    Ok(staff_page(
-        &state,
-        &ctx,
-        &a,
+    let title = format!(
+        "{} {} — {} {}",
         ctx.t("Đợt rà soát", "Review round"),
-        body,
+        round.id,
+        round.commune_name,
+        round.year
+    );
+    let status = if refusal.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let n = nav(state, ctx, a);
+    Ok(respond(
+        ctx,
+        status,
+        html::page(lang, &title, Some(&n), body),
     ))
+}
+
+/// The households of the round the account sees, one page of the filtered rows; household codes on one line.
+fn households_section(
+    ctx: &Ctx,
+    a: &Caller,
+    round: &RoundView,
+    cases: &[CaseView],
+    shown: &page::Shown,
+    filter: &Filter,
+) -> Markup {
+    let lang = ctx.lang;
+    let open = round.status != RoundStatus::Decided;
+    let may_survey = a.role.may(Action::Survey) && open;
+    html! {
+        h2 id="households" {
+            (ctx.t("Hộ trong đợt rà soát", "Households of the round")) " (" (html::int(cases.len() as i64, lang)) ")"
+        }
+        (page::filters(ctx, round, cases, filter))
+        (page::pager(ctx, round, shown, filter))
+        @if !shown.rows.is_empty() {
+            table.cases {
+                thead {
+                    tr {
+                        th { (ctx.t("Mã hộ", "Household")) }
+                        th { (ctx.t("Chủ hộ", "Head")) }
+                        th { (ctx.t("Thôn", "Village")) }
+                        th { (ctx.t("Trước", "Before")) }
+                        th { (ctx.t("Bước", "Step")) }
+                        th { (ctx.t("Kết quả", "Result")) }
+                        th { (ctx.t("Biến động", "Transition")) }
+                        th {}
+                    }
+                }
+                tbody {
+                    @for c in &shown.rows {
+                        tr {
+                            td.code { a href={ "/households/" (html::url(&c.household_code)) } { (c.household_code) } }
+                            td { (c.head_name.as_deref().unwrap_or("")) }
+                            td.code { (c.village.as_deref().unwrap_or("")) }
+                            td { (class_name(c.previous_class, lang)) }
+                            td { (c.state.name(lang)) }
+                            td { (class_name(c.decided_class.or(c.computed_class), lang)) }
+                            td { (c.transition.map_or("", |t| t.name(lang))) }
+                            td {
+                                @if may_survey && page::to_survey(c) {
+                                    a href={ "/rounds/" (round.id) "/survey/" (html::url(&c.household_code)) } {
+                                        (ctx.t("Nhập phiếu", "Enter survey"))
+                                    }
+                                } @else if a.role.may(Action::Survey) && c.computed_class.is_some() {
+                                    a href={ "/rounds/" (round.id) "/survey/" (html::url(&c.household_code)) } {
+                                        (ctx.t("Xem phiếu", "View survey"))
+                                    }
+                                }
+                                @if c.source == CaseSource::ExitRequest {
+                                    " "
+                                    a href={ "/rounds/" (round.id) "/exit/" (html::url(&c.household_code)) } {
+                                        (ctx.t(
+                                            "Giấy đề nghị thoát nghèo (Mẫu 04, PDF)",
+                                            "Exit request (form 04, PDF)"
+                                        ))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The decided round's forms as PDF: the decision (Mẫu 02) and, once issued, the certificates (Mẫu 03). They
@@ -272,22 +406,26 @@ fn complaints_section(
     ctx: &Ctx,
     a: &Caller,
     round: &RoundView,
-    complaints: &[giamngheo_store::rounds::ComplaintView],
+    visible: &[&ComplaintView],
     places: &std::collections::HashMap<i64, giamngheo_store::public_feedback::ComplaintPlace>,
+    refusal: Option<&Refusal>,
 ) -> Markup {
-    let visible: Vec<_> = complaints
-        .iter()
-        .filter(|k| {
-            let village = places.get(&k.id).and_then(|p| p.village_id);
-            a.sees_household(round.commune_id, village)
-        })
-        .collect();
     if visible.is_empty() {
         return html! {};
     }
     let may_answer = round.status != RoundStatus::Decided && a.role.may(Action::AnswerComplaint);
+    // An answer refused for a complaint no longer open here (answered meanwhile): its reason at the top.
+    let orphan = Refusal::of(refusal, "answer").filter(|r| {
+        !may_answer
+            || !visible
+                .iter()
+                .any(|k| k.outcome.is_none() && r.form.complaint.trim() == k.id.to_string())
+    });
     html! {
-        h2 { (ctx.t("Khiếu nại, phản ánh", "Complaints and feedback")) }
+        h2 id="complaints" { (ctx.t("Khiếu nại, phản ánh", "Complaints and feedback")) }
+        @if let Some(r) = orphan {
+            p.error role="alert" { (r.message) }
+        }
         @for k in visible {
             @let copies = places.get(&k.id).map_or(1, |p| p.copies);
             div class="box" {
@@ -303,24 +441,30 @@ fn complaints_section(
                     (Some(o), answer) => {
                         p {
                             (ctx.t("Đã trả lời", "Answered")) ": "
-                            (giamngheo_store::rounds::ComplaintOutcome::parse(o)
-                                .map_or(o.as_str(), |o| o.name(ctx.lang)))
+                            (ComplaintOutcome::parse(o).map_or(o.as_str(), |o| o.name(ctx.lang)))
                             " — " (answer.as_deref().unwrap_or(""))
                         }
                     }
                     (None, _) if may_answer => {
-                        form method="post" action={ "/rounds/" (round.id) "/answer" } {
+                        @let this = refusal.filter(|r| r.form.complaint.trim() == k.id.to_string());
+                        @let outcome = Refusal::value(this, "answer", |f| f.outcome.as_str(), "");
+                        form method="post" action={ "/rounds/" (round.id) "/answer" } id={ "complaint" (k.id) } {
                             input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
                             input type="hidden" name="complaint" value=(k.id);
+                            (Refusal::problem(this, "answer", None))
                             label for={ "answer" (k.id) } { (ctx.t("Trả lời", "Answer")) }
-                            textarea id={ "answer" (k.id) } name="answer" rows="2" required {}
-                            select name="outcome" {
-                                option value="rejected" { (ctx.t("không chấp nhận", "rejected")) }
-                                option value="upheld" {
-                                    (ctx.t("chấp nhận (rà soát lại hộ)", "upheld (survey the household again)"))
-                                }
-                                option value="withdrawn" { (ctx.t("người khiếu nại rút", "withdrawn")) }
+                            (Refusal::problem(this, "answer", Some("answer")))
+                            textarea id={ "answer" (k.id) } name="answer" rows="2" required {
+                                (Refusal::value(this, "answer", |f| f.answer.as_str(), ""))
                             }
+                            label for={ "outcome" (k.id) } { (ctx.t("Kết quả", "Outcome")) }
+                            (Refusal::problem(this, "answer", Some("outcome")))
+                            select id={ "outcome" (k.id) } name="outcome" {
+                                @for o in [ComplaintOutcome::Rejected, ComplaintOutcome::Upheld, ComplaintOutcome::Withdrawn] {
+                                    option value=(o.code()) selected[outcome == o.code()] { (outcome_label(o, ctx.lang)) }
+                                }
+                            }
+                            " "
                             button type="submit" { (ctx.t("Gửi trả lời", "Send the answer")) }
                         }
                     }
@@ -333,23 +477,34 @@ fn complaints_section(
     }
 }
 
-/// The households a screening may take: those still to survey. A refusal's row numbers count the rows of
-/// the round's table, which lists every household the account sees.
-fn to_screen(cases: &[CaseView]) -> impl Iterator<Item = &CaseView> {
-    cases
-        .iter()
-        .filter(|c| matches!(c.state, CaseState::Listed | CaseState::Resurvey))
+/// A complaint's outcome as the answer form offers it: what each choice does to the household.
+fn outcome_label(o: ComplaintOutcome, lang: Lang) -> &'static str {
+    match o {
+        ComplaintOutcome::Rejected => lang.pick("không chấp nhận", "rejected"),
+        ComplaintOutcome::Upheld => lang.pick(
+            "chấp nhận (rà soát lại hộ)",
+            "upheld (survey the household again)",
+        ),
+        ComplaintOutcome::Withdrawn => lang.pick("người khiếu nại rút", "withdrawn"),
+    }
+}
+
+/// The households a screening may take: those of the page's rows still to survey. A refusal's row numbers
+/// count the rows of the round's whole list, in the order of `load_round`.
+fn to_screen<'a>(rows: &[&'a CaseView]) -> impl Iterator<Item = &'a CaseView> {
+    rows.iter().copied().filter(|c| page::to_survey(c))
 }
 
 /// The quick screening (Phiếu A: households plainly above the lines, recorded not poor without the full
 /// survey) and the requests to enter (Mẫu 01) or leave (Mẫu 04) the lists, for the roles the procedure lets
-/// survey and add requests (a village reviewer too, for their village's households).
+/// survey and add requests (a village reviewer too, for their village's households). The screening offers the
+/// households of the table's page, so a filtered page is screened village by village.
 fn screening_and_request_forms(
     state: &AppState,
     ctx: &Ctx,
     a: &Caller,
     round: &RoundView,
-    cases: &[CaseView],
+    rows: &[&CaseView],
 ) -> Markup {
     if round.status == RoundStatus::Decided {
         return html! {};
@@ -357,8 +512,8 @@ fn screening_and_request_forms(
     let today = today().vi();
     // Each form its own one-time token.
     html! {
-        @if a.role.may(Action::Survey) && to_screen(cases).next().is_some() {
-            form method="post" action={ "/rounds/" (round.id) "/screen" } class="box" {
+        @if a.role.may(Action::Survey) && to_screen(rows).next().is_some() {
+            form method="post" action={ "/rounds/" (round.id) "/screen" } class="box" id="screening" {
                 input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
                 h2 { (ctx.t("Nhận diện nhanh (Phiếu A)", "Quick screening (form A)")) }
                 p.muted {
@@ -371,10 +526,10 @@ fn screening_and_request_forms(
                 input id="screen_date" name="date" value=(today);
                 fieldset {
                     legend { (ctx.t("Hộ", "Households")) }
-                    @for c in to_screen(cases) {
+                    @for c in to_screen(rows) {
                         label.check {
                             input type="checkbox" name={ "screen_" (c.household_code) } value="1";
-                            " " (c.household_code) " " (c.head_name.as_deref().unwrap_or(""))
+                            " " span.code { (c.household_code) } " " (c.head_name.as_deref().unwrap_or(""))
                         }
                     }
                 }
@@ -382,7 +537,7 @@ fn screening_and_request_forms(
             }
         }
         @if a.role.may(Action::AddRequest) {
-            form method="post" action={ "/rounds/" (round.id) "/request" } class="box" {
+            form method="post" action={ "/rounds/" (round.id) "/request" } class="box" id="request" {
                 input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
                 h2 { (ctx.t("Giấy đề nghị của hộ", "A household's request")) }
                 label for="household_code" { (ctx.t("Mã hộ", "Household code")) }
@@ -411,38 +566,60 @@ fn screening_and_request_forms(
 }
 
 /// The round's next steps as forms, each shown only to a role the procedure lets take it; the store checks
-/// the role, the lock, the dates and every household again.
+/// the role, the lock, the dates and every household again. The steps that cannot be undone (the posting,
+/// the decision, the certificates) each carry a box to tick, which the server requires too.
 fn step_forms(
     state: &AppState,
     ctx: &Ctx,
     a: &Caller,
     round: &RoundView,
     cases: &[CaseView],
+    refusal: Option<&Refusal>,
 ) -> Markup {
-    let form = |step: &str, fields: Markup, button: &str| {
+    let form = |step: &'static str, fields: Markup, button: &str| {
         html! {
-            form method="post" action={ "/rounds/" (round.id) "/" (step) } class="box" {
+            form method="post" action={ "/rounds/" (round.id) "/" (step) } class="box" id=(step) {
                 input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
+                (Refusal::problem(refusal, step, None))
                 (fields)
                 p { button type="submit" { (button) } }
             }
         }
     };
+    let confirm = |step: &'static str, vi: &str, en: &str| {
+        html! {
+            (Refusal::problem(refusal, step, Some("confirm")))
+            label.check.confirm {
+                input type="checkbox" name="confirm" value="1" required;
+                " " (ctx.t(vi, en))
+            }
+        }
+    };
     let today = today().vi();
+    let v =
+        |step, field: fn(&StepForm) -> &str, default| Refusal::value(refusal, step, field, default);
     let surveyed: Vec<&CaseView> = cases
         .iter()
         .filter(|c| c.state == CaseState::Surveyed)
         .collect();
+    let vote = |key: String| {
+        Refusal::of(refusal, "meeting")
+            .and_then(|r| r.form.votes.get(&key))
+            .map_or("", String::as_str)
+    };
     let meeting = html! {
         h2 { (ctx.t("Họp dân", "Village meeting")) }
         label for="held_on" { (ctx.t("Ngày họp", "Held on")) }
-        input id="held_on" name="date" value=(today);
+        (Refusal::problem(refusal, "meeting", Some("date")))
+        input id="held_on" name="date" value=(v("meeting", |f| &f.date, &today));
         label for="attendees" { (ctx.t("Số người dự họp", "Attendees")) }
-        input id="attendees" name="attendees" inputmode="numeric" required;
+        (Refusal::problem(refusal, "meeting", Some("attendees")))
+        input id="attendees" name="attendees" inputmode="numeric" required value=(v("meeting", |f| &f.attendees, ""));
         label for="chair" { (ctx.t("Chủ trì", "Chair")) }
-        input id="chair" name="chair" required;
+        input id="chair" name="chair" required value=(v("meeting", |f| &f.chair, ""));
         label for="secretary" { (ctx.t("Thư ký", "Secretary")) }
-        input id="secretary" name="secretary" required;
+        input id="secretary" name="secretary" required value=(v("meeting", |f| &f.secretary, ""));
+        (Refusal::problem(refusal, "meeting", Some("votes")))
         table {
             thead {
                 tr {
@@ -455,27 +632,48 @@ fn step_forms(
             tbody {
                 @for c in &surveyed {
                     tr {
-                        td { (c.household_code) " " (c.head_name.as_deref().unwrap_or("")) }
+                        td { span.code { (c.household_code) } " " (c.head_name.as_deref().unwrap_or("")) }
                         td { (class_name(c.computed_class, ctx.lang)) }
-                        td { input name={ "for_" (c.household_code) } inputmode="numeric" size="4"; }
-                        td { input name={ "against_" (c.household_code) } inputmode="numeric" size="4"; }
+                        td {
+                            input name={ "for_" (c.household_code) } inputmode="numeric" size="4"
+                                value=(vote(format!("for_{}", c.household_code)));
+                        }
+                        td {
+                            input name={ "against_" (c.household_code) } inputmode="numeric" size="4"
+                                value=(vote(format!("against_{}", c.household_code)));
+                        }
                     }
                 }
             }
         }
     };
     let post = html! {
+        h2 { (ctx.t("Niêm yết công khai", "Public posting")) }
         label for="places" { (ctx.t("Nơi niêm yết", "Posted at")) }
         input id="places" name="places"
-            value=(ctx.t("Trụ sở UBND xã và nhà văn hóa thôn", "Commune office and village halls"));
+            value=(v("post", |f| &f.places, ctx.t("Trụ sở UBND xã và nhà văn hóa thôn", "Commune office and village halls")));
+        (confirm(
+            "post",
+            "Tôi xác nhận niêm yết từ hôm nay: thời gian niêm yết bắt đầu tính và không thể hủy.",
+            "I confirm the posting from today: the posting period starts and cannot be undone.",
+        ))
     };
     let decide = html! {
+        h2 { (ctx.t("Quyết định công nhận", "The decision")) }
         label for="date" { (ctx.t("Ngày quyết định", "Decision date")) }
-        input id="date" name="date" value=(today);
+        (Refusal::problem(refusal, "decide", Some("date")))
+        input id="date" name="date" value=(v("decide", |f| &f.date, &today));
         label for="number" { (ctx.t("Số quyết định", "Decision number")) }
-        input id="number" name="number" placeholder="…/QĐ-UBND";
+        (Refusal::problem(refusal, "decide", Some("number")))
+        input id="number" name="number" placeholder="…/QĐ-UBND" value=(v("decide", |f| &f.number, ""));
         label for="signed_by" { (ctx.t("Chủ tịch UBND xã ký", "Signed by the commune chairman")) }
-        input id="signed_by" name="signed_by";
+        (Refusal::problem(refusal, "decide", Some("signed_by")))
+        input id="signed_by" name="signed_by" value=(v("decide", |f| &f.signed_by, ""));
+        (confirm(
+            "decide",
+            "Tôi xác nhận ghi quyết định: kết quả của các hộ được công nhận và đợt rà soát bị khóa.",
+            "I confirm the decision: the households' results are recognised and the round is locked.",
+        ))
     };
     let certificates = html! {
         h2 { (ctx.t("Giấy chứng nhận", "Certificates")) }
@@ -485,46 +683,81 @@ fn step_forms(
                 "Issue the poor and near-poor certificates (form 03), dated today, to the recognised households without one."
             ))
         }
+        (confirm(
+            "certificates",
+            "Tôi xác nhận cấp giấy chứng nhận: giấy đã cấp không thể thu hồi tại đây.",
+            "I confirm the certificates: an issued certificate cannot be withdrawn here.",
+        ))
     };
     let reopen = html! {
+        h2 { (ctx.t("Mở lại đợt rà soát", "Reopen the round")) }
         label for="reason" { (ctx.t("Lý do mở lại", "Why it is reopened")) }
-        input id="reason" name="reason" required;
+        (Refusal::problem(refusal, "reopen", Some("reason")))
+        input id="reason" name="reason" required value=(v("reopen", |f| &f.reason, ""));
     };
-    let uncertified = cases.iter().any(|c| {
-        c.state == CaseState::Decided
-            && c.certificate.is_none()
-            && matches!(c.decided_class, Some(Class::Poor | Class::NearPoor))
-    });
+    let todo = Todo::count(cases, 0);
     let open = round.status != RoundStatus::Decided;
     let decided = round.status == RoundStatus::Decided;
+    // A posted round is posted again only for results agreed since (after an upheld complaint); otherwise
+    // the button would restart the posting period.
+    let may_post = match round.status {
+        RoundStatus::Open => true,
+        RoundStatus::Posted => todo.to_post > 0,
+        RoundStatus::Decided => false,
+    };
+    let shown = [
+        (
+            "meeting",
+            open && !surveyed.is_empty() && a.role.may(Action::RecordMeeting),
+        ),
+        ("post", may_post && a.role.may(Action::Post)),
+        (
+            "decide",
+            round.status == RoundStatus::Posted && a.role.may(Action::Decide),
+        ),
+        (
+            "certificates",
+            decided && todo.uncertified > 0 && a.role.may(Action::IssueCertificates),
+        ),
+        ("reopen", decided && a.role.may(Action::Reopen)),
+    ];
+    let on = |step: &str| shown.iter().any(|(s, on)| *s == step && *on);
+    // A step refused whose form the page no longer offers (posting a posted round again): its reason at the top.
+    let orphan = refusal.filter(|r| r.step != "answer" && !on(r.step));
     html! {
-        @if open && !surveyed.is_empty() && a.role.may(Action::RecordMeeting) {
+        @if let Some(r) = orphan {
+            p.error role="alert" { (r.message) }
+        }
+        @if on("meeting") {
             (form("meeting", meeting, ctx.t("Ghi biên bản họp dân", "Record the meeting")))
         }
-        @if open && a.role.may(Action::Post) {
+        @if on("post") {
             (form("post", post, ctx.t("Niêm yết công khai từ hôm nay", "Post the results from today")))
         }
-        @if round.status == RoundStatus::Posted && a.role.may(Action::Decide) {
+        @if on("decide") {
             (form("decide", decide, ctx.t("Ghi quyết định công nhận (Mẫu 02)", "Record the decision (form 02)")))
         }
-        @if decided && uncertified && a.role.may(Action::IssueCertificates) {
+        @if on("certificates") {
             (form(
                 "certificates",
                 certificates,
                 ctx.t("Cấp giấy chứng nhận (Mẫu 03)", "Issue the certificates (form 03)"),
             ))
         }
-        @if decided && a.role.may(Action::Reopen) {
+        @if on("reopen") {
             (form("reopen", reopen, ctx.t("Mở lại đợt rà soát", "Reopen the round")))
         }
     }
 }
 
 /// The fields of the step forms; each step reads the ones it needs.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, Clone)]
 pub struct StepForm {
     #[serde(default)]
     csrf: String,
+    /// "1" when the box confirming a step that cannot be undone is ticked.
+    #[serde(default)]
+    confirm: String,
     #[serde(default)]
     places: String,
     #[serde(default)]
@@ -560,13 +793,13 @@ pub async fn step(
     Path((id, step)): Path<(i64, String)>,
     form: Result<Form<StepForm>, FormRejection>,
 ) -> PageResult {
-    let action = match step.as_str() {
-        "post" => Action::Post,
-        "meeting" => Action::RecordMeeting,
-        "decide" => Action::Decide,
-        "reopen" => Action::Reopen,
-        "answer" => Action::AnswerComplaint,
-        "certificates" => Action::IssueCertificates,
+    let (action, step): (Action, &'static str) = match step.as_str() {
+        "post" => (Action::Post, "post"),
+        "meeting" => (Action::RecordMeeting, "meeting"),
+        "decide" => (Action::Decide, "decide"),
+        "reopen" => (Action::Reopen, "reopen"),
+        "answer" => (Action::AnswerComplaint, "answer"),
+        "certificates" => (Action::IssueCertificates, "certificates"),
         _ => return Err(ctx.fail(WebError::NotFound)),
     };
     let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
@@ -586,76 +819,19 @@ pub async fn step(
     )
     .await?;
     let lang = ctx.lang;
-    let date = if f.date.trim().is_empty() {
-        today()
-    } else {
-        match giamngheo_core::date::Date::parse(f.date.trim()) {
-            Ok(d) => d,
-            Err(_) => {
-                return Err(ctx.fail(WebError::bad(
-                    "Ngày quyết định (date): ghi dd/mm/yyyy.",
-                    "Decision date (date): write dd/mm/yyyy.",
-                )));
-            }
+    let checked = match check_step(lang, action, &f) {
+        Ok(c) => c,
+        Err((field, message)) => {
+            let refusal = Refusal {
+                step,
+                form: f,
+                message,
+                field,
+            };
+            return render(&state, &ctx, &a, id, &RoundQuery::default(), Some(refusal)).await;
         }
     };
-    let mut votes = Vec::new();
-    let mut attendees = 0;
-    if action == Action::RecordMeeting {
-        let number = |name: &str, v: &str| -> Result<u32, crate::error::Failure> {
-            v.trim().parse::<u32>().map_err(|_| {
-                ctx.fail(WebError::bad(
-                    format!("{name}: cần một số nguyên (đã ghi '{v}')."),
-                    format!("{name}: a whole number is needed (got '{v}')."),
-                ))
-            })
-        };
-        attendees = number("attendees", &f.attendees)?;
-        let mut codes: Vec<&String> = f.votes.keys().filter(|k| k.starts_with("for_")).collect();
-        codes.sort();
-        for (row, key) in codes.into_iter().enumerate() {
-            let code = &key["for_".len()..];
-            let yes = f.votes.get(key).map(String::as_str).unwrap_or("");
-            let no = f
-                .votes
-                .get(&format!("against_{code}"))
-                .map(String::as_str)
-                .unwrap_or("");
-            if yes.trim().is_empty() && no.trim().is_empty() {
-                continue;
-            }
-            votes.push(giamngheo_store::rounds::VoteInput {
-                row: row as u64 + 1,
-                household_code: code.to_owned(),
-                votes_for: number(key, yes)?,
-                votes_against: if no.trim().is_empty() {
-                    0
-                } else {
-                    number(&format!("against_{code}"), no)?
-                },
-            });
-        }
-        if votes.is_empty() || f.chair.trim().is_empty() || f.secretary.trim().is_empty() {
-            return Err(ctx.fail(WebError::bad(
-                "Cần ghi chủ trì (chair), thư ký (secretary) và số phiếu của ít nhất một hộ.",
-                "The chair, the secretary and the votes of at least one household are needed.",
-            )));
-        }
-    }
-    let mut answer_to = None;
-    if action == Action::AnswerComplaint {
-        let outcome = giamngheo_store::rounds::ComplaintOutcome::parse(&f.outcome);
-        let Some(outcome) = outcome.filter(|_| !f.answer.trim().is_empty()) else {
-            return Err(ctx.fail(WebError::bad(
-                "Cần nội dung trả lời (answer) và kết quả (outcome).",
-                "An answer (answer) and an outcome (outcome) are needed.",
-            )));
-        };
-        let complaint: i64 = f
-            .complaint
-            .trim()
-            .parse()
-            .map_err(|_| ctx.fail(WebError::NotFound))?;
+    if let Some((complaint, _)) = checked.answer {
         // Only a complaint of this round, whose commune was checked above.
         let known = state
             .pool
@@ -665,15 +841,15 @@ pub async fn step(
         if !known {
             return Err(ctx.fail(WebError::NotFound));
         }
-        answer_to = Some((complaint, outcome));
-    }
-    if action == Action::Decide && (f.number.trim().is_empty() || f.signed_by.trim().is_empty()) {
-        return Err(ctx.fail(WebError::bad(
-            "Cần ghi số quyết định (number) và người ký (signed_by).",
-            "The decision number (number) and the signatory (signed_by) are needed.",
-        )));
     }
     let who = a.writer();
+    let kept = f.clone();
+    let Checked {
+        date,
+        attendees,
+        votes,
+        answer,
+    } = checked;
     let done = state
         .pool
         .run(move |s| {
@@ -733,7 +909,7 @@ pub async fn step(
                     )
                 }
                 Action::AnswerComplaint => {
-                    let (complaint, outcome) = answer_to.ok_or(WebError::NotFound)?;
+                    let (complaint, outcome) = answer.ok_or(WebError::NotFound)?;
                     s.answer_complaint(&who, complaint, &f.answer, today(), outcome)
                         .map_err(store_error)?;
                     ("Đã trả lời khiếu nại.".to_owned(), "The complaint is answered.".to_owned())
@@ -752,8 +928,150 @@ pub async fn step(
         .await;
     match done {
         Ok((vi, en)) => Ok(done_page(&state, &ctx, &a, id, lang.pick(&vi, &en))),
-        Err(e) => Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+        Err(e) => {
+            let refusal = Refusal {
+                step,
+                form: kept,
+                message: e.message(lang),
+                field: None,
+            };
+            render(&state, &ctx, &a, id, &RoundQuery::default(), Some(refusal)).await
+        }
     }
+}
+
+/// A step form's fields read and checked before the store is asked.
+struct Checked {
+    date: giamngheo_core::date::Date,
+    attendees: u32,
+    votes: Vec<giamngheo_store::rounds::VoteInput>,
+    answer: Option<(i64, ComplaintOutcome)>,
+}
+
+/// Reads `action`'s fields; a refusal names the field it is about and says why, in `lang`.
+fn check_step(
+    lang: Lang,
+    action: Action,
+    f: &StepForm,
+) -> Result<Checked, (Option<&'static str>, String)> {
+    let say = |field, vi: &str, en: &str| (field, lang.pick(vi, en).to_owned());
+    if matches!(
+        action,
+        Action::Post | Action::Decide | Action::IssueCertificates
+    ) && f.confirm != "1"
+    {
+        return Err(say(
+            Some("confirm"),
+            "Hãy đánh dấu ô xác nhận (confirm): bước này không thể hoàn tác.",
+            "Tick the confirmation box (confirm): this step cannot be undone.",
+        ));
+    }
+    let date = if f.date.trim().is_empty() {
+        today()
+    } else {
+        giamngheo_core::date::Date::parse(f.date.trim()).map_err(|_| {
+            say(
+                Some("date"),
+                &format!("Ngày (date): ghi dd/mm/yyyy (đã ghi '{}').", f.date.trim()),
+                &format!("Date (date): write dd/mm/yyyy (got '{}').", f.date.trim()),
+            )
+        })?
+    };
+    let mut checked = Checked {
+        date,
+        attendees: 0,
+        votes: Vec::new(),
+        answer: None,
+    };
+    match action {
+        Action::RecordMeeting => {
+            let number =
+                |field, name: &str, v: &str| -> Result<u32, (Option<&'static str>, String)> {
+                    v.trim().parse::<u32>().map_err(|_| {
+                        say(
+                            field,
+                            &format!("{name}: cần một số nguyên (đã ghi '{v}')."),
+                            &format!("{name}: a whole number is needed (got '{v}')."),
+                        )
+                    })
+                };
+            checked.attendees = number(Some("attendees"), "attendees", &f.attendees)?;
+            let mut codes: Vec<&String> =
+                f.votes.keys().filter(|k| k.starts_with("for_")).collect();
+            codes.sort();
+            for (row, key) in codes.into_iter().enumerate() {
+                let code = &key["for_".len()..];
+                let yes = f.votes.get(key).map(String::as_str).unwrap_or("");
+                let against = format!("against_{code}");
+                let no = f.votes.get(&against).map(String::as_str).unwrap_or("");
+                if yes.trim().is_empty() && no.trim().is_empty() {
+                    continue;
+                }
+                checked.votes.push(giamngheo_store::rounds::VoteInput {
+                    row: row as u64 + 1,
+                    household_code: code.to_owned(),
+                    votes_for: number(Some("votes"), key, yes)?,
+                    votes_against: if no.trim().is_empty() {
+                        0
+                    } else {
+                        number(Some("votes"), &against, no)?
+                    },
+                });
+            }
+            if checked.votes.is_empty()
+                || f.chair.trim().is_empty()
+                || f.secretary.trim().is_empty()
+            {
+                return Err(say(
+                    None,
+                    "Cần ghi chủ trì (chair), thư ký (secretary) và số phiếu của ít nhất một hộ.",
+                    "The chair, the secretary and the votes of at least one household are needed.",
+                ));
+            }
+        }
+        Action::AnswerComplaint => {
+            let Ok(complaint) = f.complaint.trim().parse::<i64>() else {
+                return Err(say(
+                    None,
+                    "Biểu mẫu không hợp lệ (complaint).",
+                    "Malformed form (complaint).",
+                ));
+            };
+            if f.answer.trim().is_empty() {
+                return Err(say(
+                    Some("answer"),
+                    "Cần nội dung trả lời (answer).",
+                    "An answer (answer) is needed.",
+                ));
+            }
+            let Some(outcome) = ComplaintOutcome::parse(&f.outcome) else {
+                return Err(say(
+                    Some("outcome"),
+                    "Cần chọn kết quả (outcome).",
+                    "Choose an outcome (outcome).",
+                ));
+            };
+            checked.answer = Some((complaint, outcome));
+        }
+        Action::Decide => {
+            if f.number.trim().is_empty() {
+                return Err(say(
+                    Some("number"),
+                    "Cần ghi số quyết định (number).",
+                    "The decision number (number) is needed.",
+                ));
+            }
+            if f.signed_by.trim().is_empty() {
+                return Err(say(
+                    Some("signed_by"),
+                    "Cần ghi người ký (signed_by).",
+                    "The signatory (signed_by) is needed.",
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(checked)
 }
 
 /// A refused step: its reason, in the account's language, on a page linking back to the round.
@@ -1039,6 +1357,17 @@ fn case_of<'a>(cases: &'a [CaseView], code: &str) -> Result<&'a CaseView, WebErr
         .ok_or(WebError::NotFound)
 }
 
+/// A household's survey may still be entered: the round is not locked and the household waits for it.
+fn survey_open(round: &RoundView, case: &CaseView) -> bool {
+    round.status != RoundStatus::Decided && page::to_survey(case)
+}
+
+/// A refused survey's reason, and the field it is about (`None`: the top of the form).
+struct Problem<'a> {
+    message: &'a str,
+    field: Option<&'static str>,
+}
+
 fn survey_form(
     state: &AppState,
     ctx: &Ctx,
@@ -1046,26 +1375,32 @@ fn survey_form(
     round: &RoundView,
     case: &CaseView,
     values: &SurveyForm,
-    problem: Option<&str>,
+    problem: Option<&Problem>,
 ) -> Result<Markup, WebError> {
     let classifier = state
         .classifier(&round.standard_id)
         .ok_or(WebError::Internal)?;
     let lang = ctx.lang;
     let urban = values.area == "urban";
+    let beside = |field: Option<&str>| {
+        html! {
+            @if let Some(p) = problem.filter(|p| p.field == field) {
+                p.error role="alert" { (p.message) }
+            }
+        }
+    };
     Ok(html! {
-        h1 { (ctx.t("Phiếu rà soát hộ", "Survey of household")) " " (case.household_code) }
+        h2 { (ctx.t("Hộ", "Household")) " " span.code { (case.household_code) } }
         p {
             (case.head_name.as_deref().unwrap_or("")) " · " (case.village.as_deref().unwrap_or(""))
-            " · " (round.standard_id)
+            " · " (classifier.standard().name(lang))
         }
-        @if let Some(p) = problem {
-            p.error role="alert" { (p) }
-        }
+        (beside(None))
         form method="post" action={ "/rounds/" (round.id) "/survey/" (html::url(&case.household_code)) } class="box" {
             input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
             input type="hidden" name="version" value=(case.version);
             label for="area" { (ctx.t("Khu vực", "Area")) }
+            (beside(Some("area")))
             select id="area" name="area" {
                 option value="rural" selected[!urban] { (ctx.t("nông thôn", "rural")) }
                 option value="urban" selected[urban] { (ctx.t("thành thị", "urban")) }
@@ -1076,6 +1411,7 @@ fn survey_form(
                     "Income per person per month (đồng)"
                 ))
             }
+            (beside(Some("income")))
             input id="income" name="income" inputmode="numeric" value=(values.income) placeholder="1500000";
             fieldset {
                 legend {
@@ -1094,6 +1430,48 @@ fn survey_form(
             p { button type="submit" { (ctx.t("Ghi kết quả và phân loại", "Record and classify")) } }
         }
     })
+}
+
+/// A survey that can no longer be changed (the round is locked, or the household is past the survey step):
+/// what was recorded, as values to read, with no form.
+fn survey_read_only(ctx: &Ctx, round: &RoundView, case: &CaseView) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        h2 { (ctx.t("Hộ", "Household")) " " span.code { (case.household_code) } }
+        p {
+            (case.head_name.as_deref().unwrap_or("")) " · " (case.village.as_deref().unwrap_or(""))
+        }
+        p.muted {
+            @if round.status == RoundStatus::Decided {
+                (ctx.t(
+                    "Đợt rà soát đã có quyết định và bị khóa: phiếu chỉ để xem.",
+                    "The round is decided and locked: the survey can only be read."
+                ))
+            } @else {
+                (ctx.t("Hộ đang ở bước", "The household is at the step")) " \"" (case.state.name(lang)) "\": "
+                (ctx.t("phiếu chỉ để xem.", "the survey can only be read."))
+            }
+        }
+        dl.readonly {
+            dt { (ctx.t("Bước", "Step")) }
+            dd { (case.state.name(lang)) }
+            dt { (ctx.t("Kết quả", "Result")) }
+            dd { (class_name(case.decided_class.or(case.computed_class), lang)) }
+            @if let Some(income) = case.income_per_capita {
+                dt { (ctx.t("Thu nhập bình quân đầu người/tháng", "Income per person per month")) }
+                dd { (giamngheo_core::vi_format::vnd(income, lang)) }
+            }
+            @if let Some(n) = case.deprivation_count {
+                dt { (ctx.t("Số chỉ số thiếu hụt", "Deprivations")) }
+                dd { (n) }
+            }
+            @if let Some(reason) = &case.reason {
+                dt { (ctx.t("Lý do", "Reason")) }
+                dd { (reason) }
+            }
+        }
+        p { a href={ "/rounds/" (round.id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
+    }
 }
 
 /// The survey form's fields. Checkboxes come as d0, d1, … only when ticked.
@@ -1142,8 +1520,11 @@ pub async fn survey_page(
         area: "rural".into(),
         ..SurveyForm::default()
     };
-    let body =
-        survey_form(&state, &ctx, &a, &round, &case, &values, None).map_err(|e| ctx.fail(e))?;
+    let body = if survey_open(&round, &case) {
+        survey_form(&state, &ctx, &a, &round, &case, &values, None).map_err(|e| ctx.fail(e))?
+    } else {
+        survey_read_only(&ctx, &round, &case)
+    };
     Ok(staff_page(
         &state,
         &ctx,
@@ -1167,8 +1548,12 @@ pub async fn survey_post(
     check_post(&state, &ctx, &a, &f.csrf, &format!("survey {code}")).await?;
     let lang = ctx.lang;
     // Validation names the field, and the form comes back filled as it was sent.
-    let refuse = |msg: String| -> PageResult {
-        let body = survey_form(&state, &ctx, &a, &round, &case, &f, Some(&msg))
+    let refuse = |field: Option<&'static str>, msg: String| -> PageResult {
+        let problem = Problem {
+            message: &msg,
+            field,
+        };
+        let body = survey_form(&state, &ctx, &a, &round, &case, &f, Some(&problem))
             .map_err(|e| ctx.fail(e))?;
         let n = nav(&state, &ctx, &a);
         Ok(respond(
@@ -1181,18 +1566,22 @@ pub async fn survey_post(
         Ok(v) => v.get(),
         Err(e) => {
             use giamngheo_core::messages::Localized;
-            return refuse(format!(
-                "{}: {}",
-                ctx.t(
-                    "Thu nhập bình quân đầu người (income)",
-                    "Income per person (income)"
+            return refuse(
+                Some("income"),
+                format!(
+                    "{}: {}",
+                    ctx.t(
+                        "Thu nhập bình quân đầu người (income)",
+                        "Income per person (income)"
+                    ),
+                    e.message(lang)
                 ),
-                e.message(lang)
-            ));
+            );
         }
     };
     let Some(area) = Area::parse(&f.area) else {
         return refuse(
+            Some("area"),
             ctx.t(
                 "Khu vực (area): chọn nông thôn hoặc thành thị",
                 "Area (area): rural or urban",
@@ -1236,7 +1625,7 @@ pub async fn survey_post(
         })
         .await;
     if let Err(e) = saved {
-        return refuse(e.message(lang));
+        return refuse(None, e.message(lang));
     }
     let outcome = classifier
         .classify(area, Income::Vnd(income), set)

@@ -375,6 +375,16 @@ fn a_full_round_from_the_list_to_the_certificates() {
             )
             .unwrap();
         assert_eq!(ends, date("2024-11-18"));
+        // Posting again with nothing newly agreed would only restart the period: refused.
+        assert_eq!(
+            refused(db.store.post_results(
+                &officer,
+                round,
+                date("2024-11-15"),
+                "Nhà văn hóa thôn 1"
+            )),
+            RoundError::AlreadyPosted { ends }
+        );
         let complaint = db
             .store
             .add_complaint(

@@ -196,7 +196,7 @@ fn a_decided_rounds_forms_download_as_pdf_for_the_accounts_that_see_its_commune(
         assert_eq!(denied.status.as_u16(), 403);
         let page = app.get(&format!("/rounds/{id}"), Some(&xa)).await;
         let t = page.form_token();
-        let f = [("csrf", t.as_str())];
+        let f = [("csrf", t.as_str()), ("confirm", "1")];
         let issued = app
             .post_form(&format!("/rounds/{id}/certificates"), &xa, &f)
             .await;

@@ -10,6 +10,7 @@ mod forms;
 mod harness;
 mod hostile;
 mod pages;
+mod round_page;
 mod routes;
 mod scope;
 mod security;

@@ -532,6 +532,7 @@ fn round_steps_in_the_browser_are_refused_with_their_reason() {
         let fields = [
             ("csrf", page.form_token()),
             ("places", "Nhà văn hóa".to_owned()),
+            ("confirm", "1".to_owned()),
         ];
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         // Households still to survey: the posting is refused, with the count and the step named.

@@ -26,14 +26,42 @@ fn normalise(app: &App, html: &str) -> String {
     // The chain's head: entries · the first 12 hex digits of a hash over times.
     s = blank_after(&s, "đầu chuỗi <code>", '<', "[head]");
     for (id, name) in [(app.round_in, "[round_in]"), (app.round_out, "[round_out]")] {
-        for (before, after) in [("/rounds/", "/"), ("/rounds/", "\""), ("#", "<")] {
+        for (before, after) in [
+            ("/rounds/", "/"),
+            ("/rounds/", "\""),
+            ("/rounds/", "?"),
+            ("#", "<"),
+        ] {
             s = s.replace(
                 &format!("{before}{id}{after}"),
                 &format!("{before}{name}{after}"),
             );
         }
     }
+    s = blank_ids(&s, "<option value=\"");
+    // The days left of a posting period depend on the weekday the test runs.
+    s = blank_after(&s, "<strong>còn ", ' ', "[n]");
     s.replace("><", ">\n<")
+}
+
+/// Replaces a number right after each `marker` and before a quote (a unit's id in a filter's options) with
+/// `[id]`.
+fn blank_ids(s: &str, marker: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(marker) {
+        out.push_str(&rest[..i + marker.len()]);
+        rest = &rest[i + marker.len()..];
+        let j = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if j > 0 && rest[j..].starts_with('"') {
+            out.push_str("[id]");
+            rest = &rest[j..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Replaces what follows each `marker` up to `end` with `with`.
