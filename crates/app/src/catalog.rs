@@ -177,13 +177,40 @@ pub fn build(store: &mut Store, req: &ReportRequest, lang: Lang) -> Result<Built
             built
         }
         ReportKind::Compare => {
-            let list = store.children_at(u.id, on)?;
+            // The units under it with reviews at both ends of the span; the others are counted in a note,
+            // not allowed to refuse the whole comparison.
+            let ends = review_days(from, to);
+            let ends = [ends[0], ends[ends.len() - 1]];
+            let mut list = Vec::new();
+            let mut left_out = 0;
+            for c in store.children_at(u.id, on)? {
+                if store
+                    .rates(c.id, on, &ends)?
+                    .iter()
+                    .all(|r| r.standard_id.is_some())
+                {
+                    list.push(c);
+                } else {
+                    left_out += 1;
+                }
+            }
             if list.is_empty() {
                 return Err(ReportError::NothingUnder {
                     unit: u.name.clone(),
                 });
             }
-            one(reports::compare_table(store, list, on, from, to, lang)?)
+            let mut t = reports::compare_table(store, list, on, from, to, lang)?;
+            if left_out > 0 {
+                t.notes.push(match lang {
+                    Lang::Vi => format!(
+                        "{left_out} đơn vị trực thuộc chưa có kết quả rà soát cả năm {from} và năm {to}, không đưa vào so sánh."
+                    ),
+                    Lang::En => format!(
+                        "{left_out} units under it without reviews in both {from} and {to} are left out."
+                    ),
+                });
+            }
+            one(t)
         }
         ReportKind::Ranking => {
             let mut built = one(reports::ranking_table(store, u, on, from, to, lang)?);

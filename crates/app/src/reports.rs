@@ -545,10 +545,12 @@ impl giamngheo_core::messages::Localized for ReportError {
                 format!("{unit} has no target in these years")
             }
             (ReportError::NothingUnder { unit }, Lang::Vi) => {
-                format!("{unit} không có đơn vị trực thuộc nào để so sánh")
+                format!(
+                    "{unit} không có đơn vị trực thuộc nào có kết quả rà soát ở cả hai năm để so sánh"
+                )
             }
             (ReportError::NothingUnder { unit }, Lang::En) => {
-                format!("{unit} has no unit under it to compare")
+                format!("{unit} has no unit under it with reviews in both years to compare")
             }
             (ReportError::SpanTooShort, Lang::Vi) => "cần ít nhất hai năm".to_owned(),
             (ReportError::SpanTooShort, Lang::En) => {

@@ -10,7 +10,6 @@ use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::{Lang, trend, vi_format};
 use giamngheo_report::chart::Drawing;
-use giamngheo_report::pdf::{Document, Orientation};
 use giamngheo_report::table::Table;
 use giamngheo_store::Store;
 use giamngheo_store::rates::YearRate;
@@ -466,32 +465,17 @@ pub fn emit_all(
             "XLSX and PDF need --output FILE",
         )),
         (Format::Pdf, Some(path)) => {
-            let mut doc = Document::new(&first.title, Orientation::for_table(first, lang), lang);
-            for (i, t) in tables.iter().enumerate() {
-                doc.heading(&t.title);
-                doc.table(t);
-                if i == 0 {
-                    for c in charts {
-                        doc.drawing(c);
-                    }
-                }
-            }
+            let bytes = giamngheo_report::bundle::pdf(tables, charts, lang);
             let mut out = AtomicFile::create(path)?;
-            std::io::Write::write_all(out.writer(), &doc.finish())
-                .map_err(|e| file_err(path, e))?;
+            std::io::Write::write_all(out.writer(), &bytes).map_err(|e| file_err(path, e))?;
             out.commit()
         }
         (Format::Xlsx, Some(path)) => {
-            let out = AtomicFile::create(path)?;
-            let xlsx_err = |e: rust_xlsxwriter::XlsxError| {
-                file_err(path, std::io::Error::other(e.to_string()))
-            };
-            let mut wb = rust_xlsxwriter::Workbook::new();
-            for t in tables {
-                t.add_sheet(&mut wb).map_err(xlsx_err)?;
-            }
-            wb.save(out.path()).map_err(xlsx_err)?;
-            out.commit_written()
+            let bytes = giamngheo_report::bundle::workbook(tables)
+                .map_err(|e| file_err(path, std::io::Error::other(e.to_string())))?;
+            let mut out = AtomicFile::create(path)?;
+            std::io::Write::write_all(out.writer(), &bytes).map_err(|e| file_err(path, e))?;
+            out.commit()
         }
         (Format::Csv, Some(path)) => {
             let mut out = AtomicFile::create(path)?;

@@ -280,8 +280,14 @@ fn login_find_without_accents_open_enter_a_survey_and_download_a_report_in_chrom
         result.contains("hộ nghèo") && result.contains("1.200.000"),
         "{result}"
     );
+    // The reports page opens on the officer's commune: the chart and the table on screen, then the workbook.
     d.go(&format!("{base}/reports"));
-    d.click("button[formaction]");
+    let page = d.wait_source("figure class=\"chart\"");
+    assert!(
+        page.contains("<svg") && page.contains("table class=\"data\""),
+        "{page}"
+    );
+    d.click("button[formaction$='.xlsx']");
     let file = wait_for_file(&downloads, "xlsx");
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX file");

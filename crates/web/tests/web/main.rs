@@ -10,6 +10,7 @@ mod forms;
 mod harness;
 mod hostile;
 mod pages;
+mod reports_page;
 mod round_page;
 mod routes;
 mod scope;
