@@ -470,6 +470,7 @@ pub fn action_name(code: &str, lang: crate::Lang) -> Option<&'static str> {
             "áp dụng sắp xếp đơn vị hành chính",
             "administrative reform applied",
         ),
+        ("answer_feedback", "trả lời góp ý", "feedback answered"),
         ("birth", "khai sinh", "birth"),
         (
             "case_state",
@@ -499,6 +500,11 @@ pub fn action_name(code: &str, lang: crate::Lang) -> Option<&'static str> {
             "issue_certificate",
             "cấp giấy chứng nhận",
             "certificate issued",
+        ),
+        (
+            "handle_feedback",
+            "nhận xử lý góp ý",
+            "feedback taken in hand",
         ),
         ("load_units", "nạp danh mục đơn vị", "unit list loaded"),
         ("merge", "nhập hộ", "households merged"),
@@ -538,6 +544,7 @@ pub fn entity_name(code: &str, lang: crate::Lang) -> Option<&'static str> {
     const WORDS: &[(&str, &str, &str)] = &[
         ("account", "tài khoản", "account"),
         ("complaint", "khiếu nại", "complaint"),
+        ("feedback", "góp ý", "feedback"),
         ("household", "hộ", "household"),
         ("residence", "nơi ở", "residence"),
         ("review", "kết quả rà soát", "review"),

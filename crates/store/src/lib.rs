@@ -10,6 +10,7 @@ pub mod checkpoint;
 pub mod costs;
 pub mod db;
 pub mod error;
+pub mod feedback;
 pub mod households;
 pub mod messages;
 mod migrate;

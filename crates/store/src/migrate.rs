@@ -43,6 +43,10 @@ const SQLITE: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/sqlite/0014_programme_cost.sql"),
     ),
+    (
+        15,
+        include_str!("../migrations/sqlite/0015_feedback_answer.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -91,6 +95,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         14,
         include_str!("../migrations/postgres/0014_programme_cost.sql"),
+    ),
+    (
+        15,
+        include_str!("../migrations/postgres/0015_feedback_answer.sql"),
     ),
 ];
 
