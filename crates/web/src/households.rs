@@ -277,7 +277,7 @@ pub async fn household(
             vec![
                 html! { (r.year) },
                 html! { (r.review_date.vi()) },
-                html! { (r.standard_id) },
+                html! { (crate::layout::standard_name(&r.standard_id, ctx.lang)) },
                 html! { (income) },
                 html! { (r.deprivation_count) },
                 html! {

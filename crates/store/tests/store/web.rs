@@ -599,11 +599,6 @@ fn audit_viewer_filters_and_pages_by_sequence() {
             .into_iter()
             .find(|u| u.id != commune)
             .unwrap();
-        let other = if other.id == commune {
-            unreachable!()
-        } else {
-            other
-        };
         for i in 0..25 {
             for (who, action, entity, id) in [
                 ("An", "read", "household", "XH-001".to_owned()),
