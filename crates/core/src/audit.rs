@@ -507,6 +507,11 @@ const ACTION_WORDS: &[(&str, &str, &str)] = &[
         "nhận xử lý góp ý",
         "feedback taken in hand",
     ),
+    (
+        "insert_reviews",
+        "ghi kết quả rà soát",
+        "review results recorded",
+    ),
     ("load_units", "nạp danh mục đơn vị", "unit list loaded"),
     ("merge", "nhập hộ", "households merged"),
     ("open_round", "mở đợt rà soát", "review round opened"),
@@ -517,6 +522,7 @@ const ACTION_WORDS: &[(&str, &str, &str)] = &[
     ),
     ("record_support", "ghi nhận hỗ trợ", "support recorded"),
     ("screening", "sàng lọc", "screening"),
+    ("search", "tìm kiếm", "search"),
     (
         "set_programme_cost",
         "đặt định mức hỗ trợ",

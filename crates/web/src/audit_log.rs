@@ -62,7 +62,13 @@ fn vietnam_day_starts(day: Date) -> String {
     let secs = day.unix_days() * 86_400 - giamngheo_core::calendar::VIETNAM_UTC_OFFSET_SECONDS;
     let d = Date::from_unix_days(secs.div_euclid(86_400));
     let t = secs.rem_euclid(86_400);
-    format!("{}T{:02}:{:02}:{:02}Z", d.iso(), t / 3600, t / 60 % 60, t % 60)
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        d.iso(),
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
 }
 
 /// A date field of the form: empty, or a date; the error names the field.
@@ -147,8 +153,12 @@ pub async fn audit(
     };
     let filter = AuditFilter {
         account: scope,
-        actor: Some(q.who.trim()).filter(|w| !w.is_empty()).map(giamngheo_core::text::nfc),
-        action: Some(q.what.trim()).filter(|w| !w.is_empty()).map(str::to_owned),
+        actor: Some(q.who.trim())
+            .filter(|w| !w.is_empty())
+            .map(giamngheo_core::text::nfc),
+        action: Some(q.what.trim())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned),
         unit,
         from: from.map(vietnam_day_starts),
         until: to.map(|d| vietnam_day_starts(d.add_days(1))),

@@ -7,9 +7,9 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::UnitLevel;
 use giamngheo_store::rates::YearRate;
 use giamngheo_store::units::Unit;
-use giamngheo_core::ids::UnitLevel;
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -97,9 +97,19 @@ fn late_section(lang: Lang, late: &[giamngheo_store::support::Late]) -> Markup {
     }
 }
 
-/// Each province (today's boundaries) with its figures of the latest year any province has a result for, or
-/// None when it has none that year.
-fn province_rates(s: &mut giamngheo_store::Store) -> Result<Vec<(Unit, Option<YearRate>)>, WebError> {
+/// One province's row on the administrator's home: its figures of the country's year (None: no result that
+/// year) and its latest year with a result, which may be later and not complete yet.
+pub struct ProvinceRow {
+    pub unit: Unit,
+    pub rate: Option<YearRate>,
+    pub latest: Option<YearRate>,
+}
+
+/// Each province (today's boundaries) with its figures of the country's year: the latest year in which some
+/// province has a complete and decided result (all its communes reported, nothing provisional), so that the
+/// first commune to post next year's list does not become the country's figure; the latest year with any
+/// result when none is complete.
+fn province_rates(s: &mut giamngheo_store::Store) -> Result<Vec<ProvinceRow>, WebError> {
     let today = today();
     let years: Vec<(i32, Date)> = (2015..=today.year())
         .map(|y| (y, giamngheo_core::calendar::review_day(y)))
@@ -113,29 +123,39 @@ fn province_rates(s: &mut giamngheo_store::Store) -> Result<Vec<(Unit, Option<Ye
             .collect();
         all.push((p, rates));
     }
-    let latest = all
+    let complete = all
         .iter()
-        .filter_map(|(_, r)| r.last().map(|r| r.year))
+        .flat_map(|(_, r)| {
+            r.iter()
+                .filter(|r| !r.partial() && !r.provisional())
+                .map(|r| r.year)
+        })
         .max();
-    let mut out: Vec<(Unit, Option<YearRate>)> = all
+    let year = complete.or_else(|| {
+        all.iter()
+            .filter_map(|(_, r)| r.last().map(|r| r.year))
+            .max()
+    });
+    let mut out: Vec<ProvinceRow> = all
         .into_iter()
-        .map(|(p, rates)| {
-            let r = rates.into_iter().find(|r| Some(r.year) == latest);
-            (p, r)
+        .map(|(unit, rates)| ProvinceRow {
+            unit,
+            rate: rates.iter().find(|r| Some(r.year) == year).cloned(),
+            latest: rates.last().cloned(),
         })
         .collect();
-    crate::collate::sort_by_name(&mut out, |(p, _)| &p.name);
+    crate::collate::sort_by_name(&mut out, |p| &p.unit.name);
     Ok(out)
 }
 
-/// The country's figures of the latest year: the sum over the provinces with a result, with how many
+/// The country's figures of its year (`province_rates`): the sum over the provinces with a result, with how many
 /// provinces and communes that covers (the communes of provinces without a result count as not reported),
 /// then a row per province.
-fn national_section(lang: Lang, provinces: &[(Unit, Option<YearRate>)]) -> Markup {
-    let reported: Vec<&YearRate> = provinces.iter().filter_map(|(_, r)| r.as_ref()).collect();
+fn national_section(lang: Lang, provinces: &[ProvinceRow]) -> Markup {
+    let reported: Vec<&YearRate> = provinces.iter().filter_map(|p| p.rate.as_ref()).collect();
     let rows: Vec<Vec<Markup>> = provinces
         .iter()
-        .map(|(p, r)| {
+        .map(|ProvinceRow { unit: p, rate: r, latest }| {
             let figure = |f: &dyn Fn(&YearRate) -> String| html! { (r.as_ref().map(f).unwrap_or_default()) };
             vec![
                 html! {
@@ -150,6 +170,9 @@ fn national_section(lang: Lang, provinces: &[(Unit, Option<YearRate>)]) -> Marku
                 figure(&|r| html::pct(r.poor_rate(), lang)),
                 figure(&|r| html::int(r.near_poor, lang)),
                 figure(&|r| html::pct(r.near_poor_rate(), lang)),
+                html! {
+                    @if let Some(l) = latest { (l.year) (coverage_marks(lang, l)) }
+                },
             ]
         })
         .collect();
@@ -218,6 +241,7 @@ fn national_section(lang: Lang, provinces: &[(Unit, Option<YearRate>)]) -> Marku
                 lang.pick("Tỷ lệ nghèo (%)", "Poor (%)"),
                 lang.pick("Hộ cận nghèo", "Near-poor"),
                 lang.pick("Tỷ lệ cận nghèo (%)", "Near-poor (%)"),
+                lang.pick("Kết quả mới nhất", "Latest results"),
             ],
             &rows,
         ))
@@ -237,7 +261,7 @@ pub async fn dashboard(
         // The whole country: its figures and every province's.
         let provinces = state
             .pool
-            .run(|s| Ok(province_rates(s)?))
+            .run(province_rates)
             .await
             .map_err(|e| ctx.fail(e))?;
         return Ok(staff_page(

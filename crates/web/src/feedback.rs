@@ -29,7 +29,11 @@ pub struct InboxQuery {
 }
 
 /// The inbox's links: every status with its count, the one shown marked.
-fn status_links(ctx: &Ctx, counts: &[(FeedbackStatus, i64)], shown: Option<FeedbackStatus>) -> Markup {
+fn status_links(
+    ctx: &Ctx,
+    counts: &[(FeedbackStatus, i64)],
+    shown: Option<FeedbackStatus>,
+) -> Markup {
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     let link = |href: String, label: String, current: bool| {
         html! {
@@ -212,7 +216,12 @@ pub async fn answer(
         .run(move |s| Ok(s.update_feedback(&who, id, answer.as_deref())?))
         .await
         .map_err(|e| ctx.fail(e))?;
-    Ok(Redirect::to(&format!("/feedback?status={}#f{}", done.status.code(), done.id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/feedback?status={}#f{}",
+        done.status.code(),
+        done.id
+    ))
+    .into_response())
 }
 
 /// This resource's routes, merged into the app's by `crate::router`.

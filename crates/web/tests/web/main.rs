@@ -9,6 +9,7 @@ mod corpus;
 mod forms;
 mod harness;
 mod hostile;
+mod inbox;
 mod pages;
 mod routes;
 mod scope;
