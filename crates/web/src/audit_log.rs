@@ -258,13 +258,15 @@ pub async fn audit(
         } @else {
             (audit)
         }
-        nav.pages {
-            @if let Some(n) = page.newer {
-                a rel="prev" href={ "/audit?" (q.filters()) "after=" (n) } { "← " (ctx.t("Mới hơn", "Newer")) }
-            }
-            " "
-            @if let Some(n) = page.older {
-                a rel="next" href={ "/audit?" (q.filters()) "before=" (n) } { (ctx.t("Cũ hơn", "Older")) " →" }
+        @if page.newer.is_some() || page.older.is_some() {
+            nav.pages {
+                @if let Some(n) = page.newer {
+                    a rel="prev" href={ "/audit?" (q.filters()) "after=" (n) } { "← " (ctx.t("Mới hơn", "Newer")) }
+                }
+                " "
+                @if let Some(n) = page.older {
+                    a rel="next" href={ "/audit?" (q.filters()) "before=" (n) } { (ctx.t("Cũ hơn", "Older")) " →" }
+                }
             }
         }
         @if whole {

@@ -144,7 +144,8 @@ fn province_rates(s: &mut giamngheo_store::Store) -> Result<Vec<ProvinceRow>, We
             latest: rates.last().cloned(),
         })
         .collect();
-    crate::collate::sort_by_name(&mut out, |p| &p.unit.name);
+    // By the name without "Tỉnh" or "Thành phố", as a reader looks for it.
+    crate::collate::sort_by_name(&mut out, |p| &p.unit.short_name);
     Ok(out)
 }
 
