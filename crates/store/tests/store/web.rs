@@ -847,3 +847,66 @@ fn audit_viewer_filters_and_pages_by_sequence() {
         assert_eq!(back, pages[0], "{}: and then the first", db.name);
     });
 }
+
+#[test]
+fn villages_that_share_a_name_after_a_merger_are_told_apart_by_their_former_commune() {
+    on_both("village_labels", |db| {
+        let s = &mut db.store;
+        giamngheo_demo::build(
+            s,
+            giamngheo_demo::DemoOptions {
+                households: 400,
+                seed: 3,
+                ..Default::default()
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        let mut merged = 0;
+        for (on, after_reform) in [(date("2026-01-01"), true), (date("2024-01-01"), false)] {
+            for commune in s
+                .units_at_level(giamngheo_core::ids::UnitLevel::Commune, on)
+                .unwrap()
+            {
+                let villages = s.villages_labelled(commune.id, on).unwrap();
+                let mut labels: Vec<&str> = villages.iter().map(|(_, l)| l.as_str()).collect();
+                labels.sort();
+                let n = labels.len();
+                labels.dedup();
+                assert_eq!(
+                    labels.len(),
+                    n,
+                    "{}: {} on {on:?}: {labels:?}",
+                    db.name,
+                    commune.name
+                );
+                for (v, label) in &villages {
+                    let twins = villages.iter().filter(|(w, _)| w.name == v.name).count();
+                    if twins == 1 {
+                        assert_eq!(label, &v.name, "{}: a name alone stays plain", db.name);
+                    } else {
+                        assert!(after_reform, "{}: {label} before the reform", db.name);
+                        assert!(
+                            label.starts_with(&format!("{} (xã ", v.name))
+                                || label.starts_with(&format!("{} (phường ", v.name))
+                                || label.starts_with(&format!("{} (thị trấn ", v.name)),
+                            "{}: {label}",
+                            db.name
+                        );
+                        merged += 1;
+                    }
+                }
+                let ids: Vec<i64> = villages.iter().map(|(v, _)| v.id).collect();
+                let one_by_one = s.village_labels(&ids, on).unwrap();
+                for (v, label) in &villages {
+                    assert_eq!(one_by_one.get(&v.id), Some(label), "{}", db.name);
+                }
+            }
+        }
+        assert!(
+            merged > 0,
+            "{}: the demo merges communes with villages of one name",
+            db.name
+        );
+    });
+}
