@@ -399,3 +399,57 @@ fn standards_are_named_in_words_on_the_pages() {
         );
     });
 }
+
+#[test]
+fn villages_of_one_name_are_shown_with_their_former_commune() {
+    let app = app();
+    run(async {
+        // A commune of today holding two villages of one name (the demo's merged communes), and a household
+        // living in one of them.
+        let (commune, twins, household) = app.with_store(|s| {
+            let today = giamngheo_web::today();
+            for c in s
+                .units_at_level(giamngheo_core::ids::UnitLevel::Commune, today)
+                .unwrap()
+            {
+                let villages = s.villages_labelled(c.id, today).unwrap();
+                let Some((v, label)) = villages
+                    .iter()
+                    .find(|(v, _)| villages.iter().filter(|(w, _)| w.name == v.name).count() > 1)
+                else {
+                    continue;
+                };
+                let labels: Vec<String> = villages
+                    .iter()
+                    .filter(|(w, _)| w.name == v.name)
+                    .map(|(_, l)| l.clone())
+                    .collect();
+                let home = s
+                    .list_households(None, "", 100_000)
+                    .unwrap()
+                    .into_iter()
+                    .find(|f| f.village_id == Some(v.id))
+                    .map(|f| (f.code, label.clone()));
+                return (c.code, labels, home);
+            }
+            panic!("the demo merges communes with villages of one name");
+        });
+        assert!(twins.iter().all(|l| l.contains(" (")), "{twins:?}");
+        let page = app.get(&format!("/public/{commune}"), None).await;
+        assert_eq!(page.status.as_u16(), 200);
+        for label in &twins {
+            assert!(
+                page.body.contains(&format!(">{label}</option>")),
+                "{label} in the picker"
+            );
+        }
+        if let Some((code, label)) = household {
+            let admin = app.login("admin").await;
+            let record = app.get(&format!("/households/{code}"), Some(&admin)).await;
+            assert!(
+                record.body.contains(&label),
+                "{label} on the household's page"
+            );
+        }
+    });
+}
