@@ -179,19 +179,24 @@ fn push_counts(row: &mut Vec<Cell>, c: &Counts) {
 
 pub fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
     let breaks = standard_breaks(rates);
+    // The standards in words, as the official reads them; the id only for one this program does not carry.
+    fn name(r: &YearRate, lang: Lang) -> &str {
+        let id = r.standard_id.as_deref().unwrap_or("");
+        giamngheo_core::standard::builtin::name(id, lang).unwrap_or(id)
+    }
     for (i, r) in rates.iter().enumerate().filter(|(i, _)| breaks[*i]) {
         t.notes.push(match lang {
             Lang::Vi => format!(
-                "Từ năm {} áp dụng chuẩn {} (trước đó {}): tỷ lệ trước và sau không so sánh trực tiếp được.",
+                "Từ năm {} áp dụng {} (trước đó: {}): tỷ lệ trước và sau không so sánh trực tiếp được.",
                 r.year,
-                r.standard_id.as_deref().unwrap_or(""),
-                rates[i - 1].standard_id.as_deref().unwrap_or("")
+                name(r, lang),
+                name(&rates[i - 1], lang)
             ),
             Lang::En => format!(
-                "From {} the standard is {} (before: {}): rates before and after are not directly comparable.",
+                "From {} the standard is the {} (before: the {}): rates before and after are not directly comparable.",
                 r.year,
-                r.standard_id.as_deref().unwrap_or(""),
-                rates[i - 1].standard_id.as_deref().unwrap_or("")
+                name(r, lang),
+                name(&rates[i - 1], lang)
             ),
         });
     }
