@@ -491,7 +491,11 @@ const ACTION_WORDS: &[(&str, &str, &str)] = &[
         "xóa kết quả chưa quyết định",
         "undecided result deleted",
     ),
-    ("import_households", "nhập hộ", "households imported"),
+    (
+        "import_households",
+        "nhập dữ liệu hộ từ tệp",
+        "households imported",
+    ),
     (
         "import_reviews",
         "nhập kết quả rà soát",
