@@ -179,6 +179,14 @@ impl Store {
                 "feedback",
                 &feedback_id.to_string(),
             )?;
+            // An answer is not taken back by a late click on "take in hand" (it may be corrected by a new
+            // answer, which the log keeps next to the old one).
+            if answer.is_none() && before.status == FeedbackStatus::Answered {
+                return Err(StoreError::Conflict {
+                    what: "feedback",
+                    key: feedback_id.to_string(),
+                });
+            }
             let now = crate::audit::now_utc();
             let status = if answer.is_some() {
                 FeedbackStatus::Answered
@@ -206,7 +214,10 @@ impl Store {
                     },
                     entity: "feedback",
                     entity_id: feedback_id.to_string(),
-                    old_value: Some(before.status.code().to_owned()),
+                    old_value: Some(match (&before.answer, before.status) {
+                        (Some(a), FeedbackStatus::Answered) => a.text.clone(),
+                        _ => before.status.code().to_owned(),
+                    }),
                     new_value: Some(answer.clone().unwrap_or_else(|| status.code().to_owned())),
                     reason: None,
                 },

@@ -213,7 +213,15 @@ pub async fn answer(
     let who = a.writer();
     let done = state
         .pool
-        .run(move |s| Ok(s.update_feedback(&who, id, answer.as_deref())?))
+        .run(
+            move |s| match s.update_feedback(&who, id, answer.as_deref()) {
+                Err(giamngheo_store::StoreError::Conflict { .. }) => Err(WebError::bad(
+                    "Góp ý này đã được trả lời; muốn sửa thì gửi câu trả lời mới.",
+                    "This feedback is answered already; to change it, send a new answer.",
+                )),
+                done => Ok(done?),
+            },
+        )
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(Redirect::to(&format!(

@@ -546,6 +546,13 @@ fn feedback_answered_inside_the_scope_only(
         (F::Answered, "Xá đã kiểm tra lại.", "cán bộ"),
         "{name}: trimmed and NFC"
     );
+    assert!(
+        matches!(
+            s.update_feedback(&mine, id, None),
+            Err(StoreError::Conflict { .. })
+        ),
+        "{name}: an answer is not taken back"
+    );
     assert_eq!(
         counts(s, inside),
         vec![(F::New, 0), (F::Handling, 0), (F::Answered, 1)]
