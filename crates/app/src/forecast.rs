@@ -492,6 +492,15 @@ impl ForecastResult {
         ]
     }
 
+    /// The standards the reviews read were held under, by name.
+    fn source_names(&self, lang: Lang) -> String {
+        self.sources
+            .iter()
+            .map(|id| builtin::name(id, lang).unwrap_or(id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The notes every table of the forecast carries: what was read, the growth assumed, what is unverified.
     fn notes(&self, lang: Lang) -> Vec<String> {
         let mut notes = Vec::new();
@@ -499,13 +508,13 @@ impl ForecastResult {
             (Some(y), Lang::Vi) => format!(
                 "Mỗi hộ lấy kết quả rà soát đã có quyết định gần nhất (năm {y}, hoặc {} với xã chậm một năm), theo {}. Tỷ lệ tính trên mọi hộ đang sống trên địa bàn; {} hộ không có kết quả rà soát được tính là không nghèo, không cận nghèo (rà soát không đưa vào danh sách).",
                 y - 1,
-                self.sources.join(", "),
+                self.source_names(lang),
                 vi_format::int(self.total.not_reviewed as i64, Lang::Vi)
             ),
             (Some(y), Lang::En) => format!(
                 "Each household's last decided review ({y}, or {} for a commune a year behind), under {}. Rates are of every household living in the unit; the {} households without a review count as neither poor nor near-poor (the review did not list them).",
                 y - 1,
-                self.sources.join(", "),
+                self.source_names(lang),
                 vi_format::int(self.total.not_reviewed as i64, Lang::En)
             ),
             (None, Lang::Vi) => format!(
@@ -549,13 +558,13 @@ impl ForecastResult {
                 Lang::Vi => format!(
                     "Chưa kiểm chứng với văn bản gốc ({} giá trị của {}): {}.",
                     unverified.len(),
-                    self.target.id,
+                    self.target.name(lang),
                     paths.join(", ")
                 ),
                 Lang::En => format!(
                     "Not verified against the legal text ({} values of {}): {}.",
                     unverified.len(),
-                    self.target.id,
+                    self.target.name(lang),
                     paths.join(", ")
                 ),
             });
@@ -827,11 +836,13 @@ impl ForecastResult {
             title: match lang {
                 Lang::Vi => format!(
                     "{}: tỷ lệ hiện nay và dự báo theo {}",
-                    self.unit.name, self.target.id
+                    self.unit.name,
+                    self.target.name(lang)
                 ),
                 Lang::En => format!(
-                    "{}: rates now and forecast under {}",
-                    self.unit.name, self.target.id
+                    "{}: rates now and forecast under the {}",
+                    self.unit.name,
+                    self.target.name(lang)
                 ),
             },
             value_label: lang.pick("Tỷ lệ (%)", "Rate (%)").to_owned(),

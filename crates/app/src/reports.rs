@@ -11,6 +11,16 @@ use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 use giamngheo_store::{Store, StoreError};
 
+/// A standard as a cell: its id in CSV, its name in the workbook, the PDF and on screen.
+pub fn standard_cell(id: &str, lang: Lang) -> Cell {
+    Cell::Coded {
+        code: id.to_owned(),
+        words: giamngheo_core::standard::builtin::name(id, lang)
+            .unwrap_or(id)
+            .to_owned(),
+    }
+}
+
 /// The rates table: the required columns first, then the standard and its break, then urban, rural
 /// and ethnic-minority households.
 pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table {
@@ -118,7 +128,10 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
             Cell::Plain(r.year.into()),
         ];
         push_counts(&mut row, &r.all());
-        row.push(Cell::text(r.standard_id.clone().unwrap_or_default()));
+        row.push(standard_cell(
+            r.standard_id.as_deref().unwrap_or_default(),
+            lang,
+        ));
         row.push(Cell::Plain(breaks[i].into()));
         for c in [&r.urban, &r.rural, &r.ethnic_minority] {
             push_counts(&mut row, c);
@@ -179,19 +192,24 @@ fn push_counts(row: &mut Vec<Cell>, c: &Counts) {
 
 pub fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
     let breaks = standard_breaks(rates);
+    // The standards in words, as the official reads them; the id only for one this program does not carry.
+    fn name(r: &YearRate, lang: Lang) -> &str {
+        let id = r.standard_id.as_deref().unwrap_or("");
+        giamngheo_core::standard::builtin::name(id, lang).unwrap_or(id)
+    }
     for (i, r) in rates.iter().enumerate().filter(|(i, _)| breaks[*i]) {
         t.notes.push(match lang {
             Lang::Vi => format!(
-                "Từ năm {} áp dụng chuẩn {} (trước đó {}): tỷ lệ trước và sau không so sánh trực tiếp được.",
+                "Từ năm {} áp dụng {} (trước đó: {}): tỷ lệ trước và sau không so sánh trực tiếp được.",
                 r.year,
-                r.standard_id.as_deref().unwrap_or(""),
-                rates[i - 1].standard_id.as_deref().unwrap_or("")
+                name(r, lang),
+                name(&rates[i - 1], lang)
             ),
             Lang::En => format!(
-                "From {} the standard is {} (before: {}): rates before and after are not directly comparable.",
+                "From {} the standard is the {} (before: the {}): rates before and after are not directly comparable.",
                 r.year,
-                r.standard_id.as_deref().unwrap_or(""),
-                rates[i - 1].standard_id.as_deref().unwrap_or("")
+                name(r, lang),
+                name(&rates[i - 1], lang)
             ),
         });
     }
@@ -304,7 +322,7 @@ pub fn profile_table(
                 Cell::text(&u.code),
                 Cell::text(&u.name),
                 Cell::Plain(p.year.into()),
-                Cell::text(&p.standard_id),
+                standard_cell(&p.standard_id, lang),
                 Cell::text(&ind.id),
                 Cell::text(lang.pick(&ind.name_vi, &ind.name_en)),
                 Cell::Int(p.reviewed),

@@ -440,94 +440,120 @@ pub fn verify<'a>(
     Ok(n)
 }
 
+/// The audit log's action codes with their Vietnamese and English words.
+const ACTION_WORDS: &[(&str, &str, &str)] = &[
+    ("add_complaint", "nhận khiếu nại", "complaint received"),
+    (
+        "add_lineage",
+        "thêm quan hệ kế thừa đơn vị",
+        "unit lineage added",
+    ),
+    (
+        "add_programme",
+        "thêm chương trình hỗ trợ",
+        "support programme added",
+    ),
+    (
+        "add_request",
+        "nhận đề nghị rà soát",
+        "review request received",
+    ),
+    (
+        "answer_complaint",
+        "trả lời khiếu nại",
+        "complaint answered",
+    ),
+    (
+        "apply_reform",
+        "áp dụng sắp xếp đơn vị hành chính",
+        "administrative reform applied",
+    ),
+    ("read", "xem", "read"),
+    ("refused", "từ chối (bị chặn)", "refused"),
+    ("login", "đăng nhập", "logged in"),
+    ("answer_feedback", "trả lời góp ý", "feedback answered"),
+    ("birth", "khai sinh", "birth"),
+    (
+        "case_state",
+        "chuyển bước hộ trong đợt",
+        "household's step in the round",
+    ),
+    ("create", "tạo", "created"),
+    ("death", "khai tử", "death"),
+    ("decide", "quyết định kết quả đợt", "round decided"),
+    (
+        "decide_review",
+        "quyết định kết quả của hộ",
+        "household's result decided",
+    ),
+    (
+        "delete_review",
+        "xóa kết quả chưa quyết định",
+        "undecided result deleted",
+    ),
+    (
+        "import_households",
+        "nhập dữ liệu hộ từ tệp",
+        "households imported",
+    ),
+    (
+        "import_reviews",
+        "nhập kết quả rà soát",
+        "review results imported",
+    ),
+    (
+        "issue_certificate",
+        "cấp giấy chứng nhận",
+        "certificate issued",
+    ),
+    (
+        "handle_feedback",
+        "nhận xử lý góp ý",
+        "feedback taken in hand",
+    ),
+    (
+        "insert_reviews",
+        "ghi kết quả rà soát",
+        "review results recorded",
+    ),
+    ("load_units", "nạp danh mục đơn vị", "unit list loaded"),
+    ("merge", "nhập hộ", "households merged"),
+    ("open_round", "mở đợt rà soát", "review round opened"),
+    (
+        "record_meeting",
+        "ghi biên bản họp dân",
+        "village meeting recorded",
+    ),
+    ("record_support", "ghi nhận hỗ trợ", "support recorded"),
+    ("screening", "sàng lọc", "screening"),
+    ("search", "tìm kiếm", "search"),
+    (
+        "set_programme_cost",
+        "đặt định mức hỗ trợ",
+        "programme cost set",
+    ),
+    (
+        "set_review_reason",
+        "ghi lý do kết quả",
+        "review reason recorded",
+    ),
+    ("set_target", "đặt chỉ tiêu kế hoạch", "plan target set"),
+    ("split", "tách hộ", "household split"),
+    ("submit_report", "gửi báo cáo", "report sent"),
+    ("survey", "ghi phiếu rà soát", "survey recorded"),
+    ("post", "niêm yết công khai", "results posted"),
+    ("reopen", "mở lại đợt", "round reopened"),
+];
+
+/// Every action code the log records that has words, for the log viewer's picker.
+pub fn action_codes() -> impl Iterator<Item = &'static str> {
+    ACTION_WORDS.iter().map(|(c, _, _)| *c)
+}
+
 /// What an audit entry's action code means, in words (the codes are the store's and stay in the log as
 /// written; unknown codes are shown as they are).
 pub fn action_name(code: &str, lang: crate::Lang) -> Option<&'static str> {
-    const WORDS: &[(&str, &str, &str)] = &[
-        ("add_complaint", "nhận khiếu nại", "complaint received"),
-        (
-            "add_lineage",
-            "thêm quan hệ kế thừa đơn vị",
-            "unit lineage added",
-        ),
-        (
-            "add_programme",
-            "thêm chương trình hỗ trợ",
-            "support programme added",
-        ),
-        (
-            "add_request",
-            "nhận đề nghị rà soát",
-            "review request received",
-        ),
-        (
-            "answer_complaint",
-            "trả lời khiếu nại",
-            "complaint answered",
-        ),
-        (
-            "apply_reform",
-            "áp dụng sắp xếp đơn vị hành chính",
-            "administrative reform applied",
-        ),
-        ("birth", "khai sinh", "birth"),
-        (
-            "case_state",
-            "chuyển bước hộ trong đợt",
-            "household's step in the round",
-        ),
-        ("create", "tạo", "created"),
-        ("death", "khai tử", "death"),
-        ("decide", "quyết định kết quả đợt", "round decided"),
-        (
-            "decide_review",
-            "quyết định kết quả của hộ",
-            "household's result decided",
-        ),
-        (
-            "delete_review",
-            "xóa kết quả chưa quyết định",
-            "undecided result deleted",
-        ),
-        ("import_households", "nhập hộ", "households imported"),
-        (
-            "import_reviews",
-            "nhập kết quả rà soát",
-            "review results imported",
-        ),
-        (
-            "issue_certificate",
-            "cấp giấy chứng nhận",
-            "certificate issued",
-        ),
-        ("load_units", "nạp danh mục đơn vị", "unit list loaded"),
-        ("merge", "nhập hộ", "households merged"),
-        ("open_round", "mở đợt rà soát", "review round opened"),
-        (
-            "record_meeting",
-            "ghi biên bản họp dân",
-            "village meeting recorded",
-        ),
-        ("record_support", "ghi nhận hỗ trợ", "support recorded"),
-        ("screening", "sàng lọc", "screening"),
-        (
-            "set_programme_cost",
-            "đặt định mức hỗ trợ",
-            "programme cost set",
-        ),
-        (
-            "set_review_reason",
-            "ghi lý do kết quả",
-            "review reason recorded",
-        ),
-        ("set_target", "đặt chỉ tiêu kế hoạch", "plan target set"),
-        ("split", "tách hộ", "household split"),
-        ("submit_report", "gửi báo cáo", "report sent"),
-        ("survey", "ghi phiếu rà soát", "survey recorded"),
-        ("post", "niêm yết công khai", "results posted"),
-        ("reopen", "mở lại đợt", "round reopened"),
-    ];
-    WORDS
+    ACTION_WORDS
         .iter()
         .find(|(c, _, _)| *c == code)
         .map(|(_, vi, en)| lang.pick(vi, en))
@@ -538,6 +564,7 @@ pub fn entity_name(code: &str, lang: crate::Lang) -> Option<&'static str> {
     const WORDS: &[(&str, &str, &str)] = &[
         ("account", "tài khoản", "account"),
         ("complaint", "khiếu nại", "complaint"),
+        ("feedback", "góp ý", "feedback"),
         ("household", "hộ", "household"),
         ("residence", "nơi ở", "residence"),
         ("review", "kết quả rà soát", "review"),

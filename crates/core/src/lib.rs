@@ -14,6 +14,7 @@ pub mod class;
 pub mod classify;
 pub mod date;
 pub mod facts;
+pub mod feedback;
 pub mod forecast;
 pub mod graduation;
 pub mod ids;

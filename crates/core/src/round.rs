@@ -434,6 +434,7 @@ impl Role {
                     | A::ReadHouseholds
                     | A::ReadReports
                     | A::ReadFeedback
+                    | A::AnswerFeedback
             ),
             Role::CommuneOfficer => matches!(
                 action,
@@ -453,6 +454,7 @@ impl Role {
                     | A::ReadHouseholds
                     | A::ReadReports
                     | A::ReadFeedback
+                    | A::AnswerFeedback
             ),
             Role::VillageReviewer => matches!(
                 action,
@@ -497,6 +499,8 @@ pub enum Action {
     ReadReports,
     /// Feedback and complaints sent from the public pages (names and contacts of citizens).
     ReadFeedback,
+    /// Mark a citizen's feedback as being handled and answer it.
+    AnswerFeedback,
 }
 
 impl Action {
@@ -523,6 +527,7 @@ impl Action {
             Action::ReadHouseholds => "read_households",
             Action::ReadReports => "read_reports",
             Action::ReadFeedback => "read_feedback",
+            Action::AnswerFeedback => "answer_feedback",
         }
     }
 
@@ -557,6 +562,10 @@ impl Action {
             Action::ReadFeedback => {
                 lang.pick("xem phản ánh của người dân", "read the public's feedback")
             }
+            Action::AnswerFeedback => lang.pick(
+                "trả lời phản ánh của người dân",
+                "answer the public's feedback",
+            ),
         }
     }
 }

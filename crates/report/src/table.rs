@@ -14,6 +14,12 @@ pub enum Cell {
     Plain(i64),
     /// A number shown with a fixed number of decimals.
     Num(f64, u8),
+    /// A code that machines read (CSV) and people read in words (XLSX, PDF, the page): a standard's id and
+    /// its name.
+    Coded {
+        code: String,
+        words: String,
+    },
     Empty,
 }
 
@@ -31,6 +37,7 @@ impl Cell {
     pub fn plain(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
+            Cell::Coded { code, .. } => code.clone(),
             Cell::Int(n) | Cell::Plain(n) => n.to_string(),
             Cell::Num(x, d) => format!("{x:.*}", *d as usize),
             Cell::Empty => String::new(),
@@ -41,6 +48,7 @@ impl Cell {
     pub fn display(&self, lang: Lang) -> String {
         match self {
             Cell::Text(s) => s.clone(),
+            Cell::Coded { words, .. } => words.clone(),
             Cell::Int(n) => vi_format::int(*n, lang),
             Cell::Plain(n) => n.to_string(),
             Cell::Num(x, d) => grouped(*x, *d as usize, lang),
@@ -170,7 +178,9 @@ impl Table {
                     _ => Format::new(),
                 };
                 match cell {
-                    Cell::Text(s) => ws.write_string_with_format(y, x, s, &f)?,
+                    Cell::Text(s) | Cell::Coded { words: s, .. } => {
+                        ws.write_string_with_format(y, x, s, &f)?
+                    }
                     Cell::Int(n) | Cell::Plain(n) => {
                         ws.write_number_with_format(y, x, *n as f64, &f)?
                     }

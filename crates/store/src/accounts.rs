@@ -1,4 +1,4 @@
-//! Accounts of the web app, the units each may see, the access log, and feedback from the public page.
+//! Accounts of the web app, the units each may see, and the access log.
 //!
 //! The store never sees a password: it keeps the Argon2 hash the web crate computed. An account's scope (its
 //! unit and every unit under it on a date's boundaries) is materialised into `account_scope`, so every query
@@ -34,17 +34,6 @@ pub struct AccessEntry {
     pub action: String,
     pub target: String,
     pub detail: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Feedback {
-    pub id: i64,
-    pub commune_id: i64,
-    pub received_at: String,
-    pub kind: String,
-    pub name: String,
-    pub contact: String,
-    pub message: String,
 }
 
 fn account_from_row(r: Vec<Value>) -> Option<Account> {
@@ -267,58 +256,6 @@ impl Store {
                 action: r[3].text().unwrap_or_default().to_owned(),
                 target: r[4].text().unwrap_or_default().to_owned(),
                 detail: r[5].text().unwrap_or_default().to_owned(),
-            })
-            .collect())
-    }
-
-    pub fn feedback_of(&mut self, commune_id: i64) -> Result<Vec<Feedback>, StoreError> {
-        let rows = self.conn.query(
-            "SELECT id, commune_id, received_at, kind, name, contact, message FROM feedback \
-             WHERE commune_id = $1 ORDER BY id DESC",
-            &[commune_id.into()],
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Feedback {
-                id: r[0].int().unwrap_or(0),
-                commune_id: r[1].int().unwrap_or(0),
-                received_at: r[2].text().unwrap_or_default().to_owned(),
-                kind: r[3].text().unwrap_or_default().to_owned(),
-                name: r[4].text().unwrap_or_default().to_owned(),
-                contact: r[5].text().unwrap_or_default().to_owned(),
-                message: r[6].text().unwrap_or_default().to_owned(),
-            })
-            .collect())
-    }
-
-    /// Feedback sent to the communes inside a scope (None: everywhere), newest first.
-    pub fn feedback_in_scope(
-        &mut self,
-        scope: Option<i64>,
-        limit: i64,
-    ) -> Result<Vec<(Feedback, String)>, StoreError> {
-        let rows = self.conn.query(
-            "SELECT f.id, f.commune_id, f.received_at, f.kind, f.name, f.contact, f.message, u.name FROM feedback f \
-             JOIN unit u ON u.id = f.commune_id \
-             WHERE ($1 = 0 OR EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $1 AND s.unit_id = f.commune_id)) \
-             ORDER BY f.id DESC LIMIT $2",
-            &[Value::Int(scope.unwrap_or(0)), limit.into()],
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                (
-                    Feedback {
-                        id: r[0].int().unwrap_or(0),
-                        commune_id: r[1].int().unwrap_or(0),
-                        received_at: r[2].text().unwrap_or_default().to_owned(),
-                        kind: r[3].text().unwrap_or_default().to_owned(),
-                        name: r[4].text().unwrap_or_default().to_owned(),
-                        contact: r[5].text().unwrap_or_default().to_owned(),
-                        message: r[6].text().unwrap_or_default().to_owned(),
-                    },
-                    r[7].text().unwrap_or_default().to_owned(),
-                )
             })
             .collect())
     }

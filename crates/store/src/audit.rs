@@ -230,56 +230,160 @@ fn entry_of(r: &[Value]) -> (AuditEntry, String) {
     )
 }
 
-/// The audit entries inside an account's units, newest first. An entry names its entity (`entity`,
-/// `entity_id`); the unit is derived from that in SQL: a household (by code: where it lived on the entry's
-/// day, or lives now), a round and what belongs to it (its cases, meetings, complaints: the round's commune),
-/// support (the household's), a unit (by id, or by code for the web's reports), a province's programme, and
+/// The condition that an audit entry is about a unit of the set `sc(unit_id)` (an account's units, or a unit
+/// and every unit ever under it). An entry names its entity (`entity`, `entity_id`); the unit is derived from
+/// that in SQL: a household (by code: where it lived on the entry's day, or lives now), a round and what
+/// belongs to it (its cases, meetings, complaints: the round's commune), support (the household's), a unit
+/// (by id, or by code for the web's reports), a province's programme, a citizen's feedback (its commune), and
 /// reviews (one id, or a range `first..end` only when every review of it lies inside). Entries that name no
-/// unit (accounts, the unit lists, imports as a whole, standards) never match. `$id` and `$end` are the
+/// unit (accounts, the unit lists, imports as a whole, standards) never match. `id` and `end` are the
 /// backend's way of reading the leading id and the range's end out of `entity_id`.
-macro_rules! audit_in_scope_sql {
-    ($id:literal, $end:literal) => {
-        concat!(
-            "SELECT a.seq, a.at, a.actor, a.role, a.origin, a.action, a.entity, a.entity_id, a.old_value, a.new_value, a.reason, a.hash \
-             FROM audit_log a WHERE EXISTS (SELECT 1 FROM account_scope s WHERE s.account_id = $1 AND (",
-            // A household by code: the web's reads ("household CODE") and survey refusals ("survey CODE") too.
-            "(a.entity IN ('household', 'survey') AND EXISTS (SELECT 1 FROM household h JOIN residence r ON r.household_id = h.id \
-              WHERE h.code = a.entity_id AND (r.commune_id = s.unit_id OR r.village_id = s.unit_id) \
-              AND (r.valid_until IS NULL OR (r.valid_from <= substr(a.at, 1, 10) AND r.valid_until >= substr(a.at, 1, 10))))) ",
-            "OR (a.entity = 'review_round' AND EXISTS (SELECT 1 FROM review_round r WHERE r.id = ", $id, " AND r.commune_id = s.unit_id)) ",
-            "OR (a.entity = 'round_case' AND EXISTS (SELECT 1 FROM round_case k JOIN review_round r ON r.id = k.round_id \
-              WHERE k.id = ", $id, " AND r.commune_id = s.unit_id)) ",
-            "OR (a.entity = 'village_meeting' AND EXISTS (SELECT 1 FROM village_meeting m JOIN review_round r ON r.id = m.round_id \
-              WHERE m.id = ", $id, " AND r.commune_id = s.unit_id)) ",
-            "OR (a.entity = 'complaint' AND EXISTS (SELECT 1 FROM complaint c JOIN review_round r ON r.id = c.round_id \
-              WHERE c.id = ", $id, " AND r.commune_id = s.unit_id)) ",
-            "OR (a.entity = 'support' AND EXISTS (SELECT 1 FROM support p JOIN residence r ON r.household_id = p.household_id \
-              WHERE p.id = ", $id, " AND (r.commune_id = s.unit_id OR r.village_id = s.unit_id) \
-              AND (r.valid_until IS NULL OR (r.valid_from <= p.received_on AND r.valid_until >= p.received_on)))) ",
-            "OR (a.entity = 'support_programme' AND EXISTS (SELECT 1 FROM support_programme p WHERE p.id = ", $id, " AND p.unit_id = s.unit_id)) ",
-            "OR (a.entity = 'unit' AND a.entity_id <> '*' AND s.unit_id = ", $id, ") ",
-            "OR (a.entity = 'rates' AND EXISTS (SELECT 1 FROM unit u WHERE u.code = a.entity_id AND u.id = s.unit_id)) ",
-            "OR (a.entity = 'review' AND a.action <> 'import_reviews' AND a.entity_id NOT LIKE '%..%' \
-              AND EXISTS (SELECT 1 FROM review v WHERE v.id = ", $id, " AND (v.commune_id = s.unit_id OR v.village_id = s.unit_id))) ",
-            "OR (a.entity = 'review' AND a.entity_id LIKE '%..%' AND EXISTS (SELECT 1 FROM review v WHERE v.id = ", $id, " \
-              AND (v.commune_id = s.unit_id OR v.village_id = s.unit_id)) \
-              AND NOT EXISTS (SELECT 1 FROM review v WHERE v.id >= ", $id, " AND v.id < ", $end, " \
-              AND NOT EXISTS (SELECT 1 FROM account_scope t WHERE t.account_id = $1 AND (t.unit_id = v.commune_id OR t.unit_id = v.village_id))))",
-            ")) ORDER BY a.seq DESC LIMIT $2"
-        )
-    };
+fn about_units(id: &str, end: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM sc s WHERE (\
+         (a.entity IN ('household', 'survey') AND EXISTS (SELECT 1 FROM household h JOIN residence r ON r.household_id = h.id \
+          WHERE h.code = a.entity_id AND (r.commune_id = s.unit_id OR r.village_id = s.unit_id) \
+          AND (r.valid_until IS NULL OR (r.valid_from <= substr(a.at, 1, 10) AND r.valid_until >= substr(a.at, 1, 10))))) \
+         OR (a.entity = 'review_round' AND EXISTS (SELECT 1 FROM review_round r WHERE r.id = {id} AND r.commune_id = s.unit_id)) \
+         OR (a.entity = 'round_case' AND EXISTS (SELECT 1 FROM round_case k JOIN review_round r ON r.id = k.round_id \
+          WHERE k.id = {id} AND r.commune_id = s.unit_id)) \
+         OR (a.entity = 'village_meeting' AND EXISTS (SELECT 1 FROM village_meeting m JOIN review_round r ON r.id = m.round_id \
+          WHERE m.id = {id} AND r.commune_id = s.unit_id)) \
+         OR (a.entity = 'complaint' AND EXISTS (SELECT 1 FROM complaint c JOIN review_round r ON r.id = c.round_id \
+          WHERE c.id = {id} AND r.commune_id = s.unit_id)) \
+         OR (a.entity = 'feedback' AND EXISTS (SELECT 1 FROM feedback f WHERE f.id = {id} AND f.commune_id = s.unit_id)) \
+         OR (a.entity = 'support' AND EXISTS (SELECT 1 FROM support p JOIN residence r ON r.household_id = p.household_id \
+          WHERE p.id = {id} AND (r.commune_id = s.unit_id OR r.village_id = s.unit_id) \
+          AND (r.valid_until IS NULL OR (r.valid_from <= p.received_on AND r.valid_until >= p.received_on)))) \
+         OR (a.entity = 'support_programme' AND EXISTS (SELECT 1 FROM support_programme p WHERE p.id = {id} AND p.unit_id = s.unit_id)) \
+         OR (a.entity = 'unit' AND a.entity_id <> '*' AND s.unit_id = {id}) \
+         OR (a.entity = 'rates' AND EXISTS (SELECT 1 FROM unit u WHERE u.code = a.entity_id AND u.id = s.unit_id)) \
+         OR (a.entity = 'review' AND a.action <> 'import_reviews' AND a.entity_id NOT LIKE '%..%' \
+          AND EXISTS (SELECT 1 FROM review v WHERE v.id = {id} AND (v.commune_id = s.unit_id OR v.village_id = s.unit_id))) \
+         OR (a.entity = 'review' AND a.entity_id LIKE '%..%' AND EXISTS (SELECT 1 FROM review v WHERE v.id = {id} \
+          AND (v.commune_id = s.unit_id OR v.village_id = s.unit_id)) \
+          AND NOT EXISTS (SELECT 1 FROM review v WHERE v.id >= {id} AND v.id < {end} \
+          AND NOT EXISTS (SELECT 1 FROM sc t WHERE t.unit_id = v.commune_id OR t.unit_id = v.village_id)))))"
+    )
 }
 
 /// SQLite reads an integer prefix with CAST ("12 post" is 12, "XH-001" is 0: no row has id 0).
-const AUDIT_IN_SCOPE_SQLITE: &str = audit_in_scope_sql!(
-    "CAST(a.entity_id AS INTEGER)",
-    "CAST(substr(a.entity_id, instr(a.entity_id, '..') + 2) AS INTEGER)"
-);
 /// PostgreSQL refuses to CAST text that is not a number, so the digits are cut out first (NULL if none).
-const AUDIT_IN_SCOPE_POSTGRES: &str = audit_in_scope_sql!(
-    "CAST(substring(a.entity_id from '^[0-9]{1,18}') AS BIGINT)",
-    "CAST(substring(a.entity_id from '\\.\\.([0-9]{1,18})$') AS BIGINT)"
-);
+fn about_units_sql(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => about_units(
+            "CAST(a.entity_id AS INTEGER)",
+            "CAST(substr(a.entity_id, instr(a.entity_id, '..') + 2) AS INTEGER)",
+        ),
+        Backend::Postgres => about_units(
+            "CAST(substring(a.entity_id from '^[0-9]{1,18}') AS BIGINT)",
+            "CAST(substring(a.entity_id from '\\.\\.([0-9]{1,18})$') AS BIGINT)",
+        ),
+    }
+}
+
+/// What the audit viewer asks for. Every filter is optional; the page holds at most `limit` entries, newest
+/// first, either the latest, those before (`before`: older than that sequence number) or those after
+/// (`after`: newer).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// An account's units (`account_scope`): only entries about them. None: the whole log.
+    pub account: Option<i64>,
+    /// The actor's name, exactly as recorded.
+    pub actor: Option<String>,
+    /// The action's code.
+    pub action: Option<String>,
+    /// Entries about this unit or a unit that was ever under it (the log records the entity, and the unit
+    /// is derived from it: see `about_units`).
+    pub unit: Option<i64>,
+    /// UTC bounds on `at`, ISO text: from (inclusive) and until (exclusive).
+    pub from: Option<String>,
+    pub until: Option<String>,
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+/// One page of the log: entries newest first, and the sequence numbers the "older" and "newer" links start
+/// from, when there are entries that way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub older: Option<i64>,
+    pub newer: Option<i64>,
+}
+
+/// The query of a page: a sequence condition and direction on top of the filters. Filters are fragments
+/// joined with AND, so a plain equality on `actor` or `action` meets its index (migration 0015) and the
+/// number of distinct statements stays small (one per combination of filters) for the prepared cache.
+fn audit_page_sql(
+    backend: Backend,
+    f: &AuditFilter,
+    seq: Option<(&str, i64)>,
+    desc: bool,
+    limit: i64,
+) -> (String, Vec<Value>) {
+    let mut params: Vec<Value> = Vec::new();
+    let mut param = |v: Value| {
+        params.push(v);
+        format!("${}", params.len())
+    };
+    let mut with = String::new();
+    let mut conds: Vec<String> = Vec::new();
+    if f.account.is_some() || f.unit.is_some() {
+        let scope = f.account.map(|a| {
+            format!(
+                "SELECT unit_id FROM account_scope WHERE account_id = {}",
+                param(a.into())
+            )
+        });
+        let sc = match (f.unit, scope) {
+            (Some(u), scope) => {
+                // The unit and every unit ever under it, whatever the boundaries' date.
+                with.push_str(&format!(
+                    "WITH RECURSIVE sub(unit_id) AS (SELECT id FROM unit WHERE id = {} \
+                     UNION SELECT p.unit_id FROM unit_parent p JOIN sub ON p.parent_id = sub.unit_id), ",
+                    param(u.into())
+                ));
+                match scope {
+                    Some(scope) => format!("SELECT unit_id FROM sub WHERE unit_id IN ({scope})"),
+                    None => "SELECT unit_id FROM sub".to_owned(),
+                }
+            }
+            (None, Some(scope)) => {
+                with.push_str("WITH ");
+                scope
+            }
+            (None, None) => unreachable!(),
+        };
+        with.push_str(&format!("sc(unit_id) AS ({sc}) "));
+        conds.push(about_units_sql(backend));
+    }
+    if let Some(actor) = &f.actor {
+        conds.push(format!("a.actor = {}", param(actor.as_str().into())));
+    }
+    if let Some(action) = &f.action {
+        conds.push(format!("a.action = {}", param(action.as_str().into())));
+    }
+    if let Some(from) = &f.from {
+        conds.push(format!("a.at >= {}", param(from.as_str().into())));
+    }
+    if let Some(until) = &f.until {
+        conds.push(format!("a.at < {}", param(until.as_str().into())));
+    }
+    if let Some((op, n)) = seq {
+        conds.push(format!("a.seq {op} {}", param(n.into())));
+    }
+    let sql = format!(
+        "{with}SELECT a.seq, a.at, a.actor, a.role, a.origin, a.action, a.entity, a.entity_id, a.old_value, \
+         a.new_value, a.reason, a.hash FROM audit_log a{}{} ORDER BY a.seq {} LIMIT {}",
+        if conds.is_empty() { "" } else { " WHERE " },
+        conds.join(" AND "),
+        if desc { "DESC" } else { "ASC" },
+        param(limit.into()),
+    );
+    (sql, params)
+}
 
 impl Store {
     /// Entries from `from_seq` on, oldest first, at most `limit`, with their stored hashes; optionally only
@@ -307,27 +411,69 @@ impl Store {
 
     /// The latest `limit` entries, newest first, that an account may read: all of them for `scope` None (the
     /// whole country), otherwise those about a unit inside the account's `account_scope` (see
-    /// `audit_in_scope_sql`). Entries are read as stored: the chain's content is untouched.
+    /// `about_units`). Entries are read as stored: the chain's content is untouched.
     pub fn audit_entries_in_scope(
         &mut self,
         scope: Option<i64>,
         limit: i64,
     ) -> Result<Vec<(AuditEntry, String)>, StoreError> {
-        let rows = match scope {
-            None => self.conn.query(
-                "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash \
-                 FROM audit_log ORDER BY seq DESC LIMIT $1",
-                &[limit.into()],
-            )?,
-            Some(account) => {
-                let sql = match self.backend() {
-                    Backend::Sqlite => AUDIT_IN_SCOPE_SQLITE,
-                    Backend::Postgres => AUDIT_IN_SCOPE_POSTGRES,
+        let f = AuditFilter {
+            account: scope,
+            limit,
+            ..Default::default()
+        };
+        let (sql, params) = audit_page_sql(self.backend(), &f, None, true, limit);
+        Ok(self
+            .conn
+            .query_built(&sql, &params)?
+            .iter()
+            .map(|r| entry_of(r))
+            .collect())
+    }
+
+    /// A page of the audit viewer (see [`AuditFilter`]). The links are keyed by sequence number, so a page
+    /// costs the same far back in the log as at its head.
+    pub fn audit_page(&mut self, f: &AuditFilter) -> Result<AuditPage, StoreError> {
+        let backend = self.backend();
+        let limit = f.limit.max(1);
+        let mut read =
+            |seq: Option<(&str, i64)>, desc: bool, n: i64| -> Result<Vec<AuditEntry>, StoreError> {
+                let (sql, params) = audit_page_sql(backend, f, seq, desc, n);
+                Ok(self
+                    .conn
+                    .query_built(&sql, &params)?
+                    .iter()
+                    .map(|r| entry_of(r).0)
+                    .collect())
+            };
+        // One more than a page tells whether there is more that way; one entry the other way, whether the
+        // link back is needed.
+        let (mut entries, more_older, more_newer) = match (f.after, f.before) {
+            (Some(after), _) => {
+                let mut e = read(Some((">", after)), false, limit + 1)?;
+                let more = e.len() as i64 > limit;
+                e.truncate(limit as usize);
+                e.reverse();
+                let older = !read(Some(("<=", after)), true, 1)?.is_empty();
+                (e, older, more)
+            }
+            (None, before) => {
+                let mut e = read(before.map(|b| ("<", b)), true, limit + 1)?;
+                let more = e.len() as i64 > limit;
+                e.truncate(limit as usize);
+                let newer = match before {
+                    Some(b) => !read(Some((">=", b)), false, 1)?.is_empty(),
+                    None => false,
                 };
-                self.conn.query(sql, &[account.into(), limit.into()])?
+                (e, more, newer)
             }
         };
-        Ok(rows.iter().map(|r| entry_of(r)).collect())
+        entries.shrink_to_fit();
+        Ok(AuditPage {
+            older: more_older.then(|| entries.last().map(|e| e.seq)).flatten(),
+            newer: more_newer.then(|| entries.first().map(|e| e.seq)).flatten(),
+            entries,
+        })
     }
 
     /// Walks the whole chain with the connection's key; returns the number of entries, or where it breaks.

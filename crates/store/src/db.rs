@@ -316,6 +316,31 @@ impl Conn {
         }
     }
 
+    /// A query assembled from fixed fragments (a filter form's), in `$n` syntax. Its variants must be few
+    /// (one per combination of fragments): each is prepared once and kept for the connection's life.
+    pub fn query_built(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let mut out = Vec::new();
+        match &mut self.link {
+            Link::Sqlite(c) => {
+                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
+                let n = st.column_count();
+                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+                while let Some(r) = rows.next()? {
+                    out.push(sqlite_row(r, n)?);
+                }
+            }
+            Link::Postgres { client, sql: cache } => {
+                let st = pg_statement(client, cache, sql)?;
+                let p: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                for r in client.query(&st, &p)? {
+                    out.push(pg_row(&r)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let mut out = Vec::new();
         self.query_each(sql, params, &mut |r| {

@@ -11,6 +11,7 @@ mod connect;
 pub mod costs;
 pub mod db;
 pub mod error;
+pub mod feedback;
 pub mod households;
 pub mod messages;
 mod migrate;

@@ -44,6 +44,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0014_programme_cost.sql"),
     ),
     (
+        15,
+        include_str!("../migrations/sqlite/0015_feedback_answer.sql"),
+    ),
+    (
         16,
         include_str!("../migrations/sqlite/0016_review_decided_cover.sql"),
     ),
@@ -95,6 +99,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         14,
         include_str!("../migrations/postgres/0014_programme_cost.sql"),
+    ),
+    (
+        15,
+        include_str!("../migrations/postgres/0015_feedback_answer.sql"),
     ),
     (
         16,

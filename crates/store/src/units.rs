@@ -450,7 +450,81 @@ impl Store {
     }
 }
 
+/// A village's name as pages show it: its own, or, when another village under the same commune on that day
+/// has the same name (after a merger, four "Thôn 1"), with the commune it lay under before in brackets:
+/// "Thôn 1 (xã Xuân Lập)".
+fn village_label(name: &str, twins: i64, former: Option<&str>) -> String {
+    match former {
+        Some(f) if twins > 0 => {
+            // "Xã Xuân Lập" reads "xã Xuân Lập" inside a name.
+            let mut chars = f.chars();
+            let former: String = match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => String::new(),
+            };
+            format!("{name} ({former})")
+        }
+        _ => name.to_owned(),
+    }
+}
+
 impl Store {
+    /// Each village's display name on `date` (see `village_label`), by id; unknown ids are left out.
+    pub fn village_labels(
+        &mut self,
+        village_ids: &[i64],
+        date: Date,
+    ) -> Result<HashMap<i64, String>, StoreError> {
+        let d = date.iso();
+        let mut out = HashMap::new();
+        for &id in village_ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            let Some(r) = self.conn.query_one(
+                "SELECT u.name, \
+                 (SELECT count(*) FROM unit_parent p JOIN unit_parent s ON s.parent_id = p.parent_id \
+                  JOIN unit w ON w.id = s.unit_id \
+                  WHERE p.unit_id = u.id AND s.unit_id <> u.id AND w.name_fold = u.name_fold \
+                  AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2) \
+                  AND (s.valid_from IS NULL OR s.valid_from <= $2) AND (s.valid_until IS NULL OR s.valid_until >= $2)), \
+                 (SELECT f.name FROM unit_parent q JOIN unit f ON f.id = q.parent_id WHERE q.unit_id = u.id \
+                  AND NOT ((q.valid_from IS NULL OR q.valid_from <= $2) AND (q.valid_until IS NULL OR q.valid_until >= $2)) \
+                  AND (q.valid_from IS NULL OR q.valid_from <= $2) \
+                  ORDER BY coalesce(q.valid_from, '') DESC LIMIT 1) \
+                 FROM unit u WHERE u.id = $1",
+                &[id.into(), d.clone().into()],
+            )?
+            else {
+                continue;
+            };
+            let name = r[0].text().unwrap_or_default();
+            out.insert(
+                id,
+                village_label(name, r[1].int().unwrap_or(0), r[2].text()),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The villages under a commune on `date`, each with its display name, in the order of their names.
+    pub fn villages_labelled(
+        &mut self,
+        commune_id: i64,
+        date: Date,
+    ) -> Result<Vec<(Unit, String)>, StoreError> {
+        let villages = self.children_at(commune_id, date)?;
+        let ids: Vec<i64> = villages.iter().map(|v| v.id).collect();
+        let labels = self.village_labels(&ids, date)?;
+        Ok(villages
+            .into_iter()
+            .map(|v| {
+                let label = labels.get(&v.id).cloned().unwrap_or_else(|| v.name.clone());
+                (v, label)
+            })
+            .collect())
+    }
+
     /// The units directly under `parent` on `date`.
     pub fn children_at(&mut self, parent: i64, date: Date) -> Result<Vec<Unit>, StoreError> {
         let rows = self.conn.query(

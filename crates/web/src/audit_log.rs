@@ -1,47 +1,192 @@
 //! The log viewer. Apart from `layout::record`, which writes the logs, because reading them has its own rule:
-//! administrators read everything, every other role only the entries about its units.
+//! administrators read everything, every other role only the entries about its units. Filters (who, what,
+//! unit and the units under it, Vietnam dates) are the store's SQL; pages of 100 are keyed by the entries'
+//! sequence numbers ("older" from the last shown, "newer" from the first), never an offset over the log.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::routing::get;
+use giamngheo_core::date::Date;
 use giamngheo_core::messages::Localized;
 use giamngheo_store::accounts::Role;
+use giamngheo_store::audit::AuditFilter;
+use serde::Deserialize;
 
-use crate::extract::{Allowed, may};
+use crate::error::WebError;
+use crate::extract::{Allowed, Ctx, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, staff_page};
 use crate::state::AppState;
+use giamngheo_store::today;
+
+/// Entries on a page.
+const PAGE: i64 = 100;
+
+/// The viewer's form, as typed: dates as dd/mm/yyyy (or a date input's yyyy-mm-dd), the unit by code.
+#[derive(Deserialize, Default, Clone)]
+pub struct AuditQuery {
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    before: Option<i64>,
+    after: Option<i64>,
+}
+
+impl AuditQuery {
+    /// The query string of the same filters, for the paging links.
+    fn filters(&self) -> String {
+        [
+            ("who", &self.who),
+            ("what", &self.what),
+            ("unit", &self.unit),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}&", html::url(v.trim())))
+        .collect()
+    }
+}
+
+/// The UTC instant (ISO text, as the log's `at`) at which a day in Vietnam begins.
+fn vietnam_day_starts(day: Date) -> String {
+    let secs = day.unix_days() * 86_400 - giamngheo_core::calendar::VIETNAM_UTC_OFFSET_SECONDS;
+    let d = Date::from_unix_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        d.iso(),
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}
+
+/// A date field of the form: empty, or a date; the error names the field.
+fn date_field(value: &str, vi: &str, en: &str) -> Result<Option<Date>, WebError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    Date::parse(v).map(Some).map_err(|_| {
+        WebError::bad(
+            format!("{vi}: ghi ngày dd/mm/yyyy (đã ghi '{v}')."),
+            format!("{en}: write the date as dd/mm/yyyy (got '{v}')."),
+        )
+    })
+}
+
+/// The filter form, filled with what was asked.
+fn filter_form(ctx: &Ctx, q: &AuditQuery) -> Markup {
+    let mut actions: Vec<(&str, &str)> = giamngheo_core::audit::action_codes()
+        .filter_map(|c| Some((c, giamngheo_core::audit::action_name(c, ctx.lang)?)))
+        .collect();
+    crate::collate::sort_by_name(&mut actions, |(_, name)| name);
+    html! {
+        form.filters method="get" action="/audit" {
+            label for="who" { (ctx.t("Người", "Who")) }
+            input id="who" name="who" value=(q.who);
+            label for="what" { (ctx.t("Việc", "Action")) }
+            select id="what" name="what" {
+                option value="" { (ctx.t("(tất cả)", "(all)")) }
+                @for (code, name) in &actions {
+                    option value=(code) selected[q.what == *code] { (name) }
+                }
+            }
+            label for="unit" { (ctx.t("Mã đơn vị (cả đơn vị trực thuộc)", "Unit code (and units under it)")) }
+            input id="unit" name="unit" value=(q.unit);
+            label for="from" { (ctx.t("Từ ngày", "From")) }
+            input id="from" name="from" placeholder="dd/mm/yyyy" value=(q.from);
+            label for="to" { (ctx.t("Đến ngày", "To")) }
+            input id="to" name="to" placeholder="dd/mm/yyyy" value=(q.to);
+            button type="submit" { (ctx.t("Lọc", "Filter")) }
+            " " a href="/audit" { (ctx.t("Bỏ lọc", "Clear")) }
+        }
+    }
+}
 
 pub async fn audit(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadAudit>,
+    q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> PageResult {
+    let q = q
+        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
+        .0;
     // Administrators read the whole log; every other role only what is about its units, chosen in SQL
     // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
     // security log (events without an account) stay with administrators.
     let whole =
         a.role == Role::Administrator || a.scope == giamngheo_store::scope::Scope::Everywhere;
     let scope = if whole { None } else { a.account_id };
-    let (chain, (head_count, head_hash), entries, security) = state
+    let from = date_field(&q.from, "Từ ngày (from)", "From (from)").map_err(|e| ctx.fail(e))?;
+    let to = date_field(&q.to, "Đến ngày (to)", "To (to)").map_err(|e| ctx.fail(e))?;
+    let unit = match q.unit.trim() {
+        "" => None,
+        code => {
+            let code = code.to_owned();
+            let u = state
+                .pool
+                .run(move |s| Ok(s.unit_by_code(&code, today())?))
+                .await
+                .map_err(|e| ctx.fail(e))?
+                .ok_or_else(|| {
+                    ctx.fail(WebError::bad(
+                        format!("Không có đơn vị mã '{}' (unit).", q.unit.trim()),
+                        format!("No unit has the code '{}' (unit).", q.unit.trim()),
+                    ))
+                })?;
+            if !a.sees_unit(u.id) {
+                return Err(ctx.fail(WebError::Forbidden));
+            }
+            Some(u.id)
+        }
+    };
+    let filter = AuditFilter {
+        account: scope,
+        actor: Some(q.who.trim())
+            .filter(|w| !w.is_empty())
+            .map(giamngheo_core::text::nfc),
+        action: Some(q.what.trim())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned),
+        unit,
+        from: from.map(vietnam_day_starts),
+        until: to.map(|d| vietnam_day_starts(d.add_days(1))),
+        before: q.before,
+        after: q.after,
+        limit: PAGE,
+    };
+    let (chain, (head_count, head_hash), page, security) = state
         .pool
         .run(move |s| {
             let chain = s.verify_audit()?;
             let head = s.audit_head()?;
-            let entries = s.audit_entries_in_scope(scope, 300)?;
+            let page = s.audit_page(&filter)?;
             let security = if whole {
                 s.access_log(300)?
             } else {
                 Vec::new()
             };
-            Ok((chain, head, entries, security))
+            Ok((chain, head, page, security))
         })
         .await
         .map_err(|e| ctx.fail(e))?;
     // The head, to compare with the checkpoints the province keeps (`giamngheo audit checkpoint`).
     let head = giamngheo_core::audit::short_head(head_count, &head_hash);
-    let rows: Vec<Vec<Markup>> = entries
+    let rows: Vec<Vec<Markup>> = page
+        .entries
         .iter()
-        .map(|(e, _)| {
+        .map(|e| {
             vec![
                 html! { (e.seq) },
                 html! { (html::moment(&e.at)) },
@@ -106,8 +251,24 @@ pub async fn audit(
                 ))
             }
         }
-        h2 { (ctx.t("Nhật ký kiểm toán (300 mục mới nhất)", "Audit log (latest 300)")) }
-        (audit)
+        h2 { (ctx.t("Nhật ký kiểm toán", "Audit log")) }
+        (filter_form(&ctx, &q))
+        @if page.entries.is_empty() {
+            p.muted { (ctx.t("Không có mục nào khớp.", "No entry matches.")) }
+        } @else {
+            (audit)
+        }
+        @if page.newer.is_some() || page.older.is_some() {
+            nav.pages {
+                @if let Some(n) = page.newer {
+                    a rel="prev" href={ "/audit?" (q.filters()) "after=" (n) } { "← " (ctx.t("Mới hơn", "Newer")) }
+                }
+                " "
+                @if let Some(n) = page.older {
+                    a rel="next" href={ "/audit?" (q.filters()) "before=" (n) } { (ctx.t("Cũ hơn", "Older")) " →" }
+                }
+            }
+        }
         @if whole {
             h2 { (ctx.t("Sự kiện bảo mật không gắn tài khoản", "Security events without an account")) }
             (html::table(

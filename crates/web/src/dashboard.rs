@@ -6,13 +6,18 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use giamngheo_core::Lang;
+use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
+use giamngheo_store::rates::YearRate;
+use giamngheo_store::units::Unit;
 use serde::Deserialize;
 
 use crate::error::WebError;
 use crate::extract::Staff;
 use crate::html::{self, Markup, html};
-use crate::layout::{PageResult, chosen_unit, coverage_marks, rates_section, staff_page};
+use crate::layout::{
+    PageResult, chosen_unit, coverage_marks, rates_section, staff_page, standard_name,
+};
 use crate::state::AppState;
 use crate::state::Figures;
 use giamngheo_store::today;
@@ -92,6 +97,158 @@ fn late_section(lang: Lang, late: &[giamngheo_store::support::Late]) -> Markup {
     }
 }
 
+/// One province's row on the administrator's home: its figures of the country's year (None: no result that
+/// year) and its latest year with a result, which may be later and not complete yet.
+pub struct ProvinceRow {
+    pub unit: Unit,
+    pub rate: Option<YearRate>,
+    pub latest: Option<YearRate>,
+}
+
+/// Each province (today's boundaries) with its figures of the country's year: the latest year in which some
+/// province has a complete and decided result (all its communes reported, nothing provisional), so that the
+/// first commune to post next year's list does not become the country's figure; the latest year with any
+/// result when none is complete.
+fn province_rates(s: &mut giamngheo_store::Store) -> Result<Vec<ProvinceRow>, WebError> {
+    let today = today();
+    let years: Vec<(i32, Date)> = (2015..=today.year())
+        .map(|y| (y, giamngheo_core::calendar::review_day(y)))
+        .collect();
+    let mut all = Vec::new();
+    for p in s.units_at_level(UnitLevel::Province, today)? {
+        let rates: Vec<YearRate> = s
+            .rates(p.id, today, &years)?
+            .into_iter()
+            .filter(|r| r.standard_id.is_some() && r.communes_reported > 0)
+            .collect();
+        all.push((p, rates));
+    }
+    let complete = all
+        .iter()
+        .flat_map(|(_, r)| {
+            r.iter()
+                .filter(|r| !r.partial() && !r.provisional())
+                .map(|r| r.year)
+        })
+        .max();
+    let year = complete.or_else(|| {
+        all.iter()
+            .filter_map(|(_, r)| r.last().map(|r| r.year))
+            .max()
+    });
+    let mut out: Vec<ProvinceRow> = all
+        .into_iter()
+        .map(|(unit, rates)| ProvinceRow {
+            unit,
+            rate: rates.iter().find(|r| Some(r.year) == year).cloned(),
+            latest: rates.last().cloned(),
+        })
+        .collect();
+    // By the name without "Tỉnh" or "Thành phố", as a reader looks for it.
+    crate::collate::sort_by_name(&mut out, |p| &p.unit.short_name);
+    Ok(out)
+}
+
+/// The country's figures of its year (`province_rates`): the sum over the provinces with a result, with how many
+/// provinces and communes that covers (the communes of provinces without a result count as not reported),
+/// then a row per province.
+fn national_section(lang: Lang, provinces: &[ProvinceRow]) -> Markup {
+    let reported: Vec<&YearRate> = provinces.iter().filter_map(|p| p.rate.as_ref()).collect();
+    let rows: Vec<Vec<Markup>> = provinces
+        .iter()
+        .map(|ProvinceRow { unit: p, rate: r, latest }| {
+            let figure = |f: &dyn Fn(&YearRate) -> String| html! { (r.as_ref().map(f).unwrap_or_default()) };
+            vec![
+                html! {
+                    a href={ "/dashboard?unit=" (html::url(&p.code)) } { (p.name) }
+                    @if let Some(r) = r { (coverage_marks(lang, r)) }
+                },
+                html! {
+                    @if r.is_some() { (lang.pick("có", "yes")) } @else { span.muted { (lang.pick("chưa có", "none yet")) } }
+                },
+                figure(&|r| html::int(r.households, lang)),
+                figure(&|r| html::int(r.poor, lang)),
+                figure(&|r| html::pct(r.poor_rate(), lang)),
+                figure(&|r| html::int(r.near_poor, lang)),
+                figure(&|r| html::pct(r.near_poor_rate(), lang)),
+                html! {
+                    @if let Some(l) = latest { (l.year) (coverage_marks(lang, l)) }
+                },
+            ]
+        })
+        .collect();
+    let nation = reported.first().map(|first| {
+        let mut n = YearRate {
+            households: 0,
+            poor: 0,
+            near_poor: 0,
+            communes: 0,
+            communes_reported: 0,
+            undecided: 0,
+            ..(*first).clone()
+        };
+        for r in &reported {
+            n.households += r.households;
+            n.poor += r.poor;
+            n.near_poor += r.near_poor;
+            n.communes += r.communes;
+            n.communes_reported += r.communes_reported;
+            n.undecided += r.undecided;
+        }
+        n
+    });
+    html! {
+        @match &nation {
+            Some(n) => {
+                h2 { (lang.pick("Cả nước, năm ", "The whole country, ")) (n.year) }
+                table.figures id="national" {
+                    tbody {
+                        tr { th { (lang.pick("Số hộ", "Households")) } td { (html::int(n.households, lang)) } }
+                        tr { th { (lang.pick("Hộ nghèo", "Poor")) } td { (html::int(n.poor, lang)) " (" (html::pct(n.poor_rate(), lang)) " %)" } }
+                        tr { th { (lang.pick("Hộ cận nghèo", "Near-poor")) } td { (html::int(n.near_poor, lang)) " (" (html::pct(n.near_poor_rate(), lang)) " %)" } }
+                        tr { th { (lang.pick("Chuẩn nghèo", "Standard")) } td { (standard_name(n.standard_id.as_deref().unwrap_or(""), lang)) } }
+                    }
+                }
+                p id="coverage" {
+                    @match lang {
+                        Lang::Vi => {
+                            (reported.len()) "/" (provinces.len()) " tỉnh, thành phố có kết quả rà soát năm " (n.year)
+                            "; trong các tỉnh đó " (html::int(n.communes_reported, lang)) "/" (html::int(n.communes, lang))
+                            " xã có kết quả. Số liệu cả nước chỉ cộng các xã đã có kết quả."
+                        }
+                        Lang::En => {
+                            (reported.len()) " of " (provinces.len()) " provinces have review results for " (n.year)
+                            "; in those provinces " (html::int(n.communes_reported, lang)) " of " (html::int(n.communes, lang))
+                            " communes have results. The country's figures add up the communes with results only."
+                        }
+                    }
+                    @if n.provisional() {
+                        " " span.partial { "(" (lang.pick("tạm tính", "provisional")) ")" }
+                    }
+                }
+            }
+            None => {
+                p.muted { (lang.pick("Chưa tỉnh nào có kết quả rà soát.", "No province has review results yet.")) }
+            }
+        }
+        h2 { (lang.pick("Các tỉnh, thành phố", "Provinces")) }
+        (html::table(
+            "provinces",
+            &[
+                lang.pick("Tỉnh, thành phố", "Province"),
+                lang.pick("Có số liệu", "Has data"),
+                lang.pick("Số hộ", "Households"),
+                lang.pick("Hộ nghèo", "Poor"),
+                lang.pick("Tỷ lệ nghèo (%)", "Poor (%)"),
+                lang.pick("Hộ cận nghèo", "Near-poor"),
+                lang.pick("Tỷ lệ cận nghèo (%)", "Near-poor (%)"),
+                lang.pick("Kết quả mới nhất", "Latest results"),
+            ],
+            &rows,
+        ))
+    }
+}
+
 pub async fn dashboard(
     State(state): State<AppState>,
     Staff { ctx, caller: a }: Staff,
@@ -102,26 +259,18 @@ pub async fn dashboard(
         .0;
     let lang = ctx.lang;
     let Some(unit) = chosen_unit(&state, &ctx, &a, q.unit).await? else {
-        // The whole country: the provinces to choose from.
+        // The whole country: its figures and every province's.
         let provinces = state
             .pool
-            .run(|s| Ok(s.units_at_level(UnitLevel::Province, today())?))
+            .run(province_rates)
             .await
             .map_err(|e| ctx.fail(e))?;
-        let body = html! {
-            p { (ctx.t("Chọn tỉnh:", "Choose a province:")) }
-            ul {
-                @for p in &provinces {
-                    li { a href={ "/dashboard?unit=" (html::url(&p.code)) } { (p.name) } }
-                }
-            }
-        };
         return Ok(staff_page(
             &state,
             &ctx,
             &a,
-            ctx.t("Tổng quan", "Dashboard"),
-            body,
+            ctx.t("Tổng quan cả nước", "The whole country"),
+            national_section(lang, &provinces),
         ));
     };
     let st = state.clone();

@@ -129,7 +129,8 @@ pub mod may {
         EditRegistry,
         ReadReports,
         ReadAudit,
-        ReadFeedback
+        ReadFeedback,
+        AnswerFeedback
     );
 }
 

@@ -50,6 +50,14 @@ pub async fn find_households(
             };
             // The SQL scope join is the guard; this second check keeps a mistake there from leaking.
             found.retain(|f| actor.sees_household(f.commune_id, f.village_id));
+            // Villages that share a name after a merger are told apart by their former commune.
+            let villages: Vec<i64> = found.iter().filter_map(|f| f.village_id).collect();
+            let labels = s.village_labels(&villages, giamngheo_store::today())?;
+            for f in &mut found {
+                if let Some(label) = f.village_id.and_then(|v| labels.get(&v)) {
+                    f.village_name = Some(label.clone());
+                }
+            }
             let detail = if q.is_empty() {
                 format!("list after {after}")
             } else {
@@ -178,7 +186,14 @@ pub async fn load_household(
                 )?;
                 return Err(WebError::NotFound);
             }
-            let h = s.household_history(&code)?;
+            let mut h = s.household_history(&code)?;
+            let villages: Vec<i64> = h.residences.iter().filter_map(|r| r.village_id).collect();
+            let labels = s.village_labels(&villages, giamngheo_store::today())?;
+            for r in &mut h.residences {
+                if let Some(label) = r.village_id.and_then(|v| labels.get(&v)) {
+                    r.village_name = Some(label.clone());
+                }
+            }
             let inputs = s.review_inputs(h.id)?;
             record(s, Some(&actor), "read", &format!("household {code}"), "")?;
             Ok((h, inputs))
@@ -277,7 +292,7 @@ pub async fn household(
             vec![
                 html! { (r.year) },
                 html! { (r.review_date.vi()) },
-                html! { (r.standard_id) },
+                html! { (crate::layout::standard_name(&r.standard_id, ctx.lang)) },
                 html! { (income) },
                 html! { (r.deprivation_count) },
                 html! {

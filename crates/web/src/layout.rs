@@ -147,6 +147,12 @@ pub async fn chosen_unit(
     Ok(Some(u))
 }
 
+/// A standard in words ("Chuẩn nghèo đa chiều giai đoạn 2022-2025"), as every page names it: its id only
+/// for a standard this program does not carry.
+pub fn standard_name(id: &str, lang: Lang) -> &str {
+    giamngheo_core::standard::builtin::name(id, lang).unwrap_or(id)
+}
+
 /// The marks after a year's or a unit's figures: some communes not reported, or not yet decided.
 pub fn coverage_marks(lang: Lang, r: &YearRate) -> Markup {
     html! {
@@ -171,7 +177,7 @@ fn rates_table(lang: Lang, rates: &[YearRate]) -> Markup {
             vec![
                 // A year some communes have not reported, or not yet decided, says so where the figure stands.
                 html! { (r.year) (coverage_marks(lang, r)) },
-                html! { (r.standard_id.as_deref().unwrap_or("")) },
+                html! { (standard_name(r.standard_id.as_deref().unwrap_or(""), lang)) },
                 html! { (html::int(r.households, lang)) },
                 html! { (html::int(r.poor, lang)) },
                 html! { (html::pct(r.poor_rate(), lang)) },
@@ -264,7 +270,10 @@ pub fn rates_section(lang: Lang, rates: &[YearRate]) -> Markup {
         breaks: rates
             .windows(2)
             .filter(|w| w[0].standard_id != w[1].standard_id)
-            .map(|w| (w[1].year, w[1].standard_id.clone().unwrap_or_default()))
+            .map(|w| {
+                let id = w[1].standard_id.as_deref().unwrap_or("");
+                (w[1].year, standard_name(id, lang).to_owned())
+            })
             .collect(),
     };
     // A change of standard breaks comparability: say so in words too.
@@ -276,7 +285,7 @@ pub fn rates_section(lang: Lang, rates: &[YearRate]) -> Markup {
                 "{} → {} ({})",
                 w[0].year,
                 w[1].year,
-                w[1].standard_id.as_deref().unwrap_or("")
+                standard_name(w[1].standard_id.as_deref().unwrap_or(""), lang)
             )
         })
         .collect();

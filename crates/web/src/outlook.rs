@@ -156,7 +156,7 @@ pub async fn forecast_page(
             label for="standard" { (ctx.t("Chuẩn nghèo", "Standard")) }
             select id="standard" name="standard" {
                 @for s in &standards {
-                    option value=(s) selected[*s == chosen] { (s) }
+                    option value=(s) selected[*s == chosen] { (builtin::name(s, ctx.lang).unwrap_or(s)) }
                 }
             }
             label for="from" { (ctx.t("Kết quả đến năm", "Results up to")) }

@@ -174,11 +174,11 @@ pub async fn commune(
     let commune_id = f.unit.id;
     let villages = state
         .pool
-        .run(move |s| Ok(s.children_at(commune_id, today())?))
+        .run(move |s| Ok(s.villages_labelled(commune_id, today())?))
         .await
         .map_err(|e| ctx.fail(e))?
         .into_iter()
-        .map(|v| (v.code, v.name))
+        .map(|(v, label)| (v.code, label))
         .collect::<Vec<_>>();
     let body = html! {
         p.muted { (f.unit.code) " · " (ctx.t("địa giới ngày", "boundaries of")) " " (today().vi()) }

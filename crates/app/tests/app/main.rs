@@ -50,12 +50,12 @@ fn the_rates_table_marks_a_change_of_standard_and_says_why() {
         (
             Lang::Vi,
             "Tỷ lệ nghèo (%)",
-            "Từ năm 2022 áp dụng chuẩn vn-2022-2025",
+            "Từ năm 2022 áp dụng Chuẩn nghèo đa chiều giai đoạn 2022-2025 (trước đó: Chuẩn nghèo tiếp cận đa chiều giai đoạn 2016-2020)",
         ),
         (
             Lang::En,
             "Poor rate (%)",
-            "From 2022 the standard is vn-2022-2025",
+            "From 2022 the standard is the Multidimensional poverty standard 2022-2025",
         ),
     ];
     for (lang, label, note) in cases {

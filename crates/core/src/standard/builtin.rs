@@ -58,3 +58,33 @@ pub fn for_year(year: u16) -> Result<Standard, StandardError> {
         kind: StandardErrorKind::NoStandardForYear(year),
     })
 }
+
+/// The name of a built-in standard in words ("Chuẩn nghèo đa chiều giai đoạn 2022-2025"), for pages and
+/// reports that hold only its id; None for an id that is not built in. The standards are read once.
+pub fn name(id: &str, lang: crate::Lang) -> Option<&'static str> {
+    static NAMES: std::sync::OnceLock<Vec<(String, String, String)>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        all()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| (s.id, s.name_vi, s.name_en))
+            .collect()
+    });
+    names
+        .iter()
+        .find(|(i, _, _)| i == id)
+        .map(|(_, vi, en)| lang.pick(vi.as_str(), en.as_str()))
+}
+
+#[cfg(test)]
+mod name_tests {
+    #[test]
+    fn every_built_in_standard_has_a_name_in_both_languages() {
+        for id in super::ids() {
+            let vi = super::name(id, crate::Lang::Vi).unwrap();
+            let en = super::name(id, crate::Lang::En).unwrap();
+            assert!(vi.starts_with("Chuẩn nghèo") && !en.is_empty(), "{id}");
+        }
+        assert_eq!(super::name("vn-1999", crate::Lang::Vi), None);
+    }
+}

@@ -173,6 +173,7 @@ fn accounts_scopes_and_search_within_them() {
             "{}",
             db.name
         );
+        feedback_answered_inside_the_scope_only(db.name, s, fb[0].id, inside, outside, on);
     });
 }
 
@@ -478,6 +479,440 @@ fn sessions_and_their_form_tokens() {
         assert!(
             s.resume_session("h3", now, idle).unwrap().is_none(),
             "{}",
+            db.name
+        );
+    });
+}
+
+/// Taking a feedback in hand and answering it: refused to a role without the right and outside the account's
+/// units (not found, nothing written), audited in the same transaction, and counted by status in the inbox.
+fn feedback_answered_inside_the_scope_only(
+    name: &str,
+    s: &mut giamngheo_store::Store,
+    id: i64,
+    inside: i64,
+    outside: i64,
+    on: giamngheo_core::date::Date,
+) {
+    use giamngheo_core::feedback::FeedbackStatus as F;
+    use giamngheo_store::audit::Actor;
+    use giamngheo_store::scope::Scope;
+    let officer = |s: &mut giamngheo_store::Store, account: i64, role: Role| {
+        let units = s.refresh_scope(account, on).unwrap();
+        Actor::new("cán bộ", role, "test").account(account, Scope::units(units))
+    };
+    let mine = officer(s, inside, Role::CommuneOfficer);
+    let stranger = officer(s, outside, Role::CommuneOfficer);
+    let reviewer = officer(s, inside, Role::VillageReviewer);
+    let chain = s.verify_audit().unwrap().unwrap();
+    for (who, answer, refused) in [
+        (&stranger, Some("Trả lời"), "not found"),
+        (&stranger, None, "not found"),
+        (&reviewer, Some("Trả lời"), "not allowed"),
+    ] {
+        let got = s.update_feedback(who, id, answer);
+        let ok = match refused {
+            "not found" => matches!(got, Err(StoreError::NotFound { .. })),
+            _ => matches!(got, Err(StoreError::Procedure(_))),
+        };
+        assert!(ok, "{name}: {refused}: {got:?}");
+    }
+    assert_eq!(
+        s.verify_audit().unwrap(),
+        Ok(chain),
+        "{name}: refusals write nothing"
+    );
+    let counts = |s: &mut giamngheo_store::Store, account| {
+        s.feedback_inbox(Some(account), None, 10).unwrap().counts
+    };
+    assert_eq!(
+        counts(s, inside),
+        vec![(F::New, 1), (F::Handling, 0), (F::Answered, 0)]
+    );
+    let f = s.update_feedback(&mine, id, Some("   ")).unwrap();
+    assert_eq!(
+        f.status,
+        F::Handling,
+        "{name}: a blank answer only takes it in hand"
+    );
+    let f = s
+        .update_feedback(&mine, id, Some("  Xa\u{301} đã kiểm tra lại.\n"))
+        .unwrap();
+    assert_eq!(f.status, F::Answered);
+    let stored = &s.feedback_of(f.commune_id).unwrap()[0];
+    let answer = stored.answer.as_ref().unwrap();
+    assert_eq!(
+        (stored.status, answer.text.as_str(), answer.by.as_str()),
+        (F::Answered, "Xá đã kiểm tra lại.", "cán bộ"),
+        "{name}: trimmed and NFC"
+    );
+    assert!(
+        matches!(
+            s.update_feedback(&mine, id, None),
+            Err(StoreError::Conflict { .. })
+        ),
+        "{name}: an answer is not taken back"
+    );
+    assert_eq!(
+        counts(s, inside),
+        vec![(F::New, 0), (F::Handling, 0), (F::Answered, 1)]
+    );
+    assert_eq!(
+        counts(s, outside),
+        vec![(F::New, 0), (F::Handling, 0), (F::Answered, 0)]
+    );
+    let inbox = s.feedback_inbox(Some(inside), Some(F::New), 10).unwrap();
+    assert!(inbox.items.is_empty(), "{name}: filtered by status");
+    assert_eq!(s.verify_audit().unwrap(), Ok(chain + 2), "{name}");
+    let log = s
+        .audit_entries(1, 10, Some(("feedback", &id.to_string())))
+        .unwrap();
+    let actions: Vec<_> = log.iter().map(|(e, _)| e.action.as_str()).collect();
+    assert_eq!(actions, ["handle_feedback", "answer_feedback"], "{name}");
+    // The officer's own units see the entries about the feedback; the other commune's officer does not.
+    let seen = |s: &mut giamngheo_store::Store, account| {
+        s.audit_entries_in_scope(Some(account), 100)
+            .unwrap()
+            .iter()
+            .filter(|(e, _)| e.entity == "feedback")
+            .count()
+    };
+    assert_eq!((seen(s, inside), seen(s, outside)), (2, 0), "{name}");
+}
+
+#[test]
+fn audit_viewer_filters_and_pages_by_sequence() {
+    use giamngheo_store::audit::{Actor, AuditFilter, Change};
+    on_both("audit_viewer", |db| {
+        let s = &mut db.store;
+        load_units(s);
+        s.import_households(
+            &Actor::system(),
+            &three_households(),
+            date("2019-10-01"),
+            &mut |_| {},
+        )
+        .unwrap();
+        let on = date("2019-10-02");
+        let home = s.whereabouts("XH-001").unwrap().unwrap();
+        let commune = home.commune_id;
+        let mut province = s.unit(commune).unwrap().unwrap();
+        while let Some(p) = s.parent_at(province.id, on).unwrap() {
+            province = p;
+        }
+        let other = s
+            .units_at_level(giamngheo_core::ids::UnitLevel::Commune, on)
+            .unwrap()
+            .into_iter()
+            .find(|u| u.id != commune)
+            .unwrap();
+        for i in 0..25 {
+            for (who, action, entity, id) in [
+                ("An", "read", "household", "XH-001".to_owned()),
+                ("Bình", "set_target", "unit", other.id.to_string()),
+            ] {
+                s.record(
+                    &Actor::new(who, Role::ProvinceStaff, "test"),
+                    Change {
+                        action,
+                        entity,
+                        entity_id: id,
+                        old_value: None,
+                        new_value: Some(i.to_string()),
+                        reason: None,
+                    },
+                )
+                .unwrap();
+            }
+        }
+        let page = |s: &mut giamngheo_store::Store, f: &AuditFilter| s.audit_page(f).unwrap();
+        let base = AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        };
+        let count = |s: &mut giamngheo_store::Store, f: AuditFilter| page(s, &f).entries.len();
+        let today = giamngheo_store::today().iso();
+        let cases: Vec<(&str, AuditFilter, usize)> = vec![
+            (
+                "who",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    ..base.clone()
+                },
+                25,
+            ),
+            (
+                "what",
+                AuditFilter {
+                    action: Some("set_target".into()),
+                    ..base.clone()
+                },
+                25,
+            ),
+            (
+                "who and what",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    action: Some("set_target".into()),
+                    ..base.clone()
+                },
+                0,
+            ),
+            (
+                "commune",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    unit: Some(commune),
+                    ..base.clone()
+                },
+                25,
+            ),
+            (
+                "province, units under it",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    unit: Some(province.id),
+                    ..base.clone()
+                },
+                25,
+            ),
+            (
+                "another commune",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    unit: Some(other.id),
+                    ..base.clone()
+                },
+                0,
+            ),
+            (
+                "its entries",
+                AuditFilter {
+                    actor: Some("Bình".into()),
+                    unit: Some(other.id),
+                    ..base.clone()
+                },
+                25,
+            ),
+            (
+                "long ago",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    from: Some("2000-01-01T00:00:00Z".into()),
+                    until: Some("2000-01-02T00:00:00Z".into()),
+                    ..base.clone()
+                },
+                0,
+            ),
+            (
+                "from today",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    from: Some(format!("{today}T00:00:00Z")),
+                    ..base.clone()
+                },
+                25,
+            ),
+            (
+                "until today",
+                AuditFilter {
+                    actor: Some("An".into()),
+                    until: Some(format!("{today}T00:00:00Z")),
+                    ..base.clone()
+                },
+                0,
+            ),
+        ];
+        for (what, f, n) in cases {
+            let got = page(s, &f);
+            assert_eq!(got.entries.len(), n, "{}: {what}", db.name);
+            for e in &got.entries {
+                if let Some(a) = &f.actor {
+                    assert_eq!(&e.actor, a, "{}: {what}", db.name);
+                }
+                if let Some(a) = &f.action {
+                    assert_eq!(&e.action, a, "{}: {what}", db.name);
+                }
+            }
+            assert!(
+                got.entries.windows(2).all(|w| w[0].seq > w[1].seq),
+                "{}: newest first",
+                db.name
+            );
+        }
+        // An account sees only its units, whatever unit it asks for.
+        let by = Actor::new(
+            "quản trị",
+            giamngheo_store::accounts::Role::Administrator,
+            "cli",
+        );
+        let inside = s
+            .add_account(&by, "xã", Role::CommuneOfficer, Some(commune), "h")
+            .unwrap();
+        s.refresh_scope(inside, on).unwrap();
+        let scoped = AuditFilter {
+            account: Some(inside),
+            ..base.clone()
+        };
+        assert_eq!(
+            count(
+                s,
+                AuditFilter {
+                    actor: Some("An".into()),
+                    ..scoped.clone()
+                }
+            ),
+            25,
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            count(
+                s,
+                AuditFilter {
+                    actor: Some("Bình".into()),
+                    ..scoped.clone()
+                }
+            ),
+            0,
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            count(
+                s,
+                AuditFilter {
+                    unit: Some(other.id),
+                    ..scoped.clone()
+                }
+            ),
+            0,
+            "{}",
+            db.name
+        );
+        // Pages of 10 keyed by sequence: older to the end, then newer back, the same entries.
+        let f = AuditFilter {
+            actor: Some("An".into()),
+            limit: 10,
+            ..Default::default()
+        };
+        let all: Vec<i64> = page(
+            s,
+            &AuditFilter {
+                limit: 100,
+                ..f.clone()
+            },
+        )
+        .entries
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+        let mut pages = vec![page(s, &f)];
+        while let Some(before) = pages.last().unwrap().older {
+            pages.push(page(
+                s,
+                &AuditFilter {
+                    before: Some(before),
+                    ..f.clone()
+                },
+            ));
+        }
+        let sizes: Vec<_> = pages
+            .iter()
+            .map(|p| (p.entries.len(), p.newer.is_some(), p.older.is_some()))
+            .collect();
+        assert_eq!(
+            sizes,
+            [(10, false, true), (10, true, true), (5, true, false)],
+            "{}",
+            db.name
+        );
+        let walked: Vec<i64> = pages
+            .iter()
+            .flat_map(|p| p.entries.iter().map(|e| e.seq))
+            .collect();
+        assert_eq!(walked, all, "{}", db.name);
+        let back = page(
+            s,
+            &AuditFilter {
+                after: pages[2].newer,
+                ..f.clone()
+            },
+        );
+        assert_eq!(
+            back, pages[1],
+            "{}: newer from the last page is the middle one",
+            db.name
+        );
+        let back = page(
+            s,
+            &AuditFilter {
+                after: pages[1].newer,
+                ..f.clone()
+            },
+        );
+        assert_eq!(back, pages[0], "{}: and then the first", db.name);
+    });
+}
+
+#[test]
+fn villages_that_share_a_name_after_a_merger_are_told_apart_by_their_former_commune() {
+    on_both("village_labels", |db| {
+        let s = &mut db.store;
+        giamngheo_demo::build(
+            s,
+            giamngheo_demo::DemoOptions {
+                households: 400,
+                seed: 3,
+                ..Default::default()
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        let mut merged = 0;
+        for (on, after_reform) in [(date("2026-01-01"), true), (date("2024-01-01"), false)] {
+            for commune in s
+                .units_at_level(giamngheo_core::ids::UnitLevel::Commune, on)
+                .unwrap()
+            {
+                let villages = s.villages_labelled(commune.id, on).unwrap();
+                let mut labels: Vec<&str> = villages.iter().map(|(_, l)| l.as_str()).collect();
+                labels.sort();
+                let n = labels.len();
+                labels.dedup();
+                assert_eq!(
+                    labels.len(),
+                    n,
+                    "{}: {} on {on:?}: {labels:?}",
+                    db.name,
+                    commune.name
+                );
+                for (v, label) in &villages {
+                    let twins = villages.iter().filter(|(w, _)| w.name == v.name).count();
+                    if twins == 1 {
+                        assert_eq!(label, &v.name, "{}: a name alone stays plain", db.name);
+                    } else {
+                        assert!(after_reform, "{}: {label} before the reform", db.name);
+                        assert!(
+                            label.starts_with(&format!("{} (xã ", v.name))
+                                || label.starts_with(&format!("{} (phường ", v.name))
+                                || label.starts_with(&format!("{} (thị trấn ", v.name)),
+                            "{}: {label}",
+                            db.name
+                        );
+                        merged += 1;
+                    }
+                }
+                let ids: Vec<i64> = villages.iter().map(|(v, _)| v.id).collect();
+                let one_by_one = s.village_labels(&ids, on).unwrap();
+                for (v, label) in &villages {
+                    assert_eq!(one_by_one.get(&v.id), Some(label), "{}", db.name);
+                }
+            }
+        }
+        assert!(
+            merged > 0,
+            "{}: the demo merges communes with villages of one name",
             db.name
         );
     });

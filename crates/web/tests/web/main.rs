@@ -9,6 +9,7 @@ mod corpus;
 mod forms;
 mod harness;
 mod hostile;
+mod inbox;
 mod pages;
 mod reports_page;
 mod round_page;
