@@ -553,7 +553,10 @@ impl ForecastResult {
         }
         let unverified = self.target.unverified();
         if !unverified.is_empty() {
-            let paths: Vec<&str> = unverified.iter().map(|u| u.path.as_str()).collect();
+            let paths: Vec<String> = unverified
+                .iter()
+                .map(|u| self.target.value_name(&u.path, lang))
+                .collect();
             notes.push(match lang {
                 Lang::Vi => format!(
                     "Chưa kiểm chứng với văn bản gốc ({} giá trị của {}): {}.",

@@ -304,7 +304,7 @@ pub fn profile_table(
         lang.pick("Đơn vị", "Unit"),
         lang.pick("Năm", "Year"),
         lang.pick("Chuẩn nghèo", "Standard"),
-        lang.pick("Mã chỉ số", "Indicator code"),
+        lang.pick("Chỉ số (viết tắt)", "Indicator (short)"),
         lang.pick("Chỉ số", "Indicator"),
         lang.pick("Số hộ rà soát", "Households reviewed"),
         lang.pick("Số hộ thiếu hụt", "Deprived"),
@@ -323,7 +323,11 @@ pub fn profile_table(
                 Cell::text(&u.name),
                 Cell::Plain(p.year.into()),
                 standard_cell(&p.standard_id, lang),
-                Cell::text(&ind.id),
+                // The indicator's id for machines, its short name for readers.
+                Cell::Coded {
+                    code: ind.id.clone(),
+                    words: lang.pick(&ind.short_vi, &ind.short_en).to_owned(),
+                },
                 Cell::text(lang.pick(&ind.name_vi, &ind.name_en)),
                 Cell::Int(p.reviewed),
                 Cell::Int(p.deprived[i]),

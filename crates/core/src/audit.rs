@@ -469,6 +469,7 @@ const ACTION_WORDS: &[(&str, &str, &str)] = &[
         "administrative reform applied",
     ),
     ("read", "xem", "read"),
+    ("report", "lập báo cáo", "report made"),
     ("refused", "từ chối (bị chặn)", "refused"),
     ("login", "đăng nhập", "logged in"),
     ("answer_feedback", "trả lời góp ý", "feedback answered"),

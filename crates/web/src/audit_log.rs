@@ -201,7 +201,8 @@ pub async fn audit(
                     (giamngheo_core::audit::entity_name(&e.entity, ctx.lang).unwrap_or(&e.entity))
                     " " (e.entity_id)
                 },
-                html! { (e.reason.as_deref().unwrap_or("")) },
+                // Recorded text, shown as recorded (a record, not a sentence for translation).
+                html! { @if let Some(r) = &e.reason { code { (r) } } },
             ]
         })
         .collect();
@@ -226,7 +227,7 @@ pub async fn audit(
                 html! { (html::moment(&e.at)) },
                 html! { (e.action) },
                 html! { (e.target) },
-                html! { (e.detail) },
+                html! { code { (e.detail) } },
             ]
         })
         .collect();

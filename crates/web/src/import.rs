@@ -46,10 +46,17 @@ fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> Markup {
             input id="as_of" name="as_of" placeholder="dd/mm/yyyy" value=(today().vi());
             p { button type="submit" { (ctx.t("Kiểm tra và nhập", "Check and import")) } }
         }
+        // The columns by the headers an officer writes; the machine names, which are accepted too, as code.
         p.muted {
+            (ctx.t("Các cột: ", "Columns: "))
+            @for (i, (code, vi, _)) in giamngheo_formats::households::COLUMNS.iter().enumerate() {
+                @if i > 0 { ", " }
+                (ctx.t(vi, "")) @if ctx.lang == giamngheo_core::Lang::Vi { " (" } code { (code) } @if ctx.lang == giamngheo_core::Lang::Vi { ")" }
+            }
+            ". "
             (ctx.t(
-                "Cột: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (chấp nhận tiêu đề tiếng Việt). Nếu có lỗi, không dòng nào được nhập.",
-                "Columns: household_code, commune_code, village, area, address, full_name, relation, sex, birth_date, ethnicity, citizen_id (Vietnamese headers accepted). If anything is wrong, nothing is imported."
+                "Tiêu đề có thể viết có dấu hay không dấu; dòng tiêu đề không cần ở dòng 1. Nếu có lỗi, không dòng nào được nhập.",
+                "Vietnamese headers are accepted too; the header need not be on row 1. If anything is wrong, nothing is imported."
             ))
         }
     }

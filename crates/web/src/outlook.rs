@@ -110,8 +110,8 @@ async fn run_forecast(
                 s,
                 Some(&actor),
                 "report",
-                &format!("forecast {}", unit.code),
-                &target.id,
+                &format!("unit {}", unit.code),
+                &format!("forecast {}", target.id),
             )?;
             forecast(
                 s,
@@ -279,8 +279,8 @@ async fn run_plan(
                 s,
                 Some(&actor),
                 "report",
-                &format!("plan {}", unit.code),
-                &year.to_string(),
+                &format!("unit {}", unit.code),
+                &format!("plan {year}"),
             )?;
             plan(
                 s,

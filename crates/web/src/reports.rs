@@ -180,8 +180,8 @@ async fn build(
                 s,
                 Some(&actor),
                 "report",
-                &format!("{} {}", kind.code(), unit.code),
-                &format!("{from}-{to}"),
+                &format!("unit {}", unit.code),
+                &format!("{} {from}-{to}", kind.code()),
             )?;
             let request = ReportRequest {
                 kind,

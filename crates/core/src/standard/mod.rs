@@ -248,6 +248,77 @@ impl Standard {
             .collect()
     }
 
+    /// Where an unverified value sits, in words for an officer ("chuẩn nghèo thu nhập, nông thôn", the
+    /// indicator's name) rather than its path in the standard's file.
+    pub fn value_name(&self, path: &str, lang: Lang) -> String {
+        let area = |a: &str| {
+            Area::ALL
+                .into_iter()
+                .find(|x| x.code() == a)
+                .map_or(a.to_owned(), |x| x.name(lang).to_lowercase())
+        };
+        let line = |l: &str| -> String {
+            match l {
+                "poverty" => lang.pick("chuẩn nghèo", "poverty line"),
+                "near_poverty" => lang.pick("chuẩn cận nghèo", "near-poverty line"),
+                "middle_income" => lang.pick("mức sống trung bình", "middle-income line"),
+                _ => l,
+            }
+            .to_owned()
+        };
+        let parts: Vec<&str> = path.split('.').collect();
+        match parts.as_slice() {
+            ["instrument"] => lang
+                .pick("văn bản ban hành", "the legal instrument")
+                .to_owned(),
+            ["years"] => lang
+                .pick("thời gian áp dụng", "the years it applies")
+                .to_owned(),
+            ["combining"] => lang
+                .pick(
+                    "cách kết hợp thu nhập và thiếu hụt",
+                    "how income and deprivations combine",
+                )
+                .to_owned(),
+            ["min_deprivations"] => lang
+                .pick(
+                    "số chỉ số thiếu hụt tối thiểu",
+                    "the minimum count of deprivations",
+                )
+                .to_owned(),
+            ["income", a, l] => format!(
+                "{} {} ({})",
+                line(l),
+                lang.pick("theo thu nhập", "by income"),
+                area(a)
+            ),
+            ["score", "points_per_deprivation"] => lang
+                .pick("điểm cho mỗi chỉ số thiếu hụt", "points per deprivation")
+                .to_owned(),
+            ["score", "deprivation_threshold"] => lang
+                .pick(
+                    "ngưỡng điểm thiếu hụt",
+                    "the deprivation threshold in points",
+                )
+                .to_owned(),
+            ["score", a, l] => format!(
+                "{} {} ({})",
+                line(l),
+                lang.pick("theo điểm", "by score"),
+                area(a)
+            ),
+            ["indicators", id] => match self.indicator(id) {
+                Some((_, i)) => format!(
+                    "{} “{}”",
+                    lang.pick("chỉ số", "indicator"),
+                    lang.pick(&i.name_vi, &i.name_en)
+                ),
+                None => (*id).to_owned(),
+            },
+            _ => path.to_owned(),
+        }
+    }
+
     /// Every value of the standard that is not verified, in file order.
     pub fn unverified(&self) -> Vec<Unverified> {
         let mut out = Vec::new();

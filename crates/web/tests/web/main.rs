@@ -19,6 +19,7 @@ mod security;
 mod takeover;
 mod trust;
 mod views;
+mod words;
 
 /// Runs an async test body on a runtime with blocking threads, as the server does.
 pub fn run<F: std::future::Future>(f: F) -> F::Output {
