@@ -249,11 +249,19 @@ impl LineChart {
                 color: Rgb::RED,
                 dashed: true,
             });
+            let said = format!("{} {label}", lang.pick("Đổi chuẩn:", "New standard:"));
+            // Right of the mark, or left of it when it would run past the drawing's edge.
+            let (at, anchor) =
+                if x + 4.0 + fonts::face(Weight::Regular).width(&said, 9.0) > width - 2.0 {
+                    (x - 4.0, Anchor::End)
+                } else {
+                    (x + 4.0, Anchor::Start)
+                };
             d.shapes.push(Shape::Text {
-                at: (x + 4.0, top),
-                text: format!("{} {label}", lang.pick("Đổi chuẩn:", "New standard:")),
+                at: (at, top),
+                text: said,
                 size: 9.0,
-                anchor: Anchor::Start,
+                anchor,
                 bold: false,
                 color: Rgb::RED,
             });

@@ -96,6 +96,11 @@ impl Drop for Driver {
 
 impl Driver {
     pub(crate) fn start(downloads: &Path) -> Driver {
+        Driver::start_in(downloads, "en-US")
+    }
+
+    /// A browser whose own interface (the file picker's button, say) is in `locale`.
+    pub(crate) fn start_in(downloads: &Path, locale: &str) -> Driver {
         let port = free_port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -120,8 +125,8 @@ impl Driver {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768"],
-                "prefs": {"download.default_directory": downloads.display().to_string(), "download.prompt_for_download": false}
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768", format!("--lang={locale}")],
+                "prefs": {"intl.accept_languages": locale, "download.default_directory": downloads.display().to_string(), "download.prompt_for_download": false}
             }
         }}});
         let v = wd(port, "POST", "/session", Some(caps));
