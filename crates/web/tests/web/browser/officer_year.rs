@@ -245,11 +245,11 @@ fn walk_the_year(w: &Walk) {
     d.wait_source(w.t("Niêm yết công khai", "Public posting"));
     d.scroll_to("#post");
     d.click("#post button[type=submit]");
-    assert!(
-        d.url().ends_with(&format!("/rounds/{}", app.round_in)),
-        "an unticked confirmation sends nothing: {}",
-        d.url()
-    );
+    unticked_sends_nothing(&d, &app);
+    assert!(app.with_store(|s| s.round(app.round_in).unwrap().posted_on.is_none()));
+    // A fresh page: the browser's "tick this box" bubble would otherwise sit in the screenshot.
+    d.go(&round);
+    d.scroll_to("#post");
     d.click("#post input[name=confirm]");
     w.shot(&d, 9, "posting");
     d.click("#post button[type=submit]");
@@ -308,15 +308,15 @@ fn walk_the_year(w: &Walk) {
     d.wait_source(w.t("Quyết định công nhận", "The decision"));
     d.type_into("#number", "125/QĐ-UBND");
     d.type_into("#signed_by", "Lường Văn Chung");
-    d.scroll_to("#decide");
-    w.shot(&d, 12, "decision");
     d.click("#decide button[type=submit]");
-    assert!(
-        d.url().ends_with(&format!("/rounds/{}", app.round_in)),
-        "an unticked confirmation sends nothing: {}",
-        d.url()
-    );
+    unticked_sends_nothing(&d, &app);
+    assert!(app.with_store(|s| s.round(app.round_in).unwrap().decided_on.is_none()));
+    d.go(&round);
+    d.type_into("#number", "125/QĐ-UBND");
+    d.type_into("#signed_by", "Lường Văn Chung");
+    d.scroll_to("#decide");
     d.click("#decide input[name=confirm]");
+    w.shot(&d, 12, "decision");
     d.click("#decide button[type=submit]");
     d.wait_source(w.t(
         "Đã ghi quyết định: 4 hộ được công nhận; đợt rà soát đã khóa.",
@@ -349,6 +349,17 @@ fn walk_the_year(w: &Walk) {
     w.shot(&d, 15, "reports");
     drop(d);
     let _ = std::fs::remove_dir_all(&downloads);
+}
+
+/// A step whose confirmation box is not ticked: the browser keeps the form (the box is `required`), so the
+/// page stays the round's.
+fn unticked_sends_nothing(d: &Driver, app: &App) {
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        d.url().ends_with(&format!("/rounds/{}", app.round_in)),
+        "an unticked confirmation sends nothing: {}",
+        d.url()
+    );
 }
 
 /// Moves the round's posting back so that it ended yesterday: the decision is taken after the period.
