@@ -216,7 +216,7 @@ impl LineChart {
             1
         };
         for (i, y) in self.years.iter().enumerate() {
-            if (n - 1 - i) % every != 0 {
+            if !(n - 1 - i).is_multiple_of(every) {
                 continue;
             }
             d.shapes.push(text(

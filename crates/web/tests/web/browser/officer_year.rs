@@ -166,7 +166,7 @@ fn walk_the_year(w: &Walk) {
     let codes = ["BS-001", "BS-002"];
     let xlsx: PathBuf = downloads.join("danh-sach-ho-bai-say.xlsx");
     std::fs::write(&xlsx, officers_workbook(&app.commune, codes)).unwrap();
-    d.click(&format!("nav a[href='/import']"));
+    d.click("nav a[href='/import']");
     d.wait_url("/import");
     d.wait_source(w.t("Nhập hộ từ tệp", "Import households"));
     d.type_into("#file", &xlsx.display().to_string());
