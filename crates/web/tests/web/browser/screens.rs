@@ -123,22 +123,31 @@ fn staff_pages_fit_a_tablet_in_chromium() {
         d.type_into("#password", PASSWORD);
         d.click("button[type=submit]");
         d.wait_url("/dashboard");
-        for page in &pages {
-            d.go(&format!("{base}{page}"));
-            d.wait_source("</main>");
-            let name = page.trim_start_matches('/').replace('/', "-");
-            d.screenshot(&format!("tablet-{account}-{name}"));
-            assert_eq!(
-                d.overflow(),
-                None,
-                "{account} {page}: the page runs off a tablet"
-            );
-            assert_eq!(
-                menu_off_screen(&d),
-                Vec::<String>::new(),
-                "{account} {page}: menu entries off the screen"
-            );
+        // In Vietnamese, then in English (longer menu labels); the language is kept by a cookie.
+        for lang in ["vi", "en"] {
+            for (i, page) in pages.iter().enumerate() {
+                let switch = if i == 0 {
+                    format!("?lang={lang}")
+                } else {
+                    String::new()
+                };
+                d.go(&format!("{base}{page}{switch}"));
+                d.wait_source("</main>");
+                let name = page.trim_start_matches('/').replace('/', "-");
+                d.screenshot(&format!("tablet-{lang}-{account}-{name}"));
+                assert_eq!(
+                    d.overflow(),
+                    None,
+                    "{lang} {account} {page}: the page runs off a tablet"
+                );
+                assert_eq!(
+                    menu_off_screen(&d),
+                    Vec::<String>::new(),
+                    "{lang} {account} {page}: menu entries off the screen"
+                );
+            }
         }
+        d.go(&format!("{base}/dashboard?lang=vi"));
         d.click("header.top form button");
         d.wait_url("/login");
     }
