@@ -538,8 +538,15 @@ pub fn read_households_csv<R: std::io::Read + Send>(
     today: Date,
     threads: usize,
 ) -> Result<Vec<(u64, HouseholdRecord)>, Vec<ImportProblem>> {
+    use crate::table::Rows as _;
     use std::ops::ControlFlow;
-    let rows = crate::table::CsvRows::open(input, file).map_err(|e| unreadable(e, None))?;
+    let mut rows = crate::table::CsvRows::open(input, file).map_err(|e| unreadable(e, None))?;
+    // A title above the header row, as in the XLSX reader: the header is the first row naming every column.
+    if column_index(&rows.header, file, None).is_err() {
+        rows.promote_header(HEADER_SEARCH_ROWS, &|row| {
+            column_index(row, "", None).is_ok()
+        });
+    }
     let index = column_index(&rows.header, file, None)?;
     let (mut reader, first, header_rows) = (rows.reader, rows.first, rows.row_no);
     /// Each block's rows with the records before it, and the first problem in file order.

@@ -306,4 +306,43 @@ impl<R: Read> Rows for CsvRows<R> {
             self.scan_block(&block, false, f)?;
         }
     }
+
+    /// Makes the first of the next `rows` rows for which `is_header` holds the header (a title above the
+    /// header row, as in an officer's spreadsheet saved as CSV), dropping the rows above it; their records
+    /// still count, so rows keep their numbers in the file. A row that cannot be read ends the search
+    /// (the file's reading reports it where it is).
+    fn promote_header(&mut self, rows: usize, is_header: &dyn Fn(&[String]) -> bool) -> bool {
+        let (mut offset, mut row_no) = (0, self.row_no);
+        for _ in 0..rows {
+            let mut found = None;
+            let Ok((consumed, records)) = scan_rows(
+                &self.first[offset..],
+                &self.file,
+                row_no,
+                true,
+                &mut |_, cells| {
+                    found = Some(
+                        cells
+                            .iter()
+                            .map(|c| (*c).to_owned())
+                            .collect::<Vec<String>>(),
+                    );
+                },
+            ) else {
+                return false;
+            };
+            let Some(row) = found else {
+                return false;
+            };
+            offset += consumed;
+            row_no += records;
+            if is_header(&row) {
+                self.header = row;
+                self.first.drain(..offset);
+                self.row_no = row_no;
+                return true;
+            }
+        }
+        false
+    }
 }

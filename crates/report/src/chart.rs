@@ -145,15 +145,23 @@ fn text(at: (f32, f32), s: impl Into<String>, size: f32, anchor: Anchor, bold: b
 
 impl LineChart {
     pub fn draw(&self, lang: Lang) -> Drawing {
-        let legend_rows = self.series.len().div_ceil(3) as f32;
+        self.draw_width(lang, W)
+    }
+
+    /// The chart drawn `width` units wide with text of the same size: a phone's web page shows it at
+    /// about 320 units, where the full width scaled down would leave labels of five pixels. The legend
+    /// takes as many columns as fit, and the years are labelled every other one when they would touch.
+    pub fn draw_width(&self, lang: Lang, width: f32) -> Drawing {
+        let columns = (((width - 56.0) / 190.0).floor() as usize).clamp(1, 3);
+        let legend_rows = self.series.len().div_ceil(columns) as f32;
         let height = 300.0 + legend_rows * 16.0;
-        let (left, right, top) = (56.0, W - 20.0, 50.0);
+        let (left, right, top) = (56.0, width - 20.0, 50.0);
         let bottom = 250.0;
         let mut d = Drawing {
-            width: W,
+            width,
             height,
             shapes: vec![text(
-                (W / 2.0, 22.0),
+                (width / 2.0, 22.0),
                 &self.title,
                 TITLE,
                 Anchor::Middle,
@@ -201,7 +209,16 @@ impl LineChart {
             Anchor::Start,
             false,
         ));
+        // A year's label is about 26 units wide: closer than that, every other year is labelled.
+        let every = if n > 1 && (right - left - 20.0) / ((n - 1) as f32) < 30.0 {
+            2
+        } else {
+            1
+        };
         for (i, y) in self.years.iter().enumerate() {
+            if !(n - 1 - i).is_multiple_of(every) {
+                continue;
+            }
             d.shapes.push(text(
                 (x_of(i), bottom + 16.0),
                 y.to_string(),
@@ -232,11 +249,19 @@ impl LineChart {
                 color: Rgb::RED,
                 dashed: true,
             });
+            let said = format!("{} {label}", lang.pick("Đổi chuẩn:", "New standard:"));
+            // Right of the mark, or left of it when it would run past the drawing's edge.
+            let (at, anchor) =
+                if x + 4.0 + fonts::face(Weight::Regular).width(&said, 9.0) > width - 2.0 {
+                    (x - 4.0, Anchor::End)
+                } else {
+                    (x + 4.0, Anchor::Start)
+                };
             d.shapes.push(Shape::Text {
-                at: (x + 4.0, top),
-                text: format!("{} {label}", lang.pick("Đổi chuẩn:", "New standard:")),
+                at: (at, top),
+                text: said,
                 size: 9.0,
-                anchor: Anchor::Start,
+                anchor,
                 bold: false,
                 color: Rgb::RED,
             });
@@ -270,7 +295,7 @@ impl LineChart {
                 }
             }
             flush(&mut run, &mut d);
-            let (col, row) = (k % 3, k / 3);
+            let (col, row) = (k % columns, k / columns);
             let (lx, ly) = (left + col as f32 * 190.0, bottom + 40.0 + row as f32 * 16.0);
             d.shapes.push(Shape::Line {
                 from: (lx, ly - 4.0),

@@ -1875,6 +1875,8 @@ impl Store {
     }
 }
 
+/// The head is the one of the day the round opened, or for a household registered since (imported after
+/// the opening, then put on the round by its request) its first head.
 fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> {
     let round = round_in(c, round_id)?;
     let day = round.opened_on.iso();
@@ -1882,7 +1884,8 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
     c.query_each(
         "SELECT k.id, k.household_id, h.code, \
          (SELECT p.full_name FROM membership m JOIN person p ON p.id = m.person_id WHERE m.household_id = k.household_id \
-          AND m.relation = 'head' AND m.valid_from <= $2 AND (m.valid_until IS NULL OR m.valid_until >= $2) LIMIT 1), \
+          AND m.relation = 'head' AND (m.valid_until IS NULL OR m.valid_until >= $2) \
+          ORDER BY CASE WHEN m.valid_from <= $2 THEN 0 ELSE 1 END, m.valid_from LIMIT 1), \
          u.name, k.source, k.previous_class, k.state, v.computed_class, v.decided_class, v.income_score, v.income_per_capita, \
          v.deprivation_count, v.reason, k.transition, (SELECT number FROM certificate c WHERE c.case_id = k.id), k.version, k.village_id \
          FROM round_case k JOIN household h ON h.id = k.household_id LEFT JOIN unit u ON u.id = k.village_id \

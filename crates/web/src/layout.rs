@@ -291,7 +291,10 @@ pub fn rates_section(lang: Lang, rates: &[YearRate]) -> Markup {
         .collect();
     html! {
         // The SVG writer of crates/report escapes its own text: the one piece of HTML not written here.
-        div.chart { (PreEscaped(chart.draw(lang).to_svg())) }
+        // Two drawings, one shown per screen: a phone gets the chart drawn narrow, with text of the same
+        // size, rather than the wide one scaled down to labels of five pixels (app.css).
+        div.chart.wide { (PreEscaped(chart.draw(lang).to_svg())) }
+        div.chart.narrow { (PreEscaped(chart.draw_width(lang, 320.0).to_svg())) }
         @if !changes.is_empty() {
             p.muted { (lang.pick("Đổi chuẩn nghèo:", "Change of standard:")) " " (changes.join("; ")) }
         }

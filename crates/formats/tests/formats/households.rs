@@ -121,6 +121,68 @@ fn a_title_above_the_header_and_the_headers_communes_write_are_read() {
     );
 }
 
+/// The same spreadsheet saved as CSV: the title rows (with the empty cells Excel writes after them, and an
+/// empty line) are skipped by both readers, and rows keep the numbers of the file's lines.
+#[test]
+fn a_csv_with_a_title_above_the_header_is_read_by_both_readers() {
+    use giamngheo_formats::households::read_households_csv;
+    let header = "STT,Mã hộ,Mã xã,Thôn/xóm,Khu vực,Địa chỉ,Họ và tên,Quan hệ với chủ hộ,Giới tính,\"Ngày, tháng, năm sinh\",Dân tộc,Số CCCD";
+    let member = |sex: &str| {
+        format!(
+            "1,XH-001,15493,Thôn 1,nông thôn,,Lê Văn Hùng,Chủ hộ,{sex},02/03/1975,Kinh,038075000111"
+        )
+    };
+    // (name, the file, the first household's row or the problem's row and column)
+    let cases: [(&str, String, Result<u64, (u64, &str)>); 5] = [
+        ("no title", format!("{header}\n{}\n", member("Nam")), Ok(2)),
+        (
+            "a title and a subtitle",
+            format!(
+                "DANH SÁCH HỘ GIA ĐÌNH XÃ XUÂN HỒNG NĂM 2026,,,,\n(Kèm theo Kế hoạch số 12/KH-UBND)\n\n{header}\n{}\n",
+                member("Nam")
+            ),
+            Ok(5),
+        ),
+        (
+            "a problem below the title keeps its line",
+            format!("DANH SÁCH HỘ\n{header}\n{}\n", member("cái")),
+            Err((3, "sex")),
+        ),
+        (
+            "a header below the rows searched is not found",
+            format!("{}{header}\n{}\n", "Tiêu đề\n".repeat(12), member("Nam")),
+            Err((1, "household_code")),
+        ),
+        (
+            "no header at all",
+            format!("DANH SÁCH HỘ\n{}\n", member("Nam")),
+            Err((1, "household_code")),
+        ),
+    ];
+    for (name, csv, expected) in cases {
+        let mut t = CsvRows::open(csv.as_bytes(), "ho.csv").unwrap();
+        let one = read_households(&mut t, today());
+        let many = read_households_csv(csv.as_bytes(), "ho.csv", today(), 2);
+        assert_eq!(one, many, "{name}: both readers agree");
+        match (one, expected) {
+            (Ok(hh), Ok(row)) => {
+                assert_eq!(hh.len(), 1, "{name}");
+                assert_eq!(hh[0].0, row, "{name}");
+                assert_eq!(hh[0].1.village.as_deref(), Some("Thôn 1"), "{name}");
+            }
+            (Err(problems), Err((row, column))) => {
+                assert!(
+                    problems
+                        .iter()
+                        .any(|p| p.row == row && p.column.as_deref() == Some(column)),
+                    "{name}: {problems:?}"
+                );
+            }
+            (got, want) => panic!("{name}: {got:?}, expected {want:?}"),
+        }
+    }
+}
+
 #[test]
 fn every_problem_is_named_by_row_and_column() {
     let rows = [

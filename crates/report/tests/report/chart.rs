@@ -41,6 +41,64 @@ fn trend_lines_break_where_the_standard_changed() {
     insta::assert_snapshot!(svg);
 }
 
+/// Drawn narrow for a phone: text of the same size, every text inside the drawing (the standard-change mark
+/// turned to the left of its line when it would run past the edge), the legend in one column, and the
+/// years labelled every other one when eleven would touch.
+#[test]
+fn a_narrow_trend_keeps_its_text_inside_and_legible() {
+    let fonts = giamngheo_report::fonts::face(giamngheo_report::fonts::Weight::Regular);
+    // (years, break year, width, year labels expected)
+    let cases = [
+        ((2019..=2023).collect::<Vec<i32>>(), 2022, 320.0, 5),
+        ((2016..=2026).collect(), 2026, 320.0, 6),
+        ((2016..=2026).collect(), 2022, 640.0, 11),
+    ];
+    for (years, break_year, width, labelled) in cases {
+        let n = years.len();
+        let mut chart = trend();
+        chart.years = years.clone();
+        for s in &mut chart.series {
+            s.values = (0..n).map(|i| Some(1.0 + i as f64 / 4.0)).collect();
+        }
+        chart.breaks = vec![(break_year, "vn-2022-2025".into())];
+        let d = chart.draw_width(Lang::Vi, width);
+        assert_eq!(d.width, width);
+        let mut year_labels = 0;
+        let mut legend_x = Vec::new();
+        for s in &d.shapes {
+            if let Shape::Text {
+                at,
+                text,
+                size,
+                anchor,
+                ..
+            } = s
+            {
+                assert!(*size >= 9.0, "{text}: {size}");
+                let w = fonts.width(text, *size);
+                let (left, right) = match anchor {
+                    giamngheo_report::chart::Anchor::Start => (at.0, at.0 + w),
+                    giamngheo_report::chart::Anchor::Middle => (at.0 - w / 2.0, at.0 + w / 2.0),
+                    giamngheo_report::chart::Anchor::End => (at.0 - w, at.0),
+                };
+                assert!(
+                    left >= 0.0 && right <= width,
+                    "{width} {break_year}: {text} from {left} to {right}"
+                );
+                if years.iter().any(|y| y.to_string() == *text) {
+                    year_labels += 1;
+                }
+                if chart.series.iter().any(|s| s.name == *text) {
+                    legend_x.push(at.0);
+                }
+            }
+        }
+        assert_eq!(year_labels, labelled, "{width}: {n} years");
+        let one_column = legend_x.windows(2).all(|w| w[0] == w[1]);
+        assert_eq!(one_column, width < 400.0, "{width}: legend {legend_x:?}");
+    }
+}
+
 #[test]
 fn bars_with_vietnamese_numbers_or_english_ones() {
     let chart = BarChart {

@@ -905,3 +905,54 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
         ));
     });
 }
+
+/// A household registered after the round opened (imported since, then put on the round by its request) is
+/// listed with its head, as the posted list and the decision's lists need it.
+#[test]
+fn a_household_registered_after_the_opening_is_listed_with_its_head() {
+    on_both("round_late_head", |db| {
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let round = round_of_2024(db, &officer, &[("XH-001", Class::Poor)]);
+        let late = crate::households::household(
+            "XH-009",
+            "15493",
+            "Thôn 1",
+            vec![crate::households::member(
+                "Lò Văn Páo",
+                giamngheo_core::registry::Relation::Head,
+                "1979-03-12",
+                None,
+            )],
+        );
+        db.store
+            .import_households(
+                &giamngheo_store::audit::Actor::system(),
+                &[(2, late)],
+                date("2024-10-01"),
+                &mut |_| {},
+            )
+            .unwrap();
+        db.store
+            .add_request(
+                &officer,
+                round,
+                "XH-009",
+                CaseSource::Request,
+                date("2024-10-02"),
+            )
+            .unwrap();
+        let heads: Vec<(String, Option<String>)> = db
+            .store
+            .round_cases(round)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.household_code, c.head_name))
+            .collect();
+        for (code, head) in [("XH-001", "Lê Văn Hùng"), ("XH-009", "Lò Văn Páo")] {
+            assert!(
+                heads.contains(&(code.to_owned(), Some(head.to_owned()))),
+                "{code}: {heads:?}"
+            );
+        }
+    });
+}

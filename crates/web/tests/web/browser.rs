@@ -1,7 +1,14 @@
 //! In headless Chromium (Debian's `chromium` and `chromium-driver`, which `.ci/run` installs): log in, find a
 //! household by its name typed without accents, open it, enter a survey and see the class explained, download
-//! the rates report. The browser is driven
-//! through chromedriver's WebDriver HTTP API with a small client, to keep a WebDriver crate out of the build.
+//! the rates report. `officer_year` walks a commune officer's year in both languages; `screens` checks the
+//! pages at a phone's and a tablet's width. The browser is driven through chromedriver's WebDriver HTTP API
+//! with a small client, to keep a WebDriver crate out of the build.
+//!
+//! Screenshots go to `target/screenshots/` (git-ignored): test artefacts to look at, and the source of the
+//! officer's guide's pictures (`docs/guide/`).
+
+mod officer_year;
+mod screens;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -64,7 +71,7 @@ fn wd(port: u16, method: &str, path: &str, body: Option<Value>) -> Value {
     v["value"].clone()
 }
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     session: String,
@@ -88,7 +95,12 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    fn start(downloads: &Path) -> Driver {
+    pub(crate) fn start(downloads: &Path) -> Driver {
+        Driver::start_in(downloads, "en-US")
+    }
+
+    /// A browser whose own interface (the file picker's button, say) is in `locale`.
+    pub(crate) fn start_in(downloads: &Path, locale: &str) -> Driver {
         let port = free_port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -113,8 +125,8 @@ impl Driver {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768"],
-                "prefs": {"download.default_directory": downloads.display().to_string(), "download.prompt_for_download": false}
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,768", format!("--lang={locale}")],
+                "prefs": {"intl.accept_languages": locale, "download.default_directory": downloads.display().to_string(), "download.prompt_for_download": false}
             }
         }}});
         let v = wd(port, "POST", "/session", Some(caps));
@@ -122,7 +134,7 @@ impl Driver {
         d
     }
 
-    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub(crate) fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         wd(
             self.port,
             method,
@@ -131,11 +143,11 @@ impl Driver {
         )
     }
 
-    fn go(&self, url: &str) {
+    pub(crate) fn go(&self, url: &str) {
         self.cmd("POST", "/url", Some(json!({ "url": url })));
     }
 
-    fn find(&self, css: &str) -> String {
+    pub(crate) fn find(&self, css: &str) -> String {
         let v = self.cmd(
             "POST",
             "/element",
@@ -151,7 +163,7 @@ impl Driver {
             .to_owned()
     }
 
-    fn type_into(&self, css: &str, text: &str) {
+    pub(crate) fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css);
         self.cmd(
             "POST",
@@ -160,24 +172,24 @@ impl Driver {
         );
     }
 
-    fn click(&self, css: &str) {
+    pub(crate) fn click(&self, css: &str) {
         let e = self.find(css);
         self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
     }
 
-    fn source(&self) -> String {
+    pub(crate) fn source(&self) -> String {
         self.cmd("GET", "/source", None)
             .as_str()
             .unwrap()
             .to_owned()
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.cmd("GET", "/url", None).as_str().unwrap().to_owned()
     }
 
     /// Waits until the page holds `needle`, and returns it.
-    fn wait_source(&self, needle: &str) -> String {
+    pub(crate) fn wait_source(&self, needle: &str) -> String {
         let started = Instant::now();
         loop {
             let s = self.source();
@@ -193,7 +205,7 @@ impl Driver {
     }
 
     /// Waits until the page's address contains `part`: a click returns before the navigation it starts ends.
-    fn wait_url(&self, part: &str) {
+    pub(crate) fn wait_url(&self, part: &str) {
         let started = Instant::now();
         while !self.url().contains(part) {
             assert!(
@@ -204,6 +216,104 @@ impl Driver {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    /// Runs `js` in the page (WebDriver's scripts are not subject to the page's CSP) and returns its value.
+    pub(crate) fn script(&self, js: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": js, "args": [] })),
+        )
+    }
+
+    /// Sets the window's size; the page's `innerWidth` follows (headless Chromium has no window frame).
+    pub(crate) fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
+    /// Saves what the window shows as `target/screenshots/<name>.png` and returns the file's path.
+    pub(crate) fn screenshot(&self, name: &str) -> PathBuf {
+        let b64 = self.cmd("GET", "/screenshot", None);
+        let png = base64_decode(b64.as_str().expect("a screenshot"));
+        assert_eq!(&png[1..4], b"PNG", "{name}: a PNG");
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Scrolls the element `css` to the top of the window, for a screenshot of that part of a long page.
+    pub(crate) fn scroll_to(&self, css: &str) {
+        let js = format!(
+            "document.querySelector({}).scrollIntoView({{block: 'start'}}); return true;",
+            json!(css)
+        );
+        self.script(&js);
+    }
+
+    /// Whether the page is wider than the window: something runs off the screen.
+    pub(crate) fn overflow(&self) -> Option<(i64, i64)> {
+        let v = self.script("return [document.documentElement.scrollWidth, window.innerWidth];");
+        let (scroll, inner) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+        (scroll > inner).then_some((scroll, inner))
+    }
+}
+
+/// The screenshots' folder: `target/screenshots` of the workspace (git-ignored).
+pub(crate) fn screenshots_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("screenshots")
+}
+
+/// Standard base64 (WebDriver's screenshots), to keep a crate out of the build for one call.
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let bytes: Vec<u8> = s
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= u32::from(value(*c)) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+/// The real server on a free port over the test's registry, on a thread of its own; returns its address.
+pub(crate) fn serve(app: &crate::harness::App) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let db = app.url.clone();
+    std::thread::spawn(move || {
+        let opts = giamngheo_web::ServeOptions {
+            db,
+            bind: "127.0.0.1:0".into(),
+            connections: 2,
+            trust: Default::default(),
+        };
+        let _ = giamngheo_web::serve(opts, |addr| tx.send(addr.port()).unwrap());
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("server started");
+    // Browsers treat localhost as a secure context, so the Secure session cookie works over plain HTTP there.
+    format!("http://localhost:{port}")
 }
 
 fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
@@ -227,22 +337,7 @@ fn wait_for_file(dir: &Path, ext: &str) -> PathBuf {
 #[test]
 fn login_find_without_accents_open_enter_a_survey_and_download_a_report_in_chromium() {
     let app = app();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let db = app.url.clone();
-    std::thread::spawn(move || {
-        let opts = giamngheo_web::ServeOptions {
-            db,
-            bind: "127.0.0.1:0".into(),
-            connections: 2,
-            trust: Default::default(),
-        };
-        let _ = giamngheo_web::serve(opts, |addr| tx.send(addr.port()).unwrap());
-    });
-    let port = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("server started");
-    // Browsers treat localhost as a secure context, so the Secure session cookie works over plain HTTP there.
-    let base = format!("http://localhost:{port}");
+    let base = serve(&app);
     let downloads =
         std::env::temp_dir().join(format!("giamngheo-downloads-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&downloads);

@@ -112,7 +112,7 @@ fn dashboard_reports_and_public_page() {
     run(async {
         let xa = app.login("xa").await;
         let d = app.get("/dashboard", Some(&xa)).await;
-        assert!(d.body.contains("<div class=\"chart\"><svg"));
+        assert!(d.body.contains("<div class=\"chart wide\"><svg"));
         assert!(d.body.contains("Tỷ lệ hộ nghèo"));
         assert!(d.body.contains("Xã chậm tiến độ"));
         let csv = app
