@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
+use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::round::{CaseState, Role, RoundKind, RoundStatus, Step};
@@ -16,8 +17,7 @@ use giamngheo_formats::table::{CsvRows, Rows, read_xlsx};
 use giamngheo_store::Store;
 use giamngheo_store::audit::Actor;
 use giamngheo_store::rounds::{
-    CaseSource, CaseView, ComplaintOutcome, NewComplaint, NewMeeting, NewRound, RoundView,
-    SurveyInput, VoteInput,
+    CaseSource, CaseView, NewComplaint, NewMeeting, NewRound, RoundView, SurveyInput, VoteInput,
 };
 
 use crate::errors::CliError;
@@ -31,6 +31,12 @@ fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
         vi: vi.to_owned(),
         en: en.to_owned(),
     }
+}
+
+fn parse_channel(s: &str) -> Result<ComplaintChannel, String> {
+    ComplaintChannel::parse(s).ok_or_else(|| {
+        format!("'{s}': in_person, letter, phone hoặc web / in_person, letter, phone or web")
+    })
 }
 
 /// Who runs the command: a name (default the system user) and a role (default commune officer). The
@@ -126,8 +132,9 @@ pub enum RoundCommand {
         complainant: String,
         #[arg(long)]
         text: String,
-        #[arg(long, default_value = "in_person")]
-        channel: String,
+        /// in_person, letter, phone or web.
+        #[arg(long, default_value = "in_person", value_parser = parse_channel)]
+        channel: ComplaintChannel,
         #[arg(long)]
         date: Option<String>,
     },

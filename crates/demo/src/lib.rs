@@ -554,7 +554,7 @@ fn last_round(
             household_code: Some(cases[0].household_code.clone()),
             received_on: when.complaint,
             complainant: "Người dân trong thôn (dữ liệu mẫu)".to_owned(),
-            channel: "in_person".to_owned(),
+            channel: giamngheo_core::complaint::ComplaintChannel::InPerson,
             content: "Đề nghị xem lại thu nhập của hộ, hộ đã có thêm người đi làm.".to_owned(),
         },
     )?;

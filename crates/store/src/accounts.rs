@@ -4,6 +4,7 @@
 //! unit and every unit under it on a date's boundaries) is materialised into `account_scope`, so every query
 //! that must stay inside it joins one small indexed table instead of walking the unit tree.
 
+use giamngheo_core::complaint::FeedbackKind;
 use giamngheo_core::date::Date;
 use giamngheo_core::text::{fold, nfc};
 
@@ -41,10 +42,25 @@ pub struct Feedback {
     pub id: i64,
     pub commune_id: i64,
     pub received_at: String,
-    pub kind: String,
+    pub kind: FeedbackKind,
     pub name: String,
     pub contact: String,
     pub message: String,
+}
+
+/// A feedback row, its first seven columns as `feedback_of` selects them.
+fn feedback_from_row(r: &[Value]) -> Result<Feedback, StoreError> {
+    Ok(Feedback {
+        id: r[0].int().unwrap_or(0),
+        commune_id: r[1].int().unwrap_or(0),
+        received_at: r[2].text().unwrap_or_default().to_owned(),
+        kind: r[3]
+            .clone()
+            .decode("feedback", "kind", FeedbackKind::parse)?,
+        name: r[4].text().unwrap_or_default().to_owned(),
+        contact: r[5].text().unwrap_or_default().to_owned(),
+        message: r[6].text().unwrap_or_default().to_owned(),
+    })
 }
 
 fn account_from_row(r: Vec<Value>) -> Option<Account> {
@@ -277,18 +293,7 @@ impl Store {
              WHERE commune_id = $1 ORDER BY id DESC",
             &[commune_id.into()],
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Feedback {
-                id: r[0].int().unwrap_or(0),
-                commune_id: r[1].int().unwrap_or(0),
-                received_at: r[2].text().unwrap_or_default().to_owned(),
-                kind: r[3].text().unwrap_or_default().to_owned(),
-                name: r[4].text().unwrap_or_default().to_owned(),
-                contact: r[5].text().unwrap_or_default().to_owned(),
-                message: r[6].text().unwrap_or_default().to_owned(),
-            })
-            .collect())
+        rows.iter().map(|r| feedback_from_row(r)).collect()
     }
 
     /// Feedback sent to the communes inside a scope (None: everywhere), newest first.
@@ -304,23 +309,14 @@ impl Store {
              ORDER BY f.id DESC LIMIT $2",
             &[Value::Int(scope.unwrap_or(0)), limit.into()],
         )?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|r| {
-                (
-                    Feedback {
-                        id: r[0].int().unwrap_or(0),
-                        commune_id: r[1].int().unwrap_or(0),
-                        received_at: r[2].text().unwrap_or_default().to_owned(),
-                        kind: r[3].text().unwrap_or_default().to_owned(),
-                        name: r[4].text().unwrap_or_default().to_owned(),
-                        contact: r[5].text().unwrap_or_default().to_owned(),
-                        message: r[6].text().unwrap_or_default().to_owned(),
-                    },
+                Ok((
+                    feedback_from_row(&r)?,
                     r[7].text().unwrap_or_default().to_owned(),
-                )
+                ))
             })
-            .collect())
+            .collect()
     }
 
     /// The units accounts are bound to, so the web app can prepare their dashboards at start.

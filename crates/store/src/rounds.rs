@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::date::Date;
 use giamngheo_core::registry::ReviewInput;
 use giamngheo_core::round::{
@@ -226,8 +227,7 @@ pub struct NewComplaint {
     pub household_code: Option<String>,
     pub received_on: Date,
     pub complainant: String,
-    /// in_person, letter, phone, web.
-    pub channel: String,
+    pub channel: ComplaintChannel,
     pub content: String,
 }
 
@@ -265,62 +265,16 @@ pub struct DecisionSummary {
     pub transitions: Vec<(Transition, u64)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ComplaintOutcome {
-    /// The complaint is right: the household goes back to the survey.
-    Upheld,
-    Rejected,
-    Withdrawn,
-}
-
-impl ComplaintOutcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            ComplaintOutcome::Upheld => "upheld",
-            ComplaintOutcome::Rejected => "rejected",
-            ComplaintOutcome::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ComplaintOutcome> {
-        match s {
-            "upheld" => Some(ComplaintOutcome::Upheld),
-            "rejected" => Some(ComplaintOutcome::Rejected),
-            "withdrawn" => Some(ComplaintOutcome::Withdrawn),
-            _ => None,
-        }
-    }
-
-    pub fn name(self, lang: Lang) -> &'static str {
-        match self {
-            ComplaintOutcome::Upheld => lang.pick("chấp nhận", "upheld"),
-            ComplaintOutcome::Rejected => lang.pick("không chấp nhận", "rejected"),
-            ComplaintOutcome::Withdrawn => lang.pick("rút lại", "withdrawn"),
-        }
-    }
-}
-
-/// How a complaint reached the commune, in words (the stored codes: in_person, letter, phone, web).
-pub fn channel_name(code: &str, lang: Lang) -> &str {
-    match code {
-        "in_person" => lang.pick("trực tiếp", "in person"),
-        "letter" => lang.pick("đơn, thư", "letter"),
-        "phone" => lang.pick("điện thoại", "phone"),
-        "web" => lang.pick("trang công khai", "public page"),
-        other => other,
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComplaintView {
     pub id: i64,
     pub household_code: Option<String>,
     pub received_on: Date,
     pub complainant: String,
-    pub channel: String,
+    pub channel: ComplaintChannel,
     pub content: String,
     pub answer: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<ComplaintOutcome>,
 }
 
 fn refuse(e: RoundError) -> StoreError {
@@ -1467,7 +1421,7 @@ impl Store {
         let (received_on, complainant, channel, content) = (
             complaint.received_on,
             complaint.complainant.as_str(),
-            complaint.channel.as_str(),
+            complaint.channel.code(),
             complaint.content.as_str(),
         );
         self.conn.transaction(|c| {
@@ -1612,10 +1566,18 @@ impl Store {
                         .clone()
                         .decode("complaint", "received_on", parse_date)?,
                     complainant: r[3].text().unwrap_or_default().to_owned(),
-                    channel: r[4].text().unwrap_or_default().to_owned(),
+                    channel: r[4].clone().decode(
+                        "complaint",
+                        "channel",
+                        ComplaintChannel::parse,
+                    )?,
                     content: r[5].text().unwrap_or_default().to_owned(),
                     answer: r[6].text().map(str::to_owned),
-                    outcome: r[7].text().map(str::to_owned),
+                    outcome: r[7].clone().decode_opt(
+                        "complaint",
+                        "outcome",
+                        ComplaintOutcome::parse,
+                    )?,
                 })
             })
             .collect()

@@ -13,6 +13,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
+use giamngheo_core::complaint::FeedbackKind;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use serde::Deserialize;
@@ -113,9 +114,9 @@ fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(String, String)]) 
         h2 { (ctx.t("Góp ý, khiếu nại", "Feedback or complaint")) }
         form method="post" action={ "/public/" (html::url(code)) "/feedback" } class="box" {
             input type="hidden" name="csrf" value=(token);
-            label { input type="radio" name="kind" value="feedback" checked; " " (ctx.t("Góp ý", "Feedback")) }
+            label { input type="radio" name="kind" value=(FeedbackKind::Feedback.code()) checked; " " (ctx.t("Góp ý", "Feedback")) }
             label {
-                input type="radio" name="kind" value="complaint";
+                input type="radio" name="kind" value=(FeedbackKind::Complaint.code());
                 " " (ctx.t("Khiếu nại về kết quả rà soát", "Complaint about the review results"))
             }
             p.muted {
@@ -259,10 +260,9 @@ pub async fn feedback(
         return Err(ctx.fail(WebError::Csrf));
     };
     let (name, contact, message) = (clean(&f.name), clean(&f.contact), clean(&f.message));
-    let complaint = match f.kind.as_str() {
-        "feedback" => false,
-        "complaint" => true,
-        _ => {
+    let complaint = match FeedbackKind::parse(&f.kind) {
+        Some(kind) => kind == FeedbackKind::Complaint,
+        None => {
             return Err(ctx.fail(WebError::bad(
                 "Loại góp ý không hợp lệ.",
                 "Unknown kind of message.",

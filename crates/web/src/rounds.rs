@@ -10,6 +10,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use giamngheo_core::complaint::ComplaintOutcome;
 use giamngheo_core::round::{Action, CaseState, RoundStatus};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
@@ -294,7 +295,7 @@ fn complaints_section(
                 p {
                     strong { (k.complainant) }
                     " · " (k.received_on.vi())
-                    " · " (giamngheo_store::rounds::channel_name(&k.channel, ctx.lang))
+                    " · " (k.channel.name(ctx.lang))
                     @if let Some(c) = &k.household_code { " · " (c) }
                     @if copies > 1 { " · " (ctx.t("gửi", "sent")) " " (copies) " " (ctx.t("lần", "times")) }
                 }
@@ -303,8 +304,7 @@ fn complaints_section(
                     (Some(o), answer) => {
                         p {
                             (ctx.t("Đã trả lời", "Answered")) ": "
-                            (giamngheo_store::rounds::ComplaintOutcome::parse(o)
-                                .map_or(o.as_str(), |o| o.name(ctx.lang)))
+                            (o.name(ctx.lang))
                             " — " (answer.as_deref().unwrap_or(""))
                         }
                     }
@@ -315,11 +315,11 @@ fn complaints_section(
                             label for={ "answer" (k.id) } { (ctx.t("Trả lời", "Answer")) }
                             textarea id={ "answer" (k.id) } name="answer" rows="2" required {}
                             select name="outcome" {
-                                option value="rejected" { (ctx.t("không chấp nhận", "rejected")) }
-                                option value="upheld" {
+                                option value=(ComplaintOutcome::Rejected.code()) { (ctx.t("không chấp nhận", "rejected")) }
+                                option value=(ComplaintOutcome::Upheld.code()) {
                                     (ctx.t("chấp nhận (rà soát lại hộ)", "upheld (survey the household again)"))
                                 }
-                                option value="withdrawn" { (ctx.t("người khiếu nại rút", "withdrawn")) }
+                                option value=(ComplaintOutcome::Withdrawn.code()) { (ctx.t("người khiếu nại rút", "withdrawn")) }
                             }
                             button type="submit" { (ctx.t("Gửi trả lời", "Send the answer")) }
                         }
@@ -644,7 +644,7 @@ pub async fn step(
     }
     let mut answer_to = None;
     if action == Action::AnswerComplaint {
-        let outcome = giamngheo_store::rounds::ComplaintOutcome::parse(&f.outcome);
+        let outcome = ComplaintOutcome::parse(&f.outcome);
         let Some(outcome) = outcome.filter(|_| !f.answer.trim().is_empty()) else {
             return Err(ctx.fail(WebError::bad(
                 "Cần nội dung trả lời (answer) và kết quả (outcome).",

@@ -1,6 +1,7 @@
 //! A full periodic round for a village, from the list to the certificates, with every refusal on the way,
 //! the audit chain, support and late communes: on SQLite and PostgreSQL.
 
+use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::round::{Action, CaseState, Role, RoundError, RoundKind, Step};
 use giamngheo_core::transition::Transition;
 use giamngheo_core::{
@@ -10,7 +11,7 @@ use giamngheo_store::audit::Actor;
 use giamngheo_store::db::Backend;
 use giamngheo_store::reviews::NewReview;
 use giamngheo_store::rounds::{
-    CaseSource, ComplaintOutcome, NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput,
+    CaseSource, NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput,
 };
 use giamngheo_store::support::{NewSupport, ReportKind};
 use giamngheo_store::{RejectionKind, StoreError};
@@ -384,7 +385,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                     household_code: Some("XH-001".into()),
                     received_on: date("2024-11-15"),
                     complainant: "Trần Văn Khải".into(),
-                    channel: "in_person".into(),
+                    channel: ComplaintChannel::InPerson,
                     content: "Hộ XH-001 vẫn còn khó khăn".into(),
                 },
             )
@@ -461,7 +462,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                     household_code: None,
                     received_on: date("2024-11-21"),
                     complainant: "Ai đó".into(),
-                    channel: "web".into(),
+                    channel: ComplaintChannel::Web,
                     content: "x".into()
                 }
             )),
@@ -860,7 +861,7 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
                     household_code: Some("XH-002".into()),
                     received_on: date("2024-11-15"),
                     complainant: "Trần Văn Khải".into(),
-                    channel: "in_person".into(),
+                    channel: ComplaintChannel::InPerson,
                     content: "Hộ XH-002 đã có việc làm ổn định".into(),
                 },
             )
@@ -893,5 +894,68 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
             )),
             RoundError::Unfinished { .. }
         ));
+    });
+}
+
+/// A complaint's channel reads back as core's type; a word the store never writes, put there behind its
+/// back, is reported as corrupt rather than shown as it is.
+#[test]
+fn a_complaints_channel_reads_back_typed_and_a_foreign_one_is_corrupt() {
+    on_both("complaint_channel", |db| {
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let round = round_of_2024(db, &officer, &[("XH-001", Class::Poor)]);
+        let cases = [
+            (ComplaintChannel::InPerson, Some("XH-001")),
+            (ComplaintChannel::Letter, None),
+            (ComplaintChannel::Phone, Some("XH-001")),
+            (ComplaintChannel::Web, None),
+        ];
+        for (channel, household) in cases {
+            db.store
+                .add_complaint(
+                    &officer,
+                    round,
+                    &NewComplaint {
+                        household_code: household.map(str::to_owned),
+                        received_on: date("2024-10-15"),
+                        complainant: "Trần Văn Khải".into(),
+                        channel,
+                        content: "Hộ vẫn còn khó khăn".into(),
+                    },
+                )
+                .unwrap();
+        }
+        let read: Vec<_> = db
+            .store
+            .complaints(round)
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.channel, k.household_code, k.outcome))
+            .collect();
+        let want: Vec<_> = cases
+            .iter()
+            .map(|&(c, h)| (c, h.map(str::to_owned), None))
+            .collect();
+        assert_eq!(read, want, "{}", db.name);
+
+        for foreign in ["fax", "Web", ""] {
+            db.store
+                .conn()
+                .execute(
+                    "UPDATE complaint SET channel = $1 WHERE round_id = $2",
+                    &[foreign.into(), round.into()],
+                )
+                .unwrap();
+            assert_eq!(
+                db.store.complaints(round).map(|_| ()),
+                Err(StoreError::Corrupt {
+                    table: "complaint",
+                    column: "channel",
+                    value: foreign.to_owned(),
+                }),
+                "{} {foreign:?}",
+                db.name
+            );
+        }
     });
 }

@@ -4,6 +4,7 @@
 //! and after the change) inside the account's units; an accepted write is audited under the account's name,
 //! a refused one writes nothing and names nothing outside the account's units.
 
+use giamngheo_core::complaint::ComplaintChannel;
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::messages::Localized;
@@ -395,7 +396,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                                         household_code: Some(code.clone()),
                                         received_on: date("2019-10-17"),
                                         complainant: "Người dân".into(),
-                                        channel: "in_person".into(),
+                                        channel: ComplaintChannel::InPerson,
                                         content: "Hộ này không đúng".into(),
                                     },
                                 )

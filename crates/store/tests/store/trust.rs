@@ -350,7 +350,8 @@ fn public_posts_are_spent_once_limited_merged_and_about_the_commune() {
         assert!(
             queue
                 .iter()
-                .all(|k| k.complainant == "Bà Hoa (0912 345 678)" && k.channel == "web"),
+                .all(|k| k.complainant == "Bà Hoa (0912 345 678)"
+                    && k.channel == giamngheo_core::complaint::ComplaintChannel::Web),
             "{}: {queue:?}",
             db.name
         );

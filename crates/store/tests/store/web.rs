@@ -168,8 +168,8 @@ fn accounts_scopes_and_search_within_them() {
         .unwrap();
         let fb = s.feedback_of(commune.id).unwrap();
         assert_eq!(
-            (fb.len(), fb[0].kind.as_str()),
-            (1, "feedback"),
+            (fb.len(), fb[0].kind),
+            (1, giamngheo_core::complaint::FeedbackKind::Feedback),
             "{}",
             db.name
         );
