@@ -819,7 +819,9 @@ pub fn survey(
             expected_version: None,
         })
         .collect();
-    let n = store.record_survey(who, round_id, &classifier, on, &inputs)?;
+    let n = store
+        .record_survey(who, round_id, &classifier, on, &inputs)?
+        .len();
     let cases = store.round_cases(round_id)?;
     let count = |c: Class| {
         cases

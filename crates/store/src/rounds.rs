@@ -12,7 +12,7 @@ use giamngheo_core::round::{
     meeting_agrees, procedure_on, procedures,
 };
 use giamngheo_core::transition::Transition;
-use giamngheo_core::{Area, Class, Classifier, Income, Lang};
+use giamngheo_core::{Area, Class, Classifier, Income, Lang, Outcome};
 
 use crate::Store;
 use crate::audit::{Actor, AuditWriter, Change};
@@ -207,6 +207,14 @@ impl CaseView {
 pub struct SurveyInput {
     pub input: ReviewInput,
     pub expected_version: Option<i64>,
+}
+
+/// One household's survey as recorded: its class as the store computed it, so a caller shows the result
+/// it stored rather than classifying again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Surveyed {
+    pub household_code: String,
+    pub outcome: Outcome,
 }
 
 /// A round to open.
@@ -1001,7 +1009,7 @@ impl Store {
         classifier: &Classifier,
         surveyed_on: Date,
         inputs: &[SurveyInput],
-    ) -> Result<u64, StoreError> {
+    ) -> Result<Vec<Surveyed>, StoreError> {
         crate::scope::permit(actor, Action::Survey)?;
         not_in_future(surveyed_on)?;
         self.conn.transaction(|c| {
@@ -1088,6 +1096,7 @@ impl Store {
             let mut reviews = crate::db::BatchInsert::new(c.backend(), crate::reviews::REVIEW_COLUMNS, 21);
             let mut replaced_reviews = Vec::new();
             let mut case_updates: Vec<(i64, i64, i64, &str)> = Vec::new();
+            let mut surveyed = Vec::with_capacity(planned.len());
             for (review_id, (s, case)) in (first_review..).zip(planned.iter()) {
                 let r = &s.input;
                 let h = homes.get(&case.household_id).ok_or_else(|| StoreError::NotFound {
@@ -1140,6 +1149,10 @@ impl Store {
                     facts: None,
                 };
                 reviews.push(c, crate::reviews::review_values(review_id, &review))?;
+                surveyed.push(Surveyed {
+                    household_code: r.household_code.clone(),
+                    outcome,
+                });
                 case_updates.push((review_id, case.id, case.version, r.household_code.as_str()));
                 replaced_reviews.extend(replaced);
                 audit.record(
@@ -1175,7 +1188,7 @@ impl Store {
                 c.execute("DELETE FROM review WHERE id = $1", &[old.into()])?;
             }
             audit.finish(c)?;
-            Ok(planned.len() as u64)
+            Ok(surveyed)
         })
     }
 

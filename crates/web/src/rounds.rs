@@ -1235,12 +1235,12 @@ pub async fn survey_post(
                 .map_err(store_error)
         })
         .await;
-    if let Err(e) = saved {
-        return refuse(e.message(lang));
-    }
-    let outcome = classifier
-        .classify(area, Income::Vnd(income), set)
-        .map_err(|_| ctx.fail(WebError::Internal))?;
+    // The class the store computed and recorded, shown as it is: the page never classifies again.
+    let outcome = match saved.map(|mut done| done.pop()) {
+        Ok(Some(done)) => done.outcome,
+        Ok(None) => return Err(ctx.fail(WebError::Internal)),
+        Err(e) => return refuse(e.message(lang)),
+    };
     let body = html! {
         h1 { (ctx.t("Đã ghi phiếu rà soát hộ", "Survey recorded for household")) " " (code) }
         p.result { strong { (outcome.class.name(lang)) } }

@@ -269,7 +269,8 @@ fn a_full_round_from_the_list_to_the_certificates() {
             Err(StoreError::NotFound { .. })
         ));
 
-        db.store
+        let surveyed = db
+            .store
             .record_survey(
                 &reviewer,
                 round,
@@ -281,6 +282,20 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 ],
             )
             .unwrap();
+        // The write returns each household's class as it recorded it, in the order given.
+        let stored: Vec<_> = ["XH-001", "XH-002"]
+            .into_iter()
+            .map(|code| {
+                let cases = db.store.round_cases(round).unwrap();
+                let case = cases.iter().find(|k| k.household_code == code).unwrap();
+                (code.to_owned(), case.computed_class)
+            })
+            .collect();
+        let returned: Vec<_> = surveyed
+            .iter()
+            .map(|d| (d.household_code.clone(), Some(d.outcome.class)))
+            .collect();
+        assert_eq!(returned, stored, "{}", db.name);
         // Surveyed twice in one round.
         let err = db
             .store
