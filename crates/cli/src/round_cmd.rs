@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 
 use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::round::{CaseState, Role, RoundKind, RoundStatus, Step};
 use giamngheo_core::transition::Transition;
@@ -127,7 +128,7 @@ pub enum RoundCommand {
     Complaint {
         round: i64,
         #[arg(long)]
-        household: Option<String>,
+        household: Option<HouseholdCode>,
         #[arg(long = "from")]
         complainant: String,
         #[arg(long)]
@@ -745,7 +746,7 @@ pub fn sheet(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
         .filter(|c| open_states.contains(&c.state))
         .map(|c| {
             let mut row = vec![
-                c.household_code.clone(),
+                c.household_code.to_string(),
                 c.head_name.clone().unwrap_or_default(),
                 c.village.clone().unwrap_or_default(),
                 c.source.name(lang).to_owned(),
@@ -1181,7 +1182,9 @@ pub fn lists(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
             for (i, c) in members.iter().enumerate() {
                 let r = 3 + i as u32;
                 sheet.write_number(r, 0, (i + 1) as f64).map_err(xerr)?;
-                sheet.write_string(r, 1, &c.household_code).map_err(xerr)?;
+                sheet
+                    .write_string(r, 1, c.household_code.as_str())
+                    .map_err(xerr)?;
                 sheet
                     .write_string(r, 2, c.head_name.as_deref().unwrap_or(""))
                     .map_err(xerr)?;
@@ -1225,7 +1228,7 @@ pub fn lists(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
             {
                 let cells = [
                     key.to_owned(),
-                    c.household_code.clone(),
+                    c.household_code.to_string(),
                     c.head_name.clone().unwrap_or_default(),
                     c.village.clone().unwrap_or_default(),
                     c.previous_class.map_or("", Class::code).to_owned(),
@@ -1615,7 +1618,7 @@ pub fn transitions(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result
         .map(|c| {
             let (n, amount, programmes) = support.get(&c.id).cloned().unwrap_or_default();
             vec![
-                c.household_code.clone(),
+                c.household_code.to_string(),
                 c.head_name.clone().unwrap_or_default(),
                 c.village.clone().unwrap_or_default(),
                 c.previous_class.map_or("", |k| k.name(lang)).to_owned(),
@@ -1682,16 +1685,32 @@ pub fn screen(
             },
         ]));
     };
+    let (file, sheet) = (rows.file().to_owned(), rows.sheet().map(str::to_owned));
     let mut codes = Vec::new();
+    let mut problems = Vec::new();
     rows.each(&mut |row, cells| {
         if let Some(c) = cells
             .get(code_c)
             .map(|c| c.trim())
             .filter(|c| !c.is_empty())
         {
-            codes.push((row, c.to_owned()));
+            match HouseholdCode::parse(c) {
+                Some(code) => codes.push((row, code)),
+                None => problems.push(giamngheo_formats::households::ImportProblem {
+                    file: file.clone(),
+                    sheet: sheet.clone(),
+                    row,
+                    column: Some("household_code".into()),
+                    kind: giamngheo_formats::households::ProblemKind::BadHouseholdCode(
+                        c.to_owned(),
+                    ),
+                }),
+            }
         }
     })?;
+    if !problems.is_empty() {
+        return Err(CliError::Import(problems));
+    }
     let n = open(db)?.record_screening(who, round_id, on, &codes)?;
     outln!(
         "{} {n} {}",

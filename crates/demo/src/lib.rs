@@ -474,7 +474,7 @@ fn last_round(
     let mut inputs = Vec::new();
     for (i, c) in cases.iter().enumerate() {
         let last = store
-            .household_history(&c.household_code)?
+            .household_history(c.household_code.as_str())?
             .reviews
             .into_iter()
             .rev()

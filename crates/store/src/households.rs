@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use giamngheo_core::Area;
 use giamngheo_core::date::Date;
 use giamngheo_core::facts::Sex;
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitLevel};
 use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord, MemberRow, Relation};
 use giamngheo_core::text::fold;
 
@@ -158,7 +158,7 @@ fn check_against_registry(
     actor: &Actor,
     resolved: &[Resolved],
     existing: &HashMap<String, (i64, Option<Place>)>,
-    seen_ids: &HashMap<&str, (&str, u64)>,
+    seen_ids: &HashMap<&str, (&HouseholdCode, u64)>,
     as_of: Date,
     mut rejections: Vec<Rejection>,
 ) -> Result<(), StoreError> {
@@ -191,7 +191,7 @@ fn check_against_registry(
                     row: r.row,
                     field: "household_code",
                     kind: RejectionKind::HouseholdOutsideScope {
-                        code: r.record.code.as_str().to_owned(),
+                        code: r.record.code.clone(),
                     },
                 });
             } else if let Some((id, _)) = existing.get(r.record.code.as_str())
@@ -201,7 +201,7 @@ fn check_against_registry(
                     row: r.row,
                     field: "as_of",
                     kind: RejectionKind::ChangedAfter {
-                        code: r.record.code.as_str().to_owned(),
+                        code: r.record.code.clone(),
                         date: Date::parse(last).map_or_else(|_| last.clone(), |d| d.vi()),
                     },
                 });
@@ -214,7 +214,7 @@ fn check_against_registry(
                 return Ok(());
             };
             if let Some((code, file_row)) = seen_ids.get(cid)
-                && *code != holder
+                && **code != holder
             {
                 let inside = row[2].int().is_some_and(|commune| {
                     actor.scope.covers(Place {
@@ -228,7 +228,11 @@ fn check_against_registry(
                     kind: if inside {
                         RejectionKind::CitizenIdElsewhere {
                             citizen_id: cid.to_owned(),
-                            household: holder.to_owned(),
+                            household: row[1].clone().decode(
+                                "household",
+                                "code",
+                                HouseholdCode::parse,
+                            )?,
                         }
                     } else {
                         RejectionKind::CitizenIdOutsideScope {
@@ -294,14 +298,14 @@ impl Store {
         let mut resolved = Vec::with_capacity(records.len());
         let mut communes: HashMap<String, Option<i64>> = HashMap::new();
         let mut seen_codes: HashMap<&str, u64> = HashMap::new();
-        let mut seen_ids: HashMap<&str, (&str, u64)> = HashMap::new();
+        let mut seen_ids: HashMap<&str, (&HouseholdCode, u64)> = HashMap::new();
         for (row, rec) in records {
             if let Some(first) = seen_codes.insert(rec.code.as_str(), *row) {
                 rejections.push(Rejection {
                     row: *row,
                     field: "household_code",
                     kind: RejectionKind::DuplicateHousehold {
-                        code: rec.code.as_str().to_owned(),
+                        code: rec.code.clone(),
                         first_row: first,
                     },
                 });
@@ -349,23 +353,22 @@ impl Store {
                             field: "citizen_id",
                             kind: RejectionKind::CitizenIdElsewhere {
                                 citizen_id: cid.as_str().to_owned(),
-                                household: rec.code.as_str().to_owned(),
+                                household: rec.code.clone(),
                             },
                         });
                     }
                     own.push(cid.as_str());
                 }
                 if let Some(cid) = &m.citizen_id
-                    && let Some((other, _)) =
-                        seen_ids.insert(cid.as_str(), (rec.code.as_str(), *row))
-                    && other != rec.code.as_str()
+                    && let Some((other, _)) = seen_ids.insert(cid.as_str(), (&rec.code, *row))
+                    && *other != rec.code
                 {
                     rejections.push(Rejection {
                         row: *row,
                         field: "citizen_id",
                         kind: RejectionKind::CitizenIdElsewhere {
                             citizen_id: cid.as_str().to_owned(),
-                            household: other.to_owned(),
+                            household: other.clone(),
                         },
                     });
                 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::registry::ReviewInput;
 use giamngheo_core::round::{
     Action, CaseEvent, CaseState, Procedure, RoundError, RoundKind, RoundStatus, Step,
@@ -149,7 +150,7 @@ impl CaseSource {
 pub struct CaseView {
     pub id: i64,
     pub household_id: i64,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub head_name: Option<String>,
     pub village_id: Option<i64>,
     pub village: Option<String>,
@@ -213,7 +214,7 @@ pub struct SurveyInput {
 /// it stored rather than classifying again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Surveyed {
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub outcome: Outcome,
 }
 
@@ -232,7 +233,7 @@ pub struct NewRound {
 /// A complaint or feedback, optionally about one household on the round's list.
 #[derive(Clone, Debug)]
 pub struct NewComplaint {
-    pub household_code: Option<String>,
+    pub household_code: Option<HouseholdCode>,
     pub received_on: Date,
     pub complainant: String,
     pub channel: ComplaintChannel,
@@ -243,7 +244,7 @@ pub struct NewComplaint {
 #[derive(Clone, Debug)]
 pub struct VoteInput {
     pub row: u64,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub votes_for: u32,
     pub votes_against: u32,
 }
@@ -276,7 +277,7 @@ pub struct DecisionSummary {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComplaintView {
     pub id: i64,
-    pub household_code: Option<String>,
+    pub household_code: Option<HouseholdCode>,
     pub received_on: Date,
     pub complainant: String,
     pub channel: ComplaintChannel,
@@ -902,7 +903,7 @@ impl Store {
         actor: &Actor,
         round_id: i64,
         screened_on: Date,
-        households: &[(u64, String)],
+        households: &[(u64, HouseholdCode)],
     ) -> Result<u64, StoreError> {
         crate::scope::permit(actor, Action::Survey)?;
         not_in_future(screened_on)?;
@@ -913,7 +914,7 @@ impl Store {
             let mut rejections = Vec::new();
             let mut planned = Vec::new();
             for (row, code) in households {
-                match cases.get(code) {
+                match cases.get(code.as_str()) {
                     None => rejections.push(Rejection {
                         row: *row,
                         field: "household_code",
@@ -1033,7 +1034,7 @@ impl Store {
                         row: r.row,
                         field: "household_code",
                         kind: RejectionKind::DuplicateHousehold {
-                            code: code.to_owned(),
+                            code: r.household_code.clone(),
                             first_row: first,
                         },
                     });
@@ -1044,7 +1045,7 @@ impl Store {
                         row: r.row,
                         field: "household_code",
                         kind: RejectionKind::NotOnList {
-                            code: code.to_owned(),
+                            code: r.household_code.clone(),
                         },
                     });
                     continue;
@@ -1062,7 +1063,7 @@ impl Store {
                         row: r.row,
                         field: "household_code",
                         kind: RejectionKind::Procedure {
-                            code: code.to_owned(),
+                            code: r.household_code.clone(),
                             error: e,
                         },
                     });
@@ -1101,7 +1102,7 @@ impl Store {
                 let r = &s.input;
                 let h = homes.get(&case.household_id).ok_or_else(|| StoreError::NotFound {
                     what: "residence on the survey date",
-                    key: r.household_code.clone(),
+                    key: r.household_code.to_string(),
                 })?;
                 let area = r
                     .area
@@ -1213,7 +1214,7 @@ impl Store {
             let mut rejections = Vec::new();
             let mut planned = Vec::new();
             for v in &meeting.votes {
-                let Some(case) = cases.get(&v.household_code) else {
+                let Some(case) = cases.get(v.household_code.as_str()) else {
                     rejections.push(Rejection {
                         row: v.row,
                         field: "household_code",
@@ -1430,7 +1431,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         crate::scope::permit(actor, Action::RecordComplaint)?;
         not_in_future(complaint.received_on)?;
-        let household_code = complaint.household_code.as_deref();
+        let household_code = complaint.household_code.as_ref().map(HouseholdCode::as_str);
         let (received_on, complainant, channel, content) = (
             complaint.received_on,
             complaint.complainant.as_str(),
@@ -1574,7 +1575,11 @@ impl Store {
             .map(|r| {
                 Ok(ComplaintView {
                     id: r[0].int().unwrap_or(0),
-                    household_code: r[1].text().map(str::to_owned),
+                    household_code: r[1].clone().decode_opt(
+                        "household",
+                        "code",
+                        HouseholdCode::parse,
+                    )?,
                     received_on: r[2]
                         .clone()
                         .decode("complaint", "received_on", parse_date)?,
@@ -1775,7 +1780,7 @@ impl Store {
                 if case.certificate.is_some()
                     || case.state != CaseState::Decided
                     || !matches!(case.decided_class, Some(Class::Poor | Class::NearPoor))
-                    || only.is_some_and(|o| o != case.household_code)
+                    || only.is_some_and(|o| case.household_code != o)
                 {
                     continue;
                 }
@@ -1862,7 +1867,7 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
             out.push(CaseView {
                 id: r[0].int().unwrap_or(0),
                 household_id: r[1].int().unwrap_or(0),
-                household_code: r[2].text().unwrap_or_default().to_owned(),
+                household_code: r[2].clone().decode("household", "code", HouseholdCode::parse)?,
                 head_name: r[3].text().map(str::to_owned),
                 village: r[4].text().map(str::to_owned),
                 source: r[5].text().and_then(CaseSource::parse).unwrap_or(CaseSource::Request),
@@ -1886,8 +1891,9 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
     // Villages as people count them (Thôn 2 before Thôn 10), then households by code.
     out.sort_by(|a, b| {
         let village = |c: &CaseView| c.village.clone().unwrap_or_default();
-        giamngheo_core::text::natural_cmp(&village(a), &village(b))
-            .then_with(|| giamngheo_core::text::natural_cmp(&a.household_code, &b.household_code))
+        giamngheo_core::text::natural_cmp(&village(a), &village(b)).then_with(|| {
+            giamngheo_core::text::natural_cmp(a.household_code.as_str(), b.household_code.as_str())
+        })
     });
     Ok(out)
 }

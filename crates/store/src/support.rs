@@ -3,6 +3,7 @@
 //! owe upward with their deadlines, from which the late communes are listed.
 
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::round::{Action, procedure_on};
 
@@ -24,7 +25,7 @@ pub struct Programme {
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewSupport {
     pub programme_code: String,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub person_citizen_id: Option<String>,
     pub received_on: Date,
     pub amount_vnd: Option<i64>,
@@ -161,7 +162,7 @@ impl Store {
                     c,
                     actor,
                     Action::RecordSupport,
-                    &s.household_code,
+                    s.household_code.as_str(),
                 )?;
                 let h = [Value::Int(household_id)];
                 let person: Value = match &s.person_citizen_id {

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use giamngheo_core::complaint::ComplaintOutcome;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::round::{Action, CaseState, RoundStatus};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
@@ -157,7 +158,7 @@ pub async fn show(
             tbody {
                 @for c in &cases {
                     tr {
-                        td { a href={ "/households/" (html::url(&c.household_code)) } { (c.household_code) } }
+                        td { a href={ "/households/" (html::url(c.household_code.as_str())) } { (c.household_code) } }
                         td { (c.head_name.as_deref().unwrap_or("")) }
                         td { (c.village.as_deref().unwrap_or("")) }
                         td { (class_name(c.previous_class, lang)) }
@@ -166,13 +167,13 @@ pub async fn show(
                         td { (c.transition.map_or("", |t| t.name(lang))) }
                         td {
                             @if may_survey && matches!(c.state, CaseState::Listed | CaseState::Resurvey) {
-                                a href={ "/rounds/" (round.id) "/survey/" (html::url(&c.household_code)) } {
+                                a href={ "/rounds/" (round.id) "/survey/" (html::url(c.household_code.as_str())) } {
                                     (ctx.t("Nhập phiếu", "Enter survey"))
                                 }
                             }
                             @if c.source == CaseSource::ExitRequest {
                                 " "
-                                a href={ "/rounds/" (round.id) "/exit/" (html::url(&c.household_code)) } {
+                                a href={ "/rounds/" (round.id) "/exit/" (html::url(c.household_code.as_str())) } {
                                     (ctx.t(
                                         "Giấy đề nghị thoát nghèo (Mẫu 04, PDF)",
                                         "Exit request (form 04, PDF)"
@@ -624,9 +625,15 @@ pub async fn step(
             if yes.trim().is_empty() && no.trim().is_empty() {
                 continue;
             }
+            let Some(household_code) = HouseholdCode::parse(code) else {
+                return Err(ctx.fail(WebError::bad(
+                    format!("{key}: mã hộ không hợp lệ."),
+                    format!("{key}: not a household code."),
+                )));
+            };
             votes.push(giamngheo_store::rounds::VoteInput {
                 row: row as u64 + 1,
-                household_code: code.to_owned(),
+                household_code,
                 votes_for: number(key, yes)?,
                 votes_against: if no.trim().is_empty() {
                     0
@@ -859,17 +866,12 @@ pub async fn screen(
         ));
     }
     // Rows as the page numbered them; a code the page did not offer this account keeps row 0.
-    let codes: Vec<(u64, String)> = ticked
-        .iter()
-        .map(|code| {
-            let row = cases
-                .iter()
-                .position(|c| c.household_code == *code)
-                .map_or(0, |i| i as u64 + 1);
-            (row, (*code).to_owned())
-        })
-        .collect();
-    if let Some((_, code)) = codes.iter().find(|(row, _)| *row == 0) {
+    let mut codes = Vec::with_capacity(ticked.len());
+    for code in &ticked {
+        if let Some(i) = cases.iter().position(|c| c.household_code == *code) {
+            codes.push((i as u64 + 1, cases[i].household_code.clone()));
+            continue;
+        }
         return Ok(refused(
             &state,
             &ctx,
@@ -1062,7 +1064,7 @@ fn survey_form(
         @if let Some(p) = problem {
             p.error role="alert" { (p) }
         }
-        form method="post" action={ "/rounds/" (round.id) "/survey/" (html::url(&case.household_code)) } class="box" {
+        form method="post" action={ "/rounds/" (round.id) "/survey/" (html::url(case.household_code.as_str())) } class="box" {
             input type="hidden" name="csrf" value=(state.sessions.form_token(&a.token));
             input type="hidden" name="version" value=(case.version);
             label for="area" { (ctx.t("Khu vực", "Area")) }
@@ -1218,7 +1220,7 @@ pub async fn survey_post(
     let input = SurveyInput {
         input: giamngheo_core::registry::ReviewInput {
             row: 1,
-            household_code: code.clone(),
+            household_code: case.household_code.clone(),
             income: Income::Vnd(income),
             deprivations: set,
             area: Some(area),

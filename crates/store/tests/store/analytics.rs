@@ -562,7 +562,7 @@ fn support_is_counted_where_the_household_lived_when_it_received_it() {
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
         let item = |code: &str, on: &str, amount| NewSupport {
             programme_code: "health_insurance".into(),
-            household_code: code.into(),
+            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
             person_citizen_id: None,
             received_on: date(on),
             amount_vnd: amount,

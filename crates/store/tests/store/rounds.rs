@@ -16,7 +16,7 @@ use giamngheo_store::rounds::{
 use giamngheo_store::support::{NewSupport, ReportKind};
 use giamngheo_store::{RejectionKind, StoreError};
 
-use crate::harness::{TestDb, date, load_units, on_both};
+use crate::harness::{TestDb, date, hh, load_units, on_both};
 use crate::households::three_households;
 
 pub fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewReview {
@@ -46,7 +46,7 @@ fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
     SurveyInput {
         input: ReviewInput {
             row,
-            household_code: code.into(),
+            household_code: hh(code),
             income: Income::Vnd(income),
             deprivations: DeprivationSet(deprivations),
             area: None,
@@ -69,7 +69,7 @@ fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeet
             .enumerate()
             .map(|(i, (code, yes, no))| VoteInput {
                 row: i as u64 + 2,
-                household_code: (*code).into(),
+                household_code: hh(code),
                 votes_for: *yes,
                 votes_against: *no,
             })
@@ -126,7 +126,7 @@ fn states(db: &mut TestDb, round: i64) -> Vec<(String, CaseState)> {
         .round_cases(round)
         .unwrap()
         .into_iter()
-        .map(|c| (c.household_code, c.state))
+        .map(|c| (c.household_code.to_string(), c.state))
         .collect()
 }
 
@@ -288,7 +288,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             .map(|code| {
                 let cases = db.store.round_cases(round).unwrap();
                 let case = cases.iter().find(|k| k.household_code == code).unwrap();
-                (code.to_owned(), case.computed_class)
+                (hh(code), case.computed_class)
             })
             .collect();
         let returned: Vec<_> = surveyed
@@ -397,7 +397,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 &reviewer,
                 round,
                 &NewComplaint {
-                    household_code: Some("XH-001".into()),
+                    household_code: Some(hh("XH-001")),
                     received_on: date("2024-11-15"),
                     complainant: "Trần Văn Khải".into(),
                     channel: ComplaintChannel::InPerson,
@@ -599,7 +599,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 &officer,
                 &[NewSupport {
                     programme_code: "health_insurance".into(),
-                    household_code: "XH-002".into(),
+                    household_code: hh("XH-002"),
                     person_citizen_id: None,
                     received_on: date("2025-01-05"),
                     amount_vnd: Some(1_105_000),
@@ -614,7 +614,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 &officer,
                 &[NewSupport {
                     programme_code: "livelihood".into(),
-                    household_code: "XH-001".into(),
+                    household_code: hh("XH-001"),
                     person_citizen_id: Some("038075000111".into()),
                     received_on: date("2024-06-01"),
                     amount_vnd: Some(5_000_000),
@@ -773,7 +773,7 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
                 &officer,
                 round,
                 date("2024-09-10"),
-                &[(2, "XH-002".into()), (3, "HD-001".into())],
+                &[(2, hh("XH-002")), (3, hh("HD-001"))],
             )
             .unwrap_err();
         assert!(
@@ -782,7 +782,7 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
         );
         assert_eq!(
             db.store
-                .record_screening(&officer, round, date("2024-09-10"), &[(2, "XH-002".into())])
+                .record_screening(&officer, round, date("2024-09-10"), &[(2, hh("XH-002"))])
                 .unwrap(),
             1
         );
@@ -873,7 +873,7 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
                 &reviewer,
                 round,
                 &NewComplaint {
-                    household_code: Some("XH-002".into()),
+                    household_code: Some(hh("XH-002")),
                     received_on: date("2024-11-15"),
                     complainant: "Trần Văn Khải".into(),
                     channel: ComplaintChannel::InPerson,
@@ -931,7 +931,7 @@ fn a_complaints_channel_reads_back_typed_and_a_foreign_one_is_corrupt() {
                     &officer,
                     round,
                     &NewComplaint {
-                        household_code: household.map(str::to_owned),
+                        household_code: household.map(hh),
                         received_on: date("2024-10-15"),
                         complainant: "Trần Văn Khải".into(),
                         channel,
@@ -947,10 +947,7 @@ fn a_complaints_channel_reads_back_typed_and_a_foreign_one_is_corrupt() {
             .into_iter()
             .map(|k| (k.channel, k.household_code, k.outcome))
             .collect();
-        let want: Vec<_> = cases
-            .iter()
-            .map(|&(c, h)| (c, h.map(str::to_owned), None))
-            .collect();
+        let want: Vec<_> = cases.iter().map(|&(c, h)| (c, h.map(hh), None)).collect();
         assert_eq!(read, want, "{}", db.name);
 
         for foreign in ["fax", "Web", ""] {

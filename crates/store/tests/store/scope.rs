@@ -6,7 +6,7 @@
 
 use giamngheo_core::complaint::ComplaintChannel;
 use giamngheo_core::date::Date;
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitLevel};
 use giamngheo_core::messages::Localized;
 use giamngheo_core::registry::Relation;
 use giamngheo_core::round::{Action, Role, RoundKind};
@@ -329,7 +329,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                                 actor,
                                 &[NewSupport {
                                     programme_code: programme.clone(),
-                                    household_code: code.clone(),
+                                    household_code: HouseholdCode::parse(&code).unwrap(),
                                     person_citizen_id: None,
                                     received_on: date("2019-10-03"),
                                     amount_vnd: Some(100_000),
@@ -393,7 +393,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                                     actor,
                                     rounds[place.commune()],
                                     &NewComplaint {
-                                        household_code: Some(code.clone()),
+                                        household_code: Some(HouseholdCode::parse(&code).unwrap()),
                                         received_on: date("2019-10-17"),
                                         complainant: "Người dân".into(),
                                         channel: ComplaintChannel::InPerson,

@@ -95,7 +95,7 @@ fn decide_round_in(app: &App, exit: &str) {
         .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
             input: giamngheo_core::registry::ReviewInput {
                 row: i as u64 + 2,
-                household_code: (*code).to_owned(),
+                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                 income: giamngheo_core::Income::Vnd(1_000_000),
                 deprivations: giamngheo_core::DeprivationSet(0b111),
                 area: None,
@@ -113,7 +113,7 @@ fn decide_round_in(app: &App, exit: &str) {
         .enumerate()
         .map(|(i, code)| giamngheo_store::rounds::VoteInput {
             row: i as u64 + 2,
-            household_code: (*code).to_owned(),
+            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
             votes_for: 20,
             votes_against: 1,
         })

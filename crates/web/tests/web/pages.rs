@@ -349,7 +349,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
                 input: giamngheo_core::registry::ReviewInput {
                     row: i as u64 + 2,
-                    household_code: (*code).clone(),
+                    household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                     income: giamngheo_core::Income::Vnd(1_000_000),
                     deprivations: giamngheo_core::DeprivationSet(0b111),
                     area: None,
@@ -365,7 +365,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             .enumerate()
             .map(|(i, code)| giamngheo_store::rounds::VoteInput {
                 row: i as u64 + 2,
-                household_code: (*code).clone(),
+                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                 votes_for: 20,
                 votes_against: 1,
             })
