@@ -469,7 +469,7 @@ pub fn list_table(
     for (i, h) in list.iter().enumerate() {
         t.rows.push(vec![
             Cell::Plain(i as i64 + 1),
-            Cell::text(&h.code),
+            Cell::text(h.code.as_str()),
             Cell::text(&h.head),
             Cell::text(&h.commune),
             Cell::text(&h.village),

@@ -255,7 +255,7 @@ pub enum SupportCommand {
     /// Support received: household_code, programme, received_on, amount_vnd, quantity, provider, citizen_id.
     Import { file: PathBuf },
     /// What one household received.
-    Show { household: String },
+    Show { household: HouseholdCode },
     /// A programme of the province's own (province staff).
     AddProgramme {
         #[arg(long)]
@@ -435,7 +435,7 @@ pub fn run_support(
     match command {
         SupportCommand::Programmes => support_programmes(db, lang),
         SupportCommand::Import { file } => support_import(db, &who, &file, lang),
-        SupportCommand::Show { household } => support_show(db, &household, lang),
+        SupportCommand::Show { household } => support_show(db, household.as_str(), lang),
         SupportCommand::AddProgramme {
             code,
             name_vi,

@@ -78,7 +78,7 @@ pub struct EventView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct HouseholdHistory {
     pub id: i64,
-    pub code: String,
+    pub code: HouseholdCode,
     pub registered_on: Date,
     pub version: i64,
     pub residences: Vec<ResidenceView>,
@@ -682,7 +682,9 @@ impl Store {
         let reviews = crate::reviews::reviews_of(c, id)?;
         Ok(HouseholdHistory {
             id,
-            code: h[1].text().unwrap_or_default().to_owned(),
+            code: h[1]
+                .clone()
+                .decode("household", "code", HouseholdCode::parse)?,
             registered_on: h[2]
                 .clone()
                 .decode("household", "registered_on", parse_date)?,
@@ -1069,7 +1071,7 @@ impl Store {
 /// Where a household lived on a date, for generators and bulk reviews.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Located {
-    pub code: String,
+    pub code: HouseholdCode,
     pub id: i64,
     pub commune_id: i64,
     pub village_id: Option<i64>,
@@ -1091,7 +1093,9 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 Ok(Located {
-                    code: r[0].text().unwrap_or_default().to_owned(),
+                    code: r[0]
+                        .clone()
+                        .decode("household", "code", HouseholdCode::parse)?,
                     id: r[1].int().unwrap_or(0),
                     commune_id: r[2].int().unwrap_or(0),
                     village_id: r[3].int(),

@@ -6,7 +6,7 @@
 
 use giamngheo_core::Area;
 use giamngheo_core::date::Date;
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitLevel};
 use giamngheo_core::registry::Relation;
 use giamngheo_core::text::fold;
 use giamngheo_core::units::LineageKind;
@@ -20,7 +20,7 @@ use crate::units::{Unit, unit_from_row};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Found {
     pub household_id: i64,
-    pub code: String,
+    pub code: HouseholdCode,
     pub name: String,
     pub relation: Relation,
     pub birth_date: Date,
@@ -55,7 +55,7 @@ fn found(r: Vec<Value>) -> Result<Found, StoreError> {
     let mut next = || it.next().unwrap_or(Value::Null);
     Ok(Found {
         household_id: next().int().unwrap_or(0),
-        code: next().into_text().unwrap_or_default(),
+        code: next().decode("household", "code", HouseholdCode::parse)?,
         name: next().into_text().unwrap_or_default(),
         relation: next().decode("membership", "relation", Relation::parse)?,
         birth_date: next().decode("person", "birth_date", parse_date)?,

@@ -382,7 +382,7 @@ fn lists_of_poor_and_near_poor_households() {
                     .collect();
                 assert_eq!(codes, expect, "{} {year} {class:?}", db.name);
                 for h in &got {
-                    let k = STORY.iter().position(|s| s.0 == h.code).unwrap();
+                    let k = STORY.iter().position(|s| h.code == s.0).unwrap();
                     let s = &STORY[k];
                     assert_eq!(h.head, HEADS[k]);
                     assert_eq!(h.area, s.1);

@@ -26,7 +26,7 @@ fn others_in_commune(app: &App) -> Vec<(String, bool)> {
             f.commune_id == commune && f.code != app.hh_in && f.code != app.hh_other_village
         })
         .map(|f| {
-            let h = s.household_history(&f.code).unwrap();
+            let h = s.household_history(f.code.as_str()).unwrap();
             let listed = h
                 .reviews
                 .iter()
@@ -38,7 +38,7 @@ fn others_in_commune(app: &App) -> Vec<(String, bool)> {
                         giamngheo_core::Class::Poor | giamngheo_core::Class::NearPoor
                     )
                 });
-            (f.code, listed)
+            (f.code.to_string(), listed)
         })
         .collect();
     out.sort_by_key(|(_, listed)| !listed);
