@@ -1318,7 +1318,7 @@ pub fn late(
         out!(
             "{}",
             csv_line(&[
-                l.commune_code.clone(),
+                l.commune_code.to_string(),
                 l.commune_name.clone(),
                 what,
                 l.deadline.vi(),

@@ -203,6 +203,18 @@ macro_rules! code_as_text {
                 code.0
             }
         }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl From<&$t> for String {
+            fn from(code: &$t) -> String {
+                code.0.clone()
+            }
+        }
     };
 }
 

@@ -252,8 +252,7 @@ pub fn build(
                 let record = HouseholdRecord::new(
                     HouseholdCode::parse(&code)
                         .unwrap_or_else(|| unreachable!("generated codes are valid")),
-                    giamngheo_core::ids::UnitCode::parse(UnitLevel::Commune, &commune.code)
-                        .unwrap_or_else(|| unreachable!("codes from the store are valid")),
+                    commune.code.clone(),
                     Some(village),
                     if urban { Area::Urban } else { Area::Rural },
                     "",

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use giamngheo_core::Area;
 use giamngheo_core::date::Date;
 use giamngheo_core::facts::Sex;
-use giamngheo_core::ids::{HouseholdCode, UnitLevel};
+use giamngheo_core::ids::{HouseholdCode, UnitCode, UnitLevel};
 use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord, MemberRow, Relation};
 use giamngheo_core::text::fold;
 
@@ -56,7 +56,7 @@ pub struct MemberView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResidenceView {
     pub commune_id: i64,
-    pub commune_code: String,
+    pub commune_code: UnitCode,
     pub commune_name: String,
     pub village_id: Option<i64>,
     pub village_name: Option<String>,
@@ -641,7 +641,9 @@ impl Store {
                 let mut next = || it.next().unwrap_or(Value::Null);
                 Ok(ResidenceView {
                     commune_id: next().int().unwrap_or(0),
-                    commune_code: next().into_text().unwrap_or_default(),
+                    commune_code: next().decode("unit", "code", |c| {
+                        UnitCode::parse(UnitLevel::Commune, c)
+                    })?,
                     commune_name: next().into_text().unwrap_or_default(),
                     village_id: next().int(),
                     village_name: next().into_text(),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::date::Date;
-use giamngheo_core::ids::HouseholdCode;
+use giamngheo_core::ids::{HouseholdCode, UnitCode, UnitLevel};
 use giamngheo_core::registry::ReviewInput;
 use giamngheo_core::round::{
     Action, CaseEvent, CaseState, Procedure, RoundError, RoundKind, RoundStatus, Step,
@@ -26,7 +26,7 @@ use crate::scope::Place;
 pub struct RoundView {
     pub id: i64,
     pub commune_id: i64,
-    pub commune_code: String,
+    pub commune_code: UnitCode,
     pub commune_name: String,
     pub kind: RoundKind,
     pub year: i32,
@@ -353,15 +353,17 @@ fn round_in(c: &mut Conn, id: i64) -> Result<RoundView, StoreError> {
             what: "review round",
             key: id.to_string(),
         })?;
-    Ok(round_from_row(&r))
+    round_from_row(&r)
 }
 
 /// A round from the eighteen columns `round_in` and `rounds_in_scope` select, in that order.
-fn round_from_row(r: &[Value]) -> RoundView {
-    RoundView {
+fn round_from_row(r: &[Value]) -> Result<RoundView, StoreError> {
+    Ok(RoundView {
         id: r[0].int().unwrap_or(0),
         commune_id: r[1].int().unwrap_or(0),
-        commune_code: r[2].text().unwrap_or_default().to_owned(),
+        commune_code: r[2]
+            .clone()
+            .decode("unit", "code", |c| UnitCode::parse(UnitLevel::Commune, c))?,
         commune_name: r[3].text().unwrap_or_default().to_owned(),
         kind: r[4]
             .text()
@@ -384,7 +386,7 @@ fn round_from_row(r: &[Value]) -> RoundView {
         decision_number: r[15].text().map(str::to_owned),
         signed_by: r[16].text().map(str::to_owned),
         version: r[17].int().unwrap_or(0),
-    }
+    })
 }
 
 fn unlocked(round: &RoundView) -> Result<(), StoreError> {
@@ -788,7 +790,7 @@ impl Store {
              ORDER BY r.year DESC, r.id DESC",
             &[Value::Int(scope.unwrap_or(0)), on.iso().into()],
         )?;
-        Ok(rows.iter().map(|r| round_from_row(r)).collect())
+        rows.iter().map(|r| round_from_row(r)).collect()
     }
 
     pub fn round(&mut self, id: i64) -> Result<RoundView, StoreError> {

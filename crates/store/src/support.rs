@@ -3,8 +3,8 @@
 //! owe upward with their deadlines, from which the late communes are listed.
 
 use giamngheo_core::date::Date;
-use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitCode};
 use giamngheo_core::round::{Action, procedure_on};
 
 use crate::Store;
@@ -61,7 +61,7 @@ pub enum ReportKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Late {
-    pub commune_code: String,
+    pub commune_code: UnitCode,
     pub commune_name: String,
     pub kind: ReportKind,
     pub year: i32,

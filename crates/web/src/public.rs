@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use giamngheo_core::complaint::FeedbackKind;
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{UnitCode, UnitLevel};
 use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use serde::Deserialize;
 
@@ -109,7 +109,7 @@ async fn commune_of(
         .ok_or_else(|| ctx.fail(WebError::NotFound))
 }
 
-fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(String, String)]) -> Markup {
+fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(UnitCode, String)]) -> Markup {
     html! {
         h2 { (ctx.t("Góp ý, khiếu nại", "Feedback or complaint")) }
         form method="post" action={ "/public/" (html::url(code)) "/feedback" } class="box" {
@@ -186,7 +186,7 @@ pub async fn commune(
         h2 { (ctx.t("Kết quả rà soát hộ nghèo, cận nghèo", "Results of the poverty review")) }
         (rates_section(ctx.lang, &f.rates))
         (posted)
-        (form_html(&ctx, &f.unit.code, &token, &villages))
+        (form_html(&ctx, f.unit.code.as_str(), &token, &villages))
     };
     let title = format!("{} {}", ctx.t("Công khai:", "Public page:"), f.unit.name);
     let r = respond(&ctx, StatusCode::OK, page(ctx.lang, &title, None, body));

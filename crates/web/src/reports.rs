@@ -30,7 +30,7 @@ pub async fn reports(
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
 ) -> PageResult {
     let year = today().year();
-    let unit = a.unit_code.clone().unwrap_or_default();
+    let unit = a.unit_code.as_ref().map(String::from).unwrap_or_default();
     let download = ctx.t("Tải", "Download");
     let body = html! {
         form method="get" action="/reports/rates.csv" class="box" {
