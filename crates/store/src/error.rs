@@ -54,7 +54,7 @@ pub enum StoreError {
     Db(String),
 }
 
-use giamngheo_core::ids::HouseholdCode;
+use giamngheo_core::ids::{HouseholdCode, UnitCode};
 
 /// One problem with one input record, with the row it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,7 +67,7 @@ pub struct Rejection {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RejectionKind {
     /// No unit with this code existed on the date.
-    UnknownUnit { code: String, date: String },
+    UnknownUnit { code: UnitCode, date: String },
     /// The same citizen ID is in another household.
     CitizenIdElsewhere {
         citizen_id: String,
@@ -78,7 +78,7 @@ pub enum RejectionKind {
     /// A household that exists and lives outside the actor's units.
     HouseholdOutsideScope { code: HouseholdCode },
     /// A commune outside the actor's units.
-    CommuneOutsideScope { code: String },
+    CommuneOutsideScope { code: UnitCode },
     /// The household changed (a member joined, it moved) after the import's date.
     ChangedAfter { code: HouseholdCode, date: String },
     /// The same household code twice in one file.

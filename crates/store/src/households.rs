@@ -325,7 +325,7 @@ impl Store {
                     row: *row,
                     field: "commune_code",
                     kind: RejectionKind::UnknownUnit {
-                        code: code.to_owned(),
+                        code: rec.commune.clone(),
                         date: as_of.vi(),
                     },
                 });
@@ -338,7 +338,7 @@ impl Store {
                     row: *row,
                     field: "commune_code",
                     kind: RejectionKind::CommuneOutsideScope {
-                        code: code.to_owned(),
+                        code: rec.commune.clone(),
                     },
                 });
                 continue;

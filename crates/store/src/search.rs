@@ -6,7 +6,7 @@
 
 use giamngheo_core::Area;
 use giamngheo_core::date::Date;
-use giamngheo_core::ids::{HouseholdCode, UnitLevel};
+use giamngheo_core::ids::{HouseholdCode, UnitCode, UnitLevel};
 use giamngheo_core::registry::Relation;
 use giamngheo_core::text::fold;
 use giamngheo_core::units::LineageKind;
@@ -46,7 +46,7 @@ pub struct LineageView {
     pub share: Option<f64>,
     /// true: this unit went into `other`; false: `other` went into this unit.
     pub outgoing: bool,
-    pub other_code: String,
+    pub other_code: UnitCode,
     pub other_name: String,
 }
 
@@ -277,14 +277,15 @@ impl Store {
     /// The units the unit came from and went to.
     pub fn unit_lineage(&mut self, unit_id: i64) -> Result<Vec<LineageView>, StoreError> {
         let rows = self.conn.query(
-            "SELECT l.date, l.kind, l.share, 1, t.code, t.name FROM unit_lineage l JOIN unit t ON t.id = l.to_id WHERE l.from_id = $1 \
+            "SELECT l.date, l.kind, l.share, 1, t.code, t.name, t.level FROM unit_lineage l JOIN unit t ON t.id = l.to_id WHERE l.from_id = $1 \
              UNION ALL \
-             SELECT l.date, l.kind, l.share, 0, f.code, f.name FROM unit_lineage l JOIN unit f ON f.id = l.from_id WHERE l.to_id = $1 \
+             SELECT l.date, l.kind, l.share, 0, f.code, f.name, f.level FROM unit_lineage l JOIN unit f ON f.id = l.from_id WHERE l.to_id = $1 \
              ORDER BY 1, 5",
             &[unit_id.into()],
         )?;
         rows.into_iter()
             .map(|r| {
+                let level = r[6].clone().decode("unit", "level", UnitLevel::parse)?;
                 let mut it = r.into_iter();
                 let mut next = || it.next().unwrap_or(Value::Null);
                 Ok(LineageView {
@@ -292,7 +293,7 @@ impl Store {
                     kind: next().decode("unit_lineage", "kind", LineageKind::parse)?,
                     share: next().real(),
                     outgoing: next().int() == Some(1),
-                    other_code: next().into_text().unwrap_or_default(),
+                    other_code: next().decode("unit", "code", |c| UnitCode::parse(level, c))?,
                     other_name: next().into_text().unwrap_or_default(),
                 })
             })
