@@ -21,6 +21,7 @@ use giamngheo_store::support::Programme;
 use giamngheo_store::units::Unit;
 
 use crate::reports::ReportError;
+use crate::table::labelled;
 
 /// The margin the survey sample aims at: the poor-household rate to within half a percentage point.
 pub const MARGIN_POINTS: f64 = 0.5;
@@ -173,19 +174,6 @@ pub(crate) fn resident_households(
         .map(|c| by_child.get(&c.id).copied().unwrap_or(0))
         .collect();
     Ok((total, each))
-}
-
-/// A table with its machine column names and the readers' labels, from (name, Vietnamese, English).
-pub(crate) fn labelled(title: String, columns: &[(&str, &str, &str)], lang: Lang) -> Table {
-    Table {
-        title,
-        columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-        labels: columns
-            .iter()
-            .map(|c| lang.pick(c.1, c.2).to_owned())
-            .collect(),
-        ..Table::default()
-    }
 }
 
 /// The child a review counts under: its village's, else its commune's.

@@ -421,7 +421,7 @@ impl PlanResult {
             ("in_plan", "Trong kế hoạch", "In the plan"),
             ("explanation", "Giải thích", "Explanation"),
         ];
-        let mut t = crate::forecast::labelled(
+        let mut t = crate::table::labelled(
             match lang {
                 Lang::Vi => format!(
                     "Kế hoạch thoát nghèo: {} (từ kết quả năm {})",
@@ -492,7 +492,7 @@ impl PlanResult {
             ("target_rate", "Chỉ tiêu (%)", "Target (%)"),
             ("meets_target", "Đạt chỉ tiêu", "Meets the target"),
         ];
-        let mut t = crate::forecast::labelled(
+        let mut t = crate::table::labelled(
             match lang {
                 Lang::Vi => format!("Tóm tắt kế hoạch thoát nghèo: {}", self.unit.name),
                 Lang::En => format!("Graduation plan in brief: {}", self.unit.name),
