@@ -198,9 +198,7 @@ pub fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
 /// re-poor, stayed…).
 pub fn transitions_table(u: &Unit, on: Date, years: &[YearTransitions], lang: Lang) -> Table {
     use giamngheo_core::transition::Transition;
-    let mut columns = vec!["unit_code", "unit_name", "year", "reviewed"];
-    columns.extend(Transition::ALL.iter().map(|t| t.code()));
-    let mut t = Table::new(
+    let mut t = labelled(
         unit_title(
             u,
             on,
@@ -208,18 +206,18 @@ pub fn transitions_table(u: &Unit, on: Date, years: &[YearTransitions], lang: La
             "Movements of poor and near-poor households",
             lang,
         ),
-        &columns,
+        &[
+            ("unit_code", "Mã", "Code"),
+            ("unit_name", "Đơn vị", "Unit"),
+            ("year", "Năm", "Year"),
+            ("reviewed", "Số hộ rà soát", "Households reviewed"),
+        ],
+        lang,
     );
-    t.labels = [
-        lang.pick("Mã", "Code"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Năm", "Year"),
-        lang.pick("Số hộ rà soát", "Households reviewed"),
-    ]
-    .into_iter()
-    .chain(Transition::ALL.iter().map(|t| t.name(lang)))
-    .map(str::to_owned)
-    .collect();
+    for tr in Transition::ALL {
+        t.columns.push(tr.code().to_owned());
+        t.labels.push(tr.name(lang).to_owned());
+    }
     for y in years {
         let mut row = vec![
             Cell::text(&u.code),
