@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use giamngheo_core::date::Date;
 use giamngheo_core::facts::HouseholdFacts;
 use giamngheo_core::forecast::{Bridge, Carried, Driver, Growth, Range, Tally, sample_size};
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::standard::{Standard, builtin};
 use giamngheo_core::{Class, Classifier, DeprivationSet, Lang, vi_format};
@@ -20,6 +21,7 @@ use giamngheo_store::support::Programme;
 use giamngheo_store::units::Unit;
 
 use crate::reports::ReportError;
+use crate::table::labelled;
 
 /// The margin the survey sample aims at: the poor-household rate to within half a percentage point.
 pub const MARGIN_POINTS: f64 = 0.5;
@@ -41,7 +43,7 @@ pub struct ForecastRequest {
 /// A household whose class under the target depends on indicators nobody has surveyed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unsettled {
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub commune: String,
     pub village: String,
     pub now: Class,
@@ -174,19 +176,6 @@ pub(crate) fn resident_households(
     Ok((total, each))
 }
 
-/// A table with its machine column names and the readers' labels, from (name, Vietnamese, English).
-pub(crate) fn labelled(title: String, columns: &[(&str, &str, &str)], lang: Lang) -> Table {
-    Table {
-        title,
-        columns: columns.iter().map(|c| c.0.to_owned()).collect(),
-        labels: columns
-            .iter()
-            .map(|c| lang.pick(c.1, c.2).to_owned())
-            .collect(),
-        ..Table::default()
-    }
-}
-
 /// The child a review counts under: its village's, else its commune's.
 pub(crate) fn child_for(
     child_of: &HashMap<i64, usize>,
@@ -293,7 +282,7 @@ pub fn forecast(store: &mut Store, req: ForecastRequest) -> Result<ForecastResul
     let mut unsettled = Vec::with_capacity(unsettled_rows.len());
     for (id, commune, village, now, worst, best, unknown, income_unknown) in unsettled_rows {
         unsettled.push(Unsettled {
-            household_code: codes.remove(&id).unwrap_or_default(),
+            household_code: codes.remove(&id).ok_or_else(|| missing_household(id))?,
             commune: name_of(store, Some(commune))?,
             village: name_of(store, village)?,
             now,
@@ -790,7 +779,7 @@ impl ForecastResult {
                 what.push(lang.pick("thu nhập", "income").to_owned());
             }
             t.rows.push(vec![
-                Cell::text(&u.household_code),
+                Cell::text(u.household_code.as_str()),
                 Cell::text(&u.commune),
                 Cell::text(&u.village),
                 Cell::text(u.now.name(lang)),
@@ -935,4 +924,12 @@ fn notes_costs(t: &mut Table, year: i32, missing: &[&str], lang: Lang) {
             missing.join(", ")
         ),
     });
+}
+
+/// A household id the store just returned with no code: the registry changed under the query.
+pub(crate) fn missing_household(id: i64) -> ReportError {
+    ReportError::Store(giamngheo_store::StoreError::NotFound {
+        what: "household",
+        key: id.to_string(),
+    })
 }

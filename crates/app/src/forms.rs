@@ -96,7 +96,7 @@ pub fn certificates(
     let on = round.decided_on.unwrap_or(round.opened_on);
     let mut list = Vec::new();
     for c in cases.iter().filter(|c| c.certificate.is_some()) {
-        let history = store.household_history(&c.household_code)?;
+        let history = store.household_history(c.household_code.as_str())?;
         let Some((residence, members)) = history.as_of(on) else {
             continue;
         };

@@ -8,6 +8,7 @@ pub mod forecast;
 pub mod forms;
 pub mod plan;
 pub mod reports;
+mod table;
 
 /// Today in Vietnam: the one clock of giamngheo (see `giamngheo_store::today`).
 pub use giamngheo_store::today;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use giamngheo_core::date::Date;
 use giamngheo_core::graduation::{Assessment, Fix, Household, assess, spend};
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::standard::{Standard, builtin};
 use giamngheo_core::{Class, Classifier, DeprivationSet, Lang, vi_format};
 use giamngheo_report::table::{Cell, Table};
@@ -28,7 +29,7 @@ pub struct PlanRequest {
 
 /// One household of the plan.
 pub struct PlannedHousehold {
-    pub code: String,
+    pub code: HouseholdCode,
     pub head: String,
     pub commune: String,
     pub village: String,
@@ -191,7 +192,7 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
     // misses: a commune a year behind).
     let ids: Vec<i64> = rows.iter().map(|(r, _)| r.household_id).collect();
     let mut codes = store.household_codes(&ids)?;
-    let mut heads: HashMap<String, (String, String, String)> = HashMap::new();
+    let mut heads: HashMap<HouseholdCode, (String, String, String)> = HashMap::new();
     if let Some(y) = data_year {
         for yr in [y, y - 1] {
             if yr < y && codes.values().all(|c| heads.contains_key(c)) {
@@ -222,10 +223,12 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
                 },
                 &fixes[s],
             );
-            let code = codes.remove(&r.household_id).unwrap_or_default();
+            let code = codes
+                .remove(&r.household_id)
+                .ok_or_else(|| crate::forecast::missing_household(r.household_id))?;
             let (head, commune, village) = heads.remove(&code).unwrap_or_default();
             let child = crate::forecast::child_for(&child_of, r.commune_id, r.village_id);
-            PlannedHousehold {
+            Ok(PlannedHousehold {
                 code,
                 head,
                 commune,
@@ -237,9 +240,9 @@ pub fn plan(store: &mut Store, req: PlanRequest) -> Result<PlanResult, ReportErr
                 assessment,
                 in_plan: false,
                 child,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, ReportError>>()?;
     planned.sort_by(|a, b| {
         let cost =
             |p: &PlannedHousehold| p.assessment.route.as_ref().map_or(i64::MAX, |r| r.cost_vnd);
@@ -418,7 +421,7 @@ impl PlanResult {
             ("in_plan", "Trong kế hoạch", "In the plan"),
             ("explanation", "Giải thích", "Explanation"),
         ];
-        let mut t = crate::forecast::labelled(
+        let mut t = crate::table::labelled(
             match lang {
                 Lang::Vi => format!(
                     "Kế hoạch thoát nghèo: {} (từ kết quả năm {})",
@@ -443,7 +446,7 @@ impl PlanResult {
             });
             t.rows.push(vec![
                 Cell::Plain(i as i64 + 1),
-                Cell::text(&p.code),
+                Cell::text(p.code.as_str()),
                 Cell::text(&p.head),
                 Cell::text(&p.commune),
                 Cell::text(&p.village),
@@ -489,7 +492,7 @@ impl PlanResult {
             ("target_rate", "Chỉ tiêu (%)", "Target (%)"),
             ("meets_target", "Đạt chỉ tiêu", "Meets the target"),
         ];
-        let mut t = crate::forecast::labelled(
+        let mut t = crate::table::labelled(
             match lang {
                 Lang::Vi => format!("Tóm tắt kế hoạch thoát nghèo: {}", self.unit.name),
                 Lang::En => format!("Graduation plan in brief: {}", self.unit.name),

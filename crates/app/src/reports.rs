@@ -11,6 +11,8 @@ use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 use giamngheo_store::{Store, StoreError};
 
+use crate::table::{labelled, unit_title};
+
 /// A standard as a cell: its id in CSV, its name in the workbook, the PDF and on screen.
 pub fn standard_cell(id: &str, lang: Lang) -> Cell {
     Cell::Coded {
@@ -104,18 +106,13 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
             .to_owned(),
     );
     let mut t = Table {
-        title: match lang {
-            Lang::Vi => format!(
-                "Tỷ lệ hộ nghèo, cận nghèo: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Poor and near-poor households: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
+        title: unit_title(
+            u,
+            on,
+            "Tỷ lệ hộ nghèo, cận nghèo",
+            "Poor and near-poor households",
+            lang,
+        ),
         columns,
         labels,
         ..Table::default()
@@ -219,33 +216,26 @@ pub fn note_breaks(t: &mut Table, rates: &[YearRate], lang: Lang) {
 /// re-poor, stayed…).
 pub fn transitions_table(u: &Unit, on: Date, years: &[YearTransitions], lang: Lang) -> Table {
     use giamngheo_core::transition::Transition;
-    let mut columns = vec!["unit_code", "unit_name", "year", "reviewed"];
-    columns.extend(Transition::ALL.iter().map(|t| t.code()));
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Biến động hộ nghèo, cận nghèo: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Movements of poor and near-poor households: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &columns,
+    let mut t = labelled(
+        unit_title(
+            u,
+            on,
+            "Biến động hộ nghèo, cận nghèo",
+            "Movements of poor and near-poor households",
+            lang,
+        ),
+        &[
+            ("unit_code", "Mã", "Code"),
+            ("unit_name", "Đơn vị", "Unit"),
+            ("year", "Năm", "Year"),
+            ("reviewed", "Số hộ rà soát", "Households reviewed"),
+        ],
+        lang,
     );
-    t.labels = [
-        lang.pick("Mã", "Code"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Năm", "Year"),
-        lang.pick("Số hộ rà soát", "Households reviewed"),
-    ]
-    .into_iter()
-    .chain(Transition::ALL.iter().map(|t| t.name(lang)))
-    .map(str::to_owned)
-    .collect();
+    for tr in Transition::ALL {
+        t.columns.push(tr.code().to_owned());
+        t.labels.push(tr.name(lang).to_owned());
+    }
     for y in years {
         let mut row = vec![
             Cell::text(&u.code),
@@ -272,49 +262,33 @@ pub fn profile_table(
     lang: Lang,
 ) -> Result<Table, giamngheo_core::StandardError> {
     use giamngheo_store::rates::percent;
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Thiếu hụt dịch vụ xã hội cơ bản: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Deprivation profile: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
+    let mut t = labelled(
+        unit_title(
+            u,
+            on,
+            "Thiếu hụt dịch vụ xã hội cơ bản",
+            "Deprivation profile",
+            lang,
+        ),
         &[
-            "unit_code",
-            "unit_name",
-            "year",
-            "standard",
-            "indicator",
-            "indicator_name",
-            "reviewed",
-            "deprived",
-            "deprived_share",
-            "poor_deprived",
-            "poor_deprived_share",
+            ("unit_code", "Mã", "Code"),
+            ("unit_name", "Đơn vị", "Unit"),
+            ("year", "Năm", "Year"),
+            ("standard", "Chuẩn nghèo", "Standard"),
+            ("indicator", "Chỉ số (viết tắt)", "Indicator (short)"),
+            ("indicator_name", "Chỉ số", "Indicator"),
+            ("reviewed", "Số hộ rà soát", "Households reviewed"),
+            ("deprived", "Số hộ thiếu hụt", "Deprived"),
+            ("deprived_share", "Tỷ lệ thiếu hụt (%)", "Deprived (%)"),
+            ("poor_deprived", "Hộ nghèo thiếu hụt", "Poor and deprived"),
+            (
+                "poor_deprived_share",
+                "Tỷ lệ nghèo và thiếu hụt (%)",
+                "Poor and deprived (%)",
+            ),
         ],
+        lang,
     );
-    t.labels = [
-        lang.pick("Mã", "Code"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Năm", "Year"),
-        lang.pick("Chuẩn nghèo", "Standard"),
-        lang.pick("Chỉ số (viết tắt)", "Indicator (short)"),
-        lang.pick("Chỉ số", "Indicator"),
-        lang.pick("Số hộ rà soát", "Households reviewed"),
-        lang.pick("Số hộ thiếu hụt", "Deprived"),
-        lang.pick("Tỷ lệ thiếu hụt (%)", "Deprived (%)"),
-        lang.pick("Hộ nghèo thiếu hụt", "Poor and deprived"),
-        lang.pick("Tỷ lệ nghèo và thiếu hụt (%)", "Poor and deprived (%)"),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
     for p in profile {
         let standard = giamngheo_core::standard::builtin::get(&p.standard_id)?;
         for (i, ind) in standard.indicators.iter().enumerate() {
@@ -358,18 +332,13 @@ pub fn targets_table(
 ) -> Table {
     use giamngheo_core::trend;
     let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Thực hiện chỉ tiêu giảm nghèo: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Poverty reduction targets: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
+        unit_title(
+            u,
+            on,
+            "Thực hiện chỉ tiêu giảm nghèo",
+            "Poverty reduction targets",
+            lang,
+        ),
         &[
             "unit_code",
             "unit_name",
@@ -442,56 +411,37 @@ pub fn list_table(
         Class::Poor => lang.pick("hộ nghèo", "poor households"),
         _ => lang.pick("hộ cận nghèo", "near-poor households"),
     };
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Danh sách {what} năm {y}: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "List of {what}, {y}: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
-        &[
-            "no",
-            "household_code",
-            "head",
-            "commune",
-            "village",
-            "area",
-            "ethnic_minority",
-            "members",
-            "income_per_capita",
-            "deprivations",
-            "decided_on",
-        ],
-    );
-    t.labels = [
-        lang.pick("STT", "No."),
-        lang.pick("Mã hộ", "Household"),
-        lang.pick("Họ và tên chủ hộ", "Head of household"),
-        lang.pick("Xã", "Commune"),
-        lang.pick("Thôn", "Village"),
-        lang.pick("Khu vực", "Area"),
-        lang.pick("DTTS", "Ethnic minority"),
-        lang.pick("Số nhân khẩu", "Members"),
-        lang.pick(
-            "Thu nhập bình quân (đ/người/tháng)",
-            "Income per capita (VND a month)",
+    let mut t = labelled(
+        unit_title(
+            u,
+            on,
+            &format!("Danh sách {what} năm {y}"),
+            &format!("List of {what}, {y}"),
+            lang,
         ),
-        lang.pick("Số chỉ số thiếu hụt", "Deprivations"),
-        lang.pick("Ngày quyết định", "Decided on"),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
+        &[
+            ("no", "STT", "No."),
+            ("household_code", "Mã hộ", "Household"),
+            ("head", "Họ và tên chủ hộ", "Head of household"),
+            ("commune", "Xã", "Commune"),
+            ("village", "Thôn", "Village"),
+            ("area", "Khu vực", "Area"),
+            ("ethnic_minority", "DTTS", "Ethnic minority"),
+            ("members", "Số nhân khẩu", "Members"),
+            (
+                "income_per_capita",
+                "Thu nhập bình quân (đ/người/tháng)",
+                "Income per capita (VND a month)",
+            ),
+            ("deprivations", "Số chỉ số thiếu hụt", "Deprivations"),
+            ("decided_on", "Ngày quyết định", "Decided on"),
+        ],
+        lang,
+    );
     for (i, h) in list.iter().enumerate() {
         t.rows.push(vec![
             Cell::Plain(i as i64 + 1),
-            Cell::text(&h.code),
+            Cell::text(h.code.as_str()),
             Cell::text(&h.head),
             Cell::text(&h.commune),
             Cell::text(&h.village),
@@ -595,55 +545,48 @@ pub fn summary_table(
 ) -> Result<Table, ReportError> {
     use giamngheo_core::transition::Transition;
     let day = giamngheo_core::calendar::review_day(y);
-    let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo năm {y}: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Summary of the {y} review of poor and near-poor households: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
+    let mut t = labelled(
+        unit_title(
+            u,
+            on,
+            &format!("Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo năm {y}"),
+            &format!("Summary of the {y} review of poor and near-poor households"),
+            lang,
+        ),
         &[
-            "unit_code",
-            "unit_name",
-            "households",
-            "poor",
-            "poor_rate",
-            "near_poor",
-            "near_poor_rate",
-            "ethnic_minority_households",
-            "ethnic_minority_poor",
-            "ethnic_minority_near_poor",
-            "escaped",
-            "newly_poor",
-            "re_poor",
-            "newly_near_poor",
+            ("unit_code", "Mã", "Code"),
+            ("unit_name", "Đơn vị", "Unit"),
+            ("households", "Tổng số hộ", "Households"),
+            ("poor", "Hộ nghèo", "Poor"),
+            ("poor_rate", "Tỷ lệ hộ nghèo (%)", "Poor rate (%)"),
+            ("near_poor", "Hộ cận nghèo", "Near-poor"),
+            (
+                "near_poor_rate",
+                "Tỷ lệ hộ cận nghèo (%)",
+                "Near-poor rate (%)",
+            ),
+            (
+                "ethnic_minority_households",
+                "Hộ DTTS",
+                "Ethnic-minority households",
+            ),
+            (
+                "ethnic_minority_poor",
+                "Hộ nghèo DTTS",
+                "Ethnic-minority poor",
+            ),
+            (
+                "ethnic_minority_near_poor",
+                "Hộ cận nghèo DTTS",
+                "Ethnic-minority near-poor",
+            ),
+            ("escaped", "Thoát nghèo", "Escaped"),
+            ("newly_poor", "Nghèo phát sinh", "Newly poor"),
+            ("re_poor", "Tái nghèo", "Re-poor"),
+            ("newly_near_poor", "Cận nghèo phát sinh", "Newly near-poor"),
         ],
+        lang,
     );
-    t.labels = [
-        lang.pick("Mã", "Code"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Tổng số hộ", "Households"),
-        lang.pick("Hộ nghèo", "Poor"),
-        lang.pick("Tỷ lệ hộ nghèo (%)", "Poor rate (%)"),
-        lang.pick("Hộ cận nghèo", "Near-poor"),
-        lang.pick("Tỷ lệ hộ cận nghèo (%)", "Near-poor rate (%)"),
-        lang.pick("Hộ DTTS", "Ethnic-minority households"),
-        lang.pick("Hộ nghèo DTTS", "Ethnic-minority poor"),
-        lang.pick("Hộ cận nghèo DTTS", "Ethnic-minority near-poor"),
-        lang.pick("Thoát nghèo", "Escaped"),
-        lang.pick("Nghèo phát sinh", "Newly poor"),
-        lang.pick("Tái nghèo", "Re-poor"),
-        lang.pick("Cận nghèo phát sinh", "Newly near-poor"),
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
     let counts = |row: &mut Vec<Cell>, c: &Counts| {
         row.extend([
             Cell::Int(c.households),
@@ -912,18 +855,13 @@ pub fn ranking_table(
         .then_with(|| a.unit.code.cmp(&b.unit.code))
     });
     let mut t = Table::new(
-        match lang {
-            Lang::Vi => format!(
-                "Xếp hạng các xã theo tốc độ giảm nghèo {from}-{to}: {} (địa giới ngày {})",
-                u.name,
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Communes ranked by speed of reduction {from}-{to}: {} (boundaries of {})",
-                u.name,
-                on.vi()
-            ),
-        },
+        unit_title(
+            u,
+            on,
+            &format!("Xếp hạng các xã theo tốc độ giảm nghèo {from}-{to}"),
+            &format!("Communes ranked by speed of reduction {from}-{to}"),
+            lang,
+        ),
         &[
             "rank",
             "unit_code",

@@ -7,6 +7,7 @@ use clap::Subcommand;
 
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_formats::households::read_households;
 use giamngheo_formats::table::read_xlsx;
 use giamngheo_store::Store;
@@ -90,14 +91,14 @@ pub enum ExportCommand {
 #[derive(Subcommand)]
 pub enum HouseholdCommand {
     Show {
-        code: String,
+        code: HouseholdCode,
         /// Show the household as it was on this date.
         #[arg(long)]
         as_of: Option<String>,
     },
     /// A child born into the household (khai sinh).
     Birth {
-        code: String,
+        code: HouseholdCode,
         #[arg(long)]
         name: String,
         /// nam/nữ (male/female)
@@ -113,7 +114,7 @@ pub enum HouseholdCommand {
     },
     /// A member died (khai tử); the person id is shown by `household show`.
     Death {
-        code: String,
+        code: HouseholdCode,
         #[arg(long)]
         person: i64,
         #[arg(long)]
@@ -121,9 +122,9 @@ pub enum HouseholdCommand {
     },
     /// Members leave to found a new household (tách hộ).
     Split {
-        code: String,
+        code: HouseholdCode,
         #[arg(long)]
-        new_code: String,
+        new_code: HouseholdCode,
         /// Person ids, comma-separated.
         #[arg(long, value_delimiter = ',')]
         members: Vec<i64>,
@@ -134,9 +135,9 @@ pub enum HouseholdCommand {
     },
     /// The household joins another one (nhập hộ).
     Merge {
-        code: String,
+        code: HouseholdCode,
         #[arg(long)]
-        into: String,
+        into: HouseholdCode,
         #[arg(long)]
         date: String,
     },
@@ -182,7 +183,9 @@ pub fn run_export(command: ExportCommand, db: &str, lang: Lang) -> Result<(), Cl
 
 pub fn run_household(command: HouseholdCommand, db: &str, lang: Lang) -> Result<(), CliError> {
     match command {
-        HouseholdCommand::Show { code, as_of } => household_show(db, &code, as_of.as_deref(), lang),
+        HouseholdCommand::Show { code, as_of } => {
+            household_show(db, code.as_str(), as_of.as_deref(), lang)
+        }
         HouseholdCommand::Birth {
             code,
             name,
@@ -190,16 +193,29 @@ pub fn run_household(command: HouseholdCommand, db: &str, lang: Lang) -> Result<
             born,
             ethnicity,
             relation,
-        } => birth(db, &code, &name, &sex, &born, &ethnicity, &relation, lang),
-        HouseholdCommand::Death { code, person, date } => death(db, &code, person, &date, lang),
+        } => birth(
+            db,
+            code.as_str(),
+            &name,
+            &sex,
+            &born,
+            &ethnicity,
+            &relation,
+            lang,
+        ),
+        HouseholdCommand::Death { code, person, date } => {
+            death(db, code.as_str(), person, &date, lang)
+        }
         HouseholdCommand::Split {
             code,
             new_code,
             members,
             head,
             date,
-        } => split(db, &code, &new_code, &members, head, &date, lang),
-        HouseholdCommand::Merge { code, into, date } => merge(db, &code, &into, &date, lang),
+        } => split(db, code.as_str(), &new_code, &members, head, &date, lang),
+        HouseholdCommand::Merge { code, into, date } => {
+            merge(db, code.as_str(), into.as_str(), &date, lang)
+        }
     }
 }
 
@@ -664,22 +680,14 @@ pub fn death(db: &str, code: &str, person: i64, date: &str, lang: Lang) -> Resul
 pub fn split(
     db: &str,
     code: &str,
-    new_code: &str,
+    new_code: &HouseholdCode,
     members: &[i64],
     head: i64,
     date: &str,
     lang: Lang,
 ) -> Result<(), CliError> {
     let d = parse_date("date", date)?;
-    if giamngheo_core::ids::HouseholdCode::parse(new_code).is_none() {
-        return Err(CliError::Argument {
-            name: "new-code",
-            value: new_code.to_owned(),
-            vi: "mã hộ không hợp lệ".into(),
-            en: "not a valid household code".into(),
-        });
-    }
-    open(db)?.split_household(&registrar(), code, new_code, members, head, d)?;
+    open(db)?.split_household(&registrar(), code, new_code.as_str(), members, head, d)?;
     done(
         lang,
         format!("Đã tách hộ {new_code} từ hộ {code}, ngày {}.", d.vi()),

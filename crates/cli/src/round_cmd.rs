@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
+use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::round::{CaseState, Role, RoundKind, RoundStatus, Step};
 use giamngheo_core::transition::Transition;
@@ -16,8 +18,7 @@ use giamngheo_formats::table::{CsvRows, Rows, read_xlsx};
 use giamngheo_store::Store;
 use giamngheo_store::audit::Actor;
 use giamngheo_store::rounds::{
-    CaseSource, CaseView, ComplaintOutcome, NewComplaint, NewMeeting, NewRound, RoundView,
-    SurveyInput, VoteInput,
+    CaseSource, CaseView, NewComplaint, NewMeeting, NewRound, RoundView, SurveyInput, VoteInput,
 };
 
 use crate::errors::CliError;
@@ -31,6 +32,12 @@ fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
         vi: vi.to_owned(),
         en: en.to_owned(),
     }
+}
+
+fn parse_channel(s: &str) -> Result<ComplaintChannel, String> {
+    ComplaintChannel::parse(s).ok_or_else(|| {
+        format!("'{s}': in_person, letter, phone hoặc web / in_person, letter, phone or web")
+    })
 }
 
 /// Who runs the command: a name (default the system user) and a role (default commune officer). The
@@ -121,13 +128,14 @@ pub enum RoundCommand {
     Complaint {
         round: i64,
         #[arg(long)]
-        household: Option<String>,
+        household: Option<HouseholdCode>,
         #[arg(long = "from")]
         complainant: String,
         #[arg(long)]
         text: String,
-        #[arg(long, default_value = "in_person")]
-        channel: String,
+        /// in_person, letter, phone or web.
+        #[arg(long, default_value = "in_person", value_parser = parse_channel)]
+        channel: ComplaintChannel,
         #[arg(long)]
         date: Option<String>,
     },
@@ -247,7 +255,7 @@ pub enum SupportCommand {
     /// Support received: household_code, programme, received_on, amount_vnd, quantity, provider, citizen_id.
     Import { file: PathBuf },
     /// What one household received.
-    Show { household: String },
+    Show { household: HouseholdCode },
     /// A programme of the province's own (province staff).
     AddProgramme {
         #[arg(long)]
@@ -427,7 +435,7 @@ pub fn run_support(
     match command {
         SupportCommand::Programmes => support_programmes(db, lang),
         SupportCommand::Import { file } => support_import(db, &who, &file, lang),
-        SupportCommand::Show { household } => support_show(db, &household, lang),
+        SupportCommand::Show { household } => support_show(db, household.as_str(), lang),
         SupportCommand::AddProgramme {
             code,
             name_vi,
@@ -738,7 +746,7 @@ pub fn sheet(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
         .filter(|c| open_states.contains(&c.state))
         .map(|c| {
             let mut row = vec![
-                c.household_code.clone(),
+                c.household_code.to_string(),
                 c.head_name.clone().unwrap_or_default(),
                 c.village.clone().unwrap_or_default(),
                 c.source.name(lang).to_owned(),
@@ -812,7 +820,9 @@ pub fn survey(
             expected_version: None,
         })
         .collect();
-    let n = store.record_survey(who, round_id, &classifier, on, &inputs)?;
+    let n = store
+        .record_survey(who, round_id, &classifier, on, &inputs)?
+        .len();
     let cases = store.round_cases(round_id)?;
     let count = |c: Class| {
         cases
@@ -1172,7 +1182,9 @@ pub fn lists(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
             for (i, c) in members.iter().enumerate() {
                 let r = 3 + i as u32;
                 sheet.write_number(r, 0, (i + 1) as f64).map_err(xerr)?;
-                sheet.write_string(r, 1, &c.household_code).map_err(xerr)?;
+                sheet
+                    .write_string(r, 1, c.household_code.as_str())
+                    .map_err(xerr)?;
                 sheet
                     .write_string(r, 2, c.head_name.as_deref().unwrap_or(""))
                     .map_err(xerr)?;
@@ -1216,7 +1228,7 @@ pub fn lists(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result<(), C
             {
                 let cells = [
                     key.to_owned(),
-                    c.household_code.clone(),
+                    c.household_code.to_string(),
                     c.head_name.clone().unwrap_or_default(),
                     c.village.clone().unwrap_or_default(),
                     c.previous_class.map_or("", Class::code).to_owned(),
@@ -1306,7 +1318,7 @@ pub fn late(
         out!(
             "{}",
             csv_line(&[
-                l.commune_code.clone(),
+                l.commune_code.to_string(),
                 l.commune_name.clone(),
                 what,
                 l.deadline.vi(),
@@ -1606,7 +1618,7 @@ pub fn transitions(db: &str, round_id: i64, output: &Path, lang: Lang) -> Result
         .map(|c| {
             let (n, amount, programmes) = support.get(&c.id).cloned().unwrap_or_default();
             vec![
-                c.household_code.clone(),
+                c.household_code.to_string(),
                 c.head_name.clone().unwrap_or_default(),
                 c.village.clone().unwrap_or_default(),
                 c.previous_class.map_or("", |k| k.name(lang)).to_owned(),
@@ -1673,16 +1685,32 @@ pub fn screen(
             },
         ]));
     };
+    let (file, sheet) = (rows.file().to_owned(), rows.sheet().map(str::to_owned));
     let mut codes = Vec::new();
+    let mut problems = Vec::new();
     rows.each(&mut |row, cells| {
         if let Some(c) = cells
             .get(code_c)
             .map(|c| c.trim())
             .filter(|c| !c.is_empty())
         {
-            codes.push((row, c.to_owned()));
+            match HouseholdCode::parse(c) {
+                Some(code) => codes.push((row, code)),
+                None => problems.push(giamngheo_formats::households::ImportProblem {
+                    file: file.clone(),
+                    sheet: sheet.clone(),
+                    row,
+                    column: Some("household_code".into()),
+                    kind: giamngheo_formats::households::ProblemKind::BadHouseholdCode(
+                        c.to_owned(),
+                    ),
+                }),
+            }
         }
     })?;
+    if !problems.is_empty() {
+        return Err(CliError::Import(problems));
+    }
     let n = open(db)?.record_screening(who, round_id, on, &codes)?;
     outln!(
         "{} {n} {}",

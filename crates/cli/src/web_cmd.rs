@@ -216,7 +216,7 @@ pub fn demo_accounts_and_serve(
             &mut store,
             "canbo-xa",
             Role::CommuneOfficer,
-            Some(&c.code),
+            Some(c.code.as_str()),
             None,
         )?,
         None => None,

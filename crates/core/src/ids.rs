@@ -157,3 +157,90 @@ impl PersonName {
         &self.folded
     }
 }
+
+/// The code as written, so it prints, compares and keys a map like the text it was parsed from: output stays
+/// byte for byte what it was when codes were strings.
+macro_rules! code_as_text {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $t {
+            fn borrow(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl PartialEq<String> for $t {
+            fn eq(&self, other: &String) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(code: $t) -> String {
+                code.0
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl From<&$t> for String {
+            fn from(code: &$t) -> String {
+                code.0.clone()
+            }
+        }
+    };
+}
+
+code_as_text!(HouseholdCode);
+code_as_text!(UnitCode);
+
+/// A household code that failed [`HouseholdCode::parse`], holding what was given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadHouseholdCode(pub String);
+
+impl std::fmt::Display for BadHouseholdCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "'{}': mã hộ gồm 1–40 chữ, số, '-', '_', '.', '/' / a household code is 1 to 40 letters, digits, '-', '_', '.' or '/'",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadHouseholdCode {}
+
+impl std::str::FromStr for HouseholdCode {
+    type Err = BadHouseholdCode;
+
+    fn from_str(s: &str) -> Result<HouseholdCode, BadHouseholdCode> {
+        HouseholdCode::parse(s).ok_or_else(|| BadHouseholdCode(s.to_owned()))
+    }
+}

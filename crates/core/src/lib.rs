@@ -12,6 +12,7 @@ pub mod audit;
 pub mod calendar;
 pub mod class;
 pub mod classify;
+pub mod complaint;
 pub mod date;
 pub mod facts;
 pub mod feedback;

@@ -306,7 +306,7 @@ impl MemberRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReviewInput {
     pub row: u64,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub income: crate::Income,
     pub deprivations: crate::DeprivationSet,
     /// Overrides the registry's area for this review.

@@ -252,8 +252,7 @@ pub fn build(
                 let record = HouseholdRecord::new(
                     HouseholdCode::parse(&code)
                         .unwrap_or_else(|| unreachable!("generated codes are valid")),
-                    giamngheo_core::ids::UnitCode::parse(UnitLevel::Commune, &commune.code)
-                        .unwrap_or_else(|| unreachable!("codes from the store are valid")),
+                    commune.code.clone(),
                     Some(village),
                     if urban { Area::Urban } else { Area::Rural },
                     "",
@@ -474,7 +473,7 @@ fn last_round(
     let mut inputs = Vec::new();
     for (i, c) in cases.iter().enumerate() {
         let last = store
-            .household_history(&c.household_code)?
+            .household_history(c.household_code.as_str())?
             .reviews
             .into_iter()
             .rev()
@@ -554,7 +553,7 @@ fn last_round(
             household_code: Some(cases[0].household_code.clone()),
             received_on: when.complaint,
             complainant: "Người dân trong thôn (dữ liệu mẫu)".to_owned(),
-            channel: "in_person".to_owned(),
+            channel: giamngheo_core::complaint::ComplaintChannel::InPerson,
             content: "Đề nghị xem lại thu nhập của hộ, hộ đã có thêm người đi làm.".to_owned(),
         },
     )?;

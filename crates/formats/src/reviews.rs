@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::registry::{ReviewInput, ReviewRow};
 use giamngheo_core::standard::Standard;
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Vnd};
@@ -82,10 +83,20 @@ pub fn read_reviews(
     let read = t.each(&mut |row, cells| {
         let get = |c: Option<usize>| c.and_then(|i| cells.get(i)).copied().unwrap_or("");
         let before = problems.len();
-        let code = get(code_c);
-        if code.is_empty() {
-            problems.push(problem(row, "household_code", ProblemKind::Empty));
-        }
+        let code = match get(code_c) {
+            "" => {
+                problems.push(problem(row, "household_code", ProblemKind::Empty));
+                None
+            }
+            v => HouseholdCode::parse(v).or_else(|| {
+                problems.push(problem(
+                    row,
+                    "household_code",
+                    ProblemKind::BadHouseholdCode(v.to_owned()),
+                ));
+                None
+            }),
+        };
         let area = match get(area_c) {
             "" => None,
             a => Area::parse(a).or_else(|| {
@@ -176,10 +187,11 @@ pub fn read_reviews(
                 }
             },
         };
-        if let (true, Some(income)) = (problems.len() == before, income) {
+        if let (true, Some(income), Some(household_code)) = (problems.len() == before, income, code)
+        {
             out.push(ReviewInput {
                 row,
-                household_code: code.to_owned(),
+                household_code,
                 income,
                 deprivations: d,
                 area,

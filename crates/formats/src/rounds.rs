@@ -2,6 +2,7 @@
 //! received. Every problem names the file, row and column; nothing is returned when any row is wrong.
 
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 
 use crate::households::{ImportProblem, ProblemKind};
 use crate::table::Rows;
@@ -10,7 +11,7 @@ use crate::table::Rows;
 #[derive(Clone, Debug, PartialEq)]
 pub struct VoteRow {
     pub row: u64,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub votes_for: u32,
     pub votes_against: u32,
 }
@@ -19,7 +20,7 @@ pub struct VoteRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SupportRow {
     pub row: u64,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub programme: String,
     pub received_on: Date,
     pub amount_vnd: Option<i64>,
@@ -83,11 +84,23 @@ pub fn read_votes(t: &mut dyn Rows) -> Result<Vec<VoteRow>, Vec<ImportProblem>> 
     let mut out = Vec::new();
     let read = t.each(&mut |row, cells| {
         let get = |c: Option<usize>| c.and_then(|i| cells.get(i)).copied().unwrap_or("").trim();
-        let code = get(code_c);
-        if code.is_empty() {
-            problems.push(problem(row, "household_code", ProblemKind::Empty));
-            return;
-        }
+        let code = match get(code_c) {
+            "" => {
+                problems.push(problem(row, "household_code", ProblemKind::Empty));
+                return;
+            }
+            v => match HouseholdCode::parse(v) {
+                Some(code) => code,
+                None => {
+                    problems.push(problem(
+                        row,
+                        "household_code",
+                        ProblemKind::BadHouseholdCode(v.to_owned()),
+                    ));
+                    return;
+                }
+            },
+        };
         let votes = |c: Option<usize>, name: &str, problems: &mut Vec<ImportProblem>| match get(c) {
             "" if name == "votes_against" => Some(0),
             v => match number(v).and_then(|n| u32::try_from(n).ok()) {
@@ -103,7 +116,7 @@ pub fn read_votes(t: &mut dyn Rows) -> Result<Vec<VoteRow>, Vec<ImportProblem>> 
         if let (Some(votes_for), Some(votes_against)) = (yes, no) {
             out.push(VoteRow {
                 row,
-                household_code: code.to_owned(),
+                household_code: code,
                 votes_for,
                 votes_against,
             });
@@ -157,9 +170,17 @@ pub fn read_support(t: &mut dyn Rows) -> Result<Vec<SupportRow>, Vec<ImportProbl
             }
             v.to_owned()
         };
-        let household_code = required(code_c, "household_code");
+        let code = required(code_c, "household_code");
         let programme = required(prog_c, "programme");
         let day = required(date_c, "received_on");
+        let household_code = HouseholdCode::parse(&code);
+        if household_code.is_none() && !code.is_empty() {
+            problems.push(problem(
+                row,
+                "household_code",
+                ProblemKind::BadHouseholdCode(code.clone()),
+            ));
+        }
         let received_on = Date::parse(&day).ok();
         if received_on.is_none() && !day.is_empty() {
             problems.push(problem(
@@ -186,7 +207,7 @@ pub fn read_support(t: &mut dyn Rows) -> Result<Vec<SupportRow>, Vec<ImportProbl
                 .map(giamngheo_core::text::nfc)
         };
         if problems.len() == before
-            && let Some(received_on) = received_on
+            && let (Some(received_on), Some(household_code)) = (received_on, household_code)
         {
             out.push(SupportRow {
                 row,

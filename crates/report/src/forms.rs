@@ -25,7 +25,7 @@ pub struct Issuer {
 #[derive(Clone, Debug)]
 pub struct ListedHousehold {
     pub head_name: String,
-    pub household_code: String,
+    pub household_code: giamngheo_core::ids::HouseholdCode,
     pub village: String,
     /// The transition or remark: "tái nghèo", "thoát nghèo".
     pub note: String,
@@ -209,7 +209,7 @@ pub fn decision(d: &Decision) -> Vec<u8> {
             t.rows.push(vec![
                 Cell::Int((i + 1) as i64),
                 Cell::text(h.head_name.clone()),
-                Cell::text(h.household_code.clone()),
+                Cell::text(h.household_code.to_string()),
                 Cell::text(h.village.clone()),
                 Cell::text(h.note.clone()),
             ]);

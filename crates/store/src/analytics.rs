@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::transition::{Transition, TransitionTracker};
 use giamngheo_core::{Area, Class};
 
@@ -166,7 +167,7 @@ impl Store {
 /// A household on the poor or near-poor list of a year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListedHousehold {
-    pub code: String,
+    pub code: HouseholdCode,
     pub head: String,
     pub commune: String,
     pub village: String,
@@ -211,7 +212,7 @@ impl Store {
                 let mut it = r.into_iter();
                 let mut next = || it.next().unwrap_or(Value::Null);
                 Ok(ListedHousehold {
-                    code: next().into_text().unwrap_or_default(),
+                    code: next().decode("household", "code", HouseholdCode::parse)?,
                     head: next().into_text().unwrap_or_default(),
                     commune: next().into_text().unwrap_or_default(),
                     village: next().into_text().unwrap_or_default(),
@@ -415,7 +416,7 @@ impl Store {
     pub fn household_codes(
         &mut self,
         ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    ) -> Result<std::collections::HashMap<i64, HouseholdCode>, StoreError> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(64) {
             let mut params: Vec<Value> = chunk.iter().map(|id| Value::Int(*id)).collect();
@@ -429,7 +430,8 @@ impl Store {
             )? {
                 out.insert(
                     r[0].int().unwrap_or(0),
-                    r[1].text().unwrap_or_default().to_owned(),
+                    r[1].clone()
+                        .decode("household", "code", HouseholdCode::parse)?,
                 );
             }
         }

@@ -64,6 +64,8 @@ pub enum StoreError {
     Db(String),
 }
 
+use giamngheo_core::ids::{HouseholdCode, UnitCode};
+
 /// One problem with one input record, with the row it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejection {
@@ -75,33 +77,33 @@ pub struct Rejection {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RejectionKind {
     /// No unit with this code existed on the date.
-    UnknownUnit { code: String, date: String },
+    UnknownUnit { code: UnitCode, date: String },
     /// The same citizen ID is in another household.
     CitizenIdElsewhere {
         citizen_id: String,
-        household: String,
+        household: HouseholdCode,
     },
     /// A citizen ID held by a current member of a household outside the actor's units (which is not named).
     CitizenIdOutsideScope { citizen_id: String },
     /// A household that exists and lives outside the actor's units.
-    HouseholdOutsideScope { code: String },
+    HouseholdOutsideScope { code: HouseholdCode },
     /// A commune outside the actor's units.
-    CommuneOutsideScope { code: String },
+    CommuneOutsideScope { code: UnitCode },
     /// The household changed (a member joined, it moved) after the import's date.
-    ChangedAfter { code: String, date: String },
+    ChangedAfter { code: HouseholdCode, date: String },
     /// The same household code twice in one file.
-    DuplicateHousehold { code: String, first_row: u64 },
+    DuplicateHousehold { code: HouseholdCode, first_row: u64 },
     /// No household with this code lived in a commune on the date.
-    UnknownHousehold { code: String, date: String },
+    UnknownHousehold { code: HouseholdCode, date: String },
     /// The household's review of the year is decided and differs: only a correction may change it.
-    AlreadyDecided { code: String, year: i32 },
+    AlreadyDecided { code: HouseholdCode, year: i32 },
     /// Income scores under a standard without score lines.
     NoScoreLines,
     /// The household is not on the round's list (a request, Mẫu 01, adds it).
-    NotOnList { code: String },
+    NotOnList { code: HouseholdCode },
     /// The procedure refuses this household's step.
     Procedure {
-        code: String,
+        code: HouseholdCode,
         error: giamngheo_core::round::RoundError,
     },
 }

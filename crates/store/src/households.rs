@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use giamngheo_core::Area;
 use giamngheo_core::date::Date;
 use giamngheo_core::facts::Sex;
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitCode, UnitLevel};
 use giamngheo_core::registry::{EventKind, HouseholdRecord, MemberRecord, MemberRow, Relation};
 use giamngheo_core::text::fold;
 
@@ -56,7 +56,7 @@ pub struct MemberView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResidenceView {
     pub commune_id: i64,
-    pub commune_code: String,
+    pub commune_code: UnitCode,
     pub commune_name: String,
     pub village_id: Option<i64>,
     pub village_name: Option<String>,
@@ -78,7 +78,7 @@ pub struct EventView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct HouseholdHistory {
     pub id: i64,
-    pub code: String,
+    pub code: HouseholdCode,
     pub registered_on: Date,
     pub version: i64,
     pub residences: Vec<ResidenceView>,
@@ -158,7 +158,7 @@ fn check_against_registry(
     actor: &Actor,
     resolved: &[Resolved],
     existing: &HashMap<String, (i64, Option<Place>)>,
-    seen_ids: &HashMap<&str, (&str, u64)>,
+    seen_ids: &HashMap<&str, (&HouseholdCode, u64)>,
     as_of: Date,
     mut rejections: Vec<Rejection>,
 ) -> Result<(), StoreError> {
@@ -191,7 +191,7 @@ fn check_against_registry(
                     row: r.row,
                     field: "household_code",
                     kind: RejectionKind::HouseholdOutsideScope {
-                        code: r.record.code.as_str().to_owned(),
+                        code: r.record.code.clone(),
                     },
                 });
             } else if let Some((id, _)) = existing.get(r.record.code.as_str())
@@ -201,7 +201,7 @@ fn check_against_registry(
                     row: r.row,
                     field: "as_of",
                     kind: RejectionKind::ChangedAfter {
-                        code: r.record.code.as_str().to_owned(),
+                        code: r.record.code.clone(),
                         date: Date::parse(last).map_or_else(|_| last.clone(), |d| d.vi()),
                     },
                 });
@@ -214,7 +214,7 @@ fn check_against_registry(
                 return Ok(());
             };
             if let Some((code, file_row)) = seen_ids.get(cid)
-                && *code != holder
+                && **code != holder
             {
                 let inside = row[2].int().is_some_and(|commune| {
                     actor.scope.covers(Place {
@@ -228,7 +228,11 @@ fn check_against_registry(
                     kind: if inside {
                         RejectionKind::CitizenIdElsewhere {
                             citizen_id: cid.to_owned(),
-                            household: holder.to_owned(),
+                            household: row[1].clone().decode(
+                                "household",
+                                "code",
+                                HouseholdCode::parse,
+                            )?,
                         }
                     } else {
                         RejectionKind::CitizenIdOutsideScope {
@@ -294,14 +298,14 @@ impl Store {
         let mut resolved = Vec::with_capacity(records.len());
         let mut communes: HashMap<String, Option<i64>> = HashMap::new();
         let mut seen_codes: HashMap<&str, u64> = HashMap::new();
-        let mut seen_ids: HashMap<&str, (&str, u64)> = HashMap::new();
+        let mut seen_ids: HashMap<&str, (&HouseholdCode, u64)> = HashMap::new();
         for (row, rec) in records {
             if let Some(first) = seen_codes.insert(rec.code.as_str(), *row) {
                 rejections.push(Rejection {
                     row: *row,
                     field: "household_code",
                     kind: RejectionKind::DuplicateHousehold {
-                        code: rec.code.as_str().to_owned(),
+                        code: rec.code.clone(),
                         first_row: first,
                     },
                 });
@@ -321,7 +325,7 @@ impl Store {
                     row: *row,
                     field: "commune_code",
                     kind: RejectionKind::UnknownUnit {
-                        code: code.to_owned(),
+                        code: rec.commune.clone(),
                         date: as_of.vi(),
                     },
                 });
@@ -334,7 +338,7 @@ impl Store {
                     row: *row,
                     field: "commune_code",
                     kind: RejectionKind::CommuneOutsideScope {
-                        code: code.to_owned(),
+                        code: rec.commune.clone(),
                     },
                 });
                 continue;
@@ -349,23 +353,22 @@ impl Store {
                             field: "citizen_id",
                             kind: RejectionKind::CitizenIdElsewhere {
                                 citizen_id: cid.as_str().to_owned(),
-                                household: rec.code.as_str().to_owned(),
+                                household: rec.code.clone(),
                             },
                         });
                     }
                     own.push(cid.as_str());
                 }
                 if let Some(cid) = &m.citizen_id
-                    && let Some((other, _)) =
-                        seen_ids.insert(cid.as_str(), (rec.code.as_str(), *row))
-                    && other != rec.code.as_str()
+                    && let Some((other, _)) = seen_ids.insert(cid.as_str(), (&rec.code, *row))
+                    && *other != rec.code
                 {
                     rejections.push(Rejection {
                         row: *row,
                         field: "citizen_id",
                         kind: RejectionKind::CitizenIdElsewhere {
                             citizen_id: cid.as_str().to_owned(),
-                            household: other.to_owned(),
+                            household: other.clone(),
                         },
                     });
                 }
@@ -638,7 +641,9 @@ impl Store {
                 let mut next = || it.next().unwrap_or(Value::Null);
                 Ok(ResidenceView {
                     commune_id: next().int().unwrap_or(0),
-                    commune_code: next().into_text().unwrap_or_default(),
+                    commune_code: next().decode("unit", "code", |c| {
+                        UnitCode::parse(UnitLevel::Commune, c)
+                    })?,
                     commune_name: next().into_text().unwrap_or_default(),
                     village_id: next().int(),
                     village_name: next().into_text(),
@@ -679,7 +684,9 @@ impl Store {
         let reviews = crate::reviews::reviews_of(c, id)?;
         Ok(HouseholdHistory {
             id,
-            code: h[1].text().unwrap_or_default().to_owned(),
+            code: h[1]
+                .clone()
+                .decode("household", "code", HouseholdCode::parse)?,
             registered_on: h[2]
                 .clone()
                 .decode("household", "registered_on", parse_date)?,
@@ -1066,7 +1073,7 @@ impl Store {
 /// Where a household lived on a date, for generators and bulk reviews.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Located {
-    pub code: String,
+    pub code: HouseholdCode,
     pub id: i64,
     pub commune_id: i64,
     pub village_id: Option<i64>,
@@ -1088,7 +1095,9 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 Ok(Located {
-                    code: r[0].text().unwrap_or_default().to_owned(),
+                    code: r[0]
+                        .clone()
+                        .decode("household", "code", HouseholdCode::parse)?,
                     id: r[1].int().unwrap_or(0),
                     commune_id: r[2].int().unwrap_or(0),
                     village_id: r[3].int(),

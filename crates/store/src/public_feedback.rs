@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use giamngheo_core::complaint::{ComplaintChannel, FeedbackKind};
 use giamngheo_core::date::Date;
 use giamngheo_core::round::{Action, Role, RoundError};
 use giamngheo_core::text::nfc;
@@ -290,13 +291,14 @@ impl Store {
                             let id = c
                                 .query_one(
                                     "INSERT INTO complaint (round_id, case_id, village_id, received_on, complainant, channel, content, merge_key) \
-                                     VALUES ($1, $2, $3, $4, $5, 'web', $6, $7) RETURNING id",
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                                     &[
                                         round_id.into(),
                                         case_id.into(),
                                         (*village).into(),
                                         post.received_on.iso().into(),
                                         complainant.into(),
+                                        ComplaintChannel::Web.code().into(),
                                         message.clone().into(),
                                         key.into(),
                                     ],
@@ -316,7 +318,13 @@ impl Store {
                     &[
                         post.commune_id.into(),
                         crate::audit::now_utc().into(),
-                        if post.complaint.is_some() { "complaint" } else { "feedback" }.into(),
+                        if post.complaint.is_some() {
+                            FeedbackKind::Complaint
+                        } else {
+                            FeedbackKind::Feedback
+                        }
+                        .code()
+                        .into(),
                         nfc(post.name.trim()).into(),
                         nfc(post.contact.trim()).into(),
                         message.clone().into(),

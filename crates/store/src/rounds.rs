@@ -4,14 +4,16 @@
 
 use std::collections::HashMap;
 
+use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::date::Date;
+use giamngheo_core::ids::{HouseholdCode, UnitCode, UnitLevel};
 use giamngheo_core::registry::ReviewInput;
 use giamngheo_core::round::{
     Action, CaseEvent, CaseState, Procedure, RoundError, RoundKind, RoundStatus, Step,
     meeting_agrees, procedure_on, procedures,
 };
 use giamngheo_core::transition::Transition;
-use giamngheo_core::{Area, Class, Classifier, Income, Lang};
+use giamngheo_core::{Area, Class, Classifier, Income, Lang, Outcome};
 
 use crate::Store;
 use crate::audit::{Actor, AuditWriter, Change};
@@ -24,7 +26,7 @@ use crate::scope::Place;
 pub struct RoundView {
     pub id: i64,
     pub commune_id: i64,
-    pub commune_code: String,
+    pub commune_code: UnitCode,
     pub commune_name: String,
     pub kind: RoundKind,
     pub year: i32,
@@ -148,7 +150,7 @@ impl CaseSource {
 pub struct CaseView {
     pub id: i64,
     pub household_id: i64,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub head_name: Option<String>,
     pub village_id: Option<i64>,
     pub village: Option<String>,
@@ -208,6 +210,14 @@ pub struct SurveyInput {
     pub expected_version: Option<i64>,
 }
 
+/// One household's survey as recorded: its class as the store computed it, so a caller shows the result
+/// it stored rather than classifying again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Surveyed {
+    pub household_code: HouseholdCode,
+    pub outcome: Outcome,
+}
+
 /// A round to open.
 #[derive(Clone, Debug)]
 pub struct NewRound {
@@ -223,11 +233,10 @@ pub struct NewRound {
 /// A complaint or feedback, optionally about one household on the round's list.
 #[derive(Clone, Debug)]
 pub struct NewComplaint {
-    pub household_code: Option<String>,
+    pub household_code: Option<HouseholdCode>,
     pub received_on: Date,
     pub complainant: String,
-    /// in_person, letter, phone, web.
-    pub channel: String,
+    pub channel: ComplaintChannel,
     pub content: String,
 }
 
@@ -235,7 +244,7 @@ pub struct NewComplaint {
 #[derive(Clone, Debug)]
 pub struct VoteInput {
     pub row: u64,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub votes_for: u32,
     pub votes_against: u32,
 }
@@ -265,62 +274,16 @@ pub struct DecisionSummary {
     pub transitions: Vec<(Transition, u64)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ComplaintOutcome {
-    /// The complaint is right: the household goes back to the survey.
-    Upheld,
-    Rejected,
-    Withdrawn,
-}
-
-impl ComplaintOutcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            ComplaintOutcome::Upheld => "upheld",
-            ComplaintOutcome::Rejected => "rejected",
-            ComplaintOutcome::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ComplaintOutcome> {
-        match s {
-            "upheld" => Some(ComplaintOutcome::Upheld),
-            "rejected" => Some(ComplaintOutcome::Rejected),
-            "withdrawn" => Some(ComplaintOutcome::Withdrawn),
-            _ => None,
-        }
-    }
-
-    pub fn name(self, lang: Lang) -> &'static str {
-        match self {
-            ComplaintOutcome::Upheld => lang.pick("chấp nhận", "upheld"),
-            ComplaintOutcome::Rejected => lang.pick("không chấp nhận", "rejected"),
-            ComplaintOutcome::Withdrawn => lang.pick("rút lại", "withdrawn"),
-        }
-    }
-}
-
-/// How a complaint reached the commune, in words (the stored codes: in_person, letter, phone, web).
-pub fn channel_name(code: &str, lang: Lang) -> &str {
-    match code {
-        "in_person" => lang.pick("trực tiếp", "in person"),
-        "letter" => lang.pick("đơn, thư", "letter"),
-        "phone" => lang.pick("điện thoại", "phone"),
-        "web" => lang.pick("trang công khai", "public page"),
-        other => other,
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComplaintView {
     pub id: i64,
-    pub household_code: Option<String>,
+    pub household_code: Option<HouseholdCode>,
     pub received_on: Date,
     pub complainant: String,
-    pub channel: String,
+    pub channel: ComplaintChannel,
     pub content: String,
     pub answer: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<ComplaintOutcome>,
 }
 
 fn refuse(e: RoundError) -> StoreError {
@@ -390,15 +353,17 @@ fn round_in(c: &mut Conn, id: i64) -> Result<RoundView, StoreError> {
             what: "review round",
             key: id.to_string(),
         })?;
-    Ok(round_from_row(&r))
+    round_from_row(&r)
 }
 
 /// A round from the eighteen columns `round_in` and `rounds_in_scope` select, in that order.
-fn round_from_row(r: &[Value]) -> RoundView {
-    RoundView {
+fn round_from_row(r: &[Value]) -> Result<RoundView, StoreError> {
+    Ok(RoundView {
         id: r[0].int().unwrap_or(0),
         commune_id: r[1].int().unwrap_or(0),
-        commune_code: r[2].text().unwrap_or_default().to_owned(),
+        commune_code: r[2]
+            .clone()
+            .decode("unit", "code", |c| UnitCode::parse(UnitLevel::Commune, c))?,
         commune_name: r[3].text().unwrap_or_default().to_owned(),
         kind: r[4]
             .text()
@@ -421,7 +386,7 @@ fn round_from_row(r: &[Value]) -> RoundView {
         decision_number: r[15].text().map(str::to_owned),
         signed_by: r[16].text().map(str::to_owned),
         version: r[17].int().unwrap_or(0),
-    }
+    })
 }
 
 fn unlocked(round: &RoundView) -> Result<(), StoreError> {
@@ -825,7 +790,7 @@ impl Store {
              ORDER BY r.year DESC, r.id DESC",
             &[Value::Int(scope.unwrap_or(0)), on.iso().into()],
         )?;
-        Ok(rows.iter().map(|r| round_from_row(r)).collect())
+        rows.iter().map(|r| round_from_row(r)).collect()
     }
 
     pub fn round(&mut self, id: i64) -> Result<RoundView, StoreError> {
@@ -940,7 +905,7 @@ impl Store {
         actor: &Actor,
         round_id: i64,
         screened_on: Date,
-        households: &[(u64, String)],
+        households: &[(u64, HouseholdCode)],
     ) -> Result<u64, StoreError> {
         crate::scope::permit(actor, Action::Survey)?;
         not_in_future(screened_on)?;
@@ -951,7 +916,7 @@ impl Store {
             let mut rejections = Vec::new();
             let mut planned = Vec::new();
             for (row, code) in households {
-                match cases.get(code) {
+                match cases.get(code.as_str()) {
                     None => rejections.push(Rejection {
                         row: *row,
                         field: "household_code",
@@ -1047,7 +1012,7 @@ impl Store {
         classifier: &Classifier,
         surveyed_on: Date,
         inputs: &[SurveyInput],
-    ) -> Result<u64, StoreError> {
+    ) -> Result<Vec<Surveyed>, StoreError> {
         crate::scope::permit(actor, Action::Survey)?;
         not_in_future(surveyed_on)?;
         self.conn.transaction(|c| {
@@ -1071,7 +1036,7 @@ impl Store {
                         row: r.row,
                         field: "household_code",
                         kind: RejectionKind::DuplicateHousehold {
-                            code: code.to_owned(),
+                            code: r.household_code.clone(),
                             first_row: first,
                         },
                     });
@@ -1082,7 +1047,7 @@ impl Store {
                         row: r.row,
                         field: "household_code",
                         kind: RejectionKind::NotOnList {
-                            code: code.to_owned(),
+                            code: r.household_code.clone(),
                         },
                     });
                     continue;
@@ -1100,7 +1065,7 @@ impl Store {
                         row: r.row,
                         field: "household_code",
                         kind: RejectionKind::Procedure {
-                            code: code.to_owned(),
+                            code: r.household_code.clone(),
                             error: e,
                         },
                     });
@@ -1134,11 +1099,12 @@ impl Store {
             let mut reviews = crate::db::BatchInsert::new(c.backend(), crate::reviews::REVIEW_COLUMNS, 21);
             let mut replaced_reviews = Vec::new();
             let mut case_updates: Vec<(i64, i64, i64, &str)> = Vec::new();
+            let mut surveyed = Vec::with_capacity(planned.len());
             for (review_id, (s, case)) in (first_review..).zip(planned.iter()) {
                 let r = &s.input;
                 let h = homes.get(&case.household_id).ok_or_else(|| StoreError::NotFound {
                     what: "residence on the survey date",
-                    key: r.household_code.clone(),
+                    key: r.household_code.to_string(),
                 })?;
                 let area = r
                     .area
@@ -1186,6 +1152,10 @@ impl Store {
                     facts: None,
                 };
                 reviews.push(c, crate::reviews::review_values(review_id, &review))?;
+                surveyed.push(Surveyed {
+                    household_code: r.household_code.clone(),
+                    outcome,
+                });
                 case_updates.push((review_id, case.id, case.version, r.household_code.as_str()));
                 replaced_reviews.extend(replaced);
                 audit.record(
@@ -1221,7 +1191,7 @@ impl Store {
                 c.execute("DELETE FROM review WHERE id = $1", &[old.into()])?;
             }
             audit.finish(c)?;
-            Ok(planned.len() as u64)
+            Ok(surveyed)
         })
     }
 
@@ -1246,7 +1216,7 @@ impl Store {
             let mut rejections = Vec::new();
             let mut planned = Vec::new();
             for v in &meeting.votes {
-                let Some(case) = cases.get(&v.household_code) else {
+                let Some(case) = cases.get(v.household_code.as_str()) else {
                     rejections.push(Rejection {
                         row: v.row,
                         field: "household_code",
@@ -1469,11 +1439,11 @@ impl Store {
     ) -> Result<i64, StoreError> {
         crate::scope::permit(actor, Action::RecordComplaint)?;
         not_in_future(complaint.received_on)?;
-        let household_code = complaint.household_code.as_deref();
+        let household_code = complaint.household_code.as_ref().map(HouseholdCode::as_str);
         let (received_on, complainant, channel, content) = (
             complaint.received_on,
             complaint.complainant.as_str(),
-            complaint.channel.as_str(),
+            complaint.channel.code(),
             complaint.content.as_str(),
         );
         self.conn.transaction(|c| {
@@ -1613,15 +1583,27 @@ impl Store {
             .map(|r| {
                 Ok(ComplaintView {
                     id: r[0].int().unwrap_or(0),
-                    household_code: r[1].text().map(str::to_owned),
+                    household_code: r[1].clone().decode_opt(
+                        "household",
+                        "code",
+                        HouseholdCode::parse,
+                    )?,
                     received_on: r[2]
                         .clone()
                         .decode("complaint", "received_on", parse_date)?,
                     complainant: r[3].text().unwrap_or_default().to_owned(),
-                    channel: r[4].text().unwrap_or_default().to_owned(),
+                    channel: r[4].clone().decode(
+                        "complaint",
+                        "channel",
+                        ComplaintChannel::parse,
+                    )?,
                     content: r[5].text().unwrap_or_default().to_owned(),
                     answer: r[6].text().map(str::to_owned),
-                    outcome: r[7].text().map(str::to_owned),
+                    outcome: r[7].clone().decode_opt(
+                        "complaint",
+                        "outcome",
+                        ComplaintOutcome::parse,
+                    )?,
                 })
             })
             .collect()
@@ -1806,7 +1788,7 @@ impl Store {
                 if case.certificate.is_some()
                     || case.state != CaseState::Decided
                     || !matches!(case.decided_class, Some(Class::Poor | Class::NearPoor))
-                    || only.is_some_and(|o| o != case.household_code)
+                    || only.is_some_and(|o| case.household_code != o)
                 {
                     continue;
                 }
@@ -1896,7 +1878,7 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
             out.push(CaseView {
                 id: r[0].int().unwrap_or(0),
                 household_id: r[1].int().unwrap_or(0),
-                household_code: r[2].text().unwrap_or_default().to_owned(),
+                household_code: r[2].clone().decode("household", "code", HouseholdCode::parse)?,
                 head_name: r[3].text().map(str::to_owned),
                 village: r[4].text().map(str::to_owned),
                 source: r[5].text().and_then(CaseSource::parse).unwrap_or(CaseSource::Request),
@@ -1920,8 +1902,9 @@ fn self_cases(c: &mut Conn, round_id: i64) -> Result<Vec<CaseView>, StoreError> 
     // Villages as people count them (Thôn 2 before Thôn 10), then households by code.
     out.sort_by(|a, b| {
         let village = |c: &CaseView| c.village.clone().unwrap_or_default();
-        giamngheo_core::text::natural_cmp(&village(a), &village(b))
-            .then_with(|| giamngheo_core::text::natural_cmp(&a.household_code, &b.household_code))
+        giamngheo_core::text::natural_cmp(&village(a), &village(b)).then_with(|| {
+            giamngheo_core::text::natural_cmp(a.household_code.as_str(), b.household_code.as_str())
+        })
     });
     Ok(out)
 }

@@ -6,7 +6,7 @@
 
 use giamngheo_core::Area;
 use giamngheo_core::date::Date;
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitCode, UnitLevel};
 use giamngheo_core::registry::Relation;
 use giamngheo_core::text::fold;
 use giamngheo_core::units::LineageKind;
@@ -20,7 +20,7 @@ use crate::units::{Unit, unit_from_row};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Found {
     pub household_id: i64,
-    pub code: String,
+    pub code: HouseholdCode,
     pub name: String,
     pub relation: Relation,
     pub birth_date: Date,
@@ -46,7 +46,7 @@ pub struct LineageView {
     pub share: Option<f64>,
     /// true: this unit went into `other`; false: `other` went into this unit.
     pub outgoing: bool,
-    pub other_code: String,
+    pub other_code: UnitCode,
     pub other_name: String,
 }
 
@@ -55,7 +55,7 @@ fn found(r: Vec<Value>) -> Result<Found, StoreError> {
     let mut next = || it.next().unwrap_or(Value::Null);
     Ok(Found {
         household_id: next().int().unwrap_or(0),
-        code: next().into_text().unwrap_or_default(),
+        code: next().decode("household", "code", HouseholdCode::parse)?,
         name: next().into_text().unwrap_or_default(),
         relation: next().decode("membership", "relation", Relation::parse)?,
         birth_date: next().decode("person", "birth_date", parse_date)?,
@@ -277,14 +277,15 @@ impl Store {
     /// The units the unit came from and went to.
     pub fn unit_lineage(&mut self, unit_id: i64) -> Result<Vec<LineageView>, StoreError> {
         let rows = self.conn.query(
-            "SELECT l.date, l.kind, l.share, 1, t.code, t.name FROM unit_lineage l JOIN unit t ON t.id = l.to_id WHERE l.from_id = $1 \
+            "SELECT l.date, l.kind, l.share, 1, t.code, t.name, t.level FROM unit_lineage l JOIN unit t ON t.id = l.to_id WHERE l.from_id = $1 \
              UNION ALL \
-             SELECT l.date, l.kind, l.share, 0, f.code, f.name FROM unit_lineage l JOIN unit f ON f.id = l.from_id WHERE l.to_id = $1 \
+             SELECT l.date, l.kind, l.share, 0, f.code, f.name, f.level FROM unit_lineage l JOIN unit f ON f.id = l.from_id WHERE l.to_id = $1 \
              ORDER BY 1, 5",
             &[unit_id.into()],
         )?;
         rows.into_iter()
             .map(|r| {
+                let level = r[6].clone().decode("unit", "level", UnitLevel::parse)?;
                 let mut it = r.into_iter();
                 let mut next = || it.next().unwrap_or(Value::Null);
                 Ok(LineageView {
@@ -292,7 +293,7 @@ impl Store {
                     kind: next().decode("unit_lineage", "kind", LineageKind::parse)?,
                     share: next().real(),
                     outgoing: next().int() == Some(1),
-                    other_code: next().into_text().unwrap_or_default(),
+                    other_code: next().decode("unit", "code", |c| UnitCode::parse(level, c))?,
                     other_name: next().into_text().unwrap_or_default(),
                 })
             })

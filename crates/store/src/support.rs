@@ -4,6 +4,7 @@
 
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitCode};
 use giamngheo_core::round::{Action, procedure_on};
 
 use crate::Store;
@@ -24,7 +25,7 @@ pub struct Programme {
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewSupport {
     pub programme_code: String,
-    pub household_code: String,
+    pub household_code: HouseholdCode,
     pub person_citizen_id: Option<String>,
     pub received_on: Date,
     pub amount_vnd: Option<i64>,
@@ -60,7 +61,7 @@ pub enum ReportKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Late {
-    pub commune_code: String,
+    pub commune_code: UnitCode,
     pub commune_name: String,
     pub kind: ReportKind,
     pub year: i32,
@@ -161,7 +162,7 @@ impl Store {
                     c,
                     actor,
                     Action::RecordSupport,
-                    &s.household_code,
+                    s.household_code.as_str(),
                 )?;
                 let h = [Value::Int(household_id)];
                 let person: Value = match &s.person_citizen_id {

@@ -18,7 +18,7 @@ use giamngheo_core::round::Action;
 pub struct Unit {
     pub id: i64,
     pub level: UnitLevel,
-    pub code: String,
+    pub code: UnitCode,
     pub name: String,
     pub short_name: String,
     pub valid_from: Option<Date>,
@@ -37,10 +37,12 @@ pub struct UnitLoadSummary {
 pub(crate) fn unit_from_row(r: Vec<Value>) -> Result<Unit, StoreError> {
     let mut it = r.into_iter();
     let mut next = || it.next().unwrap_or(Value::Null);
+    let id = next().int().unwrap_or(0);
+    let level = next().decode("unit", "level", UnitLevel::parse)?;
     Ok(Unit {
-        id: next().int().unwrap_or(0),
-        level: next().decode("unit", "level", UnitLevel::parse)?,
-        code: next().into_text().unwrap_or_default(),
+        id,
+        level,
+        code: next().decode("unit", "code", |c| UnitCode::parse(level, c))?,
         name: next().into_text().unwrap_or_default(),
         short_name: next().into_text().unwrap_or_default(),
         valid_from: next().decode_opt("unit", "valid_from", parse_date)?,

@@ -63,7 +63,7 @@ pub async fn households(
         .iter()
         .map(|f| {
             json!({
-                "household": f.code,
+                "household": f.code.as_str(),
                 "name": f.name,
                 "relation": f.relation.code(),
                 "birth_date": f.birth_date.iso(),
@@ -85,7 +85,7 @@ pub async fn household(
         .map_err(|e| ctx.fail(e))?;
     let lang = ctx.lang;
     Ok(Json(json!({
-        "code": h.code,
+        "code": h.code.as_str(),
         "registered_on": h.registered_on.iso(),
         "version": h.version,
         "residences": h.residences.iter().map(|r| json!({

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use giamngheo_core::Lang;
+use giamngheo_core::ids::UnitCode;
 use giamngheo_core::round::Action;
 use giamngheo_store::accounts::Role;
 use giamngheo_store::scope::{Place, Scope};
@@ -74,7 +75,7 @@ struct Session {
     name: String,
     role: Role,
     unit_id: Option<i64>,
-    unit_code: Option<String>,
+    unit_code: Option<UnitCode>,
     scope: Option<Arc<HashSet<i64>>>,
     /// The secret that signs this session's form tokens (stored with the session).
     csrf: String,
@@ -105,7 +106,7 @@ impl Session {
 pub struct Caller {
     pub token: String,
     pub unit_id: Option<i64>,
-    pub unit_code: Option<String>,
+    pub unit_code: Option<UnitCode>,
     pub who: giamngheo_store::audit::Actor,
 }
 
@@ -312,7 +313,7 @@ impl Sessions {
         account_id: i64,
         name: String,
         role: Role,
-        unit: Option<(i64, String)>,
+        unit: Option<(i64, UnitCode)>,
         scope: Option<HashSet<i64>>,
     ) -> Result<String, WebError> {
         let token = random_token();

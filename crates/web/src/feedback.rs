@@ -123,13 +123,7 @@ pub async fn feedback(
             vec![
                 html! { span id={ "f" (f.id) } { (html::moment(&f.received_at)) } },
                 html! { (commune) },
-                html! {
-                    (if f.kind == "complaint" {
-                        ctx.t("khiếu nại", "complaint")
-                    } else {
-                        ctx.t("góp ý", "feedback")
-                    })
-                },
+                html! { (f.kind.name(ctx.lang)) },
                 html! { (f.name) },
                 html! { (f.contact) },
                 html! { (f.message) },

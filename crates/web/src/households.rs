@@ -94,7 +94,7 @@ pub async fn households(
         .iter()
         .map(|f| {
             vec![
-                html! { a href={ "/households/" (html::url(&f.code)) } { (f.name) } },
+                html! { a href={ "/households/" (html::url(f.code.as_str())) } { (f.name) } },
                 html! { (f.relation.name(lang)) },
                 html! { (f.birth_date.vi()) },
                 html! { (f.code) },
@@ -133,7 +133,7 @@ pub async fn households(
             @if q.q.trim().is_empty() && found.len() as i64 == PAGE {
                 @if let Some(last) = found.last() {
                     p {
-                        a href={ "/households?after=" (html::url(&last.code)) } {
+                        a href={ "/households?after=" (html::url(last.code.as_str())) } {
                             (ctx.t("Trang sau", "Next page")) " →"
                         }
                     }

@@ -10,7 +10,8 @@ use giamngheo_core::{Lang, vi_format};
 pub use maud::{Markup, PreEscaped, html};
 
 /// Percent-encodes a query value.
-pub fn url(s: &str) -> String {
+pub fn url(s: impl AsRef<str>) -> String {
+    let s = s.as_ref();
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

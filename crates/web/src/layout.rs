@@ -131,7 +131,7 @@ pub async fn chosen_unit(
 ) -> Result<Option<Unit>, Failure> {
     let code = code
         .filter(|c| !c.trim().is_empty())
-        .or_else(|| a.unit_code.clone());
+        .or_else(|| a.unit_code.as_ref().map(String::from));
     let Some(code) = code else {
         return Ok(None);
     };

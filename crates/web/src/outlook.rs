@@ -141,7 +141,7 @@ pub async fn forecast_page(
     let unit = q
         .unit
         .clone()
-        .or_else(|| a.unit_code.clone())
+        .or_else(|| a.unit_code.as_ref().map(String::from))
         .unwrap_or_default();
     let standards: Vec<&str> = builtin::ids().collect();
     let chosen = q
@@ -309,7 +309,7 @@ pub async fn plan_page(
     let unit = q
         .unit
         .clone()
-        .or_else(|| a.unit_code.clone())
+        .or_else(|| a.unit_code.as_ref().map(String::from))
         .unwrap_or_default();
     let year = q.year.unwrap_or(today().year() - 1);
     let body = html! {

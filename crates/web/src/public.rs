@@ -13,7 +13,8 @@ use axum::extract::{Form, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::complaint::FeedbackKind;
+use giamngheo_core::ids::{UnitCode, UnitLevel};
 use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use serde::Deserialize;
 
@@ -108,14 +109,14 @@ async fn commune_of(
         .ok_or_else(|| ctx.fail(WebError::NotFound))
 }
 
-fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(String, String)]) -> Markup {
+fn form_html(ctx: &Ctx, code: &str, token: &str, villages: &[(UnitCode, String)]) -> Markup {
     html! {
         h2 { (ctx.t("Góp ý, khiếu nại", "Feedback or complaint")) }
         form method="post" action={ "/public/" (html::url(code)) "/feedback" } class="box" {
             input type="hidden" name="csrf" value=(token);
-            label { input type="radio" name="kind" value="feedback" checked; " " (ctx.t("Góp ý", "Feedback")) }
+            label { input type="radio" name="kind" value=(FeedbackKind::Feedback.code()) checked; " " (ctx.t("Góp ý", "Feedback")) }
             label {
-                input type="radio" name="kind" value="complaint";
+                input type="radio" name="kind" value=(FeedbackKind::Complaint.code());
                 " " (ctx.t("Khiếu nại về kết quả rà soát", "Complaint about the review results"))
             }
             p.muted {
@@ -185,7 +186,7 @@ pub async fn commune(
         h2 { (ctx.t("Kết quả rà soát hộ nghèo, cận nghèo", "Results of the poverty review")) }
         (rates_section(ctx.lang, &f.rates))
         (posted)
-        (form_html(&ctx, &f.unit.code, &token, &villages))
+        (form_html(&ctx, f.unit.code.as_str(), &token, &villages))
     };
     let title = format!("{} {}", ctx.t("Công khai:", "Public page:"), f.unit.name);
     let r = respond(&ctx, StatusCode::OK, page(ctx.lang, &title, None, body));
@@ -259,10 +260,9 @@ pub async fn feedback(
         return Err(ctx.fail(WebError::Csrf));
     };
     let (name, contact, message) = (clean(&f.name), clean(&f.contact), clean(&f.message));
-    let complaint = match f.kind.as_str() {
-        "feedback" => false,
-        "complaint" => true,
-        _ => {
+    let complaint = match FeedbackKind::parse(&f.kind) {
+        Some(kind) => kind == FeedbackKind::Complaint,
+        None => {
             return Err(ctx.fail(WebError::bad(
                 "Loại góp ý không hợp lệ.",
                 "Unknown kind of message.",

@@ -10,12 +10,12 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use giamngheo_core::complaint::ComplaintOutcome;
+use giamngheo_core::ids::HouseholdCode;
 use giamngheo_core::round::{Action, CaseState, RoundStatus};
 use giamngheo_core::{Area, Class, DeprivationSet, Income, Lang, Vnd};
 use giamngheo_store::StoreError;
-use giamngheo_store::rounds::{
-    CaseSource, CaseView, ComplaintOutcome, ComplaintView, RoundView, SurveyInput,
-};
+use giamngheo_store::rounds::{CaseSource, CaseView, ComplaintView, RoundView, SurveyInput};
 
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -432,7 +432,7 @@ fn complaints_section(
                 p {
                     strong { (k.complainant) }
                     " · " (k.received_on.vi())
-                    " · " (giamngheo_store::rounds::channel_name(&k.channel, ctx.lang))
+                    " · " (k.channel.name(ctx.lang))
                     @if let Some(c) = &k.household_code { " · " (c) }
                     @if copies > 1 { " · " (ctx.t("gửi", "sent")) " " (copies) " " (ctx.t("lần", "times")) }
                 }
@@ -441,7 +441,7 @@ fn complaints_section(
                     (Some(o), answer) => {
                         p {
                             (ctx.t("Đã trả lời", "Answered")) ": "
-                            (ComplaintOutcome::parse(o).map_or(o.as_str(), |o| o.name(ctx.lang)))
+                            (o.name(ctx.lang))
                             " — " (answer.as_deref().unwrap_or(""))
                         }
                     }
@@ -1007,9 +1007,16 @@ fn check_step(
                 if yes.trim().is_empty() && no.trim().is_empty() {
                     continue;
                 }
+                let household_code = HouseholdCode::parse(code).ok_or_else(|| {
+                    say(
+                        Some("votes"),
+                        &format!("{key}: mã hộ không hợp lệ."),
+                        &format!("{key}: not a household code."),
+                    )
+                })?;
                 checked.votes.push(giamngheo_store::rounds::VoteInput {
                     row: row as u64 + 1,
-                    household_code: code.to_owned(),
+                    household_code,
                     votes_for: number(Some("votes"), key, yes)?,
                     votes_against: if no.trim().is_empty() {
                         0
@@ -1177,17 +1184,12 @@ pub async fn screen(
         ));
     }
     // Rows as the page numbered them; a code the page did not offer this account keeps row 0.
-    let codes: Vec<(u64, String)> = ticked
-        .iter()
-        .map(|code| {
-            let row = cases
-                .iter()
-                .position(|c| c.household_code == *code)
-                .map_or(0, |i| i as u64 + 1);
-            (row, (*code).to_owned())
-        })
-        .collect();
-    if let Some((_, code)) = codes.iter().find(|(row, _)| *row == 0) {
+    let mut codes = Vec::with_capacity(ticked.len());
+    for code in &ticked {
+        if let Some(i) = cases.iter().position(|c| c.household_code == *code) {
+            codes.push((i as u64 + 1, cases[i].household_code.clone()));
+            continue;
+        }
         return Ok(refused(
             &state,
             &ctx,
@@ -1607,7 +1609,7 @@ pub async fn survey_post(
     let input = SurveyInput {
         input: giamngheo_core::registry::ReviewInput {
             row: 1,
-            household_code: code.clone(),
+            household_code: case.household_code.clone(),
             income: Income::Vnd(income),
             deprivations: set,
             area: Some(area),

@@ -34,7 +34,7 @@ fn the_rates_table_marks_a_change_of_standard_and_says_why() {
     let unit = Unit {
         id: 1,
         level: UnitLevel::District,
-        code: "395".into(),
+        code: giamngheo_core::ids::UnitCode::parse(UnitLevel::District, "395").unwrap(),
         name: "Huyện Thọ Xuân".into(),
         short_name: "Thọ Xuân".into(),
         valid_from: None,

@@ -256,3 +256,25 @@ fn two_tier_reasons() {
         assert_eq!(c.reason(&o, Lang::Vi), *expect);
     }
 }
+
+#[test]
+fn a_household_code_prints_and_compares_as_the_text_it_was_read_from() {
+    use giamngheo_core::ids::HouseholdCode;
+    // (typed, parsed and printed as)
+    let good = [
+        ("TX-XH-001", "TX-XH-001"),
+        (" HD/0123 ", "HD/0123"),
+        ("15499-000001", "15499-000001"),
+        ("a.b_c", "a.b_c"),
+    ];
+    for (typed, shown) in good {
+        let code: HouseholdCode = typed.parse().unwrap();
+        assert_eq!(code.to_string(), shown, "{typed:?}");
+        assert_eq!(code, shown, "{typed:?}");
+        assert_eq!(String::from(code), shown, "{typed:?}");
+    }
+    for bad in ["", "   ", "XH 001", "Hộ-1", "x;y", &"9".repeat(41)] {
+        let err = bad.parse::<HouseholdCode>().unwrap_err();
+        assert_eq!(err.0, bad, "{bad:?}");
+    }
+}

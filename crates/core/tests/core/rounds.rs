@@ -350,3 +350,78 @@ fn a_rounds_status_reads_back_from_its_code() {
     }
     assert_eq!(RoundStatus::parse("closed"), None);
 }
+
+#[test]
+fn complaint_codes_read_back_and_have_a_name_in_each_language() {
+    use giamngheo_core::Lang;
+    use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome, FeedbackKind};
+    // (code, parsed back, Vietnamese, English) for every variant of each enum.
+    let channels = [
+        (
+            ComplaintChannel::InPerson,
+            "in_person",
+            "trực tiếp",
+            "in person",
+        ),
+        (ComplaintChannel::Letter, "letter", "đơn, thư", "letter"),
+        (ComplaintChannel::Phone, "phone", "điện thoại", "phone"),
+        (
+            ComplaintChannel::Web,
+            "web",
+            "trang công khai",
+            "public page",
+        ),
+    ];
+    for (c, code, vi, en) in channels {
+        assert_eq!(c.code(), code);
+        assert_eq!(ComplaintChannel::parse(code), Some(c));
+        assert_eq!((c.name(Lang::Vi), c.name(Lang::En)), (vi, en));
+    }
+    assert_eq!(channels.len(), ComplaintChannel::ALL.len());
+    let outcomes = [
+        (ComplaintOutcome::Upheld, "upheld", "chấp nhận", "upheld"),
+        (
+            ComplaintOutcome::Rejected,
+            "rejected",
+            "không chấp nhận",
+            "rejected",
+        ),
+        (
+            ComplaintOutcome::Withdrawn,
+            "withdrawn",
+            "rút lại",
+            "withdrawn",
+        ),
+    ];
+    for (o, code, vi, en) in outcomes {
+        assert_eq!(o.code(), code);
+        assert_eq!(ComplaintOutcome::parse(code), Some(o));
+        assert_eq!((o.name(Lang::Vi), o.name(Lang::En)), (vi, en));
+    }
+    assert_eq!(outcomes.len(), ComplaintOutcome::ALL.len());
+    let kinds = [
+        (FeedbackKind::Feedback, "feedback", "góp ý", "feedback"),
+        (
+            FeedbackKind::Complaint,
+            "complaint",
+            "khiếu nại",
+            "complaint",
+        ),
+    ];
+    for (k, code, vi, en) in kinds {
+        assert_eq!(k.code(), code);
+        assert_eq!(FeedbackKind::parse(code), Some(k));
+        assert_eq!((k.name(Lang::Vi), k.name(Lang::En)), (vi, en));
+    }
+    assert_eq!(kinds.len(), FeedbackKind::ALL.len());
+    // Codes are exact: no trimming, no case folding, no names.
+    for bad in ["", "Web", " web", "email", "trực tiếp"] {
+        assert_eq!(ComplaintChannel::parse(bad), None, "{bad:?}");
+    }
+    for bad in ["", "Upheld", "accepted", "chấp nhận"] {
+        assert_eq!(ComplaintOutcome::parse(bad), None, "{bad:?}");
+    }
+    for bad in ["", "Complaint", "question"] {
+        assert_eq!(FeedbackKind::parse(bad), None, "{bad:?}");
+    }
+}

@@ -24,7 +24,7 @@ fn d(s: &str) -> Date {
 fn listed(name: &str, code: &str, note: &str) -> ListedHousehold {
     ListedHousehold {
         head_name: name.into(),
-        household_code: code.into(),
+        household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
         village: "Thôn Đông".into(),
         note: note.into(),
     }

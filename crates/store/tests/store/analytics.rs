@@ -382,7 +382,7 @@ fn lists_of_poor_and_near_poor_households() {
                     .collect();
                 assert_eq!(codes, expect, "{} {year} {class:?}", db.name);
                 for h in &got {
-                    let k = STORY.iter().position(|s| s.0 == h.code).unwrap();
+                    let k = STORY.iter().position(|s| h.code == s.0).unwrap();
                     let s = &STORY[k];
                     assert_eq!(h.head, HEADS[k]);
                     assert_eq!(h.area, s.1);
@@ -562,7 +562,7 @@ fn support_is_counted_where_the_household_lived_when_it_received_it() {
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
         let item = |code: &str, on: &str, amount| NewSupport {
             programme_code: "health_insurance".into(),
-            household_code: code.into(),
+            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
             person_citizen_id: None,
             received_on: date(on),
             amount_vnd: amount,

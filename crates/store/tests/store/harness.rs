@@ -119,6 +119,10 @@ pub fn date(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
+pub fn hh(code: &str) -> giamngheo_core::ids::HouseholdCode {
+    giamngheo_core::ids::HouseholdCode::parse(code).unwrap()
+}
+
 pub fn load_units(store: &mut Store) {
     let u = units();
     store

@@ -124,7 +124,7 @@ fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_dec
         let c = Classifier::new(builtin::for_year(2019).unwrap());
         let input = |row: u64, code: &str, income: i64, decided: bool| ReviewInput {
             row,
-            household_code: code.into(),
+            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
             income: Income::Vnd(income),
             deprivations: DeprivationSet(0b111),
             area: None,

@@ -1,6 +1,7 @@
 //! A full periodic round for a village, from the list to the certificates, with every refusal on the way,
 //! the audit chain, support and late communes: on SQLite and PostgreSQL.
 
+use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
 use giamngheo_core::round::{Action, CaseState, Role, RoundError, RoundKind, Step};
 use giamngheo_core::transition::Transition;
 use giamngheo_core::{
@@ -10,12 +11,12 @@ use giamngheo_store::audit::Actor;
 use giamngheo_store::db::Backend;
 use giamngheo_store::reviews::NewReview;
 use giamngheo_store::rounds::{
-    CaseSource, ComplaintOutcome, NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput,
+    CaseSource, NewComplaint, NewMeeting, NewRound, SurveyInput, VoteInput,
 };
 use giamngheo_store::support::{NewSupport, ReportKind};
 use giamngheo_store::{RejectionKind, StoreError};
 
-use crate::harness::{TestDb, date, load_units, on_both};
+use crate::harness::{TestDb, date, hh, load_units, on_both};
 use crate::households::three_households;
 
 pub fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewReview {
@@ -45,7 +46,7 @@ fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
     SurveyInput {
         input: ReviewInput {
             row,
-            household_code: code.into(),
+            household_code: hh(code),
             income: Income::Vnd(income),
             deprivations: DeprivationSet(deprivations),
             area: None,
@@ -68,7 +69,7 @@ fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeet
             .enumerate()
             .map(|(i, (code, yes, no))| VoteInput {
                 row: i as u64 + 2,
-                household_code: (*code).into(),
+                household_code: hh(code),
                 votes_for: *yes,
                 votes_against: *no,
             })
@@ -125,7 +126,7 @@ fn states(db: &mut TestDb, round: i64) -> Vec<(String, CaseState)> {
         .round_cases(round)
         .unwrap()
         .into_iter()
-        .map(|c| (c.household_code, c.state))
+        .map(|c| (c.household_code.to_string(), c.state))
         .collect()
 }
 
@@ -268,7 +269,8 @@ fn a_full_round_from_the_list_to_the_certificates() {
             Err(StoreError::NotFound { .. })
         ));
 
-        db.store
+        let surveyed = db
+            .store
             .record_survey(
                 &reviewer,
                 round,
@@ -280,6 +282,20 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 ],
             )
             .unwrap();
+        // The write returns each household's class as it recorded it, in the order given.
+        let stored: Vec<_> = ["XH-001", "XH-002"]
+            .into_iter()
+            .map(|code| {
+                let cases = db.store.round_cases(round).unwrap();
+                let case = cases.iter().find(|k| k.household_code == code).unwrap();
+                (hh(code), case.computed_class)
+            })
+            .collect();
+        let returned: Vec<_> = surveyed
+            .iter()
+            .map(|d| (d.household_code.clone(), Some(d.outcome.class)))
+            .collect();
+        assert_eq!(returned, stored, "{}", db.name);
         // Surveyed twice in one round.
         let err = db
             .store
@@ -391,10 +407,10 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 &reviewer,
                 round,
                 &NewComplaint {
-                    household_code: Some("XH-001".into()),
+                    household_code: Some(hh("XH-001")),
                     received_on: date("2024-11-15"),
                     complainant: "Trần Văn Khải".into(),
-                    channel: "in_person".into(),
+                    channel: ComplaintChannel::InPerson,
                     content: "Hộ XH-001 vẫn còn khó khăn".into(),
                 },
             )
@@ -471,7 +487,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                     household_code: None,
                     received_on: date("2024-11-21"),
                     complainant: "Ai đó".into(),
-                    channel: "web".into(),
+                    channel: ComplaintChannel::Web,
                     content: "x".into()
                 }
             )),
@@ -593,7 +609,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 &officer,
                 &[NewSupport {
                     programme_code: "health_insurance".into(),
-                    household_code: "XH-002".into(),
+                    household_code: hh("XH-002"),
                     person_citizen_id: None,
                     received_on: date("2025-01-05"),
                     amount_vnd: Some(1_105_000),
@@ -608,7 +624,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 &officer,
                 &[NewSupport {
                     programme_code: "livelihood".into(),
-                    household_code: "XH-001".into(),
+                    household_code: hh("XH-001"),
                     person_citizen_id: Some("038075000111".into()),
                     received_on: date("2024-06-01"),
                     amount_vnd: Some(5_000_000),
@@ -767,7 +783,7 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
                 &officer,
                 round,
                 date("2024-09-10"),
-                &[(2, "XH-002".into()), (3, "HD-001".into())],
+                &[(2, hh("XH-002")), (3, hh("HD-001"))],
             )
             .unwrap_err();
         assert!(
@@ -776,7 +792,7 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
         );
         assert_eq!(
             db.store
-                .record_screening(&officer, round, date("2024-09-10"), &[(2, "XH-002".into())])
+                .record_screening(&officer, round, date("2024-09-10"), &[(2, hh("XH-002"))])
                 .unwrap(),
             1
         );
@@ -867,10 +883,10 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
                 &reviewer,
                 round,
                 &NewComplaint {
-                    household_code: Some("XH-002".into()),
+                    household_code: Some(hh("XH-002")),
                     received_on: date("2024-11-15"),
                     complainant: "Trần Văn Khải".into(),
-                    channel: "in_person".into(),
+                    channel: ComplaintChannel::InPerson,
                     content: "Hộ XH-002 đã có việc làm ổn định".into(),
                 },
             )
@@ -946,12 +962,72 @@ fn a_household_registered_after_the_opening_is_listed_with_its_head() {
             .round_cases(round)
             .unwrap()
             .into_iter()
-            .map(|c| (c.household_code, c.head_name))
+            .map(|c| (c.household_code.to_string(), c.head_name))
             .collect();
         for (code, head) in [("XH-001", "Lê Văn Hùng"), ("XH-009", "Lò Văn Páo")] {
             assert!(
                 heads.contains(&(code.to_owned(), Some(head.to_owned()))),
                 "{code}: {heads:?}"
+            );
+        }
+    });
+}
+
+/// A complaint's channel reads back as core's type; a word the store never writes, put there behind its
+/// back, is reported as corrupt rather than shown as it is.
+#[test]
+fn a_complaints_channel_reads_back_typed_and_a_foreign_one_is_corrupt() {
+    on_both("complaint_channel", |db| {
+        let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
+        let round = round_of_2024(db, &officer, &[("XH-001", Class::Poor)]);
+        let cases = [
+            (ComplaintChannel::InPerson, Some("XH-001")),
+            (ComplaintChannel::Letter, None),
+            (ComplaintChannel::Phone, Some("XH-001")),
+            (ComplaintChannel::Web, None),
+        ];
+        for (channel, household) in cases {
+            db.store
+                .add_complaint(
+                    &officer,
+                    round,
+                    &NewComplaint {
+                        household_code: household.map(hh),
+                        received_on: date("2024-10-15"),
+                        complainant: "Trần Văn Khải".into(),
+                        channel,
+                        content: "Hộ vẫn còn khó khăn".into(),
+                    },
+                )
+                .unwrap();
+        }
+        let read: Vec<_> = db
+            .store
+            .complaints(round)
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.channel, k.household_code, k.outcome))
+            .collect();
+        let want: Vec<_> = cases.iter().map(|&(c, h)| (c, h.map(hh), None)).collect();
+        assert_eq!(read, want, "{}", db.name);
+
+        for foreign in ["fax", "Web", ""] {
+            db.store
+                .conn()
+                .execute(
+                    "UPDATE complaint SET channel = $1 WHERE round_id = $2",
+                    &[foreign.into(), round.into()],
+                )
+                .unwrap();
+            assert_eq!(
+                db.store.complaints(round).map(|_| ()),
+                Err(StoreError::Corrupt {
+                    table: "complaint",
+                    column: "channel",
+                    value: foreign.to_owned(),
+                }),
+                "{} {foreign:?}",
+                db.name
             );
         }
     });

@@ -4,8 +4,9 @@
 //! and after the change) inside the account's units; an accepted write is audited under the account's name,
 //! a refused one writes nothing and names nothing outside the account's units.
 
+use giamngheo_core::complaint::ComplaintChannel;
 use giamngheo_core::date::Date;
-use giamngheo_core::ids::UnitLevel;
+use giamngheo_core::ids::{HouseholdCode, UnitLevel};
 use giamngheo_core::messages::Localized;
 use giamngheo_core::registry::Relation;
 use giamngheo_core::round::{Action, Role, RoundKind};
@@ -328,7 +329,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                                 actor,
                                 &[NewSupport {
                                     programme_code: programme.clone(),
-                                    household_code: code.clone(),
+                                    household_code: HouseholdCode::parse(&code).unwrap(),
                                     person_citizen_id: None,
                                     received_on: date("2019-10-03"),
                                     amount_vnd: Some(100_000),
@@ -392,10 +393,10 @@ fn every_write_path_holds_every_role_to_its_units() {
                                     actor,
                                     rounds[place.commune()],
                                     &NewComplaint {
-                                        household_code: Some(code.clone()),
+                                        household_code: Some(HouseholdCode::parse(&code).unwrap()),
                                         received_on: date("2019-10-17"),
                                         complainant: "Người dân".into(),
-                                        channel: "in_person".into(),
+                                        channel: ComplaintChannel::InPerson,
                                         content: "Hộ này không đúng".into(),
                                     },
                                 )

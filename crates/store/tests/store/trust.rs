@@ -331,7 +331,11 @@ fn public_posts_are_spent_once_limited_merged_and_about_the_commune() {
             .iter()
             .map(|k| {
                 let p = places[&k.id];
-                (k.household_code.clone(), p.village_id, p.copies)
+                (
+                    k.household_code.as_ref().map(|c| c.to_string()),
+                    p.village_id,
+                    p.copies,
+                )
             })
             .collect();
         seen.sort();
@@ -350,7 +354,8 @@ fn public_posts_are_spent_once_limited_merged_and_about_the_commune() {
         assert!(
             queue
                 .iter()
-                .all(|k| k.complainant == "Bà Hoa (0912 345 678)" && k.channel == "web"),
+                .all(|k| k.complainant == "Bà Hoa (0912 345 678)"
+                    && k.channel == giamngheo_core::complaint::ComplaintChannel::Web),
             "{}: {queue:?}",
             db.name
         );

@@ -49,7 +49,7 @@ fn accounts_scopes_and_search_within_them() {
         }
         let f = s.search_members(None, "038075000111", 10).unwrap();
         assert_eq!(f.len(), 1, "{}", db.name);
-        let home = s.whereabouts(&f[0].code).unwrap().unwrap();
+        let home = s.whereabouts(f[0].code.as_str()).unwrap().unwrap();
         let commune = s.unit(home.commune_id).unwrap().unwrap();
         let other = s
             .units_at_level(giamngheo_core::ids::UnitLevel::Commune, on)
@@ -168,8 +168,8 @@ fn accounts_scopes_and_search_within_them() {
         .unwrap();
         let fb = s.feedback_of(commune.id).unwrap();
         assert_eq!(
-            (fb.len(), fb[0].kind.as_str()),
-            (1, "feedback"),
+            (fb.len(), fb[0].kind),
+            (1, giamngheo_core::complaint::FeedbackKind::Feedback),
             "{}",
             db.name
         );

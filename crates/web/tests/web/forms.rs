@@ -26,7 +26,7 @@ fn others_in_commune(app: &App) -> Vec<(String, bool)> {
             f.commune_id == commune && f.code != app.hh_in && f.code != app.hh_other_village
         })
         .map(|f| {
-            let h = s.household_history(&f.code).unwrap();
+            let h = s.household_history(f.code.as_str()).unwrap();
             let listed = h
                 .reviews
                 .iter()
@@ -38,7 +38,7 @@ fn others_in_commune(app: &App) -> Vec<(String, bool)> {
                         giamngheo_core::Class::Poor | giamngheo_core::Class::NearPoor
                     )
                 });
-            (f.code, listed)
+            (f.code.to_string(), listed)
         })
         .collect();
     out.sort_by_key(|(_, listed)| !listed);
@@ -95,7 +95,7 @@ fn decide_round_in(app: &App, exit: &str) {
         .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
             input: giamngheo_core::registry::ReviewInput {
                 row: i as u64 + 2,
-                household_code: (*code).to_owned(),
+                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                 income: giamngheo_core::Income::Vnd(1_000_000),
                 deprivations: giamngheo_core::DeprivationSet(0b111),
                 area: None,
@@ -113,7 +113,7 @@ fn decide_round_in(app: &App, exit: &str) {
         .enumerate()
         .map(|(i, code)| giamngheo_store::rounds::VoteInput {
             row: i as u64 + 2,
-            household_code: (*code).to_owned(),
+            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
             votes_for: 20,
             votes_against: 1,
         })

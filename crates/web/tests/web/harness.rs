@@ -174,8 +174,12 @@ pub fn app() -> App {
         }
         id
     };
-    let round_in = open_with(&mut store, commune.id, &[&first.code, &other_village.code]);
-    let round_out = open_with(&mut store, commune_out.id, &[&out.code]);
+    let round_in = open_with(
+        &mut store,
+        commune.id,
+        &[first.code.as_str(), other_village.code.as_str()],
+    );
+    let round_out = open_with(&mut store, commune_out.id, &[out.code.as_str()]);
     drop(store);
     let pool = Pool::open(&url, 2).expect("pool");
     App {
@@ -183,13 +187,13 @@ pub fn app() -> App {
         url,
         path,
         pg,
-        hh_in: first.code,
-        hh_other_village: other_village.code,
-        hh_out: out.code,
-        province: province.code,
-        commune: commune.code,
-        village: village.code,
-        commune_out: commune_out.code,
+        hh_in: first.code.to_string(),
+        hh_other_village: other_village.code.to_string(),
+        hh_out: out.code.to_string(),
+        province: province.code.to_string(),
+        commune: commune.code.to_string(),
+        village: village.code.to_string(),
+        commune_out: commune_out.code.to_string(),
         round_in,
         round_out,
     }

@@ -349,7 +349,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
                 input: giamngheo_core::registry::ReviewInput {
                     row: i as u64 + 2,
-                    household_code: (*code).clone(),
+                    household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                     income: giamngheo_core::Income::Vnd(1_000_000),
                     deprivations: giamngheo_core::DeprivationSet(0b111),
                     area: None,
@@ -365,7 +365,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             .enumerate()
             .map(|(i, code)| giamngheo_store::rounds::VoteInput {
                 row: i as u64 + 2,
-                household_code: (*code).clone(),
+                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                 votes_for: 20,
                 votes_against: 1,
             })
@@ -500,8 +500,8 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
     });
     let mut s = app.store();
     assert_eq!(
-        s.complaints(app.round_in).unwrap()[0].outcome.as_deref(),
-        Some("rejected")
+        s.complaints(app.round_in).unwrap()[0].outcome,
+        Some(giamngheo_core::complaint::ComplaintOutcome::Rejected)
     );
     let decided = s
         .decide_round(
@@ -573,10 +573,10 @@ fn moments_are_shown_in_vietnams_time() {
         assert_eq!(giamngheo_web::html::moment(utc), shown, "{utc}");
     }
     use giamngheo_core::Lang;
-    use giamngheo_store::rounds::{ComplaintOutcome, channel_name};
+    use giamngheo_core::complaint::{ComplaintChannel, ComplaintOutcome};
     assert_eq!(ComplaintOutcome::Rejected.name(Lang::Vi), "không chấp nhận");
-    assert_eq!(channel_name("in_person", Lang::Vi), "trực tiếp");
-    assert_eq!(channel_name("web", Lang::En), "public page");
+    assert_eq!(ComplaintChannel::InPerson.name(Lang::Vi), "trực tiếp");
+    assert_eq!(ComplaintChannel::Web.name(Lang::En), "public page");
 }
 
 /// The forecast and the plan pages show the app's tables, the chart and the headline, in both languages.

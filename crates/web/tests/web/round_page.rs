@@ -25,7 +25,7 @@ fn survey(app: &App, codes: &[&str], on: giamngheo_core::date::Date) {
         .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
             input: giamngheo_core::registry::ReviewInput {
                 row: i as u64 + 2,
-                household_code: (*code).to_owned(),
+                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                 income: giamngheo_core::Income::Vnd(1_000_000),
                 deprivations: giamngheo_core::DeprivationSet(0b111),
                 area: None,
@@ -48,7 +48,7 @@ fn post_round_in(app: &App, on: impl Fn(i64) -> giamngheo_core::date::Date) {
         .enumerate()
         .map(|(i, code)| giamngheo_store::rounds::VoteInput {
             row: i as u64 + 2,
-            household_code: (*code).to_owned(),
+            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
             votes_for: 20,
             votes_against: 1,
         })
@@ -102,10 +102,12 @@ fn a_posted_round_with_a_complaint_says_what_is_left_and_refuses_posting_again()
             &officer(),
             app.round_in,
             &giamngheo_store::rounds::NewComplaint {
-                household_code: Some(app.hh_in.clone()),
+                household_code: Some(
+                    giamngheo_core::ids::HouseholdCode::parse(&app.hh_in).unwrap(),
+                ),
                 received_on: today,
                 complainant: "Bà Hoa".into(),
-                channel: "in_person".into(),
+                channel: giamngheo_core::complaint::ComplaintChannel::InPerson,
                 content: "Đề nghị xem lại.".into(),
             },
         )
@@ -431,7 +433,7 @@ fn refused_survey_and_answer_forms_keep_what_was_typed() {
                 household_code: None,
                 received_on: today,
                 complainant: "Ông Ba".into(),
-                channel: "web".into(),
+                channel: giamngheo_core::complaint::ComplaintChannel::Web,
                 content: "Xem lại.".into(),
             },
         )

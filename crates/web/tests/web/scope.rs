@@ -151,7 +151,12 @@ fn an_auditor_of_one_province_does_not_see_anothers_audit_entries() {
             }
             u.code
         });
-        add_account(&app, "kiemtoan-khac", Role::Auditor, &other_province);
+        add_account(
+            &app,
+            "kiemtoan-khac",
+            Role::Auditor,
+            other_province.as_str(),
+        );
         let c = app.login("kiemtoan-khac").await;
         let r = app.get("/audit?lang=vi", Some(&c)).await;
         for t in &outside {

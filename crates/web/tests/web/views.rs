@@ -251,7 +251,7 @@ fn posted_round_and_public_pages() {
             .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
                 input: giamngheo_core::registry::ReviewInput {
                     row: i as u64 + 2,
-                    household_code: (*code).clone(),
+                    household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                     income: giamngheo_core::Income::Vnd(1_000_000),
                     deprivations: giamngheo_core::DeprivationSet(0b111),
                     area: None,
@@ -267,7 +267,7 @@ fn posted_round_and_public_pages() {
             .enumerate()
             .map(|(i, code)| giamngheo_store::rounds::VoteInput {
                 row: i as u64 + 2,
-                household_code: (*code).clone(),
+                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
                 votes_for: 20,
                 votes_against: 1,
             })
