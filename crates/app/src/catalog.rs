@@ -138,9 +138,25 @@ pub fn build(store: &mut Store, req: &ReportRequest, lang: Lang) -> Result<Built
         ReportKind::Rates => {
             let rates = reviewed_rates(store, u, on, from, to)?;
             let targets = store.targets(u.id, from, to)?;
+            let chart = trend_chart(u, &rates, &targets, lang);
+            let mut table = reports::rates_table(u, on, &rates, lang);
+            // The workbook draws the same trend from its own cells.
+            let column = |name: &str| table.columns.iter().position(|c| c == name);
+            if let (Some(year), Some(poor), Some(near)) = (
+                column("year"),
+                column("poor_rate"),
+                column("near_poor_rate"),
+            ) {
+                table.chart = Some(giamngheo_report::table::SheetChart {
+                    title: chart.title.clone(),
+                    bars: false,
+                    category: year,
+                    values: vec![poor, near],
+                });
+            }
             Built {
-                charts: vec![trend_chart(u, &rates, &targets, lang).draw(lang)],
-                tables: vec![reports::rates_table(u, on, &rates, lang)],
+                charts: vec![chart.draw(lang)],
+                tables: vec![table],
             }
         }
         ReportKind::Targets => {

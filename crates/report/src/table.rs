@@ -93,6 +93,17 @@ pub struct Table {
     pub breaks: Vec<usize>,
     /// Lines under the table (notes, sources).
     pub notes: Vec<String>,
+    /// A chart the workbook draws from the sheet's own cells (Excel's native chart, so it follows edits).
+    pub chart: Option<SheetChart>,
+}
+
+/// A native chart of a sheet: one series per value column over the category column, by column index.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SheetChart {
+    pub title: String,
+    pub bars: bool,
+    pub category: usize,
+    pub values: Vec<usize>,
 }
 
 impl Table {
@@ -151,6 +162,23 @@ impl Table {
             .set_text_wrap()
             .set_border(FormatBorder::Thin);
         let rule = Format::new().set_border_top(FormatBorder::Medium);
+        // Columns as wide as their longest cell or title word, within reason, so a sheet opens readable.
+        for (c, label) in self.labels().iter().enumerate() {
+            let longest_word = label
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            let longest_cell = self
+                .rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.display(Lang::Vi).chars().count())
+                .max()
+                .unwrap_or(0);
+            let width = longest_word.max(longest_cell).clamp(6, 48) + 2;
+            ws.set_column_width(c as u16, width as f64)?;
+        }
         ws.write_string_with_format(0, 0, &self.title, &bold)?;
         for (c, h) in self.labels().iter().enumerate() {
             ws.write_string_with_format(2, c as u16, h, &head)?;
@@ -191,6 +219,34 @@ impl Table {
         }
         for (y, n) in (self.rows.len() as u32 + 4..).zip(&self.notes) {
             ws.write_string(y, 0, n)?;
+        }
+        if let Some(spec) = self.chart.as_ref().filter(|_| !self.rows.is_empty()) {
+            use rust_xlsxwriter::{Chart, ChartType};
+            let sheet = ws.name();
+            let (first, last) = (3u32, self.rows.len() as u32 + 2);
+            let mut chart = Chart::new(if spec.bars {
+                ChartType::Bar
+            } else {
+                ChartType::Line
+            });
+            chart.title().set_name(&spec.title);
+            for &v in &spec.values {
+                let name = self.labels().get(v).cloned().unwrap_or_default();
+                chart
+                    .add_series()
+                    .set_name(name.as_str())
+                    .set_categories((
+                        sheet.as_str(),
+                        first,
+                        spec.category as u16,
+                        last,
+                        spec.category as u16,
+                    ))
+                    .set_values((sheet.as_str(), first, v as u16, last, v as u16));
+            }
+            // Below the notes, clear of the table.
+            let below = self.rows.len() as u32 + 5 + self.notes.len() as u32;
+            ws.insert_chart(below, 0, &chart)?;
         }
         Ok(())
     }

@@ -3,8 +3,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::WebError;
-use crate::extract::{Allowed, Staff, may};
+use crate::extract::{Allowed, Params, Staff, may};
 use crate::households::{explain, find_households, load_household};
 use crate::layout::PageResult;
 use crate::state::AppState;
@@ -48,11 +47,8 @@ pub struct Q {
 pub async fn households(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
-    q: Result<Query<Q>, QueryRejection>,
+    Params(q): Params<Q>,
 ) -> PageResult {
-    let q = q
-        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-        .0;
     if q.q.chars().count() > 100 {
         return Err(ctx.fail(WebError::bad("Từ khoá quá dài.", "The search is too long.")));
     }
@@ -117,18 +113,12 @@ pub async fn unit(
     Staff { ctx, .. }: Staff,
     Path(code): Path<String>,
 ) -> PageResult {
-    let (u, parent, children, lineage) = state
-        .pool
-        .run(move |s| {
-            let Some(u) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
-                return Err(WebError::NotFound);
-            };
-            let on = u.valid_until.unwrap_or_else(today);
-            let parent = s.parent_at(u.id, on)?;
-            let children = s.children_at(u.id, on)?;
-            let lineage = s.unit_lineage(u.id)?;
-            Ok((u, parent, children, lineage))
-        })
+    let crate::units::UnitRecord {
+        unit: u,
+        parent,
+        children,
+        lineage,
+    } = crate::units::unit_record(&state, code)
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(Json(json!({

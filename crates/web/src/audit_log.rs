@@ -4,8 +4,7 @@
 //! sequence numbers ("older" from the last shown, "newer" from the first), never an offset over the log.
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use giamngheo_core::date::Date;
 use giamngheo_core::messages::Localized;
@@ -14,7 +13,7 @@ use giamngheo_store::audit::AuditFilter;
 use serde::Deserialize;
 
 use crate::error::WebError;
-use crate::extract::{Allowed, Ctx, may};
+use crate::extract::{Allowed, Ctx, Params, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, staff_page};
 use crate::state::AppState;
@@ -117,11 +116,8 @@ fn filter_form(ctx: &Ctx, q: &AuditQuery) -> Markup {
 pub async fn audit(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadAudit>,
-    q: Result<Query<AuditQuery>, QueryRejection>,
+    Params(q): Params<AuditQuery>,
 ) -> PageResult {
-    let q = q
-        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-        .0;
     // Administrators read the whole log; every other role only what is about its units, chosen in SQL
     // through `account_scope`. Entries naming no unit (accounts, unit lists, whole imports, logins) and the
     // security log (events without an account) stay with administrators.

@@ -2,8 +2,7 @@
 //! API) with the units under it and the late communes, which only staff see.
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use giamngheo_core::Lang;
 use giamngheo_core::date::Date;
@@ -13,6 +12,7 @@ use giamngheo_store::units::Unit;
 use serde::Deserialize;
 
 use crate::error::WebError;
+use crate::extract::Params;
 use crate::extract::Staff;
 use crate::html::{self, Markup, html};
 use crate::layout::{
@@ -252,11 +252,8 @@ fn national_section(lang: Lang, provinces: &[ProvinceRow]) -> Markup {
 pub async fn dashboard(
     State(state): State<AppState>,
     Staff { ctx, caller: a }: Staff,
-    q: Result<Query<UnitQuery>, QueryRejection>,
+    Params(q): Params<UnitQuery>,
 ) -> PageResult {
-    let q = q
-        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-        .0;
     let lang = ctx.lang;
     let Some(unit) = chosen_unit(&state, &ctx, &a, q.unit).await? else {
         // The whole country: its figures and every province's.

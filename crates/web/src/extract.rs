@@ -156,3 +156,22 @@ impl<P: Permission> FromRequestParts<AppState> for Allowed<P> {
         })
     }
 }
+
+/// The query string read as `T`. One that does not read (a letter where a year goes) is the bilingual 400 in
+/// the page's language, the same for every page, instead of axum's text naming our field types.
+pub struct Params<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(q)) => Ok(Params(q)),
+            Err(_) => Err(Failure {
+                error: WebError::bad("Tham số không hợp lệ.", "Malformed query."),
+                lang: request_lang(&parts.uri, &parts.headers).0,
+                api: parts.uri.path().starts_with("/api/"),
+            }),
+        }
+    }
+}

@@ -3,8 +3,8 @@
 //! writes it without a session, is `public.rs`; the two share only the store.
 
 use axum::Router;
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use giamngheo_core::feedback::FeedbackStatus;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::auth::Caller;
 use crate::error::WebError;
-use crate::extract::{Allowed, Ctx, may};
+use crate::extract::{Allowed, Ctx, Params, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, check_post, record, staff_page};
 use crate::state::AppState;
@@ -86,11 +86,8 @@ fn answer_cell(state: &AppState, ctx: &Ctx, a: &Caller, f: &Feedback) -> Markup 
 pub async fn feedback(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadFeedback>,
-    q: Result<Query<InboxQuery>, QueryRejection>,
+    Params(q): Params<InboxQuery>,
 ) -> PageResult {
-    let q = q
-        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-        .0;
     let shown = match q.status.trim() {
         "" => None,
         s => Some(FeedbackStatus::parse(s).ok_or_else(|| {

@@ -4,8 +4,7 @@
 use std::fmt::Write;
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 use giamngheo_core::date::Date;
 use giamngheo_core::{Area, DeprivationSet, Income, Lang};
@@ -13,7 +12,7 @@ use serde::Deserialize;
 
 use crate::auth::Caller;
 use crate::error::WebError;
-use crate::extract::{Allowed, may};
+use crate::extract::{Allowed, Params, may};
 use crate::html::{self, Markup, html};
 use crate::layout::{PageResult, record, staff_page};
 use crate::state::AppState;
@@ -78,11 +77,8 @@ pub async fn find_households(
 pub async fn households(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
-    q: Result<Query<SearchQuery>, QueryRejection>,
+    Params(q): Params<SearchQuery>,
 ) -> PageResult {
-    let q = q
-        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-        .0;
     if q.q.chars().count() > 100 {
         return Err(ctx.fail(WebError::bad("Từ khoá quá dài.", "The search is too long.")));
     }

@@ -3,8 +3,7 @@
 //! command line writes; this module reads the form, shows the tables and the chart, and offers the workbook.
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use giamngheo_app::forecast::{ForecastRequest, ForecastResult, forecast};
 use giamngheo_app::plan::{PlanRequest, PlanResult, plan};
@@ -17,7 +16,7 @@ use serde::Deserialize;
 
 use crate::auth::Caller;
 use crate::error::{Failure, WebError};
-use crate::extract::{Allowed, Ctx, may};
+use crate::extract::{Allowed, Ctx, Params, may};
 use crate::layout::{PageResult, attachment, chosen_unit, record, staff_page};
 use crate::state::AppState;
 
@@ -134,9 +133,8 @@ async fn run_forecast(
 pub async fn forecast_page(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
-    q: Result<Query<ForecastQuery>, QueryRejection>,
+    Params(q): Params<ForecastQuery>,
 ) -> PageResult {
-    let q = q.map_err(|_| bad_query(&ctx))?.0;
     let result = run_forecast(&state, &ctx, &a, &q).await?;
     let unit = q
         .unit
@@ -195,9 +193,8 @@ pub async fn forecast_page(
 pub async fn forecast_xlsx(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
-    q: Result<Query<ForecastQuery>, QueryRejection>,
+    Params(q): Params<ForecastQuery>,
 ) -> PageResult {
-    let q = q.map_err(|_| bad_query(&ctx))?.0;
     let Some(r) = run_forecast(&state, &ctx, &a, &q).await? else {
         return Err(ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit.")));
     };
@@ -302,9 +299,8 @@ async fn run_plan(
 pub async fn plan_page(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
-    q: Result<Query<PlanQuery>, QueryRejection>,
+    Params(q): Params<PlanQuery>,
 ) -> PageResult {
-    let q = q.map_err(|_| bad_query(&ctx))?.0;
     let result = run_plan(&state, &ctx, &a, &q).await?;
     let unit = q
         .unit
@@ -352,9 +348,8 @@ pub async fn plan_page(
 pub async fn plan_xlsx(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
-    q: Result<Query<PlanQuery>, QueryRejection>,
+    Params(q): Params<PlanQuery>,
 ) -> PageResult {
-    let q = q.map_err(|_| bad_query(&ctx))?.0;
     let Some(r) = run_plan(&state, &ctx, &a, &q).await? else {
         return Err(ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit.")));
     };

@@ -4,8 +4,7 @@
 //! form, finds the unit inside the account's area and lays out the page.
 
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use giamngheo_app::catalog::{self, Built, ReportKind, ReportRequest};
 use giamngheo_core::Lang;
@@ -18,7 +17,7 @@ use serde::Deserialize;
 
 use crate::auth::Caller;
 use crate::error::{Failure, WebError};
-use crate::extract::{Allowed, Ctx, may};
+use crate::extract::{Allowed, Ctx, Params, may};
 use crate::layout::{PageResult, attachment, pdf_response, record, staff_page};
 use crate::outlook::report_table;
 use crate::state::AppState;
@@ -281,11 +280,8 @@ fn shown(ctx: &Ctx, req: &ReportRequest, built: &Built) -> Markup {
 pub async fn reports(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
-    q: Result<Query<ReportQuery>, QueryRejection>,
+    Params(q): Params<ReportQuery>,
 ) -> PageResult {
-    let q = q
-        .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-        .0;
     let asked = read_query(&ctx, q)?;
     let offered = offered_units(&state, &ctx, &a).await?;
     // A refusal (no such unit, a year without reviews) is said on the page, above the form kept as typed.
@@ -413,11 +409,8 @@ macro_rules! download_route {
         pub async fn $name(
             State(state): State<AppState>,
             Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
-            q: Result<Query<ReportQuery>, QueryRejection>,
+            Params(q): Params<ReportQuery>,
         ) -> PageResult {
-            let q = q
-                .map_err(|_| ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query.")))?
-                .0;
             download(state, ctx, a, q, $file).await
         }
     };

@@ -13,26 +13,45 @@ use crate::layout::{PageResult, staff_page};
 use crate::state::AppState;
 use giamngheo_store::today;
 
+/// A unit as its page and the API show it: itself (valid today, or the last it was), its parent and the units
+/// under it on its last day, and its lineage.
+pub struct UnitRecord {
+    pub unit: giamngheo_store::units::Unit,
+    pub parent: Option<giamngheo_store::units::Unit>,
+    pub children: Vec<giamngheo_store::units::Unit>,
+    pub lineage: Vec<giamngheo_store::search::LineageView>,
+}
+
+pub async fn unit_record(state: &AppState, code: String) -> Result<UnitRecord, WebError> {
+    state
+        .pool
+        .run(move |s| {
+            let Some(unit) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
+                return Err(WebError::NotFound);
+            };
+            let on = unit.valid_until.unwrap_or_else(today);
+            Ok(UnitRecord {
+                parent: s.parent_at(unit.id, on)?,
+                children: s.children_at(unit.id, on)?,
+                lineage: s.unit_lineage(unit.id)?,
+                unit,
+            })
+        })
+        .await
+}
+
 pub async fn unit(
     State(state): State<AppState>,
     Staff { ctx, caller: a }: Staff,
     Path(code): Path<String>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let (u, parent, children, lineage) = state
-        .pool
-        .run(move |s| {
-            let Some(u) = s.unit_by_code(&code, today())?.or(s.unit_any(&code)?) else {
-                return Err(WebError::NotFound);
-            };
-            let on = u.valid_until.unwrap_or_else(today);
-            let parent = s.parent_at(u.id, on)?;
-            let children = s.children_at(u.id, on)?;
-            let lineage = s.unit_lineage(u.id)?;
-            Ok((u, parent, children, lineage))
-        })
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    let UnitRecord {
+        unit: u,
+        parent,
+        children,
+        lineage,
+    } = unit_record(&state, code).await.map_err(|e| ctx.fail(e))?;
     let valid = format!(
         "{} – {}",
         u.valid_from.map_or_else(|| "…".into(), Date::vi),

@@ -77,3 +77,47 @@ fn xlsx_has_numbers_as_numbers_under_the_title() {
     let _ = std::fs::remove_file(&path);
     insta::assert_snapshot!(dump);
 }
+
+/// A part of a written workbook, as text.
+fn part(path: &std::path::Path, name: &str) -> Option<String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut f = zip.by_name(name).ok()?;
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+    Some(s)
+}
+
+#[test]
+fn xlsx_columns_fit_their_contents_and_a_chart_is_drawn_from_the_cells() {
+    use giamngheo_report::table::SheetChart;
+    let path = std::env::temp_dir().join(format!("giamngheo-chart-{}.xlsx", std::process::id()));
+    // (chart asked for, a chart part expected)
+    for (chart, drawn) in [(false, false), (true, true)] {
+        let mut t = sample();
+        if chart {
+            t.chart = Some(SheetChart {
+                title: "Tỷ lệ hộ nghèo".into(),
+                bars: false,
+                category: 1,
+                values: vec![3],
+            });
+        }
+        t.write_xlsx(&path).unwrap();
+        let sheet = part(&path, "xl/worksheets/sheet1.xml").unwrap();
+        // The first column holds "Xã \"Mới\", Thọ Xuân" (18 characters, and a margin): wider than the default 8.43.
+        assert!(
+            sheet.contains("<col min=\"1\" max=\"1\" width=\"20."),
+            "{sheet}"
+        );
+        let chart_xml = part(&path, "xl/charts/chart1.xml");
+        assert_eq!(chart_xml.is_some(), drawn);
+        if let Some(xml) = chart_xml {
+            // The series reads the sheet's own cells: the rates in D4:D5 over the years in B4:B5.
+            assert!(
+                xml.contains("$D$4:$D$5") && xml.contains("$B$4:$B$5"),
+                "{xml}"
+            );
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+}
