@@ -16,29 +16,15 @@ use giamngheo_store::rounds::{
 use giamngheo_store::support::{NewSupport, ReportKind};
 use giamngheo_store::{RejectionKind, StoreError};
 
-use crate::harness::{TestDb, date, hh, load_units, on_both};
-use crate::households::three_households;
+use crate::harness::{TestDb, date, hh, on_both, review_of, seed_registry};
 
 pub fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewReview {
     NewReview {
-        household_id,
-        year: 2023,
-        round: RoundKind::Periodic,
-        review_date: date("2023-11-15"),
-        commune_id,
-        village_id: None,
-        area: "rural".into(),
-        ethnic_minority: false,
         members: 3,
-        standard_id: "vn-2022-2025".into(),
         income_per_capita: Some(1_400_000),
-        income_score: None,
         deprivations: 0b1,
-        computed_class: class,
-        reason: String::new(),
         decided: Some((class, date("2023-12-10"))),
-        corrects: None,
-        facts: None,
+        ..review_of(household_id, commune_id, 2023, "vn-2022-2025", class)
     }
 }
 
@@ -54,6 +40,28 @@ fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
         },
         expected_version: None,
     }
+}
+
+/// The survey of both listed households on 1 October 2024: XH-001 at 2.5 million and no deprivation, XH-002
+/// at 1.2 million and three.
+fn survey_both(
+    db: &mut TestDb,
+    reviewer: &Actor,
+    round: i64,
+    classifier: &Classifier,
+) -> Vec<giamngheo_store::rounds::Surveyed> {
+    db.store
+        .record_survey(
+            reviewer,
+            round,
+            classifier,
+            date("2024-10-01"),
+            &[
+                survey(2, "XH-001", 2_500_000, 0),
+                survey(3, "XH-002", 1_200_000, 0b111),
+            ],
+        )
+        .unwrap()
 }
 
 fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeeting {
@@ -80,15 +88,7 @@ fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeet
 /// The village of `three_households` with the households of `listed` decided in 2023 as given, and the
 /// 2024 periodic round opened by `who` on 3 September (vn-2022-2025): the round's id.
 fn round_of_2024(db: &mut TestDb, who: &Actor, listed: &[(&str, Class)]) -> i64 {
-    load_units(&mut db.store);
-    db.store
-        .import_households(
-            &giamngheo_store::audit::Actor::system(),
-            &three_households(),
-            date("2019-10-01"),
-            &mut |_| {},
-        )
-        .unwrap();
+    seed_registry(&mut db.store);
     let mut commune = 0;
     let mut reviews = Vec::new();
     for (code, class) in listed {
@@ -133,15 +133,7 @@ fn states(db: &mut TestDb, round: i64) -> Vec<(String, CaseState)> {
 #[test]
 fn a_full_round_from_the_list_to_the_certificates() {
     on_both("round", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &three_households(),
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        seed_registry(&mut db.store);
         let h1 = db.store.household_history("XH-001").unwrap();
         let h2 = db.store.household_history("XH-002").unwrap();
         let commune = h1.residences[0].commune_id;
@@ -269,19 +261,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             Err(StoreError::NotFound { .. })
         ));
 
-        let surveyed = db
-            .store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-01"),
-                &[
-                    survey(2, "XH-001", 2_500_000, 0),
-                    survey(3, "XH-002", 1_200_000, 0b111),
-                ],
-            )
-            .unwrap();
+        let surveyed = survey_both(db, &reviewer, round, &classifier);
         // The write returns each household's class as it recorded it, in the order given.
         let stored: Vec<_> = ["XH-001", "XH-002"]
             .into_iter()
@@ -855,18 +835,7 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
             &officer,
             &[("XH-001", Class::Poor), ("XH-002", Class::NearPoor)],
         );
-        db.store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-01"),
-                &[
-                    survey(2, "XH-001", 2_500_000, 0),
-                    survey(3, "XH-002", 1_200_000, 0b111),
-                ],
-            )
-            .unwrap();
+        survey_both(db, &reviewer, round, &classifier);
         db.store
             .record_meeting(
                 &officer,

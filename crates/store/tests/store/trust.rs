@@ -10,8 +10,7 @@ use giamngheo_store::db::Backend;
 use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use giamngheo_store::rounds::{CaseSource, NewRound};
 
-use crate::harness::{TestDb, date, load_units, on_both};
-use crate::households::three_households;
+use crate::harness::{TestDb, date, on_both, seed_registry};
 
 #[test]
 fn account_names_are_one_name_without_case_and_diacritics() {
@@ -95,14 +94,7 @@ fn account_names_are_one_name_without_case_and_diacritics() {
 /// listing XH-001: (commune, round, village of XH-001, village of XH-002, a village of another commune).
 fn commune_with_a_round(db: &mut TestDb) -> (i64, i64, i64, i64, i64) {
     let s = &mut db.store;
-    load_units(s);
-    s.import_households(
-        &Actor::system(),
-        &three_households(),
-        date("2019-10-01"),
-        &mut |_| {},
-    )
-    .unwrap();
+    seed_registry(s);
     let w = |s: &mut giamngheo_store::Store, code: &str| s.whereabouts(code).unwrap().unwrap();
     let (one, two, other) = (w(s, "XH-001"), w(s, "XH-002"), w(s, "HD-001"));
     let officer = Actor::new("cán bộ", Role::CommuneOfficer, "cli");
