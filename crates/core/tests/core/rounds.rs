@@ -1,6 +1,7 @@
 //! The review procedure's rules: every household move allowed or refused, the meeting rule, who may do
 //! what, the procedures by date, and the audit chain.
 
+use crate::audit::entry;
 use giamngheo_core::Lang;
 use giamngheo_core::audit::{AuditEntry, ChainBreak, GENESIS, verify};
 use giamngheo_core::date::Date;
@@ -247,22 +248,6 @@ fn procedures_by_date() {
         !p.posting_working_days.verified,
         "the posting period is not verified"
     );
-}
-
-fn entry(seq: i64, new_value: &str) -> AuditEntry {
-    AuditEntry {
-        seq,
-        at: format!("2026-11-29T10:00:{:02}Z", seq % 60),
-        actor: "Nguyễn Văn An".into(),
-        role: "commune_officer".into(),
-        origin: "cli".into(),
-        action: "survey".into(),
-        entity: "round_case".into(),
-        entity_id: seq.to_string(),
-        old_value: None,
-        new_value: Some(new_value.into()),
-        reason: None,
-    }
 }
 
 #[test]
