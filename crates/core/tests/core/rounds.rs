@@ -1,7 +1,6 @@
 //! The review procedure's rules: every household move allowed or refused, the meeting rule, who may do
 //! what, the procedures by date, and the audit chain.
 
-use crate::audit::entry;
 use giamngheo_core::Lang;
 use giamngheo_core::audit::{AuditEntry, ChainBreak, GENESIS, verify};
 use giamngheo_core::date::Date;
@@ -9,6 +8,8 @@ use giamngheo_core::round::{
     Action, CaseEvent, CaseState, Role, RoundError, RoundKind, Step, meeting_agrees, procedure_on,
     procedures,
 };
+
+use crate::audit::entry;
 
 #[test]
 fn every_case_move_allowed_or_refused() {
