@@ -28,6 +28,23 @@ pub fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewRevi
     }
 }
 
+/// The commune's periodic round of 2024 under the 2022-2025 standard, opened on `on`.
+fn periodic_2024(commune_id: i64, on: &str) -> NewRound {
+    NewRound {
+        commune_id,
+        kind: RoundKind::Periodic,
+        year: 2024,
+        month: None,
+        opened_on: date(on),
+        standard_id: "vn-2022-2025".into(),
+    }
+}
+
+/// The classifier of the 2022-2025 standard, the one the 2024 rounds use.
+fn classifier_2022() -> Classifier {
+    Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap())
+}
+
 fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
     SurveyInput {
         input: ReviewInput {
@@ -100,17 +117,7 @@ fn round_of_2024(db: &mut TestDb, who: &Actor, listed: &[(&str, Class)]) -> i64 
         .insert_reviews(&giamngheo_store::audit::Actor::system(), &reviews)
         .unwrap();
     db.store
-        .open_round(
-            who,
-            &NewRound {
-                commune_id: commune,
-                kind: RoundKind::Periodic,
-                year: 2024,
-                month: None,
-                opened_on: date("2024-09-03"),
-                standard_id: "vn-2022-2025".into(),
-            },
-        )
+        .open_round(who, &periodic_2024(commune, "2024-09-03"))
         .unwrap()
 }
 
@@ -150,20 +157,9 @@ fn a_full_round_from_the_list_to_the_certificates() {
         let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");
         let province = Actor::new("Hoàng Văn Sơn", Role::ProvinceStaff, "cli");
         let auditor = Actor::new("Kiểm toán viên", Role::Auditor, "cli");
-        let classifier =
-            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let classifier = classifier_2022();
         let open = |db: &mut TestDb, who: &Actor, on: &str| {
-            db.store.open_round(
-                who,
-                &NewRound {
-                    commune_id: commune,
-                    kind: RoundKind::Periodic,
-                    year: 2024,
-                    month: None,
-                    opened_on: date(on),
-                    standard_id: "vn-2022-2025".into(),
-                },
-            )
+            db.store.open_round(who, &periodic_2024(commune, on))
         };
 
         // Opening: only inside the window, only by the commune, once a year.
@@ -395,24 +391,17 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 },
             )
             .unwrap();
+        // The decision on `day`, numbered and signed as the commune's chairman signs it.
+        let decide = |db: &mut TestDb, day: &str| {
+            db.store
+                .decide_round(&officer, round, date(day), "125/QĐ-UBND", "Nguyễn Văn Chủ")
+        };
         assert_eq!(
-            refused(db.store.decide_round(
-                &officer,
-                round,
-                date("2024-11-18"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ"
-            )),
+            refused(decide(db, "2024-11-18")),
             RoundError::PostingNotOver { ends }
         );
         assert_eq!(
-            refused(db.store.decide_round(
-                &officer,
-                round,
-                date("2024-11-19"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ"
-            )),
+            refused(decide(db, "2024-11-19")),
             RoundError::OpenComplaints { count: 1 }
         );
         db.store
@@ -426,13 +415,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             .unwrap();
         // Before 1 July 2025 the district chairman gives an opinion first.
         assert_eq!(
-            refused(db.store.decide_round(
-                &officer,
-                round,
-                date("2024-11-19"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ"
-            )),
+            refused(decide(db, "2024-11-19")),
             RoundError::StepNotDone {
                 step: Step::DistrictOpinion
             }
@@ -440,16 +423,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
         db.store
             .record_district_opinion(&officer, round, date("2024-11-19"))
             .unwrap();
-        let decision = db
-            .store
-            .decide_round(
-                &officer,
-                round,
-                date("2024-11-20"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ",
-            )
-            .unwrap();
+        let decision = decide(db, "2024-11-20").unwrap();
         assert_eq!(decision.decided, 2);
         assert_eq!(
             decision.transitions,
@@ -717,8 +691,7 @@ fn two_officers_on_one_household_the_second_is_told() {
     on_both("round_conflict", |db| {
         let a = Actor::new("Cán bộ A", Role::CommuneOfficer, "10.0.0.1");
         let b = Actor::new("Cán bộ B", Role::CommuneOfficer, "10.0.0.2");
-        let classifier =
-            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let classifier = classifier_2022();
         let round = round_of_2024(db, &a, &[("XH-001", Class::Poor)]);
         // Both read the household's case at the same version.
         let seen = db.store.round_cases(round).unwrap()[0].version;
@@ -828,8 +801,7 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
     on_both("upheld", |db| {
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
         let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");
-        let classifier =
-            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let classifier = classifier_2022();
         let round = round_of_2024(
             db,
             &officer,

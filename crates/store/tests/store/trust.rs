@@ -393,6 +393,19 @@ fn a_public_complaint_and_its_queue_entry_are_written_together_or_not_at_all() {
                 )
                 .unwrap();
         }
+        // The rows a public post writes: feedback, complaint, the post, its token's use and the audit entry.
+        let written = |db: &mut TestDb| -> Vec<i64> {
+            [
+                "feedback",
+                "complaint",
+                "public_post",
+                "public_token_use",
+                "audit_log",
+            ]
+            .iter()
+            .map(|t| count(db, t))
+            .collect()
+        };
         // The queue entry is written first, the feedback row second: a failure in either leaves neither, no
         // spent token, no count toward the limits and no audit entry.
         for table in ["complaint", "feedback"] {
@@ -406,16 +419,7 @@ fn a_public_complaint_and_its_queue_entry_are_written_together_or_not_at_all() {
                 )
             };
             db.store.conn().batch(&create).unwrap();
-            let before: Vec<i64> = [
-                "feedback",
-                "complaint",
-                "public_post",
-                "public_token_use",
-                "audit_log",
-            ]
-            .iter()
-            .map(|t| count(db, t))
-            .collect();
+            let before = written(db);
             let text = format!("Khiếu nại khi {table} hỏng");
             let p = post(
                 commune,
@@ -427,16 +431,7 @@ fn a_public_complaint_and_its_queue_entry_are_written_together_or_not_at_all() {
             );
             let r = db.store.add_public_post(&p, PublicLimits::default());
             assert!(r.is_err(), "{} {table}: {r:?}", db.name);
-            let after: Vec<i64> = [
-                "feedback",
-                "complaint",
-                "public_post",
-                "public_token_use",
-                "audit_log",
-            ]
-            .iter()
-            .map(|t| count(db, t))
-            .collect();
+            let after = written(db);
             assert_eq!(before, after, "{} {table}", db.name);
             let drop = if postgres {
                 format!("DROP TRIGGER forced ON {table}")
