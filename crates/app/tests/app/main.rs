@@ -195,25 +195,31 @@ fn accounts_are_created_only_by_their_rules() {
 /// The forecast under the 2026-2030 standard on a small demo: the ranges hold together, the children add up to
 /// the unit, the CSV has the columns, and a unit cost entered for the province prices its communes'
 /// support.
-#[test]
-fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
-    use giamngheo_app::forecast::{ForecastRequest, forecast};
-    use giamngheo_core::forecast::Growth;
-    use giamngheo_core::standard::builtin;
-    let path =
-        std::env::temp_dir().join(format!("giamngheo-app-forecast-{}.db", std::process::id()));
+/// A demo registry of 800 households built with `seed` on 5 December 2026, in a file of its own named for
+/// `test`; the test removes the file.
+fn small_demo(test: &str, seed: u64) -> (std::path::PathBuf, giamngheo_store::Store) {
+    let path = std::env::temp_dir().join(format!("giamngheo-app-{test}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let mut store = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
     giamngheo_demo::build(
         &mut store,
         giamngheo_demo::DemoOptions {
             households: 800,
-            seed: 11,
+            seed,
             today: Date::new(2026, 12, 5).unwrap(),
         },
         &mut |_, _, _| {},
     )
     .unwrap();
+    (path, store)
+}
+
+#[test]
+fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
+    use giamngheo_app::forecast::{ForecastRequest, forecast};
+    use giamngheo_core::forecast::Growth;
+    use giamngheo_core::standard::builtin;
+    let (path, mut store) = small_demo("forecast", 11);
     let on = Date::new(2026, 12, 5).unwrap();
     let province = store.unit_by_code("38", on).unwrap().unwrap();
     let request = |growth| ForecastRequest {
@@ -354,19 +360,7 @@ fn the_forecast_adds_up_and_prices_support_with_the_costs_entered() {
 #[test]
 fn a_plan_orders_households_by_cost_and_spends_the_budget_from_the_cheapest() {
     use giamngheo_app::plan::{PlanRequest, plan};
-    let path = std::env::temp_dir().join(format!("giamngheo-app-plan-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let mut store = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
-    giamngheo_demo::build(
-        &mut store,
-        giamngheo_demo::DemoOptions {
-            households: 800,
-            seed: 5,
-            today: Date::new(2026, 12, 5).unwrap(),
-        },
-        &mut |_, _, _| {},
-    )
-    .unwrap();
+    let (path, mut store) = small_demo("plan", 5);
     let on = Date::new(2026, 12, 5).unwrap();
     let commune = store.unit_by_code("15499", on).unwrap().unwrap();
     let request = |budget| PlanRequest {

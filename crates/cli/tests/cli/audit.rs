@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::{giamngheo, scratch, text};
+use crate::{assert_refused, giamngheo, on_db, scratch, text, words};
 
 fn run(args: &[&str]) -> Output {
     giamngheo(args)
@@ -27,7 +27,7 @@ fn audit_keygen_checkpoint_and_verify_against_the_checkpoint() {
         dir.join("tinh.pub"),
         checkpoint.to_str().unwrap(),
     );
-    let o = run(&["audit", "keygen", "--out", keys.to_str().unwrap()]);
+    let o = run(&words("audit keygen --out", &[keys.to_str().unwrap()]));
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(
         text(&o.stdout).contains("Đã tạo khoá ký"),
@@ -37,11 +37,11 @@ fn audit_keygen_checkpoint_and_verify_against_the_checkpoint() {
     #[cfg(unix)]
     assert_eq!(mode(&key), 0o600, "the secret key is the owner's alone");
     // A key is never overwritten: bad input.
-    let o = run(&["audit", "keygen", "--out", keys.to_str().unwrap()]);
+    let o = run(&words("audit keygen --out", &[keys.to_str().unwrap()]));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
 
     // The first write creates the chain key beside the database, owner-only, and says so.
-    let o = run(&["--db", &db, "demo", "--households", "300"]);
+    let o = run(&on_db(&db, "demo --households 300", &[]));
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(
         text(&o.stderr).contains("đã tạo khoá nhật ký kiểm toán"),
@@ -51,16 +51,11 @@ fn audit_keygen_checkpoint_and_verify_against_the_checkpoint() {
     #[cfg(unix)]
     assert_eq!(mode(Path::new(&format!("{db}.audit-key"))), 0o600);
 
-    let o = run(&[
-        "--db",
+    let o = run(&on_db(
         &db,
-        "audit",
-        "checkpoint",
-        "--signing-key",
-        key.to_str().unwrap(),
-        "-o",
-        cp,
-    ]);
+        "audit checkpoint --signing-key",
+        &[key.to_str().unwrap(), "-o", cp],
+    ));
     assert!(o.status.success(), "{}", text(&o.stderr));
     let signed = std::fs::read_to_string(&checkpoint).unwrap();
     let entries: i64 = signed
@@ -107,34 +102,22 @@ fn audit_keygen_checkpoint_and_verify_against_the_checkpoint() {
         ("--public-key", "--public-key"),
     ];
     for (option, named) in not_keys {
-        let o = run(&[
-            "--db",
+        let o = run(&on_db(
             &db,
-            "audit",
-            "verify",
-            option,
-            key.to_str().unwrap(),
-        ]);
-        assert_eq!(o.status.code(), Some(2), "{option}: {}", text(&o.stderr));
-        assert!(text(&o.stderr).contains(named), "{}", text(&o.stderr));
+            "audit verify",
+            &[option, key.to_str().unwrap()],
+        ));
+        assert_refused(&o, named, option);
     }
 
     // A key file named but missing is a mistyped path (bad input), not a tampered log.
     let missing = dir.join("khong-co.key");
-    let o = run(&[
-        "--db",
+    let o = run(&on_db(
         &db,
         "--audit-key",
-        missing.to_str().unwrap(),
-        "audit",
-        "verify",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("khong-co.key"),
-        "{}",
-        text(&o.stderr)
-    );
+        &[missing.to_str().unwrap(), "audit", "verify"],
+    ));
+    assert_refused(&o, "khong-co.key", "-");
 
     // An attacker with the database cuts the last two entries, as the append-only triggers allow once dropped.
     let mut store = giamngheo_store::Store::open(&db).unwrap();

@@ -2,22 +2,14 @@
 //! every table to a workbook, the chart, and bad values refused in both languages with nothing written.
 
 use crate::registry::{db_arg, ok};
-use crate::{giamngheo, scratch, text};
+use crate::{giamngheo, on_db, scratch, text};
 
 #[test]
 fn forecast_plan_and_costs_on_the_demo() {
     let dir = scratch("forecast");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520", "--no-serve"]);
-    let csv = ok(&[
-        "--db",
-        &db,
-        "forecast",
-        "--unit",
-        "15499",
-        "--from-year",
-        "2026",
-    ]);
+    ok(&on_db(&db, "demo --households 1520 --no-serve", &[]));
+    let csv = ok(&on_db(&db, "forecast --unit 15499 --from-year 2026", &[]));
     let header = csv.lines().next().unwrap();
     assert!(
         header.starts_with(
@@ -38,21 +30,21 @@ fn forecast_plan_and_costs_on_the_demo() {
         ("support", "programme,households_low"),
         ("survey", "household_code,commune"),
     ] {
-        let out = ok(&["--db", &db, "forecast", "--unit", "15499", "--table", table]);
+        let out = ok(&on_db(&db, "forecast --unit 15499 --table", &[table]));
         assert!(out.starts_with(first), "{table}: {out}");
     }
     let xlsx = dir.join("du-bao.xlsx");
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         &db,
-        "forecast",
-        "--unit",
-        "Xã Thọ Xuân",
-        "--income-growth",
-        "4",
-        "-o",
-        xlsx.to_str().unwrap(),
-    ]);
+        "forecast --unit",
+        &[
+            "Xã Thọ Xuân",
+            "--income-growth",
+            "4",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+    ));
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("Xã Thọ Xuân:"), "the headline");
     assert!(
@@ -60,15 +52,11 @@ fn forecast_plan_and_costs_on_the_demo() {
         "unverified values are said"
     );
     let svg = dir.join("du-bao.svg");
-    ok(&[
-        "--db",
+    ok(&on_db(
         &db,
-        "forecast",
-        "--unit",
-        "15499",
-        "-o",
-        svg.to_str().unwrap(),
-    ]);
+        "forecast --unit 15499 -o",
+        &[svg.to_str().unwrap()],
+    ));
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     // Bad values: exit 2, both languages, no file.
     let bad = dir.join("khong-co.xlsx");
@@ -140,52 +128,22 @@ fn forecast_plan_and_costs_on_the_demo() {
         assert!(!bad.exists(), "{args:?}: nothing written");
     }
     // A village reviewer cannot set a cost; the province's staff can, and the plan uses it.
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         &db,
-        "support",
-        "--role",
-        "village-reviewer",
-        "cost",
-        "--programme",
-        "livelihood",
-        "--unit",
-        "38",
-        "--year",
-        "2026",
-        "--vnd",
-        "9000000",
-    ]);
+        "support --role village-reviewer cost --programme livelihood --unit 38 --year 2026 --vnd 9000000",
+        &[],
+    ));
     assert!(!o.status.success());
-    ok(&[
-        "--db",
+    ok(&on_db(
         &db,
-        "support",
-        "--role",
-        "province-staff",
-        "cost",
-        "--programme",
-        "livelihood",
-        "--unit",
-        "38",
-        "--year",
-        "2026",
-        "--vnd",
-        "9000000",
-        "--note",
-        "Kế hoạch số 12/KH-UBND",
-    ]);
-    let plan = ok(&[
-        "--db",
+        "support --role province-staff cost --programme livelihood --unit 38 --year 2026 --vnd 9000000 --note",
+        &["Kế hoạch số 12/KH-UBND"],
+    ));
+    let plan = ok(&on_db(
         &db,
-        "plan",
-        "--unit",
-        "15499",
-        "--year",
-        "2025",
-        "--budget",
-        "500000000",
-    ]);
+        "plan --unit 15499 --year 2025 --budget 500000000",
+        &[],
+    ));
     let rows: Vec<&str> = plan.lines().collect();
     assert!(
         rows[0].starts_with("rank,household_code,head,commune,village,class_now"),
@@ -194,21 +152,11 @@ fn forecast_plan_and_costs_on_the_demo() {
     );
     assert!(rows.len() > 2, "{plan}");
     assert!(plan.contains("Cách ít tốn nhất"), "{plan}");
-    let summary = ok(&[
-        "--db",
+    let summary = ok(&on_db(
         &db,
-        "plan",
-        "--unit",
-        "15499",
-        "--year",
-        "2025",
-        "--budget",
-        "500000000",
-        "--table",
-        "summary",
-        "--target-rate",
-        "0.5",
-    ]);
+        "plan --unit 15499 --year 2025 --budget 500000000 --table summary --target-rate 0.5",
+        &[],
+    ));
     assert!(
         summary
             .lines()

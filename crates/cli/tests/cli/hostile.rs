@@ -5,7 +5,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 
 use crate::corpus;
-use crate::{giamngheo, repo, scratch, text};
+use crate::{giamngheo, on_db, repo, scratch, text, words};
 
 fn refused(args: &[&str], name: &str) {
     let o = giamngheo(args);
@@ -32,25 +32,19 @@ fn every_hostile_file_is_refused_by_every_import_with_exit_2() {
     }
     for (name, path) in &files {
         let p = path.to_str().unwrap();
-        refused(&["--db", db, "import", "households", p], name);
-        refused(&["--db", db, "import", "targets", p], name);
+        refused(&on_db(db, "import households", &[p]), name);
+        refused(&on_db(db, "import targets", &[p]), name);
         if name.ends_with(".xlsx") {
-            refused(
-                &["--db", db, "import", "reviews", p, "--year", "2024"],
-                name,
-            );
+            refused(&on_db(db, "import reviews", &[p, "--year", "2024"]), name);
         }
     }
     // The registry was never written: no household in it.
     let out = dir.join("export.csv");
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         db,
-        "export",
-        "households",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+        "export households --output",
+        &[out.to_str().unwrap()],
+    ));
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 1);
 }
@@ -101,7 +95,7 @@ fn classify_and_mpi_refuse_hostile_csv_and_leave_no_output() {
                 name,
             );
         } else {
-            refused(&["classify", "--year", "2024", "--output", o, i], name);
+            refused(&words("classify --year 2024 --output", &[o, i]), name);
         }
         assert!(!out.exists(), "{name}: no output file");
     }

@@ -28,6 +28,28 @@ fn giamngheo(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The words of `command` (split at spaces), then `rest` as they are: one call as a user types it.
+fn words<'a>(command: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args: Vec<&str> = command.split_whitespace().collect();
+    args.extend_from_slice(rest);
+    args
+}
+
+/// `words` against the database `db`.
+fn on_db<'a>(db: &'a str, command: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--db", db];
+    args.extend(words(command, rest));
+    args
+}
+
+/// The call `call` exited with code 2, the code of bad input, and its message says `expect`.
+#[track_caller]
+fn assert_refused(o: &Output, expect: &str, call: impl std::fmt::Debug) {
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{call:?}: {err}");
+    assert!(err.contains(expect), "{call:?}: {err}");
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -44,14 +66,10 @@ fn scratch(name: &str) -> PathBuf {
 fn classify_writes_the_output_file_and_a_summary() {
     let dir = scratch("ok");
     let out = dir.join("ket-qua.csv");
-    let o = giamngheo(&[
-        "classify",
-        "--year",
-        "2024",
-        "--output",
-        out.to_str().unwrap(),
-        "samples/households-2024.csv",
-    ]);
+    let o = giamngheo(&words(
+        "classify --year 2024 --output",
+        &[out.to_str().unwrap(), "samples/households-2024.csv"],
+    ));
     assert!(o.status.success(), "{}", text(&o.stderr));
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(
@@ -194,35 +212,27 @@ fn standards_list_and_show() {
     for id in ["vn-2016-2020", "vn-2022-2025", "vn-2026-2030"] {
         assert!(list.contains(id), "{list}");
     }
-    let o = giamngheo(&["standards", "show", "vn-2022-2025"]);
+    let o = giamngheo(&words("standards show vn-2022-2025", &[]));
     assert!(o.status.success());
     insta::assert_snapshot!(text(&o.stdout));
 }
 
 #[test]
 fn explain_shows_each_indicator_and_the_reason() {
-    let o = giamngheo(&[
-        "explain",
-        "--year",
-        "2024",
-        "--area",
-        "nông thôn",
-        "--income",
-        "1200000",
-        "samples/household-facts.toml",
-    ]);
+    let o = giamngheo(&words(
+        "explain --year 2024 --area",
+        &[
+            "nông thôn",
+            "--income",
+            "1200000",
+            "samples/household-facts.toml",
+        ],
+    ));
     assert!(o.status.success(), "{}", text(&o.stderr));
     insta::assert_snapshot!(text(&o.stdout));
-    let o = giamngheo(&[
-        "explain",
-        "--year",
-        "2027",
-        "--area",
-        "rural",
-        "--score",
-        "100",
-        "samples/household-facts.toml",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("standard vn-2026-2030 has no income score lines"));
+    let o = giamngheo(&words(
+        "explain --year 2027 --area rural --score 100 samples/household-facts.toml",
+        &[],
+    ));
+    assert_refused(&o, "standard vn-2026-2030 has no income score lines", "-");
 }

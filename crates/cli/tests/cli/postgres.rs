@@ -1,6 +1,6 @@
 //! PostgreSQL as a newcomer meets it: the demo built on a server, and a connection problem named by its cause.
 
-use crate::{giamngheo, text};
+use crate::{assert_refused, giamngheo, on_db, text};
 
 const SERVER: &str = "postgres://127.0.0.1:5432/test";
 
@@ -46,7 +46,7 @@ fn a_connection_problem_names_its_cause() {
         ),
     ];
     for (url, en, vi) in cases {
-        let o = giamngheo(&["--db", url, "audit", "verify"]);
+        let o = giamngheo(&on_db(url, "audit verify", &[]));
         let err = text(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{url}: {err}");
         assert!(err.contains(en) && err.contains(vi), "{url}: {err}");
@@ -68,21 +68,16 @@ fn the_demo_builds_on_postgresql_and_replaces_only_a_registry_of_ours() {
     ));
     let url = in_schema(&schema);
     for households in ["1200", "1500"] {
-        let o = giamngheo(&[
-            "--db",
+        let o = giamngheo(&on_db(
             &url,
-            "demo",
-            "--households",
-            households,
-            "--no-serve",
-        ]);
+            "demo --households",
+            &[households, "--no-serve"],
+        ));
         assert!(o.status.success(), "{}", text(&o.stderr));
         // The second build replaced the first: the registry holds the new count, read back through the URL.
-        let o = giamngheo(&["--db", &url, "--lang", "en", "audit", "verify"]);
+        let o = giamngheo(&on_db(&url, "--lang en audit verify", &[]));
         assert!(o.status.success(), "{}", text(&o.stderr));
-        let o = giamngheo(&[
-            "--db", &url, "report", "rates", "--unit", "38", "--years", "2025",
-        ]);
+        let o = giamngheo(&on_db(&url, "report rates --unit 38 --years 2025", &[]));
         assert!(o.status.success(), "{}", text(&o.stderr));
     }
     let mut store = giamngheo_store::Store::open(&url).unwrap();
@@ -94,22 +89,12 @@ fn the_demo_builds_on_postgresql_and_replaces_only_a_registry_of_ours() {
     assert_eq!(n, Some(1500));
     drop(store);
     // A schema holding somebody else's tables is refused before anything is written.
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         &in_schema(&foreign),
-        "--lang",
-        "en",
-        "demo",
-        "--households",
-        "1000",
-        "--no-serve",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("holds tables that are not giamngheo's"),
-        "{}",
-        text(&o.stderr)
-    );
+        "--lang en demo --households 1000 --no-serve",
+        &[],
+    ));
+    assert_refused(&o, "holds tables that are not giamngheo's", "-");
     sql(&format!(
         "DROP SCHEMA {schema} CASCADE; DROP SCHEMA {foreign} CASCADE"
     ));

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{giamngheo, scratch, text};
+use crate::{assert_refused, giamngheo, on_db, scratch, text, words};
 
 pub fn db_arg(p: &Path) -> String {
     p.to_str().unwrap().to_owned()
@@ -18,7 +18,7 @@ pub fn ok(args: &[&str]) -> String {
 fn demo_import_export_round_trip_and_idempotent_reimport() {
     let dir = scratch("registry");
     let demo = db_arg(&dir.join("demo.db"));
-    let out = ok(&["--db", &demo, "demo", "--households", "1520"]);
+    let out = ok(&on_db(&demo, "demo --households 1520", &[]));
     // The model keeps the published rates at any scale.
     assert!(
         out.contains("2015  vn-2016-2020      1.300        96     7,38"),
@@ -29,68 +29,45 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 
     let csv1 = dir.join("ho-1.csv");
     let xlsx = dir.join("ho.xlsx");
-    ok(&[
-        "--db",
+    ok(&on_db(
         &demo,
-        "export",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        "--output",
-        csv1.to_str().unwrap(),
-    ]);
-    ok(&[
-        "--db",
+        "export households --as-of 2020-01-01 --output",
+        &[csv1.to_str().unwrap()],
+    ));
+    ok(&on_db(
         &demo,
-        "export",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        "--output",
-        xlsx.to_str().unwrap(),
-    ]);
+        "export households --as-of 2020-01-01 --output",
+        &[xlsx.to_str().unwrap()],
+    ));
 
     // The XLSX imported into a new registry exports to the same CSV.
     let fresh = db_arg(&dir.join("fresh.db"));
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &fresh,
-        "import",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        xlsx.to_str().unwrap(),
-    ]);
+        "import households --as-of 2020-01-01",
+        &[xlsx.to_str().unwrap()],
+    ));
     assert!(
         out.contains("1.520 hộ mới") || out.contains("1520 hộ mới"),
         "{out}"
     );
     let csv2 = dir.join("ho-2.csv");
-    ok(&[
-        "--db",
+    ok(&on_db(
         &fresh,
-        "export",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        "--output",
-        csv2.to_str().unwrap(),
-    ]);
+        "export households --as-of 2020-01-01 --output",
+        &[csv2.to_str().unwrap()],
+    ));
     assert_eq!(
         std::fs::read_to_string(&csv1).unwrap(),
         std::fs::read_to_string(&csv2).unwrap()
     );
 
     // Importing the same file again changes nothing.
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &fresh,
-        "import",
-        "households",
-        "--as-of",
-        "2021-01-01",
-        csv1.to_str().unwrap(),
-    ]);
+        "import households --as-of 2021-01-01",
+        &[csv1.to_str().unwrap()],
+    ));
     assert!(
         out.contains("0 hộ mới, 0 hộ thay đổi, 1520 hộ không đổi"),
         "{out}"
@@ -101,21 +78,16 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was() {
     let dir = scratch("crash");
     let demo = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &demo, "demo", "--households", "6000"]);
+    ok(&on_db(&demo, "demo --households 6000", &[]));
     let csv = dir.join("ho.csv");
-    ok(&[
-        "--db",
+    ok(&on_db(
         &demo,
-        "export",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        "--output",
-        csv.to_str().unwrap(),
-    ]);
+        "export households --as-of 2020-01-01 --output",
+        &[csv.to_str().unwrap()],
+    ));
 
     let target = db_arg(&dir.join("target.db"));
-    ok(&["--db", &target, "units", "load"]);
+    ok(&on_db(&target, "units load", &[]));
     // A file with one bad row: exit 2, every problem named, nothing written.
     let content = std::fs::read_to_string(&csv).unwrap();
     let mut lines: Vec<String> = content.lines().map(str::to_owned).collect();
@@ -124,15 +96,11 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
         .replacen(",female,", ",đực,", 1);
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, lines.join("\n")).unwrap();
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         &target,
-        "import",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        bad.to_str().unwrap(),
-    ]);
+        "import households --as-of 2020-01-01",
+        &[bad.to_str().unwrap()],
+    ));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     let err = text(&o.stderr);
     assert!(
@@ -159,27 +127,18 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
         .output()
         .unwrap();
     assert!(!o.status.success(), "the import was to be killed");
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &target,
-        "export",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        "--output",
-        dir.join("after.csv").to_str().unwrap(),
-    ]);
+        "export households --as-of 2020-01-01 --output",
+        &[dir.join("after.csv").to_str().unwrap()],
+    ));
     assert!(out.contains("Đã xuất 0 hộ"), "{out}");
     // And the database still works: the same import, not killed, goes through.
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &target,
-        "import",
-        "households",
-        "--as-of",
-        "2020-01-01",
-        csv.to_str().unwrap(),
-    ]);
+        "import households --as-of 2020-01-01",
+        &[csv.to_str().unwrap()],
+    ));
     assert!(out.contains("6000 hộ mới"), "{out}");
 }
 
@@ -187,23 +146,23 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
 fn births_deaths_splits_and_merges_from_the_command_line() {
     let dir = scratch("events");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "800"]);
+    ok(&on_db(&db, "demo --households 800", &[]));
     let code = "15493-00002";
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &db,
-        "household",
-        "birth",
-        code,
-        "--name",
-        "Lê Thị Hoa",
-        "--sex",
-        "nữ",
-        "--born",
-        "01/03/2026",
-    ]);
+        "household birth",
+        &[
+            code,
+            "--name",
+            "Lê Thị Hoa",
+            "--sex",
+            "nữ",
+            "--born",
+            "01/03/2026",
+        ],
+    ));
     assert!(out.contains("Đã ghi khai sinh Lê Thị Hoa"), "{out}");
-    let show = ok(&["--db", &db, "household", "show", code]);
+    let show = ok(&on_db(&db, "household show", &[code]));
     assert!(
         show.contains("Lê Thị Hoa (01/03/2026, con, Kinh)") && show.contains("sinh"),
         "{show}"
@@ -219,70 +178,47 @@ fn births_deaths_splits_and_merges_from_the_command_line() {
         .next()
         .unwrap()
         .into();
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &db,
-        "household",
-        "split",
-        code,
-        "--new-code",
-        "15493-09999",
-        "--members",
-        &id,
-        "--head",
-        &id,
-        "--date",
-        "2026-04-01",
-    ]);
+        "household split",
+        &[
+            code,
+            "--new-code",
+            "15493-09999",
+            "--members",
+            &id,
+            "--head",
+            &id,
+            "--date",
+            "2026-04-01",
+        ],
+    ));
     assert!(out.contains("Đã tách hộ 15493-09999"), "{out}");
-    let show = ok(&["--db", &db, "household", "show", "15493-09999"]);
+    let show = ok(&on_db(&db, "household show 15493-09999", &[]));
     assert!(
         show.contains("Lê Thị Hoa") && show.contains("tách hộ"),
         "{show}"
     );
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         &db,
-        "household",
-        "merge",
-        "15493-09999",
-        "--into",
-        "NO-SUCH",
-        "--date",
-        "2026-05-01",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("Không tìm thấy hộ NO-SUCH"),
-        "{}",
-        text(&o.stderr)
-    );
-    let out = ok(&[
-        "--db",
+        "household merge 15493-09999 --into NO-SUCH --date 2026-05-01",
+        &[],
+    ));
+    assert_refused(&o, "Không tìm thấy hộ NO-SUCH", "-");
+    let out = ok(&on_db(
         &db,
-        "household",
-        "merge",
-        "15493-09999",
-        "--into",
-        code,
-        "--date",
-        "2026-05-01",
-    ]);
+        "household merge 15493-09999 --into",
+        &[code, "--date", "2026-05-01"],
+    ));
     assert!(
         out.contains("Đã nhập hộ 15493-09999 vào hộ 15493-00002"),
         "{out}"
     );
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &db,
-        "household",
-        "death",
-        code,
-        "--person",
-        &id,
-        "--date",
-        "2026-06-01",
-    ]);
+        "household death",
+        &[code, "--person", &id, "--date", "2026-06-01"],
+    ));
     assert!(out.contains("Đã ghi khai tử"), "{out}");
 }
 
@@ -290,90 +226,58 @@ fn births_deaths_splits_and_merges_from_the_command_line() {
 fn review_results_export_and_import_round_trip() {
     let dir = scratch("reviews");
     let demo = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &demo, "demo", "--households", "900"]);
+    ok(&on_db(&demo, "demo --households 900", &[]));
     let households = dir.join("ho.csv");
     let reviews = dir.join("rs-2019.csv");
     let reviews_xlsx = dir.join("rs-2019.xlsx");
-    ok(&[
-        "--db",
+    ok(&on_db(
         &demo,
-        "export",
-        "households",
-        "--as-of",
-        "2019-11-15",
-        "--output",
-        households.to_str().unwrap(),
-    ]);
-    let out = ok(&[
-        "--db",
+        "export households --as-of 2019-11-15 --output",
+        &[households.to_str().unwrap()],
+    ));
+    let out = ok(&on_db(
         &demo,
-        "export",
-        "reviews",
-        "--year",
-        "2019",
-        "--output",
-        reviews.to_str().unwrap(),
-    ]);
+        "export reviews --year 2019 --output",
+        &[reviews.to_str().unwrap()],
+    ));
     assert!(out.contains("kết quả rà soát năm 2019"), "{out}");
-    ok(&[
-        "--db",
+    ok(&on_db(
         &demo,
-        "export",
-        "reviews",
-        "--year",
-        "2019",
-        "--output",
-        reviews_xlsx.to_str().unwrap(),
-    ]);
+        "export reviews --year 2019 --output",
+        &[reviews_xlsx.to_str().unwrap()],
+    ));
 
     let fresh = db_arg(&dir.join("fresh.db"));
-    ok(&[
-        "--db",
+    ok(&on_db(
         &fresh,
-        "import",
-        "households",
-        "--as-of",
-        "2015-09-01",
-        households.to_str().unwrap(),
-    ]);
-    let out = ok(&[
-        "--db",
+        "import households --as-of 2015-09-01",
+        &[households.to_str().unwrap()],
+    ));
+    let out = ok(&on_db(
         &fresh,
-        "import",
-        "reviews",
-        "--year",
-        "2019",
-        reviews_xlsx.to_str().unwrap(),
-    ]);
+        "import reviews --year 2019",
+        &[reviews_xlsx.to_str().unwrap()],
+    ));
     assert!(
         out.contains("theo chuẩn vn-2016-2020") && out.contains("0 thay thế, 0 không đổi"),
         "{out}"
     );
     let again = dir.join("rs-2019-again.csv");
-    ok(&[
-        "--db",
+    ok(&on_db(
         &fresh,
-        "export",
-        "reviews",
-        "--year",
-        "2019",
-        "--output",
-        again.to_str().unwrap(),
-    ]);
+        "export reviews --year 2019 --output",
+        &[again.to_str().unwrap()],
+    ));
     assert_eq!(
         std::fs::read_to_string(&reviews).unwrap(),
         std::fs::read_to_string(&again).unwrap()
     );
     // The same file again changes nothing.
-    let out = ok(&[
-        "--db",
+    let out = ok(&on_db(
         &fresh,
-        "import",
-        "reviews",
-        "--year",
-        "2019",
-        reviews.to_str().unwrap(),
-    ]);
+        "import reviews --year 2019",
+        &[reviews.to_str().unwrap()],
+    ));
     assert!(out.contains(": 0 mới, 0 thay thế,"), "{out}");
 
     // A decided review that a file contradicts is refused, naming the row; nothing changes.
@@ -384,20 +288,15 @@ fn review_results_export_and_import_round_trip() {
     lines[1] = lines[1].replacen(&format!(",{income},"), ",9999999,", 1);
     let changed = dir.join("rs-changed.csv");
     std::fs::write(&changed, lines.join("\n")).unwrap();
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         &fresh,
-        "import",
-        "reviews",
-        "--year",
-        "2019",
-        changed.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("dòng 2, cột household_code: kết quả rà soát năm 2019 của hộ"),
-        "{}",
-        text(&o.stderr)
+        "import reviews --year 2019",
+        &[changed.to_str().unwrap()],
+    ));
+    assert_refused(
+        &o,
+        "dòng 2, cột household_code: kết quả rà soát năm 2019 của hộ",
+        "-",
     );
     // An unknown household and a bad indicator list are named too.
     let bad = dir.join("rs-bad.csv");
@@ -409,15 +308,11 @@ fn review_results_export_and_import_round_trip() {
         ),
     )
     .unwrap();
-    let o = giamngheo(&[
-        "--db",
+    let o = giamngheo(&on_db(
         &fresh,
-        "import",
-        "reviews",
-        "--year",
-        "2019",
-        bad.to_str().unwrap(),
-    ]);
+        "import reviews --year 2019",
+        &[bad.to_str().unwrap()],
+    ));
     assert!(
         text(&o.stderr).contains("row 2, column deprived_indicators: no indicator 'moon'"),
         "{}",
@@ -429,19 +324,12 @@ fn review_results_export_and_import_round_trip() {
 fn rates_and_trend_reports() {
     let dir = scratch("report");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520"]);
-    let csv = ok(&[
-        "--db",
+    ok(&on_db(&db, "demo --households 1520", &[]));
+    let csv = ok(&on_db(
         &db,
-        "report",
-        "rates",
-        "--unit",
-        "395",
-        "--years",
-        "2015-2019",
-        "--as-of-boundaries",
-        "2020-01-01",
-    ]);
+        "report rates --unit 395 --years 2015-2019 --as-of-boundaries 2020-01-01",
+        &[],
+    ));
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
         lines[0].starts_with(
@@ -458,37 +346,30 @@ fn rates_and_trend_reports() {
     assert_eq!(lines.len(), 6);
     let rate = |l: &str| l.split(',').nth(5).unwrap().parse::<f64>().unwrap();
     let expect = (rate(lines[1]) - rate(lines[5])) / 4.0;
-    let out = ok(&[
-        "--lang",
-        "en",
-        "--db",
-        &db,
-        "report",
-        "trend",
-        "--unit",
-        "Huyện Thọ Xuân",
-        "--years",
-        "2015-2019",
-        "--as-of-boundaries",
-        "2020-01-01",
-    ]);
+    let out = ok(&words(
+        "--lang en --db",
+        &[
+            &db,
+            "report",
+            "trend",
+            "--unit",
+            "Huyện Thọ Xuân",
+            "--years",
+            "2015-2019",
+            "--as-of-boundaries",
+            "2020-01-01",
+        ],
+    ));
     assert!(
         out.contains(&format!("average reduction {expect:.2} points a year")),
         "{out} vs {expect}"
     );
     // The same households on the new boundaries: the communes that took Thọ Xuân's villages.
-    let csv = ok(&[
-        "--db",
+    let csv = ok(&on_db(
         &db,
-        "report",
-        "rates",
-        "--unit",
-        "15499",
-        "--years",
-        "2025-2025",
-        "--as-of-boundaries",
-        "2026-01-01",
-    ]);
+        "report rates --unit 15499 --years 2025-2025 --as-of-boundaries 2026-01-01",
+        &[],
+    ));
     assert!(
         csv.lines()
             .nth(1)
@@ -539,11 +420,6 @@ fn rates_and_trend_reports() {
         let mut all = vec!["--db", db.as_str()];
         all.extend(args);
         let o = giamngheo(&all);
-        assert_eq!(o.status.code(), Some(2), "{all:?}");
-        assert!(
-            text(&o.stderr).contains(expect),
-            "{all:?}: {}",
-            text(&o.stderr)
-        );
+        assert_refused(&o, expect, &all);
     }
 }

@@ -1,7 +1,7 @@
 //! Reports from the command line: targets, and the refusals of bad input.
 
 use crate::registry::{db_arg, ok};
-use crate::{giamngheo, scratch, text};
+use crate::{assert_refused, giamngheo, on_db, scratch, text};
 
 /// The column `name` of a CSV output, row by row.
 fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
@@ -15,44 +15,21 @@ fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
 fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
     let dir = scratch("targets");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520"]);
+    ok(&on_db(&db, "demo --households 1520", &[]));
     let b = ["--as-of-boundaries", "2020-01-01"];
-    let rates = ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "rates",
-            "--unit",
-            "395",
-            "--years",
-            "2018-2019",
-        ][..],
-        &b,
-    ]
-    .concat());
+    // `ok` with this test's common arguments `b` after the command's own.
+    let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
+    let rates = on("report rates --unit 395 --years 2018-2019", &[]);
     let reviewed: Vec<f64> = column(&rates, "poor_rate")
         .iter()
         .map(|r| r.parse().unwrap())
         .collect();
     // 2018 just at its rate (met), 2019 a hundredth below (missed), 2021 far above (met).
     let set = |year: &str, rate: String| {
-        ok(&[
-            &[
-                "--db",
-                &db,
-                "target",
-                "set",
-                "--unit",
-                "395",
-                "--year",
-                year,
-                "--poor-rate",
-                &rate,
-            ][..],
-            &b,
-        ]
-        .concat());
+        on(
+            "target set --unit 395 --year",
+            &[year, "--poor-rate", &rate],
+        );
     };
     set("2018", format!("{:.2}", reviewed[0]));
     let file = dir.join("chi-tieu.csv");
@@ -64,26 +41,9 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         ),
     )
     .unwrap();
-    let out = ok(&[
-        &["--db", &db, "import", "targets", file.to_str().unwrap()][..],
-        &b,
-    ]
-    .concat());
+    let out = on("import targets", &[file.to_str().unwrap()]);
     assert!(out.contains("Đã nhập 2 chỉ tiêu"), "{out}");
-    let report = ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "targets",
-            "--unit",
-            "395",
-            "--years",
-            "2015-2021",
-        ][..],
-        &b,
-    ]
-    .concat());
+    let report = on("report targets --unit 395 --years 2015-2021", &[]);
     assert_eq!(
         column(&report, "year"),
         ["2018", "2019", "2021"],
@@ -95,22 +55,7 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         "{report}"
     );
     // The trend says the same.
-    let trend = ok(&[
-        &[
-            "--db",
-            &db,
-            "--lang",
-            "en",
-            "report",
-            "trend",
-            "--unit",
-            "395",
-            "--years",
-            "2015-2021",
-        ][..],
-        &b,
-    ]
-    .concat());
+    let trend = on("--lang en report trend --unit 395 --years 2015-2021", &[]);
     assert!(
         trend.contains("Target for 2018: poor-household rate"),
         "{trend}"
@@ -121,39 +66,14 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
     );
     // Setting a target again replaces it.
     set("2019", "100".into());
-    let report = ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "targets",
-            "--unit",
-            "395",
-            "--years",
-            "2019-2019",
-        ][..],
-        &b,
-    ]
-    .concat());
+    let report = on("report targets --unit 395 --years 2019-2019", &[]);
     assert_eq!(column(&report, "status"), ["met"], "{report}");
     // XLSX through the same table, written whole or not at all.
     let xlsx = dir.join("chi-tieu.xlsx");
-    ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "targets",
-            "--unit",
-            "395",
-            "--years",
-            "2015-2021",
-            "-o",
-            xlsx.to_str().unwrap(),
-        ][..],
-        &b,
-    ]
-    .concat());
+    on(
+        "report targets --unit 395 --years 2015-2021 -o",
+        &[xlsx.to_str().unwrap()],
+    );
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
 
     let bad_file = |name: &str, body: &str| {
@@ -214,28 +134,10 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         all.extend(args);
         all.extend(b);
         let o = giamngheo(&all);
-        assert_eq!(o.status.code(), Some(2), "{all:?}");
-        assert!(
-            text(&o.stderr).contains(expect),
-            "{all:?}: {}",
-            text(&o.stderr)
-        );
+        assert_refused(&o, expect, &all);
     }
     // Nothing was written by the refused imports: 2019 is still the target set last.
-    let report = ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "targets",
-            "--unit",
-            "395",
-            "--years",
-            "2015-2021",
-        ][..],
-        &b,
-    ]
-    .concat());
+    let report = on("report targets --unit 395 --years 2015-2021", &[]);
     assert_eq!(
         column(&report, "year"),
         ["2018", "2019", "2021"],
@@ -252,7 +154,7 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
 fn transitions_and_profile_agree_with_the_rates() {
     let dir = scratch("transitions");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520"]);
+    ok(&on_db(&db, "demo --households 1520", &[]));
     let span = [
         "--unit",
         "395",
@@ -261,7 +163,7 @@ fn transitions_and_profile_agree_with_the_rates() {
         "--as-of-boundaries",
         "2020-01-01",
     ];
-    let run = |report: &str| ok(&[&["--db", &db, "report", report][..], &span].concat());
+    let run = |report: &str| ok(&[&on_db(&db, "report", &[report])[..], &span].concat());
     let nums = |csv: &str, name: &str| -> Vec<i64> {
         column(csv, name)
             .iter()
@@ -317,28 +219,19 @@ fn transitions_and_profile_agree_with_the_rates() {
 fn compare_and_ranking_agree_with_each_unit_s_rates() {
     let dir = scratch("compare");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520"]);
+    ok(&on_db(&db, "demo --households 1520", &[]));
     let b = ["--years", "2015-2019", "--as-of-boundaries", "2020-01-01"];
+    // `ok` with this test's common arguments `b` after the command's own.
+    let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
     let rates_of = |unit: &str| -> Vec<f64> {
-        let csv = ok(&[&["--db", &db, "report", "rates", "--unit", unit][..], &b].concat());
+        let csv = on("report rates --unit", &[unit]);
         column(&csv, "poor_rate")
             .iter()
             .map(|v| v.parse().unwrap())
             .collect()
     };
     let per_year = |r: &[f64]| (r[0] - r[r.len() - 1]) / (r.len() - 1) as f64;
-    let cmp = ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "compare",
-            "--units",
-            "395, Huyện Hiệp Đức",
-        ][..],
-        &b,
-    ]
-    .concat());
+    let cmp = on("report compare --units", &["395, Huyện Hiệp Đức"]);
     assert_eq!(column(&cmp, "unit_code"), ["395", "512"], "{cmp}");
     // Every row has every column: the rates, the movements, support, the deprivation profile.
     let width = cmp.lines().next().unwrap().split(',').count();
@@ -348,7 +241,7 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
         ["0", "0"],
         "no support in the demo"
     );
-    let profile = ok(&[&["--db", &db, "report", "profile", "--unit", "512"][..], &b].concat());
+    let profile = on("report profile --unit 512", &[]);
     let last: Vec<&str> = profile.lines().filter(|l| l.contains(",2019,")).collect();
     let share = last[0].rsplit(',').next().unwrap();
     let indicator = last[0].split(',').nth(4).unwrap();
@@ -366,7 +259,7 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
         let got: f64 = column(&cmp, "reduction_per_year")[i].parse().unwrap();
         assert!((got - per_year(&r)).abs() < 0.006, "{unit}: {got}");
     }
-    let ranking = ok(&[&["--db", &db, "report", "ranking", "--unit", "395"][..], &b].concat());
+    let ranking = on("report ranking --unit 395", &[]);
     let speeds: Vec<f64> = column(&ranking, "reduction_per_year")
         .iter()
         .filter(|v| !v.is_empty())
@@ -399,12 +292,7 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
             all.extend(["--years", "2015-2019"]);
         }
         let o = giamngheo(&all);
-        assert_eq!(o.status.code(), Some(2), "{all:?}");
-        assert!(
-            text(&o.stderr).contains(expect),
-            "{all:?}: {}",
-            text(&o.stderr)
-        );
+        assert_refused(&o, expect, &all);
     }
 }
 
@@ -412,7 +300,7 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
 fn pdf_and_svg_outputs() {
     let dir = scratch("pdf");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520"]);
+    ok(&on_db(&db, "demo --households 1520", &[]));
     let b = [
         "--unit",
         "395",
@@ -421,21 +309,10 @@ fn pdf_and_svg_outputs() {
         "--as-of-boundaries",
         "2020-01-01",
     ];
+    // `ok` with this test's common arguments `b` after the command's own.
+    let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
     let pdf = dir.join("ty-le.pdf");
-    ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "rates",
-            "--format",
-            "pdf",
-            "-o",
-            pdf.to_str().unwrap(),
-        ][..],
-        &b,
-    ]
-    .concat());
+    on("report rates --format pdf -o", &[pdf.to_str().unwrap()]);
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(String::from_utf8_lossy(&bytes).contains("/FontFile2"));
@@ -467,56 +344,33 @@ fn pdf_and_svg_outputs() {
         .collect();
     assert_eq!(names, ["ty-le.pdf"]);
 
-    let trend = ok(&[&["--db", &db, "report", "chart", "trend"][..], &b].concat());
+    let trend = on("report chart trend", &[]);
     assert!(
         trend.starts_with("<svg") && trend.contains("Đổi chuẩn: giai đoạn 2022–2025"),
         "{trend}"
     );
-    let communes = ok(&[&["--db", &db, "report", "chart", "communes"][..], &b].concat());
+    let communes = on("report chart communes", &[]);
     assert!(communes.contains("Xã Xuân Hồng"), "{communes}");
-    let contributions = ok(&[
-        &[
-            "--db",
-            &db,
-            "--lang",
-            "en",
-            "report",
-            "chart",
-            "contributions",
-        ][..],
-        &b,
-    ]
-    .concat());
+    let contributions = on("--lang en report chart contributions", &[]);
     assert!(
         contributions.contains("Health insurance"),
         "{contributions}"
     );
     // A PDF needs a file to go to.
-    let o = giamngheo(&[&["--db", &db, "report", "rates", "--format", "pdf"][..], &b].concat());
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        text(&o.stderr).contains("need --output FILE"),
-        "{}",
-        text(&o.stderr)
-    );
+    let o = giamngheo(&[&on_db(&db, "report rates --format pdf", &[])[..], &b].concat());
+    assert_refused(&o, "need --output FILE", "-");
 }
 
 #[test]
 fn summary_table_and_lists_add_up() {
     let dir = scratch("summary");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520"]);
+    ok(&on_db(&db, "demo --households 1520", &[]));
     let b = ["--unit", "395", "--as-of-boundaries", "2020-01-01"];
-    let rates = ok(&[
-        &["--db", &db, "report", "rates", "--years", "2019-2019"][..],
-        &b,
-    ]
-    .concat());
-    let summary = ok(&[
-        &["--db", &db, "report", "summary", "--year", "2019"][..],
-        &b,
-    ]
-    .concat());
+    // `ok` with this test's common arguments `b` after the command's own.
+    let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
+    let rates = on("report rates --years 2019-2019", &[]);
+    let summary = on("report summary --year 2019", &[]);
     let nums = |name: &str| -> Vec<i64> {
         column(&summary, name)
             .iter()
@@ -541,13 +395,7 @@ fn summary_table_and_lists_add_up() {
         assert_eq!(v[3..].iter().sum::<i64>(), v[0], "{name}");
     }
     for (class, column_name) in [("poor", "poor"), ("near-poor", "near_poor")] {
-        let list = ok(&[
-            &[
-                "--db", &db, "report", "list", "--year", "2019", "--class", class,
-            ][..],
-            &b,
-        ]
-        .concat());
+        let list = on("report list --year 2019 --class", &[class]);
         let n = column(&list, "household_code").len() as i64;
         assert_eq!(n, nums(column_name)[0], "{class}");
         let numbers: Vec<i64> = column(&list, "no")
@@ -557,19 +405,6 @@ fn summary_table_and_lists_add_up() {
         assert_eq!(numbers, (1..=n).collect::<Vec<_>>());
     }
     let xlsx = dir.join("tong-hop.xlsx");
-    ok(&[
-        &[
-            "--db",
-            &db,
-            "report",
-            "summary",
-            "--year",
-            "2019",
-            "-o",
-            xlsx.to_str().unwrap(),
-        ][..],
-        &b,
-    ]
-    .concat());
+    on("report summary --year 2019 -o", &[xlsx.to_str().unwrap()]);
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{giamngheo, scratch, text};
+use crate::{giamngheo, scratch, text, words};
 
 fn ok(db: &str, args: &[&str]) -> String {
     let mut all = vec!["--db", db];
@@ -66,35 +66,23 @@ fn fill(sheet: &Path, filled: &Path) -> (usize, usize) {
 fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let dir = scratch("round");
     let db = dir.join("demo.db").to_str().unwrap().to_owned();
-    ok(&db, &["demo", "--households", "800"]);
+    ok(&db, &words("demo --households 800", &[]));
     // Thọ Xuân's commune 15502 merged into 15505 on 1 July 2025 (the demo's own round is in 15499).
     let opened = ok(
         &db,
-        &[
-            "round",
-            "open",
-            "--commune",
-            "15505",
-            "--year",
-            "2026",
-            "--date",
-            "01/09/2026",
-        ],
+        &words(
+            "round open --commune 15505 --year 2026 --date 01/09/2026",
+            &[],
+        ),
     );
     assert!(opened.contains("Đã mở đợt rà soát số 2"), "{opened}");
     assert!(opened.contains("không còn cấp huyện"), "{opened}");
     let again = refused(
         &db,
-        &[
-            "round",
-            "open",
-            "--commune",
-            "15505",
-            "--year",
-            "2026",
-            "--date",
-            "02/09/2026",
-        ],
+        &words(
+            "round open --commune 15505 --year 2026 --date 02/09/2026",
+            &[],
+        ),
     );
     assert!(
         again.contains("vừa được người khác sửa") || again.contains("đợt rà soát"),
@@ -106,34 +94,24 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         let code = format!("15502-{n:05}");
         let out = ok(
             &db,
-            &[
-                "round",
-                "request",
-                "2",
-                "--household",
-                &code,
-                "--date",
-                "05/09/2026",
-            ],
+            &words(
+                "round request 2 --household",
+                &[&code, "--date", "05/09/2026"],
+            ),
         );
         assert!(out.contains(&code), "{out}");
     }
     let err = refused(
         &db,
-        &[
-            "round",
-            "request",
-            "2",
-            "--household",
-            "99999-00001",
-            "--date",
-            "05/09/2026",
-        ],
+        &words(
+            "round request 2 --household 99999-00001 --date 05/09/2026",
+            &[],
+        ),
     );
     assert!(err.contains("99999-00001"), "{err}");
     let sheet = dir.join("phieu.csv");
     let filled = dir.join("ket-qua.csv");
-    ok(&db, &["round", "sheet", "2", "-o", sheet.to_str().unwrap()]);
+    ok(&db, &words("round sheet 2 -o", &[sheet.to_str().unwrap()]));
     let (poor, other) = fill(&sheet, &filled);
     assert!(
         poor > 0 && other > 0,
@@ -141,18 +119,18 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     );
     let out = ok(
         &db,
-        &[
-            "round",
-            "survey",
-            "--as",
-            "Đỗ Văn Minh",
-            "--role",
-            "village-reviewer",
-            "2",
-            filled.to_str().unwrap(),
-            "--date",
-            "01/10/2026",
-        ],
+        &words(
+            "round survey --as",
+            &[
+                "Đỗ Văn Minh",
+                "--role",
+                "village-reviewer",
+                "2",
+                filled.to_str().unwrap(),
+                "--date",
+                "01/10/2026",
+            ],
+        ),
     );
     assert!(
         out.contains(&format!("Đã ghi kết quả rà soát {} hộ", poor + other)),
@@ -161,14 +139,10 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     // Twice in one round: refused, naming the row.
     let err = refused(
         &db,
-        &[
-            "round",
-            "survey",
-            "2",
-            filled.to_str().unwrap(),
-            "--date",
-            "02/10/2026",
-        ],
+        &words(
+            "round survey 2",
+            &[filled.to_str().unwrap(), "--date", "02/10/2026"],
+        ),
     );
     assert!(
         err.contains("dòng 2") && err.contains("đã rà soát trong đợt này"),
@@ -217,59 +191,36 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     );
 
     // Posted on Thursday 12/11/2026 for 3 working days: the decision comes on Tuesday 17/11 at the earliest.
-    let out = ok(&db, &["round", "post", "2", "--date", "12/11/2026"]);
+    let out = ok(&db, &words("round post 2 --date 12/11/2026", &[]));
     assert!(out.contains("đến hết ngày 16/11/2026"), "{out}");
     let err = refused(
         &db,
-        &[
-            "round",
-            "decide",
-            "2",
-            "--date",
-            "16/11/2026",
-            "--number",
-            "88/QĐ-UBND",
-            "--signed-by",
-            "Nguyễn Văn Chủ",
-        ],
+        &words(
+            "round decide 2 --date 16/11/2026 --number 88/QĐ-UBND --signed-by",
+            &["Nguyễn Văn Chủ"],
+        ),
     );
     assert!(err.contains("chưa hết thời gian niêm yết"), "{err}");
     let err = refused(
         &db,
-        &[
-            "round",
-            "decide",
-            "2",
-            "--role",
-            "auditor",
-            "--date",
-            "17/11/2026",
-            "--number",
-            "88/QĐ-UBND",
-            "--signed-by",
-            "Nguyễn Văn Chủ",
-        ],
+        &words(
+            "round decide 2 --role auditor --date 17/11/2026 --number 88/QĐ-UBND --signed-by",
+            &["Nguyễn Văn Chủ"],
+        ),
     );
     assert!(err.contains("không được ra quyết định công nhận"), "{err}");
     let out = ok(
         &db,
-        &[
-            "round",
-            "decide",
-            "2",
-            "--date",
-            "17/11/2026",
-            "--number",
-            "88/QĐ-UBND",
-            "--signed-by",
-            "Nguyễn Văn Chủ",
-        ],
+        &words(
+            "round decide 2 --date 17/11/2026 --number 88/QĐ-UBND --signed-by",
+            &["Nguyễn Văn Chủ"],
+        ),
     );
     assert!(
         out.contains(&format!("{poor} hộ nghèo")) && out.contains("1  thoát nghèo"),
         "{out}"
     );
-    let out = ok(&db, &["round", "certificates", "2", "--date", "18/11/2026"]);
+    let out = ok(&db, &words("round certificates 2 --date 18/11/2026", &[]));
     assert!(
         out.contains(&format!("Đã cấp {poor} giấy chứng nhận")),
         "{out}"
@@ -279,18 +230,12 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let decision = dir.join("quyet-dinh.pdf");
     ok(
         &db,
-        &["round", "decision", "2", "-o", decision.to_str().unwrap()],
+        &words("round decision 2 -o", &[decision.to_str().unwrap()]),
     );
     let certs = dir.join("giay-chung-nhan.pdf");
     let out = ok(
         &db,
-        &[
-            "round",
-            "certificates-pdf",
-            "2",
-            "-o",
-            certs.to_str().unwrap(),
-        ],
+        &words("round certificates-pdf 2 -o", &[certs.to_str().unwrap()]),
     );
     assert!(out.contains(&format!("{poor} giấy chứng nhận")), "{out}");
     for pdf in [&decision, &certs] {
@@ -336,13 +281,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let transitions = dir.join("bien-dong.csv");
     let out = ok(
         &db,
-        &[
-            "round",
-            "transitions",
-            "2",
-            "-o",
-            transitions.to_str().unwrap(),
-        ],
+        &words("round transitions 2 -o", &[transitions.to_str().unwrap()]),
     );
     assert!(out.contains("vẫn nghèo (1 hộ được hỗ trợ)"), "{out}");
     let t = std::fs::read_to_string(&transitions).unwrap();
@@ -351,16 +290,16 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let form = dir.join("mau-04.pdf");
     ok(
         &db,
-        &[
-            "round",
-            "exit-form",
-            "--household",
-            &poor_code,
-            "--date",
-            "20/11/2026",
-            "-o",
-            form.to_str().unwrap(),
-        ],
+        &words(
+            "round exit-form --household",
+            &[
+                &poor_code,
+                "--date",
+                "20/11/2026",
+                "-o",
+                form.to_str().unwrap(),
+            ],
+        ),
     );
     // A household not on either list has no exit request to make.
     let other_code = std::fs::read_to_string(&filled)
@@ -372,23 +311,23 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         .unwrap();
     let err = refused(
         &db,
-        &[
-            "round",
-            "exit-form",
-            "--household",
-            &other_code,
-            "--date",
-            "20/11/2026",
-            "-o",
-            form.to_str().unwrap(),
-        ],
+        &words(
+            "round exit-form --household",
+            &[
+                &other_code,
+                "--date",
+                "20/11/2026",
+                "-o",
+                form.to_str().unwrap(),
+            ],
+        ),
     );
     assert!(err.contains("không thuộc danh sách hộ nghèo"), "{err}");
     let lists = dir.join("danh-sach.xlsx");
-    let out = ok(&db, &["round", "lists", "2", "-o", lists.to_str().unwrap()]);
+    let out = ok(&db, &words("round lists 2 -o", &[lists.to_str().unwrap()]));
     assert!(out.contains(&format!("{poor} hộ nghèo")), "{out}");
     let csv = dir.join("danh-sach.csv");
-    ok(&db, &["round", "lists", "2", "-o", csv.to_str().unwrap()]);
+    ok(&db, &words("round lists 2 -o", &[csv.to_str().unwrap()]));
     let listed = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(
         listed.lines().filter(|l| l.starts_with("poor,")).count(),
@@ -403,7 +342,7 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         "{listed}"
     );
 
-    let status = ok(&db, &["round", "status", "2"]);
+    let status = ok(&db, &words("round status 2", &[]));
     assert!(
         status.contains("[x] Chủ tịch UBND xã ra quyết định công nhận")
             && status.contains("88/QĐ-UBND"),
@@ -412,16 +351,10 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     // Late: on 20/12 the commune has decided its round but sent no monthly report.
     let late = ok(
         &db,
-        &[
-            "round",
-            "late",
-            "--unit",
-            "15505",
-            "--year",
-            "2026",
-            "--as-of",
-            "20/12/2026",
-        ],
+        &words(
+            "round late --unit 15505 --year 2026 --as-of 20/12/2026",
+            &[],
+        ),
     );
     assert!(
         late.starts_with("commune_code,commune_name,what,deadline,round_open\n"),
@@ -434,20 +367,13 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     );
     let err = refused(
         &db,
-        &[
-            "round",
-            "late",
-            "--unit",
-            "Không Có Nơi Này",
-            "--year",
-            "2026",
-        ],
+        &words("round late --unit", &["Không Có Nơi Này", "--year", "2026"]),
     );
     assert!(err.contains("--unit"), "{err}");
     let audit = ok(&db, &["audit", "verify"]);
     assert!(audit.contains("Nhật ký kiểm toán toàn vẹn"), "{audit}");
     let export = dir.join("audit.csv");
-    ok(&db, &["audit", "export", "-o", export.to_str().unwrap()]);
+    ok(&db, &words("audit export -o", &[export.to_str().unwrap()]));
     let log = std::fs::read_to_string(&export).unwrap();
     assert!(
         log.contains("Đỗ Văn Minh,village_reviewer,cli,survey,round_case"),

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use crate::registry::{db_arg, ok};
-use crate::scratch;
+use crate::{on_db, scratch};
 
 /// A server started by the test, stopped when dropped.
 struct Server(std::process::Child);
@@ -116,7 +116,7 @@ fn url_encode(s: &str) -> String {
 fn the_cli_and_the_web_write_the_same_rates_table() {
     let dir = scratch("same_tables");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&["--db", &db, "demo", "--households", "1520"]);
+    ok(&on_db(&db, "demo --households 1520", &[]));
     let password = "Song-Chu-chay-qua-Tho-Xuan-2026";
     let mut add = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args([
@@ -141,16 +141,7 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
         .unwrap();
     assert!(add.wait().unwrap().success());
     // Thanh Hóa (38) on today's boundaries, two reviewed years.
-    let cli = ok(&[
-        "--db",
-        &db,
-        "report",
-        "rates",
-        "--unit",
-        "38",
-        "--years",
-        "2018-2019",
-    ]);
+    let cli = ok(&on_db(&db, "report rates --unit 38 --years 2018-2019", &[]));
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args(["--db", &db, "serve", "--bind", "127.0.0.1:0"])

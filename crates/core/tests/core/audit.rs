@@ -66,7 +66,8 @@ fn keyed_hash_is_hmac_of_the_plain_encoding() {
 /// A stored row: the entry, its hash, the id of its key (None: plain).
 type Row = (AuditEntry, String, Option<String>);
 
-fn entry(seq: i64, new_value: &str) -> AuditEntry {
+/// A survey entry of the commune officer, numbered `seq` (shared with the rounds tests).
+pub fn entry(seq: i64, new_value: &str) -> AuditEntry {
     AuditEntry {
         seq,
         at: format!("2026-11-29T10:00:{:02}Z", seq % 60),

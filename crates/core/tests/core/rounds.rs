@@ -9,6 +9,8 @@ use giamngheo_core::round::{
     procedures,
 };
 
+use crate::audit::entry;
+
 #[test]
 fn every_case_move_allowed_or_refused() {
     use CaseEvent as E;
@@ -247,22 +249,6 @@ fn procedures_by_date() {
         !p.posting_working_days.verified,
         "the posting period is not verified"
     );
-}
-
-fn entry(seq: i64, new_value: &str) -> AuditEntry {
-    AuditEntry {
-        seq,
-        at: format!("2026-11-29T10:00:{:02}Z", seq % 60),
-        actor: "Nguyễn Văn An".into(),
-        role: "commune_officer".into(),
-        origin: "cli".into(),
-        action: "survey".into(),
-        entity: "round_case".into(),
-        entity_id: seq.to_string(),
-        old_value: None,
-        new_value: Some(new_value.into()),
-        reason: None,
-    }
 }
 
 #[test]

@@ -70,6 +70,18 @@ fn deprived_ids(standard: &str, f: &HouseholdFacts) -> Vec<String> {
         .collect()
 }
 
+/// Each (standard, change to the base facts, the indicators deprived, by id and in order).
+fn assert_deprived(cases: Vec<(&str, String, &str)>) {
+    for (standard, change, expect) in cases {
+        let f = facts(&change);
+        assert_eq!(
+            deprived_ids(standard, &f).join(" "),
+            expect,
+            "{standard} with {change:?}"
+        );
+    }
+}
+
 #[test]
 fn facts_become_deprivations() {
     let child = |extra: &str| {
@@ -152,14 +164,7 @@ fn facts_become_deprivations() {
             "dependants",
         ),
     ];
-    for (standard, change, expect) in cases {
-        let f = facts(&change);
-        assert_eq!(
-            deprived_ids(standard, &f).join(" "),
-            expect,
-            "{standard} with {change:?}"
-        );
-    }
+    assert_deprived(cases);
 }
 
 #[test]
@@ -216,14 +221,7 @@ fn employment_and_adult_education_rules() {
             "",
         ),
     ];
-    for (standard, change, expect) in cases {
-        let f = facts(&change);
-        assert_eq!(
-            deprived_ids(standard, &f).join(" "),
-            expect,
-            "{standard} with {change:?}"
-        );
-    }
+    assert_deprived(cases);
 }
 
 #[test]

@@ -4,13 +4,12 @@
 use giamngheo_core::facts::Sex;
 use giamngheo_core::ids::{HouseholdCode, PersonName, UnitCode, UnitLevel};
 use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
-use giamngheo_core::round::RoundKind;
 use giamngheo_core::{Area, Class};
 use giamngheo_store::Store;
 use giamngheo_store::rates::Counts;
 use giamngheo_store::reviews::NewReview;
 
-use crate::harness::{date, load_units, on_both};
+use crate::harness::{date, import, load_units, on_both, review_of};
 
 pub const YEARS: [i32; 3] = [2021, 2022, 2023];
 
@@ -114,38 +113,21 @@ pub fn load_story(store: &mut Store) {
     let recs: Vec<(u64, HouseholdRecord)> = (0..STORY.len())
         .map(|i| (i as u64 + 2, record(i, "15493", "Thôn 1")))
         .collect();
-    store
-        .import_households(
-            &giamngheo_store::audit::Actor::system(),
-            &recs,
-            date("2020-01-01"),
-            &mut |_| {},
-        )
-        .unwrap();
+    import(store, &recs, "2020-01-01");
     let mut reviews = Vec::new();
     for (code, area, ethnicity, classes, deprivations) in STORY {
         let h = store.household_history(code).unwrap();
         for (year, class) in YEARS.iter().zip(classes) {
             let Some(class) = class else { continue };
+            let r = &h.residences[0];
             reviews.push(NewReview {
-                household_id: h.id,
-                year: *year,
-                round: RoundKind::Periodic,
-                review_date: date(&format!("{year}-11-15")),
-                commune_id: h.residences[0].commune_id,
-                village_id: h.residences[0].village_id,
+                village_id: r.village_id,
                 area: area.code().into(),
                 ethnic_minority: giamngheo_core::registry::is_ethnic_minority(ethnicity),
-                members: 1,
-                standard_id: standard(*year).into(),
                 income_per_capita: Some(1_000_000),
-                income_score: None,
                 deprivations: *deprivations,
-                computed_class: *class,
-                reason: String::new(),
                 decided: Some((*class, date(&format!("{year}-12-10")))),
-                corrects: None,
-                facts: None,
+                ..review_of(h.id, r.commune_id, *year, standard(*year), *class)
             });
         }
     }
@@ -476,25 +458,11 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
         // A correction: H1 (near-poor in 2022) is poor after all.
         let h1 = db.store.household_history("H1").unwrap();
         let first = h1.reviews.iter().find(|r| r.year == 2022).unwrap().id;
+        let r = &h1.residences[0];
         let mut fix = NewReview {
-            household_id: h1.id,
-            year: 2022,
-            round: RoundKind::Periodic,
-            review_date: date("2022-11-15"),
-            commune_id: h1.residences[0].commune_id,
-            village_id: h1.residences[0].village_id,
-            area: "rural".into(),
-            ethnic_minority: false,
-            members: 1,
-            standard_id: standard(2022).into(),
+            village_id: r.village_id,
             income_per_capita: Some(1_000_000),
-            income_score: None,
-            deprivations: 0,
-            computed_class: Class::Poor,
-            reason: String::new(),
-            decided: None,
-            corrects: None,
-            facts: None,
+            ..review_of(h1.id, r.commune_id, 2022, standard(2022), Class::Poor)
         };
         fix.decided = Some((Class::Poor, date("2023-01-10")));
         db.store
@@ -506,14 +474,11 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
         assert_eq!(after[0].poor, before[0].poor + 1, "{}", db.name);
         assert_eq!(after[0].near_poor, before[0].near_poor - 1, "{}", db.name);
         // A household leaves the district: one fewer resident household from then on.
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &[(2, record(1, "20764", "Thôn Trung An"))],
-                date("2022-06-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        import(
+            &mut db.store,
+            &[(2, record(1, "20764", "Thôn Trung An"))],
+            "2022-06-01",
+        );
         let moved = db.store.rates(d, date("2024-01-01"), &years).unwrap();
         assert_eq!(moved[0].households, before[0].households - 1, "{}", db.name);
         recount(db, d, "a correction and a move");
@@ -582,14 +547,11 @@ fn support_is_counted_where_the_household_lived_when_it_received_it() {
                 ],
             )
             .unwrap();
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &[(2, record(1, "20764", "Thôn Trung An"))],
-                date("2022-06-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        import(
+            &mut db.store,
+            &[(2, record(1, "20764", "Thôn Trung An"))],
+            "2022-06-01",
+        );
         let tx = db_unit(&mut db.store, "395");
         let hd = db_unit(&mut db.store, "512");
         let b = date("2024-01-01");
@@ -633,31 +595,16 @@ fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
             (5, h("B-2", "15499", "Lê Văn Bốn")),
             (6, h("B-3", "15499", "Lê Văn Năm")),
         ];
-        db.store
-            .import_households(&sys, &rows, date("2019-01-01"), &mut |_| {})
-            .unwrap();
+        import(&mut db.store, &rows, "2019-01-01");
         // 2019: both communes reviewed; 2020: only Xuân Hồng (15493), one of its two households poor.
         let review = |s: &mut Store, code: &str, year: i32, class: Class| {
             let h = s.household_history(code).unwrap();
+            let r = &h.residences[0];
             NewReview {
-                household_id: h.id,
-                year,
-                round: RoundKind::Periodic,
-                review_date: date(&format!("{year}-11-15")),
-                commune_id: h.residences[0].commune_id,
-                village_id: h.residences[0].village_id,
-                area: "rural".into(),
-                ethnic_minority: false,
-                members: 1,
-                standard_id: "vn-2016-2020".into(),
+                village_id: r.village_id,
                 income_per_capita: Some(600_000),
-                income_score: None,
-                deprivations: 0,
-                computed_class: class,
-                reason: String::new(),
                 decided: Some((class, date(&format!("{year}-12-10")))),
-                corrects: None,
-                facts: None,
+                ..review_of(h.id, r.commune_id, year, "vn-2016-2020", class)
             }
         };
         let mut reviews = Vec::new();
@@ -725,25 +672,16 @@ fn the_last_decided_review_of_each_household_is_its_latest_uncorrected_one_with_
         // H1's 2023 review is corrected to poor, with the survey's facts; the correction is what counts.
         let h1 = db.store.household_history("H1").unwrap();
         let original = h1.reviews.iter().find(|r| r.year == 2023).unwrap().id;
+        let r = &h1.residences[0];
         let correction = NewReview {
-            household_id: h1.id,
-            year: 2023,
-            round: RoundKind::Periodic,
-            review_date: date("2023-11-15"),
-            commune_id: h1.residences[0].commune_id,
-            village_id: h1.residences[0].village_id,
+            village_id: r.village_id,
             area: Area::Rural.code().into(),
-            ethnic_minority: false,
-            members: 1,
-            standard_id: standard(2023).into(),
             income_per_capita: Some(900_000),
-            income_score: None,
             deprivations: 0b111,
-            computed_class: Class::Poor,
-            reason: String::new(),
             decided: Some((Class::Poor, date("2023-12-20"))),
             corrects: Some(original),
             facts: Some("ho_ten = \"Lê Văn An\"".into()),
+            ..review_of(h1.id, r.commune_id, 2023, standard(2023), Class::Poor)
         };
         db.store
             .insert_reviews(&giamngheo_store::audit::Actor::system(), &[correction])

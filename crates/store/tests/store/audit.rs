@@ -10,7 +10,7 @@ use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey};
 use giamngheo_store::db::{Backend, Value};
 use giamngheo_store::{Store, StoreError};
 
-use crate::harness::{date, load_units, on_both};
+use crate::harness::{date, import_as, load_units, on_both, review_of};
 use crate::households::{member, three_households};
 
 #[test]
@@ -18,9 +18,7 @@ fn registry_changes_are_audited_by_their_actor() {
     on_both("audit", |db| {
         load_units(&mut db.store);
         let lan = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "10.1.2.3");
-        db.store
-            .import_households(&lan, &three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
+        import_as(&mut db.store, &lan, &three_households(), "2019-10-01").unwrap();
         db.store
             .record_birth(
                 &lan,
@@ -42,24 +40,8 @@ fn registry_changes_are_audited_by_their_actor() {
             .insert_reviews(
                 &lan,
                 &[giamngheo_store::reviews::NewReview {
-                    household_id: h.id,
-                    year: 2020,
-                    round: giamngheo_core::round::RoundKind::Periodic,
-                    review_date: date("2020-11-15"),
-                    commune_id: commune,
-                    village_id: None,
-                    area: "rural".into(),
-                    ethnic_minority: false,
-                    members: 1,
-                    standard_id: "vn-2016-2020".into(),
                     income_per_capita: Some(600_000),
-                    income_score: None,
-                    deprivations: 0,
-                    computed_class: Class::Poor,
-                    reason: String::new(),
-                    decided: None,
-                    corrects: None,
-                    facts: None,
+                    ..review_of(h.id, commune, 2020, "vn-2016-2020", Class::Poor)
                 }],
             )
             .unwrap();

@@ -5,7 +5,7 @@ use giamngheo_core::registry::Relation;
 use giamngheo_store::StoreError;
 use giamngheo_store::audit::Actor;
 
-use crate::harness::{date, load_units, on_both};
+use crate::harness::{date, import, import_as, load_units, on_both};
 use crate::households::{household, member};
 
 #[test]
@@ -42,12 +42,7 @@ fn two_imports_started_together_never_store_one_citizen_id_twice() {
                         let barrier = barrier.clone();
                         t.spawn(move || {
                             barrier.wait();
-                            store.import_households(
-                                &Actor::system(),
-                                rows,
-                                date("2019-10-01"),
-                                &mut |_| {},
-                            )
+                            import_as(&mut store, &Actor::system(), rows, "2019-10-01")
                         })
                     })
                     .collect();
@@ -102,12 +97,7 @@ fn the_same_file_imported_twice_at_once_is_stored_once() {
                     let rows = &rows;
                     t.spawn(move || {
                         barrier.wait();
-                        store.import_households(
-                            &Actor::system(),
-                            rows,
-                            date("2019-10-01"),
-                            &mut |_| {},
-                        )
+                        import_as(&mut store, &Actor::system(), rows, "2019-10-01")
                     })
                 })
                 .collect();
@@ -157,9 +147,7 @@ fn a_citizen_id_held_elsewhere_is_refused_on_every_path() {
                 ),
             ),
         ];
-        db.store
-            .import_households(&sys, &rows, date("2019-10-01"), &mut |_| {})
-            .unwrap();
+        import(&mut db.store, &rows, "2019-10-01");
         let err = db
             .store
             .record_birth(

@@ -1,9 +1,16 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use giamngheo_core::Class;
 use giamngheo_core::date::Date;
+use giamngheo_core::registry::HouseholdRecord;
+use giamngheo_core::round::RoundKind;
 use giamngheo_core::units::{ReformLink, UnitRecord};
-use giamngheo_store::Store;
+use giamngheo_store::audit::Actor;
+use giamngheo_store::households::ImportSummary;
+use giamngheo_store::reviews::NewReview;
+use giamngheo_store::units::UnitLoadSummary;
+use giamngheo_store::{Store, StoreError};
 
 pub fn pg_url() -> String {
     std::env::var("GIAMNGHEO_TEST_PG")
@@ -123,17 +130,77 @@ pub fn hh(code: &str) -> giamngheo_core::ids::HouseholdCode {
     giamngheo_core::ids::HouseholdCode::parse(code).unwrap()
 }
 
-pub fn load_units(store: &mut Store) {
+pub fn load_units(store: &mut Store) -> UnitLoadSummary {
     let u = units();
     store
-        .load_units(
-            &giamngheo_store::audit::Actor::system(),
-            &u.before,
-            &u.after,
-            &u.links,
-            reform(),
-        )
-        .unwrap();
+        .load_units(&Actor::system(), &u.before, &u.after, &u.links, reform())
+        .unwrap()
+}
+
+/// The demo district of 400 households (seed 3): enough units and rounds for the tests that compare sums.
+pub fn demo_district(store: &mut Store) {
+    giamngheo_demo::build(
+        store,
+        giamngheo_demo::DemoOptions {
+            households: 400,
+            seed: 3,
+            ..Default::default()
+        },
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+}
+
+/// Imports `rows` as `who` on `day`, with no progress report.
+pub fn import_as(
+    store: &mut Store,
+    who: &Actor,
+    rows: &[(u64, HouseholdRecord)],
+    day: &str,
+) -> Result<ImportSummary, StoreError> {
+    store.import_households(who, rows, date(day), &mut |_| {})
+}
+
+/// Imports `rows` as the system on `day`; the import must succeed.
+pub fn import(store: &mut Store, rows: &[(u64, HouseholdRecord)], day: &str) -> ImportSummary {
+    import_as(store, &Actor::system(), rows, day).unwrap()
+}
+
+/// Most tests' registry: the national units and `three_households`, imported on 1 October 2019.
+pub fn seed_registry(store: &mut Store) {
+    load_units(store);
+    import(store, &crate::households::three_households(), "2019-10-01");
+}
+
+/// A periodic review of `year` under `standard`, surveyed on 15 November: one rural member, no income, no
+/// deprivation, `class` computed and undecided. Each test sets what it is about with `..review_of(…)`.
+pub fn review_of(
+    household_id: i64,
+    commune_id: i64,
+    year: i32,
+    standard: &str,
+    class: Class,
+) -> NewReview {
+    NewReview {
+        household_id,
+        year,
+        round: RoundKind::Periodic,
+        review_date: date(&format!("{year}-11-15")),
+        commune_id,
+        village_id: None,
+        area: "rural".into(),
+        ethnic_minority: false,
+        members: 1,
+        standard_id: standard.into(),
+        income_per_capita: None,
+        income_score: None,
+        deprivations: 0,
+        computed_class: class,
+        reason: String::new(),
+        decided: None,
+        corrects: None,
+        facts: None,
+    }
 }
 
 /// The search table (migration 0006) holds exactly one row per open membership, with the household's open

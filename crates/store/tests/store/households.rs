@@ -4,7 +4,7 @@ use giamngheo_core::ids::{CitizenId, HouseholdCode, PersonName, UnitCode, UnitLe
 use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
 use giamngheo_store::{RejectionKind, StoreError};
 
-use crate::harness::{date, load_units, on_both};
+use crate::harness::{date, import, import_as, load_units, on_both, seed_registry};
 
 pub fn member(name: &str, relation: Relation, born: &str, cid: Option<&str>) -> MemberRecord {
     let sex = if name.contains("Thị") {
@@ -98,31 +98,14 @@ fn import_is_idempotent_and_changes_become_history() {
     on_both("hh_import", |db| {
         load_units(&mut db.store);
         let recs = three_households();
-        let d1 = date("2019-10-01");
-        let s = db
-            .store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &recs,
-                d1,
-                &mut |_| {},
-            )
-            .unwrap();
+        let s = import(&mut db.store, &recs, "2019-10-01");
         assert_eq!(
             (s.added, s.updated, s.unchanged, s.members_added),
             (3, 0, 0, 6),
             "{}",
             db.name
         );
-        let again = db
-            .store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &recs,
-                date("2020-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        let again = import(&mut db.store, &recs, "2020-10-01");
         assert_eq!(
             (again.added, again.updated, again.unchanged),
             (0, 0, 3),
@@ -132,36 +115,11 @@ fn import_is_idempotent_and_changes_become_history() {
 
         // In 2021 XH-001's son leaves, a baby is born, and the household moves to another village.
         let mut changed = recs.clone();
-        changed[0].1 = household(
-            "XH-001",
-            "15493",
-            "Thôn 3",
-            vec![
-                member(
-                    "Lê Văn Hùng",
-                    Relation::Head,
-                    "1975-03-02",
-                    Some("038075000111"),
-                ),
-                member(
-                    "Nguyễn Thị Mai",
-                    Relation::Spouse,
-                    "1978-08-15",
-                    Some("038178000222"),
-                ),
-                member("Lê Thị Hoa", Relation::Child, "2021-04-01", None),
-            ],
-        );
-        let d2 = date("2021-10-01");
-        let s = db
-            .store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &changed,
-                d2,
-                &mut |_| {},
-            )
-            .unwrap();
+        let mut members = recs[0].1.members()[..2].to_vec();
+        assert_eq!(members[1].relation, Relation::Spouse, "the parents stay");
+        members.push(member("Lê Thị Hoa", Relation::Child, "2021-04-01", None));
+        changed[0].1 = household("XH-001", "15493", "Thôn 3", members);
+        let s = import(&mut db.store, &changed, "2021-10-01");
         assert_eq!(
             (s.added, s.updated, s.unchanged, s.members_added),
             (0, 1, 2, 1),
@@ -216,15 +174,7 @@ fn import_is_idempotent_and_changes_become_history() {
 #[test]
 fn bad_imports_write_nothing_and_name_every_row() {
     on_both("hh_reject", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &three_households(),
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        seed_registry(&mut db.store);
         let before = db.store.household_count().unwrap();
         let bad = vec![
             // A commune that no longer exists on the import date (15499 is the new Xã Thọ Xuân).
@@ -272,15 +222,13 @@ fn bad_imports_write_nothing_and_name_every_row() {
                 ),
             ),
         ];
-        let err = db
-            .store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &bad,
-                date("2025-08-01"),
-                &mut |_| {},
-            )
-            .unwrap_err();
+        let err = import_as(
+            &mut db.store,
+            &giamngheo_store::audit::Actor::system(),
+            &bad,
+            "2025-08-01",
+        )
+        .unwrap_err();
         let StoreError::Rejected(list) = err else {
             panic!("{err:?}")
         };
@@ -310,15 +258,7 @@ fn bad_imports_write_nothing_and_name_every_row() {
 #[test]
 fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
     on_both("hh_dupes", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &three_households(),
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        seed_registry(&mut db.store);
         let other = vec![(
             9,
             household(
@@ -328,15 +268,7 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
                 vec![member("Le Van Hung", Relation::Head, "1975-03-02", None)],
             ),
         )];
-        let s = db
-            .store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &other,
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        let s = import(&mut db.store, &other, "2019-10-01");
         assert_eq!(s.added, 1);
         assert_eq!(s.possible_duplicates.len(), 1, "{}", db.name);
         assert_eq!(
@@ -370,15 +302,7 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
                 )
             })
             .collect();
-        let s = db
-            .store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &recs,
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        let s = import(&mut db.store, &recs, "2019-10-01");
         assert_eq!(
             (s.added, s.members_added),
             (n as u64, 2 * n as u64),
@@ -439,15 +363,7 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
 #[test]
 fn births_deaths_splits_and_merges_are_history() {
     on_both("hh_events", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &three_households(),
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        seed_registry(&mut db.store);
         crate::harness::assert_member_search_kept(db, "the import");
         let born = db
             .store
@@ -581,11 +497,8 @@ fn births_deaths_splits_and_merges_are_history() {
 #[test]
 fn an_import_dated_before_a_later_change_is_refused() {
     on_both("import_before_birth", |db| {
-        load_units(&mut db.store);
+        seed_registry(&mut db.store);
         let sys = giamngheo_store::audit::Actor::system();
-        db.store
-            .import_households(&sys, &three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
         db.store
             .record_birth(
                 &sys,
@@ -603,10 +516,7 @@ fn an_import_dated_before_a_later_change_is_refused() {
                 vec![member("Trịnh Văn Đức", Relation::Head, "1960-11-11", None)],
             ),
         )];
-        let err = db
-            .store
-            .import_households(&sys, &again, date("2020-01-01"), &mut |_| {})
-            .unwrap_err();
+        let err = import_as(&mut db.store, &sys, &again, "2020-01-01").unwrap_err();
         let StoreError::Rejected(list) = &err else {
             panic!("{}: {err:?}", db.name)
         };
@@ -624,9 +534,7 @@ fn an_import_dated_before_a_later_change_is_refused() {
             db.name
         );
         // Dated after the birth, the same file applies: the child's membership ends the day before.
-        db.store
-            .import_households(&sys, &again, date("2020-04-01"), &mut |_| {})
-            .unwrap();
+        import(&mut db.store, &again, "2020-04-01");
         let h = db.store.household_history("XH-002").unwrap();
         let child = h.members.iter().find(|m| m.name == "Trịnh Thị Bé").unwrap();
         assert_eq!(child.until, Some(date("2020-03-31")), "{}", db.name);
@@ -636,11 +544,7 @@ fn an_import_dated_before_a_later_change_is_refused() {
 #[test]
 fn a_stored_value_core_refuses_is_an_error_not_a_default() {
     on_both("hh_corrupt", |db| {
-        load_units(&mut db.store);
-        let sys = giamngheo_store::audit::Actor::system();
-        db.store
-            .import_households(&sys, &three_households(), date("2019-10-01"), &mut |_| {})
-            .unwrap();
+        seed_registry(&mut db.store);
         // Written behind the store's back: no check constraint guards these two columns.
         db.store
             .conn()

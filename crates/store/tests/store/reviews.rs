@@ -1,46 +1,23 @@
 use giamngheo_core::Class;
-use giamngheo_core::round::RoundKind;
 use giamngheo_store::StoreError;
 use giamngheo_store::reviews::NewReview;
 
-use crate::harness::{date, load_units, on_both};
-use crate::households::three_households;
+use crate::harness::{date, on_both, review_of, seed_registry};
 
 fn review(household_id: i64, commune_id: i64, year: i32, class: Class) -> NewReview {
     NewReview {
-        household_id,
-        year,
-        round: RoundKind::Periodic,
-        review_date: date(&format!("{year}-11-15")),
-        commune_id,
-        village_id: None,
-        area: "rural".into(),
-        ethnic_minority: false,
         members: 3,
-        standard_id: "vn-2016-2020".into(),
         income_per_capita: Some(650_000),
-        income_score: None,
         deprivations: 0b101,
-        computed_class: class,
         reason: "thu nhập 650.000 đ ≤ chuẩn nghèo nông thôn 700.000 đ".into(),
-        decided: None,
-        corrects: None,
-        facts: None,
+        ..review_of(household_id, commune_id, year, "vn-2016-2020", class)
     }
 }
 
 #[test]
 fn decided_reviews_are_immutable_and_corrections_are_new_records() {
     on_both("reviews", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &three_households(),
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        seed_registry(&mut db.store);
         let h = db.store.household_history("XH-001").unwrap();
         let commune = h.residences[0].commune_id;
         let id = db
@@ -112,15 +89,7 @@ fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_dec
     use giamngheo_store::RejectionKind;
     use giamngheo_store::reviews::ReviewInput;
     on_both("reviews_import", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &three_households(),
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        seed_registry(&mut db.store);
         let c = Classifier::new(builtin::for_year(2019).unwrap());
         let input = |row: u64, code: &str, income: i64, decided: bool| ReviewInput {
             row,
@@ -131,59 +100,34 @@ fn imported_reviews_are_classified_replaced_while_undecided_and_refused_once_dec
             decided: decided.then(|| (Class::Poor, date("2019-12-10"))),
         };
         let day = date("2019-11-15");
-        let s = db
-            .store
-            .import_reviews(
+        let first = [
+            input(2, "XH-001", 650_000, false),
+            input(3, "XH-002", 900_000, true),
+        ];
+        let import = |s: &mut giamngheo_store::Store, rows: &[ReviewInput]| {
+            s.import_reviews(
                 &giamngheo_store::audit::Actor::system(),
                 2019,
                 day,
                 &c,
-                &[
-                    input(2, "XH-001", 650_000, false),
-                    input(3, "XH-002", 900_000, true),
-                ],
+                rows,
             )
-            .unwrap();
+        };
+        let s = import(&mut db.store, &first).unwrap();
         assert_eq!((s.added, s.replaced, s.unchanged), (2, 0, 0), "{}", db.name);
         assert_eq!(s.by_class[0], 2, "both poor under the two-tier rule");
-        let s = db
-            .store
-            .import_reviews(
-                &giamngheo_store::audit::Actor::system(),
-                2019,
-                day,
-                &c,
-                &[
-                    input(2, "XH-001", 650_000, false),
-                    input(3, "XH-002", 900_000, true),
-                ],
-            )
-            .unwrap();
+        let s = import(&mut db.store, &first).unwrap();
         assert_eq!((s.added, s.replaced, s.unchanged), (0, 0, 2), "{}", db.name);
-        let s = db
-            .store
-            .import_reviews(
-                &giamngheo_store::audit::Actor::system(),
-                2019,
-                day,
-                &c,
-                &[input(2, "XH-001", 800_000, false)],
-            )
-            .unwrap();
+        let s = import(&mut db.store, &[input(2, "XH-001", 800_000, false)]).unwrap();
         assert_eq!((s.added, s.replaced), (0, 1), "{}", db.name);
-        let err = db
-            .store
-            .import_reviews(
-                &giamngheo_store::audit::Actor::system(),
-                2019,
-                day,
-                &c,
-                &[
-                    input(5, "XH-002", 1_900_000, true),
-                    input(6, "NOPE", 1, false),
-                ],
-            )
-            .unwrap_err();
+        let err = import(
+            &mut db.store,
+            &[
+                input(5, "XH-002", 1_900_000, true),
+                input(6, "NOPE", 1, false),
+            ],
+        )
+        .unwrap_err();
         let StoreError::Rejected(list) = err else {
             panic!("{err:?}")
         };

@@ -16,30 +16,33 @@ use giamngheo_store::rounds::{
 use giamngheo_store::support::{NewSupport, ReportKind};
 use giamngheo_store::{RejectionKind, StoreError};
 
-use crate::harness::{TestDb, date, hh, load_units, on_both};
-use crate::households::three_households;
+use crate::harness::{TestDb, date, hh, on_both, review_of, seed_registry};
 
 pub fn decided_2023(household_id: i64, commune_id: i64, class: Class) -> NewReview {
     NewReview {
-        household_id,
-        year: 2023,
-        round: RoundKind::Periodic,
-        review_date: date("2023-11-15"),
-        commune_id,
-        village_id: None,
-        area: "rural".into(),
-        ethnic_minority: false,
         members: 3,
-        standard_id: "vn-2022-2025".into(),
         income_per_capita: Some(1_400_000),
-        income_score: None,
         deprivations: 0b1,
-        computed_class: class,
-        reason: String::new(),
         decided: Some((class, date("2023-12-10"))),
-        corrects: None,
-        facts: None,
+        ..review_of(household_id, commune_id, 2023, "vn-2022-2025", class)
     }
+}
+
+/// The commune's periodic round of 2024 under the 2022-2025 standard, opened on `on`.
+fn periodic_2024(commune_id: i64, on: &str) -> NewRound {
+    NewRound {
+        commune_id,
+        kind: RoundKind::Periodic,
+        year: 2024,
+        month: None,
+        opened_on: date(on),
+        standard_id: "vn-2022-2025".into(),
+    }
+}
+
+/// The classifier of the 2022-2025 standard, the one the 2024 rounds use.
+fn classifier_2022() -> Classifier {
+    Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap())
 }
 
 fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
@@ -54,6 +57,28 @@ fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
         },
         expected_version: None,
     }
+}
+
+/// The survey of both listed households on 1 October 2024: XH-001 at 2.5 million and no deprivation, XH-002
+/// at 1.2 million and three.
+fn survey_both(
+    db: &mut TestDb,
+    reviewer: &Actor,
+    round: i64,
+    classifier: &Classifier,
+) -> Vec<giamngheo_store::rounds::Surveyed> {
+    db.store
+        .record_survey(
+            reviewer,
+            round,
+            classifier,
+            date("2024-10-01"),
+            &[
+                survey(2, "XH-001", 2_500_000, 0),
+                survey(3, "XH-002", 1_200_000, 0b111),
+            ],
+        )
+        .unwrap()
 }
 
 fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeeting {
@@ -80,15 +105,7 @@ fn meeting(held_on: &str, attendees: u32, votes: &[(&str, u32, u32)]) -> NewMeet
 /// The village of `three_households` with the households of `listed` decided in 2023 as given, and the
 /// 2024 periodic round opened by `who` on 3 September (vn-2022-2025): the round's id.
 fn round_of_2024(db: &mut TestDb, who: &Actor, listed: &[(&str, Class)]) -> i64 {
-    load_units(&mut db.store);
-    db.store
-        .import_households(
-            &giamngheo_store::audit::Actor::system(),
-            &three_households(),
-            date("2019-10-01"),
-            &mut |_| {},
-        )
-        .unwrap();
+    seed_registry(&mut db.store);
     let mut commune = 0;
     let mut reviews = Vec::new();
     for (code, class) in listed {
@@ -100,17 +117,7 @@ fn round_of_2024(db: &mut TestDb, who: &Actor, listed: &[(&str, Class)]) -> i64 
         .insert_reviews(&giamngheo_store::audit::Actor::system(), &reviews)
         .unwrap();
     db.store
-        .open_round(
-            who,
-            &NewRound {
-                commune_id: commune,
-                kind: RoundKind::Periodic,
-                year: 2024,
-                month: None,
-                opened_on: date("2024-09-03"),
-                standard_id: "vn-2022-2025".into(),
-            },
-        )
+        .open_round(who, &periodic_2024(commune, "2024-09-03"))
         .unwrap()
 }
 
@@ -133,15 +140,7 @@ fn states(db: &mut TestDb, round: i64) -> Vec<(String, CaseState)> {
 #[test]
 fn a_full_round_from_the_list_to_the_certificates() {
     on_both("round", |db| {
-        load_units(&mut db.store);
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &three_households(),
-                date("2019-10-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        seed_registry(&mut db.store);
         let h1 = db.store.household_history("XH-001").unwrap();
         let h2 = db.store.household_history("XH-002").unwrap();
         let commune = h1.residences[0].commune_id;
@@ -158,20 +157,9 @@ fn a_full_round_from_the_list_to_the_certificates() {
         let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");
         let province = Actor::new("Hoàng Văn Sơn", Role::ProvinceStaff, "cli");
         let auditor = Actor::new("Kiểm toán viên", Role::Auditor, "cli");
-        let classifier =
-            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let classifier = classifier_2022();
         let open = |db: &mut TestDb, who: &Actor, on: &str| {
-            db.store.open_round(
-                who,
-                &NewRound {
-                    commune_id: commune,
-                    kind: RoundKind::Periodic,
-                    year: 2024,
-                    month: None,
-                    opened_on: date(on),
-                    standard_id: "vn-2022-2025".into(),
-                },
-            )
+            db.store.open_round(who, &periodic_2024(commune, on))
         };
 
         // Opening: only inside the window, only by the commune, once a year.
@@ -269,19 +257,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             Err(StoreError::NotFound { .. })
         ));
 
-        let surveyed = db
-            .store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-01"),
-                &[
-                    survey(2, "XH-001", 2_500_000, 0),
-                    survey(3, "XH-002", 1_200_000, 0b111),
-                ],
-            )
-            .unwrap();
+        let surveyed = survey_both(db, &reviewer, round, &classifier);
         // The write returns each household's class as it recorded it, in the order given.
         let stored: Vec<_> = ["XH-001", "XH-002"]
             .into_iter()
@@ -415,24 +391,17 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 },
             )
             .unwrap();
+        // The decision on `day`, numbered and signed as the commune's chairman signs it.
+        let decide = |db: &mut TestDb, day: &str| {
+            db.store
+                .decide_round(&officer, round, date(day), "125/QĐ-UBND", "Nguyễn Văn Chủ")
+        };
         assert_eq!(
-            refused(db.store.decide_round(
-                &officer,
-                round,
-                date("2024-11-18"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ"
-            )),
+            refused(decide(db, "2024-11-18")),
             RoundError::PostingNotOver { ends }
         );
         assert_eq!(
-            refused(db.store.decide_round(
-                &officer,
-                round,
-                date("2024-11-19"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ"
-            )),
+            refused(decide(db, "2024-11-19")),
             RoundError::OpenComplaints { count: 1 }
         );
         db.store
@@ -446,13 +415,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             .unwrap();
         // Before 1 July 2025 the district chairman gives an opinion first.
         assert_eq!(
-            refused(db.store.decide_round(
-                &officer,
-                round,
-                date("2024-11-19"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ"
-            )),
+            refused(decide(db, "2024-11-19")),
             RoundError::StepNotDone {
                 step: Step::DistrictOpinion
             }
@@ -460,16 +423,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
         db.store
             .record_district_opinion(&officer, round, date("2024-11-19"))
             .unwrap();
-        let decision = db
-            .store
-            .decide_round(
-                &officer,
-                round,
-                date("2024-11-20"),
-                "125/QĐ-UBND",
-                "Nguyễn Văn Chủ",
-            )
-            .unwrap();
+        let decision = decide(db, "2024-11-20").unwrap();
         assert_eq!(decision.decided, 2);
         assert_eq!(
             decision.transitions,
@@ -737,8 +691,7 @@ fn two_officers_on_one_household_the_second_is_told() {
     on_both("round_conflict", |db| {
         let a = Actor::new("Cán bộ A", Role::CommuneOfficer, "10.0.0.1");
         let b = Actor::new("Cán bộ B", Role::CommuneOfficer, "10.0.0.2");
-        let classifier =
-            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let classifier = classifier_2022();
         let round = round_of_2024(db, &a, &[("XH-001", Class::Poor)]);
         // Both read the household's case at the same version.
         let seen = db.store.round_cases(round).unwrap()[0].version;
@@ -848,25 +801,13 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
     on_both("upheld", |db| {
         let officer = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "cli");
         let reviewer = Actor::new("Đỗ Văn Minh", Role::VillageReviewer, "cli");
-        let classifier =
-            Classifier::new(giamngheo_core::standard::builtin::get("vn-2022-2025").unwrap());
+        let classifier = classifier_2022();
         let round = round_of_2024(
             db,
             &officer,
             &[("XH-001", Class::Poor), ("XH-002", Class::NearPoor)],
         );
-        db.store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-01"),
-                &[
-                    survey(2, "XH-001", 2_500_000, 0),
-                    survey(3, "XH-002", 1_200_000, 0b111),
-                ],
-            )
-            .unwrap();
+        survey_both(db, &reviewer, round, &classifier);
         db.store
             .record_meeting(
                 &officer,

@@ -17,7 +17,7 @@ use giamngheo_store::scope::Scope;
 use giamngheo_store::support::NewSupport;
 use giamngheo_store::{Store, StoreError};
 
-use crate::harness::{date, load_units, on_both};
+use crate::harness::{date, import, import_as, load_units, on_both, review_of};
 use crate::households::{household, member};
 
 const OWN: &str = "15493"; // Xã Xuân Hồng, Thọ Xuân, Thanh Hóa
@@ -273,27 +273,21 @@ fn every_write_path_holds_every_role_to_its_units() {
                                 &mut |_| {},
                             )
                             .map(|_| ()),
-                        Path::ImportExistingIntoOwn => s
-                            .import_households(
-                                actor,
-                                &[(
-                                    2,
-                                    household(
-                                        &code,
-                                        OWN,
-                                        "Thôn 1",
-                                        vec![member(
-                                            "Kẻ Chiếm Hộ",
-                                            Relation::Head,
-                                            "1980-05-05",
-                                            None,
-                                        )],
-                                    ),
-                                )],
-                                date("2019-10-02"),
-                                &mut |_| {},
-                            )
-                            .map(|_| ()),
+                        Path::ImportExistingIntoOwn => import_as(
+                            s,
+                            actor,
+                            &[(
+                                2,
+                                household(
+                                    &code,
+                                    OWN,
+                                    "Thôn 1",
+                                    vec![member("Kẻ Chiếm Hộ", Relation::Head, "1980-05-05", None)],
+                                ),
+                            )],
+                            "2019-10-02",
+                        )
+                        .map(|_| ()),
                         Path::Birth => s
                             .record_birth(
                                 actor,
@@ -345,24 +339,16 @@ fn every_write_path_holds_every_role_to_its_units() {
                             s.insert_reviews(
                                 actor,
                                 &[giamngheo_store::reviews::NewReview {
-                                    household_id: h.id,
-                                    year: 2019,
-                                    round: giamngheo_core::round::RoundKind::Periodic,
-                                    review_date: date("2019-11-15"),
-                                    commune_id: r.commune_id,
                                     village_id: r.village_id,
-                                    area: "rural".into(),
-                                    ethnic_minority: false,
                                     members: 2,
-                                    standard_id: "vn-2016-2020".into(),
                                     income_per_capita: Some(600_000),
-                                    income_score: None,
-                                    deprivations: 0,
-                                    computed_class: Class::Poor,
-                                    reason: String::new(),
-                                    decided: None,
-                                    corrects: None,
-                                    facts: None,
+                                    ..review_of(
+                                        h.id,
+                                        r.commune_id,
+                                        2019,
+                                        "vn-2016-2020",
+                                        Class::Poor,
+                                    )
                                 }],
                             )
                             .map(|_| ())
@@ -492,7 +478,6 @@ fn every_write_path_holds_every_role_to_its_units() {
 fn an_officer_cannot_take_a_household_of_another_province_by_import() {
     on_both("scope_takeover", |db| {
         load_units(&mut db.store);
-        let sys = Actor::system();
         let s = &mut db.store;
         let rows = vec![(
             2,
@@ -508,8 +493,7 @@ fn an_officer_cannot_take_a_household_of_another_province_by_import() {
                 )],
             ),
         )];
-        s.import_households(&sys, &rows, date("2019-10-01"), &mut |_| {})
-            .unwrap();
+        import(s, &rows, "2019-10-01");
         let own = commune_id(s, OWN);
         let officer = account(s, "cán bộ xã", Role::CommuneOfficer, Some(own));
         let attack = vec![(
@@ -521,9 +505,7 @@ fn an_officer_cannot_take_a_household_of_another_province_by_import() {
                 vec![member("Kẻ Giả Mạo", Relation::Head, "1990-01-01", None)],
             ),
         )];
-        let err = s
-            .import_households(&officer, &attack, date("2020-01-01"), &mut |_| {})
-            .unwrap_err();
+        let err = import_as(s, &officer, &attack, "2020-01-01").unwrap_err();
         let StoreError::Rejected(list) = &err else {
             panic!("{err:?}")
         };
@@ -547,9 +529,7 @@ fn an_officer_cannot_take_a_household_of_another_province_by_import() {
                 )],
             ),
         )];
-        let err = s
-            .import_households(&officer, &probe, date("2020-01-01"), &mut |_| {})
-            .unwrap_err();
+        let err = import_as(s, &officer, &probe, "2020-01-01").unwrap_err();
         for lang in [Lang::Vi, Lang::En] {
             let text = err.message(lang);
             assert!(!text.contains("20764"), "{}: {text}", db.name);

@@ -10,8 +10,7 @@ use giamngheo_store::db::Backend;
 use giamngheo_store::public_feedback::{PublicLimits, PublicOutcome, PublicPost, Subject};
 use giamngheo_store::rounds::{CaseSource, NewRound};
 
-use crate::harness::{TestDb, date, load_units, on_both};
-use crate::households::three_households;
+use crate::harness::{TestDb, date, on_both, seed_registry};
 
 #[test]
 fn account_names_are_one_name_without_case_and_diacritics() {
@@ -95,14 +94,7 @@ fn account_names_are_one_name_without_case_and_diacritics() {
 /// listing XH-001: (commune, round, village of XH-001, village of XH-002, a village of another commune).
 fn commune_with_a_round(db: &mut TestDb) -> (i64, i64, i64, i64, i64) {
     let s = &mut db.store;
-    load_units(s);
-    s.import_households(
-        &Actor::system(),
-        &three_households(),
-        date("2019-10-01"),
-        &mut |_| {},
-    )
-    .unwrap();
+    seed_registry(s);
     let w = |s: &mut giamngheo_store::Store, code: &str| s.whereabouts(code).unwrap().unwrap();
     let (one, two, other) = (w(s, "XH-001"), w(s, "XH-002"), w(s, "HD-001"));
     let officer = Actor::new("cán bộ", Role::CommuneOfficer, "cli");
@@ -401,6 +393,19 @@ fn a_public_complaint_and_its_queue_entry_are_written_together_or_not_at_all() {
                 )
                 .unwrap();
         }
+        // The rows a public post writes: feedback, complaint, the post, its token's use and the audit entry.
+        let written = |db: &mut TestDb| -> Vec<i64> {
+            [
+                "feedback",
+                "complaint",
+                "public_post",
+                "public_token_use",
+                "audit_log",
+            ]
+            .iter()
+            .map(|t| count(db, t))
+            .collect()
+        };
         // The queue entry is written first, the feedback row second: a failure in either leaves neither, no
         // spent token, no count toward the limits and no audit entry.
         for table in ["complaint", "feedback"] {
@@ -414,16 +419,7 @@ fn a_public_complaint_and_its_queue_entry_are_written_together_or_not_at_all() {
                 )
             };
             db.store.conn().batch(&create).unwrap();
-            let before: Vec<i64> = [
-                "feedback",
-                "complaint",
-                "public_post",
-                "public_token_use",
-                "audit_log",
-            ]
-            .iter()
-            .map(|t| count(db, t))
-            .collect();
+            let before = written(db);
             let text = format!("Khiếu nại khi {table} hỏng");
             let p = post(
                 commune,
@@ -435,16 +431,7 @@ fn a_public_complaint_and_its_queue_entry_are_written_together_or_not_at_all() {
             );
             let r = db.store.add_public_post(&p, PublicLimits::default());
             assert!(r.is_err(), "{} {table}: {r:?}", db.name);
-            let after: Vec<i64> = [
-                "feedback",
-                "complaint",
-                "public_post",
-                "public_token_use",
-                "audit_log",
-            ]
-            .iter()
-            .map(|t| count(db, t))
-            .collect();
+            let after = written(db);
             assert_eq!(before, after, "{} {table}", db.name);
             let drop = if postgres {
                 format!("DROP TRIGGER forced ON {table}")

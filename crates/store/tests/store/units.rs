@@ -1,35 +1,16 @@
 use giamngheo_core::ids::{UnitCode, UnitLevel};
 
-use crate::harness::{date, load_units, on_both, reform, units};
+use crate::harness::{date, import, load_units, on_both, reform, units};
 
 #[test]
 fn official_units_load_once_with_their_dates() {
     on_both("units_load", |db| {
-        let u = units();
-        let s = db
-            .store
-            .load_units(
-                &giamngheo_store::audit::Actor::system(),
-                &u.before,
-                &u.after,
-                &u.links,
-                reform(),
-            )
-            .unwrap();
+        let s = load_units(&mut db.store);
         // 63 provinces before, 34 after, of which those keeping their code continue as one unit.
         assert_eq!(s.districts, 696, "{}", db.name);
         assert_eq!(s.communes, 10_035 + 3_321, "{}", db.name);
         assert!(s.links > 10_000, "{}", db.name);
-        let again = db
-            .store
-            .load_units(
-                &giamngheo_store::audit::Actor::system(),
-                &u.before,
-                &u.after,
-                &u.links,
-                reform(),
-            )
-            .unwrap();
+        let again = load_units(&mut db.store);
         assert_eq!(
             again.communes, 0,
             "loading twice changes nothing ({})",
@@ -205,14 +186,7 @@ fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
                 ),
             ),
         ];
-        db.store
-            .import_households(
-                &giamngheo_store::audit::Actor::system(),
-                &recs,
-                date("2020-01-01"),
-                &mut |_| {},
-            )
-            .unwrap();
+        import(&mut db.store, &recs, "2020-01-01");
         assert_eq!(
             db.store
                 .apply_reform(&giamngheo_store::audit::Actor::system(), reform())

@@ -4,21 +4,13 @@
 use giamngheo_store::StoreError;
 use giamngheo_store::accounts::Role;
 
-use crate::harness::{date, load_units, on_both};
-use crate::households::three_households;
+use crate::harness::{date, demo_district, on_both, seed_registry};
 
 #[test]
 fn accounts_scopes_and_search_within_them() {
     on_both("web_scope", |db| {
         let s = &mut db.store;
-        load_units(s);
-        s.import_households(
-            &giamngheo_store::audit::Actor::system(),
-            &three_households(),
-            date("2019-10-01"),
-            &mut |_| {},
-        )
-        .unwrap();
+        seed_registry(s);
         let on = date("2019-10-02");
         let all = s.search_members(None, "", 10).unwrap();
         assert!(all.is_empty(), "{}: an empty query finds nothing", db.name);
@@ -181,16 +173,7 @@ fn accounts_scopes_and_search_within_them() {
 fn child_rates_in_one_pass_equal_rates_of_each_child() {
     on_both("web_child_rates", |db| {
         let s = &mut db.store;
-        giamngheo_demo::build(
-            s,
-            giamngheo_demo::DemoOptions {
-                households: 400,
-                seed: 3,
-                ..Default::default()
-            },
-            &mut |_, _, _| {},
-        )
-        .unwrap();
+        demo_district(s);
         let on = date("2026-01-01");
         let provinces = s
             .units_at_level(giamngheo_core::ids::UnitLevel::Province, on)
@@ -258,14 +241,7 @@ fn rounds_and_audit_entries_within_an_accounts_units() {
 
     on_both("web_scope_lists", |db| {
         let s = &mut db.store;
-        load_units(s);
-        s.import_households(
-            &giamngheo_store::audit::Actor::system(),
-            &three_households(),
-            date("2019-10-01"),
-            &mut |_| {},
-        )
-        .unwrap();
+        seed_registry(s);
         let on = date("2024-09-03");
         let a = s.whereabouts("XH-001").unwrap().unwrap();
         let b = s.whereabouts("HD-001").unwrap().unwrap();
@@ -585,14 +561,7 @@ fn audit_viewer_filters_and_pages_by_sequence() {
     use giamngheo_store::audit::{Actor, AuditFilter, Change};
     on_both("audit_viewer", |db| {
         let s = &mut db.store;
-        load_units(s);
-        s.import_households(
-            &Actor::system(),
-            &three_households(),
-            date("2019-10-01"),
-            &mut |_| {},
-        )
-        .unwrap();
+        seed_registry(s);
         let on = date("2019-10-02");
         let home = s.whereabouts("XH-001").unwrap().unwrap();
         let commune = home.commune_id;
@@ -632,98 +601,31 @@ fn audit_viewer_filters_and_pages_by_sequence() {
         };
         let count = |s: &mut giamngheo_store::Store, f: AuditFilter| page(s, &f).entries.len();
         let today = giamngheo_store::today().iso();
-        let cases: Vec<(&str, AuditFilter, usize)> = vec![
-            (
-                "who",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    ..base.clone()
-                },
-                25,
-            ),
-            (
-                "what",
-                AuditFilter {
-                    action: Some("set_target".into()),
-                    ..base.clone()
-                },
-                25,
-            ),
-            (
-                "who and what",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    action: Some("set_target".into()),
-                    ..base.clone()
-                },
-                0,
-            ),
-            (
-                "commune",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    unit: Some(commune),
-                    ..base.clone()
-                },
-                25,
-            ),
-            (
-                "province, units under it",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    unit: Some(province.id),
-                    ..base.clone()
-                },
-                25,
-            ),
-            (
-                "another commune",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    unit: Some(other.id),
-                    ..base.clone()
-                },
-                0,
-            ),
-            (
-                "its entries",
-                AuditFilter {
-                    actor: Some("Bình".into()),
-                    unit: Some(other.id),
-                    ..base.clone()
-                },
-                25,
-            ),
-            (
-                "long ago",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    from: Some("2000-01-01T00:00:00Z".into()),
-                    until: Some("2000-01-02T00:00:00Z".into()),
-                    ..base.clone()
-                },
-                0,
-            ),
-            (
-                "from today",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    from: Some(format!("{today}T00:00:00Z")),
-                    ..base.clone()
-                },
-                25,
-            ),
-            (
-                "until today",
-                AuditFilter {
-                    actor: Some("An".into()),
-                    until: Some(format!("{today}T00:00:00Z")),
-                    ..base.clone()
-                },
-                0,
-            ),
+        // Each case: its name, the filter's actor, action, unit and UTC bounds, and how many entries it finds.
+        let day = |d: &str| Some(format!("{d}T00:00:00Z"));
+        let none = || [None, None];
+        #[rustfmt::skip]
+        let cases = [
+            ("who", Some("An"), None, None, none(), 25),
+            ("what", None, Some("set_target"), None, none(), 25),
+            ("who and what", Some("An"), Some("set_target"), None, none(), 0),
+            ("commune", Some("An"), None, Some(commune), none(), 25),
+            ("province, units under it", Some("An"), None, Some(province.id), none(), 25),
+            ("another commune", Some("An"), None, Some(other.id), none(), 0),
+            ("its entries", Some("Bình"), None, Some(other.id), none(), 25),
+            ("long ago", Some("An"), None, None, [day("2000-01-01"), day("2000-01-02")], 0),
+            ("from today", Some("An"), None, None, [day(&today), None], 25),
+            ("until today", Some("An"), None, None, [None, day(&today)], 0),
         ];
-        for (what, f, n) in cases {
+        for (what, actor, action, unit, [from, until], n) in cases {
+            let f = AuditFilter {
+                actor: actor.map(Into::into),
+                action: action.map(Into::into),
+                unit,
+                from,
+                until,
+                ..base.clone()
+            };
             let got = page(s, &f);
             assert_eq!(got.entries.len(), n, "{}: {what}", db.name);
             for e in &got.entries {
@@ -859,16 +761,7 @@ fn audit_viewer_filters_and_pages_by_sequence() {
 fn villages_that_share_a_name_after_a_merger_are_told_apart_by_their_former_commune() {
     on_both("village_labels", |db| {
         let s = &mut db.store;
-        giamngheo_demo::build(
-            s,
-            giamngheo_demo::DemoOptions {
-                households: 400,
-                seed: 3,
-                ..Default::default()
-            },
-            &mut |_, _, _| {},
-        )
-        .unwrap();
+        demo_district(s);
         let mut merged = 0;
         for (on, after_reform) in [(date("2026-01-01"), true), (date("2024-01-01"), false)] {
             for commune in s

@@ -85,55 +85,9 @@ fn decide_round_in(app: &App, exit: &str) {
         round.opened_on,
     )
     .unwrap();
-    let classifier = giamngheo_core::Classifier::new(
-        giamngheo_core::standard::builtin::get(&round.standard_id).unwrap(),
-    );
-    let codes = [app.hh_in.as_str(), app.hh_other_village.as_str(), exit];
-    let inputs: Vec<giamngheo_store::rounds::SurveyInput> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
-            input: giamngheo_core::registry::ReviewInput {
-                row: i as u64 + 2,
-                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-                income: giamngheo_core::Income::Vnd(1_000_000),
-                deprivations: giamngheo_core::DeprivationSet(0b111),
-                area: None,
-                decided: None,
-            },
-            expected_version: None,
-        })
-        .collect();
+    let [hh_in, other] = app.in_round();
     // Each step a day after the one before, from the round's opening; the posting is long over by today.
-    let step = |n| round.opened_on.add_days(n);
-    s.record_survey(&officer, app.round_in, &classifier, step(1), &inputs)
-        .unwrap();
-    let votes = codes
-        .iter()
-        .enumerate()
-        .map(|(i, code)| giamngheo_store::rounds::VoteInput {
-            row: i as u64 + 2,
-            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-            votes_for: 20,
-            votes_against: 1,
-        })
-        .collect();
-    s.record_meeting(
-        &officer,
-        app.round_in,
-        &giamngheo_store::rounds::NewMeeting {
-            village_id: None,
-            held_on: step(2),
-            chair: "Trưởng thôn".into(),
-            secretary: "Thư ký".into(),
-            attendees: 25,
-            minutes: None,
-            votes,
-        },
-    )
-    .unwrap();
-    s.post_results(&officer, app.round_in, step(3), "Nhà văn hóa")
-        .unwrap();
+    app.post_round_in(&[hh_in, other, exit], |n| round.opened_on.add_days(n));
     s.decide_round(&officer, app.round_in, today, "7/QĐ-UBND", "Chủ tịch")
         .unwrap();
 }
@@ -175,11 +129,7 @@ fn a_decided_rounds_forms_download_as_pdf_for_the_accounts_that_see_its_commune(
             .get(&format!("/rounds/{id}/certificates.pdf?lang=en"), Some(&xa))
             .await;
         assert_eq!(r.status.as_u16(), 400);
-        assert!(
-            r.body.contains("(round) has issued no certificates"),
-            "{}",
-            r.body
-        );
+        r.assert_says("(round) has issued no certificates");
 
         // A province officer may not issue certificates; the commune officer does, from the page.
         let tinh = app.login("tinh").await;
@@ -201,11 +151,7 @@ fn a_decided_rounds_forms_download_as_pdf_for_the_accounts_that_see_its_commune(
             .post_form(&format!("/rounds/{id}/certificates"), &xa, &f)
             .await;
         assert_eq!(issued.status.as_u16(), 200, "{}", issued.body);
-        assert!(
-            issued.body.contains("giấy chứng nhận (Mẫu 03)"),
-            "{}",
-            issued.body
-        );
+        issued.assert_says("giấy chứng nhận (Mẫu 03)");
         let page = app.get(&format!("/rounds/{id}"), Some(&xa)).await;
         assert!(
             page.body
@@ -292,11 +238,7 @@ fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
     run(async {
         let xa = app.login("xa").await;
         let page = app.get(&format!("/rounds/{id}"), Some(&xa)).await;
-        assert!(
-            page.body.contains("Nhận diện nhanh (Phiếu A)"),
-            "{}",
-            page.body
-        );
+        page.assert_says("Nhận diện nhanh (Phiếu A)");
         assert!(page.body.contains("Giấy đề nghị của hộ"));
         assert!(
             page.body
@@ -384,7 +326,7 @@ fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
         )
         .await;
         assert_eq!(r.status.as_u16(), 422);
-        assert!(r.body.contains("(household_code)"), "{}", r.body);
+        r.assert_says("(household_code)");
         let r = post(
             screen_uri.clone(),
             xa.clone(),
@@ -396,7 +338,7 @@ fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
         )
         .await;
         assert_eq!(r.status.as_u16(), 422);
-        assert!(r.body.contains("KHÔNG-CÓ (household_code)"), "{}", r.body);
+        r.assert_says("KHÔNG-CÓ (household_code)");
 
         // A village reviewer screens their village's households, not another village's.
         let thon = app.login("thon").await;
@@ -436,7 +378,7 @@ fn screening_and_requests_on_the_round_page_name_the_field_they_refuse() {
         )
         .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
-        assert!(r.body.contains("Phiếu A"), "{}", r.body);
+        r.assert_says("Phiếu A");
         let cases = app.with_store(|s| s.round_cases(id).unwrap());
         let state = |code: &str| cases.iter().find(|c| c.household_code == code).unwrap();
         assert_eq!(state(&app.hh_in).state, CaseState::Surveyed);

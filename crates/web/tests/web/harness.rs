@@ -7,8 +7,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use giamngheo_core::date::Date;
 use giamngheo_store::Store;
 use giamngheo_store::accounts::Role;
+use giamngheo_store::audit::Actor;
 use giamngheo_web::AppState;
 use giamngheo_web::pool::Pool;
 use tower::ServiceExt;
@@ -206,7 +208,29 @@ pub struct Reply {
     pub bytes: Vec<u8>,
 }
 
+/// A form posted from our own page: URL-encoded, same origin.
+pub fn form_post(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", giamngheo_web::html::url(v)))
+        .collect();
+    Request::post(uri)
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body.join("&")))
+        .unwrap()
+}
+
 impl Reply {
+    /// The page says `text`; a failure shows the whole page.
+    #[track_caller]
+    pub fn assert_says(&self, text: &str) {
+        assert!(self.body.contains(text), "{}", self.body);
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all("set-cookie")
@@ -227,6 +251,11 @@ impl Reply {
         let rest = &self.body[i + 19..];
         rest[..rest.find('"').unwrap()].to_owned()
     }
+}
+
+/// The commune officer who runs the test round in the store.
+pub fn officer() -> Actor {
+    Actor::new("test", giamngheo_core::round::Role::CommuneOfficer, "cli")
 }
 
 impl App {
@@ -251,6 +280,71 @@ impl App {
     /// Another connection to the test's registry (outside the async part of a test).
     pub fn store(&self) -> Store {
         Store::open(&self.url).expect("open the test registry")
+    }
+
+    /// `hh_in` and `hh_other_village`: the households the tests take through the test round.
+    pub fn in_round(&self) -> [&str; 2] {
+        [self.hh_in.as_str(), self.hh_other_village.as_str()]
+    }
+
+    /// Surveys `codes` in the test round on `on` (income 1.000.000 đ and three deprivations: poor under every
+    /// standard).
+    pub fn survey(&self, codes: &[&str], on: Date) {
+        let mut s = self.store();
+        let round = s.round(self.round_in).unwrap();
+        let classifier = giamngheo_core::Classifier::new(
+            giamngheo_core::standard::builtin::get(&round.standard_id).unwrap(),
+        );
+        let inputs: Vec<giamngheo_store::rounds::SurveyInput> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
+                input: giamngheo_core::registry::ReviewInput {
+                    row: i as u64 + 2,
+                    household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
+                    income: giamngheo_core::Income::Vnd(1_000_000),
+                    deprivations: giamngheo_core::DeprivationSet(0b111),
+                    area: None,
+                    decided: None,
+                },
+                expected_version: None,
+            })
+            .collect();
+        s.record_survey(&officer(), self.round_in, &classifier, on, &inputs)
+            .unwrap();
+    }
+
+    /// The test round with `codes` surveyed, agreed at the village meeting (25 attending, 20 for and 1 against
+    /// each) and posted, each step dated `on(1)`, `on(2)`, `on(3)`.
+    pub fn post_round_in(&self, codes: &[&str], on: impl Fn(i64) -> Date) {
+        self.survey(codes, on(1));
+        let mut s = self.store();
+        let votes = codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| giamngheo_store::rounds::VoteInput {
+                row: i as u64 + 2,
+                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
+                votes_for: 20,
+                votes_against: 1,
+            })
+            .collect();
+        s.record_meeting(
+            &officer(),
+            self.round_in,
+            &giamngheo_store::rounds::NewMeeting {
+                village_id: None,
+                held_on: on(2),
+                chair: "Trưởng thôn".into(),
+                secretary: "Thư ký".into(),
+                attendees: 25,
+                minutes: None,
+                votes,
+            },
+        )
+        .unwrap();
+        s.post_results(&officer(), self.round_in, on(3), "Nhà văn hóa")
+            .unwrap();
     }
 
     /// Runs `f` on another connection from inside an async test: on a thread of its own, because the
@@ -290,36 +384,28 @@ impl App {
 
     /// A form post as a browser on this site sends it.
     pub async fn post_form(&self, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
-        let body: Vec<String> = fields
-            .iter()
-            .map(|(k, v)| format!("{k}={}", giamngheo_web::html::url(v)))
-            .collect();
-        let req = Request::post(uri)
-            .header("cookie", cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("host", "localhost")
-            .header("origin", "http://localhost")
-            .header("sec-fetch-site", "same-origin")
-            .body(Body::from(body.join("&")))
-            .unwrap();
-        self.request(req).await
+        self.request(form_post(uri, cookie, fields)).await
+    }
+
+    /// One login attempt through the login form, with the cookie and token that came with it.
+    pub async fn try_login(&self, name: &str, password: &str) -> Reply {
+        let form = self.get("/login", None).await;
+        let pre = form.cookie("gn_pre").unwrap();
+        self.post_form(
+            "/login",
+            &format!("gn_pre={pre}"),
+            &[
+                ("csrf", &form.form_token()),
+                ("name", name),
+                ("password", password),
+            ],
+        )
+        .await
     }
 
     /// Logs in; returns the session cookie header value.
     pub async fn login(&self, name: &str) -> String {
-        let form = self.get("/login", None).await;
-        let pre = form.cookie("gn_pre").unwrap();
-        let r = self
-            .post_form(
-                "/login",
-                &format!("gn_pre={pre}"),
-                &[
-                    ("csrf", &form.form_token()),
-                    ("name", name),
-                    ("password", PASSWORD),
-                ],
-            )
-            .await;
+        let r = self.try_login(name, PASSWORD).await;
         assert_eq!(
             r.status,
             StatusCode::SEE_OTHER,

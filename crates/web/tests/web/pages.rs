@@ -34,7 +34,7 @@ fn search_ignores_accents_and_case_and_sorts_in_vietnamese_order() {
         }
         // "d" finds "Đ".
         let r = app.get("/api/households?q=dang", Some(&admin)).await;
-        assert!(r.body.contains("Đặng"), "{}", r.body);
+        r.assert_says("Đặng");
         // A citizen ID finds its person.
         let h = app
             .get(&format!("/api/households/{}", app.hh_in), Some(&admin))
@@ -49,7 +49,7 @@ fn search_ignores_accents_and_case_and_sorts_in_vietnamese_order() {
             let r = app
                 .get(&format!("/api/households?q={cid}"), Some(&admin))
                 .await;
-            assert!(r.body.contains(&app.hh_in), "{}", r.body);
+            r.assert_says(&app.hh_in);
         }
     });
 }
@@ -66,7 +66,7 @@ fn household_page_in_both_languages_and_the_read_is_logged() {
         assert!(vi.body.contains("Thành viên") && vi.body.contains("Kết quả rà soát"));
         assert!(vi.body.contains("chủ hộ"));
         // Dates dd/mm/yyyy.
-        assert!(vi.body.contains("/20"), "{}", vi.body);
+        vi.assert_says("/20");
         let en = app
             .get(&format!("/households/{}?lang=en", app.hh_in), Some(&xa))
             .await;
@@ -95,7 +95,7 @@ fn household_page_in_both_languages_and_the_read_is_logged() {
         );
         // The chain's head as the checkpoints name it (entries · the hash's first 12 hex digits): the head of
         // the log when the page was made, so entry number `count` of the log has that hash.
-        assert!(log.body.contains("Chuỗi băm nguyên vẹn"), "{}", log.body);
+        log.assert_says("Chuỗi băm nguyên vẹn");
         let shown = log.body.split("đầu chuỗi <code>").nth(1).unwrap();
         let shown = &shown[..shown.find("</code>").unwrap()];
         let (count, short) = shown.split_once(" · ").unwrap();
@@ -216,11 +216,8 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
         let round = app
             .get(&format!("/rounds/{}", app.round_in), Some(&xa))
             .await;
-        assert!(
-            round.body.contains(&app.hh_in) && round.body.contains("Nhập phiếu"),
-            "{}",
-            round.body
-        );
+        round.assert_says(&app.hh_in);
+        round.assert_says("Nhập phiếu");
         let uri = format!("/rounds/{}/survey/{}", app.round_in, app.hh_in);
         let form = app.get(&uri, Some(&xa)).await;
         let version = {
@@ -243,11 +240,7 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let bad = app.post_form(&uri, &xa, &f).await;
         assert_eq!(bad.status.as_u16(), 422, "{}", bad.body);
-        assert!(
-            bad.body.contains("Thu nhập bình quân đầu người (income)"),
-            "{}",
-            bad.body
-        );
+        bad.assert_says("Thu nhập bình quân đầu người (income)");
         assert!(
             bad.body.contains("value=\"1,2 triệu\""),
             "the form comes back as it was sent"
@@ -256,7 +249,7 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let ok = app.post_form(&uri, &xa, &f).await;
         assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
-        assert!(ok.body.contains("hộ nghèo"), "{}", ok.body);
+        ok.assert_says("hộ nghèo");
         assert!(
             ok.body.contains("1.200.000"),
             "the reason names the income against the line: {}",
@@ -268,19 +261,11 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let stale = app.post_form(&uri, &xa, &f).await;
         assert_eq!(stale.status.as_u16(), 422, "{}", stale.body);
-        assert!(
-            stale.body.contains("vừa được người khác sửa"),
-            "{}",
-            stale.body
-        );
+        stale.assert_says("vừa được người khác sửa");
         let round = app
             .get(&format!("/rounds/{}", app.round_in), Some(&xa))
             .await;
-        assert!(
-            round.body.contains("đã rà soát, chờ họp dân"),
-            "{}",
-            round.body
-        );
+        round.assert_says("đã rà soát, chờ họp dân");
         // The village meeting from the round's page: more votes than attendees is refused, then agreed.
         let uri = format!("/rounds/{}/meeting", app.round_in);
         let (for_key, against_key) = (
@@ -321,11 +306,7 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
             .collect();
         let agreed = app.post_form(&uri, &xa, &f).await;
         assert_eq!(agreed.status.as_u16(), 200, "{}", agreed.body);
-        assert!(
-            agreed.body.contains("1 hộ được thống nhất"),
-            "{}",
-            agreed.body
-        );
+        agreed.assert_says("1 hộ được thống nhất");
     });
 }
 
@@ -336,65 +317,11 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
     let app = app();
     let today = giamngheo_web::today();
     // Run the test round to its posting, today.
-    {
-        let mut s = app.store();
-        let officer = Actor::new("test", Role::CommuneOfficer, "cli");
-        let round = s.round(app.round_in).unwrap();
-        let classifier = giamngheo_core::Classifier::new(
-            giamngheo_core::standard::builtin::get(&round.standard_id).unwrap(),
-        );
-        let inputs: Vec<giamngheo_store::rounds::SurveyInput> = [&app.hh_in, &app.hh_other_village]
-            .iter()
-            .enumerate()
-            .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
-                input: giamngheo_core::registry::ReviewInput {
-                    row: i as u64 + 2,
-                    household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-                    income: giamngheo_core::Income::Vnd(1_000_000),
-                    deprivations: giamngheo_core::DeprivationSet(0b111),
-                    area: None,
-                    decided: None,
-                },
-                expected_version: None,
-            })
-            .collect();
-        s.record_survey(&officer, app.round_in, &classifier, today, &inputs)
-            .unwrap();
-        let votes = [&app.hh_in, &app.hh_other_village]
-            .iter()
-            .enumerate()
-            .map(|(i, code)| giamngheo_store::rounds::VoteInput {
-                row: i as u64 + 2,
-                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-                votes_for: 20,
-                votes_against: 1,
-            })
-            .collect();
-        s.record_meeting(
-            &officer,
-            app.round_in,
-            &giamngheo_store::rounds::NewMeeting {
-                village_id: None,
-                held_on: today,
-                chair: "Trưởng thôn".into(),
-                secretary: "Thư ký".into(),
-                attendees: 25,
-                minutes: None,
-                votes,
-            },
-        )
-        .unwrap();
-        s.post_results(&officer, app.round_in, today, "Nhà văn hóa")
-            .unwrap();
-    }
+    app.post_round_in(&app.in_round(), |_| today);
     run(async {
         let p = app.get(&format!("/public/{}", app.commune), None).await;
-        assert!(
-            p.body.contains("Danh sách niêm yết công khai năm"),
-            "{}",
-            p.body
-        );
-        assert!(p.body.contains("hộ nghèo"), "{}", p.body);
+        p.assert_says("Danh sách niêm yết công khai năm");
+        p.assert_says("hộ nghèo");
         assert!(
             !p.body.contains("Nguyễn") && !p.body.contains("Lê ") && !p.body.contains("Trần "),
             "names are masked"
@@ -462,11 +389,8 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
         let page = app
             .get(&format!("/rounds/{}", app.round_in), Some(&xa))
             .await;
-        assert!(
-            page.body.contains("Bà Hoa") && page.body.contains("Gửi trả lời"),
-            "{}",
-            page.body
-        );
+        page.assert_says("Bà Hoa");
+        page.assert_says("Gửi trả lời");
         let needle = "name=\"complaint\" value=\"";
         let i = page.body.find(needle).unwrap();
         let rest = &page.body[i + needle.len()..];
@@ -523,11 +447,7 @@ fn round_steps_in_the_browser_are_refused_with_their_reason() {
         let page = app
             .get(&format!("/rounds/{}", app.round_in), Some(&xa))
             .await;
-        assert!(
-            page.body.contains("Niêm yết công khai từ hôm nay"),
-            "{}",
-            page.body
-        );
+        page.assert_says("Niêm yết công khai từ hôm nay");
         let uri = format!("/rounds/{}/post", app.round_in);
         let fields = [
             ("csrf", page.form_token()),
@@ -538,7 +458,7 @@ fn round_steps_in_the_browser_are_refused_with_their_reason() {
         // Households still to survey: the posting is refused, with the count and the step named.
         let r = app.post_form(&uri, &xa, &f).await;
         assert_eq!(r.status.as_u16(), 422, "{}", r.body);
-        assert!(r.body.contains("còn 2 hộ ở bước"), "{}", r.body);
+        r.assert_says("còn 2 hộ ở bước");
         // The same token again: refused as a replay.
         assert_eq!(app.post_form(&uri, &xa, &f).await.status.as_u16(), 403);
         // A village reviewer sees no such form and may not post.

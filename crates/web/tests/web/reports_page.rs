@@ -62,7 +62,7 @@ fn every_report_of_the_command_line_is_on_the_page_and_in_its_files() {
             )
             .await;
         assert_eq!(none.status, StatusCode::OK);
-        assert!(none.body.contains("chưa có chỉ tiêu"), "{}", none.body);
+        none.assert_says("chưa có chỉ tiêu");
         // In English: the names of the reports and the table's labels.
         let en = app
             .get(
@@ -73,11 +73,7 @@ fn every_report_of_the_command_line_is_on_the_page_and_in_its_files() {
                 Some(&tinh),
             )
             .await;
-        assert!(
-            en.body.contains("Communes ranked by reduction"),
-            "{}",
-            en.body
-        );
+        en.assert_says("Communes ranked by reduction");
     });
 }
 
@@ -88,7 +84,7 @@ fn a_unit_is_picked_by_name_and_refusals_are_said_on_the_page() {
         let xa = app.login("xa").await;
         // The officer's own commune without typing anything.
         let own = app.get("/reports", Some(&xa)).await;
-        assert!(own.body.contains("<svg"), "{}", own.body);
+        own.assert_says("<svg");
         let commune_name = app.with_store(|s| {
             s.unit_by_code(&app.commune, giamngheo_web::today())
                 .unwrap()
@@ -128,13 +124,9 @@ fn a_unit_is_picked_by_name_and_refusals_are_said_on_the_page() {
                 Some(&xa),
             )
             .await;
-        assert!(page.body.contains("role=\"alert\""), "{}", page.body);
-        assert!(
-            page.body.contains("không có kết quả rà soát"),
-            "{}",
-            page.body
-        );
-        assert!(page.body.contains("value=\"2031\""), "{}", page.body);
+        page.assert_says("role=\"alert\"");
+        page.assert_says("không có kết quả rà soát");
+        page.assert_says("value=\"2031\"");
         // A unit outside the account's area is refused, on the page and for the files.
         for path in ["/reports", "/reports/download.csv"] {
             let r = app
@@ -163,11 +155,7 @@ fn several_units_of_one_name_are_offered_to_choose_from() {
         let page = app
             .get("/reports?kind=rates&unit=Th%C3%B4n%201", Some(&tinh))
             .await;
-        assert!(
-            page.body.contains("Nhiều đơn vị trùng tên"),
-            "{}",
-            page.body
-        );
+        page.assert_says("Nhiều đơn vị trùng tên");
         assert!(
             page.body
                 .matches("href=\"/reports?kind=rates&amp;unit=")

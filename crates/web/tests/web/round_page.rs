@@ -2,74 +2,8 @@
 //! confirmations before the steps that cannot be undone, forms that keep what was typed, and a decided round
 //! that can only be read.
 
-use giamngheo_core::round::Role;
-use giamngheo_store::audit::Actor;
-
-use crate::harness::{App, Reply, app};
+use crate::harness::{Reply, app, officer};
 use crate::run;
-
-fn officer() -> Actor {
-    Actor::new("test", Role::CommuneOfficer, "cli")
-}
-
-/// Surveys `codes` on `on` (income 1.000.000 đ and three deprivations: poor under every standard).
-fn survey(app: &App, codes: &[&str], on: giamngheo_core::date::Date) {
-    let mut s = app.store();
-    let round = s.round(app.round_in).unwrap();
-    let classifier = giamngheo_core::Classifier::new(
-        giamngheo_core::standard::builtin::get(&round.standard_id).unwrap(),
-    );
-    let inputs: Vec<giamngheo_store::rounds::SurveyInput> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
-            input: giamngheo_core::registry::ReviewInput {
-                row: i as u64 + 2,
-                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-                income: giamngheo_core::Income::Vnd(1_000_000),
-                deprivations: giamngheo_core::DeprivationSet(0b111),
-                area: None,
-                decided: None,
-            },
-            expected_version: None,
-        })
-        .collect();
-    s.record_survey(&officer(), app.round_in, &classifier, on, &inputs)
-        .unwrap();
-}
-
-/// The test round surveyed, agreed and posted, each step dated `on(1)`, `on(2)`, `on(3)`.
-fn post_round_in(app: &App, on: impl Fn(i64) -> giamngheo_core::date::Date) {
-    let codes = [app.hh_in.as_str(), app.hh_other_village.as_str()];
-    survey(app, &codes, on(1));
-    let mut s = app.store();
-    let votes = codes
-        .iter()
-        .enumerate()
-        .map(|(i, code)| giamngheo_store::rounds::VoteInput {
-            row: i as u64 + 2,
-            household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-            votes_for: 20,
-            votes_against: 1,
-        })
-        .collect();
-    s.record_meeting(
-        &officer(),
-        app.round_in,
-        &giamngheo_store::rounds::NewMeeting {
-            village_id: None,
-            held_on: on(2),
-            chair: "Trưởng thôn".into(),
-            secretary: "Thư ký".into(),
-            attendees: 25,
-            minutes: None,
-            votes,
-        },
-    )
-    .unwrap();
-    s.post_results(&officer(), app.round_in, on(3), "Nhà văn hóa")
-        .unwrap();
-}
 
 fn fields<'a>(f: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
     f.iter().map(|(k, v)| (*k, v.as_str())).collect()
@@ -96,7 +30,7 @@ fn option_value(page: &Reply, text: &str) -> String {
 fn a_posted_round_with_a_complaint_says_what_is_left_and_refuses_posting_again() {
     let app = app();
     let today = giamngheo_web::today();
-    post_round_in(&app, |_| today);
+    app.post_round_in(&app.in_round(), |_| today);
     app.store()
         .add_complaint(
             &officer(),
@@ -225,7 +159,7 @@ fn households_are_filtered_by_village_and_result_and_paged_in_counting_order() {
             .unwrap();
         }
     }
-    survey(&app, &["XOM-055", "XOM-056"], today);
+    app.survey(&["XOM-055", "XOM-056"], today);
     let round = format!("/rounds/{}", app.round_in);
     run(async {
         let xa = app.login("xa").await;
@@ -235,7 +169,7 @@ fn households_are_filtered_by_village_and_result_and_paged_in_counting_order() {
         let ten = page.body.find(">Xóm 10</option>").expect("Xóm 10");
         assert!(two < ten, "Xóm 2 before Xóm 10");
         assert_eq!(rows(&page), 50, "the first page of 60 households");
-        assert!(page.body.contains("Trang 1/2"), "{}", page.body);
+        page.assert_says("Trang 1/2");
         let xom2 = option_value(&page, "Xóm 2");
         let xom10 = option_value(&page, "Xóm 10");
         // (query, rows on the page, a text the page shows)
@@ -283,7 +217,7 @@ fn households_are_filtered_by_village_and_result_and_paged_in_counting_order() {
 fn a_decided_round_can_only_be_read() {
     let app = app();
     let opened = app.store().round(app.round_in).unwrap().opened_on;
-    post_round_in(&app, |n| opened.add_days(n));
+    app.post_round_in(&app.in_round(), |n| opened.add_days(n));
     let round = format!("/rounds/{}", app.round_in);
     run(async {
         let xa = app.login("xa").await;
@@ -318,9 +252,7 @@ fn a_decided_round_can_only_be_read() {
             .post_form(&format!("{round}/decide"), &xa, &fields(&f))
             .await;
         assert_eq!(r.status.as_u16(), 422, "{}", r.body);
-        assert!(r.body.contains(
-            "<p class=\"error\" role=\"alert\">Cần ghi người ký (signed_by).</p><input id=\"signed_by\""
-        ), "{}", r.body);
+        r.assert_says("<p class=\"error\" role=\"alert\">Cần ghi người ký (signed_by).</p><input id=\"signed_by\"");
         assert!(r.body.contains("value=\"12/QĐ-UBND\""));
         let f = [
             ("csrf", r.form_token()),
@@ -335,14 +267,10 @@ fn a_decided_round_can_only_be_read() {
         // Once decided: the number, the date and the signatory at the top; no form but the certificates'.
         let today = giamngheo_web::today();
         let page = app.get(&round, Some(&xa)).await;
-        assert!(
-            page.body.contains(&format!(
-                "số <span class=\"code\">12/QĐ-UBND</span> ngày {}, người ký Nguyễn Văn Chủ",
-                today.vi()
-            )),
-            "{}",
-            page.body
-        );
+        page.assert_says(&format!(
+            "số <span class=\"code\">12/QĐ-UBND</span> ngày {}, người ký Nguyễn Văn Chủ",
+            today.vi()
+        ));
         for absent in [
             "Nhập phiếu",
             "/screen\"",
@@ -373,7 +301,7 @@ fn a_decided_round_can_only_be_read() {
             .post_form(&format!("{round}/certificates"), &xa, &fields(&f))
             .await;
         assert_eq!(r.status.as_u16(), 422, "{}", r.body);
-        assert!(r.body.contains("Hãy đánh dấu ô xác nhận"), "{}", r.body);
+        r.assert_says("Hãy đánh dấu ô xác nhận");
     });
 }
 
@@ -386,11 +314,7 @@ fn refused_survey_and_answer_forms_keep_what_was_typed() {
         let xa = app.login("xa").await;
         // A survey with an income that is not a number: the form comes back filled, the reason beside it.
         let page = app.get(&survey, Some(&xa)).await;
-        assert!(
-            page.body.contains("<button type=\"submit\">"),
-            "{}",
-            page.body
-        );
+        page.assert_says("<button type=\"submit\">");
         let needle = "name=\"version\" value=\"";
         let i = page.body.find(needle).unwrap() + needle.len();
         let version = page.body[i..i + page.body[i..].find('"').unwrap()].to_owned();
@@ -423,7 +347,7 @@ fn refused_survey_and_answer_forms_keep_what_was_typed() {
         );
     });
     let today = giamngheo_web::today();
-    post_round_in(&app, |_| today);
+    app.post_round_in(&app.in_round(), |_| today);
     let complaint = app
         .store()
         .add_complaint(
@@ -457,13 +381,9 @@ fn refused_survey_and_answer_forms_keep_what_was_typed() {
             "{}",
             r.body
         );
-        assert!(
-            r.body.contains("Cần chọn kết quả (outcome).</p><select"),
-            "{}",
-            r.body
-        );
+        r.assert_says("Cần chọn kết quả (outcome).</p><select");
         // Past the survey step: the household's survey can only be read.
         let s = app.get(&survey, Some(&xa)).await;
-        assert!(s.body.contains("phiếu chỉ để xem"), "{}", s.body);
+        s.assert_says("phiếu chỉ để xem");
     });
 }

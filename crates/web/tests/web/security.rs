@@ -17,37 +17,13 @@ fn wrong_passwords_are_refused_then_rate_limited_and_logged() {
     let app = app();
     run(async {
         for attempt in 0..7 {
-            let form = app.get("/login", None).await;
-            let pre = form.cookie("gn_pre").unwrap();
-            let r = app
-                .post_form(
-                    "/login",
-                    &format!("gn_pre={pre}"),
-                    &[
-                        ("csrf", &form.form_token()),
-                        ("name", "xa"),
-                        ("password", "wrong password"),
-                    ],
-                )
-                .await;
+            let r = app.try_login("xa", "wrong password").await;
             let expected = if attempt < 5 { 401 } else { 429 };
             assert_eq!(r.status.as_u16(), expected, "attempt {attempt}");
             assert!(r.cookie("gn_session").is_none());
         }
         // An unknown name is refused the same way.
-        let form = app.get("/login", None).await;
-        let pre = form.cookie("gn_pre").unwrap();
-        let r = app
-            .post_form(
-                "/login",
-                &format!("gn_pre={pre}"),
-                &[
-                    ("csrf", &form.form_token()),
-                    ("name", "nobody"),
-                    ("password", "x"),
-                ],
-            )
-            .await;
+        let r = app.try_login("nobody", "x").await;
         assert_eq!(r.status.as_u16(), 401);
         let admin = app.login("admin").await;
         let log = app.get("/audit", Some(&admin)).await;
@@ -226,19 +202,7 @@ fn imports_outside_the_units_oversized_or_malformed_change_nothing() {
 fn session_cookies_are_http_only_strict_and_secure() {
     let app = app();
     run(async {
-        let form = app.get("/login", None).await;
-        let pre = form.cookie("gn_pre").unwrap();
-        let r = app
-            .post_form(
-                "/login",
-                &format!("gn_pre={pre}"),
-                &[
-                    ("csrf", &form.form_token()),
-                    ("name", "xa"),
-                    ("password", crate::harness::PASSWORD),
-                ],
-            )
-            .await;
+        let r = app.try_login("xa", crate::harness::PASSWORD).await;
         let set: Vec<&str> = r
             .headers
             .get_all("set-cookie")
@@ -249,6 +213,8 @@ fn session_cookies_are_http_only_strict_and_secure() {
         for attr in ["HttpOnly", "Secure", "SameSite=Strict"] {
             assert!(session.contains(attr), "{session}");
         }
+        // The login form itself carries the page policy.
+        let form = app.get("/login", None).await;
         assert!(form.headers.get("content-security-policy").is_some());
     });
 }

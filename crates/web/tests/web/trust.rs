@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 
-use crate::harness::{App, PASSWORD, Reply, app};
+use crate::harness::{App, PASSWORD, Reply, app, form_post};
 use crate::run;
 
 const OFFICE: &str = "203.0.113.7";
@@ -18,21 +18,6 @@ async fn from(app: &App, ip: &str, mut req: Request<Body>) -> Reply {
     let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
     req.extensions_mut().insert(ConnectInfo(addr));
     app.request(req).await
-}
-
-fn form_post(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", giamngheo_web::html::url(v)))
-        .collect();
-    Request::post(uri)
-        .header("cookie", cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("host", "localhost")
-        .header("origin", "http://localhost")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body.join("&")))
-        .unwrap()
 }
 
 /// One login attempt from `ip`: its status.
@@ -53,6 +38,17 @@ async fn login_from(app: &App, ip: &str, name: &str, password: &str) -> u16 {
     r.status.as_u16()
 }
 
+/// Each (address, name, password, status), in order: one login attempt and the status it must get.
+async fn logins(app: &App, cases: &[(&str, &str, &str, u16)]) {
+    for &(ip, name, password, status) in cases {
+        assert_eq!(
+            login_from(app, ip, name, password).await,
+            status,
+            "{ip} {name:?}"
+        );
+    }
+}
+
 #[test]
 fn one_accounts_typos_do_not_lock_out_its_office() {
     let app = app();
@@ -62,20 +58,18 @@ fn one_accounts_typos_do_not_lock_out_its_office() {
         }
         // (address, name, password, status): the account is slowed from every address and under every
         // spelling of its name; a colleague at the same office logs in.
-        for (ip, name, password, status) in [
-            (OFFICE, "xa", PASSWORD, 429),
-            ("198.51.100.20", "xa", PASSWORD, 429),
-            (OFFICE, "XA", PASSWORD, 429),
-            (OFFICE, "Xã", PASSWORD, 429),
-            (OFFICE, "tinh", PASSWORD, 303),
-            (OFFICE, "thon", PASSWORD, 303),
-        ] {
-            assert_eq!(
-                login_from(&app, ip, name, password).await,
-                status,
-                "{ip} {name}"
-            );
-        }
+        logins(
+            &app,
+            &[
+                (OFFICE, "xa", PASSWORD, 429),
+                ("198.51.100.20", "xa", PASSWORD, 429),
+                (OFFICE, "XA", PASSWORD, 429),
+                (OFFICE, "Xã", PASSWORD, 429),
+                (OFFICE, "tinh", PASSWORD, 303),
+                (OFFICE, "thon", PASSWORD, 303),
+            ],
+        )
+        .await;
     });
 }
 
@@ -93,17 +87,15 @@ fn an_address_is_throttled_only_when_many_accounts_fail_from_it() {
         assert_eq!(login_from(&app, OFFICE, "tinh", PASSWORD).await, 303);
         // The twentieth: the address is closed to every account for a while; elsewhere nothing changes.
         assert_eq!(login_from(&app, OFFICE, "khach19", "x").await, 401);
-        for (ip, name, status) in [
-            (OFFICE, "xa", 429),
-            (OFFICE, "tinh", 429),
-            ("198.51.100.20", "xa", 303),
-        ] {
-            assert_eq!(
-                login_from(&app, ip, name, PASSWORD).await,
-                status,
-                "{ip} {name}"
-            );
-        }
+        logins(
+            &app,
+            &[
+                (OFFICE, "xa", PASSWORD, 429),
+                (OFFICE, "tinh", PASSWORD, 429),
+                ("198.51.100.20", "xa", PASSWORD, 303),
+            ],
+        )
+        .await;
     });
 }
 
@@ -111,19 +103,18 @@ fn an_address_is_throttled_only_when_many_accounts_fail_from_it() {
 fn account_names_log_in_without_regard_to_case_and_diacritics() {
     let app = app();
     run(async {
-        for (name, status) in [
-            ("xa", 303),
-            ("XA", 303),
-            ("Xã", 303),
-            (" xa ", 303),
-            ("xa1", 401),
-        ] {
-            assert_eq!(
-                login_from(&app, "198.51.100.30", name, PASSWORD).await,
-                status,
-                "{name:?}"
-            );
-        }
+        let ip = "198.51.100.30";
+        logins(
+            &app,
+            &[
+                (ip, "xa", PASSWORD, 303),
+                (ip, "XA", PASSWORD, 303),
+                (ip, "Xã", PASSWORD, 303),
+                (ip, " xa ", PASSWORD, 303),
+                (ip, "xa1", PASSWORD, 401),
+            ],
+        )
+        .await;
     });
 }
 
@@ -176,7 +167,7 @@ fn a_flood_of_complaints_stops_at_the_limits() {
             )
             .await;
             if r.status == StatusCode::TOO_MANY_REQUESTS {
-                assert!(r.body.contains("Hãy thử lại sau 10 phút"), "{}", r.body);
+                r.assert_says("Hãy thử lại sau 10 phút");
             }
             statuses.push(r.status.as_u16());
         }
@@ -362,11 +353,8 @@ fn a_complaint_names_a_household_or_village_of_the_commune_and_identical_ones_me
             assert_eq!(r.status.as_u16(), *status, "{message}: {}", r.body);
             if *status == 400 {
                 // The refusal names the fields, and never says where a household lives.
-                assert!(
-                    r.body.contains("Mã hộ") && r.body.contains("Thôn"),
-                    "{}",
-                    r.body
-                );
+                r.assert_says("Mã hộ");
+                r.assert_says("Thôn");
                 assert!(!r.body.contains(&app.commune_out), "{}", r.body);
             }
         }
@@ -376,8 +364,8 @@ fn a_complaint_names_a_household_or_village_of_the_commune_and_identical_ones_me
         let page = app
             .get(&format!("/rounds/{}", app.round_in), Some(&xa))
             .await;
-        assert!(page.body.contains("gửi 3 lần"), "{}", page.body);
-        assert!(page.body.contains("Thôn bị bỏ sót"), "{}", page.body);
+        page.assert_says("gửi 3 lần");
+        page.assert_says("Thôn bị bỏ sót");
     });
 }
 

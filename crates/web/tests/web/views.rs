@@ -3,9 +3,6 @@
 //! from run to run (one-time tokens, the clock, the hash chain's head, the rounds' ids) is replaced by a
 //! placeholder before the comparison.
 
-use giamngheo_core::round::Role;
-use giamngheo_store::audit::Actor;
-
 use crate::harness::{App, app};
 use crate::run;
 
@@ -237,58 +234,7 @@ fn staff_pages() {
 fn posted_round_and_public_pages() {
     let app = app();
     let today = giamngheo_web::today();
-    {
-        let mut s = app.store();
-        let officer = Actor::new("test", Role::CommuneOfficer, "cli");
-        let round = s.round(app.round_in).unwrap();
-        let classifier = giamngheo_core::Classifier::new(
-            giamngheo_core::standard::builtin::get(&round.standard_id).unwrap(),
-        );
-        let codes = [&app.hh_in, &app.hh_other_village];
-        let inputs: Vec<giamngheo_store::rounds::SurveyInput> = codes
-            .iter()
-            .enumerate()
-            .map(|(i, code)| giamngheo_store::rounds::SurveyInput {
-                input: giamngheo_core::registry::ReviewInput {
-                    row: i as u64 + 2,
-                    household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-                    income: giamngheo_core::Income::Vnd(1_000_000),
-                    deprivations: giamngheo_core::DeprivationSet(0b111),
-                    area: None,
-                    decided: None,
-                },
-                expected_version: None,
-            })
-            .collect();
-        s.record_survey(&officer, app.round_in, &classifier, today, &inputs)
-            .unwrap();
-        let votes = codes
-            .iter()
-            .enumerate()
-            .map(|(i, code)| giamngheo_store::rounds::VoteInput {
-                row: i as u64 + 2,
-                household_code: giamngheo_core::ids::HouseholdCode::parse(code).unwrap(),
-                votes_for: 20,
-                votes_against: 1,
-            })
-            .collect();
-        s.record_meeting(
-            &officer,
-            app.round_in,
-            &giamngheo_store::rounds::NewMeeting {
-                village_id: None,
-                held_on: today,
-                chair: "Trưởng thôn".into(),
-                secretary: "Thư ký".into(),
-                attendees: 25,
-                minutes: None,
-                votes,
-            },
-        )
-        .unwrap();
-        s.post_results(&officer, app.round_in, today, "Nhà văn hóa")
-            .unwrap();
-    }
+    app.post_round_in(&app.in_round(), |_| today);
     run(async {
         let p = app.get(&app.fill("/public/{commune}"), None).await;
         insta::assert_snapshot!("public", normalise(&app, &p.body));
