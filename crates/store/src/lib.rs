@@ -33,6 +33,8 @@ pub use migrate::today;
 
 pub struct Store {
     conn: Conn,
+    /// Villages' display names, kept between calls (see `units::VillageLabels`).
+    village_labels: units::VillageLabels,
 }
 
 impl Store {
@@ -51,17 +53,13 @@ impl Store {
             message: e.to_string(),
         };
         let c = rusqlite::Connection::open(path).map_err(open_err)?;
-        // Reads through a memory map (address space, not memory; SQLite caps it at its build limit, 2 GB here): every write (a search's audit
-        // entry) resets the page cache of the server's other connections, which then read each page again;
-        // mapped, a page costs no copy out of the kernel's cache (search: _copy_to_iter was the top cost).
         // WAL lets the web app read while an import writes; NORMAL sync is safe with WAL (no corruption, at most
         // the last transactions lost on power failure). A writer waits up to five minutes for another's
         // transaction (a million-household import writes for about a minute on a modest laptop) rather than
         // failing with "database is locked" while the other is still at work.
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA busy_timeout = 300000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA threads = 2; \
-             PRAGMA mmap_size = 8589934592;",
+             PRAGMA busy_timeout = 300000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA threads = 2;",
         )
         .map_err(|e| StoreError::Open {
             url: url.to_owned(),
@@ -70,6 +68,7 @@ impl Store {
         c.set_prepared_statement_cache_capacity(256);
         let mut store = Store {
             conn: Conn::sqlite(c),
+            village_labels: Default::default(),
         };
         store.conn.audit_key = audit::KeySlot::default_for(path);
         store.migrate()?;
@@ -96,7 +95,10 @@ impl Store {
             ))?;
         }
         conn.batch("SET client_min_messages TO WARNING")?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            village_labels: Default::default(),
+        };
         store.migrate()?;
         Ok(store)
     }

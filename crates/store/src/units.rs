@@ -470,6 +470,15 @@ fn village_label(name: &str, twins: i64, former: Option<&str>) -> String {
     }
 }
 
+/// The display names read so far, for one day and one state of the unit lists.
+#[derive(Default)]
+pub(crate) struct VillageLabels {
+    key: Option<(i64, Date)>,
+    at: Option<std::time::Instant>,
+    labels: HashMap<i64, String>,
+    unknown: std::collections::HashSet<i64>,
+}
+
 impl Store {
     /// Each village's display name on `date` (see `village_label`), by id; unknown ids are left out.
     pub fn village_labels(
@@ -477,36 +486,118 @@ impl Store {
         village_ids: &[i64],
         date: Date,
     ) -> Result<HashMap<i64, String>, StoreError> {
+        // Kept while no unit was added (a reform adds its new communes) and for a minute at most: a search
+        // names two hundred villages, and reading their communes' lists on every search cost more than the
+        // search itself.
+        let newest: i64 = self
+            .conn
+            .query_one("SELECT coalesce(max(id), 0) FROM unit", &[])?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        let memo = &mut self.village_labels;
+        if memo.key != Some((newest, date)) || memo.at.is_none_or(|t| t.elapsed().as_secs() >= 60) {
+            *memo = VillageLabels {
+                key: Some((newest, date)),
+                at: Some(std::time::Instant::now()),
+                ..VillageLabels::default()
+            };
+        }
         let d = date.iso();
         let mut out = HashMap::new();
         for &id in village_ids {
-            if out.contains_key(&id) {
+            if let Some(l) = self.village_labels.labels.get(&id) {
+                out.insert(id, l.clone());
                 continue;
             }
-            let Some(r) = self.conn.query_one(
-                "SELECT u.name, \
-                 (SELECT count(*) FROM unit_parent p JOIN unit_parent s ON s.parent_id = p.parent_id \
-                  JOIN unit w ON w.id = s.unit_id \
-                  WHERE p.unit_id = u.id AND s.unit_id <> u.id AND w.name_fold = u.name_fold \
-                  AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2) \
-                  AND (s.valid_from IS NULL OR s.valid_from <= $2) AND (s.valid_until IS NULL OR s.valid_until >= $2)), \
-                 (SELECT f.name FROM unit_parent q JOIN unit f ON f.id = q.parent_id WHERE q.unit_id = u.id \
-                  AND NOT ((q.valid_from IS NULL OR q.valid_from <= $2) AND (q.valid_until IS NULL OR q.valid_until >= $2)) \
-                  AND (q.valid_from IS NULL OR q.valid_from <= $2) \
-                  ORDER BY coalesce(q.valid_from, '') DESC LIMIT 1) \
-                 FROM unit u WHERE u.id = $1",
-                &[id.into(), d.clone().into()],
-            )?
-            else {
+            if self.village_labels.unknown.contains(&id) {
                 continue;
-            };
-            let name = r[0].text().unwrap_or_default();
-            out.insert(
-                id,
-                village_label(name, r[1].int().unwrap_or(0), r[2].text()),
-            );
+            }
+            let commune = self
+                .conn
+                .query_one(
+                    "SELECT p.parent_id FROM unit_parent p WHERE p.unit_id = $1 \
+                     AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)",
+                    &[id.into(), d.clone().into()],
+                )?
+                .and_then(|r| r[0].int());
+            match commune {
+                Some(c) => {
+                    let labels = self.commune_village_labels(c, &d)?;
+                    self.village_labels.labels.extend(labels);
+                }
+                None => {
+                    self.village_labels.unknown.insert(id);
+                }
+            }
+            match self.village_labels.labels.get(&id) {
+                Some(l) => {
+                    out.insert(id, l.clone());
+                }
+                None => {
+                    self.village_labels.unknown.insert(id);
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// Every village of a commune on the day `d` with its display name: two reads, whatever the count.
+    fn commune_village_labels(
+        &mut self,
+        commune: i64,
+        d: &str,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let villages: Vec<(i64, String, String)> = self
+            .conn
+            .query(
+                "SELECT u.id, u.name, u.name_fold FROM unit_parent s JOIN unit u ON u.id = s.unit_id \
+                 WHERE s.parent_id = $1 AND u.level = 'village' \
+                 AND (s.valid_from IS NULL OR s.valid_from <= $2) AND (s.valid_until IS NULL OR s.valid_until >= $2)",
+                &[commune.into(), d.into()],
+            )?
+            .into_iter()
+            .map(|r| {
+                (
+                    r[0].int().unwrap_or(0),
+                    r[1].text().unwrap_or_default().to_owned(),
+                    r[2].text().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let mut count: HashMap<&str, i64> = HashMap::new();
+        for (_, _, fold) in &villages {
+            *count.entry(fold.as_str()).or_default() += 1;
+        }
+        // The commune each village lay under before, the latest before the day, for the names shared.
+        let mut former: HashMap<i64, (String, String)> = HashMap::new();
+        if count.values().any(|n| *n > 1) {
+            self.conn.query_each(
+                "SELECT q.unit_id, f.name, coalesce(q.valid_from, '') FROM unit_parent s \
+                 JOIN unit_parent q ON q.unit_id = s.unit_id JOIN unit f ON f.id = q.parent_id \
+                 WHERE s.parent_id = $1 \
+                 AND (s.valid_from IS NULL OR s.valid_from <= $2) AND (s.valid_until IS NULL OR s.valid_until >= $2) \
+                 AND NOT ((q.valid_from IS NULL OR q.valid_from <= $2) AND (q.valid_until IS NULL OR q.valid_until >= $2)) \
+                 AND (q.valid_from IS NULL OR q.valid_from <= $2)",
+                &[commune.into(), d.into()],
+                &mut |r| {
+                    let id = r[0].int().unwrap_or(0);
+                    let name = r[1].text().unwrap_or_default().to_owned();
+                    let from = r[2].text().unwrap_or_default().to_owned();
+                    if former.get(&id).is_none_or(|(f, _)| *f < from) {
+                        former.insert(id, (from, name));
+                    }
+                    Ok(())
+                },
+            )?;
+        }
+        Ok(villages
+            .iter()
+            .map(|(id, name, fold)| {
+                let twins = count.get(fold.as_str()).map_or(0, |n| n - 1);
+                let before = former.get(id).map(|(_, n)| n.as_str());
+                (*id, village_label(name, twins, before))
+            })
+            .collect())
     }
 
     /// The villages under a commune on `date`, each with its display name, in the order of their names.
