@@ -27,8 +27,10 @@ if [[ ! -f "$DEMO" ]]; then
     "$BIN" --db "$DEMO" demo --households "$HOUSEHOLDS" --no-serve > /dev/null
 fi
 DB="$DATA/web-bench-$HOUSEHOLDS.db"
-rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.audit-key"
 cp "$DEMO" "$DB"
+# The copy's audit chain is keyed with the demo's key: it goes along (a new key would be refused).
+[ -f "$DEMO.audit-key" ] && cp "$DEMO.audit-key" "$DB.audit-key"
 PASS="bench-password-123"
 echo "$PASS" | "$BIN" --db "$DB" user add --name bench-admin --role administrator --password-stdin > /dev/null
 

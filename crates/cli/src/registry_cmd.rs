@@ -66,6 +66,13 @@ pub enum ImportCommand {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Write the households import's template: an XLSX with the headers, an example household and lists to
+    /// pick from (mẫu nhập hộ).
+    Template {
+        /// Where to write it (default mau-nhap-ho.xlsx).
+        #[arg(long, short, default_value = "mau-nhap-ho.xlsx")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,7 +176,29 @@ pub fn run_import(command: ImportCommand, db: &str, lang: Lang) -> Result<(), Cl
             file,
             as_of_boundaries,
         } => crate::report_cmd::import_targets(db, &file, as_of_boundaries.as_deref(), lang),
+        ImportCommand::Template { output } => import_template(&output, lang),
     }
+}
+
+/// `giamngheo import template`: the workbook an officer fills, written whole or not at all.
+fn import_template(output: &std::path::Path, lang: Lang) -> Result<(), CliError> {
+    let bytes =
+        giamngheo_formats::template::households_template(lang).map_err(|e| CliError::File {
+            path: output.display().to_string(),
+            error: std::io::Error::other(e.to_string()),
+        })?;
+    let mut out = crate::output::AtomicFile::create(output)?;
+    std::io::Write::write_all(out.writer(), &bytes).map_err(|error| CliError::File {
+        path: output.display().to_string(),
+        error,
+    })?;
+    out.commit()?;
+    outln!(
+        "{} {}",
+        lang.pick("Đã ghi tệp mẫu nhập hộ:", "Wrote the households template:"),
+        output.display()
+    );
+    Ok(())
 }
 
 pub fn run_export(command: ExportCommand, db: &str, lang: Lang) -> Result<(), CliError> {

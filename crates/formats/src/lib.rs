@@ -14,6 +14,7 @@ pub mod reviews;
 pub mod rounds;
 pub mod table;
 pub mod targets;
+pub mod template;
 pub mod units;
 pub mod xlsx;
 

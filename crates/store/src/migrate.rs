@@ -51,6 +51,10 @@ const SQLITE: &[(i64, &str)] = &[
         16,
         include_str!("../migrations/sqlite/0016_review_decided_cover.sql"),
     ),
+    (
+        17,
+        include_str!("../migrations/sqlite/0017_member_search_cover.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -107,6 +111,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         16,
         include_str!("../migrations/postgres/0016_review_decided_cover.sql"),
+    ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_member_search_cover.sql"),
     ),
 ];
 

@@ -20,6 +20,18 @@ use giamngheo_store::today;
 /// Upload limit of the import form.
 pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
 
+/// The households import's template, in the page's language (the same workbook as `giamngheo import
+/// template`).
+pub async fn template(Allowed { ctx, .. }: Allowed<may::EditRegistry>) -> PageResult {
+    let bytes = giamngheo_formats::template::households_template(ctx.lang)
+        .map_err(|_| ctx.fail(WebError::Internal))?;
+    Ok(crate::layout::attachment(
+        ctx.t("mau-nhap-ho.xlsx", "households-template.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}
+
 pub async fn import_form(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::EditRegistry>,
@@ -45,6 +57,12 @@ fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> Markup {
             label for="as_of" { (ctx.t("Dữ liệu tính đến ngày", "The data is as of")) }
             input id="as_of" name="as_of" placeholder="dd/mm/yyyy" value=(today().vi());
             p { button type="submit" { (ctx.t("Kiểm tra và nhập", "Check and import")) } }
+        }
+        p {
+            a href="/import/template.xlsx" {
+                (ctx.t("Tải tệp mẫu (XLSX: tiêu đề, một hộ ví dụ, danh sách để chọn)",
+                       "Download the template (XLSX: headers, an example household, lists to pick from)"))
+            }
         }
         // The columns by the headers an officer writes; the machine names, which are accepted too, as code.
         p.muted {
@@ -270,5 +288,6 @@ pub async fn import(
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/import", get(import_form).post(import))
+        .route("/import/template.xlsx", get(template))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
 }

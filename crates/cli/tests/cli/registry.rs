@@ -423,3 +423,38 @@ fn rates_and_trend_reports() {
         assert_refused(&o, expect, &all);
     }
 }
+
+/// The template an officer downloads imports as it is: its headers are the importer's, its example household
+/// is valid, its lists hold words the importer reads; in English the headers are the machine names.
+#[test]
+fn the_households_template_imports_as_written_in_both_languages() {
+    let dir = scratch("template");
+    for lang in ["vi", "en"] {
+        let db = db_arg(&dir.join(format!("{lang}.db")));
+        let template = dir.join(format!("mau-{lang}.xlsx"));
+        let said = ok(&[
+            "--lang",
+            lang,
+            "import",
+            "template",
+            "--output",
+            template.to_str().unwrap(),
+        ]);
+        assert!(said.contains("mau-"), "{said}");
+        ok(&on_db(&db, "units load", &[]));
+        let out = ok(&on_db(
+            &db,
+            "import households --as-of 2026-01-01",
+            &[template.to_str().unwrap()],
+        ));
+        // One household of two members, the citizen ID kept as written (a leading zero).
+        assert!(out.contains('1'), "{out}");
+        let shown = ok(&on_db(&db, "household show VD-0001", &[]));
+        assert!(
+            shown.contains("Lê Văn An")
+                && shown.contains("Lê Thị Bình")
+                && shown.contains("038078001234"),
+            "{shown}"
+        );
+    }
+}

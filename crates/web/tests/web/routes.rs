@@ -58,6 +58,9 @@ const CASES: &[(&str, &str, u16)] = &[
     ("tinh", "/import", 403),
     ("xa", "/import", 200),
     ("thon", "/import", 403),
+    ("xa", "/import/template.xlsx", 200),
+    ("tinh", "/import/template.xlsx", 403),
+    ("-", "/import/template.xlsx", 303),
     ("kiemtoan", "/import", 403),
     // Reports: not village reviewers; the unit must be inside the account's units.
     ("admin", "/reports", 200),
