@@ -229,23 +229,35 @@ fn form(ctx: &Ctx, asked: &Asked, offered: &[Unit], shown: Option<&ReportRequest
     let download = ctx.t("Tải", "Download");
     html! {
         form method="get" action="/reports" class="box report-form" {
-            label for="kind" { (ctx.t("Báo cáo", "Report")) }
-            select id="kind" name="kind" {
-                @for k in ReportKind::ALL {
-                    option value=(k.code()) selected[k == asked.kind] { (k.name(ctx.lang)) }
+            div.field {
+                label for="kind" { (ctx.t("Báo cáo", "Report")) }
+                select id="kind" name="kind" {
+                    @for k in ReportKind::ALL {
+                        option value=(k.code()) selected[k == asked.kind] { (k.name(ctx.lang)) }
+                    }
                 }
             }
-            label for="unit" { (ctx.t("Đơn vị (gõ tên hoặc mã)", "Unit (type its name or code)")) }
-            input id="unit" name="unit" list="units" value=(unit_value) autocomplete="off";
-            datalist id="units" {
-                @for u in offered { option value=(format!("{} ({})", u.name, u.code)) {} }
+            div.field {
+                label for="unit" { (ctx.t("Đơn vị (gõ tên hoặc mã)", "Unit (type its name or code)")) }
+                input id="unit" name="unit" list="units" value=(unit_value) autocomplete="off";
+                datalist id="units" {
+                    @for u in offered { option value=(format!("{} ({})", u.name, u.code)) {} }
+                }
             }
-            label for="from" { (ctx.t("Từ năm", "From year")) }
-            input id="from" name="from" type="number" min="1990" max="2100" value=[from];
-            label for="to" { (ctx.t("Đến năm", "To year")) }
-            input id="to" name="to" type="number" min="1990" max="2100" value=[to];
-            label for="on" { (ctx.t("Theo địa giới ngày", "On the boundaries of")) }
-            input id="on" name="on" type="date" value=(asked.on.iso());
+            div.field {
+                label for="from" { (ctx.t("Từ năm", "From year")) }
+                input.year id="from" name="from" type="number" min="1990" max="2100" value=[from];
+            }
+            div.field {
+                label for="to" { (ctx.t("Đến năm", "To year")) }
+                input.year id="to" name="to" type="number" min="1990" max="2100" value=[to];
+            }
+            // A text box, not a date picker: a picker shows the browser's order (12/05/2026 for 5 December
+            // in an English browser), the officer reads dd/mm/yyyy.
+            div.field {
+                label for="on" { (ctx.t("Theo địa giới ngày", "On the boundaries of")) }
+                input.date id="on" name="on" placeholder="dd/mm/yyyy" value=(asked.on.vi());
+            }
             p {
                 button type="submit" { (ctx.t("Xem", "Show")) }
                 " "
