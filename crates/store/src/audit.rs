@@ -314,8 +314,9 @@ pub struct AuditPage {
 }
 
 /// The query of a page: a sequence condition and direction on top of the filters. Filters are fragments
-/// joined with AND, so a plain equality on `actor` or `action` meets its index (migration 0015) and the
-/// number of distinct statements stays small (one per combination of filters) for the prepared cache.
+/// joined with AND and tested walking the log by sequence number from the page's end (the log has no other
+/// index: each would be paid by every read the log records, migration 0018); the number of distinct statements
+/// stays small (one per combination of filters) for the prepared cache.
 fn audit_page_sql(
     backend: Backend,
     f: &AuditFilter,

@@ -55,6 +55,10 @@ const SQLITE: &[(i64, &str)] = &[
         17,
         include_str!("../migrations/sqlite/0017_member_search_cover.sql"),
     ),
+    (
+        18,
+        include_str!("../migrations/sqlite/0018_audit_log_lean.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -115,6 +119,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         17,
         include_str!("../migrations/postgres/0017_member_search_cover.sql"),
+    ),
+    (
+        18,
+        include_str!("../migrations/postgres/0018_audit_log_lean.sql"),
     ),
 ];
 
