@@ -9,6 +9,7 @@ pub mod forms;
 pub mod plan;
 pub mod reports;
 mod table;
+pub mod units;
 
 /// Today in Vietnam: the one clock of giamngheo (see `giamngheo_store::today`).
 pub use giamngheo_store::today;

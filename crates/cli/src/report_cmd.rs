@@ -12,7 +12,6 @@ use giamngheo_core::{Lang, trend, vi_format};
 use giamngheo_report::chart::Drawing;
 use giamngheo_report::table::Table;
 use giamngheo_store::Store;
-use giamngheo_store::rates::YearRate;
 use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
@@ -322,13 +321,7 @@ pub fn parse_years(s: &str) -> Result<(i32, i32), CliError> {
 
 /// A unit by code or name, as it stood on the boundary date.
 pub(crate) fn find_unit(store: &mut Store, key: &str, on: Date) -> Result<Unit, CliError> {
-    let levels = [
-        UnitLevel::Province,
-        UnitLevel::District,
-        UnitLevel::Commune,
-        UnitLevel::Village,
-    ];
-    find_unit_in(store, key, on, &levels, "unit")
+    find_unit_in(store, key, on, &giamngheo_app::units::ALL_LEVELS, "unit")
 }
 
 /// A unit of one of `levels` by code or name on `on`; none or several is an error naming the option.
@@ -339,14 +332,7 @@ pub(crate) fn find_unit_in(
     levels: &[UnitLevel],
     option: &'static str,
 ) -> Result<Unit, CliError> {
-    let mut found = Vec::new();
-    for level in levels {
-        found.extend(store.find_units(*level, key, on)?);
-    }
-    // A code is exact: "38" is the province, not every "Thôn 38".
-    if found.iter().any(|u| u.code == key.trim()) {
-        found.retain(|u| u.code == key.trim());
-    }
+    let mut found = giamngheo_app::units::find(store, key, on, levels)?;
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(arg(
@@ -369,32 +355,6 @@ pub(crate) fn find_unit_in(
             ))
         }
     }
-}
-
-/// The rates, refusing years without any review in the unit.
-fn rates(
-    store: &mut Store,
-    unit: &Unit,
-    on: Date,
-    from: i32,
-    to: i32,
-) -> Result<Vec<YearRate>, CliError> {
-    let years: Vec<(i32, Date)> = (from..=to)
-        .map(|y| (y, giamngheo_core::calendar::review_day(y)))
-        .collect();
-    let rates = store.rates(unit.id, on, &years)?;
-    if let Some(r) = rates.iter().find(|r| r.standard_id.is_none()) {
-        return Err(arg(
-            "years",
-            &r.year.to_string(),
-            &format!(
-                "năm {} không có kết quả rà soát nào ở {}",
-                r.year, unit.name
-            ),
-            &format!("no review in {} in {}", unit.name, r.year),
-        ));
-    }
-    Ok(rates)
 }
 
 /// The output of a report: its format from `--format`, else from the output's extension, else CSV.
@@ -573,7 +533,7 @@ pub fn report_trend(
     };
     let mut store = open(db)?;
     let u = find_unit(&mut store, unit, on)?;
-    let rates = rates(&mut store, &u, on, from, to)?;
+    let rates = catalog::reviewed_rates(&mut store, &u, on, from, to).map_err(report_error)?;
     let (first, last) = (&rates[0], &rates[rates.len() - 1]);
     let (a, b) = (
         trend::round2(first.poor_rate()),

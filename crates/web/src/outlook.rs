@@ -49,14 +49,6 @@ pub fn report_table(t: &Table, lang: giamngheo_core::Lang, limit: usize) -> Mark
     }
 }
 
-fn workbook(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for t in tables {
-        t.add_sheet(&mut wb)?;
-    }
-    wb.save_to_buffer()
-}
-
 #[derive(Deserialize, Default)]
 pub struct ForecastQuery {
     unit: Option<String>,
@@ -198,7 +190,8 @@ pub async fn forecast_xlsx(
     let Some(r) = run_forecast(&state, &ctx, &a, &q).await? else {
         return Err(ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit.")));
     };
-    let bytes = workbook(&r.tables(ctx.lang)).map_err(|_| ctx.fail(WebError::Internal))?;
+    let bytes = giamngheo_report::bundle::workbook(&r.tables(ctx.lang))
+        .map_err(|_| ctx.fail(WebError::Internal))?;
     Ok(attachment(
         &format!("du-bao-{}-{}.xlsx", r.unit.code, r.target.id),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -353,8 +346,11 @@ pub async fn plan_xlsx(
     let Some(r) = run_plan(&state, &ctx, &a, &q).await? else {
         return Err(ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit.")));
     };
-    let bytes = workbook(&[r.summary_table(ctx.lang), r.households_table(ctx.lang)])
-        .map_err(|_| ctx.fail(WebError::Internal))?;
+    let bytes = giamngheo_report::bundle::workbook(&[
+        r.summary_table(ctx.lang),
+        r.households_table(ctx.lang),
+    ])
+    .map_err(|_| ctx.fail(WebError::Internal))?;
     Ok(attachment(
         &format!("ke-hoach-thoat-ngheo-{}-{}.xlsx", r.unit.code, r.year),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

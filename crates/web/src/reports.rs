@@ -117,19 +117,12 @@ async fn pick_unit(
                     None => Vec::new(),
                 });
             }
-            if let Some(u) = s.unit_by_code(&key, on)? {
-                return Ok(vec![u]);
-            }
-            let mut found = Vec::new();
-            for level in [
-                UnitLevel::Province,
-                UnitLevel::District,
-                UnitLevel::Commune,
-                UnitLevel::Village,
-            ] {
-                found.extend(s.find_units(level, &key, on)?);
-            }
-            Ok(found)
+            Ok(giamngheo_app::units::find(
+                s,
+                &key,
+                on,
+                &giamngheo_app::units::ALL_LEVELS,
+            )?)
         })
         .await
         .map_err(|e| ctx.fail(e))?;

@@ -447,8 +447,11 @@ fn the_households_template_imports_as_written_in_both_languages() {
             "import households --as-of 2026-01-01",
             &[template.to_str().unwrap()],
         ));
-        // One household of two members, the citizen ID kept as written (a leading zero).
-        assert!(out.contains('1'), "{out}");
+        // One new household of two members, the citizen ID kept as written (a leading zero).
+        assert!(
+            out.contains("1 hộ mới") && out.contains("2 nhân khẩu mới"),
+            "{out}"
+        );
         let shown = ok(&on_db(&db, "household show VD-0001", &[]));
         assert!(
             shown.contains("Lê Văn An")
