@@ -15,3 +15,18 @@ pub fn review_day(year: i32) -> Date {
 pub fn vietnam_date(unix_seconds: i64) -> Date {
     Date::from_unix_days((unix_seconds + VIETNAM_UTC_OFFSET_SECONDS).div_euclid(86_400))
 }
+
+/// The UTC instant (`2026-12-05T17:00:00Z`) at which `day` begins in Vietnam: the bound a filter by Vietnam's
+/// days puts on UTC time stamps (the audit log's).
+pub fn vietnam_day_starts(day: Date) -> String {
+    let secs = day.unix_days() * 86_400 - VIETNAM_UTC_OFFSET_SECONDS;
+    let d = Date::from_unix_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        d.iso(),
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}

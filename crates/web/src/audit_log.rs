@@ -56,20 +56,6 @@ impl AuditQuery {
     }
 }
 
-/// The UTC instant (ISO text, as the log's `at`) at which a day in Vietnam begins.
-fn vietnam_day_starts(day: Date) -> String {
-    let secs = day.unix_days() * 86_400 - giamngheo_core::calendar::VIETNAM_UTC_OFFSET_SECONDS;
-    let d = Date::from_unix_days(secs.div_euclid(86_400));
-    let t = secs.rem_euclid(86_400);
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        d.iso(),
-        t / 3600,
-        t / 60 % 60,
-        t % 60
-    )
-}
-
 /// A date field of the form: empty, or a date; the error names the field.
 fn date_field(value: &str, vi: &str, en: &str) -> Result<Option<Date>, WebError> {
     let v = value.trim();
@@ -156,8 +142,8 @@ pub async fn audit(
             .filter(|w| !w.is_empty())
             .map(str::to_owned),
         unit,
-        from: from.map(vietnam_day_starts),
-        until: to.map(|d| vietnam_day_starts(d.add_days(1))),
+        from: from.map(giamngheo_core::calendar::vietnam_day_starts),
+        until: to.map(|d| giamngheo_core::calendar::vietnam_day_starts(d.add_days(1))),
         before: q.before,
         after: q.after,
         limit: PAGE,

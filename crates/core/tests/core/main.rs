@@ -2,6 +2,7 @@
 
 mod audit;
 mod boundaries;
+mod calendar;
 mod forecast;
 mod graduation;
 mod legal_data;

@@ -602,7 +602,12 @@ fn audit_viewer_filters_and_pages_by_sequence() {
         let count = |s: &mut giamngheo_store::Store, f: AuditFilter| page(s, &f).entries.len();
         let today = giamngheo_store::today().iso();
         // Each case: its name, the filter's actor, action, unit and UTC bounds, and how many entries it finds.
-        let day = |d: &str| Some(format!("{d}T00:00:00Z"));
+        // A day is Vietnam's: it begins at 17:00 UTC the day before.
+        let day = |d: &str| {
+            Some(giamngheo_core::calendar::vietnam_day_starts(
+                giamngheo_core::date::Date::parse(d).unwrap(),
+            ))
+        };
         let none = || [None, None];
         #[rustfmt::skip]
         let cases = [
