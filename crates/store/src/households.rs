@@ -753,6 +753,7 @@ pub(crate) fn pause_member_search(c: &mut Conn) -> Result<Vec<String>, StoreErro
                 ("membership", "member_search_membership"),
                 ("residence", "member_search_residence"),
                 ("person", "member_search_person"),
+                ("member_search", "member_search_word"),
             ] {
                 c.batch(&format!("ALTER TABLE {table} DISABLE TRIGGER {trigger}"))?;
                 resume.push(format!("ALTER TABLE {table} ENABLE TRIGGER {trigger}"));
@@ -770,25 +771,34 @@ pub(crate) fn resume_triggers(c: &mut Conn, resume: Vec<String>) -> Result<(), S
     Ok(())
 }
 
-/// Fills `member_search` again from the registry (its indexes built once, sorted) and starts its triggers
-/// again, in the caller's transaction, so no other writer sees the table half-built.
+/// Fills `member_search` and `member_word` again from the registry (their indexes built once, sorted) and starts
+/// their triggers again, in the caller's transaction, so no other writer sees the tables half-built.
 fn rebuild_member_search(c: &mut Conn) -> Result<(), StoreError> {
-    const INDEXES: &[(&str, &str)] = &[
+    const INDEXES: &[(&str, &str, &str)] = &[
         // The village (or commune) in the index too: a search from any word tests each name of a commune in
         // the index alone, without visiting the table for every row (migration 0017).
         (
             "member_search_commune",
+            "member_search",
             "(commune_id, name_fold, village_id)",
         ),
         (
             "member_search_village",
+            "member_search",
             "(village_id, name_fold, commune_id)",
         ),
-        ("member_search_name", "(name_fold)"),
+        ("member_search_name", "member_search", "(name_fold)"),
+        // The names' later words (migration 0019).
+        ("member_word_commune", "member_word", "(commune_id, tail, village_id)"),
+        ("member_word_village", "member_word", "(village_id, tail, commune_id)"),
+        ("member_word_tail", "member_word", "(tail)"),
     ];
-    for (name, _) in INDEXES {
+    // The word triggers on member_search would otherwise fire once per row written below.
+    let resume = pause_member_search(c)?;
+    for (name, _, _) in INDEXES {
         c.batch(&format!("DROP INDEX {name}"))?;
     }
+    c.batch("DELETE FROM member_word")?;
     c.batch("DELETE FROM member_search")?;
     c.batch(
         "INSERT INTO member_search (household_id, person_id, commune_id, village_id, name_fold) \
@@ -796,14 +806,23 @@ fn rebuild_member_search(c: &mut Conn) -> Result<(), StoreError> {
          FROM membership m JOIN residence r ON r.household_id = m.household_id AND r.valid_until IS NULL \
          JOIN person p ON p.id = m.person_id WHERE m.valid_until IS NULL ORDER BY m.household_id, m.person_id",
     )?;
+    c.batch(
+        "INSERT INTO member_word (household_id, person_id, word_at, commune_id, village_id, tail) \
+         SELECT ms.household_id, ms.person_id, s.i, ms.commune_id, ms.village_id, substr(ms.name_fold, s.i + 1) \
+         FROM member_search ms JOIN search_position s ON s.i < length(ms.name_fold) \
+         WHERE substr(ms.name_fold, s.i, 1) = ' ' ORDER BY ms.household_id, ms.person_id, s.i",
+    )?;
     let collate = match c.backend() {
         crate::db::Backend::Sqlite => "",
         crate::db::Backend::Postgres => " COLLATE \"C\"",
     };
-    for (name, cols) in INDEXES {
-        let cols = cols.replace("name_fold", &format!("name_fold{collate}"));
-        c.batch(&format!("CREATE INDEX {name} ON member_search {cols}"))?;
+    for (name, table, cols) in INDEXES {
+        let cols = cols
+            .replace("name_fold", &format!("name_fold{collate}"))
+            .replace("tail", &format!("tail{collate}"));
+        c.batch(&format!("CREATE INDEX {name} ON {table} {cols}"))?;
     }
+    resume_triggers(c, resume)?;
     c.batch("DELETE FROM member_search_paused")
 }
 

@@ -59,6 +59,10 @@ const SQLITE: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/sqlite/0018_audit_log_lean.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/sqlite/0019_member_word.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -123,6 +127,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         18,
         include_str!("../migrations/postgres/0018_audit_log_lean.sql"),
+    ),
+    (
+        19,
+        include_str!("../migrations/postgres/0019_member_word.sql"),
     ),
 ];
 

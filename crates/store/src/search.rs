@@ -76,41 +76,41 @@ const FOUND_JOINS: &str = "JOIN person p ON p.id = ms.person_id \
 /// How a folded name matches the folded query.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Match {
-    /// The name starts with the query: `$1 <= name < $2`, one index range.
+    /// The name starts with the query: one index range of `member_search` on (unit, name).
     Prefix,
-    /// A later word of the name starts with the query ("xuan", "thi xuan" find "Nguyễn Thị Xuân"): `name LIKE $1`
-    /// and not already found by the prefix (`name NOT LIKE $2`). Read by scanning the scope's rows (a commune's
-    /// are one index range; the whole country's are the table), so it runs only when the prefix search left room.
+    /// A later word of the name starts with the query ("xuan", "thi xuan" find "Nguyễn Thị Xuân"), and the name
+    /// itself does not (the prefix search found those): one index range of `member_word` (migration 0019) on
+    /// (unit, tail). It runs only when the prefix search left room.
     WordStart,
 }
 
 impl Match {
-    fn condition(self, name: &str) -> String {
+    /// The search table and the column compared with the query.
+    fn table(self) -> (&'static str, &'static str) {
         match self {
-            Match::Prefix => format!("{name} >= $1 AND {name} < $2"),
-            Match::WordStart => {
-                format!("{name} LIKE $1 ESCAPE '!' AND {name} NOT LIKE $2 ESCAPE '!'")
-            }
+            Match::Prefix => ("member_search", "ms.name_fold"),
+            Match::WordStart => ("member_word", "ms.tail"),
         }
     }
 
-    /// The two parameters of [`Match::condition`] for a folded query.
-    fn params(self, folded: &str) -> (String, String) {
+    /// The condition on the registry tables alone, while the search tables are stale, with `$1` and `$2` the
+    /// range of [`prefix_range`]: a later word is found by scanning the names.
+    fn registry_condition(self, backend: Backend, name: &str) -> String {
+        let prefix = format!("{name} >= $1 AND {name} < $2");
+        let find = match backend {
+            Backend::Sqlite => "instr",
+            Backend::Postgres => "strpos",
+        };
         match self {
-            // Everything that starts with the prefix sorts between it and the prefix and the last code point.
-            Match::Prefix => (folded.to_owned(), format!("{folded}\u{10FFFF}")),
-            Match::WordStart => {
-                let literal: String = folded
-                    .chars()
-                    .flat_map(|c| match c {
-                        '!' | '%' | '_' => vec!['!', c],
-                        _ => vec![c],
-                    })
-                    .collect();
-                (format!("% {literal}%"), format!("{literal}%"))
-            }
+            Match::Prefix => prefix,
+            Match::WordStart => format!("{find}({name}, ' ' || $1) > 0 AND NOT ({prefix})"),
         }
     }
+}
+
+/// The range of names that start with the folded query: from it to it followed by the last code point.
+fn prefix_range(folded: &str) -> (String, String) {
+    (folded.to_owned(), format!("{folded}\u{10FFFF}"))
 }
 
 /// The search by folded name: the condition of `m` on `$1`, `$2`, the account `$3` (0: the whole country), at
@@ -128,9 +128,9 @@ fn registry_search_sql(backend: Backend, m: Match) -> &'static str {
     static CACHE: [std::sync::OnceLock<String>; 4] = [const { std::sync::OnceLock::new() }; 4];
     let slot = usize::from(backend == Backend::Postgres) * 2 + usize::from(m == Match::WordStart);
     let build = || {
-        let name = m.condition(&by_bytes(backend, "p.name_fold"));
+        let name = m.registry_condition(backend, &by_bytes(backend, "p.name_fold"));
         format!(
-            "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name \
+            "SELECT h.id, h.code, p.full_name, m.relation, p.birth_date, r.commune_id, r.village_id, cu.name, vu.name, p.id \
              FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_until IS NULL \
              JOIN household h ON h.id = m.household_id \
              JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL \
@@ -153,16 +153,22 @@ fn by_bytes(backend: Backend, column: &str) -> String {
 }
 
 fn build_search_sql(backend: Backend, m: Match) -> String {
-    let name = m.condition(&by_bytes(backend, "ms.name_fold"));
+    let (table, column) = m.table();
+    let column = by_bytes(backend, column);
+    let mut name = format!("{column} >= $1 AND {column} < $2");
+    if m == Match::WordStart {
+        let full = by_bytes(backend, "p.name_fold");
+        name.push_str(&format!(" AND NOT ({full} >= $1 AND {full} < $2)"));
+    }
     format!(
         "SELECT * FROM ( \
-         {FOUND_FROM_MS} FROM member_search ms {FOUND_JOINS} \
+         {FOUND_FROM_MS}, ms.person_id FROM {table} ms {FOUND_JOINS} \
          WHERE $3 = 0 AND {name} \
          UNION ALL \
-         {FOUND_FROM_MS} FROM account_scope s JOIN member_search ms ON ms.commune_id = s.unit_id {FOUND_JOINS} \
+         {FOUND_FROM_MS}, ms.person_id FROM account_scope s JOIN {table} ms ON ms.commune_id = s.unit_id {FOUND_JOINS} \
          WHERE s.account_id = $3 AND {name} \
          UNION ALL \
-         {FOUND_FROM_MS} FROM account_scope s JOIN member_search ms ON ms.village_id = s.unit_id {FOUND_JOINS} \
+         {FOUND_FROM_MS}, ms.person_id FROM account_scope s JOIN {table} ms ON ms.village_id = s.unit_id {FOUND_JOINS} \
          WHERE s.account_id = $3 AND {name} \
          AND NOT EXISTS (SELECT 1 FROM account_scope c JOIN unit cu2 ON cu2.id = c.unit_id \
              WHERE c.account_id = $3 AND cu2.level = 'commune') \
@@ -203,7 +209,9 @@ impl Store {
         }
         // Left stale by a bulk write until `prepare_search`: the registry tables answer, slower but right.
         let stale = crate::households::member_search_stale(&mut self.conn)?;
+        let (low, high) = prefix_range(&folded);
         let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for m in [Match::Prefix, Match::WordStart] {
             let room = limit - out.len() as i64;
             if room <= 0 {
@@ -214,12 +222,19 @@ impl Store {
             } else {
                 search_sql(self.backend(), m)
             };
-            let (a, b) = m.params(&folded);
-            let rows = self
-                .conn
-                .query(sql, &[a.into(), b.into(), scope.clone(), room.into()])?;
+            // Two later words of one name can both start with the query ("thu" in "Lê Thu Thủy"): a member is
+            // listed once, so the later-word search reads twice the room it fills.
+            let fetch = if m == Match::WordStart { room * 2 } else { room };
+            let rows = self.conn.query(
+                sql,
+                &[low.as_str().into(), high.as_str().into(), scope.clone(), fetch.into()],
+            )?;
             for r in rows {
-                out.push(found(r)?);
+                let person = r.get(9).and_then(Value::int).unwrap_or(0);
+                let f = found(r)?;
+                if seen.insert((f.household_id, person)) && (out.len() as i64) < limit {
+                    out.push(f);
+                }
             }
         }
         Ok(out)

@@ -7,6 +7,7 @@ use giamngheo_core::registry::HouseholdRecord;
 use giamngheo_core::round::RoundKind;
 use giamngheo_core::units::{ReformLink, UnitRecord};
 use giamngheo_store::audit::Actor;
+use giamngheo_store::db::Value;
 use giamngheo_store::households::ImportSummary;
 use giamngheo_store::reviews::NewReview;
 use giamngheo_store::units::UnitLoadSummary;
@@ -232,4 +233,36 @@ pub fn assert_member_search_kept(db: &mut TestDb, when: &str) {
         db.name
     );
     assert_eq!(kept, truth, "{}: member_search after {when}", db.name);
+    // Each name's tail from each later word, with the 1-based position of the space before it (migration 0019).
+    let words = db
+        .store
+        .conn()
+        .query(
+            "SELECT household_id, person_id, word_at, commune_id, village_id, tail FROM member_word ORDER BY 1, 2, 3",
+            &[],
+        )
+        .unwrap();
+    let mut expected = Vec::new();
+    for r in &truth {
+        let name = r[4].text().unwrap_or_default();
+        for (i, (_, c)) in name.char_indices().enumerate() {
+            if c == ' ' {
+                let tail: String = name.chars().skip(i + 1).collect();
+                expected.push(vec![
+                    r[0].clone(),
+                    r[1].clone(),
+                    Value::Int(i as i64 + 1),
+                    r[2].clone(),
+                    r[3].clone(),
+                    Value::Text(tail),
+                ]);
+            }
+        }
+    }
+    assert!(
+        expected.len() > truth.len(),
+        "{}: {when}: names of one word prove nothing",
+        db.name
+    );
+    assert_eq!(words, expected, "{}: member_word after {when}", db.name);
 }
