@@ -413,6 +413,10 @@ pub fn build(
         })
         .collect();
     demo_costs(store, &system, opts.today, &samples)?;
+    // The bulk import left the search tables to be rebuilt: done here, so the first `serve` starts at once.
+    progress("search", 0, 1);
+    store.prepare_search()?;
+    progress("search", 1, 1);
     Ok(DemoSummary {
         example,
         households: total,

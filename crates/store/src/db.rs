@@ -203,6 +203,30 @@ pub enum Backend {
 pub struct Conn {
     link: Link,
     pub(crate) audit_key: crate::audit::KeySlot,
+    /// SQLite: the queue of this process's writers to the same file (see [`writer_queue`]).
+    writers: Option<std::sync::Arc<std::sync::Mutex<()>>>,
+}
+
+/// The one queue of write transactions for a SQLite file in this process. SQLite lets one writer in at a time
+/// and makes the others retry after sleeps of 1, 2, 5, 10 ms and more (its busy handler): under the web
+/// server's load each search's access record waited so, and those sleeps made the 99th percentile. Writers of
+/// one process take this lock first and follow each other at once; other processes (the command line beside
+/// the server) still meet SQLite's own lock.
+fn writer_queue(path: &std::path::Path) -> std::sync::Arc<std::sync::Mutex<()>> {
+    use std::sync::{Arc, Mutex, OnceLock, Weak};
+    static QUEUES: OnceLock<Mutex<HashMap<std::path::PathBuf, Weak<Mutex<()>>>>> = OnceLock::new();
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let mut queues = QUEUES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    queues.retain(|_, q| q.strong_count() > 0);
+    if let Some(q) = queues.get(&key).and_then(Weak::upgrade) {
+        return q;
+    }
+    let q = Arc::new(Mutex::new(()));
+    queues.insert(key, Arc::downgrade(&q));
+    q
 }
 
 enum Link {
@@ -231,10 +255,12 @@ fn sqlite_sql(sql: &str) -> String {
 }
 
 impl Conn {
-    pub(crate) fn sqlite(c: rusqlite::Connection) -> Conn {
+    /// A SQLite connection to the file at `path` (its writers queue with this process's others on that file).
+    pub(crate) fn sqlite(c: rusqlite::Connection, path: &std::path::Path) -> Conn {
         Conn {
             link: Link::Sqlite(c),
             audit_key: Default::default(),
+            writers: Some(writer_queue(path)),
         }
     }
 
@@ -245,6 +271,7 @@ impl Conn {
                 sql: HashMap::new(),
             },
             audit_key: Default::default(),
+            writers: None,
         }
     }
 
@@ -365,7 +392,11 @@ impl Conn {
         f: impl FnOnce(&mut Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         // SQLite: take the write lock at the start, so two writers queue (busy_timeout) instead of the second
-        // failing when it first writes after reading.
+        // failing when it first writes after reading; this process's writers queue before that.
+        let queue = self.writers.clone();
+        let _turn = queue
+            .as_ref()
+            .map(|q| q.lock().unwrap_or_else(|e| e.into_inner()));
         match self.backend() {
             Backend::Sqlite => self.batch("BEGIN IMMEDIATE")?,
             Backend::Postgres => self.batch("BEGIN")?,

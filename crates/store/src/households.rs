@@ -789,8 +789,16 @@ fn rebuild_member_search(c: &mut Conn) -> Result<(), StoreError> {
         ),
         ("member_search_name", "member_search", "(name_fold)"),
         // The names' later words (migration 0019).
-        ("member_word_commune", "member_word", "(commune_id, tail, village_id)"),
-        ("member_word_village", "member_word", "(village_id, tail, commune_id)"),
+        (
+            "member_word_commune",
+            "member_word",
+            "(commune_id, tail, village_id)",
+        ),
+        (
+            "member_word_village",
+            "member_word",
+            "(village_id, tail, commune_id)",
+        ),
         ("member_word_tail", "member_word", "(tail)"),
     ];
     // The word triggers on member_search would otherwise fire once per row written below.
