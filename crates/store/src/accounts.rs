@@ -49,12 +49,7 @@ fn account_from_row(r: Vec<Value>) -> Option<Account> {
 }
 
 fn next_account_id(c: &mut Conn) -> Result<i64, StoreError> {
-    Ok(
-        c.query_one("SELECT coalesce(max(id), 0) FROM account", &[])?
-            .and_then(|r| r[0].int())
-            .unwrap_or(0)
-            + 1,
-    )
+    crate::row_ids::next_id(c, crate::row_ids::IdTable::Account)
 }
 
 /// The key an account name is unique by: folded (no case, no diacritics, `đ` as `d`, spaces collapsed), so

@@ -99,11 +99,18 @@ pub struct AuditWriter {
     batch: BatchInsert,
 }
 
+/// PostgreSQL: the lock a write transaction holds from the first id it takes or audit entry it writes to its
+/// end, so that writers take ids and chain entries one after another (SQLite lets one writer in anyway).
+pub(crate) fn lock_writers(c: &mut Conn) -> Result<(), StoreError> {
+    if c.backend() == Backend::Postgres {
+        c.batch("SELECT pg_advisory_xact_lock(716041)")?;
+    }
+    Ok(())
+}
+
 impl AuditWriter {
     pub fn start(c: &mut Conn) -> Result<AuditWriter, StoreError> {
-        if c.backend() == Backend::Postgres {
-            c.batch("SELECT pg_advisory_xact_lock(716041)")?;
-        }
+        lock_writers(c)?;
         let tail = c.query_one(
             "SELECT seq, hash, key_id FROM audit_log ORDER BY seq DESC LIMIT 1",
             &[],

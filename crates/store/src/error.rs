@@ -30,6 +30,12 @@ pub enum StoreError {
         path: String,
         problem: crate::audit::KeyProblem,
     },
+    /// A database's origin (the block its new rows take ids from) out of range, or a second one.
+    Origin {
+        given: i64,
+        /// The origin the database already has, if any.
+        held: Option<i64>,
+    },
     /// Someone else changed the record since it was read.
     Conflict {
         what: &'static str,

@@ -15,8 +15,8 @@ use crate::Store;
 use crate::audit::Actor;
 use crate::db::{BatchInsert, Conn, Value, parse_date};
 use crate::error::{Rejection, RejectionKind, StoreError};
+use crate::row_ids::{IdTable, next_id};
 use crate::scope::{self, Place};
-use crate::units::next_id;
 
 /// What an import did.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -427,9 +427,9 @@ impl Store {
                 paused = pause_member_search(c)?;
             }
             let mut summary = ImportSummary { possible_duplicates, ..ImportSummary::default() };
-            let mut hh_id = next_id(c, "household")?;
-            let mut person_id = next_id(c, "person")?;
-            let mut event_id = next_id(c, "household_event")?;
+            let mut hh_id = next_id(c, IdTable::Household)?;
+            let mut person_id = next_id(c, IdTable::Person)?;
+            let mut event_id = next_id(c, IdTable::HouseholdEvent)?;
             let mut households = BatchInsert::new(c.backend(), "INSERT INTO household (id, code, registered_on, version)", 4);
             let mut residences = BatchInsert::new(c.backend(),
                 "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address)",
@@ -1177,7 +1177,7 @@ impl Store {
         kind: EventKind,
         note: &str,
     ) -> Result<(), StoreError> {
-        let id = next_id(c, "household_event")?;
+        let id = next_id(c, IdTable::HouseholdEvent)?;
         c.execute(
             "INSERT INTO household_event (id, household_id, person_id, date, kind, note) VALUES ($1, $2, $3, $4, $5, $6)",
             &[id.into(), household.into(), person.into(), date.into(), kind.code().into(), note.into()],
@@ -1200,7 +1200,7 @@ impl Store {
         let day = date.iso();
         self.conn.transaction(|c| {
             let hh = scope::household_for(c, actor, Action::EditRegistry, code)?;
-            let pid = next_id(c, "person")?;
+            let pid = next_id(c, IdTable::Person)?;
             c.execute(
                 "INSERT INTO person (id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -1283,7 +1283,7 @@ impl Store {
             if !members.contains(&head) {
                 return Err(StoreError::NotFound { what: "member", key: format!("{from}/{head}") });
             }
-            let new = next_id(c, "household")?;
+            let new = next_id(c, IdTable::Household)?;
             c.execute(
                 "INSERT INTO household (id, code, registered_on, version) VALUES ($1, $2, $3, 1)",
                 &[new.into(), new_code.into(), day.clone().into()],

@@ -19,6 +19,7 @@ pub mod public_feedback;
 pub mod rates;
 pub mod reviews;
 pub mod rounds;
+pub mod row_ids;
 pub mod scope;
 pub mod search;
 pub mod sessions;

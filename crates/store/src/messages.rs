@@ -131,6 +131,18 @@ impl Localized for StoreError {
             (StoreError::Immutable, Lang::En) => {
                 "A decided review cannot be changed or deleted; record a correction instead".into()
             }
+            (StoreError::Origin { given, held: Some(held) }, Lang::Vi) => {
+                format!("Cơ sở dữ liệu đã có số nguồn {held}; không đổi sang {given} được")
+            }
+            (StoreError::Origin { given, held: Some(held) }, Lang::En) => {
+                format!("The database already has origin {held}; it cannot become {given}")
+            }
+            (StoreError::Origin { given, held: None }, Lang::Vi) => {
+                format!("Số nguồn {given} không hợp lệ: phải từ 1 đến {}", crate::row_ids::ORIGINS - 1)
+            }
+            (StoreError::Origin { given, held: None }, Lang::En) => {
+                format!("Origin {given} is not valid: it must be from 1 to {}", crate::row_ids::ORIGINS - 1)
+            }
             (StoreError::Conflict { what, key }, Lang::Vi) => {
                 format!("{} {key} vừa được người khác sửa; hãy tải lại và làm lại", what_vi(what))
             }

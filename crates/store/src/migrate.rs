@@ -63,6 +63,10 @@ const SQLITE: &[(i64, &str)] = &[
         19,
         include_str!("../migrations/sqlite/0019_member_word.sql"),
     ),
+    (
+        20,
+        include_str!("../migrations/sqlite/0020_database_origin.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -131,6 +135,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         19,
         include_str!("../migrations/postgres/0019_member_word.sql"),
+    ),
+    (
+        20,
+        include_str!("../migrations/postgres/0020_database_origin.sql"),
     ),
 ];
 

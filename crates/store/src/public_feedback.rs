@@ -288,10 +288,10 @@ impl Store {
                             } else {
                                 format!("{citizen_name} ({})", nfc(post.contact.trim()))
                             };
-                            let id = c
-                                .query_one(
-                                    "INSERT INTO complaint (round_id, case_id, village_id, received_on, complainant, channel, content, merge_key) \
-                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                            let id = crate::row_ids::next_id(c, crate::row_ids::IdTable::Complaint)?;
+                            c.execute(
+                                "INSERT INTO complaint (id, round_id, case_id, village_id, received_on, complainant, channel, content, merge_key) \
+                                     VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)",
                                     &[
                                         round_id.into(),
                                         case_id.into(),
@@ -301,20 +301,19 @@ impl Store {
                                         ComplaintChannel::Web.code().into(),
                                         message.clone().into(),
                                         key.into(),
+                                        id.into(),
                                     ],
-                                )?
-                                .and_then(|r| r[0].int())
-                                .unwrap_or(0);
+                            )?;
                             (id, 1, false)
                         }
                     })
                 }
                 _ => None,
             };
-            let feedback_id = c
-                .query_one(
-                    "INSERT INTO feedback (commune_id, received_at, kind, name, contact, message, complaint_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            let feedback_id = crate::row_ids::next_id(c, crate::row_ids::IdTable::Feedback)?;
+            c.execute(
+                "INSERT INTO feedback (id, commune_id, received_at, kind, name, contact, message, complaint_id) \
+                     VALUES ($8, $1, $2, $3, $4, $5, $6, $7)",
                     &[
                         post.commune_id.into(),
                         crate::audit::now_utc().into(),
@@ -329,10 +328,9 @@ impl Store {
                         nfc(post.contact.trim()).into(),
                         message.clone().into(),
                         complaint.map(|k| k.0).into(),
+                        feedback_id.into(),
                     ],
-                )?
-                .and_then(|r| r[0].int())
-                .unwrap_or(0);
+            )?;
             if let Some((id, copies, merged)) = complaint {
                 crate::audit::record_one(
                     c,

@@ -9,7 +9,7 @@ use crate::Store;
 use crate::audit::{Actor, Change, record_one};
 use crate::db::{BatchInsert, Conn, Value, parse_date};
 use crate::error::StoreError;
-use crate::units::next_id;
+use crate::row_ids::{IdTable, next_id};
 pub use giamngheo_core::registry::{ReviewInput, ReviewRow};
 use giamngheo_core::round::{Action, RoundKind};
 
@@ -129,7 +129,7 @@ impl Store {
             }
         }
         self.conn.transaction(|c| {
-            let first = next_id(c, "review")?;
+            let first = next_id(c, IdTable::Review)?;
             let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
             for (i, r) in reviews.iter().enumerate() {
                 batch.push(c, review_values(first + i as i64, r))?;
@@ -436,7 +436,7 @@ impl Store {
             return Err(StoreError::Rejected(rejections));
         }
         self.conn.transaction(|c| {
-            let mut id = next_id(c, "review")?;
+            let mut id = next_id(c, IdTable::Review)?;
             let mut batch = BatchInsert::new(c.backend(), REVIEW_COLUMNS, 21);
             for (review, prior) in &planned {
                 match prior {

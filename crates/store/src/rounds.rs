@@ -20,6 +20,7 @@ use crate::audit::{Actor, AuditWriter, Change};
 use crate::db::{Conn, Row, Value, parse_date};
 use crate::error::{Rejection, RejectionKind, StoreError};
 use crate::reviews::NewReview;
+use crate::row_ids::{IdTable, next_id};
 use crate::scope::Place;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -679,10 +680,10 @@ impl Store {
                     key: r[0].int().unwrap_or(0).to_string(),
                 });
             }
-            let id = c
-                .query_one(
-                    "INSERT INTO review_round (commune_id, kind, year, month, procedure_id, standard_id, opened_on, status) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'open') RETURNING id",
+            let id = next_id(c, IdTable::ReviewRound)?;
+            c.execute(
+                    "INSERT INTO review_round (id, commune_id, kind, year, month, procedure_id, standard_id, opened_on, status) \
+                     VALUES ($8, $1, $2, $3, $4, $5, $6, $7, 'open')",
                     &[
                         commune_id.into(),
                         kind.code().into(),
@@ -691,10 +692,9 @@ impl Store {
                         procedure.id.clone().into(),
                         standard_id.into(),
                         opened_on.iso().into(),
+                        id.into(),
                     ],
-                )?
-                .and_then(|r| r[0].int())
-                .ok_or_else(|| StoreError::Db("no round id".into()))?;
+                )?;
             let mut audit = AuditWriter::start(c)?;
             audit.record(
                 c,
@@ -726,9 +726,10 @@ impl Store {
                 listed.sort_unstable_by_key(|l| l.0);
                 let mut batch = crate::db::BatchInsert::new(
                     c.backend(),
-                    "INSERT INTO round_case (round_id, household_id, village_id, source, previous_class, poor_earlier, state)",
-                    7,
+                    "INSERT INTO round_case (id, round_id, household_id, village_id, source, previous_class, poor_earlier, state)",
+                    8,
                 );
+                let mut case_id = next_id(c, IdTable::RoundCase)?;
                 for (h, village, prev, earlier) in listed {
                     let source = if prev == Some(Class::Poor) {
                         CaseSource::PoorList
@@ -738,6 +739,7 @@ impl Store {
                     batch.push(
                         c,
                         [
+                            case_id.into(),
                             id.into(),
                             h.into(),
                             village.into(),
@@ -747,6 +749,7 @@ impl Store {
                             "listed".into(),
                         ],
                     )?;
+                    case_id += 1;
                 }
                 batch.flush(c)?;
             }
@@ -864,10 +867,10 @@ impl Store {
             let (prev, earlier) = histories
                 .get(&household_id)
                 .map_or((None, false), |(_, classes)| previous_and_earlier(classes));
-            let id = c
-                .query_one(
-                    "INSERT INTO round_case (round_id, household_id, village_id, source, requested_on, previous_class, poor_earlier, state) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'listed') RETURNING id",
+            let id = next_id(c, IdTable::RoundCase)?;
+            c.execute(
+                "INSERT INTO round_case (id, round_id, household_id, village_id, source, requested_on, previous_class, poor_earlier, state) \
+                     VALUES ($8, $1, $2, $3, $4, $5, $6, $7, 'listed')",
                     &[
                         round_id.into(),
                         household_id.into(),
@@ -876,10 +879,9 @@ impl Store {
                         on.iso().into(),
                         prev.map(Class::code).into(),
                         earlier.into(),
+                        id.into(),
                     ],
-                )?
-                .and_then(|r| r[0].int())
-                .unwrap_or(0);
+            )?;
             crate::audit::record_one(
                 c,
                 actor,
@@ -938,7 +940,7 @@ impl Store {
             let day = screened_on.iso();
             let mut audit = AuditWriter::start(c)?;
             let mut moves = Vec::with_capacity(planned.len());
-            let first = crate::units::next_id(c, "review")?;
+            let first = crate::row_ids::next_id(c, crate::row_ids::IdTable::Review)?;
             let mut reviews =
                 crate::db::BatchInsert::new(c.backend(), crate::reviews::REVIEW_COLUMNS, 21);
             for (review_id, case) in (first..).zip(planned.iter()) {
@@ -1095,7 +1097,7 @@ impl Store {
                 },
             )?;
             let mut audit = AuditWriter::start(c)?;
-            let first_review = crate::units::next_id(c, "review")?;
+            let first_review = crate::row_ids::next_id(c, crate::row_ids::IdTable::Review)?;
             let mut reviews = crate::db::BatchInsert::new(c.backend(), crate::reviews::REVIEW_COLUMNS, 21);
             let mut replaced_reviews = Vec::new();
             let mut case_updates: Vec<(i64, i64, i64, &str)> = Vec::new();
@@ -1266,10 +1268,10 @@ impl Store {
                 rejections.sort_by_key(|r| r.row);
                 return Err(StoreError::Rejected(rejections));
             }
-            let meeting_id = c
-                .query_one(
-                    "INSERT INTO village_meeting (round_id, village_id, held_on, chair, secretary, attendees, minutes) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            let meeting_id = next_id(c, IdTable::VillageMeeting)?;
+            c.execute(
+                "INSERT INTO village_meeting (id, round_id, village_id, held_on, chair, secretary, attendees, minutes) \
+                     VALUES ($8, $1, $2, $3, $4, $5, $6, $7)",
                     &[
                         round_id.into(),
                         meeting.village_id.into(),
@@ -1282,10 +1284,9 @@ impl Store {
                             .as_deref()
                             .map(giamngheo_core::text::nfc)
                             .into(),
+                        meeting_id.into(),
                     ],
-                )?
-                .and_then(|r| r[0].int())
-                .unwrap_or(0);
+            )?;
             let mut audit = AuditWriter::start(c)?;
             audit.record(
                 c,
@@ -1461,10 +1462,10 @@ impl Store {
                     })?)
                 }
             };
-            let id = c
-                .query_one(
-                    "INSERT INTO complaint (round_id, case_id, received_on, complainant, channel, content) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            let id = next_id(c, IdTable::Complaint)?;
+            c.execute(
+                "INSERT INTO complaint (id, round_id, case_id, received_on, complainant, channel, content) \
+                     VALUES ($7, $1, $2, $3, $4, $5, $6)",
                     &[
                         round_id.into(),
                         case_id.into(),
@@ -1472,10 +1473,9 @@ impl Store {
                         giamngheo_core::text::nfc(complainant).into(),
                         channel.into(),
                         giamngheo_core::text::nfc(content).into(),
+                        id.into(),
                     ],
-                )?
-                .and_then(|r| r[0].int())
-                .unwrap_or(0);
+            )?;
             crate::audit::record_one(
                 c,
                 actor,
@@ -1743,9 +1743,10 @@ impl Store {
                 "UPDATE review_round SET status = 'open', posted_on = NULL, posting_ends = NULL, version = version + 1 WHERE id = $1",
                 &[round_id.into()],
             )?;
+            let reopening = next_id(c, IdTable::RoundReopening)?;
             c.execute(
-                "INSERT INTO round_reopening (round_id, reopened_on, actor, role, reason) VALUES ($1, $2, $3, $4, $5)",
-                &[round_id.into(), on.iso().into(), actor.name.clone().into(), actor.role.code().into(), giamngheo_core::text::nfc(reason).into()],
+                "INSERT INTO round_reopening (id, round_id, reopened_on, actor, role, reason) VALUES ($6, $1, $2, $3, $4, $5)",
+                &[round_id.into(), on.iso().into(), actor.name.clone().into(), actor.role.code().into(), giamngheo_core::text::nfc(reason).into(), reopening.into()],
             )?;
             round_change(c, actor, &round, "reopen", "open".into(), Some(giamngheo_core::text::nfc(reason)))
         })
@@ -1794,9 +1795,10 @@ impl Store {
                 }
                 let number = format!("{next}/GCN-HN.HCN");
                 let class = case.decided_class.map_or("", Class::code);
+                let certificate = next_id(c, IdTable::Certificate)?;
                 c.execute(
-                    "INSERT INTO certificate (round_id, case_id, household_id, number, class, issued_on) VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[round_id.into(), case.id.into(), case.household_id.into(), number.clone().into(), class.into(), issued_on.iso().into()],
+                    "INSERT INTO certificate (id, round_id, case_id, household_id, number, class, issued_on) VALUES ($7, $1, $2, $3, $4, $5, $6)",
+                    &[round_id.into(), case.id.into(), case.household_id.into(), number.clone().into(), class.into(), issued_on.iso().into(), certificate.into()],
                 )?;
                 audit.record(
                     c,

@@ -178,10 +178,10 @@ impl Store {
                             key: id.clone(),
                         })?,
                 };
-                let id = c
-                    .query_one(
-                        "INSERT INTO support (programme_id, household_id, person_id, received_on, amount_vnd, quantity, provider, indicator, note) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                let id = crate::row_ids::next_id(c, crate::row_ids::IdTable::Support)?;
+                c.execute(
+                    "INSERT INTO support (id, programme_id, household_id, person_id, received_on, amount_vnd, quantity, provider, indicator, note) \
+                         VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9)",
                         &[
                             p[0].clone(),
                             h[0].clone(),
@@ -192,10 +192,9 @@ impl Store {
                             giamngheo_core::text::nfc(&s.provider).into(),
                             p[1].clone(),
                             s.note.as_deref().map(giamngheo_core::text::nfc).into(),
+                            id.into(),
                         ],
-                    )?
-                    .and_then(|r| r[0].int())
-                    .unwrap_or(0);
+                )?;
                 audit.record(
                     c,
                     actor,
@@ -300,8 +299,9 @@ impl Store {
             ReportKind::Periodic | ReportKind::Official => "official",
         };
         self.conn.transaction(|c| {
+            let report = crate::row_ids::next_id(c, crate::row_ids::IdTable::UpwardReport)?;
             c.execute(
-                "INSERT INTO upward_report (unit_id, kind, year, month, submitted_on, submitted_by) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO upward_report (id, unit_id, kind, year, month, submitted_on, submitted_by) VALUES ($7, $1, $2, $3, $4, $5, $6)",
                 &[
                     unit_id.into(),
                     kind.into(),
@@ -309,6 +309,7 @@ impl Store {
                     Value::from(u32::from(month.unwrap_or(0))),
                     on.iso().into(),
                     actor.name.clone().into(),
+                    report.into(),
                 ],
             )?;
             record_one(

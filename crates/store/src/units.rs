@@ -11,6 +11,7 @@ use crate::Store;
 use crate::audit::Actor;
 use crate::db::{BatchInsert, Conn, Value, parse_date};
 use crate::error::StoreError;
+use crate::row_ids::{IdTable, next_id};
 use giamngheo_core::round::Action;
 
 /// One unit as stored: a code valid over a range of dates.
@@ -50,22 +51,6 @@ pub(crate) fn unit_from_row(r: Vec<Value>) -> Result<Unit, StoreError> {
     })
 }
 
-pub(crate) fn next_id(conn: &mut Conn, table: &'static str) -> Result<i64, StoreError> {
-    let sql = match table {
-        "unit" => "SELECT coalesce(max(id), 0) FROM unit",
-        "household" => "SELECT coalesce(max(id), 0) FROM household",
-        "person" => "SELECT coalesce(max(id), 0) FROM person",
-        "household_event" => "SELECT coalesce(max(id), 0) FROM household_event",
-        "review" => "SELECT coalesce(max(id), 0) FROM review",
-        _ => return Err(StoreError::Db(format!("no id sequence for {table}"))),
-    };
-    Ok(conn
-        .query_one(sql, &[])?
-        .and_then(|r| r[0].int())
-        .unwrap_or(0)
-        + 1)
-}
-
 impl Store {
     /// Loads the official unit lists around a reform: the list in force until the day before `reform`, the
     /// list from `reform`, and the links from each old commune to its successors. Units already loaded are
@@ -85,7 +70,7 @@ impl Store {
             }
             let end = reform.pred().iso();
             let start = reform.iso();
-            let mut id = next_id(c, "unit")?;
+            let mut id = next_id(c, IdTable::Unit)?;
             let mut summary = UnitLoadSummary::default();
             let mut units = BatchInsert::new(c.backend(),
                 "INSERT INTO unit (id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon)",
@@ -399,7 +384,7 @@ impl Store {
             if bulk {
                 paused = crate::households::pause_member_search(c)?;
             }
-            let mut event_id = next_id(c, "household_event")?;
+            let mut event_id = next_id(c, IdTable::HouseholdEvent)?;
             let mut residences = BatchInsert::new(c.backend(),
                 "INSERT INTO residence (household_id, valid_from, valid_until, commune_id, village_id, area, address)",
                 7,
@@ -668,7 +653,7 @@ pub(crate) fn village_in(
         .and_then(|r| r[0].int())
         .unwrap_or(0);
     let code = format!("{}-{:02}", commune[0].text().unwrap_or_default(), n + 1);
-    let id = next_id(c, "unit")?;
+    let id = next_id(c, IdTable::Unit)?;
     let from: Value = since.map(|d| d.iso()).into();
     c.execute(
         "INSERT INTO unit (id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon) \

@@ -9,6 +9,7 @@ mod households;
 mod reviews;
 mod rounds;
 mod scope;
+mod sync;
 mod trust;
 mod units;
 mod web;
