@@ -298,6 +298,15 @@ impl Conn {
         }
     }
 
+    /// Runs a statement assembled from fixed parts (a table's columns, as sync does), in `$n` syntax; cached like
+    /// [`Conn::query_built`].
+    pub fn execute_built(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        match self.backend() {
+            Backend::Sqlite => self.execute_native(&sqlite_sql(sql), params),
+            Backend::Postgres => self.execute_native(sql, params),
+        }
+    }
+
     /// Runs a statement already in this connection's placeholder syntax (`?1` for SQLite), cached.
     pub fn execute_native(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         match &mut self.link {

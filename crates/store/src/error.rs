@@ -36,6 +36,8 @@ pub enum StoreError {
         /// The origin the database already has, if any.
         held: Option<i64>,
     },
+    /// A sync bundle refused, or a sync step that cannot be taken.
+    Sync(crate::sync::SyncProblem),
     /// Someone else changed the record since it was read.
     Conflict {
         what: &'static str,

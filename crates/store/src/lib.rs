@@ -24,6 +24,7 @@ pub mod scope;
 pub mod search;
 pub mod sessions;
 pub mod support;
+pub mod sync;
 pub mod targets;
 pub mod units;
 

@@ -131,6 +131,7 @@ impl Localized for StoreError {
             (StoreError::Immutable, Lang::En) => {
                 "A decided review cannot be changed or deleted; record a correction instead".into()
             }
+            (StoreError::Sync(problem), lang) => problem.message(lang),
             (StoreError::Origin { given, held: Some(held) }, Lang::Vi) => {
                 format!("Cơ sở dữ liệu đã có số nguồn {held}; không đổi sang {given} được")
             }
@@ -345,5 +346,43 @@ fn connect_message(url: &str, cause: &crate::error::ConnectCause, lang: Lang) ->
     match lang {
         Lang::Vi => format!("Không kết nối được cơ sở dữ liệu {url}: {why}"),
         Lang::En => format!("Cannot connect to database {url}: {why}"),
+    }
+}
+
+impl crate::sync::SyncProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::sync::SyncProblem as P;
+        match (self, lang) {
+            (P::UnknownPeer(p), Lang::Vi) => format!("Chưa thiết lập đồng bộ với {p} trên cơ sở dữ liệu này"),
+            (P::UnknownPeer(p), Lang::En) => format!("No sync with {p} is set up in this database"),
+            (P::OtherCommune { expected, got }, Lang::Vi) => {
+                format!("Gói đồng bộ dành cho xã {got}, không phải xã {expected} của cơ sở dữ liệu này; không ghi gì")
+            }
+            (P::OtherCommune { expected, got }, Lang::En) => {
+                format!("The sync bundle is for commune {got}, not this database's commune {expected}; nothing was written")
+            }
+            (P::Tampered, Lang::Vi) => {
+                "Gói đồng bộ đã bị sửa trên đường đi hoặc không ký bằng khoá của xã này; không ghi gì".to_owned()
+            }
+            (P::Tampered, Lang::En) => {
+                "The sync bundle was changed on the way or not signed with this commune's key; nothing was written".to_owned()
+            }
+            (P::Malformed(m), Lang::Vi) => format!("Gói đồng bộ không đọc được: {m}; không ghi gì"),
+            (P::Malformed(m), Lang::En) => format!("The sync bundle cannot be read: {m}; nothing was written"),
+            (P::NotEmpty, Lang::Vi) => {
+                "Cơ sở dữ liệu này đã có dữ liệu hoặc đã đồng bộ; hãy tạo cơ sở dữ liệu của xã ở một tệp mới".to_owned()
+            }
+            (P::NotEmpty, Lang::En) => {
+                "This database already holds data or a sync; make the commune's database in a new file".to_owned()
+            }
+            (P::OutsideCommune { entity, key }, Lang::Vi) => {
+                format!("Gói đồng bộ có bản ghi {entity} {key} ngoài xã của thiết bị; không ghi gì")
+            }
+            (P::OutsideCommune { entity, key }, Lang::En) => {
+                format!("The sync bundle holds {entity} {key}, outside the device's commune; nothing was written")
+            }
+            (P::NoConflict(id), Lang::Vi) => format!("Không có xung đột đang mở nào mang mã {id} (hoặc không thể lấy bản của xã)"),
+            (P::NoConflict(id), Lang::En) => format!("No open conflict {id} (or the commune's version cannot be taken)"),
+        }
     }
 }

@@ -67,6 +67,7 @@ const SQLITE: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/sqlite/0020_database_origin.sql"),
     ),
+    (21, include_str!("../migrations/sqlite/0021_sync.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -140,6 +141,7 @@ const POSTGRES: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/postgres/0020_database_origin.sql"),
     ),
+    (21, include_str!("../migrations/postgres/0021_sync.sql")),
 ];
 
 impl Store {

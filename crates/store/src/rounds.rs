@@ -729,8 +729,8 @@ impl Store {
                     "INSERT INTO round_case (id, round_id, household_id, village_id, source, previous_class, poor_earlier, state)",
                     8,
                 );
-                let mut case_id = next_id(c, IdTable::RoundCase)?;
-                for (h, village, prev, earlier) in listed {
+                let first_case = next_id(c, IdTable::RoundCase)?;
+                for (case_id, (h, village, prev, earlier)) in (first_case..).zip(listed) {
                     let source = if prev == Some(Class::Poor) {
                         CaseSource::PoorList
                     } else {
@@ -749,7 +749,6 @@ impl Store {
                             "listed".into(),
                         ],
                     )?;
-                    case_id += 1;
                 }
                 batch.flush(c)?;
             }

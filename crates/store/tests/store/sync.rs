@@ -6,6 +6,7 @@ use giamngheo_store::accounts::Role;
 use giamngheo_store::audit::Actor;
 use giamngheo_store::db::Value;
 use giamngheo_store::row_ids::BLOCK;
+use giamngheo_store::sync;
 
 use crate::harness::{import, load_units, on_both};
 use crate::households::{household, member, three_households};
@@ -114,6 +115,246 @@ fn each_database_takes_ids_from_its_own_block() {
                     db.name
                 ),
             }
+        }
+    });
+}
+
+/// A commune's database beside the test's server database: SQLite, in a file of its own.
+fn commune_db(test: &str) -> (giamngheo_store::Store, std::path::PathBuf) {
+    let path = std::env::temp_dir().join(format!(
+        "giamngheo-store-{test}-{}-commune.db",
+        std::process::id()
+    ));
+    for suffix in ["", "-wal", "-shm", ".audit-key"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    (
+        giamngheo_store::Store::open(path.to_str().unwrap()).unwrap(),
+        path,
+    )
+}
+
+/// A bundle as it travels: written as text and read back.
+fn carried(b: &sync::Bundle) -> sync::Bundle {
+    sync::text::bundle_from_text(&sync::text::bundle_to_text(b, None))
+        .unwrap()
+        .0
+}
+
+fn digest(s: &mut giamngheo_store::Store, peer: &str) -> String {
+    s.sync_status(peer).unwrap().digest
+}
+
+#[test]
+fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
+    on_both("sync_flow", |db| {
+        let admin = Actor::new("quản trị", Role::Administrator, "cli");
+        load_units(&mut db.store);
+        import(&mut db.store, &three_households(), "2019-10-01");
+        let on = giamngheo_core::date::Date::parse("2019-10-01").unwrap();
+        let commune = db.store.unit_by_code("15493", on).unwrap().unwrap();
+        let server = &mut db.store;
+        let peer = server.sync_add_commune(&admin, commune.id).unwrap();
+        assert_eq!(peer.origin, 1, "{}: the first commune's origin", db.name);
+        let init = server.sync_init_bundle(&peer.peer).unwrap();
+        let text = sync::text::bundle_to_text(&init.bundle, Some(&init));
+        let (_, init) = sync::text::bundle_from_text(&text).unwrap();
+        let init = init.expect("an init bundle");
+
+        let (mut village, path) = commune_db(&format!("sync_flow_{}", db.name));
+        let made = village.sync_init(&admin, &init).unwrap();
+        assert_eq!(made.conflicts + made.refused, 0, "{}", db.name);
+        // The villages came with the units; the households are written.
+        assert_eq!(made.applied, 2, "{}: XH-001 and XH-002: {made:?}", db.name);
+        assert_eq!(
+            digest(&mut village, sync::SERVER_PEER),
+            digest(server, &peer.peer),
+            "{}: the commune's database holds the commune as the server does",
+            db.name
+        );
+        assert_eq!(village.origin().unwrap(), 1, "{}", db.name);
+        assert!(
+            village.household_history("HD-001").is_err(),
+            "{}: another commune's household stays on the server",
+            db.name
+        );
+
+        // Offline: the commune registers three households and a birth in XH-001; the server records a death in
+        // XH-001 (a conflict) and a birth in XH-002.
+        import(&mut village, &three_more("KC"), "2025-03-02");
+        let baby = |name: &str| {
+            member(
+                name,
+                giamngheo_core::registry::Relation::Child,
+                "2025-02-01",
+                None,
+            )
+        };
+        let day = giamngheo_core::date::Date::parse("2025-03-03").unwrap();
+        village
+            .record_birth(&admin, "XH-001", &baby("Lê Văn Khôi"), day)
+            .unwrap();
+        let head = server.household_history("XH-001").unwrap();
+        let person = head.members.first().map(|m| m.person_id).unwrap();
+        server.record_death(&admin, "XH-001", person, day).unwrap();
+        server
+            .record_birth(&admin, "XH-002", &baby("Trịnh Thị Hoa"), day)
+            .unwrap();
+        let pending = village.sync_status(sync::SERVER_PEER).unwrap().pending;
+        assert_eq!(
+            pending.get(&sync::Entity::Household),
+            Some(&4),
+            "{}: three new households and XH-001 wait to go up: {pending:?}",
+            db.name
+        );
+
+        // The sync: up, then down, then the acknowledgements up once more.
+        let up = carried(&village.sync_bundle(sync::SERVER_PEER).unwrap());
+        let got = server.sync_receive(&admin, &peer.peer, &up).unwrap();
+        assert_eq!(
+            (got.conflicts, got.refused),
+            (1, 0),
+            "{}: XH-001 changed on both sides: {got:?}",
+            db.name
+        );
+        // The same bundle again (a sync repeated, or the file imported twice) changes nothing more.
+        let again = server.sync_receive(&admin, &peer.peer, &up).unwrap();
+        assert_eq!(
+            (again.applied, again.conflicts),
+            (0, 1),
+            "{}: {again:?}",
+            db.name
+        );
+        assert_eq!(again.digest, got.digest, "{}", db.name);
+        let down = carried(&server.sync_bundle(&peer.peer).unwrap());
+        let took = village
+            .sync_receive(&admin, sync::SERVER_PEER, &down)
+            .unwrap();
+        assert_eq!(
+            took.conflicts, 1,
+            "{}: the commune keeps its version in the conflict: {took:?}",
+            db.name
+        );
+        let acks = carried(&village.sync_bundle(sync::SERVER_PEER).unwrap());
+        assert!(
+            acks.records.is_empty(),
+            "{}: nothing left to send: {:?}",
+            db.name,
+            acks.records
+        );
+        server.sync_receive(&admin, &peer.peer, &acks).unwrap();
+        assert_eq!(
+            digest(&mut village, sync::SERVER_PEER),
+            digest(server, &peer.peer),
+            "{}: after the sync both sides hold the same data",
+            db.name
+        );
+        assert!(
+            server.sync_bundle(&peer.peer).unwrap().records.is_empty(),
+            "{}: nothing left to send down",
+            db.name
+        );
+        for (side, store) in [("server", &mut *server), ("commune", &mut village)] {
+            let open = store.sync_conflicts(commune.id, true).unwrap();
+            assert_eq!(
+                open.len(),
+                1,
+                "{}: {side}: the conflict waits for the officer",
+                db.name
+            );
+            assert_eq!(
+                (open[0].entity, open[0].refused),
+                (sync::Entity::Household, false),
+                "{}: {side}",
+                db.name
+            );
+        }
+        // The server's version is kept on both sides (the death), the commune's (the baby) waits in the list.
+        let names = |s: &mut giamngheo_store::Store| -> Vec<String> {
+            s.household_history("XH-001")
+                .unwrap()
+                .members
+                .iter()
+                .map(|m| m.name.clone())
+                .collect()
+        };
+        let (here, there) = (names(&mut village), names(server));
+        assert!(
+            !here.contains(&"Lê Văn Khôi".to_owned()) && here == there,
+            "{}: {here:?} {there:?}",
+            db.name
+        );
+        assert_eq!(
+            village.household_history("XH-002").unwrap().members.len(),
+            2,
+            "{}: the server's birth reached the commune",
+            db.name
+        );
+        assert!(
+            server.household_history("KC-002").is_ok(),
+            "{}: the commune's households reached the server",
+            db.name
+        );
+
+        // The officer takes the commune's version; the next sync carries it up and closes the conflict there.
+        let id = village.sync_conflicts(commune.id, true).unwrap()[0]
+            .id
+            .clone();
+        village.sync_resolve(&admin, &id, true).unwrap();
+        assert!(
+            names(&mut village).contains(&"Lê Văn Khôi".to_owned()),
+            "{}",
+            db.name
+        );
+        let up = carried(&village.sync_bundle(sync::SERVER_PEER).unwrap());
+        let got = server.sync_receive(&admin, &peer.peer, &up).unwrap();
+        assert_eq!((got.applied, got.conflicts), (1, 0), "{}: {got:?}", db.name);
+        let down = carried(&server.sync_bundle(&peer.peer).unwrap());
+        village
+            .sync_receive(&admin, sync::SERVER_PEER, &down)
+            .unwrap();
+        assert!(
+            names(server).contains(&"Lê Văn Khôi".to_owned()),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            digest(&mut village, sync::SERVER_PEER),
+            digest(server, &peer.peer),
+            "{}: the same data after the resolution",
+            db.name
+        );
+
+        // A bundle for another commune, or sending another commune's household, is refused whole.
+        let mut other = village.sync_bundle(sync::SERVER_PEER).unwrap();
+        other.commune_code = "20764".into();
+        assert!(
+            matches!(
+                server.sync_receive(&admin, &peer.peer, &other),
+                Err(StoreError::Sync(sync::SyncProblem::OtherCommune { .. }))
+            ),
+            "{}",
+            db.name
+        );
+        let foreign = server.household_history("HD-001").unwrap().id;
+        let mut intrude = village.sync_bundle(sync::SERVER_PEER).unwrap();
+        let mut rec = intrude
+            .records
+            .first()
+            .cloned()
+            .unwrap_or_else(|| up.records[0].clone());
+        rec.record.key = foreign;
+        intrude.records = vec![rec];
+        assert!(
+            matches!(
+                server.sync_receive(&admin, &peer.peer, &intrude),
+                Err(StoreError::Sync(sync::SyncProblem::OutsideCommune { .. }))
+            ),
+            "{}",
+            db.name
+        );
+        for suffix in ["", "-wal", "-shm", ".audit-key"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
     });
 }
