@@ -8,6 +8,7 @@ pub mod forecast;
 pub mod forms;
 pub mod plan;
 pub mod reports;
+pub mod sync_file;
 mod table;
 pub mod units;
 

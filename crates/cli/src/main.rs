@@ -15,6 +15,7 @@ mod round_cmd;
 mod score_cmd;
 mod standard_arg;
 mod standards_cmd;
+mod sync_cmd;
 mod web_cmd;
 
 use std::path::PathBuf;
@@ -133,6 +134,11 @@ enum Command {
         #[command(subcommand)]
         command: audit_cmd::AuditCommand,
     },
+    /// Sync a commune's offline database with its province's server by file (đồng bộ).
+    Sync {
+        #[command(subcommand)]
+        command: sync_cmd::SyncCommand,
+    },
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -165,6 +171,7 @@ fn main() -> ExitCode {
         Command::Forecast(a) => forecast_cmd::run(a, db, lang),
         Command::Plan(a) => forecast_cmd::run_plan(a, db, lang),
         Command::Audit { command } => audit_cmd::run(command, db, lang),
+        Command::Sync { command } => sync_cmd::run(command, db, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1039,7 +1039,11 @@ impl Store {
         }
         // From a commune: only the kinds that go up, and only the commune's (checked again after applying).
         let from_commune = !p.is_server;
-        if let Some(s) = b.records.iter().find(|s| from_commune && !s.record.entity.goes_up()) {
+        if let Some(s) = b
+            .records
+            .iter()
+            .find(|s| from_commune && !s.record.entity.goes_up())
+        {
             return Err(StoreError::Sync(SyncProblem::OutsideCommune {
                 entity: s.record.entity.code(),
                 key: s.record.key,
@@ -1444,6 +1448,15 @@ pub mod text {
         }
         out.push_str("end\n");
         out
+    }
+
+    /// The sender's origin from a bundle's head, to find the key its seal is checked with.
+    pub fn sender_origin(text: &str) -> Result<i64, StoreError> {
+        text.lines()
+            .take(5)
+            .find_map(|l| l.strip_prefix("origin "))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| bad("no sender in the head"))
     }
 
     fn bad(what: &str) -> StoreError {

@@ -15,6 +15,7 @@ mod registry;
 mod report;
 mod rounds;
 mod same_tables;
+mod sync;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
