@@ -9,6 +9,7 @@ pub mod forms;
 pub mod plan;
 pub mod reports;
 pub mod sync_file;
+pub mod sync_http;
 mod table;
 pub mod units;
 

@@ -40,6 +40,12 @@ pub enum CliError {
     /// `audit verify` found the audit log broken or a checkpoint that disagrees (Vietnamese, English): exit 3,
     /// neither bad input (2) nor the machine failing (1), so a province's script can tell tampering apart.
     AuditBroken(String, String),
+    /// The sync server could not be reached (exit 1) or refused (exit 2): Vietnamese, English.
+    Remote {
+        refused: bool,
+        vi: String,
+        en: String,
+    },
 }
 
 impl From<StandardError> for CliError {
@@ -78,6 +84,13 @@ impl CliError {
                 | giamngheo_store::StoreError::Connect { .. },
             ) => 1,
             CliError::Demo(..) => 1,
+            CliError::Remote { refused, .. } => {
+                if *refused {
+                    2
+                } else {
+                    1
+                }
+            }
             CliError::Csv(CsvError {
                 kind: CsvErrorKind::Read(_) | CsvErrorKind::Write { .. },
                 ..
@@ -112,6 +125,7 @@ impl Localized for CliError {
                 format!("{head}\n{}{more}", lines.join("\n"))
             }
             CliError::Demo(vi, en) | CliError::AuditBroken(vi, en) => lang.pick(vi, en).to_owned(),
+            CliError::Remote { vi, en, .. } => lang.pick(vi, en).to_owned(),
             CliError::NoScoreLines(e) => e.message(lang),
             CliError::File { path, error } => match lang {
                 Lang::Vi => format!("Không mở hoặc ghi được tệp {path}: {error}"),

@@ -30,8 +30,23 @@ pub enum SyncCommand {
         #[arg(long, short)]
         output: PathBuf,
     },
-    /// On a new, empty commune database: make it from the server's file (`sync add-commune`).
-    Init { file: PathBuf },
+    /// On a new, empty commune database: make it from the server's file (`sync add-commune`), or from the
+    /// server itself with a commune officer's account (`--server URL --commune CODE --account NAME`, the
+    /// password on standard input).
+    Init {
+        #[arg(required_unless_present = "server", conflicts_with = "server")]
+        file: Option<PathBuf>,
+        /// The province's server, http://host[:port].
+        #[arg(long, requires_all = ["commune", "account"])]
+        server: Option<String>,
+        #[arg(long)]
+        commune: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// On a commune's database made from the server: send what changed here and take what changed there, in
+    /// one exchange (đồng bộ ngay).
+    Now,
     /// Write what the other side lacks: a commune's changes for its server, or the server's for a commune.
     Export {
         /// On the server: the commune (mã xã).
@@ -75,7 +90,7 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
         SyncCommand::AddCommune { commune, output } => {
             let mut store = open(db)?;
             let unit = commune_id(&mut store, &commune)?;
-            let peer = store.sync_add_commune(&actor, unit)?;
+            let peer = store.sync_add_commune(&actor, unit, None)?;
             let init = store.sync_init_bundle(&peer.peer)?;
             let text = sync::text::bundle_to_text(&init.bundle, Some(&init));
             write(&output, &sync_file::seal(Kind::Init, &text, None)?)?;
@@ -98,19 +113,40 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             );
             Ok(())
         }
-        SyncCommand::Init { file } => {
-            let opened = read(&file)?;
-            if opened.kind != Kind::Init {
-                return Err(malformed(
-                    &file,
-                    "not the file that makes a commune's database (sync add-commune)",
-                ));
-            }
-            let text = opened.verified(None).map_err(|e| at(&file, e))?;
-            let (_, init) = sync::text::bundle_from_text(text).map_err(|e| at(&file, e))?;
-            let init = init.ok_or_else(|| malformed(&file, "no init part"))?;
+        SyncCommand::Init {
+            file,
+            server,
+            commune,
+            account,
+        } => {
+            let (init, url) = match (file, server) {
+                (Some(file), _) => {
+                    let opened = read(&file)?;
+                    (init_of(&opened, &file)?, None)
+                }
+                (None, Some(url)) => {
+                    let password = read_password()?;
+                    let body = format!(
+                        "{{\"account\":{},\"password\":{},\"commune\":{}}}",
+                        json_string(account.as_deref().unwrap_or_default()),
+                        json_string(&password),
+                        json_string(commune.as_deref().unwrap_or_default())
+                    );
+                    let bytes = giamngheo_app::sync_http::post(
+                        &url,
+                        "/api/sync/init",
+                        "application/json",
+                        body.as_bytes(),
+                    )
+                    .map_err(remote)?;
+                    let shown = PathBuf::from(&url);
+                    let opened = sync_file::open(&bytes).map_err(|e| at(&shown, e))?;
+                    (init_of(&opened, &shown)?, Some(url))
+                }
+                (None, None) => unreachable!("clap requires a file or --server"),
+            };
             let mut store = open(db)?;
-            let report = store.sync_init(&actor, &init)?;
+            let report = store.sync_init(&actor, &init, url.as_deref())?;
             outln!(
                 "{}",
                 lang.pick(
@@ -123,6 +159,51 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
                         "The database of commune {} is made: {} records.",
                         init.bundle.commune_code,
                         report.applied + report.already
+                    )
+                )
+            );
+            Ok(())
+        }
+        SyncCommand::Now => {
+            let mut store = open(db)?;
+            let peer = store
+                .sync_peer(SERVER_PEER)
+                .map_err(|_| CliError::Argument {
+                    name: "sync now",
+                    value: db.to_owned(),
+                    vi: "cơ sở dữ liệu này không phải của một xã tạo từ máy chủ (sync init)".into(),
+                    en: "this is not a commune's database made from a server (sync init)".into(),
+                })?;
+            let url = peer.url.clone().ok_or_else(|| CliError::Argument {
+                name: "sync now",
+                value: db.to_owned(),
+                vi: "cơ sở dữ liệu này được tạo từ tệp: hãy đồng bộ qua tệp (sync export, sync import)".into(),
+                en: "this database was made from a file: sync by file (sync export, sync import)".into(),
+            })?;
+            let bundle = store.sync_bundle(&peer.peer)?;
+            let sent = bundle.records.len();
+            let text = sync::text::bundle_to_text(&bundle, None);
+            let sealed = sync_file::seal(Kind::Bundle, &text, Some(&peer.key_hex))?;
+            let answer =
+                giamngheo_app::sync_http::post(&url, "/api/sync", "application/gzip", &sealed)
+                    .map_err(remote)?;
+            let shown = PathBuf::from(&url);
+            let opened = sync_file::open(&answer).map_err(|e| at(&shown, e))?;
+            let text = opened
+                .verified(Some(&peer.key_hex))
+                .map_err(|e| at(&shown, e))?;
+            let (back, _) = sync::text::bundle_from_text(text).map_err(|e| at(&shown, e))?;
+            let r = store.sync_receive(&actor, &peer.peer, &back)?;
+            outln!(
+                "{}",
+                lang.pick(
+                    &format!(
+                        "Đã gửi {sent} bản ghi; đã nhận {} bản ghi ghi mới, {} xung đột.",
+                        r.applied, r.conflicts
+                    ),
+                    &format!(
+                        "Sent {sent} records; received {} records written, {} conflicts.",
+                        r.applied, r.conflicts
                     )
                 )
             );
@@ -416,4 +497,56 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
             error,
         })?;
     f.commit()
+}
+
+/// The init part of a file (or a server's answer) that makes a commune's database.
+fn init_of(opened: &sync_file::Opened, from: &Path) -> Result<sync::Init, CliError> {
+    if opened.kind != Kind::Init {
+        return Err(malformed(
+            from,
+            "not the file that makes a commune's database (sync add-commune)",
+        ));
+    }
+    let text = opened.verified(None).map_err(|e| at(from, e))?;
+    let (_, init) = sync::text::bundle_from_text(text).map_err(|e| at(from, e))?;
+    init.ok_or_else(|| malformed(from, "no init part"))
+}
+
+fn remote(e: giamngheo_app::sync_http::HttpError) -> CliError {
+    CliError::Remote {
+        refused: matches!(
+            e,
+            giamngheo_app::sync_http::HttpError::Status(..)
+                | giamngheo_app::sync_http::HttpError::Url(_)
+        ),
+        vi: e.message(Lang::Vi),
+        en: e.message(Lang::En),
+    }
+}
+
+/// The account's password, from standard input (one line), never from the command line.
+fn read_password() -> Result<String, CliError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|error| CliError::File {
+            path: "stdin".into(),
+            error,
+        })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -743,6 +743,10 @@ pub struct Peer {
     pub commune_code: String,
     pub origin: i64,
     pub key_hex: String,
+    /// On the server: the account the commune's device syncs as.
+    pub account_id: Option<i64>,
+    /// On a commune's database: the server's address, when it was made over HTTP.
+    pub url: Option<String>,
     pub last_sent_at: Option<String>,
     pub last_received_at: Option<String>,
     pub their_digest: Option<String>,
@@ -819,7 +823,7 @@ fn set_base(c: &mut Conn, peer: &str, e: Entity, key: i64, hash: &str) -> Result
 fn peer_of(c: &mut Conn, peer: &str) -> Result<Peer, StoreError> {
     let r = c
         .query_one(
-            "SELECT p.peer, p.role, p.commune_id, u.code, p.origin, p.key_hex, p.last_sent_at, p.last_received_at, p.their_digest \
+            "SELECT p.peer, p.role, p.commune_id, u.code, p.origin, p.key_hex, p.account_id, p.url, p.last_sent_at, p.last_received_at, p.their_digest \
              FROM sync_peer p JOIN unit u ON u.id = p.commune_id WHERE p.peer = $1",
             &[peer.into()],
         )?
@@ -833,6 +837,8 @@ fn peer_of(c: &mut Conn, peer: &str) -> Result<Peer, StoreError> {
         commune_code: next().into_text().unwrap_or_default(),
         origin: next().int().unwrap_or(0),
         key_hex: next().into_text().unwrap_or_default(),
+        account_id: next().int(),
+        url: next().into_text(),
         last_sent_at: next().into_text(),
         last_received_at: next().into_text(),
         their_digest: next().into_text(),
@@ -908,9 +914,14 @@ fn keep_conflict(c: &mut Conn, commune_id: i64, k: &ConflictRecord) -> Result<()
 }
 
 impl Store {
-    /// The server: sets up a commune's database-to-be (its origin, the next free one, and a new signing key)
-    /// and returns the peer name to give `sync_bundle` for its first bundle.
-    pub fn sync_add_commune(&mut self, actor: &Actor, commune_id: i64) -> Result<Peer, StoreError> {
+    /// The server: sets up a commune's database-to-be (its origin, the next free one, and a new signing key),
+    /// syncing as `account` when it comes over HTTP, and returns its peer.
+    pub fn sync_add_commune(
+        &mut self,
+        actor: &Actor,
+        commune_id: i64,
+        account: Option<i64>,
+    ) -> Result<Peer, StoreError> {
         crate::scope::permit(actor, Action::ManageAccounts)?;
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(|e| StoreError::Db(format!("random key: {e}")))?;
@@ -929,8 +940,8 @@ impl Store {
                 })?;
             let peer = format!("commune-{code}-{origin}");
             c.execute(
-                "INSERT INTO sync_peer (peer, role, commune_id, origin, key_hex, created_at) VALUES ($1, 'commune', $2, $3, $4, $5)",
-                &[peer.clone().into(), commune_id.into(), origin.into(), key_hex.clone().into(), now().into()],
+                "INSERT INTO sync_peer (peer, role, commune_id, origin, key_hex, account_id, created_at) VALUES ($1, 'commune', $2, $3, $4, $5, $6)",
+                &[peer.clone().into(), commune_id.into(), origin.into(), key_hex.clone().into(), account.into(), now().into()],
             )?;
             crate::audit::record_one(
                 c,
@@ -952,6 +963,14 @@ impl Store {
     /// A sync peer by name.
     pub fn sync_peer(&mut self, peer: &str) -> Result<Peer, StoreError> {
         peer_of(&mut self.conn, peer)
+    }
+
+    /// The server: the commune database of this origin, if one was set up.
+    pub fn sync_peer_of_origin(&mut self, origin: i64) -> Result<Option<Peer>, StoreError> {
+        Ok(self
+            .sync_peers()?
+            .into_iter()
+            .find(|p| !p.is_server && p.origin == origin))
     }
 
     /// The peers set up here: the server on a commune's database, the communes on a server.
@@ -1354,7 +1373,12 @@ impl Store {
 
     /// A commune's database, new and empty: made from its server's [`Init`]. Its origin, its server as a peer
     /// (named [`SERVER_PEER`]), the units and every record of the commune, in one transaction.
-    pub fn sync_init(&mut self, actor: &Actor, init: &Init) -> Result<SyncReport, StoreError> {
+    pub fn sync_init(
+        &mut self,
+        actor: &Actor,
+        init: &Init,
+        url: Option<&str>,
+    ) -> Result<SyncReport, StoreError> {
         let empty = self
             .conn
             .query_one(
@@ -1380,8 +1404,8 @@ impl Store {
             }
             c.execute("UPDATE database_origin SET origin = $1", &[init.origin.into()])?;
             c.execute(
-                "INSERT INTO sync_peer (peer, role, commune_id, origin, key_hex, created_at) VALUES ($1, 'server', $2, 0, $3, $4)",
-                &[SERVER_PEER.into(), init.bundle.commune_id.into(), init.key_hex.clone().into(), now().into()],
+                "INSERT INTO sync_peer (peer, role, commune_id, origin, key_hex, url, created_at) VALUES ($1, 'server', $2, 0, $3, $4, $5)",
+                &[SERVER_PEER.into(), init.bundle.commune_id.into(), init.key_hex.clone().into(), url.into(), now().into()],
             )?;
             Ok(())
         })?;

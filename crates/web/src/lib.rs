@@ -31,6 +31,7 @@ pub mod public;
 pub mod reports;
 pub mod rounds;
 pub mod state;
+pub mod sync;
 pub mod units;
 
 use std::net::SocketAddr;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(MAX_FORM))
         .merge(import::routes())
+        .merge(sync::routes())
         .fallback(layout::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

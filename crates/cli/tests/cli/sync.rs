@@ -194,3 +194,144 @@ fn a_commune_and_its_server_sync_by_file() {
         "nothing changed by the refused files"
     );
 }
+
+/// `giamngheo` with `input` on its standard input.
+fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A server process, stopped when dropped.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(db: &str) -> (Serving, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("the server's address in {line:?}"))
+        .to_owned();
+    (Serving(child), format!("http://{addr}"))
+}
+
+#[test]
+fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
+    let dir = scratch("sync_http");
+    let server = db_arg(&dir.join("tinh.db"));
+    ok(&on_db(&server, "demo --households 1520 --no-serve", &[]));
+    let (commune, hh) = a_household(&server, &dir);
+    let password = "Dong-bo-xa-qua-mang-2026";
+    let add = with_stdin(
+        &on_db(
+            &server,
+            "user add --name can-bo-xa --role commune_officer --password-stdin --unit",
+            &[&commune],
+        ),
+        password,
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let (_serving, url) = serve(&server);
+
+    // A wrong password, then the officer's own.
+    let xa = db_arg(&dir.join("xa.db"));
+    let init = |pw: &str| {
+        with_stdin(
+            &on_db(
+                &xa,
+                "sync init --server",
+                &[&url, "--commune", &commune, "--account", "can-bo-xa"],
+            ),
+            pw,
+        )
+    };
+    let wrong = init("sai-mat-khau");
+    assert_eq!(wrong.status.code(), Some(2), "{}", text(&wrong.stderr));
+    let made = init(password);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+
+    // Offline work, then a sync killed at once several times (before, during or after the server's commit),
+    // then one left to finish: nothing lost, nothing doubled, both sides the same.
+    let today = giamngheo_app_today();
+    ok(&on_db(
+        &xa,
+        "household birth",
+        &[
+            &hh,
+            "--name",
+            "Nguyễn Văn Mạng",
+            "--sex",
+            "nam",
+            "--born",
+            &today,
+        ],
+    ));
+    for wait_ms in [0u64, 5, 20, 60, 150] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(on_db(&xa, "sync now", &[]))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let done = ok(&on_db(&xa, "--lang en sync now", &[]));
+    assert!(done.contains("received"), "{done}");
+    let shown = ok(&on_db(&server, "household show", &[&hh]));
+    assert_eq!(
+        shown.matches("] Nguyễn Văn Mạng (").count(),
+        1,
+        "the birth reached the server once: {shown}"
+    );
+    // The acknowledgements go with the next sync; then both sides agree and nothing waits.
+    ok(&on_db(&xa, "sync now", &[]));
+    assert_eq!(
+        digest(&xa, None),
+        digest(&server, Some(&commune)),
+        "both sides hold the same data"
+    );
+    let status = ok(&on_db(&xa, "--lang en sync status", &[]));
+    assert!(status.contains("Records waiting to go: 0"), "{status}");
+
+    // Another commune's officer cannot set up this commune's device.
+    let refused = with_stdin(
+        &on_db(
+            &db_arg(&dir.join("xa3.db")),
+            "sync init --server",
+            &[&url, "--commune", "00001", "--account", "can-bo-xa"],
+        ),
+        password,
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+}

@@ -7,7 +7,11 @@ CREATE TABLE sync_peer (
     commune_id BIGINT NOT NULL REFERENCES unit (id),
     origin BIGINT NOT NULL,
     key_hex TEXT NOT NULL,
+    -- On the server: the account the commune's device syncs as (its role and units bound every change).
+    account_id BIGINT REFERENCES account (id),
     created_at TEXT NOT NULL,
+    -- On a commune's database: the server's address, when it was made over HTTP.
+    url TEXT,
     last_sent_at TEXT,
     last_received_at TEXT,
     -- The other side's digest of the commune's data, as its last bundle gave it.

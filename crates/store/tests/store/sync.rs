@@ -154,7 +154,7 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
         let on = giamngheo_core::date::Date::parse("2019-10-01").unwrap();
         let commune = db.store.unit_by_code("15493", on).unwrap().unwrap();
         let server = &mut db.store;
-        let peer = server.sync_add_commune(&admin, commune.id).unwrap();
+        let peer = server.sync_add_commune(&admin, commune.id, None).unwrap();
         assert_eq!(peer.origin, 1, "{}: the first commune's origin", db.name);
         let init = server.sync_init_bundle(&peer.peer).unwrap();
         let text = sync::text::bundle_to_text(&init.bundle, Some(&init));
@@ -162,7 +162,7 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
         let init = init.expect("an init bundle");
 
         let (mut village, path) = commune_db(&format!("sync_flow_{}", db.name));
-        let made = village.sync_init(&admin, &init).unwrap();
+        let made = village.sync_init(&admin, &init, None).unwrap();
         assert_eq!(made.conflicts + made.refused, 0, "{}", db.name);
         // The villages came with the units; the households are written.
         assert_eq!(made.applied, 2, "{}: XH-001 and XH-002: {made:?}", db.name);
