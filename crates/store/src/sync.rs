@@ -375,6 +375,15 @@ impl Entity {
         !matches!(self, Entity::Programme | Entity::Account)
     }
 
+    /// The table whose row is the record itself (the others hang from it).
+    fn main_table(self) -> &'static str {
+        match self {
+            Entity::Household => "household",
+            Entity::Village => "unit",
+            _ => self.tables()[0].table,
+        }
+    }
+
     fn tables(self) -> &'static [TableSpec] {
         match self {
             Entity::Programme => PROGRAMME,
@@ -441,6 +450,21 @@ fn canonical(v: &Value, out: &mut String) {
 }
 
 impl Record {
+    /// Each table's rows in the order of their canonical text: the same on both backends, whatever order
+    /// each database returned them in.
+    fn sort_rows(&mut self) {
+        for rows in self.tables.values_mut() {
+            rows.sort_by_cached_key(|r| {
+                let mut k = String::new();
+                for v in r {
+                    canonical(v, &mut k);
+                    k.push('|');
+                }
+                k
+            });
+        }
+    }
+
     /// The SHA-256 of the record's canonical text.
     pub fn hash(&self) -> String {
         let mut h = Sha256::new();
@@ -551,19 +575,17 @@ pub(crate) fn read_record(
         let rows = c.query_built(&sql, &[key.into()])?;
         tables.insert(t.table.to_owned(), rows);
     }
-    let main = match entity {
-        Entity::Household => "household",
-        Entity::Village => "unit",
-        _ => entity.tables()[0].table,
-    };
+    let main = entity.main_table();
     if tables.get(main).is_none_or(Vec::is_empty) {
         return Ok(None);
     }
-    Ok(Some(Record {
+    let mut rec = Record {
         entity,
         key,
         tables,
-    }))
+    };
+    rec.sort_rows();
+    Ok(Some(rec))
 }
 
 /// Writes a record's rows over what this database holds of it: rows of identified tables are inserted or
@@ -766,22 +788,61 @@ fn now() -> String {
     crate::audit::now_utc()
 }
 
-/// The hashes of every record of a commune here.
+/// Every record of a commune here, read a table at a time for all the commune's records of a kind (one
+/// statement per table, each record's condition joined to the kind's keys), not a record at a time.
 fn commune_hashes(
     c: &mut Conn,
     commune_id: i64,
 ) -> Result<BTreeMap<(Entity, i64), Record>, StoreError> {
     let mut out = BTreeMap::new();
     for e in Entity::ALL {
-        let keys: Vec<i64> = c
+        let mut records: BTreeMap<i64, Record> = c
             .query_built(e.keys_of_commune(), &[commune_id.into()])?
             .into_iter()
             .filter_map(|r| r[0].int())
+            .map(|k| {
+                let tables = e
+                    .tables()
+                    .iter()
+                    .map(|t| (t.table.to_owned(), Vec::new()))
+                    .collect();
+                (
+                    k,
+                    Record {
+                        entity: e,
+                        key: k,
+                        tables,
+                    },
+                )
+            })
             .collect();
-        for k in keys {
-            if let Some(r) = read_record(c, e, k)? {
-                out.insert((e, k), r);
+        for t in e.tables() {
+            let cols: Vec<String> = t.columns.iter().map(|col| format!("t.{col}")).collect();
+            let sql = format!(
+                "WITH k(key) AS ({}) SELECT k.key, {} FROM k JOIN {} t ON {}",
+                e.keys_of_commune(),
+                cols.join(", "),
+                t.table,
+                t.of_record.replace("$1", "k.key")
+            );
+            for mut row in c.query_built(&sql, &[commune_id.into()])? {
+                let key = row.first().and_then(Value::int).unwrap_or(0);
+                row.remove(0);
+                if let Some(rows) = records
+                    .get_mut(&key)
+                    .and_then(|r| r.tables.get_mut(t.table))
+                {
+                    rows.push(row);
+                }
             }
+        }
+        let main = e.main_table();
+        for (k, mut r) in records {
+            if r.tables.get(main).is_none_or(Vec::is_empty) {
+                continue;
+            }
+            r.sort_rows();
+            out.insert((e, k), r);
         }
     }
     Ok(out)
