@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Sync between communes' databases and their province's server (issue 16), over HTTP on loopback:
+#   first sync: a commune of about TARGET households (default 10,000; target under 10 s) made from the server
+#     with `sync init --server` (the server's bundle built, sent, applied);
+#   incremental: CHANGES births recorded offline (default 100), then `sync now` (target under 1 s);
+#   at once: COMMUNES other communes (default 50) set up, one birth each, then all syncing at the same time.
+# The peer, in the same run: shipping the server's whole database instead (`sqlite3 .backup`, then gzip).
+# The server is the demo registry of HOUSEHOLDS households (default 250,000: its smallest communes hold about
+# 10,000) on SQLite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOUSEHOLDS=${HOUSEHOLDS:-250000}
+TARGET=${TARGET:-10000}
+CHANGES=${CHANGES:-100}
+COMMUNES=${COMMUNES:-50}
+BIN=${GIAMNGHEO_BIN:-target/release/giamngheo}
+DATA=bench/data/sync
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+[ -x "$BIN" ] || cargo build --release -p giamngheo
+mkdir -p "$DATA"
+DEMO=bench/data/demo-$HOUSEHOLDS.db
+[ -f "$DEMO" ] || "$BIN" --db "$DEMO" demo --households "$HOUSEHOLDS" --no-serve > /dev/null
+rm -rf "$DATA"/*
+SERVER=$DATA/tinh.db
+cp "$DEMO" "$SERVER"; [ -f "$DEMO.audit-key" ] && cp "$DEMO.audit-key" "$SERVER.audit-key"
+now() { date +%s.%N; }
+ms() { echo "($2 - $1) * 1000 / 1" | bc; }
+TODAY=$(date +%Y-%m-%d)
+# Communes by their households now, the one nearest TARGET first.
+sqlite3 "$SERVER" "SELECT u.code, count(DISTINCT r.household_id) n FROM residence r JOIN unit u ON u.id = r.commune_id \
+  WHERE r.valid_until IS NULL GROUP BY u.code ORDER BY abs(n - $TARGET)" > "$DATA/communes.txt"
+read -r COMMUNE N < <(head -1 "$DATA/communes.txt" | tr '|' ' ')
+echo "server: $(sqlite3 "$SERVER" 'SELECT count(*) FROM household') households; commune $COMMUNE: $N households"
+PASS=bench-sync-password-123
+account() { echo "$PASS" | "$BIN" --db "$SERVER" user add --name "xa-$1" --role commune_officer --unit "$1" --password-stdin > /dev/null; }
+account "$COMMUNE"
+PORT=${PORT:-18282}
+"$BIN" --db "$SERVER" serve --bind "127.0.0.1:$PORT" > "$DATA/serve.log" 2>&1 &
+SERVE=$!
+trap 'kill $SERVE 2>/dev/null || true' EXIT
+for _ in $(seq 1 1500); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
+init() { echo "$PASS" | "$BIN" --db "$DATA/xa-$1.db" sync init --server "http://127.0.0.1:$PORT" --commune "$1" --account "xa-$1" > /dev/null; }
+
+t0=$(now); init "$COMMUNE"; t1=$(now)
+echo "first sync of commune $COMMUNE ($N households): $(ms "$t0" "$t1") ms (target 10,000 ms)"
+t0=$(now); sqlite3 "$SERVER" ".backup $DATA/copy.db"; gzip -1 -c "$DATA/copy.db" > "$DATA/copy.db.gz"; t1=$(now)
+echo "peer: the server's whole database shipped instead (backup and gzip, not counting the transfer): $(ms "$t0" "$t1") ms, $(du -m "$DATA/copy.db.gz" | cut -f1) MB"
+rm -f "$DATA/copy.db" "$DATA/copy.db.gz"
+
+XA=$DATA/xa-$COMMUNE.db
+mapfile -t HH < <(sqlite3 "$XA" "SELECT h.code FROM household h JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL LIMIT $CHANGES")
+for h in "${HH[@]}"; do "$BIN" --db "$XA" household birth "$h" --name "Trẻ Đồng Bộ" --sex nam --born "$TODAY" > /dev/null; done
+"$BIN" --db "$XA" --lang en sync status | grep -E "waiting to go" | head -1
+for run in 1 2 3; do
+  t0=$(now); "$BIN" --db "$XA" sync now > /dev/null; t1=$(now)
+  echo "incremental sync, run $run ($([ "$run" = 1 ] && echo "$CHANGES births" || echo "acknowledgements only")): $(ms "$t0" "$t1") ms (target 1,000 ms)"
+done
+
+# Other communes, smallest effort first: the ones after the first in the list.
+mapfile -t OTHERS < <(sed -n "2,$((COMMUNES + 1))p" "$DATA/communes.txt" | cut -d'|' -f1)
+for c in "${OTHERS[@]}"; do account "$c"; init "$c"; done
+for c in "${OTHERS[@]}"; do
+  h=$(sqlite3 "$DATA/xa-$c.db" "SELECT h.code FROM household h JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL LIMIT 1")
+  "$BIN" --db "$DATA/xa-$c.db" household birth "$h" --name "Trẻ Đồng Bộ" --sex nữ --born "$TODAY" > /dev/null
+done
+t0=$(now)
+PIDS=()
+for c in "${OTHERS[@]}"; do
+  ( s=$(now); "$BIN" --db "$DATA/xa-$c.db" sync now > /dev/null; e=$(now); echo "$(ms "$s" "$e")" >> "$DATA/each.txt" ) &
+  PIDS+=($!)
+done
+wait "${PIDS[@]}"
+t1=$(now)
+sort -n "$DATA/each.txt" > "$DATA/each-sorted.txt"
+echo "${#OTHERS[@]} communes syncing at once: all done in $(ms "$t0" "$t1") ms; each: median $(awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' "$DATA/each-sorted.txt") ms, slowest $(tail -1 "$DATA/each-sorted.txt") ms"
+bad=0
+for c in "${OTHERS[@]}"; do
+  here=$("$BIN" --db "$DATA/xa-$c.db" --lang en sync status | sed -n 's/^Digest here: //p')
+  there=$("$BIN" --db "$SERVER" --lang en sync status --commune "$c" | sed -n 's/^Digest here: //p')
+  [ "$here" = "$there" ] || bad=$((bad + 1))
+done
+echo "communes whose digests differ from the server's after the sync: $bad"
