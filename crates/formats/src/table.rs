@@ -16,6 +16,21 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
+/// Drops a UTF-8 byte order mark from a file's first block; a UTF-16 one is refused (the file must be saved
+/// as UTF-8).
+fn strip_bom(block: &mut Vec<u8>, file: &str) -> Result<(), CsvError> {
+    if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
+        return Err(CsvError {
+            row: Some(1),
+            ..CsvError::file(file, CsvErrorKind::Utf16)
+        });
+    }
+    if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        block.drain(..3);
+    }
+    Ok(())
+}
+
 /// Reads a CSV file (UTF-8, optional BOM) into a table of NFC text.
 pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
     let io = |e: std::io::Error| CsvError::io(file, e);
@@ -26,15 +41,7 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
     let mut first = true;
     while let Some(mut block) = reader.next_block().map_err(io)? {
         if first {
-            if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
-                return Err(CsvError {
-                    row: Some(1),
-                    ..CsvError::file(file, CsvErrorKind::Utf16)
-                });
-            }
-            if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                block.drain(..3);
-            }
+            strip_bom(&mut block, file)?;
             first = false;
         }
         let mut scan = Scanner::new(&block);
@@ -155,15 +162,7 @@ impl<R: Read> CsvRows<R> {
         let io = |e: std::io::Error| CsvError::io(file, e);
         let mut reader = BlockReader::new(input, 1 << 20);
         let mut block = reader.next_block().map_err(io)?.unwrap_or_default();
-        if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
-            return Err(CsvError {
-                row: Some(1),
-                ..CsvError::file(file, CsvErrorKind::Utf16)
-            });
-        }
-        if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            block.drain(..3);
-        }
+        strip_bom(&mut block, file)?;
         let mut rows = CsvRows {
             file: file.to_owned(),
             header: Vec::new(),

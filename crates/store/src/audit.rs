@@ -210,6 +210,29 @@ pub fn record_one(c: &mut Conn, actor: &Actor, change: Change<'_>) -> Result<i64
     Ok(seq)
 }
 
+/// Records a change to many rows of `entity` at once (an import, a load): `*` for the id, what was done in
+/// `summary`, no old value.
+pub fn record_bulk(
+    c: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    summary: String,
+) -> Result<i64, StoreError> {
+    record_one(
+        c,
+        actor,
+        Change {
+            action,
+            entity,
+            entity_id: "*".to_owned(),
+            old_value: None,
+            new_value: Some(summary),
+            reason: None,
+        },
+    )
+}
+
 fn entry_of(r: &[Value]) -> (AuditEntry, String) {
     let t = |i: usize| r[i].text().unwrap_or_default().to_owned();
     (

@@ -519,21 +519,10 @@ impl Store {
             }
             phase("indexes", &mut clock);
             progress(resolved.len() as u64);
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "import_households",
-                    entity: "household",
-                    entity_id: "*".to_owned(),
-                    old_value: None,
-                    new_value: Some(format!(
+            crate::audit::record_bulk(c, actor, "import_households", "household", format!(
                         "as_of={} added={} updated={} unchanged={} members_added={}",
                         day_text, summary.added, summary.updated, summary.unchanged, summary.members_added
-                    )),
-                    reason: None,
-                },
-            )?;
+                    ))?;
             Ok(summary)
         });
         phase("commit", &mut clock);
@@ -789,8 +778,16 @@ fn rebuild_member_search(c: &mut Conn) -> Result<(), StoreError> {
         ),
         ("member_search_name", "member_search", "(name_fold)"),
         // The names' later words (migration 0019).
-        ("member_word_commune", "member_word", "(commune_id, tail, village_id)"),
-        ("member_word_village", "member_word", "(village_id, tail, commune_id)"),
+        (
+            "member_word_commune",
+            "member_word",
+            "(commune_id, tail, village_id)",
+        ),
+        (
+            "member_word_village",
+            "member_word",
+            "(village_id, tail, commune_id)",
+        ),
         ("member_word_tail", "member_word", "(tail)"),
     ];
     // The word triggers on member_search would otherwise fire once per row written below.

@@ -224,10 +224,19 @@ impl Store {
             };
             // Two later words of one name can both start with the query ("thu" in "Lê Thu Thủy"): a member is
             // listed once, so the later-word search reads twice the room it fills.
-            let fetch = if m == Match::WordStart { room * 2 } else { room };
+            let fetch = if m == Match::WordStart {
+                room * 2
+            } else {
+                room
+            };
             let rows = self.conn.query(
                 sql,
-                &[low.as_str().into(), high.as_str().into(), scope.clone(), fetch.into()],
+                &[
+                    low.as_str().into(),
+                    high.as_str().into(),
+                    scope.clone(),
+                    fetch.into(),
+                ],
             )?;
             for r in rows {
                 let person = r.get(9).and_then(Value::int).unwrap_or(0);

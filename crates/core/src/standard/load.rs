@@ -130,6 +130,22 @@ fn check_id(id: &str, field: &str) -> Result<(), StandardErrorKind> {
     }
 }
 
+/// A near-poverty line is required by the two-tier rule and not allowed by the single-tier one; `field`
+/// names it in the error (built only when there is one).
+fn near_poverty_fits(
+    combining: CombiningRule,
+    present: bool,
+    field: impl FnOnce() -> String,
+) -> Result<(), StandardErrorKind> {
+    match (combining, present) {
+        (CombiningRule::TwoTier, false) => Err(invalid(field(), Problem::MissingForTwoTier)),
+        (CombiningRule::SingleTier, true) => {
+            Err(invalid(field(), Problem::NotAllowedForSingleTier))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn check(f: File) -> Result<Standard, StandardErrorKind> {
     check_id(&f.id, "id")?;
     let combining = match f.combining.value.as_str() {
@@ -161,18 +177,7 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
             .middle_income
             .map(|v| money(v, &at("middle_income")))
             .transpose()?;
-        match (combining, &near_poverty) {
-            (CombiningRule::TwoTier, None) => {
-                return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier));
-            }
-            (CombiningRule::SingleTier, Some(_)) => {
-                return Err(invalid(
-                    at("near_poverty"),
-                    Problem::NotAllowedForSingleTier,
-                ));
-            }
-            _ => {}
-        }
+        near_poverty_fits(combining, near_poverty.is_some(), || at("near_poverty"))?;
         let mut below = ("poverty", poverty.value);
         for (name, line) in [
             ("near_poverty", &near_poverty),
@@ -207,18 +212,7 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
             let mut lines = Vec::with_capacity(2);
             for (area, raw) in [("rural", s.rural), ("urban", s.urban)] {
                 let at = |k: &str| format!("score.{area}.{k}");
-                match (combining, &raw.near_poverty) {
-                    (CombiningRule::TwoTier, None) => {
-                        return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier));
-                    }
-                    (CombiningRule::SingleTier, Some(_)) => {
-                        return Err(invalid(
-                            at("near_poverty"),
-                            Problem::NotAllowedForSingleTier,
-                        ));
-                    }
-                    _ => {}
-                }
+                near_poverty_fits(combining, raw.near_poverty.is_some(), || at("near_poverty"))?;
                 if let Some(near) = &raw.near_poverty
                     && near.value <= raw.poverty.value
                 {
@@ -323,10 +317,8 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
         instrument: Instrument {
             code: nfc(&f.instrument.code),
             name_vi: nfc(&f.instrument.name_vi),
-            name_en: f.instrument.name_en,
-            signed: f.instrument.signed,
-            verified: f.instrument.verified,
             source: nfc(&f.instrument.source),
+            ..f.instrument
         },
         years: Sourced {
             value: (f.years.first, f.years.last),

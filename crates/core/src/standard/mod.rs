@@ -68,7 +68,9 @@ pub struct ScoreRules {
     pub lines: [ScoreLines; 2],
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The survey instrument (the forms' circular). The standard file's `[instrument]` table reads straight into it.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Instrument {
     pub code: String,
     pub name_vi: String,
