@@ -12,9 +12,10 @@ use giamngheo_core::standard::builtin;
 use giamngheo_store::costs::ProgrammeCost;
 
 use crate::errors::CliError;
+use crate::errors::arg;
 use crate::output::{AtomicFile, outln};
 use crate::registry_cmd::{open, parse_date, today};
-use crate::report_cmd::{Format, arg, emit, emit_all, find_unit, report_error};
+use crate::report_cmd::{Format, emit, emit_all, find_unit, report_error};
 
 #[derive(Args)]
 pub struct ForecastArgs {

@@ -15,19 +15,10 @@ use giamngheo_store::Store;
 use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
-use crate::errors::CliError;
+use crate::errors::{CliError, arg};
 use crate::output::AtomicFile;
 use crate::registry_cmd::{open, parse_date, today};
 use giamngheo_app::catalog::{self, ReportKind, ReportRequest};
-
-pub(crate) fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
-    CliError::Argument {
-        name,
-        value: value.to_owned(),
-        vi: vi.to_owned(),
-        en: en.to_owned(),
-    }
-}
 
 /// `2015-2019` → (2015, 2019).
 #[derive(Args)]

@@ -21,18 +21,9 @@ use giamngheo_store::rounds::{
     CaseSource, CaseView, NewComplaint, NewMeeting, NewRound, RoundView, SurveyInput, VoteInput,
 };
 
-use crate::errors::CliError;
+use crate::errors::{CliError, arg};
 use crate::output::AtomicFile;
 use crate::registry_cmd::{open, parse_date, today};
-
-fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
-    CliError::Argument {
-        name,
-        value: value.to_owned(),
-        vi: vi.to_owned(),
-        en: en.to_owned(),
-    }
-}
 
 fn parse_channel(s: &str) -> Result<ComplaintChannel, String> {
     ComplaintChannel::parse(s).ok_or_else(|| {

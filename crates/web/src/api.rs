@@ -148,12 +148,7 @@ pub async fn rates(
     if !a.sees_unit(u.id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    let st = state.clone();
-    let f = state
-        .pool
-        .run(move |s| st.figures(s, u))
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    let f = state.unit_figures(u).await.map_err(|e| ctx.fail(e))?;
     Ok(Json(json!({
         "unit": f.unit.code,
         "name": f.unit.name,

@@ -163,12 +163,7 @@ pub async fn commune(
     Path(code): Path<String>,
 ) -> PageResult {
     let u = commune_of(&state, &ctx, code).await?;
-    let st = state.clone();
-    let f = state
-        .pool
-        .run(move |s| st.figures(s, u))
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    let f = state.unit_figures(u).await.map_err(|e| ctx.fail(e))?;
     let posted = posted_lists(&state, &ctx, f.unit.id).await?;
     let secret = state.public_secret().await.map_err(|e| ctx.fail(e))?;
     let token = auth::public_token(&secret, f.unit.id, unix_now());

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use crate::registry::{db_arg, ok};
-use crate::{on_db, scratch};
+use crate::{giamngheo_fed, on_db, scratch};
 
 /// A server started by the test, stopped when dropped.
 struct Server(std::process::Child);
@@ -118,8 +118,8 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
     let db = db_arg(&dir.join("demo.db"));
     ok(&on_db(&db, "demo --households 1520", &[]));
     let password = "Song-Chu-chay-qua-Tho-Xuan-2026";
-    let mut add = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
-        .args([
+    let add = giamngheo_fed(
+        &[
             "--db",
             &db,
             "user",
@@ -129,17 +129,10 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
             "--role",
             "administrator",
             "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(password.as_bytes())
-        .unwrap();
-    assert!(add.wait().unwrap().success());
+        ],
+        password,
+    );
+    assert!(add.status.success());
     // Thanh Hóa (38) on today's boundaries, two reviewed years.
     let cli = ok(&on_db(&db, "report rates --unit 38 --years 2018-2019", &[]));
 
