@@ -280,12 +280,7 @@ where
         if matches!(end, FieldEnd::Record) {
             break;
         }
-        if names.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
-            return Err(CsvError {
-                row: Some(1),
-                ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
-            });
-        }
+        crate::table::check_field_count(names.len(), 1, file)?;
     }
     if names.iter().all(String::is_empty) {
         return Err(CsvError::file(file, CsvErrorKind::Empty));

@@ -31,6 +31,18 @@ fn strip_bom(block: &mut Vec<u8>, file: &str) -> Result<(), CsvError> {
     Ok(())
 }
 
+/// Refuses a row once it has as many fields as a row may have: a runaway row (a stray quote, a binary
+/// file) stops there instead of filling the memory.
+pub(crate) fn check_field_count(fields: usize, row_no: u64, file: &str) -> Result<(), CsvError> {
+    if fields as u64 >= crate::limits::MAX_CSV_FIELDS {
+        return Err(CsvError {
+            row: Some(row_no),
+            ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
+        });
+    }
+    Ok(())
+}
+
 /// Reads a CSV file (UTF-8, optional BOM) into a table of NFC text.
 pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
     let io = |e: std::io::Error| CsvError::io(file, e);
@@ -64,12 +76,7 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
                 if matches!(end, FieldEnd::Record) {
                     break;
                 }
-                if cells.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
-                    return Err(CsvError {
-                        row: Some(row_no),
-                        ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
-                    });
-                }
+                check_field_count(cells.len(), row_no, file)?;
             }
             if cells.iter().all(String::is_empty) {
                 continue;
@@ -244,12 +251,7 @@ pub fn scan_rows(
             if matches!(end, FieldEnd::Record) {
                 break;
             }
-            if cells.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
-                return Err(CsvError {
-                    row: Some(row_no),
-                    ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
-                });
-            }
+            check_field_count(cells.len(), row_no, file)?;
         }
         if cells.iter().all(|c| c.is_empty()) {
             continue;

@@ -1,7 +1,7 @@
 //! Rules that hold when two writers start together: the checks run inside the write transaction and the
 //! database backs them (a unique index on the citizen IDs of current members).
 
-use giamngheo_core::registry::Relation;
+use giamngheo_core::registry::{HouseholdRecord, Relation};
 use giamngheo_store::StoreError;
 use giamngheo_store::audit::Actor;
 
@@ -70,24 +70,26 @@ fn two_imports_started_together_never_store_one_citizen_id_twice() {
     });
 }
 
+/// A household of Thôn 1 (commune 15493) whose one member, the head Lê Văn Một, holds `citizen_id`.
+fn mot_household(code: &str, citizen_id: &str) -> HouseholdRecord {
+    household(
+        code,
+        "15493",
+        "Thôn 1",
+        vec![member(
+            "Lê Văn Một",
+            Relation::Head,
+            "1975-03-02",
+            Some(citizen_id),
+        )],
+    )
+}
+
 #[test]
 fn the_same_file_imported_twice_at_once_is_stored_once() {
     on_both("concurrent_same", |db| {
         load_units(&mut db.store);
-        let rows = vec![(
-            2u64,
-            household(
-                "K-SAME",
-                "15493",
-                "Thôn 1",
-                vec![member(
-                    "Lê Văn Một",
-                    Relation::Head,
-                    "1975-03-02",
-                    Some("038075099999"),
-                )],
-            ),
-        )];
+        let rows = vec![(2u64, mot_household("K-SAME", "038075099999"))];
         let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
         let results: Vec<_> = std::thread::scope(|t| {
             let handles: Vec<_> = (0..2)
@@ -123,20 +125,7 @@ fn a_citizen_id_held_elsewhere_is_refused_on_every_path() {
         load_units(&mut db.store);
         let sys = Actor::system();
         let rows = vec![
-            (
-                2u64,
-                household(
-                    "K-1",
-                    "15493",
-                    "Thôn 1",
-                    vec![member(
-                        "Lê Văn Một",
-                        Relation::Head,
-                        "1975-03-02",
-                        Some("038075011111"),
-                    )],
-                ),
-            ),
+            (2u64, mot_household("K-1", "038075011111")),
             (
                 3u64,
                 household(
