@@ -10,7 +10,7 @@ use giamngheo_core::messages::Localized;
 use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey, parse_public_key};
 
 use crate::errors::CliError;
-use crate::output::{AtomicFile, outln};
+use crate::output::{outln, write_file};
 use crate::registry_cmd::open;
 
 #[derive(Subcommand)]
@@ -156,14 +156,7 @@ pub fn checkpoint(db: &str, signing_key: &Path, output: &Path, lang: Lang) -> Re
             ));
         }
     };
-    let mut out = AtomicFile::create(output)?;
-    std::io::Write::write_all(out.writer(), signed.to_text().as_bytes()).map_err(|error| {
-        CliError::File {
-            path: output.display().to_string(),
-            error,
-        }
-    })?;
-    out.commit()?;
+    write_file(output, signed.to_text().as_bytes())?;
     let head = signed.checkpoint.short();
     match lang {
         Lang::Vi => outln!(

@@ -13,7 +13,7 @@ use giamngheo_store::costs::ProgrammeCost;
 
 use crate::errors::CliError;
 use crate::errors::arg;
-use crate::output::{AtomicFile, outln};
+use crate::output::{outln, write_file};
 use crate::registry_cmd::{open, parse_date, today};
 use crate::report_cmd::{Format, emit, emit_all, find_unit, report_error};
 
@@ -134,14 +134,7 @@ pub fn run(a: ForecastArgs, db: &str, lang: Lang) -> Result<(), CliError> {
         let svg = result.chart(lang).to_svg();
         match a.output.as_deref() {
             Some(path) => {
-                let mut out = AtomicFile::create(path)?;
-                std::io::Write::write_all(out.writer(), svg.as_bytes()).map_err(|error| {
-                    CliError::File {
-                        path: path.display().to_string(),
-                        error,
-                    }
-                })?;
-                out.commit()?;
+                write_file(path, svg.as_bytes())?;
             }
             None => outln!("{svg}"),
         }

@@ -417,16 +417,12 @@ pub fn emit_all(
         )),
         (Format::Pdf, Some(path)) => {
             let bytes = giamngheo_report::bundle::pdf(tables, charts, lang);
-            let mut out = AtomicFile::create(path)?;
-            std::io::Write::write_all(out.writer(), &bytes).map_err(|e| file_err(path, e))?;
-            out.commit()
+            crate::output::write_file(path, &bytes)
         }
         (Format::Xlsx, Some(path)) => {
             let bytes = giamngheo_report::bundle::workbook(tables)
                 .map_err(|e| file_err(path, std::io::Error::other(e.to_string())))?;
-            let mut out = AtomicFile::create(path)?;
-            std::io::Write::write_all(out.writer(), &bytes).map_err(|e| file_err(path, e))?;
-            out.commit()
+            crate::output::write_file(path, &bytes)
         }
         (Format::Csv, Some(path)) => {
             let mut out = AtomicFile::create(path)?;
@@ -869,16 +865,7 @@ pub fn report_chart(
     };
     let svg = drawing.to_svg();
     match output {
-        Some(path) => {
-            let mut out = AtomicFile::create(&path)?;
-            std::io::Write::write_all(out.writer(), svg.as_bytes()).map_err(|error| {
-                CliError::File {
-                    path: path.display().to_string(),
-                    error,
-                }
-            })?;
-            out.commit()
-        }
+        Some(path) => crate::output::write_file(&path, svg.as_bytes()),
         None => {
             let mut out = crate::output::stdout();
             std::io::Write::write_all(&mut out, svg.as_bytes())

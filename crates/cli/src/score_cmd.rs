@@ -162,14 +162,7 @@ fn score(
     }
     match output {
         Some(path) => {
-            let mut f = crate::output::AtomicFile::create(path)?;
-            std::io::Write::write_all(f.writer(), out.as_bytes()).map_err(|error| {
-                CliError::File {
-                    path: path.display().to_string(),
-                    error,
-                }
-            })?;
-            f.commit()?;
+            crate::output::write_file(path, out.as_bytes())?;
         }
         None => out!("{out}"),
     }

@@ -146,6 +146,21 @@ fn near_poverty_fits(
     }
 }
 
+/// The id of the `i`th entry of `list` (`dimensions`, `indicators`): well formed, and not one of `taken`.
+fn check_new_id<'a>(
+    id: &str,
+    list: &str,
+    i: usize,
+    mut taken: impl Iterator<Item = &'a str>,
+) -> Result<(), StandardErrorKind> {
+    let field = format!("{list}[{i}].id");
+    check_id(id, &field)?;
+    if taken.any(|t| t == id) {
+        return Err(invalid(field, Problem::Duplicate(id.to_owned())));
+    }
+    Ok(())
+}
+
 fn check(f: File) -> Result<Standard, StandardErrorKind> {
     check_id(&f.id, "id")?;
     let combining = match f.combining.value.as_str() {
@@ -240,13 +255,12 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
 
     let mut dimensions: Vec<Dimension> = Vec::with_capacity(f.dimensions.len());
     for (i, d) in f.dimensions.into_iter().enumerate() {
-        check_id(&d.id, &format!("dimensions[{i}].id"))?;
-        if dimensions.iter().any(|x| x.id == d.id) {
-            return Err(invalid(
-                format!("dimensions[{i}].id"),
-                Problem::Duplicate(d.id),
-            ));
-        }
+        check_new_id(
+            &d.id,
+            "dimensions",
+            i,
+            dimensions.iter().map(|x| x.id.as_str()),
+        )?;
         dimensions.push(Dimension {
             id: d.id,
             name_vi: nfc(&d.name_vi),
@@ -262,13 +276,12 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
     }
     let mut indicators: Vec<Indicator> = Vec::with_capacity(f.indicators.len());
     for (i, ind) in f.indicators.into_iter().enumerate() {
-        check_id(&ind.id, &format!("indicators[{i}].id"))?;
-        if indicators.iter().any(|x| x.id == ind.id) {
-            return Err(invalid(
-                format!("indicators[{i}].id"),
-                Problem::Duplicate(ind.id),
-            ));
-        }
+        check_new_id(
+            &ind.id,
+            "indicators",
+            i,
+            indicators.iter().map(|x| x.id.as_str()),
+        )?;
         if !dimensions.iter().any(|d| d.id == ind.dimension) {
             return Err(invalid(
                 format!("indicators.{}.dimension", ind.id),
