@@ -161,6 +161,14 @@ fn check_new_id<'a>(
     Ok(())
 }
 
+/// The ids of a whole list, in order, each checked by [`check_new_id`] against those before it.
+fn check_ids(list: &str, ids: &[&str]) -> Result<(), StandardErrorKind> {
+    for (i, id) in ids.iter().enumerate() {
+        check_new_id(id, list, i, ids[..i].iter().copied())?;
+    }
+    Ok(())
+}
+
 fn check(f: File) -> Result<Standard, StandardErrorKind> {
     check_id(&f.id, "id")?;
     let combining = match f.combining.value.as_str() {
@@ -253,20 +261,17 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
         }
     };
 
-    let mut dimensions: Vec<Dimension> = Vec::with_capacity(f.dimensions.len());
-    for (i, d) in f.dimensions.into_iter().enumerate() {
-        check_new_id(
-            &d.id,
-            "dimensions",
-            i,
-            dimensions.iter().map(|x| x.id.as_str()),
-        )?;
-        dimensions.push(Dimension {
+    let ids: Vec<&str> = f.dimensions.iter().map(|d| d.id.as_str()).collect();
+    check_ids("dimensions", &ids)?;
+    let dimensions: Vec<Dimension> = f
+        .dimensions
+        .into_iter()
+        .map(|d| Dimension {
             id: d.id,
             name_vi: nfc(&d.name_vi),
             name_en: d.name_en,
-        });
-    }
+        })
+        .collect();
 
     if f.indicators.is_empty() {
         return Err(invalid("indicators", Problem::NoIndicators));
