@@ -14,6 +14,7 @@ use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::round::{CaseState, Role, RoundKind, RoundStatus, Step};
 use giamngheo_core::transition::Transition;
 use giamngheo_core::{Class, Classifier, Lang};
+use giamngheo_formats::households::{ProblemKind, problem_at};
 use giamngheo_formats::table::{CsvRows, Rows, read_xlsx};
 use giamngheo_store::Store;
 use giamngheo_store::audit::Actor;
@@ -1662,21 +1663,17 @@ pub fn screen(
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
+    let problem = problem_at(&*rows);
     let Some(code_c) = header
         .iter()
         .position(|h| h == "household_code" || h == "mã hộ")
     else {
-        return Err(CliError::Import(vec![
-            giamngheo_formats::households::ImportProblem {
-                file: rows.file().to_owned(),
-                sheet: rows.sheet().map(str::to_owned),
-                row: 1,
-                column: Some("household_code".into()),
-                kind: giamngheo_formats::households::ProblemKind::MissingColumn,
-            },
-        ]));
+        return Err(CliError::Import(vec![problem(
+            1,
+            "household_code",
+            ProblemKind::MissingColumn,
+        )]));
     };
-    let (file, sheet) = (rows.file().to_owned(), rows.sheet().map(str::to_owned));
     let mut codes = Vec::new();
     let mut problems = Vec::new();
     rows.each(&mut |row, cells| {
@@ -1687,15 +1684,11 @@ pub fn screen(
         {
             match HouseholdCode::parse(c) {
                 Some(code) => codes.push((row, code)),
-                None => problems.push(giamngheo_formats::households::ImportProblem {
-                    file: file.clone(),
-                    sheet: sheet.clone(),
+                None => problems.push(problem(
                     row,
-                    column: Some("household_code".into()),
-                    kind: giamngheo_formats::households::ProblemKind::BadHouseholdCode(
-                        c.to_owned(),
-                    ),
-                }),
+                    "household_code",
+                    ProblemKind::BadHouseholdCode(c.to_owned()),
+                )),
             }
         }
     })?;

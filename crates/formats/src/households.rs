@@ -110,6 +110,19 @@ pub struct ImportProblem {
     pub kind: ProblemKind,
 }
 
+/// Makes the problems of table `t`: `(row, column, kind)`, with the table's file and sheet.
+pub fn problem_at(t: &dyn Rows) -> impl Fn(u64, &str, ProblemKind) -> ImportProblem + use<> {
+    let file = t.file().to_owned();
+    let sheet = t.sheet().map(str::to_owned);
+    move |row, column, kind| ImportProblem {
+        file: file.clone(),
+        sheet: sheet.clone(),
+        row,
+        column: Some(column.to_owned()),
+        kind,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProblemKind {
     MissingColumn,

@@ -5,7 +5,7 @@ use giamngheo_core::date::Date;
 use giamngheo_core::ids::HouseholdCode;
 
 use crate::error::CsvError;
-use crate::households::{ImportProblem, ProblemKind};
+use crate::households::{ImportProblem, ProblemKind, problem_at};
 use crate::table::Rows;
 
 /// One household's votes at a village meeting.
@@ -44,18 +44,6 @@ impl Columns {
 
     fn find(&self, names: &[&str]) -> Option<usize> {
         self.header.iter().position(|h| names.contains(&h.as_str()))
-    }
-}
-
-fn problem_at(t: &dyn Rows) -> impl Fn(u64, &str, ProblemKind) -> ImportProblem + use<> {
-    let file = t.file().to_owned();
-    let sheet = t.sheet().map(str::to_owned);
-    move |row, column, kind| ImportProblem {
-        file: file.clone(),
-        sheet: sheet.clone(),
-        row,
-        column: Some(column.to_owned()),
-        kind,
     }
 }
 
