@@ -1,11 +1,19 @@
 //! The registry from the command line: demo, import, export, crash safety.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{assert_refused, giamngheo, on_db, scratch, text, words};
 
 pub fn db_arg(p: &Path) -> String {
     p.to_str().unwrap().to_owned()
+}
+
+/// A scratch folder named `name` and in it a demo registry of `households` households: (folder, database).
+pub fn demo_db(name: &str, households: u32) -> (PathBuf, String) {
+    let dir = scratch(name);
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&on_db(&db, &format!("demo --households {households}"), &[]));
+    (dir, db)
 }
 
 pub fn ok(args: &[&str]) -> String {
@@ -76,9 +84,7 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 
 #[test]
 fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was() {
-    let dir = scratch("crash");
-    let demo = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&demo, "demo --households 6000", &[]));
+    let (dir, demo) = demo_db("crash", 6000);
     let csv = dir.join("ho.csv");
     ok(&on_db(
         &demo,
@@ -144,9 +150,7 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
 
 #[test]
 fn births_deaths_splits_and_merges_from_the_command_line() {
-    let dir = scratch("events");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 800", &[]));
+    let (_, db) = demo_db("events", 800);
     let code = "15493-00002";
     let out = ok(&on_db(
         &db,
@@ -224,9 +228,7 @@ fn births_deaths_splits_and_merges_from_the_command_line() {
 
 #[test]
 fn review_results_export_and_import_round_trip() {
-    let dir = scratch("reviews");
-    let demo = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&demo, "demo --households 900", &[]));
+    let (dir, demo) = demo_db("reviews", 900);
     let households = dir.join("ho.csv");
     let reviews = dir.join("rs-2019.csv");
     let reviews_xlsx = dir.join("rs-2019.xlsx");
@@ -322,9 +324,7 @@ fn review_results_export_and_import_round_trip() {
 
 #[test]
 fn rates_and_trend_reports() {
-    let dir = scratch("report");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (_, db) = demo_db("report", 1520);
     let csv = ok(&on_db(
         &db,
         "report rates --unit 395 --years 2015-2019 --as-of-boundaries 2020-01-01",

@@ -1,7 +1,7 @@
 //! Reports from the command line: targets, and the refusals of bad input.
 
-use crate::registry::{db_arg, ok};
-use crate::{assert_refused, giamngheo, on_db, scratch, text};
+use crate::registry::{demo_db, ok};
+use crate::{assert_refused, giamngheo, on_db, text};
 
 /// The column `name` of a CSV output, row by row.
 fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
@@ -13,9 +13,7 @@ fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
 
 #[test]
 fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
-    let dir = scratch("targets");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (dir, db) = demo_db("targets", 1520);
     let b = ["--as-of-boundaries", "2020-01-01"];
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
@@ -152,9 +150,7 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
 
 #[test]
 fn transitions_and_profile_agree_with_the_rates() {
-    let dir = scratch("transitions");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (_, db) = demo_db("transitions", 1520);
     let span = [
         "--unit",
         "395",
@@ -217,9 +213,7 @@ fn transitions_and_profile_agree_with_the_rates() {
 
 #[test]
 fn compare_and_ranking_agree_with_each_unit_s_rates() {
-    let dir = scratch("compare");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (_, db) = demo_db("compare", 1520);
     let b = ["--years", "2015-2019", "--as-of-boundaries", "2020-01-01"];
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
@@ -298,9 +292,7 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
 
 #[test]
 fn pdf_and_svg_outputs() {
-    let dir = scratch("pdf");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (dir, db) = demo_db("pdf", 1520);
     let b = [
         "--unit",
         "395",
@@ -363,9 +355,7 @@ fn pdf_and_svg_outputs() {
 
 #[test]
 fn summary_table_and_lists_add_up() {
-    let dir = scratch("summary");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (dir, db) = demo_db("summary", 1520);
     let b = ["--unit", "395", "--as-of-boundaries", "2020-01-01"];
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());

@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use crate::registry::{db_arg, ok};
-use crate::{giamngheo_fed, on_db, scratch};
+use crate::registry::{demo_db, ok};
+use crate::{giamngheo_fed, on_db};
 
 /// A server started by the test, stopped when dropped.
 struct Server(std::process::Child);
@@ -114,9 +114,7 @@ fn url_encode(s: &str) -> String {
 
 #[test]
 fn the_cli_and_the_web_write_the_same_rates_table() {
-    let dir = scratch("same_tables");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (_, db) = demo_db("same_tables", 1520);
     let password = "Song-Chu-chay-qua-Tho-Xuan-2026";
     let add = giamngheo_fed(
         &[
