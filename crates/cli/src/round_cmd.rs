@@ -1658,11 +1658,7 @@ pub fn screen(
 ) -> Result<(), CliError> {
     let on = day("date", date)?;
     let mut rows = table(file)?;
-    let header: Vec<String> = rows
-        .header()
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+    let header = rows.header_keys();
     let problem = problem_at(&*rows);
     let Some(code_c) = header
         .iter()

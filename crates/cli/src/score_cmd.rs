@@ -60,11 +60,7 @@ fn score(
         })?),
     };
     let mut rows = crate::round_cmd::table(input)?;
-    let header: Vec<String> = rows
-        .header()
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+    let header = rows.header_keys();
     let problem = problem_at(&*rows);
     let code_c = header.iter().position(|h| h == "household_code");
     let region_c = header.iter().position(|h| h == "region");

@@ -37,7 +37,7 @@ pub fn read_reviews(
 ) -> Result<Vec<ReviewInput>, Vec<ImportProblem>> {
     let sheet = t.sheet().map(str::to_owned);
     let problem = crate::households::problem_at(t);
-    let header: Vec<String> = t.header().iter().map(|h| h.trim().to_lowercase()).collect();
+    let header = t.header_keys();
     let col = |name: &str| header.iter().position(|h| h == name);
     let (code_c, area_c, income_c, score_c, list_c, decided_c, decided_on_c) = (
         col("household_code"),

@@ -38,7 +38,7 @@ struct Columns {
 impl Columns {
     fn of(t: &dyn Rows) -> Columns {
         Columns {
-            header: t.header().iter().map(|h| h.trim().to_lowercase()).collect(),
+            header: t.header_keys(),
         }
     }
 

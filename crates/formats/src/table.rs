@@ -107,6 +107,13 @@ pub trait Rows {
     fn file(&self) -> &str;
     fn sheet(&self) -> Option<&str>;
     fn header(&self) -> &[String];
+    /// The header's names trimmed and in lower case, as columns are looked up by name.
+    fn header_keys(&self) -> Vec<String> {
+        self.header()
+            .iter()
+            .map(|h| h.trim().to_lowercase())
+            .collect()
+    }
     /// Calls `f` with each data row (empty rows skipped). Stops at the first unreadable part of the file.
     fn each(&mut self, f: &mut dyn FnMut(u64, &[&str])) -> Result<(), CsvError>;
 
