@@ -209,8 +209,7 @@ impl Store {
             .query(sql, &[Value::from(year), Value::from(class.code())])?
             .into_iter()
             .map(|r| {
-                let mut it = r.into_iter();
-                let mut next = || it.next().unwrap_or(Value::Null);
+                let mut next = crate::db::cells(r);
                 Ok(ListedHousehold {
                     code: next().decode("household", "code", HouseholdCode::parse)?,
                     head: next().into_text().unwrap_or_default(),

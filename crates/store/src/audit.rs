@@ -210,14 +210,14 @@ pub fn record_one(c: &mut Conn, actor: &Actor, change: Change<'_>) -> Result<i64
     Ok(seq)
 }
 
-/// Records a change to many rows of `entity` at once (an import, a load): `*` for the id, what was done in
-/// `summary`, no old value.
-pub fn record_bulk(
+/// Records what was done to `entity` `entity_id` (a birth, a merge), said in `done`: no old value, no reason.
+pub fn record_done(
     c: &mut Conn,
     actor: &Actor,
     action: &str,
     entity: &str,
-    summary: String,
+    entity_id: String,
+    done: String,
 ) -> Result<i64, StoreError> {
     record_one(
         c,
@@ -225,12 +225,24 @@ pub fn record_bulk(
         Change {
             action,
             entity,
-            entity_id: "*".to_owned(),
+            entity_id,
             old_value: None,
-            new_value: Some(summary),
+            new_value: Some(done),
             reason: None,
         },
     )
+}
+
+/// Records a change to many rows of `entity` at once (an import, a load): `*` for the id, what was done in
+/// `summary`.
+pub fn record_bulk(
+    c: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    summary: String,
+) -> Result<i64, StoreError> {
+    record_done(c, actor, action, entity, "*".to_owned(), summary)
 }
 
 fn entry_of(r: &[Value]) -> (AuditEntry, String) {

@@ -297,6 +297,16 @@ impl Conn {
         self.each_row(sql, params, f)
     }
 
+    /// [`Self::query_each`] of a query assembled from fixed fragments, like [`Self::query_built`]'s.
+    pub fn query_each_built(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.each_row(sql, params, f)
+    }
+
     /// A query assembled from fixed fragments (a filter form's), in `$n` syntax. Its variants must be few
     /// (one per combination of fragments): each is prepared once and kept for the connection's life.
     pub fn query_built(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
@@ -506,6 +516,12 @@ fn sqlite_row(r: &rusqlite::Row, n: usize) -> Result<Row, StoreError> {
         });
     }
     Ok(row)
+}
+
+/// A row's cells in column order, one a call; past the last, NULL.
+pub(crate) fn cells(r: Row) -> impl FnMut() -> Value {
+    let mut it = r.into_iter();
+    move || it.next().unwrap_or(Value::Null)
 }
 
 fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {

@@ -264,8 +264,7 @@ pub(crate) fn reviews_of(c: &mut Conn, household_id: i64) -> Result<Vec<ReviewVi
     )?;
     rows.into_iter()
         .map(|r| {
-            let mut it = r.into_iter();
-            let mut next = || it.next().unwrap_or(Value::Null);
+            let mut next = crate::db::cells(r);
             Ok(ReviewView {
                 id: next().int().unwrap_or(0),
                 year: next().int().unwrap_or(0),

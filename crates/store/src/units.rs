@@ -46,8 +46,7 @@ impl UnitLoadSummary {
 
 /// A unit from the columns `id, level, code, name, short_name, valid_from, valid_until`.
 pub(crate) fn unit_from_row(r: Vec<Value>) -> Result<Unit, StoreError> {
-    let mut it = r.into_iter();
-    let mut next = || it.next().unwrap_or(Value::Null);
+    let mut next = crate::db::cells(r);
     let id = next().int().unwrap_or(0);
     let level = next().decode("unit", "level", UnitLevel::parse)?;
     Ok(Unit {
@@ -335,18 +334,7 @@ impl Store {
                 "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[from.into(), to.into(), date.iso().into(), kind.code().into(), share.into(), default_successor.into()],
             )?;
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "add_lineage",
-                    entity: "unit",
-                    entity_id: from.to_string(),
-                    old_value: None,
-                    new_value: Some(format!("{} → {to} {} {share:?}", kind.code(), date.iso())),
-                    reason: None,
-                },
-            )?;
+            crate::audit::record_done(c, actor, "add_lineage", "unit", from.to_string(), format!("{} → {to} {} {share:?}", kind.code(), date.iso()))?;
             Ok(())
         })
     }
