@@ -300,15 +300,8 @@ impl Store {
         let mut seen_codes: HashMap<&str, u64> = HashMap::new();
         let mut seen_ids: HashMap<&str, (&HouseholdCode, u64)> = HashMap::new();
         for (row, rec) in records {
-            if let Some(first) = seen_codes.insert(rec.code.as_str(), *row) {
-                rejections.push(Rejection {
-                    row: *row,
-                    field: "household_code",
-                    kind: RejectionKind::DuplicateHousehold {
-                        code: rec.code.clone(),
-                        first_row: first,
-                    },
-                });
+            if let Some(repeated) = Rejection::repeated(&mut seen_codes, &rec.code, *row) {
+                rejections.push(repeated);
                 continue;
             }
             let code = rec.commune.as_str();

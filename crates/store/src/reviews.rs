@@ -316,15 +316,8 @@ impl Store {
         let mut planned: Vec<(NewReview, Option<(i64, bool)>)> = Vec::new();
         let mut summary = ReviewImportSummary::default();
         for r in reviews {
-            if let Some(first) = seen.insert(r.household_code.as_str(), r.row) {
-                rejections.push(Rejection {
-                    row: r.row,
-                    field: "household_code",
-                    kind: RejectionKind::DuplicateHousehold {
-                        code: r.household_code.clone(),
-                        first_row: first,
-                    },
-                });
+            if let Some(repeated) = Rejection::repeated(&mut seen, &r.household_code, r.row) {
+                rejections.push(repeated);
                 continue;
             }
             let found = self.conn.query_one(

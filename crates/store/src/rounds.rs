@@ -1031,15 +1031,8 @@ impl Store {
             for s in inputs {
                 let r = &s.input;
                 let code = r.household_code.as_str();
-                if let Some(first) = seen.insert(code, r.row) {
-                    rejections.push(Rejection {
-                        row: r.row,
-                        field: "household_code",
-                        kind: RejectionKind::DuplicateHousehold {
-                            code: r.household_code.clone(),
-                            first_row: first,
-                        },
-                    });
+                if let Some(repeated) = Rejection::repeated(&mut seen, &r.household_code, r.row) {
+                    rejections.push(repeated);
                     continue;
                 }
                 let Some(case) = cases.get(code) else {
