@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::error::WebError;
 use crate::extract::{Allowed, Ctx, Params, may};
 use crate::html::{self, Markup, html};
-use crate::layout::{PageResult, check_post, record, staff_page};
+use crate::layout::{PageResult, posted, record, staff_page};
 use crate::state::AppState;
 
 /// How many items a page of the inbox shows.
@@ -172,6 +172,12 @@ pub struct AnswerForm {
     answer: String,
 }
 
+impl crate::layout::TokenField for AnswerForm {
+    fn token(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /feedback/{id}`: take the item in hand (`step=handle`) or answer it (`step=answer`), then back to
 /// the inbox at the item's new status. The store checks the item's commune against the account's units.
 pub async fn answer(
@@ -180,11 +186,7 @@ pub async fn answer(
     Path(id): Path<i64>,
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> PageResult {
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(&state, &ctx, &a, &f.csrf, &format!("feedback {id}")).await?;
+    let f = posted(&state, &ctx, &a, form, &format!("feedback {id}")).await?;
     let answer = match f.step.as_str() {
         "handle" => None,
         "answer" if !f.answer.trim().is_empty() => Some(f.answer),

@@ -122,6 +122,28 @@ pub async fn check_post(
     Err(ctx.fail(WebError::Csrf))
 }
 
+/// A staff form that carries the session's one-use token.
+pub trait TokenField {
+    fn token(&self) -> &str;
+}
+
+/// A posted staff form, read (a malformed one is refused) and its token spent by [`check_post`]; `what`
+/// names the target in the log of a refusal.
+pub async fn posted<F: TokenField>(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Caller,
+    form: Result<axum::extract::Form<F>, axum::extract::rejection::FormRejection>,
+    what: &str,
+) -> Result<F, Failure> {
+    let f = match form {
+        Ok(axum::extract::Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
+    };
+    check_post(state, ctx, a, f.token(), what).await?;
+    Ok(f)
+}
+
 /// The unit a dashboard or report is about: the one asked for, if the account sees it, or its own.
 pub async fn chosen_unit(
     state: &AppState,

@@ -13,7 +13,7 @@ use crate::auth::{self, Caller};
 use crate::error::WebError;
 use crate::extract::{Ctx, Staff};
 use crate::html::{Markup, html, page};
-use crate::layout::{PageResult, check_post, record, respond};
+use crate::layout::{PageResult, posted, record, respond};
 use crate::state::AppState;
 use giamngheo_store::today;
 
@@ -173,16 +173,18 @@ pub struct TokenForm {
     csrf: String,
 }
 
+impl crate::layout::TokenField for TokenForm {
+    fn token(&self) -> &str {
+        &self.csrf
+    }
+}
+
 pub async fn logout(
     State(state): State<AppState>,
     Staff { ctx, caller: a }: Staff,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> PageResult {
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(&state, &ctx, &a, &f.csrf, "logout").await?;
+    posted(&state, &ctx, &a, form, "logout").await?;
     state
         .sessions
         .end(&a.token)

@@ -75,13 +75,11 @@ async fn posted_lists(
                 ))
             }
             table {
-                thead {
-                    tr {
-                        th { (ctx.t("Chủ hộ", "Head of household")) }
-                        th { (ctx.t("Thôn", "Village")) }
-                        th { (ctx.t("Kết quả đề nghị", "Proposed result")) }
-                    }
-                }
+                (html::head(ctx.lang, &[
+                    ("Chủ hộ", "Head of household"),
+                    ("Thôn", "Village"),
+                    ("Kết quả đề nghị", "Proposed result"),
+                ]))
                 tbody {
                     @for c in cases {
                         tr {
