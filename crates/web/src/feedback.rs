@@ -172,12 +172,6 @@ pub struct AnswerForm {
     answer: String,
 }
 
-impl crate::layout::TokenField for AnswerForm {
-    fn token(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// `POST /feedback/{id}`: take the item in hand (`step=handle`) or answer it (`step=answer`), then back to
 /// the inbox at the item's new status. The store checks the item's commune against the account's units.
 pub async fn answer(
@@ -186,7 +180,15 @@ pub async fn answer(
     Path(id): Path<i64>,
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> PageResult {
-    let f = posted(&state, &ctx, &a, form, &format!("feedback {id}")).await?;
+    let f = posted(
+        &state,
+        &ctx,
+        &a,
+        form,
+        |f| &f.csrf,
+        &format!("feedback {id}"),
+    )
+    .await?;
     let answer = match f.step.as_str() {
         "handle" => None,
         "answer" if !f.answer.trim().is_empty() => Some(f.answer),

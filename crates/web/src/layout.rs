@@ -122,25 +122,21 @@ pub async fn check_post(
     Err(ctx.fail(WebError::Csrf))
 }
 
-/// A staff form that carries the session's one-use token.
-pub trait TokenField {
-    fn token(&self) -> &str;
-}
-
-/// A posted staff form, read (a malformed one is refused) and its token spent by [`check_post`]; `what`
-/// names the target in the log of a refusal.
-pub async fn posted<F: TokenField>(
+/// A posted staff form, read (a malformed one is refused) and the session's one-use token in it (`token`)
+/// spent by [`check_post`]; `what` names the target in the log of a refusal.
+pub async fn posted<F>(
     state: &AppState,
     ctx: &Ctx,
     a: &Caller,
     form: Result<axum::extract::Form<F>, axum::extract::rejection::FormRejection>,
+    token: impl Fn(&F) -> &str,
     what: &str,
 ) -> Result<F, Failure> {
     let f = match form {
         Ok(axum::extract::Form(f)) => f,
         Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
     };
-    check_post(state, ctx, a, f.token(), what).await?;
+    check_post(state, ctx, a, token(&f), what).await?;
     Ok(f)
 }
 

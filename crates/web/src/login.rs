@@ -173,18 +173,12 @@ pub struct TokenForm {
     csrf: String,
 }
 
-impl crate::layout::TokenField for TokenForm {
-    fn token(&self) -> &str {
-        &self.csrf
-    }
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     Staff { ctx, caller: a }: Staff,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> PageResult {
-    posted(&state, &ctx, &a, form, "logout").await?;
+    posted(&state, &ctx, &a, form, |f| &f.csrf, "logout").await?;
     state
         .sessions
         .end(&a.token)

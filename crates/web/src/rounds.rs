@@ -779,12 +779,6 @@ pub struct StepForm {
     votes: std::collections::HashMap<String, String>,
 }
 
-impl crate::layout::TokenField for StepForm {
-    fn token(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// `POST /rounds/{id}/{post|decide|reopen}`: one step of the round, then back to the round's page with what
 /// happened, or the reason it was refused.
 pub async fn step(
@@ -806,7 +800,15 @@ pub async fn step(
     if !a.role.may(action) || !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    let f = posted(&state, &ctx, &a, form, &format!("review_round {id} {step}")).await?;
+    let f = posted(
+        &state,
+        &ctx,
+        &a,
+        form,
+        |f| &f.csrf,
+        &format!("review_round {id} {step}"),
+    )
+    .await?;
     let lang = ctx.lang;
     let checked = match check_step(lang, action, &f) {
         Ok(c) => c,
@@ -1145,12 +1147,6 @@ pub struct ScreenForm {
     ticked: std::collections::HashMap<String, String>,
 }
 
-impl crate::layout::TokenField for ScreenForm {
-    fn token(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// `POST /rounds/{id}/screen`: the quick screening (Phiếu A) of the ticked households through the store's
 /// `record_screening`, as `giamngheo round screen` does with a file. A household the account does not see
 /// in this round is refused exactly like one not on the list.
@@ -1164,7 +1160,15 @@ pub async fn screen(
         return Err(ctx.fail(WebError::Forbidden));
     }
     let (_, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    let f = posted(&state, &ctx, &a, form, &format!("review_round {id} screen")).await?;
+    let f = posted(
+        &state,
+        &ctx,
+        &a,
+        form,
+        |f| &f.csrf,
+        &format!("review_round {id} screen"),
+    )
+    .await?;
     let reply = Reply::new(&state, &ctx, &a, id);
     let lang = ctx.lang;
     let on = match date_field(&f.date, "Ngày nhận diện", "Screened on") {
@@ -1231,12 +1235,6 @@ pub struct RequestForm {
     date: String,
 }
 
-impl crate::layout::TokenField for RequestForm {
-    fn token(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// `POST /rounds/{id}/request`: a household's request to be reviewed (Mẫu 01) or recognised as escaped
 /// (Mẫu 04) through the store's `add_request`, as `giamngheo round request` does. The household must live
 /// inside the account's units; one outside them is refused exactly like one that does not exist.
@@ -1255,6 +1253,7 @@ pub async fn request(
         &ctx,
         &a,
         form,
+        |f| &f.csrf,
         &format!("review_round {id} request"),
     )
     .await?;
@@ -1465,12 +1464,6 @@ pub struct SurveyForm {
     rest: std::collections::HashMap<String, String>,
 }
 
-impl crate::layout::TokenField for SurveyForm {
-    fn token(&self) -> &str {
-        &self.csrf
-    }
-}
-
 impl SurveyForm {
     fn deprived(&self, i: usize) -> bool {
         self.rest.get(&format!("d{i}")).is_some_and(|v| v == "1")
@@ -1523,7 +1516,15 @@ pub async fn survey_post(
     form: Result<Form<SurveyForm>, FormRejection>,
 ) -> PageResult {
     let (a, round, case) = survey_context(&state, &ctx, id, &code).await?;
-    let f = posted(&state, &ctx, &a, form, &format!("survey {code}")).await?;
+    let f = posted(
+        &state,
+        &ctx,
+        &a,
+        form,
+        |f| &f.csrf,
+        &format!("survey {code}"),
+    )
+    .await?;
     let lang = ctx.lang;
     // Validation names the field, and the form comes back filled as it was sent.
     let refuse = |field: Option<&'static str>, msg: String| -> PageResult {
