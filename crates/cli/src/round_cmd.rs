@@ -1478,15 +1478,6 @@ pub fn support_show(db: &str, household: &str, lang: Lang) -> Result<(), CliErro
     Ok(())
 }
 
-fn write_pdf(output: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let mut out = AtomicFile::create(output)?;
-    std::io::Write::write_all(out.writer(), bytes).map_err(|error| CliError::File {
-        path: output.display().to_string(),
-        error,
-    })?;
-    out.commit()
-}
-
 fn decided_round(store: &mut Store, round_id: i64) -> Result<RoundView, CliError> {
     let round = store.round(round_id)?;
     if round.status != RoundStatus::Decided {
@@ -1509,7 +1500,7 @@ pub fn decision_pdf(db: &str, round_id: i64, output: &Path, lang: Lang) -> Resul
     let model =
         giamngheo_app::forms::decision(&mut store, &round, &cases, &standard.instrument.name_vi)?;
     let pdf = giamngheo_report::forms::decision(&model);
-    write_pdf(output, &pdf)?;
+    crate::output::write_file(output, &pdf)?;
     outln!(
         "{} {} ({})",
         lang.pick("Đã ghi", "Wrote"),
@@ -1541,7 +1532,7 @@ pub fn certificates_pdf(
             "the round has issued no certificates yet (run `round certificates` first)",
         ));
     }
-    write_pdf(output, &giamngheo_report::forms::certificates(&list))?;
+    crate::output::write_file(output, &giamngheo_report::forms::certificates(&list))?;
     outln!(
         "{} {}: {} {}",
         lang.pick("Đã ghi", "Wrote"),
@@ -1575,7 +1566,7 @@ pub fn exit_form(
             ));
         }
     };
-    write_pdf(output, &pdf)?;
+    crate::output::write_file(output, &pdf)?;
     outln!(
         "{} {} ({})",
         lang.pick("Đã ghi", "Wrote"),

@@ -18,7 +18,7 @@ pub struct Table {
 
 /// Drops a UTF-8 byte order mark from a file's first block; a UTF-16 one is refused (the file must be saved
 /// as UTF-8).
-fn strip_bom(block: &mut Vec<u8>, file: &str) -> Result<(), CsvError> {
+pub(crate) fn strip_bom(block: &mut Vec<u8>, file: &str) -> Result<(), CsvError> {
     if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
         return Err(CsvError {
             row: Some(1),

@@ -240,11 +240,7 @@ fn targets_are_replaced_by_unit_and_year() {
 }
 
 fn db_unit(store: &mut Store, district: &str) -> i64 {
-    store
-        .unit_at(UnitLevel::District, district, date("2024-01-01"))
-        .unwrap()
-        .unwrap()
-        .id
+    crate::harness::unit_id(store, UnitLevel::District, district, "2024-01-01")
 }
 
 #[test]

@@ -127,6 +127,16 @@ pub fn date(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
+/// The id of the unit of `level` with `code` on day `on` (ISO); it must exist.
+pub fn unit_id(
+    store: &mut Store,
+    level: giamngheo_core::ids::UnitLevel,
+    code: &str,
+    on: &str,
+) -> i64 {
+    store.unit_at(level, code, date(on)).unwrap().unwrap().id
+}
+
 pub fn hh(code: &str) -> giamngheo_core::ids::HouseholdCode {
     giamngheo_core::ids::HouseholdCode::parse(code).unwrap()
 }

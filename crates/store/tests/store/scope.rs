@@ -111,11 +111,7 @@ fn account(store: &mut Store, name: &str, role: Role, unit: Option<i64>) -> Acto
 }
 
 fn commune_id(store: &mut Store, code: &str) -> i64 {
-    store
-        .unit_at(UnitLevel::Commune, code, date("2019-10-01"))
-        .unwrap()
-        .unwrap()
-        .id
+    crate::harness::unit_id(store, UnitLevel::Commune, code, "2019-10-01")
 }
 
 /// Whether the place is inside the account's units as the brief's scope reads: a commune's officer holds
