@@ -351,6 +351,19 @@ impl Conn {
         self.query_built(sql, params)
     }
 
+    /// The first column of each row, as integers (ids, years); NULLs are left out.
+    pub fn query_ints(
+        &mut self,
+        sql: &'static str,
+        params: &[Value],
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .query(sql, params)?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect())
+    }
+
     pub fn query_one(
         &mut self,
         sql: &'static str,

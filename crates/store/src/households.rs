@@ -1315,10 +1315,7 @@ impl Store {
                 return Err(StoreError::NotFound { what: "residence", key: into.to_owned() });
             }
             let members: Vec<i64> = c
-                .query("SELECT person_id FROM membership WHERE household_id = $1 AND valid_until IS NULL", &[old.into()])?
-                .into_iter()
-                .filter_map(|r| r[0].int())
-                .collect();
+                .query_ints("SELECT person_id FROM membership WHERE household_id = $1 AND valid_until IS NULL", &[old.into()])?;
             c.execute(
                 "UPDATE membership SET valid_until = $2, citizen_id = NULL WHERE household_id = $1 AND valid_until IS NULL",
                 &[old.into(), before.clone().into()],

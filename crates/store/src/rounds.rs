@@ -759,13 +759,10 @@ impl Store {
     pub fn undecided_rounds(&mut self, commune_id: i64) -> Result<Vec<RoundView>, StoreError> {
         let ids: Vec<i64> = self
             .conn
-            .query(
+            .query_ints(
                 "SELECT id FROM review_round WHERE commune_id = $1 AND status <> 'decided' ORDER BY opened_on DESC, id DESC",
                 &[commune_id.into()],
-            )?
-            .into_iter()
-            .filter_map(|r| r[0].int())
-            .collect();
+            )?;
         ids.into_iter()
             .map(|id| round_in(&mut self.conn, id))
             .collect()
