@@ -6,7 +6,7 @@ use giamngheo_store::StoreError;
 use giamngheo_store::audit::Actor;
 
 use crate::harness::{date, import, import_as, load_units, on_both};
-use crate::households::{household, member};
+use crate::households::{head_only, household, member};
 
 #[test]
 fn two_imports_started_together_never_store_one_citizen_id_twice() {
@@ -128,12 +128,7 @@ fn a_citizen_id_held_elsewhere_is_refused_on_every_path() {
             (2u64, mot_household("K-1", "038075011111")),
             (
                 3u64,
-                household(
-                    "K-2",
-                    "15493",
-                    "Thôn 1",
-                    vec![member("Lê Văn Hai", Relation::Head, "1976-03-02", None)],
-                ),
+                head_only("K-2", "15493", "Thôn 1", "Lê Văn Hai", "1976-03-02"),
             ),
         ];
         import(&mut db.store, &rows, "2019-10-01");

@@ -127,14 +127,29 @@ pub fn date(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
-/// The id of the unit of `level` with `code` on day `on` (ISO); it must exist.
+/// The unit of `level` with `code` on day `on` (ISO); it must exist.
+pub fn unit(
+    store: &mut Store,
+    level: giamngheo_core::ids::UnitLevel,
+    code: &str,
+    on: &str,
+) -> giamngheo_store::units::Unit {
+    store.unit_at(level, code, date(on)).unwrap().unwrap()
+}
+
+/// [`unit`]'s id.
 pub fn unit_id(
     store: &mut Store,
     level: giamngheo_core::ids::UnitLevel,
     code: &str,
     on: &str,
 ) -> i64 {
-    store.unit_at(level, code, date(on)).unwrap().unwrap().id
+    unit(store, level, code, on).id
+}
+
+/// The unit directly above unit `id` on day `on` (ISO); it must have one.
+pub fn parent(store: &mut Store, id: i64, on: &str) -> giamngheo_store::units::Unit {
+    store.parent_at(id, date(on)).unwrap().unwrap()
 }
 
 pub fn hh(code: &str) -> giamngheo_core::ids::HouseholdCode {

@@ -22,6 +22,22 @@ pub fn member(name: &str, relation: Relation, born: &str, cid: Option<&str>) -> 
     )
 }
 
+/// A household whose one member is its head, `name`, born on `born`, with no citizen ID.
+pub fn head_only(
+    code: &str,
+    commune: &str,
+    village: &str,
+    name: &str,
+    born: &str,
+) -> HouseholdRecord {
+    household(
+        code,
+        commune,
+        village,
+        vec![member(name, Relation::Head, born, None)],
+    )
+}
+
 pub fn household(
     code: &str,
     commune: &str,
@@ -66,12 +82,7 @@ pub fn three_households() -> Vec<(u64, HouseholdRecord)> {
         ),
         (
             5,
-            household(
-                "XH-002",
-                "15493",
-                "Thôn 2",
-                vec![member("Trịnh Văn Đức", Relation::Head, "1960-11-11", None)],
-            ),
+            head_only("XH-002", "15493", "Thôn 2", "Trịnh Văn Đức", "1960-11-11"),
         ),
         (
             6,
@@ -180,12 +191,7 @@ fn bad_imports_write_nothing_and_name_every_row() {
             // A commune that no longer exists on the import date (15499 is the new Xã Thọ Xuân).
             (
                 2,
-                household(
-                    "NEW-1",
-                    "15493",
-                    "Thôn 1",
-                    vec![member("Phạm Văn A", Relation::Head, "1990-01-01", None)],
-                ),
+                head_only("NEW-1", "15493", "Thôn 1", "Phạm Văn A", "1990-01-01"),
             ),
             // A citizen ID that belongs to another household.
             (
@@ -205,21 +211,11 @@ fn bad_imports_write_nothing_and_name_every_row() {
             // The same household twice.
             (
                 4,
-                household(
-                    "NEW-3",
-                    "15499",
-                    "Thôn 1",
-                    vec![member("Phạm Văn C", Relation::Head, "1990-01-01", None)],
-                ),
+                head_only("NEW-3", "15499", "Thôn 1", "Phạm Văn C", "1990-01-01"),
             ),
             (
                 5,
-                household(
-                    "NEW-3",
-                    "15499",
-                    "Thôn 1",
-                    vec![member("Phạm Văn C", Relation::Head, "1990-01-01", None)],
-                ),
+                head_only("NEW-3", "15499", "Thôn 1", "Phạm Văn C", "1990-01-01"),
             ),
         ];
         let err = import_as(
@@ -261,12 +257,7 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
         seed_registry(&mut db.store);
         let other = vec![(
             9,
-            household(
-                "XH-009",
-                "15493",
-                "Thôn 4",
-                vec![member("Le Van Hung", Relation::Head, "1975-03-02", None)],
-            ),
+            head_only("XH-009", "15493", "Thôn 4", "Le Van Hung", "1975-03-02"),
         )];
         let s = import(&mut db.store, &other, "2019-10-01");
         assert_eq!(s.added, 1);
@@ -509,12 +500,7 @@ fn an_import_dated_before_a_later_change_is_refused() {
             .unwrap();
         let again = vec![(
             7,
-            household(
-                "XH-002",
-                "15493",
-                "Thôn 2",
-                vec![member("Trịnh Văn Đức", Relation::Head, "1960-11-11", None)],
-            ),
+            head_only("XH-002", "15493", "Thôn 2", "Trịnh Văn Đức", "1960-11-11"),
         )];
         let err = import_as(&mut db.store, &sys, &again, "2020-01-01").unwrap_err();
         let StoreError::Rejected(list) = &err else {

@@ -761,11 +761,7 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
 
         // The province (Thanh Hóa) owes the ministry its preliminary (before 15/11) and official (20/12) results.
         let commune = db.store.round(round).unwrap().commune_id;
-        let province = db
-            .store
-            .parent_at(commune, date("2024-12-01"))
-            .unwrap()
-            .unwrap();
+        let province = crate::harness::parent(&mut db.store, commune, "2024-12-01");
         let province = db
             .store
             .parent_at(province.id, date("2024-12-01"))

@@ -18,7 +18,7 @@ use giamngheo_store::support::NewSupport;
 use giamngheo_store::{Store, StoreError};
 
 use crate::harness::{date, import, import_as, load_units, on_both, review_of};
-use crate::households::{household, member};
+use crate::households::{head_only, household, member};
 
 const OWN: &str = "15493"; // Xã Xuân Hồng, Thọ Xuân, Thanh Hóa
 const NEIGHBOUR: &str = "15499"; // Thị trấn Thọ Xuân, same province
@@ -137,21 +137,11 @@ fn every_write_path_holds_every_role_to_its_units() {
         let seed = vec![
             (
                 2,
-                household(
-                    "SEED-1",
-                    OWN,
-                    "Thôn 1",
-                    vec![member("Hạt Giống Một", Relation::Head, "1970-01-01", None)],
-                ),
+                head_only("SEED-1", OWN, "Thôn 1", "Hạt Giống Một", "1970-01-01"),
             ),
             (
                 3,
-                household(
-                    "SEED-2",
-                    OWN,
-                    "Thôn 2",
-                    vec![member("Hạt Giống Hai", Relation::Head, "1970-01-01", None)],
-                ),
+                head_only("SEED-2", OWN, "Thôn 2", "Hạt Giống Hai", "1970-01-01"),
             ),
         ];
         s.import_households(&sys, &seed, as_of, &mut |_| {})
@@ -233,11 +223,12 @@ fn every_write_path_holds_every_role_to_its_units() {
                             ),
                             (
                                 3,
-                                household(
+                                head_only(
                                     &other,
                                     place.commune(),
                                     place.village(),
-                                    vec![member("Người Khác", Relation::Head, "1971-01-01", None)],
+                                    "Người Khác",
+                                    "1971-01-01",
                                 ),
                             ),
                         ];
@@ -258,11 +249,12 @@ fn every_write_path_holds_every_role_to_its_units() {
                                 actor,
                                 &[(
                                     2,
-                                    household(
+                                    head_only(
                                         &code,
                                         place.commune(),
                                         place.village(),
-                                        vec![member("Hộ Mới", Relation::Head, "1980-05-05", None)],
+                                        "Hộ Mới",
+                                        "1980-05-05",
                                     ),
                                 )],
                                 as_of,
@@ -274,12 +266,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                             actor,
                             &[(
                                 2,
-                                household(
-                                    &code,
-                                    OWN,
-                                    "Thôn 1",
-                                    vec![member("Kẻ Chiếm Hộ", Relation::Head, "1980-05-05", None)],
-                                ),
+                                head_only(&code, OWN, "Thôn 1", "Kẻ Chiếm Hộ", "1980-05-05"),
                             )],
                             "2019-10-02",
                         )
@@ -494,12 +481,7 @@ fn an_officer_cannot_take_a_household_of_another_province_by_import() {
         let officer = account(s, "cán bộ xã", Role::CommuneOfficer, Some(own));
         let attack = vec![(
             2,
-            household(
-                "20764-00001",
-                OWN,
-                "Thôn 1",
-                vec![member("Kẻ Giả Mạo", Relation::Head, "1990-01-01", None)],
-            ),
+            head_only("20764-00001", OWN, "Thôn 1", "Kẻ Giả Mạo", "1990-01-01"),
         )];
         let err = import_as(s, &officer, &attack, "2020-01-01").unwrap_err();
         let StoreError::Rejected(list) = &err else {
