@@ -180,15 +180,8 @@ pub async fn answer(
     Path(id): Path<i64>,
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> PageResult {
-    let f = posted(
-        &state,
-        &ctx,
-        &a,
-        form,
-        |f| &f.csrf,
-        &format!("feedback {id}"),
-    )
-    .await?;
+    let target = format!("feedback {id}");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let answer = match f.step.as_str() {
         "handle" => None,
         "answer" if !f.answer.trim().is_empty() => Some(f.answer),

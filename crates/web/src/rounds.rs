@@ -800,15 +800,8 @@ pub async fn step(
     if !a.role.may(action) || !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    let f = posted(
-        &state,
-        &ctx,
-        &a,
-        form,
-        |f| &f.csrf,
-        &format!("review_round {id} {step}"),
-    )
-    .await?;
+    let target = format!("review_round {id} {step}");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let lang = ctx.lang;
     let checked = match check_step(lang, action, &f) {
         Ok(c) => c,
@@ -1160,15 +1153,8 @@ pub async fn screen(
         return Err(ctx.fail(WebError::Forbidden));
     }
     let (_, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    let f = posted(
-        &state,
-        &ctx,
-        &a,
-        form,
-        |f| &f.csrf,
-        &format!("review_round {id} screen"),
-    )
-    .await?;
+    let target = format!("review_round {id} screen");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let reply = Reply::new(&state, &ctx, &a, id);
     let lang = ctx.lang;
     let on = match date_field(&f.date, "Ngày nhận diện", "Screened on") {
@@ -1248,15 +1234,8 @@ pub async fn request(
         return Err(ctx.fail(WebError::Forbidden));
     }
     let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    let f = posted(
-        &state,
-        &ctx,
-        &a,
-        form,
-        |f| &f.csrf,
-        &format!("review_round {id} request"),
-    )
-    .await?;
+    let target = format!("review_round {id} request");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let reply = Reply::new(&state, &ctx, &a, id);
     let lang = ctx.lang;
     let source = match f.kind.as_str() {
@@ -1516,15 +1495,8 @@ pub async fn survey_post(
     form: Result<Form<SurveyForm>, FormRejection>,
 ) -> PageResult {
     let (a, round, case) = survey_context(&state, &ctx, id, &code).await?;
-    let f = posted(
-        &state,
-        &ctx,
-        &a,
-        form,
-        |f| &f.csrf,
-        &format!("survey {code}"),
-    )
-    .await?;
+    let target = format!("survey {code}");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let lang = ctx.lang;
     // Validation names the field, and the form comes back filled as it was sent.
     let refuse = |field: Option<&'static str>, msg: String| -> PageResult {
