@@ -529,14 +529,13 @@ impl ForecastResult {
             "Low–high ranges: indicators the new standard adds that nobody surveyed are counted as not deprived (low) and deprived (high).",
         ).to_owned());
         if self.skipped > 0 {
+            let skipped = self.skipped;
             notes.push(match lang {
                 Lang::Vi => format!(
-                    "{} kết quả theo chuẩn không có trong chương trình không được tính.",
-                    self.skipped
+                    "{skipped} kết quả theo chuẩn không có trong chương trình không được tính."
                 ),
                 Lang::En => format!(
-                    "{} reviews under a standard this program does not carry are not counted.",
-                    self.skipped
+                    "{skipped} reviews under a standard this program does not carry are not counted."
                 ),
             });
         }
@@ -740,15 +739,12 @@ impl ForecastResult {
             .map(|n| n.programme.code.as_str())
             .collect();
         if !gone.is_empty() {
+            let gone = gone.join(", ");
             t.notes.push(match lang {
-                Lang::Vi => format!(
-                    "Chương trình gắn với chỉ số chuẩn mới không còn: {}.",
-                    gone.join(", ")
-                ),
-                Lang::En => format!(
-                    "Programmes tied to an indicator the new standard drops: {}.",
-                    gone.join(", ")
-                ),
+                Lang::Vi => format!("Chương trình gắn với chỉ số chuẩn mới không còn: {gone}."),
+                Lang::En => {
+                    format!("Programmes tied to an indicator the new standard drops: {gone}.")
+                }
             });
         }
         t

@@ -158,14 +158,13 @@ pub fn checkpoint(db: &str, signing_key: &Path, output: &Path, lang: Lang) -> Re
     };
     write_file(output, signed.to_text().as_bytes())?;
     let head = signed.checkpoint.short();
+    let file = output.display();
     match lang {
         Lang::Vi => outln!(
-            "Đã ký điểm mốc nhật ký kiểm toán: {head} (số mục · đầu chuỗi), ghi vào {}; hãy gửi tệp này cho tỉnh.",
-            output.display()
+            "Đã ký điểm mốc nhật ký kiểm toán: {head} (số mục · đầu chuỗi), ghi vào {file}; hãy gửi tệp này cho tỉnh."
         ),
         Lang::En => outln!(
-            "Signed an audit checkpoint: {head} (entries · head), written to {}; send this file to the province.",
-            output.display()
+            "Signed an audit checkpoint: {head} (entries · head), written to {file}; send this file to the province."
         ),
     }
     Ok(())

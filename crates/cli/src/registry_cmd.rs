@@ -524,15 +524,12 @@ pub fn export_households(
         out.commit()?;
     }
     bar.finish();
+    let on = as_of.vi();
     match lang {
-        Lang::Vi => outln!(
-            "Đã xuất {households} hộ, {members} nhân khẩu (ngày {}) ra {path}.",
-            as_of.vi()
-        ),
-        Lang::En => outln!(
-            "Exported {households} households, {members} members (as of {}) to {path}.",
-            as_of.vi()
-        ),
+        Lang::Vi => outln!("Đã xuất {households} hộ, {members} nhân khẩu (ngày {on}) ra {path}."),
+        Lang::En => {
+            outln!("Exported {households} households, {members} members (as of {on}) to {path}.")
+        }
     }
     Ok(())
 }

@@ -553,17 +553,15 @@ pub fn report_trend(
         ),
     }
     if standards.len() > 1 {
-        let list: Vec<&str> = standards.into_iter().collect();
+        let changes = standards.into_iter().collect::<Vec<&str>>().join(" → ");
         outln!(
             "{}",
             match lang {
                 Lang::Vi => format!(
-                    "Lưu ý: khoảng này có đổi chuẩn nghèo ({}); các tỷ lệ không so sánh trực tiếp được.",
-                    list.join(" → ")
+                    "Lưu ý: khoảng này có đổi chuẩn nghèo ({changes}); các tỷ lệ không so sánh trực tiếp được."
                 ),
                 Lang::En => format!(
-                    "Note: the standard changed within the span ({}); the rates are not directly comparable.",
-                    list.join(" → ")
+                    "Note: the standard changed within the span ({changes}); the rates are not directly comparable."
                 ),
             }
         );
