@@ -288,12 +288,13 @@ impl Standard {
                     "the minimum count of deprivations",
                 )
                 .to_owned(),
-            ["income", a, l] => format!(
-                "{} {} ({})",
-                line(l),
-                lang.pick("theo thu nhập", "by income"),
-                area(a)
-            ),
+            [by @ ("income" | "score"), a, l] => {
+                let by = match *by {
+                    "income" => lang.pick("theo thu nhập", "by income"),
+                    _ => lang.pick("theo điểm", "by score"),
+                };
+                format!("{} {by} ({})", line(l), area(a))
+            }
             ["score", "points_per_deprivation"] => lang
                 .pick("điểm cho mỗi chỉ số thiếu hụt", "points per deprivation")
                 .to_owned(),
@@ -303,12 +304,6 @@ impl Standard {
                     "the deprivation threshold in points",
                 )
                 .to_owned(),
-            ["score", a, l] => format!(
-                "{} {} ({})",
-                line(l),
-                lang.pick("theo điểm", "by score"),
-                area(a)
-            ),
             ["indicators", id] => match self.indicator(id) {
                 Some((_, i)) => format!(
                     "{} “{}”",
