@@ -92,6 +92,11 @@ fn http(addr: &str, method: &str, path: &str, cookies: &str, form: Option<&str>)
     }
 }
 
+/// `GET path` with the `cookies`.
+fn get(addr: &str, path: &str, cookies: &str) -> Reply {
+    http(addr, "GET", path, cookies, None)
+}
+
 fn cookie(r: &Reply, name: &str) -> String {
     let v = &r.cookies.iter().find(|(k, _)| k == name).unwrap().1;
     format!("{name}={v}")
@@ -151,7 +156,7 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
         .and_then(|r| r.split('/').next())
         .unwrap_or_else(|| panic!("the server's address in {line:?}"))
         .to_owned();
-    let form = http(&addr, "GET", "/login", "", None);
+    let form = get(&addr, "/login", "");
     let pre = cookie(&form, "gn_pre");
     let login = http(
         &addr,
@@ -166,12 +171,10 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
     );
     assert_eq!(login.status, 303, "{}", login.body);
     let session = cookie(&login, "gn_session");
-    let web = http(
+    let web = get(
         &addr,
-        "GET",
         "/reports/rates.csv?unit=38&from=2018&to=2019",
         &session,
-        None,
     );
     assert_eq!(web.status, 200, "{}", web.body);
     assert!(cli.lines().count() >= 3, "{cli}");

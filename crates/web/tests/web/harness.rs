@@ -415,6 +415,12 @@ impl App {
         format!("gn_session={}", r.cookie("gn_session").unwrap())
     }
 
+    /// The import page opened for a fresh token, then `content` uploaded as `filename` with it.
+    pub async fn import(&self, cookie: &str, filename: &str, content: &[u8]) -> Reply {
+        let token = self.get("/import", Some(cookie)).await.form_token();
+        self.upload(cookie, &token, filename, content).await
+    }
+
     /// A multipart upload of the import form.
     pub async fn upload(&self, cookie: &str, token: &str, filename: &str, content: &[u8]) -> Reply {
         let boundary = "XyZ-giamngheo-boundary";
