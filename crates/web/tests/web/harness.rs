@@ -415,6 +415,15 @@ impl App {
         format!("gn_session={}", r.cookie("gn_session").unwrap())
     }
 
+    /// Logs each account in, in order; returns their session cookies.
+    pub async fn logins<const N: usize>(&self, names: [&str; N]) -> [String; N] {
+        let mut cookies = [const { String::new() }; N];
+        for (cookie, name) in cookies.iter_mut().zip(names) {
+            *cookie = self.login(name).await;
+        }
+        cookies
+    }
+
     /// The import page opened for a fresh token, then `content` uploaded as `filename` with it.
     pub async fn import(&self, cookie: &str, filename: &str, content: &[u8]) -> Reply {
         let token = self.get("/import", Some(cookie)).await.form_token();

@@ -128,8 +128,7 @@ fn script_in_a_name_is_shown_as_text() {
 fn imports_outside_the_units_oversized_or_malformed_change_nothing() {
     let app = app();
     run(async {
-        let xa = app.login("xa").await;
-        let admin = app.login("admin").await;
+        let [xa, admin] = app.logins(["xa", "admin"]).await;
         let before = count_households(&app, &admin).await;
         let header = "household_code,commune_code,village,area,address,full_name,relation,sex,birth_date,ethnicity,citizen_id\n";
         // Another province's commune.

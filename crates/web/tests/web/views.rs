@@ -175,10 +175,7 @@ async fn page(app: &App, uri: &str, cookie: Option<&str>, status: u16) -> String
 fn staff_pages() {
     let app = app();
     run(async {
-        let xa = app.login("xa").await;
-        let tinh = app.login("tinh").await;
-        let admin = app.login("admin").await;
-        let kiemtoan = app.login("kiemtoan").await;
+        let [xa, tinh, admin, kiemtoan] = app.logins(["xa", "tinh", "admin", "kiemtoan"]).await;
         insta::assert_snapshot!("login", page(&app, "/login", None, 200).await);
         insta::assert_snapshot!("dashboard", page(&app, "/dashboard", Some(&xa), 200).await);
         insta::assert_snapshot!(
