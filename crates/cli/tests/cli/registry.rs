@@ -16,6 +16,19 @@ pub fn demo_db(name: &str, households: u32) -> (PathBuf, String) {
     (dir, db)
 }
 
+/// `--unit 395 --years YEARS --as-of-boundaries 2020-01-01`: Huyện Thọ Xuân over `years`, on the
+/// boundaries of 1 January 2020.
+pub fn tho_xuan_2020(years: &str) -> [&str; 6] {
+    [
+        "--unit",
+        "395",
+        "--years",
+        years,
+        "--as-of-boundaries",
+        "2020-01-01",
+    ]
+}
+
 pub fn ok(args: &[&str]) -> String {
     let o = giamngheo(args);
     assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
@@ -391,29 +404,11 @@ fn rates_and_trend_reports() {
             "no unit has this code or name",
         ),
         (
-            vec![
-                "report",
-                "rates",
-                "--unit",
-                "395",
-                "--years",
-                "2012-2015",
-                "--as-of-boundaries",
-                "2020-01-01",
-            ],
+            [&["report", "rates"][..], &tho_xuan_2020("2012-2015")].concat(),
             "no review in Huyện Thọ Xuân in 2012",
         ),
         (
-            vec![
-                "report",
-                "trend",
-                "--unit",
-                "395",
-                "--years",
-                "2019-2019",
-                "--as-of-boundaries",
-                "2020-01-01",
-            ],
+            [&["report", "trend"][..], &tho_xuan_2020("2019-2019")].concat(),
             "a span of at least two years",
         ),
     ] {

@@ -1,6 +1,6 @@
 //! Reports from the command line: targets, and the refusals of bad input.
 
-use crate::registry::{demo_db, ok};
+use crate::registry::{demo_db, ok, tho_xuan_2020};
 use crate::{assert_refused, giamngheo, on_db, text};
 
 /// The column `name` of a CSV output, row by row.
@@ -151,14 +151,7 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
 #[test]
 fn transitions_and_profile_agree_with_the_rates() {
     let (_, db) = demo_db("transitions", 1520);
-    let span = [
-        "--unit",
-        "395",
-        "--years",
-        "2015-2021",
-        "--as-of-boundaries",
-        "2020-01-01",
-    ];
+    let span = tho_xuan_2020("2015-2021");
     let run = |report: &str| ok(&[&on_db(&db, "report", &[report])[..], &span].concat());
     let nums = |csv: &str, name: &str| -> Vec<i64> {
         column(csv, name)
@@ -293,14 +286,7 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
 #[test]
 fn pdf_and_svg_outputs() {
     let (dir, db) = demo_db("pdf", 1520);
-    let b = [
-        "--unit",
-        "395",
-        "--years",
-        "2015-2025",
-        "--as-of-boundaries",
-        "2020-01-01",
-    ];
+    let b = tho_xuan_2020("2015-2025");
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
     let pdf = dir.join("ty-le.pdf");
