@@ -22,6 +22,16 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         .iter()
         .map(|r| r.parse().unwrap())
         .collect();
+    // The targets report: a row for each year with a target, 2018, 2019 and 2021.
+    let targets_report = || {
+        let report = on("report targets --unit 395 --years 2015-2021", &[]);
+        assert_eq!(
+            column(&report, "year"),
+            ["2018", "2019", "2021"],
+            "{report}"
+        );
+        report
+    };
     // 2018 just at its rate (met), 2019 a hundredth below (missed), 2021 far above (met).
     let set = |year: &str, rate: String| {
         on(
@@ -41,12 +51,7 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
     .unwrap();
     let out = on("import targets", &[file.to_str().unwrap()]);
     assert!(out.contains("Đã nhập 2 chỉ tiêu"), "{out}");
-    let report = on("report targets --unit 395 --years 2015-2021", &[]);
-    assert_eq!(
-        column(&report, "year"),
-        ["2018", "2019", "2021"],
-        "{report}"
-    );
+    let report = targets_report();
     assert_eq!(
         column(&report, "status"),
         ["met", "missed", "met"],
@@ -135,12 +140,7 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         assert_refused(&o, expect, &all);
     }
     // Nothing was written by the refused imports: 2019 is still the target set last.
-    let report = on("report targets --unit 395 --years 2015-2021", &[]);
-    assert_eq!(
-        column(&report, "year"),
-        ["2018", "2019", "2021"],
-        "{report}"
-    );
+    let report = targets_report();
     assert_eq!(
         column(&report, "target_poor_rate")[1..],
         ["100.00", "50.00"],
