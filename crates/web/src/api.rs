@@ -37,10 +37,9 @@ pub async fn me(Staff { ctx: _, caller: a }: Staff) -> PageResult {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct Q {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     after: String,
 }
 

@@ -23,8 +23,8 @@ use crate::state::AppState;
 const PAGE: i64 = 500;
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct InboxQuery {
-    #[serde(default)]
     status: String,
 }
 
@@ -162,13 +162,11 @@ pub async fn feedback(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AnswerForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     step: String,
-    #[serde(default)]
     answer: String,
 }
 

@@ -746,33 +746,21 @@ fn step_forms(
 
 /// The fields of the step forms; each step reads the ones it needs.
 #[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct StepForm {
-    #[serde(default)]
     csrf: String,
     /// "1" when the box confirming a step that cannot be undone is ticked.
-    #[serde(default)]
     confirm: String,
-    #[serde(default)]
     places: String,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     number: String,
-    #[serde(default)]
     signed_by: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     complaint: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     answer: String,
-    #[serde(default)]
     attendees: String,
-    #[serde(default)]
     chair: String,
-    #[serde(default)]
     secretary: String,
     /// The meeting's votes: `for_CODE` and `against_CODE` for each household.
     #[serde(flatten)]
@@ -1131,10 +1119,9 @@ fn date_field(value: &str, vi: &str, en: &str) -> Result<giamngheo_core::date::D
 
 /// The screening form's fields: `screen_CODE=1` for each ticked household.
 #[derive(serde::Deserialize, Default)]
+#[serde(default)]
 pub struct ScreenForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     date: String,
     #[serde(flatten)]
     ticked: std::collections::HashMap<String, String>,
@@ -1209,15 +1196,12 @@ pub async fn screen(
 
 /// The request form's fields.
 #[derive(serde::Deserialize, Default)]
+#[serde(default)]
 pub struct RequestForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     household_code: String,
     /// "request" (Mẫu 01) or "exit" (Mẫu 04).
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     date: String,
 }
 
@@ -1430,14 +1414,11 @@ fn survey_read_only(ctx: &Ctx, round: &RoundView, case: &CaseView) -> Markup {
 
 /// The survey form's fields. Checkboxes come as d0, d1, … only when ticked.
 #[derive(serde::Deserialize, Default)]
+#[serde(default)]
 pub struct SurveyForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     version: String,
-    #[serde(default)]
     area: String,
-    #[serde(default)]
     income: String,
     #[serde(flatten)]
     rest: std::collections::HashMap<String, String>,
