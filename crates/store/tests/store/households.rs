@@ -104,6 +104,18 @@ pub fn three_households() -> Vec<(u64, HouseholdRecord)> {
     ]
 }
 
+/// Lê Thị Hoa is born on 1 March 2020 into household `code`; returns her person id.
+fn hoa_is_born(db: &mut crate::harness::TestDb, code: &str) -> i64 {
+    db.store
+        .record_birth(
+            &giamngheo_store::audit::Actor::system(),
+            code,
+            &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
+            date("2020-03-01"),
+        )
+        .unwrap()
+}
+
 #[test]
 fn import_is_idempotent_and_changes_become_history() {
     on_both("hh_import", |db| {
@@ -147,18 +159,22 @@ fn import_is_idempotent_and_changes_become_history() {
             "{}",
             db.name
         );
-        let (res, members) = h.as_of(date("2020-01-01")).unwrap();
-        assert_eq!(res.village_name.as_deref(), Some("Thôn 1"));
-        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        // The village and the members' names on a day.
+        let on = |day: &str| {
+            let (res, members) = h.as_of(date(day)).unwrap();
+            let names: Vec<String> = members.iter().map(|m| m.name.as_str().to_owned()).collect();
+            (res.village_name, names)
+        };
+        let (village, names) = on("2020-01-01");
+        assert_eq!(village.as_deref(), Some("Thôn 1"));
         assert_eq!(
             names,
             ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"],
             "{}",
             db.name
         );
-        let (res, members) = h.as_of(date("2022-01-01")).unwrap();
-        assert_eq!(res.village_name.as_deref(), Some("Thôn 3"));
-        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        let (village, names) = on("2022-01-01");
+        assert_eq!(village.as_deref(), Some("Thôn 3"));
         assert_eq!(
             names,
             ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Thị Hoa"],
@@ -334,14 +350,7 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
             5
         );
         // Its triggers run again after the rebuild.
-        db.store
-            .record_birth(
-                &giamngheo_store::audit::Actor::system(),
-                "B-00007",
-                &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
-                date("2020-03-01"),
-            )
-            .unwrap();
+        hoa_is_born(db, "B-00007");
         crate::harness::assert_member_search_kept(db, "a birth after a bulk import");
         // Foreign keys are back on for SQLite after the bulk path.
         if db.name == "sqlite" {
@@ -356,15 +365,7 @@ fn births_deaths_splits_and_merges_are_history() {
     on_both("hh_events", |db| {
         seed_registry(&mut db.store);
         crate::harness::assert_member_search_kept(db, "the import");
-        let born = db
-            .store
-            .record_birth(
-                &giamngheo_store::audit::Actor::system(),
-                "XH-001",
-                &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
-                date("2020-03-01"),
-            )
-            .unwrap();
+        let born = hoa_is_born(db, "XH-001");
         let grandpa = db.store.household_history("XH-002").unwrap().members[0].person_id;
         crate::harness::assert_member_search_kept(db, "a birth");
         db.store
