@@ -193,29 +193,19 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     // Posted on Thursday 12/11/2026 for 3 working days: the decision comes on Tuesday 17/11 at the earliest.
     let out = ok(&db, &words("round post 2 --date 12/11/2026", &[]));
     assert!(out.contains("đến hết ngày 16/11/2026"), "{out}");
-    let err = refused(
-        &db,
-        &words(
-            "round decide 2 --date 16/11/2026 --number 88/QĐ-UBND --signed-by",
-            &["Nguyễn Văn Chủ"],
-        ),
-    );
+    // The chairman's decision no. 88/QĐ-UBND on round 2, with `flags` (its date, a role).
+    let decision = |flags: &[&'static str]| -> Vec<&str> {
+        let signed = ["--number", "88/QĐ-UBND", "--signed-by", "Nguyễn Văn Chủ"];
+        [&["round", "decide", "2"][..], flags, &signed].concat()
+    };
+    let err = refused(&db, &decision(&["--date", "16/11/2026"]));
     assert!(err.contains("chưa hết thời gian niêm yết"), "{err}");
     let err = refused(
         &db,
-        &words(
-            "round decide 2 --role auditor --date 17/11/2026 --number 88/QĐ-UBND --signed-by",
-            &["Nguyễn Văn Chủ"],
-        ),
+        &decision(&["--role", "auditor", "--date", "17/11/2026"]),
     );
     assert!(err.contains("không được ra quyết định công nhận"), "{err}");
-    let out = ok(
-        &db,
-        &words(
-            "round decide 2 --date 17/11/2026 --number 88/QĐ-UBND --signed-by",
-            &["Nguyễn Văn Chủ"],
-        ),
-    );
+    let out = ok(&db, &decision(&["--date", "17/11/2026"]));
     assert!(
         out.contains(&format!("{poor} hộ nghèo")) && out.contains("1  thoát nghèo"),
         "{out}"
