@@ -1,7 +1,7 @@
 //! `giamngheo forecast`, `plan` and `support cost` as an officer runs them on the demo: the CSV columns,
 //! every table to a workbook, the chart, and bad values refused in both languages with nothing written.
 
-use crate::registry::{db_arg, ok};
+use crate::registry::{db_arg, ok, ok_with_file};
 use crate::{giamngheo, on_db, scratch, text};
 
 #[test]
@@ -52,11 +52,7 @@ fn forecast_plan_and_costs_on_the_demo() {
         "unverified values are said"
     );
     let svg = dir.join("du-bao.svg");
-    ok(&on_db(
-        &db,
-        "forecast --unit 15499 -o",
-        &[svg.to_str().unwrap()],
-    ));
+    ok_with_file(&db, "forecast --unit 15499 -o", &svg);
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     // Bad values: exit 2, both languages, no file.
     let bad = dir.join("khong-co.xlsx");

@@ -29,6 +29,11 @@ pub fn tho_xuan_2020(years: &str) -> [&str; 6] {
     ]
 }
 
+/// [`ok`] of `command` against `db`, with `file` (what it reads or writes) as its last argument.
+pub fn ok_with_file(db: &str, command: &str, file: &Path) -> String {
+    ok(&on_db(db, command, &[file.to_str().unwrap()]))
+}
+
 pub fn ok(args: &[&str]) -> String {
     let o = giamngheo(args);
     assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
@@ -50,45 +55,37 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 
     let csv1 = dir.join("ho-1.csv");
     let xlsx = dir.join("ho.xlsx");
-    ok(&on_db(
+    ok_with_file(
         &demo,
         "export households --as-of 2020-01-01 --output",
-        &[csv1.to_str().unwrap()],
-    ));
-    ok(&on_db(
+        &csv1,
+    );
+    ok_with_file(
         &demo,
         "export households --as-of 2020-01-01 --output",
-        &[xlsx.to_str().unwrap()],
-    ));
+        &xlsx,
+    );
 
     // The XLSX imported into a new registry exports to the same CSV.
     let fresh = db_arg(&dir.join("fresh.db"));
-    let out = ok(&on_db(
-        &fresh,
-        "import households --as-of 2020-01-01",
-        &[xlsx.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&fresh, "import households --as-of 2020-01-01", &xlsx);
     assert!(
         out.contains("1.520 hộ mới") || out.contains("1520 hộ mới"),
         "{out}"
     );
     let csv2 = dir.join("ho-2.csv");
-    ok(&on_db(
+    ok_with_file(
         &fresh,
         "export households --as-of 2020-01-01 --output",
-        &[csv2.to_str().unwrap()],
-    ));
+        &csv2,
+    );
     assert_eq!(
         std::fs::read_to_string(&csv1).unwrap(),
         std::fs::read_to_string(&csv2).unwrap()
     );
 
     // Importing the same file again changes nothing.
-    let out = ok(&on_db(
-        &fresh,
-        "import households --as-of 2021-01-01",
-        &[csv1.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&fresh, "import households --as-of 2021-01-01", &csv1);
     assert!(
         out.contains("0 hộ mới, 0 hộ thay đổi, 1520 hộ không đổi"),
         "{out}"
@@ -99,11 +96,7 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was() {
     let (dir, demo) = demo_db("crash", 6000);
     let csv = dir.join("ho.csv");
-    ok(&on_db(
-        &demo,
-        "export households --as-of 2020-01-01 --output",
-        &[csv.to_str().unwrap()],
-    ));
+    ok_with_file(&demo, "export households --as-of 2020-01-01 --output", &csv);
 
     let target = db_arg(&dir.join("target.db"));
     ok(&on_db(&target, "units load", &[]));
@@ -153,11 +146,7 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
     ));
     assert!(out.contains("Đã xuất 0 hộ"), "{out}");
     // And the database still works: the same import, not killed, goes through.
-    let out = ok(&on_db(
-        &target,
-        "import households --as-of 2020-01-01",
-        &[csv.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&target, "import households --as-of 2020-01-01", &csv);
     assert!(out.contains("6000 hộ mới"), "{out}");
 }
 
@@ -245,54 +234,30 @@ fn review_results_export_and_import_round_trip() {
     let households = dir.join("ho.csv");
     let reviews = dir.join("rs-2019.csv");
     let reviews_xlsx = dir.join("rs-2019.xlsx");
-    ok(&on_db(
+    ok_with_file(
         &demo,
         "export households --as-of 2019-11-15 --output",
-        &[households.to_str().unwrap()],
-    ));
-    let out = ok(&on_db(
-        &demo,
-        "export reviews --year 2019 --output",
-        &[reviews.to_str().unwrap()],
-    ));
+        &households,
+    );
+    let out = ok_with_file(&demo, "export reviews --year 2019 --output", &reviews);
     assert!(out.contains("kết quả rà soát năm 2019"), "{out}");
-    ok(&on_db(
-        &demo,
-        "export reviews --year 2019 --output",
-        &[reviews_xlsx.to_str().unwrap()],
-    ));
+    ok_with_file(&demo, "export reviews --year 2019 --output", &reviews_xlsx);
 
     let fresh = db_arg(&dir.join("fresh.db"));
-    ok(&on_db(
-        &fresh,
-        "import households --as-of 2015-09-01",
-        &[households.to_str().unwrap()],
-    ));
-    let out = ok(&on_db(
-        &fresh,
-        "import reviews --year 2019",
-        &[reviews_xlsx.to_str().unwrap()],
-    ));
+    ok_with_file(&fresh, "import households --as-of 2015-09-01", &households);
+    let out = ok_with_file(&fresh, "import reviews --year 2019", &reviews_xlsx);
     assert!(
         out.contains("theo chuẩn vn-2016-2020") && out.contains("0 thay thế, 0 không đổi"),
         "{out}"
     );
     let again = dir.join("rs-2019-again.csv");
-    ok(&on_db(
-        &fresh,
-        "export reviews --year 2019 --output",
-        &[again.to_str().unwrap()],
-    ));
+    ok_with_file(&fresh, "export reviews --year 2019 --output", &again);
     assert_eq!(
         std::fs::read_to_string(&reviews).unwrap(),
         std::fs::read_to_string(&again).unwrap()
     );
     // The same file again changes nothing.
-    let out = ok(&on_db(
-        &fresh,
-        "import reviews --year 2019",
-        &[reviews.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&fresh, "import reviews --year 2019", &reviews);
     assert!(out.contains(": 0 mới, 0 thay thế,"), "{out}");
 
     // A decided review that a file contradicts is refused, naming the row; nothing changes.
@@ -437,11 +402,7 @@ fn the_households_template_imports_as_written_in_both_languages() {
         ]);
         assert!(said.contains("mau-"), "{said}");
         ok(&on_db(&db, "units load", &[]));
-        let out = ok(&on_db(
-            &db,
-            "import households --as-of 2026-01-01",
-            &[template.to_str().unwrap()],
-        ));
+        let out = ok_with_file(&db, "import households --as-of 2026-01-01", &template);
         // One new household of two members, the citizen ID kept as written (a leading zero).
         assert!(
             out.contains("1 hộ mới") && out.contains("2 nhân khẩu mới"),
