@@ -257,6 +257,11 @@ pub fn parse_date(name: &'static str, s: &str) -> Result<Date, CliError> {
     })
 }
 
+/// The date given for option `name`, or today when none was.
+pub fn date_or_today(name: &'static str, s: Option<&str>) -> Result<Date, CliError> {
+    s.map_or_else(|| Ok(today()), |s| parse_date(name, s))
+}
+
 pub fn open(db: &str) -> Result<Store, CliError> {
     Ok(Store::open(db)?)
 }
@@ -361,10 +366,7 @@ pub fn import_households(
     as_of: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let as_of = match as_of {
-        Some(s) => parse_date("as-of", s)?,
-        None => today(),
-    };
+    let as_of = date_or_today("as-of", as_of)?;
     let name = file.display().to_string();
     let started = std::time::Instant::now();
     let records = if is_xlsx(file) {
@@ -469,10 +471,7 @@ pub fn export_households(
     lang: Lang,
 ) -> Result<(), CliError> {
     use giamngheo_formats::households::{MembersCsv, MembersXlsx};
-    let as_of = match as_of {
-        Some(s) => parse_date("as-of", s)?,
-        None => today(),
-    };
+    let as_of = date_or_today("as-of", as_of)?;
     let mut store = open(db)?;
     let total = store.household_count()? as u64;
     let mut out = AtomicFile::create(output)?;

@@ -17,7 +17,7 @@ use giamngheo_store::units::Unit;
 
 use crate::errors::{CliError, arg};
 use crate::output::AtomicFile;
-use crate::registry_cmd::{open, parse_date, today};
+use crate::registry_cmd::{date_or_today, open};
 use giamngheo_app::catalog::{self, ReportKind, ReportRequest};
 
 /// `2015-2019` → (2015, 2019).
@@ -449,10 +449,7 @@ pub struct Span<'a> {
 /// Opens the store and resolves the unit, the years and the boundary date.
 fn resolve(db: &str, span: &Span) -> Result<(Store, Unit, Date, i32, i32), CliError> {
     let (from, to) = parse_years(span.years)?;
-    let on = match span.boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", span.boundaries)?;
     let mut store = open(db)?;
     let u = find_unit(&mut store, span.unit, on)?;
     Ok((store, u, on, from, to))
@@ -514,10 +511,7 @@ pub fn report_trend(
             "a span of at least two years is needed",
         ));
     }
-    let on = match boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", boundaries)?;
     let mut store = open(db)?;
     let u = find_unit(&mut store, unit, on)?;
     let rates = catalog::reviewed_rates(&mut store, &u, on, from, to).map_err(report_error)?;
@@ -618,10 +612,7 @@ pub fn target_set(db: &str, a: &TargetArgs, lang: Lang) -> Result<(), CliError> 
         .near_poor_rate
         .map(|r| check_rate("near-poor-rate", r))
         .transpose()?;
-    let on = match a.boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", a.boundaries)?;
     let mut store = open(db)?;
     let u = find_unit(&mut store, a.unit, on)?;
     let year = i32::from(a.year);
@@ -659,10 +650,7 @@ pub fn import_targets(
     lang: Lang,
 ) -> Result<(), CliError> {
     use giamngheo_formats::error::{CsvError, CsvErrorKind};
-    let on = match boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", boundaries)?;
     let name = file.display().to_string();
     let table = if file
         .extension()

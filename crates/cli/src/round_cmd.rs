@@ -24,7 +24,7 @@ use giamngheo_store::rounds::{
 
 use crate::errors::{CliError, arg};
 use crate::output::AtomicFile;
-use crate::registry_cmd::{open, parse_date, today};
+use crate::registry_cmd::{date_or_today, open, parse_date};
 
 fn parse_channel(s: &str) -> Result<ComplaintChannel, String> {
     ComplaintChannel::parse(s).ok_or_else(|| {
@@ -336,10 +336,7 @@ pub fn run(db: &str, actor: ActorArgs, command: RoundCommand, lang: Lang) -> Res
             channel,
             date,
         } => {
-            let received_on = match date {
-                Some(d) => parse_date("date", &d)?,
-                None => today(),
-            };
+            let received_on = date_or_today("date", date.as_deref())?;
             complaint(
                 db,
                 &who,
@@ -476,10 +473,6 @@ pub fn csv_line(cells: &[String]) -> String {
     String::from_utf8(line).unwrap_or_default()
 }
 
-fn day(name: &'static str, s: Option<&str>) -> Result<Date, CliError> {
-    s.map_or_else(|| Ok(today()), |s| parse_date(name, s))
-}
-
 pub fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
     let name = file.display().to_string();
     let xlsx = file
@@ -511,7 +504,7 @@ pub struct OpenArgs<'a> {
 }
 
 pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<(), CliError> {
-    let opened_on = day("date", a.date)?;
+    let opened_on = date_or_today("date", a.date)?;
     let standard = match a.standard {
         Some(s) => crate::standard_arg::load(s)?,
         None => giamngheo_core::standard::builtin::for_year(a.year)?,
@@ -773,7 +766,7 @@ pub fn request(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let source = if exit {
         CaseSource::ExitRequest
     } else {
@@ -797,7 +790,7 @@ pub fn survey(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let round = store.round(round_id)?;
     let standard = crate::standard_arg::load(&round.standard_id)?;
@@ -934,7 +927,7 @@ pub fn post(
     places: &str,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let ends = store.post_results(who, round_id, on, places)?;
     outln!(
@@ -976,7 +969,7 @@ pub fn answer(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let outcome = ComplaintOutcome::parse(outcome).ok_or_else(|| {
         arg(
             "outcome",
@@ -1008,7 +1001,7 @@ pub fn district_opinion(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     open(db)?.record_district_opinion(who, round_id, on)?;
     outln!(
         "{} {}",
@@ -1030,7 +1023,7 @@ pub fn decide(
     signed_by: &str,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let s = store.decide_round(who, round_id, on, number, signed_by)?;
     let [poor, near, middle, not_poor] = s.by_class;
@@ -1060,7 +1053,7 @@ pub fn reopen(
     reason: &str,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     open(db)?.reopen_round(who, round_id, on, reason)?;
     outln!(
         "{} {round_id} ({})",
@@ -1078,7 +1071,7 @@ pub fn certificates(
     household: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let n = open(db)?.issue_certificates(who, round_id, on, household)?;
     outln!(
         "{} {n} {}",
@@ -1269,7 +1262,7 @@ pub fn late(
     as_of: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("as-of", as_of)?;
+    let on = date_or_today("as-of", as_of)?;
     let mut store = open(db)?;
     let u = crate::report_cmd::find_unit_in(
         &mut store,
@@ -1332,7 +1325,7 @@ pub struct ReportSent<'a> {
 }
 
 pub fn report_sent(db: &str, who: &Actor, a: ReportSent<'_>, lang: Lang) -> Result<(), CliError> {
-    let on = day("date", a.date)?;
+    let on = date_or_today("date", a.date)?;
     let mut store = open(db)?;
     match (a.commune, a.province) {
         (Some(c), None) => {
@@ -1551,7 +1544,7 @@ pub fn exit_form(
     output: &Path,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let history = store.household_history(household)?;
     let last = history.reviews.iter().rev().find_map(|r| r.decided_class);
@@ -1647,7 +1640,7 @@ pub fn screen(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut rows = table(file)?;
     let header = rows.header_keys();
     let problem = problem_at(&*rows);
