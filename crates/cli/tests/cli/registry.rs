@@ -34,6 +34,15 @@ pub fn ok_with_file(db: &str, command: &str, file: &Path) -> String {
     ok(&on_db(db, command, &[file.to_str().unwrap()]))
 }
 
+/// The registry of `db` on day `as_of` exported to `file`.
+fn export_households(db: &str, as_of: &str, file: &Path) -> String {
+    ok(&on_db(
+        db,
+        "export households --as-of",
+        &[as_of, "--output", file.to_str().unwrap()],
+    ))
+}
+
 pub fn ok(args: &[&str]) -> String {
     let o = giamngheo(args);
     assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
@@ -55,16 +64,8 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 
     let csv1 = dir.join("ho-1.csv");
     let xlsx = dir.join("ho.xlsx");
-    ok_with_file(
-        &demo,
-        "export households --as-of 2020-01-01 --output",
-        &csv1,
-    );
-    ok_with_file(
-        &demo,
-        "export households --as-of 2020-01-01 --output",
-        &xlsx,
-    );
+    export_households(&demo, "2020-01-01", &csv1);
+    export_households(&demo, "2020-01-01", &xlsx);
 
     // The XLSX imported into a new registry exports to the same CSV.
     let fresh = db_arg(&dir.join("fresh.db"));
@@ -74,11 +75,7 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
         "{out}"
     );
     let csv2 = dir.join("ho-2.csv");
-    ok_with_file(
-        &fresh,
-        "export households --as-of 2020-01-01 --output",
-        &csv2,
-    );
+    export_households(&fresh, "2020-01-01", &csv2);
     assert_eq!(
         std::fs::read_to_string(&csv1).unwrap(),
         std::fs::read_to_string(&csv2).unwrap()
@@ -96,7 +93,7 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was() {
     let (dir, demo) = demo_db("crash", 6000);
     let csv = dir.join("ho.csv");
-    ok_with_file(&demo, "export households --as-of 2020-01-01 --output", &csv);
+    export_households(&demo, "2020-01-01", &csv);
 
     let target = db_arg(&dir.join("target.db"));
     ok(&on_db(&target, "units load", &[]));
@@ -139,11 +136,7 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
         .output()
         .unwrap();
     assert!(!o.status.success(), "the import was to be killed");
-    let out = ok(&on_db(
-        &target,
-        "export households --as-of 2020-01-01 --output",
-        &[dir.join("after.csv").to_str().unwrap()],
-    ));
+    let out = export_households(&target, "2020-01-01", &dir.join("after.csv"));
     assert!(out.contains("Đã xuất 0 hộ"), "{out}");
     // And the database still works: the same import, not killed, goes through.
     let out = ok_with_file(&target, "import households --as-of 2020-01-01", &csv);
@@ -234,11 +227,7 @@ fn review_results_export_and_import_round_trip() {
     let households = dir.join("ho.csv");
     let reviews = dir.join("rs-2019.csv");
     let reviews_xlsx = dir.join("rs-2019.xlsx");
-    ok_with_file(
-        &demo,
-        "export households --as-of 2019-11-15 --output",
-        &households,
-    );
+    export_households(&demo, "2019-11-15", &households);
     let out = ok_with_file(&demo, "export reviews --year 2019 --output", &reviews);
     assert!(out.contains("kết quả rà soát năm 2019"), "{out}");
     ok_with_file(&demo, "export reviews --year 2019 --output", &reviews_xlsx);
