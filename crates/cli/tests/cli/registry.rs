@@ -43,6 +43,28 @@ fn export_households(db: &str, as_of: &str, file: &Path) -> String {
     ))
 }
 
+/// The two files hold the same text (a round trip gave back what it started from).
+fn assert_same_text(a: &Path, b: &Path) {
+    assert_eq!(
+        std::fs::read_to_string(a).unwrap(),
+        std::fs::read_to_string(b).unwrap()
+    );
+}
+
+/// Writes to `copy` the lines of `file` with line `i` (0: the header) changed by `change`; returns them.
+fn edited_copy(
+    file: &Path,
+    i: usize,
+    copy: &Path,
+    change: impl FnOnce(&str) -> String,
+) -> Vec<String> {
+    let content = std::fs::read_to_string(file).unwrap();
+    let mut lines: Vec<String> = content.lines().map(str::to_owned).collect();
+    lines[i] = change(&lines[i]);
+    std::fs::write(copy, lines.join("\n")).unwrap();
+    lines
+}
+
 pub fn ok(args: &[&str]) -> String {
     let o = giamngheo(args);
     assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
@@ -76,10 +98,7 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
     );
     let csv2 = dir.join("ho-2.csv");
     export_households(&fresh, "2020-01-01", &csv2);
-    assert_eq!(
-        std::fs::read_to_string(&csv1).unwrap(),
-        std::fs::read_to_string(&csv2).unwrap()
-    );
+    assert_same_text(&csv1, &csv2);
 
     // Importing the same file again changes nothing.
     let out = ok_with_file(&fresh, "import households --as-of 2021-01-01", &csv1);
@@ -98,13 +117,11 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
     let target = db_arg(&dir.join("target.db"));
     ok(&on_db(&target, "units load", &[]));
     // A file with one bad row: exit 2, every problem named, nothing written.
-    let content = std::fs::read_to_string(&csv).unwrap();
-    let mut lines: Vec<String> = content.lines().map(str::to_owned).collect();
-    lines[40] = lines[40]
-        .replacen(",male,", ",đực,", 1)
-        .replacen(",female,", ",đực,", 1);
     let bad = dir.join("bad.csv");
-    std::fs::write(&bad, lines.join("\n")).unwrap();
+    edited_copy(&csv, 40, &bad, |l| {
+        l.replacen(",male,", ",đực,", 1)
+            .replacen(",female,", ",đực,", 1)
+    });
     let o = giamngheo(&on_db(
         &target,
         "import households --as-of 2020-01-01",
@@ -241,22 +258,17 @@ fn review_results_export_and_import_round_trip() {
     );
     let again = dir.join("rs-2019-again.csv");
     ok_with_file(&fresh, "export reviews --year 2019 --output", &again);
-    assert_eq!(
-        std::fs::read_to_string(&reviews).unwrap(),
-        std::fs::read_to_string(&again).unwrap()
-    );
+    assert_same_text(&reviews, &again);
     // The same file again changes nothing.
     let out = ok_with_file(&fresh, "import reviews --year 2019", &reviews);
     assert!(out.contains(": 0 mới, 0 thay thế,"), "{out}");
 
     // A decided review that a file contradicts is refused, naming the row; nothing changes.
-    let text_in = std::fs::read_to_string(&reviews).unwrap();
-    let mut lines: Vec<String> = text_in.lines().map(str::to_owned).collect();
-    let cols: Vec<&str> = lines[1].split(',').collect();
-    let income = cols[5].to_owned();
-    lines[1] = lines[1].replacen(&format!(",{income},"), ",9999999,", 1);
     let changed = dir.join("rs-changed.csv");
-    std::fs::write(&changed, lines.join("\n")).unwrap();
+    let lines = edited_copy(&reviews, 1, &changed, |l| {
+        let income = l.split(',').nth(5).unwrap();
+        l.replacen(&format!(",{income},"), ",9999999,", 1)
+    });
     let o = giamngheo(&on_db(
         &fresh,
         "import reviews --year 2019",
