@@ -9,7 +9,7 @@ use giamngheo_store::Store;
 use giamngheo_store::rates::Counts;
 use giamngheo_store::reviews::NewReview;
 
-use crate::harness::{date, import, load_units, on_both, review_of};
+use crate::harness::{date, import, load_units, on_both, on_both_with_units, review_of};
 
 pub const YEARS: [i32; 3] = [2021, 2022, 2023];
 
@@ -186,8 +186,7 @@ fn rates_by_area_and_ethnicity_with_the_standard_break() {
 #[test]
 fn targets_are_replaced_by_unit_and_year() {
     use giamngheo_store::targets::Target;
-    on_both("targets", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("targets", |db| {
         let (a, b) = (db_unit(&mut db.store, "395"), db_unit(&mut db.store, "396"));
         let t = |unit_id, year, poor_rate, near: Option<f64>| Target {
             unit_id,
@@ -563,8 +562,7 @@ fn support_is_counted_where_the_household_lived_when_it_received_it() {
 #[test]
 fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
     use crate::households::{household, member};
-    on_both("rates_coverage", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("rates_coverage", |db| {
         let sys = giamngheo_store::audit::Actor::system();
         let h = |code: &str, commune: &str, name: &str| {
             household(

@@ -10,13 +10,12 @@ use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey};
 use giamngheo_store::db::{Backend, Value};
 use giamngheo_store::{Store, StoreError};
 
-use crate::harness::{date, import_as, load_units, on_both, review_of};
+use crate::harness::{date, import_as, on_both, on_both_with_units, review_of};
 use crate::households::{member, three_households};
 
 #[test]
 fn registry_changes_are_audited_by_their_actor() {
-    on_both("audit", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("audit", |db| {
         let lan = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "10.1.2.3");
         import_as(&mut db.store, &lan, &three_households(), "2019-10-01").unwrap();
         db.store

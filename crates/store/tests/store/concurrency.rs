@@ -5,13 +5,12 @@ use giamngheo_core::registry::{HouseholdRecord, Relation};
 use giamngheo_store::StoreError;
 use giamngheo_store::audit::Actor;
 
-use crate::harness::{date, import, import_as, load_units, on_both};
+use crate::harness::{date, import, import_as, on_both_with_units};
 use crate::households::{head_only, household, member};
 
 #[test]
 fn two_imports_started_together_never_store_one_citizen_id_twice() {
-    on_both("concurrent_cid", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("concurrent_cid", |db| {
         for round in 0..20 {
             let cid = format!("0380750{round:05}");
             let files: Vec<_> = ["A", "B"]
@@ -87,8 +86,7 @@ fn mot_household(code: &str, citizen_id: &str) -> HouseholdRecord {
 
 #[test]
 fn the_same_file_imported_twice_at_once_is_stored_once() {
-    on_both("concurrent_same", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("concurrent_same", |db| {
         let rows = vec![(2u64, mot_household("K-SAME", "038075099999"))];
         let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
         let results: Vec<_> = std::thread::scope(|t| {
@@ -121,8 +119,7 @@ fn the_same_file_imported_twice_at_once_is_stored_once() {
 /// the database itself, whatever path writes it.
 #[test]
 fn a_citizen_id_held_elsewhere_is_refused_on_every_path() {
-    on_both("cid_backstop", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("cid_backstop", |db| {
         let sys = Actor::system();
         let rows = vec![
             (2u64, mot_household("K-1", "038075011111")),

@@ -60,6 +60,14 @@ impl Drop for TestDb {
 }
 
 /// Runs `f` on a fresh SQLite database and a fresh PostgreSQL schema.
+/// [`on_both`], the administrative units loaded first.
+pub fn on_both_with_units(test: &str, f: impl Fn(&mut TestDb)) {
+    on_both(test, |db| {
+        load_units(&mut db.store);
+        f(db)
+    })
+}
+
 pub fn on_both(test: &str, f: impl Fn(&mut TestDb)) {
     let n = N.fetch_add(1, Ordering::SeqCst);
     let pid = std::process::id();

@@ -4,7 +4,7 @@ use giamngheo_core::ids::{CitizenId, HouseholdCode, PersonName, UnitCode, UnitLe
 use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
 use giamngheo_store::{RejectionKind, StoreError};
 
-use crate::harness::{date, import, import_as, load_units, on_both, seed_registry};
+use crate::harness::{date, import, import_as, on_both, on_both_with_units, seed_registry};
 
 pub fn member(name: &str, relation: Relation, born: &str, cid: Option<&str>) -> MemberRecord {
     let sex = if name.contains("Thị") {
@@ -118,8 +118,7 @@ fn hoa_is_born(db: &mut crate::harness::TestDb, code: &str) -> i64 {
 
 #[test]
 fn import_is_idempotent_and_changes_become_history() {
-    on_both("hh_import", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("hh_import", |db| {
         let recs = three_households();
         let s = import(&mut db.store, &recs, "2019-10-01");
         assert_eq!(
@@ -288,8 +287,7 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
 
 #[test]
 fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
-    on_both("hh_bulk", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("hh_bulk", |db| {
         let n = giamngheo_store::households::BULK_MIN + 200;
         let recs: Vec<(u64, HouseholdRecord)> = (0..n)
             .map(|i| {

@@ -17,7 +17,7 @@ use giamngheo_store::scope::Scope;
 use giamngheo_store::support::NewSupport;
 use giamngheo_store::{Store, StoreError};
 
-use crate::harness::{date, import, import_as, load_units, on_both, review_of};
+use crate::harness::{date, import, import_as, on_both_with_units, review_of};
 use crate::households::{head_only, household, member};
 
 const OWN: &str = "15493"; // Xã Xuân Hồng, Thọ Xuân, Thanh Hóa
@@ -110,6 +110,18 @@ fn account(store: &mut Store, name: &str, role: Role, unit: Option<i64>) -> Acto
     Actor::new(name, role, "10.0.0.9").account(id, scope)
 }
 
+/// An in-year round of the commune opened on `on`, a round of that month, under `standard`.
+fn in_year_round(commune_id: i64, on: Date, standard: &str) -> NewRound {
+    NewRound {
+        commune_id,
+        kind: RoundKind::InYear,
+        year: on.year(),
+        month: Some(on.month()),
+        opened_on: on,
+        standard_id: standard.into(),
+    }
+}
+
 fn commune_id(store: &mut Store, code: &str) -> i64 {
     crate::harness::unit_id(store, UnitLevel::Commune, code, "2019-10-01")
 }
@@ -128,8 +140,7 @@ fn inside(role_unit: &str, place: Where) -> bool {
 
 #[test]
 fn every_write_path_holds_every_role_to_its_units() {
-    on_both("scope_matrix", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("scope_matrix", |db| {
         let sys = Actor::system();
         let s = &mut db.store;
         let as_of = date("2019-10-01");
@@ -157,19 +168,8 @@ fn every_write_path_holds_every_role_to_its_units() {
         let mut rounds = std::collections::HashMap::new();
         for code in [OWN, NEIGHBOUR, FAR] {
             let commune_id = commune_id(s, code);
-            let id = s
-                .open_round(
-                    &sys,
-                    &NewRound {
-                        commune_id,
-                        kind: RoundKind::InYear,
-                        year: 2019,
-                        month: Some(10),
-                        opened_on: date("2019-10-15"),
-                        standard_id: "vn-2016-2020".into(),
-                    },
-                )
-                .unwrap();
+            let round = in_year_round(commune_id, date("2019-10-15"), "vn-2016-2020");
+            let id = s.open_round(&sys, &round).unwrap();
             rounds.insert(code, id);
         }
         let programme = s.programmes().unwrap()[0].code.clone();
@@ -459,8 +459,7 @@ fn every_write_path_holds_every_role_to_its_units() {
 /// belongs to another province's commune, with the officer's own commune in the row.
 #[test]
 fn an_officer_cannot_take_a_household_of_another_province_by_import() {
-    on_both("scope_takeover", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("scope_takeover", |db| {
         let s = &mut db.store;
         let rows = vec![(
             2,
@@ -520,8 +519,7 @@ fn an_officer_cannot_take_a_household_of_another_province_by_import() {
 /// tomorrow, is refused.
 #[test]
 fn steps_dated_in_the_future_are_refused() {
-    on_both("scope_future", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("scope_future", |db| {
         let sys = Actor::system();
         let s = &mut db.store;
         let tomorrow = Date::from_unix_days(
@@ -535,17 +533,7 @@ fn steps_dated_in_the_future_are_refused() {
         );
         let commune_id = commune_id(s, OWN);
         let err = s
-            .open_round(
-                &sys,
-                &NewRound {
-                    commune_id,
-                    kind: RoundKind::InYear,
-                    year: tomorrow.year(),
-                    month: Some(tomorrow.month()),
-                    opened_on: tomorrow,
-                    standard_id: "vn-2022-2025".into(),
-                },
-            )
+            .open_round(&sys, &in_year_round(commune_id, tomorrow, "vn-2022-2025"))
             .unwrap_err();
         assert!(
             matches!(

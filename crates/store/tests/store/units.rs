@@ -1,6 +1,6 @@
 use giamngheo_core::ids::{UnitCode, UnitLevel};
 
-use crate::harness::{date, import, load_units, on_both, reform, units};
+use crate::harness::{date, import, load_units, on_both, on_both_with_units, reform, units};
 
 #[test]
 fn official_units_load_once_with_their_dates() {
@@ -93,8 +93,7 @@ fn official_units_load_once_with_their_dates() {
 
 #[test]
 fn a_commune_merged_from_three_and_a_commune_split() {
-    on_both("units_map", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("units_map", |db| {
         let lineage = db.store.lineage().unwrap();
         let u = units();
         let (before, after) = (date("2024-01-01"), date("2026-01-01"));
@@ -147,8 +146,7 @@ fn a_commune_merged_from_three_and_a_commune_split() {
 #[test]
 fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
     use crate::households::head_only;
-    on_both("units_reform", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("units_reform", |db| {
         // A commune whose successor the lineage does not give (removed here to make the case).
         let orphan = "15502".to_owned();
         db.store
