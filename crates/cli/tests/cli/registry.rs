@@ -65,6 +65,11 @@ fn edited_copy(
     lines
 }
 
+/// [`ok`] of `command` (its words split at spaces) against `db`.
+pub fn ok_on(db: &str, command: &str) -> String {
+    ok(&on_db(db, command, &[]))
+}
+
 pub fn ok(args: &[&str]) -> String {
     let o = giamngheo(args);
     assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
@@ -75,7 +80,7 @@ pub fn ok(args: &[&str]) -> String {
 fn demo_import_export_round_trip_and_idempotent_reimport() {
     let dir = scratch("registry");
     let demo = db_arg(&dir.join("demo.db"));
-    let out = ok(&on_db(&demo, "demo --households 1520", &[]));
+    let out = ok_on(&demo, "demo --households 1520");
     // The model keeps the published rates at any scale.
     assert!(
         out.contains("2015  vn-2016-2020      1.300        96     7,38"),
@@ -115,7 +120,7 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
     export_households(&demo, "2020-01-01", &csv);
 
     let target = db_arg(&dir.join("target.db"));
-    ok(&on_db(&target, "units load", &[]));
+    ok_on(&target, "units load");
     // A file with one bad row: exit 2, every problem named, nothing written.
     let bad = dir.join("bad.csv");
     edited_copy(&csv, 40, &bad, |l| {
@@ -210,7 +215,7 @@ fn births_deaths_splits_and_merges_from_the_command_line() {
         ],
     ));
     assert!(out.contains("Đã tách hộ 15493-09999"), "{out}");
-    let show = ok(&on_db(&db, "household show 15493-09999", &[]));
+    let show = ok_on(&db, "household show 15493-09999");
     assert!(
         show.contains("Lê Thị Hoa") && show.contains("tách hộ"),
         "{show}"
@@ -304,11 +309,10 @@ fn review_results_export_and_import_round_trip() {
 #[test]
 fn rates_and_trend_reports() {
     let (_, db) = demo_db("report", 1520);
-    let csv = ok(&on_db(
+    let csv = ok_on(
         &db,
         "report rates --unit 395 --years 2015-2019 --as-of-boundaries 2020-01-01",
-        &[],
-    ));
+    );
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
         lines[0].starts_with(
@@ -344,11 +348,10 @@ fn rates_and_trend_reports() {
         "{out} vs {expect}"
     );
     // The same households on the new boundaries: the communes that took Thọ Xuân's villages.
-    let csv = ok(&on_db(
+    let csv = ok_on(
         &db,
         "report rates --unit 15499 --years 2025-2025 --as-of-boundaries 2026-01-01",
-        &[],
-    ));
+    );
     assert!(
         csv.lines()
             .nth(1)
@@ -402,14 +405,14 @@ fn the_households_template_imports_as_written_in_both_languages() {
             template.to_str().unwrap(),
         ]);
         assert!(said.contains("mau-"), "{said}");
-        ok(&on_db(&db, "units load", &[]));
+        ok_on(&db, "units load");
         let out = ok_with_file(&db, "import households --as-of 2026-01-01", &template);
         // One new household of two members, the citizen ID kept as written (a leading zero).
         assert!(
             out.contains("1 hộ mới") && out.contains("2 nhân khẩu mới"),
             "{out}"
         );
-        let shown = ok(&on_db(&db, "household show VD-0001", &[]));
+        let shown = ok_on(&db, "household show VD-0001");
         assert!(
             shown.contains("Lê Văn An")
                 && shown.contains("Lê Thị Bình")

@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use crate::registry::{demo_db, ok};
-use crate::{giamngheo_fed, on_db};
+use crate::giamngheo_fed;
+use crate::registry::{demo_db, ok_on};
 
 /// A server started by the test, stopped when dropped.
 struct Server(std::process::Child);
@@ -137,7 +137,7 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
     );
     assert!(add.status.success());
     // Thanh Hóa (38) on today's boundaries, two reviewed years.
-    let cli = ok(&on_db(&db, "report rates --unit 38 --years 2018-2019", &[]));
+    let cli = ok_on(&db, "report rates --unit 38 --years 2018-2019");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args(["--db", &db, "serve", "--bind", "127.0.0.1:0"])

@@ -158,28 +158,24 @@ fn import_is_idempotent_and_changes_become_history() {
             "{}",
             db.name
         );
-        // The village and the members' names on a day.
-        let on = |day: &str| {
+        // (day, the village, the members' names)
+        for (day, village, names) in [
+            (
+                "2020-01-01",
+                "Thôn 1",
+                ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"],
+            ),
+            (
+                "2022-01-01",
+                "Thôn 3",
+                ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Thị Hoa"],
+            ),
+        ] {
             let (res, members) = h.as_of(date(day)).unwrap();
-            let names: Vec<String> = members.iter().map(|m| m.name.as_str().to_owned()).collect();
-            (res.village_name, names)
-        };
-        let (village, names) = on("2020-01-01");
-        assert_eq!(village.as_deref(), Some("Thôn 1"));
-        assert_eq!(
-            names,
-            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"],
-            "{}",
-            db.name
-        );
-        let (village, names) = on("2022-01-01");
-        assert_eq!(village.as_deref(), Some("Thôn 3"));
-        assert_eq!(
-            names,
-            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Thị Hoa"],
-            "{}",
-            db.name
-        );
+            assert_eq!(res.village_name.as_deref(), Some(village), "{day}");
+            let got: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+            assert_eq!(got, names, "{} {day}", db.name);
+        }
         assert!(h.as_of(date("2019-09-30")).is_none(), "not registered yet");
 
         // The export on a date reads the registry as it was.
