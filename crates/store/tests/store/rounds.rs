@@ -197,6 +197,11 @@ fn a_full_round_from_the_list_to_the_certificates() {
             date("2024-03-30")
         );
         let round = open(db, &officer, "2024-09-03").unwrap();
+        // Rows entered by the village reviewer on `day`, under the round's standard.
+        let survey_on = |db: &mut TestDb, day: &str, rows: &[SurveyInput]| {
+            db.store
+                .record_survey(&reviewer, round, &classifier, date(day), rows)
+        };
         assert!(matches!(
             open(db, &officer, "2024-09-04"),
             Err(StoreError::Conflict { .. })
@@ -218,20 +223,12 @@ fn a_full_round_from_the_list_to_the_certificates() {
         assert_eq!(cases[0].head_name.as_deref(), Some("Lê Văn Hùng"));
 
         // A household not on the list, and one twice in a file: nothing is written.
-        let err = db
-            .store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-01"),
-                &[
-                    survey(2, "XH-001", 2_500_000, 0),
-                    survey(3, "HD-001", 900_000, 0),
-                    survey(4, "XH-001", 1, 0),
-                ],
-            )
-            .unwrap_err();
+        let rows = [
+            survey(2, "XH-001", 2_500_000, 0),
+            survey(3, "HD-001", 900_000, 0),
+            survey(4, "XH-001", 1, 0),
+        ];
+        let err = survey_on(db, "2024-10-01", &rows).unwrap_err();
         let StoreError::Rejected(list) = err else {
             panic!("{err:?}")
         };
@@ -273,16 +270,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             .collect();
         assert_eq!(returned, stored, "{}", db.name);
         // Surveyed twice in one round.
-        let err = db
-            .store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-02"),
-                &[survey(2, "XH-001", 2_600_000, 0)],
-            )
-            .unwrap_err();
+        let err = survey_on(db, "2024-10-02", &[survey(2, "XH-001", 2_600_000, 0)]).unwrap_err();
         assert!(
             matches!(&err, StoreError::Rejected(l) if matches!(l[0].kind, RejectionKind::Procedure { error: RoundError::BadTransition { from: CaseState::Surveyed, .. }, .. })),
             "{err:?}"
@@ -339,15 +327,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 state: CaseState::Resurvey
             }
         );
-        db.store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-25"),
-                &[survey(2, "XH-002", 1_200_000, 0b111)],
-            )
-            .unwrap();
+        survey_on(db, "2024-10-25", &[survey(2, "XH-002", 1_200_000, 0b111)]).unwrap();
         db.store
             .record_meeting(
                 &officer,
