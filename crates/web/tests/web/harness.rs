@@ -415,6 +415,12 @@ impl App {
         format!("gn_session={}", r.cookie("gn_session").unwrap())
     }
 
+    /// The page of the round in the test commune (`round_in`), as `cookie`'s account sees it.
+    pub async fn round_page(&self, cookie: &str) -> Reply {
+        self.get(&format!("/rounds/{}", self.round_in), Some(cookie))
+            .await
+    }
+
     /// Logs each account in, in order; returns their session cookies.
     pub async fn logins<const N: usize>(&self, names: [&str; N]) -> [String; N] {
         let mut cookies = [const { String::new() }; N];
