@@ -421,6 +421,27 @@ impl App {
             .await
     }
 
+    /// The complaint of `name` about household `hh_in`, posted from the public page `page` (its token and
+    /// its cookie): the household has a new house.
+    pub async fn complain(&self, page: &Reply, name: &str) -> Reply {
+        let pre = page.cookie("gn_pre").unwrap();
+        let token = page.form_token();
+        let fields = [
+            ("csrf", token.as_str()),
+            ("kind", "complaint"),
+            ("household", &self.hh_in),
+            ("name", name),
+            ("contact", "0912 345 678"),
+            ("message", "Hộ ông A đã có nhà mới, đề nghị xem lại."),
+        ];
+        self.post_form(
+            &format!("/public/{}/feedback", self.commune),
+            &format!("gn_pre={pre}"),
+            &fields,
+        )
+        .await
+    }
+
     /// Logs each account in, in order; returns their session cookies.
     pub async fn logins<const N: usize>(&self, names: [&str; N]) -> [String; N] {
         let mut cookies = [const { String::new() }; N];

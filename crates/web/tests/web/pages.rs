@@ -321,26 +321,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             "names are masked"
         );
         assert!(!p.body.contains(&app.hh_in), "no household codes either");
-        let pre = p.cookie("gn_pre").unwrap();
-        let fields = [
-            ("csrf", p.form_token()),
-            ("kind", "complaint".to_owned()),
-            ("household", app.hh_in.clone()),
-            ("name", "Bà Hoa".to_owned()),
-            ("contact", "0912 345 678".to_owned()),
-            (
-                "message",
-                "Hộ ông A đã có nhà mới, đề nghị xem lại.".to_owned(),
-            ),
-        ];
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let ok = app
-            .post_form(
-                &format!("/public/{}/feedback", app.commune),
-                &format!("gn_pre={pre}"),
-                &fields,
-            )
-            .await;
+        let ok = app.complain(&p, "Bà Hoa").await;
         assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
     });
     let mut s = app.store();

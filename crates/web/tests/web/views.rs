@@ -235,26 +235,7 @@ fn posted_round_and_public_pages() {
     run(async {
         let p = app.get(&app.fill("/public/{commune}"), None).await;
         insta::assert_snapshot!("public", normalise(&app, &p.body));
-        let fields = [
-            ("csrf", p.form_token()),
-            ("kind", "complaint".to_owned()),
-            ("household", app.hh_in.clone()),
-            ("name", "Bà <b>Hoa</b> & \"Lan\"".to_owned()),
-            ("contact", "0912 345 678".to_owned()),
-            (
-                "message",
-                "Hộ ông A đã có nhà mới, đề nghị xem lại.".to_owned(),
-            ),
-        ];
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let pre = p.cookie("gn_pre").unwrap();
-        let sent = app
-            .post_form(
-                &app.fill("/public/{commune}/feedback"),
-                &format!("gn_pre={pre}"),
-                &fields,
-            )
-            .await;
+        let sent = app.complain(&p, "Bà <b>Hoa</b> & \"Lan\"").await;
         assert_eq!(sent.status.as_u16(), 200, "{}", sent.body);
         insta::assert_snapshot!("public_sent", normalise(&app, &sent.body));
         let xa = app.login("xa").await;
