@@ -314,6 +314,12 @@ impl App {
             .unwrap();
     }
 
+    /// The test round's households surveyed, agreed and posted, all today: the round in its posting period.
+    pub fn post_round_today(&self) {
+        let today = giamngheo_web::today();
+        self.post_round_in(&self.in_round(), |_| today);
+    }
+
     /// The test round with `codes` surveyed, agreed at the village meeting (25 attending, 20 for and 1 against
     /// each) and posted, each step dated `on(1)`, `on(2)`, `on(3)`.
     pub fn post_round_in(&self, codes: &[&str], on: impl Fn(i64) -> Date) {

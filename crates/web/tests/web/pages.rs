@@ -311,7 +311,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
     let app = app();
     let today = giamngheo_web::today();
     // Run the test round to its posting, today.
-    app.post_round_in(&app.in_round(), |_| today);
+    app.post_round_today();
     run(async {
         let p = app.get(&format!("/public/{}", app.commune), None).await;
         p.assert_says("Danh sách niêm yết công khai năm");

@@ -230,8 +230,7 @@ fn staff_pages() {
 #[test]
 fn posted_round_and_public_pages() {
     let app = app();
-    let today = giamngheo_web::today();
-    app.post_round_in(&app.in_round(), |_| today);
+    app.post_round_today();
     run(async {
         let p = app.get(&app.fill("/public/{commune}"), None).await;
         insta::assert_snapshot!("public", normalise(&app, &p.body));
