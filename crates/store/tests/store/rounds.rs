@@ -59,6 +59,17 @@ fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
     }
 }
 
+/// Trần Văn Khải's complaint, in person on 15 November 2024, about household `code`.
+fn khai_complains(code: &str, content: &str) -> NewComplaint {
+    NewComplaint {
+        household_code: Some(hh(code)),
+        received_on: date("2024-11-15"),
+        complainant: "Trần Văn Khải".into(),
+        channel: ComplaintChannel::InPerson,
+        content: content.into(),
+    }
+}
+
 /// The survey of both listed households on 1 October 2024: XH-001 at 2.5 million and no deprivation, XH-002
 /// at 1.2 million and three.
 fn survey_both(
@@ -362,13 +373,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             .add_complaint(
                 &reviewer,
                 round,
-                &NewComplaint {
-                    household_code: Some(hh("XH-001")),
-                    received_on: date("2024-11-15"),
-                    complainant: "Trần Văn Khải".into(),
-                    channel: ComplaintChannel::InPerson,
-                    content: "Hộ XH-001 vẫn còn khó khăn".into(),
-                },
+                &khai_complains("XH-001", "Hộ XH-001 vẫn còn khó khăn"),
             )
             .unwrap();
         // The decision on `day`, numbered and signed as the commune's chairman signs it.
@@ -799,13 +804,7 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
             .add_complaint(
                 &reviewer,
                 round,
-                &NewComplaint {
-                    household_code: Some(hh("XH-002")),
-                    received_on: date("2024-11-15"),
-                    complainant: "Trần Văn Khải".into(),
-                    channel: ComplaintChannel::InPerson,
-                    content: "Hộ XH-002 đã có việc làm ổn định".into(),
-                },
+                &khai_complains("XH-002", "Hộ XH-002 đã có việc làm ổn định"),
             )
             .unwrap();
         db.store
