@@ -64,6 +64,11 @@ fn assert_refused(o: &Output, expect: &str, call: impl std::fmt::Debug) {
     assert!(err.contains(expect), "{call:?}: {err}");
 }
 
+/// The call `args` is refused (exit 2) with a message saying `expect`.
+fn refuses(args: &[&str], expect: &str) {
+    assert_refused(&giamngheo(args), expect, args);
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{assert_refused, giamngheo, on_db, scratch, text, words};
+use crate::{assert_refused, giamngheo, on_db, refuses, scratch, text, words};
 
 pub fn db_arg(p: &Path) -> String {
     p.to_str().unwrap().to_owned()
@@ -383,8 +383,7 @@ fn rates_and_trend_reports() {
     ] {
         let mut all = vec!["--db", db.as_str()];
         all.extend(args);
-        let o = giamngheo(&all);
-        assert_refused(&o, expect, &all);
+        refuses(&all, expect);
     }
 }
 
