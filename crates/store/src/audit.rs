@@ -178,25 +178,9 @@ impl AuditWriter {
             Some((key, id)) => (entry.keyed_hash(key, &self.hash), Some(id.clone())),
             None => (entry.hash(&self.hash), None),
         };
-        self.batch.push(
-            c,
-            [
-                Value::Int(entry.seq),
-                entry.at.into(),
-                entry.actor.into(),
-                entry.role.into(),
-                entry.origin.into(),
-                entry.action.into(),
-                entry.entity.into(),
-                entry.entity_id.into(),
-                entry.old_value.into(),
-                entry.new_value.into(),
-                entry.reason.into(),
-                hash.clone().into(),
-                key_id.into(),
-            ],
-        )?;
-        self.seq = entry.seq;
+        let seq = entry.seq;
+        self.batch.push(c, entry_row(entry, hash.clone(), key_id))?;
+        self.seq = seq;
         self.hash = hash;
         Ok(self.seq)
     }
@@ -243,6 +227,26 @@ pub fn record_bulk(
     summary: String,
 ) -> Result<i64, StoreError> {
     record_done(c, actor, action, entity, "*".to_owned(), summary)
+}
+
+/// An entry as its `audit_log` row: its columns in the table's order, then its hash and the key that made
+/// it (none for an unkeyed hash).
+pub fn entry_row(entry: AuditEntry, hash: String, key_id: Option<String>) -> [Value; 13] {
+    [
+        Value::Int(entry.seq),
+        entry.at.into(),
+        entry.actor.into(),
+        entry.role.into(),
+        entry.origin.into(),
+        entry.action.into(),
+        entry.entity.into(),
+        entry.entity_id.into(),
+        entry.old_value.into(),
+        entry.new_value.into(),
+        entry.reason.into(),
+        hash.into(),
+        key_id.into(),
+    ]
 }
 
 fn entry_of(r: &[Value]) -> (AuditEntry, String) {

@@ -121,21 +121,7 @@ fn insert(s: &mut Store, (e, hash, key_id): Row) {
         .execute(
             "INSERT INTO audit_log (seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash, key_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            &[
-                Value::Int(e.seq),
-                e.at.into(),
-                e.actor.into(),
-                e.role.into(),
-                e.origin.into(),
-                e.action.into(),
-                e.entity.into(),
-                e.entity_id.into(),
-                e.old_value.into(),
-                e.new_value.into(),
-                e.reason.into(),
-                hash.into(),
-                key_id.into(),
-            ],
+            &giamngheo_store::audit::entry_row(e, hash, key_id),
         )
         .unwrap();
 }
