@@ -54,14 +54,7 @@ def main():
     indicators = [i for inds, _ in DIMS for i in inds]
     spec_text = "".join(f'[[dimensions]]\nname = "{d}"\nindicators = {inds!r}\n'.replace("'", '"') for inds, d in DIMS)
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data.csv"
-        spec = Path(tmp) / "spec.toml"
-        out = Path(tmp) / "out.csv"
-        df.to_csv(data, index=False)
-        spec.write_text(spec_text)
-        cmd = [a.binary, "mpi", "--spec", str(spec), "--over", "region", "--weight", "w", "--output", str(out)]
-        for k in KS:
-            cmd += ["--k", str(k)]
+        data, out, cmd = prepare(tmp, df, spec_text, a.binary, ["--over", "region", "--weight", "w"])
         # Each tool RUNS times, alternately, the median of each compared: one run of either swings by a
         # third on this shared machine. Each timed run starts on a settled machine: the garbage of the run
         # before collected, then a pause. Without it, giamngheo timed right after mpitb's estimation in this
@@ -102,6 +95,20 @@ def main():
     return 0 if missing == 0 and diff <= 1e-9 and cot_ok else 1
 
 
+def prepare(tmp, df, spec_text, binary, options):
+    """Writes the data and the spec into `tmp`; returns the data's path, the output's path and the giamngheo mpi
+    command with `options`, all of KS, and the data's path still to add."""
+    data = Path(tmp) / "data.csv"
+    spec = Path(tmp) / "spec.toml"
+    out = Path(tmp) / "out.csv"
+    df.to_csv(data, index=False)
+    spec.write_text(spec_text)
+    cmd = [binary, "mpi", "--spec", str(spec), *options, "--output", str(out)]
+    for k in KS:
+        cmd += ["--k", str(k)]
+    return data, out, cmd
+
+
 def settle():
     """Collects the garbage of the run before and pauses, so that neither tool pays for the other's run."""
     gc.collect()
@@ -113,14 +120,7 @@ def change_over_time(a, df, dims, spec_text):
     import contextlib
     import io
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data.csv"
-        spec = Path(tmp) / "spec.toml"
-        out = Path(tmp) / "out.csv"
-        df.to_csv(data, index=False)
-        spec.write_text(spec_text)
-        cmd = [a.binary, "mpi", "--spec", str(spec), "--weight", "w", "--time", "year", "--output", str(out)]
-        for k in KS:
-            cmd += ["--k", str(k)]
+        data, out, cmd = prepare(tmp, df, spec_text, a.binary, ["--weight", "w", "--time", "year"])
         settle()
         t0 = time.perf_counter()
         subprocess.run(cmd + [str(data)], check=True, close_fds=False)

@@ -512,16 +512,14 @@ impl ForecastResult {
             ),
             (None, Lang::En) => format!("No decided review up to {}.", self.from_year),
         });
+        let growth = vi_format::decimal(self.growth.pct(), 1, lang);
+        let first_year = self.target.years.value.0;
         notes.push(match lang {
             Lang::Vi => format!(
-                "Thu nhập tăng {} %/năm đến năm {} (năm đầu áp dụng chuẩn mới); 0 % nếu không nêu.",
-                vi_format::decimal(self.growth.pct(), 1, lang),
-                self.target.years.value.0
+                "Thu nhập tăng {growth} %/năm đến năm {first_year} (năm đầu áp dụng chuẩn mới); 0 % nếu không nêu."
             ),
             Lang::En => format!(
-                "Incomes grown {} % a year to {} (the new standard's first year); 0 % unless stated.",
-                vi_format::decimal(self.growth.pct(), 1, lang),
-                self.target.years.value.0
+                "Incomes grown {growth} % a year to {first_year} (the new standard's first year); 0 % unless stated."
             ),
         });
         notes.push(lang.pick(
@@ -529,14 +527,13 @@ impl ForecastResult {
             "Low–high ranges: indicators the new standard adds that nobody surveyed are counted as not deprived (low) and deprived (high).",
         ).to_owned());
         if self.skipped > 0 {
+            let skipped = self.skipped;
             notes.push(match lang {
                 Lang::Vi => format!(
-                    "{} kết quả theo chuẩn không có trong chương trình không được tính.",
-                    self.skipped
+                    "{skipped} kết quả theo chuẩn không có trong chương trình không được tính."
                 ),
                 Lang::En => format!(
-                    "{} reviews under a standard this program does not carry are not counted.",
-                    self.skipped
+                    "{skipped} reviews under a standard this program does not carry are not counted."
                 ),
             });
         }
@@ -546,19 +543,19 @@ impl ForecastResult {
                 .iter()
                 .map(|u| self.target.value_name(&u.path, lang))
                 .collect();
+            let (count, target, paths) =
+                (unverified.len(), self.target.name(lang), paths.join(", "));
             notes.push(match lang {
-                Lang::Vi => format!(
-                    "Chưa kiểm chứng với văn bản gốc ({} giá trị của {}): {}.",
-                    unverified.len(),
-                    self.target.name(lang),
-                    paths.join(", ")
-                ),
-                Lang::En => format!(
-                    "Not verified against the legal text ({} values of {}): {}.",
-                    unverified.len(),
-                    self.target.name(lang),
-                    paths.join(", ")
-                ),
+                Lang::Vi => {
+                    format!(
+                        "Chưa kiểm chứng với văn bản gốc ({count} giá trị của {target}): {paths}."
+                    )
+                }
+                Lang::En => {
+                    format!(
+                        "Not verified against the legal text ({count} values of {target}): {paths}."
+                    )
+                }
             });
         }
         notes
@@ -740,15 +737,12 @@ impl ForecastResult {
             .map(|n| n.programme.code.as_str())
             .collect();
         if !gone.is_empty() {
+            let gone = gone.join(", ");
             t.notes.push(match lang {
-                Lang::Vi => format!(
-                    "Chương trình gắn với chỉ số chuẩn mới không còn: {}.",
-                    gone.join(", ")
-                ),
-                Lang::En => format!(
-                    "Programmes tied to an indicator the new standard drops: {}.",
-                    gone.join(", ")
-                ),
+                Lang::Vi => format!("Chương trình gắn với chỉ số chuẩn mới không còn: {gone}."),
+                Lang::En => {
+                    format!("Programmes tied to an indicator the new standard drops: {gone}.")
+                }
             });
         }
         t
@@ -824,50 +818,32 @@ impl ForecastResult {
                 n as f64 * 100.0 / t.households as f64
             }
         };
+        let (name, target) = (&self.unit.name, self.target.name(lang));
         BarChart {
             title: match lang {
-                Lang::Vi => format!(
-                    "{}: tỷ lệ hiện nay và dự báo theo {}",
-                    self.unit.name,
-                    self.target.name(lang)
-                ),
-                Lang::En => format!(
-                    "{}: rates now and forecast under the {}",
-                    self.unit.name,
-                    self.target.name(lang)
-                ),
+                Lang::Vi => format!("{name}: tỷ lệ hiện nay và dự báo theo {target}"),
+                Lang::En => format!("{name}: rates now and forecast under the {target}"),
             },
             value_label: lang.pick("Tỷ lệ (%)", "Rate (%)").to_owned(),
-            bars: vec![
+            bars: [
+                ("Nghèo hiện nay", "Poor now", t.poor_now),
+                ("Nghèo dự báo (thấp)", "Poor forecast (low)", t.poor.low),
+                ("Nghèo dự báo (cao)", "Poor forecast (high)", t.poor.high),
+                ("Cận nghèo hiện nay", "Near-poor now", t.near_poor_now),
                 (
-                    lang.pick("Nghèo hiện nay", "Poor now").to_owned(),
-                    rate(t.poor_now),
+                    "Cận nghèo dự báo (thấp)",
+                    "Near-poor forecast (low)",
+                    t.near_poor.low,
                 ),
                 (
-                    lang.pick("Nghèo dự báo (thấp)", "Poor forecast (low)")
-                        .to_owned(),
-                    rate(t.poor.low),
+                    "Cận nghèo dự báo (cao)",
+                    "Near-poor forecast (high)",
+                    t.near_poor.high,
                 ),
-                (
-                    lang.pick("Nghèo dự báo (cao)", "Poor forecast (high)")
-                        .to_owned(),
-                    rate(t.poor.high),
-                ),
-                (
-                    lang.pick("Cận nghèo hiện nay", "Near-poor now").to_owned(),
-                    rate(t.near_poor_now),
-                ),
-                (
-                    lang.pick("Cận nghèo dự báo (thấp)", "Near-poor forecast (low)")
-                        .to_owned(),
-                    rate(t.near_poor.low),
-                ),
-                (
-                    lang.pick("Cận nghèo dự báo (cao)", "Near-poor forecast (high)")
-                        .to_owned(),
-                    rate(t.near_poor.high),
-                ),
-            ],
+            ]
+            .into_iter()
+            .map(|(vi, en, n)| (lang.pick(vi, en).to_owned(), rate(n)))
+            .collect(),
         }
         .draw(lang)
     }
@@ -882,32 +858,18 @@ impl ForecastResult {
         .rates(t.households);
         let (low, high) = t.poor.rates(t.households);
         let pct = |x: f64| vi_format::decimal(x, 2, lang);
+        let (now, low, high) = (pct(now), pct(low), pct(high));
+        let int = |n: u64| vi_format::int(n as i64, lang);
+        let (households, poor_now, unsettled) =
+            (int(t.households), int(t.poor_now), int(t.unsettled));
+        let (poor, near_poor) = (range_text(t.poor, lang), range_text(t.near_poor, lang));
+        let (name, target) = (&self.unit.name, self.target.name(lang));
         match lang {
             Lang::Vi => format!(
-                "{}: {} hộ; nghèo hiện nay {} ({} %); theo {}: {} hộ ({}–{} %); cận nghèo {} hộ; {} hộ cần rà soát thêm.",
-                self.unit.name,
-                vi_format::int(t.households as i64, lang),
-                vi_format::int(t.poor_now as i64, lang),
-                pct(now),
-                self.target.name(lang),
-                range_text(t.poor, lang),
-                pct(low),
-                pct(high),
-                range_text(t.near_poor, lang),
-                vi_format::int(t.unsettled as i64, lang),
+                "{name}: {households} hộ; nghèo hiện nay {poor_now} ({now} %); theo {target}: {poor} hộ ({low}–{high} %); cận nghèo {near_poor} hộ; {unsettled} hộ cần rà soát thêm."
             ),
             Lang::En => format!(
-                "{}: {} households; poor now {} ({} %); under {}: {} ({}–{} %); near-poor {}; {} households to survey.",
-                self.unit.name,
-                vi_format::int(t.households as i64, lang),
-                vi_format::int(t.poor_now as i64, lang),
-                pct(now),
-                self.target.name(lang),
-                range_text(t.poor, lang),
-                pct(low),
-                pct(high),
-                range_text(t.near_poor, lang),
-                vi_format::int(t.unsettled as i64, lang),
+                "{name}: {households} households; poor now {poor_now} ({now} %); under {target}: {poor} ({low}–{high} %); near-poor {near_poor}; {unsettled} households to survey."
             ),
         }
     }

@@ -152,14 +152,13 @@ pub fn rates_table(u: &Unit, on: Date, rates: &[YearRate], lang: Lang) -> Table 
 pub fn note_coverage(t: &mut Table, unit: Option<&str>, rates: &[YearRate], lang: Lang) {
     let of = unit.map(|u| format!(" ({u})")).unwrap_or_default();
     for r in rates.iter().filter(|r| r.provisional()) {
+        let (year, undecided) = (r.year, r.undecided);
         t.notes.push(match lang {
             Lang::Vi => format!(
-                "Năm {}{of}: {} hộ được tính theo kết quả rà soát chưa có quyết định công nhận: số liệu tạm tính.",
-                r.year, r.undecided
+                "Năm {year}{of}: {undecided} hộ được tính theo kết quả rà soát chưa có quyết định công nhận: số liệu tạm tính."
             ),
             Lang::En => format!(
-                "{}{of}: {} households are counted by review results not yet decided: provisional figures.",
-                r.year, r.undecided
+                "{year}{of}: {undecided} households are counted by review results not yet decided: provisional figures."
             ),
         });
     }
@@ -753,16 +752,11 @@ pub fn compare_table(
         columns.push(format!("poor_deprived_{}", ind.id));
         labels.push(format!("{} (%)", lang.pick(&ind.short_vi, &ind.short_en)));
     }
+    let boundaries = on.vi();
     let mut t = Table {
         title: match lang {
-            Lang::Vi => format!(
-                "So sánh các địa phương {from}-{to} (địa giới ngày {})",
-                on.vi()
-            ),
-            Lang::En => format!(
-                "Localities compared, {from}-{to} (boundaries of {})",
-                on.vi()
-            ),
+            Lang::Vi => format!("So sánh các địa phương {from}-{to} (địa giới ngày {boundaries})"),
+            Lang::En => format!("Localities compared, {from}-{to} (boundaries of {boundaries})"),
         },
         columns,
         labels,

@@ -10,7 +10,7 @@ use giamngheo_core::messages::Localized;
 use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey, parse_public_key};
 
 use crate::errors::CliError;
-use crate::output::{AtomicFile, outln};
+use crate::output::{outln, write_file};
 use crate::registry_cmd::open;
 
 #[derive(Subcommand)]
@@ -156,23 +156,15 @@ pub fn checkpoint(db: &str, signing_key: &Path, output: &Path, lang: Lang) -> Re
             ));
         }
     };
-    let mut out = AtomicFile::create(output)?;
-    std::io::Write::write_all(out.writer(), signed.to_text().as_bytes()).map_err(|error| {
-        CliError::File {
-            path: output.display().to_string(),
-            error,
-        }
-    })?;
-    out.commit()?;
+    write_file(output, signed.to_text().as_bytes())?;
     let head = signed.checkpoint.short();
+    let file = output.display();
     match lang {
         Lang::Vi => outln!(
-            "Đã ký điểm mốc nhật ký kiểm toán: {head} (số mục · đầu chuỗi), ghi vào {}; hãy gửi tệp này cho tỉnh.",
-            output.display()
+            "Đã ký điểm mốc nhật ký kiểm toán: {head} (số mục · đầu chuỗi), ghi vào {file}; hãy gửi tệp này cho tỉnh."
         ),
         Lang::En => outln!(
-            "Signed an audit checkpoint: {head} (entries · head), written to {}; send this file to the province.",
-            output.display()
+            "Signed an audit checkpoint: {head} (entries · head), written to {file}; send this file to the province."
         ),
     }
     Ok(())

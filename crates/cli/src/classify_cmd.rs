@@ -104,14 +104,13 @@ pub fn unverified_note(standard: &Standard, lang: Lang) -> Option<String> {
         return None;
     }
     let list = used.join(", ");
+    let id = &standard.id;
     Some(match lang {
         Lang::Vi => format!(
-            "Lưu ý: chuẩn {} dùng giá trị chưa xác minh với văn bản pháp luật: {list}. Xem nguồn: giamngheo standards show {}",
-            standard.id, standard.id
+            "Lưu ý: chuẩn {id} dùng giá trị chưa xác minh với văn bản pháp luật: {list}. Xem nguồn: giamngheo standards show {id}"
         ),
         Lang::En => format!(
-            "Note: standard {} uses values not verified against the legal text: {list}. Sources: giamngheo standards show {}",
-            standard.id, standard.id
+            "Note: standard {id} uses values not verified against the legal text: {list}. Sources: giamngheo standards show {id}"
         ),
     })
 }

@@ -141,37 +141,27 @@ fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(),
         build_sqlite(db, opts)?
     };
     let n = |x: u64| vi_format::int(x as i64, lang);
-    let secs = started.elapsed().as_secs_f64();
+    let secs = vi_format::decimal(started.elapsed().as_secs_f64(), 1, lang);
+    let (households, members) = (n(summary.households), n(summary.members));
+    let reviews = n(summary.reviews);
+    let (first, last) = (giamngheo_demo::FIRST_YEAR, giamngheo_demo::LAST_YEAR);
     match lang {
         Lang::Vi => outln!(
-            "Đã tạo sổ hộ mẫu {db} trong {} giây: {} hộ, {} nhân khẩu, {} kết quả rà soát {}-{}.",
-            vi_format::decimal(secs, 1, lang),
-            n(summary.households),
-            n(summary.members),
-            n(summary.reviews),
-            giamngheo_demo::FIRST_YEAR,
-            giamngheo_demo::LAST_YEAR
+            "Đã tạo sổ hộ mẫu {db} trong {secs} giây: {households} hộ, {members} nhân khẩu, {reviews} kết quả rà soát {first}-{last}."
         ),
         Lang::En => outln!(
-            "Built the demo registry {db} in {} s: {} households, {} members, {} review records {}-{}.",
-            vi_format::decimal(secs, 1, lang),
-            n(summary.households),
-            n(summary.members),
-            n(summary.reviews),
-            giamngheo_demo::FIRST_YEAR,
-            giamngheo_demo::LAST_YEAR
+            "Built the demo registry {db} in {secs} s: {households} households, {members} members, {reviews} review records {first}-{last}."
         ),
     }
     for d in &summary.districts {
         outln!();
+        let district = &d.model.name;
         match lang {
-            Lang::Vi => outln!(
-                "Huyện {} (địa giới năm 2020), tỷ lệ hộ nghèo cuối mỗi năm:",
-                d.model.name
-            ),
+            Lang::Vi => {
+                outln!("Huyện {district} (địa giới năm 2020), tỷ lệ hộ nghèo cuối mỗi năm:")
+            }
             Lang::En => outln!(
-                "{} district (2020 boundaries), poor-household rate at the end of each year:",
-                d.model.name
+                "{district} district (2020 boundaries), poor-household rate at the end of each year:"
             ),
         }
         outln!(
@@ -207,27 +197,16 @@ fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(),
         }
         let at = |y: i32| d.rates.iter().find(|r| r.year == y).map(|r| r.poor_rate());
         if let (Some(a), Some(b)) = (at(2015), at(2019)) {
-            let fall = (round2(a) - round2(b)) / 4.0;
+            let fall = vi_format::decimal((round2(a) - round2(b)) / 4.0, 2, lang);
             match lang {
-                Lang::Vi => outln!(
-                    "  Giảm bình quân 2015-2019: {} điểm %/năm.",
-                    vi_format::decimal(fall, 2, lang)
-                ),
-                Lang::En => outln!(
-                    "  Average annual reduction 2015-2019: {} points a year.",
-                    vi_format::decimal(fall, 2, lang)
-                ),
+                Lang::Vi => outln!("  Giảm bình quân 2015-2019: {fall} điểm %/năm."),
+                Lang::En => outln!("  Average annual reduction 2015-2019: {fall} points a year."),
             }
         }
+        let published = &d.model.published;
         match lang {
-            Lang::Vi => outln!(
-                "  Số liệu công bố dùng để hiệu chỉnh: {}",
-                d.model.published
-            ),
-            Lang::En => outln!(
-                "  Published figures used for calibration: {}",
-                d.model.published
-            ),
+            Lang::Vi => outln!("  Số liệu công bố dùng để hiệu chỉnh: {published}"),
+            Lang::En => outln!("  Published figures used for calibration: {published}"),
         }
     }
     outln!();
@@ -252,55 +231,28 @@ fn build(db: &str, households: Option<u64>, seed: u64, lang: Lang) -> Result<(),
     if let Some(r) = &summary.round {
         // Where the round stands on the day the demo was built: in its posting period (the public page shows
         // the list) or past it (the decision can be taken once the complaint is answered).
+        let (from, to) = (r.posted_on.vi(), r.posting_ends.vi());
         let (state_vi, state_en) = if r.posting_now {
             (
-                format!(
-                    "đang niêm yết từ {} đến hết {}",
-                    r.posted_on.vi(),
-                    r.posting_ends.vi()
-                ),
-                format!(
-                    "posted from {} until the end of {}",
-                    r.posted_on.vi(),
-                    r.posting_ends.vi()
-                ),
+                format!("đang niêm yết từ {from} đến hết {to}"),
+                format!("posted from {from} until the end of {to}"),
             )
         } else {
             (
-                format!(
-                    "đã niêm yết từ {} đến {}, chờ quyết định",
-                    r.posted_on.vi(),
-                    r.posting_ends.vi()
-                ),
-                format!(
-                    "posted from {} to {}, awaiting its decision",
-                    r.posted_on.vi(),
-                    r.posting_ends.vi()
-                ),
+                format!("đã niêm yết từ {from} đến {to}, chờ quyết định"),
+                format!("posted from {from} to {to}, awaiting its decision"),
             )
         };
+        let (year, commune, id) = (r.year, &r.commune, r.round_id);
+        let (households, complaint) = (r.households, r.open_complaint);
         match lang {
             Lang::Vi => outln!(
-                "Đợt rà soát năm {} của {} (số {}): {} hộ đã rà soát, họp dân, {state_vi}; một khiếu nại chờ trả lời. \
-                 Xem: {prog} --db {db} round status {}; trả lời: round answer {} --outcome rejected --text …; rồi round decide {} --number … --signed-by …",
-                r.year,
-                r.commune,
-                r.round_id,
-                r.households,
-                r.round_id,
-                r.open_complaint,
-                r.round_id
+                "Đợt rà soát năm {year} của {commune} (số {id}): {households} hộ đã rà soát, họp dân, {state_vi}; một khiếu nại chờ trả lời. \
+                 Xem: {prog} --db {db} round status {id}; trả lời: round answer {complaint} --outcome rejected --text …; rồi round decide {id} --number … --signed-by …"
             ),
             Lang::En => outln!(
-                "The {} round of {} (no. {}): {} households surveyed and met on, {state_en}; one complaint awaits its answer. \
-                 See: {prog} --db {db} round status {}; answer: round answer {} --outcome rejected --text …; then round decide {} --number … --signed-by …",
-                r.year,
-                r.commune,
-                r.round_id,
-                r.households,
-                r.round_id,
-                r.open_complaint,
-                r.round_id
+                "The {year} round of {commune} (no. {id}): {households} households surveyed and met on, {state_en}; one complaint awaits its answer. \
+                 See: {prog} --db {db} round status {id}; answer: round answer {complaint} --outcome rejected --text …; then round decide {id} --number … --signed-by …"
             ),
         }
     }

@@ -48,6 +48,16 @@ pub enum CliError {
     },
 }
 
+/// A command-line value that is not valid: `--name value`, and why in both languages.
+pub(crate) fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
+    CliError::Argument {
+        name,
+        value: value.to_owned(),
+        vi: vi.to_owned(),
+        en: en.to_owned(),
+    }
+}
+
 impl From<StandardError> for CliError {
     fn from(e: StandardError) -> Self {
         CliError::Standard(e)

@@ -12,9 +12,10 @@ use giamngheo_core::standard::builtin;
 use giamngheo_store::costs::ProgrammeCost;
 
 use crate::errors::CliError;
-use crate::output::{AtomicFile, outln};
-use crate::registry_cmd::{open, parse_date, today};
-use crate::report_cmd::{Format, arg, emit, emit_all, find_unit, report_error};
+use crate::errors::arg;
+use crate::output::{outln, write_file};
+use crate::registry_cmd::{date_or_today, open, today};
+use crate::report_cmd::{Format, emit, emit_all, find_unit, report_error};
 
 #[derive(Args)]
 pub struct ForecastArgs {
@@ -88,10 +89,7 @@ pub fn run(a: ForecastArgs, db: &str, lang: Lang) -> Result<(), CliError> {
     } else {
         Format::pick(a.format.as_deref(), a.output.as_deref())?
     };
-    let on = match a.as_of_boundaries.as_deref() {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", a.as_of_boundaries.as_deref())?;
     let from_year = a.from_year.map_or(today().year() - 1, i32::from);
     let mut store = open(db)?;
     let unit = find_unit(&mut store, &a.unit, on)?;
@@ -133,14 +131,7 @@ pub fn run(a: ForecastArgs, db: &str, lang: Lang) -> Result<(), CliError> {
         let svg = result.chart(lang).to_svg();
         match a.output.as_deref() {
             Some(path) => {
-                let mut out = AtomicFile::create(path)?;
-                std::io::Write::write_all(out.writer(), svg.as_bytes()).map_err(|error| {
-                    CliError::File {
-                        path: path.display().to_string(),
-                        error,
-                    }
-                })?;
-                out.commit()?;
+                write_file(path, svg.as_bytes())?;
             }
             None => outln!("{svg}"),
         }

@@ -78,6 +78,16 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Writes `bytes` as the whole file at `dest`, all or nothing (through an [`AtomicFile`]).
+pub fn write_file(dest: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = AtomicFile::create(dest)?;
+    std::io::Write::write_all(out.writer(), bytes).map_err(|error| CliError::File {
+        path: dest.display().to_string(),
+        error,
+    })?;
+    out.commit()
+}
+
 /// Standard output with a large buffer; a closed pipe ends the run quietly.
 pub fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
     BufWriter::with_capacity(1 << 20, std::io::stdout().lock())

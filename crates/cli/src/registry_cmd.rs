@@ -257,6 +257,11 @@ pub fn parse_date(name: &'static str, s: &str) -> Result<Date, CliError> {
     })
 }
 
+/// The date given for option `name`, or today when none was.
+pub fn date_or_today(name: &'static str, s: Option<&str>) -> Result<Date, CliError> {
+    s.map_or_else(|| Ok(today()), |s| parse_date(name, s))
+}
+
 pub fn open(db: &str) -> Result<Store, CliError> {
     Ok(Store::open(db)?)
 }
@@ -361,10 +366,7 @@ pub fn import_households(
     as_of: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let as_of = match as_of {
-        Some(s) => parse_date("as-of", s)?,
-        None => today(),
-    };
+    let as_of = date_or_today("as-of", as_of)?;
     let name = file.display().to_string();
     let started = std::time::Instant::now();
     let records = if is_xlsx(file) {
@@ -413,20 +415,14 @@ pub fn import_households(
         }
     })?;
     bar.finish();
+    let (added, updated) = (summary.added, summary.updated);
+    let (unchanged, members) = (summary.unchanged, summary.members_added);
     match lang {
         Lang::Vi => outln!(
-            "Đã nhập {name}: {} hộ mới, {} hộ thay đổi, {} hộ không đổi, {} nhân khẩu mới.",
-            summary.added,
-            summary.updated,
-            summary.unchanged,
-            summary.members_added
+            "Đã nhập {name}: {added} hộ mới, {updated} hộ thay đổi, {unchanged} hộ không đổi, {members} nhân khẩu mới."
         ),
         Lang::En => outln!(
-            "Imported {name}: {} new households, {} changed, {} unchanged, {} new members.",
-            summary.added,
-            summary.updated,
-            summary.unchanged,
-            summary.members_added
+            "Imported {name}: {added} new households, {updated} changed, {unchanged} unchanged, {members} new members."
         ),
     }
     if !summary.possible_duplicates.is_empty() {
@@ -438,21 +434,11 @@ pub fn import_households(
             )
         );
         for d in summary.possible_duplicates.iter().take(50) {
+            let (row, name, born) = (d.row, &d.name, d.birth_date.vi());
+            let other = d.other_household.as_deref().unwrap_or("?");
             match lang {
-                Lang::Vi => outln!(
-                    "  dòng {}: {} ({}) cũng có ở hộ {}",
-                    d.row,
-                    d.name,
-                    d.birth_date.vi(),
-                    d.other_household.as_deref().unwrap_or("?")
-                ),
-                Lang::En => outln!(
-                    "  row {}: {} ({}) also in household {}",
-                    d.row,
-                    d.name,
-                    d.birth_date.vi(),
-                    d.other_household.as_deref().unwrap_or("?")
-                ),
+                Lang::Vi => outln!("  dòng {row}: {name} ({born}) cũng có ở hộ {other}"),
+                Lang::En => outln!("  row {row}: {name} ({born}) also in household {other}"),
             }
         }
         if summary.possible_duplicates.len() > 50 {
@@ -469,10 +455,7 @@ pub fn export_households(
     lang: Lang,
 ) -> Result<(), CliError> {
     use giamngheo_formats::households::{MembersCsv, MembersXlsx};
-    let as_of = match as_of {
-        Some(s) => parse_date("as-of", s)?,
-        None => today(),
-    };
+    let as_of = date_or_today("as-of", as_of)?;
     let mut store = open(db)?;
     let total = store.household_count()? as u64;
     let mut out = AtomicFile::create(output)?;
@@ -524,15 +507,12 @@ pub fn export_households(
         out.commit()?;
     }
     bar.finish();
+    let on = as_of.vi();
     match lang {
-        Lang::Vi => outln!(
-            "Đã xuất {households} hộ, {members} nhân khẩu (ngày {}) ra {path}.",
-            as_of.vi()
-        ),
-        Lang::En => outln!(
-            "Exported {households} households, {members} members (as of {}) to {path}.",
-            as_of.vi()
-        ),
+        Lang::Vi => outln!("Đã xuất {households} hộ, {members} nhân khẩu (ngày {on}) ra {path}."),
+        Lang::En => {
+            outln!("Exported {households} households, {members} members (as of {on}) to {path}.")
+        }
     }
     Ok(())
 }
@@ -767,20 +747,14 @@ pub fn import_reviews(
     let classifier = giamngheo_core::Classifier::new(standard);
     let s = open(db)?.import_reviews(&registrar(), i32::from(year), day, &classifier, &reviews)?;
     let [poor, near, middle, not_poor] = s.by_class;
+    let (added, replaced, unchanged) = (s.added, s.replaced, s.unchanged);
+    let standard = &classifier.standard().id;
     match lang {
         Lang::Vi => outln!(
-            "Đã nhập kết quả rà soát năm {year} theo chuẩn {}: {} mới, {} thay thế, {} không đổi ({poor} hộ nghèo, {near} hộ cận nghèo, {middle} hộ có mức sống trung bình, {not_poor} không nghèo).",
-            classifier.standard().id,
-            s.added,
-            s.replaced,
-            s.unchanged
+            "Đã nhập kết quả rà soát năm {year} theo chuẩn {standard}: {added} mới, {replaced} thay thế, {unchanged} không đổi ({poor} hộ nghèo, {near} hộ cận nghèo, {middle} hộ có mức sống trung bình, {not_poor} không nghèo)."
         ),
         Lang::En => outln!(
-            "Imported the {year} reviews under {}: {} new, {} replaced, {} unchanged ({poor} poor, {near} near-poor, {middle} middle-income, {not_poor} not poor).",
-            classifier.standard().id,
-            s.added,
-            s.replaced,
-            s.unchanged
+            "Imported the {year} reviews under {standard}: {added} new, {replaced} replaced, {unchanged} unchanged ({poor} poor, {near} near-poor, {middle} middle-income, {not_poor} not poor)."
         ),
     }
     if let Some(note) = crate::classify_cmd::unverified_note(classifier.standard(), lang) {

@@ -15,19 +15,10 @@ use giamngheo_store::Store;
 use giamngheo_store::targets::Target;
 use giamngheo_store::units::Unit;
 
-use crate::errors::CliError;
+use crate::errors::{CliError, arg};
 use crate::output::AtomicFile;
-use crate::registry_cmd::{open, parse_date, today};
+use crate::registry_cmd::{date_or_today, open};
 use giamngheo_app::catalog::{self, ReportKind, ReportRequest};
-
-pub(crate) fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
-    CliError::Argument {
-        name,
-        value: value.to_owned(),
-        vi: vi.to_owned(),
-        en: en.to_owned(),
-    }
-}
 
 /// `2015-2019` → (2015, 2019).
 #[derive(Args)]
@@ -426,16 +417,12 @@ pub fn emit_all(
         )),
         (Format::Pdf, Some(path)) => {
             let bytes = giamngheo_report::bundle::pdf(tables, charts, lang);
-            let mut out = AtomicFile::create(path)?;
-            std::io::Write::write_all(out.writer(), &bytes).map_err(|e| file_err(path, e))?;
-            out.commit()
+            crate::output::write_file(path, &bytes)
         }
         (Format::Xlsx, Some(path)) => {
             let bytes = giamngheo_report::bundle::workbook(tables)
                 .map_err(|e| file_err(path, std::io::Error::other(e.to_string())))?;
-            let mut out = AtomicFile::create(path)?;
-            std::io::Write::write_all(out.writer(), &bytes).map_err(|e| file_err(path, e))?;
-            out.commit()
+            crate::output::write_file(path, &bytes)
         }
         (Format::Csv, Some(path)) => {
             let mut out = AtomicFile::create(path)?;
@@ -462,10 +449,7 @@ pub struct Span<'a> {
 /// Opens the store and resolves the unit, the years and the boundary date.
 fn resolve(db: &str, span: &Span) -> Result<(Store, Unit, Date, i32, i32), CliError> {
     let (from, to) = parse_years(span.years)?;
-    let on = match span.boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", span.boundaries)?;
     let mut store = open(db)?;
     let u = find_unit(&mut store, span.unit, on)?;
     Ok((store, u, on, from, to))
@@ -527,10 +511,7 @@ pub fn report_trend(
             "a span of at least two years is needed",
         ));
     }
-    let on = match boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", boundaries)?;
     let mut store = open(db)?;
     let u = find_unit(&mut store, unit, on)?;
     let rates = catalog::reviewed_rates(&mut store, &u, on, from, to).map_err(report_error)?;
@@ -566,17 +547,15 @@ pub fn report_trend(
         ),
     }
     if standards.len() > 1 {
-        let list: Vec<&str> = standards.into_iter().collect();
+        let changes = standards.into_iter().collect::<Vec<&str>>().join(" → ");
         outln!(
             "{}",
             match lang {
                 Lang::Vi => format!(
-                    "Lưu ý: khoảng này có đổi chuẩn nghèo ({}); các tỷ lệ không so sánh trực tiếp được.",
-                    list.join(" → ")
+                    "Lưu ý: khoảng này có đổi chuẩn nghèo ({changes}); các tỷ lệ không so sánh trực tiếp được."
                 ),
                 Lang::En => format!(
-                    "Note: the standard changed within the span ({}); the rates are not directly comparable.",
-                    list.join(" → ")
+                    "Note: the standard changed within the span ({changes}); the rates are not directly comparable."
                 ),
             }
         );
@@ -633,10 +612,7 @@ pub fn target_set(db: &str, a: &TargetArgs, lang: Lang) -> Result<(), CliError> 
         .near_poor_rate
         .map(|r| check_rate("near-poor-rate", r))
         .transpose()?;
-    let on = match a.boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", a.boundaries)?;
     let mut store = open(db)?;
     let u = find_unit(&mut store, a.unit, on)?;
     let year = i32::from(a.year);
@@ -674,10 +650,7 @@ pub fn import_targets(
     lang: Lang,
 ) -> Result<(), CliError> {
     use giamngheo_formats::error::{CsvError, CsvErrorKind};
-    let on = match boundaries {
-        Some(d) => parse_date("as-of-boundaries", d)?,
-        None => today(),
-    };
+    let on = date_or_today("as-of-boundaries", boundaries)?;
     let name = file.display().to_string();
     let table = if file
         .extension()
@@ -878,16 +851,7 @@ pub fn report_chart(
     };
     let svg = drawing.to_svg();
     match output {
-        Some(path) => {
-            let mut out = AtomicFile::create(&path)?;
-            std::io::Write::write_all(out.writer(), svg.as_bytes()).map_err(|error| {
-                CliError::File {
-                    path: path.display().to_string(),
-                    error,
-                }
-            })?;
-            out.commit()
-        }
+        Some(path) => crate::output::write_file(&path, svg.as_bytes()),
         None => {
             let mut out = crate::output::stdout();
             std::io::Write::write_all(&mut out, svg.as_bytes())

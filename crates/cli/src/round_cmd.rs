@@ -14,6 +14,7 @@ use giamngheo_core::ids::UnitLevel;
 use giamngheo_core::round::{CaseState, Role, RoundKind, RoundStatus, Step};
 use giamngheo_core::transition::Transition;
 use giamngheo_core::{Class, Classifier, Lang};
+use giamngheo_formats::households::{ProblemKind, problem_at};
 use giamngheo_formats::table::{CsvRows, Rows, read_xlsx};
 use giamngheo_store::Store;
 use giamngheo_store::audit::Actor;
@@ -21,18 +22,9 @@ use giamngheo_store::rounds::{
     CaseSource, CaseView, NewComplaint, NewMeeting, NewRound, RoundView, SurveyInput, VoteInput,
 };
 
-use crate::errors::CliError;
+use crate::errors::{CliError, arg};
 use crate::output::AtomicFile;
-use crate::registry_cmd::{open, parse_date, today};
-
-fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
-    CliError::Argument {
-        name,
-        value: value.to_owned(),
-        vi: vi.to_owned(),
-        en: en.to_owned(),
-    }
-}
+use crate::registry_cmd::{date_or_today, open, parse_date};
 
 fn parse_channel(s: &str) -> Result<ComplaintChannel, String> {
     ComplaintChannel::parse(s).ok_or_else(|| {
@@ -344,10 +336,7 @@ pub fn run(db: &str, actor: ActorArgs, command: RoundCommand, lang: Lang) -> Res
             channel,
             date,
         } => {
-            let received_on = match date {
-                Some(d) => parse_date("date", &d)?,
-                None => today(),
-            };
+            let received_on = date_or_today("date", date.as_deref())?;
             complaint(
                 db,
                 &who,
@@ -484,10 +473,6 @@ pub fn csv_line(cells: &[String]) -> String {
     String::from_utf8(line).unwrap_or_default()
 }
 
-fn day(name: &'static str, s: Option<&str>) -> Result<Date, CliError> {
-    s.map_or_else(|| Ok(today()), |s| parse_date(name, s))
-}
-
 pub fn table(file: &Path) -> Result<Box<dyn Rows>, CliError> {
     let name = file.display().to_string();
     let xlsx = file
@@ -519,7 +504,7 @@ pub struct OpenArgs<'a> {
 }
 
 pub fn open_round(db: &str, who: &Actor, a: OpenArgs<'_>, lang: Lang) -> Result<(), CliError> {
-    let opened_on = day("date", a.date)?;
+    let opened_on = date_or_today("date", a.date)?;
     let standard = match a.standard {
         Some(s) => crate::standard_arg::load(s)?,
         None => giamngheo_core::standard::builtin::for_year(a.year)?,
@@ -781,7 +766,7 @@ pub fn request(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let source = if exit {
         CaseSource::ExitRequest
     } else {
@@ -805,7 +790,7 @@ pub fn survey(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let round = store.round(round_id)?;
     let standard = crate::standard_arg::load(&round.standard_id)?;
@@ -942,7 +927,7 @@ pub fn post(
     places: &str,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let ends = store.post_results(who, round_id, on, places)?;
     outln!(
@@ -984,7 +969,7 @@ pub fn answer(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let outcome = ComplaintOutcome::parse(outcome).ok_or_else(|| {
         arg(
             "outcome",
@@ -1016,7 +1001,7 @@ pub fn district_opinion(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     open(db)?.record_district_opinion(who, round_id, on)?;
     outln!(
         "{} {}",
@@ -1038,7 +1023,7 @@ pub fn decide(
     signed_by: &str,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let s = store.decide_round(who, round_id, on, number, signed_by)?;
     let [poor, near, middle, not_poor] = s.by_class;
@@ -1068,7 +1053,7 @@ pub fn reopen(
     reason: &str,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     open(db)?.reopen_round(who, round_id, on, reason)?;
     outln!(
         "{} {round_id} ({})",
@@ -1086,7 +1071,7 @@ pub fn certificates(
     household: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let n = open(db)?.issue_certificates(who, round_id, on, household)?;
     outln!(
         "{} {n} {}",
@@ -1277,7 +1262,7 @@ pub fn late(
     as_of: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("as-of", as_of)?;
+    let on = date_or_today("as-of", as_of)?;
     let mut store = open(db)?;
     let u = crate::report_cmd::find_unit_in(
         &mut store,
@@ -1340,7 +1325,7 @@ pub struct ReportSent<'a> {
 }
 
 pub fn report_sent(db: &str, who: &Actor, a: ReportSent<'_>, lang: Lang) -> Result<(), CliError> {
-    let on = day("date", a.date)?;
+    let on = date_or_today("date", a.date)?;
     let mut store = open(db)?;
     match (a.commune, a.province) {
         (Some(c), None) => {
@@ -1486,15 +1471,6 @@ pub fn support_show(db: &str, household: &str, lang: Lang) -> Result<(), CliErro
     Ok(())
 }
 
-fn write_pdf(output: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let mut out = AtomicFile::create(output)?;
-    std::io::Write::write_all(out.writer(), bytes).map_err(|error| CliError::File {
-        path: output.display().to_string(),
-        error,
-    })?;
-    out.commit()
-}
-
 fn decided_round(store: &mut Store, round_id: i64) -> Result<RoundView, CliError> {
     let round = store.round(round_id)?;
     if round.status != RoundStatus::Decided {
@@ -1517,7 +1493,7 @@ pub fn decision_pdf(db: &str, round_id: i64, output: &Path, lang: Lang) -> Resul
     let model =
         giamngheo_app::forms::decision(&mut store, &round, &cases, &standard.instrument.name_vi)?;
     let pdf = giamngheo_report::forms::decision(&model);
-    write_pdf(output, &pdf)?;
+    crate::output::write_file(output, &pdf)?;
     outln!(
         "{} {} ({})",
         lang.pick("Đã ghi", "Wrote"),
@@ -1549,7 +1525,7 @@ pub fn certificates_pdf(
             "the round has issued no certificates yet (run `round certificates` first)",
         ));
     }
-    write_pdf(output, &giamngheo_report::forms::certificates(&list))?;
+    crate::output::write_file(output, &giamngheo_report::forms::certificates(&list))?;
     outln!(
         "{} {}: {} {}",
         lang.pick("Đã ghi", "Wrote"),
@@ -1568,7 +1544,7 @@ pub fn exit_form(
     output: &Path,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut store = open(db)?;
     let history = store.household_history(household)?;
     let last = history.reviews.iter().rev().find_map(|r| r.decided_class);
@@ -1583,7 +1559,7 @@ pub fn exit_form(
             ));
         }
     };
-    write_pdf(output, &pdf)?;
+    crate::output::write_file(output, &pdf)?;
     outln!(
         "{} {} ({})",
         lang.pick("Đã ghi", "Wrote"),
@@ -1664,28 +1640,20 @@ pub fn screen(
     date: Option<&str>,
     lang: Lang,
 ) -> Result<(), CliError> {
-    let on = day("date", date)?;
+    let on = date_or_today("date", date)?;
     let mut rows = table(file)?;
-    let header: Vec<String> = rows
-        .header()
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+    let header = rows.header_keys();
+    let problem = problem_at(&*rows);
     let Some(code_c) = header
         .iter()
         .position(|h| h == "household_code" || h == "mã hộ")
     else {
-        return Err(CliError::Import(vec![
-            giamngheo_formats::households::ImportProblem {
-                file: rows.file().to_owned(),
-                sheet: rows.sheet().map(str::to_owned),
-                row: 1,
-                column: Some("household_code".into()),
-                kind: giamngheo_formats::households::ProblemKind::MissingColumn,
-            },
-        ]));
+        return Err(CliError::Import(vec![problem(
+            1,
+            "household_code",
+            ProblemKind::MissingColumn,
+        )]));
     };
-    let (file, sheet) = (rows.file().to_owned(), rows.sheet().map(str::to_owned));
     let mut codes = Vec::new();
     let mut problems = Vec::new();
     rows.each(&mut |row, cells| {
@@ -1696,15 +1664,11 @@ pub fn screen(
         {
             match HouseholdCode::parse(c) {
                 Some(code) => codes.push((row, code)),
-                None => problems.push(giamngheo_formats::households::ImportProblem {
-                    file: file.clone(),
-                    sheet: sheet.clone(),
+                None => problems.push(problem(
                     row,
-                    column: Some("household_code".into()),
-                    kind: giamngheo_formats::households::ProblemKind::BadHouseholdCode(
-                        c.to_owned(),
-                    ),
-                }),
+                    "household_code",
+                    ProblemKind::BadHouseholdCode(c.to_owned()),
+                )),
             }
         }
     })?;

@@ -8,7 +8,7 @@ use clap::Args;
 
 use giamngheo_core::Lang;
 use giamngheo_core::score_table::{Region, ScoreError, ScoreTable};
-use giamngheo_formats::households::{ImportProblem, ProblemKind};
+use giamngheo_formats::households::{ProblemKind, problem_at};
 
 use crate::errors::CliError;
 
@@ -60,20 +60,8 @@ fn score(
         })?),
     };
     let mut rows = crate::round_cmd::table(input)?;
-    let file = rows.file().to_owned();
-    let sheet = rows.sheet().map(str::to_owned);
-    let header: Vec<String> = rows
-        .header()
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
-    let problem = |row: u64, column: &str, kind: ProblemKind| ImportProblem {
-        file: file.clone(),
-        sheet: sheet.clone(),
-        row,
-        column: Some(column.to_owned()),
-        kind,
-    };
+    let header = rows.header_keys();
+    let problem = problem_at(&*rows);
     let code_c = header.iter().position(|h| h == "household_code");
     let region_c = header.iter().position(|h| h == "region");
     let items: Vec<(usize, &str)> = table
@@ -162,14 +150,7 @@ fn score(
     }
     match output {
         Some(path) => {
-            let mut f = crate::output::AtomicFile::create(path)?;
-            std::io::Write::write_all(f.writer(), out.as_bytes()).map_err(|error| {
-                CliError::File {
-                    path: path.display().to_string(),
-                    error,
-                }
-            })?;
-            f.commit()?;
+            crate::output::write_file(path, out.as_bytes())?;
         }
         None => out!("{out}"),
     }

@@ -8,7 +8,7 @@ use giamngheo_core::Lang;
 use giamngheo_store::Store;
 use giamngheo_store::accounts::Role;
 
-use crate::errors::CliError;
+use crate::errors::{CliError, arg};
 use crate::registry_cmd::open;
 
 #[derive(Args)]
@@ -55,15 +55,6 @@ pub fn run_user(command: UserCommand, db: &str, lang: Lang) -> Result<(), CliErr
             unit,
             password_stdin,
         } => user_add(db, &name, &role, unit.as_deref(), password_stdin, lang),
-    }
-}
-
-fn arg(name: &'static str, value: &str, vi: &str, en: &str) -> CliError {
-    CliError::Argument {
-        name,
-        value: value.to_owned(),
-        vi: vi.to_owned(),
-        en: en.to_owned(),
     }
 }
 

@@ -493,36 +493,26 @@ fn phrases(standard: &Standard, lang: Lang, score_mode: bool, area: Area) -> Phr
             (LineName::Middle, _, Lang::En) => "middle-income ceiling",
         }
     };
-    if score_mode {
+    // Each line's value and whether it is verified: points in score mode, đồng otherwise.
+    let (poverty, near, middle) = if score_mode {
         let Some(sc) = &standard.score else {
             return Phrases::default();
         };
         let l = &sc.lines[area.index()];
         let s = |v: &Sourced<u32>| (i64::from(v.value), v.verified);
-        let (pv, pok) = s(&l.poverty);
-        Phrases {
-            poverty: line(names(LineName::Poverty), pv, pok),
-            near: l.near_poverty.as_ref().map(|n| {
-                let (v, ok) = s(n);
-                line(names(LineName::Near), v, ok)
-            }),
-            middle: None,
-        }
+        (s(&l.poverty), l.near_poverty.as_ref().map(s), None)
     } else {
         let l = standard.lines(area);
         let m = |v: &Sourced<crate::Vnd>| (v.value.get(), v.verified);
-        let (pv, pok) = m(&l.poverty);
-        Phrases {
-            poverty: line(names(LineName::Poverty), pv, pok),
-            near: l.near_poverty.as_ref().map(|n| {
-                let (v, ok) = m(n);
-                line(names(LineName::Near), v, ok)
-            }),
-            middle: l.middle_income.as_ref().map(|n| {
-                let (v, ok) = m(n);
-                line(names(LineName::Middle), v, ok)
-            }),
-        }
+        let middle = l.middle_income.as_ref().map(m);
+        (m(&l.poverty), l.near_poverty.as_ref().map(m), middle)
+    };
+    let phrase =
+        |which: LineName, (value, verified): (i64, bool)| line(names(which), value, verified);
+    Phrases {
+        poverty: phrase(LineName::Poverty, poverty),
+        near: near.map(|n| phrase(LineName::Near, n)),
+        middle: middle.map(|n| phrase(LineName::Middle, n)),
     }
 }
 

@@ -318,6 +318,16 @@ impl Range {
     }
 }
 
+/// Counts `f` into `class`'s flows: entering it when the household is not in it now, else leaving it.
+fn count_flow(entering: &mut Range, leaving: &mut Range, f: &Forecast, class: Class) {
+    let only = f.settled() && f.can_be(class);
+    if f.now != class {
+        entering.add(only, f.can_be(class));
+    } else {
+        leaving.add(!f.can_be(class), !only);
+    }
+}
+
 impl Tally {
     pub fn new(indicators: usize) -> Tally {
         Tally {
@@ -334,20 +344,18 @@ impl Tally {
         self.poor.add(only(Class::Poor), f.can_be(Class::Poor));
         self.near_poor
             .add(only(Class::NearPoor), f.can_be(Class::NearPoor));
-        if f.now != Class::Poor {
-            self.entering_poor
-                .add(only(Class::Poor), f.can_be(Class::Poor));
-        } else {
-            self.leaving_poor
-                .add(!f.can_be(Class::Poor), !only(Class::Poor));
-        }
-        if f.now != Class::NearPoor {
-            self.entering_near_poor
-                .add(only(Class::NearPoor), f.can_be(Class::NearPoor));
-        } else {
-            self.leaving_near_poor
-                .add(!f.can_be(Class::NearPoor), !only(Class::NearPoor));
-        }
+        count_flow(
+            &mut self.entering_poor,
+            &mut self.leaving_poor,
+            f,
+            Class::Poor,
+        );
+        count_flow(
+            &mut self.entering_near_poor,
+            &mut self.leaving_near_poor,
+            f,
+            Class::NearPoor,
+        );
         self.unsettled += u64::from(!f.settled());
         for d in &f.drivers {
             match self.drivers.iter_mut().find(|(k, _)| k == d) {

@@ -39,14 +39,13 @@ impl Localized for VndError {
 
 impl Localized for NoScoreLines {
     fn message(&self, lang: Lang) -> String {
+        let standard = &self.standard;
         match lang {
             Lang::Vi => format!(
-                "chuẩn {} không có ngưỡng điểm thu nhập; hãy dùng cột income_per_capita (thu nhập bình quân)",
-                self.standard
+                "chuẩn {standard} không có ngưỡng điểm thu nhập; hãy dùng cột income_per_capita (thu nhập bình quân)"
             ),
             Lang::En => format!(
-                "standard {} has no income score lines; use the income_per_capita column instead",
-                self.standard
+                "standard {standard} has no income score lines; use the income_per_capita column instead"
             ),
         }
     }

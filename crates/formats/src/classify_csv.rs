@@ -256,15 +256,7 @@ where
     let Some(mut first) = reader.next_block().map_err(io)? else {
         return Err(CsvError::file(file, CsvErrorKind::Empty));
     };
-    if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
-        return Err(CsvError {
-            row: Some(1),
-            ..CsvError::file(file, CsvErrorKind::Utf16)
-        });
-    }
-    if first.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        first.drain(..3);
-    }
+    crate::table::strip_bom(&mut first, file)?;
     let mut scan = Scanner::new(&first);
     let mut names = Vec::new();
     loop {
@@ -280,12 +272,7 @@ where
         if matches!(end, FieldEnd::Record) {
             break;
         }
-        if names.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
-            return Err(CsvError {
-                row: Some(1),
-                ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
-            });
-        }
+        crate::table::check_field_count(names.len(), 1, file)?;
     }
     if names.iter().all(String::is_empty) {
         return Err(CsvError::file(file, CsvErrorKind::Empty));

@@ -110,6 +110,19 @@ pub struct ImportProblem {
     pub kind: ProblemKind,
 }
 
+/// Makes the problems of table `t`: `(row, column, kind)`, with the table's file and sheet.
+pub fn problem_at(t: &dyn Rows) -> impl Fn(u64, &str, ProblemKind) -> ImportProblem + use<> {
+    let file = t.file().to_owned();
+    let sheet = t.sheet().map(str::to_owned);
+    move |row, column, kind| ImportProblem {
+        file: file.clone(),
+        sheet: sheet.clone(),
+        row,
+        column: Some(column.to_owned()),
+        kind,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProblemKind {
     MissingColumn,
@@ -227,6 +240,22 @@ pub struct ParsedRow {
     problems: Vec<(&'static str, ProblemKind)>,
 }
 
+/// A cell's `value` read by `parse`; a value it refuses is reported through `bad` as `problem(value)` in
+/// `column`, and reads as missing.
+fn checked<T>(
+    value: Option<&str>,
+    parse: impl FnOnce(&str) -> Option<T>,
+    bad: &mut impl FnMut(&'static str, ProblemKind),
+    column: &'static str,
+    problem: fn(String) -> ProblemKind,
+) -> Option<T> {
+    let v = value?;
+    let read = parse(v);
+    if read.is_none() {
+        bad(column, problem(v.to_owned()));
+    }
+    read
+}
 /// Reads one row. Pure: rows can be read on several threads and grouped afterwards.
 pub fn parse_row(index: &ColumnIndex, row: u64, cells: &[&str], today: Date) -> ParsedRow {
     let get = |c: usize| index[c].and_then(|i| cells.get(i)).copied().unwrap_or("");
@@ -256,15 +285,13 @@ pub fn parse_row(index: &ColumnIndex, row: u64, cells: &[&str], today: Date) -> 
         }
     }
     let name = name.filter(|v| giamngheo_core::text::invisible(v).is_none());
-    let code = code.and_then(|v| {
-        HouseholdCode::parse(v).or_else(|| {
-            bad(
-                "household_code",
-                ProblemKind::BadHouseholdCode(v.to_owned()),
-            );
-            None
-        })
-    });
+    let code = checked(
+        code,
+        HouseholdCode::parse,
+        &mut bad,
+        "household_code",
+        ProblemKind::BadHouseholdCode,
+    );
     let commune = commune.and_then(|v| {
         // Excel drops leading zeros of codes typed as numbers.
         let parsed = if v.len() < 5 && v.bytes().all(|b| b.is_ascii_digit()) {
@@ -277,30 +304,22 @@ pub fn parse_row(index: &ColumnIndex, row: u64, cells: &[&str], today: Date) -> 
             None
         })
     });
-    let area = area.and_then(|v| {
-        Area::parse(v).or_else(|| {
-            bad("area", ProblemKind::BadArea(v.to_owned()));
-            None
-        })
-    });
-    let name = name.and_then(|v| {
-        PersonName::parse(v).or_else(|| {
-            bad("full_name", ProblemKind::BadName(v.to_owned()));
-            None
-        })
-    });
-    let relation = relation.and_then(|v| {
-        Relation::parse(v).or_else(|| {
-            bad("relation", ProblemKind::BadRelation(v.to_owned()));
-            None
-        })
-    });
-    let sex = sex.and_then(|v| {
-        Sex::parse_any(v).or_else(|| {
-            bad("sex", ProblemKind::BadSex(v.to_owned()));
-            None
-        })
-    });
+    let area = checked(area, Area::parse, &mut bad, "area", ProblemKind::BadArea);
+    let name = checked(
+        name,
+        PersonName::parse,
+        &mut bad,
+        "full_name",
+        ProblemKind::BadName,
+    );
+    let relation = checked(
+        relation,
+        Relation::parse,
+        &mut bad,
+        "relation",
+        ProblemKind::BadRelation,
+    );
+    let sex = checked(sex, Sex::parse_any, &mut bad, "sex", ProblemKind::BadSex);
     let birth = birth.and_then(|v| match Date::parse(v) {
         Ok(d) if d > today => {
             bad("birth_date", ProblemKind::FutureBirth(v.to_owned()));

@@ -51,6 +51,14 @@ pub struct MeasureRow {
     pub value: f64,
 }
 
+impl MeasureRow {
+    /// The row's text fields (over, subgroup, indicator), each written through `escape` (CSV quoting, JSON
+    /// escaping).
+    fn texts(&self, escape: impl Fn(&str) -> String) -> [String; 3] {
+        [&self.over, &self.subgroup, &self.indicator].map(|s| escape(s))
+    }
+}
+
 /// Why the change between two years cannot be measured.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChangeError {
@@ -66,6 +74,29 @@ struct Part {
     sums: Option<Sums>,
     records: u64,
     error: Option<CsvError>,
+}
+
+impl Part {
+    /// Adds a record of weight `w` and deprivations `g` to subgroup `key` of the `over` column `gi`, which
+    /// starts at its first record.
+    fn add_to_subgroup(
+        &mut self,
+        gi: usize,
+        key: &str,
+        w: f64,
+        g: &[bool],
+        spec: &MpiSpec,
+        ks: &[u8],
+    ) {
+        match self.groups[gi].get_mut(key) {
+            Some(acc) => acc.add(w, g),
+            None => {
+                let mut acc = MpiAccumulator::new(spec, ks);
+                acc.add(w, g);
+                self.groups[gi].insert(key.to_owned(), acc);
+            }
+        }
+    }
 }
 
 /// What the blocks add up to, folded in file order as they arrive; the first problem in file order stops
@@ -229,14 +260,7 @@ pub fn measure<R: Read + Send>(
             for (gi, (_, c)) in over_cols.iter().enumerate() {
                 let key =
                     std::str::from_utf8(fields.get(*c).copied().filter(|v| clean(v))?).ok()?;
-                match part.groups[gi].get_mut(key) {
-                    Some(acc) => acc.add(w, &g),
-                    None => {
-                        let mut acc = MpiAccumulator::new(spec, ks);
-                        acc.add(w, &g);
-                        part.groups[gi].insert(key.to_owned(), acc);
-                    }
-                }
+                part.add_to_subgroup(gi, key, w, &g, spec, ks);
             }
         }
         // A block ends with a line break: the empty piece after it is not a record.
@@ -275,14 +299,7 @@ pub fn measure<R: Read + Send>(
             part.all.add(w, &g);
             for (gi, (_, c)) in over_cols.iter().enumerate() {
                 let key = cells.get(*c).copied().unwrap_or("");
-                match part.groups[gi].get_mut(key) {
-                    Some(acc) => acc.add(w, &g),
-                    None => {
-                        let mut acc = MpiAccumulator::new(spec, ks);
-                        acc.add(w, &g);
-                        part.groups[gi].insert(key.to_owned(), acc);
-                    }
-                }
+                part.add_to_subgroup(gi, key, w, &g, spec, ks);
             }
             Ok(())
         };
@@ -505,16 +522,9 @@ pub fn write_csv<W: Write>(out: &mut W, rows: &[MeasureRow]) -> std::io::Result<
         String::from_utf8(o).unwrap_or_default()
     };
     for r in rows {
-        writeln!(
-            out,
-            "{},{},{},{},{},{}",
-            r.k,
-            q(&r.over),
-            q(&r.subgroup),
-            r.measure,
-            q(&r.indicator),
-            r.value
-        )?;
+        let [over, subgroup, indicator] = r.texts(q);
+        let (k, measure, value) = (r.k, r.measure, r.value);
+        writeln!(out, "{k},{over},{subgroup},{measure},{indicator},{value}")?;
     }
     Ok(())
 }
@@ -524,15 +534,11 @@ pub fn write_json<W: Write>(out: &mut W, rows: &[MeasureRow]) -> std::io::Result
     out.write_all(b"[\n")?;
     for (i, r) in rows.iter().enumerate() {
         let sep = if i + 1 < rows.len() { "," } else { "" };
+        let [over, subgroup, indicator] = r.texts(json_escape);
+        let (k, measure, value) = (r.k, r.measure, r.value);
         writeln!(
             out,
-            "  {{\"k\": {}, \"over\": \"{}\", \"subgroup\": \"{}\", \"measure\": \"{}\", \"indicator\": \"{}\", \"value\": {}}}{sep}",
-            r.k,
-            json_escape(&r.over),
-            json_escape(&r.subgroup),
-            r.measure,
-            json_escape(&r.indicator),
-            r.value
+            "  {{\"k\": {k}, \"over\": \"{over}\", \"subgroup\": \"{subgroup}\", \"measure\": \"{measure}\", \"indicator\": \"{indicator}\", \"value\": {value}}}{sep}"
         )?;
     }
     out.write_all(b"]\n")

@@ -35,16 +35,9 @@ pub fn read_reviews(
     t: &mut dyn Rows,
     standard: &Standard,
 ) -> Result<Vec<ReviewInput>, Vec<ImportProblem>> {
-    let file = t.file().to_owned();
     let sheet = t.sheet().map(str::to_owned);
-    let problem = |row: u64, column: &str, kind: ProblemKind| ImportProblem {
-        file: file.clone(),
-        sheet: sheet.clone(),
-        row,
-        column: Some(column.to_owned()),
-        kind,
-    };
-    let header: Vec<String> = t.header().iter().map(|h| h.trim().to_lowercase()).collect();
+    let problem = crate::households::problem_at(t);
+    let header = t.header_keys();
     let col = |name: &str| header.iter().position(|h| h == name);
     let (code_c, area_c, income_c, score_c, list_c, decided_c, decided_on_c) = (
         col("household_code"),

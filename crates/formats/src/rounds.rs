@@ -4,7 +4,8 @@
 use giamngheo_core::date::Date;
 use giamngheo_core::ids::HouseholdCode;
 
-use crate::households::{ImportProblem, ProblemKind};
+use crate::error::CsvError;
+use crate::households::{ImportProblem, ProblemKind, problem_at};
 use crate::table::Rows;
 
 /// One household's votes at a village meeting.
@@ -37,7 +38,7 @@ struct Columns {
 impl Columns {
     fn of(t: &dyn Rows) -> Columns {
         Columns {
-            header: t.header().iter().map(|h| h.trim().to_lowercase()).collect(),
+            header: t.header_keys(),
         }
     }
 
@@ -46,15 +47,39 @@ impl Columns {
     }
 }
 
-fn problem_at(t: &dyn Rows) -> impl Fn(u64, &str, ProblemKind) -> ImportProblem + use<> {
-    let file = t.file().to_owned();
-    let sheet = t.sheet().map(str::to_owned);
-    move |row, column, kind| ImportProblem {
-        file: file.clone(),
-        sheet: sheet.clone(),
-        row,
-        column: Some(column.to_owned()),
-        kind,
+/// Refuses a table without one of its `required` columns (a problem each, on the header row); else no
+/// problem yet, to which the rows' are added.
+fn missing_columns(
+    problem: &impl Fn(u64, &str, ProblemKind) -> ImportProblem,
+    required: &[(Option<usize>, &str)],
+) -> Result<Vec<ImportProblem>, Vec<ImportProblem>> {
+    let missing: Vec<ImportProblem> = required
+        .iter()
+        .filter(|(c, _)| c.is_none())
+        .map(|(_, name)| problem(1, name, ProblemKind::MissingColumn))
+        .collect();
+    if missing.is_empty() {
+        Ok(missing)
+    } else {
+        Err(missing)
+    }
+}
+
+/// The rows read, or every problem found (a table that could not be read to its end adds one): nothing is
+/// returned when any row is wrong.
+fn rows_or_problems<T>(
+    out: Vec<T>,
+    mut problems: Vec<ImportProblem>,
+    read: Result<(), CsvError>,
+    problem: &impl Fn(u64, &str, ProblemKind) -> ImportProblem,
+) -> Result<Vec<T>, Vec<ImportProblem>> {
+    if let Err(e) = read {
+        problems.push(problem(0, "", ProblemKind::Unreadable(e.kind)));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
     }
 }
 
@@ -72,15 +97,10 @@ pub fn read_votes(t: &mut dyn Rows) -> Result<Vec<VoteRow>, Vec<ImportProblem>> 
     let code_c = cols.find(&["household_code", "mã hộ", "ma_ho"]);
     let for_c = cols.find(&["votes_for", "số phiếu đồng ý", "dong_y"]);
     let against_c = cols.find(&["votes_against", "số phiếu không đồng ý", "khong_dong_y"]);
-    let mut problems = Vec::new();
-    for (c, name) in [(code_c, "household_code"), (for_c, "votes_for")] {
-        if c.is_none() {
-            problems.push(problem(1, name, ProblemKind::MissingColumn));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let mut problems = missing_columns(
+        &problem,
+        &[(code_c, "household_code"), (for_c, "votes_for")],
+    )?;
     let mut out = Vec::new();
     let read = t.each(&mut |row, cells| {
         let get = |c: Option<usize>| c.and_then(|i| cells.get(i)).copied().unwrap_or("").trim();
@@ -122,14 +142,7 @@ pub fn read_votes(t: &mut dyn Rows) -> Result<Vec<VoteRow>, Vec<ImportProblem>> 
             });
         }
     });
-    if let Err(e) = read {
-        problems.push(problem(0, "", ProblemKind::Unreadable(e.kind)));
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    rows_or_problems(out, problems, read, &problem)
 }
 
 /// Columns `household_code`, `programme` (a programme code), `received_on`, optional `amount_vnd`,
@@ -146,19 +159,14 @@ pub fn read_support(t: &mut dyn Rows) -> Result<Vec<SupportRow>, Vec<ImportProbl
     let provider_c = c(&["provider", "đơn vị hỗ trợ"]);
     let id_c = c(&["citizen_id", "số định danh"]);
     let note_c = c(&["note", "ghi chú"]);
-    let mut problems = Vec::new();
-    for (col, name) in [
-        (code_c, "household_code"),
-        (prog_c, "programme"),
-        (date_c, "received_on"),
-    ] {
-        if col.is_none() {
-            problems.push(problem(1, name, ProblemKind::MissingColumn));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let mut problems = missing_columns(
+        &problem,
+        &[
+            (code_c, "household_code"),
+            (prog_c, "programme"),
+            (date_c, "received_on"),
+        ],
+    )?;
     let mut out = Vec::new();
     let read = t.each(&mut |row, cells| {
         let get = |c: Option<usize>| c.and_then(|i| cells.get(i)).copied().unwrap_or("").trim();
@@ -222,12 +230,5 @@ pub fn read_support(t: &mut dyn Rows) -> Result<Vec<SupportRow>, Vec<ImportProbl
             });
         }
     });
-    if let Err(e) = read {
-        problems.push(problem(0, "", ProblemKind::Unreadable(e.kind)));
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    rows_or_problems(out, problems, read, &problem)
 }

@@ -16,6 +16,33 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
+/// Drops a UTF-8 byte order mark from a file's first block; a UTF-16 one is refused (the file must be saved
+/// as UTF-8).
+pub(crate) fn strip_bom(block: &mut Vec<u8>, file: &str) -> Result<(), CsvError> {
+    if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
+        return Err(CsvError {
+            row: Some(1),
+            ..CsvError::file(file, CsvErrorKind::Utf16)
+        });
+    }
+    if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        block.drain(..3);
+    }
+    Ok(())
+}
+
+/// Refuses a row once it has as many fields as a row may have: a runaway row (a stray quote, a binary
+/// file) stops there instead of filling the memory.
+pub(crate) fn check_field_count(fields: usize, row_no: u64, file: &str) -> Result<(), CsvError> {
+    if fields as u64 >= crate::limits::MAX_CSV_FIELDS {
+        return Err(CsvError {
+            row: Some(row_no),
+            ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
+        });
+    }
+    Ok(())
+}
+
 /// Reads a CSV file (UTF-8, optional BOM) into a table of NFC text.
 pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
     let io = |e: std::io::Error| CsvError::io(file, e);
@@ -26,15 +53,7 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
     let mut first = true;
     while let Some(mut block) = reader.next_block().map_err(io)? {
         if first {
-            if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
-                return Err(CsvError {
-                    row: Some(1),
-                    ..CsvError::file(file, CsvErrorKind::Utf16)
-                });
-            }
-            if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                block.drain(..3);
-            }
+            strip_bom(&mut block, file)?;
             first = false;
         }
         let mut scan = Scanner::new(&block);
@@ -57,12 +76,7 @@ pub fn read_csv<R: Read>(input: R, file: &str) -> Result<Table, CsvError> {
                 if matches!(end, FieldEnd::Record) {
                     break;
                 }
-                if cells.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
-                    return Err(CsvError {
-                        row: Some(row_no),
-                        ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
-                    });
-                }
+                check_field_count(cells.len(), row_no, file)?;
             }
             if cells.iter().all(String::is_empty) {
                 continue;
@@ -93,6 +107,13 @@ pub trait Rows {
     fn file(&self) -> &str;
     fn sheet(&self) -> Option<&str>;
     fn header(&self) -> &[String];
+    /// The header's names trimmed and in lower case, as columns are looked up by name.
+    fn header_keys(&self) -> Vec<String> {
+        self.header()
+            .iter()
+            .map(|h| h.trim().to_lowercase())
+            .collect()
+    }
     /// Calls `f` with each data row (empty rows skipped). Stops at the first unreadable part of the file.
     fn each(&mut self, f: &mut dyn FnMut(u64, &[&str])) -> Result<(), CsvError>;
 
@@ -155,15 +176,7 @@ impl<R: Read> CsvRows<R> {
         let io = |e: std::io::Error| CsvError::io(file, e);
         let mut reader = BlockReader::new(input, 1 << 20);
         let mut block = reader.next_block().map_err(io)?.unwrap_or_default();
-        if block.starts_with(&[0xFF, 0xFE]) || block.starts_with(&[0xFE, 0xFF]) {
-            return Err(CsvError {
-                row: Some(1),
-                ..CsvError::file(file, CsvErrorKind::Utf16)
-            });
-        }
-        if block.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            block.drain(..3);
-        }
+        strip_bom(&mut block, file)?;
         let mut rows = CsvRows {
             file: file.to_owned(),
             header: Vec::new(),
@@ -245,12 +258,7 @@ pub fn scan_rows(
             if matches!(end, FieldEnd::Record) {
                 break;
             }
-            if cells.len() as u64 >= crate::limits::MAX_CSV_FIELDS {
-                return Err(CsvError {
-                    row: Some(row_no),
-                    ..CsvError::file(file, CsvErrorKind::Limit(crate::limits::Limit::CsvFields))
-                });
-            }
+            check_field_count(cells.len(), row_no, file)?;
         }
         if cells.iter().all(|c| c.is_empty()) {
             continue;

@@ -132,6 +132,22 @@ fn number(x: f64, step: f64, lang: Lang) -> String {
     vi_format::decimal(x, places, lang)
 }
 
+/// A straight line from `from` to `to`, solid unless `dashed`.
+fn line(from: (f32, f32), to: (f32, f32), width: f32, color: Rgb, dashed: bool) -> Shape {
+    Shape::Line {
+        from,
+        to,
+        width,
+        color,
+        dashed,
+    }
+}
+
+/// A label (an axis value, a legend entry): the labels' size, regular weight, black.
+fn label_text(at: (f32, f32), s: impl Into<String>, anchor: Anchor) -> Shape {
+    text(at, s, LABEL, anchor, false)
+}
+
 fn text(at: (f32, f32), s: impl Into<String>, size: f32, anchor: Anchor, bold: bool) -> Shape {
     Shape::Text {
         at,
@@ -186,29 +202,17 @@ impl LineChart {
         let mut v = 0.0;
         while v <= top_value + step / 2.0 {
             let y = y_of(v);
-            d.shapes.push(Shape::Line {
-                from: (left, y),
-                to: (right, y),
-                width: 0.5,
-                color: Rgb::LIGHT,
-                dashed: false,
-            });
-            d.shapes.push(text(
+            d.shapes
+                .push(line((left, y), (right, y), 0.5, Rgb::LIGHT, false));
+            d.shapes.push(label_text(
                 (left - 6.0, y + 3.5),
                 number(v, step, lang),
-                LABEL,
                 Anchor::End,
-                false,
             ));
             v += step;
         }
-        d.shapes.push(text(
-            (14.0, top - 14.0),
-            &self.y_label,
-            LABEL,
-            Anchor::Start,
-            false,
-        ));
+        d.shapes
+            .push(label_text((14.0, top - 14.0), &self.y_label, Anchor::Start));
         // A year's label is about 26 units wide: closer than that, every other year is labelled.
         let every = if n > 1 && (right - left - 20.0) / ((n - 1) as f32) < 30.0 {
             2
@@ -219,21 +223,19 @@ impl LineChart {
             if !(n - 1 - i).is_multiple_of(every) {
                 continue;
             }
-            d.shapes.push(text(
+            d.shapes.push(label_text(
                 (x_of(i), bottom + 16.0),
                 y.to_string(),
-                LABEL,
                 Anchor::Middle,
-                false,
             ));
         }
-        d.shapes.push(Shape::Line {
-            from: (left, bottom),
-            to: (right, bottom),
-            width: 1.0,
-            color: Rgb::BLACK,
-            dashed: false,
-        });
+        d.shapes.push(line(
+            (left, bottom),
+            (right, bottom),
+            1.0,
+            Rgb::BLACK,
+            false,
+        ));
         let break_at: Vec<usize> = self
             .breaks
             .iter()
@@ -242,13 +244,8 @@ impl LineChart {
             .collect();
         for ((_, label), i) in self.breaks.iter().zip(&break_at) {
             let x = (x_of(*i - 1) + x_of(*i)) / 2.0;
-            d.shapes.push(Shape::Line {
-                from: (x, top - 6.0),
-                to: (x, bottom),
-                width: 1.0,
-                color: Rgb::RED,
-                dashed: true,
-            });
+            d.shapes
+                .push(line((x, top - 6.0), (x, bottom), 1.0, Rgb::RED, true));
             let said = format!("{} {label}", lang.pick("Đổi chuẩn:", "New standard:"));
             // Right of the mark, or left of it when it would run past the drawing's edge.
             let (at, anchor) =
@@ -305,7 +302,7 @@ impl LineChart {
                 dashed: s.dashed,
             });
             d.shapes
-                .push(text((lx + 28.0, ly), &s.name, LABEL, Anchor::Start, false));
+                .push(label_text((lx + 28.0, ly), &s.name, Anchor::Start));
         }
         d
     }
@@ -340,28 +337,19 @@ impl BarChart {
         let mut v = 0.0;
         while v <= top_value + step / 2.0 {
             let x = x_of(v);
-            d.shapes.push(Shape::Line {
-                from: (x, top - 4.0),
-                to: (x, bottom),
-                width: 0.5,
-                color: Rgb::LIGHT,
-                dashed: false,
-            });
-            d.shapes.push(text(
+            d.shapes
+                .push(line((x, top - 4.0), (x, bottom), 0.5, Rgb::LIGHT, false));
+            d.shapes.push(label_text(
                 (x, bottom + 14.0),
                 number(v, step, lang),
-                LABEL,
                 Anchor::Middle,
-                false,
             ));
             v += step;
         }
-        d.shapes.push(text(
+        d.shapes.push(label_text(
             (right, bottom + 30.0),
             &self.value_label,
-            LABEL,
             Anchor::End,
-            false,
         ));
         for (i, (label, value)) in self.bars.iter().enumerate() {
             let y = top + row * i as f32;
@@ -369,13 +357,8 @@ impl BarChart {
                 .into_iter()
                 .next()
                 .unwrap_or_default();
-            d.shapes.push(text(
-                (left - 6.0, y + 12.5),
-                shown,
-                LABEL,
-                Anchor::End,
-                false,
-            ));
+            d.shapes
+                .push(label_text((left - 6.0, y + 12.5), shown, Anchor::End));
             d.shapes.push(Shape::Rect {
                 x: left,
                 y: y + 3.0,
@@ -391,13 +374,13 @@ impl BarChart {
                 false,
             ));
         }
-        d.shapes.push(Shape::Line {
-            from: (left, top - 4.0),
-            to: (left, bottom),
-            width: 1.0,
-            color: Rgb::BLACK,
-            dashed: false,
-        });
+        d.shapes.push(line(
+            (left, top - 4.0),
+            (left, bottom),
+            1.0,
+            Rgb::BLACK,
+            false,
+        ));
         d
     }
 }

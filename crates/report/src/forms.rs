@@ -94,6 +94,35 @@ fn date_line(issuer: &Issuer, date: Date) -> String {
     )
 }
 
+/// The commune's header of a document it issues: its name and the document's number on the left, the
+/// motto and the place and date on the right.
+fn commune_motto(doc: &mut Document, issuer: &Issuer, number: &str, date: Date) {
+    let commune_upper = issuer.commune.to_uppercase();
+    let number = format!("Số: {number}");
+    motto(
+        doc,
+        &["ỦY BAN NHÂN DÂN", &commune_upper, &number],
+        &date_line(issuer, date),
+    );
+}
+
+/// The list a household is on: poor or near-poor.
+fn list_name(poor: bool) -> &'static str {
+    if poor {
+        "hộ nghèo"
+    } else {
+        "hộ cận nghèo"
+    }
+}
+
+/// The citizen ID line of a form, dotted for a hand to fill when the registry has none.
+fn citizen_id_line(citizen_id: Option<&str>) -> String {
+    format!(
+        "Số định danh cá nhân / CCCD: {}",
+        citizen_id.unwrap_or("……………………")
+    )
+}
+
 fn motto(doc: &mut Document, left: &[&str], right_date: &str) {
     let mut l: Vec<(&str, Weight)> = Vec::new();
     for (i, s) in left.iter().enumerate() {
@@ -129,13 +158,7 @@ pub fn decision(d: &Decision) -> Vec<u8> {
         Orientation::Portrait,
         Lang::Vi,
     );
-    let commune_upper = d.issuer.commune.to_uppercase();
-    let number = format!("Số: {}", d.number);
-    motto(
-        &mut doc,
-        &["ỦY BAN NHÂN DÂN", &commune_upper, &number],
-        &date_line(&d.issuer, d.date),
-    );
+    commune_motto(&mut doc, &d.issuer, &d.number, d.date);
     doc.centered("QUYẾT ĐỊNH", 14.0, Weight::Bold);
     doc.centered(
         &format!(
@@ -147,7 +170,10 @@ pub fn decision(d: &Decision) -> Vec<u8> {
     );
     doc.space(8.0);
     doc.centered(
-        &format!("CHỦ TỊCH ỦY BAN NHÂN DÂN {commune_upper}"),
+        &format!(
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN {}",
+            d.issuer.commune.to_uppercase()
+        ),
         12.0,
         Weight::Bold,
     );
@@ -245,13 +271,7 @@ pub fn certificates(list: &[Certificate]) -> Vec<u8> {
         if i > 0 {
             doc.page_break();
         }
-        let commune_upper = c.issuer.commune.to_uppercase();
-        let number = format!("Số: {}", c.number);
-        motto(
-            &mut doc,
-            &["ỦY BAN NHÂN DÂN", &commune_upper, &number],
-            &date_line(&c.issuer, c.date),
-        );
+        commune_motto(&mut doc, &c.issuer, &c.number, c.date);
         doc.centered(
             if c.poor {
                 "GIẤY CHỨNG NHẬN HỘ NGHÈO"
@@ -268,24 +288,13 @@ pub fn certificates(list: &[Certificate]) -> Vec<u8> {
             11.0,
             Weight::Regular,
         );
+        let (list, year, members) = (list_name(c.poor), c.year, c.members.len());
         for line in [
             format!("Họ và tên chủ hộ: {}", c.head_name),
             format!("Dân tộc: {}", c.ethnicity),
-            format!(
-                "Số định danh cá nhân / CCCD: {}",
-                c.citizen_id.as_deref().unwrap_or("……………………")
-            ),
+            citizen_id_line(c.citizen_id.as_deref()),
             format!("Nơi cư trú: {}", c.residence),
-            format!(
-                "Là {} năm {}, gồm {} thành viên:",
-                if c.poor {
-                    "hộ nghèo"
-                } else {
-                    "hộ cận nghèo"
-                },
-                c.year,
-                c.members.len()
-            ),
+            format!("Là {list} năm {year}, gồm {members} thành viên:"),
         ] {
             doc.paragraph(&line, 11.0, Weight::Regular);
         }
@@ -330,6 +339,12 @@ pub fn exit_request(r: &ExitRequest) -> Vec<u8> {
         Weight::Regular,
     );
     doc.space(8.0);
+    let (list, year) = (list_name(r.poor), r.year);
+    let escaped = if r.poor {
+        "hộ thoát nghèo"
+    } else {
+        "hộ thoát cận nghèo"
+    };
     for line in [
         format!("Họ và tên: {}    Giới tính: {}", r.head_name, r.sex),
         format!(
@@ -337,24 +352,10 @@ pub fn exit_request(r: &ExitRequest) -> Vec<u8> {
             r.birth_date.vi(),
             r.ethnicity
         ),
-        format!(
-            "Số định danh cá nhân / CCCD: {}",
-            r.citizen_id.as_deref().unwrap_or("……………………")
-        ),
+        citizen_id_line(r.citizen_id.as_deref()),
         format!("Nơi cư trú: {}", r.residence),
         format!(
-            "Hộ gia đình tôi hiện là {} năm {}. Nay điều kiện kinh tế của gia đình đã cải thiện, tôi làm giấy đề nghị này đề nghị được xét công nhận {}.",
-            if r.poor {
-                "hộ nghèo"
-            } else {
-                "hộ cận nghèo"
-            },
-            r.year,
-            if r.poor {
-                "hộ thoát nghèo"
-            } else {
-                "hộ thoát cận nghèo"
-            }
+            "Hộ gia đình tôi hiện là {list} năm {year}. Nay điều kiện kinh tế của gia đình đã cải thiện, tôi làm giấy đề nghị này đề nghị được xét công nhận {escaped}."
         ),
         "Tôi xin cam đoan những thông tin trên là đúng sự thật.".to_owned(),
     ] {

@@ -208,13 +208,10 @@ impl Store {
                  SELECT DISTINCT CAST($1 AS BIGINT), id FROM sub",
                 &[account_id.into(), d.clone().into()],
             )?;
-            Ok(c.query(
+            c.query_ints(
                 "SELECT unit_id FROM account_scope WHERE account_id = $1 ORDER BY unit_id",
                 &[account_id.into()],
-            )?
-            .into_iter()
-            .filter_map(|r| r[0].int())
-            .collect())
+            )
         })
     }
 
@@ -257,14 +254,11 @@ impl Store {
 
     /// The units accounts are bound to, so the web app can prepare their dashboards at start.
     pub fn account_units(&mut self) -> Result<Vec<i64>, StoreError> {
-        Ok(self
+        self
             .conn
-            .query(
+            .query_ints(
                 "SELECT DISTINCT unit_id FROM account WHERE unit_id IS NOT NULL AND disabled = 0 ORDER BY unit_id",
                 &[],
-            )?
-            .into_iter()
-            .filter_map(|r| r[0].int())
-            .collect())
+            )
     }
 }

@@ -209,8 +209,7 @@ impl Store {
             .query(sql, &[Value::from(year), Value::from(class.code())])?
             .into_iter()
             .map(|r| {
-                let mut it = r.into_iter();
-                let mut next = || it.next().unwrap_or(Value::Null);
+                let mut next = crate::db::cells(r);
                 Ok(ListedHousehold {
                     code: next().decode("household", "code", HouseholdCode::parse)?,
                     head: next().into_text().unwrap_or_default(),
@@ -312,12 +311,11 @@ impl Store {
         // Corrected reviews are few: read once, not probed for each of a province's rows.
         let corrected: std::collections::HashSet<i64> = self
             .conn
-            .query(
+            .query_ints(
                 "SELECT corrects_id FROM review WHERE corrects_id IS NOT NULL",
                 &[],
             )?
-            .iter()
-            .filter_map(|r| r[0].int())
+            .into_iter()
             .collect();
         // Every column but the facts, so the read stays in the covering index review_decided_cover.
         let sql = concat!(

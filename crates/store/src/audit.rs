@@ -185,25 +185,9 @@ impl AuditWriter {
             Some((key, id)) => (entry.keyed_hash(key, &self.hash), Some(id.clone())),
             None => (entry.hash(&self.hash), None),
         };
-        self.batch.push(
-            c,
-            [
-                Value::Int(entry.seq),
-                entry.at.into(),
-                entry.actor.into(),
-                entry.role.into(),
-                entry.origin.into(),
-                entry.action.into(),
-                entry.entity.into(),
-                entry.entity_id.into(),
-                entry.old_value.into(),
-                entry.new_value.into(),
-                entry.reason.into(),
-                hash.clone().into(),
-                key_id.into(),
-            ],
-        )?;
-        self.seq = entry.seq;
+        let seq = entry.seq;
+        self.batch.push(c, entry_row(entry, hash.clone(), key_id))?;
+        self.seq = seq;
         self.hash = hash;
         Ok(self.seq)
     }
@@ -215,6 +199,61 @@ pub fn record_one(c: &mut Conn, actor: &Actor, change: Change<'_>) -> Result<i64
     let seq = w.record(c, actor, change)?;
     w.finish(c)?;
     Ok(seq)
+}
+
+/// Records what was done to `entity` `entity_id` (a birth, a merge), said in `done`: no old value, no reason.
+pub fn record_done(
+    c: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: String,
+    done: String,
+) -> Result<i64, StoreError> {
+    record_one(
+        c,
+        actor,
+        Change {
+            action,
+            entity,
+            entity_id,
+            old_value: None,
+            new_value: Some(done),
+            reason: None,
+        },
+    )
+}
+
+/// Records a change to many rows of `entity` at once (an import, a load): `*` for the id, what was done in
+/// `summary`.
+pub fn record_bulk(
+    c: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    summary: String,
+) -> Result<i64, StoreError> {
+    record_done(c, actor, action, entity, "*".to_owned(), summary)
+}
+
+/// An entry as its `audit_log` row: its columns in the table's order, then its hash and the key that made
+/// it (none for an unkeyed hash).
+pub fn entry_row(entry: AuditEntry, hash: String, key_id: Option<String>) -> [Value; 13] {
+    [
+        Value::Int(entry.seq),
+        entry.at.into(),
+        entry.actor.into(),
+        entry.role.into(),
+        entry.origin.into(),
+        entry.action.into(),
+        entry.entity.into(),
+        entry.entity_id.into(),
+        entry.old_value.into(),
+        entry.new_value.into(),
+        entry.reason.into(),
+        hash.into(),
+        key_id.into(),
+    ]
 }
 
 fn entry_of(r: &[Value]) -> (AuditEntry, String) {

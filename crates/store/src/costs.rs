@@ -27,15 +27,7 @@ impl Store {
         actor: &Actor,
         costs: &[ProgrammeCost],
     ) -> Result<(), StoreError> {
-        for c in costs {
-            crate::scope::permit_unit(
-                actor,
-                Action::SetTargets,
-                c.unit_id,
-                "unit",
-                &c.unit_id.to_string(),
-            )?;
-        }
+        crate::scope::permit_units(actor, Action::SetTargets, costs.iter().map(|c| c.unit_id))?;
         let today = crate::today().iso();
         self.conn.transaction(|c| {
             let mut audit = crate::audit::AuditWriter::start(c)?;

@@ -330,6 +330,37 @@ impl Conn {
         params: &[Value],
         f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        self.each_row(sql, params, f)
+    }
+
+    /// [`Self::query_each`] of a query assembled from fixed fragments, like [`Self::query_built`]'s.
+    pub fn query_each_built(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.each_row(sql, params, f)
+    }
+
+    /// A query assembled from fixed fragments (a filter form's), in `$n` syntax. Its variants must be few
+    /// (one per combination of fragments): each is prepared once and kept for the connection's life.
+    pub fn query_built(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let mut out = Vec::new();
+        self.each_row(sql, params, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// `sql` in `$n` syntax, prepared once per connection (cached by its text), its rows streamed to `f`.
+    fn each_row(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         match &mut self.link {
             Link::Sqlite(c) => {
                 let mut st = c.prepare_cached(&sqlite_sql(sql))?;
@@ -352,38 +383,21 @@ impl Conn {
         }
     }
 
-    /// A query assembled from fixed fragments (a filter form's), in `$n` syntax. Its variants must be few
-    /// (one per combination of fragments): each is prepared once and kept for the connection's life.
-    pub fn query_built(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        let mut out = Vec::new();
-        match &mut self.link {
-            Link::Sqlite(c) => {
-                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
-                let n = st.column_count();
-                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
-                while let Some(r) = rows.next()? {
-                    out.push(sqlite_row(r, n)?);
-                }
-            }
-            Link::Postgres { client, sql: cache } => {
-                let st = pg_statement(client, cache, sql)?;
-                let p: Vec<&(dyn ToSql + Sync)> =
-                    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-                for r in client.query(&st, &p)? {
-                    out.push(pg_row(&r)?);
-                }
-            }
-        }
-        Ok(out)
+    pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        self.query_built(sql, params)
     }
 
-    pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        let mut out = Vec::new();
-        self.query_each(sql, params, &mut |r| {
-            out.push(r);
-            Ok(())
-        })?;
-        Ok(out)
+    /// The first column of each row, as integers (ids, years); NULLs are left out.
+    pub fn query_ints(
+        &mut self,
+        sql: &'static str,
+        params: &[Value],
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .query(sql, params)?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect())
     }
 
     pub fn query_one(
@@ -557,33 +571,34 @@ fn sqlite_row(r: &rusqlite::Row, n: usize) -> Result<Row, StoreError> {
     Ok(row)
 }
 
+/// A row's cells in column order, one a call; past the last, NULL.
+pub(crate) fn cells(r: Row) -> impl FnMut() -> Value {
+    let mut it = r.into_iter();
+    move || it.next().unwrap_or(Value::Null)
+}
+
 fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
     let mut row = Vec::with_capacity(r.len());
     for (i, col) in r.columns().iter().enumerate() {
         let v = match *col.type_() {
-            Type::INT8 => r
-                .try_get::<_, Option<i64>>(i)?
-                .map_or(Value::Null, Value::Int),
-            Type::INT4 => r
-                .try_get::<_, Option<i32>>(i)?
-                .map_or(Value::Null, |v| Value::Int(i64::from(v))),
-            Type::INT2 => r
-                .try_get::<_, Option<i16>>(i)?
-                .map_or(Value::Null, |v| Value::Int(i64::from(v))),
-            Type::BOOL => r
-                .try_get::<_, Option<bool>>(i)?
-                .map_or(Value::Null, |v| Value::Int(i64::from(v))),
-            Type::FLOAT8 => r
-                .try_get::<_, Option<f64>>(i)?
-                .map_or(Value::Null, Value::Real),
-            Type::FLOAT4 => r
-                .try_get::<_, Option<f32>>(i)?
-                .map_or(Value::Null, |v| Value::Real(f64::from(v))),
-            _ => r
-                .try_get::<_, Option<String>>(i)?
-                .map_or(Value::Null, Value::Text),
+            Type::INT8 => pg_cell(r, i, Value::Int)?,
+            Type::INT4 => pg_cell(r, i, |v: i32| Value::Int(i64::from(v)))?,
+            Type::INT2 => pg_cell(r, i, |v: i16| Value::Int(i64::from(v)))?,
+            Type::BOOL => pg_cell(r, i, |v: bool| Value::Int(i64::from(v)))?,
+            Type::FLOAT8 => pg_cell(r, i, Value::Real)?,
+            Type::FLOAT4 => pg_cell(r, i, |v: f32| Value::Real(f64::from(v)))?,
+            _ => pg_cell(r, i, Value::Text)?,
         };
         row.push(v);
     }
     Ok(row)
+}
+
+/// Column `i` read as a `T` and turned into a value by `to_value`; NULL stays NULL.
+fn pg_cell<'a, T: postgres::types::FromSql<'a>>(
+    r: &'a postgres::Row,
+    i: usize,
+    to_value: impl FnOnce(T) -> Value,
+) -> Result<Value, StoreError> {
+    Ok(r.try_get::<_, Option<T>>(i)?.map_or(Value::Null, to_value))
 }

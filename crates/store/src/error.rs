@@ -82,6 +82,25 @@ pub struct Rejection {
     pub kind: RejectionKind,
 }
 
+impl Rejection {
+    /// Remembers `code`'s first row in `seen`; a later row of the same household is rejected, naming the first.
+    pub(crate) fn repeated<'a>(
+        seen: &mut std::collections::HashMap<&'a str, u64>,
+        code: &'a HouseholdCode,
+        row: u64,
+    ) -> Option<Rejection> {
+        let first = seen.insert(code.as_str(), row)?;
+        Some(Rejection {
+            row,
+            field: "household_code",
+            kind: RejectionKind::DuplicateHousehold {
+                code: code.clone(),
+                first_row: first,
+            },
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum RejectionKind {
     /// No unit with this code existed on the date.

@@ -300,15 +300,8 @@ impl Store {
         let mut seen_codes: HashMap<&str, u64> = HashMap::new();
         let mut seen_ids: HashMap<&str, (&HouseholdCode, u64)> = HashMap::new();
         for (row, rec) in records {
-            if let Some(first) = seen_codes.insert(rec.code.as_str(), *row) {
-                rejections.push(Rejection {
-                    row: *row,
-                    field: "household_code",
-                    kind: RejectionKind::DuplicateHousehold {
-                        code: rec.code.clone(),
-                        first_row: first,
-                    },
-                });
+            if let Some(repeated) = Rejection::repeated(&mut seen_codes, &rec.code, *row) {
+                rejections.push(repeated);
                 continue;
             }
             let code = rec.commune.as_str();
@@ -519,21 +512,10 @@ impl Store {
             }
             phase("indexes", &mut clock);
             progress(resolved.len() as u64);
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "import_households",
-                    entity: "household",
-                    entity_id: "*".to_owned(),
-                    old_value: None,
-                    new_value: Some(format!(
+            crate::audit::record_bulk(c, actor, "import_households", "household", format!(
                         "as_of={} added={} updated={} unchanged={} members_added={}",
                         day_text, summary.added, summary.updated, summary.unchanged, summary.members_added
-                    )),
-                    reason: None,
-                },
-            )?;
+                    ))?;
             Ok(summary)
         });
         phase("commit", &mut clock);
@@ -637,8 +619,7 @@ impl Store {
             )?
             .into_iter()
             .map(|r| {
-                let mut it = r.into_iter();
-                let mut next = || it.next().unwrap_or(Value::Null);
+                let mut next = crate::db::cells(r);
                 Ok(ResidenceView {
                     commune_id: next().int().unwrap_or(0),
                     commune_code: next().decode("unit", "code", |c| {
@@ -671,8 +652,7 @@ impl Store {
             )?
             .into_iter()
             .map(|r| {
-                let mut it = r.into_iter();
-                let mut next = || it.next().unwrap_or(Value::Null);
+                let mut next = crate::db::cells(r);
                 Ok(EventView {
                     date: next().decode("household_event", "date", parse_date)?,
                     kind: next().decode("household_event", "kind", EventKind::parse)?,
@@ -709,8 +689,7 @@ impl Store {
 }
 
 fn member_view(r: Vec<Value>) -> Result<MemberView, StoreError> {
-    let mut it = r.into_iter();
-    let mut next = || it.next().unwrap_or(Value::Null);
+    let mut next = crate::db::cells(r);
     Ok(MemberView {
         person_id: next().int().unwrap_or(0),
         name: next().into_text().unwrap_or_default(),
@@ -1064,29 +1043,21 @@ impl Store {
     ) -> Result<(), StoreError> {
         let d = as_of.iso();
         // Byte order of the codes on both backends (PostgreSQL would otherwise sort by its locale).
-        let sql = match self.conn.backend() {
-            crate::db::Backend::Sqlite => {
-                "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \
-             p.ethnicity, coalesce(p.citizen_id, '') \
-             FROM household h \
-             JOIN residence r ON r.household_id = h.id AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
-             JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
-             JOIN membership m ON m.household_id = h.id AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
-             JOIN person p ON p.id = m.person_id \
-             ORDER BY h.code, CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id"
-            }
-            crate::db::Backend::Postgres => {
-                "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \
-             p.ethnicity, coalesce(p.citizen_id, '') \
-             FROM household h \
-             JOIN residence r ON r.household_id = h.id AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
-             JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
-             JOIN membership m ON m.household_id = h.id AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
-             JOIN person p ON p.id = m.person_id \
-             ORDER BY h.code COLLATE \"C\", CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id"
-            }
+        let code_order = match self.conn.backend() {
+            crate::db::Backend::Sqlite => "h.code",
+            crate::db::Backend::Postgres => "h.code COLLATE \"C\"",
         };
-        self.conn.query_each(sql, &[d.into()], &mut |r| {
+        let sql = format!(
+            "SELECT h.code, cu.code, coalesce(vu.name, ''), r.area, r.address, p.full_name, m.relation, p.sex, p.birth_date, \
+             p.ethnicity, coalesce(p.citizen_id, '') \
+             FROM household h \
+             JOIN residence r ON r.household_id = h.id AND r.valid_from <= $1 AND (r.valid_until IS NULL OR r.valid_until >= $1) \
+             JOIN unit cu ON cu.id = r.commune_id LEFT JOIN unit vu ON vu.id = r.village_id \
+             JOIN membership m ON m.household_id = h.id AND m.valid_from <= $1 AND (m.valid_until IS NULL OR m.valid_until >= $1) \
+             JOIN person p ON p.id = m.person_id \
+             ORDER BY {code_order}, CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, p.id"
+        );
+        self.conn.query_each_built(&sql, &[d.into()], &mut |r| {
             let t = |i: usize| r[i].text().unwrap_or_default().to_owned();
             f(MemberRow {
                 household_code: t(0),
@@ -1153,6 +1124,28 @@ pub(crate) fn phase(name: &str, since: &mut std::time::Instant) {
 }
 
 /// FNV-1a over the folded name and the birth date.
+/// Ends `person`'s current membership of `household` on `until`, freeing the citizen ID it held; no such
+/// membership is `NotFound` for the member `key` names.
+fn end_membership(
+    c: &mut Conn,
+    person: i64,
+    household: i64,
+    until: &str,
+    key: impl FnOnce() -> String,
+) -> Result<(), StoreError> {
+    let n = c.execute(
+        "UPDATE membership SET valid_until = $3, citizen_id = NULL WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
+        &[person.into(), household.into(), until.into()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: "member",
+            key: key(),
+        });
+    }
+    Ok(())
+}
+
 fn person_key(folded: &str, born: Date) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let date = [born.month(), born.day()];
@@ -1211,18 +1204,7 @@ impl Store {
                 &[pid.into(), hh.into(), member.relation.code().into(), day.clone().into(), member.citizen_id.as_ref().map(|c| c.as_str()).into()],
             )?;
             Self::event(c, hh, Some(pid), &day, EventKind::Birth, "")?;
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "birth",
-                    entity: "household",
-                    entity_id: code.to_owned(),
-                    old_value: None,
-                    new_value: Some(format!("{day} person={pid} {}", member.name.as_str())),
-                    reason: None,
-                },
-            )?;
+            crate::audit::record_done(c, actor, "birth", "household", code.to_owned(), format!("{day} person={pid} {}", member.name.as_str()))?;
             Ok(pid)
         })
     }
@@ -1238,26 +1220,19 @@ impl Store {
         let day = date.iso();
         self.conn.transaction(|c| {
             let hh = scope::household_for(c, actor, Action::EditRegistry, code)?;
-            let n = c.execute(
-                "UPDATE membership SET valid_until = $3, citizen_id = NULL WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
-                &[person_id.into(), hh.into(), day.clone().into()],
+            end_membership(c, person_id, hh, &day, || format!("{code}/{person_id}"))?;
+            c.execute(
+                "UPDATE person SET death_date = $2 WHERE id = $1",
+                &[person_id.into(), day.clone().into()],
             )?;
-            if n == 0 {
-                return Err(StoreError::NotFound { what: "member", key: format!("{code}/{person_id}") });
-            }
-            c.execute("UPDATE person SET death_date = $2 WHERE id = $1", &[person_id.into(), day.clone().into()])?;
             Self::event(c, hh, Some(person_id), &day, EventKind::Death, "")?;
-            crate::audit::record_one(
+            crate::audit::record_done(
                 c,
                 actor,
-                crate::audit::Change {
-                    action: "death",
-                    entity: "household",
-                    entity_id: code.to_owned(),
-                    old_value: None,
-                    new_value: Some(format!("{day} person={person_id}")),
-                    reason: None,
-                },
+                "death",
+                "household",
+                code.to_owned(),
+                format!("{day} person={person_id}"),
             )?;
             Ok(())
         })
@@ -1300,13 +1275,7 @@ impl Store {
                 &[new.into(), day.clone().into(), res[0].clone(), res[1].clone(), res[2].clone(), res[3].clone()],
             )?;
             for &p in members {
-                let n = c.execute(
-                    "UPDATE membership SET valid_until = $3, citizen_id = NULL WHERE person_id = $1 AND household_id = $2 AND valid_until IS NULL",
-                    &[p.into(), old.into(), before.clone().into()],
-                )?;
-                if n == 0 {
-                    return Err(StoreError::NotFound { what: "member", key: format!("{from}/{p}") });
-                }
+                end_membership(c, p, old, &before, || format!("{from}/{p}"))?;
                 let relation = if p == head { "head" } else { "other" };
                 c.execute(
                     "INSERT INTO membership (person_id, household_id, relation, valid_from, valid_until, citizen_id) \
@@ -1318,18 +1287,7 @@ impl Store {
             for &p in members {
                 Self::event(c, old, Some(p), &day, EventKind::MemberLeft, new_code)?;
             }
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "split",
-                    entity: "household",
-                    entity_id: from.to_owned(),
-                    old_value: None,
-                    new_value: Some(format!("{day} new={new_code} members={members:?} head={head}")),
-                    reason: None,
-                },
-            )?;
+            crate::audit::record_done(c, actor, "split", "household", from.to_owned(), format!("{day} new={new_code} members={members:?} head={head}"))?;
             Ok(new)
         })
     }
@@ -1357,10 +1315,7 @@ impl Store {
                 return Err(StoreError::NotFound { what: "residence", key: into.to_owned() });
             }
             let members: Vec<i64> = c
-                .query("SELECT person_id FROM membership WHERE household_id = $1 AND valid_until IS NULL", &[old.into()])?
-                .into_iter()
-                .filter_map(|r| r[0].int())
-                .collect();
+                .query_ints("SELECT person_id FROM membership WHERE household_id = $1 AND valid_until IS NULL", &[old.into()])?;
             c.execute(
                 "UPDATE membership SET valid_until = $2, citizen_id = NULL WHERE household_id = $1 AND valid_until IS NULL",
                 &[old.into(), before.clone().into()],
@@ -1378,18 +1333,7 @@ impl Store {
             }
             Self::event(c, old, None, &day, EventKind::MergedInto, into)?;
             Self::event(c, target, None, &day, EventKind::MemberJoined, from)?;
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "merge",
-                    entity: "household",
-                    entity_id: from.to_owned(),
-                    old_value: None,
-                    new_value: Some(format!("{day} into={into}")),
-                    reason: None,
-                },
-            )?;
+            crate::audit::record_done(c, actor, "merge", "household", from.to_owned(), format!("{day} into={into}"))?;
             Ok(())
         })
     }

@@ -155,11 +155,7 @@ impl Store {
             if c.backend() == Backend::Postgres {
                 c.batch("LOCK TABLE schema_migration IN EXCLUSIVE MODE")?;
             }
-            let done: Vec<i64> = c
-                .query("SELECT version FROM schema_migration", &[])?
-                .into_iter()
-                .filter_map(|r| r[0].int())
-                .collect();
+            let done: Vec<i64> = c.query_ints("SELECT version FROM schema_migration", &[])?;
             for (version, sql) in list {
                 if done.contains(version) {
                     continue;

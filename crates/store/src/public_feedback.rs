@@ -184,27 +184,26 @@ impl Store {
             {
                 return Ok(PublicOutcome::TokenSpent);
             }
-            let from_address = count(
-                c,
-                "SELECT count(*) FROM public_post WHERE address = $1 AND at > $2",
-                &[
+            // Too many posts from this address, then to this commune, within their windows.
+            for (address, sql, who, window, most) in [
+                (
+                    true,
+                    "SELECT count(*) FROM public_post WHERE address = $1 AND at > $2",
                     post.address.into(),
-                    Value::Int(now - limits.address_window),
-                ],
-            )?;
-            if from_address >= limits.per_address {
-                return Ok(PublicOutcome::TooMany { address: true });
-            }
-            let to_commune = count(
-                c,
-                "SELECT count(*) FROM public_post WHERE commune_id = $1 AND at > $2",
-                &[
+                    limits.address_window,
+                    limits.per_address,
+                ),
+                (
+                    false,
+                    "SELECT count(*) FROM public_post WHERE commune_id = $1 AND at > $2",
                     post.commune_id.into(),
-                    Value::Int(now - limits.commune_window),
-                ],
-            )?;
-            if to_commune >= limits.per_commune {
-                return Ok(PublicOutcome::TooMany { address: false });
+                    limits.commune_window,
+                    limits.per_commune,
+                ),
+            ] {
+                if count(c, sql, &[who, Value::Int(now - window)])? >= most {
+                    return Ok(PublicOutcome::TooMany { address });
+                }
             }
             // The subject: a household living in the commune now, or one of its villages today.
             let subject = match &post.complaint {

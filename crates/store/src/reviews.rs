@@ -264,8 +264,7 @@ pub(crate) fn reviews_of(c: &mut Conn, household_id: i64) -> Result<Vec<ReviewVi
     )?;
     rows.into_iter()
         .map(|r| {
-            let mut it = r.into_iter();
-            let mut next = || it.next().unwrap_or(Value::Null);
+            let mut next = crate::db::cells(r);
             Ok(ReviewView {
                 id: next().int().unwrap_or(0),
                 year: next().int().unwrap_or(0),
@@ -317,15 +316,8 @@ impl Store {
         let mut planned: Vec<(NewReview, Option<(i64, bool)>)> = Vec::new();
         let mut summary = ReviewImportSummary::default();
         for r in reviews {
-            if let Some(first) = seen.insert(r.household_code.as_str(), r.row) {
-                rejections.push(Rejection {
-                    row: r.row,
-                    field: "household_code",
-                    kind: RejectionKind::DuplicateHousehold {
-                        code: r.household_code.clone(),
-                        first_row: first,
-                    },
-                });
+            if let Some(repeated) = Rejection::repeated(&mut seen, &r.household_code, r.row) {
+                rejections.push(repeated);
                 continue;
             }
             let found = self.conn.query_one(

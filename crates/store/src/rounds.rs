@@ -761,13 +761,10 @@ impl Store {
     pub fn undecided_rounds(&mut self, commune_id: i64) -> Result<Vec<RoundView>, StoreError> {
         let ids: Vec<i64> = self
             .conn
-            .query(
+            .query_ints(
                 "SELECT id FROM review_round WHERE commune_id = $1 AND status <> 'decided' ORDER BY opened_on DESC, id DESC",
                 &[commune_id.into()],
-            )?
-            .into_iter()
-            .filter_map(|r| r[0].int())
-            .collect();
+            )?;
         ids.into_iter()
             .map(|id| round_in(&mut self.conn, id))
             .collect()
@@ -1032,15 +1029,8 @@ impl Store {
             for s in inputs {
                 let r = &s.input;
                 let code = r.household_code.as_str();
-                if let Some(first) = seen.insert(code, r.row) {
-                    rejections.push(Rejection {
-                        row: r.row,
-                        field: "household_code",
-                        kind: RejectionKind::DuplicateHousehold {
-                            code: r.household_code.clone(),
-                            first_row: first,
-                        },
-                    });
+                if let Some(repeated) = Rejection::repeated(&mut seen, &r.household_code, r.row) {
+                    rejections.push(repeated);
                     continue;
                 }
                 let Some(case) = cases.get(code) else {

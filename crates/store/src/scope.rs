@@ -84,6 +84,18 @@ pub(crate) fn permit_unit(
     }
 }
 
+/// [`permit_unit`] for every unit of a batch (targets, costs): each must be inside the actor's scope.
+pub(crate) fn permit_units(
+    actor: &Actor,
+    action: Action,
+    unit_ids: impl IntoIterator<Item = i64>,
+) -> Result<(), StoreError> {
+    for id in unit_ids {
+        permit_unit(actor, action, id, "unit", &id.to_string())?;
+    }
+    Ok(())
+}
+
 /// Where a household lives now (its open residence), or None if it has none.
 pub(crate) fn current_place(c: &mut Conn, household_id: i64) -> Result<Option<Place>, StoreError> {
     Ok(c

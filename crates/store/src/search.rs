@@ -51,8 +51,7 @@ pub struct LineageView {
 }
 
 fn found(r: Vec<Value>) -> Result<Found, StoreError> {
-    let mut it = r.into_iter();
-    let mut next = || it.next().unwrap_or(Value::Null);
+    let mut next = crate::db::cells(r);
     Ok(Found {
         household_id: next().int().unwrap_or(0),
         code: next().decode("household", "code", HouseholdCode::parse)?,
@@ -310,8 +309,7 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 let level = r[6].clone().decode("unit", "level", UnitLevel::parse)?;
-                let mut it = r.into_iter();
-                let mut next = || it.next().unwrap_or(Value::Null);
+                let mut next = crate::db::cells(r);
                 Ok(LineageView {
                     date: next().decode("unit_lineage", "date", parse_date)?,
                     kind: next().decode("unit_lineage", "kind", LineageKind::parse)?,

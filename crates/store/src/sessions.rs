@@ -114,15 +114,10 @@ impl Store {
 
     /// The units in an account's scope as materialised at its last login (`refresh_scope`).
     pub fn account_scope(&mut self, account_id: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(self
-            .conn
-            .query(
-                "SELECT unit_id FROM account_scope WHERE account_id = $1 ORDER BY unit_id",
-                &[account_id.into()],
-            )?
-            .into_iter()
-            .filter_map(|r| r[0].int())
-            .collect())
+        self.conn.query_ints(
+            "SELECT unit_id FROM account_scope WHERE account_id = $1 ORDER BY unit_id",
+            &[account_id.into()],
+        )
     }
 }
 

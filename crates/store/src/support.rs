@@ -385,13 +385,10 @@ impl Store {
             }
             let sent: Vec<i64> = self
                 .conn
-                .query(
+                .query_ints(
                     "SELECT month FROM upward_report WHERE unit_id = $1 AND year = $2 AND kind = 'monthly'",
                     &[commune.id.into(), Value::from(year)],
-                )?
-                .into_iter()
-                .filter_map(|r| r[0].int())
-                .collect();
+                )?;
             for month in 1..=8u8 {
                 let deadline = procedure.monthly_report_deadline(year, month);
                 if as_of > deadline && !sent.contains(&i64::from(month)) {

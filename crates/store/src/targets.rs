@@ -19,15 +19,7 @@ pub struct Target {
 impl Store {
     /// Sets targets, replacing those of the same unit and year, all in one transaction.
     pub fn set_targets(&mut self, actor: &Actor, targets: &[Target]) -> Result<(), StoreError> {
-        for t in targets {
-            crate::scope::permit_unit(
-                actor,
-                Action::SetTargets,
-                t.unit_id,
-                "unit",
-                &t.unit_id.to_string(),
-            )?;
-        }
+        crate::scope::permit_units(actor, Action::SetTargets, targets.iter().map(|t| t.unit_id))?;
         let today = crate::today().iso();
         self.conn.transaction(|c| {
             let mut audit = crate::audit::AuditWriter::start(c)?;

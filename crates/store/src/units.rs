@@ -34,10 +34,20 @@ pub struct UnitLoadSummary {
     pub links: u64,
 }
 
+impl UnitLoadSummary {
+    /// Counts one loaded unit of `level` (any level below a district counts as a commune).
+    fn count(&mut self, level: UnitLevel) {
+        match level {
+            UnitLevel::Province => self.provinces += 1,
+            UnitLevel::District => self.districts += 1,
+            _ => self.communes += 1,
+        }
+    }
+}
+
 /// A unit from the columns `id, level, code, name, short_name, valid_from, valid_until`.
 pub(crate) fn unit_from_row(r: Vec<Value>) -> Result<Unit, StoreError> {
-    let mut it = r.into_iter();
-    let mut next = || it.next().unwrap_or(Value::Null);
+    let mut next = crate::db::cells(r);
     let id = next().int().unwrap_or(0);
     let level = next().decode("unit", "level", UnitLevel::parse)?;
     Ok(Unit {
@@ -91,11 +101,7 @@ impl Store {
                 if continuing {
                     new_ids.insert((u.level, u.code.as_str().to_owned()), id);
                 }
-                match u.level {
-                    UnitLevel::Province => summary.provinces += 1,
-                    UnitLevel::District => summary.districts += 1,
-                    _ => summary.communes += 1,
-                }
+                summary.count(u.level);
                 id += 1;
             }
             for u in after {
@@ -104,11 +110,7 @@ impl Store {
                 }
                 units.push(c, unit_values(id, u, Some(start.clone()), None))?;
                 new_ids.insert((u.level, u.code.as_str().to_owned()), id);
-                match u.level {
-                    UnitLevel::Province => summary.provinces += 1,
-                    UnitLevel::District => summary.districts += 1,
-                    _ => summary.communes += 1,
-                }
+                summary.count(u.level);
                 id += 1;
             }
             units.flush(c)?;
@@ -189,21 +191,10 @@ impl Store {
                 }
             }
             lineage.flush(c)?;
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "load_units",
-                    entity: "unit",
-                    entity_id: "*".to_owned(),
-                    old_value: None,
-                    new_value: Some(format!(
+            crate::audit::record_bulk(c, actor, "load_units", "unit", format!(
                         "provinces={} districts={} communes={} links={}",
                         summary.provinces, summary.districts, summary.communes, summary.links
-                    )),
-                    reason: None,
-                },
-            )?;
+                    ))?;
             Ok(summary)
         })
     }
@@ -328,18 +319,7 @@ impl Store {
                 "INSERT INTO unit_lineage (from_id, to_id, date, kind, share, default_successor) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[from.into(), to.into(), date.iso().into(), kind.code().into(), share.into(), default_successor.into()],
             )?;
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "add_lineage",
-                    entity: "unit",
-                    entity_id: from.to_string(),
-                    old_value: None,
-                    new_value: Some(format!("{} → {to} {} {share:?}", kind.code(), date.iso())),
-                    reason: None,
-                },
-            )?;
+            crate::audit::record_done(c, actor, "add_lineage", "unit", from.to_string(), format!("{} → {to} {} {share:?}", kind.code(), date.iso()))?;
             Ok(())
         })
     }
@@ -420,18 +400,7 @@ impl Store {
             residences.flush(c)?;
             events.flush(c)?;
             crate::households::resume_triggers(c, paused)?;
-            crate::audit::record_one(
-                c,
-                actor,
-                crate::audit::Change {
-                    action: "apply_reform",
-                    entity: "residence",
-                    entity_id: "*".to_owned(),
-                    old_value: None,
-                    new_value: Some(format!("{} residences moved on {}", n, reform.iso())),
-                    reason: None,
-                },
-            )?;
+            crate::audit::record_bulk(c, actor, "apply_reform", "residence", format!("{} residences moved on {}", n, reform.iso()))?;
             Ok(n)
         })
     }

@@ -37,10 +37,9 @@ pub async fn me(Staff { ctx: _, caller: a }: Staff) -> PageResult {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct Q {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     after: String,
 }
 
@@ -148,12 +147,7 @@ pub async fn rates(
     if !a.sees_unit(u.id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    let st = state.clone();
-    let f = state
-        .pool
-        .run(move |s| st.figures(s, u))
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    let f = state.unit_figures(u).await.map_err(|e| ctx.fail(e))?;
     Ok(Json(json!({
         "unit": f.unit.code,
         "name": f.unit.name,

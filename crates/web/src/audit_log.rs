@@ -24,16 +24,12 @@ const PAGE: i64 = 100;
 
 /// The viewer's form, as typed: dates as dd/mm/yyyy (or a date input's yyyy-mm-dd), the unit by code.
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct AuditQuery {
-    #[serde(default)]
     who: String,
-    #[serde(default)]
     what: String,
-    #[serde(default)]
     unit: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     to: String,
     before: Option<i64>,
     after: Option<i64>,

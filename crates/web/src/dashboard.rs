@@ -19,7 +19,6 @@ use crate::layout::{
     PageResult, chosen_unit, coverage_marks, rates_section, staff_page, standard_name,
 };
 use crate::state::AppState;
-use crate::state::Figures;
 use giamngheo_store::today;
 
 #[derive(Deserialize, Default)]
@@ -270,12 +269,7 @@ pub async fn dashboard(
             national_section(lang, &provinces),
         ));
     };
-    let st = state.clone();
-    let f: std::sync::Arc<Figures> = state
-        .pool
-        .run(move |s| st.figures(s, unit))
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    let f = state.unit_figures(unit).await.map_err(|e| ctx.fail(e))?;
     let last = f.rates.last().map(|r| r.year);
     let rows: Vec<Vec<Markup>> = f
         .children

@@ -16,15 +16,15 @@ use crate::auth::Caller;
 use crate::error::WebError;
 use crate::extract::{Allowed, Ctx, Params, may};
 use crate::html::{self, Markup, html};
-use crate::layout::{PageResult, check_post, record, staff_page};
+use crate::layout::{PageResult, posted, record, staff_page};
 use crate::state::AppState;
 
 /// How many items a page of the inbox shows.
 const PAGE: i64 = 500;
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct InboxQuery {
-    #[serde(default)]
     status: String,
 }
 
@@ -162,13 +162,11 @@ pub async fn feedback(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AnswerForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     step: String,
-    #[serde(default)]
     answer: String,
 }
 
@@ -180,11 +178,8 @@ pub async fn answer(
     Path(id): Path<i64>,
     form: Result<Form<AnswerForm>, FormRejection>,
 ) -> PageResult {
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(&state, &ctx, &a, &f.csrf, &format!("feedback {id}")).await?;
+    let target = format!("feedback {id}");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let answer = match f.step.as_str() {
         "handle" => None,
         "answer" if !f.answer.trim().is_empty() => Some(f.answer),

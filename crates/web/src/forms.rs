@@ -7,8 +7,10 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use giamngheo_app::forms::{certificates, decision, exit_request};
 use giamngheo_core::Lang;
-use giamngheo_store::rounds::CaseSource;
+use giamngheo_store::Store;
+use giamngheo_store::rounds::{CaseSource, CaseView, RoundView};
 
+use crate::auth::Caller;
 use crate::error::WebError;
 use crate::extract::{Allowed, may};
 use crate::layout::{PageResult, pdf_response, record};
@@ -24,20 +26,43 @@ fn not_decided() -> WebError {
     )
 }
 
-/// `GET /rounds/{id}/decision.pdf`: the decision and its lists cover the whole commune, so the commune must be
-/// inside the account's units (a village reviewer sees only their village's households: 403).
+/// A decided round whose commune lies inside the account's units: forms 02 and 03 cover the whole commune,
+/// so a village reviewer (who sees only their village's households) is refused with 403.
+async fn decided_round(
+    state: &AppState,
+    a: &Caller,
+    id: i64,
+) -> Result<(RoundView, Vec<CaseView>), WebError> {
+    let (round, cases) = load_round(state, a, id).await?;
+    if !a.sees_unit(round.commune_id) {
+        return Err(WebError::Forbidden);
+    }
+    if round.status != RoundStatus::Decided {
+        return Err(not_decided());
+    }
+    Ok((round, cases))
+}
+
+/// The audit trail's line for a form downloaded from round `id`.
+fn record_download(s: &mut Store, actor: &Caller, id: i64, file: &str) -> Result<(), WebError> {
+    record(
+        s,
+        Some(actor),
+        "download",
+        &format!("review_round {id}"),
+        file,
+    )
+}
+
+/// `GET /rounds/{id}/decision.pdf`: the decision and its lists, for the whole commune.
 pub async fn decision_pdf(
     State(state): State<AppState>,
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    if !a.sees_unit(round.commune_id) {
-        return Err(ctx.fail(WebError::Forbidden));
-    }
-    if round.status != RoundStatus::Decided {
-        return Err(ctx.fail(not_decided()));
-    }
+    let (round, cases) = decided_round(&state, &a, id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let instrument = state
         .classifier(&round.standard_id)
         .map(|c| c.standard().instrument.name_vi.clone())
@@ -47,13 +72,7 @@ pub async fn decision_pdf(
         .pool
         .run(move |s| {
             let d = decision(s, &round, &cases, &instrument)?;
-            record(
-                s,
-                Some(&actor),
-                "download",
-                &format!("review_round {id}"),
-                "decision.pdf",
-            )?;
+            record_download(s, &actor, id, "decision.pdf")?;
             Ok(d)
         })
         .await
@@ -70,26 +89,16 @@ pub async fn certificates_pdf(
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadHouseholds>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    let (round, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    if !a.sees_unit(round.commune_id) {
-        return Err(ctx.fail(WebError::Forbidden));
-    }
-    if round.status != RoundStatus::Decided {
-        return Err(ctx.fail(not_decided()));
-    }
+    let (round, cases) = decided_round(&state, &a, id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let actor = a.clone();
     let list = state
         .pool
         .run(move |s| {
             let list = certificates(s, &round, &cases)?;
             if !list.is_empty() {
-                record(
-                    s,
-                    Some(&actor),
-                    "download",
-                    &format!("review_round {id}"),
-                    "certificates.pdf",
-                )?;
+                record_download(s, &actor, id, "certificates.pdf")?;
             }
             Ok(list)
         })

@@ -18,10 +18,9 @@ use crate::layout::{PageResult, record, staff_page};
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SearchQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     after: String,
 }
 

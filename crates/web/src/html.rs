@@ -112,6 +112,13 @@ pub fn page(lang: Lang, title: &str, nav: Option<&Nav>, body: Markup) -> Markup 
     }
 }
 
+/// A table's header row: each cell's text `(vi, en)` in `lang`.
+pub fn head(lang: Lang, cells: &[(&str, &str)]) -> Markup {
+    html! {
+        thead { tr { @for (vi, en) in cells { th { (lang.pick(vi, en)) } } } }
+    }
+}
+
 /// A table: header cells are text, body cells markup.
 pub fn table(class: &str, header: &[&str], rows: &[Vec<Markup>]) -> Markup {
     html! {

@@ -80,6 +80,17 @@ fn import_form_html(state: &AppState, ctx: &Ctx, a: &Caller) -> Markup {
     }
 }
 
+/// An upload that could not be read: too large for the limit, or broken on the way.
+fn upload_error(too_large: bool) -> WebError {
+    if too_large {
+        WebError::TooLarge
+    } else {
+        WebError::bad(
+            "Tệp tải lên không đọc được (file).",
+            "The upload could not be read (file).",
+        )
+    }
+}
 /// An uploaded file, parsed; problems come back with their row and column.
 fn parse_upload(
     name: &str,
@@ -142,14 +153,7 @@ pub async fn import(
                     })
                     .await
                     .map_err(|e| ctx.fail(e))?;
-                return Err(ctx.fail(if too_large {
-                    WebError::TooLarge
-                } else {
-                    WebError::bad(
-                        "Tệp tải lên không đọc được (file).",
-                        "The upload could not be read (file).",
-                    )
-                }));
+                return Err(ctx.fail(upload_error(too_large)));
             }
         };
         let name = field.name().unwrap_or("").to_owned();
@@ -158,14 +162,7 @@ pub async fn import(
             Ok(d) => d,
             Err(e) => {
                 let too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                return Err(ctx.fail(if too_large {
-                    WebError::TooLarge
-                } else {
-                    WebError::bad(
-                        "Tệp tải lên không đọc được (file).",
-                        "The upload could not be read (file).",
-                    )
-                }));
+                return Err(ctx.fail(upload_error(too_large)));
             }
         };
         match name.as_str() {

@@ -53,27 +53,36 @@ pub fn record(
     Ok(())
 }
 
+/// The menu's entries after the dashboard, in order, each for the accounts that may do its action.
+const MENU: [(&str, Action, &str, &str); 8] = [
+    (
+        "/households",
+        Action::ReadHouseholds,
+        "Hộ gia đình",
+        "Households",
+    ),
+    (
+        "/rounds",
+        Action::ReadHouseholds,
+        "Rà soát",
+        "Review rounds",
+    ),
+    ("/import", Action::EditRegistry, "Nhập dữ liệu", "Import"),
+    ("/reports", Action::ReadReports, "Báo cáo", "Reports"),
+    ("/forecast", Action::ReadReports, "Dự báo", "Forecast"),
+    ("/plan", Action::ReadReports, "Kế hoạch", "Plan"),
+    ("/feedback", Action::ReadFeedback, "Góp ý", "Feedback"),
+    ("/audit", Action::ReadAudit, "Nhật ký", "Logs"),
+];
+
 /// The menu for this account.
 pub fn nav(state: &AppState, ctx: &Ctx, a: &Caller) -> html::Nav {
     let mut links = vec![("/dashboard", ctx.t("Tổng quan", "Dashboard"))];
-    if a.may(Action::ReadHouseholds) {
-        links.push(("/households", ctx.t("Hộ gia đình", "Households")));
-        links.push(("/rounds", ctx.t("Rà soát", "Review rounds")));
-    }
-    if a.may(Action::EditRegistry) {
-        links.push(("/import", ctx.t("Nhập dữ liệu", "Import")));
-    }
-    if a.may(Action::ReadReports) {
-        links.push(("/reports", ctx.t("Báo cáo", "Reports")));
-        links.push(("/forecast", ctx.t("Dự báo", "Forecast")));
-        links.push(("/plan", ctx.t("Kế hoạch", "Plan")));
-    }
-    if a.may(Action::ReadFeedback) {
-        links.push(("/feedback", ctx.t("Góp ý", "Feedback")));
-    }
-    if a.may(Action::ReadAudit) {
-        links.push(("/audit", ctx.t("Nhật ký", "Logs")));
-    }
+    links.extend(
+        MENU.iter()
+            .filter(|(_, action, ..)| a.may(*action))
+            .map(|(href, _, vi, en)| (*href, ctx.t(vi, en))),
+    );
     html::Nav {
         user: a.name.clone(),
         role: a.role.name(ctx.lang),
@@ -120,6 +129,24 @@ pub async fn check_post(
         .await
         .map_err(|e| ctx.fail(e))?;
     Err(ctx.fail(WebError::Csrf))
+}
+
+/// A posted staff form, read (a malformed one is refused) and the session's one-use token in it (`token`)
+/// spent by [`check_post`]; `what` names the target in the log of a refusal.
+pub async fn posted<F>(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Caller,
+    form: Result<axum::extract::Form<F>, axum::extract::rejection::FormRejection>,
+    token: impl Fn(&F) -> &str,
+    what: &str,
+) -> Result<F, Failure> {
+    let f = match form {
+        Ok(axum::extract::Form(f)) => f,
+        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
+    };
+    check_post(state, ctx, a, token(&f), what).await?;
+    Ok(f)
 }
 
 /// The unit a dashboard or report is about: the one asked for, if the account sees it, or its own.

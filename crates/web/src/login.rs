@@ -13,7 +13,7 @@ use crate::auth::{self, Caller};
 use crate::error::WebError;
 use crate::extract::{Ctx, Staff};
 use crate::html::{Markup, html, page};
-use crate::layout::{PageResult, check_post, record, respond};
+use crate::layout::{PageResult, posted, record, respond};
 use crate::state::AppState;
 use giamngheo_store::today;
 
@@ -178,11 +178,7 @@ pub async fn logout(
     Staff { ctx, caller: a }: Staff,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> PageResult {
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(&state, &ctx, &a, &f.csrf, "logout").await?;
+    posted(&state, &ctx, &a, form, |f| &f.csrf, "logout").await?;
     state
         .sessions
         .end(&a.token)

@@ -10,7 +10,9 @@ use giamngheo_app::plan::{PlanRequest, PlanResult, plan};
 use giamngheo_core::forecast::Growth;
 use giamngheo_core::standard::builtin;
 use giamngheo_report::table::Table;
+use giamngheo_store::Store;
 use giamngheo_store::today;
+use giamngheo_store::units::Unit;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
@@ -61,6 +63,98 @@ fn bad_query(ctx: &Ctx) -> Failure {
     ctx.fail(WebError::bad("Tham số không hợp lệ.", "Malformed query."))
 }
 
+/// `build` run in the pool for the unit the query asks for (or the account's own; `None` when it sees
+/// neither), the read recorded in the audit log as a report of that unit with `detail`.
+async fn for_chosen_unit<T: Send + 'static>(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Caller,
+    unit: Option<String>,
+    detail: String,
+    build: impl FnOnce(&mut Store, Unit) -> Result<T, WebError> + Send + 'static,
+) -> Result<Option<T>, Failure> {
+    let Some(unit) = chosen_unit(state, ctx, a, unit).await? else {
+        return Ok(None);
+    };
+    let actor = a.clone();
+    let result = state
+        .pool
+        .run(move |s| {
+            let target = format!("unit {}", unit.code);
+            record(s, Some(&actor), "report", &target, &detail)?;
+            build(s, unit)
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(Some(result))
+}
+
+/// What tells the forecast page and the plan page apart around their own fields and results.
+struct OutlookPage<'a> {
+    /// The page's path; its workbook is the same with `.xlsx`.
+    path: &'a str,
+    title: &'a str,
+    /// The submit button's label.
+    button: &'a str,
+    /// What the page does, under the form.
+    about: &'a str,
+}
+
+impl OutlookPage<'_> {
+    /// The page: the form (the unit, then `fields`, then the buttons), what it does, and the results.
+    fn render(
+        &self,
+        state: &AppState,
+        ctx: &Ctx,
+        a: &Caller,
+        unit: &str,
+        fields: Markup,
+        results: Option<Markup>,
+    ) -> axum::response::Response {
+        let body = html! {
+            form method="get" action=(self.path) class="box" {
+                label for="unit" { (ctx.t("Mã đơn vị", "Unit code")) }
+                input id="unit" name="unit" value=(unit) required;
+                (fields)
+                p {
+                    button type="submit" { (self.button) }
+                    " "
+                    button type="submit" formaction={ (self.path) ".xlsx" } { (ctx.t("Tải Excel", "Download XLSX")) }
+                }
+            }
+            p.muted { (self.about) }
+            @if let Some(results) = results {
+                (results)
+            }
+        };
+        staff_page(state, ctx, a, self.title, body)
+    }
+}
+
+/// The unit field of a form: the unit asked for, else the account's own.
+fn unit_field(asked: &Option<String>, a: &Caller) -> String {
+    asked
+        .clone()
+        .or_else(|| a.unit_code.as_ref().map(String::from))
+        .unwrap_or_default()
+}
+
+/// A workbook asked for without a unit.
+fn no_unit(ctx: &Ctx) -> Failure {
+    ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit."))
+}
+
+/// The tables as a workbook download named `name`.
+fn workbook_download(ctx: &Ctx, name: &str, tables: &[Table]) -> PageResult {
+    let bytes =
+        giamngheo_report::bundle::workbook(tables).map_err(|_| ctx.fail(WebError::Internal))?;
+    Ok(attachment(
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}
+
 async fn run_forecast(
     state: &AppState,
     ctx: &Ctx,
@@ -90,36 +184,19 @@ async fn run_forecast(
     if !(1990..=2100).contains(&from_year) {
         return Err(bad_query(ctx));
     }
-    let Some(unit) = chosen_unit(state, ctx, a, q.unit.clone()).await? else {
-        return Ok(None);
-    };
-    let actor = a.clone();
-    let result = state
-        .pool
-        .run(move |s| {
-            record(
-                s,
-                Some(&actor),
-                "report",
-                &format!("unit {}", unit.code),
-                &format!("forecast {}", target.id),
-            )?;
-            forecast(
-                s,
-                ForecastRequest {
-                    unit,
-                    on: today(),
-                    from_year,
-                    target,
-                    growth,
-                    survey_list: true,
-                },
-            )
-            .map_err(WebError::from)
-        })
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    Ok(Some(result))
+    let detail = format!("forecast {}", target.id);
+    for_chosen_unit(state, ctx, a, q.unit.clone(), detail, move |s, unit| {
+        let request = ForecastRequest {
+            unit,
+            on: today(),
+            from_year,
+            target,
+            growth,
+            survey_list: true,
+        };
+        forecast(s, request).map_err(WebError::from)
+    })
+    .await
 }
 
 pub async fn forecast_page(
@@ -128,58 +205,43 @@ pub async fn forecast_page(
     Params(q): Params<ForecastQuery>,
 ) -> PageResult {
     let result = run_forecast(&state, &ctx, &a, &q).await?;
-    let unit = q
-        .unit
-        .clone()
-        .or_else(|| a.unit_code.as_ref().map(String::from))
-        .unwrap_or_default();
     let standards: Vec<&str> = builtin::ids().collect();
     let chosen = q
         .standard
         .clone()
         .unwrap_or_else(|| "vn-2026-2030".to_owned());
     let from = q.from.unwrap_or(today().year() - 1);
-    let body = html! {
-        form method="get" action="/forecast" class="box" {
-            label for="unit" { (ctx.t("Mã đơn vị", "Unit code")) }
-            input id="unit" name="unit" value=(unit) required;
-            label for="standard" { (ctx.t("Chuẩn nghèo", "Standard")) }
-            select id="standard" name="standard" {
-                @for s in &standards {
-                    option value=(s) selected[*s == chosen] { (builtin::name(s, ctx.lang).unwrap_or(s)) }
-                }
-            }
-            label for="from" { (ctx.t("Kết quả đến năm", "Results up to")) }
-            input id="from" name="from" type="number" value=(from);
-            label for="growth" { (ctx.t("Tăng thu nhập (%/năm)", "Income growth (% a year)")) }
-            input id="growth" name="growth" inputmode="decimal" value=(q.growth.clone().unwrap_or_else(|| "0".into()));
-            p {
-                button type="submit" { (ctx.t("Dự báo", "Forecast")) }
-                " "
-                button type="submit" formaction="/forecast.xlsx" { (ctx.t("Tải Excel", "Download XLSX")) }
+    let fields = html! {
+        label for="standard" { (ctx.t("Chuẩn nghèo", "Standard")) }
+        select id="standard" name="standard" {
+            @for s in &standards {
+                option value=(s) selected[*s == chosen] { (builtin::name(s, ctx.lang).unwrap_or(s)) }
             }
         }
-        p.muted {
-            (ctx.t(
-                "Mỗi hộ được xếp lại theo chuẩn mới từ kết quả rà soát đã có quyết định gần nhất. Chỉ số chuẩn mới có mà chưa ai rà soát cho ra một khoảng: thấp (không thiếu hụt) và cao (thiếu hụt).",
-                "Each household's last decided review is reclassified under the new standard. Indicators the new standard adds that nobody surveyed give a range: low (not deprived) and high (deprived)."
-            ))
-        }
-        @if let Some(r) = &result {
+        label for="from" { (ctx.t("Kết quả đến năm", "Results up to")) }
+        input id="from" name="from" type="number" value=(from);
+        label for="growth" { (ctx.t("Tăng thu nhập (%/năm)", "Income growth (% a year)")) }
+        input id="growth" name="growth" inputmode="decimal" value=(q.growth.clone().unwrap_or_else(|| "0".into()));
+    };
+    let results = result.map(|r| {
+        html! {
             p.headline { strong { (r.headline(ctx.lang)) } }
             div.chart { (PreEscaped(r.chart(ctx.lang).to_svg())) }
             @for t in r.tables(ctx.lang) {
                 (report_table(&t, ctx.lang, ROWS_SHOWN))
             }
         }
+    });
+    let page = OutlookPage {
+        path: "/forecast",
+        title: ctx.t("Dự báo theo chuẩn mới", "Forecast under a new standard"),
+        button: ctx.t("Dự báo", "Forecast"),
+        about: ctx.t(
+            "Mỗi hộ được xếp lại theo chuẩn mới từ kết quả rà soát đã có quyết định gần nhất. Chỉ số chuẩn mới có mà chưa ai rà soát cho ra một khoảng: thấp (không thiếu hụt) và cao (thiếu hụt).",
+            "Each household's last decided review is reclassified under the new standard. Indicators the new standard adds that nobody surveyed give a range: low (not deprived) and high (deprived).",
+        ),
     };
-    Ok(staff_page(
-        &state,
-        &ctx,
-        &a,
-        ctx.t("Dự báo theo chuẩn mới", "Forecast under a new standard"),
-        body,
-    ))
+    Ok(page.render(&state, &ctx, &a, &unit_field(&q.unit, &a), fields, results))
 }
 
 pub async fn forecast_xlsx(
@@ -187,16 +249,11 @@ pub async fn forecast_xlsx(
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
     Params(q): Params<ForecastQuery>,
 ) -> PageResult {
-    let Some(r) = run_forecast(&state, &ctx, &a, &q).await? else {
-        return Err(ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit.")));
-    };
-    let bytes = giamngheo_report::bundle::workbook(&r.tables(ctx.lang))
-        .map_err(|_| ctx.fail(WebError::Internal))?;
-    Ok(attachment(
-        &format!("du-bao-{}-{}.xlsx", r.unit.code, r.target.id),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
+    let r = run_forecast(&state, &ctx, &a, &q)
+        .await?
+        .ok_or_else(|| no_unit(&ctx))?;
+    let name = format!("du-bao-{}-{}.xlsx", r.unit.code, r.target.id);
+    workbook_download(&ctx, &name, &r.tables(ctx.lang))
 }
 
 #[derive(Deserialize, Default)]
@@ -258,35 +315,18 @@ async fn run_plan(
     if !(1990..=2100).contains(&year) {
         return Err(bad_query(ctx));
     }
-    let Some(unit) = chosen_unit(state, ctx, a, q.unit.clone()).await? else {
-        return Ok(None);
-    };
-    let actor = a.clone();
-    let result = state
-        .pool
-        .run(move |s| {
-            record(
-                s,
-                Some(&actor),
-                "report",
-                &format!("unit {}", unit.code),
-                &format!("plan {year}"),
-            )?;
-            plan(
-                s,
-                PlanRequest {
-                    unit,
-                    on: today(),
-                    year,
-                    budget: budget.map(|b| b.round() as i64),
-                    target_rate,
-                },
-            )
-            .map_err(WebError::from)
-        })
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    Ok(Some(result))
+    let detail = format!("plan {year}");
+    for_chosen_unit(state, ctx, a, q.unit.clone(), detail, move |s, unit| {
+        let request = PlanRequest {
+            unit,
+            on: today(),
+            year,
+            budget: budget.map(|b| b.round() as i64),
+            target_rate,
+        };
+        plan(s, request).map_err(WebError::from)
+    })
+    .await
 }
 
 pub async fn plan_page(
@@ -295,47 +335,32 @@ pub async fn plan_page(
     Params(q): Params<PlanQuery>,
 ) -> PageResult {
     let result = run_plan(&state, &ctx, &a, &q).await?;
-    let unit = q
-        .unit
-        .clone()
-        .or_else(|| a.unit_code.as_ref().map(String::from))
-        .unwrap_or_default();
     let year = q.year.unwrap_or(today().year() - 1);
-    let body = html! {
-        form method="get" action="/plan" class="box" {
-            label for="unit" { (ctx.t("Mã đơn vị", "Unit code")) }
-            input id="unit" name="unit" value=(unit) required;
-            label for="year" { (ctx.t("Từ kết quả năm", "From the results of")) }
-            input id="year" name="year" type="number" value=(year);
-            label for="budget" { (ctx.t("Kinh phí (đồng, để trống: không giới hạn)", "Budget (VND, empty: no limit)")) }
-            input id="budget" name="budget" inputmode="numeric" value=(q.budget.clone().unwrap_or_default());
-            label for="target" { (ctx.t("Chỉ tiêu tỷ lệ nghèo (%)", "Poor-rate target (%)")) }
-            input id="target" name="target" inputmode="decimal" value=(q.target.clone().unwrap_or_default());
-            p {
-                button type="submit" { (ctx.t("Lập kế hoạch", "Plan")) }
-                " "
-                button type="submit" formaction="/plan.xlsx" { (ctx.t("Tải Excel", "Download XLSX")) }
-            }
-        }
-        p.muted {
-            (ctx.t(
-                "Với mỗi hộ nghèo, cận nghèo: điều gì giữ hộ trong diện, cách hỗ trợ ít tốn nhất để ra khỏi diện, và hộ thuộc nhóm nào sau đó. Kinh phí được dùng cho các hộ ít tốn nhất trước.",
-                "For each poor and near-poor household: what keeps it there, the cheapest support that moves it out, and its class after. The budget goes to the cheapest households first."
-            ))
-        }
-        @if let Some(r) = &result {
+    let fields = html! {
+        label for="year" { (ctx.t("Từ kết quả năm", "From the results of")) }
+        input id="year" name="year" type="number" value=(year);
+        label for="budget" { (ctx.t("Kinh phí (đồng, để trống: không giới hạn)", "Budget (VND, empty: no limit)")) }
+        input id="budget" name="budget" inputmode="numeric" value=(q.budget.clone().unwrap_or_default());
+        label for="target" { (ctx.t("Chỉ tiêu tỷ lệ nghèo (%)", "Poor-rate target (%)")) }
+        input id="target" name="target" inputmode="decimal" value=(q.target.clone().unwrap_or_default());
+    };
+    let results = result.map(|r| {
+        html! {
             p.headline { strong { (r.headline(ctx.lang)) } }
             (report_table(&r.summary_table(ctx.lang), ctx.lang, ROWS_SHOWN))
             (report_table(&r.households_table(ctx.lang), ctx.lang, ROWS_SHOWN))
         }
+    });
+    let page = OutlookPage {
+        path: "/plan",
+        title: ctx.t("Kế hoạch thoát nghèo", "Graduation plan"),
+        button: ctx.t("Lập kế hoạch", "Plan"),
+        about: ctx.t(
+            "Với mỗi hộ nghèo, cận nghèo: điều gì giữ hộ trong diện, cách hỗ trợ ít tốn nhất để ra khỏi diện, và hộ thuộc nhóm nào sau đó. Kinh phí được dùng cho các hộ ít tốn nhất trước.",
+            "For each poor and near-poor household: what keeps it there, the cheapest support that moves it out, and its class after. The budget goes to the cheapest households first.",
+        ),
     };
-    Ok(staff_page(
-        &state,
-        &ctx,
-        &a,
-        ctx.t("Kế hoạch thoát nghèo", "Graduation plan"),
-        body,
-    ))
+    Ok(page.render(&state, &ctx, &a, &unit_field(&q.unit, &a), fields, results))
 }
 
 pub async fn plan_xlsx(
@@ -343,19 +368,12 @@ pub async fn plan_xlsx(
     Allowed { ctx, caller: a, .. }: Allowed<may::ReadReports>,
     Params(q): Params<PlanQuery>,
 ) -> PageResult {
-    let Some(r) = run_plan(&state, &ctx, &a, &q).await? else {
-        return Err(ctx.fail(WebError::bad("Cần chọn đơn vị.", "Choose a unit.")));
-    };
-    let bytes = giamngheo_report::bundle::workbook(&[
-        r.summary_table(ctx.lang),
-        r.households_table(ctx.lang),
-    ])
-    .map_err(|_| ctx.fail(WebError::Internal))?;
-    Ok(attachment(
-        &format!("ke-hoach-thoat-ngheo-{}-{}.xlsx", r.unit.code, r.year),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
+    let r = run_plan(&state, &ctx, &a, &q)
+        .await?
+        .ok_or_else(|| no_unit(&ctx))?;
+    let name = format!("ke-hoach-thoat-ngheo-{}-{}.xlsx", r.unit.code, r.year);
+    let tables = [r.summary_table(ctx.lang), r.households_table(ctx.lang)];
+    workbook_download(&ctx, &name, &tables)
 }
 
 /// This resource's routes, merged into the app's by `crate::router`.

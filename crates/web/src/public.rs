@@ -75,13 +75,11 @@ async fn posted_lists(
                 ))
             }
             table {
-                thead {
-                    tr {
-                        th { (ctx.t("Chủ hộ", "Head of household")) }
-                        th { (ctx.t("Thôn", "Village")) }
-                        th { (ctx.t("Kết quả đề nghị", "Proposed result")) }
-                    }
-                }
+                (html::head(ctx.lang, &[
+                    ("Chủ hộ", "Head of household"),
+                    ("Thôn", "Village"),
+                    ("Kết quả đề nghị", "Proposed result"),
+                ]))
                 tbody {
                     @for c in cases {
                         tr {
@@ -163,12 +161,7 @@ pub async fn commune(
     Path(code): Path<String>,
 ) -> PageResult {
     let u = commune_of(&state, &ctx, code).await?;
-    let st = state.clone();
-    let f = state
-        .pool
-        .run(move |s| st.figures(s, u))
-        .await
-        .map_err(|e| ctx.fail(e))?;
+    let f = state.unit_figures(u).await.map_err(|e| ctx.fail(e))?;
     let posted = posted_lists(&state, &ctx, f.unit.id).await?;
     let secret = state.public_secret().await.map_err(|e| ctx.fail(e))?;
     let token = auth::public_token(&secret, f.unit.id, unix_now());

@@ -21,7 +21,7 @@ use crate::auth::Caller;
 use crate::error::WebError;
 use crate::extract::{Allowed, Ctx, may};
 use crate::html::{self, Markup, html};
-use crate::layout::{PageResult, check_post, nav, record, respond, staff_page};
+use crate::layout::{PageResult, nav, posted, record, respond, staff_page};
 use crate::state::AppState;
 use giamngheo_store::today;
 
@@ -109,15 +109,13 @@ pub async fn list(
             }
         } @else {
             table {
-                thead {
-                    tr {
-                        th { (ctx.t("Số", "No.")) }
-                        th { (ctx.t("Xã", "Commune")) }
-                        th { (ctx.t("Năm", "Year")) }
-                        th { (ctx.t("Trạng thái", "Status")) }
-                        th { (ctx.t("Hạn quyết định", "Decision due")) }
-                    }
-                }
+                (html::head(ctx.lang, &[
+                    ("Số", "No."),
+                    ("Xã", "Commune"),
+                    ("Năm", "Year"),
+                    ("Trạng thái", "Status"),
+                    ("Hạn quyết định", "Decision due"),
+                ]))
                 tbody {
                     @for r in &rounds {
                         tr {
@@ -315,18 +313,16 @@ fn households_section(
         (page::pager(ctx, round, shown, filter))
         @if !shown.rows.is_empty() {
             table.cases {
-                thead {
-                    tr {
-                        th { (ctx.t("Mã hộ", "Household")) }
-                        th { (ctx.t("Chủ hộ", "Head")) }
-                        th { (ctx.t("Thôn", "Village")) }
-                        th { (ctx.t("Trước", "Before")) }
-                        th { (ctx.t("Bước", "Step")) }
-                        th { (ctx.t("Kết quả", "Result")) }
-                        th { (ctx.t("Biến động", "Transition")) }
-                        th {}
-                    }
-                }
+                (html::head(ctx.lang, &[
+                    ("Mã hộ", "Household"),
+                    ("Chủ hộ", "Head"),
+                    ("Thôn", "Village"),
+                    ("Trước", "Before"),
+                    ("Bước", "Step"),
+                    ("Kết quả", "Result"),
+                    ("Biến động", "Transition"),
+                    ("", ""),
+                ]))
                 tbody {
                     @for c in &shown.rows {
                         tr {
@@ -621,14 +617,12 @@ fn step_forms(
         input id="secretary" name="secretary" required value=(v("meeting", |f| &f.secretary, ""));
         (Refusal::problem(refusal, "meeting", Some("votes")))
         table {
-            thead {
-                tr {
-                    th { (ctx.t("Hộ", "Household")) }
-                    th { (ctx.t("Kết quả rà soát", "Survey result")) }
-                    th { (ctx.t("Đồng ý", "For")) }
-                    th { (ctx.t("Không đồng ý", "Against")) }
-                }
-            }
+            (html::head(ctx.lang, &[
+                ("Hộ", "Household"),
+                ("Kết quả rà soát", "Survey result"),
+                ("Đồng ý", "For"),
+                ("Không đồng ý", "Against"),
+            ]))
             tbody {
                 @for c in &surveyed {
                     tr {
@@ -752,33 +746,21 @@ fn step_forms(
 
 /// The fields of the step forms; each step reads the ones it needs.
 #[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct StepForm {
-    #[serde(default)]
     csrf: String,
     /// "1" when the box confirming a step that cannot be undone is ticked.
-    #[serde(default)]
     confirm: String,
-    #[serde(default)]
     places: String,
-    #[serde(default)]
     date: String,
-    #[serde(default)]
     number: String,
-    #[serde(default)]
     signed_by: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     complaint: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     answer: String,
-    #[serde(default)]
     attendees: String,
-    #[serde(default)]
     chair: String,
-    #[serde(default)]
     secretary: String,
     /// The meeting's votes: `for_CODE` and `against_CODE` for each household.
     #[serde(flatten)]
@@ -806,18 +788,8 @@ pub async fn step(
     if !a.role.may(action) || !a.sees_unit(round.commune_id) {
         return Err(ctx.fail(WebError::Forbidden));
     }
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(
-        &state,
-        &ctx,
-        &a,
-        &f.csrf,
-        &format!("review_round {id} {step}"),
-    )
-    .await?;
+    let target = format!("review_round {id} {step}");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let lang = ctx.lang;
     let checked = match check_step(lang, action, &f) {
         Ok(c) => c,
@@ -927,7 +899,7 @@ pub async fn step(
         })
         .await;
     match done {
-        Ok((vi, en)) => Ok(done_page(&state, &ctx, &a, id, lang.pick(&vi, &en))),
+        Ok((vi, en)) => Ok(Reply::new(&state, &ctx, &a, id).done(lang.pick(&vi, &en))),
         Err(e) => {
             let refusal = Refusal {
                 step,
@@ -1081,32 +1053,54 @@ fn check_step(
     Ok(checked)
 }
 
-/// A refused step: its reason, in the account's language, on a page linking back to the round.
-fn refused(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) -> Response {
-    let n = nav(state, ctx, a);
-    let body = html! {
-        p.error role="alert" { (message) }
-        p { a href={ "/rounds/" (id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
-    };
-    respond(
-        ctx,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        html::page(
-            ctx.lang,
-            ctx.t("Đợt rà soát", "Review round"),
-            Some(&n),
-            body,
-        ),
-    )
+/// The pages that answer a step of round `id`, each linking back to the round.
+struct Reply<'a> {
+    state: &'a AppState,
+    ctx: &'a Ctx,
+    a: &'a Caller,
+    id: i64,
 }
 
-/// A step done: what happened, on a page linking back to the round.
-fn done_page(state: &AppState, ctx: &Ctx, a: &Caller, id: i64, message: &str) -> Response {
-    let body = html! {
-        p class="box" { (message) }
-        p { a href={ "/rounds/" (id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
-    };
-    staff_page(state, ctx, a, ctx.t("Đợt rà soát", "Review round"), body)
+impl<'a> Reply<'a> {
+    fn new(state: &'a AppState, ctx: &'a Ctx, a: &'a Caller, id: i64) -> Reply<'a> {
+        Reply { state, ctx, a, id }
+    }
+
+    /// A refused step: its reason, in the account's language.
+    fn refused(&self, message: &str) -> Response {
+        let (ctx, id) = (self.ctx, self.id);
+        let n = nav(self.state, ctx, self.a);
+        let body = html! {
+            p.error role="alert" { (message) }
+            p { a href={ "/rounds/" (id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
+        };
+        respond(
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            html::page(
+                ctx.lang,
+                ctx.t("Đợt rà soát", "Review round"),
+                Some(&n),
+                body,
+            ),
+        )
+    }
+
+    /// A step done: what happened.
+    fn done(&self, message: &str) -> Response {
+        let (ctx, id) = (self.ctx, self.id);
+        let body = html! {
+            p class="box" { (message) }
+            p { a href={ "/rounds/" (id) } { (ctx.t("Về đợt rà soát", "Back to the round")) } }
+        };
+        staff_page(
+            self.state,
+            ctx,
+            self.a,
+            ctx.t("Đợt rà soát", "Review round"),
+            body,
+        )
+    }
 }
 
 /// A date field: today when left empty, else dd/mm/yyyy or ISO; the error names the field.
@@ -1125,10 +1119,9 @@ fn date_field(value: &str, vi: &str, en: &str) -> Result<giamngheo_core::date::D
 
 /// The screening form's fields: `screen_CODE=1` for each ticked household.
 #[derive(serde::Deserialize, Default)]
+#[serde(default)]
 pub struct ScreenForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     date: String,
     #[serde(flatten)]
     ticked: std::collections::HashMap<String, String>,
@@ -1147,22 +1140,13 @@ pub async fn screen(
         return Err(ctx.fail(WebError::Forbidden));
     }
     let (_, cases) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(
-        &state,
-        &ctx,
-        &a,
-        &f.csrf,
-        &format!("review_round {id} screen"),
-    )
-    .await?;
+    let target = format!("review_round {id} screen");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
+    let reply = Reply::new(&state, &ctx, &a, id);
     let lang = ctx.lang;
     let on = match date_field(&f.date, "Ngày nhận diện", "Screened on") {
         Ok(d) => d,
-        Err(e) => return Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+        Err(e) => return Ok(reply.refused(&e.message(lang))),
     };
     let mut ticked: Vec<&str> = f
         .ticked
@@ -1172,16 +1156,10 @@ pub async fn screen(
         .collect();
     ticked.sort_unstable();
     if ticked.is_empty() {
-        return Ok(refused(
-            &state,
-            &ctx,
-            &a,
-            id,
-            ctx.t(
-                "Hộ (household_code): hãy đánh dấu ít nhất một hộ để nhận diện nhanh.",
-                "Households (household_code): tick at least one household to screen.",
-            ),
-        ));
+        return Ok(reply.refused(ctx.t(
+            "Hộ (household_code): hãy đánh dấu ít nhất một hộ để nhận diện nhanh.",
+            "Households (household_code): tick at least one household to screen.",
+        )));
     }
     // Rows as the page numbered them; a code the page did not offer this account keeps row 0.
     let mut codes = Vec::with_capacity(ticked.len());
@@ -1190,20 +1168,14 @@ pub async fn screen(
             codes.push((i as u64 + 1, cases[i].household_code.clone()));
             continue;
         }
-        return Ok(refused(
-            &state,
-            &ctx,
-            &a,
-            id,
-            &format!(
-                "{} {code} (household_code): {}",
-                ctx.t("Hộ", "Household"),
-                ctx.t(
-                    "không có trong danh sách rà soát của đợt này trong địa bàn của bạn.",
-                    "is not on this round's list in your area."
-                )
-            ),
-        ));
+        return Ok(reply.refused(&format!(
+            "{} {code} (household_code): {}",
+            ctx.t("Hộ", "Household"),
+            ctx.t(
+                "không có trong danh sách rà soát của đợt này trong địa bàn của bạn.",
+                "is not on this round's list in your area."
+            )
+        )));
     }
     let who = a.writer();
     let saved = state
@@ -1214,31 +1186,22 @@ pub async fn screen(
         })
         .await;
     match saved {
-        Ok(n) => Ok(done_page(
-            &state,
-            &ctx,
-            &a,
-            id,
-            lang.pick(
-                &format!("Đã ghi nhận diện nhanh (Phiếu A) của {n} hộ: không nghèo."),
-                &format!("Screening (form A) recorded for {n} households: not poor."),
-            ),
-        )),
-        Err(e) => Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+        Ok(n) => Ok(reply.done(lang.pick(
+            &format!("Đã ghi nhận diện nhanh (Phiếu A) của {n} hộ: không nghèo."),
+            &format!("Screening (form A) recorded for {n} households: not poor."),
+        ))),
+        Err(e) => Ok(reply.refused(&e.message(lang))),
     }
 }
 
 /// The request form's fields.
 #[derive(serde::Deserialize, Default)]
+#[serde(default)]
 pub struct RequestForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     household_code: String,
     /// "request" (Mẫu 01) or "exit" (Mẫu 04).
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     date: String,
 }
 
@@ -1255,38 +1218,23 @@ pub async fn request(
         return Err(ctx.fail(WebError::Forbidden));
     }
     let (round, _) = load_round(&state, &a, id).await.map_err(|e| ctx.fail(e))?;
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(
-        &state,
-        &ctx,
-        &a,
-        &f.csrf,
-        &format!("review_round {id} request"),
-    )
-    .await?;
+    let target = format!("review_round {id} request");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
+    let reply = Reply::new(&state, &ctx, &a, id);
     let lang = ctx.lang;
     let source = match f.kind.as_str() {
         "request" => CaseSource::Request,
         "exit" => CaseSource::ExitRequest,
         other => {
-            return Ok(refused(
-                &state,
-                &ctx,
-                &a,
-                id,
-                lang.pick(
-                    &format!("Loại giấy (kind): chọn Mẫu 01 hoặc Mẫu 04 (đã gửi '{other}')."),
-                    &format!("Request (kind): choose form 01 or form 04 (got '{other}')."),
-                ),
-            ));
+            return Ok(reply.refused(lang.pick(
+                &format!("Loại giấy (kind): chọn Mẫu 01 hoặc Mẫu 04 (đã gửi '{other}')."),
+                &format!("Request (kind): choose form 01 or form 04 (got '{other}')."),
+            )));
         }
     };
     let on = match date_field(&f.date, "Ngày nhận giấy", "Received on") {
         Ok(d) => d,
-        Err(e) => return Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+        Err(e) => return Ok(reply.refused(&e.message(lang))),
     };
     let code = giamngheo_core::text::nfc(f.household_code.trim());
     let unknown = |code: &str| {
@@ -1305,16 +1253,10 @@ pub async fn request(
         .to_owned()
     };
     if code.is_empty() {
-        return Ok(refused(
-            &state,
-            &ctx,
-            &a,
-            id,
-            ctx.t(
-                "Mã hộ (household_code): cần ghi mã hộ.",
-                "Household code (household_code): a household code is needed.",
-            ),
-        ));
+        return Ok(reply.refused(ctx.t(
+            "Mã hộ (household_code): cần ghi mã hộ.",
+            "Household code (household_code): a household code is needed.",
+        )));
     }
     let who = a.writer();
     let actor = a.clone();
@@ -1337,18 +1279,12 @@ pub async fn request(
         })
         .await;
     match saved {
-        Ok(Some(_)) => Ok(done_page(
-            &state,
-            &ctx,
-            &a,
-            id,
-            lang.pick(
-                &format!("Đã ghi nhận hộ {code}: {}.", source.name(Lang::Vi)),
-                &format!("Recorded household {code}: {}.", source.name(Lang::En)),
-            ),
-        )),
-        Ok(None) => Ok(refused(&state, &ctx, &a, id, &unknown(&code))),
-        Err(e) => Ok(refused(&state, &ctx, &a, id, &e.message(lang))),
+        Ok(Some(_)) => Ok(reply.done(lang.pick(
+            &format!("Đã ghi nhận hộ {code}: {}.", source.name(Lang::Vi)),
+            &format!("Recorded household {code}: {}.", source.name(Lang::En)),
+        ))),
+        Ok(None) => Ok(reply.refused(&unknown(&code))),
+        Err(e) => Ok(reply.refused(&e.message(lang))),
     }
 }
 
@@ -1478,14 +1414,11 @@ fn survey_read_only(ctx: &Ctx, round: &RoundView, case: &CaseView) -> Markup {
 
 /// The survey form's fields. Checkboxes come as d0, d1, … only when ticked.
 #[derive(serde::Deserialize, Default)]
+#[serde(default)]
 pub struct SurveyForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     version: String,
-    #[serde(default)]
     area: String,
-    #[serde(default)]
     income: String,
     #[serde(flatten)]
     rest: std::collections::HashMap<String, String>,
@@ -1543,11 +1476,8 @@ pub async fn survey_post(
     form: Result<Form<SurveyForm>, FormRejection>,
 ) -> PageResult {
     let (a, round, case) = survey_context(&state, &ctx, id, &code).await?;
-    let f = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return Err(ctx.fail(WebError::malformed(&e))),
-    };
-    check_post(&state, &ctx, &a, &f.csrf, &format!("survey {code}")).await?;
+    let target = format!("survey {code}");
+    let f = posted(&state, &ctx, &a, form, |f| &f.csrf, &target).await?;
     let lang = ctx.lang;
     // Validation names the field, and the form comes back filled as it was sent.
     let refuse = |field: Option<&'static str>, msg: String| -> PageResult {

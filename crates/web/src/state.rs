@@ -95,6 +95,12 @@ impl AppState {
         Some(c)
     }
 
+    /// [`Self::figures`] of a unit, run in the pool.
+    pub async fn unit_figures(&self, unit: Unit) -> Result<Arc<Figures>, WebError> {
+        let st = self.clone();
+        self.pool.run(move |s| st.figures(s, unit)).await
+    }
+
     /// The dashboard figures of a unit, from the cache while the registry is unchanged (runs in the pool).
     pub fn figures(&self, store: &mut Store, unit: Unit) -> Result<Arc<Figures>, WebError> {
         let fp = store.registry_fingerprint()?;

@@ -1,10 +1,7 @@
 //! `giamngheo user add`: the password policy of core (`password::check`) and names unique without regard to
 //! case and diacritics, as an administrator meets them at the command line.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use crate::{assert_refused, repo, scratch, text};
+use crate::{assert_refused, giamngheo_fed, scratch, text};
 
 fn user_add(db: &str, name: &str, password: Option<&str>) -> std::process::Output {
     let mut args = vec![
@@ -20,23 +17,8 @@ fn user_add(db: &str, name: &str, password: Option<&str>) -> std::process::Outpu
     if password.is_some() {
         args.push("--password-stdin");
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
-        .args(&args)
-        .current_dir(repo())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(p) = password {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{p}\n").as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
+    let input = password.map(|p| format!("{p}\n")).unwrap_or_default();
+    giamngheo_fed(&args, &input)
 }
 
 #[test]

@@ -10,6 +10,12 @@ fn run(args: &[&str]) -> Output {
     giamngheo(args)
 }
 
+/// The call succeeded and `stream` (its output or its messages) says `needle`.
+fn succeeds_saying(o: &Output, stream: &[u8], needle: &str) {
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(stream).contains(needle), "{}", text(stream));
+}
+
 #[cfg(unix)]
 fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -28,12 +34,7 @@ fn audit_keygen_checkpoint_and_verify_against_the_checkpoint() {
         checkpoint.to_str().unwrap(),
     );
     let o = run(&words("audit keygen --out", &[keys.to_str().unwrap()]));
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stdout).contains("Đã tạo khoá ký"),
-        "{}",
-        text(&o.stdout)
-    );
+    succeeds_saying(&o, &o.stdout, "Đã tạo khoá ký");
     #[cfg(unix)]
     assert_eq!(mode(&key), 0o600, "the secret key is the owner's alone");
     // A key is never overwritten: bad input.
@@ -42,12 +43,7 @@ fn audit_keygen_checkpoint_and_verify_against_the_checkpoint() {
 
     // The first write creates the chain key beside the database, owner-only, and says so.
     let o = run(&on_db(&db, "demo --households 300", &[]));
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(
-        text(&o.stderr).contains("đã tạo khoá nhật ký kiểm toán"),
-        "{}",
-        text(&o.stderr)
-    );
+    succeeds_saying(&o, &o.stderr, "đã tạo khoá nhật ký kiểm toán");
     #[cfg(unix)]
     assert_eq!(mode(Path::new(&format!("{db}.audit-key"))), 0o600);
 

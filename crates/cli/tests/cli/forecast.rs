@@ -1,15 +1,15 @@
 //! `giamngheo forecast`, `plan` and `support cost` as an officer runs them on the demo: the CSV columns,
 //! every table to a workbook, the chart, and bad values refused in both languages with nothing written.
 
-use crate::registry::{db_arg, ok};
+use crate::registry::{db_arg, ok, ok_on, ok_with_file};
 use crate::{giamngheo, on_db, scratch, text};
 
 #[test]
 fn forecast_plan_and_costs_on_the_demo() {
     let dir = scratch("forecast");
     let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520 --no-serve", &[]));
-    let csv = ok(&on_db(&db, "forecast --unit 15499 --from-year 2026", &[]));
+    ok_on(&db, "demo --households 1520 --no-serve");
+    let csv = ok_on(&db, "forecast --unit 15499 --from-year 2026");
     let header = csv.lines().next().unwrap();
     assert!(
         header.starts_with(
@@ -52,11 +52,7 @@ fn forecast_plan_and_costs_on_the_demo() {
         "unverified values are said"
     );
     let svg = dir.join("du-bao.svg");
-    ok(&on_db(
-        &db,
-        "forecast --unit 15499 -o",
-        &[svg.to_str().unwrap()],
-    ));
+    ok_with_file(&db, "forecast --unit 15499 -o", &svg);
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     // Bad values: exit 2, both languages, no file.
     let bad = dir.join("khong-co.xlsx");
@@ -139,11 +135,7 @@ fn forecast_plan_and_costs_on_the_demo() {
         "support --role province-staff cost --programme livelihood --unit 38 --year 2026 --vnd 9000000 --note",
         &["Kế hoạch số 12/KH-UBND"],
     ));
-    let plan = ok(&on_db(
-        &db,
-        "plan --unit 15499 --year 2025 --budget 500000000",
-        &[],
-    ));
+    let plan = ok_on(&db, "plan --unit 15499 --year 2025 --budget 500000000");
     let rows: Vec<&str> = plan.lines().collect();
     assert!(
         rows[0].starts_with("rank,household_code,head,commune,village,class_now"),
@@ -152,11 +144,10 @@ fn forecast_plan_and_costs_on_the_demo() {
     );
     assert!(rows.len() > 2, "{plan}");
     assert!(plan.contains("Cách ít tốn nhất"), "{plan}");
-    let summary = ok(&on_db(
+    let summary = ok_on(
         &db,
         "plan --unit 15499 --year 2025 --budget 500000000 --table summary --target-rate 0.5",
-        &[],
-    ));
+    );
     assert!(
         summary
             .lines()

@@ -17,6 +17,31 @@ fn refused(args: &[&str], name: &str) {
     assert!(en.contains("File ") && en.contains(name), "{args:?}: {err}");
 }
 
+/// An MPI specification with one dimension of two indicators, `i1` and `i2`, written into `dir`.
+fn one_dimension_spec(dir: &std::path::Path) -> std::path::PathBuf {
+    let spec = dir.join("spec.toml");
+    std::fs::write(
+        &spec,
+        "[[dimensions]]\nname = \"a\"\nindicators = [\"i1\", \"i2\"]\n",
+    )
+    .unwrap();
+    spec
+}
+
+/// `explain` for a rural household of 2024 with 1,200,000 đồng a person a month, its facts in `facts`.
+fn explain_2024(facts: &str) -> [&str; 8] {
+    [
+        "explain",
+        "--year",
+        "2024",
+        "--area",
+        "nông thôn",
+        "--income",
+        "1200000",
+        facts,
+    ]
+}
+
 #[test]
 fn every_hostile_file_is_refused_by_every_import_with_exit_2() {
     let dir = scratch("hostile");
@@ -52,12 +77,7 @@ fn every_hostile_file_is_refused_by_every_import_with_exit_2() {
 #[test]
 fn classify_and_mpi_refuse_hostile_csv_and_leave_no_output() {
     let dir = scratch("hostile-classify");
-    let spec = dir.join("spec.toml");
-    std::fs::write(
-        &spec,
-        "[[dimensions]]\nname = \"a\"\nindicators = [\"i1\", \"i2\"]\n",
-    )
-    .unwrap();
+    let spec = one_dimension_spec(&dir);
     let header = "household_id,area,income_per_capita,employment,dependants,nutrition,health_insurance,adult_education,child_schooling,housing_quality,floor_area,water,sanitation,telecom,information_means";
     let row = "H1,nông thôn,1000000,0,0,0,0,0,0,0,0,0,0,0,0";
     let cases: Vec<(&str, Vec<u8>)> = vec![
@@ -130,19 +150,7 @@ fn toml_files_too_large_or_not_utf8_exit_2() {
             &["score", "--table", path, "samples/score-answers.csv"],
             &name,
         );
-        refused(
-            &[
-                "explain",
-                "--year",
-                "2024",
-                "--area",
-                "nông thôn",
-                "--income",
-                "1200000",
-                path,
-            ],
-            &name,
-        );
+        refused(&explain_2024(path), &name);
     }
     let o = giamngheo(&["classify", "--standard", l, "samples/households-2024.csv"]);
     assert!(text(&o.stderr).contains("dòng 2"), "{}", text(&o.stderr));
@@ -154,16 +162,7 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
     let cases: &[&[&str]] = &[
         &["standards", "show", "vn-2022-2025"],
         &["standards", "list"],
-        &[
-            "explain",
-            "--year",
-            "2024",
-            "--area",
-            "nông thôn",
-            "--income",
-            "1200000",
-            "samples/household-facts.toml",
-        ],
+        &explain_2024("samples/household-facts.toml"),
         &["classify", "--year", "2024", "samples/households-2024.csv"],
     ];
     for args in cases {
@@ -193,12 +192,7 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
 #[test]
 fn mpi_output_escapes_control_characters() {
     let dir = scratch("hostile-mpi-out");
-    let spec = dir.join("spec.toml");
-    std::fs::write(
-        &spec,
-        "[[dimensions]]\nname = \"a\"\nindicators = [\"i1\", \"i2\"]\n",
-    )
-    .unwrap();
+    let spec = one_dimension_spec(&dir);
     let data = dir.join("d.csv");
     std::fs::write(
         &data,

@@ -29,6 +29,20 @@ fn giamngheo(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs the command with `input` on its standard input (a password, a CSV stream), then closes it.
+fn giamngheo_fed(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(args)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// The words of `command` (split at spaces), then `rest` as they are: one call as a user types it.
 fn words<'a>(command: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
     let mut args: Vec<&str> = command.split_whitespace().collect();
@@ -49,6 +63,11 @@ fn assert_refused(o: &Output, expect: &str, call: impl std::fmt::Debug) {
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{call:?}: {err}");
     assert!(err.contains(expect), "{call:?}: {err}");
+}
+
+/// The call `args` is refused (exit 2) with a message saying `expect`.
+fn refuses(args: &[&str], expect: &str) {
+    assert_refused(&giamngheo(args), expect, args);
 }
 
 fn text(b: &[u8]) -> String {
@@ -90,25 +109,19 @@ fn classify_writes_the_output_file_and_a_summary() {
 
 #[test]
 fn classify_reads_standard_input_and_writes_standard_output_in_english() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
-        .args([
+    let header = "household_id,area,income_per_capita,health_access,health_insurance,adult_education,child_schooling,housing_quality,floor_area,water,sanitation,telecom,information_assets";
+    let input = format!("{header}\nX,urban,900000,0,0,0,0,0,0,0,0,0,0\n");
+    let o = giamngheo_fed(
+        &[
             "--lang",
             "en",
             "classify",
             "--standard",
             "vn-2016-2020",
             "-q",
-        ])
-        .current_dir(repo())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let header = "household_id,area,income_per_capita,health_access,health_insurance,adult_education,child_schooling,housing_quality,floor_area,water,sanitation,telecom,information_assets";
-    let input = format!("{header}\nX,urban,900000,0,0,0,0,0,0,0,0,0,0\n");
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
-    let o = child.wait_with_output().unwrap();
+        ],
+        &input,
+    );
     assert!(o.status.success());
     assert_eq!(
         text(&o.stdout),

@@ -1,11 +1,73 @@
 //! The registry from the command line: demo, import, export, crash safety.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::{assert_refused, giamngheo, on_db, scratch, text, words};
+use crate::{assert_refused, giamngheo, on_db, refuses, scratch, text, words};
 
 pub fn db_arg(p: &Path) -> String {
     p.to_str().unwrap().to_owned()
+}
+
+/// A scratch folder named `name` and in it a demo registry of `households` households: (folder, database).
+pub fn demo_db(name: &str, households: u32) -> (PathBuf, String) {
+    let dir = scratch(name);
+    let db = db_arg(&dir.join("demo.db"));
+    ok(&on_db(&db, &format!("demo --households {households}"), &[]));
+    (dir, db)
+}
+
+/// `--unit 395 --years YEARS --as-of-boundaries 2020-01-01`: Huyện Thọ Xuân over `years`, on the
+/// boundaries of 1 January 2020.
+pub fn tho_xuan_2020(years: &str) -> [&str; 6] {
+    [
+        "--unit",
+        "395",
+        "--years",
+        years,
+        "--as-of-boundaries",
+        "2020-01-01",
+    ]
+}
+
+/// [`ok`] of `command` against `db`, with `file` (what it reads or writes) as its last argument.
+pub fn ok_with_file(db: &str, command: &str, file: &Path) -> String {
+    ok(&on_db(db, command, &[file.to_str().unwrap()]))
+}
+
+/// The registry of `db` on day `as_of` exported to `file`.
+fn export_households(db: &str, as_of: &str, file: &Path) -> String {
+    ok(&on_db(
+        db,
+        "export households --as-of",
+        &[as_of, "--output", file.to_str().unwrap()],
+    ))
+}
+
+/// The two files hold the same text (a round trip gave back what it started from).
+fn assert_same_text(a: &Path, b: &Path) {
+    assert_eq!(
+        std::fs::read_to_string(a).unwrap(),
+        std::fs::read_to_string(b).unwrap()
+    );
+}
+
+/// Writes to `copy` the lines of `file` with line `i` (0: the header) changed by `change`; returns them.
+fn edited_copy(
+    file: &Path,
+    i: usize,
+    copy: &Path,
+    change: impl FnOnce(&str) -> String,
+) -> Vec<String> {
+    let content = std::fs::read_to_string(file).unwrap();
+    let mut lines: Vec<String> = content.lines().map(str::to_owned).collect();
+    lines[i] = change(&lines[i]);
+    std::fs::write(copy, lines.join("\n")).unwrap();
+    lines
+}
+
+/// [`ok`] of `command` (its words split at spaces) against `db`.
+pub fn ok_on(db: &str, command: &str) -> String {
+    ok(&on_db(db, command, &[]))
 }
 
 pub fn ok(args: &[&str]) -> String {
@@ -18,7 +80,7 @@ pub fn ok(args: &[&str]) -> String {
 fn demo_import_export_round_trip_and_idempotent_reimport() {
     let dir = scratch("registry");
     let demo = db_arg(&dir.join("demo.db"));
-    let out = ok(&on_db(&demo, "demo --households 1520", &[]));
+    let out = ok_on(&demo, "demo --households 1520");
     // The model keeps the published rates at any scale.
     assert!(
         out.contains("2015  vn-2016-2020      1.300        96     7,38"),
@@ -29,45 +91,22 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 
     let csv1 = dir.join("ho-1.csv");
     let xlsx = dir.join("ho.xlsx");
-    ok(&on_db(
-        &demo,
-        "export households --as-of 2020-01-01 --output",
-        &[csv1.to_str().unwrap()],
-    ));
-    ok(&on_db(
-        &demo,
-        "export households --as-of 2020-01-01 --output",
-        &[xlsx.to_str().unwrap()],
-    ));
+    export_households(&demo, "2020-01-01", &csv1);
+    export_households(&demo, "2020-01-01", &xlsx);
 
     // The XLSX imported into a new registry exports to the same CSV.
     let fresh = db_arg(&dir.join("fresh.db"));
-    let out = ok(&on_db(
-        &fresh,
-        "import households --as-of 2020-01-01",
-        &[xlsx.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&fresh, "import households --as-of 2020-01-01", &xlsx);
     assert!(
         out.contains("1.520 hộ mới") || out.contains("1520 hộ mới"),
         "{out}"
     );
     let csv2 = dir.join("ho-2.csv");
-    ok(&on_db(
-        &fresh,
-        "export households --as-of 2020-01-01 --output",
-        &[csv2.to_str().unwrap()],
-    ));
-    assert_eq!(
-        std::fs::read_to_string(&csv1).unwrap(),
-        std::fs::read_to_string(&csv2).unwrap()
-    );
+    export_households(&fresh, "2020-01-01", &csv2);
+    assert_same_text(&csv1, &csv2);
 
     // Importing the same file again changes nothing.
-    let out = ok(&on_db(
-        &fresh,
-        "import households --as-of 2021-01-01",
-        &[csv1.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&fresh, "import households --as-of 2021-01-01", &csv1);
     assert!(
         out.contains("0 hộ mới, 0 hộ thay đổi, 1520 hộ không đổi"),
         "{out}"
@@ -76,26 +115,18 @@ fn demo_import_export_round_trip_and_idempotent_reimport() {
 
 #[test]
 fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was() {
-    let dir = scratch("crash");
-    let demo = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&demo, "demo --households 6000", &[]));
+    let (dir, demo) = demo_db("crash", 6000);
     let csv = dir.join("ho.csv");
-    ok(&on_db(
-        &demo,
-        "export households --as-of 2020-01-01 --output",
-        &[csv.to_str().unwrap()],
-    ));
+    export_households(&demo, "2020-01-01", &csv);
 
     let target = db_arg(&dir.join("target.db"));
-    ok(&on_db(&target, "units load", &[]));
+    ok_on(&target, "units load");
     // A file with one bad row: exit 2, every problem named, nothing written.
-    let content = std::fs::read_to_string(&csv).unwrap();
-    let mut lines: Vec<String> = content.lines().map(str::to_owned).collect();
-    lines[40] = lines[40]
-        .replacen(",male,", ",đực,", 1)
-        .replacen(",female,", ",đực,", 1);
     let bad = dir.join("bad.csv");
-    std::fs::write(&bad, lines.join("\n")).unwrap();
+    edited_copy(&csv, 40, &bad, |l| {
+        l.replacen(",male,", ",đực,", 1)
+            .replacen(",female,", ",đực,", 1)
+    });
     let o = giamngheo(&on_db(
         &target,
         "import households --as-of 2020-01-01",
@@ -127,26 +158,16 @@ fn a_bad_file_writes_nothing_and_a_killed_import_leaves_the_database_as_it_was()
         .output()
         .unwrap();
     assert!(!o.status.success(), "the import was to be killed");
-    let out = ok(&on_db(
-        &target,
-        "export households --as-of 2020-01-01 --output",
-        &[dir.join("after.csv").to_str().unwrap()],
-    ));
+    let out = export_households(&target, "2020-01-01", &dir.join("after.csv"));
     assert!(out.contains("Đã xuất 0 hộ"), "{out}");
     // And the database still works: the same import, not killed, goes through.
-    let out = ok(&on_db(
-        &target,
-        "import households --as-of 2020-01-01",
-        &[csv.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&target, "import households --as-of 2020-01-01", &csv);
     assert!(out.contains("6000 hộ mới"), "{out}");
 }
 
 #[test]
 fn births_deaths_splits_and_merges_from_the_command_line() {
-    let dir = scratch("events");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 800", &[]));
+    let (_, db) = demo_db("events", 800);
     let code = "15493-00002";
     let out = ok(&on_db(
         &db,
@@ -194,7 +215,7 @@ fn births_deaths_splits_and_merges_from_the_command_line() {
         ],
     ));
     assert!(out.contains("Đã tách hộ 15493-09999"), "{out}");
-    let show = ok(&on_db(&db, "household show 15493-09999", &[]));
+    let show = ok_on(&db, "household show 15493-09999");
     assert!(
         show.contains("Lê Thị Hoa") && show.contains("tách hộ"),
         "{show}"
@@ -224,70 +245,35 @@ fn births_deaths_splits_and_merges_from_the_command_line() {
 
 #[test]
 fn review_results_export_and_import_round_trip() {
-    let dir = scratch("reviews");
-    let demo = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&demo, "demo --households 900", &[]));
+    let (dir, demo) = demo_db("reviews", 900);
     let households = dir.join("ho.csv");
     let reviews = dir.join("rs-2019.csv");
     let reviews_xlsx = dir.join("rs-2019.xlsx");
-    ok(&on_db(
-        &demo,
-        "export households --as-of 2019-11-15 --output",
-        &[households.to_str().unwrap()],
-    ));
-    let out = ok(&on_db(
-        &demo,
-        "export reviews --year 2019 --output",
-        &[reviews.to_str().unwrap()],
-    ));
+    export_households(&demo, "2019-11-15", &households);
+    let out = ok_with_file(&demo, "export reviews --year 2019 --output", &reviews);
     assert!(out.contains("kết quả rà soát năm 2019"), "{out}");
-    ok(&on_db(
-        &demo,
-        "export reviews --year 2019 --output",
-        &[reviews_xlsx.to_str().unwrap()],
-    ));
+    ok_with_file(&demo, "export reviews --year 2019 --output", &reviews_xlsx);
 
     let fresh = db_arg(&dir.join("fresh.db"));
-    ok(&on_db(
-        &fresh,
-        "import households --as-of 2015-09-01",
-        &[households.to_str().unwrap()],
-    ));
-    let out = ok(&on_db(
-        &fresh,
-        "import reviews --year 2019",
-        &[reviews_xlsx.to_str().unwrap()],
-    ));
+    ok_with_file(&fresh, "import households --as-of 2015-09-01", &households);
+    let out = ok_with_file(&fresh, "import reviews --year 2019", &reviews_xlsx);
     assert!(
         out.contains("theo chuẩn vn-2016-2020") && out.contains("0 thay thế, 0 không đổi"),
         "{out}"
     );
     let again = dir.join("rs-2019-again.csv");
-    ok(&on_db(
-        &fresh,
-        "export reviews --year 2019 --output",
-        &[again.to_str().unwrap()],
-    ));
-    assert_eq!(
-        std::fs::read_to_string(&reviews).unwrap(),
-        std::fs::read_to_string(&again).unwrap()
-    );
+    ok_with_file(&fresh, "export reviews --year 2019 --output", &again);
+    assert_same_text(&reviews, &again);
     // The same file again changes nothing.
-    let out = ok(&on_db(
-        &fresh,
-        "import reviews --year 2019",
-        &[reviews.to_str().unwrap()],
-    ));
+    let out = ok_with_file(&fresh, "import reviews --year 2019", &reviews);
     assert!(out.contains(": 0 mới, 0 thay thế,"), "{out}");
 
     // A decided review that a file contradicts is refused, naming the row; nothing changes.
-    let text_in = std::fs::read_to_string(&reviews).unwrap();
-    let mut lines: Vec<String> = text_in.lines().map(str::to_owned).collect();
-    let cols: Vec<&str> = lines[1].split(',').collect();
-    let income = cols[5].to_owned();
-    lines[1] = lines[1].replacen(&format!(",{income},"), ",9999999,", 1);
     let changed = dir.join("rs-changed.csv");
-    std::fs::write(&changed, lines.join("\n")).unwrap();
+    let lines = edited_copy(&reviews, 1, &changed, |l| {
+        let income = l.split(',').nth(5).unwrap();
+        l.replacen(&format!(",{income},"), ",9999999,", 1)
+    });
     let o = giamngheo(&on_db(
         &fresh,
         "import reviews --year 2019",
@@ -322,14 +308,11 @@ fn review_results_export_and_import_round_trip() {
 
 #[test]
 fn rates_and_trend_reports() {
-    let dir = scratch("report");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
-    let csv = ok(&on_db(
+    let (_, db) = demo_db("report", 1520);
+    let csv = ok_on(
         &db,
         "report rates --unit 395 --years 2015-2019 --as-of-boundaries 2020-01-01",
-        &[],
-    ));
+    );
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
         lines[0].starts_with(
@@ -365,11 +348,10 @@ fn rates_and_trend_reports() {
         "{out} vs {expect}"
     );
     // The same households on the new boundaries: the communes that took Thọ Xuân's villages.
-    let csv = ok(&on_db(
+    let csv = ok_on(
         &db,
         "report rates --unit 15499 --years 2025-2025 --as-of-boundaries 2026-01-01",
-        &[],
-    ));
+    );
     assert!(
         csv.lines()
             .nth(1)
@@ -391,36 +373,17 @@ fn rates_and_trend_reports() {
             "no unit has this code or name",
         ),
         (
-            vec![
-                "report",
-                "rates",
-                "--unit",
-                "395",
-                "--years",
-                "2012-2015",
-                "--as-of-boundaries",
-                "2020-01-01",
-            ],
+            [&["report", "rates"][..], &tho_xuan_2020("2012-2015")].concat(),
             "no review in Huyện Thọ Xuân in 2012",
         ),
         (
-            vec![
-                "report",
-                "trend",
-                "--unit",
-                "395",
-                "--years",
-                "2019-2019",
-                "--as-of-boundaries",
-                "2020-01-01",
-            ],
+            [&["report", "trend"][..], &tho_xuan_2020("2019-2019")].concat(),
             "a span of at least two years",
         ),
     ] {
         let mut all = vec!["--db", db.as_str()];
         all.extend(args);
-        let o = giamngheo(&all);
-        assert_refused(&o, expect, &all);
+        refuses(&all, expect);
     }
 }
 
@@ -441,18 +404,14 @@ fn the_households_template_imports_as_written_in_both_languages() {
             template.to_str().unwrap(),
         ]);
         assert!(said.contains("mau-"), "{said}");
-        ok(&on_db(&db, "units load", &[]));
-        let out = ok(&on_db(
-            &db,
-            "import households --as-of 2026-01-01",
-            &[template.to_str().unwrap()],
-        ));
+        ok_on(&db, "units load");
+        let out = ok_with_file(&db, "import households --as-of 2026-01-01", &template);
         // One new household of two members, the citizen ID kept as written (a leading zero).
         assert!(
             out.contains("1 hộ mới") && out.contains("2 nhân khẩu mới"),
             "{out}"
         );
-        let shown = ok(&on_db(&db, "household show VD-0001", &[]));
+        let shown = ok_on(&db, "household show VD-0001");
         assert!(
             shown.contains("Lê Văn An")
                 && shown.contains("Lê Thị Bình")

@@ -1,7 +1,7 @@
 //! Reports from the command line: targets, and the refusals of bad input.
 
-use crate::registry::{db_arg, ok};
-use crate::{assert_refused, giamngheo, on_db, scratch, text};
+use crate::registry::{demo_db, ok, tho_xuan_2020};
+use crate::{assert_refused, giamngheo, on_db, refuses, text};
 
 /// The column `name` of a CSV output, row by row.
 fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
@@ -13,9 +13,7 @@ fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
 
 #[test]
 fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
-    let dir = scratch("targets");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (dir, db) = demo_db("targets", 1520);
     let b = ["--as-of-boundaries", "2020-01-01"];
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
@@ -24,6 +22,16 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         .iter()
         .map(|r| r.parse().unwrap())
         .collect();
+    // The targets report: a row for each year with a target, 2018, 2019 and 2021.
+    let targets_report = || {
+        let report = on("report targets --unit 395 --years 2015-2021", &[]);
+        assert_eq!(
+            column(&report, "year"),
+            ["2018", "2019", "2021"],
+            "{report}"
+        );
+        report
+    };
     // 2018 just at its rate (met), 2019 a hundredth below (missed), 2021 far above (met).
     let set = |year: &str, rate: String| {
         on(
@@ -43,12 +51,7 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
     .unwrap();
     let out = on("import targets", &[file.to_str().unwrap()]);
     assert!(out.contains("Đã nhập 2 chỉ tiêu"), "{out}");
-    let report = on("report targets --unit 395 --years 2015-2021", &[]);
-    assert_eq!(
-        column(&report, "year"),
-        ["2018", "2019", "2021"],
-        "{report}"
-    );
+    let report = targets_report();
     assert_eq!(
         column(&report, "status"),
         ["met", "missed", "met"],
@@ -133,16 +136,10 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
         let mut all = vec!["--db", db.as_str()];
         all.extend(args);
         all.extend(b);
-        let o = giamngheo(&all);
-        assert_refused(&o, expect, &all);
+        refuses(&all, expect);
     }
     // Nothing was written by the refused imports: 2019 is still the target set last.
-    let report = on("report targets --unit 395 --years 2015-2021", &[]);
-    assert_eq!(
-        column(&report, "year"),
-        ["2018", "2019", "2021"],
-        "{report}"
-    );
+    let report = targets_report();
     assert_eq!(
         column(&report, "target_poor_rate")[1..],
         ["100.00", "50.00"],
@@ -152,17 +149,8 @@ fn targets_are_set_imported_and_judged_against_the_reviewed_rates() {
 
 #[test]
 fn transitions_and_profile_agree_with_the_rates() {
-    let dir = scratch("transitions");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
-    let span = [
-        "--unit",
-        "395",
-        "--years",
-        "2015-2021",
-        "--as-of-boundaries",
-        "2020-01-01",
-    ];
+    let (_, db) = demo_db("transitions", 1520);
+    let span = tho_xuan_2020("2015-2021");
     let run = |report: &str| ok(&[&on_db(&db, "report", &[report])[..], &span].concat());
     let nums = |csv: &str, name: &str| -> Vec<i64> {
         column(csv, name)
@@ -217,9 +205,7 @@ fn transitions_and_profile_agree_with_the_rates() {
 
 #[test]
 fn compare_and_ranking_agree_with_each_unit_s_rates() {
-    let dir = scratch("compare");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (_, db) = demo_db("compare", 1520);
     let b = ["--years", "2015-2019", "--as-of-boundaries", "2020-01-01"];
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
@@ -291,24 +277,14 @@ fn compare_and_ranking_agree_with_each_unit_s_rates() {
         if !all.contains(&"--years") {
             all.extend(["--years", "2015-2019"]);
         }
-        let o = giamngheo(&all);
-        assert_refused(&o, expect, &all);
+        refuses(&all, expect);
     }
 }
 
 #[test]
 fn pdf_and_svg_outputs() {
-    let dir = scratch("pdf");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
-    let b = [
-        "--unit",
-        "395",
-        "--years",
-        "2015-2025",
-        "--as-of-boundaries",
-        "2020-01-01",
-    ];
+    let (dir, db) = demo_db("pdf", 1520);
+    let b = tho_xuan_2020("2015-2025");
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());
     let pdf = dir.join("ty-le.pdf");
@@ -363,9 +339,7 @@ fn pdf_and_svg_outputs() {
 
 #[test]
 fn summary_table_and_lists_add_up() {
-    let dir = scratch("summary");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (dir, db) = demo_db("summary", 1520);
     let b = ["--unit", "395", "--as-of-boundaries", "2020-01-01"];
     // `ok` with this test's common arguments `b` after the command's own.
     let on = |command: &str, rest: &[&str]| ok(&[&on_db(&db, command, rest)[..], &b].concat());

@@ -25,6 +25,16 @@ fn refused(db: &str, args: &[&str]) -> String {
     text(&o.stderr)
 }
 
+/// [`ok`] of `command`, its words split at spaces.
+fn ok_words(db: &str, command: &str) -> String {
+    ok(db, &words(command, &[]))
+}
+
+/// [`refused`] of `command`, its words split at spaces.
+fn refused_words(db: &str, command: &str) -> String {
+    refused(db, &words(command, &[]))
+}
+
 /// Fills the survey sheet: the households on the poor list stay poor (low income, three deprivations)
 /// but the first, which escapes; the others report an income above every line.
 fn fill(sheet: &Path, filled: &Path) -> (usize, usize) {
@@ -66,23 +76,17 @@ fn fill(sheet: &Path, filled: &Path) -> (usize, usize) {
 fn a_round_from_the_sheet_to_the_certificates_with_files() {
     let dir = scratch("round");
     let db = dir.join("demo.db").to_str().unwrap().to_owned();
-    ok(&db, &words("demo --households 800", &[]));
+    ok_words(&db, "demo --households 800");
     // Thọ Xuân's commune 15502 merged into 15505 on 1 July 2025 (the demo's own round is in 15499).
-    let opened = ok(
+    let opened = ok_words(
         &db,
-        &words(
-            "round open --commune 15505 --year 2026 --date 01/09/2026",
-            &[],
-        ),
+        "round open --commune 15505 --year 2026 --date 01/09/2026",
     );
     assert!(opened.contains("Đã mở đợt rà soát số 2"), "{opened}");
     assert!(opened.contains("không còn cấp huyện"), "{opened}");
-    let again = refused(
+    let again = refused_words(
         &db,
-        &words(
-            "round open --commune 15505 --year 2026 --date 02/09/2026",
-            &[],
-        ),
+        "round open --commune 15505 --year 2026 --date 02/09/2026",
     );
     assert!(
         again.contains("vừa được người khác sửa") || again.contains("đợt rà soát"),
@@ -101,12 +105,9 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         );
         assert!(out.contains(&code), "{out}");
     }
-    let err = refused(
+    let err = refused_words(
         &db,
-        &words(
-            "round request 2 --household 99999-00001 --date 05/09/2026",
-            &[],
-        ),
+        "round request 2 --household 99999-00001 --date 05/09/2026",
     );
     assert!(err.contains("99999-00001"), "{err}");
     let sheet = dir.join("phieu.csv");
@@ -191,36 +192,26 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
     );
 
     // Posted on Thursday 12/11/2026 for 3 working days: the decision comes on Tuesday 17/11 at the earliest.
-    let out = ok(&db, &words("round post 2 --date 12/11/2026", &[]));
+    let out = ok_words(&db, "round post 2 --date 12/11/2026");
     assert!(out.contains("đến hết ngày 16/11/2026"), "{out}");
-    let err = refused(
-        &db,
-        &words(
-            "round decide 2 --date 16/11/2026 --number 88/QĐ-UBND --signed-by",
-            &["Nguyễn Văn Chủ"],
-        ),
-    );
+    // The chairman's decision no. 88/QĐ-UBND on round 2, with `flags` (its date, a role).
+    let decision = |flags: &[&'static str]| -> Vec<&str> {
+        let signed = ["--number", "88/QĐ-UBND", "--signed-by", "Nguyễn Văn Chủ"];
+        [&["round", "decide", "2"][..], flags, &signed].concat()
+    };
+    let err = refused(&db, &decision(&["--date", "16/11/2026"]));
     assert!(err.contains("chưa hết thời gian niêm yết"), "{err}");
     let err = refused(
         &db,
-        &words(
-            "round decide 2 --role auditor --date 17/11/2026 --number 88/QĐ-UBND --signed-by",
-            &["Nguyễn Văn Chủ"],
-        ),
+        &decision(&["--role", "auditor", "--date", "17/11/2026"]),
     );
     assert!(err.contains("không được ra quyết định công nhận"), "{err}");
-    let out = ok(
-        &db,
-        &words(
-            "round decide 2 --date 17/11/2026 --number 88/QĐ-UBND --signed-by",
-            &["Nguyễn Văn Chủ"],
-        ),
-    );
+    let out = ok(&db, &decision(&["--date", "17/11/2026"]));
     assert!(
         out.contains(&format!("{poor} hộ nghèo")) && out.contains("1  thoát nghèo"),
         "{out}"
     );
-    let out = ok(&db, &words("round certificates 2 --date 18/11/2026", &[]));
+    let out = ok_words(&db, "round certificates 2 --date 18/11/2026");
     assert!(
         out.contains(&format!("Đã cấp {poor} giấy chứng nhận")),
         "{out}"
@@ -342,19 +333,16 @@ fn a_round_from_the_sheet_to_the_certificates_with_files() {
         "{listed}"
     );
 
-    let status = ok(&db, &words("round status 2", &[]));
+    let status = ok_words(&db, "round status 2");
     assert!(
         status.contains("[x] Chủ tịch UBND xã ra quyết định công nhận")
             && status.contains("88/QĐ-UBND"),
         "{status}"
     );
     // Late: on 20/12 the commune has decided its round but sent no monthly report.
-    let late = ok(
+    let late = ok_words(
         &db,
-        &words(
-            "round late --unit 15505 --year 2026 --as-of 20/12/2026",
-            &[],
-        ),
+        "round late --unit 15505 --year 2026 --as-of 20/12/2026",
     );
     assert!(
         late.starts_with("commune_code,commune_name,what,deadline,round_open\n"),

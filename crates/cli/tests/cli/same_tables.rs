@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
-use crate::registry::{db_arg, ok};
-use crate::{on_db, scratch};
+use crate::giamngheo_fed;
+use crate::registry::{demo_db, ok_on};
 
 /// A server started by the test, stopped when dropped.
 struct Server(std::process::Child);
@@ -92,6 +92,11 @@ fn http(addr: &str, method: &str, path: &str, cookies: &str, form: Option<&str>)
     }
 }
 
+/// `GET path` with the `cookies`.
+fn get(addr: &str, path: &str, cookies: &str) -> Reply {
+    http(addr, "GET", path, cookies, None)
+}
+
 fn cookie(r: &Reply, name: &str) -> String {
     let v = &r.cookies.iter().find(|(k, _)| k == name).unwrap().1;
     format!("{name}={v}")
@@ -114,12 +119,10 @@ fn url_encode(s: &str) -> String {
 
 #[test]
 fn the_cli_and_the_web_write_the_same_rates_table() {
-    let dir = scratch("same_tables");
-    let db = db_arg(&dir.join("demo.db"));
-    ok(&on_db(&db, "demo --households 1520", &[]));
+    let (_, db) = demo_db("same_tables", 1520);
     let password = "Song-Chu-chay-qua-Tho-Xuan-2026";
-    let mut add = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
-        .args([
+    let add = giamngheo_fed(
+        &[
             "--db",
             &db,
             "user",
@@ -129,19 +132,12 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
             "--role",
             "administrator",
             "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(password.as_bytes())
-        .unwrap();
-    assert!(add.wait().unwrap().success());
+        ],
+        password,
+    );
+    assert!(add.status.success());
     // Thanh Hóa (38) on today's boundaries, two reviewed years.
-    let cli = ok(&on_db(&db, "report rates --unit 38 --years 2018-2019", &[]));
+    let cli = ok_on(&db, "report rates --unit 38 --years 2018-2019");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args(["--db", &db, "serve", "--bind", "127.0.0.1:0"])
@@ -160,7 +156,7 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
         .and_then(|r| r.split('/').next())
         .unwrap_or_else(|| panic!("the server's address in {line:?}"))
         .to_owned();
-    let form = http(&addr, "GET", "/login", "", None);
+    let form = get(&addr, "/login", "");
     let pre = cookie(&form, "gn_pre");
     let login = http(
         &addr,
@@ -175,12 +171,10 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
     );
     assert_eq!(login.status, 303, "{}", login.body);
     let session = cookie(&login, "gn_session");
-    let web = http(
+    let web = get(
         &addr,
-        "GET",
         "/reports/rates.csv?unit=38&from=2018&to=2019",
         &session,
-        None,
     );
     assert_eq!(web.status, 200, "{}", web.body);
     assert!(cli.lines().count() >= 3, "{cli}");

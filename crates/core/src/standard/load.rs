@@ -130,6 +130,45 @@ fn check_id(id: &str, field: &str) -> Result<(), StandardErrorKind> {
     }
 }
 
+/// A near-poverty line is required by the two-tier rule and not allowed by the single-tier one; `field`
+/// names it in the error (built only when there is one).
+fn near_poverty_fits(
+    combining: CombiningRule,
+    present: bool,
+    field: impl FnOnce() -> String,
+) -> Result<(), StandardErrorKind> {
+    match (combining, present) {
+        (CombiningRule::TwoTier, false) => Err(invalid(field(), Problem::MissingForTwoTier)),
+        (CombiningRule::SingleTier, true) => {
+            Err(invalid(field(), Problem::NotAllowedForSingleTier))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The id of the `i`th entry of `list` (`dimensions`, `indicators`): well formed, and not one of `taken`.
+fn check_new_id<'a>(
+    id: &str,
+    list: &str,
+    i: usize,
+    mut taken: impl Iterator<Item = &'a str>,
+) -> Result<(), StandardErrorKind> {
+    let field = format!("{list}[{i}].id");
+    check_id(id, &field)?;
+    if taken.any(|t| t == id) {
+        return Err(invalid(field, Problem::Duplicate(id.to_owned())));
+    }
+    Ok(())
+}
+
+/// The ids of a whole list, in order, each checked by [`check_new_id`] against those before it.
+fn check_ids(list: &str, ids: &[&str]) -> Result<(), StandardErrorKind> {
+    for (i, id) in ids.iter().enumerate() {
+        check_new_id(id, list, i, ids[..i].iter().copied())?;
+    }
+    Ok(())
+}
+
 fn check(f: File) -> Result<Standard, StandardErrorKind> {
     check_id(&f.id, "id")?;
     let combining = match f.combining.value.as_str() {
@@ -161,18 +200,7 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
             .middle_income
             .map(|v| money(v, &at("middle_income")))
             .transpose()?;
-        match (combining, &near_poverty) {
-            (CombiningRule::TwoTier, None) => {
-                return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier));
-            }
-            (CombiningRule::SingleTier, Some(_)) => {
-                return Err(invalid(
-                    at("near_poverty"),
-                    Problem::NotAllowedForSingleTier,
-                ));
-            }
-            _ => {}
-        }
+        near_poverty_fits(combining, near_poverty.is_some(), || at("near_poverty"))?;
         let mut below = ("poverty", poverty.value);
         for (name, line) in [
             ("near_poverty", &near_poverty),
@@ -207,18 +235,7 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
             let mut lines = Vec::with_capacity(2);
             for (area, raw) in [("rural", s.rural), ("urban", s.urban)] {
                 let at = |k: &str| format!("score.{area}.{k}");
-                match (combining, &raw.near_poverty) {
-                    (CombiningRule::TwoTier, None) => {
-                        return Err(invalid(at("near_poverty"), Problem::MissingForTwoTier));
-                    }
-                    (CombiningRule::SingleTier, Some(_)) => {
-                        return Err(invalid(
-                            at("near_poverty"),
-                            Problem::NotAllowedForSingleTier,
-                        ));
-                    }
-                    _ => {}
-                }
+                near_poverty_fits(combining, raw.near_poverty.is_some(), || at("near_poverty"))?;
                 if let Some(near) = &raw.near_poverty
                     && near.value <= raw.poverty.value
                 {
@@ -244,21 +261,17 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
         }
     };
 
-    let mut dimensions: Vec<Dimension> = Vec::with_capacity(f.dimensions.len());
-    for (i, d) in f.dimensions.into_iter().enumerate() {
-        check_id(&d.id, &format!("dimensions[{i}].id"))?;
-        if dimensions.iter().any(|x| x.id == d.id) {
-            return Err(invalid(
-                format!("dimensions[{i}].id"),
-                Problem::Duplicate(d.id),
-            ));
-        }
-        dimensions.push(Dimension {
+    let ids: Vec<&str> = f.dimensions.iter().map(|d| d.id.as_str()).collect();
+    check_ids("dimensions", &ids)?;
+    let dimensions: Vec<Dimension> = f
+        .dimensions
+        .into_iter()
+        .map(|d| Dimension {
             id: d.id,
             name_vi: nfc(&d.name_vi),
             name_en: d.name_en,
-        });
-    }
+        })
+        .collect();
 
     if f.indicators.is_empty() {
         return Err(invalid("indicators", Problem::NoIndicators));
@@ -268,13 +281,12 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
     }
     let mut indicators: Vec<Indicator> = Vec::with_capacity(f.indicators.len());
     for (i, ind) in f.indicators.into_iter().enumerate() {
-        check_id(&ind.id, &format!("indicators[{i}].id"))?;
-        if indicators.iter().any(|x| x.id == ind.id) {
-            return Err(invalid(
-                format!("indicators[{i}].id"),
-                Problem::Duplicate(ind.id),
-            ));
-        }
+        check_new_id(
+            &ind.id,
+            "indicators",
+            i,
+            indicators.iter().map(|x| x.id.as_str()),
+        )?;
         if !dimensions.iter().any(|d| d.id == ind.dimension) {
             return Err(invalid(
                 format!("indicators.{}.dimension", ind.id),
@@ -323,10 +335,8 @@ fn check(f: File) -> Result<Standard, StandardErrorKind> {
         instrument: Instrument {
             code: nfc(&f.instrument.code),
             name_vi: nfc(&f.instrument.name_vi),
-            name_en: f.instrument.name_en,
-            signed: f.instrument.signed,
-            verified: f.instrument.verified,
             source: nfc(&f.instrument.source),
+            ..f.instrument
         },
         years: Sourced {
             value: (f.years.first, f.years.last),

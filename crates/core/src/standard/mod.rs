@@ -24,6 +24,13 @@ pub struct Sourced<T> {
     pub source: String,
 }
 
+impl<T> Sourced<T> {
+    /// Whether the value is verified, and where it comes from.
+    pub fn provenance(&self) -> (bool, &str) {
+        (self.verified, &self.source)
+    }
+}
+
 /// How income and the count of deprivations combine into a class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CombiningRule {
@@ -68,7 +75,9 @@ pub struct ScoreRules {
     pub lines: [ScoreLines; 2],
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The survey instrument (the forms' circular). The standard file's `[instrument]` table reads straight into it.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Instrument {
     pub code: String,
     pub name_vi: String,
@@ -286,12 +295,13 @@ impl Standard {
                     "the minimum count of deprivations",
                 )
                 .to_owned(),
-            ["income", a, l] => format!(
-                "{} {} ({})",
-                line(l),
-                lang.pick("theo thu nhập", "by income"),
-                area(a)
-            ),
+            [by @ ("income" | "score"), a, l] => {
+                let by = match *by {
+                    "income" => lang.pick("theo thu nhập", "by income"),
+                    _ => lang.pick("theo điểm", "by score"),
+                };
+                format!("{} {by} ({})", line(l), area(a))
+            }
             ["score", "points_per_deprivation"] => lang
                 .pick("điểm cho mỗi chỉ số thiếu hụt", "points per deprivation")
                 .to_owned(),
@@ -301,12 +311,6 @@ impl Standard {
                     "the deprivation threshold in points",
                 )
                 .to_owned(),
-            ["score", a, l] => format!(
-                "{} {} ({})",
-                line(l),
-                lang.pick("theo điểm", "by score"),
-                area(a)
-            ),
             ["indicators", id] => match self.indicator(id) {
                 Some((_, i)) => format!(
                     "{} “{}”",
@@ -322,7 +326,7 @@ impl Standard {
     /// Every value of the standard that is not verified, in file order.
     pub fn unverified(&self) -> Vec<Unverified> {
         let mut out = Vec::new();
-        let mut note = |path: String, verified: bool, source: &str| {
+        let mut note = |path: String, (verified, source): (bool, &str)| {
             if !verified {
                 out.push(Unverified {
                     path,
@@ -330,63 +334,47 @@ impl Standard {
                 });
             }
         };
+        let instrument = &self.instrument;
         note(
             "instrument".into(),
-            self.instrument.verified,
-            &self.instrument.source,
+            (instrument.verified, &instrument.source),
         );
-        note("years".into(), self.years.verified, &self.years.source);
-        note(
-            "combining".into(),
-            self.combining.verified,
-            &self.combining.source,
-        );
+        note("years".into(), self.years.provenance());
+        note("combining".into(), self.combining.provenance());
         note(
             "min_deprivations".into(),
-            self.min_deprivations.verified,
-            &self.min_deprivations.source,
+            self.min_deprivations.provenance(),
         );
         for area in Area::ALL {
             let l = self.lines(area);
             let a = area.code();
-            note(
-                format!("income.{a}.poverty"),
-                l.poverty.verified,
-                &l.poverty.source,
-            );
-            if let Some(v) = &l.near_poverty {
-                note(format!("income.{a}.near_poverty"), v.verified, &v.source);
-            }
-            if let Some(v) = &l.middle_income {
-                note(format!("income.{a}.middle_income"), v.verified, &v.source);
+            let lines = [
+                ("poverty", Some(&l.poverty)),
+                ("near_poverty", l.near_poverty.as_ref()),
+                ("middle_income", l.middle_income.as_ref()),
+            ];
+            for (name, v) in lines {
+                if let Some(v) = v {
+                    note(format!("income.{a}.{name}"), v.provenance());
+                }
             }
         }
         if let Some(s) = &self.score {
-            note(
-                "score.points_per_deprivation".into(),
-                s.points_per_deprivation.verified,
-                &s.points_per_deprivation.source,
-            );
-            note(
-                "score.deprivation_threshold".into(),
-                s.deprivation_threshold.verified,
-                &s.deprivation_threshold.source,
-            );
+            let points = s.points_per_deprivation.provenance();
+            note("score.points_per_deprivation".into(), points);
+            let threshold = s.deprivation_threshold.provenance();
+            note("score.deprivation_threshold".into(), threshold);
             for area in Area::ALL {
                 let l = &s.lines[area.index()];
                 let a = area.code();
-                note(
-                    format!("score.{a}.poverty"),
-                    l.poverty.verified,
-                    &l.poverty.source,
-                );
+                note(format!("score.{a}.poverty"), l.poverty.provenance());
                 if let Some(v) = &l.near_poverty {
-                    note(format!("score.{a}.near_poverty"), v.verified, &v.source);
+                    note(format!("score.{a}.near_poverty"), v.provenance());
                 }
             }
         }
         for i in &self.indicators {
-            note(format!("indicators.{}", i.id), i.verified, &i.source);
+            note(format!("indicators.{}", i.id), (i.verified, &i.source));
         }
         out
     }

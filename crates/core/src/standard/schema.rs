@@ -1,5 +1,6 @@
 //! The TOML shape of a standard file, exactly as written. [`super::load`] turns it into a checked `Standard`.
 
+use super::Instrument;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -19,17 +20,6 @@ pub(super) struct File {
     pub score: Option<Score>,
     pub dimensions: Vec<Dimension>,
     pub indicators: Vec<Indicator>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Instrument {
-    pub code: String,
-    pub name_vi: String,
-    pub name_en: String,
-    pub signed: String,
-    pub verified: bool,
-    pub source: String,
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use giamngheo_store::Store;
 use giamngheo_store::rates::Counts;
 use giamngheo_store::reviews::NewReview;
 
-use crate::harness::{date, import, load_units, on_both, review_of};
+use crate::harness::{date, import, load_units, on_both, on_both_with_units, review_of};
 
 pub const YEARS: [i32; 3] = [2021, 2022, 2023];
 
@@ -157,11 +157,8 @@ fn expected(year_index: usize, keep: impl Fn(Area, &str) -> bool) -> Counts {
 fn rates_by_area_and_ethnicity_with_the_standard_break() {
     on_both("rates_groups", |db| {
         load_story(&mut db.store);
-        let district = db
-            .store
-            .unit_at(UnitLevel::District, "395", date("2024-01-01"))
-            .unwrap()
-            .unwrap();
+        let district =
+            crate::harness::unit(&mut db.store, UnitLevel::District, "395", "2024-01-01");
         let years: Vec<_> = YEARS
             .iter()
             .map(|y| (*y, date(&format!("{y}-11-15"))))
@@ -189,8 +186,7 @@ fn rates_by_area_and_ethnicity_with_the_standard_break() {
 #[test]
 fn targets_are_replaced_by_unit_and_year() {
     use giamngheo_store::targets::Target;
-    on_both("targets", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("targets", |db| {
         let (a, b) = (db_unit(&mut db.store, "395"), db_unit(&mut db.store, "396"));
         let t = |unit_id, year, poor_rate, near: Option<f64>| Target {
             unit_id,
@@ -239,12 +235,21 @@ fn targets_are_replaced_by_unit_and_year() {
     });
 }
 
+/// The head (first member) of household `code` dies on day `on`.
+fn head_dies(db: &mut crate::harness::TestDb, code: &str, on: &str) {
+    let head = db.store.household_history(code).unwrap().members[0].person_id;
+    db.store
+        .record_death(
+            &giamngheo_store::audit::Actor::system(),
+            code,
+            head,
+            date(on),
+        )
+        .unwrap();
+}
+
 fn db_unit(store: &mut Store, district: &str) -> i64 {
-    store
-        .unit_at(UnitLevel::District, district, date("2024-01-01"))
-        .unwrap()
-        .unwrap()
-        .id
+    crate::harness::unit_id(store, UnitLevel::District, district, "2024-01-01")
 }
 
 #[test]
@@ -401,12 +406,8 @@ fn a_province_summed_in_one_pass_equals_its_district_probed_unit_by_unit() {
                 .unwrap()
         };
         assert!(units(db) <= 500, "{}: the district is probed", db.name);
-        let province = db
-            .store
-            .unit_at(UnitLevel::Province, "38", date("2024-01-01"))
-            .unwrap()
-            .unwrap()
-            .id;
+        let province =
+            crate::harness::unit(&mut db.store, UnitLevel::Province, "38", "2024-01-01").id;
         let by_pass = db
             .store
             .rates(province, date("2024-01-01"), &years)
@@ -486,15 +487,7 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
         let em = db.store.rates(d, date("2024-01-01"), &years).unwrap()[0]
             .ethnic_minority
             .households;
-        let head = db.store.household_history("H4").unwrap().members[0].person_id;
-        db.store
-            .record_death(
-                &giamngheo_store::audit::Actor::system(),
-                "H4",
-                head,
-                date("2022-01-01"),
-            )
-            .unwrap();
+        head_dies(db, "H4", "2022-01-01");
         let now = db.store.rates(d, date("2024-01-01"), &years).unwrap()[0]
             .ethnic_minority
             .households;
@@ -503,15 +496,7 @@ fn the_rates_cache_follows_every_change_to_the_registry() {
         // And the Mường head of H2, now in Hiệp Đức.
         db.store.rates(hd, date("2024-01-01"), &years).unwrap();
         db.store.rates(d, date("2024-01-01"), &years).unwrap();
-        let head = db.store.household_history("H2").unwrap().members[0].person_id;
-        db.store
-            .record_death(
-                &giamngheo_store::audit::Actor::system(),
-                "H2",
-                head,
-                date("2022-01-01"),
-            )
-            .unwrap();
+        head_dies(db, "H2", "2022-01-01");
         recount(db, hd, "a death in another district");
         recount(db, d, "a death in another district, seen from the first");
     });
@@ -577,8 +562,7 @@ fn support_is_counted_where_the_household_lived_when_it_received_it() {
 #[test]
 fn a_year_with_some_communes_unreported_covers_only_those_that_reported() {
     use crate::households::{household, member};
-    on_both("rates_coverage", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("rates_coverage", |db| {
         let sys = giamngheo_store::audit::Actor::system();
         let h = |code: &str, commune: &str, name: &str| {
             household(

@@ -10,13 +10,12 @@ use giamngheo_store::checkpoint::{CheckpointOutcome, SigningKey};
 use giamngheo_store::db::{Backend, Value};
 use giamngheo_store::{Store, StoreError};
 
-use crate::harness::{date, import_as, load_units, on_both, review_of};
+use crate::harness::{date, import_as, on_both, on_both_with_units, review_of};
 use crate::households::{member, three_households};
 
 #[test]
 fn registry_changes_are_audited_by_their_actor() {
-    on_both("audit", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("audit", |db| {
         let lan = Actor::new("Phạm Thị Lan", Role::CommuneOfficer, "10.1.2.3");
         import_as(&mut db.store, &lan, &three_households(), "2019-10-01").unwrap();
         db.store
@@ -122,21 +121,7 @@ fn insert(s: &mut Store, (e, hash, key_id): Row) {
         .execute(
             "INSERT INTO audit_log (seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash, key_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            &[
-                Value::Int(e.seq),
-                e.at.into(),
-                e.actor.into(),
-                e.role.into(),
-                e.origin.into(),
-                e.action.into(),
-                e.entity.into(),
-                e.entity_id.into(),
-                e.old_value.into(),
-                e.new_value.into(),
-                e.reason.into(),
-                hash.into(),
-                key_id.into(),
-            ],
+            &giamngheo_store::audit::entry_row(e, hash, key_id),
         )
         .unwrap();
 }

@@ -1,17 +1,16 @@
 //! Rules that hold when two writers start together: the checks run inside the write transaction and the
 //! database backs them (a unique index on the citizen IDs of current members).
 
-use giamngheo_core::registry::Relation;
+use giamngheo_core::registry::{HouseholdRecord, Relation};
 use giamngheo_store::StoreError;
 use giamngheo_store::audit::Actor;
 
-use crate::harness::{date, import, import_as, load_units, on_both};
-use crate::households::{household, member};
+use crate::harness::{date, import, import_as, on_both_with_units};
+use crate::households::{head_only, household, member};
 
 #[test]
 fn two_imports_started_together_never_store_one_citizen_id_twice() {
-    on_both("concurrent_cid", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("concurrent_cid", |db| {
         for round in 0..20 {
             let cid = format!("0380750{round:05}");
             let files: Vec<_> = ["A", "B"]
@@ -70,24 +69,25 @@ fn two_imports_started_together_never_store_one_citizen_id_twice() {
     });
 }
 
+/// A household of Thôn 1 (commune 15493) whose one member, the head Lê Văn Một, holds `citizen_id`.
+fn mot_household(code: &str, citizen_id: &str) -> HouseholdRecord {
+    household(
+        code,
+        "15493",
+        "Thôn 1",
+        vec![member(
+            "Lê Văn Một",
+            Relation::Head,
+            "1975-03-02",
+            Some(citizen_id),
+        )],
+    )
+}
+
 #[test]
 fn the_same_file_imported_twice_at_once_is_stored_once() {
-    on_both("concurrent_same", |db| {
-        load_units(&mut db.store);
-        let rows = vec![(
-            2u64,
-            household(
-                "K-SAME",
-                "15493",
-                "Thôn 1",
-                vec![member(
-                    "Lê Văn Một",
-                    Relation::Head,
-                    "1975-03-02",
-                    Some("038075099999"),
-                )],
-            ),
-        )];
+    on_both_with_units("concurrent_same", |db| {
+        let rows = vec![(2u64, mot_household("K-SAME", "038075099999"))];
         let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
         let results: Vec<_> = std::thread::scope(|t| {
             let handles: Vec<_> = (0..2)
@@ -119,32 +119,13 @@ fn the_same_file_imported_twice_at_once_is_stored_once() {
 /// the database itself, whatever path writes it.
 #[test]
 fn a_citizen_id_held_elsewhere_is_refused_on_every_path() {
-    on_both("cid_backstop", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("cid_backstop", |db| {
         let sys = Actor::system();
         let rows = vec![
-            (
-                2u64,
-                household(
-                    "K-1",
-                    "15493",
-                    "Thôn 1",
-                    vec![member(
-                        "Lê Văn Một",
-                        Relation::Head,
-                        "1975-03-02",
-                        Some("038075011111"),
-                    )],
-                ),
-            ),
+            (2u64, mot_household("K-1", "038075011111")),
             (
                 3u64,
-                household(
-                    "K-2",
-                    "15493",
-                    "Thôn 1",
-                    vec![member("Lê Văn Hai", Relation::Head, "1976-03-02", None)],
-                ),
+                head_only("K-2", "15493", "Thôn 1", "Lê Văn Hai", "1976-03-02"),
             ),
         ];
         import(&mut db.store, &rows, "2019-10-01");

@@ -60,6 +60,14 @@ impl Drop for TestDb {
 }
 
 /// Runs `f` on a fresh SQLite database and a fresh PostgreSQL schema.
+/// [`on_both`], the administrative units loaded first.
+pub fn on_both_with_units(test: &str, f: impl Fn(&mut TestDb)) {
+    on_both(test, |db| {
+        load_units(&mut db.store);
+        f(db)
+    })
+}
+
 pub fn on_both(test: &str, f: impl Fn(&mut TestDb)) {
     let n = N.fetch_add(1, Ordering::SeqCst);
     let pid = std::process::id();
@@ -125,6 +133,31 @@ pub fn reform() -> Date {
 
 pub fn date(s: &str) -> Date {
     Date::parse(s).unwrap()
+}
+
+/// The unit of `level` with `code` on day `on` (ISO); it must exist.
+pub fn unit(
+    store: &mut Store,
+    level: giamngheo_core::ids::UnitLevel,
+    code: &str,
+    on: &str,
+) -> giamngheo_store::units::Unit {
+    store.unit_at(level, code, date(on)).unwrap().unwrap()
+}
+
+/// [`unit`]'s id.
+pub fn unit_id(
+    store: &mut Store,
+    level: giamngheo_core::ids::UnitLevel,
+    code: &str,
+    on: &str,
+) -> i64 {
+    unit(store, level, code, on).id
+}
+
+/// The unit directly above unit `id` on day `on` (ISO); it must have one.
+pub fn parent(store: &mut Store, id: i64, on: &str) -> giamngheo_store::units::Unit {
+    store.parent_at(id, date(on)).unwrap().unwrap()
 }
 
 pub fn hh(code: &str) -> giamngheo_core::ids::HouseholdCode {

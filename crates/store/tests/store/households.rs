@@ -4,7 +4,7 @@ use giamngheo_core::ids::{CitizenId, HouseholdCode, PersonName, UnitCode, UnitLe
 use giamngheo_core::registry::{HouseholdRecord, MemberRecord, Relation};
 use giamngheo_store::{RejectionKind, StoreError};
 
-use crate::harness::{date, import, import_as, load_units, on_both, seed_registry};
+use crate::harness::{date, import, import_as, on_both, on_both_with_units, seed_registry};
 
 pub fn member(name: &str, relation: Relation, born: &str, cid: Option<&str>) -> MemberRecord {
     let sex = if name.contains("Thị") {
@@ -19,6 +19,22 @@ pub fn member(name: &str, relation: Relation, born: &str, cid: Option<&str>) -> 
         "Kinh",
         cid.map(|c| CitizenId::parse(c).unwrap()),
         relation,
+    )
+}
+
+/// A household whose one member is its head, `name`, born on `born`, with no citizen ID.
+pub fn head_only(
+    code: &str,
+    commune: &str,
+    village: &str,
+    name: &str,
+    born: &str,
+) -> HouseholdRecord {
+    household(
+        code,
+        commune,
+        village,
+        vec![member(name, Relation::Head, born, None)],
     )
 }
 
@@ -66,12 +82,7 @@ pub fn three_households() -> Vec<(u64, HouseholdRecord)> {
         ),
         (
             5,
-            household(
-                "XH-002",
-                "15493",
-                "Thôn 2",
-                vec![member("Trịnh Văn Đức", Relation::Head, "1960-11-11", None)],
-            ),
+            head_only("XH-002", "15493", "Thôn 2", "Trịnh Văn Đức", "1960-11-11"),
         ),
         (
             6,
@@ -93,18 +104,28 @@ pub fn three_households() -> Vec<(u64, HouseholdRecord)> {
     ]
 }
 
+/// Lê Thị Hoa is born on 1 March 2020 into household `code`; returns her person id.
+fn hoa_is_born(db: &mut crate::harness::TestDb, code: &str) -> i64 {
+    db.store
+        .record_birth(
+            &giamngheo_store::audit::Actor::system(),
+            code,
+            &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
+            date("2020-03-01"),
+        )
+        .unwrap()
+}
+
 #[test]
 fn import_is_idempotent_and_changes_become_history() {
-    on_both("hh_import", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("hh_import", |db| {
+        // An import's counts: households added, updated, unchanged, members added.
+        let counts = |s: giamngheo_store::households::ImportSummary| {
+            (s.added, s.updated, s.unchanged, s.members_added)
+        };
         let recs = three_households();
-        let s = import(&mut db.store, &recs, "2019-10-01");
-        assert_eq!(
-            (s.added, s.updated, s.unchanged, s.members_added),
-            (3, 0, 0, 6),
-            "{}",
-            db.name
-        );
+        let s = counts(import(&mut db.store, &recs, "2019-10-01"));
+        assert_eq!(s, (3, 0, 0, 6), "{}", db.name);
         let again = import(&mut db.store, &recs, "2020-10-01");
         assert_eq!(
             (again.added, again.updated, again.unchanged),
@@ -119,13 +140,8 @@ fn import_is_idempotent_and_changes_become_history() {
         assert_eq!(members[1].relation, Relation::Spouse, "the parents stay");
         members.push(member("Lê Thị Hoa", Relation::Child, "2021-04-01", None));
         changed[0].1 = household("XH-001", "15493", "Thôn 3", members);
-        let s = import(&mut db.store, &changed, "2021-10-01");
-        assert_eq!(
-            (s.added, s.updated, s.unchanged, s.members_added),
-            (0, 1, 2, 1),
-            "{}",
-            db.name
-        );
+        let s = counts(import(&mut db.store, &changed, "2021-10-01"));
+        assert_eq!(s, (0, 1, 2, 1), "{}", db.name);
 
         let h = db.store.household_history("XH-001").unwrap();
         assert_eq!(h.version, 2);
@@ -136,24 +152,24 @@ fn import_is_idempotent_and_changes_become_history() {
             "{}",
             db.name
         );
-        let (res, members) = h.as_of(date("2020-01-01")).unwrap();
-        assert_eq!(res.village_name.as_deref(), Some("Thôn 1"));
-        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(
-            names,
-            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"],
-            "{}",
-            db.name
-        );
-        let (res, members) = h.as_of(date("2022-01-01")).unwrap();
-        assert_eq!(res.village_name.as_deref(), Some("Thôn 3"));
-        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(
-            names,
-            ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Thị Hoa"],
-            "{}",
-            db.name
-        );
+        // (day, the village, the members' names)
+        for (day, village, names) in [
+            (
+                "2020-01-01",
+                "Thôn 1",
+                ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Văn Nam"],
+            ),
+            (
+                "2022-01-01",
+                "Thôn 3",
+                ["Lê Văn Hùng", "Nguyễn Thị Mai", "Lê Thị Hoa"],
+            ),
+        ] {
+            let (res, members) = h.as_of(date(day)).unwrap();
+            assert_eq!(res.village_name.as_deref(), Some(village), "{day}");
+            let got: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+            assert_eq!(got, names, "{} {day}", db.name);
+        }
         assert!(h.as_of(date("2019-09-30")).is_none(), "not registered yet");
 
         // The export on a date reads the registry as it was.
@@ -180,12 +196,7 @@ fn bad_imports_write_nothing_and_name_every_row() {
             // A commune that no longer exists on the import date (15499 is the new Xã Thọ Xuân).
             (
                 2,
-                household(
-                    "NEW-1",
-                    "15493",
-                    "Thôn 1",
-                    vec![member("Phạm Văn A", Relation::Head, "1990-01-01", None)],
-                ),
+                head_only("NEW-1", "15493", "Thôn 1", "Phạm Văn A", "1990-01-01"),
             ),
             // A citizen ID that belongs to another household.
             (
@@ -205,21 +216,11 @@ fn bad_imports_write_nothing_and_name_every_row() {
             // The same household twice.
             (
                 4,
-                household(
-                    "NEW-3",
-                    "15499",
-                    "Thôn 1",
-                    vec![member("Phạm Văn C", Relation::Head, "1990-01-01", None)],
-                ),
+                head_only("NEW-3", "15499", "Thôn 1", "Phạm Văn C", "1990-01-01"),
             ),
             (
                 5,
-                household(
-                    "NEW-3",
-                    "15499",
-                    "Thôn 1",
-                    vec![member("Phạm Văn C", Relation::Head, "1990-01-01", None)],
-                ),
+                head_only("NEW-3", "15499", "Thôn 1", "Phạm Văn C", "1990-01-01"),
             ),
         ];
         let err = import_as(
@@ -261,12 +262,7 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
         seed_registry(&mut db.store);
         let other = vec![(
             9,
-            household(
-                "XH-009",
-                "15493",
-                "Thôn 4",
-                vec![member("Le Van Hung", Relation::Head, "1975-03-02", None)],
-            ),
+            head_only("XH-009", "15493", "Thôn 4", "Le Van Hung", "1975-03-02"),
         )];
         let s = import(&mut db.store, &other, "2019-10-01");
         assert_eq!(s.added, 1);
@@ -281,8 +277,7 @@ fn namesakes_with_the_same_birth_date_are_flagged_not_refused() {
 
 #[test]
 fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
-    on_both("hh_bulk", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("hh_bulk", |db| {
         let n = giamngheo_store::households::BULK_MIN + 200;
         let recs: Vec<(u64, HouseholdRecord)> = (0..n)
             .map(|i| {
@@ -343,14 +338,7 @@ fn a_bulk_import_rebuilds_its_indexes_and_keeps_every_row() {
             5
         );
         // Its triggers run again after the rebuild.
-        db.store
-            .record_birth(
-                &giamngheo_store::audit::Actor::system(),
-                "B-00007",
-                &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
-                date("2020-03-01"),
-            )
-            .unwrap();
+        hoa_is_born(db, "B-00007");
         crate::harness::assert_member_search_kept(db, "a birth after a bulk import");
         // Foreign keys are back on for SQLite after the bulk path.
         if db.name == "sqlite" {
@@ -365,15 +353,7 @@ fn births_deaths_splits_and_merges_are_history() {
     on_both("hh_events", |db| {
         seed_registry(&mut db.store);
         crate::harness::assert_member_search_kept(db, "the import");
-        let born = db
-            .store
-            .record_birth(
-                &giamngheo_store::audit::Actor::system(),
-                "XH-001",
-                &member("Lê Thị Hoa", Relation::Child, "2020-03-01", None),
-                date("2020-03-01"),
-            )
-            .unwrap();
+        let born = hoa_is_born(db, "XH-001");
         let grandpa = db.store.household_history("XH-002").unwrap().members[0].person_id;
         crate::harness::assert_member_search_kept(db, "a birth");
         db.store
@@ -509,12 +489,7 @@ fn an_import_dated_before_a_later_change_is_refused() {
             .unwrap();
         let again = vec![(
             7,
-            household(
-                "XH-002",
-                "15493",
-                "Thôn 2",
-                vec![member("Trịnh Văn Đức", Relation::Head, "1960-11-11", None)],
-            ),
+            head_only("XH-002", "15493", "Thôn 2", "Trịnh Văn Đức", "1960-11-11"),
         )];
         let err = import_as(&mut db.store, &sys, &again, "2020-01-01").unwrap_err();
         let StoreError::Rejected(list) = &err else {

@@ -59,6 +59,17 @@ fn survey(row: u64, code: &str, income: i64, deprivations: u32) -> SurveyInput {
     }
 }
 
+/// Trần Văn Khải's complaint, in person on 15 November 2024, about household `code`.
+fn khai_complains(code: &str, content: &str) -> NewComplaint {
+    NewComplaint {
+        household_code: Some(hh(code)),
+        received_on: date("2024-11-15"),
+        complainant: "Trần Văn Khải".into(),
+        channel: ComplaintChannel::InPerson,
+        content: content.into(),
+    }
+}
+
 /// The survey of both listed households on 1 October 2024: XH-001 at 2.5 million and no deprivation, XH-002
 /// at 1.2 million and three.
 fn survey_both(
@@ -197,6 +208,11 @@ fn a_full_round_from_the_list_to_the_certificates() {
             date("2024-03-30")
         );
         let round = open(db, &officer, "2024-09-03").unwrap();
+        // Rows entered by the village reviewer on `day`, under the round's standard.
+        let survey_on = |db: &mut TestDb, day: &str, rows: &[SurveyInput]| {
+            db.store
+                .record_survey(&reviewer, round, &classifier, date(day), rows)
+        };
         assert!(matches!(
             open(db, &officer, "2024-09-04"),
             Err(StoreError::Conflict { .. })
@@ -218,20 +234,12 @@ fn a_full_round_from_the_list_to_the_certificates() {
         assert_eq!(cases[0].head_name.as_deref(), Some("Lê Văn Hùng"));
 
         // A household not on the list, and one twice in a file: nothing is written.
-        let err = db
-            .store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-01"),
-                &[
-                    survey(2, "XH-001", 2_500_000, 0),
-                    survey(3, "HD-001", 900_000, 0),
-                    survey(4, "XH-001", 1, 0),
-                ],
-            )
-            .unwrap_err();
+        let rows = [
+            survey(2, "XH-001", 2_500_000, 0),
+            survey(3, "HD-001", 900_000, 0),
+            survey(4, "XH-001", 1, 0),
+        ];
+        let err = survey_on(db, "2024-10-01", &rows).unwrap_err();
         let StoreError::Rejected(list) = err else {
             panic!("{err:?}")
         };
@@ -273,16 +281,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             .collect();
         assert_eq!(returned, stored, "{}", db.name);
         // Surveyed twice in one round.
-        let err = db
-            .store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-02"),
-                &[survey(2, "XH-001", 2_600_000, 0)],
-            )
-            .unwrap_err();
+        let err = survey_on(db, "2024-10-02", &[survey(2, "XH-001", 2_600_000, 0)]).unwrap_err();
         assert!(
             matches!(&err, StoreError::Rejected(l) if matches!(l[0].kind, RejectionKind::Procedure { error: RoundError::BadTransition { from: CaseState::Surveyed, .. }, .. })),
             "{err:?}"
@@ -339,15 +338,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
                 state: CaseState::Resurvey
             }
         );
-        db.store
-            .record_survey(
-                &reviewer,
-                round,
-                &classifier,
-                date("2024-10-25"),
-                &[survey(2, "XH-002", 1_200_000, 0b111)],
-            )
-            .unwrap();
+        survey_on(db, "2024-10-25", &[survey(2, "XH-002", 1_200_000, 0b111)]).unwrap();
         db.store
             .record_meeting(
                 &officer,
@@ -382,13 +373,7 @@ fn a_full_round_from_the_list_to_the_certificates() {
             .add_complaint(
                 &reviewer,
                 round,
-                &NewComplaint {
-                    household_code: Some(hh("XH-001")),
-                    received_on: date("2024-11-15"),
-                    complainant: "Trần Văn Khải".into(),
-                    channel: ComplaintChannel::InPerson,
-                    content: "Hộ XH-001 vẫn còn khó khăn".into(),
-                },
+                &khai_complains("XH-001", "Hộ XH-001 vẫn còn khó khăn"),
             )
             .unwrap();
         // The decision on `day`, numbered and signed as the commune's chairman signs it.
@@ -761,11 +746,7 @@ fn quick_screening_and_the_provinces_reports_to_the_ministry() {
 
         // The province (Thanh Hóa) owes the ministry its preliminary (before 15/11) and official (20/12) results.
         let commune = db.store.round(round).unwrap().commune_id;
-        let province = db
-            .store
-            .parent_at(commune, date("2024-12-01"))
-            .unwrap()
-            .unwrap();
+        let province = crate::harness::parent(&mut db.store, commune, "2024-12-01");
         let province = db
             .store
             .parent_at(province.id, date("2024-12-01"))
@@ -823,13 +804,7 @@ fn an_upheld_complaint_sends_the_household_back_to_the_survey() {
             .add_complaint(
                 &reviewer,
                 round,
-                &NewComplaint {
-                    household_code: Some(hh("XH-002")),
-                    received_on: date("2024-11-15"),
-                    complainant: "Trần Văn Khải".into(),
-                    channel: ComplaintChannel::InPerson,
-                    content: "Hộ XH-002 đã có việc làm ổn định".into(),
-                },
+                &khai_complains("XH-002", "Hộ XH-002 đã có việc làm ổn định"),
             )
             .unwrap();
         db.store

@@ -17,8 +17,8 @@ use giamngheo_store::scope::Scope;
 use giamngheo_store::support::NewSupport;
 use giamngheo_store::{Store, StoreError};
 
-use crate::harness::{date, import, import_as, load_units, on_both, review_of};
-use crate::households::{household, member};
+use crate::harness::{date, import, import_as, on_both_with_units, review_of};
+use crate::households::{head_only, household, member};
 
 const OWN: &str = "15493"; // Xã Xuân Hồng, Thọ Xuân, Thanh Hóa
 const NEIGHBOUR: &str = "15499"; // Thị trấn Thọ Xuân, same province
@@ -110,12 +110,20 @@ fn account(store: &mut Store, name: &str, role: Role, unit: Option<i64>) -> Acto
     Actor::new(name, role, "10.0.0.9").account(id, scope)
 }
 
+/// An in-year round of the commune opened on `on`, a round of that month, under `standard`.
+fn in_year_round(commune_id: i64, on: Date, standard: &str) -> NewRound {
+    NewRound {
+        commune_id,
+        kind: RoundKind::InYear,
+        year: on.year(),
+        month: Some(on.month()),
+        opened_on: on,
+        standard_id: standard.into(),
+    }
+}
+
 fn commune_id(store: &mut Store, code: &str) -> i64 {
-    store
-        .unit_at(UnitLevel::Commune, code, date("2019-10-01"))
-        .unwrap()
-        .unwrap()
-        .id
+    crate::harness::unit_id(store, UnitLevel::Commune, code, "2019-10-01")
 }
 
 /// Whether the place is inside the account's units as the brief's scope reads: a commune's officer holds
@@ -132,8 +140,7 @@ fn inside(role_unit: &str, place: Where) -> bool {
 
 #[test]
 fn every_write_path_holds_every_role_to_its_units() {
-    on_both("scope_matrix", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("scope_matrix", |db| {
         let sys = Actor::system();
         let s = &mut db.store;
         let as_of = date("2019-10-01");
@@ -141,21 +148,11 @@ fn every_write_path_holds_every_role_to_its_units() {
         let seed = vec![
             (
                 2,
-                household(
-                    "SEED-1",
-                    OWN,
-                    "Thôn 1",
-                    vec![member("Hạt Giống Một", Relation::Head, "1970-01-01", None)],
-                ),
+                head_only("SEED-1", OWN, "Thôn 1", "Hạt Giống Một", "1970-01-01"),
             ),
             (
                 3,
-                household(
-                    "SEED-2",
-                    OWN,
-                    "Thôn 2",
-                    vec![member("Hạt Giống Hai", Relation::Head, "1970-01-01", None)],
-                ),
+                head_only("SEED-2", OWN, "Thôn 2", "Hạt Giống Hai", "1970-01-01"),
             ),
         ];
         s.import_households(&sys, &seed, as_of, &mut |_| {})
@@ -171,19 +168,8 @@ fn every_write_path_holds_every_role_to_its_units() {
         let mut rounds = std::collections::HashMap::new();
         for code in [OWN, NEIGHBOUR, FAR] {
             let commune_id = commune_id(s, code);
-            let id = s
-                .open_round(
-                    &sys,
-                    &NewRound {
-                        commune_id,
-                        kind: RoundKind::InYear,
-                        year: 2019,
-                        month: Some(10),
-                        opened_on: date("2019-10-15"),
-                        standard_id: "vn-2016-2020".into(),
-                    },
-                )
-                .unwrap();
+            let round = in_year_round(commune_id, date("2019-10-15"), "vn-2016-2020");
+            let id = s.open_round(&sys, &round).unwrap();
             rounds.insert(code, id);
         }
         let programme = s.programmes().unwrap()[0].code.clone();
@@ -237,11 +223,12 @@ fn every_write_path_holds_every_role_to_its_units() {
                             ),
                             (
                                 3,
-                                household(
+                                head_only(
                                     &other,
                                     place.commune(),
                                     place.village(),
-                                    vec![member("Người Khác", Relation::Head, "1971-01-01", None)],
+                                    "Người Khác",
+                                    "1971-01-01",
                                 ),
                             ),
                         ];
@@ -262,11 +249,12 @@ fn every_write_path_holds_every_role_to_its_units() {
                                 actor,
                                 &[(
                                     2,
-                                    household(
+                                    head_only(
                                         &code,
                                         place.commune(),
                                         place.village(),
-                                        vec![member("Hộ Mới", Relation::Head, "1980-05-05", None)],
+                                        "Hộ Mới",
+                                        "1980-05-05",
                                     ),
                                 )],
                                 as_of,
@@ -278,12 +266,7 @@ fn every_write_path_holds_every_role_to_its_units() {
                             actor,
                             &[(
                                 2,
-                                household(
-                                    &code,
-                                    OWN,
-                                    "Thôn 1",
-                                    vec![member("Kẻ Chiếm Hộ", Relation::Head, "1980-05-05", None)],
-                                ),
+                                head_only(&code, OWN, "Thôn 1", "Kẻ Chiếm Hộ", "1980-05-05"),
                             )],
                             "2019-10-02",
                         )
@@ -476,8 +459,7 @@ fn every_write_path_holds_every_role_to_its_units() {
 /// belongs to another province's commune, with the officer's own commune in the row.
 #[test]
 fn an_officer_cannot_take_a_household_of_another_province_by_import() {
-    on_both("scope_takeover", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("scope_takeover", |db| {
         let s = &mut db.store;
         let rows = vec![(
             2,
@@ -498,12 +480,7 @@ fn an_officer_cannot_take_a_household_of_another_province_by_import() {
         let officer = account(s, "cán bộ xã", Role::CommuneOfficer, Some(own));
         let attack = vec![(
             2,
-            household(
-                "20764-00001",
-                OWN,
-                "Thôn 1",
-                vec![member("Kẻ Giả Mạo", Relation::Head, "1990-01-01", None)],
-            ),
+            head_only("20764-00001", OWN, "Thôn 1", "Kẻ Giả Mạo", "1990-01-01"),
         )];
         let err = import_as(s, &officer, &attack, "2020-01-01").unwrap_err();
         let StoreError::Rejected(list) = &err else {
@@ -542,8 +519,7 @@ fn an_officer_cannot_take_a_household_of_another_province_by_import() {
 /// tomorrow, is refused.
 #[test]
 fn steps_dated_in_the_future_are_refused() {
-    on_both("scope_future", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("scope_future", |db| {
         let sys = Actor::system();
         let s = &mut db.store;
         let tomorrow = Date::from_unix_days(
@@ -557,17 +533,7 @@ fn steps_dated_in_the_future_are_refused() {
         );
         let commune_id = commune_id(s, OWN);
         let err = s
-            .open_round(
-                &sys,
-                &NewRound {
-                    commune_id,
-                    kind: RoundKind::InYear,
-                    year: tomorrow.year(),
-                    month: Some(tomorrow.month()),
-                    opened_on: tomorrow,
-                    standard_id: "vn-2022-2025".into(),
-                },
-            )
+            .open_round(&sys, &in_year_round(commune_id, tomorrow, "vn-2022-2025"))
             .unwrap_err();
         assert!(
             matches!(

@@ -537,6 +537,20 @@ fn after_upgrade(s: &mut giamngheo_store::Store, name: &str) {
     }
 }
 
+/// A database as migrated by hand to just before 0011, through `run` (one batch of statements a call): the
+/// migrations, the old accounts, then their rows in `schema_migration`.
+fn install_before_0011(backend: &str, mut run: impl FnMut(&str)) {
+    let mut done = String::new();
+    for (v, script) in scripts_before_0011(backend) {
+        run(&script);
+        done.push_str(&format!(
+            "INSERT INTO schema_migration (version, applied_on) VALUES ({v}, '2025-01-01');"
+        ));
+    }
+    run(OLD_ACCOUNTS);
+    run(&done);
+}
+
 #[test]
 fn migration_0011_keeps_accounts_whose_names_collide() {
     // SQLite: a file migrated to before 0011 by hand, then opened by the store.
@@ -547,15 +561,7 @@ fn migration_0011_keeps_accounts_whose_names_collide() {
     let _ = std::fs::remove_file(&path);
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        let mut sql = String::new();
-        for (v, script) in scripts_before_0011("sqlite") {
-            c.execute_batch(&script).unwrap();
-            sql.push_str(&format!(
-                "INSERT INTO schema_migration (version, applied_on) VALUES ({v}, '2025-01-01');"
-            ));
-        }
-        c.execute_batch(OLD_ACCOUNTS).unwrap();
-        c.execute_batch(&sql).unwrap();
+        install_before_0011("sqlite", |sql| c.execute_batch(sql).unwrap());
     }
     let mut s = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
     after_upgrade(&mut s, "sqlite");
@@ -570,15 +576,7 @@ fn migration_0011_keeps_accounts_whose_names_collide() {
         "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema}; SET client_min_messages TO WARNING"
     ))
     .unwrap();
-    let mut sql = String::new();
-    for (v, script) in scripts_before_0011("postgres") {
-        c.batch_execute(&script).unwrap();
-        sql.push_str(&format!(
-            "INSERT INTO schema_migration (version, applied_on) VALUES ({v}, '2025-01-01');"
-        ));
-    }
-    c.batch_execute(OLD_ACCOUNTS).unwrap();
-    c.batch_execute(&sql).unwrap();
+    install_before_0011("postgres", |sql| c.batch_execute(sql).unwrap());
     let mut s =
         giamngheo_store::Store::open_postgres(&crate::harness::pg_url(), Some(&schema)).unwrap();
     after_upgrade(&mut s, "postgres");

@@ -1,6 +1,6 @@
 use giamngheo_core::ids::{UnitCode, UnitLevel};
 
-use crate::harness::{date, import, load_units, on_both, reform, units};
+use crate::harness::{date, import, load_units, on_both, on_both_with_units, reform, units};
 
 #[test]
 fn official_units_load_once_with_their_dates() {
@@ -73,38 +73,27 @@ fn official_units_load_once_with_their_dates() {
             );
         }
         // A commune of Hiệp Đức is under Quảng Nam before the reform and its successor under Đà Nẵng after.
-        let que_tho = db
-            .store
-            .unit_at(UnitLevel::Commune, "20764", date("2020-01-01"))
-            .unwrap()
-            .unwrap();
-        let district = db
-            .store
-            .parent_at(que_tho.id, date("2020-01-01"))
-            .unwrap()
-            .unwrap();
+        let que_tho =
+            crate::harness::unit(&mut db.store, UnitLevel::Commune, "20764", "2020-01-01");
+        let district = crate::harness::parent(&mut db.store, que_tho.id, "2020-01-01");
         assert_eq!(district.name, "Huyện Hiệp Đức");
         let lineage = db.store.lineage().unwrap();
         let code = UnitCode::parse(UnitLevel::Commune, "20764").unwrap();
         let next = lineage.record_successor(&code, date("2020-01-01"), date("2026-01-01"));
-        let new = db
-            .store
-            .unit_at(UnitLevel::Commune, next.as_str(), date("2026-01-01"))
-            .unwrap()
-            .unwrap();
-        let province = db
-            .store
-            .parent_at(new.id, date("2026-01-01"))
-            .unwrap()
-            .unwrap();
+        let new = crate::harness::unit(
+            &mut db.store,
+            UnitLevel::Commune,
+            next.as_str(),
+            "2026-01-01",
+        );
+        let province = crate::harness::parent(&mut db.store, new.id, "2026-01-01");
         assert_eq!(province.name, "Thành phố Đà Nẵng", "{}", db.name);
     });
 }
 
 #[test]
 fn a_commune_merged_from_three_and_a_commune_split() {
-    on_both("units_map", |db| {
-        load_units(&mut db.store);
+    on_both_with_units("units_map", |db| {
         let lineage = db.store.lineage().unwrap();
         let u = units();
         let (before, after) = (date("2024-01-01"), date("2026-01-01"));
@@ -156,10 +145,8 @@ fn a_commune_merged_from_three_and_a_commune_split() {
 
 #[test]
 fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
-    use crate::households::{household, member};
-    use giamngheo_core::registry::Relation;
-    on_both("units_reform", |db| {
-        load_units(&mut db.store);
+    use crate::households::head_only;
+    on_both_with_units("units_reform", |db| {
         // A commune whose successor the lineage does not give (removed here to make the case).
         let orphan = "15502".to_owned();
         db.store
@@ -169,21 +156,11 @@ fn the_reform_moves_households_to_the_successor_and_keeps_those_without_one() {
         let recs = vec![
             (
                 2,
-                household(
-                    "R-1",
-                    "15493",
-                    "Thôn 1",
-                    vec![member("Lê Văn A", Relation::Head, "1970-01-01", None)],
-                ),
+                head_only("R-1", "15493", "Thôn 1", "Lê Văn A", "1970-01-01"),
             ),
             (
                 3,
-                household(
-                    "R-2",
-                    &orphan,
-                    "Thôn 1",
-                    vec![member("Lê Văn B", Relation::Head, "1970-01-01", None)],
-                ),
+                head_only("R-2", &orphan, "Thôn 1", "Lê Văn B", "1970-01-01"),
             ),
         ];
         import(&mut db.store, &recs, "2020-01-01");

@@ -314,6 +314,12 @@ impl App {
             .unwrap();
     }
 
+    /// The test round's households surveyed, agreed and posted, all today: the round in its posting period.
+    pub fn post_round_today(&self) {
+        let today = giamngheo_web::today();
+        self.post_round_in(&self.in_round(), |_| today);
+    }
+
     /// The test round with `codes` surveyed, agreed at the village meeting (25 attending, 20 for and 1 against
     /// each) and posted, each step dated `on(1)`, `on(2)`, `on(3)`.
     pub fn post_round_in(&self, codes: &[&str], on: impl Fn(i64) -> Date) {
@@ -413,6 +419,48 @@ impl App {
             r.body
         );
         format!("gn_session={}", r.cookie("gn_session").unwrap())
+    }
+
+    /// The page of the round in the test commune (`round_in`), as `cookie`'s account sees it.
+    pub async fn round_page(&self, cookie: &str) -> Reply {
+        self.get(&format!("/rounds/{}", self.round_in), Some(cookie))
+            .await
+    }
+
+    /// The complaint of `name` about household `hh_in`, posted from the public page `page` (its token and
+    /// its cookie): the household has a new house.
+    pub async fn complain(&self, page: &Reply, name: &str) -> Reply {
+        let pre = page.cookie("gn_pre").unwrap();
+        let token = page.form_token();
+        let fields = [
+            ("csrf", token.as_str()),
+            ("kind", "complaint"),
+            ("household", &self.hh_in),
+            ("name", name),
+            ("contact", "0912 345 678"),
+            ("message", "Hộ ông A đã có nhà mới, đề nghị xem lại."),
+        ];
+        self.post_form(
+            &format!("/public/{}/feedback", self.commune),
+            &format!("gn_pre={pre}"),
+            &fields,
+        )
+        .await
+    }
+
+    /// Logs each account in, in order; returns their session cookies.
+    pub async fn logins<const N: usize>(&self, names: [&str; N]) -> [String; N] {
+        let mut cookies = [const { String::new() }; N];
+        for (cookie, name) in cookies.iter_mut().zip(names) {
+            *cookie = self.login(name).await;
+        }
+        cookies
+    }
+
+    /// The import page opened for a fresh token, then `content` uploaded as `filename` with it.
+    pub async fn import(&self, cookie: &str, filename: &str, content: &[u8]) -> Reply {
+        let token = self.get("/import", Some(cookie)).await.form_token();
+        self.upload(cookie, &token, filename, content).await
     }
 
     /// A multipart upload of the import form.

@@ -16,8 +16,7 @@ fn every_hostile_upload_is_refused_and_the_server_goes_on() {
             if case.bytes.len() > giamngheo_web::MAX_UPLOAD {
                 continue;
             }
-            let t = app.get("/import", Some(&xa)).await.form_token();
-            let r = app.upload(&xa, &t, case.name, &case.bytes).await;
+            let r = app.import(&xa, case.name, &case.bytes).await;
             assert!(
                 r.status.is_client_error(),
                 "{}: {} {}",

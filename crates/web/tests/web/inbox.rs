@@ -84,8 +84,7 @@ fn the_inbox_takes_feedback_in_hand_and_answers_it_inside_the_units_only() {
     run(async {
         let mine = post_feedback(&app, &app.commune, "Đường vào thôn hỏng", 1);
         let theirs = post_feedback(&app, &app.commune_out, "Góp ý của xã khác", 2);
-        let xa = app.login("xa").await;
-        let kiemtoan = app.login("kiemtoan").await;
+        let [xa, kiemtoan] = app.logins(["xa", "kiemtoan"]).await;
         let inbox = app.get("/feedback", Some(&xa)).await;
         assert_eq!(inbox.status.as_u16(), 200);
         assert!(inbox.body.contains("Đường vào thôn hỏng"));
@@ -186,8 +185,7 @@ fn the_inbox_takes_feedback_in_hand_and_answers_it_inside_the_units_only() {
 fn the_audit_viewer_filters_and_pages_by_sequence() {
     let app = app();
     run(async {
-        let admin = app.login("admin").await;
-        let tinh = app.login("tinh").await;
+        let [admin, tinh] = app.logins(["admin", "tinh"]).await;
         let today = giamngheo_web::today();
         // More entries than a page holds.
         app.with_store(|s| {
@@ -360,8 +358,7 @@ fn the_administrators_home_shows_the_country_and_every_province() {
 fn standards_are_named_in_words_on_the_pages() {
     let app = app();
     run(async {
-        let admin = app.login("admin").await;
-        let xa = app.login("xa").await;
+        let [admin, xa] = app.logins(["admin", "xa"]).await;
         for lang in ["vi", "en"] {
             for (uri, cookie) in [
                 ("/dashboard".to_owned(), Some(&admin)),

@@ -213,9 +213,7 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
     let app = app();
     run(async {
         let xa = app.login("xa").await;
-        let round = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let round = app.round_page(&xa).await;
         round.assert_says(&app.hh_in);
         round.assert_says("Nhập phiếu");
         let uri = format!("/rounds/{}/survey/{}", app.round_in, app.hh_in);
@@ -262,9 +260,7 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
         let stale = app.post_form(&uri, &xa, &f).await;
         assert_eq!(stale.status.as_u16(), 422, "{}", stale.body);
         stale.assert_says("vừa được người khác sửa");
-        let round = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let round = app.round_page(&xa).await;
         round.assert_says("đã rà soát, chờ họp dân");
         // The village meeting from the round's page: more votes than attendees is refused, then agreed.
         let uri = format!("/rounds/{}/meeting", app.round_in);
@@ -296,9 +292,7 @@ fn a_survey_entered_in_the_browser_names_a_bad_field_then_shows_the_class_explai
             "{}",
             over.body
         );
-        let round = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let round = app.round_page(&xa).await;
         let fields = meeting(round.form_token(), "20");
         let f: Vec<(&str, &str)> = fields
             .iter()
@@ -317,7 +311,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
     let app = app();
     let today = giamngheo_web::today();
     // Run the test round to its posting, today.
-    app.post_round_in(&app.in_round(), |_| today);
+    app.post_round_today();
     run(async {
         let p = app.get(&format!("/public/{}", app.commune), None).await;
         p.assert_says("Danh sách niêm yết công khai năm");
@@ -327,26 +321,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             "names are masked"
         );
         assert!(!p.body.contains(&app.hh_in), "no household codes either");
-        let pre = p.cookie("gn_pre").unwrap();
-        let fields = [
-            ("csrf", p.form_token()),
-            ("kind", "complaint".to_owned()),
-            ("household", app.hh_in.clone()),
-            ("name", "Bà Hoa".to_owned()),
-            ("contact", "0912 345 678".to_owned()),
-            (
-                "message",
-                "Hộ ông A đã có nhà mới, đề nghị xem lại.".to_owned(),
-            ),
-        ];
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let ok = app
-            .post_form(
-                &format!("/public/{}/feedback", app.commune),
-                &format!("gn_pre={pre}"),
-                &fields,
-            )
-            .await;
+        let ok = app.complain(&p, "Bà Hoa").await;
         assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
     });
     let mut s = app.store();
@@ -386,9 +361,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
     // The commune officer answers it from the round's page; then the decision goes through.
     run(async {
         let xa = app.login("xa").await;
-        let page = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let page = app.round_page(&xa).await;
         page.assert_says("Bà Hoa");
         page.assert_says("Gửi trả lời");
         let needle = "name=\"complaint\" value=\"";
@@ -407,9 +380,7 @@ fn the_public_page_posts_the_list_masked_and_takes_complaints_into_the_round() {
             .await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
         // Another round's URL for the same complaint: not found.
-        let again = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let again = app.round_page(&xa).await;
         let fields = [
             ("csrf", again.form_token()),
             ("complaint", f[1].1.to_owned()),
@@ -444,9 +415,7 @@ fn round_steps_in_the_browser_are_refused_with_their_reason() {
     let app = app();
     run(async {
         let xa = app.login("xa").await;
-        let page = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let page = app.round_page(&xa).await;
         page.assert_says("Niêm yết công khai từ hôm nay");
         let uri = format!("/rounds/{}/post", app.round_in);
         let fields = [
@@ -463,18 +432,14 @@ fn round_steps_in_the_browser_are_refused_with_their_reason() {
         assert_eq!(app.post_form(&uri, &xa, &f).await.status.as_u16(), 403);
         // A village reviewer sees no such form and may not post.
         let thon = app.login("thon").await;
-        let page = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&thon))
-            .await;
+        let page = app.round_page(&thon).await;
         assert!(!page.body.contains("Niêm yết công khai từ hôm nay"));
         let fields = [("csrf", page.form_token()), ("places", "x".to_owned())];
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(app.post_form(&uri, &thon, &f).await.status.as_u16(), 403);
         // Another commune's round: not found.
         let other = format!("/rounds/{}/post", app.round_out);
-        let page = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let page = app.round_page(&xa).await;
         let fields = [("csrf", page.form_token()), ("places", "x".to_owned())];
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(app.post_form(&other, &xa, &f).await.status.as_u16(), 404);

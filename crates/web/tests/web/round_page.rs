@@ -30,7 +30,7 @@ fn option_value(page: &Reply, text: &str) -> String {
 fn a_posted_round_with_a_complaint_says_what_is_left_and_refuses_posting_again() {
     let app = app();
     let today = giamngheo_web::today();
-    app.post_round_in(&app.in_round(), |_| today);
+    app.post_round_today();
     app.store()
         .add_complaint(
             &officer(),
@@ -141,8 +141,7 @@ fn households_are_filtered_by_village_and_result_and_paged_in_counting_order() {
     }
     run(async {
         let xa = app.login("xa").await;
-        let t = app.get("/import", Some(&xa)).await.form_token();
-        let r = app.upload(&xa, &t, "xom.csv", csv.as_bytes()).await;
+        let r = app.import(&xa, "xom.csv", csv.as_bytes()).await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
     });
     let today = giamngheo_web::today();
@@ -347,7 +346,7 @@ fn refused_survey_and_answer_forms_keep_what_was_typed() {
         );
     });
     let today = giamngheo_web::today();
-    app.post_round_in(&app.in_round(), |_| today);
+    app.post_round_today();
     let complaint = app
         .store()
         .add_complaint(

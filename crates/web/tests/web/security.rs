@@ -82,20 +82,9 @@ fn forged_cross_site_and_replayed_posts_are_refused() {
             "household_code,commune_code,village,area,address,full_name,relation,sex,birth_date,ethnicity,citizen_id\nREPLAY-1,{},Thôn 1,rural,,Trần Văn Bình,head,male,1980-01-01,Kinh,\n",
             app.commune
         );
-        assert_eq!(
-            app.upload(&xa, &t, "a.csv", csv.as_bytes())
-                .await
-                .status
-                .as_u16(),
-            200
-        );
-        assert_eq!(
-            app.upload(&xa, &t, "a.csv", csv.as_bytes())
-                .await
-                .status
-                .as_u16(),
-            403
-        );
+        let first = app.upload(&xa, &t, "a.csv", csv.as_bytes()).await;
+        let again = app.upload(&xa, &t, "a.csv", csv.as_bytes()).await;
+        assert_eq!((first.status.as_u16(), again.status.as_u16()), (200, 403));
         assert_eq!(
             app.post_form("/logout", &xa, &[("csrf", &token)])
                 .await
@@ -115,13 +104,12 @@ fn script_in_a_name_is_shown_as_text() {
     let app = app();
     run(async {
         let xa = app.login("xa").await;
-        let t = app.get("/import", Some(&xa)).await.form_token();
         let csv = format!(
             "household_code,commune_code,village,area,address,full_name,relation,sex,birth_date,ethnicity,citizen_id\n\
              XSS-1,{},Thôn 1,rural,\"<img src=x onerror=alert(1)>\",<script>alert(document.cookie)</script>,head,male,1980-01-01,Kinh,\n",
             app.commune
         );
-        let r = app.upload(&xa, &t, "x.csv", csv.as_bytes()).await;
+        let r = app.import(&xa, "x.csv", csv.as_bytes()).await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
         let page = app.get("/households/XSS-1", Some(&xa)).await;
         assert_eq!(page.status.as_u16(), 200);
@@ -140,26 +128,23 @@ fn script_in_a_name_is_shown_as_text() {
 fn imports_outside_the_units_oversized_or_malformed_change_nothing() {
     let app = app();
     run(async {
-        let xa = app.login("xa").await;
-        let admin = app.login("admin").await;
+        let [xa, admin] = app.logins(["xa", "admin"]).await;
         let before = count_households(&app, &admin).await;
         let header = "household_code,commune_code,village,area,address,full_name,relation,sex,birth_date,ethnicity,citizen_id\n";
         // Another province's commune.
-        let t = app.get("/import", Some(&xa)).await.form_token();
         let csv = format!(
             "{header}OUT-1,{},Thôn 1,rural,,Trần Văn Bình,head,male,1980-01-01,Kinh,\n",
             app.commune_out
         );
-        let r = app.upload(&xa, &t, "out.csv", csv.as_bytes()).await;
+        let r = app.import(&xa, "out.csv", csv.as_bytes()).await;
         assert_eq!(r.status.as_u16(), 422);
         assert!(r.body.contains("commune_code"));
         // Every problem with its row and column, nothing imported.
-        let t = app.get("/import", Some(&xa)).await.form_token();
         let csv = format!(
             "{header}BAD-1,{c},Thôn 1,rural,,Trần Văn Bình,head,male,31/02/1980,Kinh,\nBAD-2,{c},Thôn 1,rural,,Lê Thị Hoa,chief,female,1980-01-01,Kinh,12\n",
             c = app.commune
         );
-        let r = app.upload(&xa, &t, "bad.csv", csv.as_bytes()).await;
+        let r = app.import(&xa, "bad.csv", csv.as_bytes()).await;
         assert_eq!(r.status.as_u16(), 422);
         for needle in [
             "<td>2</td>",

@@ -48,8 +48,7 @@ fn an_officer_cannot_take_over_a_household_of_another_province_by_import() {
             ),
         ];
         for (what, csv) in cases {
-            let t = app.get("/import", Some(&xa)).await.form_token();
-            let r = app.upload(&xa, &t, "x.csv", csv.as_bytes()).await;
+            let r = app.import(&xa, "x.csv", csv.as_bytes()).await;
             assert_eq!(r.status.as_u16(), 422, "{what}: {}", r.body);
             assert!(r.body.contains("ngoài địa bàn"), "{what}: {}", r.body);
         }
@@ -58,23 +57,21 @@ fn an_officer_cannot_take_over_a_household_of_another_province_by_import() {
             let cid = cid_out
                 .as_deref()
                 .expect("the demo household outside has a member with a citizen ID");
-            let t = app.get("/import", Some(&xa)).await.form_token();
             let csv = format!(
                 "{HEADER}NEW-IN-1,{},Thôn 1,rural,,Người Dò Tìm,head,male,1980-01-01,Kinh,{cid}\n",
                 app.commune
             );
-            let r = app.upload(&xa, &t, "probe.csv", csv.as_bytes()).await;
+            let r = app.import(&xa, "probe.csv", csv.as_bytes()).await;
             assert_eq!(r.status.as_u16(), 422, "{}", r.body);
             assert!(!r.body.contains(&app.hh_out), "{}", r.body);
             r.assert_says("ngoài địa bàn");
         }
         // An import inside the officer's commune goes through and is audited as the officer.
-        let t = app.get("/import", Some(&xa)).await.form_token();
         let csv = format!(
             "{HEADER}NEW-IN-2,{},Thôn 1,rural,,Hộ Mới Hợp Lệ,head,male,1980-01-01,Kinh,\n",
             app.commune
         );
-        let r = app.upload(&xa, &t, "ok.csv", csv.as_bytes()).await;
+        let r = app.import(&xa, "ok.csv", csv.as_bytes()).await;
         assert_eq!(r.status.as_u16(), 200, "{}", r.body);
     });
     let mut s = app.store();

@@ -361,9 +361,7 @@ fn a_complaint_names_a_household_or_village_of_the_commune_and_identical_ones_me
         let q = queue(&app);
         assert_eq!(q.len(), 2, "{q:?}");
         let xa = app.login("xa").await;
-        let page = app
-            .get(&format!("/rounds/{}", app.round_in), Some(&xa))
-            .await;
+        let page = app.round_page(&xa).await;
         page.assert_says("gửi 3 lần");
         page.assert_says("Thôn bị bỏ sót");
     });
@@ -410,9 +408,7 @@ fn a_village_reviewer_sees_only_the_complaints_of_their_villages() {
             ("admin", true, true),
         ] {
             let c = app.login(account).await;
-            let page = app
-                .get(&format!("/rounds/{}", app.round_in), Some(&c))
-                .await;
+            let page = app.round_page(&c).await;
             assert_eq!(page.status.as_u16(), 200, "{account}");
             for (text, phone, shown) in [
                 ("Khiếu nại trong thôn", "0912 111 222", own),

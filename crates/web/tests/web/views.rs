@@ -175,10 +175,7 @@ async fn page(app: &App, uri: &str, cookie: Option<&str>, status: u16) -> String
 fn staff_pages() {
     let app = app();
     run(async {
-        let xa = app.login("xa").await;
-        let tinh = app.login("tinh").await;
-        let admin = app.login("admin").await;
-        let kiemtoan = app.login("kiemtoan").await;
+        let [xa, tinh, admin, kiemtoan] = app.logins(["xa", "tinh", "admin", "kiemtoan"]).await;
         insta::assert_snapshot!("login", page(&app, "/login", None, 200).await);
         insta::assert_snapshot!("dashboard", page(&app, "/dashboard", Some(&xa), 200).await);
         insta::assert_snapshot!(
@@ -233,31 +230,11 @@ fn staff_pages() {
 #[test]
 fn posted_round_and_public_pages() {
     let app = app();
-    let today = giamngheo_web::today();
-    app.post_round_in(&app.in_round(), |_| today);
+    app.post_round_today();
     run(async {
         let p = app.get(&app.fill("/public/{commune}"), None).await;
         insta::assert_snapshot!("public", normalise(&app, &p.body));
-        let fields = [
-            ("csrf", p.form_token()),
-            ("kind", "complaint".to_owned()),
-            ("household", app.hh_in.clone()),
-            ("name", "Bà <b>Hoa</b> & \"Lan\"".to_owned()),
-            ("contact", "0912 345 678".to_owned()),
-            (
-                "message",
-                "Hộ ông A đã có nhà mới, đề nghị xem lại.".to_owned(),
-            ),
-        ];
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let pre = p.cookie("gn_pre").unwrap();
-        let sent = app
-            .post_form(
-                &app.fill("/public/{commune}/feedback"),
-                &format!("gn_pre={pre}"),
-                &fields,
-            )
-            .await;
+        let sent = app.complain(&p, "Bà <b>Hoa</b> & \"Lan\"").await;
         assert_eq!(sent.status.as_u16(), 200, "{}", sent.body);
         insta::assert_snapshot!("public_sent", normalise(&app, &sent.body));
         let xa = app.login("xa").await;

@@ -135,6 +135,33 @@ impl Walk {
     fn shot(&self, d: &Driver, n: u32, step: &str) {
         d.screenshot(&format!("{}-{n:02}-{step}", self.tag));
     }
+
+    /// Shows `shown`, takes screenshot `n` of `step`, sends the form `form` and waits for `done`.
+    fn shoot_and_send(
+        &self,
+        d: &Driver,
+        (shown, form): (&str, &str),
+        (n, step): (u32, &str),
+        done: &str,
+    ) -> String {
+        d.scroll_to(shown);
+        self.shot(d, n, step);
+        d.click(&format!("{form} button[type=submit]"));
+        d.wait_source(done)
+    }
+
+    /// A step that cannot be undone: its form `form` (`#post`, `#decide`) confirmed, then shot and sent.
+    fn confirm_and_send(
+        &self,
+        d: &Driver,
+        form: &str,
+        (n, step): (u32, &str),
+        done: &str,
+    ) -> String {
+        d.scroll_to(form);
+        d.click(&format!("{form} input[name=confirm]"));
+        self.shoot_and_send(d, (form, form), (n, step), done)
+    }
 }
 
 fn walk_the_year(w: &Walk) {
@@ -231,13 +258,15 @@ fn walk_the_year(w: &Walk) {
         d.type_into(&format!("#meeting input[name='for_{code}']"), "30");
         d.type_into(&format!("#meeting input[name='against_{code}']"), "2");
     }
-    d.scroll_to("#meeting");
-    w.shot(&d, 8, "meeting");
-    d.click("#meeting button[type=submit]");
-    let done = d.wait_source(w.t(
-        "Đã ghi biên bản họp dân: 4 hộ được thống nhất",
-        "Meeting recorded: 4 households agreed",
-    ));
+    let done = w.shoot_and_send(
+        &d,
+        ("#meeting", "#meeting"),
+        (8, "meeting"),
+        w.t(
+            "Đã ghi biên bản họp dân: 4 hộ được thống nhất",
+            "Meeting recorded: 4 households agreed",
+        ),
+    );
     assert!(!done.contains("error"), "{done}");
 
     // 5. The posting: refused without its box ticked (the browser will not send the form), then posted.
@@ -249,14 +278,15 @@ fn walk_the_year(w: &Walk) {
     assert!(app.with_store(|s| s.round(app.round_in).unwrap().posted_on.is_none()));
     // A fresh page: the browser's "tick this box" bubble would otherwise sit in the screenshot.
     d.go(&round);
-    d.scroll_to("#post");
-    d.click("#post input[name=confirm]");
-    w.shot(&d, 9, "posting");
-    d.click("#post button[type=submit]");
-    d.wait_source(w.t(
-        "Đã niêm yết công khai đến hết ngày",
-        "Posted until the end of",
-    ));
+    w.confirm_and_send(
+        &d,
+        "#post",
+        (9, "posting"),
+        w.t(
+            "Đã niêm yết công khai đến hết ngày",
+            "Posted until the end of",
+        ),
+    );
 
     // 6. A citizen's complaint through the commune's public page, during the posting.
     d.go(&format!("{base}/public/{}", app.commune));
@@ -273,10 +303,12 @@ fn walk_the_year(w: &Walk) {
             "We have an old motorbike; please look at the result again.",
         ),
     );
-    d.scroll_to("form.box");
-    w.shot(&d, 10, "public-complaint");
-    d.click("form.box button[type=submit]");
-    d.wait_source(w.t("Đã nhận. Cảm ơn bạn", "Received. Thank you"));
+    w.shoot_and_send(
+        &d,
+        ("form.box", "form.box"),
+        (10, "public-complaint"),
+        w.t("Đã nhận. Cảm ơn bạn", "Received. Thank you"),
+    );
 
     // 7. The complaint on the round's page, and its answer.
     d.go(&round);
@@ -295,10 +327,12 @@ fn walk_the_year(w: &Walk) {
             "Checked at home: the motorbike does not change the result.",
         ),
     );
-    d.scroll_to("#complaints");
-    w.shot(&d, 11, "complaint");
-    d.click("form[id^=complaint] button[type=submit]");
-    d.wait_source(w.t("Đã trả lời khiếu nại.", "The complaint is answered."));
+    w.shoot_and_send(
+        &d,
+        ("#complaints", "form[id^=complaint]"),
+        (11, "complaint"),
+        w.t("Đã trả lời khiếu nại.", "The complaint is answered."),
+    );
 
     // The posting period passes.
     move_posting_into_the_past(&app);
@@ -314,14 +348,15 @@ fn walk_the_year(w: &Walk) {
     d.go(&round);
     d.type_into("#number", "125/QĐ-UBND");
     d.type_into("#signed_by", "Lường Văn Chung");
-    d.scroll_to("#decide");
-    d.click("#decide input[name=confirm]");
-    w.shot(&d, 12, "decision");
-    d.click("#decide button[type=submit]");
-    d.wait_source(w.t(
-        "Đã ghi quyết định: 4 hộ được công nhận; đợt rà soát đã khóa.",
-        "Decision recorded: 4 households recognised; the round is locked.",
-    ));
+    w.confirm_and_send(
+        &d,
+        "#decide",
+        (12, "decision"),
+        w.t(
+            "Đã ghi quyết định: 4 hộ được công nhận; đợt rà soát đã khóa.",
+            "Decision recorded: 4 households recognised; the round is locked.",
+        ),
+    );
     d.go(&round);
     let page = d.wait_source("125/QĐ-UBND");
     assert!(page.contains("Lường Văn Chung"), "{page}");
@@ -331,11 +366,12 @@ fn walk_the_year(w: &Walk) {
     );
 
     // 9. The certificates.
-    d.scroll_to("#certificates");
-    d.click("#certificates input[name=confirm]");
-    w.shot(&d, 13, "certificates");
-    d.click("#certificates button[type=submit]");
-    let done = d.wait_source(w.t("giấy chứng nhận (Mẫu 03)", "certificates (form 03) issued"));
+    let done = w.confirm_and_send(
+        &d,
+        "#certificates",
+        (13, "certificates"),
+        w.t("giấy chứng nhận (Mẫu 03)", "certificates (form 03) issued"),
+    );
     assert!(
         !done.contains(w.t("Đã cấp 0 ", ">0 certificates")),
         "certificates were issued: {done}"

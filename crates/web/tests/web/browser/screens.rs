@@ -33,6 +33,15 @@ fn most_lines(d: &Driver, css: &str) -> f64 {
     d.script(&js).as_f64().unwrap()
 }
 
+/// A browser whose window is `width` × `height` CSS pixels, the size of a `name` (phone, tablet).
+fn screen(width: u32, height: u32, name: &str) -> Driver {
+    let d = Driver::start(&std::env::temp_dir());
+    d.resize(width, height);
+    let inner = d.script("return window.innerWidth;").as_i64().unwrap();
+    assert_eq!(inner, i64::from(width), "the window is a {name}'s width");
+    d
+}
+
 /// Every menu entry inside the window.
 fn menu_off_screen(d: &Driver) -> Vec<String> {
     let v = d.script(
@@ -51,10 +60,7 @@ fn menu_off_screen(d: &Driver) -> Vec<String> {
 fn the_public_page_fits_a_phone_and_its_chart_is_legible_in_chromium() {
     let app = app();
     let base = serve(&app);
-    let d = Driver::start(&std::env::temp_dir());
-    d.resize(360, 780);
-    let inner = d.script("return window.innerWidth;").as_i64().unwrap();
-    assert_eq!(inner, 360, "the window is a phone's width");
+    let d = screen(360, 780, "phone");
     for (lang, query) in [("vi", ""), ("en", "?lang=en")] {
         d.go(&format!("{base}/public/{}{query}", app.commune));
         d.wait_source("<svg");
@@ -84,10 +90,7 @@ fn the_public_page_fits_a_phone_and_its_chart_is_legible_in_chromium() {
 fn staff_pages_fit_a_tablet_in_chromium() {
     let app = app();
     let base = serve(&app);
-    let d = Driver::start(&std::env::temp_dir());
-    d.resize(1024, 768);
-    let inner = d.script("return window.innerWidth;").as_i64().unwrap();
-    assert_eq!(inner, 1024, "the window is a tablet's width");
+    let d = screen(1024, 768, "tablet");
     // (account, pages): the officer's pages, and the province's and the administrator's wider ones.
     let cases: [(&str, Vec<String>); 3] = [
         (
