@@ -93,11 +93,9 @@ pub fn stdout() -> BufWriter<std::io::StdoutLock<'static>> {
     BufWriter::with_capacity(1 << 20, std::io::stdout().lock())
 }
 
-/// A small text file given on the command line (a standard, an MPI specification, a score table, a
-/// household's facts): read only up to the limit, and refused as bad input (exit 2) when it is larger or
-/// not UTF-8, rather than failing as if the machine could not read it.
-pub fn read_text_file(path: &Path) -> Result<String, CliError> {
-    use giamngheo_formats::limits::{Limit, MAX_TOML_BYTES, human_bytes};
+/// The bytes of a file given on the command line, read only up to `max` (`shown`: the limit in words, as
+/// "512 MB") and refused as bad input (exit 2) when it is larger.
+pub fn read_limited(path: &Path, max: u64, shown_max: &str) -> Result<Vec<u8>, CliError> {
     use std::io::Read;
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|error| CliError::File {
@@ -105,20 +103,43 @@ pub fn read_text_file(path: &Path) -> Result<String, CliError> {
         error,
     })?;
     let mut bytes = Vec::new();
-    file.take(MAX_TOML_BYTES + 1)
+    file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| CliError::File {
             path: shown.clone(),
             error,
         })?;
-    if bytes.len() as u64 > MAX_TOML_BYTES {
-        let m = human_bytes(Limit::TomlBytes.max());
+    if bytes.len() as u64 > max {
         return Err(CliError::Input {
             path: shown,
-            vi: format!("tệp lớn hơn {m}"),
-            en: format!("the file is larger than {m}"),
+            vi: format!("tệp lớn hơn {shown_max}"),
+            en: format!("the file is larger than {shown_max}"),
         });
     }
+    Ok(bytes)
+}
+
+/// One line of standard input (a password given with `--password-stdin`), without its line end.
+pub fn read_stdin_line() -> Result<String, CliError> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| CliError::File {
+            path: "<stdin>".into(),
+            error,
+        })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// A small text file given on the command line (a standard, an MPI specification, a score table, a
+/// household's facts): read only up to the limit, and refused as bad input (exit 2) when it is larger or
+/// not UTF-8, rather than failing as if the machine could not read it.
+pub fn read_text_file(path: &Path) -> Result<String, CliError> {
+    use giamngheo_formats::limits::{Limit, MAX_TOML_BYTES, human_bytes};
+    let shown = path.display().to_string();
+    let bytes = read_limited(path, MAX_TOML_BYTES, &human_bytes(Limit::TomlBytes.max()))?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();

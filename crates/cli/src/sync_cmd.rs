@@ -125,7 +125,7 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
                     (init_of(&opened, &file)?, None)
                 }
                 (None, Some(url)) => {
-                    let password = read_password()?;
+                    let password = crate::output::read_stdin_line()?;
                     let body = format!(
                         "{{\"account\":{},\"password\":{},\"commune\":{}}}",
                         json_string(account.as_deref().unwrap_or_default()),
@@ -180,20 +180,14 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
                 vi: "cơ sở dữ liệu này được tạo từ tệp: hãy đồng bộ qua tệp (sync export, sync import)".into(),
                 en: "this database was made from a file: sync by file (sync export, sync import)".into(),
             })?;
-            let bundle = store.sync_bundle(&peer.peer)?;
+            let (bundle, sealed) = sealed_bundle(&mut store, &peer)?;
             let sent = bundle.records.len();
-            let text = sync::text::bundle_to_text(&bundle, None);
-            let sealed = sync_file::seal(Kind::Bundle, &text, Some(&peer.key_hex))?;
             let answer =
                 giamngheo_app::sync_http::post(&url, "/api/sync", "application/gzip", &sealed)
                     .map_err(remote)?;
             let shown = PathBuf::from(&url);
             let opened = sync_file::open(&answer).map_err(|e| at(&shown, e))?;
-            let text = opened
-                .verified(Some(&peer.key_hex))
-                .map_err(|e| at(&shown, e))?;
-            let (back, _) = sync::text::bundle_from_text(text).map_err(|e| at(&shown, e))?;
-            let r = store.sync_receive(&actor, &peer.peer, &back)?;
+            let r = receive(&mut store, &actor, &peer, &opened, &shown)?;
             outln!(
                 "{}",
                 lang.pick(
@@ -212,12 +206,8 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
         SyncCommand::Export { commune, output } => {
             let mut store = open(db)?;
             let peer = peer(&mut store, commune.as_deref())?;
-            let bundle = store.sync_bundle(&peer.peer)?;
-            let text = sync::text::bundle_to_text(&bundle, None);
-            write(
-                &output,
-                &sync_file::seal(Kind::Bundle, &text, Some(&peer.key_hex))?,
-            )?;
+            let (bundle, sealed) = sealed_bundle(&mut store, &peer)?;
+            write(&output, &sealed)?;
             outln!(
                 "{}",
                 lang.pick(
@@ -269,11 +259,7 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
                         })?
                 }
             };
-            let text = opened
-                .verified(Some(&peer.key_hex))
-                .map_err(|e| at(&file, e))?;
-            let (bundle, _) = sync::text::bundle_from_text(text).map_err(|e| at(&file, e))?;
-            let r = store.sync_receive(&actor, &peer.peer, &bundle)?;
+            let r = receive(&mut store, &actor, &peer, &opened, &file)?;
             outln!(
                 "{}",
                 lang.pick(
@@ -446,26 +432,7 @@ fn peer(store: &mut Store, commune: Option<&str>) -> Result<Peer, CliError> {
 }
 
 fn read(path: &Path) -> Result<sync_file::Opened, CliError> {
-    use std::io::Read;
-    let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|error| CliError::File {
-        path: shown.clone(),
-        error,
-    })?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| CliError::File {
-            path: shown.clone(),
-            error,
-        })?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(CliError::Input {
-            path: shown,
-            vi: "tệp đồng bộ lớn hơn 512 MB".into(),
-            en: "the sync file is larger than 512 MB".into(),
-        });
-    }
+    let bytes = crate::output::read_limited(path, MAX_FILE, "512 MB")?;
     sync_file::open(&bytes).map_err(|e| at(path, e))
 }
 
@@ -524,18 +491,6 @@ fn remote(e: giamngheo_app::sync_http::HttpError) -> CliError {
     }
 }
 
-/// The account's password, from standard input (one line), never from the command line.
-fn read_password() -> Result<String, CliError> {
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|error| CliError::File {
-            path: "stdin".into(),
-            error,
-        })?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
 /// A JSON string literal.
 fn json_string(s: &str) -> String {
     let mut out = String::from("\"");
@@ -549,4 +504,28 @@ fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// What this database sends `peer` now, and its sealed bytes.
+fn sealed_bundle(store: &mut Store, peer: &Peer) -> Result<(sync::Bundle, Vec<u8>), CliError> {
+    let bundle = store.sync_bundle(&peer.peer)?;
+    let text = sync::text::bundle_to_text(&bundle, None);
+    let sealed = sync_file::seal(Kind::Bundle, &text, Some(&peer.key_hex))?;
+    Ok((bundle, sealed))
+}
+
+/// A bundle from `peer` (a file, or the server's answer named by its address), checked against its key,
+/// then applied.
+fn receive(
+    store: &mut Store,
+    actor: &giamngheo_store::audit::Actor,
+    peer: &Peer,
+    opened: &sync_file::Opened,
+    from: &Path,
+) -> Result<sync::SyncReport, CliError> {
+    let text = opened
+        .verified(Some(&peer.key_hex))
+        .map_err(|e| at(from, e))?;
+    let (bundle, _) = sync::text::bundle_from_text(text).map_err(|e| at(from, e))?;
+    Ok(store.sync_receive(actor, &peer.peer, &bundle)?)
 }

@@ -1,7 +1,7 @@
 //! `giamngheo serve`, `giamngheo user add`, and the demo's accounts: glue to the web crate.
 
 use crate::output::outln;
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 
 use clap::{Args, Subcommand};
 use giamngheo_core::Lang;
@@ -162,15 +162,7 @@ pub fn user_add(
         )
     })?;
     let password = if password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|error| CliError::File {
-                path: "<stdin>".into(),
-                error,
-            })?;
-        Some(line.trim_end_matches(['\r', '\n']).to_owned())
+        Some(crate::output::read_stdin_line()?)
     } else {
         None
     };

@@ -10,7 +10,29 @@ use crate::giamngheo_fed;
 use crate::registry::{demo_db, ok_on};
 
 /// A server started by the test, stopped when dropped.
-struct Server(std::process::Child);
+pub struct Server(std::process::Child);
+
+/// `giamngheo serve` on `db` at a free port of loopback; its address (`127.0.0.1:PORT`).
+pub fn serve(db: &str) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let server = Server(child);
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("the server's address in {line:?}"))
+        .to_owned();
+    (server, addr)
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -139,23 +161,7 @@ fn the_cli_and_the_web_write_the_same_rates_table() {
     // Thanh Hóa (38) on today's boundaries, two reviewed years.
     let cli = ok_on(&db, "report rates --unit 38 --years 2018-2019");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
-        .args(["--db", &db, "serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _server = Server(child);
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("the server's address in {line:?}"))
-        .to_owned();
+    let (_server, addr) = serve(&db);
     let form = get(&addr, "/login", "");
     let pre = cookie(&form, "gn_pre");
     let login = http(

@@ -5,7 +5,8 @@
 use std::io::{Read, Write};
 
 use crate::registry::{db_arg, ok};
-use crate::{assert_refused, giamngheo, on_db, scratch, text};
+use crate::same_tables::serve;
+use crate::{assert_refused, giamngheo, giamngheo_fed, on_db, scratch, text};
 
 /// The commune code and a household code of the server's registry today (from its own export).
 fn a_household(server: &str, dir: &std::path::Path) -> (String, String) {
@@ -195,55 +196,6 @@ fn a_commune_and_its_server_sync_by_file() {
     );
 }
 
-/// `giamngheo` with `input` on its standard input.
-fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-/// A server process, stopped when dropped.
-struct Serving(std::process::Child);
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(db: &str) -> (Serving, String) {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
-        .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("the server's address in {line:?}"))
-        .to_owned();
-    (Serving(child), format!("http://{addr}"))
-}
-
 #[test]
 fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
     let dir = scratch("sync_http");
@@ -251,7 +203,7 @@ fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
     ok(&on_db(&server, "demo --households 1520 --no-serve", &[]));
     let (commune, hh) = a_household(&server, &dir);
     let password = "Dong-bo-xa-qua-mang-2026";
-    let add = with_stdin(
+    let add = giamngheo_fed(
         &on_db(
             &server,
             "user add --name can-bo-xa --role commune_officer --password-stdin --unit",
@@ -260,12 +212,13 @@ fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
         password,
     );
     assert!(add.status.success(), "{}", text(&add.stderr));
-    let (_serving, url) = serve(&server);
+    let (_serving, addr) = serve(&server);
+    let url = format!("http://{addr}");
 
     // A wrong password, then the officer's own.
     let xa = db_arg(&dir.join("xa.db"));
     let init = |pw: &str| {
-        with_stdin(
+        giamngheo_fed(
             &on_db(
                 &xa,
                 "sync init --server",
@@ -325,7 +278,7 @@ fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
     assert!(status.contains("Records waiting to go: 0"), "{status}");
 
     // Another commune's officer cannot set up this commune's device.
-    let refused = with_stdin(
+    let refused = giamngheo_fed(
         &on_db(
             &db_arg(&dir.join("xa3.db")),
             "sync init --server",
