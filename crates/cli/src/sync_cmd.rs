@@ -94,20 +94,16 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             let init = store.sync_init_bundle(&peer.peer)?;
             let text = sync::text::bundle_to_text(&init.bundle, Some(&init));
             write(&output, &sync_file::seal(Kind::Init, &text, None)?)?;
+            let (origin, records, file) =
+                (peer.origin, init.bundle.records.len(), output.display());
             outln!(
                 "{}",
                 lang.pick(
                     &format!(
-                        "Đã thiết lập xã {commune} (nguồn {}): {} bản ghi trong {}. Tệp chứa dữ liệu cá nhân và khoá đồng bộ của xã: hãy chuyển tận tay.",
-                        peer.origin,
-                        init.bundle.records.len(),
-                        output.display()
+                        "Đã thiết lập xã {commune} (nguồn {origin}): {records} bản ghi trong {file}. Tệp chứa dữ liệu cá nhân và khoá đồng bộ của xã: hãy chuyển tận tay."
                     ),
                     &format!(
-                        "Commune {commune} set up (origin {}): {} records in {}. The file holds personal data and the commune's sync key: hand it over in person.",
-                        peer.origin,
-                        init.bundle.records.len(),
-                        output.display()
+                        "Commune {commune} set up (origin {origin}): {records} records in {file}. The file holds personal data and the commune's sync key: hand it over in person."
                     )
                 )
             );
@@ -147,19 +143,12 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             };
             let mut store = open(db)?;
             let report = store.sync_init(&actor, &init, url.as_deref())?;
+            let (code, records) = (init.bundle.commune_code, report.applied + report.already);
             outln!(
                 "{}",
                 lang.pick(
-                    &format!(
-                        "Đã tạo cơ sở dữ liệu của xã {}: {} bản ghi.",
-                        init.bundle.commune_code,
-                        report.applied + report.already
-                    ),
-                    &format!(
-                        "The database of commune {} is made: {} records.",
-                        init.bundle.commune_code,
-                        report.applied + report.already
-                    )
+                    &format!("Đã tạo cơ sở dữ liệu của xã {code}: {records} bản ghi."),
+                    &format!("The database of commune {code} is made: {records} records.")
                 )
             );
             Ok(())
@@ -188,17 +177,12 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             let shown = PathBuf::from(&url);
             let opened = sync_file::open(&answer).map_err(|e| at(&shown, e))?;
             let r = receive(&mut store, &actor, &peer, &opened, &shown)?;
+            let (written, conflicts) = (r.applied, r.conflicts);
             outln!(
                 "{}",
                 lang.pick(
-                    &format!(
-                        "Đã gửi {sent} bản ghi; đã nhận {} bản ghi ghi mới, {} xung đột.",
-                        r.applied, r.conflicts
-                    ),
-                    &format!(
-                        "Sent {sent} records; received {} records written, {} conflicts.",
-                        r.applied, r.conflicts
-                    )
+                    &format!("Đã gửi {sent} bản ghi; đã nhận {written} bản ghi ghi mới, {conflicts} xung đột."),
+                    &format!("Sent {sent} records; received {written} records written, {conflicts} conflicts.")
                 )
             );
             Ok(())
@@ -208,23 +192,13 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             let peer = peer(&mut store, commune.as_deref())?;
             let (bundle, sealed) = sealed_bundle(&mut store, &peer)?;
             write(&output, &sealed)?;
+            let (records, conflicts) = (bundle.records.len(), bundle.conflicts.len());
+            let (to, file) = (side(&peer, lang), output.display());
             outln!(
                 "{}",
                 lang.pick(
-                    &format!(
-                        "{} bản ghi và {} xung đột cho {} trong {}.",
-                        bundle.records.len(),
-                        bundle.conflicts.len(),
-                        side(&peer, lang),
-                        output.display()
-                    ),
-                    &format!(
-                        "{} records and {} conflicts for {} in {}.",
-                        bundle.records.len(),
-                        bundle.conflicts.len(),
-                        side(&peer, lang),
-                        output.display()
-                    )
+                    &format!("{records} bản ghi và {conflicts} xung đột cho {to} trong {file}."),
+                    &format!("{records} records and {conflicts} conflicts for {to} in {file}.")
                 )
             );
             Ok(())
@@ -260,19 +234,9 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
                 }
             };
             let r = receive(&mut store, &actor, &peer, &opened, &file)?;
-            outln!(
-                "{}",
-                lang.pick(
-                    &format!(
-                        "Đã nhận: {} bản ghi ghi mới, {} đã có, {} xung đột, {} bị từ chối.",
-                        r.applied, r.already, r.conflicts, r.refused
-                    ),
-                    &format!(
-                        "Received: {} records written, {} already held, {} conflicts, {} refused.",
-                        r.applied, r.already, r.conflicts, r.refused
-                    )
-                )
-            );
+            let (written, held, conflicts, refused) =
+                (r.applied, r.already, r.conflicts, r.refused);
+            outln!("{}", lang.pick(&format!("Đã nhận: {written} bản ghi ghi mới, {held} đã có, {conflicts} xung đột, {refused} bị từ chối."), &format!("Received: {written} records written, {held} already held, {conflicts} conflicts, {refused} refused.")));
             Ok(())
         }
         SyncCommand::Status { commune } => {

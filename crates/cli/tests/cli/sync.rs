@@ -40,6 +40,16 @@ fn giamngheo_app_today() -> String {
     text(&o.stdout).trim().to_owned()
 }
 
+/// A child born today into household `hh` of the database `db`.
+fn birth(db: &str, hh: &str, name: &str, sex: &str) {
+    let today = giamngheo_app_today();
+    ok(&on_db(
+        db,
+        "household birth",
+        &[hh, "--name", name, "--sex", sex, "--born", &today],
+    ));
+}
+
 /// The digest a side shows in `sync status`.
 fn digest(db: &str, commune: Option<&str>) -> String {
     let mut args = vec!["--db", db, "--lang", "en", "sync", "status"];
@@ -95,20 +105,7 @@ fn a_commune_and_its_server_sync_by_file() {
     );
 
     // Offline, the commune records a birth; then the files go up and down.
-    let today = giamngheo_app_today();
-    ok(&on_db(
-        &xa,
-        "household birth",
-        &[
-            &hh,
-            "--name",
-            "Lê Thị Đồng Bộ",
-            "--sex",
-            "nữ",
-            "--born",
-            &today,
-        ],
-    ));
+    birth(&xa, &hh, "Lê Thị Đồng Bộ", "nữ");
     let status = ok(&on_db(&xa, "--lang en sync status", &[]));
     assert!(status.contains("Records waiting to go: 1"), "{status}");
     let up = dir.join("len.gz");
@@ -234,20 +231,7 @@ fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
 
     // Offline work, then a sync killed at once several times (before, during or after the server's commit),
     // then one left to finish: nothing lost, nothing doubled, both sides the same.
-    let today = giamngheo_app_today();
-    ok(&on_db(
-        &xa,
-        "household birth",
-        &[
-            &hh,
-            "--name",
-            "Nguyễn Văn Mạng",
-            "--sex",
-            "nam",
-            "--born",
-            &today,
-        ],
-    ));
+    birth(&xa, &hh, "Nguyễn Văn Mạng", "nam");
     for wait_ms in [0u64, 5, 20, 60, 150] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
             .args(on_db(&xa, "sync now", &[]))
