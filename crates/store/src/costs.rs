@@ -33,11 +33,10 @@ impl Store {
             let mut audit = crate::audit::AuditWriter::start(c)?;
             for cost in costs {
                 let programme = c
-                    .query_one(
+                    .query_int(
                         "SELECT id FROM support_programme WHERE code = $1",
                         &[cost.programme_code.as_str().into()],
                     )?
-                    .and_then(|r| r[0].int())
                     .ok_or_else(|| StoreError::NotFound {
                         what: "support programme",
                         key: cost.programme_code.clone(),

@@ -388,6 +388,15 @@ impl Conn {
     }
 
     /// The first column of each row, as integers (ids, years); NULLs are left out.
+    /// The first column of the first row as a whole number, if there is such a row and value.
+    pub fn query_int(
+        &mut self,
+        sql: &'static str,
+        params: &[Value],
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self.query_one(sql, params)?.and_then(|r| r[0].int()))
+    }
+
     pub fn query_ints(
         &mut self,
         sql: &'static str,

@@ -682,8 +682,7 @@ impl Store {
     pub fn household_count(&mut self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_one("SELECT count(*) FROM household", &[])?
-            .and_then(|r| r[0].int())
+            .query_int("SELECT count(*) FROM household", &[])?
             .unwrap_or(0))
     }
 }

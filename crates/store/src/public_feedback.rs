@@ -118,9 +118,7 @@ fn merge_key(subject: &str, text: &str) -> String {
 }
 
 fn count(c: &mut Conn, sql: &'static str, params: &[Value]) -> Result<i64, StoreError> {
-    Ok(c.query_one(sql, params)?
-        .and_then(|r| r[0].int())
-        .unwrap_or(0))
+    Ok(c.query_int(sql, params)?.unwrap_or(0))
 }
 
 impl Store {
@@ -249,12 +247,11 @@ impl Store {
             // A complaint joins the queue of the commune's round under way (the latest opened), if any.
             let round = match subject {
                 Some(_) => c
-                    .query_one(
+                    .query_int(
                         "SELECT id FROM review_round WHERE commune_id = $1 AND status <> 'decided' \
                          ORDER BY opened_on DESC, id DESC LIMIT 1",
                         &[post.commune_id.into()],
-                    )?
-                    .and_then(|r| r[0].int()),
+                    )?,
                 None => None,
             };
             let complaint = match (&subject, round) {
@@ -275,11 +272,10 @@ impl Store {
                         None => {
                             let case_id = match household {
                                 Some(h) => c
-                                    .query_one(
+                                    .query_int(
                                         "SELECT id FROM round_case WHERE round_id = $1 AND household_id = $2",
                                         &[round_id.into(), (*h).into()],
-                                    )?
-                                    .and_then(|r| r[0].int()),
+                                    )?,
                                 None => None,
                             };
                             let complainant = if post.contact.trim().is_empty() {

@@ -534,8 +534,7 @@ fn count_rates(c: &mut Conn, years: &[(i32, Date)]) -> Result<Vec<YearRate>, Sto
     let (days, review_years) = missing(c, years)?;
     fill(c, &days, &review_years)?;
     let many = c
-        .query_one("SELECT count(*) FROM rate_units", &[])?
-        .and_then(|r| r[0].int())
+        .query_int("SELECT count(*) FROM rate_units", &[])?
         .unwrap_or(0)
         > PROBE_MAX_UNITS;
     for (year, day) in years {

@@ -1622,11 +1622,10 @@ impl Store {
                 return Err(refuse(RoundError::PostingNotOver { ends }));
             }
             let open = c
-                .query_one(
+                .query_int(
                     "SELECT count(*) FROM complaint WHERE round_id = $1 AND outcome IS NULL",
                     &[round_id.into()],
                 )?
-                .and_then(|r| r[0].int())
                 .unwrap_or(0);
             if open > 0 {
                 return Err(refuse(RoundError::OpenComplaints { count: open as u32 }));
@@ -1768,8 +1767,7 @@ impl Store {
                 }
             }
             let mut next = c
-                .query_one("SELECT count(*) FROM certificate WHERE round_id = $1", &[round_id.into()])?
-                .and_then(|r| r[0].int())
+                .query_int("SELECT count(*) FROM certificate WHERE round_id = $1", &[round_id.into()])?
                 .unwrap_or(0)
                 + 1;
             let mut audit = AuditWriter::start(c)?;

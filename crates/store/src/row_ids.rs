@@ -105,8 +105,7 @@ impl Store {
     pub fn origin(&mut self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_one("SELECT origin FROM database_origin", &[])?
-            .and_then(|r| r[0].int())
+            .query_int("SELECT origin FROM database_origin", &[])?
             .unwrap_or(0))
     }
 }
@@ -123,8 +122,7 @@ impl Store {
         }
         self.conn.transaction(|c| {
             let now = c
-                .query_one("SELECT origin FROM database_origin", &[])?
-                .and_then(|r| r[0].int())
+                .query_int("SELECT origin FROM database_origin", &[])?
                 .unwrap_or(0);
             if now != 0 && now != origin {
                 return Err(StoreError::Origin {

@@ -125,8 +125,7 @@ pub(crate) fn household_for(
         key: code.to_owned(),
     };
     let id = c
-        .query_one("SELECT id FROM household WHERE code = $1", &[code.into()])?
-        .and_then(|r| r[0].int())
+        .query_int("SELECT id FROM household WHERE code = $1", &[code.into()])?
         .ok_or_else(not_found)?;
     match current_place(c, id)? {
         Some(p) if actor.scope.covers(p) => Ok(id),

@@ -112,7 +112,7 @@ impl Store {
                 });
             }
             let id = c
-                .query_one(
+                .query_int(
                     "INSERT INTO support_programme (code, name_vi, name_en, indicator) VALUES ($1, $2, $3, $4) RETURNING id",
                     &[
                         code.into(),
@@ -121,7 +121,6 @@ impl Store {
                         indicator.into(),
                     ],
                 )?
-                .and_then(|r| r[0].int())
                 .unwrap_or(0);
             record_one(
                 c,

@@ -989,8 +989,7 @@ impl Store {
         let key_hex = hex(&key);
         let peer = self.conn.transaction(|c| {
             let origin = c
-                .query_one("SELECT coalesce(max(origin), 0) + 1 FROM sync_peer WHERE role = 'commune'", &[])?
-                .and_then(|r| r[0].int())
+                .query_int("SELECT coalesce(max(origin), 0) + 1 FROM sync_peer WHERE role = 'commune'", &[])?
                 .unwrap_or(1);
             let code = c
                 .query_one("SELECT code FROM unit WHERE id = $1 AND level = 'commune'", &[commune_id.into()])?
@@ -1320,11 +1319,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.conn.transaction(|c| {
             let row = c
-                .query_one(
+                .query_int(
                     "SELECT commune_id FROM sync_conflict WHERE id = $1 AND resolved_at IS NULL",
                     &[id.into()],
                 )?
-                .and_then(|r| r[0].int())
                 .ok_or_else(|| StoreError::Sync(SyncProblem::NoConflict(id.to_owned())))?;
             let k = conflicts_of(c, row, true)?
                 .into_iter()
@@ -1442,11 +1440,10 @@ impl Store {
     ) -> Result<SyncReport, StoreError> {
         let empty = self
             .conn
-            .query_one(
+            .query_int(
                 "SELECT (SELECT count(*) FROM unit) + (SELECT count(*) FROM household) + (SELECT count(*) FROM sync_peer)",
                 &[],
             )?
-            .and_then(|r| r[0].int())
             == Some(0);
         if !empty {
             return Err(StoreError::Sync(SyncProblem::NotEmpty));

@@ -445,8 +445,7 @@ impl Store {
         // search itself.
         let newest: i64 = self
             .conn
-            .query_one("SELECT coalesce(max(id), 0) FROM unit", &[])?
-            .and_then(|r| r[0].int())
+            .query_int("SELECT coalesce(max(id), 0) FROM unit", &[])?
             .unwrap_or(0);
         let memo = &mut self.village_labels;
         if memo.key != Some((newest, date)) || memo.at.is_none_or(|t| t.elapsed().as_secs() >= 60) {
@@ -468,12 +467,11 @@ impl Store {
             }
             let commune = self
                 .conn
-                .query_one(
+                .query_int(
                     "SELECT p.parent_id FROM unit_parent p WHERE p.unit_id = $1 \
                      AND (p.valid_from IS NULL OR p.valid_from <= $2) AND (p.valid_until IS NULL OR p.valid_until >= $2)",
                     &[id.into(), d.clone().into()],
-                )?
-                .and_then(|r| r[0].int());
+                )?;
             match commune {
                 Some(c) => {
                     let labels = self.commune_village_labels(c, &d)?;
@@ -615,11 +613,10 @@ pub(crate) fn village_in(
             key: commune_id.to_string(),
         })?;
     let n = c
-        .query_one(
+        .query_int(
             "SELECT count(*) FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE u.level = 'village' AND p.parent_id = $1",
             &[commune_id.into()],
         )?
-        .and_then(|r| r[0].int())
         .unwrap_or(0);
     let code = format!("{}-{:02}", commune[0].text().unwrap_or_default(), n + 1);
     let id = next_id(c, IdTable::Unit)?;

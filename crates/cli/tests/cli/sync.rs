@@ -40,6 +40,15 @@ fn giamngheo_app_today() -> String {
     text(&o.stdout).trim().to_owned()
 }
 
+/// A province's server (a small demo registry) in a fresh directory, with a commune and a household of it.
+fn province(test: &str) -> (std::path::PathBuf, String, String, String) {
+    let dir = scratch(test);
+    let server = db_arg(&dir.join("tinh.db"));
+    ok(&on_db(&server, "demo --households 1520 --no-serve", &[]));
+    let (commune, hh) = a_household(&server, &dir);
+    (dir, server, commune, hh)
+}
+
 /// A child born today into household `hh` of the database `db`.
 fn birth(db: &str, hh: &str, name: &str, sex: &str) {
     let today = giamngheo_app_today();
@@ -79,10 +88,7 @@ fn edited(from: &std::path::Path, to: &std::path::Path, f: impl Fn(String) -> St
 
 #[test]
 fn a_commune_and_its_server_sync_by_file() {
-    let dir = scratch("sync");
-    let server = db_arg(&dir.join("tinh.db"));
-    ok(&on_db(&server, "demo --households 1520 --no-serve", &[]));
-    let (commune, hh) = a_household(&server, &dir);
+    let (dir, server, commune, hh) = province("sync");
     let init = dir.join("xa-init.gz");
     let out = ok(&on_db(
         &server,
@@ -195,10 +201,7 @@ fn a_commune_and_its_server_sync_by_file() {
 
 #[test]
 fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
-    let dir = scratch("sync_http");
-    let server = db_arg(&dir.join("tinh.db"));
-    ok(&on_db(&server, "demo --households 1520 --no-serve", &[]));
-    let (commune, hh) = a_household(&server, &dir);
+    let (dir, server, commune, hh) = province("sync_http");
     let password = "Dong-bo-xa-qua-mang-2026";
     let add = giamngheo_fed(
         &on_db(
