@@ -15,15 +15,11 @@ cd "$(dirname "$0")/.."
 HOUSEHOLDS=${HOUSEHOLDS:-1000000}
 PLAN_HOUSEHOLDS=${PLAN_HOUSEHOLDS:-90000}
 RUNS=${RUNS:-5}
-BIN=${GIAMNGHEO_BIN:-target/release/giamngheo}
 DB=bench/data/forecast-$HOUSEHOLDS.db
 PLAN_DB=bench/data/plan-$PLAN_HOUSEHOLDS.db
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
-[ -x "$BIN" ] || cargo build --release -p giamngheo
-mkdir -p bench/data
+. bench/common.sh
 [ -f "$DB" ] || "$BIN" --db "$DB" demo --no-serve --households "$HOUSEHOLDS" > /dev/null
 [ -f "$PLAN_DB" ] || "$BIN" --db "$PLAN_DB" demo --no-serve --households "$PLAN_HOUSEHOLDS" > /dev/null
-now() { date +%s.%N; }
 forecast() { "$BIN" --db "$DB" forecast --unit 38 --from-year "${FROM_YEAR:-2025}" 2> /dev/null; }
 echo "households in the registry: $(sqlite3 "$DB" 'SELECT count(*) FROM household')"
 t0=$(now); forecast > /dev/null; t1=$(now)

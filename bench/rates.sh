@@ -15,14 +15,10 @@ cd "$(dirname "$0")/.."
 HOUSEHOLDS=${HOUSEHOLDS:-1000000}
 RUNS=${RUNS:-5}
 UNIT=${UNIT:-38}
-BIN=${GIAMNGHEO_BIN:-target/release/giamngheo}
 DB=bench/data/rates-$HOUSEHOLDS.db
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
-[ -x "$BIN" ] || cargo build --release -p giamngheo
-mkdir -p bench/data
+. bench/common.sh
 [ -f "$DB" ] || "$BIN" --db "$DB" demo --households "$HOUSEHOLDS"
 report() { "$BIN" --db "$DB" report rates --unit "$UNIT" --years 2015-2024 --as-of-boundaries 2020-01-01; }
-now() { date +%s.%N; }
 report > /dev/null # migrations applied, pages in the cache of the operating system
 echo "households in the registry: $(sqlite3 "$DB" 'SELECT count(*) FROM household')"
 report | awk -F, 'NR > 1 { print "  " $3 ": " $4 " households, " $5 " poor (" $6 " %)" }'

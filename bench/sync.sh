@@ -13,18 +13,14 @@ HOUSEHOLDS=${HOUSEHOLDS:-250000}
 TARGET=${TARGET:-10000}
 CHANGES=${CHANGES:-100}
 COMMUNES=${COMMUNES:-50}
-BIN=${GIAMNGHEO_BIN:-target/release/giamngheo}
 DATA=bench/data/sync
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
-[ -x "$BIN" ] || cargo build --release -p giamngheo
+. bench/common.sh
 mkdir -p "$DATA"
 DEMO=bench/data/demo-$HOUSEHOLDS.db
 [ -f "$DEMO" ] || "$BIN" --db "$DEMO" demo --households "$HOUSEHOLDS" --no-serve > /dev/null
 rm -rf "$DATA"/*
 SERVER=$DATA/tinh.db
 cp "$DEMO" "$SERVER"; [ -f "$DEMO.audit-key" ] && cp "$DEMO.audit-key" "$SERVER.audit-key"
-now() { date +%s.%N; }
-ms() { echo "($2 - $1) * 1000 / 1" | bc; }
 TODAY=$(date +%Y-%m-%d)
 # Communes by their households now, the one nearest TARGET first.
 sqlite3 "$SERVER" "SELECT u.code, count(DISTINCT r.household_id) n FROM residence r JOIN unit u ON u.id = r.commune_id \

@@ -50,14 +50,15 @@ pub enum Entity {
 /// table are replaced as a whole), and the condition that selects the record's rows with `$1` its key.
 struct TableSpec {
     table: &'static str,
-    columns: &'static [&'static str],
+    /// The columns, as they stand in SQL: "id, code, …".
+    columns: &'static str,
     key: &'static [&'static str],
     of_record: &'static str,
 }
 
 const fn spec(
     table: &'static str,
-    columns: &'static [&'static str],
+    columns: &'static str,
     key: &'static [&'static str],
     of_record: &'static str,
 ) -> TableSpec {
@@ -71,46 +72,26 @@ const fn spec(
 
 const PROGRAMME: &[TableSpec] = &[spec(
     "support_programme",
-    &["id", "code", "name_vi", "name_en", "indicator", "unit_id"],
+    "id, code, name_vi, name_en, indicator, unit_id",
     &["id"],
     "id = $1",
 )];
 const ACCOUNT: &[TableSpec] = &[spec(
     "account",
-    &[
-        "id",
-        "name",
-        "role",
-        "unit_id",
-        "password_hash",
-        "created_on",
-        "disabled",
-        "name_key",
-    ],
+    "id, name, role, unit_id, password_hash, created_on, disabled, name_key",
     &["id"],
     "id = $1",
 )];
 const VILLAGE: &[TableSpec] = &[
     spec(
         "unit",
-        &[
-            "id",
-            "level",
-            "code",
-            "name",
-            "short_name",
-            "name_fold",
-            "valid_from",
-            "valid_until",
-            "lat",
-            "lon",
-        ],
+        "id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon",
         &["id"],
         "id = $1",
     ),
     spec(
         "unit_parent",
-        &["unit_id", "parent_id", "valid_from", "valid_until"],
+        "unit_id, parent_id, valid_from, valid_until",
         &[],
         "unit_id = $1",
     ),
@@ -118,217 +99,97 @@ const VILLAGE: &[TableSpec] = &[
 const HOUSEHOLD: &[TableSpec] = &[
     spec(
         "person",
-        &[
-            "id",
-            "full_name",
-            "name_fold",
-            "sex",
-            "birth_date",
-            "ethnicity",
-            "citizen_id",
-            "death_date",
-        ],
+        "id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date",
         &["id"],
         "id IN (SELECT person_id FROM membership WHERE household_id = $1)",
     ),
     spec(
         "household",
-        &["id", "code", "registered_on", "version"],
+        "id, code, registered_on, version",
         &["id"],
         "id = $1",
     ),
     spec(
         "residence",
-        &[
-            "household_id",
-            "valid_from",
-            "valid_until",
-            "commune_id",
-            "village_id",
-            "area",
-            "address",
-        ],
+        "household_id, valid_from, valid_until, commune_id, village_id, area, address",
         &[],
         "household_id = $1",
     ),
     spec(
         "membership",
-        &[
-            "person_id",
-            "household_id",
-            "relation",
-            "valid_from",
-            "valid_until",
-            "citizen_id",
-        ],
+        "person_id, household_id, relation, valid_from, valid_until, citizen_id",
         &[],
         "household_id = $1",
     ),
     spec(
         "household_event",
-        &["id", "household_id", "person_id", "date", "kind", "note"],
+        "id, household_id, person_id, date, kind, note",
         &["id"],
         "household_id = $1",
     ),
 ];
 const REVIEW: &[TableSpec] = &[spec(
     "review",
-    &[
-        "id",
-        "household_id",
-        "year",
-        "round",
-        "review_date",
-        "commune_id",
-        "village_id",
-        "area",
-        "ethnic_minority",
-        "members",
-        "standard_id",
-        "income_per_capita",
-        "income_score",
-        "deprivations",
-        "deprivation_count",
-        "computed_class",
-        "reason",
-        "decided_class",
-        "decided_on",
-        "corrects_id",
-        "facts",
-    ],
+    "id, household_id, year, round, review_date, commune_id, village_id, area, ethnic_minority, members, standard_id, income_per_capita, income_score, deprivations, deprivation_count, computed_class, reason, decided_class, decided_on, corrects_id, facts",
     &["id"],
     "id = $1",
 )];
 const SUPPORT: &[TableSpec] = &[spec(
     "support",
-    &[
-        "id",
-        "programme_id",
-        "household_id",
-        "person_id",
-        "received_on",
-        "amount_vnd",
-        "quantity",
-        "provider",
-        "indicator",
-        "note",
-    ],
+    "id, programme_id, household_id, person_id, received_on, amount_vnd, quantity, provider, indicator, note",
     &["id"],
     "id = $1",
 )];
 const ROUND: &[TableSpec] = &[
     spec(
         "review_round",
-        &[
-            "id",
-            "commune_id",
-            "kind",
-            "year",
-            "month",
-            "procedure_id",
-            "standard_id",
-            "opened_on",
-            "status",
-            "posted_on",
-            "posting_ends",
-            "posting_places",
-            "district_opinion_on",
-            "decided_on",
-            "decision_number",
-            "signed_by",
-            "version",
-        ],
+        "id, commune_id, kind, year, month, procedure_id, standard_id, opened_on, status, posted_on, posting_ends, posting_places, district_opinion_on, decided_on, decision_number, signed_by, version",
         &["id"],
         "id = $1",
     ),
     spec(
         "round_case",
-        &[
-            "id",
-            "round_id",
-            "household_id",
-            "village_id",
-            "source",
-            "requested_on",
-            "previous_class",
-            "poor_earlier",
-            "state",
-            "review_id",
-            "transition",
-            "version",
-        ],
+        "id, round_id, household_id, village_id, source, requested_on, previous_class, poor_earlier, state, review_id, transition, version",
         &["id"],
         "round_id = $1",
     ),
     spec(
         "village_meeting",
-        &[
-            "id",
-            "round_id",
-            "village_id",
-            "held_on",
-            "chair",
-            "secretary",
-            "attendees",
-            "minutes",
-        ],
+        "id, round_id, village_id, held_on, chair, secretary, attendees, minutes",
         &["id"],
         "round_id = $1",
     ),
     spec(
         "meeting_vote",
-        &[
-            "meeting_id",
-            "case_id",
-            "votes_for",
-            "votes_against",
-            "agreed",
-        ],
+        "meeting_id, case_id, votes_for, votes_against, agreed",
         &["meeting_id", "case_id"],
         "meeting_id IN (SELECT id FROM village_meeting WHERE round_id = $1)",
     ),
     spec(
         "complaint",
-        &[
-            "id",
-            "round_id",
-            "case_id",
-            "received_on",
-            "complainant",
-            "channel",
-            "content",
-            "answer",
-            "answered_on",
-            "outcome",
-            "version",
-            "village_id",
-            "copies",
-            "merge_key",
-        ],
+        "id, round_id, case_id, received_on, complainant, channel, content, answer, answered_on, outcome, version, village_id, copies, merge_key",
         &["id"],
         "round_id = $1",
     ),
     spec(
         "certificate",
-        &[
-            "id",
-            "round_id",
-            "case_id",
-            "household_id",
-            "number",
-            "class",
-            "issued_on",
-        ],
+        "id, round_id, case_id, household_id, number, class, issued_on",
         &["id"],
         "round_id = $1",
     ),
     spec(
         "round_reopening",
-        &["id", "round_id", "reopened_on", "actor", "role", "reason"],
+        "id, round_id, reopened_on, actor, role, reason",
         &["id"],
         "round_id = $1",
     ),
 ];
+
+impl TableSpec {
+    fn cols(&self) -> impl Iterator<Item = &'static str> {
+        self.columns.split(", ")
+    }
+}
 
 impl Entity {
     pub const ALL: [Entity; 7] = [
@@ -564,10 +425,10 @@ pub(crate) fn read_record(
     for t in entity.tables() {
         let sql = format!(
             "SELECT {} FROM {} WHERE {} ORDER BY {}",
-            t.columns.join(", "),
+            t.columns,
             t.table,
             t.of_record,
-            (1..=t.columns.len())
+            (1..=t.cols().count())
                 .map(|i| i.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -605,7 +466,7 @@ pub(crate) fn write_record(c: &mut Conn, rec: &Record) -> Result<(), StoreError>
         let positions: Vec<usize> = t
             .key
             .iter()
-            .filter_map(|k| t.columns.iter().position(|c| c == k))
+            .filter_map(|k| t.cols().position(|c| c == *k))
             .collect();
         let keep: std::collections::HashSet<Vec<String>> =
             incoming.iter().map(|r| key_of(r, &positions)).collect();
@@ -637,17 +498,16 @@ pub(crate) fn write_record(c: &mut Conn, rec: &Record) -> Result<(), StoreError>
     }
     for t in specs {
         let rows = rec.tables.get(t.table).map(Vec::as_slice).unwrap_or(&[]);
-        let marks: Vec<String> = (1..=t.columns.len()).map(|i| format!("${i}")).collect();
+        let marks: Vec<String> = (1..=t.cols().count()).map(|i| format!("${i}")).collect();
         let mut sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             t.table,
-            t.columns.join(", "),
+            t.columns,
             marks.join(", ")
         );
         if !t.key.is_empty() {
             let set: Vec<String> = t
-                .columns
-                .iter()
+                .cols()
                 .filter(|col| !t.key.contains(col))
                 .map(|col| format!("{col} = excluded.{col}"))
                 .collect();
@@ -658,14 +518,14 @@ pub(crate) fn write_record(c: &mut Conn, rec: &Record) -> Result<(), StoreError>
             ));
         }
         for r in rows {
-            if r.len() != t.columns.len() {
+            if r.len() != t.cols().count() {
                 return Err(StoreError::Sync(SyncProblem::Malformed(format!(
                     "{} {}: a row of {} has {} values, not {}",
                     rec.entity.code(),
                     rec.key,
                     t.table,
                     r.len(),
-                    t.columns.len()
+                    t.cols().count()
                 ))));
             }
             c.execute_built(&sql, r)?;
@@ -817,7 +677,7 @@ fn commune_hashes(
             })
             .collect();
         for t in e.tables() {
-            let cols: Vec<String> = t.columns.iter().map(|col| format!("t.{col}")).collect();
+            let cols: Vec<String> = t.cols().map(|col| format!("t.{col}")).collect();
             let sql = format!(
                 "WITH k(key) AS ({}) SELECT k.key, {} FROM k JOIN {} t ON {}",
                 e.keys_of_commune(),
