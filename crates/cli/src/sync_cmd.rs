@@ -264,19 +264,19 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             outln!(
                 "{}: {}",
                 lang.pick("Lần gửi cuối", "Last sent"),
-                s.peer.last_sent_at.as_deref().unwrap_or("—")
+                s.peer.log.last_sent_at.as_deref().unwrap_or("—")
             );
             outln!(
                 "{}: {}",
                 lang.pick("Lần nhận cuối", "Last received"),
-                s.peer.last_received_at.as_deref().unwrap_or("—")
+                s.peer.log.last_received_at.as_deref().unwrap_or("—")
             );
             outln!(
                 "{}: {}",
                 lang.pick("Mã tóm tắt ở đây", "Digest here"),
                 s.digest
             );
-            let theirs = s.peer.their_digest.as_deref().unwrap_or("—");
+            let theirs = s.peer.log.their_digest.as_deref().unwrap_or("—");
             outln!(
                 "{}: {theirs}",
                 lang.pick(

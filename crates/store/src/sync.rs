@@ -70,24 +70,23 @@ const fn spec(
     }
 }
 
-const PROGRAMME: &[TableSpec] = &[spec(
+/// A record's own row, found by its id.
+const fn own_row(table: &'static str, columns: &'static str) -> TableSpec {
+    spec(table, columns, &["id"], "id = $1")
+}
+
+const PROGRAMME: &[TableSpec] = &[own_row(
     "support_programme",
     "id, code, name_vi, name_en, indicator, unit_id",
-    &["id"],
-    "id = $1",
 )];
-const ACCOUNT: &[TableSpec] = &[spec(
+const ACCOUNT: &[TableSpec] = &[own_row(
     "account",
     "id, name, role, unit_id, password_hash, created_on, disabled, name_key",
-    &["id"],
-    "id = $1",
 )];
 const VILLAGE: &[TableSpec] = &[
-    spec(
+    own_row(
         "unit",
         "id, level, code, name, short_name, name_fold, valid_from, valid_until, lat, lon",
-        &["id"],
-        "id = $1",
     ),
     spec(
         "unit_parent",
@@ -103,12 +102,7 @@ const HOUSEHOLD: &[TableSpec] = &[
         &["id"],
         "id IN (SELECT person_id FROM membership WHERE household_id = $1)",
     ),
-    spec(
-        "household",
-        "id, code, registered_on, version",
-        &["id"],
-        "id = $1",
-    ),
+    own_row("household", "id, code, registered_on, version"),
     spec(
         "residence",
         "household_id, valid_from, valid_until, commune_id, village_id, area, address",
@@ -128,24 +122,18 @@ const HOUSEHOLD: &[TableSpec] = &[
         "household_id = $1",
     ),
 ];
-const REVIEW: &[TableSpec] = &[spec(
+const REVIEW: &[TableSpec] = &[own_row(
     "review",
     "id, household_id, year, round, review_date, commune_id, village_id, area, ethnic_minority, members, standard_id, income_per_capita, income_score, deprivations, deprivation_count, computed_class, reason, decided_class, decided_on, corrects_id, facts",
-    &["id"],
-    "id = $1",
 )];
-const SUPPORT: &[TableSpec] = &[spec(
+const SUPPORT: &[TableSpec] = &[own_row(
     "support",
     "id, programme_id, household_id, person_id, received_on, amount_vnd, quantity, provider, indicator, note",
-    &["id"],
-    "id = $1",
 )];
 const ROUND: &[TableSpec] = &[
-    spec(
+    own_row(
         "review_round",
         "id, commune_id, kind, year, month, procedure_id, standard_id, opened_on, status, posted_on, posting_ends, posting_places, district_opinion_on, decided_on, decision_number, signed_by, version",
-        &["id"],
-        "id = $1",
     ),
     spec(
         "round_case",
@@ -629,6 +617,13 @@ pub struct Peer {
     pub account_id: Option<i64>,
     /// On a commune's database: the server's address, when it was made over HTTP.
     pub url: Option<String>,
+    pub log: PeerLog,
+}
+
+/// What the last exchanges with a peer left: when a bundle last went and came, and the digest of the
+/// commune's data the other side sent with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PeerLog {
     pub last_sent_at: Option<String>,
     pub last_received_at: Option<String>,
     pub their_digest: Option<String>,
@@ -760,9 +755,11 @@ fn peer_of(c: &mut Conn, peer: &str) -> Result<Peer, StoreError> {
         key_hex: next().into_text().unwrap_or_default(),
         account_id: next().int(),
         url: next().into_text(),
-        last_sent_at: next().into_text(),
-        last_received_at: next().into_text(),
-        their_digest: next().into_text(),
+        log: PeerLog {
+            last_sent_at: next().into_text(),
+            last_received_at: next().into_text(),
+            their_digest: next().into_text(),
+        },
     })
 }
 
