@@ -112,13 +112,24 @@ fn prefix_range(folded: &str) -> (String, String) {
     (folded.to_owned(), format!("{folded}\u{10FFFF}"))
 }
 
-/// The search by folded name: the condition of `m` on `$1`, `$2`, the account `$3` (0: the whole country), at
-/// most `$4` rows. A scope holding communes is searched commune by commune on (commune, name); a scope of
-/// villages alone (a village reviewer) village by village; either way one index range per unit of the scope.
-fn search_sql(backend: Backend, m: Match) -> &'static str {
-    static CACHE: [std::sync::OnceLock<String>; 4] = [const { std::sync::OnceLock::new() }; 4];
-    let slot = usize::from(backend == Backend::Postgres) * 2 + usize::from(m == Match::WordStart);
-    CACHE[slot].get_or_init(|| build_search_sql(backend, m))
+/// Where a search over the search tables looks: the whole country, or one unit of the account's scope.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Within {
+    Country,
+    Commune,
+    Village,
+}
+
+/// The search by folded name over the search tables: the condition of `m` on `$1`, `$2`, inside the unit `$3`
+/// (none for the whole country), the first `$4` in the order of the compared name: one index range, read in
+/// its order. A scope is searched unit by unit and the units' first rows merged in that order
+/// (`Store::search_members`), so every backend shows the same first page.
+fn search_sql(backend: Backend, m: Match, within: Within) -> &'static str {
+    static CACHE: [std::sync::OnceLock<String>; 12] = [const { std::sync::OnceLock::new() }; 12];
+    let slot = usize::from(backend == Backend::Postgres) * 6
+        + usize::from(m == Match::WordStart) * 3
+        + within as usize;
+    CACHE[slot].get_or_init(|| build_search_sql(backend, m, within))
 }
 
 /// The same search on the registry tables themselves, while `member_search` is stale: each candidate by
@@ -151,7 +162,7 @@ fn by_bytes(backend: Backend, column: &str) -> String {
     }
 }
 
-fn build_search_sql(backend: Backend, m: Match) -> String {
+fn build_search_sql(backend: Backend, m: Match, within: Within) -> String {
     let (table, column) = m.table();
     let column = by_bytes(backend, column);
     let mut name = format!("{column} >= $1 AND {column} < $2");
@@ -159,19 +170,14 @@ fn build_search_sql(backend: Backend, m: Match) -> String {
         let full = by_bytes(backend, "p.name_fold");
         name.push_str(&format!(" AND NOT ({full} >= $1 AND {full} < $2)"));
     }
+    let unit = match within {
+        Within::Country => "$3 = 0",
+        Within::Commune => "ms.commune_id = $3",
+        Within::Village => "ms.village_id = $3",
+    };
     format!(
-        "SELECT * FROM ( \
-         {FOUND_FROM_MS}, ms.person_id FROM {table} ms {FOUND_JOINS} \
-         WHERE $3 = 0 AND {name} \
-         UNION ALL \
-         {FOUND_FROM_MS}, ms.person_id FROM account_scope s JOIN {table} ms ON ms.commune_id = s.unit_id {FOUND_JOINS} \
-         WHERE s.account_id = $3 AND {name} \
-         UNION ALL \
-         {FOUND_FROM_MS}, ms.person_id FROM account_scope s JOIN {table} ms ON ms.village_id = s.unit_id {FOUND_JOINS} \
-         WHERE s.account_id = $3 AND {name} \
-         AND NOT EXISTS (SELECT 1 FROM account_scope c JOIN unit cu2 ON cu2.id = c.unit_id \
-             WHERE c.account_id = $3 AND cu2.level = 'commune') \
-         ) x LIMIT $4"
+        "{FOUND_FROM_MS}, ms.person_id, {column} FROM {table} ms {FOUND_JOINS} \
+         WHERE {unit} AND {name} ORDER BY {column}, ms.household_id, ms.person_id LIMIT $4"
     )
 }
 
@@ -208,6 +214,33 @@ impl Store {
         }
         // Left stale by a bulk write until `prepare_search`: the registry tables answer, slower but right.
         let stale = crate::households::member_search_stale(&mut self.conn)?;
+        // The units searched: the whole country, or the scope's communes (its villages lie in them), or for a
+        // village reviewer the scope's villages.
+        let units: Vec<(Within, i64)> = match scope {
+            Value::Int(0) => vec![(Within::Country, 0)],
+            _ => {
+                let rows = self.conn.query(
+                    "SELECT s.unit_id, u.level FROM account_scope s JOIN unit u ON u.id = s.unit_id \
+                     WHERE s.account_id = $1 ORDER BY s.unit_id",
+                    &[scope.clone()],
+                )?;
+                let of = |level: &str| -> Vec<i64> {
+                    rows.iter()
+                        .filter(|r| r[1].text() == Some(level))
+                        .filter_map(|r| r[0].int())
+                        .collect()
+                };
+                let communes = of("commune");
+                if communes.is_empty() {
+                    of("village")
+                        .into_iter()
+                        .map(|v| (Within::Village, v))
+                        .collect()
+                } else {
+                    communes.into_iter().map(|c| (Within::Commune, c)).collect()
+                }
+            }
+        };
         let (low, high) = prefix_range(&folded);
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -216,11 +249,6 @@ impl Store {
             if room <= 0 {
                 break;
             }
-            let sql = if stale {
-                registry_search_sql(self.backend(), m)
-            } else {
-                search_sql(self.backend(), m)
-            };
             // Two later words of one name can both start with the query ("thu" in "Lê Thu Thủy"): a member is
             // listed once, so the later-word search reads twice the room it fills.
             let fetch = if m == Match::WordStart {
@@ -228,16 +256,48 @@ impl Store {
             } else {
                 room
             };
-            let rows = self.conn.query(
-                sql,
-                &[
-                    low.as_str().into(),
-                    high.as_str().into(),
-                    scope.clone(),
-                    fetch.into(),
-                ],
-            )?;
-            for r in rows {
+            // Each unit's first rows in the order of the compared name, then the first of them all.
+            let mut rows: Vec<(String, i64, i64, Vec<Value>)> = Vec::new();
+            if stale {
+                let sql = registry_search_sql(self.backend(), m);
+                for r in self.conn.query(
+                    sql,
+                    &[
+                        low.as_str().into(),
+                        high.as_str().into(),
+                        scope.clone(),
+                        fetch.into(),
+                    ],
+                )? {
+                    rows.push((String::new(), 0, 0, r));
+                }
+            } else {
+                for (within, unit) in &units {
+                    let sql = search_sql(self.backend(), m, *within);
+                    for r in self.conn.query(
+                        sql,
+                        &[
+                            low.as_str().into(),
+                            high.as_str().into(),
+                            (*unit).into(),
+                            fetch.into(),
+                        ],
+                    )? {
+                        let key = r
+                            .get(10)
+                            .and_then(Value::text)
+                            .unwrap_or_default()
+                            .to_owned();
+                        let (h, p) = (
+                            r[0].int().unwrap_or(0),
+                            r.get(9).and_then(Value::int).unwrap_or(0),
+                        );
+                        rows.push((key, h, p, r));
+                    }
+                }
+                rows.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+            }
+            for (_, _, _, r) in rows {
                 let person = r.get(9).and_then(Value::int).unwrap_or(0);
                 let f = found(r)?;
                 if seen.insert((f.household_id, person)) && (out.len() as i64) < limit {
