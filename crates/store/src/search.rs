@@ -222,7 +222,7 @@ impl Store {
                 let rows = self.conn.query(
                     "SELECT s.unit_id, u.level FROM account_scope s JOIN unit u ON u.id = s.unit_id \
                      WHERE s.account_id = $1 ORDER BY s.unit_id",
-                    &[scope.clone()],
+                    std::slice::from_ref(&scope),
                 )?;
                 let of = |level: &str| -> Vec<i64> {
                     rows.iter()
