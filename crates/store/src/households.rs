@@ -758,26 +758,34 @@ fn rebuild_member_search(c: &mut Conn) -> Result<(), StoreError> {
         (
             "member_search_commune",
             "member_search",
-            "(commune_id, name_fold, village_id)",
+            "(commune_id, name_fold, village_id, household_id, person_id)",
         ),
         (
             "member_search_village",
             "member_search",
-            "(village_id, name_fold, commune_id)",
+            "(village_id, name_fold, commune_id, household_id, person_id)",
         ),
-        ("member_search_name", "member_search", "(name_fold)"),
+        (
+            "member_search_name",
+            "member_search",
+            "(name_fold, household_id, person_id)",
+        ),
         // The names' later words (migration 0019).
         (
             "member_word_commune",
             "member_word",
-            "(commune_id, tail, village_id)",
+            "(commune_id, tail, village_id, household_id, person_id)",
         ),
         (
             "member_word_village",
             "member_word",
-            "(village_id, tail, commune_id)",
+            "(village_id, tail, commune_id, household_id, person_id)",
         ),
-        ("member_word_tail", "member_word", "(tail)"),
+        (
+            "member_word_tail",
+            "member_word",
+            "(tail, household_id, person_id)",
+        ),
     ];
     // The word triggers on member_search would otherwise fire once per row written below.
     let resume = pause_member_search(c)?;
@@ -805,7 +813,16 @@ fn rebuild_member_search(c: &mut Conn) -> Result<(), StoreError> {
     for (name, table, cols) in INDEXES {
         let cols = cols
             .replace("name_fold", &format!("name_fold{collate}"))
-            .replace("tail", &format!("tail{collate}"));
+            .replace("tail", &format!("tail{collate}"))
+            // NULL villages first, as SQLite orders them, so a search reads a range in one order on both.
+            .replace(
+                "village_id, household_id",
+                if collate.is_empty() {
+                    "village_id, household_id"
+                } else {
+                    "village_id NULLS FIRST, household_id"
+                },
+            );
         c.batch(&format!("CREATE INDEX {name} ON {table} {cols}"))?;
     }
     resume_triggers(c, resume)?;

@@ -68,6 +68,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0020_database_origin.sql"),
     ),
     (21, include_str!("../migrations/sqlite/0021_sync.sql")),
+    (
+        22,
+        include_str!("../migrations/sqlite/0022_search_order.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -142,6 +146,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0020_database_origin.sql"),
     ),
     (21, include_str!("../migrations/postgres/0021_sync.sql")),
+    (
+        22,
+        include_str!("../migrations/postgres/0022_search_order.sql"),
+    ),
 ];
 
 impl Store {

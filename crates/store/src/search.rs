@@ -170,14 +170,23 @@ fn build_search_sql(backend: Backend, m: Match, within: Within) -> String {
         let full = by_bytes(backend, "p.name_fold");
         name.push_str(&format!(" AND NOT ({full} >= $1 AND {full} < $2)"));
     }
-    let unit = match within {
-        Within::Country => "$3 = 0",
-        Within::Commune => "ms.commune_id = $3",
-        Within::Village => "ms.village_id = $3",
+    // The order of each index's range (migration 0022), so that nothing is sorted: a common last word ("xuan")
+    // ties thousands of names, which a sort would read whole.
+    let (unit, then) = match within {
+        Within::Country => ("$3 = 0", ""),
+        // NULL villages first on both (PostgreSQL puts them last unless told).
+        Within::Commune => (
+            "ms.commune_id = $3",
+            match backend {
+                Backend::Sqlite => "ms.village_id, ",
+                Backend::Postgres => "ms.village_id NULLS FIRST, ",
+            },
+        ),
+        Within::Village => ("ms.village_id = $3", "ms.commune_id, "),
     };
     format!(
-        "{FOUND_FROM_MS}, ms.person_id, {column} FROM {table} ms {FOUND_JOINS} \
-         WHERE {unit} AND {name} ORDER BY {column}, ms.household_id, ms.person_id LIMIT $4"
+        "{FOUND_FROM_MS}, ms.person_id, {column}, ms.village_id FROM {table} ms {FOUND_JOINS} \
+         WHERE {unit} AND {name} ORDER BY {column}, {then}ms.household_id, ms.person_id LIMIT $4"
     )
 }
 
@@ -257,7 +266,7 @@ impl Store {
                 room
             };
             // Each unit's first rows in the order of the compared name, then the first of them all.
-            let mut rows: Vec<(String, i64, i64, Vec<Value>)> = Vec::new();
+            let mut rows: Vec<(String, i64, i64, i64, Vec<Value>)> = Vec::new();
             if stale {
                 let sql = registry_search_sql(self.backend(), m);
                 for r in self.conn.query(
@@ -269,7 +278,7 @@ impl Store {
                         fetch.into(),
                     ],
                 )? {
-                    rows.push((String::new(), 0, 0, r));
+                    rows.push((String::new(), 0, 0, 0, r));
                 }
             } else {
                 for (within, unit) in &units {
@@ -288,16 +297,17 @@ impl Store {
                             .and_then(Value::text)
                             .unwrap_or_default()
                             .to_owned();
+                        let village = r.get(11).and_then(Value::int).unwrap_or(0);
                         let (h, p) = (
                             r[0].int().unwrap_or(0),
                             r.get(9).and_then(Value::int).unwrap_or(0),
                         );
-                        rows.push((key, h, p, r));
+                        rows.push((key, village, h, p, r));
                     }
                 }
-                rows.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+                rows.sort_by(|a, b| (&a.0, a.1, a.2, a.3).cmp(&(&b.0, b.1, b.2, b.3)));
             }
-            for (_, _, _, r) in rows {
+            for (_, _, _, _, r) in rows {
                 let person = r.get(9).and_then(Value::int).unwrap_or(0);
                 let f = found(r)?;
                 if seen.insert((f.household_id, person)) && (out.len() as i64) < limit {

@@ -18,9 +18,11 @@ SELECT ms.household_id, ms.person_id, s.i, ms.commune_id, ms.village_id, substr(
 FROM member_search ms JOIN search_position s ON s.i < length(ms.name_fold)
 WHERE substr(ms.name_fold, s.i, 1) = ' ';
 
-CREATE INDEX member_word_commune ON member_word (commune_id, tail COLLATE "C", village_id);
-CREATE INDEX member_word_village ON member_word (village_id, tail COLLATE "C", commune_id);
-CREATE INDEX member_word_tail ON member_word (tail COLLATE "C");
+-- The household and person last, as SQLite's indexes of a table keyed by them hold them: a search reads each
+-- range in the same order on both backends, so both show the same first page.
+CREATE INDEX member_word_commune ON member_word (commune_id, tail COLLATE "C", village_id NULLS FIRST, household_id, person_id);
+CREATE INDEX member_word_village ON member_word (village_id, tail COLLATE "C", commune_id, household_id, person_id);
+CREATE INDEX member_word_tail ON member_word (tail COLLATE "C", household_id, person_id);
 
 CREATE FUNCTION member_search_word() RETURNS trigger AS $$
 BEGIN
