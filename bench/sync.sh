@@ -3,7 +3,8 @@
 #   first sync: a commune of about TARGET households (default 10,000; target under 10 s) made from the server
 #     with `sync init --server` (the server's bundle built, sent, applied);
 #   incremental: CHANGES births recorded offline (default 100), then `sync now` (target under 1 s);
-#   at once: COMMUNES other communes (default 50) set up, one birth each, then all syncing at the same time.
+#   at once: COMMUNES other communes (default 50, or as many as the demo has) set up, one birth each, then all
+#     syncing at the same time.
 # The peer, in the same run: shipping the server's whole database instead (`sqlite3 .backup`, then gzip).
 # The server is the demo registry of HOUSEHOLDS households (default 250,000: its smallest communes hold about
 # 10,000) on SQLite.
