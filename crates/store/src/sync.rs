@@ -588,7 +588,8 @@ pub struct Bundle {
     pub records: Vec<Sent>,
     /// A commune's database: the records it took from the server's last bundle, with their hashes.
     pub acks: Vec<(Entity, i64, String)>,
-    /// The server: every conflict of the commune (open, or resolved since).
+    /// Every conflict of the commune the sender holds, open or resolved (a choice made on one side closes
+    /// the conflict on the other).
     pub conflicts: Vec<ConflictRecord>,
     /// The sender's digest of the commune's data when it made the bundle.
     pub digest: String,
@@ -902,8 +903,8 @@ impl Store {
     }
 
     /// What this database sends `peer`: the records of the commune changed here since the last sync (a
-    /// commune's database sends only the kinds that go up), with their bases; from a commune, the records it
-    /// took from the server; from the server, the commune's conflicts.
+    /// commune's database sends only the kinds that go up), with their bases; the records it took from the
+    /// other side since its last bundle; and the commune's conflicts.
     pub fn sync_bundle(&mut self, peer: &str) -> Result<Bundle, StoreError> {
         let p = self.sync_peer(peer)?;
         let c = &mut self.conn;
@@ -939,11 +940,8 @@ impl Store {
             })
             .collect();
         c.execute("DELETE FROM sync_ack WHERE peer = $1", &[peer.into()])?;
-        let conflicts = if p.is_server {
-            Vec::new()
-        } else {
-            conflicts_of(c, p.commune_id, false)?
-        };
+        // Both ways: the server's new conflicts go down, an officer's choice made on either side goes across.
+        let conflicts = conflicts_of(c, p.commune_id, false)?;
         c.execute(
             "UPDATE sync_peer SET last_sent_at = $2 WHERE peer = $1",
             &[peer.into(), now().into()],
@@ -1502,5 +1500,48 @@ pub mod text {
             i.bundle = b.clone();
         }
         Ok((b, init))
+    }
+}
+
+/// One commune database's sync, as its server sees it (the province's page of its communes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommuneSync {
+    pub commune_id: i64,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub origin: i64,
+    /// When its last bundle arrived (None: set up, never synced since).
+    pub last_received_at: Option<String>,
+    pub open_conflicts: i64,
+}
+
+impl Store {
+    /// The server: every commune database set up for a commune among `communes` (the units a page shows),
+    /// with its last sync and its open conflicts, by commune code.
+    pub fn sync_overview(&mut self, communes: &[i64]) -> Result<Vec<CommuneSync>, StoreError> {
+        let mut out = Vec::new();
+        for &c in communes {
+            let rows = self.conn.query(
+                "SELECT p.commune_id, u.code, u.name, p.origin, p.last_received_at, \
+                 (SELECT count(*) FROM sync_conflict k WHERE k.commune_id = p.commune_id AND k.resolved_at IS NULL) \
+                 FROM sync_peer p JOIN unit u ON u.id = p.commune_id \
+                 WHERE p.role = 'commune' AND p.commune_id = $1 ORDER BY p.origin",
+                &[c.into()],
+            )?;
+            for r in rows {
+                let mut it = r.into_iter();
+                let mut next = || it.next().unwrap_or(Value::Null);
+                out.push(CommuneSync {
+                    commune_id: next().int().unwrap_or(0),
+                    commune_code: next().into_text().unwrap_or_default(),
+                    commune_name: next().into_text().unwrap_or_default(),
+                    origin: next().int().unwrap_or(0),
+                    last_received_at: next().into_text(),
+                    open_conflicts: next().int().unwrap_or(0),
+                });
+            }
+        }
+        out.sort_by(|a, b| (&a.commune_code, a.origin).cmp(&(&b.commune_code, b.origin)));
+        Ok(out)
     }
 }

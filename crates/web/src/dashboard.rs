@@ -26,6 +26,51 @@ pub struct UnitQuery {
     unit: Option<String>,
 }
 
+/// The communes' offline databases syncing with this server (issue 16): each one's last sync, the conflicts
+/// waiting for an officer, and whether the commune is also late with its reports. Shown only where a commune
+/// was set up for sync.
+fn sync_section(
+    lang: Lang,
+    syncs: &[giamngheo_store::sync::CommuneSync],
+    late: &[giamngheo_store::support::Late],
+) -> Markup {
+    if syncs.is_empty() {
+        return html! {};
+    }
+    let rows: Vec<Vec<Markup>> = syncs
+        .iter()
+        .map(|s| {
+            let is_late = late.iter().any(|l| l.commune_code == s.commune_code);
+            vec![
+                html! { a href={ "/dashboard?unit=" (html::url(&s.commune_code)) } { (s.commune_name) } },
+                html! { (s.origin) },
+                html! {
+                    @match &s.last_received_at {
+                        Some(at) => (html::moment(at)),
+                        None => span.muted { (lang.pick("chưa đồng bộ lần nào", "never synced")) },
+                    }
+                },
+                html! { (s.open_conflicts) },
+                html! { (if is_late { lang.pick("chậm", "late") } else { "" }) },
+            ]
+        })
+        .collect();
+    html! {
+        h2 { (lang.pick("Đồng bộ của các xã", "The communes' sync")) }
+        (html::table(
+            "syncs",
+            &[
+                lang.pick("Xã", "Commune"),
+                lang.pick("Thiết bị (nguồn)", "Device (origin)"),
+                lang.pick("Lần nhận cuối", "Last received"),
+                lang.pick("Xung đột chờ xử lý", "Conflicts waiting"),
+                lang.pick("Báo cáo", "Reports"),
+            ],
+            &rows,
+        ))
+    }
+}
+
 /// Late communes, one row each: the periodic decision and the monthly reports past their deadlines.
 fn late_section(lang: Lang, late: &[giamngheo_store::support::Late]) -> Markup {
     use giamngheo_store::support::ReportKind;
@@ -270,6 +315,21 @@ pub async fn dashboard(
         ));
     };
     let f = state.unit_figures(unit).await.map_err(|e| ctx.fail(e))?;
+    // Read at each visit (a sync changes no figure, so the cached figures do not follow it).
+    let communes: Vec<i64> = if f.unit.level == giamngheo_core::ids::UnitLevel::Commune {
+        vec![f.unit.id]
+    } else {
+        f.children
+            .iter()
+            .filter(|(c, _)| c.level == giamngheo_core::ids::UnitLevel::Commune)
+            .map(|(c, _)| c.id)
+            .collect()
+    };
+    let syncs = state
+        .pool
+        .run(move |s| Ok(s.sync_overview(&communes)?))
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let last = f.rates.last().map(|r| r.year);
     let rows: Vec<Vec<Markup>> = f
         .children
@@ -320,6 +380,7 @@ pub async fn dashboard(
             ))
         }
         (late_section(lang, &f.late))
+        (sync_section(lang, &syncs, &f.late))
     };
     let title = format!("{}: {}", ctx.t("Tổng quan", "Dashboard"), f.unit.name);
     Ok(staff_page(&state, &ctx, &a, &title, body))

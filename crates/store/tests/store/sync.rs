@@ -309,6 +309,20 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
             db.name
         );
 
+        // The province's page: the commune's device, its last sync, no conflict left open.
+        let overview = server.sync_overview(&[commune.id]).unwrap();
+        assert_eq!(overview.len(), 1, "{}: {overview:?}", db.name);
+        assert_eq!(
+            (
+                overview[0].origin,
+                overview[0].open_conflicts,
+                overview[0].last_received_at.is_some()
+            ),
+            (1, 0, true),
+            "{}: {overview:?}",
+            db.name
+        );
+
         // A bundle for another commune, or sending another commune's household, is refused whole.
         let mut other = village.sync_bundle(sync::SERVER_PEER).unwrap();
         other.commune_code = "20764".into();

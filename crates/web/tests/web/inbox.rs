@@ -450,3 +450,49 @@ fn villages_of_one_name_are_shown_with_their_former_commune() {
         }
     });
 }
+
+#[test]
+fn the_province_page_shows_its_communes_sync() {
+    let app = app();
+    run(async {
+        let admin = app.login("admin").await;
+        let page = |lang: &'static str| {
+            let uri = format!("/dashboard?unit={}&lang={lang}", app.province);
+            let admin = admin.clone();
+            let app = &app;
+            async move { app.get(&uri, Some(&admin)).await }
+        };
+        assert!(
+            table_rows(&page("vi").await.body, "syncs").is_empty(),
+            "no section before a commune is set up"
+        );
+        let commune = app.commune.clone();
+        app.with_store(move |s| {
+            let id = s
+                .unit_by_code(&commune, giamngheo_store::today())
+                .unwrap()
+                .unwrap()
+                .id;
+            let by = giamngheo_store::audit::Actor::new(
+                "quản trị",
+                giamngheo_core::round::Role::Administrator,
+                "cli",
+            );
+            s.sync_add_commune(&by, id, None).unwrap();
+        });
+        for (lang, never) in [("vi", "chưa đồng bộ lần nào"), ("en", "never synced")] {
+            let body = page(lang).await.body;
+            let rows = table_rows(&body, "syncs");
+            assert_eq!(rows.len(), 1, "{lang}: {rows:?}");
+            assert_eq!(
+                (
+                    rows[0][1].as_str(),
+                    rows[0][2].as_str(),
+                    rows[0][3].as_str()
+                ),
+                ("1", never, "0"),
+                "{lang}: origin, last sync, open conflicts: {rows:?}"
+            );
+        }
+    });
+}
