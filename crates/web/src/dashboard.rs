@@ -50,7 +50,13 @@ fn sync_section(
                         None => span.muted { (lang.pick("chưa đồng bộ lần nào", "never synced")) },
                     }
                 },
-                html! { (s.open_conflicts) },
+                html! {
+                    @if s.open_conflicts > 0 {
+                        a href={ "/sync/conflicts?unit=" (html::url(&s.commune_code)) } { (s.open_conflicts) }
+                    } @else {
+                        (s.open_conflicts)
+                    }
+                },
                 html! { (if is_late { lang.pick("chậm", "late") } else { "" }) },
             ]
         })

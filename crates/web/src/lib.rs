@@ -32,6 +32,7 @@ pub mod reports;
 pub mod rounds;
 pub mod state;
 pub mod sync;
+pub mod sync_conflicts;
 pub mod units;
 
 use std::net::SocketAddr;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feedback::routes())
         .merge(public::routes())
         .merge(api::routes())
+        .merge(sync_conflicts::routes())
         .merge(layout::routes())
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(MAX_FORM))

@@ -496,3 +496,122 @@ fn the_province_page_shows_its_communes_sync() {
         }
     });
 }
+
+/// A conflict on `hh` between the app's database (the province's server) and a commune database made from
+/// it: a birth on each side, then the commune's bundle received by the server.
+fn conflict_on(app: &crate::harness::App, commune: &str, hh: &str) {
+    let (commune, hh) = (commune.to_owned(), hh.to_owned());
+    app.with_store(move |server| {
+        use giamngheo_core::registry::{MemberRecord, Relation};
+        let today = giamngheo_store::today();
+        let by = giamngheo_store::audit::Actor::new(
+            "quản trị",
+            giamngheo_core::round::Role::Administrator,
+            "cli",
+        );
+        let id = server.unit_by_code(&commune, today).unwrap().unwrap().id;
+        let peer = server.sync_add_commune(&by, id, None).unwrap();
+        let init = server.sync_init_bundle(&peer.peer).unwrap();
+        let path = std::env::temp_dir().join(format!(
+            "giamngheo-web-conflict-{}-{}.db",
+            std::process::id(),
+            peer.origin
+        ));
+        for suffix in ["", "-wal", "-shm", ".audit-key"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let mut laptop = giamngheo_store::Store::open(path.to_str().unwrap()).unwrap();
+        laptop.sync_init(&by, &init, None).unwrap();
+        let baby = |name: &str| {
+            MemberRecord::new(
+                giamngheo_core::ids::PersonName::parse(name).unwrap(),
+                giamngheo_core::facts::Sex::Female,
+                today,
+                "Kinh",
+                None,
+                Relation::Child,
+            )
+        };
+        laptop
+            .record_birth(&by, &hh, &baby("Trần Thị Xã"), today)
+            .unwrap();
+        server
+            .record_birth(&by, &hh, &baby("Trần Thị Tỉnh"), today)
+            .unwrap();
+        let up = laptop
+            .sync_bundle(giamngheo_store::sync::SERVER_PEER)
+            .unwrap();
+        let got = server.sync_receive(&by, &peer.peer, &up).unwrap();
+        assert_eq!(got.conflicts, 1, "{got:?}");
+    });
+}
+
+#[test]
+fn an_officer_chooses_on_a_sync_conflict_in_the_browser() {
+    let app = app();
+    run(async {
+        let xa = app.login("xa").await;
+        let page = app
+            .get(
+                &format!("/sync/conflicts?unit={}&lang=vi", app.commune),
+                Some(&xa),
+            )
+            .await;
+        assert_eq!(page.status.as_u16(), 200, "{}", page.body);
+        page.assert_says("Không có xung đột nào đang chờ.");
+        conflict_on(&app, &app.commune, &app.hh_in);
+        let page = app
+            .get(
+                &format!("/sync/conflicts?unit={}&lang=vi", app.commune),
+                Some(&xa),
+            )
+            .await;
+        let rows = table_rows(&page.body, "conflicts");
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert!(
+            rows[0][1].contains("Trần Thị Xã"),
+            "the commune's version shown: {rows:?}"
+        );
+        let action = {
+            let i = page
+                .body
+                .find("action=\"/sync/conflicts/")
+                .expect("a choice form")
+                + 8;
+            let rest = &page.body[i..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        };
+        let done = app
+            .post_form(
+                &action,
+                &xa,
+                &[
+                    ("csrf", &page.form_token()),
+                    ("step", "take"),
+                    ("unit", &app.commune),
+                ],
+            )
+            .await;
+        assert_eq!(done.status.as_u16(), 303, "{}", done.body);
+        let after = app
+            .get(
+                &format!("/sync/conflicts?unit={}&lang=en", app.commune),
+                Some(&xa),
+            )
+            .await;
+        after.assert_says("No conflict is waiting.");
+        let hh = app.hh_in.clone();
+        let names: Vec<String> = app.with_store(move |s| {
+            s.household_history(&hh)
+                .unwrap()
+                .members
+                .iter()
+                .map(|m| m.name.clone())
+                .collect()
+        });
+        assert!(
+            names.contains(&"Trần Thị Xã".to_owned()),
+            "the commune's version taken: {names:?}"
+        );
+    });
+}
