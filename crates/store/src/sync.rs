@@ -841,7 +841,15 @@ impl Store {
         commune_id: i64,
         account: Option<i64>,
     ) -> Result<Peer, StoreError> {
-        crate::scope::permit(actor, Action::ManageAccounts)?;
+        // A commune's officer sets up the commune's own device; whoever may change the registry everywhere
+        // (the command line, an administrator) any commune's.
+        crate::scope::permit_unit(
+            actor,
+            Action::EditRegistry,
+            commune_id,
+            "commune",
+            &commune_id.to_string(),
+        )?;
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(|e| StoreError::Db(format!("random key: {e}")))?;
         let key_hex = hex(&key);

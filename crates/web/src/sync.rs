@@ -121,7 +121,8 @@ async fn init(State(state): State<AppState>, body: Bytes) -> Response {
                 .unit_by_code(&req.commune, giamngheo_store::today())?
                 .filter(|u| u.level == giamngheo_core::ids::UnitLevel::Commune);
             let actor = device_actor(s, a.id)?;
-            // A commune officer of that commune, or an administrator of the whole country.
+            // A commune officer of that commune, or an administrator of the whole country; the store checks the
+            // commune against the account's units again.
             let allowed = match (&commune, a.role) {
                 (Some(c), Role::CommuneOfficer) => actor.scope.covers_unit(c.id),
                 (Some(_), Role::Administrator) => a.unit_id.is_none(),
@@ -130,9 +131,7 @@ async fn init(State(state): State<AppState>, body: Bytes) -> Response {
             let Some(commune) = commune.filter(|_| allowed) else {
                 return Ok(Err(WebError::Forbidden));
             };
-            let system =
-                Actor::new(&a.name, Role::Administrator, "sync").account(a.id, Scope::Everywhere);
-            let peer = s.sync_add_commune(&system, commune.id, Some(a.id))?;
+            let peer = s.sync_add_commune(&actor, commune.id, Some(a.id))?;
             let init = s.sync_init_bundle(&peer.peer)?;
             Ok(Ok(sync::text::bundle_to_text(&init.bundle, Some(&init))))
         })

@@ -144,6 +144,19 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
         let on = giamngheo_core::date::Date::parse("2019-10-01").unwrap();
         let commune = db.store.unit_by_code("15493", on).unwrap().unwrap();
         let server = &mut db.store;
+        // Setting up a commune's device is a write like any other: an officer of another unit cannot.
+        let elsewhere = Actor::new("cán bộ xã khác", Role::CommuneOfficer, "web").account(
+            1,
+            giamngheo_store::scope::Scope::Units(std::sync::Arc::new([commune.id + 1].into())),
+        );
+        assert!(
+            matches!(
+                server.sync_add_commune(&elsewhere, commune.id, None),
+                Err(StoreError::NotFound { .. })
+            ),
+            "{}",
+            db.name
+        );
         let peer = server.sync_add_commune(&admin, commune.id, None).unwrap();
         assert_eq!(peer.origin, 1, "{}: the first commune's origin", db.name);
         let init = server.sync_init_bundle(&peer.peer).unwrap();
