@@ -68,12 +68,21 @@ pub fn seal(kind: Kind, text: &str, key_hex: Option<&str>) -> Result<Vec<u8>, St
 
 /// Reads a bundle's bytes (at most [`MAX_TEXT`] once inflated).
 pub fn open(bytes: &[u8]) -> Result<Opened, StoreError> {
+    open_within(bytes, MAX_TEXT)
+}
+
+/// Reads a bundle's bytes, refused once they inflate past `max_text` (a server reads a body before it can
+/// check its seal, so it keeps a small file from inflating into a large allocation).
+pub fn open_within(bytes: &[u8], max_text: u64) -> Result<Opened, StoreError> {
     let mut text = String::new();
-    let mut gz = flate2::read::GzDecoder::new(bytes).take(MAX_TEXT + 1);
+    let mut gz = flate2::read::GzDecoder::new(bytes).take(max_text + 1);
     gz.read_to_string(&mut text)
         .map_err(|_| malformed("not a gzip file of text (is it a sync bundle?)"))?;
-    if text.len() as u64 > MAX_TEXT {
-        return Err(malformed("larger than 1 GiB"));
+    if text.len() as u64 > max_text {
+        return Err(malformed(&format!(
+            "larger than {} MiB once inflated",
+            max_text >> 20
+        )));
     }
     let (head, body) = text
         .split_once('\n')

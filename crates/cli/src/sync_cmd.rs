@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use giamngheo_app::sync_file::{self, Kind};
 use giamngheo_core::Lang;
+use giamngheo_core::calendar::vietnam_moment;
 use giamngheo_core::round::Role;
 use giamngheo_store::sync::{self, Peer, SERVER_PEER, SyncProblem};
 use giamngheo_store::{Store, StoreError};
@@ -264,12 +265,20 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             outln!(
                 "{}: {}",
                 lang.pick("Lần gửi cuối", "Last sent"),
-                s.peer.log.last_sent_at.as_deref().unwrap_or("—")
+                s.peer
+                    .log
+                    .last_sent_at
+                    .as_deref()
+                    .map_or("—".to_owned(), vietnam_moment)
             );
             outln!(
                 "{}: {}",
                 lang.pick("Lần nhận cuối", "Last received"),
-                s.peer.log.last_received_at.as_deref().unwrap_or("—")
+                s.peer
+                    .log
+                    .last_received_at
+                    .as_deref()
+                    .map_or("—".to_owned(), vietnam_moment)
             );
             outln!(
                 "{}: {}",
@@ -321,9 +330,9 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
                     k.id,
                     k.entity.name(lang),
                     k.key,
-                    k.detected_at,
+                    vietnam_moment(&k.detected_at),
                     state,
-                    k.reason
+                    k.reason.name(lang)
                 );
             }
             Ok(())

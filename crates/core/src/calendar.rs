@@ -30,3 +30,39 @@ pub fn vietnam_day_starts(day: Date) -> String {
         t % 60
     )
 }
+
+/// A moment stored as UTC (`2026-12-05T08:02:33Z`) as an officer reads it: Vietnam's date and time,
+/// `05/12/2026 15:02:33`. Text that is not such a moment is returned as it is.
+pub fn vietnam_moment(utc: &str) -> String {
+    let parsed = (|| {
+        let (day, time) = utc.strip_suffix('Z')?.split_once('T')?;
+        let day = Date::parse(day).ok()?;
+        let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+        let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+        let secs = day.unix_days() * 86_400 + h * 3600 + m * 60 + s + VIETNAM_UTC_OFFSET_SECONDS;
+        let local = Date::from_unix_days(secs.div_euclid(86_400));
+        let t = secs.rem_euclid(86_400);
+        Some(format!(
+            "{} {:02}:{:02}:{:02}",
+            local.vi(),
+            t / 3600,
+            t / 60 % 60,
+            t % 60
+        ))
+    })();
+    parsed.unwrap_or_else(|| utc.to_owned())
+}
+
+#[cfg(test)]
+mod moment_tests {
+    #[test]
+    fn utc_moments_read_as_vietnams_date_and_time() {
+        for (utc, shown) in [
+            ("2026-12-05T08:02:33Z", "05/12/2026 15:02:33"),
+            ("2026-12-31T17:00:00Z", "01/01/2027 00:00:00"),
+            ("not a moment", "not a moment"),
+        ] {
+            assert_eq!(super::vietnam_moment(utc), shown, "{utc}");
+        }
+    }
+}

@@ -29,6 +29,7 @@ pub mod round;
 pub mod rules;
 pub mod score_table;
 pub mod standard;
+pub mod sync;
 pub mod text;
 pub mod transition;
 pub mod trend;

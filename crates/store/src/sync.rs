@@ -27,6 +27,7 @@ use giamngheo_core::audit::hex;
 use sha2::{Digest, Sha256};
 
 use giamngheo_core::round::Action;
+use giamngheo_core::sync::ConflictReason;
 
 use crate::Store;
 use crate::audit::{Actor, Change};
@@ -317,11 +318,13 @@ impl Record {
     /// The SHA-256 of the record's canonical text.
     pub fn hash(&self) -> String {
         let mut h = Sha256::new();
-        h.update(self.canonical_text().as_bytes());
+        h.update(self.to_text().as_bytes());
         hex(&h.finalize())
     }
 
-    fn canonical_text(&self) -> String {
+    /// The record's canonical text: what its hash is of, what a bundle carries, and how the conflict list keeps
+    /// the version that was not kept.
+    pub fn to_text(&self) -> String {
         let mut out = format!("{}:{}\n", self.entity.code(), self.key);
         for (table, rows) in &self.tables {
             out.push('#');
@@ -336,11 +339,6 @@ impl Record {
             }
         }
         out
-    }
-
-    /// The record's rows as text (the conflict list keeps the version that was not kept this way).
-    pub fn to_text(&self) -> String {
-        self.canonical_text()
     }
 
     /// Reads [`Record::to_text`] back: a table's name after `#` on a line of its own, then its rows, each a
@@ -571,7 +569,7 @@ pub struct ConflictRecord {
     pub kept_hash: Option<String>,
     /// The commune's version, not kept.
     pub theirs: Record,
-    pub reason: String,
+    pub reason: ConflictReason,
     pub detected_at: String,
     pub resolved_at: Option<String>,
     /// Some(true): the commune's version was taken; Some(false): the kept one stays.
@@ -799,7 +797,9 @@ fn conflicts_of(
                 refused: r[3].text() == Some("refused"),
                 kept_hash: r[4].text().map(str::to_owned),
                 theirs,
-                reason: r[6].text().unwrap_or_default().to_owned(),
+                reason: r[6]
+                    .clone()
+                    .decode("sync_conflict", "reason", ConflictReason::parse)?,
                 detected_at: r[7].text().unwrap_or_default().to_owned(),
                 resolved_at: r[8].text().map(str::to_owned),
                 took_theirs: r[9].text().map(|t| t == "theirs"),
@@ -823,7 +823,7 @@ fn keep_conflict(c: &mut Conn, commune_id: i64, k: &ConflictRecord) -> Result<()
             k.kept_hash.clone().into(),
             k.theirs.hash().into(),
             k.theirs.to_text().into(),
-            k.reason.clone().into(),
+            k.reason.code().into(),
             k.detected_at.clone().into(),
             k.resolved_at.clone().into(),
             k.took_theirs.map(|t| if t { "theirs" } else { "kept" }).into(),
@@ -1015,7 +1015,10 @@ impl Store {
                         k / crate::row_ids::BLOCK == p.origin
                     };
                     if !inside {
-                        return Err(StoreError::Sync(SyncProblem::OutsideCommune { entity: e.code(), key: k }));
+                        return Err(StoreError::Sync(SyncProblem::OutsideCommune {
+                            entity: e.code(),
+                            key: k,
+                        }));
                     }
                 }
             }
@@ -1064,12 +1067,11 @@ impl Store {
                     }
                 };
                 let reason = if rec.entity == Entity::Round {
-                    "the round was changed on the server (reopened or decided) since the commune's last sync; the \
-                     commune's offline change of it is refused"
+                    ConflictReason::RoundChangedOnServer
                 } else if decided_review {
-                    "a decided review cannot be changed"
+                    ConflictReason::DecidedReview
                 } else {
-                    "changed in the commune and on the server since the last sync"
+                    ConflictReason::BothChanged
                 };
                 let k = ConflictRecord {
                     id: conflict_id(rec.entity, rec.key, &theirs.hash()),
@@ -1078,7 +1080,7 @@ impl Store {
                     refused,
                     kept_hash: kept,
                     theirs,
-                    reason: reason.to_owned(),
+                    reason,
                     detected_at: now(),
                     resolved_at: None,
                     took_theirs: None,
@@ -1111,7 +1113,10 @@ impl Store {
                 for s in &b.records {
                     let (e, k) = (s.record.entity, s.record.key);
                     if !after.contains_key(&(e, k)) && read_record(c, e, k)?.is_some() {
-                        return Err(StoreError::Sync(SyncProblem::OutsideCommune { entity: e.code(), key: k }));
+                        return Err(StoreError::Sync(SyncProblem::OutsideCommune {
+                            entity: e.code(),
+                            key: k,
+                        }));
                     }
                 }
             }
@@ -1221,7 +1226,7 @@ impl Store {
                     entity_id: k.key.to_string(),
                     old_value: k.kept_hash.clone(),
                     new_value: Some(if take_theirs { "theirs" } else { "kept" }.to_owned()),
-                    reason: Some(k.reason.clone()),
+                    reason: Some(k.reason.name(giamngheo_core::Lang::Vi).to_owned()),
                 },
             )?;
             Ok(())
@@ -1372,7 +1377,7 @@ pub mod text {
             );
         }
         for k in &b.conflicts {
-            block(&mut out, &format!("reason {}", k.id), &k.reason);
+            block(&mut out, &format!("reason {}", k.id), k.reason.code());
             block(
                 &mut out,
                 &format!(
@@ -1424,7 +1429,7 @@ pub mod text {
             digest: String::new(),
         };
         let mut init: Option<Init> = None;
-        let mut reason = String::new();
+        let mut reason = None;
         loop {
             let (line, after) = rest.split_once('\n').ok_or_else(|| bad("cut short"))?;
             rest = after;
@@ -1480,7 +1485,7 @@ pub mod text {
                         record: record(&body)?,
                     });
                 }
-                ["reason", _, _] => reason = take_block(&mut rest)?,
+                ["reason", _, _] => reason = ConflictReason::parse(&take_block(&mut rest)?),
                 ["conflict", id, refused, kept, detected, resolved, took, _] => {
                     let body = take_block(&mut rest)?;
                     let theirs = record(&body)?;
@@ -1491,7 +1496,9 @@ pub mod text {
                         refused: *refused == "1",
                         kept_hash: (*kept != "-").then(|| (*kept).to_owned()),
                         theirs,
-                        reason: std::mem::take(&mut reason),
+                        reason: reason
+                            .take()
+                            .ok_or_else(|| bad("a conflict without its reason"))?,
                         detected_at: (*detected).to_owned(),
                         resolved_at: (*resolved != "-").then(|| (*resolved).to_owned()),
                         took_theirs: match *took {

@@ -5,7 +5,6 @@
 
 use std::fmt::Write;
 
-use giamngheo_core::date::Date;
 use giamngheo_core::{Lang, vi_format};
 pub use maud::{Markup, PreEscaped, html};
 
@@ -35,27 +34,7 @@ pub fn pct(x: f64, lang: Lang) -> String {
 
 /// A moment stored as UTC (`2026-12-05T08:02:33Z`) as an officer reads it: Vietnam's time, `05/12/2026 15:02:33`.
 pub fn moment(utc: &str) -> String {
-    let parsed = (|| {
-        let (day, time) = utc.strip_suffix('Z')?.split_once('T')?;
-        let day = Date::parse(day).ok()?;
-        let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
-        let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-        let secs = day.unix_days() * 86_400
-            + h * 3600
-            + m * 60
-            + s
-            + giamngheo_core::calendar::VIETNAM_UTC_OFFSET_SECONDS;
-        let local = Date::from_unix_days(secs.div_euclid(86_400));
-        let t = secs.rem_euclid(86_400);
-        Some(format!(
-            "{} {:02}:{:02}:{:02}",
-            local.vi(),
-            t / 3600,
-            t / 60 % 60,
-            t % 60
-        ))
-    })();
-    parsed.unwrap_or_else(|| utc.to_owned())
+    giamngheo_core::calendar::vietnam_moment(utc)
 }
 
 /// The menu entries a page shows, already filtered by what the account may do.

@@ -33,6 +33,9 @@ use crate::state::AppState;
 /// A sync request's body: a commune's first upload holds all it registered offline (a commune of 10,000
 /// households is about 15 MB of text, a third of that gzipped).
 pub const MAX_SYNC: usize = 256 << 20;
+/// What a sync body may inflate to before its seal is checked: four times the largest first upload
+/// measured (a commune of 40,000 households is about 20 MB gzipped).
+pub const MAX_SYNC_TEXT: u64 = 512 << 20;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -155,7 +158,7 @@ async fn init(State(state): State<AppState>, body: Bytes) -> Response {
 }
 
 async fn sync_bundle(State(state): State<AppState>, body: Bytes) -> Response {
-    let opened = match sync_file::open(&body) {
+    let opened = match sync_file::open_within(&body, MAX_SYNC_TEXT) {
         Ok(o) if o.kind == Kind::Bundle => o,
         Ok(_) => return refused(problem(SyncProblem::Malformed("an init file".into()))),
         Err(e) => return refused(web(e)),

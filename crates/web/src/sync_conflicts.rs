@@ -32,16 +32,24 @@ pub struct ChoiceForm {
     unit: String,
 }
 
-/// The commune's version in a few words: for a household, its code and its members' names.
-fn theirs(k: &ConflictRecord) -> String {
-    let t = &k.theirs.tables;
-    let code = t
+/// The household code of a household's conflict, as officers know it; other records by their number.
+fn label(k: &ConflictRecord) -> String {
+    household_code(k).unwrap_or_else(|| format!("#{}", k.key))
+}
+
+fn household_code(k: &ConflictRecord) -> Option<String> {
+    k.theirs
+        .tables
         .get("household")
         .and_then(|rows| rows.first())
         .and_then(|r| r.get(1))
         .and_then(|v| v.text())
-        .unwrap_or_default()
-        .to_owned();
+        .map(str::to_owned)
+}
+
+/// The commune's version in a few words: for a household, its members' names.
+fn theirs(k: &ConflictRecord) -> String {
+    let t = &k.theirs.tables;
     let names: Vec<String> = t
         .get("person")
         .map(|rows| {
@@ -50,11 +58,7 @@ fn theirs(k: &ConflictRecord) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    if code.is_empty() {
-        names.join(", ")
-    } else {
-        format!("{code}: {}", names.join(", "))
-    }
+    names.join(", ")
 }
 
 fn choice(state: &AppState, ctx: &Ctx, a: &Caller, k: &ConflictRecord, unit: &str) -> Markup {
@@ -95,10 +99,10 @@ pub async fn conflicts(
         .iter()
         .map(|k| {
             vec![
-                html! { (k.entity.name(ctx.lang)) " " (k.key) },
+                html! { (k.entity.name(ctx.lang)) " " (label(k)) },
                 html! { (theirs(k)) },
                 html! { (html::moment(&k.detected_at)) },
-                html! { (k.reason) },
+                html! { (k.reason.name(ctx.lang)) },
                 choice(&state, &ctx, &a, k, unit.code.as_str()),
             ]
         })
