@@ -111,11 +111,17 @@ impl Opened {
     /// The text, if its seal matches (`key_hex` for a bundle; an init is checked against its hash).
     pub fn verified(&self, key_hex: Option<&str>) -> Result<&str, StoreError> {
         let expected = seal_of(self.kind, &self.text, key_hex)?;
-        // Compared whole: the seal is public once written, so timing tells an attacker nothing new.
-        if expected == self.seal {
+        // Compared in constant time: a comparison that stopped at the first wrong byte would tell whoever posts
+        // forged bundles to the server how much of a seal they had right.
+        if same(expected.as_bytes(), self.seal.as_bytes()) {
             Ok(&self.text)
         } else {
             Err(StoreError::Sync(SyncProblem::Tampered))
         }
     }
+}
+
+/// Whether two seals are equal, looking at every byte whatever the first difference.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

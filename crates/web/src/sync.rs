@@ -84,11 +84,7 @@ fn device_actor(s: &mut giamngheo_store::Store, account: i64) -> Result<Actor, S
             "account {account}"
         ))))?;
     let scope = match a.unit_id {
-        Some(_) => Scope::Units(std::sync::Arc::new(
-            s.refresh_scope(a.id, giamngheo_store::today())?
-                .into_iter()
-                .collect(),
-        )),
+        Some(_) => Scope::units(s.refresh_scope(a.id, giamngheo_store::today())?),
         None => Scope::Everywhere,
     };
     Ok(Actor::new(&a.name, a.role, "sync").account(a.id, scope))

@@ -145,10 +145,8 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
         let commune = db.store.unit_by_code("15493", on).unwrap().unwrap();
         let server = &mut db.store;
         // Setting up a commune's device is a write like any other: an officer of another unit cannot.
-        let elsewhere = Actor::new("cán bộ xã khác", Role::CommuneOfficer, "web").account(
-            1,
-            giamngheo_store::scope::Scope::Units(std::sync::Arc::new([commune.id + 1].into())),
-        );
+        let elsewhere = Actor::new("cán bộ xã khác", Role::CommuneOfficer, "web")
+            .account(1, giamngheo_store::scope::Scope::units([commune.id + 1]));
         assert!(
             matches!(
                 server.sync_add_commune(&elsewhere, commune.id, None),
