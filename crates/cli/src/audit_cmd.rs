@@ -202,7 +202,11 @@ pub fn verify(
             )
         })?);
     }
-    let check = open(db)?.verify_audit_anchored(&files, &trusted)?;
+    let mut store = open(db)?;
+    let check = store.verify_audit_anchored(&files, &trusted)?;
+    // On a province's server: the chain of every commune database set up from it, as far as it came up.
+    let communes = store.verify_commune_audits()?;
+    let commune_broken = communes.iter().any(|c| c.verified.is_err());
     let head = short_head(check.entries, &check.head);
     let keyed = match (check.keyed_from, lang) {
         (Some(k), Lang::Vi) => format!("băm có khoá từ mục #{k}"),
@@ -256,22 +260,55 @@ pub fn verify(
                 )
             );
         }
-        return Ok(());
+        for c in &communes {
+            if let Ok(n) = c.verified {
+                let (code, origin) = (&c.commune_code, c.origin);
+                outln!(
+                    "{}",
+                    lang.pick(
+                        &format!("Nhật ký của xã {code} (nguồn {origin}) toàn vẹn: {n} mục đã lên máy chủ."),
+                        &format!("The log of commune {code} (origin {origin}) is intact: {n} entries reached the server.")
+                    )
+                );
+            }
+        }
+        if !commune_broken {
+            return Ok(());
+        }
     }
-    let mut vi = format!("Nhật ký kiểm toán đã bị sửa: {}", says_in(&check, Lang::Vi));
-    let mut en = format!(
-        "The audit log was tampered with: {}",
-        says_in(&check, Lang::En)
-    );
-    if let Err(b) = &check.chain {
-        vi.push_str(&format!("\n  {}", b.message(Lang::Vi)));
-        en.push_str(&format!("\n  {}", b.message(Lang::En)));
+    let (mut vi, mut en) = (Vec::new(), Vec::new());
+    if !check.is_intact() {
+        vi.push(format!(
+            "Nhật ký kiểm toán đã bị sửa: {}",
+            says_in(&check, Lang::Vi)
+        ));
+        en.push(format!(
+            "The audit log was tampered with: {}",
+            says_in(&check, Lang::En)
+        ));
+        if let Err(b) = &check.chain {
+            vi.push(format!("  {}", b.message(Lang::Vi)));
+            en.push(format!("  {}", b.message(Lang::En)));
+        }
+        for c in &check.checkpoints {
+            vi.push(format!("  {}", c.message(Lang::Vi)));
+            en.push(format!("  {}", c.message(Lang::En)));
+        }
     }
-    for c in &check.checkpoints {
-        vi.push_str(&format!("\n  {}", c.message(Lang::Vi)));
-        en.push_str(&format!("\n  {}", c.message(Lang::En)));
+    for c in &communes {
+        if let Err(b) = &c.verified {
+            let (code, origin) = (&c.commune_code, c.origin);
+            vi.push(format!(
+                "Nhật ký của xã {code} (nguồn {origin}) trên máy chủ đã bị sửa: {}",
+                b.message(Lang::Vi)
+            ));
+            en.push(format!(
+                "The log of commune {code} (origin {origin}) on the server was tampered with: {}",
+                b.message(Lang::En)
+            ));
+        }
     }
-    Err(CliError::AuditBroken(vi, en))
+    Err(CliError::AuditBroken(vi.join("\n"), en.join("\n")))
 }
 
 fn says_in(check: &giamngheo_store::checkpoint::AuditCheck, lang: Lang) -> String {

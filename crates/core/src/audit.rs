@@ -116,6 +116,13 @@ impl ChainKey {
         hex(&h.finalize()[..8])
     }
 
+    /// A key made from this one for `label`: a province's server gives each commune database set up from
+    /// it the key derived for that database, so that the server can check the chain the commune sends up
+    /// while the commune never holds the server's own key.
+    pub fn derive(&self, label: &str) -> ChainKey {
+        ChainKey(hmac_sha256(&self.0, label.as_bytes()))
+    }
+
     /// The key XORed with HMAC's pad byte (RFC 2104; a 32-byte key fits SHA-256's 64-byte block unhashed).
     fn pad(&self, byte: u8) -> [u8; 64] {
         let mut block = [byte; 64];
@@ -261,6 +268,17 @@ impl<'k> ChainWalk<'k> {
             head: GENESIS.to_owned(),
             last: 0,
             keyed_from: None,
+        }
+    }
+
+    /// A walk that goes on from entry `last`, whose hash is `head` (a chain held in part already: a
+    /// commune's entries that reached its server earlier); `keyed` if that entry was keyed.
+    pub fn resume(key: Option<&'k ChainKey>, last: i64, head: &str, keyed: bool) -> ChainWalk<'k> {
+        ChainWalk {
+            last,
+            head: head.to_owned(),
+            keyed_from: keyed.then_some(last),
+            ..ChainWalk::new(key)
         }
     }
 

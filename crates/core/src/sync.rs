@@ -11,13 +11,16 @@ pub enum ConflictReason {
     RoundChangedOnServer,
     /// A decided review, which neither side may change.
     DecidedReview,
+    /// A review made in a round the server refused (the round changed there meanwhile): refused with it.
+    InRefusedRound,
 }
 
 impl ConflictReason {
-    pub const ALL: [ConflictReason; 3] = [
+    pub const ALL: [ConflictReason; 4] = [
         ConflictReason::BothChanged,
         ConflictReason::RoundChangedOnServer,
         ConflictReason::DecidedReview,
+        ConflictReason::InRefusedRound,
     ];
 
     pub fn code(self) -> &'static str {
@@ -25,6 +28,7 @@ impl ConflictReason {
             ConflictReason::BothChanged => "both_changed",
             ConflictReason::RoundChangedOnServer => "round_changed_on_server",
             ConflictReason::DecidedReview => "decided_review",
+            ConflictReason::InRefusedRound => "in_refused_round",
         }
     }
 
@@ -45,6 +49,10 @@ impl ConflictReason {
             ConflictReason::DecidedReview => lang.pick(
                 "phiếu rà soát đã quyết định không được sửa",
                 "a decided review cannot be changed",
+            ),
+            ConflictReason::InRefusedRound => lang.pick(
+                "phiếu thuộc một đợt rà soát mà tỉnh đã thay đổi (mở lại hoặc quyết định) kể từ lần đồng bộ trước; bị từ chối cùng đợt",
+                "the review belongs to a round the province changed (reopened or decided) since the last sync; refused with the round",
             ),
         }
     }

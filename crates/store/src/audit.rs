@@ -256,7 +256,7 @@ pub fn entry_row(entry: AuditEntry, hash: String, key_id: Option<String>) -> [Va
     ]
 }
 
-fn entry_of(r: &[Value]) -> (AuditEntry, String) {
+pub(crate) fn entry_of(r: &[Value]) -> (AuditEntry, String) {
     let t = |i: usize| r[i].text().unwrap_or_default().to_owned();
     (
         AuditEntry {
@@ -585,23 +585,38 @@ pub(crate) fn walk_chain(
     walk: &mut ChainWalk<'_>,
     after: &mut dyn FnMut(&ChainWalk<'_>),
 ) -> Result<Option<ChainBreak>, StoreError> {
-    let mut broken: Option<ChainBreak> = None;
-    c.query_each(
-        "SELECT seq, at, actor, role, origin, action, entity, entity_id, old_value, new_value, reason, hash, key_id \
-         FROM audit_log ORDER BY seq",
+    walk_rows(
+        c,
+        &format!(
+            "SELECT {} FROM audit_log ORDER BY seq",
+            crate::sync::audit::COLUMNS
+        ),
         &[],
-        &mut |r| {
-            if broken.is_some() {
-                return Ok(());
-            }
-            let (entry, stored) = entry_of(&r);
-            match walk.push(&entry, &stored, r[12].text()) {
-                Ok(()) => after(walk),
-                Err(b) => broken = Some(b),
-            }
-            Ok(())
-        },
-    )?;
+        walk,
+        after,
+    )
+}
+
+/// [`walk_chain`] over the entries `sql` selects (the columns of `audit_log`, oldest first).
+pub(crate) fn walk_rows(
+    c: &mut Conn,
+    sql: &str,
+    params: &[Value],
+    walk: &mut ChainWalk<'_>,
+    after: &mut dyn FnMut(&ChainWalk<'_>),
+) -> Result<Option<ChainBreak>, StoreError> {
+    let mut broken: Option<ChainBreak> = None;
+    c.query_each_built(sql, params, &mut |r| {
+        if broken.is_some() {
+            return Ok(());
+        }
+        let (entry, stored) = entry_of(&r);
+        match walk.push(&entry, &stored, r[12].text()) {
+            Ok(()) => after(walk),
+            Err(b) => broken = Some(b),
+        }
+        Ok(())
+    })?;
     Ok(broken)
 }
 
@@ -670,7 +685,7 @@ impl KeySlot {
         }
     }
 
-    fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         self.file
             .as_ref()
             .map(|p| p.display().to_string())
@@ -678,6 +693,43 @@ impl KeySlot {
     }
 
     /// The key for checking: read from its file if the file exists.
+    /// A new commune database takes the chain key its server derived for it: written to the key's file,
+    /// which must not hold another key, or held by the connection where there is no file.
+    pub(crate) fn adopt(&mut self, key: ChainKey) -> Result<(), StoreError> {
+        let held = match &self.file {
+            Some(path) if path.exists() => self.load(false)?.cloned(),
+            Some(path) => {
+                write_key_file(path, &key).map_err(|e| StoreError::AuditKey {
+                    path: self.path(),
+                    problem: KeyProblem::Unreadable(e),
+                })?;
+                Some(key.clone())
+            }
+            // No file to keep it in (PostgreSQL without --audit-key): the next connection would not have it.
+            None if self.key.is_none() => {
+                return Err(StoreError::AuditKey {
+                    path: self.path(),
+                    problem: KeyProblem::Missing,
+                });
+            }
+            None => self.key.clone(),
+        };
+        match held {
+            Some(k) if k.id() != key.id() => Err(StoreError::AuditKey {
+                path: self.path(),
+                problem: KeyProblem::Other {
+                    chain: key.id(),
+                    given: k.id(),
+                },
+            }),
+            _ => {
+                self.key = Some(key);
+                self.loaded = true;
+                Ok(())
+            }
+        }
+    }
+
     pub(crate) fn for_read(&mut self) -> Result<Option<&ChainKey>, StoreError> {
         self.load(false)
     }
@@ -711,6 +763,19 @@ impl KeySlot {
         }
         Ok(self.key.as_ref())
     }
+}
+
+/// Writes `key` to a new file `path` that only its owner can read.
+fn write_key_file(path: &Path, key: &ChainKey) -> Result<(), String> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path).map_err(|e| e.to_string())?;
+    f.write_all(format!("{}\n", key.to_hex()).as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| e.to_string())
 }
 
 /// Writes a new random key to `path` (owner-only), or reads the one another process created first.

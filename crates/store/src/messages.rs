@@ -383,6 +383,14 @@ impl crate::sync::SyncProblem {
             }
             (P::NoConflict(id), Lang::Vi) => format!("Không có xung đột đang mở nào mang mã {id} (hoặc không thể lấy bản của xã)"),
             (P::NoConflict(id), Lang::En) => format!("No open conflict {id} (or the commune's version cannot be taken)"),
+            (P::AuditChain(b), Lang::Vi) => format!(
+                "Nhật ký kiểm toán của xã gửi lên không nối tiếp chuỗi máy chủ đang giữ: {}; không ghi gì",
+                giamngheo_core::messages::Localized::message(b, lang)
+            ),
+            (P::AuditChain(b), Lang::En) => format!(
+                "The commune's audit entries do not continue the chain the server holds: {}; nothing was written",
+                giamngheo_core::messages::Localized::message(b, lang)
+            ),
         }
     }
 }

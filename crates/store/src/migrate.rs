@@ -72,6 +72,10 @@ const SQLITE: &[(i64, &str)] = &[
         22,
         include_str!("../migrations/sqlite/0022_search_order.sql"),
     ),
+    (
+        23,
+        include_str!("../migrations/sqlite/0023_commune_audit.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -149,6 +153,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         22,
         include_str!("../migrations/postgres/0022_search_order.sql"),
+    ),
+    (
+        23,
+        include_str!("../migrations/postgres/0023_commune_audit.sql"),
     ),
 ];
 

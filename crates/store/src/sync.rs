@@ -29,6 +29,8 @@ use sha2::{Digest, Sha256};
 use giamngheo_core::round::Action;
 use giamngheo_core::sync::ConflictReason;
 
+pub mod audit;
+
 use crate::Store;
 use crate::audit::{Actor, Change};
 use crate::db::{Conn, Row, Value};
@@ -131,6 +133,8 @@ const SUPPORT: &[TableSpec] = &[own_row(
     "support",
     "id, programme_id, household_id, person_id, received_on, amount_vnd, quantity, provider, indicator, note",
 )];
+/// The position of `review_id` among `round_case`'s columns below.
+const ROUND_CASE_REVIEW: usize = 9;
 const ROUND: &[TableSpec] = &[
     own_row(
         "review_round",
@@ -550,6 +554,9 @@ pub enum SyncProblem {
     OutsideCommune { entity: &'static str, key: i64 },
     /// No open conflict with that id.
     NoConflict(String),
+    /// The commune's audit entries do not continue the chain the server holds, or differ from entries it
+    /// took before.
+    AuditChain(giamngheo_core::audit::ChainBreak),
 }
 
 /// A record sent in a bundle with the hash its sender last agreed with the receiver (None: new to it).
@@ -591,6 +598,11 @@ pub struct Bundle {
     pub conflicts: Vec<ConflictRecord>,
     /// The sender's digest of the commune's data when it made the bundle.
     pub digest: String,
+    /// A commune's database: its audit entries the server does not hold yet, oldest first (the columns of
+    /// `audit_log`).
+    pub audit: Vec<Row>,
+    /// The server: the last entry of the commune database's audit chain it holds.
+    pub audit_held: i64,
 }
 
 /// What a bundle did to this database.
@@ -601,10 +613,12 @@ pub struct SyncReport {
     pub conflicts: usize,
     pub refused: usize,
     pub digest: String,
+    /// The server: the commune's audit entries it took.
+    pub audit_entries: usize,
 }
 
 /// A sync's peer, as this database knows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Peer {
     pub peer: String,
     pub is_server: bool,
@@ -617,6 +631,10 @@ pub struct Peer {
     /// On a commune's database: the server's address, when it was made over HTTP.
     pub url: Option<String>,
     pub log: PeerLog,
+    /// On a commune's database: the last entry of its audit chain the server holds.
+    pub audit_held: i64,
+    /// On the server: the id of the key it derived for the commune database's audit chain.
+    pub audit_key_id: Option<String>,
 }
 
 /// What the last exchanges with a peer left: when a bundle last went and came, and the digest of the
@@ -738,7 +756,7 @@ fn set_base(c: &mut Conn, peer: &str, e: Entity, key: i64, hash: &str) -> Result
 fn peer_of(c: &mut Conn, peer: &str) -> Result<Peer, StoreError> {
     let r = c
         .query_one(
-            "SELECT p.peer, p.role, p.commune_id, u.code, p.origin, p.key_hex, p.account_id, p.url, p.last_sent_at, p.last_received_at, p.their_digest \
+            "SELECT p.peer, p.role, p.commune_id, u.code, p.origin, p.key_hex, p.account_id, p.url, p.last_sent_at, p.last_received_at, p.their_digest, p.audit_held, p.audit_key_id \
              FROM sync_peer p JOIN unit u ON u.id = p.commune_id WHERE p.peer = $1",
             &[peer.into()],
         )?
@@ -759,6 +777,8 @@ fn peer_of(c: &mut Conn, peer: &str) -> Result<Peer, StoreError> {
             last_received_at: next().into_text(),
             their_digest: next().into_text(),
         },
+        audit_held: next().int().unwrap_or(0),
+        audit_key_id: next().into_text(),
     })
 }
 
@@ -865,9 +885,18 @@ impl Store {
                     key: commune_id.to_string(),
                 })?;
             let peer = format!("commune-{code}-{origin}");
+            let server_key = c.audit_key.for_write()?.cloned();
+            let chain_key = audit::new_key(
+                server_key.as_ref(),
+                &Peer {
+                    peer: peer.clone(),
+                    key_hex: key_hex.clone(),
+                    ..Peer::default()
+                },
+            )?;
             c.execute(
-                "INSERT INTO sync_peer (peer, role, commune_id, origin, key_hex, account_id, created_at) VALUES ($1, 'commune', $2, $3, $4, $5, $6)",
-                &[peer.clone().into(), commune_id.into(), origin.into(), key_hex.clone().into(), account.into(), now().into()],
+                "INSERT INTO sync_peer (peer, role, commune_id, origin, key_hex, account_id, created_at, audit_key_id) VALUES ($1, 'commune', $2, $3, $4, $5, $6, $7)",
+                &[peer.clone().into(), commune_id.into(), origin.into(), key_hex.clone().into(), account.into(), now().into(), chain_key.id().into()],
             )?;
             crate::audit::record_one(
                 c,
@@ -954,7 +983,14 @@ impl Store {
             "UPDATE sync_peer SET last_sent_at = $2 WHERE peer = $1",
             &[peer.into(), now().into()],
         )?;
+        let (audit, audit_held) = if p.is_server {
+            (audit::to_send(c, p.audit_held)?, 0)
+        } else {
+            (Vec::new(), audit::held(c, p.origin)?)
+        };
         Ok(Bundle {
+            audit,
+            audit_held,
             commune_id: p.commune_id,
             commune_code: p.commune_code,
             from_origin: self.origin()?,
@@ -1025,6 +1061,25 @@ impl Store {
             for (e, k, h) in &b.acks {
                 set_base(c, peer, *e, *k, h)?;
             }
+            // A round the server refuses takes its reviews with it: a decision made offline in a round that
+            // was reopened or decided at the province meanwhile is not applied, even where the review itself
+            // is new to the server.
+            let mut in_refused_round = std::collections::HashSet::new();
+            if from_commune {
+                for s in sorted.iter().filter(|s| s.record.entity == Entity::Round) {
+                    let here = read_record(c, Entity::Round, s.record.key)?.map(|r| r.hash());
+                    if here.is_some() && here != Some(s.record.hash()) && here != s.base {
+                        in_refused_round.extend(
+                            s.record
+                                .tables
+                                .get("round_case")
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|row| row.get(ROUND_CASE_REVIEW).and_then(Value::int)),
+                        );
+                    }
+                }
+            }
             for s in &sorted {
                 let rec = &s.record;
                 let incoming = rec.hash();
@@ -1049,7 +1104,9 @@ impl Store {
                         .and_then(|l| l.tables.get("review"))
                         .and_then(|rows| rows.first())
                         .is_some_and(|r| r.get(17).is_some_and(|v| *v != Value::Null));
-                if local_hash == base_here && !decided_review {
+                let with_refused_round =
+                    rec.entity == Entity::Review && in_refused_round.contains(&rec.key);
+                if local_hash == base_here && !decided_review && !with_refused_round {
                     write_record(c, rec)?;
                     set_base(c, peer, rec.entity, rec.key, &incoming)?;
                     remember_ack(c, peer, rec.entity, rec.key, &incoming)?;
@@ -1057,7 +1114,7 @@ impl Store {
                     continue;
                 }
                 // Changed on both sides. The server's version is kept on both; the commune's goes to the list.
-                let refused = rec.entity == Entity::Round || decided_review;
+                let refused = rec.entity == Entity::Round || decided_review || with_refused_round;
                 let (theirs, kept) = if from_commune {
                     (rec.clone(), local_hash.clone())
                 } else {
@@ -1070,6 +1127,8 @@ impl Store {
                     ConflictReason::RoundChangedOnServer
                 } else if decided_review {
                     ConflictReason::DecidedReview
+                } else if with_refused_round {
+                    ConflictReason::InRefusedRound
                 } else {
                     ConflictReason::BothChanged
                 };
@@ -1107,6 +1166,35 @@ impl Store {
             for k in &b.conflicts {
                 keep_conflict(c, p.commune_id, k)?;
             }
+            if !from_commune {
+                // A record the server refused and does not hold (a review made offline in a refused round)
+                // leaves the commune's registry too, so that both sides hold the same; it stays in the
+                // conflict list, whole. Last, from the latest kind back, once the server's versions of what
+                // refers to it are in.
+                let mut gone: Vec<&ConflictRecord> = b
+                    .conflicts
+                    .iter()
+                    .filter(|k| k.refused && k.kept_hash.is_none() && k.resolved_at.is_none())
+                    .collect();
+                gone.sort_by_key(|k| std::cmp::Reverse((k.entity, k.key)));
+                for k in gone {
+                    let here = read_record(c, k.entity, k.key)?;
+                    if here.is_some_and(|r| r.hash() == k.theirs.hash()) {
+                        write_record(
+                            c,
+                            &Record {
+                                entity: k.entity,
+                                key: k.key,
+                                tables: BTreeMap::new(),
+                            },
+                        )?;
+                        c.execute(
+                            "DELETE FROM sync_base WHERE peer = $1 AND entity = $2 AND key = $3",
+                            &[peer.into(), k.entity.code().into(), k.key.into()],
+                        )?;
+                    }
+                }
+            }
             let after = commune_hashes(c, p.commune_id)?;
             if from_commune {
                 // Every record the commune sent must now lie inside the commune.
@@ -1125,6 +1213,14 @@ impl Store {
                 "UPDATE sync_peer SET last_received_at = $2, their_digest = $3 WHERE peer = $1",
                 &[peer.into(), now().into(), b.digest.clone().into()],
             )?;
+            if from_commune {
+                report.audit_entries = audit::take(c, &p, &b.audit)?;
+            } else {
+                c.execute(
+                    "UPDATE sync_peer SET audit_held = $2 WHERE peer = $1 AND audit_held < $2",
+                    &[peer.into(), b.audit_held.into()],
+                )?;
+            }
             crate::audit::record_one(
                 c,
                 actor,
@@ -1256,6 +1352,8 @@ fn remember_ack(
 pub struct Init {
     pub origin: i64,
     pub key_hex: String,
+    /// The key of the new database's audit chain, derived by the server (which can then check it).
+    pub audit_key_hex: String,
     /// `unit`, `unit_parent` and `unit_lineage`, whole.
     pub units: BTreeMap<String, Vec<Row>>,
     pub bundle: Bundle,
@@ -1290,9 +1388,11 @@ impl Store {
                 .query_built(&format!("SELECT {cols} FROM {table} ORDER BY {cols}"), &[])?;
             units.insert((*table).to_owned(), rows);
         }
+        let chain_key = audit::key_of(&mut self.conn, &p)?;
         Ok(Init {
             origin: p.origin,
             key_hex: p.key_hex.clone(),
+            audit_key_hex: chain_key.to_hex(),
             units,
             bundle: self.sync_bundle(peer)?,
         })
@@ -1316,6 +1416,9 @@ impl Store {
         if !empty {
             return Err(StoreError::Sync(SyncProblem::NotEmpty));
         }
+        let chain_key = giamngheo_core::audit::ChainKey::from_hex(&init.audit_key_hex)
+            .ok_or_else(|| StoreError::Sync(SyncProblem::Malformed("the audit key".into())))?;
+        self.conn.audit_key.adopt(chain_key)?;
         self.conn.transaction(|c| {
             for (table, cols) in UNIT_TABLES {
                 let n = cols.split(", ").count();
@@ -1356,7 +1459,10 @@ pub mod text {
             b.commune_id, b.commune_code, b.from_origin, b.digest
         );
         if let Some(i) = init {
-            out.push_str(&format!("init {} {}\n", i.origin, i.key_hex));
+            out.push_str(&format!(
+                "init {} {} {}\n",
+                i.origin, i.key_hex, i.audit_key_hex
+            ));
             for (table, rows) in &i.units {
                 let rec = Record {
                     entity: Entity::Village,
@@ -1368,6 +1474,15 @@ pub mod text {
         }
         for (e, k, h) in &b.acks {
             out.push_str(&format!("ack {} {k} {h}\n", e.code()));
+        }
+        out.push_str(&format!("audit_held {}\n", b.audit_held));
+        if !b.audit.is_empty() {
+            let rec = Record {
+                entity: Entity::Village,
+                key: 0,
+                tables: BTreeMap::from([("audit_log".to_owned(), b.audit.clone())]),
+            };
+            block(&mut out, "audit", &rec.to_text());
         }
         for s in &b.records {
             block(
@@ -1427,6 +1542,8 @@ pub mod text {
             acks: Vec::new(),
             conflicts: Vec::new(),
             digest: String::new(),
+            audit: Vec::new(),
+            audit_held: 0,
         };
         let mut init: Option<Init> = None;
         let mut reason = None;
@@ -1456,10 +1573,11 @@ pub mod text {
                 }
                 ["origin", n] => b.from_origin = n.parse().map_err(|_| bad(line))?,
                 ["digest", d] => b.digest = (*d).to_owned(),
-                ["init", origin, key] => {
+                ["init", origin, key, audit_key] => {
                     init = Some(Init {
                         origin: origin.parse().map_err(|_| bad(line))?,
                         key_hex: (*key).to_owned(),
+                        audit_key_hex: (*audit_key).to_owned(),
                         units: BTreeMap::new(),
                         bundle: b.clone(),
                     })
@@ -1472,6 +1590,15 @@ pub mod text {
                         .ok_or_else(|| bad("units outside an init"))?
                         .units
                         .insert((*table).to_owned(), rows);
+                }
+                ["audit_held", n] => b.audit_held = n.parse().map_err(|_| bad(line))?,
+                ["audit", _] => {
+                    // Entries keep their order (a record's text keeps its rows' order).
+                    let body = take_block(&mut rest)?;
+                    b.audit = record(&body)?
+                        .tables
+                        .remove("audit_log")
+                        .ok_or_else(|| bad("the audit entries"))?;
                 }
                 ["ack", e, k, h] => b.acks.push((
                     Entity::parse(e).ok_or_else(|| bad(line))?,

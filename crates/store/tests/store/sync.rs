@@ -320,6 +320,47 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
             db.name
         );
 
+        // The commune's audit entries are on the server with their own actor and time, and its chain verifies
+        // there with the key the server derived for it; an entry changed on the way is refused, the whole
+        // bundle with it, and the server's chain of the commune does not move.
+        let chain = |s: &mut giamngheo_store::Store| {
+            let chains = s.verify_commune_audits().unwrap();
+            assert_eq!(chains.len(), 1, "{chains:?}");
+            chains[0].verified.clone()
+        };
+        let held = chain(server).unwrap_or_else(|b| panic!("{}: {b:?}", db.name));
+        assert!(held >= 3, "{}: {held} entries came up", db.name);
+        let births: i64 = server
+            .conn()
+            .query_int(
+                "SELECT count(*) FROM audit_commune WHERE action = 'birth' AND actor = 'quản trị' AND origin = 'cli'",
+                &[],
+            )
+            .unwrap()
+            .unwrap_or(0);
+        assert_eq!(
+            births, 1,
+            "{}: the commune's birth, as the commune recorded it",
+            db.name
+        );
+        let mut forged = village.sync_bundle(sync::SERVER_PEER).unwrap();
+        assert!(
+            !forged.audit.is_empty(),
+            "{}: the last sync's own entry waits",
+            db.name
+        );
+        forged.audit[0][2] = "kẻ giả mạo".into();
+        let got = server.sync_receive(&admin, &peer.peer, &forged);
+        assert!(
+            matches!(got, Err(StoreError::Sync(sync::SyncProblem::AuditChain(_)))),
+            "{}: {got:?}",
+            db.name
+        );
+        assert_eq!(chain(server), Ok(held), "{}", db.name);
+        let honest = carried(&village.sync_bundle(sync::SERVER_PEER).unwrap());
+        server.sync_receive(&admin, &peer.peer, &honest).unwrap();
+        assert!(chain(server).unwrap() > held, "{}", db.name);
+
         // The province's page: the commune's device, its last sync, no conflict left open.
         let overview = server.sync_overview(&[commune.id]).unwrap();
         assert_eq!(overview.len(), 1, "{}: {overview:?}", db.name);
