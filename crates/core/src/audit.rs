@@ -536,6 +536,22 @@ const ACTION_WORDS: &[(&str, &str, &str)] = &[
         "review results recorded",
     ),
     ("load_units", "nạp danh mục đơn vị", "unit list loaded"),
+    (
+        "sync_add_commune",
+        "thiết lập đồng bộ cho xã",
+        "commune sync set up",
+    ),
+    ("sync_receive", "nhận gói đồng bộ", "sync bundle received"),
+    (
+        "sync_resolve",
+        "chọn bản trong xung đột đồng bộ",
+        "sync conflict resolved",
+    ),
+    (
+        "sync_withdraw",
+        "rút bản ghi bị tỉnh từ chối",
+        "record refused by the province withdrawn",
+    ),
     ("merge", "nhập hộ", "households merged"),
     ("open_round", "mở đợt rà soát", "review round opened"),
     (

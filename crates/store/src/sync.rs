@@ -1180,6 +1180,25 @@ impl Store {
                 for k in gone {
                     let here = read_record(c, k.entity, k.key)?;
                     if here.is_some_and(|r| r.hash() == k.theirs.hash()) {
+                        if k.entity == Entity::Review {
+                            c.execute(
+                                "INSERT INTO sync_withdrawn (review_id, conflict_id, withdrawn_at) VALUES ($1, $2, $3) \
+                                 ON CONFLICT (review_id) DO NOTHING",
+                                &[k.key.into(), k.id.clone().into(), now().into()],
+                            )?;
+                        }
+                        crate::audit::record_one(
+                            c,
+                            actor,
+                            Change {
+                                action: "sync_withdraw",
+                                entity: k.entity.code(),
+                                entity_id: k.key.to_string(),
+                                old_value: Some(k.theirs.hash()),
+                                new_value: None,
+                                reason: Some(k.reason.name(giamngheo_core::Lang::Vi).to_owned()),
+                            },
+                        )?;
                         write_record(
                             c,
                             &Record {

@@ -20,3 +20,20 @@ CREATE TRIGGER audit_commune_append_only BEFORE UPDATE OR DELETE ON audit_commun
 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 ALTER TABLE sync_peer ADD COLUMN audit_held BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE sync_peer ADD COLUMN audit_key_id TEXT;
+CREATE TABLE sync_withdrawn (
+    review_id BIGINT PRIMARY KEY,
+    conflict_id TEXT NOT NULL,
+    withdrawn_at TEXT NOT NULL
+);
+CREATE OR REPLACE FUNCTION review_decided_is_immutable() RETURNS trigger AS $$
+BEGIN
+    IF OLD.decided_on IS NOT NULL AND NOT (TG_OP = 'DELETE'
+        AND EXISTS (SELECT 1 FROM sync_withdrawn WHERE review_id = OLD.id)) THEN
+        RAISE EXCEPTION 'giamngheo: decided review records are immutable';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;

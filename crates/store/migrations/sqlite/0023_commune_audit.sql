@@ -30,3 +30,17 @@ END;
 ALTER TABLE sync_peer ADD COLUMN audit_held INTEGER NOT NULL DEFAULT 0;
 -- On the server: the id of the key it derived for the commune database's chain.
 ALTER TABLE sync_peer ADD COLUMN audit_key_id TEXT;
+-- On a commune's database: decided reviews withdrawn because the server refused the offline decision they
+-- belong to (its round had changed there). A decided review is otherwise never deleted; the one exception
+-- goes through this table, which keeps each id, and the conflict list keeps the review whole.
+CREATE TABLE sync_withdrawn (
+    review_id INTEGER PRIMARY KEY,
+    conflict_id TEXT NOT NULL,
+    withdrawn_at TEXT NOT NULL
+);
+DROP TRIGGER review_decided_is_not_deleted;
+CREATE TRIGGER review_decided_is_not_deleted BEFORE DELETE ON review
+WHEN OLD.decided_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_withdrawn WHERE review_id = OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'giamngheo: decided review records are immutable');
+END;
