@@ -1037,6 +1037,15 @@ impl Store {
         let mut sorted: Vec<&Sent> = b.records.iter().collect();
         sorted.sort_by_key(|s| (s.record.entity, s.record.key));
         self.conn.transaction(|c| {
+            // One bundle of a peer at a time: a sync retried while the server still applies the one its
+            // killed client sent would otherwise rewrite the same rows beside it (PostgreSQL; SQLite lets
+            // one writer in anyway).
+            if c.backend() == crate::db::Backend::Postgres {
+                c.batch(&format!(
+                    "SELECT pg_advisory_xact_lock({})",
+                    (716_042_i64 << 24) + p.origin
+                ))?;
+            }
             let mut report = SyncReport::default();
             let bases = bases(c, peer)?;
             if from_commune {

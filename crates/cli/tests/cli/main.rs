@@ -16,6 +16,7 @@ mod report;
 mod rounds;
 mod same_tables;
 mod sync;
+mod sync_province;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

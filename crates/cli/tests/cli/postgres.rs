@@ -10,7 +10,7 @@ fn in_schema(schema: &str) -> String {
 }
 
 /// Runs SQL on the test database (through the store's test connection, in a scratch schema of this test).
-fn sql(batch: &str) {
+pub(crate) fn sql(batch: &str) {
     let scratch = format!("cli_pg_scratch_{}", std::process::id());
     let mut store = giamngheo_store::Store::open_postgres(SERVER, Some(&scratch)).unwrap();
     store.conn().batch(batch).unwrap();
