@@ -3,8 +3,9 @@
 #   first sync: a commune of about TARGET households (default 10,000; target under 10 s) made from the server
 #     with `sync init --server` (the server's bundle built, sent, applied);
 #   incremental: CHANGES births recorded offline (default 100), then `sync now` (target under 1 s);
-#   at once: COMMUNES other communes (default 50, or as many as the demo has) set up, one birth each, then all
-#     syncing at the same time.
+#   at once: COMMUNES devices (default 50) set up for the other communes, one birth each, then all syncing at
+#     the same time. The demo has 11 communes, so the devices are spread over the 10 others (five each by
+#     default): 50 syncs at once, each on its own device with its own changes.
 # The peer, in the same run: shipping the server's whole database instead (`sqlite3 .backup`, then gzip).
 # The server is the demo registry of HOUSEHOLDS households (default 250,000: its smallest communes hold about
 # 10,000) on SQLite.
@@ -29,16 +30,18 @@ sqlite3 "$SERVER" "SELECT u.code, count(DISTINCT r.household_id) n FROM residenc
 read -r COMMUNE N < <(head -1 "$DATA/communes.txt" | tr '|' ' ')
 echo "server: $(sqlite3 "$SERVER" 'SELECT count(*) FROM household') households; commune $COMMUNE: $N households"
 PASS=bench-sync-password-123
-account() { echo "$PASS" | "$BIN" --db "$SERVER" user add --name "xa-$1" --role commune_officer --unit "$1" --password-stdin > /dev/null; }
-account "$COMMUNE"
+# account NAME COMMUNE: an officer of the commune, whose device syncs as NAME.
+account() { echo "$PASS" | "$BIN" --db "$SERVER" user add --name "$1" --role commune_officer --unit "$2" --password-stdin > /dev/null; }
+account "xa-$COMMUNE" "$COMMUNE"
 PORT=${PORT:-18282}
 "$BIN" --db "$SERVER" serve --bind "127.0.0.1:$PORT" > "$DATA/serve.log" 2>&1 &
 SERVE=$!
 trap 'kill $SERVE 2>/dev/null || true' EXIT
 for _ in $(seq 1 1500); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
-init() { echo "$PASS" | "$BIN" --db "$DATA/xa-$1.db" sync init --server "http://127.0.0.1:$PORT" --commune "$1" --account "xa-$1" > /dev/null; }
+# init NAME COMMUNE: the device NAME's database, made from the server.
+init() { echo "$PASS" | "$BIN" --db "$DATA/$1.db" sync init --server "http://127.0.0.1:$PORT" --commune "$2" --account "$1" > /dev/null; }
 
-t0=$(now); init "$COMMUNE"; t1=$(now)
+t0=$(now); init "xa-$COMMUNE" "$COMMUNE"; t1=$(now)
 echo "first sync of commune $COMMUNE ($N households): $(ms "$t0" "$t1") ms (target 10,000 ms)"
 t0=$(now); sqlite3 "$SERVER" ".backup $DATA/copy.db"; gzip -1 -c "$DATA/copy.db" > "$DATA/copy.db.gz"; t1=$(now)
 echo "peer: the server's whole database shipped instead (backup and gzip, not counting the transfer): $(ms "$t0" "$t1") ms, $(du -m "$DATA/copy.db.gz" | cut -f1) MB"
@@ -53,27 +56,36 @@ for run in 1 2 3; do
   echo "incremental sync, run $run ($([ "$run" = 1 ] && echo "$CHANGES births" || echo "acknowledgements only")): $(ms "$t0" "$t1") ms (target 1,000 ms)"
 done
 
-# Other communes, smallest effort first: the ones after the first in the list.
-mapfile -t OTHERS < <(sed -n "2,$((COMMUNES + 1))p" "$DATA/communes.txt" | cut -d'|' -f1)
-for c in "${OTHERS[@]}"; do account "$c"; init "$c"; done
-for c in "${OTHERS[@]}"; do
-  h=$(sqlite3 "$DATA/xa-$c.db" "SELECT h.code FROM household h JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL LIMIT 1")
-  "$BIN" --db "$DATA/xa-$c.db" household birth "$h" --name "Trẻ Đồng Bộ" --sex nữ --born "$TODAY" > /dev/null
+# Devices of the other communes, in turn: device i belongs to the (i mod 10)-th commune after the first.
+mapfile -t REST < <(sed -n '2,$p' "$DATA/communes.txt" | cut -d'|' -f1)
+DEVICES=()
+for i in $(seq 1 "$COMMUNES"); do DEVICES+=("may-$i:${REST[$(( (i - 1) % ${#REST[@]} ))]}"); done
+t0=$(now)
+for d in "${DEVICES[@]}"; do account "${d%%:*}" "${d#*:}"; init "${d%%:*}" "${d#*:}"; done
+t1=$(now)
+echo "${#DEVICES[@]} devices set up one after another (communes of 10,700-32,713 households): $(ms "$t0" "$t1") ms"
+for d in "${DEVICES[@]}"; do
+  db="$DATA/${d%%:*}.db"
+  h=$(sqlite3 "$db" "SELECT h.code FROM household h JOIN residence r ON r.household_id = h.id AND r.valid_until IS NULL ORDER BY random() LIMIT 1")
+  "$BIN" --db "$db" household birth "$h" --name "Trẻ Đồng Bộ" --sex nữ --born "$TODAY" > /dev/null
 done
 t0=$(now)
 PIDS=()
-for c in "${OTHERS[@]}"; do
-  ( s=$(now); "$BIN" --db "$DATA/xa-$c.db" sync now > /dev/null; e=$(now); echo "$(ms "$s" "$e")" >> "$DATA/each.txt" ) &
+for d in "${DEVICES[@]}"; do
+  ( s=$(now); "$BIN" --db "$DATA/${d%%:*}.db" sync now > /dev/null; e=$(now); echo "$(ms "$s" "$e")" >> "$DATA/each.txt" ) &
   PIDS+=($!)
 done
 wait "${PIDS[@]}"
 t1=$(now)
 sort -n "$DATA/each.txt" > "$DATA/each-sorted.txt"
-echo "${#OTHERS[@]} communes syncing at once: all done in $(ms "$t0" "$t1") ms; each: median $(awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' "$DATA/each-sorted.txt") ms, slowest $(tail -1 "$DATA/each-sorted.txt") ms"
+echo "${#DEVICES[@]} devices syncing at once: all done in $(ms "$t0" "$t1") ms; each: median $(awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' "$DATA/each-sorted.txt") ms, slowest $(tail -1 "$DATA/each-sorted.txt") ms"
 bad=0
-for c in "${OTHERS[@]}"; do
-  here=$("$BIN" --db "$DATA/xa-$c.db" --lang en sync status | sed -n 's/^Digest here: //p')
-  there=$("$BIN" --db "$SERVER" --lang en sync status --commune "$c" | sed -n 's/^Digest here: //p')
+# Each device once more (the server's answer carried the other devices' births of its commune), then the
+# digests: every device of a commune holds what the server holds.
+for d in "${DEVICES[@]}"; do "$BIN" --db "$DATA/${d%%:*}.db" sync now > /dev/null; done
+for d in "${DEVICES[@]}"; do
+  here=$("$BIN" --db "$DATA/${d%%:*}.db" --lang en sync status | sed -n 's/^Digest here: //p')
+  there=$("$BIN" --db "$SERVER" --lang en sync status --commune "${d#*:}" | sed -n 's/^Digest here: //p')
   [ "$here" = "$there" ] || bad=$((bad + 1))
 done
-echo "communes whose digests differ from the server's after the sync: $bad"
+echo "devices whose digests differ from the server's after one more sync each: $bad"

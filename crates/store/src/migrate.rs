@@ -76,6 +76,7 @@ const SQLITE: &[(i64, &str)] = &[
         23,
         include_str!("../migrations/sqlite/0023_commune_audit.sql"),
     ),
+    (24, include_str!("../migrations/sqlite/0024_sync_dirty.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -157,6 +158,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         23,
         include_str!("../migrations/postgres/0023_commune_audit.sql"),
+    ),
+    (
+        24,
+        include_str!("../migrations/postgres/0024_sync_dirty.sql"),
     ),
 ];
 

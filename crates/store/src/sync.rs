@@ -30,6 +30,7 @@ use giamngheo_core::round::Action;
 use giamngheo_core::sync::ConflictReason;
 
 pub mod audit;
+mod cache;
 
 use crate::Store;
 use crate::audit::{Actor, Change};
@@ -659,6 +660,9 @@ fn now() -> String {
     crate::audit::now_utc()
 }
 
+/// From this many records to send, a bundle reads the whole commune at once rather than a record at a time.
+const READ_WHOLE_ABOVE: usize = 300;
+
 /// Every record of a commune here, read a table at a time for all the commune's records of a kind (one
 /// statement per table, each record's condition joined to the kind's keys), not a record at a time.
 fn commune_hashes(
@@ -737,10 +741,10 @@ fn commune_keys(
 }
 
 /// The digest of a commune's data: the SHA-256 of every record's kind, key and hash, in order.
-fn digest_of(records: &BTreeMap<(Entity, i64), Record>) -> String {
+fn digest_of(records: &BTreeMap<(Entity, i64), String>) -> String {
     let mut h = Sha256::new();
-    for ((e, k), r) in records {
-        h.update(format!("{}:{k}:{}\n", e.code(), r.hash()).as_bytes());
+    for ((e, k), hash) in records {
+        h.update(format!("{}:{k}:{hash}\n", e.code()).as_bytes());
     }
     hex(&h.finalize())
 }
@@ -961,19 +965,31 @@ impl Store {
     pub fn sync_bundle(&mut self, peer: &str) -> Result<Bundle, StoreError> {
         let p = self.sync_peer(peer)?;
         let c = &mut self.conn;
-        let here = commune_hashes(c, p.commune_id)?;
+        let here = cache::hashes(c, p.commune_id)?;
         let bases = bases(c, peer)?;
-        let mut records = Vec::new();
-        for ((e, k), r) in &here {
-            if p.is_server && !e.goes_up() {
-                continue;
-            }
-            let base = bases.get(&(*e, *k)).cloned();
-            if base.as_deref() != Some(r.hash().as_str()) {
-                records.push(Sent {
-                    base,
-                    record: r.clone(),
-                });
+        let changed: Vec<(Entity, i64, Option<String>)> = here
+            .iter()
+            .filter(|((e, _), _)| !(p.is_server && !e.goes_up()))
+            .filter_map(|((e, k), hash)| {
+                let base = bases.get(&(*e, *k)).cloned();
+                (base.as_deref() != Some(hash.as_str())).then_some((*e, *k, base))
+            })
+            .collect();
+        // Read now (a write since the hashes were taken only marks the record for the next sync): a record
+        // at a time, or the whole commune at once when most of it goes (a first sync).
+        let mut whole = if changed.len() > READ_WHOLE_ABOVE {
+            commune_hashes(c, p.commune_id)?
+        } else {
+            BTreeMap::new()
+        };
+        let mut records = Vec::with_capacity(changed.len());
+        for (e, k, base) in changed {
+            let record = match whole.remove(&(e, k)) {
+                Some(r) => Some(r),
+                None => read_record(c, e, k)?,
+            };
+            if let Some(record) = record {
+                records.push(Sent { base, record });
             }
         }
         // What this side took from the other since its last bundle: told once (a lost bundle only makes the
@@ -1286,12 +1302,12 @@ impl Store {
     /// Where the sync with `peer` stands: records changed here since, open conflicts, this side's digest.
     pub fn sync_status(&mut self, peer: &str) -> Result<SyncStatus, StoreError> {
         let p = self.sync_peer(peer)?;
-        let here = commune_hashes(&mut self.conn, p.commune_id)?;
+        let here = cache::hashes(&mut self.conn, p.commune_id)?;
         let bases = bases(&mut self.conn, peer)?;
         let mut pending = BTreeMap::new();
-        for ((e, k), r) in &here {
+        for ((e, k), hash) in &here {
             if (p.is_server && !e.goes_up())
-                || bases.get(&(*e, *k)).map(String::as_str) == Some(r.hash().as_str())
+                || bases.get(&(*e, *k)).map(String::as_str) == Some(hash.as_str())
             {
                 continue;
             }
@@ -1481,7 +1497,10 @@ impl Store {
             )?;
             Ok(())
         })?;
-        self.sync_receive(actor, SERVER_PEER, &init.bundle)
+        let report = self.sync_receive(actor, SERVER_PEER, &init.bundle)?;
+        // The hashes the next syncs start from, read once now as part of the first sync.
+        cache::hashes(&mut self.conn, init.bundle.commune_id)?;
+        Ok(report)
     }
 }
 

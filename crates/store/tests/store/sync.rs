@@ -131,7 +131,14 @@ fn carried(b: &sync::Bundle) -> sync::Bundle {
         .0
 }
 
+/// The digest a side shows; the hashes it keeps of the commune's records (read only where marked changed)
+/// are first checked against the records read whole.
 fn digest(s: &mut giamngheo_store::Store, peer: &str) -> String {
+    let commune = s.sync_peer(peer).unwrap().commune_id;
+    assert!(
+        s.sync_hashes_are_current(commune).unwrap(),
+        "the kept hashes of the commune are stale"
+    );
     s.sync_status(peer).unwrap().digest
 }
 
@@ -201,6 +208,12 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
         server
             .record_birth(&admin, "XH-002", &baby("Trịnh Thị Hoa"), day)
             .unwrap();
+        assert!(
+            village.sync_hashes_are_current(commune.id).unwrap()
+                && server.sync_hashes_are_current(commune.id).unwrap(),
+            "{}: the kept hashes follow the offline writes",
+            db.name
+        );
         let pending = village.sync_status(sync::SERVER_PEER).unwrap().pending;
         assert_eq!(
             pending.get(&sync::Entity::Household),
