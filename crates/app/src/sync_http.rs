@@ -1,16 +1,25 @@
-//! The commune's side of sync over HTTP: one POST, its answer read whole. Plain HTTP/1.1 on the standard
-//! library: the server sits behind TLS in production, and until this client speaks TLS itself a laptop
-//! reaches an `https://` server through a local TLS tunnel (or syncs by file).
+//! The commune's side of sync over HTTP: one POST, its answer read whole. HTTP/1.1 on the standard library,
+//! over TLS (rustls) for an `https://` server, which in production sits behind the TLS in front of `serve`.
+//! The server's certificate is checked against Mozilla's roots, built in, and the certificates of the file
+//! `GIAMNGHEO_CA_FILE` names (a province's own certificate authority).
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// The environment variable naming a PEM file of certificate authorities to trust besides the built-in ones.
+pub const CA_FILE_VAR: &str = "GIAMNGHEO_CA_FILE";
 
 /// What went wrong talking to the server.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HttpError {
-    /// A URL this client cannot use (not `http://host[:port]`).
+    /// A URL this client cannot use (not `http://` or `https://host[:port]`).
     Url(String),
+    /// The server's certificate is not trusted, or TLS failed; what rustls said.
+    Tls(String),
+    /// The file of certificate authorities cannot be read: its path and why.
+    CaFile(String, String),
     /// No connection (the server down, no network), or it broke.
     Connect(String),
     /// The server answered with an error status; its message (JSON with both languages, as sent).
@@ -23,11 +32,23 @@ impl HttpError {
     pub fn message(&self, lang: giamngheo_core::Lang) -> String {
         match (self, lang) {
             (HttpError::Url(u), giamngheo_core::Lang::Vi) => format!(
-                "Địa chỉ máy chủ {u} không dùng được: cần http://máy[:cổng] (với https, hãy dùng một đường hầm TLS trên máy, hoặc đồng bộ qua tệp)"
+                "Địa chỉ máy chủ {u} không dùng được: cần https://máy[:cổng] (hoặc http:// trong mạng nội bộ)"
             ),
             (HttpError::Url(u), giamngheo_core::Lang::En) => format!(
-                "The server address {u} cannot be used: http://host[:port] is needed (for https, use a TLS tunnel on the laptop, or sync by file)"
+                "The server address {u} cannot be used: https://host[:port] is needed (or http:// inside a local network)"
             ),
+            (HttpError::Tls(m), giamngheo_core::Lang::Vi) => format!(
+                "Không thiết lập được kết nối an toàn (TLS) với máy chủ: {m}. Nếu tỉnh dùng chứng chỉ riêng, hãy đặt {CA_FILE_VAR} là tệp chứng chỉ gốc của tỉnh"
+            ),
+            (HttpError::Tls(m), giamngheo_core::Lang::En) => format!(
+                "No secure (TLS) connection to the server: {m}. If the province uses its own certificates, set {CA_FILE_VAR} to the province's root certificate file"
+            ),
+            (HttpError::CaFile(path, m), giamngheo_core::Lang::Vi) => {
+                format!("Tệp chứng chỉ gốc {path} ({CA_FILE_VAR}) không đọc được: {m}")
+            }
+            (HttpError::CaFile(path, m), giamngheo_core::Lang::En) => {
+                format!("The root certificate file {path} ({CA_FILE_VAR}) cannot be read: {m}")
+            }
             (HttpError::Connect(m), giamngheo_core::Lang::Vi) => {
                 format!("Không kết nối được tới máy chủ ({m}); dữ liệu vẫn ở máy, hãy thử lại sau")
             }
@@ -62,42 +83,116 @@ fn error_text(body: &str, lang: &str) -> String {
         .unwrap_or_else(|| body.chars().take(300).collect())
 }
 
-/// The host, port and path prefix of an `http://` URL.
-fn parse(url: &str) -> Result<(String, u16, String), HttpError> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| HttpError::Url(url.to_owned()))?;
+/// Where a URL points: whether over TLS, the host, the port and the path prefix.
+#[derive(Debug, PartialEq)]
+struct Target {
+    tls: bool,
+    host: String,
+    port: u16,
+    prefix: String,
+}
+
+fn parse(url: &str) -> Result<Target, HttpError> {
+    let (tls, rest) = if let Some(r) = url.strip_prefix("https://") {
+        (true, r)
+    } else if let Some(r) = url.strip_prefix("http://") {
+        (false, r)
+    } else {
+        return Err(HttpError::Url(url.to_owned()));
+    };
     let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) => (h, p.parse().map_err(|_| HttpError::Url(url.to_owned()))?),
-        None => (authority, 80),
+        None => (authority, if tls { 443 } else { 80 }),
     };
     if host.is_empty() {
         return Err(HttpError::Url(url.to_owned()));
     }
-    Ok((
-        host.to_owned(),
+    Ok(Target {
+        tls,
+        host: host.to_owned(),
         port,
-        format!("/{}", path.trim_end_matches('/')),
-    ))
+        prefix: format!("/{}", path.trim_end_matches('/')),
+    })
+}
+
+/// A connection, plain or over TLS.
+trait Stream: Read + Write {}
+impl<T: Read + Write> Stream for T {}
+
+/// The client's TLS settings: the built-in roots and those of `GIAMNGHEO_CA_FILE`.
+fn tls_config() -> Result<Arc<rustls::ClientConfig>, HttpError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = std::env::var_os(CA_FILE_VAR) {
+        let shown = std::path::Path::new(&path).display().to_string();
+        let bad = |m: String| HttpError::CaFile(shown.clone(), m);
+        let mut added = 0;
+        for cert in CertificateDer::pem_file_iter(&path).map_err(|e| bad(e.to_string()))? {
+            roots
+                .add(cert.map_err(|e| bad(e.to_string()))?)
+                .map_err(|e| bad(e.to_string()))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(bad("no certificate in it".to_owned()));
+        }
+    }
+    // ring, not aws-lc-rs: it builds with a plain C compiler in seconds. rustls marks it deprecated for its
+    // lack of post-quantum key exchange; what a sync carries is sealed with the commune's own key anyway.
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HttpError::Tls(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// An IO error as the sync's error: a TLS failure by its own name.
+fn io_error(e: std::io::Error) -> HttpError {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
+        Some(tls) => HttpError::Tls(tls.to_string()),
+        None => HttpError::Connect(e.to_string()),
+    }
 }
 
 /// POSTs `body` to `url` + `path` and returns the answer's body (status 200 only).
 pub fn post(url: &str, path: &str, content_type: &str, body: &[u8]) -> Result<Vec<u8>, HttpError> {
-    let (host, port, prefix) = parse(url)?;
+    let Target {
+        tls,
+        host,
+        port,
+        prefix,
+    } = parse(url)?;
     let target = format!("{}{path}", prefix.trim_end_matches('/'));
     let addr = (host.as_str(), port)
         .to_socket_addrs()
         .map_err(|e| HttpError::Connect(e.to_string()))?
         .next()
         .ok_or_else(|| HttpError::Connect(format!("{host}: no address")))?;
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(15))
+    let tcp = TcpStream::connect_timeout(&addr, Duration::from_secs(15))
         .map_err(|e| HttpError::Connect(e.to_string()))?;
-    let io = |e: std::io::Error| HttpError::Connect(e.to_string());
-    s.set_read_timeout(Some(Duration::from_secs(600)))
+    let io = io_error;
+    tcp.set_read_timeout(Some(Duration::from_secs(600)))
         .map_err(io)?;
-    s.set_write_timeout(Some(Duration::from_secs(600)))
+    tcp.set_write_timeout(Some(Duration::from_secs(600)))
         .map_err(io)?;
+    let mut s: Box<dyn Stream> = if tls {
+        let name = rustls::pki_types::ServerName::try_from(host.clone())
+            .map_err(|_| HttpError::Url(url.to_owned()))?;
+        let conn = rustls::ClientConnection::new(tls_config()?, name)
+            .map_err(|e| HttpError::Tls(e.to_string()))?;
+        Box::new(rustls::StreamOwned::new(conn, tcp))
+    } else {
+        Box::new(tcp)
+    };
     let head = format!(
         "POST {target} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
@@ -105,7 +200,12 @@ pub fn post(url: &str, path: &str, content_type: &str, body: &[u8]) -> Result<Ve
     s.write_all(head.as_bytes()).map_err(io)?;
     s.write_all(body).map_err(io)?;
     let mut answer = Vec::new();
-    s.read_to_end(&mut answer).map_err(io)?;
+    match s.read_to_end(&mut answer) {
+        Ok(_) => {}
+        // A TLS server that closes without saying so: the length checks below tell a cut answer.
+        Err(e) if tls && e.kind() == std::io::ErrorKind::UnexpectedEof => {}
+        Err(e) => return Err(io(e)),
+    }
     let split = answer
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -172,19 +272,29 @@ mod tests {
     #[test]
     fn urls_and_chunks() {
         for (url, expect) in [
-            ("http://127.0.0.1:8080", Some(("127.0.0.1", 8080, "/"))),
+            (
+                "http://127.0.0.1:8080",
+                Some((false, "127.0.0.1", 8080, "/")),
+            ),
             (
                 "http://tinh.example/giamngheo/",
-                Some(("tinh.example", 80, "/giamngheo")),
+                Some((false, "tinh.example", 80, "/giamngheo")),
             ),
-            ("https://tinh.example", None),
+            (
+                "https://tinh.example",
+                Some((true, "tinh.example", 443, "/")),
+            ),
+            (
+                "https://tinh.example:8443/gn",
+                Some((true, "tinh.example", 8443, "/gn")),
+            ),
             ("http://:80", None),
             ("ftp://x", None),
         ] {
             let got = parse(url).ok();
             assert_eq!(
                 got.as_ref()
-                    .map(|(h, p, path)| (h.as_str(), *p, path.as_str())),
+                    .map(|t| (t.tls, t.host.as_str(), t.port, t.prefix.as_str())),
                 expect,
                 "{url}"
             );

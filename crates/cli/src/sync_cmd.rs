@@ -37,7 +37,8 @@ pub enum SyncCommand {
     Init {
         #[arg(required_unless_present = "server", conflicts_with = "server")]
         file: Option<PathBuf>,
-        /// The province's server, http://host[:port].
+        /// The province's server, https://host[:port] (http:// inside a local network); a province's own
+        /// certificate authority is trusted through GIAMNGHEO_CA_FILE.
         #[arg(long, requires_all = ["commune", "account"])]
         server: Option<String>,
         #[arg(long)]
@@ -458,6 +459,8 @@ fn remote(e: giamngheo_app::sync_http::HttpError) -> CliError {
             e,
             giamngheo_app::sync_http::HttpError::Status(..)
                 | giamngheo_app::sync_http::HttpError::Url(_)
+                | giamngheo_app::sync_http::HttpError::Tls(_)
+                | giamngheo_app::sync_http::HttpError::CaFile(..)
         ),
         vi: e.message(Lang::Vi),
         en: e.message(Lang::En),

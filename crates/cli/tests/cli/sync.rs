@@ -275,3 +275,134 @@ fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
     );
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
 }
+
+/// TLS in front of `serve`, as a province runs it: a certificate authority of the test's own, a certificate
+/// for 127.0.0.1 signed by it, and a TLS server that hands each request to `backend` and its answer back.
+/// Returns the front's port and the authority's certificate (PEM).
+fn tls_front(backend: String) -> (u16, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = std::sync::Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![leaf.der().clone()],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+            )
+            .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let (config, backend) = (config.clone(), backend.clone());
+            std::thread::spawn(move || {
+                let conn = rustls::ServerConnection::new(config).unwrap();
+                let mut tls = rustls::StreamOwned::new(conn, tcp);
+                // The request: its head, then as many bytes as it says (the client sends it whole).
+                let mut request = Vec::new();
+                let mut byte = [0u8; 1];
+                while !request.ends_with(b"\r\n\r\n") {
+                    if tls.read(&mut byte).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    request.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0u8; len];
+                if tls.read_exact(&mut body).is_err() {
+                    return;
+                }
+                request.extend(body);
+                let mut plain = std::net::TcpStream::connect(&backend).unwrap();
+                plain.write_all(&request).unwrap();
+                let mut answer = Vec::new();
+                let _ = plain.read_to_end(&mut answer);
+                let _ = tls.write_all(&answer);
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    (port, ca.pem())
+}
+
+#[test]
+fn a_commune_syncs_over_https_with_the_provinces_own_authority() {
+    let (dir, server, commune, hh) = province("sync_https");
+    let password = "Dong-bo-xa-qua-https-2026";
+    let add = giamngheo_fed(
+        &on_db(
+            &server,
+            "user add --name can-bo-xa --role commune_officer --password-stdin --unit",
+            &[&commune],
+        ),
+        password,
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    let (_serving, addr) = serve(&server);
+    let (port, ca) = tls_front(addr);
+    let url = format!("https://127.0.0.1:{port}");
+    let ca_file = dir.join("tinh-ca.pem");
+    std::fs::write(&ca_file, ca).unwrap();
+    let xa = db_arg(&dir.join("xa.db"));
+    let run = |args: &[&str], ca: Option<&std::path::Path>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"));
+        cmd.args(args)
+            .env_remove("GIAMNGHEO_CA_FILE")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if let Some(ca) = ca {
+            cmd.env("GIAMNGHEO_CA_FILE", ca);
+        }
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let init = on_db(
+        &xa,
+        "--lang en sync init --server",
+        &[&url, "--commune", &commune, "--account", "can-bo-xa"],
+    );
+    // The province's authority is not among the built-in roots: refused, and told what to do.
+    let refused = run(&init, None);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("GIAMNGHEO_CA_FILE"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let made = run(&init, Some(&ca_file));
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    birth(&xa, &hh, "Nguyễn Văn Mạng", "nam");
+    for _ in 0..2 {
+        let o = run(&on_db(&xa, "--lang en sync now", &[]), Some(&ca_file));
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    assert_eq!(digest(&xa, None), digest(&server, Some(&commune)));
+    let shown = ok(&on_db(&server, "household show", &[&hh]));
+    assert_eq!(shown.matches("] Nguyễn Văn Mạng (").count(), 1, "{shown}");
+}
