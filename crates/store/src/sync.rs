@@ -43,6 +43,8 @@ use crate::error::StoreError;
 pub enum Entity {
     Programme,
     Account,
+    /// The plan targets of one unit: the commune's own and those of the units above it.
+    Target,
     Village,
     Household,
     Review,
@@ -79,9 +81,23 @@ const fn own_row(table: &'static str, columns: &'static str) -> TableSpec {
     spec(table, columns, &["id"], "id = $1")
 }
 
-const PROGRAMME: &[TableSpec] = &[own_row(
-    "support_programme",
-    "id, code, name_vi, name_en, indicator, unit_id",
+const PROGRAMME: &[TableSpec] = &[
+    own_row(
+        "support_programme",
+        "id, code, name_vi, name_en, indicator, unit_id",
+    ),
+    spec(
+        "programme_cost",
+        "programme_id, unit_id, year, cost_vnd, note, set_on",
+        &[],
+        "programme_id = $1",
+    ),
+];
+const TARGET: &[TableSpec] = &[spec(
+    "plan_target",
+    "unit_id, year, poor_rate, near_poor_rate, note, set_on",
+    &["unit_id", "year"],
+    "unit_id = $1",
 )];
 const ACCOUNT: &[TableSpec] = &[own_row(
     "account",
@@ -186,9 +202,10 @@ impl TableSpec {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 7] = [
+    pub const ALL: [Entity; 8] = [
         Entity::Programme,
         Entity::Account,
+        Entity::Target,
         Entity::Village,
         Entity::Household,
         Entity::Review,
@@ -200,6 +217,7 @@ impl Entity {
         match self {
             Entity::Programme => "programme",
             Entity::Account => "account",
+            Entity::Target => "target",
             Entity::Village => "village",
             Entity::Household => "household",
             Entity::Review => "review",
@@ -217,6 +235,7 @@ impl Entity {
         match self {
             Entity::Programme => lang.pick("chương trình hỗ trợ", "support programme"),
             Entity::Account => lang.pick("tài khoản", "account"),
+            Entity::Target => lang.pick("chỉ tiêu kế hoạch", "plan targets"),
             Entity::Village => lang.pick("thôn", "village"),
             Entity::Household => lang.pick("hộ", "household"),
             Entity::Review => lang.pick("phiếu rà soát", "review"),
@@ -225,9 +244,9 @@ impl Entity {
         }
     }
 
-    /// Whether a commune's database sends this kind up; programmes and accounts only come down.
+    /// Whether a commune's database sends this kind up; programmes, accounts and targets only come down.
     pub fn goes_up(self) -> bool {
-        !matches!(self, Entity::Programme | Entity::Account)
+        !matches!(self, Entity::Programme | Entity::Account | Entity::Target)
     }
 
     /// The table whose row is the record itself (the others hang from it).
@@ -243,6 +262,7 @@ impl Entity {
         match self {
             Entity::Programme => PROGRAMME,
             Entity::Account => ACCOUNT,
+            Entity::Target => TARGET,
             Entity::Village => VILLAGE,
             Entity::Household => HOUSEHOLD,
             Entity::Review => REVIEW,
@@ -260,6 +280,12 @@ impl Entity {
             }
             Entity::Account => {
                 "SELECT id FROM account WHERE unit_id = $1 OR unit_id IN (SELECT unit_id FROM unit_parent WHERE parent_id = $1)"
+            }
+            // The commune's own, and those of the units above it (a district until 2025, the province).
+            Entity::Target => {
+                "SELECT DISTINCT unit_id FROM plan_target WHERE unit_id = $1 \
+                 OR unit_id IN (SELECT parent_id FROM unit_parent WHERE unit_id = $1) \
+                 OR unit_id IN (SELECT p2.parent_id FROM unit_parent p1 JOIN unit_parent p2 ON p2.unit_id = p1.parent_id WHERE p1.unit_id = $1)"
             }
             Entity::Village => {
                 "SELECT DISTINCT p.unit_id FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE p.parent_id = $1 AND u.level = 'village'"

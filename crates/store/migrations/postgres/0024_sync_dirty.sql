@@ -34,6 +34,46 @@ CREATE TRIGGER sync_dirty_support_programme_update AFTER UPDATE ON support_progr
 FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_support_programme();
 CREATE TRIGGER sync_dirty_support_programme_delete AFTER DELETE ON support_programme REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_support_programme();
+CREATE FUNCTION sync_dirty_programme_cost() RETURNS trigger AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM sync_peer) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO sync_dirty (entity, key) SELECT DISTINCT 'programme', R.programme_id FROM new_rows R;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO sync_dirty (entity, key) SELECT DISTINCT 'programme', R.programme_id FROM old_rows R;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER sync_dirty_programme_cost_insert AFTER INSERT ON programme_cost REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_programme_cost();
+CREATE TRIGGER sync_dirty_programme_cost_update AFTER UPDATE ON programme_cost REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_programme_cost();
+CREATE TRIGGER sync_dirty_programme_cost_delete AFTER DELETE ON programme_cost REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_programme_cost();
+CREATE FUNCTION sync_dirty_plan_target() RETURNS trigger AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM sync_peer) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO sync_dirty (entity, key) SELECT DISTINCT 'target', R.unit_id FROM new_rows R;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO sync_dirty (entity, key) SELECT DISTINCT 'target', R.unit_id FROM old_rows R;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER sync_dirty_plan_target_insert AFTER INSERT ON plan_target REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_plan_target();
+CREATE TRIGGER sync_dirty_plan_target_update AFTER UPDATE ON plan_target REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_plan_target();
+CREATE TRIGGER sync_dirty_plan_target_delete AFTER DELETE ON plan_target REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION sync_dirty_plan_target();
 CREATE FUNCTION sync_dirty_account() RETURNS trigger AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM sync_peer) THEN

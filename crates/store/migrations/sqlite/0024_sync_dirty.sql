@@ -34,6 +34,38 @@ WHEN EXISTS (SELECT 1 FROM sync_peer)
 BEGIN
     INSERT INTO sync_dirty (entity, key) VALUES ('programme', OLD.id);
 END;
+CREATE TRIGGER sync_dirty_programme_cost_insert AFTER INSERT ON programme_cost
+WHEN EXISTS (SELECT 1 FROM sync_peer)
+BEGIN
+    INSERT INTO sync_dirty (entity, key) VALUES ('programme', NEW.programme_id);
+END;
+CREATE TRIGGER sync_dirty_programme_cost_update AFTER UPDATE ON programme_cost
+WHEN EXISTS (SELECT 1 FROM sync_peer)
+BEGIN
+    INSERT INTO sync_dirty (entity, key) VALUES ('programme', OLD.programme_id);
+    INSERT INTO sync_dirty (entity, key) VALUES ('programme', NEW.programme_id);
+END;
+CREATE TRIGGER sync_dirty_programme_cost_delete AFTER DELETE ON programme_cost
+WHEN EXISTS (SELECT 1 FROM sync_peer)
+BEGIN
+    INSERT INTO sync_dirty (entity, key) VALUES ('programme', OLD.programme_id);
+END;
+CREATE TRIGGER sync_dirty_plan_target_insert AFTER INSERT ON plan_target
+WHEN EXISTS (SELECT 1 FROM sync_peer)
+BEGIN
+    INSERT INTO sync_dirty (entity, key) VALUES ('target', NEW.unit_id);
+END;
+CREATE TRIGGER sync_dirty_plan_target_update AFTER UPDATE ON plan_target
+WHEN EXISTS (SELECT 1 FROM sync_peer)
+BEGIN
+    INSERT INTO sync_dirty (entity, key) VALUES ('target', OLD.unit_id);
+    INSERT INTO sync_dirty (entity, key) VALUES ('target', NEW.unit_id);
+END;
+CREATE TRIGGER sync_dirty_plan_target_delete AFTER DELETE ON plan_target
+WHEN EXISTS (SELECT 1 FROM sync_peer)
+BEGIN
+    INSERT INTO sync_dirty (entity, key) VALUES ('target', OLD.unit_id);
+END;
 CREATE TRIGGER sync_dirty_account_insert AFTER INSERT ON account
 WHEN EXISTS (SELECT 1 FROM sync_peer)
 BEGIN

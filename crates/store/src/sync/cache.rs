@@ -21,6 +21,11 @@ fn communes_of(e: Entity) -> &'static str {
             "SELECT unit_id FROM account WHERE id = $1 AND unit_id IS NOT NULL \
              UNION SELECT p.parent_id FROM unit_parent p JOIN account a ON a.unit_id = p.unit_id WHERE a.id = $1"
         }
+        Entity::Target => {
+            "SELECT id FROM unit WHERE id = $1 \
+             UNION SELECT unit_id FROM unit_parent WHERE parent_id = $1 \
+             UNION SELECT p1.unit_id FROM unit_parent p1 JOIN unit_parent p2 ON p2.unit_id = p1.parent_id WHERE p2.parent_id = $1"
+        }
         Entity::Village => {
             "SELECT p.parent_id FROM unit_parent p JOIN unit u ON u.id = p.unit_id WHERE p.unit_id = $1 AND u.level = 'village'"
         }

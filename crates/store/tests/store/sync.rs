@@ -162,6 +162,25 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
             "{}",
             db.name
         );
+        // The commune's plan target, and the province's (a unit above it) after the device is set up.
+        let target = |unit_id: i64, year: i32, rate: f64| giamngheo_store::targets::Target {
+            unit_id,
+            year,
+            poor_rate: rate,
+            near_poor_rate: Some(rate + 0.75),
+            note: "Nghị quyết".into(),
+        };
+        let above = server
+            .conn()
+            .query_int(
+                "SELECT parent_id FROM unit_parent WHERE unit_id = $1",
+                &[commune.id.into()],
+            )
+            .unwrap()
+            .unwrap();
+        server
+            .set_targets(&admin, &[target(commune.id, 2025, 1.5)])
+            .unwrap();
         let peer = server.sync_add_commune(&admin, commune.id, None).unwrap();
         assert_eq!(peer.origin, 1, "{}: the first commune's origin", db.name);
         let init = server.sync_init_bundle(&peer.peer).unwrap();
@@ -172,8 +191,12 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
         let (mut village, path) = commune_db(&format!("sync_flow_{}", db.name));
         let made = village.sync_init(&admin, &init, None).unwrap();
         assert_eq!(made.conflicts + made.refused, 0, "{}", db.name);
-        // The villages came with the units; the households are written.
-        assert_eq!(made.applied, 2, "{}: XH-001 and XH-002: {made:?}", db.name);
+        // The villages came with the units; the households and the targets are written.
+        assert_eq!(
+            made.applied, 3,
+            "{}: XH-001, XH-002 and the commune's targets: {made:?}",
+            db.name
+        );
         assert_eq!(
             digest(&mut village, sync::SERVER_PEER),
             digest(server, &peer.peer),
@@ -181,6 +204,15 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
             db.name
         );
         assert_eq!(village.origin().unwrap(), 1, "{}", db.name);
+        assert_eq!(
+            village.targets(commune.id, 2025, 2025).unwrap(),
+            vec![target(commune.id, 2025, 1.5)],
+            "{}: the commune's target came down",
+            db.name
+        );
+        server
+            .set_targets(&admin, &[target(above, 2026, 1.2)])
+            .unwrap();
         assert!(
             village.household_history("HD-001").is_err(),
             "{}: another commune's household stays on the server",
@@ -290,6 +322,12 @@ fn a_commune_works_offline_and_both_sides_end_with_the_same_data() {
         assert!(
             !here.contains(&"Lê Văn Khôi".to_owned()) && here == there,
             "{}: {here:?} {there:?}",
+            db.name
+        );
+        assert_eq!(
+            village.targets(above, 2026, 2026).unwrap(),
+            vec![target(above, 2026, 1.2)],
+            "{}: the province's target came down",
             db.name
         );
         assert_eq!(
