@@ -1158,6 +1158,15 @@ impl Store {
                     report.already += 1;
                     continue;
                 }
+                // What only comes down (programmes, accounts, targets) is the server's alone: a commune's
+                // database takes it whatever it held (a new database holds the programmes it was made with).
+                if !from_commune && !rec.entity.goes_up() {
+                    write_record(c, rec)?;
+                    set_base(c, peer, rec.entity, rec.key, &incoming)?;
+                    remember_ack(c, peer, rec.entity, rec.key, &incoming)?;
+                    report.applied += 1;
+                    continue;
+                }
                 // Unchanged here since the last sync: from a commune, against the base it sent; from the
                 // server, against this database's own base.
                 let base_here = if from_commune {
