@@ -995,7 +995,7 @@ impl Store {
         let bases = bases(c, peer)?;
         let changed: Vec<(Entity, i64, Option<String>)> = here
             .iter()
-            .filter(|((e, _), _)| !(p.is_server && !e.goes_up()))
+            .filter(|((e, _), _)| !p.is_server || e.goes_up())
             .filter_map(|((e, k), hash)| {
                 let base = bases.get(&(*e, *k)).cloned();
                 (base.as_deref() != Some(hash.as_str())).then_some((*e, *k, base))
