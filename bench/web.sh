@@ -6,6 +6,8 @@
 #   DURATION     seconds per wrk run (default 20)
 #   CONNECTIONS  concurrent connections (default 16)
 #   ONLY         run only the measurements whose name starts with this (e.g. "search"); default all
+#   DB_URL       a postgres:// URL whose schema holds a demo registry already (bench/scale_pg.sh builds one):
+#                measured there instead of a fresh SQLite copy of the demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOUSEHOLDS=${HOUSEHOLDS:-1000000}
@@ -22,18 +24,23 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk;
 log "building"
 cargo build --release -p giamngheo --quiet
 
-DEMO="$DATA/demo-$HOUSEHOLDS.db"
-if [[ ! -f "$DEMO" ]]; then
-    log "building the demo registry of $HOUSEHOLDS households (once)"
-    "$BIN" --db "$DEMO" demo --households "$HOUSEHOLDS" --no-serve > /dev/null
+if [[ -n "${DB_URL:-}" ]]; then
+    DB=$DB_URL
+else
+    DEMO="$DATA/demo-$HOUSEHOLDS.db"
+    if [[ ! -f "$DEMO" ]]; then
+        log "building the demo registry of $HOUSEHOLDS households (once)"
+        "$BIN" --db "$DEMO" demo --households "$HOUSEHOLDS" --no-serve > /dev/null
+    fi
+    DB="$DATA/web-bench-$HOUSEHOLDS.db"
+    rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.audit-key"
+    cp "$DEMO" "$DB"
+    # The copy's audit chain is keyed with the demo's key: it goes along (a new key would be refused).
+    [ -f "$DEMO.audit-key" ] && cp "$DEMO.audit-key" "$DB.audit-key"
 fi
-DB="$DATA/web-bench-$HOUSEHOLDS.db"
-rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.audit-key"
-cp "$DEMO" "$DB"
-# The copy's audit chain is keyed with the demo's key: it goes along (a new key would be refused).
-[ -f "$DEMO.audit-key" ] && cp "$DEMO.audit-key" "$DB.audit-key"
 PASS="bench-password-123"
-echo "$PASS" | "$BIN" --db "$DB" user add --name bench-admin --role administrator --password-stdin > /dev/null
+# A database measured before (DB_URL) has the accounts already.
+echo "$PASS" | "$BIN" --db "$DB" user add --name bench-admin --role administrator --password-stdin > /dev/null || true
 
 "$BIN" --db "$DB" serve --bind "127.0.0.1:$PORT" > "$DATA/web-serve.log" 2>&1 &
 SERVER=$!
@@ -55,7 +62,7 @@ ADMIN=$(login bench-admin)
 FIRST=$(curl -s -b "$ADMIN" "$BASE/api/households" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["household"])')
 COMMUNE=$(curl -s -b "$ADMIN" "$BASE/api/households/$FIRST" | python3 -c 'import json,sys; print(json.load(sys.stdin)["residences"][-1]["commune_code"])')
 PROVINCE=$(curl -s -b "$ADMIN" "$BASE/api/units/$COMMUNE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["parent"]["code"])')
-echo "$PASS" | "$BIN" --db "$DB" user add --name bench-xa --role commune_officer --unit "$COMMUNE" --password-stdin > /dev/null
+echo "$PASS" | "$BIN" --db "$DB" user add --name bench-xa --role commune_officer --unit "$COMMUNE" --password-stdin > /dev/null || true
 XA=$(login bench-xa)
 log "commune $COMMUNE; $(curl -s -b "$XA" "$BASE/api/units/$COMMUNE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')"
 

@@ -258,6 +258,18 @@ pub fn run(command: SyncCommand, db: &str, lang: Lang) -> Result<(), CliError> {
             for (e, n) in &s.pending {
                 outln!("  {}: {n}", e.name(lang));
             }
+            // A commune's database tells what of its audit log has not reached the server yet (on the
+            // server, `audit verify` checks each commune's entries it holds).
+            if s.peer.is_server {
+                outln!(
+                    "{}: {}",
+                    lang.pick(
+                        "Mục nhật ký kiểm toán chờ gửi",
+                        "Audit log entries waiting to go"
+                    ),
+                    s.audit_waiting
+                );
+            }
             outln!(
                 "{}: {}",
                 lang.pick("Xung đột đang chờ", "Conflicts waiting"),

@@ -102,8 +102,16 @@ pub struct AuditWriter {
 /// PostgreSQL: the lock a write transaction holds from the first id it takes or audit entry it writes to its
 /// end, so that writers take ids and chain entries one after another (SQLite lets one writer in anyway).
 pub(crate) fn lock_writers(c: &mut Conn) -> Result<(), StoreError> {
+    schema_lock(c, 716_041)
+}
+
+/// PostgreSQL: a transaction lock for `purpose` in this database's schema only, so that registries kept in
+/// schemas of one server (a province each, or the tests) never wait on each other.
+pub(crate) fn schema_lock(c: &mut Conn, purpose: i32) -> Result<(), StoreError> {
     if c.backend() == Backend::Postgres {
-        c.batch("SELECT pg_advisory_xact_lock(716041)")?;
+        c.batch(&format!(
+            "SELECT pg_advisory_xact_lock({purpose}, hashtext(current_schema()))"
+        ))?;
     }
     Ok(())
 }

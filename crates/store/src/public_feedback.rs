@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Store;
 use crate::audit::{Actor, Change};
-use crate::db::{Backend, Conn, Value};
+use crate::db::{Conn, Value};
 use crate::error::StoreError;
 
 /// How many posts are taken, and for how long a token lives (all in seconds).
@@ -160,9 +160,7 @@ impl Store {
         self.conn.transaction(|c| {
             // PostgreSQL: two posts at once must not both count below the limit (SQLite's write lock,
             // taken at BEGIN IMMEDIATE, already queues them).
-            if c.backend() == Backend::Postgres {
-                c.batch("SELECT pg_advisory_xact_lock(716042)")?;
-            }
+            crate::audit::schema_lock(c, 716_042)?;
             let now = post.now;
             c.execute(
                 "DELETE FROM public_token_use WHERE used_at <= $1",

@@ -680,6 +680,8 @@ pub struct SyncStatus {
     pub pending: BTreeMap<Entity, usize>,
     pub open_conflicts: usize,
     pub digest: String,
+    /// A commune's database: its audit entries the server does not hold yet.
+    pub audit_waiting: i64,
 }
 
 fn now() -> String {
@@ -1100,8 +1102,8 @@ impl Store {
             // one writer in anyway).
             if c.backend() == crate::db::Backend::Postgres {
                 c.batch(&format!(
-                    "SELECT pg_advisory_xact_lock({})",
-                    (716_042_i64 << 24) + p.origin
+                    "SELECT pg_advisory_xact_lock(hashtext('sync ' || current_schema()), {})",
+                    p.origin
                 ))?;
             }
             let mut report = SyncReport::default();
@@ -1349,7 +1351,18 @@ impl Store {
             *pending.entry(*e).or_insert(0) += 1;
         }
         let open_conflicts = conflicts_of(&mut self.conn, p.commune_id, true)?.len();
+        let audit_waiting = if p.is_server {
+            self.conn
+                .query_int(
+                    "SELECT count(*) FROM audit_log WHERE seq > $1",
+                    &[p.audit_held.into()],
+                )?
+                .unwrap_or(0)
+        } else {
+            0
+        };
         Ok(SyncStatus {
+            audit_waiting,
             peer: p,
             pending,
             open_conflicts,

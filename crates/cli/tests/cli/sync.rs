@@ -263,6 +263,11 @@ fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
     );
     let status = ok(&on_db(&xa, "--lang en sync status", &[]));
     assert!(status.contains("Records waiting to go: 0"), "{status}");
+    // The last sync's own entry waits for the next one.
+    assert!(
+        status.contains("Audit log entries waiting to go: 1"),
+        "{status}"
+    );
 
     // Another commune's officer cannot set up this commune's device.
     let refused = giamngheo_fed(
