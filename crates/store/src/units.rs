@@ -9,7 +9,7 @@ use giamngheo_core::units::{LineageKind, LineageLink, ReformLink, UnitLineage, U
 
 use crate::Store;
 use crate::audit::Actor;
-use crate::db::{BatchInsert, Conn, Value, parse_date};
+use crate::db::{BatchInsert, Conn, Row, Value, parse_date};
 use crate::error::StoreError;
 use crate::row_ids::{IdTable, next_id};
 use giamngheo_core::round::Action;
@@ -370,15 +370,31 @@ impl Store {
                 7,
             );
             let mut events = BatchInsert::new(c.backend(), "INSERT INTO household_event (id, household_id, person_id, date, kind, note)", 6);
-            let mut n = 0;
-            for r in rows {
-                // A commune with no successor in the lineage keeps its households where they are: nothing is
-                // closed that is not reopened.
-                let Some(new_commune) = r[5].int().or(r[6].int()) else { continue };
-                c.execute(
-                    "UPDATE residence SET valid_until = $2 WHERE household_id = $1 AND valid_until IS NULL",
-                    &[r[0].clone(), end.clone().into()],
+            // A commune with no successor in the lineage keeps its households where they are: nothing is
+            // closed that is not reopened.
+            let moving: Vec<(Row, i64)> = rows
+                .into_iter()
+                .filter_map(|r| {
+                    let to = r[5].int().or(r[6].int())?;
+                    Some((r, to))
+                })
+                .collect();
+            // Their residences closed first, 500 to a statement (one at a time, 4.5 million households took
+            // PostgreSQL most of an hour), before the new ones open.
+            for chunk in moving.chunks(500) {
+                let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+                let mut params = vec![end.clone().into()];
+                params.extend(chunk.iter().map(|(r, _)| r[0].clone()));
+                c.execute_built(
+                    &format!(
+                        "UPDATE residence SET valid_until = $1 WHERE valid_until IS NULL AND household_id IN ({})",
+                        marks.join(", ")
+                    ),
+                    &params,
                 )?;
+            }
+            let mut n = 0;
+            for (r, new_commune) in moving {
                 residences.push(
                     c,
                     [r[0].clone(), day.clone().into(), Value::Null, Value::Int(new_commune), r[2].clone(), r[3].clone(), r[4].clone()],
