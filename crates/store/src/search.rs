@@ -184,9 +184,19 @@ fn build_search_sql(backend: Backend, m: Match, within: Within) -> String {
         ),
         Within::Village => ("ms.village_id = $3", "ms.commune_id, "),
     };
+    // The range is read and cut to its first `$4` rows on its own, then joined: every row of the search tables
+    // is an open membership in an open residence, so the joins drop none, and the planner cannot mistake a
+    // range of thousands (a common name across a country) for a handful and hash-join the registry whole.
+    let person = if m == Match::WordStart {
+        "JOIN person p ON p.id = ms.person_id "
+    } else {
+        ""
+    };
     format!(
-        "{FOUND_FROM_MS}, ms.person_id, {column}, ms.village_id FROM {table} ms {FOUND_JOINS} \
-         WHERE {unit} AND {name} ORDER BY {column}, {then}ms.household_id, ms.person_id LIMIT $4"
+        "{FOUND_FROM_MS}, ms.person_id, ms.sort_key, ms.village_id FROM \
+         (SELECT ms.household_id, ms.person_id, ms.commune_id, ms.village_id, {column} AS sort_key FROM {table} ms {person}\
+         WHERE {unit} AND {name} ORDER BY {column}, {then}ms.household_id, ms.person_id LIMIT $4) ms {FOUND_JOINS} \
+         ORDER BY ms.sort_key, {then}ms.household_id, ms.person_id"
     )
 }
 
