@@ -775,23 +775,6 @@ fn commune_hashes(
     Ok(out)
 }
 
-/// The keys of every record of a commune here: its keys alone, which a receive checks incoming records
-/// against without reading the records themselves.
-fn commune_keys(
-    c: &mut Conn,
-    commune_id: i64,
-) -> Result<std::collections::HashSet<(Entity, i64)>, StoreError> {
-    let mut out = std::collections::HashSet::new();
-    for e in Entity::ALL {
-        for r in c.query_built(e.keys_of_commune(), &[commune_id.into()])? {
-            if let Some(k) = r[0].int() {
-                out.insert((e, k));
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// The digest of a commune's data: the SHA-256 of every record's kind, key and hash, in order.
 fn digest_of(records: &BTreeMap<(Entity, i64), String>) -> String {
     let mut h = Sha256::new();
@@ -1134,7 +1117,8 @@ impl Store {
             let bases = bases(c, peer)?;
             if from_commune {
                 // A commune changes only its own records, and makes new ones only with ids of its own block.
-                let before = commune_keys(c, p.commune_id)?;
+                let before: std::collections::HashSet<(Entity, i64)> =
+                    cache::hashes_within(c, p.commune_id)?.into_keys().collect();
                 for s in &sorted {
                     let (e, k) = (s.record.entity, s.record.key);
                     let exists = read_record(c, e, k)?.is_some();
@@ -1318,7 +1302,8 @@ impl Store {
             }
             if from_commune {
                 // Every record the commune sent must now lie inside the commune.
-                let after = commune_keys(c, p.commune_id)?;
+                let after: std::collections::HashSet<(Entity, i64)> =
+                    cache::hashes_within(c, p.commune_id)?.into_keys().collect();
                 for s in &b.records {
                     let (e, k) = (s.record.entity, s.record.key);
                     if !after.contains(&(e, k)) && read_record(c, e, k)?.is_some() {

@@ -147,22 +147,28 @@ pub(crate) fn hashes(
     c: &mut Conn,
     commune_id: i64,
 ) -> Result<BTreeMap<(Entity, i64), String>, StoreError> {
-    c.transaction(|c| {
-        refresh(c)?;
-        build(c, commune_id)?;
-        let mut out = BTreeMap::new();
-        for r in c.query(
-            "SELECT entity, key, hash FROM sync_record WHERE commune_id = $1 OR commune_id = 0",
-            &[commune_id.into()],
-        )? {
-            if let (Some(e), Some(k), Some(h)) =
-                (r[0].text().and_then(Entity::parse), r[1].int(), r[2].text())
-            {
-                out.insert((e, k), h.to_owned());
-            }
+    c.transaction(|c| hashes_within(c, commune_id))
+}
+
+/// [`hashes`] inside the caller's transaction (a receive checks the records it takes against them).
+pub(crate) fn hashes_within(
+    c: &mut Conn,
+    commune_id: i64,
+) -> Result<BTreeMap<(Entity, i64), String>, StoreError> {
+    refresh(c)?;
+    build(c, commune_id)?;
+    let mut out = BTreeMap::new();
+    for r in c.query(
+        "SELECT entity, key, hash FROM sync_record WHERE commune_id = $1 OR commune_id = 0",
+        &[commune_id.into()],
+    )? {
+        if let (Some(e), Some(k), Some(h)) =
+            (r[0].text().and_then(Entity::parse), r[1].int(), r[2].text())
+        {
+            out.insert((e, k), h.to_owned());
         }
-        Ok(out)
-    })
+    }
+    Ok(out)
 }
 
 impl crate::Store {
