@@ -11,6 +11,9 @@ use std::time::Duration;
 /// The environment variable naming a PEM file of certificate authorities to trust besides the built-in ones.
 pub const CA_FILE_VAR: &str = "GIAMNGHEO_CA_FILE";
 
+/// The most of that file read.
+const CA_FILE_LIMIT: u64 = 1 << 20;
+
 /// What went wrong talking to the server.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HttpError {
@@ -129,8 +132,16 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, HttpError> {
     if let Some(path) = std::env::var_os(CA_FILE_VAR) {
         let shown = std::path::Path::new(&path).display().to_string();
         let bad = |m: String| HttpError::CaFile(shown.clone(), m);
+        // A file of root certificates is small: read at most 1 MiB of it.
+        let mut pem = Vec::new();
+        std::fs::File::open(&path)
+            .and_then(|f| f.take(CA_FILE_LIMIT + 1).read_to_end(&mut pem))
+            .map_err(|e| bad(e.to_string()))?;
+        if pem.len() as u64 > CA_FILE_LIMIT {
+            return Err(bad(format!("larger than {CA_FILE_LIMIT} bytes")));
+        }
         let mut added = 0;
-        for cert in CertificateDer::pem_file_iter(&path).map_err(|e| bad(e.to_string()))? {
+        for cert in CertificateDer::pem_slice_iter(&pem) {
             roots
                 .add(cert.map_err(|e| bad(e.to_string()))?)
                 .map_err(|e| bad(e.to_string()))?;
@@ -179,11 +190,10 @@ pub fn post(url: &str, path: &str, content_type: &str, body: &[u8]) -> Result<Ve
         .ok_or_else(|| HttpError::Connect(format!("{host}: no address")))?;
     let tcp = TcpStream::connect_timeout(&addr, Duration::from_secs(15))
         .map_err(|e| HttpError::Connect(e.to_string()))?;
-    let io = io_error;
     tcp.set_read_timeout(Some(Duration::from_secs(600)))
-        .map_err(io)?;
+        .map_err(io_error)?;
     tcp.set_write_timeout(Some(Duration::from_secs(600)))
-        .map_err(io)?;
+        .map_err(io_error)?;
     let mut s: Box<dyn Stream> = if tls {
         let name = rustls::pki_types::ServerName::try_from(host.clone())
             .map_err(|_| HttpError::Url(url.to_owned()))?;
@@ -197,14 +207,14 @@ pub fn post(url: &str, path: &str, content_type: &str, body: &[u8]) -> Result<Ve
         "POST {target} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    s.write_all(head.as_bytes()).map_err(io)?;
-    s.write_all(body).map_err(io)?;
+    s.write_all(head.as_bytes()).map_err(io_error)?;
+    s.write_all(body).map_err(io_error)?;
     let mut answer = Vec::new();
     match s.read_to_end(&mut answer) {
         Ok(_) => {}
         // A TLS server that closes without saying so: the length checks below tell a cut answer.
         Err(e) if tls && e.kind() == std::io::ErrorKind::UnexpectedEof => {}
-        Err(e) => return Err(io(e)),
+        Err(e) => return Err(io_error(e)),
     }
     let split = answer
         .windows(4)

@@ -60,6 +60,11 @@ struct TableSpec {
     columns: &'static str,
     key: &'static [&'static str],
     of_record: &'static str,
+    /// For a table reached through another (a household's people, a meeting's votes): the joins from the
+    /// records' keys `k` to its rows `t`, the same rows as `of_record`, for reading many records at once
+    /// (PostgreSQL runs `t.id IN (SELECT … WHERE household_id = k.key)` as a join condition against every
+    /// row of the table: minutes for a commune of 40,000 households among a million).
+    through: Option<&'static str>,
 }
 
 const fn spec(
@@ -73,6 +78,21 @@ const fn spec(
         columns,
         key,
         of_record,
+        through: None,
+    }
+}
+
+/// [`spec`] of a table reached through another (see `TableSpec::through`).
+const fn spec_through(
+    table: &'static str,
+    columns: &'static str,
+    key: &'static [&'static str],
+    of_record: &'static str,
+    through: &'static str,
+) -> TableSpec {
+    TableSpec {
+        through: Some(through),
+        ..spec(table, columns, key, of_record)
     }
 }
 
@@ -116,11 +136,12 @@ const VILLAGE: &[TableSpec] = &[
     ),
 ];
 const HOUSEHOLD: &[TableSpec] = &[
-    spec(
+    spec_through(
         "person",
         "id, full_name, name_fold, sex, birth_date, ethnicity, citizen_id, death_date",
         &["id"],
         "id IN (SELECT person_id FROM membership WHERE household_id = $1)",
+        "JOIN membership mm ON mm.household_id = k.key JOIN person t ON t.id = mm.person_id",
     ),
     own_row("household", "id, code, registered_on, version"),
     spec(
@@ -169,11 +190,12 @@ const ROUND: &[TableSpec] = &[
         &["id"],
         "round_id = $1",
     ),
-    spec(
+    spec_through(
         "meeting_vote",
         "meeting_id, case_id, votes_for, votes_against, agreed",
         &["meeting_id", "case_id"],
         "meeting_id IN (SELECT id FROM village_meeting WHERE round_id = $1)",
+        "JOIN village_meeting vm ON vm.round_id = k.key JOIN meeting_vote t ON t.meeting_id = vm.id",
     ),
     spec(
         "complaint",
@@ -688,20 +710,6 @@ fn now() -> String {
     crate::audit::now_utc()
 }
 
-/// The joins from a record's keys `k` to the rows `t` of a table whose condition goes through another table
-/// (the same rows as its `of_record`).
-fn joined_through(table: &str) -> Option<&'static str> {
-    match table {
-        "person" => Some(
-            "JOIN membership mm ON mm.household_id = k.key JOIN person t ON t.id = mm.person_id",
-        ),
-        "meeting_vote" => Some(
-            "JOIN village_meeting vm ON vm.round_id = k.key JOIN meeting_vote t ON t.meeting_id = vm.id",
-        ),
-        _ => None,
-    }
-}
-
 /// From this many records to send, a bundle reads the whole commune at once rather than a record at a time.
 const READ_WHOLE_ABOVE: usize = 300;
 
@@ -735,10 +743,7 @@ fn commune_hashes(
             .collect();
         for t in e.tables() {
             let cols: Vec<String> = t.cols().map(|col| format!("t.{col}")).collect();
-            // A table reached through another (a household's people, a meeting's votes) is joined through it:
-            // PostgreSQL runs `t.id IN (SELECT … WHERE household_id = k.key)` as a join condition against
-            // every row of the table (minutes for a commune of 40,000 households among a million).
-            let sql = match joined_through(t.table) {
+            let sql = match t.through {
                 Some(via) => format!(
                     "WITH k(key) AS ({}) SELECT DISTINCT k.key, {} FROM k {via}",
                     e.keys_of_commune(),
@@ -1000,7 +1005,7 @@ impl Store {
     pub fn sync_bundle(&mut self, peer: &str) -> Result<Bundle, StoreError> {
         let p = self.sync_peer(peer)?;
         let c = &mut self.conn;
-        let here = cache::hashes(c, p.commune_id)?;
+        let cache::Kept { hashes: here, read } = cache::hashes(c, p.commune_id)?;
         let bases = bases(c, peer)?;
         let changed: Vec<(Entity, i64, Option<String>)> = here
             .iter()
@@ -1012,10 +1017,10 @@ impl Store {
             .collect();
         // Read now (a write since the hashes were taken only marks the record for the next sync): a record
         // at a time, or the whole commune at once when most of it goes (a first sync).
-        let mut whole = if changed.len() > READ_WHOLE_ABOVE {
-            commune_hashes(c, p.commune_id)?
-        } else {
-            BTreeMap::new()
+        let mut whole = match read {
+            Some(all) => all,
+            None if changed.len() > READ_WHOLE_ABOVE => commune_hashes(c, p.commune_id)?,
+            None => BTreeMap::new(),
         };
         let mut records = Vec::with_capacity(changed.len());
         for (e, k, base) in changed {
@@ -1118,7 +1123,10 @@ impl Store {
             if from_commune {
                 // A commune changes only its own records, and makes new ones only with ids of its own block.
                 let before: std::collections::HashSet<(Entity, i64)> =
-                    cache::hashes_within(c, p.commune_id)?.into_keys().collect();
+                    cache::hashes_within(c, p.commune_id)?
+                        .hashes
+                        .into_keys()
+                        .collect();
                 for s in &sorted {
                     let (e, k) = (s.record.entity, s.record.key);
                     let exists = read_record(c, e, k)?.is_some();
@@ -1303,7 +1311,10 @@ impl Store {
             if from_commune {
                 // Every record the commune sent must now lie inside the commune.
                 let after: std::collections::HashSet<(Entity, i64)> =
-                    cache::hashes_within(c, p.commune_id)?.into_keys().collect();
+                    cache::hashes_within(c, p.commune_id)?
+                        .hashes
+                        .into_keys()
+                        .collect();
                 for s in &b.records {
                     let (e, k) = (s.record.entity, s.record.key);
                     if !after.contains(&(e, k)) && read_record(c, e, k)?.is_some() {
@@ -1348,7 +1359,7 @@ impl Store {
     /// Where the sync with `peer` stands: records changed here since, open conflicts, this side's digest.
     pub fn sync_status(&mut self, peer: &str) -> Result<SyncStatus, StoreError> {
         let p = self.sync_peer(peer)?;
-        let here = cache::hashes(&mut self.conn, p.commune_id)?;
+        let here = cache::hashes(&mut self.conn, p.commune_id)?.hashes;
         let bases = bases(&mut self.conn, peer)?;
         let mut pending = BTreeMap::new();
         for ((e, k), hash) in &here {

@@ -49,6 +49,24 @@ fn province(test: &str) -> (std::path::PathBuf, String, String, String) {
     (dir, server, commune, hh)
 }
 
+/// [`province`], with the commune's officer `can-bo-xa` (whose device syncs over HTTP) of that password.
+fn province_with_officer(
+    test: &str,
+    password: &str,
+) -> (std::path::PathBuf, String, String, String) {
+    let (dir, server, commune, hh) = province(test);
+    let add = giamngheo_fed(
+        &on_db(
+            &server,
+            "user add --name can-bo-xa --role commune_officer --password-stdin --unit",
+            &[&commune],
+        ),
+        password,
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    (dir, server, commune, hh)
+}
+
 /// A child born today into household `hh` of the database `db`.
 fn birth(db: &str, hh: &str, name: &str, sex: &str) {
     let today = giamngheo_app_today();
@@ -201,17 +219,8 @@ fn a_commune_and_its_server_sync_by_file() {
 
 #[test]
 fn a_commune_syncs_over_http_and_a_killed_sync_loses_nothing() {
-    let (dir, server, commune, hh) = province("sync_http");
     let password = "Dong-bo-xa-qua-mang-2026";
-    let add = giamngheo_fed(
-        &on_db(
-            &server,
-            "user add --name can-bo-xa --role commune_officer --password-stdin --unit",
-            &[&commune],
-        ),
-        password,
-    );
-    assert!(add.status.success(), "{}", text(&add.stderr));
+    let (dir, server, commune, hh) = province_with_officer("sync_http", password);
     let (_serving, addr) = serve(&server);
     let url = format!("http://{addr}");
 
@@ -351,17 +360,8 @@ fn tls_front(backend: String) -> (u16, String) {
 
 #[test]
 fn a_commune_syncs_over_https_with_the_provinces_own_authority() {
-    let (dir, server, commune, hh) = province("sync_https");
     let password = "Dong-bo-xa-qua-https-2026";
-    let add = giamngheo_fed(
-        &on_db(
-            &server,
-            "user add --name can-bo-xa --role commune_officer --password-stdin --unit",
-            &[&commune],
-        ),
-        password,
-    );
-    assert!(add.status.success(), "{}", text(&add.stderr));
+    let (dir, server, commune, hh) = province_with_officer("sync_https", password);
     let (_serving, addr) = serve(&server);
     let (port, ca) = tls_front(addr);
     let url = format!("https://127.0.0.1:{port}");

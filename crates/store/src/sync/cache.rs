@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{Entity, commune_hashes, read_record};
+use super::{Entity, Record, commune_hashes, read_record};
 use crate::db::{BatchInsert, Conn};
 use crate::error::StoreError;
 
@@ -95,14 +95,17 @@ fn refresh(c: &mut Conn) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Reads commune `commune_id` whole and keeps its hashes, the first time.
-fn build(c: &mut Conn, commune_id: i64) -> Result<(), StoreError> {
+/// Reads commune `commune_id` whole and keeps its hashes, the first time; returns what it read then.
+fn build(
+    c: &mut Conn,
+    commune_id: i64,
+) -> Result<Option<BTreeMap<(Entity, i64), Record>>, StoreError> {
     if c.query_int(
         "SELECT count(*) FROM sync_built WHERE commune_id = $1",
         &[commune_id.into()],
     )? != Some(0)
     {
-        return Ok(());
+        return Ok(None);
     }
     let all = commune_hashes(c, commune_id)?;
     c.execute(
@@ -138,25 +141,27 @@ fn build(c: &mut Conn, commune_id: i64) -> Result<(), StoreError> {
         "INSERT INTO sync_built (commune_id) VALUES ($1)",
         &[commune_id.into()],
     )?;
-    Ok(())
+    Ok(Some(all))
+}
+
+/// A commune's records with their hashes, current.
+pub(crate) struct Kept {
+    pub hashes: BTreeMap<(Entity, i64), String>,
+    /// The records themselves, when this call read the commune whole (its first time): a first sync sends
+    /// them without reading them again.
+    pub read: Option<BTreeMap<(Entity, i64), Record>>,
 }
 
 /// Every record of a commune here with its hash, current: the marks folded in, the commune read whole if
 /// it never was. In its own transaction.
-pub(crate) fn hashes(
-    c: &mut Conn,
-    commune_id: i64,
-) -> Result<BTreeMap<(Entity, i64), String>, StoreError> {
+pub(crate) fn hashes(c: &mut Conn, commune_id: i64) -> Result<Kept, StoreError> {
     c.transaction(|c| hashes_within(c, commune_id))
 }
 
 /// [`hashes`] inside the caller's transaction (a receive checks the records it takes against them).
-pub(crate) fn hashes_within(
-    c: &mut Conn,
-    commune_id: i64,
-) -> Result<BTreeMap<(Entity, i64), String>, StoreError> {
+pub(crate) fn hashes_within(c: &mut Conn, commune_id: i64) -> Result<Kept, StoreError> {
     refresh(c)?;
-    build(c, commune_id)?;
+    let read = build(c, commune_id)?;
     let mut out = BTreeMap::new();
     for r in c.query(
         "SELECT entity, key, hash FROM sync_record WHERE commune_id = $1 OR commune_id = 0",
@@ -168,7 +173,7 @@ pub(crate) fn hashes_within(
             out.insert((e, k), h.to_owned());
         }
     }
-    Ok(out)
+    Ok(Kept { hashes: out, read })
 }
 
 impl crate::Store {
@@ -176,7 +181,7 @@ impl crate::Store {
     /// after every kind of sync step).
     #[cfg(any(test, feature = "test-support"))]
     pub fn sync_hashes_are_current(&mut self, commune_id: i64) -> Result<bool, StoreError> {
-        let kept = hashes(&mut self.conn, commune_id)?;
+        let kept = hashes(&mut self.conn, commune_id)?.hashes;
         let read: BTreeMap<(Entity, i64), String> = commune_hashes(&mut self.conn, commune_id)?
             .into_iter()
             .map(|(k, r)| (k, r.hash()))
